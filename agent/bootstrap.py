@@ -1,0 +1,96 @@
+"""The composition root: builds the voice pipeline from settings. Tests build the same graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from livekit.agents import AgentSession, inference, vad
+from livekit.plugins import silero
+
+from agent.assets import require_asset
+from agent.interviewer import AckPolicy, Interviewer
+from agent.llm_client import ChatClient
+from agent.llm_plugin import SeamLLM
+from agent.settings import Settings
+from agent.stt_whisper import WhisperOptions, WhisperSTT
+from agent.tts_piper import PiperOptions, PiperTTS
+from dialogue import InterviewPlan, PlannedQuestion
+from rubrics import RoleScript
+
+__all__ = ["VoiceModels", "build_interviewer", "build_session", "load_voice_models", "plan_for"]
+
+
+@dataclass
+class VoiceModels:
+    """The loaded local models; load once per process, share across sessions."""
+
+    vad: vad.VAD
+    stt: WhisperSTT
+    tts: PiperTTS
+
+
+def load_voice_models(settings: Settings) -> VoiceModels:
+    """Load VAD, STT and TTS from the verified model assets (blocking; a few seconds)."""
+    stt_dir = require_asset(settings.models_dir, settings.stt.model)
+    voice_dir = require_asset(settings.models_dir, settings.tts.voice)
+    return VoiceModels(
+        vad=silero.VAD.load(min_silence_duration=settings.turn.vad_min_silence_s),
+        stt=WhisperSTT(
+            WhisperOptions(
+                model_dir=stt_dir,
+                compute_type=settings.stt.compute_type,
+                threads=settings.stt.threads,
+                language=settings.stt.language,
+            )
+        ),
+        tts=PiperTTS(
+            PiperOptions(
+                model_path=voice_dir / "en_US-joe-medium.onnx",
+                length_scale=settings.tts.length_scale,
+            )
+        ),
+    )
+
+
+def build_session(settings: Settings, models: VoiceModels, chat: ChatClient) -> AgentSession:
+    """An ``AgentSession`` tuned for interviews: a 2-3 s thinking pause keeps the turn."""
+    turn = settings.turn
+    return AgentSession(
+        vad=models.vad,
+        stt=models.stt,
+        tts=models.tts,
+        llm=SeamLLM(
+            chat, max_tokens=settings.llm.max_reply_tokens, temperature=settings.llm.temperature
+        ),
+        turn_handling={
+            "turn_detection": inference.TurnDetector(
+                version="v1-mini", unlikely_threshold=turn.eot_unlikely_threshold
+            ),
+            "endpointing": {"min_delay": turn.min_delay_s, "max_delay": turn.max_delay_s},
+            "preemptive_generation": {"enabled": False},
+        },
+        user_away_timeout=None,
+    )
+
+
+def plan_for(role: RoleScript) -> InterviewPlan:
+    """The flow's view of a role script."""
+    return InterviewPlan(
+        opening=role.opening,
+        questions=tuple(PlannedQuestion(q.id, q.text) for q in role.questions),
+        closing=role.closing,
+    )
+
+
+def build_interviewer(settings: Settings, role: RoleScript, chat: ChatClient) -> Interviewer:
+    """The agent that runs ``role`` and reaches the LLM through ``chat``."""
+    return Interviewer(
+        plan=plan_for(role),
+        persona=role.persona.name,
+        chat=chat,
+        ack=AckPolicy(
+            timeout_s=settings.llm.reply_timeout_s,
+            max_tokens=settings.llm.max_reply_tokens,
+            temperature=settings.llm.temperature,
+        ),
+    )

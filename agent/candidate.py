@@ -1,0 +1,174 @@
+"""The simulated candidate of a headless rehearsal: what it answers and the voice it speaks with.
+
+Answers come from a persona file (text, synthesized with a voice distinct from the recruiter's)
+or from a folder of WAV recordings. ``[pause 2.5]`` inside an answer's text is a thinking pause
+of 2.5 s of silence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import yaml
+from piper import PiperVoice, SynthesisConfig
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agent.audio import read_wav, resample
+from agent.tts_piper import pcm_to_float, synthesize_pcm
+
+__all__ = [
+    "Answer",
+    "AnswerSource",
+    "CandidateError",
+    "CandidateVoice",
+    "PersonaAnswers",
+    "WavAnswers",
+    "load_persona",
+    "shipped_personas",
+]
+
+MIC_RATE = 16000
+_PAUSE = re.compile(r"\[pause\s+(\d+(?:\.\d+)?)\]")
+
+
+class CandidateError(Exception):
+    """The simulated candidate cannot be set up (unknown persona, bad answers folder)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer ready for the microphone."""
+
+    samples: np.ndarray
+    voiced_end: int
+    text: str | None
+
+
+class AnswerSource(Protocol):
+    """Gives the candidate's answer to a question."""
+
+    def answer(self, question_id: str, ordinal: int) -> Answer:
+        """The answer to ``question_id``, the ``ordinal``-th question asked (from 1)."""
+        ...
+
+
+class CandidateVoice:
+    """Piper's joe voice shifted up in pitch (and re-timed), so the two sides sound different."""
+
+    def __init__(self, voice: PiperVoice, *, shift: float = 1.22) -> None:
+        self._voice = voice
+        self._shift = shift
+        # Slower phonemes, then played faster: the same speaking rate at a higher pitch.
+        self._config = SynthesisConfig(length_scale=shift, noise_scale=0.6, noise_w_scale=0.7)
+
+    def render(self, text: str) -> Answer:
+        """Synthesize ``text`` (with ``[pause N]`` markers) at the microphone's rate."""
+        pieces: list[np.ndarray] = []
+        voiced_end = 0
+        for index, part in enumerate(_PAUSE.split(text)):
+            if index % 2 == 1:
+                pieces.append(np.zeros(int(float(part) * MIC_RATE), dtype=np.float32))
+                continue
+            if not part.strip():
+                continue
+            pcm = b"".join(synthesize_pcm(self._voice, part.strip(), self._config))
+            native = self._voice.config.sample_rate
+            pieces.append(resample(pcm_to_float(pcm), round(native * self._shift), MIC_RATE))
+            voiced_end = sum(p.size for p in pieces)
+        tail = np.zeros(int(0.2 * MIC_RATE), dtype=np.float32)
+        samples = np.concatenate([*pieces, tail]) if pieces else tail
+        return Answer(samples, voiced_end, _PAUSE.sub(" ", text).strip())
+
+
+class _Persona(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str
+    answers: dict[str, str] = Field(min_length=1)
+
+
+class _PersonaFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str
+    personas: dict[str, _Persona]
+
+
+def _persona_dir() -> Path:
+    return Path(str(resources.files("agent").joinpath("personas")))
+
+
+def _persona_file(role_id: str) -> _PersonaFile | None:
+    path = _persona_dir() / f"{role_id}.yaml"
+    if not path.is_file():
+        return None
+    try:
+        return _PersonaFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as e:
+        raise CandidateError(f"{path}: invalid persona file: {e}") from e
+
+
+def shipped_personas(role_id: str) -> list[str]:
+    """Names of the personas written for ``role_id``."""
+    data = _persona_file(role_id)
+    return sorted(data.personas) if data else []
+
+
+class PersonaAnswers:
+    """Answers written as text for one role, spoken by ``CandidateVoice``."""
+
+    def __init__(self, answers: dict[str, str], voice: CandidateVoice) -> None:
+        self._answers = answers
+        self._voice = voice
+
+    def answer(self, question_id: str, ordinal: int) -> Answer:
+        """Speak the persona's answer to ``question_id``."""
+        text = self._answers.get(question_id)
+        if text is None:
+            text = "I'm sorry, I don't have a good answer to that one. [pause 1.0] Could we move on?"
+        return self._voice.render(text)
+
+
+def load_persona(
+    role_id: str, name: str, voice: CandidateVoice, *, answers: dict[str, str] | None = None
+) -> PersonaAnswers:
+    """The persona ``name`` written for ``role_id`` (or the given ``answers``)."""
+    if answers is not None:
+        return PersonaAnswers(answers, voice)
+    data = _persona_file(role_id)
+    if data is None or name not in data.personas:
+        known = ", ".join(sorted(data.personas)) if data else "none"
+        raise CandidateError(
+            f"no persona '{name}' for role '{role_id}'; personas for this role: {known}"
+        )
+    return PersonaAnswers(data.personas[name].answers, voice)
+
+
+class WavAnswers:
+    """Recorded answers: the WAV files of a folder, in name order, one per question asked."""
+
+    def __init__(self, folder: Path) -> None:
+        files = sorted(folder.glob("*.wav")) if folder.is_dir() else []
+        if not files:
+            raise CandidateError(f"{folder}: no .wav files to answer with")
+        self._files = files
+
+    def answer(self, question_id: str, ordinal: int) -> Answer:
+        """The ``ordinal``-th recording, or silence when there are fewer recordings than questions."""
+        by_id = next((f for f in self._files if f.stem == question_id), None)
+        path = by_id or (self._files[ordinal - 1] if ordinal <= len(self._files) else None)
+        if path is None:
+            return Answer(np.zeros(MIC_RATE, dtype=np.float32), 0, None)
+        try:
+            samples, rate = read_wav(path)
+        except (OSError, ValueError, EOFError) as e:
+            raise CandidateError(f"{path}: cannot read this WAV file ({e})") from e
+        samples = resample(samples, rate, MIC_RATE)
+        voiced = np.flatnonzero(np.abs(samples) > 0.01)
+        voiced_end = int(voiced[-1]) + 1 if voiced.size else 0
+        return Answer(np.concatenate([samples, np.zeros(MIC_RATE // 5, np.float32)]), voiced_end, None)

@@ -1,0 +1,1 @@
+"""The ``recruiter`` command line."""

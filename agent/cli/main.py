@@ -1,0 +1,28 @@
+"""``recruiter``: the command-line entry point; builds the settings once and hands them down."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from agent.cli import console_cmd, llm_cmd, models_cmd, rehearse_cmd
+
+app = typer.Typer(
+    name="recruiter",
+    help="A virtual recruiter that holds spoken mock interviews, offline.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(models_cmd.app, name="models")
+app.add_typer(llm_cmd.app, name="llm")
+app.command("rehearse")(rehearse_cmd.rehearse)
+app.command("console")(console_cmd.console)
+
+
+@app.callback()
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress.")) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

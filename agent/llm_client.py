@@ -1,0 +1,129 @@
+"""The one seam to a language model: an OpenAI-compatible chat endpoint (vLLM or llama.cpp).
+
+``ChatClient`` is the port the rest of the project codes against; ``OpenAIChatClient`` is the
+real implementation; tests pass a fake that implements the same protocol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import openai
+
+__all__ = ["ChatClient", "LLMEndpoint", "LLMUnavailableError", "OpenAIChatClient"]
+
+logger = logging.getLogger("recruiter.llm")
+
+
+class LLMUnavailableError(Exception):
+    """The LLM endpoint did not answer, or answered with an error."""
+
+
+@dataclass(frozen=True)
+class LLMEndpoint:
+    """Where the model is served and under which name."""
+
+    base_url: str
+    model: str
+    api_key: str = "not-needed"
+
+
+class ChatClient(Protocol):
+    """A chat model reached over an OpenAI-compatible API."""
+
+    @property
+    def model(self) -> str:
+        """The served model's name."""
+        ...
+
+    def stream(
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: Sequence[str] = (),
+    ) -> AsyncIterator[str]:
+        """Stream the reply's text pieces.
+
+        Args:
+            messages: OpenAI-style ``{"role", "content"}`` messages.
+            max_tokens: upper bound on generated tokens.
+            temperature: sampling temperature.
+            stop: strings that end the generation.
+
+        Raises:
+            LLMUnavailableError: the endpoint failed or could not be reached.
+        """
+        ...
+
+    async def ping(self, timeout_s: float) -> None:
+        """Raise ``LLMUnavailableError`` unless the endpoint answers within ``timeout_s``."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the client's connections."""
+        ...
+
+
+class OpenAIChatClient:
+    """``ChatClient`` over the ``openai`` package, for vLLM, llama.cpp or any compatible server."""
+
+    def __init__(self, endpoint: LLMEndpoint, *, timeout_s: float = 30.0) -> None:
+        self._endpoint = endpoint
+        self._client = openai.AsyncOpenAI(
+            base_url=endpoint.base_url,
+            api_key=endpoint.api_key,
+            timeout=timeout_s,
+            max_retries=0,
+        )
+
+    @property
+    def model(self) -> str:
+        """The served model's name."""
+        return self._endpoint.model
+
+    async def stream(
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: Sequence[str] = (),
+    ) -> AsyncIterator[str]:
+        """Stream the reply's text pieces (see ``ChatClient.stream``)."""
+        try:
+            response = await self._client.chat.completions.create(
+                model=self._endpoint.model,
+                messages=list(messages),  # type: ignore[arg-type]
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stop=list(stop) or None,
+                stream=True,
+            )
+            async for chunk in response:
+                if chunk.choices and (piece := chunk.choices[0].delta.content):
+                    yield piece
+        except openai.APIError as e:
+            raise LLMUnavailableError(
+                f"LLM request to {self._endpoint.base_url} failed: {type(e).__name__}"
+            ) from e
+
+    async def ping(self, timeout_s: float) -> None:
+        """Raise ``LLMUnavailableError`` unless the endpoint lists models within ``timeout_s``."""
+        try:
+            await asyncio.wait_for(self._client.models.list(), timeout=timeout_s)
+        except (openai.APIError, TimeoutError) as e:
+            raise LLMUnavailableError(
+                f"no LLM server answers at {self._endpoint.base_url} "
+                f"({type(e).__name__}); start one with `recruiter llm serve` or unset "
+                "RECRUITER_LLM__BASE_URL to use the embedded server"
+            ) from e
+
+    async def aclose(self) -> None:
+        """Release the client's connections."""
+        await self._client.close()

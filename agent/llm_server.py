@@ -1,0 +1,133 @@
+"""The embedded LLM server: llama.cpp's OpenAI-compatible server on loopback, for CPU machines."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+from agent.assets import require_asset
+from agent.llm_client import LLMEndpoint, LLMUnavailableError
+from agent.settings import Settings
+
+__all__ = ["EmbeddedLLMServer", "resolve_endpoint"]
+
+logger = logging.getLogger("recruiter.llm")
+
+_HOST = "127.0.0.1"
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex((_HOST, port)) != 0
+
+
+def _answers(url: str, timeout_s: float) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310 (loopback URL we built)
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class EmbeddedLLMServer:
+    """Start ``llama_cpp.server`` with a packaged GGUF and stop it again (a context manager)."""
+
+    def __init__(self, settings: Settings, *, log_path: Path | None = None) -> None:
+        self._settings = settings
+        self._log_path = log_path or settings.home / "logs" / "llm-server.log"
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.endpoint = LLMEndpoint(
+            base_url=f"http://{_HOST}:{settings.llm.port}/v1", model=settings.llm.gguf
+        )
+
+    def start(self, *, ready_timeout_s: float = 120.0) -> LLMEndpoint:
+        """Start the server and wait until it answers; return its endpoint."""
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise LLMUnavailableError(
+                "the embedded LLM server (llama-cpp-python) is not installed; run `make setup`, "
+                "or point RECRUITER_LLM__BASE_URL at an OpenAI-compatible server"
+            )
+        gguf = require_asset(self._settings.models_dir, self._settings.llm.gguf)
+        port = self._settings.llm.port
+        if not _port_free(port):
+            raise LLMUnavailableError(
+                f"port {port} is already in use; stop what holds it or set RECRUITER_LLM__PORT"
+            )
+        self._log_path.parent.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(gguf), "--model_alias", self._settings.llm.gguf,
+            "--host", _HOST, "--port", str(port),
+            "--n_ctx", str(self._settings.llm.context),
+            "--n_threads", str(self._settings.llm.threads),
+        ]  # fmt: skip
+        with self._log_path.open("ab") as log:
+            self._proc = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+                cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + ready_timeout_s
+        url = f"{self.endpoint.base_url}/models"
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise LLMUnavailableError(
+                    f"the embedded LLM server exited with code {self._proc.returncode}; "
+                    f"see {self._log_path}"
+                )
+            if _answers(url, timeout_s=1.0):
+                logger.info("embedded LLM server ready on port %d", port)
+                return self.endpoint
+            time.sleep(0.2)
+        self.stop()
+        raise LLMUnavailableError(
+            f"the embedded LLM server did not answer within {ready_timeout_s:.0f} s; "
+            f"see {self._log_path}"
+        )
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after 5 s)."""
+        proc, self._proc = self._proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def wait(self) -> int:
+        """Block until the server exits; return its exit code."""
+        assert self._proc is not None, "server not started"
+        return self._proc.wait()
+
+    def __enter__(self) -> LLMEndpoint:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def resolve_endpoint(settings: Settings) -> LLMEndpoint | None:
+    """The configured external endpoint, or None when the embedded server should be used."""
+    if not settings.llm.base_url:
+        return None
+    return LLMEndpoint(
+        base_url=settings.llm.base_url,
+        model=settings.llm.model or "default",
+        api_key=settings.llm.api_key,
+    )

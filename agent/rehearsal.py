@@ -1,0 +1,257 @@
+"""A complete interview with no microphone and no LiveKit server: the headless rehearsal.
+
+A simulated candidate speaks through ``CandidateMic``: it waits for the recruiter to finish, pauses
+like a person, and answers. The recruiter is the real pipeline (VAD, Whisper, the LLM seam, piper)
+heard through ``PacedSpeaker``. Turns are stored as they complete; at the end the conversation WAV
+and a short report are written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livekit.agents import AgentSession
+from livekit.agents.voice.events import AgentStateChangedEvent
+
+from agent.bootstrap import VoiceModels, build_interviewer, build_session
+from agent.candidate import Answer, AnswerSource, CandidateVoice, WavAnswers, load_persona
+from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker, SpokenUtterance
+from agent.interviewer import Interviewer
+from agent.journal import StoredTurn, TurnJournal
+from agent.llm_client import ChatClient
+from agent.rehearsal_report import write_report
+from agent.settings import Settings
+from agent.turn_guard import ThinkingPauseGuard
+from rubrics import RoleScript, load_role
+from storage import SessionRepository, Turn, create_database, session_factory
+
+__all__ = ["LatencySample", "RehearsalError", "RehearsalOptions", "RehearsalResult", "run_rehearsal"]
+
+logger = logging.getLogger("recruiter.rehearsal")
+
+
+class RehearsalError(Exception):
+    """The rehearsal could not run or could not finish."""
+
+
+@dataclass(frozen=True)
+class RehearsalOptions:
+    """What to rehearse and how the simulated candidate behaves."""
+
+    role: str = "demo"
+    persona: str = "prepared"
+    answers_dir: Path | None = None
+    answers: dict[str, str] | None = None
+    human_pause_s: float = 0.8
+    reply_timeout_s: float = 90.0
+    max_minutes: float = 30.0
+
+
+@dataclass(frozen=True)
+class LatencySample:
+    """End of one answer to the first audio of the recruiter's reply, with the pipeline's parts."""
+
+    question_id: str
+    end_of_speech_to_first_audio_s: float
+    endpointing_s: float | None
+    stt_s: float | None
+    llm_ttft_s: float | None
+    tts_ttfa_s: float | None
+
+
+@dataclass
+class RehearsalResult:
+    """What a rehearsal produced."""
+
+    session_id: str
+    role: RoleScript
+    persona: str | None
+    audio_path: Path
+    report_path: Path
+    turns: list[StoredTurn]
+    latency: list[LatencySample]
+    events: list[dict[str, object]] = field(default_factory=list)
+    duration_s: float = 0.0
+
+    @property
+    def median_latency_s(self) -> float | None:
+        """Median end of speech to first recruiter audio."""
+        values = [s.end_of_speech_to_first_audio_s for s in self.latency]
+        return statistics.median(values) if values else None
+
+
+def _answer_source(role: RoleScript, options: RehearsalOptions, settings: Settings, models: VoiceModels) -> AnswerSource:
+    if options.answers_dir is not None:
+        return WavAnswers(options.answers_dir)
+    voice = CandidateVoice(models.tts._voice)
+    return load_persona(role.id, options.persona, voice, answers=options.answers)
+
+
+class _CandidateDriver:
+    """Answers each question once the recruiter has finished asking it."""
+
+    def __init__(
+        self, session: AgentSession, interviewer: Interviewer, mic: CandidateMic,
+        answers: dict[str, Answer], options: RehearsalOptions,
+    ) -> None:  # fmt: skip
+        self._interviewer = interviewer
+        self._mic = mic
+        self._answers = answers
+        self._options = options
+        self._turn_over: asyncio.Queue[float] = asyncio.Queue()
+        self.spoken: list[tuple[str, SpokenUtterance]] = []
+        session.on("agent_state_changed", self._on_state)
+
+    def _on_state(self, event: AgentStateChangedEvent) -> None:
+        if event.old_state == "speaking" and event.new_state == "listening":
+            self._turn_over.put_nowait(time.time())
+
+    def speech_end_before(self, wall: float) -> float | None:
+        """The end of the last answer heard before ``wall``."""
+        ends = [u.speech_ended_at for _, u in self.spoken if u.speech_ended_at <= wall]
+        return ends[-1] if ends else None
+
+    async def run(self) -> None:
+        answered: set[str] = set()
+        while True:
+            try:
+                await asyncio.wait_for(self._turn_over.get(), self._options.reply_timeout_s)
+            except TimeoutError as e:
+                raise RehearsalError(
+                    f"the recruiter said nothing for {self._options.reply_timeout_s:.0f} s"
+                ) from e
+            if self._interviewer.ended.is_set():
+                return
+            question = self._interviewer.awaiting_answer_to
+            if question is None or question in answered:
+                continue
+            answered.add(question)
+            await asyncio.sleep(self._options.human_pause_s)
+            answer = self._answers[question]
+            self.spoken.append((question, await self._mic.speak(answer.samples, voiced_end=answer.voiced_end)))
+
+
+def _prepare_answers(role: RoleScript, source: AnswerSource) -> dict[str, Answer]:
+    return {q.id: source.answer(q.id, i) for i, q in enumerate(role.questions, start=1)}
+
+
+def _latency(turns: list[Turn]) -> list[LatencySample]:
+    """One sample per recruiter reply to an answer, labelled with the question answered."""
+    samples: list[LatencySample] = []
+    question: str | None = None
+    for turn in turns:
+        if turn.speaker == "candidate":
+            question = turn.question_id
+        elif turn.latency_s is not None:
+            samples.append(
+                LatencySample(
+                    question_id=question or "?",
+                    end_of_speech_to_first_audio_s=turn.latency_s,
+                    endpointing_s=turn.endpointing_s,
+                    stt_s=turn.stt_s,
+                    llm_ttft_s=turn.llm_ttft_s,
+                    tts_ttfa_s=turn.tts_ttfa_s,
+                )
+            )
+    return samples
+
+
+async def run_rehearsal(
+    settings: Settings,
+    options: RehearsalOptions,
+    *,
+    chat: ChatClient,
+    models: VoiceModels,
+    on_event: Callable[[str], None] | None = None,
+) -> RehearsalResult:
+    """Run one headless interview end to end and store it.
+
+    Everything that can be checked is checked before the session is stored: the role, the
+    candidate's answers and the LLM endpoint. A failure after that marks the stored session
+    ``failed`` and keeps its turns.
+
+    Raises:
+        RoleError, CandidateError, LLMUnavailableError: bad input, nothing stored.
+        RehearsalError: the interview started but could not finish.
+    """
+    say = on_event or (lambda _m: None)
+    role = load_role(options.role)
+    answers = _prepare_answers(role, _answer_source(role, options, settings, models))
+    await chat.ping(timeout_s=10.0)
+
+    db = session_factory(create_database(settings.resolved_database_url))
+    with db() as s:
+        record = SessionRepository(s).create(
+            role_id=role.id, role_version=role.version,
+            persona=None if options.answers_dir else options.persona, channel="headless",
+            llm_model=chat.model, stt_model=settings.stt.model,
+        )  # fmt: skip
+        s.commit()
+        session_id = record.id
+    files = settings.sessions_dir / session_id
+    say(f"session {session_id}: role '{role.id}' v{role.version}, {len(role.questions)} questions")
+
+    t0 = time.time()
+    recorder = ConversationRecorder(t0)
+    mic, speaker = CandidateMic(recorder), PacedSpeaker(recorder)
+    session = build_session(settings, models, chat)
+    interviewer = build_interviewer(settings, role, chat)
+    driver = _CandidateDriver(session, interviewer, mic, answers, options)
+    journal = TurnJournal(
+        db=db, session_id=session_id, t0=t0, interviewer=interviewer,
+        speech_end_probe=driver.speech_end_before,
+    )  # fmt: skip
+    journal.attach(session)
+    ThinkingPauseGuard(session, settings.turn).attach()
+    session.on(
+        "conversation_item_added",
+        lambda ev: say(f"{getattr(ev.item, 'role', 'item')} turn stored"),
+    )
+    session.input.audio = mic
+    session.output.audio = speaker
+
+    status, reason = "failed", None
+    try:
+        await session.start(interviewer, record=False)
+        await asyncio.wait_for(driver.run(), timeout=options.max_minutes * 60)
+        status, reason = "completed", interviewer.end_reason
+    except TimeoutError as e:
+        reason = f"the interview exceeded {options.max_minutes:.0f} minutes"
+        raise RehearsalError(reason) from e
+    except RehearsalError as e:
+        reason = str(e)
+        raise
+    finally:
+        with contextlib.suppress(Exception):
+            await session.aclose()
+        mic.close()
+        await speaker.aclose()
+        audio_path = files / "conversation.wav"
+        duration = recorder.write(audio_path)
+        with db() as s:
+            SessionRepository(s).finish(
+                session_id, status=status, reason=reason, audio_path=str(audio_path)
+            )
+            s.commit()
+
+    with db() as s:
+        stored = SessionRepository(s).turns(session_id)
+    result = RehearsalResult(
+        session_id=session_id, role=role, persona=None if options.answers_dir else options.persona,
+        audio_path=audio_path, report_path=files / "report.md", turns=journal.turns,
+        latency=_latency(stored), duration_s=duration,
+    )  # fmt: skip
+    write_report(result)
+    with db() as s:
+        SessionRepository(s).finish(
+            session_id, status=status, reason=reason, report_path=str(result.report_path)
+        )
+        s.commit()
+    return result

@@ -1,0 +1,92 @@
+"""The one settings root, read from the environment (prefix ``RECRUITER_``) at the entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["LLMSettings", "Settings", "STTSettings", "TTSSettings", "TurnSettings", "default_home"]
+
+
+def default_home() -> Path:
+    """Return the default data directory (``~/.local/share/virtual-recruiter``)."""
+    return Path.home() / ".local" / "share" / "virtual-recruiter"
+
+
+class LLMSettings(BaseModel):
+    """Where the language model is reached: one OpenAI-compatible endpoint.
+
+    With no ``base_url`` the embedded llama.cpp server is started on ``port`` with ``gguf``.
+    """
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str = "not-needed"
+    gguf: Literal["qwen2.5-coder-0.5b", "smollm2-135m"] = "qwen2.5-coder-0.5b"
+    port: int = 8765
+    threads: int = 2
+    context: int = 4096
+    # A follow-up or acknowledgement that takes longer than this falls back to the script.
+    reply_timeout_s: float = 6.0
+    max_reply_tokens: int = 48
+    temperature: float = 0.3
+
+
+class STTSettings(BaseModel):
+    """Speech-to-text options (faster-whisper)."""
+
+    model: Literal["whisper-tiny.en", "whisper-base"] = "whisper-tiny.en"
+    compute_type: str = "int8"
+    threads: int = 2
+    language: str = "en"
+
+
+class TTSSettings(BaseModel):
+    """Text-to-speech options (piper)."""
+
+    voice: Literal["piper-joe"] = "piper-joe"
+    length_scale: float = 1.0
+
+
+class TurnSettings(BaseModel):
+    """Turn-taking: tuned so a thinking pause of 2-3 s inside an answer keeps the turn."""
+
+    vad_min_silence_s: float = 0.3
+    eot_unlikely_threshold: float = 0.25
+    min_delay_s: float = 1.0
+    max_delay_s: float = 5.0
+    # Delay used for one turn when the words so far end in a thinking phrase or a dangling word.
+    thinking_delay_s: float = 3.5
+
+
+class Settings(BaseSettings):
+    """Everything the recruiter reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RECRUITER_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    home: Path = Field(default_factory=default_home)
+    database_url: str | None = None
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    stt: STTSettings = Field(default_factory=STTSettings)
+    tts: TTSSettings = Field(default_factory=TTSSettings)
+    turn: TurnSettings = Field(default_factory=TurnSettings)
+
+    @property
+    def models_dir(self) -> Path:
+        """Directory holding the assembled model assets."""
+        return self.home / "models"
+
+    @property
+    def sessions_dir(self) -> Path:
+        """Directory holding per-session files (audio, reports)."""
+        return self.home / "sessions"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite inside the data directory."""
+        return self.database_url or f"sqlite:///{self.home / 'recruiter.db'}"

@@ -1,0 +1,133 @@
+"""livekit-agents STT plugin over faster-whisper (CTranslate2), offline, with word timestamps."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from faster_whisper import WhisperModel
+from livekit import rtc
+from livekit.agents import APIConnectionError, APIConnectOptions, stt, utils
+from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr, TimedString
+
+from agent.audio import frame_to_float
+
+__all__ = ["WhisperOptions", "WhisperSTT", "Transcript", "WordTiming"]
+
+logger = logging.getLogger("recruiter.stt")
+
+SAMPLE_RATE = 16000
+
+
+@dataclass(frozen=True)
+class WhisperOptions:
+    """How to run the model. ``model_dir`` is a local CTranslate2 directory, never a hub name."""
+
+    model_dir: Path
+    compute_type: str = "int8"
+    threads: int = 2
+    language: str = "en"
+    beam_size: int = 1
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    """One recognised word, times in seconds from the start of the audio."""
+
+    word: str
+    start_s: float
+    end_s: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The text of one utterance with its words."""
+
+    text: str
+    words: tuple[WordTiming, ...]
+    duration_s: float
+
+
+class WhisperSTT(stt.STT):
+    """Non-streaming STT: the session drives it segment by segment with the VAD."""
+
+    def __init__(self, opts: WhisperOptions) -> None:
+        super().__init__(
+            capabilities=stt.STTCapabilities(streaming=False, interim_results=False)
+        )
+        if not (opts.model_dir / "model.bin").is_file():
+            raise FileNotFoundError(f"no Whisper model at {opts.model_dir}")
+        self._opts = opts
+        self._model = WhisperModel(
+            str(opts.model_dir),
+            device="cpu",
+            compute_type=opts.compute_type,
+            cpu_threads=opts.threads,
+            local_files_only=True,
+        )
+        self._lock = asyncio.Lock()
+
+    @property
+    def model(self) -> str:
+        """The model directory's name (e.g. ``whisper-tiny.en``)."""
+        return self._opts.model_dir.name
+
+    @property
+    def provider(self) -> str:
+        """Local faster-whisper."""
+        return "faster-whisper"
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        """Transcribe mono float32 16 kHz audio (blocking; call it off the event loop)."""
+        segments, _info = self._model.transcribe(
+            audio,
+            language=self._opts.language,
+            beam_size=self._opts.beam_size,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
+        words: list[WordTiming] = []
+        texts: list[str] = []
+        for segment in segments:
+            texts.append(segment.text.strip())
+            for w in segment.words or []:
+                words.append(WordTiming(w.word.strip(), w.start, w.end, w.probability))
+        return Transcript(" ".join(t for t in texts if t), tuple(words), audio.size / SAMPLE_RATE)
+
+    async def _recognize_impl(
+        self,
+        buffer: utils.AudioBuffer,
+        *,
+        language: NotGivenOr[str] = NOT_GIVEN,
+        conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS,
+    ) -> stt.SpeechEvent:
+        frame = rtc.combine_audio_frames(buffer) if isinstance(buffer, list) else buffer
+        audio = frame_to_float(frame, SAMPLE_RATE)
+        try:
+            async with self._lock:
+                result = await asyncio.to_thread(self.transcribe, audio)
+        except (RuntimeError, ValueError) as e:
+            raise APIConnectionError("faster-whisper failed to transcribe", retryable=False) from e
+        words = [
+            TimedString(w.word, start_time=w.start_s, end_time=w.end_s, confidence=w.probability)
+            for w in result.words
+        ]
+        confidence = float(np.mean([w.probability for w in result.words])) if result.words else 0.0
+        return stt.SpeechEvent(
+            type=stt.SpeechEventType.FINAL_TRANSCRIPT,
+            alternatives=[
+                stt.SpeechData(
+                    language=self._opts.language,  # type: ignore[arg-type]
+                    text=result.text,
+                    start_time=0.0,
+                    end_time=result.duration_s,
+                    confidence=confidence,
+                    words=words,
+                )
+            ],
+        )

@@ -1,0 +1,83 @@
+"""SQLAlchemy 2 typed models: interview sessions and their turns."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = ["Base", "InterviewSession", "Turn"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class InterviewSession(Base):
+    """One interview: which role it ran, how it went, where its files are."""
+
+    __tablename__ = "interview_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
+    role_id: Mapped[str] = mapped_column(String(100))
+    role_version: Mapped[str] = mapped_column(String(50))
+    persona: Mapped[str | None] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(20), default="headless")
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    llm_model: Mapped[str | None] = mapped_column(String(200))
+    stt_model: Mapped[str | None] = mapped_column(String(100))
+    audio_path: Mapped[str | None] = mapped_column(Text)
+    report_path: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    turns: Mapped[list[Turn]] = relationship(
+        back_populates="session", order_by="Turn.index", cascade="all, delete-orphan"
+    )
+
+
+class Turn(Base):
+    """One stretch of speech by one side, stored the moment it completes.
+
+    Times are seconds from the start of the session. Latency parts are set on recruiter turns
+    that answer a candidate turn.
+    """
+
+    __tablename__ = "turns"
+    __table_args__ = (UniqueConstraint("session_id", "index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("interview_sessions.id", ondelete="CASCADE"), index=True
+    )
+    index: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    question_id: Mapped[str | None] = mapped_column(String(100))
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    interrupted: Mapped[bool] = mapped_column(default=False)
+    # [{"word": str, "start_s": float, "end_s": float, "p": float}, ...] for candidate turns.
+    words: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # Recruiter turns: what produced the speech (e.g. {"ack": "llm" | "fallback"}).
+    events: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    latency_s: Mapped[float | None] = mapped_column(Float)
+    endpointing_s: Mapped[float | None] = mapped_column(Float)
+    stt_s: Mapped[float | None] = mapped_column(Float)
+    llm_ttft_s: Mapped[float | None] = mapped_column(Float)
+    tts_ttfa_s: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    session: Mapped[InterviewSession] = relationship(back_populates="turns")

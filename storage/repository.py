@@ -1,0 +1,109 @@
+"""Repositories over a SQLAlchemy session: they flush, the caller commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import InterviewSession, Turn
+
+__all__ = ["NewTurn", "SessionRepository"]
+
+
+@dataclass
+class NewTurn:
+    """A completed turn, as the voice layer reports it."""
+
+    speaker: str
+    text: str
+    start_s: float
+    end_s: float
+    question_id: str | None = None
+    interrupted: bool = False
+    words: list[dict[str, Any]] | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    latency_s: float | None = None
+    endpointing_s: float | None = None
+    stt_s: float | None = None
+    llm_ttft_s: float | None = None
+    tts_ttfa_s: float | None = None
+
+
+class SessionRepository:
+    """Interview sessions and their turns."""
+
+    def __init__(self, db: Session) -> None:
+        self._db = db
+
+    def create(
+        self, *, role_id: str, role_version: str, persona: str | None, channel: str,
+        llm_model: str | None, stt_model: str | None,
+    ) -> InterviewSession:  # fmt: skip
+        """Add a new running session."""
+        record = InterviewSession(
+            role_id=role_id,
+            role_version=role_version,
+            persona=persona,
+            channel=channel,
+            llm_model=llm_model,
+            stt_model=stt_model,
+        )
+        self._db.add(record)
+        self._db.flush()
+        return record
+
+    def get(self, session_id: str) -> InterviewSession | None:
+        """Return a session by id."""
+        return self._db.get(InterviewSession, session_id)
+
+    def add_turn(self, session_id: str, turn: NewTurn) -> Turn:
+        """Append a turn to a session, numbered after the last one."""
+        last = self._db.scalar(
+            select(func.max(Turn.index)).where(Turn.session_id == session_id)
+        )
+        record = Turn(
+            session_id=session_id,
+            index=0 if last is None else last + 1,
+            speaker=turn.speaker,
+            text=turn.text,
+            question_id=turn.question_id,
+            start_s=turn.start_s,
+            end_s=turn.end_s,
+            interrupted=turn.interrupted,
+            words=turn.words,
+            events=turn.events or None,
+            latency_s=turn.latency_s,
+            endpointing_s=turn.endpointing_s,
+            stt_s=turn.stt_s,
+            llm_ttft_s=turn.llm_ttft_s,
+            tts_ttfa_s=turn.tts_ttfa_s,
+        )
+        self._db.add(record)
+        self._db.flush()
+        return record
+
+    def turns(self, session_id: str) -> list[Turn]:
+        """All turns of a session in order."""
+        return list(
+            self._db.scalars(select(Turn).where(Turn.session_id == session_id).order_by(Turn.index))
+        )
+
+    def finish(
+        self, session_id: str, *, status: str, reason: str | None = None,
+        audio_path: str | None = None, report_path: str | None = None,
+    ) -> InterviewSession:  # fmt: skip
+        """Mark a session as ended (``completed`` or ``failed``) and record its files."""
+        record = self._db.get_one(InterviewSession, session_id)
+        record.status = status
+        record.end_reason = reason
+        record.ended_at = datetime.now(UTC)
+        if audio_path is not None:
+            record.audio_path = audio_path
+        if report_path is not None:
+            record.report_path = report_path
+        self._db.flush()
+        return record
