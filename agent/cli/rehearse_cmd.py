@@ -6,21 +6,29 @@ import asyncio
 import json
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
 
 from agent.assets import AssetError
-from agent.bootstrap import load_voice_models
-from agent.candidate import CandidateError
-from agent.llm_client import LLMUnavailableError, OpenAIChatClient
+from agent.llm_client import LLMEndpoint, LLMUnavailableError
 from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
-from agent.rehearsal import RehearsalError, RehearsalOptions, RehearsalResult, run_rehearsal
-from agent.rehearsal_report import result_json
 from agent.settings import Settings
 from rubrics import RoleError, load_role
 
+if TYPE_CHECKING:
+    from agent.rehearsal import RehearsalOptions, RehearsalResult
 
-async def _run(settings: Settings, options: RehearsalOptions, endpoint, console: Console) -> RehearsalResult:  # type: ignore[no-untyped-def]
+
+async def _run(
+    settings: Settings, options: RehearsalOptions, endpoint: LLMEndpoint, console: Console
+) -> RehearsalResult:
+    # The voice stack loads here, not at import, so `recruiter --help` stays fast.
+    from agent.bootstrap import load_voice_models
+    from agent.llm_client import OpenAIChatClient
+    from agent.rehearsal import run_rehearsal
+
     models = load_voice_models(settings)
     chat = OpenAIChatClient(endpoint)
     try:
@@ -40,6 +48,10 @@ def rehearse(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Run a complete spoken mock interview with a simulated candidate; no mic, no server."""
+    from agent.candidate import CandidateError
+    from agent.rehearsal import RehearsalError, RehearsalOptions
+    from agent.rehearsal_report import result_json
+
     settings = Settings()
     err = Console(stderr=True)
     out = err if as_json else Console()

@@ -1,0 +1,25 @@
+# The two commands: `make demo` (a headless mock interview) and `make test` (the test suite).
+# Both run the idempotent `make setup` first; on a warm machine it takes a few seconds.
+
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test bench lint clean-venv
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(BIN)/recruiter rehearse
+
+test: setup
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/latency.py
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean-venv:
+	rm -rf $(VENV)

