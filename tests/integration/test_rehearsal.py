@@ -1,0 +1,143 @@
+"""A full rehearsal on a two-question script with the real small models, in process and by CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from agent.bootstrap import VoiceModels, load_voice_models
+from agent.candidate import CandidateVoice
+from agent.llm_client import LLMEndpoint, OpenAIChatClient
+from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
+from agent.audio import write_wav
+from agent.settings import Settings
+from storage import SessionRepository, create_database, session_factory
+from tests.conftest import FIXTURES, run
+
+pytestmark = [pytest.mark.models, pytest.mark.llm]
+
+ROLE = str(FIXTURES / "two_questions.yaml")
+QUESTIONS = ["What draws you to customer support?", "Tell me about a time you helped an upset customer."]
+ANSWERS = {
+    "why-support": "I enjoy solving problems for people, and I worked on a help desk for two years.",
+    # A two-second thinking pause inside the answer must not end the turn.
+    "hard-customer": (
+        "Um, let me think. [pause 2.0] A customer was upset about a wrong bill, so I refunded"
+        " the fee the same day and called her a week later to check."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def models(installed_models: Path) -> VoiceModels:
+    return load_voice_models(Settings())
+
+
+@pytest.fixture(scope="module")
+def rehearsal(
+    tmp_path_factory: pytest.TempPathFactory, installed_models: Path, models: VoiceModels,
+    llm_endpoint: LLMEndpoint,
+) -> tuple[Settings, RehearsalResult]:  # fmt: skip
+    home = tmp_path_factory.mktemp("home")
+    (home / "models").symlink_to(installed_models, target_is_directory=True)
+    settings = Settings(home=home)
+
+    async def go() -> RehearsalResult:
+        chat = OpenAIChatClient(llm_endpoint)
+        try:
+            options = RehearsalOptions(role=ROLE, answers=ANSWERS)
+            return await run_rehearsal(settings, options, chat=chat, models=models)
+        finally:
+            await chat.aclose()
+
+    return settings, run(go())
+
+
+def test_the_recruiter_asks_the_scripts_questions_in_order(rehearsal: tuple[Settings, RehearsalResult]) -> None:
+    _, result = rehearsal
+    speakers = [t.speaker for t in result.turns]
+    # The thinking pause did not split the second answer: exactly one candidate turn per question.
+    assert speakers == ["recruiter", "candidate", "recruiter", "candidate", "recruiter"]
+    recruiter = [t.text for t in result.turns if t.speaker == "recruiter"]
+    assert recruiter[0].startswith("Hi, I'm Alex.") and recruiter[0].endswith(QUESTIONS[0])
+    assert recruiter[1].endswith(QUESTIONS[1])
+    assert recruiter[2].endswith("That's all, thank you. Goodbye!")
+    candidate = [t.text.lower() for t in result.turns if t.speaker == "candidate"]
+    assert "help desk" in candidate[0]
+    assert "think" in candidate[1] and "refund" in candidate[1]
+
+
+def test_every_turn_is_stored_with_sane_timings(rehearsal: tuple[Settings, RehearsalResult]) -> None:
+    settings, result = rehearsal
+    db = session_factory(create_database(settings.resolved_database_url))
+    with db() as s:
+        repo = SessionRepository(s)
+        record = repo.get(result.session_id)
+        assert record is not None and record.status == "completed"
+        assert record.role_id == "two-questions" and record.role_version == "1"
+        turns = repo.turns(result.session_id)
+    assert [t.text for t in turns] == [t.text for t in result.turns]
+    previous_end = 0.0
+    for turn in turns:
+        assert previous_end - 0.5 <= turn.start_s < turn.end_s <= result.duration_s + 0.5
+        previous_end = turn.end_s
+    for turn in (t for t in turns if t.speaker == "candidate"):
+        assert turn.words and len(turn.words) >= 10
+        assert all(turn.start_s - 1.0 <= w["start"] <= w["end"] <= turn.end_s + 1.0 for w in turn.words)
+    replies = [t for t in turns if t.speaker == "recruiter" and t.latency_s is not None]
+    assert len(replies) == 2
+    assert all(0.2 < t.latency_s < 20 for t in replies)  # type: ignore[operator]
+    assert all(any(e["type"] == "acknowledgement" for e in t.events or []) for t in replies)
+
+
+def test_the_conversation_wav_holds_both_sides(rehearsal: tuple[Settings, RehearsalResult]) -> None:
+    _, result = rehearsal
+    with wave.open(str(result.audio_path)) as wav:
+        assert wav.getnchannels() == 2
+        seconds = wav.getnframes() / wav.getframerate()
+        pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16).reshape(-1, 2)
+    assert abs(seconds - result.duration_s) < 0.5
+    recruiter_rms, candidate_rms = np.sqrt((pcm.astype(np.float64) ** 2).mean(axis=0))
+    assert recruiter_rms > 100 and candidate_rms > 100
+    report = result.report_path.read_text()
+    assert QUESTIONS[1] in report and "Median" in report
+
+
+def test_cli_json_contract_with_recorded_answers(
+    tmp_path: Path, installed_models: Path, llm_endpoint: LLMEndpoint, models: VoiceModels
+) -> None:
+    answers = tmp_path / "answers"
+    voice = CandidateVoice(models.tts._voice)
+    for name, text in (("01", ANSWERS["why-support"]), ("02", "I refunded a wrong fee the same day.")):
+        write_wav(answers / f"{name}.wav", voice.render(text).samples, 16000)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "models").symlink_to(installed_models, target_is_directory=True)
+    env = {
+        **os.environ,
+        "RECRUITER_HOME": str(home),
+        "RECRUITER_LLM__BASE_URL": llm_endpoint.base_url,
+        "RECRUITER_LLM__MODEL": llm_endpoint.model,
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "agent.cli.main", "rehearse", "--role", ROLE, "--answers", str(answers), "--json"],
+        capture_output=True, text=True, env=env, timeout=600, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    assert {"session_id", "role", "report_path", "audio_path", "turns", "latency"} <= out.keys()
+    assert out["role"] == "two-questions"
+    assert Path(out["report_path"]).is_file() and Path(out["audio_path"]).is_file()
+    assert [t["speaker"] for t in out["turns"]] == ["recruiter", "candidate"] * 2 + ["recruiter"]
+    for turn in out["turns"]:
+        assert {"speaker", "text", "start_s", "end_s"} == turn.keys()
+    latency = out["latency"]
+    assert len(latency["end_of_speech_to_first_audio_s"]) == 2
+    assert latency["median_s"] == pytest.approx(float(np.median(latency["end_of_speech_to_first_audio_s"])), abs=1e-3)

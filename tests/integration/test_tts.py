@@ -1,0 +1,66 @@
+"""The piper plugin: real speech at 22050 Hz, and audio that starts before the reply is complete."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from livekit.agents import tokenize, tts
+from piper import SynthesisConfig
+
+from agent.tts_piper import PiperOptions, PiperTTS, synthesize_pcm
+from tests.conftest import run
+
+pytestmark = pytest.mark.models
+
+
+@pytest.fixture(scope="module")
+def piper(installed_models: Path) -> PiperTTS:
+    return PiperTTS(PiperOptions(model_path=installed_models / "piper-joe/en_US-joe-medium.onnx"))
+
+
+def test_synthesizes_speech_of_plausible_length(piper: PiperTTS) -> None:
+    text = "Tell me about a time you helped a frustrated customer."
+
+    async def synth() -> float:
+        seconds = 0.0
+        async with piper.synthesize(text) as stream:
+            async for audio in stream:
+                assert audio.frame.sample_rate == 22050
+                seconds += audio.frame.duration
+        return seconds
+
+    seconds = run(synth())
+    words = len(text.split())
+    assert 1.5 < words / seconds < 5.0  # 90-300 words per minute
+
+
+def test_piper_yields_one_chunk_per_sentence(piper: PiperTTS) -> None:
+    chunks = list(
+        synthesize_pcm(piper._voice, "Thank you. That was my last question. Goodbye!", SynthesisConfig())
+    )
+    assert len(chunks) == 3
+    assert all(len(c) > 0 for c in chunks)
+
+
+def test_first_audio_arrives_before_the_reply_is_complete(piper: PiperTTS) -> None:
+    """As in the session: the sentence adapter speaks the first sentence while text still comes."""
+    adapter = tts.StreamAdapter(tts=piper, sentence_tokenizer=tokenize.blingfire.SentenceTokenizer())
+
+    async def speak() -> int:
+        async with adapter.stream() as stream:
+            stream.push_text("Thanks for telling me about the lost parcel. ")
+            stream.push_text("Now, imagine two urgent requests arrive at the same moment. ")
+            stream.flush()
+            # Only one sentence boundary is certain so far; audio must already flow.
+            first = await asyncio.wait_for(stream.__anext__(), timeout=20)
+            assert first.frame.samples_per_channel > 0
+            stream.push_text("How would you decide which one to handle first?")
+            stream.end_input()
+            frames = 1
+            async for _ in stream:
+                frames += 1
+            return frames
+
+    assert run(speak()) > 10
