@@ -44,7 +44,9 @@ def load_role_file(path: Path) -> RoleScript:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise RoleError(f"{where}: invalid YAML: {getattr(e, 'problem', e)}") from e
+        context, start = getattr(e, "context", None), getattr(e, "context_mark", None)
+        hint = f" ({context} at line {start.line + 1}, column {start.column + 1})" if start else ""
+        raise RoleError(f"{where}: invalid YAML: {getattr(e, 'problem', e)}{hint}") from e
     if not isinstance(data, dict):
         raise RoleError(f"{path}: a role script must be a mapping of fields")
     try:

@@ -53,8 +53,8 @@ def rehearse(
     from agent.rehearsal_report import result_json
 
     settings = Settings()
-    err = Console(stderr=True)
-    out = err if as_json else Console()
+    err = Console(stderr=True, soft_wrap=True)
+    out = err if as_json else Console(soft_wrap=True)
     server: EmbeddedLLMServer | None = None
     try:
         load_role(role)  # fail fast on a bad role, before models load or servers start
