@@ -130,7 +130,9 @@ class PersonaAnswers:
         """Speak the persona's answer to ``question_id``."""
         text = self._answers.get(question_id)
         if text is None:
-            text = "I'm sorry, I don't have a good answer to that one. [pause 1.0] Could we move on?"
+            text = (
+                "I'm sorry, I don't have a good answer to that one. [pause 1.0] Could we move on?"
+            )
         return self._voice.render(text)
 
 
@@ -159,7 +161,7 @@ class WavAnswers:
         self._files = files
 
     def answer(self, question_id: str, ordinal: int) -> Answer:
-        """The ``ordinal``-th recording, or silence when there are fewer recordings than questions."""
+        """The recording named after the question, else the ``ordinal``-th one, else silence."""
         by_id = next((f for f in self._files if f.stem == question_id), None)
         path = by_id or (self._files[ordinal - 1] if ordinal <= len(self._files) else None)
         if path is None:
@@ -171,4 +173,6 @@ class WavAnswers:
         samples = resample(samples, rate, MIC_RATE)
         voiced = np.flatnonzero(np.abs(samples) > 0.01)
         voiced_end = int(voiced[-1]) + 1 if voiced.size else 0
-        return Answer(np.concatenate([samples, np.zeros(MIC_RATE // 5, np.float32)]), voiced_end, None)
+        return Answer(
+            np.concatenate([samples, np.zeros(MIC_RATE // 5, np.float32)]), voiced_end, None
+        )

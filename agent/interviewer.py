@@ -80,8 +80,11 @@ class Interviewer(Agent):
         self._answer_parts: list[str] = []
         self._pending: list[Action] = []
         self._turn_words: list[dict[str, Any]] = []
+        # Set once the closing line has been heard in full.
         self.ended = asyncio.Event()
         self.end_reason: str | None = None
+        # The question being spoken, and the one whose asking the candidate has heard in full.
+        self._asking: str | None = None
         self.awaiting_answer_to: str | None = None
         # What the recruiter is saying now, handed to the journal when the turn is stored.
         self.utterance = RecruiterUtterance()
@@ -130,6 +133,10 @@ class Interviewer(Agent):
         if event.new_state == "speaking":
             # The reply is being heard: the answer it responds to is final.
             self._before_reply, self._answer_parts = None, []
+        elif event.old_state == "speaking" and event.new_state == "listening":
+            self.awaiting_answer_to = self._asking
+            if self.end_reason is not None:
+                self.ended.set()
 
     def _warm_llm(self) -> None:
         """Send the acknowledgement prompt's fixed prefix once, so the server caches it."""
@@ -179,14 +186,13 @@ class Interviewer(Agent):
                 parts.append(action.text)
                 utterance.question_id = action.question_id
                 utterance.events.append({"type": "question", "question_id": action.question_id})
-                self.awaiting_answer_to = action.question_id
+                self._asking = action.question_id
             elif isinstance(action, Say):
                 parts.append(action.text)
             elif isinstance(action, EndInterview):
                 utterance.events.append({"type": "end", "reason": action.reason})
                 self.end_reason = action.reason
-                self.awaiting_answer_to = None
-                self.ended.set()
+                self._asking = None
         self.utterance = utterance
         return " ".join(p.strip() for p in parts if p.strip())
 

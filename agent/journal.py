@@ -114,8 +114,12 @@ class TurnJournal:
             interrupted=interrupted,
             events=list(utterance.events),
             latency_s=round(latency, 3) if answering and latency is not None else None,
-            endpointing_s=self._last_user.get("end_of_turn_delay") if answering and self._last_user else None,
-            stt_s=self._last_user.get("transcription_delay") if answering and self._last_user else None,
+            endpointing_s=self._last_user.get("end_of_turn_delay")
+            if answering and self._last_user
+            else None,
+            stt_s=self._last_user.get("transcription_delay")
+            if answering and self._last_user
+            else None,
             llm_ttft_s=utterance.llm_ttft_s,
             tts_ttfa_s=metrics.get("tts_node_ttfb"),
         )
@@ -127,7 +131,7 @@ class TurnJournal:
             with self._db() as db:
                 SessionRepository(db).add_turn(self._session_id, turn)
                 db.commit()
-        except Exception as e:  # noqa: BLE001 (a storage failure must not kill the interview)
+        except Exception as e:
             logger.error("could not store a turn: %s", type(e).__name__)
             self.errors.append(f"{type(e).__name__}: {e}")
             return

@@ -70,7 +70,10 @@ class SeamLLMStream(llm.LLMStream):
 
     async def _run(self) -> None:
         messages = [
-            {"role": str(m.role) if m.role != "developer" else "system", "content": m.text_content or ""}
+            {
+                "role": str(m.role) if m.role != "developer" else "system",
+                "content": m.text_content or "",
+            }
             for m in self._chat_ctx.messages()
         ]
         request_id = shortuuid("req_")
@@ -79,7 +82,9 @@ class SeamLLMStream(llm.LLMStream):
                 messages, max_tokens=self._seam._max_tokens, temperature=self._seam._temperature
             ):
                 self._event_ch.send_nowait(
-                    llm.ChatChunk(id=request_id, delta=llm.ChoiceDelta(role="assistant", content=piece))
+                    llm.ChatChunk(
+                        id=request_id, delta=llm.ChoiceDelta(role="assistant", content=piece)
+                    )
                 )
         except LLMUnavailableError as e:
             raise APIConnectionError(str(e), retryable=False) from e

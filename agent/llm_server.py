@@ -33,7 +33,7 @@ def _port_free(port: int) -> bool:
 
 def _answers(url: str, timeout_s: float) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310 (loopback URL we built)
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
         return False
@@ -72,7 +72,7 @@ class EmbeddedLLMServer:
             "--n_threads", str(self._settings.llm.threads),
         ]  # fmt: skip
         with self._log_path.open("ab") as log:
-            self._proc = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+            self._proc = subprocess.Popen(
                 cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         deadline = time.monotonic() + ready_timeout_s

@@ -20,19 +20,25 @@ from pathlib import Path
 from livekit.agents import AgentSession
 from livekit.agents.voice.events import AgentStateChangedEvent
 
-from agent.bootstrap import VoiceModels, build_interviewer, build_session
+from agent.bootstrap import VoiceModels
 from agent.candidate import Answer, AnswerSource, CandidateVoice, WavAnswers, load_persona
-from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker, SpokenUtterance
+from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker
+from agent.interview import finish_interview, open_interview
 from agent.interviewer import Interviewer
-from agent.journal import StoredTurn, TurnJournal
+from agent.journal import StoredTurn
 from agent.llm_client import ChatClient
 from agent.rehearsal_report import write_report
 from agent.settings import Settings
-from agent.turn_guard import ThinkingPauseGuard
 from rubrics import RoleScript, load_role
 from storage import SessionRepository, Turn, create_database, session_factory
 
-__all__ = ["LatencySample", "RehearsalError", "RehearsalOptions", "RehearsalResult", "run_rehearsal"]
+__all__ = [
+    "LatencySample",
+    "RehearsalError",
+    "RehearsalOptions",
+    "RehearsalResult",
+    "run_rehearsal",
+]
 
 logger = logging.getLogger("recruiter.rehearsal")
 
@@ -87,7 +93,9 @@ class RehearsalResult:
         return statistics.median(values) if values else None
 
 
-def _answer_source(role: RoleScript, options: RehearsalOptions, settings: Settings, models: VoiceModels) -> AnswerSource:
+def _answer_source(
+    role: RoleScript, options: RehearsalOptions, settings: Settings, models: VoiceModels
+) -> AnswerSource:
     if options.answers_dir is not None:
         return WavAnswers(options.answers_dir)
     voice = CandidateVoice(models.tts._voice)
@@ -98,44 +106,57 @@ class _CandidateDriver:
     """Answers each question once the recruiter has finished asking it."""
 
     def __init__(
-        self, session: AgentSession, interviewer: Interviewer, mic: CandidateMic,
-        answers: dict[str, Answer], options: RehearsalOptions,
-    ) -> None:  # fmt: skip
-        self._interviewer = interviewer
+        self, mic: CandidateMic, answers: dict[str, Answer], options: RehearsalOptions
+    ) -> None:
         self._mic = mic
         self._answers = answers
         self._options = options
-        self._turn_over: asyncio.Queue[float] = asyncio.Queue()
-        self.spoken: list[tuple[str, SpokenUtterance]] = []
-        session.on("agent_state_changed", self._on_state)
+        self._changed = asyncio.Event()
+        self.speech_ends: list[float] = []
 
-    def _on_state(self, event: AgentStateChangedEvent) -> None:
-        if event.old_state == "speaking" and event.new_state == "listening":
-            self._turn_over.put_nowait(time.time())
+    def listen(self, session: AgentSession) -> None:
+        """Wake up on every change of the recruiter's state."""
+        self._session = session
+        session.on("agent_state_changed", lambda _event: self._changed.set())
 
     def speech_end_before(self, wall: float) -> float | None:
         """The end of the last answer heard before ``wall``."""
-        ends = [u.speech_ended_at for _, u in self.spoken if u.speech_ended_at <= wall]
+        ends = [t for t in self.speech_ends if t <= wall]
         return ends[-1] if ends else None
 
-    async def run(self) -> None:
-        answered: set[str] = set()
+    async def _recruiter_waits(self, interviewer: Interviewer, answered: set[str]) -> str | None:
+        """Wait until the recruiter listens after asking a new question (its id) or has closed."""
         while True:
+            if self._session.agent_state == "listening":
+                if interviewer.ended.is_set():
+                    return None
+                question = interviewer.awaiting_answer_to
+                if question is not None and question not in answered:
+                    return question
+            self._changed.clear()
             try:
-                await asyncio.wait_for(self._turn_over.get(), self._options.reply_timeout_s)
+                await asyncio.wait_for(self._changed.wait(), self._options.reply_timeout_s)
             except TimeoutError as e:
                 raise RehearsalError(
-                    f"the recruiter said nothing for {self._options.reply_timeout_s:.0f} s"
+                    f"the recruiter did nothing for {self._options.reply_timeout_s:.0f} s"
                 ) from e
-            if self._interviewer.ended.is_set():
-                return
-            question = self._interviewer.awaiting_answer_to
-            if question is None or question in answered:
-                continue
+
+    async def run(self, interviewer: Interviewer) -> None:
+        """Answer every question asked until the interviewer has said its closing line."""
+        answered: set[str] = set()
+        while (question := await self._recruiter_waits(interviewer, answered)) is not None:
             answered.add(question)
             await asyncio.sleep(self._options.human_pause_s)
             answer = self._answers[question]
-            self.spoken.append((question, await self._mic.speak(answer.samples, voiced_end=answer.voiced_end)))
+            seconds = answer.samples.size / self._mic.sample_rate
+            try:
+                spoken = await asyncio.wait_for(
+                    self._mic.speak(answer.samples, voiced_end=answer.voiced_end),
+                    timeout=seconds + self._options.reply_timeout_s,
+                )
+            except TimeoutError as e:
+                raise RehearsalError("the voice pipeline stopped listening to the candidate") from e
+            self.speech_ends.append(spoken.speech_ended_at)
 
 
 def _prepare_answers(role: RoleScript, source: AnswerSource) -> dict[str, Answer]:
@@ -187,29 +208,20 @@ async def run_rehearsal(
     await chat.ping(timeout_s=10.0)
 
     db = session_factory(create_database(settings.resolved_database_url))
-    with db() as s:
-        record = SessionRepository(s).create(
-            role_id=role.id, role_version=role.version,
-            persona=None if options.answers_dir else options.persona, channel="headless",
-            llm_model=chat.model, stt_model=settings.stt.model,
-        )  # fmt: skip
-        s.commit()
-        session_id = record.id
-    files = settings.sessions_dir / session_id
-    say(f"session {session_id}: role '{role.id}' v{role.version}, {len(role.questions)} questions")
-
     t0 = time.time()
     recorder = ConversationRecorder(t0)
     mic, speaker = CandidateMic(recorder), PacedSpeaker(recorder)
-    session = build_session(settings, models, chat)
-    interviewer = build_interviewer(settings, role, chat)
-    driver = _CandidateDriver(session, interviewer, mic, answers, options)
-    journal = TurnJournal(
-        db=db, session_id=session_id, t0=t0, interviewer=interviewer,
-        speech_end_probe=driver.speech_end_before,
+    driver = _CandidateDriver(mic, answers, options)
+    interview = open_interview(
+        settings, role, db=db, chat=chat, models=models, channel="headless",
+        persona=None if options.answers_dir else options.persona,
+        speech_end_probe=driver.speech_end_before, t0=t0,
     )  # fmt: skip
-    journal.attach(session)
-    ThinkingPauseGuard(session, settings.turn).attach()
+    session_id, session = interview.session_id, interview.session
+    files = settings.sessions_dir / session_id
+    audio_path = files / "conversation.wav"
+    say(f"session {session_id}: role '{role.id}' v{role.version}, {len(role.questions)} questions")
+    driver.listen(session)
     session.on(
         "conversation_item_added",
         lambda ev: say(f"{getattr(ev.item, 'role', 'item')} turn stored"),
@@ -219,9 +231,9 @@ async def run_rehearsal(
 
     status, reason = "failed", None
     try:
-        await session.start(interviewer, record=False)
-        await asyncio.wait_for(driver.run(), timeout=options.max_minutes * 60)
-        status, reason = "completed", interviewer.end_reason
+        await session.start(interview.interviewer, record=False)
+        await asyncio.wait_for(driver.run(interview.interviewer), timeout=options.max_minutes * 60)
+        status, reason = "completed", interview.interviewer.end_reason
     except TimeoutError as e:
         reason = f"the interview exceeded {options.max_minutes:.0f} minutes"
         raise RehearsalError(reason) from e
@@ -230,28 +242,21 @@ async def run_rehearsal(
         raise
     finally:
         with contextlib.suppress(Exception):
-            await session.aclose()
+            await asyncio.wait_for(session.aclose(), timeout=15)
         mic.close()
         await speaker.aclose()
-        audio_path = files / "conversation.wav"
         duration = recorder.write(audio_path)
-        with db() as s:
-            SessionRepository(s).finish(
-                session_id, status=status, reason=reason, audio_path=str(audio_path)
-            )
-            s.commit()
+        finish_interview(db, session_id, status=status, reason=reason, audio_path=str(audio_path))
 
     with db() as s:
         stored = SessionRepository(s).turns(session_id)
     result = RehearsalResult(
         session_id=session_id, role=role, persona=None if options.answers_dir else options.persona,
-        audio_path=audio_path, report_path=files / "report.md", turns=journal.turns,
+        audio_path=audio_path, report_path=files / "report.md", turns=interview.journal.turns,
         latency=_latency(stored), duration_s=duration,
     )  # fmt: skip
     write_report(result)
-    with db() as s:
-        SessionRepository(s).finish(
-            session_id, status=status, reason=reason, report_path=str(result.report_path)
-        )
-        s.commit()
+    finish_interview(
+        db, session_id, status=status, reason=reason, report_path=str(result.report_path)
+    )
     return result

@@ -17,7 +17,7 @@ def _clock(seconds: float) -> str:
 
 
 def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+    return "-" if value is None else f"{value:.2f}"
 
 
 def result_json(result: RehearsalResult) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def write_report(result: RehearsalResult) -> None:
     ]
     for turn in result.turns:
         who = "Recruiter" if turn.speaker == "recruiter" else "Candidate"
-        lines.append(f"**[{_clock(turn.start_s)}–{_clock(turn.end_s)}] {who}:** {turn.text}")
+        lines.append(f"**[{_clock(turn.start_s)}-{_clock(turn.end_s)}] {who}:** {turn.text}")
         lines.append("")
     lines += [
         "## Latency (end of candidate speech to first recruiter audio)",

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["LLMSettings", "Settings", "STTSettings", "TTSSettings", "TurnSettings", "default_home"]
+__all__ = ["LLMSettings", "STTSettings", "Settings", "TTSSettings", "TurnSettings", "default_home"]
 
 
 def default_home() -> Path:

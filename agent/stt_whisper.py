@@ -15,7 +15,7 @@ from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGive
 
 from agent.audio import frame_to_float
 
-__all__ = ["WhisperOptions", "WhisperSTT", "Transcript", "WordTiming"]
+__all__ = ["Transcript", "WhisperOptions", "WhisperSTT", "WordTiming"]
 
 logger = logging.getLogger("recruiter.stt")
 
@@ -56,9 +56,7 @@ class WhisperSTT(stt.STT):
     """Non-streaming STT: the session drives it segment by segment with the VAD."""
 
     def __init__(self, opts: WhisperOptions) -> None:
-        super().__init__(
-            capabilities=stt.STTCapabilities(streaming=False, interim_results=False)
-        )
+        super().__init__(capabilities=stt.STTCapabilities(streaming=False, interim_results=False))
         if not (opts.model_dir / "model.bin").is_file():
             raise FileNotFoundError(f"no Whisper model at {opts.model_dir}")
         self._opts = opts

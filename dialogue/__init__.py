@@ -5,7 +5,6 @@ from dialogue.acknowledgement import (
     fallback_acknowledgement,
     validate_acknowledgement,
 )
-from dialogue.thinking import sounds_unfinished
 from dialogue.flow import (
     Acknowledge,
     Action,
@@ -21,6 +20,7 @@ from dialogue.flow import (
     start,
     step,
 )
+from dialogue.thinking import sounds_unfinished
 
 __all__ = [
     "Acknowledge",

@@ -24,7 +24,9 @@ _FORBIDDEN = re.compile(
 )
 # The recruiter speaks to the candidate; a reply that narrates in the first person has taken the
 # candidate's side (small models do this).
-_NARRATES = re.compile(r"^\s*(i|we|my|our)\b(?!\s+(see|appreciate|understand|hear|like that))", re.I)
+_NARRATES = re.compile(
+    r"^\s*(i|we|my|our)\b(?!\s+(see|appreciate|understand|hear|like that))", re.I
+)
 _MARKUP = re.compile(r"[*#`_\[\]{}<>|~]|^\s*(\d+\.|-)\s", re.MULTILINE)
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _SENTENCE_END = re.compile(r"(?<=[.!])\s")

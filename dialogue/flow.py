@@ -7,7 +7,7 @@ next state and the actions the voice layer must carry out, in order. Nothing her
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "Acknowledge",
@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     """Where the interview is."""
 
     INTRODUCTION = "introduction"

@@ -52,9 +52,7 @@ def load_role_file(path: Path) -> RoleScript:
     try:
         return RoleScript.model_validate(data)
     except ValidationError as e:
-        lines = [
-            f"{path}: {_field_path(err['loc'])}: {err['msg']}" for err in e.errors()
-        ]
+        lines = [f"{path}: {_field_path(err['loc'])}: {err['msg']}" for err in e.errors()]
         raise RoleError("\n".join(lines)) from e
 
 
@@ -66,5 +64,7 @@ def load_role(role: str) -> RoleScript:
     path = _roles_dir() / f"{role}.yaml"
     if not path.is_file():
         known = ", ".join(shipped_role_ids())
-        raise RoleError(f"unknown role '{role}'; shipped roles: {known} (or give a path to a YAML file)")
+        raise RoleError(
+            f"unknown role '{role}'; shipped roles: {known} (or give a path to a YAML file)"
+        )
     return load_role_file(path)

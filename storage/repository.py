@@ -62,9 +62,7 @@ class SessionRepository:
 
     def add_turn(self, session_id: str, turn: NewTurn) -> Turn:
         """Append a turn to a session, numbered after the last one."""
-        last = self._db.scalar(
-            select(func.max(Turn.index)).where(Turn.session_id == session_id)
-        )
+        last = self._db.scalar(select(func.max(Turn.index)).where(Turn.session_id == session_id))
         record = Turn(
             session_id=session_id,
             index=0 if last is None else last + 1,

@@ -13,7 +13,9 @@ from agent.settings import LLMSettings, Settings
 
 
 @pytest.fixture(scope="module")
-def llm_endpoint(tmp_path_factory: pytest.TempPathFactory, installed_models: Path) -> Iterator[LLMEndpoint]:
+def llm_endpoint(
+    tmp_path_factory: pytest.TempPathFactory, installed_models: Path
+) -> Iterator[LLMEndpoint]:
     home = tmp_path_factory.mktemp("llm-home")
     (home / "models").symlink_to(installed_models, target_is_directory=True)
     server = EmbeddedLLMServer(Settings(home=home, llm=LLMSettings(port=8766)))

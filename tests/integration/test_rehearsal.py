@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from agent.audio import write_wav
 from agent.bootstrap import VoiceModels, load_voice_models
 from agent.candidate import CandidateVoice
 from agent.llm_client import LLMEndpoint, OpenAIChatClient
 from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
-from agent.audio import write_wav
 from agent.settings import Settings
 from storage import SessionRepository, create_database, session_factory
 from tests.conftest import FIXTURES, run
@@ -24,9 +24,12 @@ from tests.conftest import FIXTURES, run
 pytestmark = [pytest.mark.models, pytest.mark.llm]
 
 ROLE = str(FIXTURES / "two_questions.yaml")
-QUESTIONS = ["What draws you to customer support?", "Tell me about a time you helped an upset customer."]
+QUESTIONS = [
+    "What draws you to customer support?",
+    "Tell me about a time you helped an upset customer.",
+]
 ANSWERS = {
-    "why-support": "I enjoy solving problems for people, and I worked on a help desk for two years.",
+    "why-support": "I enjoy solving problems for people, and I worked on a help desk for years.",
     # A two-second thinking pause inside the answer must not end the turn.
     "hard-customer": (
         "Um, let me think. [pause 2.0] A customer was upset about a wrong bill, so I refunded"
@@ -60,7 +63,9 @@ def rehearsal(
     return settings, run(go())
 
 
-def test_the_recruiter_asks_the_scripts_questions_in_order(rehearsal: tuple[Settings, RehearsalResult]) -> None:
+def test_the_recruiter_asks_the_scripts_questions_in_order(
+    rehearsal: tuple[Settings, RehearsalResult],
+) -> None:
     _, result = rehearsal
     speakers = [t.speaker for t in result.turns]
     # The thinking pause did not split the second answer: exactly one candidate turn per question.
@@ -74,7 +79,9 @@ def test_the_recruiter_asks_the_scripts_questions_in_order(rehearsal: tuple[Sett
     assert "think" in candidate[1] and "refund" in candidate[1]
 
 
-def test_every_turn_is_stored_with_sane_timings(rehearsal: tuple[Settings, RehearsalResult]) -> None:
+def test_every_turn_is_stored_with_sane_timings(
+    rehearsal: tuple[Settings, RehearsalResult],
+) -> None:
     settings, result = rehearsal
     db = session_factory(create_database(settings.resolved_database_url))
     with db() as s:
@@ -90,7 +97,9 @@ def test_every_turn_is_stored_with_sane_timings(rehearsal: tuple[Settings, Rehea
         previous_end = turn.end_s
     for turn in (t for t in turns if t.speaker == "candidate"):
         assert turn.words and len(turn.words) >= 10
-        assert all(turn.start_s - 1.0 <= w["start"] <= w["end"] <= turn.end_s + 1.0 for w in turn.words)
+        assert all(
+            turn.start_s - 1.0 <= w["start"] <= w["end"] <= turn.end_s + 1.0 for w in turn.words
+        )
     replies = [t for t in turns if t.speaker == "recruiter" and t.latency_s is not None]
     assert len(replies) == 2
     assert all(0.2 < t.latency_s < 20 for t in replies)  # type: ignore[operator]
@@ -115,7 +124,10 @@ def test_cli_json_contract_with_recorded_answers(
 ) -> None:
     answers = tmp_path / "answers"
     voice = CandidateVoice(models.tts._voice)
-    for name, text in (("01", ANSWERS["why-support"]), ("02", "I refunded a wrong fee the same day.")):
+    for name, text in (
+        ("01", ANSWERS["why-support"]),
+        ("02", "I refunded a wrong fee the same day."),
+    ):
         write_wav(answers / f"{name}.wav", voice.render(text).samples, 16000)
     home = tmp_path / "home"
     home.mkdir()
@@ -127,7 +139,8 @@ def test_cli_json_contract_with_recorded_answers(
         "RECRUITER_LLM__MODEL": llm_endpoint.model,
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "agent.cli.main", "rehearse", "--role", ROLE, "--answers", str(answers), "--json"],
+        [sys.executable, "-m", "agent.cli.main", "rehearse", "--role", ROLE,
+         "--answers", str(answers), "--json"],
         capture_output=True, text=True, env=env, timeout=600, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -140,4 +153,6 @@ def test_cli_json_contract_with_recorded_answers(
         assert {"speaker", "text", "start_s", "end_s"} == turn.keys()
     latency = out["latency"]
     assert len(latency["end_of_speech_to_first_audio_s"]) == 2
-    assert latency["median_s"] == pytest.approx(float(np.median(latency["end_of_speech_to_first_audio_s"])), abs=1e-3)
+    assert latency["median_s"] == pytest.approx(
+        float(np.median(latency["end_of_speech_to_first_audio_s"])), abs=1e-3
+    )

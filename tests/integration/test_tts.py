@@ -38,7 +38,9 @@ def test_synthesizes_speech_of_plausible_length(piper: PiperTTS) -> None:
 
 def test_piper_yields_one_chunk_per_sentence(piper: PiperTTS) -> None:
     chunks = list(
-        synthesize_pcm(piper._voice, "Thank you. That was my last question. Goodbye!", SynthesisConfig())
+        synthesize_pcm(
+            piper._voice, "Thank you. That was my last question. Goodbye!", SynthesisConfig()
+        )
     )
     assert len(chunks) == 3
     assert all(len(c) > 0 for c in chunks)
@@ -46,7 +48,9 @@ def test_piper_yields_one_chunk_per_sentence(piper: PiperTTS) -> None:
 
 def test_first_audio_arrives_before_the_reply_is_complete(piper: PiperTTS) -> None:
     """As in the session: the sentence adapter speaks the first sentence while text still comes."""
-    adapter = tts.StreamAdapter(tts=piper, sentence_tokenizer=tokenize.blingfire.SentenceTokenizer())
+    adapter = tts.StreamAdapter(
+        tts=piper, sentence_tokenizer=tokenize.blingfire.SentenceTokenizer()
+    )
 
     async def speak() -> int:
         async with adapter.stream() as stream:

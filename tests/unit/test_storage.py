@@ -15,8 +15,14 @@ def test_turns_are_numbered_and_read_back_in_order(tmp_path: Path) -> None:
     db = _db(tmp_path)
     with db() as s:
         repo = SessionRepository(s)
-        record = repo.create(role_id="demo", role_version="1", persona="prepared",
-                             channel="headless", llm_model="m", stt_model="whisper-tiny.en")
+        record = repo.create(
+            role_id="demo",
+            role_version="1",
+            persona="prepared",
+            channel="headless",
+            llm_model="m",
+            stt_model="whisper-tiny.en",
+        )
         repo.add_turn(record.id, NewTurn("recruiter", "Hello?", 0.5, 2.0, question_id="q1"))
         words = [{"word": "Hi", "start": 2.9, "end": 3.1, "p": 0.9}]
         repo.add_turn(record.id, NewTurn("candidate", "Hi", 2.9, 3.1, words=words))
@@ -36,8 +42,14 @@ def test_committed_turns_survive_an_uncommitted_one(tmp_path: Path) -> None:
     db = _db(tmp_path)
     with db() as s:
         repo = SessionRepository(s)
-        record = repo.create(role_id="demo", role_version="1", persona=None, channel="headless",
-                             llm_model=None, stt_model=None)
+        record = repo.create(
+            role_id="demo",
+            role_version="1",
+            persona=None,
+            channel="headless",
+            llm_model=None,
+            stt_model=None,
+        )
         repo.add_turn(record.id, NewTurn("recruiter", "Stored.", 0.0, 1.0))
         s.commit()
         repo.add_turn(record.id, NewTurn("candidate", "In flight.", 1.0, 2.0))
@@ -51,9 +63,17 @@ def test_finishing_records_status_and_files(tmp_path: Path) -> None:
     db = _db(tmp_path)
     with db() as s:
         repo = SessionRepository(s)
-        record = repo.create(role_id="demo", role_version="1", persona=None, channel="headless",
-                             llm_model=None, stt_model=None)
-        repo.finish(record.id, status="completed", reason="all questions asked", audio_path="/a.wav")
+        record = repo.create(
+            role_id="demo",
+            role_version="1",
+            persona=None,
+            channel="headless",
+            llm_model=None,
+            stt_model=None,
+        )
+        repo.finish(
+            record.id, status="completed", reason="all questions asked", audio_path="/a.wav"
+        )
         s.commit()
         done = repo.get(record.id)
         assert done is not None and done.status == "completed" and done.ended_at is not None

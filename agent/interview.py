@@ -1,0 +1,85 @@
+"""One stored interview: the session record, the voice session, the interviewer and its journal.
+
+The headless rehearsal and the console (and later the room worker) open interviews the same way;
+only their audio I/O differs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from livekit.agents import AgentSession
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent.bootstrap import VoiceModels, build_interviewer, build_session
+from agent.interviewer import Interviewer
+from agent.journal import SpeechEndProbe, TurnJournal
+from agent.llm_client import ChatClient
+from agent.settings import Settings
+from agent.turn_guard import ThinkingPauseGuard
+from rubrics import RoleScript
+from storage import SessionRepository
+
+__all__ = ["Interview", "finish_interview", "open_interview"]
+
+
+@dataclass
+class Interview:
+    """The parts of one running interview."""
+
+    session_id: str
+    t0: float
+    session: AgentSession
+    interviewer: Interviewer
+    journal: TurnJournal
+
+
+def open_interview(
+    settings: Settings,
+    role: RoleScript,
+    *,
+    db: sessionmaker[Session],
+    chat: ChatClient,
+    models: VoiceModels,
+    channel: str,
+    persona: str | None = None,
+    speech_end_probe: SpeechEndProbe | None = None,
+    t0: float | None = None,
+) -> Interview:
+    """Store a new running session and build the pipeline that will fill it, turn by turn."""
+    with db() as s:
+        record = SessionRepository(s).create(
+            role_id=role.id, role_version=role.version, persona=persona, channel=channel,
+            llm_model=chat.model, stt_model=settings.stt.model,
+        )  # fmt: skip
+        s.commit()
+        session_id = record.id
+    t0 = time.time() if t0 is None else t0
+    session = build_session(settings, models, chat)
+    interviewer = build_interviewer(settings, role, chat)
+    journal = TurnJournal(
+        db=db, session_id=session_id, t0=t0, interviewer=interviewer,
+        speech_end_probe=speech_end_probe,
+    )  # fmt: skip
+    journal.attach(session)
+    ThinkingPauseGuard(session, settings.turn).attach()
+    return Interview(session_id, t0, session, interviewer, journal)
+
+
+def finish_interview(
+    db: sessionmaker[Session],
+    session_id: str,
+    *,
+    status: str,
+    reason: str | None,
+    audio_path: str | None = None,
+    report_path: str | None = None,
+) -> None:
+    """Record how the interview ended (``completed`` or ``failed``) and where its files are."""
+    with db() as s:
+        SessionRepository(s).finish(
+            session_id, status=status, reason=reason, audio_path=audio_path,
+            report_path=report_path,
+        )  # fmt: skip
+        s.commit()
