@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from livekit.agents import AgentSession
-from livekit.agents.voice.events import AgentStateChangedEvent
 
 from agent.bootstrap import VoiceModels
 from agent.candidate import Answer, AnswerSource, CandidateVoice, WavAnswers, load_persona

@@ -2,9 +2,62 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from rich.console import Console
+
+from agent.assets import AssetError
+from agent.llm_client import LLMUnavailableError
+from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
+from agent.settings import Settings
+from rubrics import RoleError, load_role
 
 
-def console(role: str = typer.Option("demo", "--role")) -> None:
-    """Hold the interview at your desk (livekit-agents console mode)."""
-    raise typer.Exit(3)
+class ConsoleUnavailableError(Exception):
+    """This machine cannot hold a console interview (no terminal or no audio device)."""
+
+
+def _check_terminal_and_devices() -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ConsoleUnavailableError("console mode needs an interactive terminal")
+    try:
+        import sounddevice
+
+        sounddevice.query_devices(kind="input")
+        sounddevice.query_devices(kind="output")
+    except (OSError, sounddevice.PortAudioError) as e:
+        raise ConsoleUnavailableError(
+            f"console mode needs a microphone and a speaker ({e}); "
+            "`recruiter rehearse` runs the same interview without them"
+        ) from e
+
+
+def console(
+    role: str = typer.Option("demo", "--role", help="A shipped role id or a role script path."),
+) -> None:
+    """Hold the interview at your desk through livekit-agents console mode (mic + speaker)."""
+    err = Console(stderr=True, soft_wrap=True)
+    settings = Settings()
+    server: EmbeddedLLMServer | None = None
+    try:
+        load_role(role)
+        _check_terminal_and_devices()
+
+        endpoint = resolve_endpoint(settings)
+        if endpoint is None:
+            server = EmbeddedLLMServer(settings)
+            endpoint = server.start()
+        from livekit.agents import cli
+
+        from agent.worker import build_server
+
+        agent_server = build_server(settings, role, endpoint)
+        sys.argv = [sys.argv[0], "console"]
+        cli.run_app(agent_server)
+    except (RoleError, AssetError, LLMUnavailableError, ConsoleUnavailableError) as e:
+        err.print(f"[red]console failed: {e}")
+        raise typer.Exit(1) from e
+    finally:
+        if server is not None:
+            server.stop()

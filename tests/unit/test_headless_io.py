@@ -1,0 +1,108 @@
+"""Headless audio I/O: the mic paces frames in real time, the speaker reports playback, and the
+recorder puts both sides on one clock."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+from livekit import rtc
+
+from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker
+from tests.conftest import run
+
+RATE = 16000
+
+
+def _tone(seconds: float, rate: int = RATE) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (0.5 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+
+
+def test_mic_streams_silence_then_the_utterance_and_times_its_end() -> None:
+    recorder = ConversationRecorder(time.time())
+    mic = CandidateMic(recorder, sample_rate=RATE)
+
+    async def scenario() -> tuple[list[rtc.AudioFrame], float, float]:
+        frames: list[rtc.AudioFrame] = []
+
+        async def read(n: int) -> None:
+            async for frame in mic:
+                frames.append(frame)
+                if len(frames) >= n:
+                    return
+
+        reader = asyncio.create_task(read(20))  # 20 frames of 20 ms
+        await asyncio.sleep(0.05)
+        samples = np.concatenate([_tone(0.1), np.zeros(int(0.06 * RATE), np.float32)])
+        spoken = await mic.speak(samples, voiced_end=int(0.1 * RATE))
+        await reader
+        start = spoken.started_at
+        return frames, spoken.speech_ended_at - start, spoken.ended_at - start
+
+    frames, voiced, total = run(scenario())
+    assert all(f.sample_rate == RATE and f.samples_per_channel == RATE // 50 for f in frames)
+    levels = [np.abs(np.frombuffer(f.data, np.int16)).max() for f in frames]
+    assert levels[0] == 0  # silence before the candidate speaks
+    assert sum(level > 1000 for level in levels) == 5  # 100 ms of tone = 5 frames
+    assert abs(voiced - 0.1) < 0.03
+    assert abs(total - 0.16) < 0.03
+
+
+def test_speaker_reports_playback_and_takes_real_time() -> None:
+    recorder = ConversationRecorder(time.time(), rate=22050)
+    speaker = PacedSpeaker(recorder)
+    events: list[str] = []
+    speaker.on("playback_started", lambda _e: events.append("started"))
+    speaker.on("playback_finished", lambda e: events.append(f"finished:{e.interrupted}"))
+
+    async def scenario() -> float:
+        pcm = (_tone(0.3, 22050) * 32767).astype(np.int16)
+        start = time.monotonic()
+        for chunk in np.array_split(pcm, 15):
+            await speaker.capture_frame(rtc.AudioFrame(chunk.tobytes(), 22050, 1, chunk.size))
+        speaker.flush()
+        finished = await speaker.wait_for_playout()
+        elapsed = time.monotonic() - start
+        await speaker.aclose()
+        assert not finished.interrupted
+        assert abs(finished.playback_position - 0.3) < 0.01
+        return elapsed
+
+    elapsed = run(scenario())
+    assert events == ["started", "finished:False"]
+    assert 0.28 < elapsed < 0.6  # played in real time, not instantly
+
+
+def test_clearing_the_speaker_interrupts_the_segment() -> None:
+    speaker = PacedSpeaker(ConversationRecorder(time.time()))
+
+    async def scenario() -> bool:
+        pcm = (_tone(1.0, 22050) * 32767).astype(np.int16)
+        for chunk in np.array_split(pcm, 50):
+            await speaker.capture_frame(rtc.AudioFrame(chunk.tobytes(), 22050, 1, chunk.size))
+        speaker.flush()
+        await asyncio.sleep(0.1)
+        speaker.clear_buffer()
+        finished = await asyncio.wait_for(speaker.wait_for_playout(), 2)
+        await speaker.aclose()
+        return finished.interrupted and finished.playback_position < 0.5
+
+    assert run(scenario())
+
+
+def test_recorder_writes_both_sides_at_their_times(tmp_path: Path) -> None:
+    t0 = 1000.0
+    recorder = ConversationRecorder(t0, rate=8000)
+    recorder.add("recruiter", t0 + 0.5, np.full(8000, 0.25, np.float32), 8000)
+    recorder.add("candidate", t0 + 2.0, np.full(16000, -0.5, np.float32), 16000)
+    duration = recorder.write(tmp_path / "c.wav")
+    with wave.open(str(tmp_path / "c.wav")) as wav:
+        pcm = np.frombuffer(wav.readframes(wav.getnframes()), np.int16).reshape(-1, 2)
+    assert abs(duration - 3.0) < 0.01
+    left, right = pcm[:, 0], pcm[:, 1]
+    assert left[:4000].max() == 0 and left[4100:11900].min() > 8000
+    assert right[:16000].max() == 0 and right[16100:23900].max() < -16000
