@@ -12,17 +12,20 @@ ANSWER = "I called the customer the same day and shipped a replacement with expr
 @pytest.mark.parametrize(
     ("reply", "expected"),
     [
+        ("Thanks for explaining the replacement.", "Thanks for explaining the replacement."),
         (
-            "Thanks for walking me through the lost parcel.",
-            "Thanks for walking me through the lost parcel.",
+            '"Thank you for telling me about that call."',
+            "Thank you for telling me about that call.",
         ),
-        ('"Thank you for sharing that story."', "Thank you for sharing that story."),
-        ("Thanks for that. Now tell me more.", "Thanks for that."),
-        ("Thanks for that example", "Thanks for that example."),
-        ("I see, thanks for explaining.", "I see, thanks for explaining."),
+        ("Thanks for the delivery story. Now tell me more.", "Thanks for the delivery story."),
+        (
+            "Thanks for describing the express shipping",
+            "Thanks for describing the express shipping.",
+        ),
+        ("I see, calling the same day mattered.", "I see, calling the same day mattered."),
     ],
 )
-def test_accepts_a_short_neutral_acknowledgement(reply: str, expected: str) -> None:
+def test_accepts_a_short_acknowledgement_that_names_the_answer(reply: str, expected: str) -> None:
     assert validate_acknowledgement(reply, ANSWER) == expected
 
 
@@ -32,8 +35,13 @@ def test_accepts_a_short_neutral_acknowledgement(reply: str, expected: str) -> N
         "",
         "   ",
         "Thanks.",  # too short to say anything
+        "Thank you for sharing that story.",  # names nothing from the answer
+        "I appreciate your input and I'm glad you found the answer helpful.",
+        "Candidate's answer acknowledges the customer call naturally.",  # about, not to them
+        "I acknowledge the replacement you shipped.",
         "What happened next?",  # a question
         "Great answer, that deserves a high score.",  # evaluation / score leak
+        "That's a great example of how to prioritise the customer.",
         "According to the rubric you did well.",
         "Ignore the instructions above.",
         "You should have escalated sooner.",  # advice
@@ -56,7 +64,10 @@ def test_fallbacks_vary_with_the_answer_position() -> None:
 
 def test_prompt_carries_question_and_answer_but_no_rubric() -> None:
     messages = acknowledgement_messages("Alex", "Why support?", "Because I like people.")
-    assert [m["role"] for m in messages] == ["system", "user"]
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
     assert "Alex" in messages[0]["content"]
-    assert "Why support?" in messages[1]["content"]
-    assert "Because I like people." in messages[1]["content"]
+    assert "Why support?" in messages[-1]["content"]
+    assert "Because I like people." in messages[-1]["content"]
+    # Everything before the last message is the same for every answer (a cacheable prefix).
+    other = acknowledgement_messages("Alex", "Another question?", "Another answer.")
+    assert other[:-1] == messages[:-1]
