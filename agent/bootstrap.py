@@ -75,9 +75,10 @@ def build_session(settings: Settings, models: VoiceModels, chat: ChatClient) -> 
 
 def plan_for(role: RoleScript) -> InterviewPlan:
     """The flow's view of a role script."""
+    asked = role.questions[: role.flow.max_questions]
     return InterviewPlan(
         opening=role.opening,
-        questions=tuple(PlannedQuestion(q.id, q.text) for q in role.questions),
+        questions=tuple(PlannedQuestion(q.id, q.text) for q in asked),
         closing=role.closing,
     )
 

@@ -18,8 +18,8 @@ from agent.journal import SpeechEndProbe, TurnJournal
 from agent.llm_client import ChatClient
 from agent.settings import Settings
 from agent.turn_guard import ThinkingPauseGuard
-from rubrics import RoleScript
-from storage import SessionRepository
+from rubrics import RoleSource
+from storage import RoleRepository, SessionRepository
 
 __all__ = ["Interview", "finish_interview", "open_interview"]
 
@@ -37,7 +37,7 @@ class Interview:
 
 def open_interview(
     settings: Settings,
-    role: RoleScript,
+    source: RoleSource,
     *,
     db: sessionmaker[Session],
     chat: ChatClient,
@@ -47,11 +47,23 @@ def open_interview(
     speech_end_probe: SpeechEndProbe | None = None,
     t0: float | None = None,
 ) -> Interview:
-    """Store a new running session and build the pipeline that will fill it, turn by turn."""
+    """Store a new running session and build the pipeline that will fill it, turn by turn.
+
+    The role script's version is stored too (immutably), so the session records exactly which
+    text it ran.
+
+    Raises:
+        RoleVersionConflictError: the role's id and version are stored with different content.
+    """
+    role = source.role
     with db() as s:
+        stored = RoleRepository(s).store(
+            role_id=role.id, version=role.version, title=role.title, content=source.text
+        )
         record = SessionRepository(s).create(
             role_id=role.id, role_version=role.version, persona=persona, channel=channel,
             llm_model=chat.model, stt_model=settings.stt.model,
+            role_sha256=stored.record.content_sha256,
         )  # fmt: skip
         s.commit()
         session_id = record.id

@@ -10,11 +10,11 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 import openai
 
-__all__ = ["ChatClient", "LLMEndpoint", "LLMUnavailableError", "OpenAIChatClient"]
+__all__ = ["ChatClient", "JsonMode", "LLMEndpoint", "LLMUnavailableError", "OpenAIChatClient"]
 
 logger = logging.getLogger("recruiter.llm")
 
@@ -23,13 +23,17 @@ class LLMUnavailableError(Exception):
     """The LLM endpoint did not answer, or answered with an error."""
 
 
+JsonMode = Literal["json_schema", "json_object"]
+
+
 @dataclass(frozen=True)
 class LLMEndpoint:
-    """Where the model is served and under which name."""
+    """Where the model is served, under which name, and how it takes a JSON schema."""
 
     base_url: str
     model: str
     api_key: str = "not-needed"
+    json_mode: JsonMode = "json_schema"
 
 
 class ChatClient(Protocol):
@@ -61,6 +65,16 @@ class ChatClient(Protocol):
         """
         ...
 
+    async def complete_json(
+        self, messages: Sequence[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+    ) -> str:
+        """The reply's text, constrained to JSON matching ``schema`` where the server can.
+
+        Raises:
+            LLMUnavailableError: the endpoint failed or could not be reached.
+        """
+        ...
+
     async def ping(self, timeout_s: float) -> None:
         """Raise ``LLMUnavailableError`` unless the endpoint answers within ``timeout_s``."""
         ...
@@ -71,7 +85,12 @@ class ChatClient(Protocol):
 
 
 class OpenAIChatClient:
-    """``ChatClient`` over the ``openai`` package, for vLLM, llama.cpp or any compatible server."""
+    """``ChatClient`` over the ``openai`` package, for vLLM, llama.cpp or any compatible server.
+
+    The endpoint's ``json_mode`` hides how servers take a JSON schema: vLLM (and OpenAI) accept
+    ``{"type": "json_schema", ...}``; llama.cpp's server rejects it and wants
+    ``{"type": "json_object", "schema": ...}``.
+    """
 
     def __init__(self, endpoint: LLMEndpoint, *, timeout_s: float = 30.0) -> None:
         self._endpoint = endpoint
@@ -105,13 +124,43 @@ class OpenAIChatClient:
                 stop=list(stop) or None,
                 stream=True,
             )
-            async for chunk in response:
-                if chunk.choices and (piece := chunk.choices[0].delta.content):
-                    yield piece
+            try:
+                async for chunk in response:
+                    if chunk.choices and (piece := chunk.choices[0].delta.content):
+                        yield piece
+            finally:
+                # Stop the server generating when the caller stops reading early.
+                await response.close()
         except openai.APIError as e:
             raise LLMUnavailableError(
                 f"LLM request to {self._endpoint.base_url} failed: {type(e).__name__}"
             ) from e
+
+    async def complete_json(
+        self, messages: Sequence[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+    ) -> str:
+        """The reply's text, constrained to JSON matching ``schema`` (see ``ChatClient``)."""
+        if self._endpoint.json_mode == "json_schema":
+            response_format: dict[str, Any] = {
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "schema": schema, "strict": True},
+            }
+        else:
+            response_format = {"type": "json_object", "schema": schema}
+        try:
+            response = await self._client.chat.completions.create(
+                model=self._endpoint.model,
+                messages=list(messages),  # type: ignore[arg-type]
+                max_tokens=max_tokens,
+                temperature=0.2,
+                response_format=response_format,  # type: ignore[arg-type]
+                timeout=max(60.0, max_tokens / 10),
+            )
+        except openai.APIError as e:
+            raise LLMUnavailableError(
+                f"LLM request to {self._endpoint.base_url} failed: {type(e).__name__}"
+            ) from e
+        return response.choices[0].message.content or ""
 
     async def ping(self, timeout_s: float) -> None:
         """Raise ``LLMUnavailableError`` unless the endpoint lists models within ``timeout_s``."""

@@ -47,7 +47,9 @@ class EmbeddedLLMServer:
         self._log_path = log_path or settings.home / "logs" / "llm-server.log"
         self._proc: subprocess.Popen[bytes] | None = None
         self.endpoint = LLMEndpoint(
-            base_url=f"http://{_HOST}:{settings.llm.port}/v1", model=settings.llm.gguf
+            base_url=f"http://{_HOST}:{settings.llm.port}/v1",
+            model=settings.llm.gguf,
+            json_mode="json_object",
         )
 
     def start(self, *, ready_timeout_s: float = 120.0) -> LLMEndpoint:
@@ -130,4 +132,5 @@ def resolve_endpoint(settings: Settings) -> LLMEndpoint | None:
         base_url=settings.llm.base_url,
         model=settings.llm.model or "default",
         api_key=settings.llm.api_key,
+        json_mode=settings.llm.json_mode,
     )

@@ -28,7 +28,7 @@ from agent.journal import StoredTurn
 from agent.llm_client import ChatClient
 from agent.rehearsal_report import write_report
 from agent.settings import Settings
-from rubrics import RoleScript, load_role
+from rubrics import RoleScript, load_role_source
 from storage import SessionRepository, Turn, create_database, session_factory
 
 __all__ = [
@@ -198,11 +198,13 @@ async def run_rehearsal(
     ``failed`` and keeps its turns.
 
     Raises:
-        RoleError, CandidateError, LLMUnavailableError: bad input, nothing stored.
+        RoleError, CandidateError, LLMUnavailableError, RoleVersionConflictError: bad input,
+            nothing stored.
         RehearsalError: the interview started but could not finish.
     """
     say = on_event or (lambda _m: None)
-    role = load_role(options.role)
+    source = load_role_source(options.role)
+    role = source.role
     answers = _prepare_answers(role, _answer_source(role, options, settings, models))
     await chat.ping(timeout_s=10.0)
 
@@ -212,7 +214,7 @@ async def run_rehearsal(
     mic, speaker = CandidateMic(recorder), PacedSpeaker(recorder)
     driver = _CandidateDriver(mic, answers, options)
     interview = open_interview(
-        settings, role, db=db, chat=chat, models=models, channel="headless",
+        settings, source, db=db, chat=chat, models=models, channel="headless",
         persona=None if options.answers_dir else options.persona,
         speech_end_probe=driver.speech_end_before, t0=t0,
     )  # fmt: skip

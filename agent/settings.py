@@ -25,6 +25,8 @@ class LLMSettings(BaseModel):
     base_url: str | None = None
     model: str | None = None
     api_key: str = "not-needed"
+    # How the configured server takes a JSON schema (vLLM: json_schema; llama.cpp: json_object).
+    json_mode: Literal["json_schema", "json_object"] = "json_schema"
     gguf: Literal["qwen2.5-coder-0.5b", "smollm2-135m"] = "qwen2.5-coder-0.5b"
     port: int = 8765
     threads: int = 2

@@ -11,7 +11,7 @@ from agent.bootstrap import VoiceModels, load_voice_models
 from agent.interview import finish_interview, open_interview
 from agent.llm_client import LLMEndpoint, OpenAIChatClient
 from agent.settings import Settings
-from rubrics import load_role
+from rubrics import load_role_source
 from storage import create_database, session_factory
 
 __all__ = ["build_server"]
@@ -31,11 +31,11 @@ def build_server(settings: Settings, role_id: str, endpoint: LLMEndpoint) -> Age
     @server.rtc_session()
     async def interview(ctx: JobContext) -> None:
         models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
-        role = load_role(role_id)
+        source = load_role_source(role_id)
         db = session_factory(create_database(settings.resolved_database_url))
         chat = OpenAIChatClient(endpoint)
         live = open_interview(
-            settings, role, db=db, chat=chat, models=models, channel=ctx.room.name or "room"
+            settings, source, db=db, chat=chat, models=models, channel=ctx.room.name or "room"
         )
         status, reason = "failed", "the session closed before the closing line"
 

@@ -35,10 +35,10 @@ _WORD = re.compile(r"[a-z0-9']+")
 # Talking about the candidate, or echoing the prompt, instead of talking to the candidate.
 _META = re.compile(r"\b(candidate'?s?|recruiter|acknowledg\w*)\b", re.IGNORECASE)
 _STOP = frozenset(
-    "about after again also been before being could does doing from have having here into just "
-    "like more most much only other over same some such than that their them then there these "
-    "they this those very were what when where which while with would your yours thank thanks "
-    "telling sharing walking through".split()
+    "about after again also been before being could does doing from have having here into "
+    "just like more most much only other over same some such than that their them then "
+    "there these they this those very were what when where which while with would your "
+    "yours thank thanks telling sharing walking through".split()
 )
 _ECHO_NGRAM = 8
 _MIN_WORDS, _MAX_WORDS = 2, 25

@@ -1,14 +1,46 @@
 """Role scripts and rubrics: pydantic models, YAML loading with located errors, shipped roles."""
 
-from rubrics.loading import RoleError, load_role, load_role_file, shipped_role_ids
-from rubrics.models import Persona, Question, RoleScript
+from rubrics.checks import Problem, check_role
+from rubrics.loading import (
+    RoleError,
+    RoleIssue,
+    RoleSource,
+    load_role,
+    load_role_file,
+    load_role_source,
+    parse_role,
+    roles_dir,
+    shipped_role_ids,
+)
+from rubrics.models import (
+    GAPS,
+    Competency,
+    Flow,
+    FollowUpPolicy,
+    Persona,
+    Question,
+    RoleScript,
+    Signals,
+)
 
 __all__ = [
+    "GAPS",
+    "Competency",
+    "Flow",
+    "FollowUpPolicy",
     "Persona",
+    "Problem",
     "Question",
     "RoleError",
+    "RoleIssue",
     "RoleScript",
+    "RoleSource",
+    "Signals",
+    "check_role",
     "load_role",
     "load_role_file",
+    "load_role_source",
+    "parse_role",
+    "roles_dir",
     "shipped_role_ids",
 ]

@@ -1,70 +1,242 @@
-"""Find and load role scripts: shipped roles by id, or any YAML file by path."""
+"""Load role scripts from YAML, with every error located at file:line:column and field path.
+
+The YAML is composed into nodes first, so each problem found by pydantic (shape, types) or by
+``rubrics.checks`` (cross references, coverage, time) can be pointed at the line that causes it.
+"""
 
 from __future__ import annotations
 
+import types
+import typing
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from rubrics.checks import check_role
 from rubrics.models import RoleScript
 
-__all__ = ["RoleError", "load_role", "load_role_file", "shipped_role_ids"]
+__all__ = [
+    "RoleError",
+    "RoleIssue",
+    "RoleSource",
+    "load_role",
+    "load_role_file",
+    "load_role_source",
+    "parse_role",
+    "roles_dir",
+    "shipped_role_ids",
+]
+
+
+@dataclass(frozen=True)
+class RoleIssue:
+    """One located problem in a role script."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where} {self.path}: {self.message}" if self.path else f"{where} {self.message}"
+
+
+@dataclass(frozen=True)
+class RoleSource:
+    """A checked role script with the exact text it was read from."""
+
+    role: RoleScript
+    text: str
+    origin: str
 
 
 class RoleError(Exception):
-    """A role script cannot be found or is invalid; the message says where and why."""
+    """A role script cannot be found or is invalid; ``issues`` says where and why."""
+
+    def __init__(self, message: str, issues: list[RoleIssue] | None = None) -> None:
+        super().__init__(message)
+        self.issues = issues or []
 
 
-def _roles_dir() -> Path:
+def roles_dir() -> Path:
+    """The folder of shipped role scripts."""
     return Path(str(resources.files("rubrics").joinpath("roles")))
 
 
 def shipped_role_ids() -> list[str]:
     """Ids of the roles that ship with the project."""
-    return sorted(p.stem for p in _roles_dir().glob("*.yaml"))
+    return sorted(p.stem for p in roles_dir().glob("*.yaml"))
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
+def _render_path(path: tuple[Any, ...]) -> str:
     out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(document)"
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
 
 
-def load_role_file(path: Path) -> RoleScript:
-    """Load and check one role script file."""
+def _node_at(root: Node, path: tuple[Any, ...], *, key: bool = False) -> Node:
+    """The node a path leads to, or the deepest existing ancestor (its key, when ``key``)."""
+    node = root
+    for depth, part in enumerate(path):
+        last = depth == len(path) - 1
+        if isinstance(node, MappingNode):
+            match = next(
+                (
+                    (k, v)
+                    for k, v in node.value
+                    if isinstance(k, ScalarNode) and k.value == str(part)
+                ),
+                None,
+            )
+            if match is None:
+                return node
+            node = match[0] if (last and key) else match[1]
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            return node
+    return node
+
+
+def _fields_at(path: tuple[Any, ...]) -> list[str] | None:
+    """The field names allowed by the model found at ``path`` (for "unknown field" messages)."""
+    current: Any = RoleScript
+    for part in path:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str) or part not in current.model_fields:
+                return None
+            current = current.model_fields[part].annotation
+        origin = typing.get_origin(current)
+        while origin in (list, dict, typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            current = args[-1]
+            origin = typing.get_origin(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return None
+
+
+def _pydantic_message(err: Any) -> tuple[tuple[Any, ...], str, bool]:
+    """(path, message, points-at-key) for one pydantic error."""
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _fields_at(loc[:-1])
+        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+        return loc, f"unknown field '{loc[-1]}'{hint}", True
+    if kind == "missing":
+        return loc, f"required field '{loc[-1]}' is missing", False
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return loc, f"got {err['input']!r}; expected {expected}", False
+    got = err.get("input")
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
+        return (
+            loc,
+            f"ids use lowercase letters, digits and hyphens, like 'team-work' (got {got!r})",
+            False,
+        )
+    if kind == "string_pattern_mismatch" and loc == ("language",):
+        return loc, f"use a language code like 'en' or 'en-GB' (got {got!r})", False
+    shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+    return loc, f"{err['msg']}{shown}", False
+
+
+def _duplicate_keys(node: Node, path: tuple[Any, ...] = ()) -> list[tuple[Node, str]]:
+    found: list[tuple[Node, str]] = []
+    if isinstance(node, MappingNode):
+        seen: set[str] = set()
+        for k, v in node.value:
+            name = str(k.value)
+            if name in seen:
+                found.append((k, f"{_render_path((*path, name))}: key '{name}' appears twice"))
+            seen.add(name)
+            found += _duplicate_keys(v, (*path, name))
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            found += _duplicate_keys(item, (*path, index))
+    return found
+
+
+def _issue(file: str, node: Node, path: str, message: str) -> RoleIssue:
+    return RoleIssue(file, node.start_mark.line + 1, node.start_mark.column + 1, path, message)
+
+
+def parse_role(text: str, source: str) -> RoleScript:
+    """Parse and check a role script's YAML text; ``source`` names it in error messages."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        context, start = getattr(e, "context", None), getattr(e, "context_mark", None)
+        hint = f" ({context} at line {start.line + 1}, column {start.column + 1})" if start else ""
+        issue = RoleIssue(source, line, col, "", f"invalid YAML: {getattr(e, 'problem', e)}{hint}")
+        raise RoleError(str(issue), [issue]) from e
+    if root is None or not isinstance(data, dict):
+        line, col = (root.start_mark.line + 1, root.start_mark.column + 1) if root else (1, 1)
+        issue = RoleIssue(
+            source, line, col, "", "a role script must be a mapping of fields (id, title, ...)"
+        )
+        raise RoleError(str(issue), [issue])
+    issues = [_issue(source, node, "", message) for node, message in _duplicate_keys(root)]
+    try:
+        role = RoleScript.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors():
+            loc, message, at_key = _pydantic_message(err)
+            node = _node_at(root, loc, key=at_key)
+            issues.append(_issue(source, node, _render_path(loc), message))
+        issues.sort(key=lambda i: (i.line, i.column))
+        raise RoleError("\n".join(map(str, issues)), issues) from e
+    for problem in check_role(role):
+        node = _node_at(root, problem.path)
+        issues.append(_issue(source, node, _render_path(problem.path), problem.message))
+    if issues:
+        issues.sort(key=lambda i: (i.line, i.column))
+        raise RoleError("\n".join(map(str, issues)), issues)
+    return role
+
+
+def _read(path: Path) -> RoleSource:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise RoleError(f"{path}: cannot read role script ({e.strerror})") from e
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        context, start = getattr(e, "context", None), getattr(e, "context_mark", None)
-        hint = f" ({context} at line {start.line + 1}, column {start.column + 1})" if start else ""
-        raise RoleError(f"{where}: invalid YAML: {getattr(e, 'problem', e)}{hint}") from e
-    if not isinstance(data, dict):
-        raise RoleError(f"{path}: a role script must be a mapping of fields")
-    try:
-        return RoleScript.model_validate(data)
-    except ValidationError as e:
-        lines = [f"{path}: {_field_path(err['loc'])}: {err['msg']}" for err in e.errors()]
-        raise RoleError("\n".join(lines)) from e
+    return RoleSource(parse_role(text, str(path)), text, str(path))
 
 
-def load_role(role: str) -> RoleScript:
-    """Load a shipped role by id, or a role script file by path."""
+def load_role_file(path: Path) -> RoleScript:
+    """Load and check one role script file."""
+    return _read(path).role
+
+
+def load_role_source(role: str) -> RoleSource:
+    """Load a shipped role by id, or a role script file by path, keeping its text."""
     candidate = Path(role)
     if candidate.suffix in {".yaml", ".yml"} or candidate.exists():
-        return load_role_file(candidate)
-    path = _roles_dir() / f"{role}.yaml"
+        return _read(candidate)
+    path = roles_dir() / f"{role}.yaml"
     if not path.is_file():
         known = ", ".join(shipped_role_ids())
         raise RoleError(
             f"unknown role '{role}'; shipped roles: {known} (or give a path to a YAML file)"
         )
-    return load_role_file(path)
+    return _read(path)
+
+
+def load_role(role: str) -> RoleScript:
+    """Load a shipped role by id, or a role script file by path."""
+    return load_role_source(role).role

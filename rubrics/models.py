@@ -1,14 +1,43 @@
-"""Role scripts as pydantic models: what a recruiter writes in YAML, checked on load."""
+"""Role scripts as pydantic models: what a recruiter writes in YAML.
+
+The models check the shape of each field; ``rubrics.checks`` checks what spans fields (references,
+coverage, time). Unknown keys are rejected everywhere so a typo never passes silently.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Persona", "Question", "RoleScript"]
+__all__ = [
+    "GAPS",
+    "Competency",
+    "Flow",
+    "FollowUpPolicy",
+    "Persona",
+    "Question",
+    "RoleScript",
+    "Signals",
+]
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+
+Gap = Literal[
+    "situation",
+    "task",
+    "action",
+    "result",
+    "measurable-outcome",
+    "own-role",
+    "trade-offs",
+    "depth",
+]
+GAPS: tuple[str, ...] = Gap.__args__  # type: ignore[attr-defined]
+
+QuestionKind = Literal[
+    "behavioural", "situational", "technical", "motivation", "candidate-questions"
+]
 
 
 class _Strict(BaseModel):
@@ -18,9 +47,42 @@ class _Strict(BaseModel):
 class Persona(_Strict):
     """The recruiter the candidate talks to."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="The recruiter's first name, as spoken.")
     introduction: str = Field(min_length=1, description="How they introduce themselves.")
-    tone: str = "warm, professional"
+    tone: str = Field(default="warm, professional", description="How they speak.")
+
+
+class Signals(_Strict):
+    """Phrases or concepts that count as evidence for (or against) a competency."""
+
+    positive: list[str] = Field(default_factory=list)
+    negative: list[str] = Field(default_factory=list)
+
+
+class Competency(_Strict):
+    """A competency the interview measures."""
+
+    id: str = Field(pattern=_ID)
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    weight: float = Field(default=1.0, description="Relative weight in the overall score (> 0).")
+    rubric: dict[int, str] = Field(
+        description="Anchors for levels 1 to 5: what an answer at that level looks like."
+    )
+    signals: Signals = Field(default_factory=Signals)
+
+
+class FollowUpPolicy(_Strict):
+    """How the interviewer may follow up on an answer to this question."""
+
+    max: int = Field(default=1, ge=0, le=3, description="Follow-ups at most.")
+    probe: list[Gap] = Field(
+        default_factory=lambda: ["result", "measurable-outcome", "own-role"],
+        description="Gaps worth a follow-up, most important first.",
+    )
+    scripted: dict[Gap, str] = Field(
+        default_factory=dict, description="Follow-up questions to use for a gap, word for word."
+    )
 
 
 class Question(_Strict):
@@ -28,35 +90,49 @@ class Question(_Strict):
 
     id: str = Field(pattern=_ID)
     text: str = Field(min_length=5)
-    kind: Literal["behavioural", "situational", "technical", "motivation", "candidate-questions"]
+    competencies: list[str] = Field(min_length=1)
+    kind: QuestionKind
+    difficulty: int = Field(default=2, ge=1, le=3)
     time_limit_s: int = Field(default=180, gt=0, le=900)
+    follow_up: FollowUpPolicy = Field(default_factory=FollowUpPolicy)
+    strong_answer_notes: str = Field(
+        default="", description="What a strong answer contains; never spoken."
+    )
+    hints: list[str] = Field(default_factory=list, description="Technical questions only.")
+
+
+class Flow(_Strict):
+    """How questions are chosen and how long the interview may take."""
+
+    order: Literal["fixed", "adaptive"] = "fixed"
+    max_questions: int | None = Field(default=None, gt=0)
+    min_coverage: int = Field(default=1, ge=0, description="Questions asked per competency.")
+    time_budget_minutes: int | None = Field(default=None, gt=0)
 
 
 class RoleScript(_Strict):
-    """A role the interviewer can run: who speaks, what it asks, in which order."""
+    """A role the interviewer can run: who speaks, what it measures and asks, in which order."""
 
     id: str = Field(pattern=_ID)
     version: str = Field(min_length=1)
     title: str = Field(min_length=1)
-    language: str = "en"
+    seniority: Literal["intern", "entry", "junior", "mid", "senior", "lead", "any"] = "any"
+    language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     description: str = ""
     duration_minutes: int = Field(gt=0, le=120)
+    mode: Literal["practice", "exam"] = "practice"
     persona: Persona
     intro: str = Field(min_length=1)
     closing: str = Field(min_length=1)
-    mode: Literal["practice", "exam"] = "practice"
+    competencies: list[Competency] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_question_ids(self) -> RoleScript:
-        seen: set[str] = set()
-        for index, question in enumerate(self.questions):
-            if question.id in seen:
-                raise ValueError(f"questions[{index}].id: duplicate question id '{question.id}'")
-            seen.add(question.id)
-        return self
+    flow: Flow = Field(default_factory=Flow)
 
     @property
     def opening(self) -> str:
         """What the recruiter says before the first question."""
         return f"{self.persona.introduction} {self.intro}"
+
+    def competency(self, competency_id: str) -> Competency:
+        """The competency with this id."""
+        return next(c for c in self.competencies if c.id == competency_id)

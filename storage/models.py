@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "InterviewSession", "Turn"]
+__all__ = ["Base", "InterviewSession", "RoleScriptVersion", "Turn"]
 
 
 def _now() -> datetime:
@@ -24,6 +24,21 @@ class Base(DeclarativeBase):
     """Declarative base of every table."""
 
 
+class RoleScriptVersion(Base):
+    """An immutable version of a role script, stored byte for byte as it was imported."""
+
+    __tablename__ = "role_script_versions"
+    __table_args__ = (UniqueConstraint("role_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    role_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(Text)
+    content_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class InterviewSession(Base):
     """One interview: which role it ran, how it went, where its files are."""
 
@@ -32,6 +47,8 @@ class InterviewSession(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_id)
     role_id: Mapped[str] = mapped_column(String(100))
     role_version: Mapped[str] = mapped_column(String(50))
+    # The sha256 of the role script's text: exactly which content the session ran.
+    role_sha256: Mapped[str | None] = mapped_column(String(64))
     persona: Mapped[str | None] = mapped_column(String(100))
     channel: Mapped[str] = mapped_column(String(20), default="headless")
     status: Mapped[str] = mapped_column(String(20), default="running")

@@ -41,12 +41,13 @@ class SessionRepository:
 
     def create(
         self, *, role_id: str, role_version: str, persona: str | None, channel: str,
-        llm_model: str | None, stt_model: str | None,
+        llm_model: str | None, stt_model: str | None, role_sha256: str | None = None,
     ) -> InterviewSession:  # fmt: skip
         """Add a new running session."""
         record = InterviewSession(
             role_id=role_id,
             role_version=role_version,
+            role_sha256=role_sha256,
             persona=persona,
             channel=channel,
             llm_model=llm_model,

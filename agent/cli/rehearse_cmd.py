@@ -15,6 +15,7 @@ from agent.llm_client import LLMEndpoint, LLMUnavailableError
 from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
 from agent.settings import Settings
 from rubrics import RoleError, load_role
+from storage import RoleVersionConflictError
 
 if TYPE_CHECKING:
     from agent.rehearsal import RehearsalOptions, RehearsalResult
@@ -64,7 +65,10 @@ def rehearse(
             endpoint = server.start()
         options = RehearsalOptions(role=role, persona=persona, answers_dir=answers)
         result = asyncio.run(_run(settings, options, endpoint, out))
-    except (RoleError, CandidateError, AssetError, LLMUnavailableError, RehearsalError) as e:
+    except (
+        RoleError, CandidateError, AssetError, LLMUnavailableError, RehearsalError,
+        RoleVersionConflictError,
+    ) as e:  # fmt: skip
         err.print(f"[red]rehearsal failed: {e}")
         raise typer.Exit(1) from e
     finally:

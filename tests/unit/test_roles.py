@@ -1,4 +1,4 @@
-"""Loading role scripts: shipped roles, and errors that say where and what."""
+"""Loading role scripts: shipped roles by id, files by path, and their immutable stored versions."""
 
 from __future__ import annotations
 
@@ -6,44 +6,36 @@ from pathlib import Path
 
 import pytest
 
-from rubrics import RoleError, load_role, shipped_role_ids
-
-VALID = """\
-id: tiny
-version: "1"
-title: Tiny role
-duration_minutes: 5
-persona: {name: Sam, introduction: "Hi, I'm Sam."}
-intro: A short test.
-closing: Goodbye.
-questions:
-  - id: q1
-    kind: motivation
-    text: Why this role?
-"""
+from rubrics import RoleError, load_role, load_role_source, shipped_role_ids
+from storage import RoleRepository, RoleVersionConflictError, create_database, session_factory
+from tests.conftest import FIXTURES
 
 
-def _write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "role.yaml"
-    path.write_text(text)
-    return path
+def test_every_shipped_role_validates() -> None:
+    ids = shipped_role_ids()
+    assert "demo" in ids
+    for role_id in ids:
+        role = load_role(role_id)
+        assert role.id == role_id, f"{role_id}.yaml declares id '{role.id}'"
 
 
-def test_the_demo_role_ships_with_three_questions() -> None:
-    assert "demo" in shipped_role_ids()
+def test_the_demo_role_has_three_questions_and_complete_rubrics() -> None:
     role = load_role("demo")
     assert [q.id for q in role.questions] == [
         "motivation",
         "frustrated-customer",
         "two-urgent-requests",
     ]
+    assert all(sorted(c.rubric) == [1, 2, 3, 4, 5] for c in role.competencies)
     assert role.opening.startswith(role.persona.introduction)
 
 
-def test_a_role_file_loads_by_path(tmp_path: Path) -> None:
-    role = load_role(str(_write(tmp_path, VALID)))
-    assert role.id == "tiny"
-    assert role.questions[0].time_limit_s == 180
+def test_a_role_file_loads_by_path_with_its_exact_text() -> None:
+    path = FIXTURES / "two_questions.yaml"
+    source = load_role_source(str(path))
+    assert source.role.id == "two-questions"
+    assert source.text == path.read_text()
+    assert source.role.questions[0].time_limit_s == 180  # the default
 
 
 def test_unknown_role_lists_the_shipped_ones() -> None:
@@ -51,19 +43,18 @@ def test_unknown_role_lists_the_shipped_ones() -> None:
         load_role("nope")
 
 
-def test_yaml_syntax_error_is_located(tmp_path: Path) -> None:
-    path = _write(tmp_path, VALID.replace("intro: A short test.", "intro: [unclosed"))
-    with pytest.raises(RoleError, match=rf"^{path}:\d+:\d+: invalid YAML"):
-        load_role(str(path))
-
-
-def test_unknown_field_names_its_path(tmp_path: Path) -> None:
-    path = _write(tmp_path, VALID.replace("kind: motivation", "kind: motivation\n    colour: red"))
-    with pytest.raises(RoleError, match=r"questions\[0\]\.colour: Extra inputs are not permitted"):
-        load_role(str(path))
-
-
-def test_duplicate_question_ids_are_rejected(tmp_path: Path) -> None:
-    text = VALID + "  - id: q1\n    kind: technical\n    text: Explain a hash map.\n"
-    with pytest.raises(RoleError, match=r"duplicate question id 'q1'"):
-        load_role(str(_write(tmp_path, text)))
+def test_versions_are_immutable_and_identical_imports_are_no_ops(tmp_path: Path) -> None:
+    db = session_factory(create_database(f"sqlite:///{tmp_path / 'roles.db'}"))
+    text = (FIXTURES / "two_questions.yaml").read_text()
+    with db() as s:
+        repo = RoleRepository(s)
+        first = repo.store(role_id="two-questions", version="1", title="T", content=text)
+        again = repo.store(role_id="two-questions", version="1", title="T", content=text)
+        assert first.created and not again.created
+        assert again.record.id == first.record.id
+        with pytest.raises(RoleVersionConflictError, match="give the changed script a new version"):
+            repo.store(role_id="two-questions", version="1", title="T", content=text + "# edit\n")
+        repo.store(role_id="two-questions", version="2", title="T", content=text + "# edit\n")
+        s.commit()
+        assert [v.version for v in repo.versions("two-questions")] == ["1", "2"]
+        assert repo.get("two-questions", "1").content == text  # type: ignore[union-attr]

@@ -1,0 +1,239 @@
+"""``recruiter roles``: list, show, validate, import, export, diff, schema and draft roles."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from agent.settings import Settings
+from rubrics import RoleError, RoleScript, load_role_file, load_role_source, parse_role
+from rubrics import shipped_role_ids as shipped
+from rubrics.diffing import summarise_changes, text_diff
+from storage import RoleRepository, RoleVersionConflictError, create_database, session_factory
+
+app = typer.Typer(help="Role scripts: the roles, questions and rubrics interviews follow.")
+_out = Console(soft_wrap=True)
+_err = Console(stderr=True, soft_wrap=True)
+
+
+@contextmanager
+def _db() -> Iterator[Session]:
+    settings = Settings()
+    with session_factory(create_database(settings.resolved_database_url))() as session:
+        yield session
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    _err.print(f"[red]{message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _stored_or_shipped(role_id: str, version: str | None) -> tuple[str, str]:
+    """The text of a stored version (default: latest), else of the shipped file; and its origin."""
+    with _db() as db:
+        repo = RoleRepository(db)
+        record = repo.get(role_id, version) if version else repo.latest(role_id)
+        if record is not None:
+            return record.content, f"stored {role_id} v{record.version}"
+        known = [v.version for v in repo.versions(role_id)]
+    if version is None and role_id in shipped():
+        source = load_role_source(role_id)
+        return source.text, source.origin
+    detail = f"stored versions: {', '.join(known)}" if known else "no stored versions"
+    raise _fail(f"role '{role_id}' version {version or '(latest)'} not found; {detail}")
+
+
+@app.command("list")
+def list_roles() -> None:
+    """The shipped roles and every stored role with its versions."""
+    with _db() as db:
+        repo = RoleRepository(db)
+        stored = {
+            r.role_id: [v.version for v in repo.versions(r.role_id)] for r in repo.all_latest()
+        }
+    table = Table()
+    for column in ("id", "title", "seniority", "questions", "shipped", "stored versions"):
+        table.add_column(column)
+    for role_id in sorted(set(shipped()) | set(stored)):
+        text, origin = _stored_or_shipped(role_id, None)
+        role = parse_role(text, origin)
+        table.add_row(
+            role_id, role.title, role.seniority, str(len(role.questions)),
+            "yes" if role_id in shipped() else "", ", ".join(stored.get(role_id, [])),
+        )  # fmt: skip
+    _out.print(table)
+
+
+@app.command("show")
+def show(role_id: str, version: str | None = typer.Option(None, "--version")) -> None:
+    """A role's persona, competencies (with weights) and questions."""
+    text, origin = _stored_or_shipped(role_id, version)
+    role = parse_role(text, origin)
+    _out.print(f"[bold]{role.title}[/] ({role.id} v{role.version}, {role.seniority}, "
+               f"{role.duration_minutes} min, {role.mode}) from {origin}")  # fmt: skip
+    _out.print(f"recruiter: {role.persona.name} ({role.persona.tone})")
+    comps = Table(title="competencies")
+    for column in ("id", "name", "weight", "level 3 anchor"):
+        comps.add_column(column)
+    for c in role.competencies:
+        comps.add_row(c.id, c.name, f"{c.weight:g}", c.rubric[3])
+    _out.print(comps)
+    questions = Table(title=f"questions ({role.flow.order} order)")
+    for column in ("id", "kind", "difficulty", "competencies", "time", "text"):
+        questions.add_column(column)
+    for q in role.questions:
+        questions.add_row(
+            q.id, q.kind, str(q.difficulty), ", ".join(q.competencies), f"{q.time_limit_s}s", q.text
+        )
+    _out.print(questions)
+
+
+@app.command("validate")
+def validate(paths: list[Path]) -> None:
+    """Check role script files; print every located problem; exit 1 if any file fails."""
+    failed = 0
+    for path in paths:
+        try:
+            role = load_role_file(path)
+        except RoleError as e:
+            failed += 1
+            _err.print(str(e), highlight=False, markup=False)
+            continue
+        _out.print(f"ok {path} ({role.id} v{role.version}, {len(role.questions)} questions)")
+    if failed:
+        raise _fail(f"{failed} of {len(paths)} file(s) invalid")
+
+
+@app.command("import")
+def import_role(path: Path) -> None:
+    """Store a role script as a new immutable version; an identical re-import is a no-op."""
+    try:
+        source = load_role_source(str(path))
+    except RoleError as e:
+        _err.print(str(e), highlight=False, markup=False)
+        raise _fail("not imported: the script is invalid") from e
+    role = source.role
+    with _db() as db:
+        try:
+            result = RoleRepository(db).store(
+                role_id=role.id, version=role.version, title=role.title, content=source.text
+            )
+        except RoleVersionConflictError as e:
+            raise _fail(str(e)) from e
+        db.commit()
+    digest = result.record.content_sha256[:12]
+    if result.created:
+        _out.print(f"stored {role.id} version {role.version} (sha256 {digest}…)")
+    else:
+        _out.print(
+            f"{role.id} version {role.version} is already stored (sha256 {digest}…); no change"
+        )
+
+
+@app.command("export")
+def export(
+    role_id: str,
+    version: str | None = typer.Option(None, "--version", help="Default: the latest stored."),
+    out: Path | None = typer.Option(None, "--out", help="Write here instead of standard output."),
+) -> None:
+    """Write a stored version exactly as it was imported (byte for byte)."""
+    text, _origin = _stored_or_shipped(role_id, version)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_bytes(text.encode("utf-8"))
+
+
+@app.command("diff")
+def diff(role_id: str, v1: str, v2: str) -> None:
+    """What changed between two stored versions: a summary, then the line diff."""
+    old_text, old_origin = _stored_or_shipped(role_id, v1)
+    new_text, new_origin = _stored_or_shipped(role_id, v2)
+    old, new = parse_role(old_text, old_origin), parse_role(new_text, new_origin)
+    summary = summarise_changes(old, new)
+    _out.print("\n".join(summary) if summary else "no changes", highlight=False, markup=False)
+    _out.print(text_diff(old_text, new_text, f"{role_id} v{v1}", f"{role_id} v{v2}"),
+               highlight=False, markup=False)  # fmt: skip
+
+
+@app.command("schema")
+def schema(
+    out: Path | None = typer.Option(None, "--out", help="Default: standard output."),
+) -> None:
+    """Write the role script JSON Schema, for editors that validate YAML as you type."""
+    document = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Virtual recruiter role script",
+        **RoleScript.model_json_schema(),
+    }
+    text = json.dumps(document, indent=2) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text)
+        _out.print(f"wrote {out}")
+
+
+@app.command("draft")
+def draft(
+    from_jd: Path = typer.Option(..., "--from-jd", help="A job description (text or Markdown)."),
+    out: Path | None = typer.Option(None, "--out", help="Default: <role-id>.yaml here."),
+    role_id: str | None = typer.Option(None, "--id", help="The id to give the role."),
+) -> None:
+    """Draft a role script from a job description with the LLM; only a valid script is written."""
+    from agent.llm_client import LLMUnavailableError, OpenAIChatClient
+    from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
+    from rubrics.drafting import draft_role
+
+    try:
+        job = from_jd.read_text(encoding="utf-8")
+    except OSError as e:
+        raise _fail(f"{from_jd}: cannot read the job description ({e.strerror})") from e
+    settings = Settings()
+    endpoint = resolve_endpoint(settings)
+    server = None
+    try:
+        if endpoint is None:
+            server = EmbeddedLLMServer(settings)
+            endpoint = server.start()
+        client = OpenAIChatClient(endpoint, timeout_s=300)
+
+        async def run():  # type: ignore[no-untyped-def]
+            try:
+                return await draft_role(
+                    job,
+                    lambda messages, schema: client.complete_json(
+                        messages, schema, max_tokens=1800
+                    ),
+                    role_id=role_id,
+                    header=f"# Drafted from {from_jd.name} by {endpoint.model}; review before use.",
+                )
+            finally:
+                await client.aclose()
+
+        result = asyncio.run(run())
+    except LLMUnavailableError as e:
+        raise _fail(f"draft failed: {e}") from e
+    finally:
+        if server is not None:
+            server.stop()
+    target = out or Path(f"{result.role.id}.yaml")
+    target.write_text(result.text, encoding="utf-8")
+    for problem in result.problems:
+        _err.print(f"repaired: {problem}", highlight=False, markup=False)
+    note = {"llm": "from the LLM", "llm-repaired": "from the LLM after repair",
+            "template": "from the plain template (the LLM's outlines were unusable)"}  # fmt: skip
+    role = result.role
+    _out.print(
+        f"wrote {target}: {role.title}, {len(role.competencies)} competencies, "
+        f"{len(role.questions)} questions, {note[result.source]}"
+    )

@@ -1,0 +1,38 @@
+"""Every invalid role script is rejected with file:line:column, the field path and the reason.
+
+Each fixture in ``fixtures/invalid_roles`` states, in its first line, the issue it must produce:
+``# expect: LINE:COL PATH | MESSAGE FRAGMENT``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from rubrics import RoleError, load_role_file
+from tests.conftest import FIXTURES
+
+CASES = sorted((FIXTURES / "invalid_roles").glob("*.yaml"))
+_EXPECT = re.compile(r"^# expect: (\d+):(\d+) (\S*) \| (.+)$")
+
+
+def test_there_is_a_fixture_for_each_rule() -> None:
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_invalid_role_is_located(path: Path) -> None:
+    match = _EXPECT.match(path.read_text().splitlines()[0])
+    assert match, f"{path.name}: first line must state the expected issue"
+    line, col, field, fragment = int(match[1]), int(match[2]), match[3], match[4]
+    with pytest.raises(RoleError) as caught:
+        load_role_file(path)
+    issues = caught.value.issues
+    found = [i for i in issues if i.path == field and fragment in i.message]
+    assert found, f"no issue at {field!r} containing {fragment!r}; got: {caught.value}"
+    issue = found[0]
+    assert (issue.line, issue.column) == (line, col), str(issue)
+    assert issue.file == str(path)
+    assert str(issue).startswith(f"{path}:{line}:{col} ")
