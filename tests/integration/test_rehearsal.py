@@ -18,7 +18,13 @@ from agent.candidate import CandidateVoice
 from agent.llm_client import LLMEndpoint, OpenAIChatClient
 from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
 from agent.settings import Settings
-from storage import SessionRepository, create_database, session_factory
+from storage import (
+    RoleRepository,
+    SessionRepository,
+    content_sha256,
+    create_database,
+    session_factory,
+)
 from tests.conftest import FIXTURES, run
 
 pytestmark = [pytest.mark.models, pytest.mark.llm]
@@ -89,6 +95,9 @@ def test_every_turn_is_stored_with_sane_timings(
         record = repo.get(result.session_id)
         assert record is not None and record.status == "completed"
         assert record.role_id == "two-questions" and record.role_version == "1"
+        # The session records exactly which text it ran, stored as an immutable version.
+        assert record.role_sha256 == content_sha256(Path(ROLE).read_text())
+        assert RoleRepository(s).get("two-questions", "1").content_sha256 == record.role_sha256  # type: ignore[union-attr]
         turns = repo.turns(result.session_id)
     assert [t.text for t in turns] == [t.text for t in result.turns]
     previous_end = 0.0

@@ -1,0 +1,35 @@
+"""``recruiter roles draft`` with the real embedded model writes a script that validates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from agent.cli.main import app
+from agent.llm_client import LLMEndpoint
+from rubrics import load_role_file
+from tests.conftest import FIXTURES
+
+pytestmark = [pytest.mark.models, pytest.mark.llm]
+
+
+def test_draft_from_a_job_description(tmp_path: Path, llm_endpoint: LLMEndpoint) -> None:
+    out = tmp_path / "drafted.yaml"
+    env = {
+        "RECRUITER_HOME": str(tmp_path),
+        "RECRUITER_LLM__BASE_URL": llm_endpoint.base_url,
+        "RECRUITER_LLM__MODEL": llm_endpoint.model,
+        "RECRUITER_LLM__JSON_MODE": "json_object",
+    }
+    result = CliRunner().invoke(
+        app,
+        ["roles", "draft", "--from-jd", str(FIXTURES / "job_description.md"), "--out", str(out)],
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.output
+    role = load_role_file(out)  # never an invalid file
+    assert len(role.competencies) >= 3 and len(role.questions) >= 4
+    assert out.read_text().startswith("# Drafted from job_description.md")

@@ -1,0 +1,105 @@
+"""``recruiter roles``: validate, import/export round trip, immutability, diff, schema, list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from agent.cli.main import app
+from rubrics import roles_dir
+from storage import RoleRepository, create_database, session_factory
+from tests.conftest import FIXTURES
+
+runner = CliRunner()
+DEMO = roles_dir() / "demo.yaml"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"RECRUITER_HOME": str(tmp_path), "COLUMNS": "200"}
+
+
+def _versions(home: str, role_id: str) -> list[str]:
+    db = session_factory(create_database(f"sqlite:///{Path(home) / 'recruiter.db'}"))
+    with db() as s:
+        return [v.version for v in RoleRepository(s).versions(role_id)]
+
+
+def test_validate_checks_many_files_and_fails_if_any_fails(env: dict[str, str]) -> None:
+    ok = runner.invoke(
+        app, ["roles", "validate", *map(str, sorted(roles_dir().glob("*.yaml")))], env=env
+    )
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.count("ok ") == len(list(roles_dir().glob("*.yaml")))
+    bad = FIXTURES / "invalid_roles" / "unknown-competency-ref.yaml"
+    mixed = runner.invoke(app, ["roles", "validate", str(DEMO), str(bad)], env=env)
+    assert mixed.exit_code == 1
+    assert (
+        f"{bad}:39:20 questions[0].competencies[0]: unknown competency 'owner-ship'" in mixed.output
+    )
+    assert "1 of 2 file(s) invalid" in mixed.output
+
+
+def test_import_then_export_is_byte_stable_and_reimport_is_a_no_op(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    first = runner.invoke(app, ["roles", "import", str(DEMO)], env=env)
+    assert first.exit_code == 0 and "stored demo version 2" in first.output
+    again = runner.invoke(app, ["roles", "import", str(DEMO)], env=env)
+    assert again.exit_code == 0 and "already stored" in again.output
+    out = tmp_path / "exported.yaml"
+    exported = runner.invoke(
+        app, ["roles", "export", "demo", "--version", "2", "--out", str(out)], env=env
+    )
+    assert exported.exit_code == 0
+    assert out.read_bytes() == DEMO.read_bytes()
+    assert _versions(env["RECRUITER_HOME"], "demo") == ["2"]
+
+
+def test_a_changed_script_needs_a_new_version(env: dict[str, str], tmp_path: Path) -> None:
+    runner.invoke(app, ["roles", "import", str(DEMO)], env=env)
+    changed = tmp_path / "demo.yaml"
+    changed.write_text(DEMO.read_text().replace("time_limit_s: 150", "time_limit_s: 140"))
+    refused = runner.invoke(app, ["roles", "import", str(changed)], env=env)
+    assert refused.exit_code == 1
+    assert "already stored with different content" in refused.output
+    changed.write_text(changed.read_text().replace('version: "2"', 'version: "3"'))
+    assert runner.invoke(app, ["roles", "import", str(changed)], env=env).exit_code == 0
+    diff = runner.invoke(app, ["roles", "diff", "demo", "2", "3"], env=env)
+    assert diff.exit_code == 0
+    assert "~ question two-urgent-requests: time_limit_s" in diff.output
+    assert "-    time_limit_s: 150" in diff.output and "+    time_limit_s: 140" in diff.output
+    assert _versions(env["RECRUITER_HOME"], "demo") == ["2", "3"]
+
+
+def test_a_broken_script_is_never_stored(env: dict[str, str]) -> None:
+    bad = FIXTURES / "invalid_roles" / "negative-weight.yaml"
+    result = runner.invoke(app, ["roles", "import", str(bad)], env=env)
+    assert result.exit_code == 1
+    assert "weight must be positive" in result.output and "not imported" in result.output
+    assert _versions(env["RECRUITER_HOME"], "fixture-role") == []
+
+
+def test_schema_describes_the_format(env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "role.schema.json"
+    assert runner.invoke(app, ["roles", "schema", "--out", str(out)], env=env).exit_code == 0
+    schema = json.loads(out.read_text())
+    assert {"id", "persona", "competencies", "questions", "flow"} <= schema["properties"].keys()
+    assert schema["additionalProperties"] is False
+    question = schema["$defs"]["Question"]
+    assert "technical" in json.dumps(question["properties"]["kind"])
+
+
+def test_list_and_show(env: dict[str, str]) -> None:
+    listed = runner.invoke(app, ["roles", "list"], env=env)
+    assert listed.exit_code == 0
+    for role_id in ("demo", "backend-engineer", "technical-reasoning"):
+        assert role_id in listed.output
+    shown = runner.invoke(app, ["roles", "show", "demo"], env=env)
+    assert shown.exit_code == 0
+    assert "two-urgent-requests" in shown.output and "customer-empathy" in shown.output
+    missing = runner.invoke(app, ["roles", "export", "demo", "--version", "9"], env=env)
+    assert missing.exit_code == 1 and "not found" in missing.output
