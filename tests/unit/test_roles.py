@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rubrics import RoleError, load_role, load_role_source, shipped_role_ids
+from rubrics import RoleError, load_role, load_role_source, parse_role, shipped_role_ids
 from storage import RoleRepository, RoleVersionConflictError, create_database, session_factory
 from tests.conftest import FIXTURES
 
@@ -58,3 +58,11 @@ def test_versions_are_immutable_and_identical_imports_are_no_ops(tmp_path: Path)
         s.commit()
         assert [v.version for v in repo.versions("two-questions")] == ["1", "2"]
         assert repo.get("two-questions", "1").content == text  # type: ignore[union-attr]
+
+
+def test_the_readme_example_role_validates() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("### Write your own role", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    role = parse_role(example, "README.md")
+    assert role.id == "support-lead" and len(role.questions) == 2
