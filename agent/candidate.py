@@ -42,29 +42,43 @@ class CandidateError(Exception):
 
 @dataclass(frozen=True)
 class Answer:
-    """One answer ready for the microphone."""
+    """One utterance ready for the microphone."""
 
     samples: np.ndarray
     voiced_end: int
     text: str | None
 
 
-class AnswerSource(Protocol):
-    """Gives the candidate's answer to a question."""
+# What the candidate says to one question, in order: the answer, then what they say each time
+# the recruiter speaks again on that question (a follow-up, a prompt). None: stay silent.
+Utterances = list[Answer | None]
 
-    def answer(self, question_id: str, ordinal: int) -> Answer:
-        """The answer to ``question_id``, the ``ordinal``-th question asked (from 1)."""
+_FILLER = "I think that covers it."
+
+
+class AnswerSource(Protocol):
+    """Gives the candidate's utterances for a question."""
+
+    def utterances(self, question_id: str, ordinal: int) -> Utterances:
+        """What is said to ``question_id``, the ``ordinal``-th question asked (from 1)."""
+        ...
+
+    def filler(self) -> Answer:
+        """What is said when the candidate has nothing more for the question."""
         ...
 
 
 class CandidateVoice:
     """Piper's joe voice shifted up in pitch (and re-timed), so the two sides sound different."""
 
-    def __init__(self, voice: PiperVoice, *, shift: float = 1.22) -> None:
+    def __init__(self, voice: PiperVoice, *, shift: float = 1.22, pace: float = 1.25) -> None:
         self._voice = voice
         self._shift = shift
-        # Slower phonemes, then played faster: the same speaking rate at a higher pitch.
-        self._config = SynthesisConfig(length_scale=shift, noise_scale=0.6, noise_w_scale=0.7)
+        # Slower phonemes, then played faster: a higher pitch; ``pace`` slows the voice from
+        # piper's brisk default to a conversational rate (about 150 words per minute).
+        self._config = SynthesisConfig(
+            length_scale=shift * pace, noise_scale=0.6, noise_w_scale=0.7
+        )
 
     def render(self, text: str) -> Answer:
         """Synthesize ``text`` (with ``[pause N]`` markers) at the microphone's rate."""
@@ -89,7 +103,7 @@ class _Persona(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str
-    answers: dict[str, str] = Field(min_length=1)
+    answers: dict[str, str | list[str]] = Field(min_length=1)
 
 
 class _PersonaFile(BaseModel):
@@ -120,24 +134,35 @@ def shipped_personas(role_id: str) -> list[str]:
 
 
 class PersonaAnswers:
-    """Answers written as text for one role, spoken by ``CandidateVoice``."""
+    """Answers written as text for one role, spoken by ``CandidateVoice``.
 
-    def __init__(self, answers: dict[str, str], voice: CandidateVoice) -> None:
+    An answer is a text, or a list of texts: the answer, then what is said each time the
+    recruiter speaks again on that question. ``[silence]`` says nothing to that turn.
+    """
+
+    def __init__(self, answers: dict[str, str | list[str]], voice: CandidateVoice) -> None:
         self._answers = answers
         self._voice = voice
 
-    def answer(self, question_id: str, ordinal: int) -> Answer:
-        """Speak the persona's answer to ``question_id``."""
-        text = self._answers.get(question_id)
-        if text is None:
-            text = (
-                "I'm sorry, I don't have a good answer to that one. [pause 1.0] Could we move on?"
-            )
-        return self._voice.render(text)
+    def utterances(self, question_id: str, ordinal: int) -> Utterances:
+        """Speak the persona's utterances for ``question_id``."""
+        texts = self._answers.get(question_id)
+        if texts is None:
+            texts = "I'm sorry, I don't have a good answer to that one. Could we move on?"
+        listed = [texts] if isinstance(texts, str) else texts
+        return [None if t.strip() == "[silence]" else self._voice.render(t) for t in listed]
+
+    def filler(self) -> Answer:
+        """The line for when the persona has nothing more to say on a question."""
+        return self._voice.render(_FILLER)
 
 
 def load_persona(
-    role_id: str, name: str, voice: CandidateVoice, *, answers: dict[str, str] | None = None
+    role_id: str,
+    name: str,
+    voice: CandidateVoice,
+    *,
+    answers: dict[str, str | list[str]] | None = None,
 ) -> PersonaAnswers:
     """The persona ``name`` written for ``role_id`` (or the given ``answers``)."""
     if answers is not None:
@@ -154,25 +179,28 @@ def load_persona(
 class WavAnswers:
     """Recorded answers: the WAV files of a folder, in name order, one per question asked."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, voice: CandidateVoice) -> None:
         files = sorted(folder.glob("*.wav")) if folder.is_dir() else []
         if not files:
             raise CandidateError(f"{folder}: no .wav files to answer with")
         self._files = files
+        self._voice = voice
 
-    def answer(self, question_id: str, ordinal: int) -> Answer:
+    def utterances(self, question_id: str, ordinal: int) -> Utterances:
         """The recording named after the question, else the ``ordinal``-th one, else silence."""
         by_id = next((f for f in self._files if f.stem == question_id), None)
         path = by_id or (self._files[ordinal - 1] if ordinal <= len(self._files) else None)
         if path is None:
-            return Answer(np.zeros(MIC_RATE, dtype=np.float32), 0, None)
+            return [None]
         try:
             samples, rate = read_wav(path)
         except (OSError, ValueError, EOFError) as e:
             raise CandidateError(f"{path}: cannot read this WAV file ({e})") from e
         samples = resample(samples, rate, MIC_RATE)
         voiced = np.flatnonzero(np.abs(samples) > 0.01)
-        voiced_end = int(voiced[-1]) + 1 if voiced.size else 0
-        return Answer(
-            np.concatenate([samples, np.zeros(MIC_RATE // 5, np.float32)]), voiced_end, None
-        )
+        end = int(voiced[-1]) + 1 if voiced.size else 0
+        return [Answer(np.concatenate([samples, np.zeros(MIC_RATE // 5, np.float32)]), end, None)]
+
+    def filler(self) -> Answer:
+        """Recorded answers have nothing more: a short synthesized line."""
+        return self._voice.render(_FILLER)

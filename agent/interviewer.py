@@ -1,4 +1,10 @@
-"""The livekit ``Agent`` that runs the dialogue flow: framework hooks in, spoken actions out."""
+"""The livekit ``Agent`` that runs the dialogue flow: framework hooks in, spoken actions out.
+
+Each finished candidate turn becomes a ``CandidateAnswered`` event for ``dialogue.step``; the
+actions that come back are spoken in order. The LLM is reached only through the ``ChatClient``
+seam, for acknowledgements and follow-ups, each within a time budget and validated, with a
+scripted line whenever it fails, is late, or says something it must not.
+"""
 
 from __future__ import annotations
 
@@ -13,24 +19,35 @@ from typing import Any
 from livekit import rtc
 from livekit.agents import Agent, llm, stt
 from livekit.agents.voice.agent import ModelSettings
-from livekit.agents.voice.events import AgentStateChangedEvent
+from livekit.agents.voice.events import AgentStateChangedEvent, UserStateChangedEvent
 
 from agent.llm_client import ChatClient, LLMUnavailableError
 from dialogue import (
     Acknowledge,
     Action,
+    AskFollowUp,
     AskQuestion,
     CandidateAnswered,
+    Coach,
     EndInterview,
+    Event,
+    FollowUpFailed,
+    FollowUpReady,
+    GiveHint,
     InterviewPlan,
     InterviewState,
+    Note,
+    RequestFollowUp,
     Say,
+    Silence,
     acknowledgement_messages,
     fallback_acknowledgement,
+    follow_up_messages,
     start,
     step,
     validate_acknowledgement,
 )
+from perception import words_per_minute
 
 __all__ = ["AckPolicy", "Interviewer", "RecruiterUtterance"]
 
@@ -41,11 +58,12 @@ _SENTENCE_DONE = (".", "!", "?")
 
 @dataclass(frozen=True)
 class AckPolicy:
-    """How the LLM is asked for acknowledgements, and how long it may take."""
+    """How the LLM is asked for short texts, and how long it may take before the script speaks."""
 
-    timeout_s: float = 6.0
+    timeout_s: float = 4.0
     max_tokens: int = 48
     temperature: float = 0.3
+    silence_prompt_s: float = 8.0
 
 
 @dataclass
@@ -60,45 +78,53 @@ class RecruiterUtterance:
 class Interviewer(Agent):
     """Speaks the flow's actions; each candidate turn is one event for the flow."""
 
-    def __init__(
-        self,
-        *,
-        plan: InterviewPlan,
-        persona: str,
-        chat: ChatClient,
-        ack: AckPolicy,
-    ) -> None:
-        super().__init__(instructions=f"You are {persona}, a recruiter holding a mock interview.")
+    def __init__(self, *, plan: InterviewPlan, chat: ChatClient, ack: AckPolicy) -> None:
+        super().__init__(instructions=f"You are {plan.persona}, a recruiter in a mock interview.")
         self._plan = plan
-        self._persona = persona
         self._chat = chat
         self._ack = ack
-        self._state = InterviewState()
+        self._state = InterviewState(plan=plan)
         # While a reply has not started playing, the flow's step can be taken back: if the
         # candidate goes on speaking, the answer was not finished and both parts are one answer.
         self._before_reply: InterviewState | None = None
         self._answer_parts: list[str] = []
-        self._pending: list[Action] = []
+        self._answer_words: list[dict[str, Any]] = []
+        self._handled: set[str] = set()
         self._turn_words: list[dict[str, Any]] = []
+        self._pending_events: list[dict[str, Any]] = []
+        self._t0 = time.time()
+        self._silence_task: asyncio.Task[None] | None = None
+        self._warm_task: asyncio.Task[None] | None = None
         # Set once the closing line has been heard in full.
         self.ended = asyncio.Event()
         self.end_reason: str | None = None
         # The question being spoken, and the one whose asking the candidate has heard in full.
         self._asking: str | None = None
         self.awaiting_answer_to: str | None = None
-        # What the recruiter is saying now, handed to the journal when the turn is stored.
         self.utterance = RecruiterUtterance()
-        self._warm_task: asyncio.Task[None] | None = None
+
+    @property
+    def state(self) -> InterviewState:
+        """The flow's current state."""
+        return self._state
 
     # -- framework hooks -------------------------------------------------------------------
 
     async def on_enter(self) -> None:
         """Open the interview with the scripted introduction and first question."""
+        self._t0 = time.time()
         self.session.on("agent_state_changed", self._on_agent_state)
+        self.session.on("user_state_changed", self._on_user_state)
         self._warm_llm()
         self._state, actions = start(self._plan)
-        text = await self._render(actions)
+        text = await self._perform(actions)
         self.session.say(text)
+
+    async def on_exit(self) -> None:
+        """Stop the background tasks this agent owns."""
+        for task in (self._silence_task, self._warm_task):
+            if task is not None:
+                task.cancel()
 
     async def stt_node(  # type: ignore[override]
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
@@ -109,51 +135,79 @@ class Interviewer(Agent):
                 self._collect_words(event.alternatives[0], event.speech_end_time)
             yield event
 
-    async def on_user_turn_completed(
-        self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage
-    ) -> None:
-        """Feed the finished candidate turn to the flow; its actions become the reply."""
-        text = (new_message.text_content or "").strip()
-        if self._before_reply is None:
-            self._before_reply, self._answer_parts = self._state, []
-        self._answer_parts.append(text)
-        answer = " ".join(p for p in self._answer_parts if p)
-        self._state, self._pending = step(self._plan, self._before_reply, CandidateAnswered(answer))
-
     async def llm_node(  # type: ignore[override]
         self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
     ) -> AsyncIterator[str]:
-        """The reply: the pending actions, the acknowledgement phrased by the LLM."""
-        actions, self._pending = self._pending, []
-        yield await self._render(actions)
+        """The reply to the newest candidate turn: the flow's actions, spoken in order."""
+        message = next((m for m in reversed(chat_ctx.messages()) if m.role == "user"), None)
+        if message is None or message.id in self._handled:
+            return
+        self._handled.add(message.id)
+        text = (message.text_content or "").strip()
+        if self._before_reply is None:
+            self._before_reply, self._answer_parts, self._answer_words = self._state, [], []
+        self._answer_parts.append(text)
+        self._answer_words += self._turn_words
+        event = CandidateAnswered(
+            text=" ".join(p for p in self._answer_parts if p),
+            at_s=time.time() - self._t0,
+            duration_s=self._answer_span(),
+            perception=self._perception(),
+        )
+        self._state, actions = step(self._before_reply, event)
+        reply = await self._perform(actions)
+        if reply:
+            yield reply
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
-        if event.new_state == "speaking":
-            # The reply is being heard: the answer it responds to is final.
-            self._before_reply, self._answer_parts = None, []
-        elif event.old_state == "speaking" and event.new_state == "listening":
-            self.awaiting_answer_to = self._asking
-            if self.end_reason is not None:
-                self.ended.set()
-
-    def _warm_llm(self) -> None:
-        """Send the acknowledgement prompt's fixed prefix once, so the server caches it."""
-        messages = acknowledgement_messages(self._persona, "", "")
-
-        async def warm() -> None:
-            with contextlib.suppress(LLMUnavailableError, TimeoutError):
-                async with asyncio.timeout(self._ack.timeout_s * 3):
-                    async for _ in self._chat.stream(messages, max_tokens=1, temperature=0.0):
-                        pass
-
-        self._warm_task = asyncio.create_task(warm(), name="warm-llm")
 
     def take_turn_words(self) -> list[dict[str, Any]]:
         """Word timings (wall clock) collected since the last call."""
         words, self._turn_words = self._turn_words, []
         return words
+
+    def _answer_span(self) -> float | None:
+        words = self._answer_words or self._turn_words
+        return float(words[-1]["end"] - words[0]["start"]) if words else None
+
+    def _perception(self) -> dict[str, float] | None:
+        wpm = words_per_minute(self._answer_words or self._turn_words)
+        return {"wpm": wpm} if wpm is not None else None
+
+    def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
+        if event.new_state == "speaking":
+            # The reply is being heard: the answer it responds to is final.
+            self._before_reply, self._answer_parts, self._answer_words = None, [], []
+            self._cancel_silence_watch()
+        elif event.old_state == "speaking" and event.new_state == "listening":
+            self.awaiting_answer_to = self._asking
+            if self.end_reason is not None:
+                self.ended.set()
+            elif self._asking is not None:
+                self._start_silence_watch()
+
+    def _on_user_state(self, event: UserStateChangedEvent) -> None:
+        if event.new_state == "speaking":
+            self._cancel_silence_watch()
+
+    def _start_silence_watch(self) -> None:
+        self._cancel_silence_watch()
+        self._silence_task = asyncio.create_task(self._silence_watch(), name="silence-watch")
+
+    def _cancel_silence_watch(self) -> None:
+        if self._silence_task is not None and self._silence_task is not asyncio.current_task():
+            self._silence_task.cancel()
+        self._silence_task = None
+
+    async def _silence_watch(self) -> None:
+        """After the recruiter stops, a long silence is an event for the flow."""
+        await asyncio.sleep(self._ack.silence_prompt_s)
+        if self.session.user_state == "speaking" or self._before_reply is not None:
+            return
+        self._state, actions = step(self._state, Silence(self._ack.silence_prompt_s))
+        text = await self._perform(actions)
+        if text:
+            self.session.say(text)
 
     def _collect_words(self, data: stt.SpeechData, speech_end_time: float | None) -> None:
         if not data.words:
@@ -172,37 +226,84 @@ class Interviewer(Agent):
                 }
             )
 
-    async def _render(self, actions: list[Action]) -> str:
-        """Turn actions into the text to speak, recording what produced it."""
-        utterance = RecruiterUtterance()
+    def _warm_llm(self) -> None:
+        """Send the acknowledgement prompt's fixed prefix once, so the server caches it."""
+        messages = acknowledgement_messages(self._plan.persona, "", "")[:-1]
+        messages.append({"role": "user", "content": "Hello."})
+
+        async def warm() -> None:
+            with contextlib.suppress(LLMUnavailableError, TimeoutError):
+                async with asyncio.timeout(self._ack.timeout_s * 3):
+                    async for _ in self._chat.stream(messages, max_tokens=1, temperature=0.0):
+                        pass
+
+        self._warm_task = asyncio.create_task(warm(), name="warm-llm")
+
+    async def _perform(self, actions: list[Action]) -> str:
+        """Carry out actions in order; return the text to speak, recording what produced it."""
+        utterance = RecruiterUtterance(events=self._pending_events)
+        self._pending_events = []
         parts: list[str] = []
-        for action in actions:
+        queue = list(actions)
+        while queue:
+            action = queue.pop(0)
             if isinstance(action, Acknowledge):
                 text, event, ttft = await self._acknowledge(action)
                 utterance.events.append(event)
                 utterance.llm_ttft_s = ttft
                 parts.append(text)
+            elif isinstance(action, RequestFollowUp):
+                result, ttft = await self._request_follow_up(action)
+                utterance.llm_ttft_s = ttft
+                self._state, more = step(self._state, result)
+                queue = [*more, *queue]
+            elif isinstance(action, AskFollowUp):
+                parts.append(action.text)
+                utterance.question_id = action.question_id
+                self._asking = action.question_id
+                utterance.events.append(
+                    {"type": "follow-up", "question_id": action.question_id, "gap": action.gap,
+                     "source": action.source, "fallback_reason": action.fallback_reason}
+                )  # fmt: skip
             elif isinstance(action, AskQuestion):
                 parts.append(action.text)
                 utterance.question_id = action.question_id
-                utterance.events.append({"type": "question", "question_id": action.question_id})
                 self._asking = action.question_id
+                utterance.events.append(
+                    {"type": "question", "question_id": action.question_id,
+                     "difficulty": action.difficulty, "reason": action.reason}
+                )  # fmt: skip
+            elif isinstance(action, GiveHint):
+                parts.append(action.text)
+                utterance.events.append({"type": "hint", "question_id": action.question_id})
+            elif isinstance(action, Coach):
+                parts.append(action.text)
+                utterance.events.append({"type": "coaching-cue", "reason": action.reason})
             elif isinstance(action, Say):
                 parts.append(action.text)
+                utterance.events.append({"type": "say", "purpose": action.purpose})
+            elif isinstance(action, Note):
+                utterance.events.append({"type": action.kind, **action.detail})
             elif isinstance(action, EndInterview):
                 utterance.events.append({"type": "end", "reason": action.reason})
                 self.end_reason = action.reason
                 self._asking = None
-        self.utterance = utterance
-        return " ".join(p.strip() for p in parts if p.strip())
+        text = " ".join(p.strip() for p in parts if p.strip())
+        if text:
+            self.utterance = utterance
+        else:
+            # Nothing said (e.g. the candidate is thinking aloud): keep the events for the next
+            # thing the recruiter says.
+            self._pending_events = utterance.events
+        return text
 
-    async def _acknowledge(self, action: Acknowledge) -> tuple[str, dict[str, Any], float | None]:
-        """Ask the LLM for a short acknowledgement; fall back to a scripted one on any problem."""
-        messages = acknowledgement_messages(self._persona, action.question, action.answer)
+    async def _llm_text(
+        self, messages: list[dict[str, str]], *, stop_at_sentence: bool
+    ) -> tuple[str, float | None, str | None]:
+        """The LLM's reply within the time budget: (text, time to first token, problem)."""
         started = time.perf_counter()
         ttft: float | None = None
         pieces: list[str] = []
-        problem: str | None = None
         try:
             async with asyncio.timeout(self._ack.timeout_s):
                 stream = self._chat.stream(
@@ -216,13 +317,18 @@ class Interviewer(Agent):
                         if ttft is None:
                             ttft = time.perf_counter() - started
                         pieces.append(piece)
-                        if "".join(pieces).rstrip().endswith(_SENTENCE_DONE):
+                        if stop_at_sentence and "".join(pieces).rstrip().endswith(_SENTENCE_DONE):
                             break
         except TimeoutError:
-            problem = "timeout"
+            return "".join(pieces), ttft, "timeout"
         except LLMUnavailableError:
-            problem = "llm-unavailable"
-        reply = "".join(pieces)
+            return "", ttft, "llm-unavailable"
+        return "".join(pieces), ttft, None
+
+    async def _acknowledge(self, action: Acknowledge) -> tuple[str, dict[str, Any], float | None]:
+        """Ask the LLM for a short acknowledgement; fall back to a scripted one on any problem."""
+        messages = acknowledgement_messages(self._plan.persona, action.question, action.answer)
+        reply, ttft, problem = await self._llm_text(messages, stop_at_sentence=True)
         text = None if problem else validate_acknowledgement(reply, action.answer)
         if text is None:
             problem = problem or "rejected"
@@ -235,3 +341,13 @@ class Interviewer(Agent):
             "fallback_reason": problem,
         }
         return text, event, ttft
+
+    async def _request_follow_up(self, action: RequestFollowUp) -> tuple[Event, float | None]:
+        """Ask the LLM to phrase a follow-up; the flow validates it or falls back."""
+        persona = self._plan.persona
+        messages = follow_up_messages(persona, action.gap, action.question, action.answer)
+        reply, ttft, problem = await self._llm_text(messages, stop_at_sentence=False)
+        if problem:
+            logger.info("follow-up fell back to the script (%s)", problem)
+            return FollowUpFailed(action.request_id, problem), ttft
+        return FollowUpReady(action.request_id, reply), ttft

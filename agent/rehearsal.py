@@ -18,9 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from livekit.agents import AgentSession
+from livekit.agents.voice.events import AgentStateChangedEvent
 
 from agent.bootstrap import VoiceModels
-from agent.candidate import Answer, AnswerSource, CandidateVoice, WavAnswers, load_persona
+from agent.candidate import (
+    Answer,
+    AnswerSource,
+    CandidateVoice,
+    Utterances,
+    WavAnswers,
+    load_persona,
+)
 from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker
 from agent.interview import finish_interview, open_interview
 from agent.interviewer import Interviewer
@@ -53,7 +61,7 @@ class RehearsalOptions:
     role: str = "demo"
     persona: str = "prepared"
     answers_dir: Path | None = None
-    answers: dict[str, str] | None = None
+    answers: dict[str, str | list[str]] | None = None
     human_pause_s: float = 0.8
     reply_timeout_s: float = 90.0
     max_minutes: float = 30.0
@@ -95,43 +103,46 @@ class RehearsalResult:
 def _answer_source(
     role: RoleScript, options: RehearsalOptions, settings: Settings, models: VoiceModels
 ) -> AnswerSource:
-    if options.answers_dir is not None:
-        return WavAnswers(options.answers_dir)
     voice = CandidateVoice(models.tts._voice)
+    if options.answers_dir is not None:
+        return WavAnswers(options.answers_dir, voice)
     return load_persona(role.id, options.persona, voice, answers=options.answers)
 
 
 class _CandidateDriver:
-    """Answers each question once the recruiter has finished asking it."""
+    """Speaks after each recruiter turn: the next utterance for the question being discussed."""
 
     def __init__(
-        self, mic: CandidateMic, answers: dict[str, Answer], options: RehearsalOptions
-    ) -> None:
+        self, mic: CandidateMic, answers: dict[str, Utterances], filler: Answer,
+        options: RehearsalOptions,
+    ) -> None:  # fmt: skip
         self._mic = mic
         self._answers = answers
+        self._filler = filler
         self._options = options
         self._changed = asyncio.Event()
+        self._turns_over = 0
         self.speech_ends: list[float] = []
 
     def listen(self, session: AgentSession) -> None:
-        """Wake up on every change of the recruiter's state."""
+        """Count the recruiter's finished turns and wake up on every state change."""
         self._session = session
-        session.on("agent_state_changed", lambda _event: self._changed.set())
+
+        def on_state(event: AgentStateChangedEvent) -> None:
+            if event.old_state == "speaking" and event.new_state == "listening":
+                self._turns_over += 1
+            self._changed.set()
+
+        session.on("agent_state_changed", on_state)
 
     def speech_end_before(self, wall: float) -> float | None:
         """The end of the last answer heard before ``wall``."""
         ends = [t for t in self.speech_ends if t <= wall]
         return ends[-1] if ends else None
 
-    async def _recruiter_waits(self, interviewer: Interviewer, answered: set[str]) -> str | None:
-        """Wait until the recruiter listens after asking a new question (its id) or has closed."""
-        while True:
-            if self._session.agent_state == "listening":
-                if interviewer.ended.is_set():
-                    return None
-                question = interviewer.awaiting_answer_to
-                if question is not None and question not in answered:
-                    return question
+    async def _next_turn_over(self, interviewer: Interviewer, seen: int) -> int:
+        """Wait for a recruiter turn after the ``seen``-th to end; return the new count."""
+        while not (self._turns_over > seen and self._session.agent_state == "listening"):
             self._changed.clear()
             try:
                 await asyncio.wait_for(self._changed.wait(), self._options.reply_timeout_s)
@@ -139,14 +150,26 @@ class _CandidateDriver:
                 raise RehearsalError(
                     f"the recruiter did nothing for {self._options.reply_timeout_s:.0f} s"
                 ) from e
+        return self._turns_over
 
     async def run(self, interviewer: Interviewer) -> None:
-        """Answer every question asked until the interviewer has said its closing line."""
-        answered: set[str] = set()
-        while (question := await self._recruiter_waits(interviewer, answered)) is not None:
-            answered.add(question)
+        """Respond to every recruiter turn until the interviewer has said its closing line."""
+        spoken_to: dict[str, int] = {}
+        seen = 0
+        while True:
+            seen = await self._next_turn_over(interviewer, seen)
+            if interviewer.ended.is_set():
+                return
+            question = interviewer.awaiting_answer_to
+            if question is None:
+                continue
+            index = spoken_to.get(question, 0)
+            spoken_to[question] = index + 1
+            utterances = self._answers.get(question, [])
+            answer = utterances[index] if index < len(utterances) else self._filler
+            if answer is None:
+                continue  # the persona stays silent this time
             await asyncio.sleep(self._options.human_pause_s)
-            answer = self._answers[question]
             seconds = answer.samples.size / self._mic.sample_rate
             try:
                 spoken = await asyncio.wait_for(
@@ -158,8 +181,8 @@ class _CandidateDriver:
             self.speech_ends.append(spoken.speech_ended_at)
 
 
-def _prepare_answers(role: RoleScript, source: AnswerSource) -> dict[str, Answer]:
-    return {q.id: source.answer(q.id, i) for i, q in enumerate(role.questions, start=1)}
+def _prepare_answers(role: RoleScript, source: AnswerSource) -> dict[str, Utterances]:
+    return {q.id: source.utterances(q.id, i) for i, q in enumerate(role.questions, start=1)}
 
 
 def _latency(turns: list[Turn]) -> list[LatencySample]:
@@ -205,14 +228,16 @@ async def run_rehearsal(
     say = on_event or (lambda _m: None)
     source = load_role_source(options.role)
     role = source.role
-    answers = _prepare_answers(role, _answer_source(role, options, settings, models))
+    source_of_answers = _answer_source(role, options, settings, models)
+    answers = _prepare_answers(role, source_of_answers)
+    filler = source_of_answers.filler()
     await chat.ping(timeout_s=10.0)
 
     db = session_factory(create_database(settings.resolved_database_url))
     t0 = time.time()
     recorder = ConversationRecorder(t0)
     mic, speaker = CandidateMic(recorder), PacedSpeaker(recorder)
-    driver = _CandidateDriver(mic, answers, options)
+    driver = _CandidateDriver(mic, answers, filler, options)
     interview = open_interview(
         settings, source, db=db, chat=chat, models=models, channel="headless",
         persona=None if options.answers_dir else options.persona,

@@ -32,7 +32,7 @@ class LLMSettings(BaseModel):
     threads: int = 2
     context: int = 4096
     # A follow-up or acknowledgement that takes longer than this falls back to the script.
-    reply_timeout_s: float = 6.0
+    reply_timeout_s: float = 4.0
     max_reply_tokens: int = 48
     temperature: float = 0.3
 
@@ -62,6 +62,8 @@ class TurnSettings(BaseModel):
     max_delay_s: float = 5.0
     # Delay used for one turn when the words so far end in a thinking phrase or a dangling word.
     thinking_delay_s: float = 3.5
+    # After the recruiter asks, this long without speech gets a gentle prompt.
+    silence_prompt_s: float = 8.0
 
 
 class Settings(BaseSettings):

@@ -1,29 +1,49 @@
-"""The interview flow as a pure state machine: introduction, the script's questions, closing.
+"""The interview as a pure state machine: ``step(state, event) -> (state, actions)``.
 
-``start(plan)`` opens the interview and ``step(plan, state, event)`` answers each event with the
-next state and the actions the voice layer must carry out, in order. Nothing here does I/O.
+Phases: introduction, questions (each with its follow-ups), the candidate's own questions,
+closing. The voice layer turns what happens into events and carries out the actions in order;
+an LLM is reached only through the ``RequestFollowUp`` and ``Acknowledge`` actions, whose
+results come back as events (or are replaced by scripted text). Nothing here does I/O.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
+
+from dialogue.assessment import Assessment, assess
+from dialogue.followups import choose_gap, fallback_follow_up, validate_follow_up
+from dialogue.intents import Intent, classify
 
 __all__ = [
     "Acknowledge",
     "Action",
+    "AnswerOverTime",
+    "AskFollowUp",
     "AskQuestion",
     "CandidateAnswered",
+    "Coach",
     "EndInterview",
     "Event",
+    "FollowUpFailed",
+    "FollowUpReady",
+    "GiveHint",
     "InterviewPlan",
     "InterviewState",
+    "Note",
     "Phase",
     "PlannedQuestion",
+    "QuestionRecord",
+    "RequestFollowUp",
     "Say",
+    "Silence",
     "start",
     "step",
 ]
+
+_MAX_TURNS = 80
+_OVERHEAD_S = 30
 
 
 class Phase(StrEnum):
@@ -31,6 +51,7 @@ class Phase(StrEnum):
 
     INTRODUCTION = "introduction"
     QUESTIONS = "questions"
+    CANDIDATE_QUESTIONS = "candidate-questions"
     CLOSING = "closing"
     ENDED = "ended"
 
@@ -41,42 +62,135 @@ class PlannedQuestion:
 
     id: str
     text: str
+    kind: str = "behavioural"
+    difficulty: int = 2
+    competencies: tuple[str, ...] = ()
+    time_limit_s: int = 180
+    probe: tuple[str, ...] = ("result", "measurable-outcome", "own-role")
+    max_follow_ups: int = 1
+    scripted: dict[str, str] = field(default_factory=dict)
+    hints: tuple[str, ...] = ()
+    topic: str = ""  # competency names, descriptions and anchors: what the question is after
 
 
 @dataclass(frozen=True)
 class InterviewPlan:
-    """What the flow follows: the recruiter's opening, the questions in order, the closing."""
+    """What the flow follows, built from a role script."""
 
     opening: str
     questions: tuple[PlannedQuestion, ...]
     closing: str
+    persona: str = "Alex"
+    mode: str = "practice"
+    order: str = "fixed"
+    max_questions: int | None = None
+    min_coverage: int = 1
+    time_budget_s: float | None = None
+    start_difficulty: int = 2
+    signals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    negative_signals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rubric_text: str = ""
+
+    def question(self, question_id: str) -> PlannedQuestion:
+        """The question with this id."""
+        return next(q for q in self.questions if q.id == question_id)
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """How one asked question went."""
+
+    question_id: str
+    difficulty: int
+    answer: str = ""
+    follow_ups: int = 0
+    probed: tuple[str, ...] = ()
+    hints: int = 0
+    status: str = "asked"  # asked | answered | skipped | not-answered
+    strength: float | None = None
 
 
 @dataclass(frozen=True)
 class InterviewState:
     """The flow's whole state; a new value after every event."""
 
+    plan: InterviewPlan
     phase: Phase = Phase.INTRODUCTION
-    next_index: int = 0
-    current_question: str | None = None
-    answered: tuple[str, ...] = ()
+    current: str | None = None
+    records: tuple[QuestionRecord, ...] = ()
+    asked: tuple[str, ...] = ()  # every question and follow-up spoken, for "never repeat"
+    target_difficulty: int = 2
+    silence_prompts: int = 0
+    redirected: bool = False
+    pending_request: int | None = None
+    requests: int = 0
+    turns: int = 0
+    elapsed_s: float = 0.0
+    last_perception: dict[str, float] | None = None
+    last_cue: str | None = None
+
+    def record(self, question_id: str | None = None) -> QuestionRecord | None:
+        """The record of ``question_id`` (default: the current question)."""
+        wanted = question_id or self.current
+        return next((r for r in self.records if r.question_id == wanted), None)
+
+
+# -- events --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class CandidateAnswered:
-    """The candidate finished a turn (the transcript of the whole turn)."""
+    """The candidate finished a turn: the transcript, when it ended, and what perception saw."""
 
+    text: str
+    at_s: float = 0.0
+    duration_s: float | None = None
+    perception: dict[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpReady:
+    """The LLM phrased the follow-up asked for by ``RequestFollowUp``."""
+
+    request_id: int
     text: str
 
 
-Event = CandidateAnswered
+@dataclass(frozen=True)
+class FollowUpFailed:
+    """The LLM failed, was too slow, or is down."""
+
+    request_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Silence:
+    """The candidate has said nothing for ``seconds`` since the recruiter stopped."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class AnswerOverTime:
+    """The candidate has been speaking past the question's time limit (a natural pause now)."""
+
+    text: str
+    seconds: float
+
+
+Event = CandidateAnswered | FollowUpReady | FollowUpFailed | Silence | AnswerOverTime
+
+
+# -- actions -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Say:
-    """Speak a scripted line."""
+    """Speak a scripted line; ``purpose`` says why (stored with the turn)."""
 
     text: str
+    purpose: str = "script"
 
 
 @dataclass(frozen=True)
@@ -95,6 +209,54 @@ class AskQuestion:
 
     question_id: str
     text: str
+    difficulty: int = 2
+    reason: str = "script order"
+
+
+@dataclass(frozen=True)
+class RequestFollowUp:
+    """Ask the LLM to phrase a follow-up; answer with ``FollowUpReady`` or ``FollowUpFailed``."""
+
+    request_id: int
+    question_id: str
+    gap: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class AskFollowUp:
+    """Ask a follow-up about ``gap``; ``source`` is "llm" or "fallback"."""
+
+    question_id: str
+    gap: str
+    text: str
+    source: str
+    fallback_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class GiveHint:
+    """Offer the next hint of a technical question (practice mode)."""
+
+    question_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Coach:
+    """A short coaching cue between questions (practice mode)."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something worth recording with the turn (not spoken)."""
+
+    kind: str
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,49 +266,404 @@ class EndInterview:
     reason: str
 
 
-Action = Say | Acknowledge | AskQuestion | EndInterview
+Action = (
+    Say | Acknowledge | AskQuestion | RequestFollowUp | AskFollowUp | GiveHint | Coach | Note
+    | EndInterview
+)  # fmt: skip
 
-
-def _ask(plan: InterviewPlan, state: InterviewState) -> tuple[InterviewState, list[Action]]:
-    if state.next_index >= len(plan.questions):
-        return replace(state, phase=Phase.ENDED, current_question=None), [
-            Say(plan.closing),
-            EndInterview("all questions asked"),
-        ]
-    question = plan.questions[state.next_index]
-    new_state = replace(
-        state,
-        phase=Phase.QUESTIONS,
-        next_index=state.next_index + 1,
-        current_question=question.id,
-    )
-    return new_state, [AskQuestion(question.id, question.text)]
+_CLARIFY = {
+    "behavioural": "I'm looking for one real example from your experience: what the situation "
+    "was, what you did yourself, and how it turned out.",
+    "situational": "Imagine you're in that situation now: what would you do first, and why?",
+    "technical": "Think out loud: how would you approach it, and what would you watch out for?",
+    "motivation": "Just tell me in your own words what interests you about this, and why.",
+    "candidate-questions": "Anything you'd like to know about the role, the team or next steps.",
+}
 
 
 def start(plan: InterviewPlan) -> tuple[InterviewState, list[Action]]:
     """Open the interview: the recruiter introduces themselves and asks the first question."""
-    state, actions = _ask(plan, InterviewState())
-    return state, [Say(plan.opening), *actions]
+    state = InterviewState(plan=plan, target_difficulty=plan.start_difficulty)
+    state, actions = _next_question(state, reason="first question")
+    return state, [Say(plan.opening, "opening"), *actions]
 
 
-def step(
-    plan: InterviewPlan, state: InterviewState, event: Event
-) -> tuple[InterviewState, list[Action]]:
+def step(state: InterviewState, event: Event) -> tuple[InterviewState, list[Action]]:
     """Advance the interview by one event.
 
     Args:
-        plan: the questions and lines the interview follows.
         state: the state returned by the previous call (or by ``start``).
         event: what just happened.
 
     Returns:
         The new state and the actions to carry out, in order.
     """
-    if state.phase is Phase.ENDED or state.current_question is None:
+    if state.phase is Phase.ENDED:
         return state, []
-    question = next(q for q in plan.questions if q.id == state.current_question)
-    answered = (*state.answered, question.id)
-    after = replace(state, answered=answered)
-    ack = Acknowledge(question.id, question.text, event.text, ordinal=len(answered))
-    new_state, actions = _ask(plan, after)
-    return new_state, [ack, *actions]
+    if isinstance(event, CandidateAnswered):
+        state = replace(
+            state,
+            turns=state.turns + 1,
+            elapsed_s=max(state.elapsed_s, event.at_s),
+            last_perception=event.perception or state.last_perception,
+        )
+        if state.turns >= _MAX_TURNS:
+            return _close(state, "turn limit reached", ack=False)
+        return _on_turn(state, event)
+    if isinstance(event, FollowUpReady | FollowUpFailed):
+        return _on_follow_up_result(state, event)
+    if isinstance(event, Silence):
+        return _on_silence(state)
+    if isinstance(event, AnswerOverTime):
+        return _on_over_time(state, event)
+    return state, []
+
+
+# -- candidate turns -----------------------------------------------------------------------
+
+
+def _on_turn(
+    state: InterviewState, event: CandidateAnswered
+) -> tuple[InterviewState, list[Action]]:
+    if state.current is None:
+        return state, []
+    state = replace(state, silence_prompts=0)
+    if state.phase is Phase.CANDIDATE_QUESTIONS:
+        return _on_candidate_question(state, event)
+    question = state.plan.question(state.current)
+    turn = classify(event.text)
+    if turn.intent is Intent.THINKING:
+        return state, [Note("thinking", {"question_id": question.id})]
+    if turn.intent is Intent.REPEAT:
+        return state, [Note("repeat"), Say(f"Of course. {question.text}", "repeat")]
+    if turn.intent is Intent.CLARIFY:
+        return state, [Note("clarify"), Say(_CLARIFY[question.kind], "clarification")]
+    if turn.intent is Intent.SKIP:
+        return _move_on(
+            state, "skipped", [Note("skip"), Say("No problem, let's move on.", "transition")]
+        )
+    if turn.intent is Intent.DONT_KNOW:
+        return _on_dont_know(state, question)
+    notes: list[Action] = []
+    text = event.text
+    if turn.intent is Intent.MANIPULATION:
+        notes = [
+            Note("manipulation-attempt", {"question_id": question.id}),
+            Say(
+                "I can't share how answers are assessed or change how this interview works, "
+                "but I'm happy to keep going.",
+                "refusal",
+            ),
+        ]
+        text = turn.remainder
+        if len(text.split()) < 8:
+            return state, [*notes, Say(f"So, back to my question: {question.text}", "repeat")]
+    return _on_answer(state, question, text, event, notes)
+
+
+def _on_answer(
+    state: InterviewState, question: PlannedQuestion, text: str, event: CandidateAnswered,
+    notes: list[Action],
+) -> tuple[InterviewState, list[Action]]:  # fmt: skip
+    record = state.record()
+    assert record is not None
+    answer = f"{record.answer} {text}".strip()
+    record = replace(record, answer=answer)
+    signals = tuple(s for c in question.competencies for s in state.plan.signals.get(c, ()))
+    negatives = tuple(
+        s for c in question.competencies for s in state.plan.negative_signals.get(c, ())
+    )
+    assessment = assess(
+        answer, question=question.text, kind=question.kind, signals=signals,
+        negative_signals=negatives, topic=question.topic,
+    )  # fmt: skip
+    notes = [*notes, Note("assessment", _assessment_detail(assessment))]
+    state = _with_record(state, record)
+    over_time = event.duration_s is not None and event.duration_s > question.time_limit_s
+    if not assessment.present["relevance"] and not state.redirected:
+        state = replace(state, redirected=True)
+        return state, [
+            *notes,
+            Note("off-topic", {"question_id": question.id}),
+            Say(f"Let me bring us back to the question. {question.text}", "redirect"),
+        ]
+    missing = assessment.missing(question.probe)
+    gap = choose_gap(missing, record.probed)
+    if gap and record.follow_ups < question.max_follow_ups and not over_time:
+        request = state.requests + 1
+        record = replace(record, follow_ups=record.follow_ups + 1, probed=(*record.probed, gap))
+        state = replace(_with_record(state, record), requests=request, pending_request=request)
+        return state, [
+            *notes,
+            RequestFollowUp(request, question.id, gap, question.text, answer),
+        ]
+    if over_time:
+        notes.append(Note("over-time", {"question_id": question.id}))
+    return _finish_question(state, assessment, notes)
+
+
+def _assessment_detail(a: Assessment) -> dict[str, Any]:
+    return {
+        "strength": a.strength,
+        "words": a.words,
+        "present": [k for k, v in a.present.items() if v],
+        "missing": [k for k, v in a.present.items() if not v],
+    }
+
+
+def _finish_question(
+    state: InterviewState, assessment: Assessment, notes: list[Action]
+) -> tuple[InterviewState, list[Action]]:
+    record = state.record()
+    assert record is not None and state.current is not None
+    question = state.plan.question(state.current)
+    record = replace(record, status="answered", strength=assessment.strength)
+    target = state.target_difficulty
+    if assessment.strength >= 0.65:
+        target = min(3, target + 1)
+    elif assessment.strength <= 0.35:
+        target = max(1, target - 1)
+    state = replace(_with_record(state, record), target_difficulty=target)
+    ordinal = sum(r.status == "answered" for r in state.records)
+    actions: list[Action] = [
+        *notes,
+        Acknowledge(question.id, question.text, record.answer, ordinal),
+    ]
+    return _advance(state, actions)
+
+
+def _on_dont_know(
+    state: InterviewState, question: PlannedQuestion
+) -> tuple[InterviewState, list[Action]]:
+    record = state.record()
+    assert record is not None
+    if state.plan.mode == "practice" and record.hints < len(question.hints):
+        hint = question.hints[record.hints]
+        state = _with_record(state, replace(record, hints=record.hints + 1))
+        return state, [
+            Note("dont-know"),
+            GiveHint(question.id, f"Here's a hint: {hint} Take your time."),
+        ]
+    return _move_on(
+        state,
+        "not-answered",
+        [Note("dont-know"), Say("That's completely fine. Let's move on.", "transition")],
+    )
+
+
+def _on_candidate_question(
+    state: InterviewState, event: CandidateAnswered
+) -> tuple[InterviewState, list[Action]]:
+    record = state.record()
+    assert record is not None
+    state = _with_record(state, replace(record, answer=event.text, status="answered"))
+    asked_something = "?" in event.text or any(
+        w in event.text.lower() for w in ("what ", "how ", "when ", "who ", "could you", "can you")
+    )
+    reply = (
+        "Thanks for asking. I'll pass that to the hiring team so they can follow up with you."
+        if asked_something and classify(event.text).intent is not Intent.MANIPULATION
+        else "Alright."
+    )
+    return _close(state, "all questions asked", ack=False, before=[Say(reply, "answer")])
+
+
+# -- LLM results, silence, time ------------------------------------------------------------
+
+
+def _on_follow_up_result(
+    state: InterviewState, event: FollowUpReady | FollowUpFailed
+) -> tuple[InterviewState, list[Action]]:
+    if event.request_id != state.pending_request or state.current is None:
+        return state, [Note("stale-llm-result", {"request_id": event.request_id})]
+    record = state.record()
+    assert record is not None
+    question = state.plan.question(state.current)
+    gap = record.probed[-1]
+    state = replace(state, pending_request=None)
+    reason: str | None
+    if isinstance(event, FollowUpReady):
+        text = validate_follow_up(
+            event.text, gap=gap, asked=state.asked, rubric_text=state.plan.rubric_text
+        )
+        reason = None if text else "rejected"
+    else:
+        text, reason = None, event.reason
+    source = "llm"
+    if text is None:
+        text, source = fallback_follow_up(gap, question.scripted), "fallback"
+    state = replace(state, asked=(*state.asked, text))
+    return state, [AskFollowUp(question.id, gap, text, source, reason)]
+
+
+def _on_silence(state: InterviewState) -> tuple[InterviewState, list[Action]]:
+    if state.current is None or state.pending_request is not None:
+        return state, []
+    question = state.plan.question(state.current)
+    prompts = state.silence_prompts + 1
+    state = replace(state, silence_prompts=prompts)
+    if prompts == 1:
+        return state, [
+            Note("silence", {"prompt": 1}),
+            Say("Take your time. Would you like me to repeat the question?", "silence-prompt"),
+        ]
+    if prompts == 2:
+        return state, [
+            Note("silence", {"prompt": 2}),
+            Say(f"Let me repeat it: {question.text}", "repeat"),
+        ]
+    return _move_on(
+        state,
+        "not-answered",
+        [Note("silence", {"prompt": 3}), Say("Let's move on to the next one.", "transition")],
+    )
+
+
+def _on_over_time(
+    state: InterviewState, event: AnswerOverTime
+) -> tuple[InterviewState, list[Action]]:
+    if state.current is None or state.phase is not Phase.QUESTIONS:
+        return state, []
+    record = state.record()
+    assert record is not None
+    answer = f"{record.answer} {event.text}".strip()
+    state = _with_record(state, replace(record, answer=answer, status="answered"))
+    return _advance(
+        state,
+        [
+            Note("over-time", {"question_id": state.current, "seconds": round(event.seconds)}),
+            Say(
+                "Thank you, that's really helpful. In the interest of time, let me move us along.",
+                "interjection",
+            ),
+        ],
+    )
+
+
+# -- moving through the script -------------------------------------------------------------
+
+
+def _with_record(state: InterviewState, record: QuestionRecord) -> InterviewState:
+    records = tuple(record if r.question_id == record.question_id else r for r in state.records)
+    return replace(state, records=records)
+
+
+def _move_on(
+    state: InterviewState, status: str, actions: list[Action]
+) -> tuple[InterviewState, list[Action]]:
+    record = state.record()
+    assert record is not None
+    return _advance(_with_record(state, replace(record, status=status)), actions)
+
+
+def _advance(state: InterviewState, actions: list[Action]) -> tuple[InterviewState, list[Action]]:
+    cue = _cue(state)
+    if cue is not None:
+        state = replace(state, last_cue=cue.reason)
+    state, more = _next_question(state, reason=None)
+    if state.phase is Phase.ENDED:
+        cue = None  # no tips in the goodbye
+    return state, [*actions, *([cue] if cue else []), *more]
+
+
+def _cue(state: InterviewState) -> Coach | None:
+    """A short coaching cue between questions, in practice mode, from perception's summary.
+
+    Thresholds from the product brief: a comfortable pace is 120-160 words per minute; more
+    than about 1.3 fillers per 100 words is noticed. The same cue is not given twice in a row.
+    """
+    p = state.last_perception
+    if state.plan.mode != "practice" or not p:
+        return None
+    wpm, fillers = p.get("wpm", 0.0), p.get("fillers_per_100", 0.0)
+    if wpm > 170:
+        cue = Coach("A quick tip: you're speaking quite fast. Slowing down a little helps your "
+                    "points land.", "pace-fast")  # fmt: skip
+    elif 0 < wpm < 105:
+        cue = Coach("A quick tip: a slightly brisker pace will help keep your listener with you.",
+                    "pace-slow")  # fmt: skip
+    elif fillers > 1.3:
+        cue = Coach("A quick tip: when you need a moment, a short pause works better than um or "
+                    "uh.", "fillers")  # fmt: skip
+    else:
+        return None
+    return None if cue.reason == state.last_cue else cue
+
+
+def _coverage(state: InterviewState) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in state.records:
+        if record.status == "answered":
+            for c in state.plan.question(record.question_id).competencies:
+                counts[c] = counts.get(c, 0) + 1
+    return counts
+
+
+def _next_question(
+    state: InterviewState, reason: str | None
+) -> tuple[InterviewState, list[Action]]:
+    plan = state.plan
+    asked_ids = {r.question_id for r in state.records}
+    main = [q for q in plan.questions if q.kind != "candidate-questions"]
+    remaining = [q for q in main if q.id not in asked_ids]
+    asked_main = sum(
+        1 for r in state.records if plan.question(r.question_id).kind != "candidate-questions"
+    )
+    limit = plan.max_questions or len(plan.questions)
+    closing_questions = [
+        q for q in plan.questions if q.kind == "candidate-questions" and q.id not in asked_ids
+    ]
+    limit_main = limit - (1 if closing_questions and limit < len(plan.questions) else 0)
+    if plan.time_budget_s is not None:
+        remaining = [
+            q
+            for q in remaining
+            if state.elapsed_s + q.time_limit_s + _OVERHEAD_S <= plan.time_budget_s
+        ]
+    chosen: PlannedQuestion | None = None
+    why = reason or "script order"
+    if remaining and asked_main < limit_main:
+        if plan.order == "adaptive":
+            coverage = _coverage(state)
+            needs = [
+                q for q in remaining
+                if any(coverage.get(c, 0) < plan.min_coverage for c in q.competencies)
+            ]  # fmt: skip
+            pool = needs or remaining
+            chosen = min(
+                pool, key=lambda q: (abs(q.difficulty - state.target_difficulty), main.index(q))
+            )
+            why = reason or (
+                f"adaptive: difficulty {chosen.difficulty} for target {state.target_difficulty}"
+                + (", covers an uncovered competency" if needs else "")
+            )
+        else:
+            chosen = remaining[0]
+    if chosen is not None:
+        return _ask(state, chosen, Phase.QUESTIONS, why)
+    if closing_questions:
+        return _ask(state, closing_questions[0], Phase.CANDIDATE_QUESTIONS, "candidate's questions")
+    return _close(state, "all questions asked", ack=False)
+
+
+def _ask(
+    state: InterviewState, question: PlannedQuestion, phase: Phase, reason: str
+) -> tuple[InterviewState, list[Action]]:
+    record = QuestionRecord(question.id, question.difficulty)
+    state = replace(
+        state,
+        phase=phase,
+        current=question.id,
+        records=(*state.records, record),
+        asked=(*state.asked, question.text),
+        redirected=False,
+        silence_prompts=0,
+    )
+    return state, [AskQuestion(question.id, question.text, question.difficulty, reason)]
+
+
+def _close(
+    state: InterviewState, reason: str, *, ack: bool, before: list[Action] | None = None
+) -> tuple[InterviewState, list[Action]]:
+    state = replace(state, phase=Phase.ENDED, current=None, pending_request=None)
+    return state, [*(before or []), Say(state.plan.closing, "closing"), EndInterview(reason)]

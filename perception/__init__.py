@@ -1,4 +1,5 @@
-"""What is observed about how the candidate speaks and presents (measurements with a confidence).
+"""What is observed about how the candidate speaks and presents (measurements with a confidence)."""
 
-Empty until the perception work lands; the voice pipeline does not depend on it yet.
-"""
+from perception.pace import words_per_minute
+
+__all__ = ["words_per_minute"]

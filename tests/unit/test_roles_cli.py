@@ -9,12 +9,13 @@ import pytest
 from typer.testing import CliRunner
 
 from agent.cli.main import app
-from rubrics import roles_dir
+from rubrics import load_role, roles_dir
 from storage import RoleRepository, create_database, session_factory
 from tests.conftest import FIXTURES
 
 runner = CliRunner()
 DEMO = roles_dir() / "demo.yaml"
+V = load_role("demo").version
 
 
 @pytest.fixture
@@ -47,16 +48,16 @@ def test_import_then_export_is_byte_stable_and_reimport_is_a_no_op(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     first = runner.invoke(app, ["roles", "import", str(DEMO)], env=env)
-    assert first.exit_code == 0 and "stored demo version 2" in first.output
+    assert first.exit_code == 0 and f"stored demo version {V}" in first.output
     again = runner.invoke(app, ["roles", "import", str(DEMO)], env=env)
     assert again.exit_code == 0 and "already stored" in again.output
     out = tmp_path / "exported.yaml"
     exported = runner.invoke(
-        app, ["roles", "export", "demo", "--version", "2", "--out", str(out)], env=env
+        app, ["roles", "export", "demo", "--version", V, "--out", str(out)], env=env
     )
     assert exported.exit_code == 0
     assert out.read_bytes() == DEMO.read_bytes()
-    assert _versions(env["RECRUITER_HOME"], "demo") == ["2"]
+    assert _versions(env["RECRUITER_HOME"], "demo") == [V]
 
 
 def test_a_changed_script_needs_a_new_version(env: dict[str, str], tmp_path: Path) -> None:
@@ -66,13 +67,13 @@ def test_a_changed_script_needs_a_new_version(env: dict[str, str], tmp_path: Pat
     refused = runner.invoke(app, ["roles", "import", str(changed)], env=env)
     assert refused.exit_code == 1
     assert "already stored with different content" in refused.output
-    changed.write_text(changed.read_text().replace('version: "2"', 'version: "3"'))
+    changed.write_text(changed.read_text().replace(f'version: "{V}"', 'version: "99"'))
     assert runner.invoke(app, ["roles", "import", str(changed)], env=env).exit_code == 0
-    diff = runner.invoke(app, ["roles", "diff", "demo", "2", "3"], env=env)
+    diff = runner.invoke(app, ["roles", "diff", "demo", V, "99"], env=env)
     assert diff.exit_code == 0
     assert "~ question two-urgent-requests: time_limit_s" in diff.output
     assert "-    time_limit_s: 150" in diff.output and "+    time_limit_s: 140" in diff.output
-    assert _versions(env["RECRUITER_HOME"], "demo") == ["2", "3"]
+    assert _versions(env["RECRUITER_HOME"], "demo") == [V, "99"]
 
 
 def test_a_broken_script_is_never_stored(env: dict[str, str]) -> None:

@@ -1,0 +1,116 @@
+"""Follow-ups: which gap to probe, how to ask the LLM to phrase it, and what may be asked."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+__all__ = [
+    "GAP_DESCRIPTIONS",
+    "choose_gap",
+    "fallback_follow_up",
+    "follow_up_messages",
+    "validate_follow_up",
+]
+
+GAP_DESCRIPTIONS = {
+    "situation": "the situation or context they were in",
+    "task": "what they were responsible for or trying to achieve",
+    "action": "what they actually did, step by step",
+    "result": "how it turned out in the end",
+    "measurable-outcome": "a number or measure that shows the outcome",
+    "own-role": "what they personally did, as opposed to the team",
+    "trade-offs": "the trade-offs or alternatives they weighed",
+    "depth": "more technical depth: how it works and why",
+}
+
+_FALLBACKS = {
+    "situation": "Could you set the scene a little: where were you working, and what was going on?",
+    "task": "What exactly were you responsible for in that situation?",
+    "action": "What did you do, step by step?",
+    "result": "How did it turn out in the end?",
+    "measurable-outcome": "Can you put a number on the outcome, like time saved or people helped?",
+    "own-role": "What was your own part in that, as opposed to the team's?",
+    "trade-offs": "What alternatives did you consider, and what did you give up with your choice?",
+    "depth": "Could you go one level deeper on how that works?",
+}
+
+# A follow-up must be about the gap it was asked for.
+_ABOUT = {
+    "situation": r"situation|context|where|when|going on|background|happen|scene",
+    "task": r"responsib|goal|task|role|expected|asked|trying|aim",
+    "action": r"what did you do|steps?|how did you|approach|what you did|actions?|do next|handle",
+    "result": r"turn out|turned out|result|outcome|end|happen|after|impact|effect|resolv|fix|"
+    r"solv|work out|worked out|change",
+    "measurable-outcome": r"number|measur|how many|how much|percent|time|metric|quantif|"
+    r"figure|data|how long|how fast|size",
+    "own-role": r"you personally|your (own )?(role|part|contribution)|you yourself|did you|"
+    r"were you|your responsib",
+    "trade-offs": r"trade|alternative|instead|option|downside|cost|give up|choose|chose|why not|"
+    r"risk|compare|pros|cons|versus|prefer",
+    "depth": r"how|why|work|detail|explain|deeper|specific|exactly|complex|scale|memory|example",
+}
+_FORBIDDEN = re.compile(
+    r"\b(score[sd]?|rating|rubric|grade[sd]?|points?|instructions?|prompt|language model|"
+    r"as an ai|excellent|great|good answer|perfect|impressive|weak|poor|wrong|incorrect|"
+    r"candidate'?s?|recruiter)\b",
+    re.IGNORECASE,
+)
+_MARKUP = re.compile(r"[*#`_\[\]{}<>|~]|^\s*(\d+\.|-)\s", re.MULTILINE)
+_WORD = re.compile(r"[a-z0-9']+")
+_MAX_WORDS = 30
+_SIMILAR = 0.6
+
+
+def _prompt(name: str) -> str:
+    return resources.files("dialogue").joinpath("prompts", name).read_text(encoding="utf-8")
+
+
+def choose_gap(missing: list[str], probed: tuple[str, ...]) -> str | None:
+    """The most important missing gap not probed yet (``missing`` is in priority order)."""
+    return next((g for g in missing if g not in probed), None)
+
+
+def follow_up_messages(persona: str, gap: str, question: str, answer: str) -> list[dict[str, str]]:
+    """Chat messages asking the LLM to phrase one follow-up about ``gap``."""
+    system = _prompt("follow_up.txt").format(persona=persona, gap_description=GAP_DESCRIPTIONS[gap])
+    user = _prompt("follow_up_user.txt").format(question=question, answer=answer[-1500:])
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def fallback_follow_up(gap: str, scripted: dict[str, str]) -> str:
+    """The role's scripted follow-up for ``gap``, else a generic one."""
+    return scripted.get(gap) or _FALLBACKS[gap]
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= _SIMILAR
+
+
+def validate_follow_up(
+    reply: str, *, gap: str, asked: tuple[str, ...] | list[str], rubric_text: str = ""
+) -> str | None:
+    """The follow-up to ask, or None: one short question about ``gap``, new, nothing leaked.
+
+    Rejects: no question or more than one, too long, markup, evaluation or rubric words, a
+    question about something other than the gap, text that repeats a question already asked,
+    and phrases copied from the rubric.
+    """
+    text = " ".join(reply.strip().strip("\"'").split())
+    if not text or text.count("?") != 1 or not text.endswith("?"):
+        return None
+    words = _WORD.findall(text.lower())
+    if not (4 <= len(words) <= _MAX_WORDS):
+        return None
+    if _FORBIDDEN.search(text) or _MARKUP.search(text):
+        return None
+    if not re.search(_ABOUT[gap], text.lower()):
+        return None
+    if any(_similar(text, earlier) for earlier in asked):
+        return None
+    rubric_words = _WORD.findall(rubric_text.lower())
+    rubric_grams = {tuple(rubric_words[i : i + 5]) for i in range(len(rubric_words) - 4)}
+    if any(tuple(words[i : i + 5]) in rubric_grams for i in range(len(words) - 4)):
+        return None
+    return text

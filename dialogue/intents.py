@@ -1,0 +1,95 @@
+"""What a candidate turn is: thinking aloud, a request (repeat, clarify, skip), "I don't know",
+an attempt to manipulate the interviewer, or an answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["Intent", "TurnIntent", "classify", "strip_manipulation"]
+
+
+class Intent(StrEnum):
+    """The kinds of candidate turn the flow handles differently."""
+
+    THINKING = "thinking"
+    REPEAT = "repeat"
+    CLARIFY = "clarify"
+    SKIP = "skip"
+    DONT_KNOW = "dont-know"
+    MANIPULATION = "manipulation"
+    ANSWER = "answer"
+
+
+_THINKING_ONLY = re.compile(
+    r"^(um+|uh+|hmm+|er+|so+|well|okay|ok|right|let me (think|see)( about (it|that))?|"
+    r"give me (a|one) (second|sec|moment|minute)|good question|that's a good question|"
+    r"hmm,? good question|let me think about (it|that)|one moment|just a (second|moment))"
+    r"[\s,.!…]*((and |so )?(um+|uh+|hmm+|let me (think|see)|good question|"
+    r"give me a (second|moment)))?"
+    r"[\s,.!…]*$"
+)
+_REPEAT = re.compile(
+    r"\b(repeat (the|that|your) question|repeat that|say that again|could you repeat|can you "
+    r"repeat|pardon\??$|what was the question|sorry,? what\??$|come again)\b"
+)
+_CLARIFY = re.compile(
+    r"\b(what do you mean|could you clarify|can you clarify|could you rephrase|can you rephrase|"
+    r"i('m| am) not sure i understand|i don't understand the question|what exactly are you "
+    r"asking|do you mean)\b"
+)
+_SKIP = re.compile(
+    r"\b(skip (this|that|it)|can we skip|could we skip|pass on this|i'd rather not answer|"
+    r"move on to the next|next question,? please)\b"
+)
+_DONT_KNOW = re.compile(
+    r"^(honestly,? |sorry,? |um,? |uh,? )*(i (really )?(don't|do not) know|no idea|i have no idea|"
+    r"i'm not sure|i am not sure|i can't think of (anything|an example|one))"
+    r"([\s,.!]*(sorry|to be honest|honestly)?[\s,.!]*)$"
+)
+# Attempts to make the interviewer reveal the rubric or scores, change its instructions, or
+# grade the candidate up.
+_MANIPULATION = re.compile(
+    r"(ignore (all |your |the |any )?(previous |prior |above )?(instructions|rules|prompt)|"
+    r"system prompt|your (instructions|rubric|prompt)|the rubric|scoring (criteria|guide)|"
+    r"what('s| is) my score|my score|give me (a|the) (5|five|top|perfect|high|full)|"
+    r"(score|rate|grade|mark) me\b|top (score|marks)|full marks|perfect score|"
+    r"you are now|pretend (you are|to be)|act as|new instructions|developer mode|"
+    r"what are you (looking|scoring) for|how (am i|are you) (being )?(scored|graded|rated))",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class TurnIntent:
+    """The turn's intent and, for manipulation, what is left once it is removed."""
+
+    intent: Intent
+    remainder: str = ""
+
+
+def strip_manipulation(text: str) -> str:
+    """The turn without the sentences that try to manipulate the interviewer."""
+    return " ".join(s for s in _SENTENCE.split(text.strip()) if not _MANIPULATION.search(s))
+
+
+def classify(text: str) -> TurnIntent:
+    """Classify one candidate turn."""
+    clean = " ".join(text.lower().split())
+    if not clean or _THINKING_ONLY.match(clean):
+        return TurnIntent(Intent.THINKING)
+    if _MANIPULATION.search(clean):
+        return TurnIntent(Intent.MANIPULATION, strip_manipulation(text))
+    words = len(clean.split())
+    if words <= 14:
+        if _REPEAT.search(clean):
+            return TurnIntent(Intent.REPEAT)
+        if _CLARIFY.search(clean):
+            return TurnIntent(Intent.CLARIFY)
+        if _SKIP.search(clean):
+            return TurnIntent(Intent.SKIP)
+        if _DONT_KNOW.match(clean):
+            return TurnIntent(Intent.DONT_KNOW)
+    return TurnIntent(Intent.ANSWER)

@@ -1,0 +1,88 @@
+"""Answer assessment on a table of answers: parts present, measurable results, own role."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogue import assess
+
+Q = "Tell me about a time you helped a frustrated customer."
+
+CASES = [
+    # (answer, kind, expected present, expected missing)
+    (
+        "Last spring at my previous job a customer's order was lost twice. I was responsible "
+        "for the account, so I called him, apologised and shipped a replacement. As a result "
+        "he received it the next day and complaints dropped by 30 percent.",
+        "behavioural",
+        {"situation", "task", "action", "result", "measurable-outcome", "own-role"},
+        set(),
+    ),
+    (
+        "A customer was upset about a parcel. We talked to the courier about it.",
+        "behavioural",
+        {"situation"},
+        {"result", "measurable-outcome", "own-role"},
+    ),
+    (
+        "Our team handled it well and we improved the process, so our customers were happy.",
+        "behavioural",
+        {"result"},
+        {"own-role", "measurable-outcome"},
+    ),
+    (
+        "I would handle the payment failure first because it blocks the customer, instead of "
+        "the invoice question, and I'd tell the other customer when to expect an answer.",
+        "situational",
+        {"action", "trade-offs"},
+        set(),
+    ),
+    (
+        "I'd put the ids in a hash set, which is linear time, but if it doesn't fit in memory "
+        "I'd sort chunks on disk instead, trading speed for memory.",
+        "technical",
+        {"depth", "trade-offs"},
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("answer", "kind", "present", "missing"), CASES)
+def test_parts_present_and_missing(
+    answer: str, kind: str, present: set[str], missing: set[str]
+) -> None:
+    result = assess(answer, question=Q, kind=kind)
+    have = {k for k, v in result.present.items() if v}
+    assert present <= have, f"missing {present - have}"
+    assert not (missing & have), f"wrongly present {missing & have}"
+
+
+def test_strength_orders_strong_above_weak() -> None:
+    strong = assess(CASES[0][0], question=Q, kind="behavioural", signals=("apologised",))
+    weak = assess(CASES[1][0], question=Q, kind="behavioural")
+    empty = assess("Yes.", question=Q, kind="behavioural")
+    assert strong.strength > 0.65 > weak.strength > empty.strength
+    assert strong.specificity > weak.specificity
+
+
+def test_missing_keeps_the_probe_order() -> None:
+    result = assess(CASES[1][0], question=Q, kind="behavioural")
+    assert result.missing(("own-role", "result", "measurable-outcome")) == [
+        "own-role", "result", "measurable-outcome"
+    ]  # fmt: skip
+
+
+def test_relevance_uses_signals_and_topic() -> None:
+    off = "My football club won the league and the weather this weekend was lovely and warm."
+    assert not assess(off, question=Q, kind="behavioural").present["relevance"]
+    assert assess(off, question=Q, kind="motivation").present["relevance"]  # never off topic
+    on = "The weekend shift was busy, and I apologised to an angry buyer about the refund."
+    assert assess(on, question=Q, kind="behavioural", topic="refund buyer").present["relevance"]
+
+
+def test_negative_signals_lower_strength() -> None:
+    base = CASES[0][0]
+    plain = assess(base, question=Q, kind="behavioural")
+    blamed = assess(base + " Honestly it was not my fault.", question=Q, kind="behavioural",
+                    negative_signals=("not my fault",))  # fmt: skip
+    assert blamed.negative_signals == 1 and blamed.strength < plain.strength

@@ -1,0 +1,54 @@
+"""Validation of LLM follow-ups: one short, new question about the gap, nothing leaked."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogue import choose_gap, follow_up_messages, validate_follow_up
+
+ASKED = ["Tell me about a time you helped a frustrated customer."]
+RUBRIC = "Complete story with a measurable outcome such as time saved and prevention."
+
+
+@pytest.mark.parametrize(
+    ("gap", "reply"),
+    [
+        ("result", "How did it turn out for him in the end?"),
+        ("measurable-outcome", "How many customers were affected, roughly?"),
+        ("own-role", "What did you personally do there?"),
+        ("trade-offs", "What alternative did you consider instead?"),
+    ],
+)
+def test_accepts_a_question_about_the_gap(gap: str, reply: str) -> None:
+    assert validate_follow_up(reply, gap=gap, asked=ASKED, rubric_text=RUBRIC) == reply
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "",
+        "Thanks for sharing.",  # not a question
+        "How did it end? And what did you learn?",  # two questions
+        "What was the customer's name?",  # not about the result
+        "Great, how did it turn out?",  # evaluation
+        "How did that affect your score?",  # leak
+        "**How** did it turn out?",  # markup
+        "Tell me about a time you helped a frustrated customer and how it turned out?",  # repeat
+        "Was it a complete story with a measurable outcome such as time saved?",  # rubric copy
+        "How did it turn out " + "and then " * 15 + "?",  # too long
+    ],
+)
+def test_rejects_what_must_not_be_asked(reply: str) -> None:
+    assert validate_follow_up(reply, gap="result", asked=ASKED, rubric_text=RUBRIC) is None
+
+
+def test_gap_choice_follows_priority_and_skips_probed() -> None:
+    assert choose_gap(["result", "own-role"], ()) == "result"
+    assert choose_gap(["result", "own-role"], ("result",)) == "own-role"
+    assert choose_gap([], ()) is None
+
+
+def test_prompt_names_the_gap_and_carries_the_answer() -> None:
+    messages = follow_up_messages("Alex", "result", "Why?", "Because I like it.")
+    assert "how it turned out" in messages[0]["content"]
+    assert "Because I like it." in messages[1]["content"]
