@@ -71,7 +71,7 @@ class AnswerSource(Protocol):
 class CandidateVoice:
     """Piper's joe voice shifted up in pitch (and re-timed), so the two sides sound different."""
 
-    def __init__(self, voice: PiperVoice, *, shift: float = 1.22, pace: float = 1.25) -> None:
+    def __init__(self, voice: PiperVoice, *, shift: float = 1.22, pace: float = 1.45) -> None:
         self._voice = voice
         self._shift = shift
         # Slower phonemes, then played faster: a higher pitch; ``pace`` slows the voice from

@@ -171,7 +171,8 @@ class Interviewer(Agent):
         return float(words[-1]["end"] - words[0]["start"]) if words else None
 
     def _perception(self) -> dict[str, float] | None:
-        wpm = words_per_minute(self._answer_words or self._turn_words)
+        # A rate from a few words is noise: measure it on answers of some length only.
+        wpm = words_per_minute(self._answer_words or self._turn_words, min_words=30)
         return {"wpm": wpm} if wpm is not None else None
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
@@ -187,8 +188,14 @@ class Interviewer(Agent):
                 self._start_silence_watch()
 
     def _on_user_state(self, event: UserStateChangedEvent) -> None:
-        if event.new_state == "speaking":
-            self._cancel_silence_watch()
+        if event.new_state != "speaking":
+            return
+        self._cancel_silence_watch()
+        if self._before_reply is not None and self.session.agent_state != "speaking":
+            # The candidate goes on before the reply was heard: the answer was not finished.
+            # Drop the reply; the next turn is stepped together with this one.
+            with contextlib.suppress(RuntimeError):
+                self.session.interrupt()
 
     def _start_silence_watch(self) -> None:
         self._cancel_silence_watch()

@@ -9,6 +9,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from livekit.agents import AgentSession, llm
 from livekit.agents.voice.events import ConversationItemAddedEvent
@@ -35,6 +36,7 @@ class StoredTurn:
     start_s: float
     end_s: float
     latency_s: float | None
+    events: list[dict[str, Any]]
 
 
 class TurnJournal:
@@ -136,5 +138,7 @@ class TurnJournal:
             self.errors.append(f"{type(e).__name__}: {e}")
             return
         self.turns.append(
-            StoredTurn(turn.speaker, turn.text, turn.start_s, turn.end_s, turn.latency_s)
+            StoredTurn(
+                turn.speaker, turn.text, turn.start_s, turn.end_s, turn.latency_s, turn.events
+            )
         )

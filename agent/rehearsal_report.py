@@ -32,7 +32,14 @@ def result_json(result: RehearsalResult) -> dict[str, Any]:
         "audio_path": str(result.audio_path),
         "duration_s": round(result.duration_s, 2),
         "turns": [
-            {"speaker": t.speaker, "text": t.text, "start_s": t.start_s, "end_s": t.end_s}
+            {
+                "speaker": t.speaker,
+                "text": t.text,
+                "start_s": t.start_s,
+                "end_s": t.end_s,
+                # What the dialogue manager did and why: follow-up gap, fallback, difficulty.
+                "events": t.events,
+            }
             for t in result.turns
         ],
         "latency": {

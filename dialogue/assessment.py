@@ -129,7 +129,8 @@ def assess(
         "trade-offs": bool(_TRADE_OFF.search(text)),
         "depth": bool(_DEPTH.search(text)) if kind == "technical" else n >= 60,
         # Motivation answers are about the candidate; only other kinds can be off topic.
-        "relevance": relevance > 0 or n < 12 or kind in ("motivation", "candidate-questions"),
+        # Short answers can be on topic without sharing a word with it: judge longer ones only.
+        "relevance": relevance > 0 or n < 20 or kind in ("motivation", "candidate-questions"),
     }
     if kind == "behavioural":
         parts = ["situation", "task", "action", "result", "measurable-outcome", "own-role"]

@@ -159,7 +159,7 @@ def test_cli_json_contract_with_recorded_answers(
     assert Path(out["report_path"]).is_file() and Path(out["audio_path"]).is_file()
     assert [t["speaker"] for t in out["turns"]] == ["recruiter", "candidate"] * 2 + ["recruiter"]
     for turn in out["turns"]:
-        assert {"speaker", "text", "start_s", "end_s"} == turn.keys()
+        assert {"speaker", "text", "start_s", "end_s", "events"} == turn.keys()
     latency = out["latency"]
     assert len(latency["end_of_speech_to_first_audio_s"]) == 2
     assert latency["median_s"] == pytest.approx(

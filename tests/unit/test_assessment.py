@@ -73,7 +73,10 @@ def test_missing_keeps_the_probe_order() -> None:
 
 
 def test_relevance_uses_signals_and_topic() -> None:
-    off = "My football club won the league and the weather this weekend was lovely and warm."
+    off = (
+        "My football club won the league on Saturday, and the weather this weekend was lovely "
+        "and warm, so we went to the beach and ate ice cream all afternoon."
+    )
     assert not assess(off, question=Q, kind="behavioural").present["relevance"]
     assert assess(off, question=Q, kind="motivation").present["relevance"]  # never off topic
     on = "The weekend shift was busy, and I apologised to an angry buyer about the refund."

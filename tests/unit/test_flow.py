@@ -185,7 +185,10 @@ def test_manipulation_is_refused_and_changes_no_assessment() -> None:
 
 def test_off_topic_answer_is_redirected_once() -> None:
     state, _ = start(plan())
-    off = "My favourite football club won the league and the weather this weekend was lovely."
+    off = (
+        "My favourite football club won the league on Saturday, and the weather this weekend "
+        "was lovely, so we went to the beach and ate ice cream all afternoon."
+    )
     state, actions = step(state, CandidateAnswered(off))
     assert Note("off-topic", {"question_id": "easy"}) in actions
     assert actions[-1].purpose == "redirect"  # type: ignore[union-attr]
