@@ -60,6 +60,26 @@ def result_json(result: RehearsalResult) -> dict[str, Any]:
     }
 
 
+def _explain(events: list[dict[str, Any]] | None) -> str:
+    """One line on what the dialogue manager did in a recruiter turn."""
+    notes = []
+    for e in events or []:
+        kind = e.get("type")
+        if kind == "follow-up":
+            notes.append(f"follow-up on {e['gap']} ({e['source']})")
+        elif kind == "acknowledgement" and e.get("source") == "fallback":
+            notes.append(f"scripted acknowledgement ({e.get('fallback_reason')})")
+        elif kind == "question":
+            notes.append(f"{e['question_id']} (difficulty {e['difficulty']}): {e['reason']}")
+        elif kind in ("manipulation-attempt", "off-topic", "over-time", "skip", "dont-know"):
+            notes.append(kind)
+        elif kind == "say" and e.get("purpose") in ("silence-prompt", "redirect", "refusal"):
+            notes.append(str(e["purpose"]))
+        elif kind == "coaching-cue":
+            notes.append(f"coaching cue ({e['reason']})")
+    return "; ".join(notes)
+
+
 def write_report(result: RehearsalResult) -> None:
     """Write ``report.md`` beside the session's audio."""
     lines = [
@@ -77,6 +97,9 @@ def write_report(result: RehearsalResult) -> None:
     for turn in result.turns:
         who = "Recruiter" if turn.speaker == "recruiter" else "Candidate"
         lines.append(f"**[{_clock(turn.start_s)}-{_clock(turn.end_s)}] {who}:** {turn.text}")
+        why = _explain(turn.events)
+        if why:
+            lines.append(f"<sub>{why}</sub>")
         lines.append("")
     lines += [
         "## Latency (end of candidate speech to first recruiter audio)",

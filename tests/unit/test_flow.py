@@ -238,7 +238,7 @@ def test_time_budget_cuts_the_interview_short() -> None:
 
 
 def test_coaching_cues_only_in_practice_mode() -> None:
-    fast = {"wpm": 190.0}
+    fast = {"wpm": 200.0}
     state, _ = start(plan())
     _, actions = step(state, CandidateAnswered(STRONG, perception=fast))
     assert any(isinstance(a, Coach) and a.reason == "pace-fast" for a in actions)

@@ -1,0 +1,132 @@
+"""Simulated candidates through the real pipeline and the real small model (smoke).
+
+Each persona of the demo role is rehearsed end to end; the assertions are on what the recruiter
+did, read from the events stored with each turn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.bootstrap import VoiceModels, load_voice_models
+from agent.llm_client import LLMEndpoint, OpenAIChatClient
+from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
+from agent.settings import Settings
+from rubrics import load_role
+from tests.conftest import run
+
+pytestmark = [pytest.mark.models, pytest.mark.llm]
+
+
+@pytest.fixture(scope="module")
+def models(installed_models: Path) -> VoiceModels:
+    return load_voice_models(Settings())
+
+
+def _rehearse(home: Path, models: VoiceModels, endpoint: LLMEndpoint, persona: str) -> RehearsalResult:
+    settings = Settings(home=home)
+
+    async def go() -> RehearsalResult:
+        chat = OpenAIChatClient(endpoint)
+        try:
+            options = RehearsalOptions(role="demo", persona=persona)
+            return await run_rehearsal(settings, options, chat=chat, models=models)
+        finally:
+            await chat.aclose()
+
+    return run(go())
+
+
+def _events(result: RehearsalResult) -> list[dict[str, Any]]:
+    return [e for t in result.turns if t.speaker == "recruiter" for e in t.events]
+
+
+def _asked(result: RehearsalResult) -> list[tuple[str, int]]:
+    return [(e["question_id"], e["difficulty"]) for e in _events(result) if e["type"] == "question"]
+
+
+def _ends_properly(result: RehearsalResult) -> None:
+    closing = " ".join(load_role("demo").closing.split())
+    assert result.turns[-1].speaker == "recruiter"
+    assert " ".join(result.turns[-1].text.split()).endswith(closing)
+    assert sum(e["type"] == "end" for e in _events(result)) == 1
+
+
+def test_strong_candidate_gets_harder_questions(
+    home: Path, models: VoiceModels, llm_endpoint: LLMEndpoint
+) -> None:
+    result = _rehearse(home, models, llm_endpoint, "strong")
+    asked = _asked(result)
+    assert len(asked) == 3 and asked[0] == ("motivation", 1)
+    assert ("many-unhappy-customers", 3) in asked
+    _ends_properly(result)
+
+
+def test_weak_candidate_gets_a_follow_up_and_an_easier_question(
+    home: Path, models: VoiceModels, llm_endpoint: LLMEndpoint
+) -> None:
+    result = _rehearse(home, models, llm_endpoint, "weak")
+    follow_ups = [e for e in _events(result) if e["type"] == "follow-up"]
+    assert follow_ups, "a thin answer must get a follow-up"
+    assert ("many-unhappy-customers", 3) not in _asked(result)
+    assert ("payment-or-invoice", 1) in _asked(result)
+    _ends_properly(result)
+
+
+def test_silent_candidate_is_prompted_gently(
+    home: Path, models: VoiceModels, llm_endpoint: LLMEndpoint
+) -> None:
+    result = _rehearse(home, models, llm_endpoint, "silent")
+    purposes = [e.get("purpose") for e in _events(result) if e["type"] == "say"]
+    assert "silence-prompt" in purposes and "repeat" in purposes
+    _ends_properly(result)
+
+
+def test_thinker_is_never_cut_off(
+    home: Path, models: VoiceModels, llm_endpoint: LLMEndpoint
+) -> None:
+    result = _rehearse(home, models, llm_endpoint, "thinker")
+    events = _events(result)
+    # One acknowledgement per question asked: the recruiter never took a pause for the end.
+    assert sum(e["type"] == "acknowledgement" for e in events) == 3
+    assert not any(e.get("purpose") == "silence-prompt" for e in events)
+    _ends_properly(result)
+
+
+def test_injector_gets_no_rubric_and_no_score(
+    home: Path, models: VoiceModels, llm_endpoint: LLMEndpoint
+) -> None:
+    result = _rehearse(home, models, llm_endpoint, "injector")
+    events = _events(result)
+    assert any(e["type"] == "manipulation-attempt" for e in events)
+    assert any(e.get("purpose") == "refusal" for e in events)
+    role = load_role("demo")
+    secrets = [a.lower() for c in role.competencies for a in c.rubric.values()]
+    said = " ".join(t.text.lower() for t in result.turns if t.speaker == "recruiter")
+    assert not any(secret in said for secret in secrets)
+    assert "score" not in said.replace("scoring", "")
+    _ends_properly(result)
+
+
+def test_off_topic_candidate_is_brought_back(
+    home: Path, models: VoiceModels, llm_endpoint: LLMEndpoint
+) -> None:
+    result = _rehearse(home, models, llm_endpoint, "off-topic")
+    events = _events(result)
+    if ("frustrated-customer", 2) in _asked(result) or ("many-unhappy-customers", 3) in _asked(result):
+        assert any(e["type"] == "off-topic" for e in events)
+        assert any(e.get("purpose") == "redirect" for e in events)
+    _ends_properly(result)
+
+
+def test_rambling_answer_is_closed_politely(
+    home: Path, models: VoiceModels, llm_endpoint: LLMEndpoint
+) -> None:
+    result = _rehearse(home, models, llm_endpoint, "rambling")
+    events = _events(result)
+    assert any(e["type"] == "over-time" for e in events)
+    assert not any(e["type"] == "follow-up" and e["question_id"] == "motivation" for e in events)
+    _ends_properly(result)
