@@ -1,5 +1,6 @@
 """What is observed about how the candidate speaks and presents (measurements with a confidence)."""
 
 from perception.pace import words_per_minute
+from perception.speech import SpeechMeasures, measure_speech
 
-__all__ = ["words_per_minute"]
+__all__ = ["SpeechMeasures", "measure_speech", "words_per_minute"]

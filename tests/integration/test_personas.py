@@ -26,7 +26,9 @@ def models(installed_models: Path) -> VoiceModels:
     return load_voice_models(Settings())
 
 
-def _rehearse(home: Path, models: VoiceModels, endpoint: LLMEndpoint, persona: str) -> RehearsalResult:
+def _rehearse(
+    home: Path, models: VoiceModels, endpoint: LLMEndpoint, persona: str
+) -> RehearsalResult:
     settings = Settings(home=home)
 
     async def go() -> RehearsalResult:
@@ -116,7 +118,9 @@ def test_off_topic_candidate_is_brought_back(
 ) -> None:
     result = _rehearse(home, models, llm_endpoint, "off-topic")
     events = _events(result)
-    if ("frustrated-customer", 2) in _asked(result) or ("many-unhappy-customers", 3) in _asked(result):
+    if ("frustrated-customer", 2) in _asked(result) or ("many-unhappy-customers", 3) in _asked(
+        result
+    ):
         assert any(e["type"] == "off-topic" for e in events)
         assert any(e.get("purpose") == "redirect" for e in events)
     _ends_properly(result)
