@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage import NewTurn, SessionRepository, create_database, session_factory
+from storage import (
+    InterviewSession,
+    NewTurn,
+    SessionRepository,
+    create_database,
+    session_factory,
+)
 
 
 def _db(tmp_path: Path):  # type: ignore[no-untyped-def]
     return session_factory(create_database(f"sqlite:///{tmp_path / 'test.db'}"))
+
+
+def _new_session(repo: SessionRepository) -> InterviewSession:
+    return repo.create(
+        role_id="demo", role_version="1", persona=None, channel="headless",
+        llm_model=None, stt_model=None,
+    )  # fmt: skip
 
 
 def test_turns_are_numbered_and_read_back_in_order(tmp_path: Path) -> None:
@@ -42,14 +55,7 @@ def test_committed_turns_survive_an_uncommitted_one(tmp_path: Path) -> None:
     db = _db(tmp_path)
     with db() as s:
         repo = SessionRepository(s)
-        record = repo.create(
-            role_id="demo",
-            role_version="1",
-            persona=None,
-            channel="headless",
-            llm_model=None,
-            stt_model=None,
-        )
+        record = _new_session(repo)
         repo.add_turn(record.id, NewTurn("recruiter", "Stored.", 0.0, 1.0))
         s.commit()
         repo.add_turn(record.id, NewTurn("candidate", "In flight.", 1.0, 2.0))
@@ -63,14 +69,7 @@ def test_finishing_records_status_and_files(tmp_path: Path) -> None:
     db = _db(tmp_path)
     with db() as s:
         repo = SessionRepository(s)
-        record = repo.create(
-            role_id="demo",
-            role_version="1",
-            persona=None,
-            channel="headless",
-            llm_model=None,
-            stt_model=None,
-        )
+        record = _new_session(repo)
         repo.finish(
             record.id, status="completed", reason="all questions asked", audio_path="/a.wav"
         )
