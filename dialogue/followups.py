@@ -31,8 +31,8 @@ _FALLBACKS = {
     "result": "How did it turn out in the end?",
     "measurable-outcome": "Can you put a number on the outcome, like time saved or people helped?",
     "own-role": "What was your own part in that, as opposed to the team's?",
-    "trade-offs": "What alternatives did you consider, and what did you give up with your choice?",
-    "depth": "Could you go one level deeper on how that works?",
+    "trade-offs": "What else could you have done instead, and what would you give up with it?",
+    "depth": "Could you say a bit more about that, with a concrete example?",
 }
 
 # A follow-up must be about the gap it was asked for.

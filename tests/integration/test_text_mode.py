@@ -106,14 +106,14 @@ def test_llm_down_the_interview_goes_on_from_the_script() -> None:
     chat = ScriptedChat(down=True)
     said, _ = run(_interview(chat, ["I like people.", "Because it pays the bills."]))
     # The depth follow-up comes from the script, the acknowledgement from the fallbacks.
-    assert said[1] == "Could you go one level deeper on how that works?"
+    assert said[1] == "Could you say a bit more about that, with a concrete example?"
     assert said[2].startswith("Thank you.")
 
 
 def test_bad_llm_follow_up_is_replaced_by_the_script() -> None:
     chat = ScriptedChat(follow_up="Great answer! Would you rate yourself a five?", ack="")
     said, _ = run(_interview(chat, ["I like people."]))
-    assert said[1] == "Could you go one level deeper on how that works?"
+    assert said[1] == "Could you say a bit more about that, with a concrete example?"
 
 
 def test_injector_is_refused_in_character_and_nothing_leaks() -> None:
