@@ -44,7 +44,7 @@ def test_broken_role_file_is_located(home: Path, tmp_path: Path) -> None:
     broken.write_text("id: broken\nversion: 1\ntitle: [oops\n")
     proc = _rehearse(home, "--role", str(broken))
     assert proc.returncode == 1
-    assert f"{broken}:4:1: invalid YAML: expected ',' or ']'" in proc.stderr
+    assert f"{broken}:4:1 invalid YAML: expected ',' or ']'" in proc.stderr
     assert "flow sequence at line 3, column 8" in proc.stderr
     assert _stored_sessions(home) == 0
 
@@ -73,5 +73,6 @@ def test_unknown_persona(home: Path) -> None:
         RECRUITER_LLM__BASE_URL="http://127.0.0.1:9/v1",
     )  # fmt: skip
     assert proc.returncode == 1
-    assert "no persona 'astronaut' for role 'demo'; personas for this role: prepared" in proc.stderr
+    assert "no persona 'astronaut' for role 'demo'; personas for this role: " in proc.stderr
+    assert "prepared" in proc.stderr and "thinker" in proc.stderr
     assert _stored_sessions(home) == 0
