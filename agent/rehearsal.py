@@ -14,7 +14,7 @@ import logging
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from livekit.agents import AgentSession
@@ -90,7 +90,6 @@ class RehearsalResult:
     report_path: Path
     turns: list[StoredTurn]
     latency: list[LatencySample]
-    events: list[dict[str, object]] = field(default_factory=list)
     duration_s: float = 0.0
 
     @property
@@ -101,9 +100,9 @@ class RehearsalResult:
 
 
 def _answer_source(
-    role: RoleScript, options: RehearsalOptions, settings: Settings, models: VoiceModels
+    role: RoleScript, options: RehearsalOptions, models: VoiceModels
 ) -> AnswerSource:
-    voice = CandidateVoice(models.tts._voice)
+    voice = CandidateVoice(models.tts.voice)
     if options.answers_dir is not None:
         return WavAnswers(options.answers_dir, voice)
     return load_persona(role.id, options.persona, voice, answers=options.answers)
@@ -228,7 +227,7 @@ async def run_rehearsal(
     say = on_event or (lambda _m: None)
     source = load_role_source(options.role)
     role = source.role
-    source_of_answers = _answer_source(role, options, settings, models)
+    source_of_answers = _answer_source(role, options, models)
     answers = _prepare_answers(role, source_of_answers)
     filler = source_of_answers.filler()
     await chat.ping(timeout_s=10.0)

@@ -66,6 +66,11 @@ class PiperTTS(tts.TTS):
         )
 
     @property
+    def voice(self) -> PiperVoice:
+        """The loaded piper voice (shared with the simulated candidate's voice)."""
+        return self._voice
+
+    @property
     def model(self) -> str:
         """The voice file's name."""
         return self._opts.model_path.stem
@@ -96,7 +101,7 @@ class PiperChunkedStream(tts.ChunkedStream):
             num_channels=1,
             mime_type="audio/pcm",
         )
-        pieces = synthesize_pcm(self._piper._voice, self.input_text, self._piper._config)
+        pieces = synthesize_pcm(self._piper.voice, self.input_text, self._piper._config)
         done = object()
         try:
             while True:

@@ -79,7 +79,7 @@ async def _naive(
     llm_s = time.perf_counter() - t
     t = time.perf_counter()
     await asyncio.to_thread(
-        lambda: b"".join(synthesize_pcm(models.tts._voice, reply_text, SynthesisConfig()))
+        lambda: b"".join(synthesize_pcm(models.tts.voice, reply_text, SynthesisConfig()))
     )
     tts_s = time.perf_counter() - t
     return stt_s, llm_s, tts_s
@@ -96,7 +96,7 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> list[Row]:
             result = await run_rehearsal(
                 settings, RehearsalOptions(role="demo", persona=persona), chat=chat, models=models
             )
-            answers = load_persona("demo", persona, CandidateVoice(models.tts._voice))
+            answers = load_persona("demo", persona, CandidateVoice(models.tts.voice))
             replies = [
                 t for t in result.turns if t.speaker == "recruiter" and t.latency_s is not None
             ]

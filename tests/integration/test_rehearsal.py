@@ -145,7 +145,7 @@ def test_cli_json_contract_with_recorded_answers(
     tmp_path: Path, installed_models: Path, llm_endpoint: LLMEndpoint, models: VoiceModels
 ) -> None:
     answers = tmp_path / "answers"
-    voice = CandidateVoice(models.tts._voice)
+    voice = CandidateVoice(models.tts.voice)
     for name, text in (
         ("01", ANSWERS["why-support"]),
         ("02", "I refunded a wrong fee the same day."),

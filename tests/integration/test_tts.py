@@ -39,7 +39,7 @@ def test_synthesizes_speech_of_plausible_length(piper: PiperTTS) -> None:
 def test_piper_yields_one_chunk_per_sentence(piper: PiperTTS) -> None:
     chunks = list(
         synthesize_pcm(
-            piper._voice, "Thank you. That was my last question. Goodbye!", SynthesisConfig()
+            piper.voice, "Thank you. That was my last question. Goodbye!", SynthesisConfig()
         )
     )
     assert len(chunks) == 3
