@@ -33,7 +33,7 @@ from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
 from agent.rehearsal import RehearsalOptions, run_rehearsal
 from agent.settings import Settings
 from agent.tts_piper import synthesize_pcm
-from dialogue import acknowledgement_messages
+from dialogue import acknowledgement_messages, follow_up_messages
 from rubrics import load_role
 
 RESULTS = Path(__file__).parent / "results"
@@ -64,14 +64,21 @@ class Row:
 
 async def _naive(
     models: VoiceModels, chat: ChatClient, persona_name: str, samples: object, question: str,
-    reply_text: str, settings: Settings,
+    reply_text: str, settings: Settings, follow_up_gap: str | None,
 ) -> tuple[float, float, float]:  # fmt: skip
-    """Whole-answer STT, whole LLM reply, whole-reply TTS: seconds for each."""
+    """Whole-answer STT, whole LLM reply, whole-reply TTS: seconds for each.
+
+    The LLM request is the one the streaming reply made: a follow-up about the same gap, or
+    an acknowledgement.
+    """
     t = time.perf_counter()
     transcript = await asyncio.to_thread(models.stt.transcribe, samples)  # type: ignore[arg-type]
     stt_s = time.perf_counter() - t
     t = time.perf_counter()
-    messages = acknowledgement_messages(persona_name, question, transcript.text)
+    if follow_up_gap is not None:
+        messages = follow_up_messages(persona_name, follow_up_gap, question, transcript.text)
+    else:
+        messages = acknowledgement_messages(persona_name, question, transcript.text)
     async for _ in chat.stream(
         messages, max_tokens=settings.llm.max_reply_tokens, temperature=settings.llm.temperature
     ):
@@ -100,11 +107,17 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> list[Row]:
             replies = [
                 t for t in result.turns if t.speaker == "recruiter" and t.latency_s is not None
             ]
+            heard: dict[str, int] = {}
             for sample, reply in zip(result.latency, replies, strict=True):
-                audio = answers.answer(sample.question_id, 0).samples
+                # The answer this reply responds to: the persona's k-th utterance on the question.
+                k = heard.get(sample.question_id, 0)
+                heard[sample.question_id] = k + 1
+                spoken = [u for u in answers.utterances(sample.question_id, 0) if u is not None]
+                audio = (spoken[k] if k < len(spoken) else answers.filler()).samples
+                gap = next((e["gap"] for e in reply.events if e["type"] == "follow-up"), None)
                 stt_s, llm_s, tts_s = await _naive(
                     models, chat, role.persona.name, audio, questions[sample.question_id],
-                    reply.text, settings,
+                    reply.text, settings, gap,
                 )  # fmt: skip
                 endpointing = sample.endpointing_s or 0.0
                 rows.append(
