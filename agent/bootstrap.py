@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from livekit.agents import AgentSession, inference, vad
@@ -11,13 +12,21 @@ from agent.assets import require_asset
 from agent.interviewer import AckPolicy, Interviewer
 from agent.llm_client import ChatClient
 from agent.llm_plugin import SeamLLM
+from agent.perceiver import Perceiver
 from agent.settings import Settings
 from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import PiperOptions, PiperTTS
 from dialogue import InterviewPlan, PlannedQuestion
 from rubrics import RoleScript
 
-__all__ = ["VoiceModels", "build_interviewer", "build_session", "load_voice_models", "plan_for"]
+__all__ = [
+    "VoiceModels",
+    "build_interviewer",
+    "build_perceiver",
+    "build_session",
+    "load_voice_models",
+    "plan_for",
+]
 
 
 @dataclass
@@ -41,6 +50,7 @@ def load_voice_models(settings: Settings) -> VoiceModels:
                 compute_type=settings.stt.compute_type,
                 threads=settings.stt.threads,
                 language=settings.stt.language,
+                verbatim=settings.stt.verbatim,
             )
         ),
         tts=PiperTTS(
@@ -118,11 +128,23 @@ def plan_for(role: RoleScript) -> InterviewPlan:
     )
 
 
-def build_interviewer(settings: Settings, role: RoleScript, chat: ChatClient) -> Interviewer:
+def build_perceiver(settings: Settings, role: RoleScript, *, webcam: bool = False) -> Perceiver:
+    """Perception for one interview; with ``webcam``, the face landmarker is loaded too."""
+    words = [role.title, *(c.name for c in role.competencies), *(q.text for q in role.questions)]
+    return Perceiver(
+        face_model=require_asset(settings.models_dir, "face-landmarker") if webcam else None,
+        vocabulary={w.lower() for text in words for w in re.findall(r"[A-Za-z']+", text)},
+    )
+
+
+def build_interviewer(
+    settings: Settings, role: RoleScript, chat: ChatClient, *, perceiver: Perceiver | None = None
+) -> Interviewer:
     """The agent that runs ``role`` and reaches the LLM through ``chat``."""
     return Interviewer(
         plan=plan_for(role),
         chat=chat,
+        perceiver=perceiver or build_perceiver(settings, role),
         ack=AckPolicy(
             timeout_s=settings.llm.reply_timeout_s,
             max_tokens=settings.llm.max_reply_tokens,

@@ -7,17 +7,19 @@ only their audio I/O differs.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from livekit.agents import AgentSession
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.bootstrap import VoiceModels, build_interviewer, build_session
+from agent.bootstrap import VoiceModels, build_interviewer, build_perceiver, build_session
 from agent.interviewer import Interviewer
 from agent.journal import SpeechEndProbe, TurnJournal
 from agent.llm_client import ChatClient
 from agent.settings import Settings
 from agent.turn_guard import ThinkingPauseGuard
+from perception.frames import Frame
 from rubrics import RoleSource
 from storage import RoleRepository, SessionRepository
 
@@ -34,6 +36,11 @@ class Interview:
     interviewer: Interviewer
     journal: TurnJournal
 
+    async def aclose(self) -> None:
+        """After the voice session has closed: finish the measurements, stop the camera."""
+        await self.journal.aclose()
+        self.interviewer.perceiver.close()
+
 
 def open_interview(
     settings: Settings,
@@ -46,6 +53,7 @@ def open_interview(
     persona: str | None = None,
     speech_end_probe: SpeechEndProbe | None = None,
     t0: float | None = None,
+    webcam: Iterable[Frame] | None = None,
 ) -> Interview:
     """Store a new running session and build the pipeline that will fill it, turn by turn.
 
@@ -69,7 +77,10 @@ def open_interview(
         session_id = record.id
     t0 = time.time() if t0 is None else t0
     session = build_session(settings, models, chat)
-    interviewer = build_interviewer(settings, role, chat)
+    perceiver = build_perceiver(settings, role, webcam=webcam is not None)
+    interviewer = build_interviewer(settings, role, chat, perceiver=perceiver)
+    if webcam is not None:
+        perceiver.watch(webcam)
     journal = TurnJournal(
         db=db, session_id=session_id, t0=t0, interviewer=interviewer,
         speech_end_probe=speech_end_probe,

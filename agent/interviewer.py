@@ -22,6 +22,7 @@ from livekit.agents.voice.agent import ModelSettings
 from livekit.agents.voice.events import AgentStateChangedEvent, UserStateChangedEvent
 
 from agent.llm_client import ChatClient, LLMUnavailableError
+from agent.perceiver import Perceiver
 from dialogue import (
     Acknowledge,
     Action,
@@ -47,7 +48,6 @@ from dialogue import (
     step,
     validate_acknowledgement,
 )
-from perception import words_per_minute
 
 __all__ = ["AckPolicy", "Interviewer", "RecruiterUtterance"]
 
@@ -78,11 +78,19 @@ class RecruiterUtterance:
 class Interviewer(Agent):
     """Speaks the flow's actions; each candidate turn is one event for the flow."""
 
-    def __init__(self, *, plan: InterviewPlan, chat: ChatClient, ack: AckPolicy) -> None:
+    def __init__(
+        self,
+        *,
+        plan: InterviewPlan,
+        chat: ChatClient,
+        ack: AckPolicy,
+        perceiver: Perceiver | None = None,
+    ) -> None:
         super().__init__(instructions=f"You are {plan.persona}, a recruiter in a mock interview.")
         self._plan = plan
         self._chat = chat
         self._ack = ack
+        self.perceiver = perceiver or Perceiver()
         self._state = InterviewState(plan=plan)
         # While a reply has not started playing, the flow's step can be taken back: if the
         # candidate goes on speaking, the answer was not finished and both parts are one answer.
@@ -129,8 +137,12 @@ class Interviewer(Agent):
     async def stt_node(  # type: ignore[override]
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
     ) -> AsyncIterator[stt.SpeechEvent]:
-        """Pass transcripts through, keeping each segment's word timings for the turn record."""
-        async for event in Agent.default.stt_node(self, audio, model_settings):
+        """Pass transcripts through, keeping each segment's word timings for the turn record.
+
+        The candidate's audio passes through the perceiver on its way to the STT.
+        """
+        heard = self.perceiver.tap(audio)
+        async for event in Agent.default.stt_node(self, heard, model_settings):
             if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
                 self._collect_words(event.alternatives[0], event.speech_end_time)
             yield event
@@ -148,11 +160,12 @@ class Interviewer(Agent):
             self._before_reply, self._answer_parts, self._answer_words = self._state, [], []
         self._answer_parts.append(text)
         self._answer_words += self._turn_words
+        answer = " ".join(p for p in self._answer_parts if p)
         event = CandidateAnswered(
-            text=" ".join(p for p in self._answer_parts if p),
+            text=answer,
             at_s=time.time() - self._t0,
             duration_s=self._answer_span(),
-            perception=self._perception(),
+            cues=self._cues(answer),
         )
         self._state, actions = step(self._before_reply, event)
         reply = await self._perform(actions)
@@ -170,10 +183,12 @@ class Interviewer(Agent):
         words = self._answer_words or self._turn_words
         return float(words[-1]["end"] - words[0]["start"]) if words else None
 
-    def _perception(self) -> dict[str, float] | None:
-        # A rate from a few words is noise: measure it on answers of some length only.
-        wpm = words_per_minute(self._answer_words or self._turn_words, min_words=30)
-        return {"wpm": wpm} if wpm is not None else None
+    def _cues(self, answer: str) -> tuple[str, ...]:
+        """Perception's coaching cues for the whole answer (all its parts), from the cheap pass."""
+        words = self._answer_words or self._turn_words
+        if not words:
+            return ()
+        return tuple(c.kind for c in self.perceiver.quick(words, answer).cues)
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
         if event.new_state == "speaking":

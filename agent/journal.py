@@ -5,6 +5,7 @@ Each turn is committed on its own, so a crash loses at most the turn in flight.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from livekit.agents.voice.events import ConversationItemAddedEvent
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.interviewer import Interviewer
+from perception.answer import AnswerMeasures
 from storage import NewTurn, SessionRepository
 
 __all__ = ["StoredTurn", "TurnJournal"]
@@ -31,6 +33,7 @@ SpeechEndProbe = Callable[[float], float | None]
 class StoredTurn:
     """A stored turn as the rehearsal reports it."""
 
+    index: int
     speaker: str
     text: str
     start_s: float
@@ -57,7 +60,10 @@ class TurnJournal:
         self._interviewer = interviewer
         self._probe = speech_end_probe
         self._last_user: llm.MetricsReport | None = None
+        self._recruiter_spans: list[tuple[float, float]] = []  # wall start and end of each
+        self._measuring: set[asyncio.Task[None]] = set()
         self.turns: list[StoredTurn] = []
+        self.measurements: dict[int, AnswerMeasures] = {}
         self.errors: list[str] = []
 
     def attach(self, session: AgentSession) -> None:
@@ -76,14 +82,58 @@ class TurnJournal:
             return
         metrics = item.metrics
         if item.role == "user":
-            turn = self._candidate_turn(text, metrics)
+            words = self._interviewer.take_turn_words()
+            index = self._store(self._candidate_turn(text, metrics, words))
             self._last_user = metrics
+            if index is not None:
+                task = asyncio.get_running_loop().create_task(
+                    self._measure(index, words, text, self._question_end(words))
+                )
+                self._measuring.add(task)
+                task.add_done_callback(self._measuring.discard)
         else:
-            turn = self._recruiter_turn(text, metrics, interrupted=item.interrupted)
-        self._store(turn)
+            self._store(self._recruiter_turn(text, metrics, interrupted=item.interrupted))
+            started = metrics.get("started_speaking_at")
+            if started is not None:
+                ended = metrics.get("stopped_speaking_at") or time.time()
+                self._recruiter_spans.append((started, ended))
 
-    def _candidate_turn(self, text: str, metrics: llm.MetricsReport) -> NewTurn:
-        words = self._interviewer.take_turn_words()
+    def _question_end(self, words: list[dict[str, Any]]) -> float | None:
+        """When the recruiter turn this answer responds to ended: the last that began before it.
+
+        Late transcripts can put an answer's words in a later turn, so the answer's own first
+        word decides, not the order of the turns. An answer that starts while the recruiter is
+        still speaking has a negative latency.
+        """
+        if not words:
+            return None
+        first = float(words[0]["start"])
+        ends = [end for start, end in self._recruiter_spans if start < first]
+        return ends[-1] if ends else None
+
+    async def _measure(
+        self, index: int, words: list[dict[str, Any]], text: str, question_end: float | None
+    ) -> None:
+        """Measure a stored candidate turn and store the measurements beside it."""
+        try:
+            measures = await self._interviewer.perceiver.measure(words, text, question_end)
+            with self._db() as db:
+                SessionRepository(db).add_measurement(self._session_id, index, measures.as_dict())
+                db.commit()
+        except Exception as e:  # the turn itself is stored; only its measurements are missing
+            logger.error("could not measure a turn: %s", type(e).__name__)
+            self.errors.append(f"measuring turn {index}: {type(e).__name__}: {e}")
+            return
+        self.measurements[index] = measures
+
+    async def aclose(self) -> None:
+        """Wait for the measurements still being made."""
+        if self._measuring:
+            await asyncio.gather(*self._measuring, return_exceptions=True)
+
+    def _candidate_turn(
+        self, text: str, metrics: llm.MetricsReport, words: list[dict[str, Any]]
+    ) -> NewTurn:
         start = metrics.get("started_speaking_at") or (words[0]["start"] if words else None)
         end = metrics.get("stopped_speaking_at") or (words[-1]["end"] if words else None)
         return NewTurn(
@@ -128,17 +178,25 @@ class TurnJournal:
         self._last_user = None
         return turn
 
-    def _store(self, turn: NewTurn) -> None:
+    def _store(self, turn: NewTurn) -> int | None:
+        """Commit one turn; its index, or None when it could not be stored."""
         try:
             with self._db() as db:
-                SessionRepository(db).add_turn(self._session_id, turn)
+                index = SessionRepository(db).add_turn(self._session_id, turn).index
                 db.commit()
         except Exception as e:
             logger.error("could not store a turn: %s", type(e).__name__)
             self.errors.append(f"{type(e).__name__}: {e}")
-            return
+            return None
         self.turns.append(
             StoredTurn(
-                turn.speaker, turn.text, turn.start_s, turn.end_s, turn.latency_s, turn.events
+                index,
+                turn.speaker,
+                turn.text,
+                turn.start_s,
+                turn.end_s,
+                turn.latency_s,
+                turn.events,
             )
         )
+        return index

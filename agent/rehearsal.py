@@ -13,13 +13,15 @@ import contextlib
 import logging
 import statistics
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from livekit.agents import AgentSession
 from livekit.agents.voice.events import AgentStateChangedEvent
 
+from agent.assets import require_asset
 from agent.bootstrap import VoiceModels
 from agent.candidate import (
     Answer,
@@ -36,6 +38,8 @@ from agent.journal import StoredTurn
 from agent.llm_client import ChatClient
 from agent.rehearsal_report import write_report
 from agent.settings import Settings
+from perception.answer import AnswerMeasures, summarize_session
+from perception.frames import Frame, frames_from_file
 from rubrics import RoleScript, load_role_source
 from storage import SessionRepository, Turn, create_database, session_factory
 
@@ -62,6 +66,7 @@ class RehearsalOptions:
     persona: str = "prepared"
     answers_dir: Path | None = None
     answers: dict[str, str | list[str]] | None = None
+    webcam: Path | None = None  # a video (or image) played as the candidate's camera
     human_pause_s: float = 0.8
     reply_timeout_s: float = 90.0
     max_minutes: float = 30.0
@@ -91,6 +96,13 @@ class RehearsalResult:
     turns: list[StoredTurn]
     latency: list[LatencySample]
     duration_s: float = 0.0
+    # Perception's measurements of each candidate turn, by turn index, and the session summary.
+    measurements: dict[int, AnswerMeasures] = field(default_factory=dict)
+
+    @property
+    def perception(self) -> dict[str, Any]:
+        """How the candidate came across over the whole session (observable behaviour only)."""
+        return summarize_session([self.measurements[i] for i in sorted(self.measurements)])
 
     @property
     def median_latency_s(self) -> float | None:
@@ -180,6 +192,26 @@ class _CandidateDriver:
             self.speech_ends.append(spoken.speech_ended_at)
 
 
+def _looped_frames(path: Path) -> Iterator[Frame]:
+    """The video's frames, played again from the start until the interview ends.
+
+    Raises:
+        PerceptionInputError: the file cannot be read (checked now, before the interview).
+    """
+    first = frames_from_file(path)
+
+    def frames() -> Iterator[Frame]:
+        offset, source = 0.0, first
+        while True:
+            last = 0.0
+            for frame in source:
+                last = frame.t_s
+                yield replace(frame, t_s=offset + frame.t_s)
+            offset, source = offset + last + 0.2, frames_from_file(path)
+
+    return frames()
+
+
 def _prepare_answers(role: RoleScript, source: AnswerSource) -> dict[str, Utterances]:
     return {q.id: source.utterances(q.id, i) for i, q in enumerate(role.questions, start=1)}
 
@@ -220,8 +252,8 @@ async def run_rehearsal(
     ``failed`` and keeps its turns.
 
     Raises:
-        RoleError, CandidateError, LLMUnavailableError, RoleVersionConflictError: bad input,
-            nothing stored.
+        RoleError, CandidateError, LLMUnavailableError, RoleVersionConflictError,
+            PerceptionInputError: bad input, nothing stored.
         RehearsalError: the interview started but could not finish.
     """
     say = on_event or (lambda _m: None)
@@ -230,6 +262,10 @@ async def run_rehearsal(
     source_of_answers = _answer_source(role, options, models)
     answers = _prepare_answers(role, source_of_answers)
     filler = source_of_answers.filler()
+    webcam = None
+    if options.webcam is not None:
+        require_asset(settings.models_dir, "face-landmarker")
+        webcam = _looped_frames(options.webcam)
     await chat.ping(timeout_s=10.0)
 
     db = session_factory(create_database(settings.resolved_database_url))
@@ -241,6 +277,7 @@ async def run_rehearsal(
         settings, source, db=db, chat=chat, models=models, channel="headless",
         persona=None if options.answers_dir else options.persona,
         speech_end_probe=driver.speech_end_before, t0=t0,
+        webcam=webcam,
     )  # fmt: skip
     session_id, session = interview.session_id, interview.session
     files = settings.sessions_dir / session_id
@@ -268,6 +305,7 @@ async def run_rehearsal(
     finally:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(session.aclose(), timeout=15)
+        await interview.aclose()
         mic.close()
         await speaker.aclose()
         duration = recorder.write(audio_path)
@@ -279,6 +317,7 @@ async def run_rehearsal(
         session_id=session_id, role=role, persona=None if options.answers_dir else options.persona,
         audio_path=audio_path, report_path=files / "report.md", turns=interview.journal.turns,
         latency=_latency(stored), duration_s=duration,
+        measurements=dict(interview.journal.measurements),
     )  # fmt: skip
     write_report(result)
     finish_interview(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from agent.rehearsal import RehearsalResult
+    from perception.answer import AnswerMeasures
 
 __all__ = ["result_json", "write_report"]
 
@@ -39,9 +40,12 @@ def result_json(result: RehearsalResult) -> dict[str, Any]:
                 "end_s": t.end_s,
                 # What the dialogue manager did and why: follow-up gap, fallback, difficulty.
                 "events": t.events,
+                # Candidate turns: what perception measured (speech, voice, webcam, cues, flags).
+                "measures": m.as_dict() if (m := result.measurements.get(t.index)) else None,
             }
             for t in result.turns
         ],
+        "perception": result.perception,
         "latency": {
             "end_of_speech_to_first_audio_s": values,
             "median_s": round(statistics.median(values), 3) if values else None,
@@ -80,6 +84,57 @@ def _explain(events: list[dict[str, Any]] | None) -> str:
     return "; ".join(notes)
 
 
+def _observed(m: AnswerMeasures | None) -> str:
+    """One line of what perception measured on a candidate turn."""
+    if m is None:
+        return ""
+    s = m.speech
+    parts = [f"{s.words} words"]
+    if s.words_per_minute is not None:
+        parts.append(f"{s.words_per_minute:.0f} wpm")
+    parts.append(f"{s.fillers} fillers")
+    if s.pauses_over_2s:
+        parts.append(f"{s.pauses_over_2s} pauses over 2 s")
+    if s.response_latency_s is not None:
+        parts.append(f"started {s.response_latency_s:.1f} s after the question")
+    if m.voice and m.voice.pitch_variation_st.value is not None:
+        parts.append(f"pitch variation {m.voice.pitch_variation_st.value:.1f} st")
+    if m.face and m.face.looking_at_screen_share.value is not None:
+        parts.append(f"looking at the screen {m.face.looking_at_screen_share.value:.0%}")
+    if m.cues:
+        parts.append("cues: " + ", ".join(c.kind for c in m.cues))
+    if m.flags:
+        parts.append("for review: " + ", ".join(f.detail for f in m.flags))
+    return " · ".join(parts)
+
+
+def _summary_lines(summary: dict[str, Any]) -> list[str]:
+    labels = {
+        "words_per_minute": "pace (words per minute; comfortable: 120-160)",
+        "fillers_per_100_words": "fillers per 100 words (noticed above about 1.3)",
+        "hedges": 'hedges ("I think", "maybe")',
+        "pauses_over_2s": "pauses over 2 s",
+        "longest_pause_s": "longest pause (s)",
+        "response_latency_median_s": "median time to start answering (s)",
+        "level_median_dbfs": "speech level (dBFS)",
+        "pitch_variation_median_st": "pitch variation (semitones; lower sounds flatter)",
+        "looking_at_screen_median": "share of time looking at the screen",
+    }
+    lines = [
+        "## How you came across",
+        "",
+        'Observable behaviour only: no emotion, personality or "confidence" labels, and none of'
+        " this feeds a score.",
+        "",
+    ]
+    for key, label in labels.items():
+        value = summary.get(key)
+        lines.append(f"- {label}: {'not measured' if value is None else value}")
+    lines.append(f"- coaching cues: {', '.join(summary['cues']) or 'none'}")
+    lines.append(f"- flags for a reviewer: {', '.join(summary['flags']) or 'none'}")
+    return [*lines, ""]
+
+
 def write_report(result: RehearsalResult) -> None:
     """Write ``report.md`` beside the session's audio."""
     lines = [
@@ -97,7 +152,7 @@ def write_report(result: RehearsalResult) -> None:
     for turn in result.turns:
         who = "Recruiter" if turn.speaker == "recruiter" else "Candidate"
         lines.append(f"**[{_clock(turn.start_s)}-{_clock(turn.end_s)}] {who}:** {turn.text}")
-        why = _explain(turn.events)
+        why = _explain(turn.events) or _observed(result.measurements.get(turn.index))
         if why:
             lines.append(f"<sub>{why}</sub>")
         lines.append("")
@@ -114,5 +169,6 @@ def write_report(result: RehearsalResult) -> None:
         )
     median = result.median_latency_s
     lines += ["", f"Median: {_fmt(median)} s over {len(result.latency)} replies.", ""]
+    lines += _summary_lines(result.perception)
     result.report_path.parent.mkdir(parents=True, exist_ok=True)
     result.report_path.write_text("\n".join(lines), encoding="utf-8")

@@ -44,6 +44,7 @@ class STTSettings(BaseModel):
     compute_type: str = "int8"
     threads: int = 2
     language: str = "en"
+    verbatim: bool = True  # keep "um" and "uh" in transcripts (perception counts them)
 
 
 class TTSSettings(BaseModel):

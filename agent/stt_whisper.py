@@ -20,6 +20,11 @@ __all__ = ["Transcript", "WhisperOptions", "WhisperSTT", "WordTiming"]
 logger = logging.getLogger("recruiter.stt")
 
 SAMPLE_RATE = 16000
+# Whisper writes clean text by default and drops "um" and "uh". A prompt that itself contains
+# disfluencies makes it write them out (bench/perception.py measures how many it then finds).
+VERBATIM_PROMPT = (
+    "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking. Uh, so, um, yeah."
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class WhisperOptions:
     threads: int = 2
     language: str = "en"
     beam_size: int = 1
+    verbatim: bool = True  # keep fillers ("um", "uh") in the transcript, for perception
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ class WhisperSTT(stt.STT):
             word_timestamps=True,
             condition_on_previous_text=False,
             vad_filter=False,
+            initial_prompt=VERBATIM_PROMPT if self._opts.verbatim else None,
         )
         words: list[WordTiming] = []
         texts: list[str] = []

@@ -126,7 +126,7 @@ class InterviewState:
     requests: int = 0
     turns: int = 0
     elapsed_s: float = 0.0
-    last_perception: dict[str, float] | None = None
+    last_cues: tuple[str, ...] = ()
     last_cue: str | None = None
 
     def record(self, question_id: str | None = None) -> QuestionRecord | None:
@@ -140,12 +140,12 @@ class InterviewState:
 
 @dataclass(frozen=True)
 class CandidateAnswered:
-    """The candidate finished a turn: the transcript, when it ended, and what perception saw."""
+    """The candidate finished a turn: the transcript, when it ended, and perception's cues."""
 
     text: str
     at_s: float = 0.0
     duration_s: float | None = None
-    perception: dict[str, float] | None = None
+    cues: tuple[str, ...] = ()  # coaching cue kinds perception found, most useful first
 
 
 @dataclass(frozen=True)
@@ -305,7 +305,7 @@ def step(state: InterviewState, event: Event) -> tuple[InterviewState, list[Acti
             state,
             turns=state.turns + 1,
             elapsed_s=max(state.elapsed_s, event.at_s),
-            last_perception=event.perception or state.last_perception,
+            last_cues=event.cues,
         )
         if state.turns >= _MAX_TURNS:
             return _close(state, "turn limit reached", ack=False)
@@ -567,29 +567,28 @@ def _advance(state: InterviewState, actions: list[Action]) -> tuple[InterviewSta
 
 
 def _cue(state: InterviewState) -> Coach | None:
-    """A short coaching cue between questions, in practice mode, from perception's summary.
+    """A short coaching cue between questions, in practice mode, from perception's cues.
 
-    Thresholds from the product brief: a comfortable pace is 120-160 words per minute; more
-    than about 1.3 fillers per 100 words is noticed. The pace from Whisper's word times reads
-    about 15-20% above the true rate (measured on synthesized speech at 143 wpm: 149-182), so
-    the fast cue waits for a clear excess. The same cue is not given twice in a row.
+    Perception decides what was observed (pace outside 120-160 words per minute, fillers over
+    1.3 per 100 words, looking away, a quiet voice); this picks the first cue with a tip that
+    was not the last one given, so the candidate does not hear the same tip twice in a row.
     """
-    p = state.last_perception
-    if state.plan.mode != "practice" or not p:
+    if state.plan.mode != "practice":
         return None
-    wpm, fillers = p.get("wpm", 0.0), p.get("fillers_per_100", 0.0)
-    if wpm > 190:
-        cue = Coach("A quick tip: you're speaking quite fast. Slowing down a little helps your "
-                    "points land.", "pace-fast")  # fmt: skip
-    elif 0 < wpm < 105:
-        cue = Coach("A quick tip: a slightly brisker pace will help keep your listener with you.",
-                    "pace-slow")  # fmt: skip
-    elif fillers > 1.3:
-        cue = Coach("A quick tip: when you need a moment, a short pause works better than um or "
-                    "uh.", "fillers")  # fmt: skip
-    else:
-        return None
-    return None if cue.reason == state.last_cue else cue
+    for kind in state.last_cues:
+        if kind in _TIPS and kind != state.last_cue:
+            return Coach(_TIPS[kind], kind)
+    return None
+
+
+_TIPS = {
+    "pace-fast": "A quick tip: you're speaking quite fast. Slowing down a little helps your "
+    "points land.",
+    "pace-slow": "A quick tip: a slightly brisker pace will help keep your listener with you.",
+    "fillers": "A quick tip: when you need a moment, a short pause works better than um or uh.",
+    "looking-away": "A quick tip: try to look toward the camera while you answer.",
+    "quiet": "A quick tip: speak up a little, or move closer to your microphone.",
+}
 
 
 def _coverage(state: InterviewState) -> dict[str, int]:

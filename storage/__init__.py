@@ -1,11 +1,12 @@
 """Storage: SQLAlchemy 2 models and repositories; SQLite by default, PostgreSQL by URL."""
 
 from storage.database import create_database, session_factory
-from storage.models import Base, InterviewSession, RoleScriptVersion, Turn
+from storage.models import AnswerMeasurement, Base, InterviewSession, RoleScriptVersion, Turn
 from storage.repository import NewTurn, SessionRepository
 from storage.roles import RoleRepository, RoleVersionConflictError, StoreResult, content_sha256
 
 __all__ = [
+    "AnswerMeasurement",
     "Base",
     "InterviewSession",
     "NewTurn",

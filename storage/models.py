@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "InterviewSession", "RoleScriptVersion", "Turn"]
+__all__ = ["AnswerMeasurement", "Base", "InterviewSession", "RoleScriptVersion", "Turn"]
 
 
 def _now() -> datetime:
@@ -98,3 +98,33 @@ class Turn(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     session: Mapped[InterviewSession] = relationship(back_populates="turns")
+    measurement: Mapped[AnswerMeasurement | None] = relationship(
+        back_populates="turn", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class AnswerMeasurement(Base):
+    """What perception measured on one candidate turn (speech, voice, webcam), cues and flags.
+
+    Written after the turn itself, when the analysis (off the event loop) is done; a turn whose
+    analysis failed simply has none.
+    """
+
+    __tablename__ = "answer_measurements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    turn_id: Mapped[int] = mapped_column(
+        ForeignKey("turns.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("interview_sessions.id", ondelete="CASCADE"), index=True
+    )
+    speech: Mapped[dict[str, Any]] = mapped_column(JSON)
+    voice: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    face: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    language: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    cues: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    turn: Mapped[Turn] = relationship(back_populates="measurement")

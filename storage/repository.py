@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import InterviewSession, Turn
+from storage.models import AnswerMeasurement, InterviewSession, Turn
 
 __all__ = ["NewTurn", "SessionRepository"]
 
@@ -84,6 +84,34 @@ class SessionRepository:
         self._db.add(record)
         self._db.flush()
         return record
+
+    def add_measurement(self, session_id: str, turn_index: int, data: dict[str, Any]) -> None:
+        """Store perception's measurements of a turn (``AnswerMeasures.as_dict()`` shape)."""
+        turn = self._db.scalars(
+            select(Turn).where(Turn.session_id == session_id, Turn.index == turn_index)
+        ).one()
+        self._db.add(
+            AnswerMeasurement(
+                turn_id=turn.id,
+                session_id=session_id,
+                speech=data["speech"],
+                voice=data.get("voice"),
+                face=data.get("face"),
+                language=data.get("language", []),
+                cues=data.get("cues", []),
+                flags=data.get("flags", []),
+            )
+        )
+        self._db.flush()
+
+    def measurements(self, session_id: str) -> dict[int, AnswerMeasurement]:
+        """Measurements of a session's turns, by turn index."""
+        rows = self._db.execute(
+            select(Turn.index, AnswerMeasurement)
+            .join(AnswerMeasurement, AnswerMeasurement.turn_id == Turn.id)
+            .where(Turn.session_id == session_id)
+        )
+        return {index: measurement for index, measurement in rows}
 
     def turns(self, session_id: str) -> list[Turn]:
         """All turns of a session in order."""

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from agent.cli import console_cmd, llm_cmd, models_cmd, rehearse_cmd, roles_cmd
+from agent.cli import analyze_cmd, console_cmd, llm_cmd, models_cmd, rehearse_cmd, roles_cmd
 
 app = typer.Typer(
     name="recruiter",
@@ -17,6 +17,7 @@ app = typer.Typer(
 app.add_typer(models_cmd.app, name="models")
 app.add_typer(llm_cmd.app, name="llm")
 app.add_typer(roles_cmd.app, name="roles")
+app.add_typer(analyze_cmd.app, name="analyze")
 app.command("rehearse")(rehearse_cmd.rehearse)
 app.command("console")(console_cmd.console)
 

@@ -14,6 +14,7 @@ from agent.assets import AssetError
 from agent.llm_client import LLMEndpoint, LLMUnavailableError
 from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
 from agent.settings import Settings
+from perception.readings import PerceptionInputError
 from rubrics import RoleError, load_role
 from storage import RoleVersionConflictError
 
@@ -45,6 +46,9 @@ def rehearse(
     answers: Path | None = typer.Option(
         None, "--answers", help="A folder of WAV answers (in name order) instead of a persona."
     ),
+    webcam: Path | None = typer.Option(
+        None, "--webcam", help="A video (or image) played as the candidate's camera."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Run a complete spoken mock interview with a simulated candidate; no mic, no server."""
@@ -63,11 +67,11 @@ def rehearse(
             server = EmbeddedLLMServer(settings)
             out.log(f"starting the embedded LLM server ({settings.llm.gguf})")
             endpoint = server.start()
-        options = RehearsalOptions(role=role, persona=persona, answers_dir=answers)
+        options = RehearsalOptions(role=role, persona=persona, answers_dir=answers, webcam=webcam)
         result = asyncio.run(_run(settings, options, endpoint, out))
     except (
         RoleError, CandidateError, AssetError, LLMUnavailableError, RehearsalError,
-        RoleVersionConflictError,
+        RoleVersionConflictError, PerceptionInputError,
     ) as e:  # fmt: skip
         err.print(f"[red]rehearsal failed: {e}")
         raise typer.Exit(1) from e

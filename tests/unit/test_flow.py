@@ -238,13 +238,13 @@ def test_time_budget_cuts_the_interview_short() -> None:
 
 
 def test_coaching_cues_only_in_practice_mode() -> None:
-    fast = {"wpm": 200.0}
+    fast = ("pace-fast", "fillers")
     state, _ = start(plan())
-    _, actions = step(state, CandidateAnswered(STRONG, perception=fast))
+    _, actions = step(state, CandidateAnswered(STRONG, cues=fast))
     assert any(isinstance(a, Coach) and a.reason == "pace-fast" for a in actions)
     assert kinds(actions).index("Coach") < kinds(actions).index("AskQuestion")
     exam, _ = start(plan(mode="exam"))
-    _, actions = step(exam, CandidateAnswered(STRONG, perception=fast))
+    _, actions = step(exam, CandidateAnswered(STRONG, cues=fast))
     assert not any(isinstance(a, Coach) for a in actions)
 
 
@@ -257,3 +257,13 @@ def test_acknowledgement_carries_the_whole_answer() -> None:
     assert ack.answer == f"{WEAK_NO_RESULT} He got a refund the next day."
     assert isinstance(actions[-1], AskQuestion)
     assert not any(isinstance(a, EndInterview) for a in actions)
+
+
+def test_the_same_tip_is_not_given_twice_in_a_row() -> None:
+    state, _ = start(plan())
+    state, actions = step(state, CandidateAnswered(STRONG, cues=("pace-fast", "fillers")))
+    assert [a.reason for a in actions if isinstance(a, Coach)] == ["pace-fast"]
+    state, actions = step(state, CandidateAnswered(STRONG, cues=("pace-fast", "fillers")))
+    assert [a.reason for a in actions if isinstance(a, Coach)] == ["fillers"]
+    state, actions = step(state, CandidateAnswered(STRONG, cues=("no-such-cue",)))
+    assert not any(isinstance(a, Coach) for a in actions)

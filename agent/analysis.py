@@ -1,0 +1,78 @@
+"""Measure a recording or video the way answers are measured live (``recruiter analyze``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from agent.assets import require_asset
+from agent.settings import Settings
+from agent.stt_whisper import SAMPLE_RATE, WhisperOptions, WhisperSTT
+from perception.answer import measure_answer
+from perception.audio_file import read_recording
+from perception.cues import coaching_cues, integrity_flags
+from perception.face import FaceAnalyzer, summarize_face
+from perception.frames import frames_from_file
+from perception.readings import PerceptionInputError
+
+__all__ = ["analyze_audio", "analyze_video"]
+
+
+def analyze_audio(
+    settings: Settings, path: Path, *, transcript: str | None = None
+) -> dict[str, Any]:
+    """Transcribe ``path`` with word times and measure it as one answer.
+
+    Args:
+        settings: where the Whisper model is.
+        path: a recording (WAV, MP3, OGG, WebM...).
+        transcript: the true text, if known: fillers and hedges are counted in it.
+
+    Raises:
+        PerceptionInputError: the file cannot be read.
+    """
+    native = read_recording(path)
+    for_stt = native if native.rate == SAMPLE_RATE else read_recording(path, rate=SAMPLE_RATE)
+    stt = WhisperSTT(
+        WhisperOptions(
+            model_dir=require_asset(settings.models_dir, settings.stt.model),
+            compute_type=settings.stt.compute_type,
+            threads=settings.stt.threads,
+            language=settings.stt.language,
+            verbatim=settings.stt.verbatim,
+        )
+    )
+    heard = stt.transcribe(for_stt.samples)
+    words = [{"word": w.word, "start": w.start_s, "end": w.end_s} for w in heard.words]
+    measures = measure_answer(
+        words, transcript=transcript or heard.text, audio=native.samples, rate=native.rate
+    )
+    return {
+        "file": str(path),
+        "duration_s": round(native.duration_s, 2),
+        "sample_rate": native.rate,
+        "transcript": heard.text,
+        "stt_model": stt.model,
+        **measures.as_dict(),
+    }
+
+
+def analyze_video(settings: Settings, path: Path, *, fps: float = 5.0) -> dict[str, Any]:
+    """Run the face landmarker on ``path`` (a video or an image) and summarise what it saw.
+
+    Raises:
+        PerceptionInputError: the file cannot be read.
+    """
+    model = require_asset(settings.models_dir, "face-landmarker")
+    with FaceAnalyzer(model) as analyzer:
+        observations = analyzer.observe_all(frames_from_file(path, fps=fps))
+    if not observations:
+        raise PerceptionInputError(f"{path}: no frames could be read")
+    face = summarize_face(observations)
+    return {
+        "file": str(path),
+        "fps": fps,
+        "face": face.as_dict(),
+        "cues": [c.as_dict() for c in coaching_cues(face=face)],
+        "flags": [f.as_dict() for f in integrity_flags(face=face)],
+    }

@@ -1,0 +1,71 @@
+"""``recruiter analyze``: print perception's measurements of your own recording or video."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from agent.assets import AssetError
+from agent.settings import Settings
+from perception.readings import PerceptionInputError
+
+app = typer.Typer(help="Measure a recording or a webcam video the way answers are measured.")
+_err = Console(stderr=True, soft_wrap=True)
+
+
+def _show(data: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(data))
+        return
+    console = Console(soft_wrap=True)
+    for section, values in data.items():
+        if isinstance(values, dict):
+            console.print(f"[bold]{section}")
+            for key, value in values.items():
+                shown = (
+                    value.get("value") if isinstance(value, dict) and "value" in value else value
+                )
+                note = value.get("reason") if isinstance(value, dict) else None
+                console.print(f"  {key}: {shown}" + (f"  ({note})" if note else ""))
+        else:
+            console.print(f"[bold]{section}[/]: {values}")
+
+
+@app.command("audio")
+def audio(
+    file: Path = typer.Argument(..., help="A recording: WAV, MP3, OGG, WebM..."),
+    transcript: str | None = typer.Option(
+        None, "--transcript", help="The true text; fillers and hedges are counted in it."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Pace, pauses, fillers, hedges, level and pitch of a recording, with cues."""
+    from agent.analysis import analyze_audio
+
+    try:
+        data = analyze_audio(Settings(), file, transcript=transcript)
+    except (PerceptionInputError, AssetError) as e:
+        _err.print(f"[red]analyze failed: {e}")
+        raise typer.Exit(1) from e
+    _show(data, as_json)
+
+
+@app.command("video")
+def video(
+    file: Path = typer.Argument(..., help="A video (MP4, WebM, AVI...) or an image (JPEG, PNG)."),
+    fps: float = typer.Option(5.0, "--fps", help="Frames analysed per second of video."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Face in view, other faces, looking at the screen, head movement, smiling, blinks."""
+    from agent.analysis import analyze_video
+
+    try:
+        data = analyze_video(Settings(), file, fps=fps)
+    except (PerceptionInputError, AssetError) as e:
+        _err.print(f"[red]analyze failed: {e}")
+        raise typer.Exit(1) from e
+    _show(data, as_json)

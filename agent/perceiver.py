@@ -1,0 +1,145 @@
+"""Perception beside the voice pipeline: it hears the candidate's audio and watches the webcam.
+
+The perceiver keeps the last minutes of candidate audio (tapped from the STT input) and, when
+there is a camera, face observations made on a worker thread. An answer is measured twice: a
+cheap pass (no pitch, no spelling) when the answer ends, for the coaching cue, and a full pass
+off the event loop for the stored evidence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from livekit import rtc
+
+from agent.audio import frame_to_float
+from perception.answer import AnswerMeasures, measure_answer
+from perception.face import FaceAnalyzer, FaceMeasures, FaceObservation, summarize_face
+from perception.frames import Frame
+from perception.history import AudioHistory
+
+__all__ = ["Perceiver"]
+
+logger = logging.getLogger("recruiter.perception")
+
+RATE = 16000
+_MARGIN_S = 1.0  # audio kept on each side of an answer's words
+_FACE_KEEP_S = 1800.0
+
+
+class Perceiver:
+    """Candidate audio and webcam observations on the wall clock, and answers measured from them."""
+
+    def __init__(self, *, face_model: Path | None = None, vocabulary: Iterable[str] = ()) -> None:
+        self.audio = AudioHistory(RATE, seconds=300.0)
+        self._face_model = face_model
+        self._vocabulary = tuple(vocabulary)
+        self._observations: deque[FaceObservation] = deque()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._latencies: list[float] = []
+
+    # -- inputs ----------------------------------------------------------------------------
+
+    async def tap(self, audio: AsyncIterable[rtc.AudioFrame]) -> AsyncIterator[rtc.AudioFrame]:
+        """Pass the candidate's audio through, keeping a copy stamped with the wall clock."""
+        async for frame in audio:
+            self.audio.push(frame_to_float(frame, RATE), time.time())
+            yield frame
+
+    def watch(self, frames: Iterable[Frame]) -> None:
+        """Observe webcam frames on a worker thread; frames of a file are paced to real time."""
+        if self._face_model is None:
+            raise ValueError("no face landmarker model: build the perceiver with face_model")
+        if self._thread is not None:
+            raise RuntimeError("already watching a camera")
+        self._thread = threading.Thread(
+            target=self._watch, args=(frames, self._face_model), name="webcam", daemon=True
+        )
+        self._thread.start()
+
+    def _watch(self, frames: Iterable[Frame], model: Path) -> None:
+        t0 = time.time()
+        try:
+            with FaceAnalyzer(model) as analyzer:
+                for frame in frames:
+                    if self._stop.is_set():
+                        return
+                    # A frame is used when its moment comes: a file plays like a camera.
+                    wait = t0 + frame.t_s - time.time()
+                    if wait > 0 and self._stop.wait(wait):
+                        return
+                    seen = replace(analyzer.observe(frame), t_s=time.time())
+                    with self._lock:
+                        self._observations.append(seen)
+                        while seen.t_s - self._observations[0].t_s > _FACE_KEEP_S:
+                            self._observations.popleft()
+        except Exception as e:  # the interview goes on without the camera
+            logger.error("webcam analysis stopped: %s", type(e).__name__)
+
+    def close(self) -> None:
+        """Stop watching the camera."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5.0)
+
+    # -- measuring -------------------------------------------------------------------------
+
+    def face_between(self, start: float, end: float) -> FaceMeasures | None:
+        """The webcam summary for a wall-clock span; None when there is no camera."""
+        if self._thread is None:
+            return None
+        with self._lock:
+            observed = list(self._observations)
+        return summarize_face(observed, start_s=start, end_s=end)
+
+    def _measure(
+        self,
+        words: Sequence[dict[str, Any]],
+        transcript: str,
+        question_end: float | None,
+        *,
+        full: bool,
+    ) -> AnswerMeasures:
+        start = float(words[0]["start"]) - _MARGIN_S if words else time.time()
+        end = float(words[-1]["end"]) + _MARGIN_S if words else time.time()
+        audio, audio_start = self.audio.slice(start, end)
+        typical = statistics.median(self._latencies) if self._latencies else None
+        return measure_answer(
+            words,
+            transcript=transcript,
+            audio=audio,
+            rate=RATE,
+            audio_start_s=audio_start,
+            question_end_s=question_end,
+            face=self.face_between(start, end),
+            typical_latency_s=typical,
+            vocabulary=self._vocabulary,
+            prosody=full,
+            language=full,
+        )
+
+    def quick(self, words: Sequence[dict[str, Any]], transcript: str) -> AnswerMeasures:
+        """The cheap pass at the end of an answer: pace, fillers, level and gaze for the cue."""
+        return self._measure(words, transcript, None, full=False)
+
+    async def measure(
+        self, words: Sequence[dict[str, Any]], transcript: str, question_end: float | None
+    ) -> AnswerMeasures:
+        """The full pass (pitch, level steps, spelling), off the event loop."""
+        measures = await asyncio.to_thread(
+            self._measure, words, transcript, question_end, full=True
+        )
+        if measures.speech.response_latency_s is not None:
+            self._latencies.append(measures.speech.response_latency_s)
+        return measures
