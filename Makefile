@@ -17,6 +17,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/latency.py
+	$(BIN)/python -m bench.perception
 
 lint: setup
 	$(BIN)/ruff check .

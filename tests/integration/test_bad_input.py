@@ -76,3 +76,16 @@ def test_unknown_persona(home: Path) -> None:
     assert "no persona 'astronaut' for role 'demo'; personas for this role: " in proc.stderr
     assert "prepared" in proc.stderr and "thinker" in proc.stderr
     assert _stored_sessions(home) == 0
+
+
+@pytest.mark.models
+def test_unreadable_webcam_video(home: Path, tmp_path: Path) -> None:
+    video = tmp_path / "camera.mp4"
+    video.write_bytes(b"\x00\x01 not a video " * 100)
+    proc = _rehearse(
+        home, "--webcam", str(video),
+        RECRUITER_LLM__BASE_URL="http://127.0.0.1:9/v1",
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert f"{video}" in proc.stderr and "Traceback" not in proc.stderr
+    assert _stored_sessions(home) == 0

@@ -68,11 +68,18 @@ def test_pace_is_within_ten_percent_of_the_true_rate_and_ranked(piper_voice, stt
     assert measured == sorted(measured, reverse=True)  # slower speech, lower rate
 
 
-def test_fillers_are_found_with_the_verbatim_prompt(piper_voice, stt) -> None:  # type: ignore[no-untyped-def]
+def test_fillers_are_found_with_the_verbatim_prompt(piper_voice, stt, installed_models) -> None:  # type: ignore[no-untyped-def]
     voice = CandidateVoice(piper_voice)  # the simulated candidate's voice
-    found = sum(_measure(stt, voice.render(t).samples).speech.fillers for t in WITH_FILLERS)
-    # bench/perception.py measures the recall over more takes; Whisper alone finds 2-3.
-    assert 0.66 * INSERTED <= found <= INSERTED
+    takes = [voice.render(t).samples for t in WITH_FILLERS]
+    found = sum(_measure(stt, audio).speech.fillers for audio in takes)
+    plain = WhisperSTT(
+        WhisperOptions(model_dir=installed_models / "whisper-tiny.en", verbatim=False)
+    )
+    without = sum(_measure(plain, audio).speech.fillers for audio in takes)
+    # bench/perception.py measures the recall over more takes: 0.67 with the prompt, 0.06
+    # without. One take varies, so the test asks for half, and clearly more than without.
+    assert 0.5 * INSERTED <= found <= INSERTED
+    assert found >= without + 3
     clean = _measure(stt, _speak(piper_voice, TEXT, 1.0))
     assert clean.speech.fillers == 0
 

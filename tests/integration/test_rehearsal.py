@@ -26,6 +26,7 @@ from storage import (
     session_factory,
 )
 from tests.conftest import FIXTURES, run
+from tests.webcam_video import steady_frames, write_video
 
 pytestmark = [pytest.mark.models, pytest.mark.llm]
 
@@ -58,10 +59,13 @@ def rehearsal(
     (home / "models").symlink_to(installed_models, target_is_directory=True)
     settings = Settings(home=home)
 
+    # The candidate's camera: a steady video of a real face, looped for the whole interview.
+    webcam = write_video(home / "webcam.mp4", steady_frames(), "mp4v")
+
     async def go() -> RehearsalResult:
         chat = OpenAIChatClient(llm_endpoint)
         try:
-            options = RehearsalOptions(role=ROLE, answers=ANSWERS)
+            options = RehearsalOptions(role=ROLE, answers=ANSWERS, webcam=webcam)
             return await run_rehearsal(settings, options, chat=chat, models=models)
         finally:
             await chat.aclose()
@@ -128,6 +132,35 @@ def test_every_turn_is_stored_with_sane_timings(
     assert all(any(e["type"] == "acknowledgement" for e in t.events or []) for t in replies)
 
 
+def test_each_answer_is_measured_and_stored_with_its_turn(
+    rehearsal: tuple[Settings, RehearsalResult],
+) -> None:
+    settings, result = rehearsal
+    db = session_factory(create_database(settings.resolved_database_url))
+    with db() as s:
+        repo = SessionRepository(s)
+        turns = repo.turns(result.session_id)
+        stored = repo.measurements(result.session_id)
+    candidate = [t.index for t in turns if t.speaker == "candidate"]
+    assert sorted(stored) == candidate  # every candidate turn, and only those
+    words = sum(len(t.words or []) for t in turns if t.speaker == "candidate")
+    assert sum(m.speech["words"] for m in stored.values()) == words
+    answered = [m for m in stored.values() if m.speech["words"] >= 15]
+    assert answered, "no answer long enough to time"
+    for m in answered:
+        # The simulated candidate speaks at 140-190 words per minute.
+        assert 120 < m.speech["words_per_minute"] < 220
+        assert m.voice is not None and 80 < m.voice["pitch_median_hz"]["value"] < 200
+        assert m.face is not None and m.face["face_present_share"]["value"] == 1.0
+        assert m.face["looking_at_screen_share"]["value"] >= 0.9
+    latencies = [m.speech["response_latency_s"] for m in stored.values()]
+    assert all(lat is None or -1.0 < lat < 10.0 for lat in latencies)
+    assert any(m.speech["fillers"] >= 1 for m in stored.values())  # "Um, let me think."
+    assert result.perception["answers"] == len(candidate)
+    report = result.report_path.read_text()
+    assert "## How you came across" in report and "no emotion" in report
+
+
 def test_the_conversation_wav_holds_both_sides(rehearsal: tuple[Settings, RehearsalResult]) -> None:
     _, result = rehearsal
     with wave.open(str(result.audio_path)) as wav:
@@ -172,7 +205,9 @@ def test_cli_json_contract_with_recorded_answers(
     assert Path(out["report_path"]).is_file() and Path(out["audio_path"]).is_file()
     assert [t["speaker"] for t in out["turns"]] == ["recruiter", "candidate"] * 2 + ["recruiter"]
     for turn in out["turns"]:
-        assert {"speaker", "text", "start_s", "end_s", "events"} == turn.keys()
+        assert {"speaker", "text", "start_s", "end_s", "events", "measures"} == turn.keys()
+        assert (turn["measures"] is not None) == (turn["speaker"] == "candidate")
+    assert out["perception"]["answers"] == 2
     latency = out["latency"]
     assert len(latency["end_of_speech_to_first_audio_s"]) == 2
     assert latency["median_s"] == pytest.approx(
