@@ -79,8 +79,11 @@ def coaching_cues(
         wpm = speech.words_per_minute
         if wpm is not None and wpm > PACE_HIGH_WPM * (1 + PACE_MARGIN):
             cues.append(Cue("pace-fast", wpm, PACE_HIGH_WPM))
-        elif wpm is not None and wpm < PACE_LOW_WPM * (1 - PACE_MARGIN):
-            cues.append(Cue("pace-slow", wpm, PACE_LOW_WPM))
+        # Taking a few seconds to think is not slow speech: long pauses are left out here.
+        talking = speech.duration_s - speech.long_pause_total_s
+        pace = round(speech.words * 60.0 / talking, 1) if wpm and talking > 0 else None
+        if pace is not None and pace < PACE_LOW_WPM * (1 - PACE_MARGIN):
+            cues.append(Cue("pace-slow", pace, PACE_LOW_WPM))
         per100 = speech.fillers_per_100_words
         if per100 is not None and per100 > FILLERS_PER_100:
             cues.append(Cue("fillers", per100, FILLERS_PER_100))

@@ -39,6 +39,7 @@ class SpeechMeasures:
     pause_total_s: float
     longest_pause_s: float
     pauses_over_2s: int
+    long_pause_total_s: float  # the pauses over 2 s together (thinking time)
     fillers: int
     fillers_per_100_words: float | None
     hedges: int
@@ -106,6 +107,7 @@ def measure_speech(
         pause_total_s=round(sum(pauses), 2),
         longest_pause_s=round(max(pauses, default=0.0), 2),
         pauses_over_2s=sum(p >= LONG_PAUSE_S for p in pauses),
+        long_pause_total_s=round(sum(p for p in pauses if p >= LONG_PAUSE_S), 2),
         fillers=fillers,
         fillers_per_100_words=per100(fillers),
         hedges=hedges,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from perception import Reading, coaching_cues, integrity_flags, measure_speech
 from perception.face import FaceMeasures
 from perception.readings import not_measured
@@ -80,3 +82,16 @@ def test_latency_flag_against_the_candidate_s_usual() -> None:
         "unusual-latency"
     ]
     assert integrity_flags(response_latency_s=2.5, typical_latency_s=1.0) == []
+
+
+def test_a_thinking_pause_does_not_make_the_pace_slow() -> None:
+    # 50 words of talk around a 6.1 s pause: 115 wpm over the whole answer, 150 without it.
+    step = 20.0 / 50
+    words = [{"word": "word", "start": i * step, "end": i * step + 0.3} for i in range(25)]
+    words += [
+        {"word": "word", "start": 16.0 + i * step, "end": 16.0 + i * step + 0.3} for i in range(25)
+    ]
+    speech = measure_speech(words, turn_start_s=0.0, turn_end_s=26.0)
+    assert speech.words_per_minute == pytest.approx(115.4, abs=0.1)
+    assert speech.long_pause_total_s == pytest.approx(6.1, abs=0.01)
+    assert coaching_cues(speech) == []
