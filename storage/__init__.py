@@ -1,18 +1,26 @@
 """Storage: SQLAlchemy 2 models and repositories; SQLite by default, PostgreSQL by URL."""
 
 from storage.database import create_database, session_factory
+from storage.judgements import Evidence, HumanNote, ReportFile, Score
 from storage.models import AnswerMeasurement, Base, InterviewSession, RoleScriptVersion, Turn
+from storage.people import Candidate, Recruiter
 from storage.repository import NewTurn, SessionRepository
 from storage.roles import RoleRepository, RoleVersionConflictError, StoreResult, content_sha256
 
 __all__ = [
     "AnswerMeasurement",
     "Base",
+    "Candidate",
+    "Evidence",
+    "HumanNote",
     "InterviewSession",
     "NewTurn",
+    "Recruiter",
+    "ReportFile",
     "RoleRepository",
     "RoleScriptVersion",
     "RoleVersionConflictError",
+    "Score",
     "SessionRepository",
     "StoreResult",
     "Turn",

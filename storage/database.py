@@ -1,17 +1,19 @@
-"""Engines and sessions: SQLite by default (WAL mode), PostgreSQL by URL."""
+"""Engines and sessions: SQLite by default (WAL mode), PostgreSQL by URL; the schema by Alembic."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import Base
+__all__ = ["create_database", "migrate", "session_factory"]
 
-__all__ = ["create_database", "session_factory"]
+_MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -22,15 +24,50 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _legacy_revision(engine: Engine) -> str | None:
+    """The revision a database made before migrations matches (it has tables, no version)."""
+    tables = set(inspect(engine).get_table_names())
+    if "alembic_version" in tables or "interview_sessions" not in tables:
+        return None
+    return "0002" if "answer_measurements" in tables else "0001"
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with the project's Alembic migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    sqlite = engine.dialect.name == "sqlite"
+    legacy = _legacy_revision(engine)
+    with engine.connect() as connection:
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys
+            # on, that drop would cascade and delete every turn. The pragma only takes effect
+            # outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        with connection.begin():
+            config.attributes["connection"] = connection
+            if legacy is not None:
+                command.stamp(config, legacy)
+            command.upgrade(config, revision)
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"migration left {len(broken)} rows without a parent")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
 def create_database(url: str) -> Engine:
-    """Create an engine for ``url`` and make sure the tables exist."""
+    """Create an engine for ``url`` and migrate its schema to the newest revision."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    migrate(engine)
     return engine
 
 

@@ -50,6 +50,10 @@ class InterviewSession(Base):
     # The sha256 of the role script's text: exactly which content the session ran.
     role_sha256: Mapped[str | None] = mapped_column(String(64))
     persona: Mapped[str | None] = mapped_column(String(100))
+    # Who was interviewed (None for anonymous practice); deleting the candidate deletes this.
+    candidate_id: Mapped[str | None] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
     channel: Mapped[str] = mapped_column(String(20), default="headless")
     status: Mapped[str] = mapped_column(String(20), default="running")
     end_reason: Mapped[str | None] = mapped_column(Text)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import uuid
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from agent.assets import ASSETS, asset_state
 from agent.settings import Settings
+from storage import create_database, session_factory
+from tests.postgres import postgres_server
 
 T = TypeVar("T")
 
@@ -47,3 +52,32 @@ def home(tmp_path: Path, installed_models: Path) -> Path:
 def settings(home: Path) -> Settings:
     """Settings rooted at the per-test data directory."""
     return Settings(home=home)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A PostgreSQL server for the whole run (started from the installed Debian packages)."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: SQLite in the test's folder, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    server: str = request.getfixturevalue("postgres")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return f"{server.rsplit('/', 1)[0]}/{name}"
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on a migrated empty database (each backend in turn); closed after the test."""
+    engine = create_database(database_url)
+    yield session_factory(engine)
+    engine.dispose()

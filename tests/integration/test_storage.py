@@ -1,8 +1,11 @@
-"""Sessions and turns in SQLite: turns are numbered in order and survive a crash mid-session."""
+"""Sessions and turns on SQLite and PostgreSQL: numbered in order, and they survive a crash."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from storage import (
     InterviewSession,
@@ -11,10 +14,7 @@ from storage import (
     create_database,
     session_factory,
 )
-
-
-def _db(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return session_factory(create_database(f"sqlite:///{tmp_path / 'test.db'}"))
+from storage.database import migrate
 
 
 def _new_session(repo: SessionRepository) -> InterviewSession:
@@ -24,8 +24,7 @@ def _new_session(repo: SessionRepository) -> InterviewSession:
     )  # fmt: skip
 
 
-def test_turns_are_numbered_and_read_back_in_order(tmp_path: Path) -> None:
-    db = _db(tmp_path)
+def test_turns_are_numbered_and_read_back_in_order(db: sessionmaker[Session]) -> None:
     with db() as s:
         repo = SessionRepository(s)
         record = repo.create(
@@ -51,8 +50,7 @@ def test_turns_are_numbered_and_read_back_in_order(tmp_path: Path) -> None:
         assert SessionRepository(s).get(session_id).status == "running"  # type: ignore[union-attr]
 
 
-def test_committed_turns_survive_an_uncommitted_one(tmp_path: Path) -> None:
-    db = _db(tmp_path)
+def test_committed_turns_survive_an_uncommitted_one(db: sessionmaker[Session]) -> None:
     with db() as s:
         repo = SessionRepository(s)
         record = _new_session(repo)
@@ -65,8 +63,7 @@ def test_committed_turns_survive_an_uncommitted_one(tmp_path: Path) -> None:
         assert [t.text for t in SessionRepository(s).turns(session_id)] == ["Stored."]
 
 
-def test_finishing_records_status_and_files(tmp_path: Path) -> None:
-    db = _db(tmp_path)
+def test_finishing_records_status_and_files(db: sessionmaker[Session]) -> None:
     with db() as s:
         repo = SessionRepository(s)
         record = _new_session(repo)
@@ -77,3 +74,27 @@ def test_finishing_records_status_and_files(tmp_path: Path) -> None:
         done = repo.get(record.id)
         assert done is not None and done.status == "completed" and done.ended_at is not None
         assert done.audio_path == "/a.wav"
+
+
+def test_a_database_made_before_migrations_keeps_its_turns(tmp_path: Path) -> None:
+    # A file created by an earlier version (tables, no alembic_version) is stamped and upgraded;
+    # SQLite's table copies must not cascade-delete the turns on the way.
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    migrate(engine, "0002")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+        conn.exec_driver_sql(
+            "INSERT INTO interview_sessions (id, role_id, role_version, channel, status, "
+            "started_at) VALUES ('s1', 'demo', '1', 'headless', 'completed', '2026-01-01')"
+        )
+        conn.exec_driver_sql(
+            'INSERT INTO turns (session_id, "index", speaker, text, start_s, end_s, interrupted,'
+            " created_at) VALUES ('s1', 0, 'candidate', 'Hi', 0, 1, 0, '2026-01-01')"
+        )
+    engine.dispose()
+    engine = create_database(url)
+    with session_factory(engine)() as s:
+        assert [t.text for t in SessionRepository(s).turns("s1")] == ["Hi"]
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+    engine.dispose()
