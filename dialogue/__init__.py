@@ -32,7 +32,7 @@ from dialogue.flow import (
     step,
 )
 from dialogue.followups import choose_gap, follow_up_messages, validate_follow_up
-from dialogue.intents import Intent, classify
+from dialogue.intents import Intent, classify, strip_manipulation
 from dialogue.thinking import sounds_unfinished
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "sounds_unfinished",
     "start",
     "step",
+    "strip_manipulation",
     "validate_acknowledgement",
     "validate_follow_up",
 ]

@@ -18,7 +18,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dialogue import assess
+from dialogue import assess, strip_manipulation
 from rubrics.models import Competency, Question, RoleScript
 
 __all__ = ["AnswerScore", "CandidateTurn", "Quote", "ScoreSheet", "score_interview"]
@@ -123,7 +123,8 @@ def _sentences(turn: CandidateTurn) -> list[tuple[str, float, float]]:
 def _answer(
     question: Question, competency: Competency, turns: Sequence[CandidateTurn], topic: str
 ) -> AnswerScore:
-    text = " ".join(t.text for t in turns)
+    # Sentences that try to talk the score up are not part of the answer.
+    text = strip_manipulation(" ".join(t.text for t in turns))
     whole = assess(
         text, question=question.text, kind=question.kind,
         signals=competency.signals.positive, negative_signals=competency.signals.negative,
@@ -134,9 +135,13 @@ def _answer(
     parts = _KIND_PARTS.get(question.kind, ("own-role", "depth"))
     for turn in turns:
         for sentence, start, end in _sentences(turn):
+            if not strip_manipulation(sentence):
+                continue
             low = sentence.lower()
             one = assess(sentence, question=question.text, kind=question.kind, topic=topic)
             found = [p for p in parts if one.present.get(p) and whole.present.get(p)]
+            if not one.action:  # "I am great" is no evidence of a role in anything
+                found = [p for p in found if p != "own-role"]
             found = [p for p in found if p not in covered and (p != "situation" or
                      question.kind == "behavioural")]  # fmt: skip
             signals = [s for s in competency.signals.positive if s.lower() in low]

@@ -1,0 +1,1 @@
+"""Judging and reporting on stored interviews: scores with evidence, reports, progress, review."""

@@ -1,0 +1,64 @@
+"""One stored interview read back for judging and reporting: role, turns, measurements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rubrics import RoleScript, parse_role
+from rubrics.scoring import CandidateTurn
+from storage import InterviewSession, RoleRepository, SessionRepository, Turn
+
+__all__ = ["ReportError", "SessionView", "load_session"]
+
+
+class ReportError(Exception):
+    """A session cannot be judged or reported on (unknown id, role version missing...)."""
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """What the scorer and the report read about one session."""
+
+    record: InterviewSession
+    role: RoleScript
+    turns: list[Turn]
+    measurements: dict[int, dict[str, Any]]  # by turn index
+
+    @property
+    def candidate_turns(self) -> list[CandidateTurn]:
+        """The candidate's turns as the scorer takes them."""
+        return [
+            CandidateTurn(t.index, t.question_id, t.text, t.start_s, t.end_s, tuple(t.words or ()))
+            for t in self.turns
+            if t.speaker == "candidate"
+        ]
+
+
+def load_session(db: Session, session_id: str) -> SessionView:
+    """Read a session and the exact role version it ran.
+
+    Raises:
+        ReportError: no such session, or its role version is not stored.
+    """
+    repo = SessionRepository(db)
+    record = repo.get(session_id)
+    if record is None:
+        raise ReportError(f"no session {session_id!r}; `recruiter sessions` lists them")
+    stored = RoleRepository(db).get(record.role_id, record.role_version)
+    if stored is None:
+        raise ReportError(
+            f"session {session_id}: role {record.role_id!r} version {record.role_version} is not "
+            "stored, so its rubric is unknown"
+        )
+    role = parse_role(stored.content, f"{record.role_id}@{record.role_version}")
+    measurements = {
+        index: {
+            "speech": m.speech, "voice": m.voice, "face": m.face, "language": m.language,
+            "cues": m.cues, "flags": m.flags,
+        }
+        for index, m in repo.measurements(session_id).items()
+    }  # fmt: skip
+    return SessionView(record, role, repo.turns(session_id), measurements)
