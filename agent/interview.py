@@ -21,9 +21,13 @@ from agent.settings import Settings
 from agent.turn_guard import ThinkingPauseGuard
 from perception.frames import Frame
 from rubrics import RoleSource
-from storage import RoleRepository, SessionRepository
+from storage import CandidateRepository, RoleRepository, SessionRepository
 
-__all__ = ["Interview", "finish_interview", "open_interview"]
+__all__ = ["Interview", "UnknownCandidateError", "finish_interview", "open_interview"]
+
+
+class UnknownCandidateError(Exception):
+    """The session names a candidate that is not stored."""
 
 
 @dataclass
@@ -54,6 +58,7 @@ def open_interview(
     speech_end_probe: SpeechEndProbe | None = None,
     t0: float | None = None,
     webcam: Iterable[Frame] | None = None,
+    candidate_id: str | None = None,
 ) -> Interview:
     """Store a new running session and build the pipeline that will fill it, turn by turn.
 
@@ -73,6 +78,11 @@ def open_interview(
             llm_model=chat.model, stt_model=settings.stt.model,
             role_sha256=stored.record.content_sha256,
         )  # fmt: skip
+        if candidate_id is not None:
+            if CandidateRepository(s).get(candidate_id) is None:
+                raise UnknownCandidateError(f"no candidate {candidate_id!r}; add one with "
+                                            "`recruiter candidates add`")  # fmt: skip
+            record.candidate_id = candidate_id
         s.commit()
         session_id = record.id
     t0 = time.time() if t0 is None else t0

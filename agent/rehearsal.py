@@ -20,6 +20,7 @@ from typing import Any
 
 from livekit.agents import AgentSession
 from livekit.agents.voice.events import AgentStateChangedEvent
+from sqlalchemy.orm import Session, sessionmaker
 
 from agent.assets import require_asset
 from agent.bootstrap import VoiceModels
@@ -40,6 +41,8 @@ from agent.rehearsal_report import write_report
 from agent.settings import Settings
 from perception.answer import AnswerMeasures, summarize_session
 from perception.frames import Frame, frames_from_file
+from reports.files import timed_reports
+from reports.session_view import ReportError
 from rubrics import RoleScript, load_role_source
 from storage import SessionRepository, Turn, create_database, session_factory
 
@@ -67,6 +70,7 @@ class RehearsalOptions:
     answers_dir: Path | None = None
     answers: dict[str, str | list[str]] | None = None
     webcam: Path | None = None  # a video (or image) played as the candidate's camera
+    candidate_id: str | None = None  # whose session this is (for progress and data rights)
     human_pause_s: float = 0.8
     reply_timeout_s: float = 90.0
     max_minutes: float = 30.0
@@ -98,6 +102,10 @@ class RehearsalResult:
     duration_s: float = 0.0
     # Perception's measurements of each candidate turn, by turn index, and the session summary.
     measurements: dict[int, AnswerMeasures] = field(default_factory=dict)
+    # The scored report (json, html, pdf) and how long building it took after the interview.
+    reports: dict[str, Path] = field(default_factory=dict)
+    report_build_s: float | None = None
+    report_error: str | None = None
 
     @property
     def perception(self) -> dict[str, Any]:
@@ -277,7 +285,7 @@ async def run_rehearsal(
         settings, source, db=db, chat=chat, models=models, channel="headless",
         persona=None if options.answers_dir else options.persona,
         speech_end_probe=driver.speech_end_before, t0=t0,
-        webcam=webcam,
+        webcam=webcam, candidate_id=options.candidate_id,
     )  # fmt: skip
     session_id, session = interview.session_id, interview.session
     files = settings.sessions_dir / session_id
@@ -320,7 +328,20 @@ async def run_rehearsal(
         measurements=dict(interview.journal.measurements),
     )  # fmt: skip
     write_report(result)
+    _scored_reports(db, result, files)
     finish_interview(
-        db, session_id, status=status, reason=reason, report_path=str(result.report_path)
-    )
+        db, session_id, status=status, reason=reason,
+        report_path=str(result.reports.get("html", result.report_path)),
+    )  # fmt: skip
     return result
+
+
+def _scored_reports(db: sessionmaker[Session], result: RehearsalResult, files: Path) -> None:
+    """Score the interview and write its report in every format; a failure is kept, not raised."""
+    try:
+        with db() as s:
+            result.reports, result.report_build_s = timed_reports(s, result.session_id, files)
+            s.commit()
+    except (ReportError, OSError) as e:
+        logger.error("could not build the report: %s", type(e).__name__)
+        result.report_error = str(e)

@@ -46,6 +46,9 @@ def result_json(result: RehearsalResult) -> dict[str, Any]:
             for t in result.turns
         ],
         "perception": result.perception,
+        "reports": {fmt: str(path) for fmt, path in result.reports.items()},
+        "report_build_s": round(result.report_build_s, 2) if result.report_build_s else None,
+        "report_error": result.report_error,
         "latency": {
             "end_of_speech_to_first_audio_s": values,
             "median_s": round(statistics.median(values), 3) if values else None,

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     stt: STTSettings = Field(default_factory=STTSettings)
     tts: TTSSettings = Field(default_factory=TTSSettings)
     turn: TurnSettings = Field(default_factory=TurnSettings)
+    # Candidate audio older than this many days is deleted (transcripts and scores are kept);
+    # None keeps it until the candidate's data is deleted.
+    audio_retention_days: int | None = Field(default=30, gt=0)
 
     @property
     def models_dir(self) -> Path:

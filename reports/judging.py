@@ -21,17 +21,29 @@ def score_session(db: Session, session_id: str) -> ScoreSheet:
     sheet = score_interview(view.role, view.candidate_turns)
     evidence = [
         NewEvidence(
-            turn_index=q.turn, question_id=a.question_id, competency_id=q.competency_id,
-            quote=q.text, start_s=q.start_s, end_s=q.end_s, stance=q.stance, signal=q.signal,
+            turn_index=q.turn,
+            question_id=a.question_id,
+            competency_id=q.competency_id,
+            quote=q.text,
+            start_s=q.start_s,
+            end_s=q.end_s,
+            stance=q.stance,
+            signal=q.signal,
         )
         for a in sheet.answers
         for q in a.evidence
-    ]  # fmt: skip
+    ]
     scores = [
-        NewScore("answer", f"{a.question_id}/{a.competency_id}", a.level, "deterministic",
-                 sheet.scorer, a.rationale)
+        NewScore(
+            "answer",
+            f"{a.question_id}/{a.competency_id}",
+            a.level,
+            "deterministic",
+            sheet.scorer,
+            a.rationale,
+        )
         for a in sheet.answers
-    ]  # fmt: skip
+    ]
     scores += [
         NewScore("competency", cid, value, "deterministic", sheet.scorer)
         for cid, value in sheet.competencies.items()

@@ -56,9 +56,13 @@ def load_session(db: Session, session_id: str) -> SessionView:
     role = parse_role(stored.content, f"{record.role_id}@{record.role_version}")
     measurements = {
         index: {
-            "speech": m.speech, "voice": m.voice, "face": m.face, "language": m.language,
-            "cues": m.cues, "flags": m.flags,
+            "speech": m.speech,
+            "voice": m.voice,
+            "face": m.face,
+            "language": m.language,
+            "cues": m.cues,
+            "flags": m.flags,
         }
         for index, m in repo.measurements(session_id).items()
-    }  # fmt: skip
+    }
     return SessionView(record, role, repo.turns(session_id), measurements)

@@ -36,6 +36,7 @@ _PART_LABEL = {
     "trade-offs": "weighs trade-offs",
     "depth": "technical depth",
 }
+_DETAIL = "enough detail"  # "depth" outside technical questions: a full, concrete answer
 _KIND_PARTS = {
     "behavioural": ("situation", "action", "result", "measurable-outcome", "own-role"),
     "situational": ("action", "trade-offs", "result"),
@@ -89,6 +90,10 @@ class ScoreSheet:
     overall: float | None
     scorer: str = SCORER
     unanswered: list[str] = field(default_factory=list)
+
+
+def _label(part: str, kind: str) -> str:
+    return _DETAIL if part == "depth" and kind != "technical" else _PART_LABEL[part]
 
 
 def _tokens(text: str) -> list[str]:
@@ -146,7 +151,8 @@ def _answer(
                      question.kind == "behavioural")]  # fmt: skip
             signals = [s for s in competency.signals.positive if s.lower() in low]
             negatives = [s for s in competency.signals.negative if s.lower() in low]
-            for label in [*(_PART_LABEL[p] for p in found), *(f"signal: {s}" for s in signals)]:
+            labels = [_label(p, question.kind) for p in found]
+            for label in [*labels, *(f"signal: {s}" for s in signals)]:
                 quotes.append(Quote(sentence, turn.index, start, end, competency.id,
                                     "supports", label))  # fmt: skip
             for s in negatives:
@@ -157,7 +163,7 @@ def _answer(
     level = 1 + round(4 * whole.strength) if supports else 1
     level = max(1, min(5, level))
     anchor = competency.rubric.get(level, "")
-    missing = [_PART_LABEL[p] for p in parts if not whole.present.get(p)]
+    missing = [_label(p, question.kind) for p in parts if not whole.present.get(p)]
     rationale = f"Level {level}: {anchor}".strip()
     if missing:
         rationale += f" Missing: {', '.join(missing)}."

@@ -12,8 +12,10 @@ LOG_DIR="$ROOT/.setup"
 mkdir -p "$LOG_DIR"
 
 # espeak-ng: piper phonemes; libportaudio2: console audio; the GL, GLib and X11 client
-# libraries: OpenCV and MediaPipe load them even headless (no display is opened).
-APT_PACKAGES=(espeak-ng libportaudio2 libgl1 libegl1 libgles2 libglib2.0-0 libx11-6 libxcb1)
+# libraries: OpenCV and MediaPipe load them even headless (no display is opened); postgresql:
+# the storage tests run on it too; chromium: PDF reports and the report screenshot test.
+APT_PACKAGES=(espeak-ng libportaudio2 libgl1 libegl1 libgles2 libglib2.0-0 libx11-6 libxcb1
+  postgresql chromium)
 # llama.cpp is compiled for any x86-64 CPU with AVX2 (not only this one), so a cached wheel
 # stays valid when CI or a colleague runs on another machine of the same kind.
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF}"

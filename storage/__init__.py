@@ -2,6 +2,7 @@
 
 from storage.database import create_database, session_factory
 from storage.judgements import Evidence, HumanNote, ReportFile, Score
+from storage.judging import CandidateRepository, JudgementRepository, NewEvidence, NewScore
 from storage.models import AnswerMeasurement, Base, InterviewSession, RoleScriptVersion, Turn
 from storage.people import Candidate, Recruiter
 from storage.repository import NewTurn, SessionRepository
@@ -11,9 +12,13 @@ __all__ = [
     "AnswerMeasurement",
     "Base",
     "Candidate",
+    "CandidateRepository",
     "Evidence",
     "HumanNote",
     "InterviewSession",
+    "JudgementRepository",
+    "NewEvidence",
+    "NewScore",
     "NewTurn",
     "Recruiter",
     "ReportFile",

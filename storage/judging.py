@@ -108,6 +108,7 @@ class JudgementRepository:
             raise ValueError("a human score needs source='human' and a recruiter id")
         if self._db.get(Recruiter, score.recruiter_id) is None:
             self._db.add(Recruiter(id=score.recruiter_id))
+            self._db.flush()  # no relationship orders the inserts: the recruiter goes first
         record = self._score(session_id, score)
         self._db.add(record)
         self._db.flush()
@@ -117,6 +118,7 @@ class JudgementRepository:
         """A recruiter's note on a session."""
         if self._db.get(Recruiter, recruiter_id) is None:
             self._db.add(Recruiter(id=recruiter_id))
+            self._db.flush()
         note = HumanNote(session_id=session_id, recruiter_id=recruiter_id, text=text)
         self._db.add(note)
         self._db.flush()

@@ -6,7 +6,15 @@ import logging
 
 import typer
 
-from agent.cli import analyze_cmd, console_cmd, llm_cmd, models_cmd, rehearse_cmd, roles_cmd
+from agent.cli import (
+    analyze_cmd,
+    console_cmd,
+    llm_cmd,
+    models_cmd,
+    rehearse_cmd,
+    report_cmd,
+    roles_cmd,
+)
 
 app = typer.Typer(
     name="recruiter",
@@ -18,6 +26,12 @@ app.add_typer(models_cmd.app, name="models")
 app.add_typer(llm_cmd.app, name="llm")
 app.add_typer(roles_cmd.app, name="roles")
 app.add_typer(analyze_cmd.app, name="analyze")
+app.add_typer(report_cmd.candidates_app, name="candidates")
+app.command("report")(report_cmd.report)
+app.command("review")(report_cmd.review)
+app.command("calibration")(report_cmd.calibration)
+app.command("fairness")(report_cmd.fairness)
+app.command("progress")(report_cmd.progress)
 app.command("rehearse")(rehearse_cmd.rehearse)
 app.command("console")(console_cmd.console)
 

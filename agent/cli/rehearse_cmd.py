@@ -49,10 +49,14 @@ def rehearse(
     webcam: Path | None = typer.Option(
         None, "--webcam", help="A video (or image) played as the candidate's camera."
     ),
+    candidate: str | None = typer.Option(
+        None, "--candidate", help="The candidate's id (from `recruiter candidates add`)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Run a complete spoken mock interview with a simulated candidate; no mic, no server."""
     from agent.candidate import CandidateError
+    from agent.interview import UnknownCandidateError
     from agent.rehearsal import RehearsalError, RehearsalOptions
     from agent.rehearsal_report import result_json
 
@@ -67,11 +71,14 @@ def rehearse(
             server = EmbeddedLLMServer(settings)
             out.log(f"starting the embedded LLM server ({settings.llm.gguf})")
             endpoint = server.start()
-        options = RehearsalOptions(role=role, persona=persona, answers_dir=answers, webcam=webcam)
+        options = RehearsalOptions(
+            role=role, persona=persona, answers_dir=answers, webcam=webcam,
+            candidate_id=candidate,
+        )  # fmt: skip
         result = asyncio.run(_run(settings, options, endpoint, out))
     except (
         RoleError, CandidateError, AssetError, LLMUnavailableError, RehearsalError,
-        RoleVersionConflictError, PerceptionInputError,
+        RoleVersionConflictError, PerceptionInputError, UnknownCandidateError,
     ) as e:  # fmt: skip
         err.print(f"[red]rehearsal failed: {e}")
         raise typer.Exit(1) from e
@@ -86,5 +93,11 @@ def rehearse(
     out.print(f"session:  {result.session_id} in {settings.resolved_database_url}")
     out.print(f"audio:    {result.audio_path}")
     out.print(f"report:   {result.report_path}")
+    for fmt, path in result.reports.items():
+        out.print(f"{fmt + ':':<9} {path}")
+    if result.report_build_s is not None:
+        out.print(f"scored report built in {result.report_build_s:.1f} s")
+    if result.report_error:
+        out.print(f"[yellow]scored report not built: {result.report_error}")
     if median is not None:
         out.print(f"latency:  median {median:.2f} s end of speech -> first recruiter audio")

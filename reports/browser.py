@@ -1,0 +1,62 @@
+"""Headless Chromium (the Debian package set-up installs): the PDF and screenshots of a report."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from reports.session_view import ReportError
+
+__all__ = ["chromium", "print_pdf", "screenshot"]
+
+
+def chromium() -> str:
+    """The Chromium executable.
+
+    Raises:
+        ReportError: none is installed.
+    """
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ReportError("no Chromium found: PDF reports need it; run `make setup`")
+
+
+def _run(args: list[str], out: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="recruiter-chromium-") as profile:
+        command = [
+            chromium(),
+            "--headless",
+            "--disable-gpu",
+            "--no-first-run",
+            "--mute-audio",
+            f"--user-data-dir={profile}",
+            *args,
+        ]
+        if os.geteuid() == 0:
+            command.insert(2, "--no-sandbox")  # Chromium's sandbox refuses to run as root
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
+        raise ReportError(f"Chromium could not render {out.name}: {done.stderr.strip()[-300:]}")
+
+
+def print_pdf(html: Path, pdf: Path) -> None:
+    """Print the page at ``html`` to ``pdf`` (A4, no browser header or footer)."""
+    _run(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.resolve().as_uri()], pdf)
+
+
+def screenshot(html: Path, png: Path, *, width: int = 1100, height: int = 2200) -> None:
+    """Render the page at ``html`` into a PNG of ``width`` x ``height``."""
+    _run(
+        [
+            f"--window-size={width},{height}",
+            "--hide-scrollbars",
+            f"--screenshot={png}",
+            html.resolve().as_uri(),
+        ],
+        png,
+    )

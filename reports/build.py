@@ -1,0 +1,268 @@
+"""The interview report as data: scores with the quotes behind them, delivery, summary, plan.
+
+Everything here is read from storage and derived deterministically, so the same session gives
+the same report. The HTML and PDF render exactly this data.
+"""
+
+from __future__ import annotations
+
+import statistics
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from reports.session_view import SessionView, load_session
+from storage.judging import JudgementRepository
+
+__all__ = ["build_report"]
+
+_PRACTICE = Path(__file__).with_name("practice.yaml")
+# The evidence that best shows what went well, strongest first; rubric signals rank third.
+_STRENGTH = ("measurable result", "gives the result", "signal", "says what they did")
+_CUE_TEXT = {
+    "pace-fast": "Slow down: the pace was above 160 words per minute",
+    "pace-slow": "Speak a little more briskly: the pace was below 120 words per minute",
+    "fillers": "Fewer fillers: more than 1.3 per 100 words",
+    "looking-away": "Look at the camera: looking away more than a third of the answer",
+    "quiet": "Speak up: the voice was very quiet",
+}
+
+
+@lru_cache(maxsize=1)
+def _practice() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(_PRACTICE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes):02d}:{int(secs):02d}"
+
+
+def _scores(view: SessionView, judgements: JudgementRepository) -> dict[str, Any]:
+    sid = view.record.id
+    auto = judgements.scores(sid, source="deterministic")
+    human = judgements.scores(sid, source="human")
+    evidence = judgements.evidence(sid)
+    competencies = []
+    for c in view.role.competencies:
+        score = next((s for s in auto if s.scope == "competency" and s.target == c.id), None)
+        mine = [s for s in human if s.scope == "competency" and s.target == c.id]
+        competencies.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "score": score.value if score else None,
+                "source": "deterministic" if score else None,
+                "human_score": mine[-1].value if mine else None,
+                "anchor": c.rubric.get(round(score.value)) if score else None,
+                "evidence": [
+                    {
+                        "quote": e.quote,
+                        "start_s": round(e.start_s, 2),
+                        "end_s": round(e.end_s, 2),
+                        "turn": turn,
+                        "stance": e.stance,
+                        "signal": e.signal,
+                        "question_id": e.question_id,
+                    }
+                    for e, turn in evidence
+                    if e.competency_id == c.id
+                ],
+            }
+        )
+    questions = []
+    for q in view.role.questions:
+        parts = [s for s in auto if s.scope == "answer" and (s.target or "").startswith(f"{q.id}/")]
+        if not parts:
+            continue
+        questions.append(
+            {
+                "id": q.id,
+                "text": q.text,
+                "rating": round(statistics.mean(s.value for s in parts), 2),
+                "rationale": [s.rationale for s in parts],
+            }
+        )
+    overall = next((s.value for s in auto if s.scope == "overall"), None)
+    human_overall = [s.value for s in human if s.scope == "overall"]
+    return {
+        "overall": overall,
+        "human_overall": human_overall[-1] if human_overall else None,
+        "scorer": auto[0].scorer if auto else None,
+        "competencies": competencies,
+        "questions": questions,
+    }
+
+
+def _delivery(view: SessionView) -> dict[str, Any]:
+    per_answer = []
+    for turn in view.turns:
+        m = view.measurements.get(turn.index)
+        if turn.speaker != "candidate" or m is None:
+            continue
+        speech, face, voice = m["speech"], m.get("face") or {}, m.get("voice") or {}
+        per_answer.append(
+            {
+                "turn": turn.index,
+                "question_id": turn.question_id,
+                "start_s": turn.start_s,
+                "words": speech["words"],
+                "words_per_minute": speech["words_per_minute"],
+                "fillers_per_100_words": speech["fillers_per_100_words"],
+                "pauses_over_2s": speech["pauses_over_2s"],
+                "response_latency_s": speech["response_latency_s"],
+                "pitch_variation_st": (voice.get("pitch_variation_st") or {}).get("value"),
+                "looking_at_screen": (face.get("looking_at_screen_share") or {}).get("value"),
+                "cues": [c["kind"] for c in m["cues"]],
+                "flags": m["flags"],
+            }
+        )
+    timed = [a for a in per_answer if a["words_per_minute"]]
+    words = sum(a["words"] for a in per_answer)
+    minutes = sum(a["words"] / a["words_per_minute"] for a in timed)
+    fillers = sum((a["fillers_per_100_words"] or 0) * a["words"] / 100 for a in per_answer)
+    looking = [a["looking_at_screen"] for a in per_answer if a["looking_at_screen"] is not None]
+    return {
+        "answers": per_answer,
+        "words_per_minute": round(sum(a["words"] for a in timed) / minutes, 1) if minutes else None,
+        "fillers_per_100_words": round(100 * fillers / words, 2) if words else None,
+        "pauses_over_2s": sum(a["pauses_over_2s"] for a in per_answer),
+        "looking_at_screen": round(statistics.median(looking), 2) if looking else None,
+        "target_bands": {
+            "words_per_minute": [120, 160],
+            "fillers_per_100_words": [0, 1.3],
+            "looking_at_screen": [0.67, 1.0],
+        },
+        "note": "Observable behaviour only; no emotion or personality labels; not part of scores.",
+    }
+
+
+def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView) -> dict[str, Any]:
+    """What went well and the three most useful improvements, each tied to a moment."""
+    starts = {t.index: t.start_s for t in view.turns}
+    went_well = []
+    for c in sorted(scores["competencies"], key=lambda c: -(c["score"] or 0)):
+        support = sorted(
+            (e for e in c["evidence"] if e["stance"] == "supports"),
+            key=lambda e: _STRENGTH.index(e["signal"]) if e["signal"] in _STRENGTH else 3,
+        )
+        if c["score"] and c["score"] >= 3 and support:
+            e = support[0]
+            went_well.append(
+                {
+                    "text": f"{c['name']}: {e['signal']}",
+                    "turn": e["turn"],
+                    "at": _clock(e["start_s"]),
+                    "quote": e["quote"],
+                }
+            )
+    improvements: list[dict[str, Any]] = []
+    for c in scores["competencies"]:
+        for e in c["evidence"]:
+            if e["stance"] == "contradicts" and not any(
+                i["key"] == e["signal"] for i in improvements
+            ):
+                improvements.append(
+                    {
+                        "key": e["signal"],
+                        "turn": e["turn"],
+                        "at": _clock(e["start_s"]),
+                        "text": f'{c["name"]}: "{e["quote"]}" counts against you ({e["signal"]}).',
+                        "practice": f"Rework this answer so it shows {c['name'].lower()} instead.",
+                    }
+                )
+    gaps = _practice()["gaps"]
+    for q in sorted(scores["questions"], key=lambda q: q["rating"]):
+        turn = next(
+            (t for t in view.turns if t.speaker == "candidate" and t.question_id == q["id"]), None
+        )
+        if turn is not None and any(i["turn"] == turn.index for i in improvements):
+            continue  # one improvement per answer: the most important of its gaps
+        for rationale in q["rationale"][:1]:
+            missing = (
+                rationale.split("Missing: ", 1)[1].rstrip(".") if "Missing: " in rationale else ""
+            )
+            for gap in [g.strip() for g in missing.split(",") if g.strip()][:1]:
+                if gap in gaps and not any(i["key"] == gap for i in improvements):
+                    improvements.append(
+                        {
+                            "key": gap,
+                            "text": f'In "{q["text"]}": add what was missing ({gap}).',
+                            "turn": turn.index if turn else None,
+                            "at": _clock(turn.start_s) if turn else None,
+                            "practice": gaps[gap],
+                        }
+                    )
+    cues = _practice()["cues"]
+    for a in delivery["answers"]:
+        for kind in a["cues"]:
+            if kind in cues and not any(i["key"] == kind for i in improvements):
+                improvements.append(
+                    {
+                        "key": kind,
+                        "text": f"{_CUE_TEXT.get(kind, kind)}.",
+                        "turn": a["turn"],
+                        "at": _clock(starts.get(a["turn"], 0.0)),
+                        "practice": cues[kind],
+                    }
+                )
+    # Content gaps first (they move scores), then delivery; three at most.
+    top = improvements[:3]
+    return {"went_well": went_well[:3], "improvements": top}
+
+
+def build_report(db: Session, session_id: str) -> dict[str, Any]:
+    """The report of a scored session (run :func:`reports.judging.score_session` first).
+
+    Raises:
+        ReportError: unknown session or role version.
+    """
+    view = load_session(db, session_id)
+    judgements = JudgementRepository(db)
+    scores = _scores(view, judgements)
+    delivery = _delivery(view)
+    summary = _summary(scores, delivery, view)
+    record = view.record
+    return {
+        "session_id": record.id,
+        "role": {"id": view.role.id, "version": view.role.version, "title": view.role.title},
+        "candidate_id": record.candidate_id,
+        "started_at": record.started_at.isoformat(),
+        "status": record.status,
+        "scale": [1, 5],
+        **scores,
+        "delivery": delivery,
+        "summary": summary,
+        "practice_plan": [
+            {"focus": i["text"], "exercise": i["practice"], "moment": i["at"]}
+            for i in summary["improvements"]
+        ],
+        "transcript": [
+            {
+                "turn": t.index,
+                "speaker": t.speaker,
+                "start_s": t.start_s,
+                "end_s": t.end_s,
+                "text": t.text,
+            }
+            for t in view.turns
+        ],
+        "review": {
+            "notes": [
+                {"recruiter": n.recruiter_id, "text": n.text} for n in judgements.notes(record.id)
+            ],
+            "human_scores": [
+                {
+                    "scope": s.scope,
+                    "target": s.target,
+                    "value": s.value,
+                    "recruiter": s.recruiter_id,
+                    "rationale": s.rationale,
+                }
+                for s in judgements.scores(record.id, source="human")
+            ],
+        },
+    }

@@ -1,0 +1,47 @@
+"""Delivery charts per answer (pace, fillers, long pauses, looking at the screen) as a PNG."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to memory only
+import matplotlib.pyplot as plt
+
+__all__ = ["delivery_chart_png", "png_data_uri"]
+
+_PANELS = (
+    ("words_per_minute", "Pace (words per minute)", (120, 160)),
+    ("fillers_per_100_words", "Fillers per 100 words", (0, 1.3)),
+    ("pauses_over_2s", "Pauses over 2 s", None),
+    ("looking_at_screen", "Looking at the screen (share)", (0.67, 1.0)),
+)
+
+
+def delivery_chart_png(answers: list[dict[str, Any]]) -> bytes:
+    """Four small bar charts, one bar per answer, with the target band shaded."""
+    fig, axes = plt.subplots(1, 4, figsize=(12, 2.6), dpi=100)
+    labels = [f"#{a['turn']}" for a in answers]
+    for ax, (key, title, band) in zip(axes, _PANELS, strict=True):
+        values = [a.get(key) for a in answers]
+        shown = [v if v is not None else 0 for v in values]
+        ax.bar(labels, shown, color=["#4a78c2" if v is not None else "#cccccc" for v in values])
+        if band is not None:
+            ax.axhspan(band[0], band[1], color="#6cbf84", alpha=0.2, label="target")
+        ax.set_ylim(bottom=0, top=max([*shown, band[1] if band else 1]) * 1.15 or 1)
+        ax.set_title(title, fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.set_xlabel("answer (turn)", fontsize=7)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def png_data_uri(png: bytes) -> str:
+    """A PNG embedded in a data URI, so the HTML stands alone."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

@@ -1,0 +1,58 @@
+"""Write a session's report in JSON, HTML or PDF beside its audio, and record it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from reports.browser import print_pdf
+from reports.build import build_report
+from reports.html import render_html
+from reports.judging import score_session
+from storage.judging import JudgementRepository
+
+__all__ = ["FORMATS", "write_reports"]
+
+FORMATS = ("json", "html", "pdf")
+
+
+def write_reports(
+    db: Session, session_id: str, folder: Path, formats: tuple[str, ...] = FORMATS
+) -> dict[str, Path]:
+    """Score the session, then write each format to ``folder`` (caller commits).
+
+    Returns:
+        The written files by format; ``elapsed_s`` timing is logged by the caller.
+    """
+    score_session(db, session_id)
+    report = build_report(db, session_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    html_path = folder / "report.html"
+    if "json" in formats:
+        written["json"] = folder / "report.json"
+        written["json"].write_text(json.dumps(report, indent=2), encoding="utf-8")
+    if "html" in formats or "pdf" in formats:
+        html_path.write_text(render_html(report), encoding="utf-8")
+        if "html" in formats:
+            written["html"] = html_path
+    if "pdf" in formats:
+        written["pdf"] = folder / "report.pdf"
+        print_pdf(html_path, written["pdf"])
+    repo = JudgementRepository(db)
+    for fmt, path in written.items():
+        repo.add_report(session_id, fmt, str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+    return written
+
+
+def timed_reports(
+    db: Session, session_id: str, folder: Path, formats: tuple[str, ...] = FORMATS
+) -> tuple[dict[str, Path], float]:
+    """:func:`write_reports` and how long it took, in seconds."""
+    start = time.perf_counter()
+    written = write_reports(db, session_id, folder, formats)
+    return written, time.perf_counter() - start

@@ -1,0 +1,126 @@
+"""The report as one self-contained HTML page (inline style, the chart embedded as a data URI)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from reports.charts import delivery_chart_png, png_data_uri
+
+__all__ = ["render_html"]
+
+_STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;color:#1d2433;max-width:980px;margin:24px auto;
+padding:0 16px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dde}
+.meta{color:#667}.score{font-size:40px;font-weight:700}.pill{display:inline-block;padding:1px 8px;
+border-radius:10px;background:#eef;margin-left:6px;font-size:12px}.human{background:#fde8c8}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:5px 6px;
+text-align:left;vertical-align:top}blockquote{margin:4px 0 4px 12px;color:#334;font-style:italic}
+.t{color:#667;font-size:12px;font-style:normal}.contra{color:#a33}.cand{background:#f7f9ff}
+img{max-width:100%}.note{color:#667;font-size:13px}
+"""
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes):02d}:{int(secs):02d}"
+
+
+def _quote(e: dict[str, Any]) -> str:
+    cls = ' class="contra"' if e["stance"] == "contradicts" else ""
+    return (
+        f"<blockquote{cls}>“{escape(e['quote'])}” <span class=t>{_clock(e['start_s'])}&ndash;"
+        f"{_clock(e['end_s'])}, turn {e['turn']} · {escape(e['signal'])}</span></blockquote>"
+    )
+
+
+def _competencies(report: dict[str, Any]) -> list[str]:
+    out = ["<h2>Competencies</h2>"]
+    for c in report["competencies"]:
+        human = c.get("human_score")
+        pill = f'<span class="pill human">recruiter: {_fmt(human)}</span>' if human else ""
+        out.append(
+            f"<h3>{escape(c['name'])} <span class=pill>{_fmt(c['score'])} / 5</span>{pill}</h3>"
+        )
+        if c.get("anchor"):
+            out.append(f"<div class=note>Rubric: {escape(c['anchor'])}</div>")
+        merged: list[dict[str, Any]] = []
+        for e in c["evidence"]:  # one line per quoted sentence, with all it shows
+            last = merged[-1] if merged else None
+            if last and last["quote"] == e["quote"] and last["stance"] == e["stance"]:
+                last["signal"] += f", {e['signal']}"
+            else:
+                merged.append(dict(e))
+        out += [_quote(e) for e in merged[:6]] or [
+            "<div class=note>Not asked in this interview.</div>"
+        ]
+    return out
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The page for ``report`` (the data from :func:`reports.build.build_report`)."""
+    role, summary, delivery = report["role"], report["summary"], report["delivery"]
+    chart = png_data_uri(delivery_chart_png(delivery["answers"])) if delivery["answers"] else ""
+    parts = [
+        "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        f"<title>Interview report: {escape(role['title'])}</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        f"<h1>{escape(role['title'])}</h1>",
+        f"<div class=meta>Session {escape(report['session_id'])} · role {escape(role['id'])} "
+        f"v{escape(role['version'])} · {escape(report['started_at'][:16])}</div>",
+        f"<p><span class=score>{_fmt(report['overall'])}</span> / 5 overall"
+        f" <span class=note>(scorer {escape(str(report['scorer']))}; every score cites the"
+        " candidate's own words)</span></p>",
+        "<h2>Summary</h2><h3>What went well</h3><ul>",
+    ]
+    for w in summary["went_well"]:
+        parts.append(f"<li>{escape(w['text'])} — at {w['at']}: “{escape(w['quote'])}”</li>")
+    parts.append("</ul><h3>Three things to improve</h3><ol>")
+    for i in summary["improvements"]:
+        parts.append(f"<li>{escape(i['text'])} <span class=t>(at {i['at']})</span></li>")
+    parts.append("</ol>")
+    parts += _competencies(report)
+    parts.append("<h2>Questions</h2><table><tr><th>Question</th><th>Rating</th><th>Why</th></tr>")
+    for q in report["questions"]:
+        why = "<br>".join(escape(r or "") for r in q["rationale"])
+        parts.append(
+            f"<tr><td>{escape(q['text'])}</td><td>{_fmt(q['rating'])}</td><td>{why}</td></tr>"
+        )
+    parts.append("</table><h2>Delivery</h2>")
+    parts.append(
+        f"<p>Pace {_fmt(delivery['words_per_minute'])} words per minute"
+        " (comfortable: 120&ndash;160) ·"
+        f" fillers {_fmt(delivery['fillers_per_100_words'])} per 100 words (noticed above 1.3) ·"
+        f" {delivery['pauses_over_2s']} pauses over 2 s · looking at the screen"
+        f" {_fmt(delivery['looking_at_screen'])}</p>"
+    )
+    if chart:
+        parts.append(f'<img alt="Delivery per answer" src="{chart}">')
+    parts.append(f"<p class=note>{escape(delivery['note'])}</p><h2>Practice plan</h2><ol>")
+    for p in report["practice_plan"]:
+        parts.append(f"<li><b>{escape(p['focus'])}</b> {escape(p['exercise'])}</li>")
+    parts.append("</ol>")
+    if report["review"]["notes"] or report["review"]["human_scores"]:
+        parts.append("<h2>Recruiter review</h2><ul>")
+        for s in report["review"]["human_scores"]:
+            parts.append(
+                f"<li>{escape(str(s['recruiter']))}: {escape(s['scope'])} "
+                f"{escape(str(s['target'] or ''))} = {_fmt(s['value'])}</li>"
+            )
+        for n in report["review"]["notes"]:
+            parts.append(f"<li>{escape(str(n['recruiter']))}: {escape(n['text'])}</li>")
+        parts.append("</ul>")
+    parts.append("<h2>Transcript</h2><table>")
+    for t in report["transcript"]:
+        cls = " class=cand" if t["speaker"] == "candidate" else ""
+        parts.append(
+            f"<tr{cls}><td class=t>{_clock(t['start_s'])}</td><td>{escape(t['speaker'])}"
+            f"</td><td>{escape(t['text'])}</td></tr>"
+        )
+    parts.append("</table></body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,80 @@
+"""A stored interview built through the repositories (no voice pipeline): for judging tests."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from rubrics import load_role_source
+from storage import CandidateRepository, NewTurn, RoleRepository, SessionRepository
+
+ANSWERS = {
+    "motivation": "I have worked for three years on the help desk of an online bookshop. I like "
+    "solving problems for people, and I enjoy the moment when a stressed customer leaves happy.",
+    "frustrated-customer": "Um, let me think. Last spring a customer wrote in because his order "
+    "had been lost twice. I called him the same day, apologised, and shipped a replacement with "
+    "express delivery. He received the parcel the next morning and later left us a five star "
+    "review.",
+    "two-urgent-requests": "I would, um, just answer them in order, first come first served.",
+}
+
+
+def store_interview(db: sessionmaker[Session], *, candidate: bool = True) -> tuple[str, str | None]:
+    """Store a demo-role interview with three answers; return (session id, candidate id)."""
+    source = load_role_source("demo")
+    role = source.role
+    with db() as s:
+        RoleRepository(s).store(
+            role_id=role.id, version=role.version, title=role.title, content=source.text
+        )
+        person = CandidateRepository(s).create(display_name="Test Person") if candidate else None
+        repo = SessionRepository(s)
+        record = repo.create(
+            role_id=role.id,
+            role_version=role.version,
+            persona="prepared",
+            channel="headless",
+            llm_model=None,
+            stt_model="whisper-tiny.en",
+        )
+        record.candidate_id = person.id if person else None
+        t = 2.0
+        for question in role.questions:
+            if question.id not in ANSWERS:
+                continue
+            repo.add_turn(
+                record.id, NewTurn("recruiter", question.text, t, t + 4.0, question_id=question.id)
+            )
+            t += 5.0
+            text = ANSWERS[question.id]
+            words = [
+                {"word": w, "start": t + 0.42 * i, "end": t + 0.42 * i + 0.3, "p": 0.9}
+                for i, w in enumerate(text.split())
+            ]
+            end = words[-1]["end"]
+            turn = repo.add_turn(
+                record.id, NewTurn("candidate", text, t, end, question_id=question.id, words=words)
+            )
+            speech = {
+                "words": len(words),
+                "words_per_minute": round(len(words) * 60 / (end - t), 1),
+                "fillers_per_100_words": round(100 * text.lower().count("um,") / len(words), 2),
+                "pauses_over_2s": 0,
+                "response_latency_s": 1.0,
+            }
+            repo.add_measurement(
+                record.id,
+                turn.index,
+                {
+                    "speech": speech,
+                    "voice": None,
+                    "face": {"looking_at_screen_share": {"value": 0.9, "confidence": 1.0}},
+                    "language": [],
+                    "cues": [{"kind": "fillers", "value": 2.0, "threshold": 1.3}]
+                    if "um," in text.lower()
+                    else [],
+                    "flags": [],
+                },
+            )
+            t = end + 1.0
+        s.commit()
+        return record.id, person.id if person else None
