@@ -45,6 +45,7 @@ def _scores(view: SessionView, judgements: JudgementRepository) -> dict[str, Any
     sid = view.record.id
     auto = judgements.scores(sid, source="deterministic")
     human = judgements.scores(sid, source="human")
+    llm = {s.target: s for s in judgements.scores(sid, source="llm") if s.scope == "competency"}
     evidence = judgements.evidence(sid)
     competencies = []
     for c in view.role.competencies:
@@ -57,6 +58,8 @@ def _scores(view: SessionView, judgements: JudgementRepository) -> dict[str, Any
                 "score": score.value if score else None,
                 "source": "deterministic" if score else None,
                 "human_score": mine[-1].value if mine else None,
+                "llm_score": llm[c.id].value if c.id in llm else None,
+                "needs_review": llm[c.id].needs_review if c.id in llm else False,
                 "anchor": c.rubric.get(round(score.value)) if score else None,
                 "evidence": [
                     {

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session
 
+from dialogue import strip_manipulation
 from reports.session_view import load_session
+from rubrics.llm_judge import JUDGE_SCHEMA, LLMJudgement, judge_messages, parse_judgement
 from rubrics.scoring import ScoreSheet, score_interview
 from storage.judging import JudgementRepository, NewEvidence, NewScore
 
-__all__ = ["score_session"]
+if TYPE_CHECKING:
+    from agent.llm_client import ChatClient
+
+__all__ = ["score_session", "second_opinion"]
 
 
 def score_session(db: Session, session_id: str) -> ScoreSheet:
@@ -52,3 +59,72 @@ def score_session(db: Session, session_id: str) -> ScoreSheet:
         scores.append(NewScore("overall", None, sheet.overall, "deterministic", sheet.scorer))
     JudgementRepository(db).replace_automatic(session_id, evidence, scores)
     return sheet
+
+
+async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list[LLMJudgement]:
+    """Ask the LLM to score each answered competency; store what survives checking.
+
+    Run :func:`score_session` first: the judge is compared with its scores. The caller commits.
+
+    Raises:
+        ReportError: unknown session or role version.
+        LLMUnavailableError: the LLM could not be reached.
+    """
+    view = load_session(db, session_id)
+    judgements = JudgementRepository(db)
+    deterministic = {
+        s.target: s.value
+        for s in judgements.scores(session_id, source="deterministic")
+        if s.scope == "competency"
+    }
+    turns = view.candidate_turns
+    evidence: list[NewEvidence] = []
+    scores: list[NewScore] = []
+    results = []
+    for competency in view.role.competencies:
+        asked = {q.id for q in view.role.questions if competency.id in q.competencies}
+        mine = [t for t in turns if t.question_id in asked]
+        if not mine:
+            continue
+        answers = "\n".join(strip_manipulation(t.text) for t in mine)
+        raw = await chat.complete_json(
+            judge_messages(competency, answers), JUDGE_SCHEMA, max_tokens=300
+        )
+        result = parse_judgement(raw, answers, deterministic.get(competency.id))
+        results.append(result)
+        if result.score is None:
+            continue
+        rationale = result.rationale + (f" [{result.problem}]" if result.problem else "")
+        scores.append(
+            NewScore(
+                "competency",
+                competency.id,
+                result.score,
+                "llm",
+                chat.model,
+                rationale.strip(),
+                needs_review=result.needs_review,
+            )
+        )
+        for quote in result.quotes:
+            # The quote is verified against all the answers; cite the turn that holds it.
+            turn = next((t for t in mine if _normal(quote) in _normal(t.text)), mine[0])
+            evidence.append(
+                NewEvidence(
+                    turn.index,
+                    turn.question_id,
+                    competency.id,
+                    quote,
+                    turn.start_s,
+                    turn.end_s,
+                    "supports",
+                    "llm judge",
+                    "llm",
+                )
+            )
+    judgements.replace_automatic(session_id, evidence, scores, source="llm")
+    return results
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())

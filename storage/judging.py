@@ -55,16 +55,21 @@ class JudgementRepository:
         self._db = db
 
     def replace_automatic(
-        self, session_id: str, evidence: Sequence[NewEvidence], scores: Sequence[NewScore]
+        self,
+        session_id: str,
+        evidence: Sequence[NewEvidence],
+        scores: Sequence[NewScore],
+        *,
+        source: str = "deterministic",
     ) -> None:
-        """Store the scorer's output, replacing its earlier output; human rows are kept."""
+        """Store one scorer's output (``source``), replacing its earlier output only."""
+        if source not in AUTOMATIC:
+            raise ValueError(f"not an automatic source: {source!r}")
         self._db.execute(
-            delete(Evidence).where(
-                Evidence.session_id == session_id, Evidence.source.in_(AUTOMATIC)
-            )
+            delete(Evidence).where(Evidence.session_id == session_id, Evidence.source == source)
         )
         self._db.execute(
-            delete(Score).where(Score.session_id == session_id, Score.source.in_(AUTOMATIC))
+            delete(Score).where(Score.session_id == session_id, Score.source == source)
         )
         turn_ids = dict(
             self._db.execute(select(Turn.index, Turn.id).where(Turn.session_id == session_id)).all()

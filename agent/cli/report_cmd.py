@@ -34,11 +34,16 @@ def report(
         ["json", "html", "pdf"], "--format", "-f", help="json, html and/or pdf (repeatable)."
     ),
     out: Path | None = typer.Option(None, "--out", help="Folder (default: the session's)."),
+    llm_judge: bool = typer.Option(
+        False, "--llm-judge", help="Also ask the configured LLM (RECRUITER_LLM__BASE_URL)."
+    ),
 ) -> None:
     """Score a session and write its report: scores with quotes, delivery, summary, plan."""
     from reports.files import FORMATS, timed_reports
     from reports.session_view import ReportError
 
+    if llm_judge:
+        _judge(session_id)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise _fail(f"unknown format(s) {unknown}; use {', '.join(FORMATS)}")
@@ -54,6 +59,41 @@ def report(
     for fmt, path in written.items():
         _out.print(f"{fmt}: {path}")
     _out.print(f"built in {took:.1f} s")
+
+
+def _judge(session_id: str) -> None:
+    """The LLM's checked second opinion, stored before the report is built."""
+    import asyncio
+
+    from agent.llm_client import LLMUnavailableError, OpenAIChatClient
+    from agent.llm_server import resolve_endpoint
+    from reports.judging import score_session, second_opinion
+    from reports.session_view import ReportError
+
+    settings = Settings()
+    endpoint = resolve_endpoint(settings)
+    if endpoint is None:
+        raise _fail(
+            "the LLM judge needs a capable LLM: set RECRUITER_LLM__BASE_URL (e.g. vLLM); with "
+            "the small embedded model the deterministic scorer decides on its own"
+        )
+
+    async def ask() -> None:
+        chat = OpenAIChatClient(endpoint)
+        try:
+            with _db(settings)() as s:
+                score_session(s, session_id)
+                results = await second_opinion(s, session_id, chat)
+                s.commit()
+        finally:
+            await chat.aclose()
+        flagged = sum(r.needs_review for r in results)
+        _out.print(f"LLM judge: {len(results)} competencies, {flagged} flagged for review")
+
+    try:
+        asyncio.run(ask())
+    except (ReportError, LLMUnavailableError) as e:
+        raise _fail(f"LLM judge failed: {e}") from e
 
 
 def review(

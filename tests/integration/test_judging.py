@@ -16,9 +16,10 @@ from reports.browser import screenshot
 from reports.calibration import agreement
 from reports.data_rights import delete_candidate, expire_audio, export_candidate
 from reports.files import write_reports
-from reports.judging import score_session
+from reports.judging import score_session, second_opinion
 from reports.progress import calibration_pairs, progress
 from storage import InterviewSession, JudgementRepository, NewScore, SessionRepository
+from tests.conftest import run
 from tests.stored_interview import store_interview
 
 
@@ -65,8 +66,15 @@ def test_report_in_three_formats(db: sessionmaker[Session], tmp_path: Path) -> N
         written = write_reports(s, session_id, tmp_path)
         s.commit()
     report = json.loads(written["json"].read_text())
-    assert {"session_id", "overall", "competencies", "questions", "delivery", "summary",
-            "practice_plan"} <= report.keys()  # fmt: skip
+    assert {
+        "session_id",
+        "overall",
+        "competencies",
+        "questions",
+        "delivery",
+        "summary",
+        "practice_plan",
+    } <= report.keys()
     transcript = {t["turn"]: t["text"] for t in report["transcript"]}
     for c in report["competencies"]:
         assert {"id", "score", "source", "evidence"} <= c.keys()
@@ -74,8 +82,10 @@ def test_report_in_three_formats(db: sessionmaker[Session], tmp_path: Path) -> N
             assert {"quote", "start_s", "end_s", "turn"} <= e.keys()
             assert e["quote"] in transcript[e["turn"]]
     assert [q["id"] for q in report["questions"]] == [
-        "motivation", "frustrated-customer", "two-urgent-requests"
-    ]  # fmt: skip
+        "motivation",
+        "frustrated-customer",
+        "two-urgent-requests",
+    ]
     assert 1 <= len(report["summary"]["improvements"]) <= 3
     assert all(i["at"] for i in report["summary"]["improvements"])
     assert len(report["practice_plan"]) == len(report["summary"]["improvements"])
@@ -110,9 +120,9 @@ def test_a_recruiters_review_sits_beside_the_scores(db: sessionmaker[Session]) -
     with db() as s:
         repo = JudgementRepository(s)
         repo.add_human_score(
-            session_id, NewScore("competency", "prioritisation", 4.0, "human", "rita",
-                                 recruiter_id="rita"),
-        )  # fmt: skip
+            session_id,
+            NewScore("competency", "prioritisation", 4.0, "human", "rita", recruiter_id="rita"),
+        )
         repo.add_note(session_id, "rita", "Good instincts; needs structure.")
         s.commit()
         pairs = calibration_pairs(s)
@@ -173,3 +183,65 @@ def test_old_audio_expires(db: sessionmaker[Session], tmp_path: Path) -> None:
         assert not audio.exists()
         assert s.scalars(select(InterviewSession.audio_path)).all() == [None]
         assert SessionRepository(s).turns(session_id)  # transcripts are kept
+
+
+class _JudgeChat:
+    """A fake of our ChatClient port that answers the judge with canned JSON per competency."""
+
+    model = "fake-judge"
+
+    def __init__(self, replies: dict[str, dict[str, object]]) -> None:
+        self._replies = replies
+        self.asked: list[str] = []
+
+    async def complete_json(self, messages, schema, *, max_tokens):  # type: ignore[no-untyped-def]
+        system = messages[0]["content"]
+        name = next(n for n in self._replies if n in system)
+        self.asked.append(name)
+        return json.dumps(self._replies[name])
+
+
+def test_the_llm_judge_is_checked_before_it_is_believed(db: sessionmaker[Session]) -> None:
+    session_id, _ = store_interview(db)
+    chat = _JudgeChat(
+        {
+            # Verbatim quote, agrees with the rules: kept, no review.
+            "Handling upset customers": {
+                "score": 5,
+                "rationale": "Concrete story.",
+                "quotes": ["I called him the same day, apologised"],
+            },
+            # Invented quote and an out-of-scale score: clamped, quote rejected, flagged.
+            "Prioritising under pressure": {
+                "score": 9,
+                "rationale": "Great.",
+                "quotes": ["I always weigh the impact on customers"],
+            },
+            "Motivation for support work": {"score": "not a number", "quotes": [], "rationale": ""},
+        }
+    )
+    with db() as s:
+        score_session(s, session_id)
+        results = run(second_opinion(s, session_id, chat))  # type: ignore[arg-type]
+        s.commit()
+        llm = {x.target: x for x in JudgementRepository(s).scores(session_id, source="llm")}
+        quotes = [
+            e.quote for e, _ in JudgementRepository(s).evidence(session_id) if e.source == "llm"
+        ]
+        rules = {
+            x.target: x.value
+            for x in JudgementRepository(s).scores(session_id)
+            if x.source == "deterministic" and x.scope == "competency"
+        }
+    assert len(results) == 3
+    assert llm["customer-empathy"].value == 5 and not llm["customer-empathy"].needs_review
+    assert llm["prioritisation"].value == 5 and llm["prioritisation"].needs_review
+    assert "clamped" in (llm["prioritisation"].rationale or "")
+    assert "motivation" not in llm  # invalid JSON: no score stored
+    assert quotes == ["I called him the same day, apologised"]
+    # The rules' scores are untouched by the judge, and a rerun of the rules keeps the judge's.
+    with db() as s:
+        score_session(s, session_id)
+        s.commit()
+        assert len(JudgementRepository(s).scores(session_id, source="llm")) == 2
+    assert rules["prioritisation"] < 5
