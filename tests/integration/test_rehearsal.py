@@ -18,7 +18,9 @@ from agent.candidate import CandidateVoice
 from agent.llm_client import LLMEndpoint, OpenAIChatClient
 from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
 from agent.settings import Settings
+from reports.judging import score_session
 from storage import (
+    JudgementRepository,
     RoleRepository,
     SessionRepository,
     content_sha256,
@@ -161,6 +163,34 @@ def test_each_answer_is_measured_and_stored_with_its_turn(
     assert "## How you came across" in report and "no emotion" in report
 
 
+def test_the_scored_report_exists_in_three_formats_and_quotes_verbatim(
+    rehearsal: tuple[Settings, RehearsalResult],
+) -> None:
+    settings, result = rehearsal
+    assert result.report_error is None
+    assert set(result.reports) == {"json", "html", "pdf"}
+    assert result.report_build_s is not None and result.report_build_s < 60
+    report = json.loads(result.reports["json"].read_text())
+    transcript = {t["turn"]: t["text"] for t in report["transcript"]}
+    quotes = [e for c in report["competencies"] for e in c["evidence"]]
+    assert quotes, "the report cites nothing"
+    assert all(e["quote"] in transcript[e["turn"]] for e in quotes)
+    assert report["overall"] is not None
+    assert result.reports["pdf"].read_bytes().startswith(b"%PDF")
+    # Scoring again gives the same scores.
+    db = session_factory(create_database(settings.resolved_database_url))
+    with db() as s:
+        first = [
+            (x.scope, x.target, x.value) for x in JudgementRepository(s).scores(result.session_id)
+        ]
+        score_session(s, result.session_id)
+        s.commit()
+        again = [
+            (x.scope, x.target, x.value) for x in JudgementRepository(s).scores(result.session_id)
+        ]
+    assert again == first
+
+
 def test_the_conversation_wav_holds_both_sides(rehearsal: tuple[Settings, RehearsalResult]) -> None:
     _, result = rehearsal
     with wave.open(str(result.audio_path)) as wav:
@@ -208,6 +238,7 @@ def test_cli_json_contract_with_recorded_answers(
         assert {"speaker", "text", "start_s", "end_s", "events", "measures"} == turn.keys()
         assert (turn["measures"] is not None) == (turn["speaker"] == "candidate")
     assert out["perception"]["answers"] == 2
+    assert set(out["reports"]) == {"json", "html", "pdf"} and out["report_error"] is None
     latency = out["latency"]
     assert len(latency["end_of_speech_to_first_audio_s"]) == 2
     assert latency["median_s"] == pytest.approx(
