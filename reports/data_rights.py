@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import CandidateRepository, InterviewSession
+from storage import CandidateRepository, InterviewSession, ReportFile
 
 __all__ = ["delete_candidate", "expire_audio", "export_candidate"]
 
@@ -33,14 +33,22 @@ def delete_candidate(db: Session, candidate_id: str, sessions_dir: Path) -> dict
 
     Returns what was removed; the caller commits.
     """
-    sessions = CandidateRepository(db).delete(candidate_id)
+    repo = CandidateRepository(db)
+    ids = [s.id for s in repo.sessions(candidate_id)]
+    # Reports written outside the session folder (`report --out`) are found by their records.
+    elsewhere = db.scalars(select(ReportFile.path).where(ReportFile.session_id.in_(ids))).all()
+    sessions = repo.delete(candidate_id)
     removed = []
+    for path in map(Path, elsewhere):
+        if path.is_file():
+            path.unlink()
+            removed.append(str(path))
     for s in sessions:
         for folder in {sessions_dir / s.id, *(Path(p).parent for p in (s.audio_path,) if p)}:
             if folder.is_dir() and folder.name == s.id:
                 shutil.rmtree(folder)
                 removed.append(str(folder))
-    return {"candidate_id": candidate_id, "sessions": [s.id for s in sessions], "folders": removed}
+    return {"candidate_id": candidate_id, "sessions": [s.id for s in sessions], "removed": removed}
 
 
 def expire_audio(db: Session, days: int, *, now: datetime | None = None) -> list[str]:

@@ -280,7 +280,8 @@ def candidates_delete(
         removed = delete_candidate(s, candidate_id, settings.sessions_dir)
         s.commit()
     _out.print(
-        f"deleted {len(removed['sessions'])} session(s) and {len(removed['folders'])} folder(s)"
+        f"deleted {len(removed['sessions'])} session(s) and {len(removed['removed'])} file(s)"
+        " or folder(s)"
     )
 
 

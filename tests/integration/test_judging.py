@@ -149,10 +149,14 @@ def test_export_then_delete_leaves_nothing(db: sessionmaker[Session], tmp_path: 
     assert data["candidate"]["display_name"] == "Test Person"
     assert data["sessions"][0]["turns"] and data["sessions"][0]["evidence"]
     assert (tmp_path / "export" / "sessions" / session_id / "conversation.wav").is_file()
+    elsewhere = tmp_path / "elsewhere"
     with db() as s:
+        write_reports(s, session_id, elsewhere, ("json",))  # a report written outside
+        s.commit()
         delete_candidate(s, candidate_id, sessions_dir)
         s.commit()
     assert not (sessions_dir / session_id).exists()
+    assert not (elsewhere / "report.json").exists()
     with db() as s:
         for table in inspect(s.get_bind()).get_table_names():
             columns = {c["name"] for c in inspect(s.get_bind()).get_columns(table)}
