@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from reports.session_view import SessionView, load_session
 from storage.judging import JudgementRepository
 
-__all__ = ["build_report"]
+__all__ = ["build_report", "clock"]
 
 _PRACTICE = Path(__file__).with_name("practice.yaml")
 # The evidence that best shows what went well, strongest first; rubric signals rank third.
@@ -36,7 +36,8 @@ def _practice() -> dict[str, dict[str, str]]:
     return yaml.safe_load(_PRACTICE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
+    """``mm:ss`` from the start of the session."""
     minutes, secs = divmod(max(0.0, seconds), 60)
     return f"{int(minutes):02d}:{int(secs):02d}"
 
@@ -158,7 +159,7 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
                 {
                     "text": f"{c['name']}: {e['signal']}",
                     "turn": e["turn"],
-                    "at": _clock(e["start_s"]),
+                    "at": clock(e["start_s"]),
                     "quote": e["quote"],
                 }
             )
@@ -172,7 +173,7 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
                     {
                         "key": e["signal"],
                         "turn": e["turn"],
-                        "at": _clock(e["start_s"]),
+                        "at": clock(e["start_s"]),
                         "text": f'{c["name"]}: "{e["quote"]}" counts against you ({e["signal"]}).',
                         "practice": f"Rework this answer so it shows {c['name'].lower()} instead.",
                     }
@@ -195,7 +196,7 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
                             "key": gap,
                             "text": f'In "{q["text"]}": add what was missing ({gap}).',
                             "turn": turn.index if turn else None,
-                            "at": _clock(turn.start_s) if turn else None,
+                            "at": clock(turn.start_s) if turn else None,
                             "practice": gaps[gap],
                         }
                     )
@@ -208,7 +209,7 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
                         "key": kind,
                         "text": f"{_CUE_TEXT.get(kind, kind)}.",
                         "turn": a["turn"],
-                        "at": _clock(starts.get(a["turn"], 0.0)),
+                        "at": clock(starts.get(a["turn"], 0.0)),
                         "practice": cues[kind],
                     }
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from reports.build import clock
 from reports.charts import delivery_chart_png, png_data_uri
 
 __all__ = ["render_html"]
@@ -26,16 +27,11 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(max(0.0, seconds), 60)
-    return f"{int(minutes):02d}:{int(secs):02d}"
-
-
 def _quote(e: dict[str, Any]) -> str:
     cls = ' class="contra"' if e["stance"] == "contradicts" else ""
     return (
-        f"<blockquote{cls}>“{escape(e['quote'])}” <span class=t>{_clock(e['start_s'])}&ndash;"
-        f"{_clock(e['end_s'])}, turn {e['turn']} · {escape(e['signal'])}</span></blockquote>"
+        f"<blockquote{cls}>“{escape(e['quote'])}” <span class=t>{clock(e['start_s'])}&ndash;"
+        f"{clock(e['end_s'])}, turn {e['turn']} · {escape(e['signal'])}</span></blockquote>"
     )
 
 
@@ -119,7 +115,7 @@ def render_html(report: dict[str, Any]) -> str:
     for t in report["transcript"]:
         cls = " class=cand" if t["speaker"] == "candidate" else ""
         parts.append(
-            f"<tr{cls}><td class=t>{_clock(t['start_s'])}</td><td>{escape(t['speaker'])}"
+            f"<tr{cls}><td class=t>{clock(t['start_s'])}</td><td>{escape(t['speaker'])}"
             f"</td><td>{escape(t['text'])}</td></tr>"
         )
     parts.append("</table></body></html>")

@@ -54,15 +54,5 @@ def load_session(db: Session, session_id: str) -> SessionView:
             "stored, so its rubric is unknown"
         )
     role = parse_role(stored.content, f"{record.role_id}@{record.role_version}")
-    measurements = {
-        index: {
-            "speech": m.speech,
-            "voice": m.voice,
-            "face": m.face,
-            "language": m.language,
-            "cues": m.cues,
-            "flags": m.flags,
-        }
-        for index, m in repo.measurements(session_id).items()
-    }
+    measurements = {i: m.as_dict() for i, m in repo.measurements(session_id).items()}
     return SessionView(record, role, repo.turns(session_id), measurements)

@@ -219,7 +219,7 @@ class CandidateRepository:
                             "start_s": t.start_s,
                             "end_s": t.end_s,
                             "words": t.words,
-                            "measures": _measures(measurements.get(t.id)),
+                            "measures": m.as_dict() if (m := measurements.get(t.id)) else None,
                         }
                         for t in turns
                     ],
@@ -262,16 +262,3 @@ class CandidateRepository:
         self._db.delete(self._db.get_one(Candidate, candidate_id))
         self._db.flush()
         return sessions
-
-
-def _measures(m: AnswerMeasurement | None) -> dict[str, Any] | None:
-    if m is None:
-        return None
-    return {
-        "speech": m.speech,
-        "voice": m.voice,
-        "face": m.face,
-        "language": m.language,
-        "cues": m.cues,
-        "flags": m.flags,
-    }

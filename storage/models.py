@@ -132,3 +132,10 @@ class AnswerMeasurement(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     turn: Mapped[Turn] = relationship(back_populates="measurement")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The measurements as perception wrote them (``AnswerMeasures.as_dict()`` shape)."""
+        return {
+            "speech": self.speech, "voice": self.voice, "face": self.face,
+            "language": self.language, "cues": self.cues, "flags": self.flags,
+        }  # fmt: skip
