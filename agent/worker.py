@@ -49,6 +49,7 @@ def build_server(settings: Settings, role_id: str, endpoint: LLMEndpoint) -> Age
         logger.info("interview complete")
         await asyncio.sleep(0.5)
         live.session.shutdown()
+        await live.aclose()  # the last answer's measurements are stored before the job ends
         await chat.aclose()
 
     return server
