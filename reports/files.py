@@ -26,7 +26,7 @@ def write_reports(
     """Score the session, then write each format to ``folder`` (caller commits).
 
     Returns:
-        The written files by format; ``elapsed_s`` timing is logged by the caller.
+        The written files by format.
     """
     score_session(db, session_id)
     report = build_report(db, session_id)
