@@ -26,9 +26,9 @@ SILENT_DBFS = -55.0  # frames below this are silence, whatever the recording
 ACTIVE_BELOW_PEAK_DB = 30.0  # frames within this of the loudest are speech (or noise over it)
 CLIP_LEVEL = 0.999
 # A level step ("spoke much louder or quieter", "moved away from the microphone") is a change
-# of STEP_DB held for STEP_WINDOW_S. Sentence stress and the fall at a sentence's end move the
-# loud part of speech by up to 7.2 dB over 5 s (up to 9.6 dB over 2 s) in piper's voice; a
-# -12 dB change of gain reads 9-12 dB over 5 s.
+# of STEP_DB held for STEP_WINDOW_S. On voiced frames, sentence stress and the fall at a
+# sentence's end move the loud part of speech by up to 7.2 dB over 5 s in piper's voice (16
+# renders); a -12 dB change of gain reads 9-15 dB.
 STEP_DB = 8.5
 STEP_WINDOW_S = 5.0
 MIN_VOICED_S = 1.0  # less voiced speech than this gives no pitch
@@ -113,7 +113,7 @@ def _steps(times: np.ndarray, db: np.ndarray) -> list[float]:
     for i, t in enumerate(times):
         before = db[(times >= t - window) & (times < t)]
         after = db[(times >= t) & (times < t + window)]
-        if min(before.size, after.size) * FRAME_S >= window / 2:  # enough speech on each side
+        if min(before.size, after.size) * FRAME_S >= window / 4:  # enough speech on each side
             size[i] = abs(float(np.percentile(after, 75) - np.percentile(before, 75)))
             centre[i] = abs(float(np.mean(after) - np.mean(before)))
     steps: list[float] = []
@@ -171,12 +171,19 @@ def measure_voice(samples: np.ndarray, rate: int) -> VoiceMeasures:
     )
     f0 = pitch.selected_array["frequency"]
     voiced = f0[f0 > 0]
+    # Steps are read on voiced frames only: which frames count must not depend on the level,
+    # or a quieter stretch loses its soft syllables and reads louder than it is.
+    at = np.clip(np.searchsorted(np.asarray(pitch.xs()), times), 0, f0.size - 1)
+    speech = np.isfinite(db) & (f0[at] > 0)
     voiced_s = voiced.size * 0.01
     # The level is read on speech frames; clipping flattens peaks, so it is less sure then.
     if voiced_s < 0.05 * duration:
         quality.append("no voiced speech: noise or silence")
-    level_conf = min(1.0, int(active.sum()) * FRAME_S / 5.0) * (0.5 if clipped > 0.001 else 1.0)
-    act_db = db[active]
+    # The level is read on voiced frames when there are enough (which frames count must not
+    # depend on the level itself), else on the loud frames (voiceless noise is still a level).
+    level = speech if int(speech.sum()) * FRAME_S >= MIN_VOICED_S else active
+    level_conf = min(1.0, int(level.sum()) * FRAME_S / 5.0) * (0.5 if clipped > 0.001 else 1.0)
+    act_db = db[level]
     if voiced_s >= MIN_VOICED_S:
         semis = 12.0 * np.log2(voiced / np.median(voiced))
         p5, p95 = np.percentile(semis, [5, 95])
@@ -194,7 +201,7 @@ def measure_voice(samples: np.ndarray, rate: int) -> VoiceMeasures:
         sample_rate=rate,
         level_dbfs=Reading(round(float(np.median(act_db)), 1), level_conf, "dBFS"),
         level_variation_db=Reading(round(float(np.std(act_db)), 2), level_conf, "dB"),
-        level_steps_s=_steps(times[active], act_db),
+        level_steps_s=_steps(times[speech], db[speech]),
         pitch_median_hz=pitch_median,
         pitch_range_st=pitch_range,
         pitch_variation_st=pitch_var,

@@ -97,14 +97,18 @@ def test_a_volume_step_in_speech_is_found(piper_voice) -> None:  # type: ignore[
     speech = _speak(piper_voice, f"{TEXT} {TEXT}", 1.0)
     steady = measure_voice(speech, RATE)
     assert steady.level_steps_s == []  # sentence stress and falls are not steps
-    for gain in (0.25, 4.0):  # 12 dB quieter, then 12 dB louder, from 40% of the way in
-        stepped = speech.copy()
-        at = int(0.4 * stepped.size)
-        stepped[at:] = np.clip(stepped[at:] * gain, -1.0, 1.0)
-        m = measure_voice(stepped, RATE)
-        assert len(m.level_steps_s) == 1
-        assert m.level_steps_s[0] == pytest.approx(at / RATE, abs=1.5)
-        assert m.level_variation_db.value > steady.level_variation_db.value  # type: ignore[operator]
+    for where in (0.25, 0.75):
+        at = int(where * speech.size)
+        quieter = speech.copy()
+        quieter[at:] *= 0.25  # 12 dB quieter from here on
+        louder = speech * 0.25
+        louder[at:] *= 4.0  # 12 dB louder from here on (no clipping)
+        for stepped in (quieter, louder):
+            m = measure_voice(stepped, RATE)
+            assert len(m.level_steps_s) == 1, (at / RATE, m.level_steps_s)
+            # Placed within the 5 s window the change must hold for (pauses blur the edge).
+            assert m.level_steps_s[0] == pytest.approx(at / RATE, abs=3.0)
+            assert m.level_variation_db.value > steady.level_variation_db.value  # type: ignore[operator]
 
 
 def test_pitch_of_a_shifted_voice_is_higher_by_the_shift(piper_voice) -> None:  # type: ignore[no-untyped-def]
