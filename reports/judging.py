@@ -8,7 +8,13 @@ from sqlalchemy.orm import Session
 
 from dialogue import strip_manipulation
 from reports.session_view import load_session
-from rubrics.llm_judge import JUDGE_SCHEMA, LLMJudgement, judge_messages, parse_judgement
+from rubrics.llm_judge import (
+    JUDGE_SCHEMA,
+    LLMJudgement,
+    judge_messages,
+    normalise,
+    parse_judgement,
+)
 from rubrics.scoring import ScoreSheet, score_interview
 from storage.judging import JudgementRepository, NewEvidence, NewScore
 
@@ -108,7 +114,7 @@ async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list
         )
         for quote in result.quotes:
             # The quote is verified against all the answers; cite the turn that holds it.
-            turn = next((t for t in mine if _normal(quote) in _normal(t.text)), mine[0])
+            turn = next((t for t in mine if normalise(quote) in normalise(t.text)), mine[0])
             evidence.append(
                 NewEvidence(
                     turn.index,
@@ -124,7 +130,3 @@ async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list
             )
     judgements.replace_automatic(session_id, evidence, scores, source="llm")
     return results
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.lower().split())

@@ -17,7 +17,7 @@ from typing import Any
 
 from rubrics.models import Competency
 
-__all__ = ["JUDGE_SCHEMA", "LLMJudgement", "judge_messages", "parse_judgement"]
+__all__ = ["JUDGE_SCHEMA", "LLMJudgement", "judge_messages", "normalise", "parse_judgement"]
 
 DISAGREEMENT = 2.0  # levels apart: a human should look
 JUDGE_SCHEMA: dict[str, Any] = {
@@ -57,7 +57,8 @@ def judge_messages(competency: Competency, answers: str) -> list[dict[str, str]]
     ]
 
 
-def _normal(text: str) -> str:
+def normalise(text: str) -> str:
+    """Lower-case words only: how a quote is matched against the transcript."""
     return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
 
 
@@ -71,8 +72,8 @@ def parse_judgement(raw: str, transcript: str, deterministic: float | None) -> L
     except (ValueError, TypeError, KeyError) as e:
         return LLMJudgement(None, [], [], "", True, f"invalid JSON from the judge: {e}")
     clamped = max(1, min(5, score))
-    heard = _normal(transcript)
-    kept = [q for q in quotes if _normal(q) and _normal(q) in heard]
+    heard = normalise(transcript)
+    kept = [q for q in quotes if normalise(q) and normalise(q) in heard]
     rejected = [q for q in quotes if q not in kept]
     far = deterministic is not None and abs(clamped - deterministic) >= DISAGREEMENT
     problem = None
