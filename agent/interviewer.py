@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,11 +110,25 @@ class Interviewer(Agent):
         self._asking: str | None = None
         self.awaiting_answer_to: str | None = None
         self.utterance = RecruiterUtterance()
+        # Told of each practice tip as it is spoken (the room worker shows it on the page).
+        self.on_coaching: Callable[[str, str], None] | None = None
 
     @property
     def state(self) -> InterviewState:
         """The flow's current state."""
         return self._state
+
+    def stop_early(self, reason: str, closing: str) -> None:
+        """End the interview now (the candidate asked to stop): say ``closing``, then end."""
+        if self.end_reason is not None:
+            return
+        self.end_reason = reason
+        self._asking = None
+        self._cancel_silence_watch()
+        self.utterance = RecruiterUtterance(events=[{"type": "end", "reason": reason}])
+        with contextlib.suppress(RuntimeError):
+            self.session.interrupt()
+        self.session.say(closing)
 
     # -- framework hooks -------------------------------------------------------------------
 
@@ -301,6 +315,8 @@ class Interviewer(Agent):
             elif isinstance(action, Coach):
                 parts.append(action.text)
                 utterance.events.append({"type": "coaching-cue", "reason": action.reason})
+                if self.on_coaching is not None:
+                    self.on_coaching(action.reason, action.text)
             elif isinstance(action, Say):
                 parts.append(action.text)
                 utterance.events.append({"type": "say", "purpose": action.purpose})

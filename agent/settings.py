@@ -8,7 +8,16 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["LLMSettings", "STTSettings", "Settings", "TTSSettings", "TurnSettings", "default_home"]
+__all__ = [
+    "LLMSettings",
+    "LiveKitSettings",
+    "STTSettings",
+    "Settings",
+    "TTSSettings",
+    "TurnSettings",
+    "WebSettings",
+    "default_home",
+]
 
 
 def default_home() -> Path:
@@ -67,6 +76,54 @@ class TurnSettings(BaseModel):
     silence_prompt_s: float = 8.0
 
 
+class LiveKitSettings(BaseSettings):
+    """The LiveKit server rooms run on, from the standard ``LIVEKIT_*`` variables.
+
+    With no ``LIVEKIT_URL`` the development server (``recruiter up``) on loopback is used.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="LIVEKIT_", extra="ignore")
+
+    url: str = "ws://127.0.0.1:7880"
+    api_key: str = "devkey"
+    # The development server's key pair (loopback only); real deployments set their own.
+    api_secret: str = "dev-secret-for-the-loopback-server-only"
+    # The URL browsers use, when it differs from the one the worker and web app use.
+    public_url: str | None = None
+
+    @property
+    def browser_url(self) -> str:
+        """Where a candidate's browser connects."""
+        return self.public_url or self.url
+
+    @property
+    def http_url(self) -> str:
+        """The server's HTTP API (the same host as the WebSocket URL)."""
+        return self.url.replace("wss://", "https://", 1).replace("ws://", "http://", 1)
+
+
+class WebSettings(BaseModel):
+    """The web app: candidate pages, the recruiter dashboard and the HTTP API."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Signs invitations and sign-in cookies; required (``recruiter up`` makes one per run).
+    secret: str | None = None
+    # Where links in invitations point (default: http://host:port).
+    public_url: str | None = None
+    # A LiveKit token is good for joining within this many seconds.
+    token_ttl_s: int = Field(default=600, gt=0)
+    invite_ttl_hours: float = Field(default=72.0, gt=0)
+    session_hours: float = Field(default=12.0, gt=0)
+    # The agent name the worker registers and the web app dispatches to.
+    agent_name: str = "recruiter"
+
+    @property
+    def base_url(self) -> str:
+        """The app's own address, as links use it."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
 class Settings(BaseSettings):
     """Everything the recruiter reads from its environment."""
 
@@ -75,11 +132,15 @@ class Settings(BaseSettings):
     )
 
     home: Path = Field(default_factory=default_home)
+    # The role a worker job runs when its metadata names none (console mode).
+    default_role: str = "demo"
     database_url: str | None = None
     llm: LLMSettings = Field(default_factory=LLMSettings)
     stt: STTSettings = Field(default_factory=STTSettings)
     tts: TTSSettings = Field(default_factory=TTSSettings)
     turn: TurnSettings = Field(default_factory=TurnSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    livekit: LiveKitSettings = Field(default_factory=LiveKitSettings)
     # Candidate audio older than this many days is deleted (transcripts and scores are kept);
     # None keeps it until the candidate's data is deleted.
     audio_retention_days: int | None = Field(default=30, gt=0)

@@ -1,55 +1,212 @@
-"""The livekit-agents server whose job runs one interview in a room (console mode uses it too)."""
+"""The livekit-agents worker: each job holds one stored interview with the room's candidate.
+
+The job's metadata (:class:`agent.rooms.InterviewJob`) names the role version, the candidate
+and the mode; with none (console mode) the default role runs. Job processes are started by
+livekit-agents (forkserver), so the entry points are module-level functions that read the
+settings from the environment.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
+from typing import Any
 
-from livekit.agents import AgentServer, JobContext, JobProcess
+from livekit import rtc
+from livekit.agents import AgentServer, JobContext, JobProcess, room_io
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import VoiceModels, load_voice_models
-from agent.interview import finish_interview, open_interview
-from agent.llm_client import LLMEndpoint, OpenAIChatClient
+from agent.interview import Interview, finish_interview, open_interview
+from agent.llm_client import LLMUnavailableError, OpenAIChatClient
+from agent.llm_server import resolve_endpoint
+from agent.room_video import LiveFrames, follow_camera
+from agent.rooms import InterviewJob, read_job
 from agent.settings import Settings
-from rubrics import load_role_source
-from storage import create_database, session_factory
+from reports.files import timed_reports
+from reports.session_view import ReportError
+from rubrics import RoleSource, load_role_source, parse_role
+from storage import RoleRepository, create_database, session_factory
 
-__all__ = ["build_server"]
+__all__ = ["CONTROL_TOPIC", "EVENTS_TOPIC", "build_server", "role_for_job"]
 
 logger = logging.getLogger("recruiter.worker")
 
+# Messages to the candidate's page (cues, the end and the report) and from it (end now).
+EVENTS_TOPIC = "recruiter.events"
+CONTROL_TOPIC = "recruiter.control"
+_CLOSING = "Thank you, we will stop here. Your report will be ready in a moment."
 
-def build_server(settings: Settings, role_id: str, endpoint: LLMEndpoint) -> AgentServer:
-    """An ``AgentServer`` whose every job interviews the room's participant with ``role_id``."""
-    server = AgentServer()
 
-    def prewarm(proc: JobProcess) -> None:
-        proc.userdata["models"] = load_voice_models(settings)
+def role_for_job(db: sessionmaker[Session], job: InterviewJob) -> RoleSource:
+    """The role script a job names: a stored version, else the latest stored, else shipped.
 
-    server.setup_fnc = prewarm
+    Raises:
+        RoleError: the role is neither stored nor shipped, or its text is invalid.
+    """
+    with db() as s:
+        repo = RoleRepository(s)
+        record = repo.get(job.role_id, job.role_version) if job.role_version else None
+        record = record or (None if job.role_version else repo.latest(job.role_id))
+    if record is None:
+        source = load_role_source(job.role_id)
+        if job.role_version and source.role.version != job.role_version:
+            raise LookupError(f"role {job.role_id!r} version {job.role_version!r} is not stored")
+    else:
+        origin = f"stored {record.role_id} v{record.version}"
+        source = RoleSource(parse_role(record.content, origin), record.content, origin)
+    if job.mode is not None and job.mode != source.role.mode:
+        role = source.role.model_copy(update={"mode": job.mode})
+        source = RoleSource(role, source.text, source.origin)
+    return source
 
-    @server.rtc_session()
-    async def interview(ctx: JobContext) -> None:
-        models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
-        source = load_role_source(role_id)
-        db = session_factory(create_database(settings.resolved_database_url))
-        chat = OpenAIChatClient(endpoint)
-        live = open_interview(
-            settings, source, db=db, chat=chat, models=models, channel=ctx.room.name or "room"
+
+def _prewarm(proc: JobProcess) -> None:
+    proc.userdata["models"] = load_voice_models(Settings())
+
+
+async def _send(room: rtc.Room, message: dict[str, Any]) -> None:
+    """Publish one event to the candidate's page; a closed room is not an error."""
+    with contextlib.suppress(Exception):
+        await room.local_participant.publish_data(
+            json.dumps(message), reliable=True, topic=EVENTS_TOPIC
         )
-        status, reason = "failed", "the session closed before the closing line"
 
-        def on_close(_event: object) -> None:
-            finish_interview(db, live.session_id, status=status, reason=reason)
 
-        live.session.on("close", on_close)
-        await live.session.start(live.interviewer, room=ctx.room, record=False)
-        await live.interviewer.ended.wait()
-        status, reason = "completed", live.interviewer.end_reason
-        logger.info("interview complete")
+async def _interview(ctx: JobContext) -> None:
+    settings = Settings()
+    try:
+        job = read_job(ctx.job.metadata) or InterviewJob(role_id=settings.default_role)
+    except (ValidationError, ValueError):
+        logger.error("job metadata is not an interview; the job is dropped")
+        return
+    endpoint = resolve_endpoint(settings)
+    if endpoint is None:
+        raise LLMUnavailableError("the worker needs RECRUITER_LLM__BASE_URL (`recruiter worker` "
+                                  "sets it when it starts the embedded server)")  # fmt: skip
+    db = session_factory(create_database(settings.resolved_database_url))
+    source = role_for_job(db, job)
+    models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
+    await ctx.connect()
+    candidate = await ctx.wait_for_participant()
+    chat = OpenAIChatClient(endpoint)
+    frames = LiveFrames()
+    live = open_interview(
+        settings, source, db=db, chat=chat, models=models, channel=ctx.room.name or "room",
+        webcam=frames, candidate_id=job.candidate_id,
+    )  # fmt: skip
+    logger.info("interview %s started", live.session_id)
+    await _hold(ctx, live, candidate, frames, db, settings)
+    await chat.aclose()
+
+
+async def _hold(
+    ctx: JobContext,
+    live: Interview,
+    candidate: rtc.RemoteParticipant,
+    frames: LiveFrames,
+    db: sessionmaker[Session],
+    settings: Settings,
+) -> None:
+    """Run the interview until it ends, store how it ended, build the report, tell the page."""
+    room, interviewer = ctx.room, live.interviewer
+    tasks: set[asyncio.Task[None]] = set()
+    left = asyncio.Event()
+
+    def on_track(track: rtc.Track, _pub: object, participant: rtc.RemoteParticipant) -> None:
+        if participant.identity == candidate.identity and track.kind == rtc.TrackKind.KIND_VIDEO:
+            task = asyncio.create_task(follow_camera(track, frames), name="camera")
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+
+    def on_data(packet: rtc.DataPacket) -> None:
+        if packet.topic != CONTROL_TOPIC or packet.participant is None:
+            return
+        if packet.participant.identity != candidate.identity:
+            return
+        with contextlib.suppress(ValueError):
+            if json.loads(packet.data).get("type") == "end":
+                interviewer.stop_early("the candidate ended the interview", _CLOSING)
+
+    def on_left(participant: rtc.RemoteParticipant) -> None:
+        if participant.identity == candidate.identity:
+            left.set()
+
+    def on_coaching(reason: str, text: str) -> None:
+        message = {"type": "cue", "kind": reason, "text": text}
+        task = asyncio.create_task(_send(room, message), name="cue")
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    room.on("track_subscribed", on_track)
+    room.on("data_received", on_data)
+    room.on("participant_disconnected", on_left)
+    for publication in candidate.track_publications.values():
+        if publication.track is not None:
+            on_track(publication.track, publication, candidate)
+    interviewer.on_coaching = on_coaching
+
+    options = room_io.RoomOptions(
+        participant_identity=candidate.identity, close_on_disconnect=False
+    )
+    await live.session.start(interviewer, room=room, room_options=options, record=False)
+    ended, gone = asyncio.create_task(interviewer.ended.wait()), asyncio.create_task(left.wait())
+    await asyncio.wait({ended, gone}, return_when=asyncio.FIRST_COMPLETED)
+    if interviewer.ended.is_set():
+        status, reason = "completed", interviewer.end_reason
         await asyncio.sleep(0.5)
-        live.session.shutdown()
-        await live.aclose()  # the last answer's measurements are stored before the job ends
-        await chat.aclose()
+    else:
+        status, reason = "failed", "the candidate left before the end"
+    for task in (ended, gone, *tasks):
+        task.cancel()
+    frames.close()
+    live.session.shutdown()
+    await live.aclose()  # the last answer's measurements are stored before the report
+    finish_interview(db, live.session_id, status=status, reason=reason)
+    logger.info("interview %s %s", live.session_id, status)
+    built = await asyncio.to_thread(_reports, db, live.session_id, settings)
+    await _send(room, {"type": "ended", "session_id": live.session_id, "status": status,
+                       "report": built})  # fmt: skip
 
+
+def _reports(db: sessionmaker[Session], session_id: str, settings: Settings) -> bool:
+    """Score the interview and write its report files; a failure is logged, not raised."""
+    try:
+        with db() as s:
+            timed_reports(s, session_id, settings.sessions_dir / session_id)
+            s.commit()
+        return True
+    except (ReportError, OSError) as e:
+        logger.error("could not build the report: %s", type(e).__name__)
+        return False
+
+
+def build_server(
+    settings: Settings,
+    agent_name: str = "",
+    *,
+    idle_processes: int | None = None,
+    http_port: int = 8081,
+    load_threshold: float = 0.95,
+) -> AgentServer:
+    """The worker: with ``agent_name`` it takes only jobs explicitly dispatched to that name.
+
+    Each job runs in its own process from livekit-agents' pool (``idle_processes`` kept warm
+    with the voice models loaded), so interviews held at once are isolated from each other.
+    Above ``load_threshold`` (CPU, 0-1) the worker takes no new jobs; above 1 it always does.
+    """
+    kwargs: dict[str, Any] = {}
+    if idle_processes is not None:
+        kwargs["num_idle_processes"] = idle_processes
+    server = AgentServer(
+        ws_url=settings.livekit.url, api_key=settings.livekit.api_key,
+        api_secret=settings.livekit.api_secret, port=http_port,
+        # Loading the voice models takes several seconds on a busy 2-core machine.
+        initialize_process_timeout=90.0, load_threshold=load_threshold, setup_fnc=_prewarm,
+        **kwargs,
+    )  # fmt: skip
+    server.rtc_session(_interview, agent_name=agent_name)
     return server

@@ -5,6 +5,7 @@ from storage.judgements import Evidence, HumanNote, ReportFile, Score
 from storage.judging import CandidateRepository, JudgementRepository, NewEvidence, NewScore
 from storage.models import AnswerMeasurement, Base, InterviewSession, RoleScriptVersion, Turn
 from storage.people import Candidate, Recruiter
+from storage.recruiters import RecruiterError, RecruiterRepository
 from storage.repository import NewTurn, SessionRepository
 from storage.roles import RoleRepository, RoleVersionConflictError, StoreResult, content_sha256
 
@@ -21,6 +22,8 @@ __all__ = [
     "NewScore",
     "NewTurn",
     "Recruiter",
+    "RecruiterError",
+    "RecruiterRepository",
     "ReportFile",
     "RoleRepository",
     "RoleScriptVersion",

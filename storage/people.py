@@ -30,4 +30,6 @@ class Recruiter(Base):
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     name: Mapped[str | None] = mapped_column(Text)
+    # "scrypt$n=...,r=...,p=...$salt$hash" (see storage.recruiters); None: cannot sign in.
+    password_hash: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 from rich.console import Console
 
 from agent.assets import AssetError
+from agent.cli.worker_cmd import endpoint_env, run_worker
 from agent.llm_client import LLMUnavailableError
 from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
 from agent.settings import Settings
@@ -44,17 +46,11 @@ def console(
         load_role(role)
         _check_terminal_and_devices()
 
-        endpoint = resolve_endpoint(settings)
-        if endpoint is None:
+        if resolve_endpoint(settings) is None:
             server = EmbeddedLLMServer(settings)
-            endpoint = server.start()
-        from livekit.agents import cli
-
-        from agent.worker import build_server
-
-        agent_server = build_server(settings, role, endpoint)
-        sys.argv = [sys.argv[0], "console"]
-        cli.run_app(agent_server)
+            os.environ.update(endpoint_env(server.start()))
+        os.environ["RECRUITER_DEFAULT_ROLE"] = role
+        run_worker("console", agent_name="", idle_processes=None, http_port=0)
     except (RoleError, AssetError, LLMUnavailableError, ConsoleUnavailableError) as e:
         err.print(f"[red]console failed: {e}")
         raise typer.Exit(1) from e

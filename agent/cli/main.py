@@ -11,9 +11,11 @@ from agent.cli import (
     console_cmd,
     llm_cmd,
     models_cmd,
+    recruiters_cmd,
     rehearse_cmd,
     report_cmd,
     roles_cmd,
+    worker_cmd,
 )
 
 app = typer.Typer(
@@ -25,6 +27,7 @@ app = typer.Typer(
 app.add_typer(models_cmd.app, name="models")
 app.add_typer(llm_cmd.app, name="llm")
 app.add_typer(roles_cmd.app, name="roles")
+app.add_typer(recruiters_cmd.app, name="recruiters")
 app.add_typer(analyze_cmd.app, name="analyze")
 app.add_typer(report_cmd.candidates_app, name="candidates")
 app.command("report")(report_cmd.report)
@@ -34,6 +37,7 @@ app.command("fairness")(report_cmd.fairness)
 app.command("progress")(report_cmd.progress)
 app.command("rehearse")(rehearse_cmd.rehearse)
 app.command("console")(console_cmd.console)
+app.command("worker")(worker_cmd.worker)
 
 
 @app.callback()

@@ -96,5 +96,5 @@ def test_a_database_made_before_migrations_keeps_its_turns(tmp_path: Path) -> No
     engine = create_database(url)
     with session_factory(engine)() as s:
         assert [t.text for t in SessionRepository(s).turns("s1")] == ["Hi"]
-        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
     engine.dispose()

@@ -1,0 +1,85 @@
+"""``recruiter worker dev|start``: the livekit-agents worker that holds interviews in rooms."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+
+import typer
+from rich.console import Console
+
+from agent.assets import AssetError
+from agent.llm_client import LLMEndpoint, LLMUnavailableError
+from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
+from agent.settings import Settings
+
+
+class Mode(StrEnum):
+    """How livekit-agents runs the worker."""
+
+    dev = "dev"  # reloads on code changes, debug logs
+    start = "start"  # production
+
+
+def endpoint_env(endpoint: LLMEndpoint) -> dict[str, str]:
+    """The environment that points job processes at ``endpoint`` (they read Settings)."""
+    return {
+        "RECRUITER_LLM__BASE_URL": endpoint.base_url,
+        "RECRUITER_LLM__MODEL": endpoint.model,
+        "RECRUITER_LLM__API_KEY": endpoint.api_key,
+        "RECRUITER_LLM__JSON_MODE": endpoint.json_mode,
+    }
+
+
+def run_worker(
+    mode: str,
+    agent_name: str,
+    idle_processes: int | None,
+    http_port: int,
+    load_threshold: float = 0.95,
+) -> None:
+    """Run the worker in this process until it is stopped (blocking)."""
+    from livekit.agents import cli
+
+    from agent.worker import build_server
+
+    server = build_server(
+        Settings(), agent_name, idle_processes=idle_processes, http_port=http_port,
+        load_threshold=load_threshold,
+    )  # fmt: skip
+    sys.argv = [sys.argv[0], mode]
+    cli.run_app(server)
+
+
+def worker(
+    mode: Mode = typer.Argument(Mode.start, help="dev: reload on changes; start: production."),
+    agent_name: str | None = typer.Option(
+        None, "--agent-name", help="Dispatch name (default: RECRUITER_WEB__AGENT_NAME)."
+    ),
+    idle_processes: int | None = typer.Option(
+        None, "--idle-processes", help="Job processes kept warm (default: livekit-agents')."
+    ),
+    http_port: int = typer.Option(8081, "--http-port", help="The worker's health endpoint."),
+    load_threshold: float = typer.Option(
+        0.95,
+        "--load-threshold",
+        help="CPU load (0-1) above which no new interview is taken; over 1: never refuse.",
+    ),
+) -> None:
+    """Take interviews dispatched to this agent name from the LiveKit server (LIVEKIT_URL)."""
+    err = Console(stderr=True, soft_wrap=True)
+    settings = Settings()
+    server: EmbeddedLLMServer | None = None
+    try:
+        if resolve_endpoint(settings) is None:
+            server = EmbeddedLLMServer(settings)
+            os.environ.update(endpoint_env(server.start()))
+        name = agent_name or settings.web.agent_name
+        run_worker(mode.value, name, idle_processes, http_port, load_threshold)
+    except (AssetError, LLMUnavailableError) as e:
+        err.print(f"[red]worker failed: {e}")
+        raise typer.Exit(1) from e
+    finally:
+        if server is not None:
+            server.stop()

@@ -1,0 +1,97 @@
+"""The LiveKit server for development and tests: the Go binary set-up builds, on loopback only.
+
+Production points ``LIVEKIT_URL`` at a self-hosted cluster or LiveKit Cloud instead; the project
+never runs media server code of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from agent.processes import ChildProcess, http_ok
+from agent.settings import LiveKitSettings, Settings
+
+__all__ = [
+    "LIVEKIT_SERVER_VERSION",
+    "DevLiveKitServer",
+    "LiveKitServerMissingError",
+    "server_binary",
+]
+
+LIVEKIT_SERVER_VERSION = "1.13.5"
+
+
+class LiveKitServerMissingError(Exception):
+    """The livekit-server binary is not built."""
+
+
+def server_binary(settings: Settings) -> Path:
+    """The livekit-server binary `make setup` builds (``<home>/bin``), else one on PATH.
+
+    Raises:
+        LiveKitServerMissingError: neither exists.
+    """
+    built = settings.home / "bin" / "livekit-server"
+    if built.is_file():
+        return built
+    found = shutil.which("livekit-server")
+    if found:
+        return Path(found)
+    raise LiveKitServerMissingError(
+        f"livekit-server is not built ({built}); run `make setup`, or set LIVEKIT_URL to a server"
+    )
+
+
+class DevLiveKitServer:
+    """A single-node LiveKit server on 127.0.0.1 (no Redis), with the settings' key pair."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        port: int = 7880,
+        rtc_tcp_port: int = 7881,
+        udp_port: int = 7882,
+        log_path: Path | None = None,
+        binary: Path | None = None,
+    ) -> None:
+        self.port = port
+        self.livekit = LiveKitSettings(
+            url=f"ws://127.0.0.1:{port}",
+            api_key=settings.livekit.api_key,
+            api_secret=settings.livekit.api_secret,
+        )
+        config = {
+            "port": port,
+            "bind_addresses": ["127.0.0.1"],
+            "rtc": {
+                "tcp_port": rtc_tcp_port,
+                "udp_port": udp_port,  # one port for all media (muxed), like the dev default
+                "use_external_ip": False,
+                "node_ip": "127.0.0.1",
+            },
+            "keys": {settings.livekit.api_key: settings.livekit.api_secret},
+            "logging": {"level": "warn"},
+        }
+        # YAML is a superset of JSON, so the config body can be written as JSON.
+        cmd = [str(binary or server_binary(settings)), "--config-body", json.dumps(config)]
+        self._child = ChildProcess(
+            "livekit-server", cmd, log_path=log_path or settings.home / "logs" / "livekit.log"
+        )
+
+    def start(self, timeout_s: float = 30.0) -> LiveKitSettings:
+        """Start the server and wait until it answers; return how to reach it."""
+        self._child.start(lambda: http_ok(f"http://127.0.0.1:{self.port}/"), timeout_s)
+        return self.livekit
+
+    def stop(self) -> None:
+        """Stop the server."""
+        self._child.stop()
+
+    def __enter__(self) -> LiveKitSettings:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,69 @@
+"""Room access on the LiveKit server: candidate tokens that dispatch the interviewer.
+
+The web app asks here for tokens; it never talks LiveKit itself. A token joins exactly one room
+as exactly one identity, for a short time, and its room configuration dispatches the agent
+(by name) with the job metadata that says which interview to hold.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Literal
+
+from livekit import api
+from pydantic import BaseModel, Field
+
+from agent.settings import LiveKitSettings
+
+__all__ = ["InterviewJob", "candidate_token", "read_job"]
+
+
+class InterviewJob(BaseModel):
+    """What the worker needs to hold one interview; travels as the dispatch's job metadata."""
+
+    role_id: str = Field(min_length=1)
+    role_version: str | None = None  # None: the latest stored version, else the shipped file
+    candidate_id: str | None = None
+    mode: Literal["practice", "exam"] | None = None  # None: the role script's own mode
+
+
+def read_job(metadata: str | None) -> InterviewJob | None:
+    """The interview a job's metadata names, or None when it names none (console, tests)."""
+    if not metadata:
+        return None
+    return InterviewJob.model_validate(json.loads(metadata))
+
+
+def candidate_token(
+    livekit: LiveKitSettings,
+    *,
+    room: str,
+    identity: str,
+    job: InterviewJob,
+    agent_name: str,
+    ttl_s: int,
+    name: str = "Candidate",
+) -> str:
+    """A JWT that joins ``room`` as ``identity`` (publish camera and mic, receive data).
+
+    The first join creates the room and dispatches ``agent_name`` with ``job`` as metadata.
+    """
+    grants = api.VideoGrants(
+        room_join=True, room=room, can_publish=True, can_subscribe=True, can_publish_data=True,
+        can_publish_sources=["camera", "microphone"],
+    )  # fmt: skip
+    config = api.RoomConfiguration(
+        name=room,
+        empty_timeout=60,
+        agents=[api.RoomAgentDispatch(agent_name=agent_name, metadata=job.model_dump_json())],
+    )
+    return (
+        api.AccessToken(livekit.api_key, livekit.api_secret)
+        .with_identity(identity)
+        .with_name(name)
+        .with_ttl(datetime.timedelta(seconds=ttl_s))
+        .with_grants(grants)
+        .with_room_config(config)
+        .to_jwt()
+    )

@@ -1,0 +1,157 @@
+"""Browser fixtures: the Debian chromium driven by Playwright, and the web app on a real port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Playwright, sync_playwright
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent.cli.worker_cmd import endpoint_env
+from agent.livekit_dev import DevLiveKitServer, server_binary
+from agent.llm_server import EmbeddedLLMServer
+from agent.processes import ChildProcess
+from agent.settings import LLMSettings, Settings
+from storage import create_database, session_factory
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".setup" / "screenshots"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The Debian chromium (`make setup` installs it); Playwright downloads no browser."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("chromium is not installed; run `make setup`")
+    return path
+
+
+@pytest.fixture
+def launch_browser(playwright: Playwright, chromium_path: str) -> Iterator[Callable[..., Browser]]:
+    """Launch headless chromium with extra flags; every browser is closed after the test."""
+    browsers: list[Browser] = []
+
+    def launch(*args: str) -> Browser:
+        flags = list(args)
+        if os.geteuid() == 0:
+            flags.append("--no-sandbox")  # chromium refuses to run as root with its sandbox
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=flags)
+        browsers.append(browser)
+        return browser
+
+    yield launch
+    for browser in browsers:
+        browser.close()
+
+
+@pytest.fixture
+def browser(launch_browser: Callable[..., Browser]) -> Browser:
+    """A plain headless chromium."""
+    return launch_browser()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[FastAPI], str]]:
+    """Serve an app with uvicorn on a free loopback port (a thread); returns its base URL."""
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(app: FastAPI) -> str:
+        port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the web app did not start")
+            time.sleep(0.05)
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def screenshot_path(name: str) -> Path:
+    """Where a test saves a screenshot (kept after the run, outside git)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
+
+
+@dataclass
+class RoomStack:
+    """A LiveKit server, an LLM server and a worker, sharing one data directory."""
+
+    settings: Settings
+    db: sessionmaker[Session]
+    worker_log: Path
+
+
+def _worker_registered(log: Path) -> bool:
+    return log.is_file() and b"registered worker" in log.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def room_stack(
+    tmp_path_factory: pytest.TempPathFactory, installed_models: Path
+) -> Iterator[RoomStack]:
+    """The real parts of a live interview: `livekit-server`, the embedded LLM and the worker."""
+    home = tmp_path_factory.mktemp("room-home")
+    (home / "models").symlink_to(installed_models, target_is_directory=True)
+    base = Settings(home=home)
+    server = DevLiveKitServer(
+        base, port=free_port(), rtc_tcp_port=free_port(), udp_port=free_port(),
+        binary=server_binary(Settings()),  # built by `make setup` into the installed home
+    )  # fmt: skip
+    llm = EmbeddedLLMServer(Settings(home=home, llm=LLMSettings(port=free_port())))
+    with server as livekit, llm as endpoint:
+        settings = Settings(home=home, livekit=livekit)
+        env = {
+            **os.environ, **endpoint_env(endpoint), "RECRUITER_HOME": str(home),
+            "LIVEKIT_URL": livekit.url, "LIVEKIT_API_KEY": livekit.api_key,
+            "LIVEKIT_API_SECRET": livekit.api_secret,
+        }  # fmt: skip
+        log = home / "logs" / "worker.log"
+        cmd = [
+            sys.executable, "-m", "agent.cli.main", "worker", "start",
+            "--agent-name", settings.web.agent_name, "--idle-processes", "1",
+            "--http-port", str(free_port()),
+            # One interview at a time on a busy 2-core machine: never refuse it for load.
+            "--load-threshold", "2",
+        ]  # fmt: skip
+        worker = ChildProcess("worker", cmd, log_path=log, env=env)
+        worker.start(lambda: _worker_registered(log), timeout_s=120)
+        try:
+            yield RoomStack(
+                settings, session_factory(create_database(settings.resolved_database_url)), log
+            )
+        finally:
+            worker.stop(grace_s=30)

@@ -1,0 +1,75 @@
+"""A recruiter in real Chromium: signs in, uploads a broken role script, reads a report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from playwright.sync_api import Browser, expect
+
+from agent.settings import Settings, WebSettings
+from storage import RecruiterRepository, SessionRepository
+from tests.conftest import FIXTURES
+from tests.e2e.conftest import screenshot_path
+from tests.stored_interview import store_interview
+from web.app import WebContext, create_app
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery"
+
+
+def _shot(page: object, name: str) -> Path:
+    path = screenshot_path(name)
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    assert path.stat().st_size > 10_000, f"{name}: the screenshot looks blank"
+    return path
+
+
+def test_a_recruiter_signs_in_sees_role_errors_and_reads_a_report(
+    home: Path, browser: Browser, serve: Callable[[FastAPI], str]
+) -> None:
+    app = create_app(Settings(home=home, web=WebSettings(secret="browser-test-secret-012345")))
+    ctx: WebContext = app.state.ctx
+    with ctx.db() as s:
+        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
+        s.commit()
+    session_id, _ = store_interview(ctx.db)
+    with ctx.db() as s:
+        SessionRepository(s).finish(session_id, status="completed")
+        s.commit()
+    base = serve(app)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+
+    page.goto(f"{base}/dashboard/roles")
+    expect(page).to_have_url(f"{base}/login?next=/dashboard/roles")
+    page.get_by_label("Recruiter id").fill("rita")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base}/dashboard/roles")
+    expect(page.get_by_text("Signed in as")).to_contain_text("rita")
+
+    page.get_by_label("Script").set_input_files(
+        str(FIXTURES / "invalid_roles" / "unknown-competency-ref.yaml")
+    )
+    page.get_by_role("button", name="Check and store").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("nothing was stored")
+    expect(alert).to_contain_text(
+        "unknown-competency-ref.yaml:39:20 questions[0].competencies[0]: "
+        "unknown competency 'owner-ship'"
+    )
+    _shot(page, "dashboard-role-errors")
+
+    page.goto(f"{base}/dashboard")
+    page.locator(f'a[href="/dashboard/sessions/{session_id}"]').click()
+    expect(page).to_have_url(f"{base}/dashboard/sessions/{session_id}")
+    expect(page.get_by_test_id("overall")).to_have_text(re.compile(r"^\d\.\d$"))
+    expect(page.locator("blockquote.quote").first).to_contain_text("three years on the help desk")
+    report = page.frame_locator("iframe.report")
+    expect(report.locator(".score")).to_have_text(page.get_by_test_id("overall").inner_text())
+    _shot(page, "dashboard-session")

@@ -1,0 +1,331 @@
+"""The recruiter dashboard and JSON API over HTTP, on a real SQLite database in the data folder."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from agent.settings import Settings, WebSettings
+from rubrics import RoleError, parse_role
+from storage import (
+    CandidateRepository,
+    JudgementRepository,
+    RecruiterRepository,
+    RoleRepository,
+    SessionRepository,
+)
+from tests.conftest import FIXTURES
+from tests.stored_interview import ANSWERS, store_interview
+from web.app import WebContext, create_app
+
+SECRET = "dashboard-test-secret-0123456789"
+PASSWORD = "correct horse battery"
+BROKEN = FIXTURES / "invalid_roles" / "unknown-competency-ref.yaml"
+VALID = FIXTURES / "two_questions.yaml"
+API = [
+    ("get", "/api/sessions"),
+    ("get", "/api/sessions/x/report"),
+    ("post", "/api/roles"),
+    ("post", "/api/invitations"),
+    ("post", "/api/reviews/x"),
+]
+
+
+@pytest.fixture
+def app(home: Path) -> FastAPI:
+    """The whole web app with one recruiter, rita, who can sign in."""
+    app = create_app(Settings(home=home, web=WebSettings(secret=SECRET)))
+    with _ctx(app).db() as s:
+        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
+        s.commit()
+    return app
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """A client that is not signed in."""
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def rita(client: TestClient) -> TestClient:
+    """The client, signed in as rita."""
+    done = client.post("/login", data={"recruiter_id": "rita", "password": PASSWORD})
+    assert done.status_code == 200 and done.url.path == "/dashboard"
+    return client
+
+
+def _ctx(app: FastAPI) -> WebContext:
+    ctx: WebContext = app.state.ctx
+    return ctx
+
+
+def _completed_interview(app: FastAPI) -> tuple[str, str]:
+    db = _ctx(app).db
+    session_id, candidate_id = store_interview(db)
+    with db() as s:
+        SessionRepository(s).finish(session_id, status="completed")
+        s.commit()
+    assert candidate_id is not None
+    return session_id, candidate_id
+
+
+def _upload(client: TestClient, url: str, name: str, data: bytes) -> object:
+    return client.post(url, files={"file": (name, data, "application/yaml")})
+
+
+def test_pages_and_api_refuse_without_sign_in(client: TestClient) -> None:
+    for page in ("/dashboard", "/dashboard/roles", "/dashboard/sessions/x?tab=1",
+                 "/dashboard/candidates/x", "/dashboard/candidates/x/progress.png"):  # fmt: skip
+        refused = client.get(page, follow_redirects=False)
+        assert refused.status_code == 303
+        assert refused.headers["location"] == f"/login?next={quote(page, safe='/')}"
+    for path in ("/dashboard/roles", "/dashboard/invitations", "/dashboard/sessions/x/review"):
+        assert client.post(path, follow_redirects=False).status_code == 303
+    for method, path in API:
+        refused = client.request(method, path)
+        assert refused.status_code == 401
+        assert refused.json()["detail"].startswith("sign in first")
+    client.cookies.set("recruiter_session", "eyJzdWIiOiJyaXRhIn0.forged")
+    assert client.get("/api/sessions").status_code == 401
+
+
+def test_a_wrong_password_is_refused_and_the_right_one_signs_in(client: TestClient) -> None:
+    for who, password in (("rita", "wrong password"), ("nobody", PASSWORD)):
+        refused = client.post("/login", data={"recruiter_id": who, "password": password})
+        assert refused.status_code == 401
+        assert "Wrong recruiter id or password." in refused.text
+        assert "set-cookie" not in refused.headers
+    done = client.post(
+        "/login",
+        data={"recruiter_id": "rita", "password": PASSWORD, "next": "/dashboard/roles"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/dashboard/roles"
+    cookie = done.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "max-age=43200" in cookie
+    assert client.get("/dashboard").status_code == 200
+    assert client.get("/api/sessions").status_code == 200
+
+    client.post("/logout")
+    assert client.get("/dashboard", follow_redirects=False).status_code == 303
+
+
+def test_sign_in_goes_on_only_to_a_page_of_this_site(client: TestClient) -> None:
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        done = client.post(
+            "/login",
+            data={"recruiter_id": "rita", "password": PASSWORD, "next": target},
+            follow_redirects=False,
+        )
+        assert done.headers["location"] == "/dashboard"
+
+
+def test_a_broken_role_script_shows_every_located_error_and_stores_nothing(
+    rita: TestClient, app: FastAPI
+) -> None:
+    data = BROKEN.read_bytes()
+    with pytest.raises(RoleError) as caught:
+        parse_role(data.decode(), "broken.yaml")
+    expected = str(caught.value).splitlines()  # what `recruiter roles validate` prints
+    assert any(line.startswith("broken.yaml:39:20 questions[0].competencies[0]: ")
+               for line in expected)  # fmt: skip
+
+    page = _upload(rita, "/dashboard/roles", "broken.yaml", data)
+    assert page.status_code == 422
+    assert "nothing was stored" in page.text
+    shown = [html.unescape(x) for x in re.findall(r"<li><code>(.*?)</code></li>", page.text)]
+    assert shown == expected
+
+    api = _upload(rita, "/api/roles", "broken.yaml", data)
+    assert api.status_code == 422
+    assert api.json() == {"detail": "invalid role script", "errors": expected}
+    with _ctx(app).db() as s:
+        assert RoleRepository(s).versions("unknown-competency-ref") == []
+        assert RoleRepository(s).all_latest() == []
+
+
+def test_a_valid_role_script_is_stored_once_and_listed(rita: TestClient, app: FastAPI) -> None:
+    data = VALID.read_bytes()
+    stored = _upload(rita, "/dashboard/roles", "two.yaml", data)
+    assert stored.status_code == 200
+    assert "Stored two-questions version 1 (Two-question test screen)." in stored.text
+    listed = rita.get("/dashboard/roles").text
+    assert "<code>two-questions</code>" in listed and '<span class="pill">v1</span>' in listed
+    assert "<code>demo</code>" in listed  # shipped roles are listed too
+
+    again = _upload(rita, "/dashboard/roles", "two.yaml", data)
+    assert "two-questions version 1 is already stored; no change." in again.text
+    api_again = _upload(rita, "/api/roles", "two.yaml", data)
+    assert api_again.status_code == 200 and api_again.json()["created"] is False
+
+    changed = data.replace(b"Two quick questions today.", b"Two short questions today.")
+    conflict = _upload(rita, "/dashboard/roles", "two.yaml", changed)
+    assert conflict.status_code == 409 and "versions are immutable" in conflict.text
+    newer = _upload(
+        rita, "/api/roles", "two.yaml", changed.replace(b'version: "1"', b'version: "2"')
+    )
+    assert newer.status_code == 201
+    assert newer.json()["created"] is True and newer.json()["version"] == "2"
+    with _ctx(app).db() as s:
+        assert [v.version for v in RoleRepository(s).versions("two-questions")] == ["1", "2"]
+        assert RoleRepository(s).get("two-questions", "1").content == data.decode()  # type: ignore[union-attr]
+
+
+def test_the_session_list_shows_a_stored_interview(rita: TestClient, app: FastAPI) -> None:
+    session_id, candidate_id = _completed_interview(app)
+    page = rita.get("/dashboard").text
+    row = page[page.index(f"/dashboard/sessions/{session_id}") - 700 :]
+    assert '<span class="status completed">completed</span>' in row
+    assert "demo <span" in row and f"/dashboard/candidates/{candidate_id}" in row
+
+    listed = rita.get("/api/sessions").json()
+    assert [
+        (x["id"], x["status"], x["role_id"], x["turns"], x["candidate_id"]) for x in listed
+    ] == [(session_id, "completed", "demo", 6, candidate_id)]
+
+
+def test_the_report_is_scored_shown_and_given_as_json(rita: TestClient, app: FastAPI) -> None:
+    session_id, _ = _completed_interview(app)
+    report = rita.get(f"/api/sessions/{session_id}/report").json()
+    assert report["session_id"] == session_id and report["overall"] is not None
+    quotes = [e["quote"] for c in report["competencies"] for e in c["evidence"]]
+    assert quotes and all(any(q in answer for answer in ANSWERS.values()) for q in quotes)
+
+    page = rita.get(f"/dashboard/sessions/{session_id}")
+    assert page.status_code == 200
+    assert f'data-testid="overall">{report["overall"]:.1f}</span>' in page.text
+    shown = html.unescape(page.text)
+    supporting = [e["quote"] for c in report["competencies"] for e in c["evidence"]
+                  if e["stance"] == "supports"]  # fmt: skip
+    assert supporting and supporting[0] in shown
+    assert all(answer in shown for answer in ANSWERS.values())  # the transcript
+
+    full = rita.get(f"/dashboard/sessions/{session_id}/report.html")
+    assert full.status_code == 200 and full.text.startswith("<!doctype html>")
+    assert f"<span class=score>{report['overall']:.1f}</span>" in full.text
+
+    assert rita.get("/dashboard/sessions/nope").status_code == 404
+    missing = rita.get("/api/sessions/nope/report")
+    assert missing.status_code == 404 and missing.json()["errors"] == ["no session 'nope'"]
+
+
+def test_a_review_is_stored_beside_the_automatic_scores(rita: TestClient, app: FastAPI) -> None:
+    session_id, _ = _completed_interview(app)
+    rita.get(f"/dashboard/sessions/{session_id}")  # scores the session
+    db = _ctx(app).db
+
+    def automatic() -> list[tuple[int, str, str | None, float, str]]:
+        with db() as s:
+            rows = JudgementRepository(s).scores(session_id)
+            return [(x.id, x.scope, x.target, x.value, x.source) for x in rows
+                    if x.source != "human"]  # fmt: skip
+
+    before = automatic()
+    assert before
+    done = rita.post(
+        f"/dashboard/sessions/{session_id}/review",
+        data={"competency": ["motivation", "prioritisation"], "score": ["", "4"],
+              "overall": "3", "note": "Clear on the lost parcel; vague on priorities."},
+    )  # fmt: skip
+    assert done.status_code == 200 and done.url.path == f"/dashboard/sessions/{session_id}"
+    assert "Clear on the lost parcel; vague on priorities." in done.text
+    api = rita.post(f"/api/reviews/{session_id}", json={"scores": {"customer-empathy": 5}})
+    assert api.status_code == 201 and api.json()["scores"] == 1
+
+    assert automatic() == before
+    with db() as s:
+        judgements = JudgementRepository(s)
+        human = [(x.scope, x.target, x.value, x.recruiter_id)
+                 for x in judgements.scores(session_id, source="human")]  # fmt: skip
+        notes = [(n.recruiter_id, n.text) for n in judgements.notes(session_id)]
+    assert human == [
+        ("competency", "prioritisation", 4.0, "rita"),
+        ("overall", None, 3.0, "rita"),
+        ("competency", "customer-empathy", 5.0, "rita"),
+    ]
+    assert notes == [("rita", "Clear on the lost parcel; vague on priorities.")]
+
+    bad = rita.post(f"/api/reviews/{session_id}", json={"scores": {"charm": 4}, "overall": 6})
+    assert bad.status_code == 422
+    assert bad.json()["errors"] == [
+        "no competency 'charm'; this role has motivation, customer-empathy, prioritisation",
+        "overall must be from 1 to 5",
+    ]
+    assert rita.post(f"/api/reviews/{session_id}", json={}).status_code == 422
+    assert rita.post("/api/reviews/nope", json={"note": "x"}).status_code == 404
+
+
+def test_a_candidates_progress_is_a_png(rita: TestClient, app: FastAPI) -> None:
+    session_id, candidate_id = _completed_interview(app)
+    page = rita.get(f"/dashboard/candidates/{candidate_id}")
+    assert page.status_code == 200 and f"/dashboard/sessions/{session_id}" in page.text
+    png = rita.get(f"/dashboard/candidates/{candidate_id}/progress.png")
+    assert png.headers["content-type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG\r\n\x1a\n") and len(png.content) > 5_000
+    assert rita.get("/dashboard/candidates/nope").status_code == 404
+    assert rita.get("/dashboard/candidates/nope/progress.png").status_code == 404
+
+
+def test_an_invitation_link_carries_the_candidate_and_role(
+    rita: TestClient, app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    ctx = _ctx(app)
+    caplog.set_level(logging.DEBUG)
+    page = rita.post(
+        "/dashboard/invitations",
+        data={"candidate_name": "Ada Lovelace", "role_id": "demo", "mode": "exam"},
+    )
+    assert page.status_code == 200
+    link = re.search(r'value="(http://127\.0\.0\.1:8000/join/[^"]+)"', page.text)
+    assert link is not None
+    invitation = ctx.invitations.read(link[1].rsplit("/", 1)[1])
+    assert (invitation.role_id, invitation.mode) == ("demo", "exam")
+    with ctx.db() as s:
+        candidate = CandidateRepository(s).get(invitation.candidate_id)
+        assert candidate is not None and candidate.display_name == "Ada Lovelace"
+
+    made = rita.post(
+        "/api/invitations",
+        json={"candidate_id": invitation.candidate_id, "role_id": "demo", "role_version": "3"},
+    )
+    assert made.status_code == 201
+    body = made.json()
+    again = ctx.invitations.read(body["link"].rsplit("/", 1)[1])
+    assert (again.candidate_id, again.role_id, again.role_version, again.room) == (
+        invitation.candidate_id, "demo", "3", body["room"],
+    )  # fmt: skip
+    expires = datetime.fromisoformat(body["expires_at"])
+    assert abs(expires - (datetime.now(UTC) + timedelta(hours=72))) < timedelta(minutes=1)
+
+    for wrong, reason in (
+        ({"role_id": "demo"}, "give either an existing candidate id or a new name"),
+        ({"candidate_id": "nobody", "role_id": "demo"}, "no candidate 'nobody'"),
+        ({"candidate_name": "X", "role_id": "astronaut"}, "no role 'astronaut'"),
+        ({"candidate_name": "X", "role_id": "demo", "role_version": "9"}, "has no version '9'"),
+    ):
+        refused = rita.post("/api/invitations", json=wrong)
+        assert refused.status_code == 422 and reason in refused.json()["errors"][0]
+    assert "Ada Lovelace" not in caplog.text  # a candidate's name is never logged
+
+
+def test_the_openapi_description_lists_the_api(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    paths = spec["paths"]
+    assert {"/api/sessions", "/api/sessions/{session_id}/report", "/api/roles",
+            "/api/invitations", "/api/reviews/{session_id}"} <= set(paths)  # fmt: skip
+    assert not [p for p in paths if p.startswith(("/dashboard", "/login"))]
+    report = paths["/api/sessions/{session_id}/report"]["get"]["responses"]
+    assert report["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Report")
+    assert "competencies" in spec["components"]["schemas"]["Report"]["properties"]
+    assert "422" in paths["/api/roles"]["post"]["responses"]

@@ -1,0 +1,1 @@
+"""HTTP: the candidate page, the recruiter dashboard, the token endpoint and reports."""

@@ -1,0 +1,297 @@
+"""What a signed-in recruiter can do, shared by the dashboard pages and the JSON API.
+
+Each function takes a database session and flushes through the repositories; the route commits.
+Failures raise :class:`DashboardError` with the HTTP status and every message to show.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import PurePath
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reports.build import build_report
+from reports.judging import score_session
+from reports.session_view import ReportError, load_session
+from rubrics import RoleError, load_role_source, parse_role, shipped_role_ids
+from storage import (
+    CandidateRepository,
+    InterviewSession,
+    JudgementRepository,
+    NewScore,
+    RoleRepository,
+    RoleVersionConflictError,
+    SessionRepository,
+    Turn,
+)
+from web.app import WebContext
+from web.invites import Invitation
+
+__all__ = [
+    "MAX_ROLE_BYTES",
+    "DashboardError",
+    "InviteResult",
+    "ReviewResult",
+    "RoleRow",
+    "SessionRow",
+    "UploadResult",
+    "charts",
+    "invite",
+    "list_roles",
+    "list_sessions",
+    "review",
+    "session_report",
+    "upload_role",
+]
+
+MAX_ROLE_BYTES = 512 * 1024
+# pyplot keeps global state and routes run on a thread pool: one chart is drawn at a time.
+charts = threading.Lock()
+
+
+class DashboardError(Exception):
+    """A recruiter's request cannot be done; ``errors`` says every reason, ``status`` the code."""
+
+    def __init__(self, status: int, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.status = status
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One interview in the session list."""
+
+    id: str
+    role_id: str
+    role_version: str
+    candidate_id: str | None
+    status: str
+    started_at: datetime
+    ended_at: datetime | None
+    turns: int
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    """A role: its shipped version (if it ships) and its stored versions, oldest first."""
+
+    id: str
+    title: str
+    shipped_version: str | None
+    stored_versions: list[str]
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """What storing an uploaded role script did."""
+
+    role_id: str
+    version: str
+    title: str
+    created: bool
+    sha256: str
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    """An issued invitation: the link to send and when it stops working."""
+
+    link: str
+    expires_at: datetime
+    invitation: Invitation
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """How many human rows a review stored."""
+
+    scores: int
+    note: bool
+
+
+def list_sessions(s: Session, limit: int = 200) -> list[SessionRow]:
+    """The newest sessions first, with their turn counts."""
+    turns = (
+        select(Turn.session_id, func.count(Turn.id).label("n")).group_by(Turn.session_id).subquery()
+    )
+    rows = s.execute(
+        select(InterviewSession, func.coalesce(turns.c.n, 0))
+        .outerjoin(turns, turns.c.session_id == InterviewSession.id)
+        .order_by(InterviewSession.started_at.desc(), InterviewSession.id)
+        .limit(limit)
+    )
+    return [
+        SessionRow(
+            r.id,
+            r.role_id,
+            r.role_version,
+            r.candidate_id,
+            r.status,
+            r.started_at,
+            r.ended_at,
+            int(n),
+        )
+        for r, n in rows
+    ]
+
+
+def list_roles(s: Session) -> list[RoleRow]:
+    """Shipped and stored roles, by id (a stored role's title is its latest version's)."""
+    repo = RoleRepository(s)
+    stored = {r.role_id: r for r in repo.all_latest()}
+    shipped = {i: load_role_source(i).role for i in shipped_role_ids()}
+    rows = []
+    for role_id in sorted(set(shipped) | set(stored)):
+        title = stored[role_id].title if role_id in stored else shipped[role_id].title
+        versions = [v.version for v in repo.versions(role_id)] if role_id in stored else []
+        ships = shipped[role_id].version if role_id in shipped else None
+        rows.append(RoleRow(role_id, title, ships, versions))
+    return rows
+
+
+def upload_role(s: Session, filename: str | None, data: bytes) -> UploadResult:
+    """Check an uploaded role script and store it as a new version (identical: no change).
+
+    Raises:
+        DashboardError: 413 too large, 422 invalid (every located issue), 409 version conflict.
+    """
+    if len(data) > MAX_ROLE_BYTES:
+        raise DashboardError(413, [f"a role script is at most {MAX_ROLE_BYTES // 1024} KiB"])
+    origin = PurePath(filename or "upload.yaml").name or "upload.yaml"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DashboardError(422, [f"{origin}: not UTF-8 text (byte {e.start})"]) from e
+    try:
+        role = parse_role(text, origin)
+    except RoleError as e:
+        # The same lines `recruiter roles validate` prints.
+        raise DashboardError(422, [str(i) for i in e.issues] or [str(e)]) from e
+    try:
+        result = RoleRepository(s).store(
+            role_id=role.id, version=role.version, title=role.title, content=text
+        )
+    except RoleVersionConflictError as e:
+        raise DashboardError(409, [str(e)]) from e
+    record = result.record
+    return UploadResult(role.id, role.version, role.title, result.created, record.content_sha256)
+
+
+def _check_role(s: Session, role_id: str, version: str | None) -> None:
+    stored = RoleRepository(s)
+    shipped = role_id in shipped_role_ids()
+    if not shipped and stored.latest(role_id) is None:
+        raise DashboardError(422, [f"no role {role_id!r}; the roles page lists them"])
+    if version is None or stored.get(role_id, version) is not None:
+        return
+    if shipped and load_role_source(role_id).role.version == version:
+        return
+    raise DashboardError(422, [f"role {role_id!r} has no version {version!r}"])
+
+
+def invite(
+    s: Session,
+    ctx: WebContext,
+    *,
+    role_id: str,
+    candidate_id: str | None = None,
+    candidate_name: str | None = None,
+    role_version: str | None = None,
+    mode: Literal["practice", "exam"] | None = None,
+) -> InviteResult:
+    """Invite an existing candidate, or a new one by name, to an interview for a role.
+
+    Raises:
+        DashboardError: 422 for a missing or unknown candidate, role or version.
+    """
+    candidate_id, candidate_name = (candidate_id or "").strip(), (candidate_name or "").strip()
+    if bool(candidate_id) == bool(candidate_name):
+        raise DashboardError(422, ["give either an existing candidate id or a new name"])
+    _check_role(s, role_id, role_version or None)
+    candidates = CandidateRepository(s)
+    if candidate_id and candidates.get(candidate_id) is None:
+        raise DashboardError(422, [f"no candidate {candidate_id!r}"])
+    if not candidate_id:
+        candidate_id = candidates.create(display_name=candidate_name).id
+    invitation = Invitation(
+        candidate_id=candidate_id, role_id=role_id, role_version=role_version or None, mode=mode
+    )
+    token = ctx.invitations.issue(invitation)
+    expires = datetime.now(UTC) + timedelta(hours=ctx.settings.web.invite_ttl_hours)
+    return InviteResult(f"{ctx.settings.web.base_url}/join/{token}", expires, invitation)
+
+
+def session_report(s: Session, session_id: str) -> dict[str, Any]:
+    """The report of a session, scored first when it has no scores yet or is still running.
+
+    Raises:
+        DashboardError: 404 unknown session; 409 the role version it ran is not stored.
+    """
+    record = SessionRepository(s).get(session_id)
+    if record is None:
+        raise DashboardError(404, [f"no session {session_id!r}"])
+    try:
+        if record.status == "running" or not JudgementRepository(s).scores(
+            session_id, source="deterministic"
+        ):
+            score_session(s, session_id)
+        return build_report(s, session_id)
+    except ReportError as e:
+        raise DashboardError(409, [str(e)]) from e
+
+
+def review(
+    s: Session,
+    session_id: str,
+    recruiter_id: str,
+    *,
+    scores: dict[str, float],
+    overall: float | None = None,
+    note: str | None = None,
+) -> ReviewResult:
+    """Store a recruiter's scores (1-5) and note beside the automatic ones, never over them.
+
+    Raises:
+        DashboardError: 404 unknown session; 422 unknown competency, out of range, or empty.
+    """
+    try:
+        view = load_session(s, session_id)
+    except ReportError as e:
+        raise DashboardError(
+            404 if SessionRepository(s).get(session_id) is None else 409, [str(e)]
+        ) from e
+    known = [c.id for c in view.role.competencies]
+    errors = [
+        f"no competency {c!r}; this role has {', '.join(known)}" for c in scores if c not in known
+    ]
+    values = {**{f"score for {c}": v for c, v in scores.items()}, "overall": overall}
+    errors += [
+        f"{k} must be from 1 to 5"
+        for k, v in values.items()
+        if v is not None and not 1.0 <= v <= 5.0
+    ]
+    note = (note or "").strip() or None
+    if not scores and overall is None and note is None:
+        errors.append("nothing to store: give a score, an overall score or a note")
+    if errors:
+        raise DashboardError(422, errors)
+    repo = JudgementRepository(s)
+    for cid, value in scores.items():
+        repo.add_human_score(
+            session_id,
+            NewScore("competency", cid, value, "human", recruiter_id, recruiter_id=recruiter_id),
+        )
+    if overall is not None:
+        repo.add_human_score(
+            session_id,
+            NewScore("overall", None, overall, "human", recruiter_id, recruiter_id=recruiter_id),
+        )
+    if note is not None:
+        repo.add_note(session_id, recruiter_id, note)
+    return ReviewResult(len(scores) + (overall is not None), note is not None)

@@ -1,0 +1,242 @@
+"""The recruiters' JSON API under ``/api`` (sign-in cookie required; 401 otherwise).
+
+It does what the dashboard pages do, through :mod:`web.actions`; its OpenAPI description is at
+``/api/openapi.json``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from web import actions
+from web.actions import DashboardError
+from web.app import WebContext, context
+from web.auth import api_recruiter
+
+__all__ = ["router"]
+
+Ctx = Annotated[WebContext, Depends(context)]
+Me = Annotated[str, Depends(api_recruiter)]
+
+
+class Problem(BaseModel):
+    """Why a request failed: every reason (for a role script, each located at file:line:col)."""
+
+    detail: str
+    errors: list[str]
+
+
+_UNAUTHORISED = {401: {"description": "Not signed in"}}
+router = APIRouter(prefix="/api", tags=["recruiters"], responses=_UNAUTHORISED)
+
+
+def _problem(e: DashboardError, detail: str) -> JSONResponse:
+    return JSONResponse(Problem(detail=detail, errors=e.errors).model_dump(), e.status)
+
+
+class SessionSummary(BaseModel):
+    """One interview in the list."""
+
+    id: str
+    role_id: str
+    role_version: str
+    candidate_id: str | None
+    status: str = Field(description="running, completed or failed")
+    started_at: datetime
+    ended_at: datetime | None
+    turns: int
+
+
+class RoleRef(BaseModel):
+    """Which role version a session ran."""
+
+    id: str
+    version: str
+    title: str
+
+
+class CompetencyScore(BaseModel):
+    """A competency's scores and the quotes behind them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    name: str
+    score: float | None
+    human_score: float | None
+    llm_score: float | None
+    needs_review: bool
+    evidence: list[dict[str, Any]]
+
+
+class TranscriptTurn(BaseModel):
+    """One turn of the transcript (seconds from the start of the session)."""
+
+    turn: int
+    speaker: str
+    start_s: float
+    end_s: float
+    text: str
+
+
+class Report(BaseModel):
+    """A session's report, as ``recruiter report`` writes ``report.json``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    session_id: str
+    role: RoleRef
+    candidate_id: str | None
+    started_at: str
+    status: str
+    scale: list[int]
+    overall: float | None
+    human_overall: float | None
+    competencies: list[CompetencyScore]
+    questions: list[dict[str, Any]]
+    delivery: dict[str, Any]
+    summary: dict[str, Any]
+    practice_plan: list[dict[str, Any]]
+    transcript: list[TranscriptTurn]
+    review: dict[str, Any]
+
+
+class StoredRole(BaseModel):
+    """What an upload did: ``created`` is false when the identical version was already stored."""
+
+    role_id: str
+    version: str
+    title: str
+    created: bool
+    sha256: str
+
+
+class InvitationRequest(BaseModel):
+    """Invite an existing candidate (``candidate_id``) or a new one (``candidate_name``)."""
+
+    candidate_id: str | None = None
+    candidate_name: str | None = None
+    role_id: str = Field(min_length=1)
+    role_version: str | None = None
+    mode: Literal["practice", "exam"] | None = None
+
+
+class InvitationLink(BaseModel):
+    """The link to send the candidate, and when it stops working."""
+
+    link: str
+    expires_at: datetime
+    candidate_id: str
+    role_id: str
+    role_version: str | None
+    mode: Literal["practice", "exam"] | None
+    room: str
+
+
+class ReviewRequest(BaseModel):
+    """A recruiter's scores (1-5) by competency id, overall score and note; all optional."""
+
+    scores: dict[str, float] = Field(default_factory=dict)
+    overall: float | None = None
+    note: str | None = None
+
+
+class ReviewStored(BaseModel):
+    """How many human rows were stored (the automatic ones are untouched)."""
+
+    session_id: str
+    recruiter_id: str
+    scores: int
+    note: bool
+
+
+@router.get("/sessions", response_model=list[SessionSummary])
+def list_sessions(ctx: Ctx, me: Me, limit: int = 200) -> list[SessionSummary]:
+    """Sessions, newest first."""
+    with ctx.db() as s:
+        rows = actions.list_sessions(s, max(1, min(limit, 1000)))
+    return [SessionSummary.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.get(
+    "/sessions/{session_id}/report",
+    response_model=Report,
+    responses={404: {"model": Problem}, 409: {"model": Problem}},
+)
+def session_report(ctx: Ctx, me: Me, session_id: str) -> Any:
+    """A session's report (scored first if it has no scores yet)."""
+    with ctx.db() as s:
+        try:
+            report = actions.session_report(s, session_id)
+        except DashboardError as e:
+            return _problem(e, "no report")
+        s.commit()
+    return report
+
+
+@router.post(
+    "/roles",
+    status_code=201,
+    response_model=StoredRole,
+    responses={
+        409: {"model": Problem},
+        413: {"model": Problem},
+        422: {"model": Problem, "description": "Invalid script"},
+    },
+)
+def upload_role(ctx: Ctx, me: Me, file: UploadFile) -> Any:
+    """Store a role script (multipart ``file``) as a new version; 422 lists located errors."""
+    data = file.file.read(actions.MAX_ROLE_BYTES + 1)
+    with ctx.db() as s:
+        try:
+            result = actions.upload_role(s, file.filename, data)
+        except DashboardError as e:
+            return _problem(e, "invalid role script" if e.status == 422 else "not stored")
+        s.commit()
+    status = 201 if result.created else 200
+    body = StoredRole.model_validate(result, from_attributes=True)
+    return JSONResponse(body.model_dump(), status)
+
+
+@router.post(
+    "/invitations",
+    status_code=201,
+    response_model=InvitationLink,
+    responses={422: {"model": Problem}},
+)
+def create_invitation(ctx: Ctx, me: Me, body: InvitationRequest) -> Any:
+    """An invitation link for a candidate (created when given by name) and a role."""
+    with ctx.db() as s:
+        try:
+            result = actions.invite(s, ctx, **body.model_dump())
+        except DashboardError as e:
+            return _problem(e, "no invitation")
+        s.commit()
+    inv = result.invitation
+    return InvitationLink(link=result.link, expires_at=result.expires_at, **inv.model_dump())
+
+
+@router.post(
+    "/reviews/{session_id}",
+    status_code=201,
+    response_model=ReviewStored,
+    responses={404: {"model": Problem}, 422: {"model": Problem}},
+)
+def create_review(ctx: Ctx, me: Me, session_id: str, body: ReviewRequest) -> Any:
+    """Store the signed-in recruiter's review beside the automatic scores."""
+    with ctx.db() as s:
+        try:
+            result = actions.review(
+                s, session_id, me, scores=body.scores, overall=body.overall, note=body.note
+            )
+        except DashboardError as e:
+            return _problem(e, "review not stored")
+        s.commit()
+    return ReviewStored(
+        session_id=session_id, recruiter_id=me, scores=result.scores, note=result.note
+    )

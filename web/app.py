@@ -1,0 +1,65 @@
+"""The web app: candidate pages, the recruiter dashboard and the HTTP API (FastAPI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent.settings import Settings
+from storage import create_database, session_factory
+from web.invites import Invitations
+
+__all__ = ["WebContext", "context", "create_app"]
+
+STATIC = Path(__file__).parent / "static"
+VENDOR = Path(__file__).parent / "frontend" / "node_modules" / "livekit-client" / "dist"
+
+
+@dataclass
+class WebContext:
+    """What every route needs: settings, the database and the invitation signer."""
+
+    settings: Settings
+    db: sessionmaker[Session]
+    invitations: Invitations
+    secret: str
+
+
+def context(request: Request) -> WebContext:
+    """The app's context (a FastAPI dependency)."""
+    ctx: WebContext = request.app.state.ctx
+    return ctx
+
+
+def create_app(settings: Settings, db: sessionmaker[Session] | None = None) -> FastAPI:
+    """Build the app from settings.
+
+    Raises:
+        ValueError: no signing secret is configured (``RECRUITER_WEB__SECRET``).
+    """
+    from web import candidate, dashboard
+
+    secret = settings.web.secret
+    if not secret:
+        raise ValueError("set RECRUITER_WEB__SECRET (at least 16 characters) to sign links and "
+                         "sign-ins; `recruiter up` makes one for a developer machine")  # fmt: skip
+    app = FastAPI(
+        title="Virtual recruiter", version="0.1.0", docs_url=None, redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )  # fmt: skip
+    app.state.ctx = WebContext(
+        settings=settings,
+        db=db or session_factory(create_database(settings.resolved_database_url)),
+        invitations=Invitations(secret, settings.web.invite_ttl_hours),
+        secret=secret,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if VENDOR.is_dir():
+        app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
+    app.include_router(candidate.router)
+    app.include_router(dashboard.router)
+    return app

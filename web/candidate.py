@@ -1,0 +1,139 @@
+"""The candidate's side: the interview page, the room token, and their own report.
+
+Everything here is reached through an invitation token, which names one candidate and one
+room; a candidate can see only sessions that are theirs and held in that room.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from agent.rooms import InterviewJob, candidate_token
+from reports.build import build_report
+from reports.session_view import ReportError
+from storage import Candidate, InterviewSession
+from web.app import WebContext, context
+from web.invites import Invitation, InvitationError
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["candidate"])
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+Ctx = Annotated[WebContext, Depends(context)]
+
+
+class RoomAccess(BaseModel):
+    """How the candidate's browser joins their interview room."""
+
+    url: str
+    token: str
+    room: str
+    identity: str
+    expires_in_s: int
+
+
+class InterviewStatus(BaseModel):
+    """Where the candidate's interview stands."""
+
+    session_id: str | None
+    status: str  # "waiting" before the recruiter has joined, then running/completed/failed
+    report_ready: bool
+
+
+def _invitation(ctx: WebContext, token: str) -> Invitation:
+    try:
+        invitation = ctx.invitations.read(token)
+    except InvitationError as e:
+        raise HTTPException(status_code=403, detail=str(e)) from e
+    with ctx.db() as s:
+        if s.get(Candidate, invitation.candidate_id) is None:
+            raise HTTPException(status_code=403, detail="this invitation is no longer valid")
+    return invitation
+
+
+def _latest_session(ctx: WebContext, invitation: Invitation) -> InterviewSession | None:
+    with ctx.db() as s:
+        query = (
+            select(InterviewSession)
+            .where(InterviewSession.channel == invitation.room)
+            .where(InterviewSession.candidate_id == invitation.candidate_id)
+            .order_by(InterviewSession.started_at.desc())
+        )
+        return s.scalars(query).first()
+
+
+def _report_file(ctx: WebContext, session_id: str) -> Path:
+    return ctx.settings.sessions_dir / session_id / "report.html"
+
+
+@router.get("/join/{token}", response_class=HTMLResponse, include_in_schema=False)
+def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
+    """The interview page: camera and microphone, who is speaking, captions, cues, the report."""
+    try:
+        invitation = _invitation(ctx, token)
+    except HTTPException as e:
+        return templates.TemplateResponse(
+            request, "invalid_invite.html", {"reason": e.detail}, status_code=e.status_code
+        )
+    return templates.TemplateResponse(
+        request, "candidate.html", {"token": token, "mode": invitation.mode or "the role's"}
+    )
+
+
+@router.post("/api/join/{token}/token", response_model=RoomAccess)
+def room_token(token: str, ctx: Ctx) -> RoomAccess:
+    """A short-lived token that joins this invitation's room, and only it, as this candidate."""
+    invitation = _invitation(ctx, token)
+    job = InterviewJob(
+        role_id=invitation.role_id, role_version=invitation.role_version,
+        candidate_id=invitation.candidate_id, mode=invitation.mode,
+    )  # fmt: skip
+    ttl = ctx.settings.web.token_ttl_s
+    jwt = candidate_token(
+        ctx.settings.livekit, room=invitation.room, identity=invitation.identity, job=job,
+        agent_name=ctx.settings.web.agent_name, ttl_s=ttl,
+    )  # fmt: skip
+    return RoomAccess(
+        url=ctx.settings.livekit.browser_url, token=jwt, room=invitation.room,
+        identity=invitation.identity, expires_in_s=ttl,
+    )  # fmt: skip
+
+
+@router.get("/api/join/{token}/status", response_model=InterviewStatus)
+def interview_status(token: str, ctx: Ctx) -> InterviewStatus:
+    """The candidate's interview in this room: its id, status and whether the report is ready."""
+    session = _latest_session(ctx, _invitation(ctx, token))
+    if session is None:
+        return InterviewStatus(session_id=None, status="waiting", report_ready=False)
+    ready = _report_file(ctx, session.id).is_file()
+    return InterviewStatus(session_id=session.id, status=session.status, report_ready=ready)
+
+
+@router.get("/join/{token}/report", response_class=FileResponse, include_in_schema=False)
+def own_report(token: str, ctx: Ctx) -> FileResponse:
+    """The report of the candidate's interview in this room (a self-contained page)."""
+    session = _latest_session(ctx, _invitation(ctx, token))
+    if session is None or not _report_file(ctx, session.id).is_file():
+        raise HTTPException(status_code=404, detail="the report is not ready yet")
+    return FileResponse(_report_file(ctx, session.id), media_type="text/html")
+
+
+@router.get("/api/join/{token}/sessions/{session_id}/report")
+def session_report(token: str, session_id: str, ctx: Ctx) -> dict[str, Any]:
+    """The report JSON of one of the candidate's own sessions; anyone else's is not found."""
+    invitation = _invitation(ctx, token)
+    with ctx.db() as s:
+        session = s.get(InterviewSession, session_id)
+        if session is None or session.candidate_id != invitation.candidate_id:
+            raise HTTPException(status_code=404, detail="no such session for this candidate")
+        try:
+            return build_report(s, session_id)
+        except ReportError as e:
+            raise HTTPException(status_code=409, detail=str(e)) from e

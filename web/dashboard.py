@@ -1,0 +1,295 @@
+"""The recruiter dashboard: sign-in, sessions, invitations, roles, reports, reviews, progress.
+
+Pages are server-rendered Jinja2 templates (``web/templates``) with one stylesheet; nothing is
+loaded from elsewhere. The JSON API (:mod:`web.api`) is included here and does the same work
+through :mod:`web.actions`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from reports.build import clock
+from reports.html import render_html
+from reports.progress import progress, progress_chart_png
+from storage import CandidateRepository, RecruiterRepository
+from web import actions, api
+from web.actions import DashboardError
+from web.app import WebContext, context
+from web.auth import page_recruiter, safe_next, sign_in, sign_out, signed_in
+
+__all__ = ["router", "templates"]
+
+log = logging.getLogger("web.dashboard")
+_pages = APIRouter(include_in_schema=False)
+
+Ctx = Annotated[WebContext, Depends(context)]
+Me = Annotated[str, Depends(page_recruiter)]
+
+
+def _when(value: datetime | str | None) -> str:
+    if value is None:
+        return "—"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.strftime("%Y-%m-%d %H:%M UTC")  # stored in UTC (SQLite drops the zone)
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters.update(when=_when, score=_score, clock=clock)
+
+
+def _page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, values, status_code=status)
+
+
+def _failed(
+    request: Request,
+    me: str | None,
+    e: DashboardError,
+    name: str = "dashboard_error.html",
+    **values: Any,
+) -> HTMLResponse:
+    return _page(request, name, e.status, recruiter=me, errors=e.errors, code=e.status, **values)
+
+
+# -- sign-in ---------------------------------------------------------------------------------
+
+
+@_pages.get("/login")
+def login_page(request: Request, ctx: Ctx, next: str | None = None) -> Response:
+    """The sign-in form (straight on to ``next`` when already signed in)."""
+    if signed_in(request, ctx):
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _page(request, "dashboard_login.html", next=safe_next(next))
+
+
+@_pages.post("/login")
+def login(
+    request: Request,
+    ctx: Ctx,
+    recruiter_id: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Check the password; set the sign-in cookie and go on, or show the form again (401)."""
+    with ctx.db() as s:
+        record = RecruiterRepository(s).verify(recruiter_id, password)
+    if record is None:
+        log.info("sign-in refused")
+        return _page(
+            request,
+            "dashboard_login.html",
+            401,
+            next=safe_next(next),
+            recruiter_id=recruiter_id,
+            errors=["Wrong recruiter id or password."],
+        )
+    response = RedirectResponse(safe_next(next), status_code=303)
+    sign_in(response, ctx, record.id)
+    return response
+
+
+@_pages.post("/logout")
+def logout() -> Response:
+    """Clear the sign-in cookie."""
+    response = RedirectResponse("/login", status_code=303)
+    sign_out(response)
+    return response
+
+
+# -- sessions and invitations ----------------------------------------------------------------
+
+
+def _sessions_page(
+    request: Request, ctx: WebContext, me: str, status: int = 200, **values: Any
+) -> HTMLResponse:
+    with ctx.db() as s:
+        rows, roles = actions.list_sessions(s), actions.list_roles(s)
+    return _page(
+        request,
+        "dashboard_sessions.html",
+        status,
+        recruiter=me,
+        nav="sessions",
+        sessions=rows,
+        roles=roles,
+        **values,
+    )
+
+
+@_pages.get("/dashboard")
+def sessions_page(request: Request, ctx: Ctx, me: Me) -> HTMLResponse:
+    """Every session, newest first, and the invitation form."""
+    return _sessions_page(request, ctx, me)
+
+
+@_pages.post("/dashboard/invitations")
+def invite_form(
+    request: Request,
+    ctx: Ctx,
+    me: Me,
+    role_id: Annotated[str, Form()],
+    candidate_id: Annotated[str | None, Form()] = None,
+    candidate_name: Annotated[str | None, Form()] = None,
+    role_version: Annotated[str | None, Form()] = None,
+    mode: Annotated[Literal["practice", "exam"] | None, Form()] = None,
+) -> HTMLResponse:
+    """Create an invitation (and the candidate, when new); show its link."""
+    with ctx.db() as s:
+        try:
+            result = actions.invite(
+                s,
+                ctx,
+                role_id=role_id,
+                candidate_id=candidate_id,
+                candidate_name=candidate_name,
+                role_version=role_version,
+                mode=mode,
+            )
+        except DashboardError as e:
+            return _sessions_page(request, ctx, me, e.status, errors=e.errors)
+        s.commit()
+    return _sessions_page(request, ctx, me, invite=result)
+
+
+# -- roles -----------------------------------------------------------------------------------
+
+
+def _roles_page(
+    request: Request, ctx: WebContext, me: str, status: int = 200, **values: Any
+) -> HTMLResponse:
+    with ctx.db() as s:
+        roles = actions.list_roles(s)
+    return _page(
+        request, "dashboard_roles.html", status, recruiter=me, nav="roles", roles=roles, **values
+    )
+
+
+@_pages.get("/dashboard/roles")
+def roles_page(request: Request, ctx: Ctx, me: Me) -> HTMLResponse:
+    """Shipped and stored roles with their versions, and the upload form."""
+    return _roles_page(request, ctx, me)
+
+
+@_pages.post("/dashboard/roles")
+def upload_role_form(request: Request, ctx: Ctx, me: Me, file: UploadFile) -> HTMLResponse:
+    """Check an uploaded script; store it, or show every located problem (422)."""
+    data = file.file.read(actions.MAX_ROLE_BYTES + 1)
+    with ctx.db() as s:
+        try:
+            result = actions.upload_role(s, file.filename, data)
+        except DashboardError as e:
+            title = "The role script is invalid; nothing was stored." if e.status == 422 else None
+            return _roles_page(request, ctx, me, e.status, errors=e.errors, error_title=title)
+        s.commit()
+    if result.created:
+        notice = f"Stored {result.role_id} version {result.version} ({result.title})."
+    else:
+        notice = f"{result.role_id} version {result.version} is already stored; no change."
+    return _roles_page(request, ctx, me, notice=notice)
+
+
+# -- one session -----------------------------------------------------------------------------
+
+
+@_pages.get("/dashboard/sessions/{session_id}")
+def session_page(request: Request, ctx: Ctx, me: Me, session_id: str) -> HTMLResponse:
+    """A session's scores with their quotes, transcript, reviews and the review form."""
+    with ctx.db() as s:
+        try:
+            report = actions.session_report(s, session_id)
+        except DashboardError as e:
+            return _failed(request, me, e)
+        s.commit()
+    return _page(request, "dashboard_session.html", recruiter=me, nav="sessions", report=report)
+
+
+@_pages.get("/dashboard/sessions/{session_id}/report.html")
+def session_report_html(request: Request, ctx: Ctx, me: Me, session_id: str) -> HTMLResponse:
+    """The full self-contained report page, as ``recruiter report`` writes it."""
+    with ctx.db() as s:
+        try:
+            report = actions.session_report(s, session_id)
+        except DashboardError as e:
+            return _failed(request, me, e)
+        s.commit()
+    with actions.charts:
+        return HTMLResponse(render_html(report))
+
+
+@_pages.post("/dashboard/sessions/{session_id}/review")
+def review_form(
+    request: Request,
+    ctx: Ctx,
+    me: Me,
+    session_id: str,
+    competency: Annotated[list[str] | None, Form()] = None,
+    score: Annotated[list[str] | None, Form()] = None,
+    overall: Annotated[str | None, Form()] = None,
+    note: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Store the signed-in recruiter's scores and note; back to the session."""
+    try:
+        scores = {c: float(v) for c, v in zip(competency or [], score or [], strict=False) if v}
+        overall_value = float(overall) if overall else None
+    except ValueError:
+        e = DashboardError(422, ["scores must be numbers from 1 to 5"])
+        return _failed(request, me, e)
+    with ctx.db() as s:
+        try:
+            actions.review(s, session_id, me, scores=scores, overall=overall_value, note=note)
+        except DashboardError as e:
+            return _failed(request, me, e)
+        s.commit()
+    return RedirectResponse(f"/dashboard/sessions/{session_id}#review", status_code=303)
+
+
+# -- candidates ------------------------------------------------------------------------------
+
+
+@_pages.get("/dashboard/candidates/{candidate_id}")
+def candidate_page(request: Request, ctx: Ctx, me: Me, candidate_id: str) -> HTMLResponse:
+    """A candidate's sessions and progress charts."""
+    with ctx.db() as s:
+        candidate = CandidateRepository(s).get(candidate_id)
+        if candidate is None:
+            return _failed(request, me, DashboardError(404, [f"no candidate {candidate_id!r}"]))
+        sessions = CandidateRepository(s).sessions(candidate_id)
+        data = progress(s, candidate_id)
+    return _page(
+        request,
+        "dashboard_candidate.html",
+        recruiter=me,
+        candidate=candidate,
+        sessions=sessions,
+        progress=data,
+        statuses={x.id: x.status for x in sessions},
+    )
+
+
+@_pages.get("/dashboard/candidates/{candidate_id}/progress.png")
+def candidate_progress_png(ctx: Ctx, me: Me, candidate_id: str) -> Response:
+    """The candidate's progress charts (scores and delivery across sessions) as a PNG."""
+    with ctx.db() as s:
+        if CandidateRepository(s).get(candidate_id) is None:
+            return Response(status_code=404)
+        data = progress(s, candidate_id)
+    with actions.charts:
+        png = progress_chart_png(data)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+router = APIRouter()
+router.include_router(_pages)
+router.include_router(api.router)

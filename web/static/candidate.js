@@ -1,0 +1,146 @@
+// The candidate's interview page: joins the room with camera and microphone, plays the
+// recruiter, shows who is speaking, live captions and practice tips, and the report at the end.
+"use strict";
+
+(() => {
+  const LK = window.LivekitClient;
+  const token = document.body.dataset.token;
+  const $ = (id) => document.getElementById(id);
+  const EVENTS_TOPIC = "recruiter.events";
+  const CONTROL_TOPIC = "recruiter.control";
+  let room = null;
+  let agentIdentity = null;
+  let ended = false;
+
+  function setStatus(text) {
+    $("status").textContent = text;
+  }
+
+  function isAgent(participant) {
+    return participant.kind === LK.ParticipantKind.AGENT || participant.identity.startsWith("agent-");
+  }
+
+  // Captions: one line per transcription segment, updated as its words stream in.
+  function caption(segmentId, speaker, text) {
+    let line = document.querySelector(`#captions li[data-segment="${CSS.escape(segmentId)}"]`);
+    if (!line) {
+      line = document.createElement("li");
+      line.dataset.segment = segmentId;
+      line.dataset.speaker = speaker;
+      const who = document.createElement("span");
+      who.className = "who";
+      who.textContent = speaker === "recruiter" ? "Recruiter:" : "You:";
+      line.append(who, document.createElement("span"));
+      $("captions").append(line);
+    }
+    line.lastChild.textContent = text;
+    $("captions").scrollTop = $("captions").scrollHeight;
+  }
+
+  async function onTranscription(reader, participantInfo) {
+    const attrs = reader.info.attributes || {};
+    const segmentId = attrs["lk.segment_id"] || reader.info.id;
+    const speaker = participantInfo.identity === room.localParticipant.identity ? "you" : "recruiter";
+    let text = "";
+    for await (const chunk of reader) {
+      text += chunk;
+      caption(segmentId, speaker, text);
+    }
+  }
+
+  function cue(kind, text) {
+    const list = $("cues");
+    list.querySelector(".empty")?.remove();
+    const item = document.createElement("li");
+    item.dataset.kind = kind;
+    item.textContent = text;
+    list.prepend(item);
+  }
+
+  async function showReport() {
+    // The worker says when the report is written; the status endpoint confirms it.
+    for (let i = 0; i < 60; i++) {
+      const r = await fetch(`/api/join/${token}/status`);
+      if (r.ok && (await r.json()).report_ready) {
+        $("report").hidden = false;
+        setStatus("The interview is over. Your report is ready.");
+        return;
+      }
+      await new Promise((done) => setTimeout(done, 1000));
+    }
+    setStatus("The interview is over. The report could not be prepared; the recruiter will send it.");
+  }
+
+  function onData(payload, participant, _kind, topic) {
+    if (topic !== EVENTS_TOPIC || !participant || !isAgent(participant)) return;
+    const message = JSON.parse(new TextDecoder().decode(payload));
+    if (message.type === "cue") {
+      cue(message.kind, message.text);
+    } else if (message.type === "ended") {
+      ended = true;
+      $("end").disabled = true;
+      setStatus("The interview is over. Preparing your report…");
+      room.disconnect();
+      showReport();
+    }
+  }
+
+  function showSpeakers(speakers) {
+    const ids = new Set(speakers.map((p) => p.identity));
+    $("recruiter-tile").classList.toggle("speaking", agentIdentity !== null && ids.has(agentIdentity));
+    $("you-tile").classList.toggle("speaking", ids.has(room.localParticipant.identity));
+  }
+
+  function showAgentState(participant) {
+    if (!isAgent(participant)) return;
+    agentIdentity = participant.identity;
+    const state = participant.attributes["lk.agent.state"] || "here";
+    $("agent-state").textContent = state;
+    $("recruiter-tile").classList.toggle("speaking", state === "speaking");
+  }
+
+  async function join() {
+    $("join").disabled = true;
+    setStatus("Connecting…");
+    const response = await fetch(`/api/join/${token}/token`, { method: "POST" });
+    if (!response.ok) {
+      setStatus(`Cannot join: ${(await response.json()).detail}`);
+      return;
+    }
+    const access = await response.json();
+    room = new LK.Room({ adaptiveStream: true, dynacast: true });
+    room.registerTextStreamHandler("lk.transcription", onTranscription);
+    room.on(LK.RoomEvent.DataReceived, onData);
+    room.on(LK.RoomEvent.ActiveSpeakersChanged, showSpeakers);
+    room.on(LK.RoomEvent.ParticipantConnected, showAgentState);
+    room.on(LK.RoomEvent.ParticipantAttributesChanged, (_changed, p) => showAgentState(p));
+    room.on(LK.RoomEvent.TrackSubscribed, (track) => {
+      if (track.kind === LK.Track.Kind.Audio) $("audio").append(track.attach());
+    });
+    room.on(LK.RoomEvent.Disconnected, () => {
+      if (!ended) setStatus("Disconnected. Reload the page to join again.");
+    });
+    await room.connect(access.url, access.token);
+    try {
+      await room.localParticipant.enableCameraAndMicrophone();
+    } catch (error) {
+      setStatus(`The camera or microphone could not start (${error.message}); allow them and reload.`);
+      return;
+    }
+    const camera = room.localParticipant.getTrackPublication(LK.Track.Source.Camera);
+    camera?.track?.attach($("self-view"));
+    room.remoteParticipants.forEach(showAgentState);
+    $("end").disabled = false;
+    setStatus("Connected. The recruiter will join in a moment.");
+  }
+
+  async function end() {
+    $("end").disabled = true;
+    setStatus("Ending the interview…");
+    const message = new TextEncoder().encode(JSON.stringify({ type: "end" }));
+    await room.localParticipant.publishData(message, { reliable: true, topic: CONTROL_TOPIC });
+  }
+
+  $("join").addEventListener("click", () => join().catch((e) => setStatus(`Cannot join: ${e.message}`)));
+  $("end").addEventListener("click", () => end().catch((e) => setStatus(e.message)));
+})();
