@@ -73,7 +73,7 @@ class DevLiveKitServer:
                 "node_ip": "127.0.0.1",
             },
             "keys": {settings.livekit.api_key: settings.livekit.api_secret},
-            "logging": {"level": "warn"},
+            "logging": {"level": "info"},
         }
         # YAML is a superset of JSON, so the config body can be written as JSON.
         cmd = [str(binary or server_binary(settings)), "--config-body", json.dumps(config)]

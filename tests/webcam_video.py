@@ -95,3 +95,13 @@ def segment_frame(kind: str) -> np.ndarray:
 def turning_frames() -> Iterator[np.ndarray]:
     for i in range(int(FPS * SECONDS)):
         yield segment_frame(SEGMENTS[int(i / FPS) % len(SEGMENTS)])
+
+
+def write_y4m(path: Path, frames: Iterator[np.ndarray]) -> Path:
+    """RGB frames as a Y4M (4:2:0) file, the format chromium's fake camera plays in a loop."""
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{W} H{H} F{int(FPS)}:1 Ip A1:1 C420jpeg\n".encode("ascii"))
+        for rgb in frames:
+            out.write(b"FRAME\n")
+            out.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420).tobytes())
+    return path

@@ -15,6 +15,8 @@ from agent.cli import (
     rehearse_cmd,
     report_cmd,
     roles_cmd,
+    up_cmd,
+    web_cmd,
     worker_cmd,
 )
 
@@ -38,6 +40,9 @@ app.command("progress")(report_cmd.progress)
 app.command("rehearse")(rehearse_cmd.rehearse)
 app.command("console")(console_cmd.console)
 app.command("worker")(worker_cmd.worker)
+app.command("web")(web_cmd.web)
+app.command("invite")(web_cmd.invite)
+app.command("up")(up_cmd.up)
 
 
 @app.callback()

@@ -64,7 +64,7 @@ def worker(
     load_threshold: float = typer.Option(
         0.95,
         "--load-threshold",
-        help="CPU load (0-1) above which no new interview is taken; over 1: never refuse.",
+        help="CPU load (0-1) above which no new interview is taken; inf: never refuse.",
     ),
 ) -> None:
     """Take interviews dispatched to this agent name from the LiveKit server (LIVEKIT_URL)."""

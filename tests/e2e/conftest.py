@@ -145,7 +145,7 @@ def room_stack(
             "--agent-name", settings.web.agent_name, "--idle-processes", "1",
             "--http-port", str(free_port()),
             # One interview at a time on a busy 2-core machine: never refuse it for load.
-            "--load-threshold", "2",
+            "--load-threshold", "inf",
         ]  # fmt: skip
         worker = ChildProcess("worker", cmd, log_path=log, env=env)
         worker.start(lambda: _worker_registered(log), timeout_s=120)

@@ -93,6 +93,7 @@
 
   function showAgentState(participant) {
     if (!isAgent(participant)) return;
+    if (agentIdentity === null && !ended) setStatus("The recruiter is here. Answer out loud, in your own time.");
     agentIdentity = participant.identity;
     const state = participant.attributes["lk.agent.state"] || "here";
     $("agent-state").textContent = state;
@@ -129,9 +130,9 @@
     }
     const camera = room.localParticipant.getTrackPublication(LK.Track.Source.Camera);
     camera?.track?.attach($("self-view"));
-    room.remoteParticipants.forEach(showAgentState);
     $("end").disabled = false;
     setStatus("Connected. The recruiter will join in a moment.");
+    room.remoteParticipants.forEach(showAgentState);
   }
 
   async function end() {

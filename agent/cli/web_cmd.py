@@ -1,0 +1,68 @@
+"""``recruiter web`` (the web app) and ``recruiter invite`` (an invitation link, from the shell)."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from agent.settings import Settings
+
+_err = Console(stderr=True, soft_wrap=True)
+
+
+def web() -> None:
+    """Serve the candidate pages, the recruiter dashboard and the HTTP API (uvicorn)."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = Settings()
+    try:
+        app = create_app(settings)
+    except ValueError as e:
+        _err.print(f"[red]web failed: {e}")
+        raise typer.Exit(1) from e
+    # uvicorn's access log prints paths, and candidate links carry invitation tokens: off.
+    uvicorn.run(app, host=settings.web.host, port=settings.web.port, access_log=False)
+
+
+def invite(
+    role: str = typer.Option("demo", "--role", help="A shipped or stored role id."),
+    candidate: str | None = typer.Option(None, "--candidate", help="An existing candidate id."),
+    name: str | None = typer.Option(None, "--name", help="Or a new candidate's display name."),
+    mode: str | None = typer.Option(None, "--mode", help="practice or exam (default: the role's)."),
+) -> None:
+    """Print an invitation link for one candidate and one interview (RECRUITER_WEB__SECRET)."""
+    print(invite_link(Settings(), role=role, candidate=candidate, name=name, mode=mode))
+
+
+def invite_link(
+    settings: Settings, *, role: str, candidate: str | None, name: str | None, mode: str | None
+) -> str:
+    """A signed invitation link; a bad role, candidate or mode exits 1 with the reason."""
+    from storage import create_database, session_factory
+    from web.actions import DashboardError
+    from web.actions import invite as make_invite
+    from web.app import WebContext
+    from web.invites import Invitations
+
+    secret = settings.web.secret
+    if not secret:
+        _err.print("[red]set RECRUITER_WEB__SECRET (the web app's) to sign the link")
+        raise typer.Exit(1)
+    if mode not in (None, "practice", "exam"):
+        _err.print("[red]--mode is practice or exam")
+        raise typer.Exit(1)
+    db = session_factory(create_database(settings.resolved_database_url))
+    ctx = WebContext(settings, db, Invitations(secret, settings.web.invite_ttl_hours), secret)
+    try:
+        with db() as s:
+            result = make_invite(
+                s, ctx, role_id=role, candidate_id=candidate, candidate_name=name,
+                mode=mode,  # type: ignore[arg-type]
+            )  # fmt: skip
+            s.commit()
+    except DashboardError as e:
+        _err.print("[red]" + "; ".join(e.errors), highlight=False)
+        raise typer.Exit(1) from e
+    return result.link
