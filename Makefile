@@ -18,6 +18,7 @@ test: setup
 bench: setup
 	$(BIN)/python bench/latency.py
 	$(BIN)/python -m bench.perception
+	$(BIN)/python -m bench.room_latency
 
 lint: setup
 	$(BIN)/ruff check .

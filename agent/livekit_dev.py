@@ -73,6 +73,9 @@ class DevLiveKitServer:
                 "node_ip": "127.0.0.1",
             },
             "keys": {settings.livekit.api_key: settings.livekit.api_secret},
+            # The server dispatches only to workers below this CPU load (default 0.7). Here the
+            # worker shares the machine with everything else, so it is always chosen.
+            "agents": {"target_load": 2.0},
             "logging": {"level": "info"},
         }
         # YAML is a superset of JSON, so the config body can be written as JSON.

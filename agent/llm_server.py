@@ -10,13 +10,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from types import TracebackType
 
 from agent.assets import require_asset
 from agent.llm_client import LLMEndpoint, LLMUnavailableError
+from agent.processes import http_ok
 from agent.settings import Settings
 
 __all__ = ["EmbeddedLLMServer", "resolve_endpoint"]
@@ -29,14 +28,6 @@ _HOST = "127.0.0.1"
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         return sock.connect_ex((_HOST, port)) != 0
-
-
-def _answers(url: str, timeout_s: float) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 class EmbeddedLLMServer:
@@ -85,7 +76,7 @@ class EmbeddedLLMServer:
                     f"the embedded LLM server exited with code {self._proc.returncode}; "
                     f"see {self._log_path}"
                 )
-            if _answers(url, timeout_s=1.0):
+            if http_ok(url, timeout_s=1.0):
                 logger.info("embedded LLM server ready on port %d", port)
                 return self.endpoint
             time.sleep(0.2)

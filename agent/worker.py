@@ -19,8 +19,9 @@ from livekit.agents import AgentServer, JobContext, JobProcess, room_io
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
+from agent.assets import AssetError
 from agent.bootstrap import VoiceModels, load_voice_models
-from agent.interview import Interview, finish_interview, open_interview
+from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
 from agent.llm_client import LLMUnavailableError, OpenAIChatClient
 from agent.llm_server import resolve_endpoint
 from agent.room_video import LiveFrames, follow_camera
@@ -28,7 +29,7 @@ from agent.rooms import InterviewJob, read_job
 from agent.settings import Settings
 from reports.files import timed_reports
 from reports.session_view import ReportError
-from rubrics import RoleSource, load_role_source, parse_role
+from rubrics import RoleError, RoleSource, load_role_source, parse_role
 from storage import RoleRepository, create_database, session_factory
 
 __all__ = ["CONTROL_TOPIC", "EVENTS_TOPIC", "build_server", "role_for_job"]
@@ -83,24 +84,34 @@ async def _interview(ctx: JobContext) -> None:
     except (ValidationError, ValueError):
         logger.error("job metadata is not an interview; the job is dropped")
         return
-    endpoint = resolve_endpoint(settings)
-    if endpoint is None:
-        raise LLMUnavailableError("the worker needs RECRUITER_LLM__BASE_URL (`recruiter worker` "
-                                  "sets it when it starts the embedded server)")  # fmt: skip
-    db = session_factory(create_database(settings.resolved_database_url))
-    source = role_for_job(db, job)
-    models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
     await ctx.connect()
     candidate = await ctx.wait_for_participant()
-    chat = OpenAIChatClient(endpoint)
+    endpoint = resolve_endpoint(settings)
+    db = session_factory(create_database(settings.resolved_database_url))
+    chat = OpenAIChatClient(endpoint) if endpoint is not None else None
     frames = LiveFrames()
-    live = open_interview(
-        settings, source, db=db, chat=chat, models=models, channel=ctx.room.name or "room",
-        webcam=frames, candidate_id=job.candidate_id,
-    )  # fmt: skip
+    try:
+        if chat is None:
+            raise LLMUnavailableError("the worker has no LLM endpoint (RECRUITER_LLM__BASE_URL)")
+        source = role_for_job(db, job)
+        models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
+        live = open_interview(
+            settings, source, db=db, chat=chat, models=models, channel=ctx.room.name or "room",
+            webcam=frames, candidate_id=job.candidate_id,
+        )  # fmt: skip
+    except (RoleError, LookupError, UnknownCandidateError, LLMUnavailableError, AssetError) as e:
+        # Nothing was stored; the page says why instead of waiting for a recruiter.
+        logger.error("the interview could not start: %s", type(e).__name__)
+        await _send(ctx.room, {"type": "error", "message": "The interview could not start. "
+                               "Please tell the recruiter who invited you."})  # fmt: skip
+        if chat is not None:
+            await chat.aclose()
+        return
     logger.info("interview %s started", live.session_id)
-    await _hold(ctx, live, candidate, frames, db, settings)
-    await chat.aclose()
+    try:
+        await _hold(ctx, live, candidate, frames, db, settings)
+    finally:
+        await chat.aclose()
 
 
 async def _hold(

@@ -203,27 +203,31 @@ def upload_role_form(request: Request, ctx: Ctx, me: Me, file: UploadFile) -> HT
 # -- one session -----------------------------------------------------------------------------
 
 
+def _scored(ctx: WebContext, session_id: str) -> dict[str, Any]:
+    """The session's report, scored first when needed (committed)."""
+    with ctx.db() as s:
+        report = actions.session_report(s, session_id)
+        s.commit()
+    return report
+
+
 @_pages.get("/dashboard/sessions/{session_id}")
 def session_page(request: Request, ctx: Ctx, me: Me, session_id: str) -> HTMLResponse:
     """A session's scores with their quotes, transcript, reviews and the review form."""
-    with ctx.db() as s:
-        try:
-            report = actions.session_report(s, session_id)
-        except DashboardError as e:
-            return _failed(request, me, e)
-        s.commit()
+    try:
+        report = _scored(ctx, session_id)
+    except DashboardError as e:
+        return _failed(request, me, e)
     return _page(request, "dashboard_session.html", recruiter=me, nav="sessions", report=report)
 
 
 @_pages.get("/dashboard/sessions/{session_id}/report.html")
 def session_report_html(request: Request, ctx: Ctx, me: Me, session_id: str) -> HTMLResponse:
     """The full self-contained report page, as ``recruiter report`` writes it."""
-    with ctx.db() as s:
-        try:
-            report = actions.session_report(s, session_id)
-        except DashboardError as e:
-            return _failed(request, me, e)
-        s.commit()
+    try:
+        report = _scored(ctx, session_id)
+    except DashboardError as e:
+        return _failed(request, me, e)
     with actions.charts:
         return HTMLResponse(render_html(report))
 

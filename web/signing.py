@@ -48,6 +48,8 @@ class Signer:
         Raises:
             BadSignatureError: the token is malformed, forged, for another purpose, or expired.
         """
+        if not token.isascii():
+            raise BadSignatureError("malformed token")
         data, _, mac = token.partition(".")
         try:
             given = _unb64(mac)

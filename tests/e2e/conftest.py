@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,10 +17,8 @@ from fastapi import FastAPI
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.cli.worker_cmd import endpoint_env
-from agent.livekit_dev import DevLiveKitServer, server_binary
-from agent.llm_server import EmbeddedLLMServer
-from agent.processes import ChildProcess
+from agent.devstack import DevStack, StackPorts
+from agent.livekit_dev import server_binary
 from agent.settings import LLMSettings, Settings
 from storage import create_database, session_factory
 
@@ -36,8 +33,9 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def playwright() -> Iterator[Playwright]:
+    """Per test: Playwright's sync API keeps an event loop running while it is open."""
     with sync_playwright() as p:
         yield p
 
@@ -115,10 +113,6 @@ class RoomStack:
     worker_log: Path
 
 
-def _worker_registered(log: Path) -> bool:
-    return log.is_file() and b"registered worker" in log.read_bytes()
-
-
 @pytest.fixture(scope="session")
 def room_stack(
     tmp_path_factory: pytest.TempPathFactory, installed_models: Path
@@ -126,32 +120,11 @@ def room_stack(
     """The real parts of a live interview: `livekit-server`, the embedded LLM and the worker."""
     home = tmp_path_factory.mktemp("room-home")
     (home / "models").symlink_to(installed_models, target_is_directory=True)
-    base = Settings(home=home)
-    server = DevLiveKitServer(
-        base, port=free_port(), rtc_tcp_port=free_port(), udp_port=free_port(),
-        binary=server_binary(Settings()),  # built by `make setup` into the installed home
-    )  # fmt: skip
-    llm = EmbeddedLLMServer(Settings(home=home, llm=LLMSettings(port=free_port())))
-    with server as livekit, llm as endpoint:
-        settings = Settings(home=home, livekit=livekit)
-        env = {
-            **os.environ, **endpoint_env(endpoint), "RECRUITER_HOME": str(home),
-            "LIVEKIT_URL": livekit.url, "LIVEKIT_API_KEY": livekit.api_key,
-            "LIVEKIT_API_SECRET": livekit.api_secret,
-        }  # fmt: skip
-        log = home / "logs" / "worker.log"
-        cmd = [
-            sys.executable, "-m", "agent.cli.main", "worker", "start",
-            "--agent-name", settings.web.agent_name, "--idle-processes", "1",
-            "--http-port", str(free_port()),
-            # One interview at a time on a busy 2-core machine: never refuse it for load.
-            "--load-threshold", "inf",
-        ]  # fmt: skip
-        worker = ChildProcess("worker", cmd, log_path=log, env=env)
-        worker.start(lambda: _worker_registered(log), timeout_s=120)
-        try:
-            yield RoomStack(
-                settings, session_factory(create_database(settings.resolved_database_url)), log
-            )
-        finally:
-            worker.stop(grace_s=30)
+    settings = Settings(home=home, llm=LLMSettings(port=free_port()))
+    ports = StackPorts(free_port(), free_port(), free_port(), free_port())
+    # livekit-server is built by `make setup` into the installed data directory.
+    with DevStack(settings, ports, livekit_binary=server_binary(Settings())) as stack:
+        assert stack.livekit is not None
+        settings = settings.model_copy(update={"livekit": stack.livekit})
+        db = session_factory(create_database(settings.resolved_database_url))
+        yield RoomStack(settings, db, stack.logs / "worker.log")

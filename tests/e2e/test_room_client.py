@@ -7,15 +7,16 @@ import secrets
 import time
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import load_voice_models
 from agent.candidate import CandidateVoice
+from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
 from storage import CandidateRepository, InterviewSession, SessionRepository
 from tests.conftest import run
 from tests.e2e.conftest import RoomStack
 from tests.integration.speech import word_error_rate
-from tests.room_client import RoomCandidate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.models, pytest.mark.llm]
 
@@ -95,3 +96,105 @@ def test_a_candidate_publishing_a_wav_is_heard_stored_and_reported(room_stack: R
     assert measured[answer_turn.index].speech["words_per_minute"] > 0
     report = settings.sessions_dir / stored.id / "report.html"
     assert report.is_file() and "tell me a little about yourself" in report.read_text()
+
+
+FAST_WITH_FILLERS = (
+    "So, um, I'm Maya, and uh, for two years I've worked on the help desk of a local internet "
+    "provider. Um, what I love is when someone calls in stressed because, uh, their connection "
+    "is down, and I walk them through it and, um, they're back online in ten minutes. Uh, now I "
+    "want to learn how a bigger support team handles escalations."
+)
+MORE = "Um, yes, uh, I once fixed a router for a nurse before her night shift, um, in five minutes."
+
+
+def test_practice_tips_reach_the_candidate_as_data_messages(room_stack: RoomStack) -> None:
+    settings, db = room_stack.settings, room_stack.db
+    room = f"iv-{secrets.token_hex(6)}"
+    token = candidate_token(
+        settings.livekit, room=room, identity="candidate-tips",
+        job=InterviewJob(role_id="demo", mode="practice"), agent_name=settings.web.agent_name,
+        ttl_s=120,
+    )  # fmt: skip
+    # Spoken fast (about 210 words a minute) and with fillers: both are practice cues.
+    voice = CandidateVoice(load_voice_models(settings).tts.voice, pace=1.0)
+    answers = [voice.render(FAST_WITH_FILLERS).samples, voice.render(MORE).samples]
+
+    async def scenario() -> dict[str, object]:
+        candidate = RoomCandidate()
+        await candidate.join(settings.livekit.url, token)
+        try:
+            spoke = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
+            # The tip comes between questions: answer until the recruiter moves on (a follow-up
+            # may come first).
+            for answer in answers:
+                await candidate.wait_for_state("listening", spoke, timeout_s=120)
+                if any(e.get("type") == "cue" for e in candidate.heard.events):
+                    break
+                ended = await candidate.say(answer)
+                spoke = await candidate.wait_for_state("speaking", ended, timeout_s=60)
+            cue = await candidate.wait_for_event("cue", timeout_s=60)
+            await candidate.end_interview()
+            await candidate.wait_for_event("ended", timeout_s=180)
+            return cue
+        finally:
+            await candidate.leave()
+
+    cue = run(scenario())
+    assert cue["kind"] in {"fillers", "pace-fast"}
+    assert str(cue["text"]).startswith("A quick tip")
+    with db() as s:
+        stored = s.query(InterviewSession).filter_by(channel=room).one()
+        spoken = [e for t in SessionRepository(s).turns(stored.id) for e in (t.events or [])]
+    assert {"type": "coaching-cue", "reason": cue["kind"]} in spoken
+
+
+def test_two_interviews_at_once_are_separate_jobs(room_stack: RoomStack) -> None:
+    settings, db = room_stack.settings, room_stack.db
+    voice = CandidateVoice(load_voice_models(settings).tts.voice)
+    said = {
+        "red": "I fixed printers at a school library for a year.",
+        "blue": "I answered phones at a bicycle repair shop every summer.",
+    }
+    rooms = {key: f"iv-{key}-{secrets.token_hex(4)}" for key in said}
+
+    async def one(key: str) -> None:
+        token = candidate_token(
+            settings.livekit, room=rooms[key], identity=f"candidate-{key}",
+            job=InterviewJob(role_id="demo", mode="exam"), agent_name=settings.web.agent_name,
+            ttl_s=300,
+        )  # fmt: skip
+        candidate = RoomCandidate()
+        await candidate.join(settings.livekit.url, token)
+        try:
+            asked = await candidate.wait_for_state("speaking", 0.0, timeout_s=240)
+            await candidate.wait_for_state("listening", asked, timeout_s=180)
+            await candidate.say(voice.render(said[key]).samples)
+            await _poll(lambda: _answer(db, rooms[key]), timeout_s=180)
+            await candidate.end_interview()
+            await candidate.wait_for_event("ended", timeout_s=240)
+        finally:
+            await candidate.leave()
+
+    async def both() -> None:
+        await asyncio.gather(one("red"), one("blue"))
+
+    run(both())
+    for key, text in said.items():
+        heard = _answer(db, rooms[key])
+        assert word_error_rate(text, heard) < 0.35, (key, heard)
+        other = said["blue" if key == "red" else "red"]
+        assert word_error_rate(other, heard) > 0.6, "one interview heard the other's candidate"
+    with db() as s:
+        ids = {
+            s.query(InterviewSession).filter_by(channel=room).one().id for room in rooms.values()
+        }
+    assert len(ids) == 2
+
+
+def _answer(db: sessionmaker[Session], room: str) -> str:
+    with db() as s:
+        stored = s.query(InterviewSession).filter_by(channel=room).one_or_none()
+        if stored is None:
+            return ""
+        turns = SessionRepository(s).turns(stored.id)
+    return " ".join(t.text for t in turns if t.speaker == "candidate")

@@ -76,6 +76,11 @@
     const message = JSON.parse(new TextDecoder().decode(payload));
     if (message.type === "cue") {
       cue(message.kind, message.text);
+    } else if (message.type === "error") {
+      ended = true;
+      $("end").disabled = true;
+      setStatus(message.message);
+      room.disconnect();
     } else if (message.type === "ended") {
       ended = true;
       $("end").disabled = true;

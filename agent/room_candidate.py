@@ -1,4 +1,7 @@
-"""A candidate in a real LiveKit room without a browser: publishes speech, hears the recruiter."""
+"""A simulated candidate in a real LiveKit room (no browser): speaks, and hears the recruiter.
+
+Used by the room tests and `bench/room_latency.py`.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ import numpy as np
 from livekit import rtc
 
 from agent.worker import CONTROL_TOPIC, EVENTS_TOPIC
+
+__all__ = ["HeardRecruiter", "RoomCandidate"]
 
 RATE = 16000
 _FRAME = RATE // 100  # 10 ms
@@ -31,7 +36,8 @@ class RoomCandidate:
 
     def __init__(self) -> None:
         self.room = rtc.Room()
-        self.source = rtc.AudioSource(RATE, 1)
+        # A short queue: speech leaves when it is captured, so its end time is known to ~20 ms.
+        self.source = rtc.AudioSource(RATE, 1, queue_size_ms=20)
         self.heard = HeardRecruiter()
         self._tasks: set[asyncio.Task[None]] = set()
         self._mic_task: asyncio.Task[None] | None = None

@@ -1,0 +1,148 @@
+"""The parts of a live interview on one machine: LiveKit server, LLM server, worker (and web app).
+
+``recruiter up``, the end-to-end tests and the room benchmark all start them this way. A part is
+skipped when the settings point at an external one (``LIVEKIT_URL``, ``RECRUITER_LLM__BASE_URL``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agent.cli.worker_cmd import endpoint_env
+from agent.livekit_dev import DevLiveKitServer
+from agent.llm_client import LLMEndpoint
+from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
+from agent.processes import ChildProcess, http_ok
+from agent.settings import LiveKitSettings, Settings
+
+__all__ = ["DevStack", "StackPorts"]
+
+_ME = [sys.executable, "-m", "agent.cli.main"]
+
+
+@dataclass(frozen=True)
+class StackPorts:
+    """Where the local servers listen (LiveKit's defaults; tests pass free ports)."""
+
+    livekit: int = 7880
+    livekit_tcp: int = 7881
+    livekit_udp: int = 7882
+    worker_http: int = 8081
+
+
+@dataclass
+class DevStack:
+    """Starts the parts in order and stops them in reverse; a context manager."""
+
+    settings: Settings
+    ports: StackPorts = field(default_factory=StackPorts)
+    external_livekit: bool = False
+    livekit_binary: Path | None = None
+    log_dir: Path | None = None
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    livekit: LiveKitSettings | None = None
+    endpoint: LLMEndpoint | None = None
+    _servers: list[DevLiveKitServer | EmbeddedLLMServer] = field(default_factory=list)
+    _children: list[ChildProcess] = field(default_factory=list)
+
+    @property
+    def logs(self) -> Path:
+        """Where each part writes its log."""
+        return self.log_dir or self.settings.home / "logs"
+
+    def start_livekit(self) -> LiveKitSettings:
+        """The dev server on loopback, or the configured one when ``external_livekit``."""
+        if self.external_livekit:
+            self.livekit = self.settings.livekit
+        else:
+            server = DevLiveKitServer(
+                self.settings, port=self.ports.livekit, rtc_tcp_port=self.ports.livekit_tcp,
+                udp_port=self.ports.livekit_udp, log_path=self.logs / "livekit.log",
+                binary=self.livekit_binary,
+            )  # fmt: skip
+            self._servers.append(server)
+            self.livekit = server.start()
+        self.env.update(
+            LIVEKIT_URL=self.livekit.url, LIVEKIT_API_KEY=self.livekit.api_key,
+            LIVEKIT_API_SECRET=self.livekit.api_secret,
+        )  # fmt: skip
+        return self.livekit
+
+    def start_llm(self) -> LLMEndpoint:
+        """The configured endpoint, else the embedded llama.cpp server."""
+        endpoint = resolve_endpoint(self.settings)
+        if endpoint is None:
+            server = EmbeddedLLMServer(self.settings, log_path=self.logs / "llm-server.log")
+            self._servers.append(server)
+            endpoint = server.start()
+        self.endpoint = endpoint
+        self.env.update(endpoint_env(endpoint))
+        return endpoint
+
+    def start_worker(self, *, timeout_s: float = 180.0) -> None:
+        """The worker, taking interviews dispatched to the settings' agent name."""
+        log = self.logs / "worker.log"
+        cmd = [
+            *_ME, "worker", "start", "--agent-name", self.settings.web.agent_name,
+            "--idle-processes", "1", "--http-port", str(self.ports.worker_http),
+            # One machine holds one interview at a time: never refuse it for CPU load.
+            "--load-threshold", "inf",
+        ]  # fmt: skip
+        self._start_child(ChildProcess("worker", cmd, log_path=log, env=self._env()),
+                          lambda: log.is_file() and b"registered worker" in log.read_bytes(),
+                          timeout_s)  # fmt: skip
+
+    def start_web(self, *, timeout_s: float = 60.0) -> str:
+        """The web app; returns its base URL."""
+        base = self.settings.web.base_url
+        child = ChildProcess("web", [*_ME, "web"], log_path=self.logs / "web.log", env=self._env())
+        self._start_child(child, lambda: http_ok(f"{base}/api/openapi.json"), timeout_s)
+        return base
+
+    def start(self) -> DevStack:
+        """LiveKit, the LLM and the worker (not the web app)."""
+        try:
+            self.start_livekit()
+            self.start_llm()
+            self.start_worker()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def dead(self) -> list[str]:
+        """The children that have stopped on their own."""
+        return [c.name for c in self._children if not c.running]
+
+    def stop(self) -> None:
+        """Stop everything, last started first."""
+        for child in reversed(self._children):
+            child.stop(grace_s=20)
+        for server in reversed(self._servers):
+            server.stop()
+        self._children.clear()
+        self._servers.clear()
+
+    def _env(self) -> Mapping[str, str]:
+        web = self.settings.web
+        extra = {"RECRUITER_HOME": str(self.settings.home), "RECRUITER_WEB__PORT": str(web.port),
+                 "RECRUITER_WEB__HOST": web.host}  # fmt: skip
+        if web.secret:
+            extra["RECRUITER_WEB__SECRET"] = web.secret
+        return {**self.env, **extra}
+
+    def _start_child(
+        self, child: ChildProcess, ready: Callable[[], bool], timeout_s: float
+    ) -> None:
+        self._children.append(child)
+        child.start(ready, timeout_s)
+
+    def __enter__(self) -> DevStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
