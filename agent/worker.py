@@ -84,8 +84,11 @@ async def _interview(ctx: JobContext) -> None:
     except (ValidationError, ValueError):
         logger.error("job metadata is not an interview; the job is dropped")
         return
-    await ctx.connect()
-    candidate = await ctx.wait_for_participant()
+    # Console mode (a fake job) has no room to join and no one in it: the terminal is the mic.
+    candidate = None
+    if not ctx.is_fake_job():
+        await ctx.connect()
+        candidate = await ctx.wait_for_participant()
     endpoint = resolve_endpoint(settings)
     db = session_factory(create_database(settings.resolved_database_url))
     chat = OpenAIChatClient(endpoint) if endpoint is not None else None
@@ -97,7 +100,7 @@ async def _interview(ctx: JobContext) -> None:
         models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
         live = open_interview(
             settings, source, db=db, chat=chat, models=models, channel=ctx.room.name or "room",
-            webcam=frames, candidate_id=job.candidate_id,
+            webcam=frames if candidate is not None else None, candidate_id=job.candidate_id,
         )  # fmt: skip
     except (RoleError, LookupError, UnknownCandidateError, LLMUnavailableError, AssetError) as e:
         # Nothing was stored; the page says why instead of waiting for a recruiter.
@@ -117,18 +120,19 @@ async def _interview(ctx: JobContext) -> None:
 async def _hold(
     ctx: JobContext,
     live: Interview,
-    candidate: rtc.RemoteParticipant,
+    candidate: rtc.RemoteParticipant | None,
     frames: LiveFrames,
     db: sessionmaker[Session],
     settings: Settings,
 ) -> None:
     """Run the interview until it ends, store how it ended, build the report, tell the page."""
     room, interviewer = ctx.room, live.interviewer
+    identity = candidate.identity if candidate is not None else None
     tasks: set[asyncio.Task[None]] = set()
     left = asyncio.Event()
 
     def on_track(track: rtc.Track, _pub: object, participant: rtc.RemoteParticipant) -> None:
-        if participant.identity == candidate.identity and track.kind == rtc.TrackKind.KIND_VIDEO:
+        if participant.identity == identity and track.kind == rtc.TrackKind.KIND_VIDEO:
             task = asyncio.create_task(follow_camera(track, frames), name="camera")
             tasks.add(task)
             task.add_done_callback(tasks.discard)
@@ -136,14 +140,14 @@ async def _hold(
     def on_data(packet: rtc.DataPacket) -> None:
         if packet.topic != CONTROL_TOPIC or packet.participant is None:
             return
-        if packet.participant.identity != candidate.identity:
+        if packet.participant.identity != identity:
             return
         with contextlib.suppress(ValueError):
             if json.loads(packet.data).get("type") == "end":
                 interviewer.stop_early("the candidate ended the interview", _CLOSING)
 
     def on_left(participant: rtc.RemoteParticipant) -> None:
-        if participant.identity == candidate.identity:
+        if participant.identity == identity:
             left.set()
 
     def on_coaching(reason: str, text: str) -> None:
@@ -155,14 +159,14 @@ async def _hold(
     room.on("track_subscribed", on_track)
     room.on("data_received", on_data)
     room.on("participant_disconnected", on_left)
-    for publication in candidate.track_publications.values():
-        if publication.track is not None:
-            on_track(publication.track, publication, candidate)
     interviewer.on_coaching = on_coaching
-
-    options = room_io.RoomOptions(
-        participant_identity=candidate.identity, close_on_disconnect=False
-    )
+    options = room_io.RoomOptions()
+    if candidate is not None:
+        for publication in candidate.track_publications.values():
+            if publication.track is not None:
+                on_track(publication.track, publication, candidate)
+        options = room_io.RoomOptions(participant_identity=candidate.identity,
+                                      close_on_disconnect=False)  # fmt: skip
     await live.session.start(interviewer, room=room, room_options=options, record=False)
     ended, gone = asyncio.create_task(interviewer.ended.wait()), asyncio.create_task(left.wait())
     await asyncio.wait({ended, gone}, return_when=asyncio.FIRST_COMPLETED)

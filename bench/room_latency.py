@@ -25,6 +25,9 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
 
 from agent.bootstrap import load_voice_models
 from agent.candidate import Answer, CandidateVoice, load_persona
@@ -36,6 +39,7 @@ from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
 from agent.settings import Settings
 from rubrics import load_role
+from storage import InterviewSession, Turn, create_database, session_factory
 
 RESULTS = Path(__file__).parent / "results"
 ROLE, PERSONA = "demo", "prepared"
@@ -97,7 +101,19 @@ async def _first_audio(candidate: RoomCandidate, after: float) -> float | None:
     return None
 
 
-async def _headless(settings: Settings, stack: DevStack) -> list[float]:
+PARTS = ("endpointing_s", "stt_s", "llm_ttft_s", "tts_ttfa_s")
+
+
+def _medians(rows: list[dict[str, float | None]]) -> dict[str, float | None]:
+    """The median of each pipeline part over the replies that have it."""
+    out: dict[str, float | None] = {}
+    for part in ("agent_latency_s", *PARTS):
+        values = [v for r in rows if (v := r.get(part)) is not None]
+        out[part] = round(statistics.median(values), 3) if values else None
+    return out
+
+
+async def _headless(settings: Settings, stack: DevStack) -> tuple[list[float], dict[str, Any]]:
     assert stack.endpoint is not None
     chat = OpenAIChatClient(stack.endpoint)
     try:
@@ -107,7 +123,29 @@ async def _headless(settings: Settings, stack: DevStack) -> list[float]:
         )  # fmt: skip
     finally:
         await chat.aclose()
-    return [s.end_of_speech_to_first_audio_s for s in result.latency]
+    rows = [
+        {"agent_latency_s": s.end_of_speech_to_first_audio_s} | {p: getattr(s, p) for p in PARTS}
+        for s in result.latency
+    ]
+    return [s.end_of_speech_to_first_audio_s for s in result.latency], _medians(rows)
+
+
+def _room_parts(settings: Settings) -> dict[str, Any]:
+    """What the worker stored for the room's replies: its own latency and the parts."""
+    db = session_factory(create_database(settings.resolved_database_url))
+    with db() as s:
+        turns = s.scalars(
+            select(Turn).join(InterviewSession, Turn.session_id == InterviewSession.id)
+            .where(InterviewSession.channel.like("iv-bench-%"))
+            .where(Turn.speaker == "recruiter").where(Turn.latency_s.is_not(None))
+        ).all()  # fmt: skip
+        rows = [{"agent_latency_s": t.latency_s, **{p: getattr(t, p) for p in PARTS}}
+                for t in turns]  # fmt: skip
+    return _medians(rows)
+
+
+def _cell(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def _p95(values: list[float]) -> float:
@@ -115,7 +153,9 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def _write(room: list[float], headless: list[float], settings: Settings) -> dict[str, object]:
+def _write(
+    room: list[float], headless: list[float], parts: dict[str, dict[str, Any]], settings: Settings
+) -> dict[str, object]:
     summary: dict[str, object] = {
         "taken": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
@@ -125,6 +165,7 @@ def _write(room: list[float], headless: list[float], settings: Settings) -> dict
         "room_p95_s": round(_p95(room), 3),
         "headless_median_s": round(statistics.median(headless), 3),
         "headless_p95_s": round(_p95(headless), 3),
+        "parts_median_s": parts,
     }  # fmt: skip
     summary["median_ratio_room_to_headless"] = round(
         statistics.median(room) / statistics.median(headless), 3
@@ -146,6 +187,20 @@ def _write(room: list[float], headless: list[float], settings: Settings) -> dict
         "",
         f"Median ratio room/headless: **{summary['median_ratio_room_to_headless']}**.",
         "",
+        "Where the time goes (medians, s). *Agent* is the pipeline's own figure: in the room,",
+        "livekit-agents' end-to-end latency (end of speech as its VAD saw it, to its first audio",
+        "frame out); headless, the rehearsal's (true end of speech to first audio frame out). The",
+        "table above is what the candidate hears; the difference is media transport and buffering.",
+        "",
+        "| path | agent | endpointing | STT | LLM TTFT | TTS first audio |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {name} | "
+            + " | ".join(_cell(parts[name].get(p)) for p in ("agent_latency_s", *PARTS))
+            + " |"
+            for name in ("room", "headless")
+        ),
+        "",
         "Room replies (s): " + ", ".join(f"{v:.2f}" for v in room),
         "",
         "Headless replies (s): " + ", ".join(f"{v:.2f}" for v in headless),
@@ -166,16 +221,17 @@ async def _bench(turns: int) -> dict[str, object]:
             assert stack.livekit is not None
             settings = settings.model_copy(update={"livekit": stack.livekit})
             print("headless rehearsal …", flush=True)
-            headless = await _headless(settings, stack)
+            headless, headless_parts = await _headless(settings, stack)
             room: list[float] = []
             for session in range(1, 6):
                 if len(room) >= turns:
                     break
                 print(f"room session {session} …", flush=True)
                 room += await _room_session(settings, answers, turns - len(room))
+            parts = {"room": _room_parts(settings), "headless": headless_parts}
         if not room or not headless:
             raise SystemExit("no replies were timed; see the logs above")
-        return _write(room, headless, settings)
+        return _write(room, headless, parts, settings)
 
 
 def main() -> None:
