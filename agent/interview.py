@@ -76,7 +76,7 @@ def open_interview(
         record = SessionRepository(s).create(
             role_id=role.id, role_version=role.version, persona=persona, channel=channel,
             llm_model=chat.model, stt_model=settings.stt.model,
-            role_sha256=stored.record.content_sha256,
+            role_sha256=stored.record.content_sha256, mode=role.mode,
         )  # fmt: skip
         if candidate_id is not None:
             if CandidateRepository(s).get(candidate_id) is None:

@@ -234,6 +234,7 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
         "session_id": record.id,
         "role": {"id": view.role.id, "version": view.role.version, "title": view.role.title},
         "candidate_id": record.candidate_id,
+        "mode": record.mode or view.role.mode,
         "started_at": record.started_at.isoformat(),
         "status": record.status,
         "scale": [1, 5],

@@ -68,7 +68,8 @@ def render_html(report: dict[str, Any]) -> str:
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>{escape(role['title'])}</h1>",
         f"<div class=meta>Session {escape(report['session_id'])} · role {escape(role['id'])} "
-        f"v{escape(role['version'])} · {escape(report['started_at'][:16])}</div>",
+        f"v{escape(role['version'])} · {escape(str(report.get('mode') or ''))} · "
+        f"{escape(report['started_at'][:16])}</div>",
         f"<p><span class=score>{_fmt(report['overall'])}</span> / 5 overall"
         f" <span class=note>(scorer {escape(str(report['scorer']))}; every score cites the"
         " candidate's own words)</span></p>",

@@ -7,11 +7,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["create_database", "migrate", "session_factory"]
+__all__ = ["create_database", "head_revision", "migrate", "session_factory"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,10 +33,22 @@ def _legacy_revision(engine: Engine) -> str | None:
     return "0002" if "answer_measurements" in tables else "0001"
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` with the project's Alembic migrations."""
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration: what every database is brought to."""
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None, "no migrations"
+    return head
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with the project's Alembic migrations."""
+    config = _config()
     sqlite = engine.dialect.name == "sqlite"
     legacy = _legacy_revision(engine)
     with engine.connect() as connection:

@@ -50,6 +50,8 @@ class InterviewSession(Base):
     # The sha256 of the role script's text: exactly which content the session ran.
     role_sha256: Mapped[str | None] = mapped_column(String(64))
     persona: Mapped[str | None] = mapped_column(String(100))
+    # "practice" or "exam": the role script's mode, or the one the invitation asked for.
+    mode: Mapped[str | None] = mapped_column(String(10))
     # Who was interviewed (None for anonymous practice); deleting the candidate deletes this.
     candidate_id: Mapped[str | None] = mapped_column(
         ForeignKey("candidates.id", ondelete="CASCADE"), index=True

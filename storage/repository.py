@@ -42,6 +42,7 @@ class SessionRepository:
     def create(
         self, *, role_id: str, role_version: str, persona: str | None, channel: str,
         llm_model: str | None, stt_model: str | None, role_sha256: str | None = None,
+        mode: str | None = None,
     ) -> InterviewSession:  # fmt: skip
         """Add a new running session."""
         record = InterviewSession(
@@ -49,6 +50,7 @@ class SessionRepository:
             role_version=role_version,
             role_sha256=role_sha256,
             persona=persona,
+            mode=mode,
             channel=channel,
             llm_model=llm_model,
             stt_model=stt_model,

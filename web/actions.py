@@ -75,6 +75,7 @@ class SessionRow:
     started_at: datetime
     ended_at: datetime | None
     turns: int
+    mode: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def list_sessions(s: Session, limit: int = 200) -> list[SessionRow]:
             r.started_at,
             r.ended_at,
             int(n),
+            r.mode,
         )
         for r, n in rows
     ]

@@ -50,6 +50,7 @@ class SessionSummary(BaseModel):
     started_at: datetime
     ended_at: datetime | None
     turns: int
+    mode: str | None = Field(default=None, description="practice or exam")
 
 
 class RoleRef(BaseModel):

@@ -79,7 +79,7 @@ def test_a_candidate_publishing_a_wav_is_heard_stored_and_reported(room_stack: R
     _candidate, ended = run(scenario())
 
     stored = session()
-    assert stored is not None and stored.candidate_id == candidate_id
+    assert stored is not None and stored.candidate_id == candidate_id and stored.mode == "practice"
     assert ended == {"type": "ended", "session_id": stored.id, "status": "completed",
                      "report": True}  # fmt: skip
     assert stored.status == "completed" and stored.end_reason == "the candidate ended the interview"
