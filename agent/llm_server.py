@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
-import signal
 import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 from types import TracebackType
 
 from agent.assets import require_asset
 from agent.llm_client import LLMEndpoint, LLMUnavailableError
-from agent.processes import http_ok
+from agent.processes import ChildProcess, ChildProcessError_, http_ok
 from agent.settings import Settings
 
 __all__ = ["EmbeddedLLMServer", "resolve_endpoint"]
@@ -36,7 +32,7 @@ class EmbeddedLLMServer:
     def __init__(self, settings: Settings, *, log_path: Path | None = None) -> None:
         self._settings = settings
         self._log_path = log_path or settings.home / "logs" / "llm-server.log"
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._child: ChildProcess | None = None
         self.endpoint = LLMEndpoint(
             base_url=f"http://{_HOST}:{settings.llm.port}/v1",
             model=settings.llm.gguf,
@@ -56,7 +52,6 @@ class EmbeddedLLMServer:
             raise LLMUnavailableError(
                 f"port {port} is already in use; stop what holds it or set RECRUITER_LLM__PORT"
             )
-        self._log_path.parent.mkdir(parents=True, exist_ok=True)
         cmd = [
             sys.executable, "-m", "llama_cpp.server",
             "--model", str(gguf), "--model_alias", self._settings.llm.gguf,
@@ -64,44 +59,24 @@ class EmbeddedLLMServer:
             "--n_ctx", str(self._settings.llm.context),
             "--n_threads", str(self._settings.llm.threads),
         ]  # fmt: skip
-        with self._log_path.open("ab") as log:
-            self._proc = subprocess.Popen(
-                cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        deadline = time.monotonic() + ready_timeout_s
+        self._child = ChildProcess("the embedded LLM server", cmd, log_path=self._log_path)
         url = f"{self.endpoint.base_url}/models"
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                raise LLMUnavailableError(
-                    f"the embedded LLM server exited with code {self._proc.returncode}; "
-                    f"see {self._log_path}"
-                )
-            if http_ok(url, timeout_s=1.0):
-                logger.info("embedded LLM server ready on port %d", port)
-                return self.endpoint
-            time.sleep(0.2)
-        self.stop()
-        raise LLMUnavailableError(
-            f"the embedded LLM server did not answer within {ready_timeout_s:.0f} s; "
-            f"see {self._log_path}"
-        )
+        try:
+            self._child.start(lambda: http_ok(url, timeout_s=1.0), ready_timeout_s)
+        except ChildProcessError_ as e:
+            raise LLMUnavailableError(str(e)) from e
+        logger.info("embedded LLM server ready on port %d", port)
+        return self.endpoint
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 5 s)."""
-        proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if self._child is not None:
+            self._child.stop(grace_s=5)
 
     def wait(self) -> int:
         """Block until the server exits; return its exit code."""
-        assert self._proc is not None, "server not started"
-        return self._proc.wait()
+        assert self._child is not None, "server not started"
+        return self._child.wait()
 
     def __enter__(self) -> LLMEndpoint:
         return self.start()

@@ -76,6 +76,11 @@ class ChildProcess:
             f"{self.name} was not ready within {timeout_s:.0f} s; see {self.log_path}"
         )
 
+    def wait(self) -> int:
+        """Block until the child exits; its exit code."""
+        assert self._proc is not None, f"{self.name} not started"
+        return self._proc.wait()
+
     @property
     def running(self) -> bool:
         """Whether the child is alive."""
