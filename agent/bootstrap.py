@@ -9,7 +9,7 @@ from livekit.agents import AgentSession, inference, vad
 from livekit.plugins import silero
 
 from agent.assets import require_asset
-from agent.interviewer import AckPolicy, Interviewer
+from agent.interviewer import Interviewer, ReplyPolicy
 from agent.llm_client import ChatClient
 from agent.llm_plugin import SeamLLM
 from agent.perceiver import Perceiver
@@ -145,8 +145,9 @@ def build_interviewer(
         plan=plan_for(role),
         chat=chat,
         perceiver=perceiver or build_perceiver(settings, role),
-        ack=AckPolicy(
-            timeout_s=settings.llm.reply_timeout_s,
+        policy=ReplyPolicy(
+            follow_up_wait_s=settings.llm.follow_up_wait_s,
+            ask_early=settings.llm.ask_early,
             max_tokens=settings.llm.max_reply_tokens,
             temperature=settings.llm.temperature,
             silence_prompt_s=settings.turn.silence_prompt_s,

@@ -8,6 +8,7 @@ of 2.5 s of silence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -177,19 +178,37 @@ def load_persona(
 
 
 class WavAnswers:
-    """Recorded answers: the WAV files of a folder, in name order, one per question asked."""
+    """Recorded answers: the WAV files of a folder, one per question in the order asked.
 
-    def __init__(self, folder: Path, voice: CandidateVoice) -> None:
+    A file named after a question id (``frustrated-customer.wav``) answers that question;
+    the others answer the remaining questions in name order, as they are asked.
+    """
+
+    def __init__(
+        self, folder: Path, voice: CandidateVoice, question_ids: Iterable[str] = ()
+    ) -> None:
         files = sorted(folder.glob("*.wav")) if folder.is_dir() else []
         if not files:
             raise CandidateError(f"{folder}: no .wav files to answer with")
-        self._files = files
+        for path in files:  # checked now, before anything is stored
+            try:
+                read_wav(path)
+            except (OSError, ValueError, EOFError) as e:
+                raise CandidateError(f"{path}: cannot read this WAV file ({e})") from e
+        ids = set(question_ids)
+        self._named = {f.stem: f for f in files if f.stem in ids}
+        self._in_order = [f for f in files if f.stem not in ids]
         self._voice = voice
 
     def utterances(self, question_id: str, ordinal: int) -> Utterances:
-        """The recording named after the question, else the ``ordinal``-th one, else silence."""
-        by_id = next((f for f in self._files if f.stem == question_id), None)
-        path = by_id or (self._files[ordinal - 1] if ordinal <= len(self._files) else None)
+        """The recording named after the question, else the next unnamed one, else silence.
+
+        Call it once per question, when the question is asked: each call without a named
+        file takes the next recording (``ordinal`` is not used).
+        """
+        path = self._named.get(question_id)
+        if path is None and self._in_order:
+            path = self._in_order.pop(0)
         if path is None:
             return [None]
         try:

@@ -1,9 +1,12 @@
 """The livekit ``Agent`` that runs the dialogue flow: framework hooks in, spoken actions out.
 
 Each finished candidate turn becomes a ``CandidateAnswered`` event for ``dialogue.step``; the
-actions that come back are spoken in order. The LLM is reached only through the ``ChatClient``
-seam, for acknowledgements and follow-ups, each within a time budget and validated, with a
-scripted line whenever it fails, is late, or says something it must not.
+actions that come back are spoken in order, each as soon as it is known: the flow's scripted
+acknowledgement, lead-in or next question never waits on the LLM. The LLM is reached only
+through the ``ChatClient`` seam, to phrase follow-ups: asked while the candidate is still
+answering (on each transcribed segment, for the gap the answer so far leaves), used when it is
+ready within ``ReplyPolicy.follow_up_wait_s`` of the end of the answer and passes validation,
+else replaced by the script's follow-up.
 """
 
 from __future__ import annotations
@@ -19,10 +22,15 @@ from typing import Any
 from livekit import rtc
 from livekit.agents import Agent, llm, stt
 from livekit.agents.voice.agent import ModelSettings
-from livekit.agents.voice.events import AgentStateChangedEvent, UserStateChangedEvent
+from livekit.agents.voice.events import (
+    AgentStateChangedEvent,
+    UserInputTranscribedEvent,
+    UserStateChangedEvent,
+)
 
 from agent.llm_client import ChatClient, LLMUnavailableError
 from agent.perceiver import Perceiver
+from agent.tts_piper import PiperTTS
 from dialogue import (
     Acknowledge,
     Action,
@@ -38,32 +46,54 @@ from dialogue import (
     InterviewPlan,
     InterviewState,
     Note,
+    Phase,
     RequestFollowUp,
     Say,
     Silence,
-    acknowledgement_messages,
-    fallback_acknowledgement,
     follow_up_messages,
+    lines_to_prepare,
+    silence_wait_s,
     start,
     step,
-    validate_acknowledgement,
 )
 
-__all__ = ["AckPolicy", "Interviewer", "RecruiterUtterance"]
+__all__ = ["Interviewer", "RecruiterUtterance", "ReplyPolicy"]
 
 logger = logging.getLogger("recruiter.agent")
 
-_SENTENCE_DONE = (".", "!", "?")
-
 
 @dataclass(frozen=True)
-class AckPolicy:
-    """How the LLM is asked for short texts, and how long it may take before the script speaks."""
+class ReplyPolicy:
+    """How replies use the LLM, and how long silences may last.
 
-    timeout_s: float = 4.0
+    ``follow_up_wait_s`` counts from the end of the candidate's turn: an LLM follow-up not
+    ready by then is replaced by the script's (the lead-in is already playing meanwhile).
+    ``llm_limit_s`` bounds any one request, early ones included.
+    """
+
+    follow_up_wait_s: float = 1.5
+    llm_limit_s: float = 8.0
     max_tokens: int = 48
     temperature: float = 0.3
     silence_prompt_s: float = 8.0
+    ask_early: bool = True  # ask the LLM while the candidate is still answering
+
+
+_LLMReply = tuple[str, float | None, str | None]  # text, time to first token (s), problem
+# A candidate who goes on within this long of the reply starting was not finished: the reply
+# (at most an acknowledgement or a lead-in by then) is taken back and the answer continues.
+RESUME_WINDOW_S = 1.5
+
+
+@dataclass(frozen=True)
+class _Rollback:
+    """How to take back a reply that has started playing."""
+
+    before: InterviewState
+    parts: list[str]
+    words: list[dict[str, Any]]
+    asking: str | None
+    started: float  # time.monotonic() when the reply started playing
 
 
 @dataclass
@@ -83,13 +113,13 @@ class Interviewer(Agent):
         *,
         plan: InterviewPlan,
         chat: ChatClient,
-        ack: AckPolicy,
+        policy: ReplyPolicy,
         perceiver: Perceiver | None = None,
     ) -> None:
         super().__init__(instructions=f"You are {plan.persona}, a recruiter in a mock interview.")
         self._plan = plan
         self._chat = chat
-        self._ack = ack
+        self._policy = policy
         self.perceiver = perceiver or Perceiver()
         self._state = InterviewState(plan=plan)
         # While a reply has not started playing, the flow's step can be taken back: if the
@@ -99,10 +129,15 @@ class Interviewer(Agent):
         self._answer_words: list[dict[str, Any]] = []
         self._handled: set[str] = set()
         self._turn_words: list[dict[str, Any]] = []
+        self._heard: list[str] = []  # final transcripts of the turn in progress
         self._pending_events: list[dict[str, Any]] = []
         self._t0 = time.time()
         self._silence_task: asyncio.Task[None] | None = None
-        self._warm_task: asyncio.Task[None] | None = None
+        # Follow-ups asked of the LLM before the turn ended, by (question id, gap).
+        self._early: dict[tuple[str, str], asyncio.Task[_LLMReply]] = {}
+        self._asking_before: str | None = None
+        self._rollback: _Rollback | None = None
+        self._withdrawn = False
         # Set once the closing line has been heard in full.
         self.ended = asyncio.Event()
         self.end_reason: str | None = None
@@ -117,6 +152,19 @@ class Interviewer(Agent):
     def state(self) -> InterviewState:
         """The flow's current state."""
         return self._state
+
+    @property
+    def answer_open(self) -> bool:
+        """The candidate's answer was taken as finished but no reply has been heard yet.
+
+        A candidate turn that arrives now continues the same answer (one stored turn).
+        """
+        return self._before_reply is not None
+
+    def take_withdrawn_reply(self) -> bool:
+        """True once after a reply was taken back because the candidate went on speaking."""
+        withdrawn, self._withdrawn = self._withdrawn, False
+        return withdrawn
 
     def stop_early(self, reason: str, closing: str) -> None:
         """End the interview now (the candidate asked to stop): say ``closing``, then end."""
@@ -137,16 +185,16 @@ class Interviewer(Agent):
         self._t0 = time.time()
         self.session.on("agent_state_changed", self._on_agent_state)
         self.session.on("user_state_changed", self._on_user_state)
-        self._warm_llm()
+        self.session.on("user_input_transcribed", self._on_transcript)
+        if isinstance(self.session.tts, PiperTTS):
+            self.session.tts.prepare(lines_to_prepare(self._plan))
         self._state, actions = start(self._plan)
-        text = await self._perform(actions)
-        self.session.say(text)
+        self.session.say(" ".join([text async for text in self._speak(actions, time.monotonic())]))
 
     async def on_exit(self) -> None:
         """Stop the background tasks this agent owns."""
-        for task in (self._silence_task, self._warm_task):
-            if task is not None:
-                task.cancel()
+        self._cancel_silence_watch()
+        self._drop_early()
 
     async def stt_node(  # type: ignore[override]
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
@@ -164,11 +212,15 @@ class Interviewer(Agent):
     async def llm_node(  # type: ignore[override]
         self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
     ) -> AsyncIterator[str]:
-        """The reply to the newest candidate turn: the flow's actions, spoken in order."""
+        """The reply to the newest candidate turn: the flow's actions, each yielded when known."""
+        turn_ended = time.monotonic()
         message = next((m for m in reversed(chat_ctx.messages()) if m.role == "user"), None)
         if message is None or message.id in self._handled:
             return
         self._handled.add(message.id)
+        self._heard = []
+        self._withdrawn = False
+        self._asking_before = self._asking if self._before_reply is None else self._asking_before
         text = (message.text_content or "").strip()
         if self._before_reply is None:
             self._before_reply, self._answer_parts, self._answer_words = self._state, [], []
@@ -182,9 +234,23 @@ class Interviewer(Agent):
             cues=self._cues(answer),
         )
         self._state, actions = step(self._before_reply, event)
-        reply = await self._perform(actions)
-        if reply:
-            yield reply
+        first = True
+        async for piece in self._speak(actions, turn_ended):
+            yield piece if first else f" {piece}"
+            first = False
+
+    async def tts_node(  # type: ignore[override]
+        self, text: AsyncIterable[str], model_settings: ModelSettings
+    ) -> AsyncIterator[rtc.AudioFrame]:
+        """Speak each piece of text as it comes: prepared sentences start playing at once."""
+        voice = self.session.tts
+        if not isinstance(voice, PiperTTS):
+            async for frame in Agent.default.tts_node(self, text, model_settings):
+                yield frame
+            return
+        async for piece in text:
+            async for frame in voice.speak(piece):
+                yield frame
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -206,10 +272,17 @@ class Interviewer(Agent):
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
         if event.new_state == "speaking":
-            # The reply is being heard: the answer it responds to is final.
+            # The reply is being heard: the answer it responds to is final, unless the
+            # candidate goes on at once (see ``_on_user_state``).
+            if self._before_reply is not None and self.end_reason is None:
+                self._rollback = _Rollback(
+                    self._before_reply, self._answer_parts, self._answer_words,
+                    self._asking_before, time.monotonic(),
+                )  # fmt: skip
             self._before_reply, self._answer_parts, self._answer_words = None, [], []
             self._cancel_silence_watch()
         elif event.old_state == "speaking" and event.new_state == "listening":
+            self._rollback = None
             self.awaiting_answer_to = self._asking
             if self.end_reason is not None:
                 self.ended.set()
@@ -225,6 +298,44 @@ class Interviewer(Agent):
             # Drop the reply; the next turn is stepped together with this one.
             with contextlib.suppress(RuntimeError):
                 self.session.interrupt()
+            return
+        rollback = self._rollback
+        if (
+            rollback is not None
+            and self.session.agent_state == "speaking"
+            and time.monotonic() - rollback.started < RESUME_WINDOW_S
+        ):
+            # The candidate goes on over the first words of the reply: take it back.
+            self._rollback, self._withdrawn = None, True
+            self._state = self._before_reply = rollback.before
+            self._answer_parts, self._answer_words = rollback.parts, rollback.words
+            self._asking = rollback.asking
+            with contextlib.suppress(RuntimeError):
+                self.session.interrupt()
+
+    def _on_transcript(self, event: UserInputTranscribedEvent) -> None:
+        """A segment of the answer was transcribed: ask early for the follow-up it would get."""
+        if not event.is_final or not event.transcript.strip():
+            return
+        self._heard.append(event.transcript.strip())
+        if not self._policy.ask_early or self._state.phase is Phase.ENDED:
+            return
+        answer = " ".join([*self._answer_parts, *self._heard])
+        base = self._before_reply or self._state
+        _, actions = step(base, CandidateAnswered(text=answer, at_s=time.time() - self._t0))
+        request = next((a for a in actions if isinstance(a, RequestFollowUp)), None)
+        if request is None or (request.question_id, request.gap) in self._early:
+            return
+        self._drop_early()
+        messages = follow_up_messages(self._plan.persona, request.gap, request.question, answer)
+        self._early[(request.question_id, request.gap)] = asyncio.create_task(
+            self._llm_text(messages), name="early-follow-up"
+        )
+
+    def _drop_early(self) -> None:
+        for task in self._early.values():
+            task.cancel()
+        self._early.clear()
 
     def _start_silence_watch(self) -> None:
         self._cancel_silence_watch()
@@ -237,11 +348,12 @@ class Interviewer(Agent):
 
     async def _silence_watch(self) -> None:
         """After the recruiter stops, a long silence is an event for the flow."""
-        await asyncio.sleep(self._ack.silence_prompt_s)
+        waited = silence_wait_s(self._state, self._policy.silence_prompt_s)
+        await asyncio.sleep(waited)
         if self.session.user_state == "speaking" or self._before_reply is not None:
             return
-        self._state, actions = step(self._state, Silence(self._ack.silence_prompt_s))
-        text = await self._perform(actions)
+        self._state, actions = step(self._state, Silence(waited))
+        text = " ".join([t async for t in self._speak(actions, time.monotonic())])
         if text:
             self.session.say(text)
 
@@ -262,39 +374,34 @@ class Interviewer(Agent):
                 }
             )
 
-    def _warm_llm(self) -> None:
-        """Send the acknowledgement prompt's fixed prefix once, so the server caches it."""
-        messages = acknowledgement_messages(self._plan.persona, "", "")[:-1]
-        messages.append({"role": "user", "content": "Hello."})
+    async def _speak(self, actions: list[Action], turn_ended: float) -> AsyncIterator[str]:
+        """Carry out actions in order, yielding each text to speak as soon as it is known.
 
-        async def warm() -> None:
-            with contextlib.suppress(LLMUnavailableError, TimeoutError):
-                async with asyncio.timeout(self._ack.timeout_s * 3):
-                    async for _ in self._chat.stream(messages, max_tokens=1, temperature=0.0):
-                        pass
-
-        self._warm_task = asyncio.create_task(warm(), name="warm-llm")
-
-    async def _perform(self, actions: list[Action]) -> str:
-        """Carry out actions in order; return the text to speak, recording what produced it."""
+        Args:
+            actions: the flow's actions.
+            turn_ended: ``time.monotonic()`` when the candidate's turn ended; an LLM follow-up
+                is awaited until ``ReplyPolicy.follow_up_wait_s`` after it.
+        """
         utterance = RecruiterUtterance(events=self._pending_events)
         self._pending_events = []
-        parts: list[str] = []
+        spoke = False
         queue = list(actions)
         while queue:
             action = queue.pop(0)
+            text: str | None = None
             if isinstance(action, Acknowledge):
-                text, event, ttft = await self._acknowledge(action)
-                utterance.events.append(event)
-                utterance.llm_ttft_s = ttft
-                parts.append(text)
+                text = action.text
+                utterance.events.append(
+                    {"type": "acknowledgement", "question_id": action.question_id,
+                     "source": "script"}
+                )  # fmt: skip
             elif isinstance(action, RequestFollowUp):
-                result, ttft = await self._request_follow_up(action)
+                result, ttft = await self._follow_up(action, turn_ended)
                 utterance.llm_ttft_s = ttft
                 self._state, more = step(self._state, result)
                 queue = [*more, *queue]
             elif isinstance(action, AskFollowUp):
-                parts.append(action.text)
+                text = action.text
                 utterance.question_id = action.question_id
                 self._asking = action.question_id
                 utterance.events.append(
@@ -302,7 +409,7 @@ class Interviewer(Agent):
                      "source": action.source, "fallback_reason": action.fallback_reason}
                 )  # fmt: skip
             elif isinstance(action, AskQuestion):
-                parts.append(action.text)
+                text = action.text
                 utterance.question_id = action.question_id
                 self._asking = action.question_id
                 utterance.events.append(
@@ -310,15 +417,15 @@ class Interviewer(Agent):
                      "difficulty": action.difficulty, "reason": action.reason}
                 )  # fmt: skip
             elif isinstance(action, GiveHint):
-                parts.append(action.text)
+                text = action.text
                 utterance.events.append({"type": "hint", "question_id": action.question_id})
             elif isinstance(action, Coach):
-                parts.append(action.text)
+                text = action.text
                 utterance.events.append({"type": "coaching-cue", "reason": action.reason})
                 if self.on_coaching is not None:
                     self.on_coaching(action.reason, action.text)
             elif isinstance(action, Say):
-                parts.append(action.text)
+                text = action.text
                 utterance.events.append({"type": "say", "purpose": action.purpose})
             elif isinstance(action, Note):
                 utterance.events.append({"type": action.kind, **action.detail})
@@ -326,28 +433,28 @@ class Interviewer(Agent):
                 utterance.events.append({"type": "end", "reason": action.reason})
                 self.end_reason = action.reason
                 self._asking = None
-        text = " ".join(p.strip() for p in parts if p.strip())
-        if text:
-            self.utterance = utterance
-        else:
+            if text and text.strip():
+                if not spoke:
+                    # Stored with the recruiter turn once it has been heard.
+                    self.utterance, spoke = utterance, True
+                yield text.strip()
+        if not spoke:
             # Nothing said (e.g. the candidate is thinking aloud): keep the events for the next
             # thing the recruiter says.
             self._pending_events = utterance.events
-        return text
 
-    async def _llm_text(
-        self, messages: list[dict[str, str]], *, stop_at_sentence: bool
-    ) -> tuple[str, float | None, str | None]:
-        """The LLM's reply within the time budget: (text, time to first token, problem)."""
+    async def _llm_text(self, messages: list[dict[str, str]]) -> _LLMReply:
+        """The LLM's reply within ``ReplyPolicy.llm_limit_s``: (text, time to first token,
+        problem or None)."""
         started = time.perf_counter()
         ttft: float | None = None
         pieces: list[str] = []
         try:
-            async with asyncio.timeout(self._ack.timeout_s):
+            async with asyncio.timeout(self._policy.llm_limit_s):
                 stream = self._chat.stream(
                     messages,
-                    max_tokens=self._ack.max_tokens,
-                    temperature=self._ack.temperature,
+                    max_tokens=self._policy.max_tokens,
+                    temperature=self._policy.temperature,
                     stop=("\n",),
                 )
                 async with contextlib.aclosing(stream):  # type: ignore[type-var]
@@ -355,36 +462,29 @@ class Interviewer(Agent):
                         if ttft is None:
                             ttft = time.perf_counter() - started
                         pieces.append(piece)
-                        if stop_at_sentence and "".join(pieces).rstrip().endswith(_SENTENCE_DONE):
-                            break
         except TimeoutError:
             return "".join(pieces), ttft, "timeout"
         except LLMUnavailableError:
             return "", ttft, "llm-unavailable"
         return "".join(pieces), ttft, None
 
-    async def _acknowledge(self, action: Acknowledge) -> tuple[str, dict[str, Any], float | None]:
-        """Ask the LLM for a short acknowledgement; fall back to a scripted one on any problem."""
-        messages = acknowledgement_messages(self._plan.persona, action.question, action.answer)
-        reply, ttft, problem = await self._llm_text(messages, stop_at_sentence=True)
-        text = None if problem else validate_acknowledgement(reply, action.answer)
-        if text is None:
-            problem = problem or "rejected"
-            logger.info("acknowledgement fell back to the script (%s)", problem)
-            text = fallback_acknowledgement(action.ordinal)
-        event = {
-            "type": "acknowledgement",
-            "question_id": action.question_id,
-            "source": "fallback" if problem else "llm",
-            "fallback_reason": problem,
-        }
-        return text, event, ttft
-
-    async def _request_follow_up(self, action: RequestFollowUp) -> tuple[Event, float | None]:
-        """Ask the LLM to phrase a follow-up; the flow validates it or falls back."""
-        persona = self._plan.persona
-        messages = follow_up_messages(persona, action.gap, action.question, action.answer)
-        reply, ttft, problem = await self._llm_text(messages, stop_at_sentence=False)
+    async def _follow_up(
+        self, action: RequestFollowUp, turn_ended: float
+    ) -> tuple[Event, float | None]:
+        """The LLM's follow-up for ``action`` if it is ready in time; the flow validates it."""
+        key = (action.question_id, action.gap)
+        task = self._early.pop(key, None)
+        self._drop_early()
+        if task is None:
+            messages = follow_up_messages(
+                self._plan.persona, action.gap, action.question, action.answer
+            )
+            task = asyncio.create_task(self._llm_text(messages), name="follow-up")
+        remaining = self._policy.follow_up_wait_s - (time.monotonic() - turn_ended)
+        try:
+            reply, ttft, problem = await asyncio.wait_for(task, max(0.0, remaining))
+        except TimeoutError:
+            reply, ttft, problem = "", None, "not ready in time"
         if problem:
             logger.info("follow-up fell back to the script (%s)", problem)
             return FollowUpFailed(action.request_id, problem), ttft

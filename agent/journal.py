@@ -1,6 +1,8 @@
 """Store every turn the moment it completes, from the session's ``conversation_item_added`` events.
 
-Each turn is committed on its own, so a crash loses at most the turn in flight.
+Each turn is committed on its own, so a crash loses at most the turn in flight. An answer the
+pipeline heard in two parts (the candidate went on before the reply was heard) stays one stored
+turn: the second part extends the first, and the answer is measured again as a whole.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from livekit.agents import AgentSession, llm
@@ -62,6 +64,9 @@ class TurnJournal:
         self._last_user: llm.MetricsReport | None = None
         self._recruiter_spans: list[tuple[float, float]] = []  # wall start and end of each
         self._measuring: set[asyncio.Task[None]] = set()
+        # The stored candidate turn no reply has answered yet: (index, words, text).
+        self._open_answer: tuple[int, list[dict[str, Any]], str] | None = None
+        self._measure_runs: dict[int, int] = {}  # the latest measurement run of each turn
         self.turns: list[StoredTurn] = []
         self.measurements: dict[int, AnswerMeasures] = {}
         self.errors: list[str] = []
@@ -83,15 +88,27 @@ class TurnJournal:
         metrics = item.metrics
         if item.role == "user":
             words = self._interviewer.take_turn_words()
-            index = self._store(self._candidate_turn(text, metrics, words))
+            turn = self._candidate_turn(text, metrics, words)
             self._last_user = metrics
-            if index is not None:
-                task = asyncio.get_running_loop().create_task(
-                    self._measure(index, words, text, self._question_end(words))
-                )
-                self._measuring.add(task)
-                task.add_done_callback(self._measuring.discard)
+            index: int | None
+            if self._open_answer is not None and self._interviewer.answer_open:
+                index, earlier, earlier_text = self._open_answer
+                index = self._extend(index, turn)
+                words, text = [*earlier, *words], f"{earlier_text} {text}"
+            else:
+                index = self._store(turn)
+            if index is None:
+                return
+            self._open_answer = (index, words, text)
+            task = asyncio.get_running_loop().create_task(
+                self._measure(index, words, text, self._question_end(words))
+            )
+            self._measuring.add(task)
+            task.add_done_callback(self._measuring.discard)
         else:
+            if self._interviewer.take_withdrawn_reply():
+                return  # the candidate went on over its first words: the reply was taken back
+            self._open_answer = None
             self._store(self._recruiter_turn(text, metrics, interrupted=item.interrupted))
             started = metrics.get("started_speaking_at")
             if started is not None:
@@ -115,8 +132,11 @@ class TurnJournal:
         self, index: int, words: list[dict[str, Any]], text: str, question_end: float | None
     ) -> None:
         """Measure a stored candidate turn and store the measurements beside it."""
+        run = self._measure_runs[index] = self._measure_runs.get(index, 0) + 1
         try:
             measures = await self._interviewer.perceiver.measure(words, text, question_end)
+            if run != self._measure_runs[index]:
+                return  # the turn was extended meanwhile: the later run measures all of it
             with self._db() as db:
                 SessionRepository(db).add_measurement(self._session_id, index, measures.as_dict())
                 db.commit()
@@ -177,6 +197,26 @@ class TurnJournal:
         )
         self._last_user = None
         return turn
+
+    def _extend(self, index: int, turn: NewTurn) -> int | None:
+        """Append the rest of an answer to stored turn ``index``; its index, or None."""
+        try:
+            with self._db() as db:
+                SessionRepository(db).extend_turn(
+                    self._session_id, index, text=turn.text, end_s=turn.end_s, words=turn.words
+                )
+                db.commit()
+        except Exception as e:
+            logger.error("could not extend a turn: %s", type(e).__name__)
+            self.errors.append(f"{type(e).__name__}: {e}")
+            return None
+        for i, stored in enumerate(self.turns):
+            if stored.index == index:
+                self.turns[i] = replace(
+                    stored, text=f"{stored.text} {turn.text}".strip(),
+                    end_s=max(stored.end_s, turn.end_s),
+                )  # fmt: skip
+        return index
 
     def _store(self, turn: NewTurn) -> int | None:
         """Commit one turn; its index, or None when it could not be stored."""

@@ -124,7 +124,7 @@ def _answer_source(
 ) -> AnswerSource:
     voice = CandidateVoice(models.tts.voice)
     if options.answers_dir is not None:
-        return WavAnswers(options.answers_dir, voice)
+        return WavAnswers(options.answers_dir, voice, [q.id for q in role.questions])
     return load_persona(role.id, options.persona, voice, answers=options.answers)
 
 
@@ -132,8 +132,7 @@ class _CandidateDriver:
     """Speaks after each recruiter turn: the next utterance for the question being discussed."""
 
     def __init__(
-        self, mic: CandidateMic, answers: dict[str, Utterances], filler: Answer,
-        options: RehearsalOptions,
+        self, mic: CandidateMic, answers: _Answers, filler: Answer, options: RehearsalOptions,
     ) -> None:  # fmt: skip
         self._mic = mic
         self._answers = answers
@@ -184,7 +183,7 @@ class _CandidateDriver:
                 continue
             index = spoken_to.get(question, 0)
             spoken_to[question] = index + 1
-            utterances = self._answers.get(question, [])
+            utterances = self._answers.to(question)
             answer = utterances[index] if index < len(utterances) else self._filler
             if answer is None:
                 continue  # the persona stays silent this time
@@ -220,8 +219,23 @@ def _looped_frames(path: Path) -> Iterator[Frame]:
     return frames()
 
 
-def _prepare_answers(role: RoleScript, source: AnswerSource) -> dict[str, Utterances]:
-    return {q.id: source.utterances(q.id, i) for i, q in enumerate(role.questions, start=1)}
+class _Answers:
+    """What the candidate says to each question: personas' answers rendered before the
+    interview, recordings taken one per question in the order the questions are asked."""
+
+    def __init__(self, role: RoleScript, source: AnswerSource) -> None:
+        self._source = source
+        self._by_question: dict[str, Utterances] = {}
+        if not isinstance(source, WavAnswers):
+            for i, q in enumerate(role.questions, start=1):
+                self._by_question[q.id] = source.utterances(q.id, i)
+
+    def to(self, question_id: str) -> Utterances:
+        """The utterances for ``question_id`` (a recording is assigned on first asking)."""
+        if question_id not in self._by_question:
+            ordinal = len(self._by_question) + 1
+            self._by_question[question_id] = self._source.utterances(question_id, ordinal)
+        return self._by_question[question_id]
 
 
 def _latency(turns: list[Turn]) -> list[LatencySample]:
@@ -268,7 +282,7 @@ async def run_rehearsal(
     source = load_role_source(options.role)
     role = source.role
     source_of_answers = _answer_source(role, options, models)
-    answers = _prepare_answers(role, source_of_answers)
+    answers = _Answers(role, source_of_answers)
     filler = source_of_answers.filler()
     webcam = None
     if options.webcam is not None:

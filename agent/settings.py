@@ -40,8 +40,11 @@ class LLMSettings(BaseModel):
     port: int = 8765
     threads: int = 2
     context: int = 4096
-    # A follow-up or acknowledgement that takes longer than this falls back to the script.
-    reply_timeout_s: float = 4.0
+    # An LLM follow-up not ready this long after the end of the answer gives way to the
+    # script's (a short lead-in plays meanwhile; the first words never wait on the LLM).
+    follow_up_wait_s: float = 1.5
+    # Ask for the follow-up while the candidate is still answering (on each transcribed segment).
+    ask_early: bool = True
     max_reply_tokens: int = 48
     temperature: float = 0.3
 

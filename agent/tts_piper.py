@@ -1,25 +1,34 @@
 """livekit-agents TTS plugin over piper (onnxruntime), offline.
 
-The session wraps this non-streaming TTS in ``tts.StreamAdapter`` with a sentence tokenizer, so
-each sentence is synthesized on its own and audio starts after the first sentence, not after
-the whole reply. Synthesis runs in a worker thread; chunks are pushed as piper yields them.
+Text is first put in its spoken form (``dialogue.spoken_form``: "$80k" is read "eighty thousand
+dollars"), then synthesized sentence by sentence in a worker thread. Sentences are cached: what
+the recruiter is likely to say (acknowledgements, the next questions) is synthesized ahead with
+``prepare`` while the candidate speaks, so a reply that starts with a prepared sentence has its
+first audio at once. ``speak`` yields frames per sentence for the interviewer's ``tts_node``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from livekit import rtc
 from livekit.agents import APIConnectionError, APIConnectOptions, tts
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS
 from livekit.agents.utils import shortuuid
 from piper import PiperVoice, SynthesisConfig
 
-__all__ = ["PiperOptions", "PiperTTS", "load_voice", "synthesize_pcm"]
+from dialogue import spoken_form
+
+__all__ = ["PiperOptions", "PiperTTS", "load_voice", "split_sentences", "synthesize_pcm"]
 
 logger = logging.getLogger("recruiter.tts")
 
@@ -32,6 +41,19 @@ class PiperOptions:
     length_scale: float = 1.0
     noise_scale: float | None = None
     noise_w_scale: float | None = None
+    # Extra pronunciations (company names, acronyms): written form -> how it is said.
+    lexicon: Mapping[str, str] = field(default_factory=dict)
+    cache_sentences: int = 256  # synthesized sentences kept (about 130 kB per second of audio)
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_FRAME_S = 0.05
+
+
+def split_sentences(text: str) -> list[str]:
+    """``text`` cut after each ".", "!" or "?" followed by a space (abbreviations are already
+    words in the spoken form, so their dots do not cut)."""
+    return [p.strip() for p in _SENTENCE.split(text) if p.strip()]
 
 
 def load_voice(model_path: Path) -> PiperVoice:
@@ -64,6 +86,11 @@ class PiperTTS(tts.TTS):
             noise_scale=opts.noise_scale,
             noise_w_scale=opts.noise_w_scale,
         )
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._preparing: asyncio.Task[None] | None = None
+        self.cache_hits = 0
+        self.cache_misses = 0
 
     @property
     def voice(self) -> PiperVoice:
@@ -79,6 +106,81 @@ class PiperTTS(tts.TTS):
     def provider(self) -> str:
         """Local piper."""
         return "piper"
+
+    def spoken(self, text: str) -> list[str]:
+        """The sentences of ``text`` in their spoken form, as they are synthesized and cached."""
+        return split_sentences(spoken_form(text, self._opts.lexicon))
+
+    def _synthesize_sentence(self, sentence: str) -> bytes:
+        """int16 PCM of one spoken-form sentence, from the cache or synthesized (blocking)."""
+        with self._cache_lock:  # speech and preparation use the cache from two threads
+            pcm = self._cache.get(sentence)
+            if pcm is not None:
+                self._cache.move_to_end(sentence)
+                return pcm
+        pcm = b"".join(synthesize_pcm(self._voice, sentence, self._config))
+        with self._cache_lock:
+            self._cache[sentence] = pcm
+            while len(self._cache) > self._opts.cache_sentences:
+                self._cache.popitem(last=False)
+        return pcm
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Synthesize the first sentence of each text ahead, then the rest, in the background.
+
+        Replaces a preparation still running. Failures only mean a later cache miss.
+        """
+        sentences = [self.spoken(t) for t in texts]
+        order = [s[0] for s in sentences if s] + [x for s in sentences for x in s[1:]]
+        if self._preparing is not None:
+            self._preparing.cancel()
+
+        async def run() -> None:
+            for sentence in dict.fromkeys(order):
+                if sentence in self._cache:
+                    continue
+                try:
+                    await asyncio.to_thread(self._synthesize_sentence, sentence)
+                except (RuntimeError, ValueError):
+                    logger.warning("could not prepare a sentence")
+
+        self._preparing = asyncio.get_running_loop().create_task(run(), name="tts-prepare")
+
+    async def speak(self, text: str) -> AsyncIterator[rtc.AudioFrame]:
+        """Frames of ``text`` in 50 ms pieces, sentence by sentence: cached ones at once.
+
+        Raises:
+            APIConnectionError: piper failed to synthesize.
+        """
+        samples_per_frame = int(self.sample_rate * _FRAME_S)
+        for sentence in self.spoken(text):
+            if sentence in self._cache:
+                self.cache_hits += 1
+                pcm = self._synthesize_sentence(sentence)
+            else:
+                self.cache_misses += 1
+                try:
+                    pcm = await asyncio.to_thread(self._synthesize_sentence, sentence)
+                except (RuntimeError, ValueError) as e:
+                    raise APIConnectionError("piper failed to synthesize", retryable=False) from e
+            audio = np.frombuffer(pcm, dtype=np.int16)
+            for start in range(0, audio.size, samples_per_frame):
+                chunk = audio[start : start + samples_per_frame]
+                yield rtc.AudioFrame(
+                    data=chunk.tobytes(),
+                    sample_rate=self.sample_rate,
+                    num_channels=1,
+                    samples_per_channel=chunk.size,
+                )
+
+    async def aclose(self) -> None:
+        """Stop preparing sentences."""
+        if self._preparing is not None:
+            self._preparing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._preparing
+            self._preparing = None
+        await super().aclose()
 
     def synthesize(
         self, text: str, *, conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS
@@ -101,15 +203,11 @@ class PiperChunkedStream(tts.ChunkedStream):
             num_channels=1,
             mime_type="audio/pcm",
         )
-        pieces = synthesize_pcm(self._piper.voice, self.input_text, self._piper._config)
-        done = object()
         try:
-            while True:
-                pcm = await asyncio.to_thread(next, pieces, done)
-                if pcm is done:
-                    break
-                assert isinstance(pcm, bytes)
-                output_emitter.push(pcm)
+            for sentence in self._piper.spoken(self.input_text):
+                output_emitter.push(
+                    await asyncio.to_thread(self._piper._synthesize_sentence, sentence)
+                )
         except (RuntimeError, ValueError) as e:
             raise APIConnectionError("piper failed to synthesize", retryable=False) from e
         output_emitter.flush()

@@ -2,7 +2,7 @@
 
 from dialogue.acknowledgement import (
     acknowledgement_messages,
-    fallback_acknowledgement,
+    choose_acknowledgement,
     validate_acknowledgement,
 )
 from dialogue.assessment import Assessment, assess
@@ -28,11 +28,14 @@ from dialogue.flow import (
     RequestFollowUp,
     Say,
     Silence,
+    lines_to_prepare,
+    silence_wait_s,
     start,
     step,
 )
 from dialogue.followups import choose_gap, follow_up_messages, validate_follow_up
 from dialogue.intents import Intent, classify, strip_manipulation
+from dialogue.spoken_form import spoken_form
 from dialogue.thinking import sounds_unfinished
 
 __all__ = [
@@ -61,11 +64,14 @@ __all__ = [
     "Silence",
     "acknowledgement_messages",
     "assess",
+    "choose_acknowledgement",
     "choose_gap",
     "classify",
-    "fallback_acknowledgement",
     "follow_up_messages",
+    "lines_to_prepare",
+    "silence_wait_s",
     "sounds_unfinished",
+    "spoken_form",
     "start",
     "step",
     "strip_manipulation",

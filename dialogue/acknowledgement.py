@@ -1,18 +1,54 @@
-"""The short line that acknowledges an answer: prompt, validation of the LLM's reply, fallback."""
+"""The short line that acknowledges an answer, and the lead-in before a follow-up.
+
+The flow chooses both from what the answer contained (no LLM on the way to the first word of a
+reply); ``acknowledgement_messages`` and ``validate_acknowledgement`` remain for measuring how
+well a model phrases acknowledgements (``bench/llm_validation.py``).
+"""
 
 from __future__ import annotations
 
 import re
 from importlib import resources
 
-__all__ = ["acknowledgement_messages", "fallback_acknowledgement", "validate_acknowledgement"]
+__all__ = [
+    "ACKNOWLEDGEMENTS",
+    "LEAD_INS",
+    "acknowledgement_messages",
+    "choose_acknowledgement",
+    "choose_lead_in",
+    "validate_acknowledgement",
+]
 
-_FALLBACKS = (
-    "Thank you.",
-    "Thanks, that's helpful.",
-    "Okay, thank you for walking me through that.",
-    "Got it, thanks.",
-)
+# What the recruiter says after an answer, by what the answer contained. Each line names what
+# the candidate did (told a story, explained an approach, weighed options), never how well:
+# the same lines serve practice and exam mode.
+ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
+    "story": (
+        "Thanks for walking me through that example.",
+        "Thank you for taking me through what happened.",
+        "Okay, thanks for sharing that experience.",
+    ),
+    "outcome": (
+        "Thank you for telling me how that turned out.",
+        "Thanks, so that's how it ended up.",
+    ),
+    "trade-offs": (
+        "Thanks for talking through the options you weighed.",
+        "Okay, thank you for laying out the choices there.",
+    ),
+    "approach": (
+        "Thanks for talking me through how you'd handle that.",
+        "Okay, thank you for explaining your approach.",
+    ),
+    "motivation": (
+        "Thanks for telling me what draws you to this.",
+        "Thank you, that gives me a sense of what you're looking for.",
+    ),
+    "brief": ("Okay, thank you.", "Got it, thanks.", "Alright, thank you."),
+}
+# Said at once before a follow-up question, so the reply starts while the follow-up is phrased.
+LEAD_INS = ("I see.", "Okay.", "Mm-hm.", "Right.")
+_BRIEF_WORDS = 25
 
 # Words that would leak an evaluation, the rubric or the prompt into the conversation.
 _FORBIDDEN = re.compile(
@@ -63,9 +99,43 @@ def acknowledgement_messages(persona: str, question: str, answer: str) -> list[d
     ]
 
 
-def fallback_acknowledgement(ordinal: int) -> str:
-    """A scripted acknowledgement, varied by the answer's position in the interview."""
-    return _FALLBACKS[(ordinal - 1) % len(_FALLBACKS)]
+def _acknowledgement_kind(kind: str, present: dict[str, bool], words: int) -> str:
+    if words < _BRIEF_WORDS:
+        return "brief"
+    if kind == "motivation":
+        return "motivation"
+    if present.get("trade-offs") and kind in ("situational", "technical"):
+        return "trade-offs"
+    if kind in ("situational", "technical"):
+        return "approach"
+    if present.get("situation") and present.get("action"):
+        return "outcome" if present.get("measurable-outcome") else "story"
+    return "brief"
+
+
+def choose_acknowledgement(
+    kind: str, present: dict[str, bool], words: int, said: tuple[str, ...] | list[str]
+) -> str:
+    """The acknowledgement for an answer to a question of ``kind``.
+
+    Args:
+        kind: the question's kind (behavioural, situational, technical, motivation, ...).
+        present: what the answer contains, from ``Assessment.present``.
+        words: the answer's length in words (under 25: a brief "Okay, thank you.").
+        said: acknowledgements already spoken in this interview, most recent last; a line
+            not used yet is preferred, and the last one is never repeated.
+    """
+    lines = ACKNOWLEDGEMENTS[_acknowledgement_kind(kind, present, words)]
+    unused = [line for line in lines if line not in said]
+    if unused:
+        return unused[0]
+    last = said[-1] if said else None
+    return next(line for line in lines if line != last) if len(lines) > 1 else lines[0]
+
+
+def choose_lead_in(follow_ups_asked: int) -> str:
+    """A short lead-in before the ``follow_ups_asked``-th follow-up (from 0), varied in turn."""
+    return LEAD_INS[follow_ups_asked % len(LEAD_INS)]
 
 
 def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:

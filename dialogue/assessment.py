@@ -125,7 +125,9 @@ def assess(
         "action": bool(_ACTION.search(text)),
         "result": bool(_RESULT.search(text)) or bool(_MEASURE.search(text)),
         "measurable-outcome": bool(_MEASURE.search(text)),
-        "own-role": mine >= 2 and mine >= ours,
+        # Two things the candidate says they did ("I led...", "I split...") show their own
+        # part even in a story full of "we" and "the team".
+        "own-role": (mine >= 2 and mine >= ours) or len(_ACTION.findall(text)) >= 2,
         "trade-offs": bool(_TRADE_OFF.search(text)),
         "depth": bool(_DEPTH.search(text)) if kind == "technical" else n >= 60,
         # Motivation answers are about the candidate; only other kinds can be off topic.

@@ -12,8 +12,14 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from dialogue.acknowledgement import (
+    ACKNOWLEDGEMENTS,
+    LEAD_INS,
+    choose_acknowledgement,
+    choose_lead_in,
+)
 from dialogue.assessment import Assessment, assess
-from dialogue.followups import choose_gap, fallback_follow_up, validate_follow_up
+from dialogue.followups import GAP_DESCRIPTIONS, choose_gap, fallback_follow_up, validate_follow_up
 from dialogue.intents import Intent, classify
 
 __all__ = [
@@ -38,6 +44,8 @@ __all__ = [
     "RequestFollowUp",
     "Say",
     "Silence",
+    "lines_to_prepare",
+    "silence_wait_s",
     "start",
     "step",
 ]
@@ -128,6 +136,11 @@ class InterviewState:
     elapsed_s: float = 0.0
     last_cues: tuple[str, ...] = ()
     last_cue: str | None = None
+    acks: tuple[str, ...] = ()  # acknowledgements spoken, so the next one differs
+    # Competencies whose signals an answer to another question already gave (a story told
+    # early): their question then asks for a different example instead of the same story.
+    told: tuple[str, ...] = ()
+    thinking: bool = False  # the candidate said they are thinking about the current question
 
     def record(self, question_id: str | None = None) -> QuestionRecord | None:
         """The record of ``question_id`` (default: the current question)."""
@@ -195,12 +208,10 @@ class Say:
 
 @dataclass(frozen=True)
 class Acknowledge:
-    """Briefly acknowledge the answer just given (the LLM phrases it; a scripted line backs it)."""
+    """Briefly acknowledge the answer just given, with a line that fits what it contained."""
 
     question_id: str
-    question: str
-    answer: str
-    ordinal: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -333,7 +344,7 @@ def _on_turn(
     question = state.plan.question(state.current)
     turn = classify(event.text)
     if turn.intent is Intent.THINKING:
-        return state, [Note("thinking", {"question_id": question.id})]
+        return replace(state, thinking=True), [Note("thinking", {"question_id": question.id})]
     if turn.intent is Intent.REPEAT:
         return state, [Note("repeat"), Say(f"Of course. {question.text}", "repeat")]
     if turn.intent is Intent.CLARIFY:
@@ -378,7 +389,7 @@ def _on_answer(
         negative_signals=negatives, topic=question.topic,
     )  # fmt: skip
     notes = [*notes, Note("assessment", _assessment_detail(assessment))]
-    state = _with_record(state, record)
+    state = replace(_with_record(state, record), told=_told(state, question, answer))
     over_time = event.duration_s is not None and event.duration_s > question.time_limit_s
     if not assessment.present["relevance"] and not state.redirected:
         state = replace(state, redirected=True)
@@ -395,11 +406,24 @@ def _on_answer(
         state = replace(_with_record(state, record), requests=request, pending_request=request)
         return state, [
             *notes,
+            Say(choose_lead_in(request - 1), "lead-in"),
             RequestFollowUp(request, question.id, gap, question.text, answer),
         ]
     if over_time:
         notes.append(Note("over-time", {"question_id": question.id}))
     return _finish_question(state, assessment, notes)
+
+
+def _told(state: InterviewState, question: PlannedQuestion, answer: str) -> tuple[str, ...]:
+    """``state.told`` plus the other competencies this answer gave two or more signals of."""
+    text = answer.lower()
+    told = list(state.told)
+    for competency, signals in state.plan.signals.items():
+        if competency in question.competencies or competency in told:
+            continue
+        if sum(1 for s in signals if s.lower() in text) >= 2:
+            told.append(competency)
+    return tuple(told)
 
 
 def _assessment_detail(a: Assessment) -> dict[str, Any]:
@@ -423,13 +447,9 @@ def _finish_question(
         target = min(3, target + 1)
     elif assessment.strength <= 0.35:
         target = max(1, target - 1)
-    state = replace(_with_record(state, record), target_difficulty=target)
-    ordinal = sum(r.status == "answered" for r in state.records)
-    actions: list[Action] = [
-        *notes,
-        Acknowledge(question.id, question.text, record.answer, ordinal),
-    ]
-    return _advance(state, actions)
+    ack = choose_acknowledgement(question.kind, assessment.present, assessment.words, state.acks)
+    state = replace(_with_record(state, record), target_difficulty=target, acks=(*state.acks, ack))
+    return _advance(state, [*notes, Acknowledge(question.id, ack)])
 
 
 def _on_dont_know(
@@ -647,10 +667,23 @@ def _next_question(
     return _close(state, "all questions asked", ack=False)
 
 
+_ANOTHER_EXAMPLE = (
+    "You've already told me a little about this, so I'd like to hear a different example."
+)
+
+
+def _already_told(state: InterviewState, question: PlannedQuestion) -> bool:
+    """An earlier answer already told a story this behavioural question asks for."""
+    return question.kind == "behavioural" and bool(set(question.competencies) & set(state.told))
+
+
 def _ask(
     state: InterviewState, question: PlannedQuestion, phase: Phase, reason: str
 ) -> tuple[InterviewState, list[Action]]:
     record = QuestionRecord(question.id, question.difficulty)
+    text = question.text
+    if _already_told(state, question):
+        text, reason = f"{_ANOTHER_EXAMPLE} {text}", f"{reason}; its story was told earlier"
     state = replace(
         state,
         phase=phase,
@@ -659,8 +692,9 @@ def _ask(
         asked=(*state.asked, question.text),
         redirected=False,
         silence_prompts=0,
+        thinking=False,
     )
-    return state, [AskQuestion(question.id, question.text, question.difficulty, reason)]
+    return state, [AskQuestion(question.id, text, question.difficulty, reason)]
 
 
 def _close(
@@ -668,3 +702,68 @@ def _close(
 ) -> tuple[InterviewState, list[Action]]:
     state = replace(state, phase=Phase.ENDED, current=None, pending_request=None)
     return state, [*(before or []), Say(state.plan.closing, "closing"), EndInterview(reason)]
+
+
+# -- timing and speech to prepare -------------------------------------------------------------
+
+_THINKING_FACTOR = 1.5
+_MAX_SILENCE_S = 30.0
+
+
+def silence_wait_s(state: InterviewState, base_s: float) -> float:
+    """How long the candidate may stay silent before the flow gets a ``Silence`` event.
+
+    Thinking time scales with the question: ``base_s`` for an easy two-minute question, plus
+    2 s per difficulty level above 1 and 1 s per minute of the question's time limit above two;
+    half as long again after the candidate said they are thinking, and after an opening that
+    told them there is no rush. Later prompts (the question repeated) wait ``base_s``.
+
+    Args:
+        state: the flow's state while it waits for an answer.
+        base_s: the shortest wait, in seconds (``TurnSettings.silence_prompt_s``).
+
+    Returns:
+        Seconds, at most 30.
+    """
+    if state.current is None or state.silence_prompts > 0:
+        return base_s
+    question = state.plan.question(state.current)
+    wait = base_s + 2.0 * max(0, question.difficulty - 1)
+    wait += max(0.0, (question.time_limit_s - 120) / 60.0)
+    first = len(state.records) == 1
+    if state.thinking or (first and "no rush" in state.plan.opening.lower()):
+        wait *= _THINKING_FACTOR
+    return min(wait, _MAX_SILENCE_S)
+
+
+def lines_to_prepare(plan: InterviewPlan) -> list[str]:
+    """What the recruiter may say in this interview, most urgent first, for synthesis ahead.
+
+    Acknowledgements and lead-ins start most replies; then the questions with their scripted
+    follow-ups; then the lines for silence, clarification, skipping and the closing.
+    """
+    lines: list[str] = [*LEAD_INS, *(a for group in ACKNOWLEDGEMENTS.values() for a in group)]
+    for q in plan.questions:
+        lines.append(q.text)
+        lines += [fallback_follow_up(g, q.scripted) for g in q.probe if g in GAP_DESCRIPTIONS]
+    lines += [
+        _ANOTHER_EXAMPLE, *_CLARIFY.values(), *_TIPS.values(), *_FIXED_LINES, plan.closing,
+    ]  # fmt: skip
+    return list(dict.fromkeys(lines))
+
+
+_FIXED_LINES = (
+    "No problem, let's move on.",
+    "That's completely fine. Let's move on.",
+    "Take your time. Would you like me to repeat the question?",
+    "Let's move on to the next one.",
+    "I can't share how answers are assessed or change how this interview works, but I'm happy "
+    "to keep going.",
+    "Thanks for asking. I'll pass that to the hiring team so they can follow up with you.",
+    "Thank you, that's really helpful. In the interest of time, let me move us along.",
+    "Of course.",
+    "Let me bring us back to the question.",
+    "Let me repeat it:",
+    "So, back to my question:",
+    "Alright.",
+)

@@ -73,8 +73,12 @@ def choose_gap(missing: list[str], probed: tuple[str, ...]) -> str | None:
 
 def follow_up_messages(persona: str, gap: str, question: str, answer: str) -> list[dict[str, str]]:
     """Chat messages asking the LLM to phrase one follow-up about ``gap``."""
-    system = _prompt("follow_up.txt").format(persona=persona, gap_description=GAP_DESCRIPTIONS[gap])
-    user = _prompt("follow_up_user.txt").format(question=question, answer=answer[-1500:])
+    # The system prompt is the same for every request and the gap comes last, so the server
+    # reuses its cached prefix (system prompt, question, the answer so far) between requests.
+    system = _prompt("follow_up.txt").format(persona=persona)
+    user = _prompt("follow_up_user.txt").format(
+        question=question, answer=answer[-1500:], gap_description=GAP_DESCRIPTIONS[gap]
+    )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 

@@ -72,7 +72,8 @@ def measure_speech(
         words: the answer's words with ``start``/``end`` times, in order.
         transcript: the text to count fillers and hedges in (default: the words joined).
         question_end_s: when the question ended, for the response latency.
-        turn_start_s: start of the answer turn (default: the first word).
+        turn_start_s: start of the answer turn (default: the first word); with
+            ``question_end_s``, gives the response latency.
         turn_end_s: end of the answer turn (default: the last word).
     """
     text = transcript if transcript is not None else " ".join(str(w["word"]) for w in words)
@@ -114,8 +115,12 @@ def measure_speech(
         hedges_per_100_words=per100(hedges),
         repeated_words=repeats,
         speaking_share=round(speaking / (end - start), 2) if words and end > start else None,
+        # From the end of the question to the speech onset found in the audio when known:
+        # Whisper often times the first word at the start of its segment (the VAD's padding).
         response_latency_s=(
-            round(first - question_end_s, 2) if words and question_end_s is not None else None
+            round((turn_start_s if turn_start_s is not None else first) - question_end_s, 2)
+            if words and question_end_s is not None
+            else None
         ),
         confidence=round(min(1.0, n / 40) * (1.0 if enough else 0.5), 2),
     )

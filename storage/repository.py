@@ -87,11 +87,40 @@ class SessionRepository:
         self._db.flush()
         return record
 
+    def extend_turn(
+        self, session_id: str, index: int, *, text: str, end_s: float | None,
+        words: list[dict[str, Any]],
+    ) -> Turn:  # fmt: skip
+        """Append the rest of an answer to a stored turn (its text, end and word timings).
+
+        An answer heard in two parts (the candidate went on after a pause taken for its end)
+        stays one turn.
+
+        Raises:
+            sqlalchemy.exc.NoResultFound: no turn ``index`` in that session.
+        """
+        turn = self._db.scalars(
+            select(Turn).where(Turn.session_id == session_id, Turn.index == index)
+        ).one()
+        turn.text = f"{turn.text} {text}".strip()
+        turn.words = [*(turn.words or []), *words]
+        if end_s is not None:
+            turn.end_s = max(end_s, turn.end_s or end_s)
+        self._db.flush()
+        return turn
+
     def add_measurement(self, session_id: str, turn_index: int, data: dict[str, Any]) -> None:
-        """Store perception's measurements of a turn (``AnswerMeasures.as_dict()`` shape)."""
+        """Store perception's measurements of a turn (``AnswerMeasures.as_dict()`` shape).
+
+        Measurements of a turn that has some already (it was extended) replace them.
+        """
         turn = self._db.scalars(
             select(Turn).where(Turn.session_id == session_id, Turn.index == turn_index)
         ).one()
+        old = self._db.scalar(select(AnswerMeasurement).where(AnswerMeasurement.turn_id == turn.id))
+        if old is not None:
+            self._db.delete(old)
+            self._db.flush()
         self._db.add(
             AnswerMeasurement(
                 turn_id=turn.id,

@@ -13,7 +13,7 @@ from typing import Any
 from livekit.agents import AgentSession, llm
 
 from agent.bootstrap import plan_for
-from agent.interviewer import AckPolicy, Interviewer
+from agent.interviewer import Interviewer, ReplyPolicy
 from agent.llm_client import LLMUnavailableError
 from agent.llm_plugin import SeamLLM
 from rubrics import load_role
@@ -60,7 +60,7 @@ class ScriptedChat:
 
 async def _interview(chat: ScriptedChat, answers: list[str]) -> tuple[list[str], Interviewer]:
     """Run the demo role in text mode; return everything the recruiter said, in order."""
-    agent = Interviewer(plan=plan_for(load_role("demo")), chat=chat, ack=AckPolicy())
+    agent = Interviewer(plan=plan_for(load_role("demo")), chat=chat, policy=ReplyPolicy())
     session: AgentSession[None] = AgentSession(llm=SeamLLM(chat, max_tokens=40, temperature=0))
     said: list[str] = []
     opened = asyncio.Event()

@@ -27,6 +27,7 @@ from dialogue import (
     start,
     step,
 )
+from dialogue.acknowledgement import ACKNOWLEDGEMENTS
 
 STRONG = (
     "Last spring at my previous job a customer was angry because his order was lost twice. "
@@ -252,9 +253,11 @@ def test_acknowledgement_carries_the_whole_answer() -> None:
     state, _ = start(plan())
     state, actions = step(state, CandidateAnswered(WEAK_NO_RESULT))
     state, _ = step(state, FollowUpFailed(actions[-1].request_id, "down"))  # type: ignore[union-attr]
-    _, actions = step(state, CandidateAnswered("He got a refund the next day."))
+    state, actions = step(state, CandidateAnswered("He got a refund the next day."))
+    assert state.record("easy").answer == f"{WEAK_NO_RESULT} He got a refund the next day."  # type: ignore[union-attr]
+    # Both parts together are still short (under 25 words): a brief acknowledgement.
     ack = next(a for a in actions if isinstance(a, Acknowledge))
-    assert ack.answer == f"{WEAK_NO_RESULT} He got a refund the next day."
+    assert ack.text in ACKNOWLEDGEMENTS["brief"]
     assert isinstance(actions[-1], AskQuestion)
     assert not any(isinstance(a, EndInterview) for a in actions)
 

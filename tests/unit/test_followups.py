@@ -50,5 +50,10 @@ def test_gap_choice_follows_priority_and_skips_probed() -> None:
 
 def test_prompt_names_the_gap_and_carries_the_answer() -> None:
     messages = follow_up_messages("Alex", "result", "Why?", "Because I like it.")
-    assert "how it turned out" in messages[0]["content"]
+    assert "how it turned out" in messages[1]["content"]
     assert "Because I like it." in messages[1]["content"]
+    # The gap comes last: requests about another gap share the whole prefix before it.
+    other = follow_up_messages("Alex", "own-role", "Why?", "Because I like it.")
+    assert other[0] == messages[0]
+    prefix = messages[1]["content"].rsplit("\n", 2)[0]
+    assert other[1]["content"].startswith(prefix)

@@ -1,0 +1,268 @@
+"""What the recruiter's text sounds like: the written form turned into words a voice reads right.
+
+Role scripts carry salaries, tech stacks, units, ranges and names: "$80k", "€1.2M", "F#",
+"250 ms", "3–5 years", "Dr. Mensah", "Nguyễn". A phonemizer such as espeak-ng (piper's) reads
+those as "dollar eighty K", "F hash", "M S", "three five years", a sentence break after "Doctor"
+or a character code. ``spoken_form`` rewrites them as words before synthesis; the transcript keeps
+the written form. Numbers become words with ``num2words``; letters with diacritics become plain
+letters with ``anyascii``. Markdown and emoji are dropped, never read aloud.
+"""
+
+# ruff: noqa: RUF001, RUF002, RUF003 -- the module reads typographic dashes and quotes: they are its input
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from anyascii import anyascii
+from num2words import num2words
+
+__all__ = ["spoken_form"]
+
+# -- tables --------------------------------------------------------------------------------
+
+_CURRENCY_SYMBOLS = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen", "₹": "rupee"}
+_CURRENCY_CODES = {
+    "USD": "dollar", "EUR": "euro", "GBP": "pound", "JPY": "yen", "INR": "rupee",
+    "CHF": "franc", "CAD": "Canadian dollar", "AUD": "Australian dollar",
+}  # fmt: skip
+_UNCOUNTED = {"yen"}  # the plural is the singular
+_SCALES = {
+    "k": 1_000, "K": 1_000, "thousand": 1_000,
+    "m": 1_000_000, "M": 1_000_000, "mn": 1_000_000, "million": 1_000_000,
+    "b": 1_000_000_000, "B": 1_000_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000,
+}  # fmt: skip
+# Units read after a number: (singular, plural).
+_UNITS = {
+    "ms": ("millisecond", "milliseconds"), "s": ("second", "seconds"),
+    "sec": ("second", "seconds"), "min": ("minute", "minutes"), "h": ("hour", "hours"),
+    "hr": ("hour", "hours"), "hrs": ("hour", "hours"),
+    "KB": ("kilobyte", "kilobytes"), "MB": ("megabyte", "megabytes"),
+    "GB": ("gigabyte", "gigabytes"), "TB": ("terabyte", "terabytes"),
+    "Mbps": ("megabit per second", "megabits per second"),
+    "Gbps": ("gigabit per second", "gigabits per second"),
+    "MHz": ("megahertz", "megahertz"), "GHz": ("gigahertz", "gigahertz"),
+    "Hz": ("hertz", "hertz"), "kHz": ("kilohertz", "kilohertz"),
+    "km": ("kilometre", "kilometres"), "cm": ("centimetre", "centimetres"),
+    "mm": ("millimetre", "millimetres"), "kg": ("kilogram", "kilograms"),
+    "g": ("gram", "grams"), "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"),
+    "°C": ("degree Celsius", "degrees Celsius"), "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
+    "%": ("percent", "percent"), "wpm": ("word per minute", "words per minute"),
+    "dB": ("decibel", "decibels"), "dBFS": ("decibel full scale", "decibels full scale"),
+    "x": ("times", "times"), "yrs": ("year", "years"),
+}  # fmt: skip
+# Written forms a phonemizer gets wrong, spelled as they are said. Matched as whole tokens.
+_TERMS = {
+    "C#": "C sharp", "F#": "F sharp", "C++": "C plus plus", ".NET": "dot net",
+    "ASP.NET": "A S P dot net", "Node.js": "Node J S", "Vue.js": "View J S",
+    "Next.js": "Next J S", "React.js": "React J S", "k8s": "Kubernetes", "K8s": "Kubernetes",
+    "CI/CD": "C I C D", "PostgreSQL": "Postgres Q L", "MySQL": "My S Q L",
+    "GraphQL": "Graph Q L", "NoSQL": "No S Q L", "SQL": "S Q L", "iOS": "eye O S",
+    "macOS": "mac O S", "UI/UX": "U I U X", "SaaS": "sass", "DevOps": "dev ops",
+    "24/7": "twenty-four seven", "w/": "with", "Q&A": "Q and A", "R&D": "R and D",
+}  # fmt: skip
+# Abbreviations with a dot: the dot is not the end of a sentence.
+_ABBREVIATIONS = {
+    "Dr.": "Doctor", "Mr.": "Mister", "Mrs.": "Missus", "Ms.": "Miz", "Prof.": "Professor",
+    "Jr.": "Junior", "Sr.": "Senior", "Mt.": "Mount", "Inc.": "Incorporated",
+    "Ltd.": "Limited", "Corp.": "Corporation", "Co.": "Company", "Dept.": "Department",
+    "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus",
+    "approx.": "approximately", "incl.": "including", "a.m.": "A M", "p.m.": "P M",
+}  # fmt: skip
+_SENTENCE_FINAL = {"etc.", "Inc.", "Ltd.", "Corp.", "Co.", "approx.", "a.m.", "p.m."}
+_DAYS = {
+    "Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday",
+    "Sat": "Saturday", "Sun": "Sunday",
+}  # fmt: skip
+_COMPARISONS = {"<=": "at most", ">=": "at least", "≤": "at most", "≥": "at least",
+                "<": "less than", ">": "more than", "~": "about", "≈": "about",
+                "±": "plus or minus"}  # fmt: skip
+
+# -- patterns ------------------------------------------------------------------------------
+
+_SPACES = "\u00a0\u202f\u2009"  # no-break, narrow no-break and thin spaces: French groups
+# A number as written in several countries: 1,200.50 / 1.200,50 / 1 200 / 1'200 / 1200.5
+_NUMBER = rf"\d{{1,3}}(?:[,.'’{_SPACES}]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SCALE = r"(?:k|K|mn|bn|m|M|b|B|thousand|million|billion)\b"
+_SYMBOL = "[" + re.escape("".join(_CURRENCY_SYMBOLS)) + "]"
+_CODE = "|".join(_CURRENCY_CODES)
+_MONEY_BEFORE = re.compile(
+    rf"(?P<sym>{_SYMBOL})\s?(?P<a>{_NUMBER})(?:\s?(?P<sa>{_SCALE}))?"
+    rf"(?:\s?[–—-]\s?(?:{_SYMBOL})?\s?(?P<b>{_NUMBER})(?:\s?(?P<sb>{_SCALE}))?)?"
+)
+_MONEY_AFTER = re.compile(
+    rf"(?P<a>{_NUMBER})(?:\s?(?P<sa>{_SCALE}))?"
+    rf"(?:\s?[–—-]\s?(?P<b>{_NUMBER})(?:\s?(?P<sb>{_SCALE}))?)?"
+    rf"\s?(?P<sym>{_SYMBOL}|\b(?:{_CODE})\b)"
+)
+_UNIT_NAMES = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+_QUANTITY = re.compile(
+    rf"(?<![\w.])(?P<a>{_NUMBER})(?:\s?(?P<sa>{_SCALE}))?(?:\s?(?P<plus>\+))?"
+    rf"(?:\s?(?:[–—-]|to)\s?(?P<b>{_NUMBER})(?:\s?(?P<sb>{_SCALE}))?)?"
+    rf"(?:\s?(?P<unit>{_UNIT_NAMES})(?![\w°]))?"
+)
+_ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
+_CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(?:\s?(am|pm|AM|PM)\b)?")
+_MERIDIEM = re.compile(r"\b(\d{1,2})\s?(am|pm|AM|PM)\b")
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_DAY_RANGE = re.compile(rf"\b({'|'.join(_DAYS)})\s?[–—-]\s?({'|'.join(_DAYS)})\b")
+_WORD_RANGE = re.compile(r"(?<=\w)\s?–\s?(?=\w)")  # an en dash between words: a range
+_SPACED_DASH = re.compile(r"\s*—\s*|\s+–\s+")  # a dash that sets off a clause
+_MARKDOWN = [
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](link)
+    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),  # headings
+    (re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+", re.M), ""),  # list bullets
+    (re.compile(r"(\*\*|__|\*|`+|~~)"), ""),  # emphasis and code marks
+]
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
+
+
+def _words(value: float) -> str:
+    """A number in words, without the commas num2words puts between groups."""
+    return str(num2words(value)).replace(",", "")
+
+
+def _parse(number: str) -> float:
+    """The value of a number written with any common thousands and decimal separators."""
+    digits = re.sub(rf"['’{_SPACES}]", "", number)
+    if "," in digits and "." in digits:  # the later one is the decimal mark
+        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+        digits = digits.replace("." if decimal == "," else ",", "").replace(decimal, ".")
+    elif digits.count(",") > 1 or digits.count(".") > 1:  # repeated: thousands groups
+        digits = digits.replace(",", "").replace(".", "")
+    elif "," in digits:  # 1,200 is a thousand and more; 1,5 a decimal
+        head, tail = digits.split(",")
+        digits = head + tail if len(tail) == 3 else f"{head}.{tail}"
+    return float(digits)
+
+
+def _say_number(value: float) -> str:
+    return _words(int(value) if value == int(value) else value)
+
+
+def _scaled(number: str, scale: str | None) -> tuple[str, float]:
+    """ "1.2" with "M": ("one point two million", 1200000.0)."""
+    value = _parse(number)
+    if scale is None:
+        return _say_number(value), value
+    factor = _SCALES[scale]
+    return f"{_say_number(value)} {_words(factor).split()[-1]}", value * factor
+
+
+def _figures(match: re.Match[str]) -> tuple[str, float]:
+    """The figure or range of figures (groups a, sa, b, sb) in words, and the last value."""
+    spoken, last = _scaled(match["a"], match["sa"])
+    if match["b"] is not None:
+        # "$60–70k": a scale written only after the second figure applies to both.
+        second, last = _scaled(match["b"], match["sb"])
+        if match["sa"] is None and match["sb"] is not None:
+            spoken = _say_number(_parse(match["a"]))
+        spoken = f"{spoken} to {second}"
+    return spoken, last
+
+
+def _plural(name: str, value: float) -> str:
+    if value == 1 or name in _UNCOUNTED:
+        return name
+    return name + "s"
+
+
+def _money(match: re.Match[str]) -> str:
+    sym = match["sym"]
+    name = _CURRENCY_SYMBOLS.get(sym) or _CURRENCY_CODES[sym]
+    spoken, last = _figures(match)
+    a = _parse(match["a"])
+    whole = int(a)
+    cents = round((a - whole) * 100)
+    if match["b"] is None and match["sa"] is None and cents and re.search(r"[.,]\d\d$", match["a"]):
+        return f"{_words(whole)} {_plural(name, whole)} and {_words(cents)} cents"
+    return f"{spoken} {_plural(name, last)}"
+
+
+def _quantity(match: re.Match[str]) -> str:
+    a_text, unit = match["a"], match["unit"]
+    if (
+        match["b"] is None and match["sa"] is None and unit is None and not match["plus"]
+        and _YEAR.match(a_text)
+    ):  # fmt: skip
+        return str(num2words(int(a_text), to="year"))
+    spoken, last = _figures(match)
+    if match["plus"]:
+        spoken += " or more"
+        last = 2
+    if unit is not None:
+        singular, plural = _UNITS[unit]
+        spoken += " " + (singular if last == 1 else plural)
+    return spoken
+
+
+def _clock(match: re.Match[str]) -> str:
+    hour, minute, meridiem = int(match[1]), int(match[2]), match[3]
+    said = _words(hour) + (" o'clock" if minute == 0 and not meridiem else "")
+    if minute:
+        said += (" oh " if minute < 10 else " ") + _words(minute)
+    return said + (f" {meridiem[0].upper()} M" if meridiem else "")
+
+
+def _replace_tokens(text: str, table: Mapping[str, str]) -> str:
+    if not table:
+        return text
+    names = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.#+/])({names})(?![\w#+/]|\.\w)")
+    return pattern.sub(lambda m: table[m[1]], text)
+
+
+def _abbreviation(match: re.Match[str]) -> str:
+    written = match[1]
+    said = _ABBREVIATIONS[written]
+    # Kept as a sentence end only where a new sentence (or the text) really ends there.
+    rest = match.string[match.end() :]
+    ends = written in _SENTENCE_FINAL and (not rest.strip() or re.match(r"\s+[A-Z]", rest))
+    return said + ("." if ends else "")
+
+
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(k) for k in _ABBREVIATIONS) + r")(?!\w)"
+)
+
+_STEPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    (_DAY_RANGE, lambda m: f"{_DAYS[m[1]]} to {_DAYS[m[2]]}"),
+    (_ABBREVIATION, _abbreviation),
+    (_MONEY_BEFORE, _money),
+    (_MONEY_AFTER, _money),
+    (_CLOCK, _clock),
+    (_MERIDIEM, lambda m: f"{_words(int(m[1]))} {m[2][0].upper()} M"),
+    (_ORDINAL, lambda m: str(num2words(int(m[1]), to="ordinal"))),
+    (re.compile(r"#(?=\d)|\bNo\.\s?(?=\d)"), "number "),
+    (re.compile(r"(<=|>=|≤|≥|<|>|≈|±)\s?(?=\d)"), lambda m: _COMPARISONS[m[1]] + " "),
+    (re.compile(r"(?<![\w~])~\s?(?=\d)"), "about "),
+    (_QUANTITY, _quantity),
+    (re.compile(r"\s?&\s?"), " and "),
+    (re.compile(r"(?<=\w)@(?=\w)"), " at "),
+    (re.compile(r"(?<=[A-Za-z])/(?=[A-Za-z])"), " or "),
+    (_SPACED_DASH, ", "),
+    (_WORD_RANGE, " to "),
+]
+
+
+def spoken_form(text: str, lexicon: Mapping[str, str] | None = None) -> str:
+    """``text`` as it should be spoken: numbers, money, units, ranges and symbols in words.
+
+    Args:
+        text: what the recruiter says, as written (a role script line, a reply).
+        lexicon: extra whole-token pronunciations, e.g. ``{"Acme": "Ack me"}``, applied first.
+
+    Returns:
+        Plain text for a TTS voice: no markdown, no emoji, only ASCII letters, digits spelled
+        out. Sentence ends are kept; dots of abbreviations are not.
+    """
+    for pattern, replacement in _MARKDOWN:
+        text = pattern.sub(replacement, text)
+    text = _EMOJI.sub("", text)
+    text = _replace_tokens(text, dict(lexicon or {}))
+    text = _replace_tokens(text, _TERMS)
+    for pattern, rule in _STEPS:
+        text = pattern.sub(rule, text)
+    text = anyascii(text)
+    return " ".join(text.split())
