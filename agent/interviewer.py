@@ -188,8 +188,12 @@ class Interviewer(Agent):
         self.session.on("user_input_transcribed", self._on_transcript)
         if isinstance(self.session.tts, PiperTTS):
             self.session.tts.prepare(lines_to_prepare(self._plan))
+        self.session.say(await self.opening())
+
+    async def opening(self) -> str:
+        """Start the flow: the introduction and the first question, as one text to speak."""
         self._state, actions = start(self._plan)
-        self.session.say(" ".join([text async for text in self._speak(actions, time.monotonic())]))
+        return " ".join([text async for text in self._speak(actions, time.monotonic())])
 
     async def on_exit(self) -> None:
         """Stop the background tasks this agent owns."""

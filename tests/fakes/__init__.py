@@ -1,0 +1,1 @@
+"""Fakes of the project's own ports, one per port (``ChatClient``: ``FakeChat``)."""
