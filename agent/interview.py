@@ -96,7 +96,7 @@ def open_interview(
         speech_end_probe=speech_end_probe,
     )  # fmt: skip
     journal.attach(session)
-    ThinkingPauseGuard(session, settings.turn).attach()
+    ThinkingPauseGuard(session, settings.turn, interviewer.answer_too_short).attach()
     return Interview(session_id, t0, session, interviewer, journal)
 
 

@@ -55,6 +55,7 @@ from dialogue import (
     silence_wait_s,
     start,
     step,
+    too_short_for,
 )
 
 __all__ = ["Interviewer", "RecruiterUtterance", "ReplyPolicy"]
@@ -137,7 +138,8 @@ class Interviewer(Agent):
         self._early: dict[tuple[str, str], asyncio.Task[_LLMReply]] = {}
         self._asking_before: str | None = None
         self._rollback: _Rollback | None = None
-        self._withdrawn = False
+        # Replies taken back because the candidate went on over their first words.
+        self.replies_withdrawn = 0
         # Set once the closing line has been heard in full.
         self.ended = asyncio.Event()
         self.end_reason: str | None = None
@@ -161,10 +163,13 @@ class Interviewer(Agent):
         """
         return self._before_reply is not None
 
-    def take_withdrawn_reply(self) -> bool:
-        """True once after a reply was taken back because the candidate went on speaking."""
-        withdrawn, self._withdrawn = self._withdrawn, False
-        return withdrawn
+    def answer_too_short(self, heard: str) -> bool:
+        """The words heard so far in this turn are too few to answer the current question."""
+        base = self._before_reply or self._state
+        if base.current is None or base.phase is not Phase.QUESTIONS:
+            return False
+        answer = " ".join([*self._answer_parts, heard])
+        return too_short_for(base.plan.question(base.current).kind, answer)
 
     def stop_early(self, reason: str, closing: str) -> None:
         """End the interview now (the candidate asked to stop): say ``closing``, then end."""
@@ -223,7 +228,6 @@ class Interviewer(Agent):
             return
         self._handled.add(message.id)
         self._heard = []
-        self._withdrawn = False
         self._asking_before = self._asking if self._before_reply is None else self._asking_before
         text = (message.text_content or "").strip()
         if self._before_reply is None:
@@ -310,7 +314,8 @@ class Interviewer(Agent):
             and time.monotonic() - rollback.started < RESUME_WINDOW_S
         ):
             # The candidate goes on over the first words of the reply: take it back.
-            self._rollback, self._withdrawn = None, True
+            self._rollback = None
+            self.replies_withdrawn += 1
             self._state = self._before_reply = rollback.before
             self._answer_parts, self._answer_words = rollback.parts, rollback.words
             self._asking = rollback.asking

@@ -42,6 +42,7 @@ class StoredTurn:
     end_s: float
     latency_s: float | None
     events: list[dict[str, Any]]
+    interrupted: bool = False
 
 
 class TurnJournal:
@@ -106,9 +107,9 @@ class TurnJournal:
             self._measuring.add(task)
             task.add_done_callback(self._measuring.discard)
         else:
-            if self._interviewer.take_withdrawn_reply():
-                return  # the candidate went on over its first words: the reply was taken back
-            self._open_answer = None
+            if not (item.interrupted and self._interviewer.answer_open):
+                # A reply talked over at once was taken back: the answer is still open.
+                self._open_answer = None
             self._store(self._recruiter_turn(text, metrics, interrupted=item.interrupted))
             started = metrics.get("started_speaking_at")
             if started is not None:
@@ -237,6 +238,7 @@ class TurnJournal:
                 turn.end_s,
                 turn.latency_s,
                 turn.events,
+                turn.interrupted,
             )
         )
         return index

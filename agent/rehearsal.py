@@ -142,13 +142,20 @@ class _CandidateDriver:
         self._turns_over = 0
         self.speech_ends: list[float] = []
 
-    def listen(self, session: AgentSession) -> None:
+    def listen(self, session: AgentSession, interviewer: Interviewer) -> None:
         """Count the recruiter's finished turns and wake up on every state change."""
         self._session = session
 
+        withdrawn = 0
+
         def on_state(event: AgentStateChangedEvent) -> None:
+            nonlocal withdrawn
             if event.old_state == "speaking" and event.new_state == "listening":
-                self._turns_over += 1
+                if interviewer.replies_withdrawn > withdrawn:
+                    # The candidate was still talking over it: nothing to answer.
+                    withdrawn = interviewer.replies_withdrawn
+                else:
+                    self._turns_over += 1
             self._changed.set()
 
         session.on("agent_state_changed", on_state)
@@ -305,7 +312,7 @@ async def run_rehearsal(
     files = settings.sessions_dir / session_id
     audio_path = files / "conversation.wav"
     say(f"session {session_id}: role '{role.id}' v{role.version}, {len(role.questions)} questions")
-    driver.listen(session)
+    driver.listen(session, interview.interviewer)
     session.on(
         "conversation_item_added",
         lambda ev: say(f"{getattr(ev.item, 'role', 'item')} turn stored"),

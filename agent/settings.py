@@ -71,7 +71,7 @@ class TurnSettings(BaseModel):
 
     vad_min_silence_s: float = 0.3
     eot_unlikely_threshold: float = 0.25
-    min_delay_s: float = 1.0
+    min_delay_s: float = 0.7
     max_delay_s: float = 5.0
     # Delay used for one turn when the words so far end in a thinking phrase or a dangling word.
     thinking_delay_s: float = 3.5

@@ -1,8 +1,11 @@
 """Latency benchmark: end of candidate speech to first recruiter audio, streaming vs naive.
 
-Runs headless rehearsals of the demo role (personas ``prepared`` and ``thinker``: six replies)
-through the real pipeline and reports, per reply and as medians, the total and its parts:
-endpointing delay, STT, LLM time to first token, TTS time to first audio.
+Runs headless rehearsals of the demo role with every persona written for it through the real
+pipeline and reports, per reply and as medians, the total and its parts: endpointing delay, STT,
+LLM time to first token, TTS time to first audio. It also counts what the issue of turn-taking
+cares about: answers stored as more than one candidate turn, replies taken back because the
+candidate went on (cut-offs), "answer began late" flags, and how much of what the recruiter said
+came from the LLM versus the script.
 
 In the same run, for every answer, it measures the naive path on the same models: transcribe the
 whole answer, wait for the LLM's whole reply, synthesize the whole reply, then play. The naive
@@ -15,6 +18,7 @@ Usage: ``.venv/bin/python bench/latency.py`` (or ``make bench``).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import platform
 import statistics
@@ -27,17 +31,17 @@ from pathlib import Path
 from piper import SynthesisConfig
 
 from agent.bootstrap import VoiceModels, load_voice_models
-from agent.candidate import CandidateVoice, load_persona
+from agent.candidate import CandidateVoice, load_persona, shipped_personas
 from agent.llm_client import ChatClient, LLMEndpoint, OpenAIChatClient
 from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
-from agent.rehearsal import RehearsalOptions, run_rehearsal
+from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
 from agent.settings import Settings
 from agent.tts_piper import synthesize_pcm
 from dialogue import acknowledgement_messages, follow_up_messages
 from rubrics import load_role
 
 RESULTS = Path(__file__).parent / "results"
-PERSONAS = ("prepared", "thinker")
+PERSONAS = tuple(shipped_personas("demo"))
 
 
 @dataclass
@@ -103,6 +107,9 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> list[Row]:
             result = await run_rehearsal(
                 settings, RehearsalOptions(role="demo", persona=persona), chat=chat, models=models
             )
+            _count_turns(persona, result)
+            if persona == "silent":
+                continue  # nothing answered: no reply to time
             answers = load_persona("demo", persona, CandidateVoice(models.tts.voice))
             replies = [
                 t for t in result.turns if t.speaker == "recruiter" and t.latency_s is not None
@@ -145,6 +152,43 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> list[Row]:
     return rows
 
 
+# Per persona: candidate turns per question, withdrawn replies, latency flags, text sources.
+INTEGRITY: dict[str, dict[str, object]] = {}
+
+
+def _count_turns(persona: str, result: RehearsalResult) -> None:
+    """What the stored interview says about turn-taking, and where the spoken text came from."""
+    speakers = [t.speaker for t in result.turns]
+    in_a_row = sum(1 for a, b in itertools.pairwise(speakers) if a == b == "candidate")
+    flags = sum(
+        1 for m in result.measurements.values() for f in m.flags if f.kind == "unusual-latency"
+    )
+    sources: dict[str, int] = {}
+    for turn in result.turns:
+        for e in turn.events:
+            if e.get("type") in ("follow-up", "acknowledgement"):
+                key = f"{e['type']} {e.get('source')}"
+                sources[key] = sources.get(key, 0) + 1
+    INTEGRITY[persona] = {
+        "candidate_turns": sum(t.speaker == "candidate" for t in result.turns),
+        "candidate_turns_in_a_row": in_a_row,
+        "interrupted_replies": sum(
+            1 for t in result.turns if t.speaker == "recruiter" and t.interrupted
+        ),
+        "latency_flags": flags,
+        "sources": sources,
+    }
+
+
+def _p95(values: list[float]) -> float | None:
+    ordered = sorted(values)
+    return (
+        round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 3)
+        if ordered
+        else None
+    )
+
+
 def _median(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return round(statistics.median(present), 3) if present else None
@@ -157,6 +201,8 @@ def _write(rows: list[Row], settings: Settings, endpoint: LLMEndpoint) -> dict[s
         "llm": endpoint.model,
         "stt": settings.stt.model,
         "replies": len(rows),
+        "p95_streaming_s": _p95([r.streaming_s for r in rows]),
+        "integrity": INTEGRITY,
         "median": {
             "streaming_s": _median([r.streaming_s for r in rows]),
             "endpointing_s": _median([r.endpointing_s for r in rows]),
@@ -195,11 +241,28 @@ def _write(rows: list[Row], settings: Settings, endpoint: LLMEndpoint) -> dict[s
         f" | {m['llm_ttft_s']} | {m['tts_ttfa_s']} | **{m['naive_s']}**"
         f" | **{m['streaming_over_naive']}** |",
         "",
+        f"p95 streaming: **{summary['p95_streaming_s']} s**.",
+        "",
         "Naive = the same endpointing delay + STT of the whole answer + the whole LLM reply +"
         " synthesis of the whole reply. STT runs while the endpointing delay elapses, so the"
         " streaming parts overlap and do not add up to the total.",
         "",
+        "## Turn-taking and where the words came from, per persona",
+        "",
+        "| persona | candidate turns | two candidate turns in a row | replies talked over"
+        " | answer-began-late flags | follow-ups LLM / script | acknowledgements script |",
+        "|---|---|---|---|---|---|---|",
     ]
+    for persona, c in INTEGRITY.items():
+        src = c["sources"]
+        assert isinstance(src, dict)
+        lines.append(
+            f"| {persona} | {c['candidate_turns']} | {c['candidate_turns_in_a_row']}"
+            f" | {c['interrupted_replies']} | {c['latency_flags']}"
+            f" | {src.get('follow-up llm', 0)} / {src.get('follow-up fallback', 0)}"
+            f" | {src.get('acknowledgement script', 0)} |"
+        )
+    lines.append("")
     (RESULTS / "latency.md").write_text("\n".join(lines))
     return summary
 

@@ -36,7 +36,7 @@ from dialogue.flow import (
 from dialogue.followups import choose_gap, follow_up_messages, validate_follow_up
 from dialogue.intents import Intent, classify, strip_manipulation
 from dialogue.spoken_form import spoken_form
-from dialogue.thinking import sounds_unfinished
+from dialogue.thinking import sounds_unfinished, too_short_for
 
 __all__ = [
     "Acknowledge",
@@ -75,6 +75,7 @@ __all__ = [
     "start",
     "step",
     "strip_manipulation",
+    "too_short_for",
     "validate_acknowledgement",
     "validate_follow_up",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["sounds_unfinished"]
+__all__ = ["sounds_unfinished", "too_short_for"]
 
 _THINKING = (
     "let me think", "let me see", "give me a second", "give me a moment", "good question",
@@ -33,3 +33,17 @@ def sounds_unfinished(transcript: str) -> bool:
     if any(tail == p or tail.endswith(" " + p) for p in _THINKING):
         return True
     return words[-1] in _DANGLING
+
+
+# Fewer words than this cannot be a whole answer to a question that asks for a story, a plan
+# or an approach ("A customer was angry about a wrong bill." is where such answers begin).
+_STORY_KINDS = ("behavioural", "situational", "technical")
+_SHORTEST_ANSWER = 12
+
+
+def too_short_for(kind: str, answer: str) -> bool:
+    """True when ``answer`` is too short to be a finished answer to a question of ``kind``.
+
+    A pause after it is more likely thinking than an end, so the turn is held longer.
+    """
+    return kind in _STORY_KINDS and len(_TOKEN.findall(answer.lower())) < _SHORTEST_ANSWER
