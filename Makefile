@@ -16,7 +16,7 @@ test: setup
 	$(BIN)/pytest
 
 bench: setup
-	$(BIN)/python bench/latency.py
+	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.perception
 	$(BIN)/python -m bench.room_latency
 

@@ -8,6 +8,7 @@ of 2.5 s of silence.
 from __future__ import annotations
 
 import re
+import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -193,7 +194,7 @@ class WavAnswers:
         for path in files:  # checked now, before anything is stored
             try:
                 read_wav(path)
-            except (OSError, ValueError, EOFError) as e:
+            except (OSError, ValueError, EOFError, wave.Error) as e:
                 raise CandidateError(f"{path}: cannot read this WAV file ({e})") from e
         ids = set(question_ids)
         self._named = {f.stem: f for f in files if f.stem in ids}
@@ -213,7 +214,7 @@ class WavAnswers:
             return [None]
         try:
             samples, rate = read_wav(path)
-        except (OSError, ValueError, EOFError) as e:
+        except (OSError, ValueError, EOFError, wave.Error) as e:
             raise CandidateError(f"{path}: cannot read this WAV file ({e})") from e
         samples = resample(samples, rate, MIC_RATE)
         voiced = np.flatnonzero(np.abs(samples) > 0.01)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from livekit.agents import AgentSession
 from livekit.agents.voice.events import AgentStateChangedEvent
 from sqlalchemy.orm import Session, sessionmaker
@@ -55,6 +56,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger("recruiter.rehearsal")
+
+_VOICED = 0.01  # a sample above this (full scale 1.0) is speech in the synthesized answers
 
 
 class RehearsalError(Exception):
@@ -106,6 +109,9 @@ class RehearsalResult:
     reports: dict[str, Path] = field(default_factory=dict)
     report_build_s: float | None = None
     report_error: str | None = None
+    # When each answer's speech began, in seconds from the start of the session (the truth the
+    # stored response latencies are checked against).
+    speech_starts: list[float] = field(default_factory=list)
 
     @property
     def perception(self) -> dict[str, Any]:
@@ -140,6 +146,7 @@ class _CandidateDriver:
         self._options = options
         self._changed = asyncio.Event()
         self._turns_over = 0
+        self.speech_starts: list[float] = []  # wall clock of each answer's first voiced sample
         self.speech_ends: list[float] = []
 
     def listen(self, session: AgentSession, interviewer: Interviewer) -> None:
@@ -203,6 +210,9 @@ class _CandidateDriver:
                 )
             except TimeoutError as e:
                 raise RehearsalError("the voice pipeline stopped listening to the candidate") from e
+            voiced = np.flatnonzero(np.abs(answer.samples) > _VOICED)
+            onset = voiced[0] / self._mic.sample_rate if voiced.size else 0.0
+            self.speech_starts.append(spoken.started_at + onset)
             self.speech_ends.append(spoken.speech_ended_at)
 
 
@@ -347,6 +357,7 @@ async def run_rehearsal(
         audio_path=audio_path, report_path=files / "report.md", turns=interview.journal.turns,
         latency=_latency(stored), duration_s=duration,
         measurements=dict(interview.journal.measurements),
+        speech_starts=[round(t - t0, 3) for t in driver.speech_starts],
     )  # fmt: skip
     write_report(result)
     _scored_reports(db, result, files)

@@ -54,3 +54,26 @@ def test_too_little_speech_is_not_measured() -> None:
     assert m.confidence < 0.1
     empty = measure_speech([])
     assert empty.words == 0 and empty.words_per_minute is None and empty.speaking_share is None
+
+
+def test_response_latency_comes_from_the_speech_onset_in_the_audio() -> None:
+    import numpy as np
+
+    from perception import measure_answer
+
+    rate = 16000
+    rng = np.random.default_rng(7)
+    # The question ended at 10.0 s; the candidate waited 1.0 s, then spoke for 3 s.
+    audio = np.concatenate(
+        [np.zeros(rate), 0.1 * rng.standard_normal(3 * rate), np.zeros(rate // 2)]
+    ).astype(np.float32)
+    # Whisper put the first word at the start of its segment, 0.5 s before the speech began.
+    words = _words(" ".join(["word"] * 8), start=10.5, step=0.35)
+    m = measure_answer(
+        words, audio=audio, rate=rate, audio_start_s=10.0, question_end_s=10.0,
+        prosody=False, language=False,
+    )  # fmt: skip
+    assert m.speech.response_latency_s is not None
+    assert abs(m.speech.response_latency_s - 1.0) <= 0.2
+    # Without audio, only the words are known.
+    assert measure_speech(words, question_end_s=10.0).response_latency_s == 0.5
