@@ -57,6 +57,7 @@ def load_voice_models(settings: Settings) -> VoiceModels:
             PiperOptions(
                 model_path=voice_dir / "en_US-joe-medium.onnx",
                 length_scale=settings.tts.length_scale,
+                lexicon=settings.tts.lexicon,
             )
         ),
     )
@@ -79,6 +80,9 @@ def build_session(settings: Settings, models: VoiceModels, chat: ChatClient) -> 
             "endpointing": {"min_delay": turn.min_delay_s, "max_delay": turn.max_delay_s},
             "preemptive_generation": {"enabled": False},
         },
+        # The framework's markdown filter cuts the text at its own boundaries, so the voice
+        # would get half sentences; the spoken form drops markdown and emoji itself.
+        tts_text_transforms=[],
         user_away_timeout=None,
     )
 

@@ -77,24 +77,10 @@ class ReplyPolicy:
     max_tokens: int = 48
     temperature: float = 0.3
     silence_prompt_s: float = 8.0
-    ask_early: bool = True  # ask the LLM while the candidate is still answering
+    ask_early: bool = False  # ask the LLM while the candidate is still answering
 
 
 _LLMReply = tuple[str, float | None, str | None]  # text, time to first token (s), problem
-# A candidate who goes on within this long of the reply starting was not finished: the reply
-# (at most an acknowledgement or a lead-in by then) is taken back and the answer continues.
-RESUME_WINDOW_S = 1.5
-
-
-@dataclass(frozen=True)
-class _Rollback:
-    """How to take back a reply that has started playing."""
-
-    before: InterviewState
-    parts: list[str]
-    words: list[dict[str, Any]]
-    asking: str | None
-    started: float  # time.monotonic() when the reply started playing
 
 
 @dataclass
@@ -134,12 +120,11 @@ class Interviewer(Agent):
         self._pending_events: list[dict[str, Any]] = []
         self._t0 = time.time()
         self._silence_task: asyncio.Task[None] | None = None
+        self._warm_task: asyncio.Task[None] | None = None
         # Follow-ups asked of the LLM before the turn ended, by (question id, gap).
         self._early: dict[tuple[str, str], asyncio.Task[_LLMReply]] = {}
-        self._asking_before: str | None = None
-        self._rollback: _Rollback | None = None
-        # Replies taken back because the candidate went on over their first words.
-        self.replies_withdrawn = 0
+        # What speaking the reply changed, restored if the reply is dropped before it plays.
+        self._before_speaking: tuple[str | None, str | None] = (None, None)
         # Set once the closing line has been heard in full.
         self.ended = asyncio.Event()
         self.end_reason: str | None = None
@@ -193,6 +178,7 @@ class Interviewer(Agent):
         self.session.on("user_input_transcribed", self._on_transcript)
         if isinstance(self.session.tts, PiperTTS):
             self.session.tts.prepare(lines_to_prepare(self._plan))
+        self._warm_llm()
         self.session.say(await self.opening())
 
     async def opening(self) -> str:
@@ -204,6 +190,8 @@ class Interviewer(Agent):
         """Stop the background tasks this agent owns."""
         self._cancel_silence_watch()
         self._drop_early()
+        if self._warm_task is not None:
+            self._warm_task.cancel()
 
     async def stt_node(  # type: ignore[override]
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
@@ -228,10 +216,13 @@ class Interviewer(Agent):
             return
         self._handled.add(message.id)
         self._heard = []
-        self._asking_before = self._asking if self._before_reply is None else self._asking_before
         text = (message.text_content or "").strip()
         if self._before_reply is None:
             self._before_reply, self._answer_parts, self._answer_words = self._state, [], []
+            self._before_speaking = (self._asking, self.end_reason)
+        else:
+            # The reply to the first part was dropped unheard: undo what preparing it changed.
+            self._asking, self.end_reason = self._before_speaking
         self._answer_parts.append(text)
         self._answer_words += self._turn_words
         answer = " ".join(p for p in self._answer_parts if p)
@@ -246,6 +237,7 @@ class Interviewer(Agent):
         async for piece in self._speak(actions, turn_ended):
             yield piece if first else f" {piece}"
             first = False
+        self._drop_early()
 
     async def tts_node(  # type: ignore[override]
         self, text: AsyncIterable[str], model_settings: ModelSettings
@@ -256,8 +248,17 @@ class Interviewer(Agent):
             async for frame in Agent.default.tts_node(self, text, model_settings):
                 yield frame
             return
+        pending = ""
         async for piece in text:
-            async for frame in voice.speak(piece):
+            # The flow's pieces are whole sentences; anything else waits for its sentence end.
+            pending += piece
+            if not pending.rstrip().endswith((".", "!", "?")):
+                continue
+            async for frame in voice.speak(pending):
+                yield frame
+            pending = ""
+        if pending.strip():
+            async for frame in voice.speak(pending):
                 yield frame
 
     # -- helpers ---------------------------------------------------------------------------
@@ -280,17 +281,10 @@ class Interviewer(Agent):
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
         if event.new_state == "speaking":
-            # The reply is being heard: the answer it responds to is final, unless the
-            # candidate goes on at once (see ``_on_user_state``).
-            if self._before_reply is not None and self.end_reason is None:
-                self._rollback = _Rollback(
-                    self._before_reply, self._answer_parts, self._answer_words,
-                    self._asking_before, time.monotonic(),
-                )  # fmt: skip
+            # The reply is being heard: the answer it responds to is final.
             self._before_reply, self._answer_parts, self._answer_words = None, [], []
             self._cancel_silence_watch()
         elif event.old_state == "speaking" and event.new_state == "listening":
-            self._rollback = None
             self.awaiting_answer_to = self._asking
             if self.end_reason is not None:
                 self.ended.set()
@@ -304,21 +298,6 @@ class Interviewer(Agent):
         if self._before_reply is not None and self.session.agent_state != "speaking":
             # The candidate goes on before the reply was heard: the answer was not finished.
             # Drop the reply; the next turn is stepped together with this one.
-            with contextlib.suppress(RuntimeError):
-                self.session.interrupt()
-            return
-        rollback = self._rollback
-        if (
-            rollback is not None
-            and self.session.agent_state == "speaking"
-            and time.monotonic() - rollback.started < RESUME_WINDOW_S
-        ):
-            # The candidate goes on over the first words of the reply: take it back.
-            self._rollback = None
-            self.replies_withdrawn += 1
-            self._state = self._before_reply = rollback.before
-            self._answer_parts, self._answer_words = rollback.parts, rollback.words
-            self._asking = rollback.asking
             with contextlib.suppress(RuntimeError):
                 self.session.interrupt()
 
@@ -340,6 +319,20 @@ class Interviewer(Agent):
         self._early[(request.question_id, request.gap)] = asyncio.create_task(
             self._llm_text(messages), name="early-follow-up"
         )
+
+    def _warm_llm(self) -> None:
+        """Send the follow-up prompt's fixed prefix once, so the server caches it."""
+        first = self._plan.questions[0].text if self._plan.questions else ""
+        messages = follow_up_messages(self._plan.persona, "result", first, "")[:1]
+        messages.append({"role": "user", "content": "Hello."})
+
+        async def warm() -> None:
+            with contextlib.suppress(LLMUnavailableError, TimeoutError):
+                async with asyncio.timeout(self._policy.llm_limit_s * 2):
+                    async for _ in self._chat.stream(messages, max_tokens=1, temperature=0.0):
+                        pass
+
+        self._warm_task = asyncio.create_task(warm(), name="warm-llm")
 
     def _drop_early(self) -> None:
         for task in self._early.values():
@@ -494,6 +487,8 @@ class Interviewer(Agent):
             reply, ttft, problem = await asyncio.wait_for(task, max(0.0, remaining))
         except TimeoutError:
             reply, ttft, problem = "", None, "not ready in time"
+        except Exception as e:  # any failure of the seam: the script's follow-up is asked
+            reply, ttft, problem = "", None, f"failed ({type(e).__name__})"
         if problem:
             logger.info("follow-up fell back to the script (%s)", problem)
             return FollowUpFailed(action.request_id, problem), ttft

@@ -107,9 +107,7 @@ class TurnJournal:
             self._measuring.add(task)
             task.add_done_callback(self._measuring.discard)
         else:
-            if not (item.interrupted and self._interviewer.answer_open):
-                # A reply talked over at once was taken back: the answer is still open.
-                self._open_answer = None
+            self._open_answer = None
             self._store(self._recruiter_turn(text, metrics, interrupted=item.interrupted))
             started = metrics.get("started_speaking_at")
             if started is not None:
@@ -138,6 +136,7 @@ class TurnJournal:
             measures = await self._interviewer.perceiver.measure(words, text, question_end)
             if run != self._measure_runs[index]:
                 return  # the turn was extended meanwhile: the later run measures all of it
+            self._interviewer.perceiver.remember(measures)
             with self._db() as db:
                 SessionRepository(db).add_measurement(self._session_id, index, measures.as_dict())
                 db.commit()

@@ -137,9 +137,9 @@ class Perceiver:
         self, words: Sequence[dict[str, Any]], transcript: str, question_end: float | None
     ) -> AnswerMeasures:
         """The full pass (pitch, level steps, spelling), off the event loop."""
-        measures = await asyncio.to_thread(
-            self._measure, words, transcript, question_end, full=True
-        )
+        return await asyncio.to_thread(self._measure, words, transcript, question_end, full=True)
+
+    def remember(self, measures: AnswerMeasures) -> None:
+        """Count a stored answer's response latency in the candidate's usual latency."""
         if measures.speech.response_latency_s is not None:
             self._latencies.append(measures.speech.response_latency_s)
-        return measures

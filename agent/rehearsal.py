@@ -149,20 +149,13 @@ class _CandidateDriver:
         self.speech_starts: list[float] = []  # wall clock of each answer's first voiced sample
         self.speech_ends: list[float] = []
 
-    def listen(self, session: AgentSession, interviewer: Interviewer) -> None:
+    def listen(self, session: AgentSession) -> None:
         """Count the recruiter's finished turns and wake up on every state change."""
         self._session = session
 
-        withdrawn = 0
-
         def on_state(event: AgentStateChangedEvent) -> None:
-            nonlocal withdrawn
             if event.old_state == "speaking" and event.new_state == "listening":
-                if interviewer.replies_withdrawn > withdrawn:
-                    # The candidate was still talking over it: nothing to answer.
-                    withdrawn = interviewer.replies_withdrawn
-                else:
-                    self._turns_over += 1
+                self._turns_over += 1
             self._changed.set()
 
         session.on("agent_state_changed", on_state)
@@ -322,7 +315,7 @@ async def run_rehearsal(
     files = settings.sessions_dir / session_id
     audio_path = files / "conversation.wav"
     say(f"session {session_id}: role '{role.id}' v{role.version}, {len(role.questions)} questions")
-    driver.listen(session, interview.interviewer)
+    driver.listen(session)
     session.on(
         "conversation_item_added",
         lambda ev: say(f"{getattr(ev.item, 'role', 'item')} turn stored"),

@@ -44,7 +44,10 @@ class LLMSettings(BaseModel):
     # script's (a short lead-in plays meanwhile; the first words never wait on the LLM).
     follow_up_wait_s: float = 1.5
     # Ask for the follow-up while the candidate is still answering (on each transcribed segment).
-    ask_early: bool = True
+    # Worth it when the LLM runs on its own hardware (vLLM on a GPU); off by default because on
+    # a 2-core machine the embedded server then takes the cores the VAD and STT need to hear the
+    # end of the answer on time.
+    ask_early: bool = False
     max_reply_tokens: int = 48
     temperature: float = 0.3
 
@@ -64,6 +67,8 @@ class TTSSettings(BaseModel):
 
     voice: Literal["piper-joe"] = "piper-joe"
     length_scale: float = 1.0
+    # How written forms are said, beyond numbers and symbols: {"Acme": "Ack me", "SQL": "sequel"}.
+    lexicon: dict[str, str] = Field(default_factory=dict)
 
 
 class TurnSettings(BaseModel):
@@ -71,7 +76,7 @@ class TurnSettings(BaseModel):
 
     vad_min_silence_s: float = 0.3
     eot_unlikely_threshold: float = 0.25
-    min_delay_s: float = 0.7
+    min_delay_s: float = 1.0
     max_delay_s: float = 5.0
     # Delay used for one turn when the words so far end in a thinking phrase or a dangling word.
     thinking_delay_s: float = 3.5

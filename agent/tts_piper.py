@@ -46,13 +46,14 @@ class PiperOptions:
     cache_sentences: int = 256  # synthesized sentences kept (about 130 kB per second of audio)
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 _FRAME_S = 0.05
 
 
 def split_sentences(text: str) -> list[str]:
-    """``text`` cut after each ".", "!" or "?" followed by a space (abbreviations are already
-    words in the spoken form, so their dots do not cut)."""
+    """``text`` cut after each ".", "!" or "?" followed by a space and a capital letter or a
+    quote (known abbreviations are already words in the spoken form; "U.S. market" stays
+    whole)."""
     return [p.strip() for p in _SENTENCE.split(text) if p.strip()]
 
 
@@ -111,13 +112,18 @@ class PiperTTS(tts.TTS):
         """The sentences of ``text`` in their spoken form, as they are synthesized and cached."""
         return split_sentences(spoken_form(text, self._opts.lexicon))
 
-    def _synthesize_sentence(self, sentence: str) -> bytes:
-        """int16 PCM of one spoken-form sentence, from the cache or synthesized (blocking)."""
-        with self._cache_lock:  # speech and preparation use the cache from two threads
+    def _cached(self, sentence: str) -> bytes | None:
+        with self._cache_lock:
             pcm = self._cache.get(sentence)
             if pcm is not None:
                 self._cache.move_to_end(sentence)
-                return pcm
+            return pcm
+
+    def _synthesize_sentence(self, sentence: str) -> bytes:
+        """int16 PCM of one spoken-form sentence, from the cache or synthesized (blocking)."""
+        pcm = self._cached(sentence)  # speech and preparation use the cache from two threads
+        if pcm is not None:
+            return pcm
         pcm = b"".join(synthesize_pcm(self._voice, sentence, self._config))
         with self._cache_lock:
             self._cache[sentence] = pcm
@@ -137,7 +143,7 @@ class PiperTTS(tts.TTS):
 
         async def run() -> None:
             for sentence in dict.fromkeys(order):
-                if sentence in self._cache:
+                if self._cached(sentence) is not None:
                     continue
                 try:
                     await asyncio.to_thread(self._synthesize_sentence, sentence)
@@ -154,9 +160,9 @@ class PiperTTS(tts.TTS):
         """
         samples_per_frame = int(self.sample_rate * _FRAME_S)
         for sentence in self.spoken(text):
-            if sentence in self._cache:
+            pcm = self._cached(sentence)
+            if pcm is not None:
                 self.cache_hits += 1
-                pcm = self._synthesize_sentence(sentence)
             else:
                 self.cache_misses += 1
                 try:

@@ -140,7 +140,6 @@ class InterviewState:
     # Competencies whose signals an answer to another question already gave (a story told
     # early): their question then asks for a different example instead of the same story.
     told: tuple[str, ...] = ()
-    thinking: bool = False  # the candidate said they are thinking about the current question
 
     def record(self, question_id: str | None = None) -> QuestionRecord | None:
         """The record of ``question_id`` (default: the current question)."""
@@ -282,6 +281,24 @@ Action = (
     | EndInterview
 )  # fmt: skip
 
+# The recruiter's scripted lines (questions and acknowledgements aside), by what they are for.
+_LINES = {
+    "skip": "No problem, let's move on.",
+    "dont-know": "That's completely fine. Let's move on.",
+    "silence": "Take your time. Would you like me to repeat the question?",
+    "move-on": "Let's move on to the next one.",
+    "refusal": "I can't share how answers are assessed or change how this interview works, but "
+    "I'm happy to keep going.",
+    "their-question": "Thanks for asking. I'll pass that to the hiring team so they can follow "
+    "up with you.",
+    "over-time": "Thank you, that's really helpful. In the interest of time, let me move us along.",
+    "alright": "Alright.",
+    "repeat": "Of course.",
+    "back": "So, back to my question.",
+    "redirect": "Let me bring us back to the question.",
+    "repeat-silence": "Let me repeat it.",
+}
+
 _CLARIFY = {
     "behavioural": "I'm looking for one real example from your experience: what the situation "
     "was, what you did yourself, and how it turned out.",
@@ -344,15 +361,13 @@ def _on_turn(
     question = state.plan.question(state.current)
     turn = classify(event.text)
     if turn.intent is Intent.THINKING:
-        return replace(state, thinking=True), [Note("thinking", {"question_id": question.id})]
+        return state, [Note("thinking", {"question_id": question.id})]
     if turn.intent is Intent.REPEAT:
-        return state, [Note("repeat"), Say(f"Of course. {question.text}", "repeat")]
+        return state, [Note("repeat"), Say(f"{_LINES['repeat']} {question.text}", "repeat")]
     if turn.intent is Intent.CLARIFY:
         return state, [Note("clarify"), Say(_CLARIFY[question.kind], "clarification")]
     if turn.intent is Intent.SKIP:
-        return _move_on(
-            state, "skipped", [Note("skip"), Say("No problem, let's move on.", "transition")]
-        )
+        return _move_on(state, "skipped", [Note("skip"), Say(_LINES["skip"], "transition")])
     if turn.intent is Intent.DONT_KNOW:
         return _on_dont_know(state, question)
     notes: list[Action] = []
@@ -360,15 +375,11 @@ def _on_turn(
     if turn.intent is Intent.MANIPULATION:
         notes = [
             Note("manipulation-attempt", {"question_id": question.id}),
-            Say(
-                "I can't share how answers are assessed or change how this interview works, "
-                "but I'm happy to keep going.",
-                "refusal",
-            ),
+            Say(_LINES["refusal"], "refusal"),
         ]
         text = turn.remainder
         if len(text.split()) < 8:
-            return state, [*notes, Say(f"So, back to my question: {question.text}", "repeat")]
+            return state, [*notes, Say(f"{_LINES['back']} {question.text}", "repeat")]
     return _on_answer(state, question, text, event, notes)
 
 
@@ -396,7 +407,7 @@ def _on_answer(
         return state, [
             *notes,
             Note("off-topic", {"question_id": question.id}),
-            Say(f"Let me bring us back to the question. {question.text}", "redirect"),
+            Say(f"{_LINES['redirect']} {question.text}", "redirect"),
         ]
     missing = assessment.missing(question.probe)
     gap = choose_gap(missing, record.probed)
@@ -467,7 +478,7 @@ def _on_dont_know(
     return _move_on(
         state,
         "not-answered",
-        [Note("dont-know"), Say("That's completely fine. Let's move on.", "transition")],
+        [Note("dont-know"), Say(_LINES["dont-know"], "transition")],
     )
 
 
@@ -481,9 +492,9 @@ def _on_candidate_question(
         w in event.text.lower() for w in ("what ", "how ", "when ", "who ", "could you", "can you")
     )
     reply = (
-        "Thanks for asking. I'll pass that to the hiring team so they can follow up with you."
+        _LINES["their-question"]
         if asked_something and classify(event.text).intent is not Intent.MANIPULATION
-        else "Alright."
+        else _LINES["alright"]
     )
     return _close(state, "all questions asked", ack=False, before=[Say(reply, "answer")])
 
@@ -525,17 +536,17 @@ def _on_silence(state: InterviewState) -> tuple[InterviewState, list[Action]]:
     if prompts == 1:
         return state, [
             Note("silence", {"prompt": 1}),
-            Say("Take your time. Would you like me to repeat the question?", "silence-prompt"),
+            Say(_LINES["silence"], "silence-prompt"),
         ]
     if prompts == 2:
         return state, [
             Note("silence", {"prompt": 2}),
-            Say(f"Let me repeat it: {question.text}", "repeat"),
+            Say(f"{_LINES['repeat-silence']} {question.text}", "repeat"),
         ]
     return _move_on(
         state,
         "not-answered",
-        [Note("silence", {"prompt": 3}), Say("Let's move on to the next one.", "transition")],
+        [Note("silence", {"prompt": 3}), Say(_LINES["move-on"], "transition")],
     )
 
 
@@ -552,10 +563,7 @@ def _on_over_time(
         state,
         [
             Note("over-time", {"question_id": state.current, "seconds": round(event.seconds)}),
-            Say(
-                "Thank you, that's really helpful. In the interest of time, let me move us along.",
-                "interjection",
-            ),
+            Say(_LINES["over-time"], "interjection"),
         ],
     )
 
@@ -692,7 +700,6 @@ def _ask(
         asked=(*state.asked, question.text),
         redirected=False,
         silence_prompts=0,
-        thinking=False,
     )
     return state, [AskQuestion(question.id, text, question.difficulty, reason)]
 
@@ -715,8 +722,8 @@ def silence_wait_s(state: InterviewState, base_s: float) -> float:
 
     Thinking time scales with the question: ``base_s`` for an easy two-minute question, plus
     2 s per difficulty level above 1 and 1 s per minute of the question's time limit above two;
-    half as long again after the candidate said they are thinking, and after an opening that
-    told them there is no rush. Later prompts (the question repeated) wait ``base_s``.
+    half as long again on the first question after an opening that told the candidate there is
+    no rush. Later prompts (the question repeated) wait ``base_s``.
 
     Args:
         state: the flow's state while it waits for an answer.
@@ -731,7 +738,7 @@ def silence_wait_s(state: InterviewState, base_s: float) -> float:
     wait = base_s + 2.0 * max(0, question.difficulty - 1)
     wait += max(0.0, (question.time_limit_s - 120) / 60.0)
     first = len(state.records) == 1
-    if state.thinking or (first and "no rush" in state.plan.opening.lower()):
+    if first and "no rush" in state.plan.opening.lower():
         wait *= _THINKING_FACTOR
     return min(wait, _MAX_SILENCE_S)
 
@@ -747,23 +754,6 @@ def lines_to_prepare(plan: InterviewPlan) -> list[str]:
         lines.append(q.text)
         lines += [fallback_follow_up(g, q.scripted) for g in q.probe if g in GAP_DESCRIPTIONS]
     lines += [
-        _ANOTHER_EXAMPLE, *_CLARIFY.values(), *_TIPS.values(), *_FIXED_LINES, plan.closing,
+        _ANOTHER_EXAMPLE, *_CLARIFY.values(), *_TIPS.values(), *_LINES.values(), plan.closing,
     ]  # fmt: skip
     return list(dict.fromkeys(lines))
-
-
-_FIXED_LINES = (
-    "No problem, let's move on.",
-    "That's completely fine. Let's move on.",
-    "Take your time. Would you like me to repeat the question?",
-    "Let's move on to the next one.",
-    "I can't share how answers are assessed or change how this interview works, but I'm happy "
-    "to keep going.",
-    "Thanks for asking. I'll pass that to the hiring team so they can follow up with you.",
-    "Thank you, that's really helpful. In the interest of time, let me move us along.",
-    "Of course.",
-    "Let me bring us back to the question.",
-    "Let me repeat it:",
-    "So, back to my question:",
-    "Alright.",
-)

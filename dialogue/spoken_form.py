@@ -61,6 +61,8 @@ _TERMS = {
     "GraphQL": "Graph Q L", "NoSQL": "No S Q L", "SQL": "S Q L", "iOS": "eye O S",
     "macOS": "mac O S", "UI/UX": "U I U X", "SaaS": "sass", "DevOps": "dev ops",
     "24/7": "twenty-four seven", "w/": "with", "Q&A": "Q and A", "R&D": "R and D",
+    "1:1": "one-on-one", "1:1s": "one-on-ones", "A/B": "A B", "I/O": "I O", "TCP/IP": "TCP IP",
+    "and/or": "and or", "50/50": "fifty-fifty", "users/day": "users a day",
 }  # fmt: skip
 # Abbreviations with a dot: the dot is not the end of a sentence.
 _ABBREVIATIONS = {
@@ -70,7 +72,7 @@ _ABBREVIATIONS = {
     "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus",
     "approx.": "approximately", "incl.": "including", "a.m.": "A M", "p.m.": "P M",
 }  # fmt: skip
-_SENTENCE_FINAL = {"etc.", "Inc.", "Ltd.", "Corp.", "Co.", "approx.", "a.m.", "p.m."}
+_SENTENCE_FINAL = {"etc.", "Inc.", "Ltd.", "Corp.", "Co.", "approx."}
 _DAYS = {
     "Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday",
     "Sat": "Saturday", "Sun": "Sunday",
@@ -106,6 +108,7 @@ _ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
 _CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(?:\s?(am|pm|AM|PM)\b)?")
 _MERIDIEM = re.compile(r"\b(\d{1,2})\s?(am|pm|AM|PM)\b")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_DECADE = re.compile(r"(?<![\w.])'?((?:1[89]|20)?\d0)'?s\b")  # the 90s, the 1990s, your 20s
 _DAY_RANGE = re.compile(rf"\b({'|'.join(_DAYS)})\s?[–—-]\s?({'|'.join(_DAYS)})\b")
 _WORD_RANGE = re.compile(r"(?<=\w)\s?–\s?(?=\w)")  # an en dash between words: a range
 _SPACED_DASH = re.compile(r"\s*—\s*|\s+–\s+")  # a dash that sets off a clause
@@ -197,6 +200,13 @@ def _quantity(match: re.Match[str]) -> str:
     return spoken
 
 
+def _decade(digits: str) -> str:
+    """ "90" -> "nineties", "1990" -> "nineteen nineties"."""
+    value = int(digits)
+    said = str(num2words(value, to="year")) if value >= 1000 else _words(value)
+    return said[:-1] + "ies" if said.endswith("y") else said + "s"
+
+
 def _clock(match: re.Match[str]) -> str:
     hour, minute, meridiem = int(match[1]), int(match[2]), match[3]
     said = _words(hour) + (" o'clock" if minute == 0 and not meridiem else "")
@@ -218,7 +228,7 @@ def _abbreviation(match: re.Match[str]) -> str:
     said = _ABBREVIATIONS[written]
     # Kept as a sentence end only where a new sentence (or the text) really ends there.
     rest = match.string[match.end() :]
-    ends = written in _SENTENCE_FINAL and (not rest.strip() or re.match(r"\s+[A-Z]", rest))
+    ends = not rest.strip() or (written in _SENTENCE_FINAL and re.match(r"\s+[A-Z]", rest))
     return said + ("." if ends else "")
 
 
@@ -234,13 +244,14 @@ _STEPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (_CLOCK, _clock),
     (_MERIDIEM, lambda m: f"{_words(int(m[1]))} {m[2][0].upper()} M"),
     (_ORDINAL, lambda m: str(num2words(int(m[1]), to="ordinal"))),
+    (_DECADE, lambda m: _decade(m[1])),
+    (re.compile(r"(?<=[a-z])/(?=[a-z])"), " or "),
     (re.compile(r"#(?=\d)|\bNo\.\s?(?=\d)"), "number "),
     (re.compile(r"(<=|>=|≤|≥|<|>|≈|±)\s?(?=\d)"), lambda m: _COMPARISONS[m[1]] + " "),
     (re.compile(r"(?<![\w~])~\s?(?=\d)"), "about "),
     (_QUANTITY, _quantity),
     (re.compile(r"\s?&\s?"), " and "),
     (re.compile(r"(?<=\w)@(?=\w)"), " at "),
-    (re.compile(r"(?<=[A-Za-z])/(?=[A-Za-z])"), " or "),
     (_SPACED_DASH, ", "),
     (_WORD_RANGE, " to "),
 ]

@@ -57,11 +57,14 @@ def test_interview_continues_when_the_llm_server_stops(home: Path) -> None:
     recruiter = [t for t in turns if t.speaker == "recruiter"]
     assert recruiter[-1].text.endswith("That's all, thank you. Goodbye!")
     answered = [t.question_id for t in turns if t.speaker == "candidate"]
-    assert list(dict.fromkeys(answered)) == list(ANSWERS)  # an answer may come in two turns
+    assert answered == list(ANSWERS)  # each answer one stored turn, on its own question
     after = [t for t in recruiter[2:] if t.latency_s is not None]
-    assert len(after) == 2
+    assert len(after) >= 2
     for turn in after:
-        ack = next(e for e in turn.events or [] if e["type"] == "acknowledgement")
-        assert ack["source"] == "fallback" and ack["fallback_reason"] == "llm-unavailable"
-        # Once the turn is over, the recruiter speaks within 2 s although the LLM is gone.
-        assert turn.latency_s - (turn.endpointing_s or 0) < 2.0, turn.latency_s  # type: ignore[operator]
+        events = turn.events or []
+        assert all(e["source"] == "fallback" for e in events if e["type"] == "follow-up"), (
+            events
+        )  # the LLM is gone: any follow-up is the script's
+        assert any(e["type"] in ("acknowledgement", "follow-up") for e in events)
+        # The recruiter starts speaking within 2 s of the end of the answer, LLM or not.
+        assert turn.latency_s < 2.0, turn.latency_s  # type: ignore[operator]

@@ -73,6 +73,9 @@ TABLE = [
     ("Our 1st and 22nd hires.", "Our first and twenty-second hires."),
     ("Support 24/7 for R&D.", "Support twenty-four seven for R and D."),
     ("Room No. 5 at 3pm.", "Room number five at three P M."),
+    ("Teams from the 90s to the 2010s.", "Teams from the nineties to the twenty tens."),
+    ("Weekly 1:1 meetings and A/B tests.", "Weekly one-on-one meetings and A B tests."),
+    ("Is 9 a.m. OK?", "Is nine A M OK?"),
     # letters with diacritics
     ("You will meet Nguyễn Thị Minh Khai.", "You will meet Nguyen Thi Minh Khai."),
     ("Ask for José or Łukasz.", "Ask for Jose or Lukasz."),

@@ -24,10 +24,12 @@ from dialogue import (
     RequestFollowUp,
     Say,
     Silence,
+    silence_wait_s,
     start,
     step,
+    too_short_for,
 )
-from dialogue.acknowledgement import ACKNOWLEDGEMENTS
+from dialogue.acknowledgement import ACKNOWLEDGEMENTS, LEAD_INS
 
 STRONG = (
     "Last spring at my previous job a customer was angry because his order was lost twice. "
@@ -270,3 +272,63 @@ def test_the_same_tip_is_not_given_twice_in_a_row() -> None:
     assert [a.reason for a in actions if isinstance(a, Coach)] == ["fillers"]
     state, actions = step(state, CandidateAnswered(STRONG, cues=("no-such-cue",)))
     assert not any(isinstance(a, Coach) for a in actions)
+
+
+def test_acknowledgements_fit_the_answer_and_do_not_repeat() -> None:
+    state, _ = start(plan())
+    state, actions = step(state, CandidateAnswered(STRONG))
+    first = next(a for a in actions if isinstance(a, Acknowledge)).text
+    # A story with a measured outcome: said so, without judging it.
+    assert first in ACKNOWLEDGEMENTS["outcome"]
+    state, actions = step(state, CandidateAnswered(STRONG))
+    second = next(a for a in actions if isinstance(a, Acknowledge)).text
+    assert second != first
+
+
+def test_a_follow_up_starts_with_a_lead_in_said_at_once() -> None:
+    state, _ = start(plan())
+    _, actions = step(state, CandidateAnswered(WEAK_NO_RESULT))
+    assert kinds(actions)[-2:] == ["Say", "RequestFollowUp"]
+    assert actions[-2] == Say(LEAD_INS[0], "lead-in")
+
+
+def test_own_part_in_a_team_story_is_not_asked_for_again() -> None:
+    story = (
+        "Last winter our warehouse team was behind. I led the night shift and I split the team "
+        "of 12 into two crews, so we cleared the backlog in three nights."
+    )
+    state, _ = start(plan())
+    _, actions = step(state, CandidateAnswered(story))
+    gaps = [a.gap for a in actions if isinstance(a, RequestFollowUp)]
+    assert "own-role" not in gaps
+
+
+def test_a_story_told_early_is_not_asked_for_again() -> None:
+    state, _ = start(plan())  # "easy" (service) first, then "medium" (teamwork)
+    told = STRONG + " I listened to him and I listened to my team lead too."
+    # The service story also gives two teamwork signals.
+    signals = {"service": ("apologised", "replacement"), "teamwork": ("listened", "team lead")}
+    state = replace(state, plan=replace(state.plan, signals=signals))
+    state, actions = step(state, CandidateAnswered(told))
+    ask = actions[-1]
+    assert isinstance(ask, AskQuestion) and ask.question_id == "medium"
+    assert ask.text.startswith("You've already told me a little about this")
+    assert ask.text.endswith(QUESTIONS[1].text)
+
+
+def test_silence_wait_scales_with_the_question() -> None:
+    state, _ = start(plan())  # easy: difficulty 1, 180 s
+    easy = silence_wait_s(state, 8.0)
+    assert easy == 8.0 + 1.0  # one minute over two
+    hard = replace(state, current="hard")  # difficulty 3
+    assert silence_wait_s(hard, 8.0) == 8.0 + 4.0 + 1.0
+    no_rush = replace(state, plan=replace(state.plan, opening="There's no rush."))
+    assert silence_wait_s(no_rush, 8.0) == pytest.approx(1.5 * easy)
+    prompted = replace(state, silence_prompts=1)
+    assert silence_wait_s(prompted, 8.0) == 8.0
+
+
+def test_short_answers_to_story_questions_hold_the_turn() -> None:
+    assert too_short_for("behavioural", "A customer was angry about a wrong bill.")
+    assert not too_short_for("motivation", "I like helping people.")
+    assert not too_short_for("behavioural", STRONG)
