@@ -30,6 +30,7 @@ from livekit.agents.voice.events import (
 
 from agent.llm_client import ChatClient, LLMUnavailableError
 from agent.perceiver import Perceiver
+from agent.stt_whisper import WhisperSTT
 from agent.tts_piper import PiperTTS
 from dialogue import (
     Acknowledge,
@@ -78,6 +79,7 @@ class ReplyPolicy:
     temperature: float = 0.3
     silence_prompt_s: float = 8.0
     ask_early: bool = False  # ask the LLM while the candidate is still answering
+    transcript_wait_s: float = 2.0  # at most this long for the answer's last segment
 
 
 _LLMReply = tuple[str, float | None, str | None]  # text, time to first token (s), problem
@@ -147,6 +149,14 @@ class Interviewer(Agent):
         A candidate turn that arrives now continues the same answer (one stored turn).
         """
         return self._before_reply is not None
+
+    def _activity_running(self) -> bool:
+        """Whether this agent runs in a session (tests may drive ``llm_node`` directly)."""
+        try:
+            _ = self.session
+        except RuntimeError:
+            return False
+        return True
 
     def answer_too_short(self, heard: str) -> bool:
         """The words heard so far in this turn are too few to answer the current question."""
@@ -225,6 +235,11 @@ class Interviewer(Agent):
             self._asking, self.end_reason = self._before_speaking
         self._answer_parts.append(text)
         self._answer_words += self._turn_words
+        stt_plugin = self.session.stt if self._activity_running() else None
+        if isinstance(stt_plugin, WhisperSTT):
+            # A part of the answer still being transcribed arrives as a turn of its own, which
+            # drops this reply (nothing has been said) and joins this answer.
+            await stt_plugin.wait_idle(self._policy.transcript_wait_s)
         answer = " ".join(p for p in self._answer_parts if p)
         event = CandidateAnswered(
             text=answer,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ __all__ = ["Transcript", "WhisperOptions", "WhisperSTT", "WordTiming"]
 logger = logging.getLogger("recruiter.stt")
 
 SAMPLE_RATE = 16000
+_WINDOW_S = 30  # Whisper's input window, in seconds
 # Whisper writes clean text by default and drops "um" and "uh". A prompt that itself contains
 # disfluencies makes it write them out (bench/perception.py measures how many it then finds).
 VERBATIM_PROMPT = (
@@ -74,6 +76,9 @@ class WhisperSTT(stt.STT):
             local_files_only=True,
         )
         self._lock = asyncio.Lock()
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @property
     def model(self) -> str:
@@ -85,10 +90,27 @@ class WhisperSTT(stt.STT):
         """Local faster-whisper."""
         return "faster-whisper"
 
+    async def wait_idle(self, timeout_s: float) -> bool:
+        """Wait until every segment handed to the STT is transcribed; False on ``timeout_s``.
+
+        The end of a turn can be decided while the last segment of the answer is still being
+        transcribed; a reply that waits for it hears the whole answer.
+        """
+        try:
+            async with asyncio.timeout(timeout_s):
+                await self._idle.wait()
+        except TimeoutError:
+            return False
+        return True
+
     def transcribe(self, audio: np.ndarray) -> Transcript:
         """Transcribe mono float32 16 kHz audio (blocking; call it off the event loop)."""
+        # Whisper pads every input to 30 s; padding a segment only to its own length (plus a
+        # second) transcribes a 13 s segment in 0.6 s instead of 1.4 s here with the same words.
+        chunk = min(_WINDOW_S, math.ceil(audio.size / SAMPLE_RATE) + 1)
         segments, _info = self._model.transcribe(
             audio,
+            chunk_length=chunk,
             language=self._opts.language,
             beam_size=self._opts.beam_size,
             word_timestamps=True,
@@ -113,11 +135,17 @@ class WhisperSTT(stt.STT):
     ) -> stt.SpeechEvent:
         frame = rtc.combine_audio_frames(buffer) if isinstance(buffer, list) else buffer
         audio = frame_to_float(frame, SAMPLE_RATE)
+        self._in_flight += 1
+        self._idle.clear()
         try:
             async with self._lock:
                 result = await asyncio.to_thread(self.transcribe, audio)
         except (RuntimeError, ValueError) as e:
             raise APIConnectionError("faster-whisper failed to transcribe", retryable=False) from e
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
         words = [
             TimedString(w.word, start_time=w.start_s, end_time=w.end_s, confidence=w.probability)
             for w in result.words
