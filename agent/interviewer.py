@@ -161,9 +161,11 @@ class Interviewer(Agent):
     def answer_too_short(self, heard: str) -> bool:
         """The words heard so far in this turn are too few to answer the current question."""
         base = self._before_reply or self._state
-        if base.current is None or base.phase is not Phase.QUESTIONS:
+        record = base.record()
+        if record is None or base.phase is not Phase.QUESTIONS:
             return False
-        answer = " ".join([*self._answer_parts, heard])
+        # What was said before a follow-up counts: a short addition then is a whole reply.
+        answer = " ".join([record.answer, *self._answer_parts, heard])
         return too_short_for(base.plan.question(base.current).kind, answer)
 
     def stop_early(self, reason: str, closing: str) -> None:
