@@ -3,10 +3,10 @@
 Each finished candidate turn becomes a ``CandidateAnswered`` event for ``dialogue.step``; the
 actions that come back are spoken in order, each as soon as it is known: the flow's scripted
 acknowledgement, lead-in or next question never waits on the LLM. The LLM is reached only
-through the ``ChatClient`` seam, to phrase follow-ups: asked while the candidate is still
-answering (on each transcribed segment, for the gap the answer so far leaves), used when it is
-ready within ``ReplyPolicy.follow_up_wait_s`` of the end of the answer and passes validation,
-else replaced by the script's follow-up.
+through the ``ChatClient`` seam, to phrase follow-ups: asked when the reply starts being
+prepared (or, with ``ReplyPolicy.ask_early``, while the candidate is still answering, on each
+transcribed segment, for the gap the answer so far leaves), used when it is ready within
+``ReplyPolicy.follow_up_wait_s`` and passes validation, else replaced by the script's follow-up.
 """
 
 from __future__ import annotations

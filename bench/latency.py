@@ -12,7 +12,7 @@ whole answer, wait for the LLM's whole reply, synthesize the whole reply, then p
 figure gets the same endpointing delay as the streaming turn it mirrors, so the ratio compares
 what happens after the turn ends. Results go to ``bench/results/latency.json`` and ``.md``.
 
-Usage: ``.venv/bin/python bench/latency.py`` (or ``make bench``).
+Usage: ``.venv/bin/python -m bench.latency`` (or ``make bench``).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Phases: introduction, questions (each with its follow-ups), the candidate's own questions,
 closing. The voice layer turns what happens into events and carries out the actions in order;
-an LLM is reached only through the ``RequestFollowUp`` and ``Acknowledge`` actions, whose
-results come back as events (or are replaced by scripted text). Nothing here does I/O.
+an LLM is reached only through the ``RequestFollowUp`` action, whose result comes back as an
+event (or is replaced by the script's follow-up). Acknowledgements, lead-ins and questions are
+chosen here, so a reply can start before any LLM answers. Nothing here does I/O.
 """
 
 from __future__ import annotations

@@ -50,7 +50,10 @@ _UNITS = {
     "°C": ("degree Celsius", "degrees Celsius"), "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
     "%": ("percent", "percent"), "wpm": ("word per minute", "words per minute"),
     "dB": ("decibel", "decibels"), "dBFS": ("decibel full scale", "decibels full scale"),
-    "x": ("times", "times"), "yrs": ("year", "years"),
+    "x": ("times", "times"), "yrs": ("year", "years"), "yr": ("year", "years"),
+    "mph": ("mile per hour", "miles per hour"),
+    "GB/s": ("gigabyte per second", "gigabytes per second"),
+    "MB/s": ("megabyte per second", "megabytes per second"),
 }  # fmt: skip
 # Written forms a phonemizer gets wrong, spelled as they are said. Matched as whole tokens.
 _TERMS = {
@@ -62,7 +65,8 @@ _TERMS = {
     "macOS": "mac O S", "UI/UX": "U I U X", "SaaS": "sass", "DevOps": "dev ops",
     "24/7": "twenty-four seven", "w/": "with", "Q&A": "Q and A", "R&D": "R and D",
     "1:1": "one-on-one", "1:1s": "one-on-ones", "A/B": "A B", "I/O": "I O", "TCP/IP": "TCP IP",
-    "and/or": "and or", "50/50": "fifty-fifty", "users/day": "users a day",
+    "and/or": "and or", "50/50": "fifty-fifty", "U.S.": "U S", "U.K.": "U K",
+    "Ph.D.": "P H D", "p.a.": "per year",
 }  # fmt: skip
 # Abbreviations with a dot: the dot is not the end of a sentence.
 _ABBREVIATIONS = {
@@ -73,6 +77,7 @@ _ABBREVIATIONS = {
     "approx.": "approximately", "incl.": "including", "a.m.": "A M", "p.m.": "P M",
 }  # fmt: skip
 _SENTENCE_FINAL = {"etc.", "Inc.", "Ltd.", "Corp.", "Co.", "approx."}
+_PER = {"hr": "hour", "h": "hour", "mo": "month", "yr": "year"}
 _DAYS = {
     "Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday",
     "Sat": "Saturday", "Sun": "Sunday",
@@ -85,7 +90,7 @@ _COMPARISONS = {"<=": "at most", ">=": "at least", "≤": "at most", "≥": "at 
 
 _SPACES = "\u00a0\u202f\u2009"  # no-break, narrow no-break and thin spaces: French groups
 # A number as written in several countries: 1,200.50 / 1.200,50 / 1 200 / 1'200 / 1200.5
-_NUMBER = rf"\d{{1,3}}(?:[,.'’{_SPACES}]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_NUMBER = rf"\d{{1,3}}(?:[,.'’{_SPACES} ]\d{{3}}(?!\d))+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SCALE = r"(?:k|K|mn|bn|m|M|b|B|thousand|million|billion)\b"
 _SYMBOL = "[" + re.escape("".join(_CURRENCY_SYMBOLS)) + "]"
 _CODE = "|".join(_CURRENCY_CODES)
@@ -105,7 +110,17 @@ _QUANTITY = re.compile(
     rf"(?:\s?(?P<unit>{_UNIT_NAMES})(?![\w°]))?"
 )
 _ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
-_CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(?:\s?(am|pm|AM|PM)\b)?")
+_CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?!\d)(?:\s?(am|pm|AM|PM)\b)?")
+# A dash between two times of day is "to": 9am-5pm, 9:00-17:30, 9:00 am - 5:30 pm.
+_TIME_RANGE = re.compile(
+    r"(\d(?::[0-5]\d)?(?:\s?(?:am|pm|AM|PM))?)\s?[-–—]\s?(?=\d{1,2}(?::[0-5]\d|\s?(?:am|pm|AM|PM)\b))"
+)
+_VERSION = re.compile(
+    r"\b(Python|Java|Node|Kubernetes|React|Angular|Vue|Django|Rails|Ruby|Go|Rust|PHP|Postgres|"
+    r"PostgreSQL|MySQL|Redis|Spark|Scala|Swift|Kotlin|TypeScript|Android|iOS|Ubuntu|Debian|"
+    r"HTTP|TLS|Windows|[Vv]ersion|v)\s?(\d+(?:\.\d+)+)\b"
+)
+
 _MERIDIEM = re.compile(r"\b(\d{1,2})\s?(am|pm|AM|PM)\b")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _DECADE = re.compile(r"(?<![\w.])'?((?:1[89]|20)?\d0)'?s\b")  # the 90s, the 1990s, your 20s
@@ -128,14 +143,14 @@ def _words(value: float) -> str:
 
 def _parse(number: str) -> float:
     """The value of a number written with any common thousands and decimal separators."""
-    digits = re.sub(rf"['’{_SPACES}]", "", number)
+    digits = re.sub(rf"['’{_SPACES} ]", "", number)
     if "," in digits and "." in digits:  # the later one is the decimal mark
         decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
         digits = digits.replace("." if decimal == "," else ",", "").replace(decimal, ".")
     elif digits.count(",") > 1 or digits.count(".") > 1:  # repeated: thousands groups
         digits = digits.replace(",", "").replace(".", "")
-    elif "," in digits:  # 1,200 is a thousand and more; 1,5 a decimal
-        head, tail = digits.split(",")
+    elif "," in digits or "." in digits:  # 1,200 and 45.000 are thousands; 1,5 and 1.2 not
+        head, tail = re.split(r"[,.]", digits)
         digits = head + tail if len(tail) == 3 else f"{head}.{tail}"
     return float(digits)
 
@@ -236,8 +251,24 @@ _ABBREVIATION = re.compile(
     r"(?<![\w.])(" + "|".join(re.escape(k) for k in _ABBREVIATIONS) + r")(?!\w)"
 )
 
+
+def _version(match: re.Match[str]) -> str:
+    """ "Python 3.12" -> "Python three point twelve"."""
+    return f"{match[1]} " + " point ".join(_words(int(p)) for p in match[2].split("."))
+
+
 _STEPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (_DAY_RANGE, lambda m: f"{_DAYS[m[1]]} to {_DAYS[m[2]]}"),
+    (_VERSION, _version),
+    (
+        re.compile(rf"\b({'|'.join(_CURRENCY_CODES)})\s?({_NUMBER}(?:\s?{_SCALE})?)"),
+        lambda m: f"{m[2]} {m[1]}",
+    ),
+    (_TIME_RANGE, r"\1 to "),
+    (
+        re.compile(r"/(hour|hr|h|day|week|month|mo|year|yr|annum|person|user|head)\b"),
+        lambda m: " per " + _PER.get(m[1], m[1]),
+    ),
     (_ABBREVIATION, _abbreviation),
     (_MONEY_BEFORE, _money),
     (_MONEY_AFTER, _money),
@@ -252,6 +283,7 @@ _STEPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (_QUANTITY, _quantity),
     (re.compile(r"\s?&\s?"), " and "),
     (re.compile(r"(?<=\w)@(?=\w)"), " at "),
+    (re.compile(r"(?<=[a-z%])\+(?=\s|$|[.,;:!?)])"), " or more"),
     (_SPACED_DASH, ", "),
     (_WORD_RANGE, " to "),
 ]
