@@ -180,6 +180,10 @@ def _count_turns(persona: str, result: RehearsalResult) -> None:
     }
 
 
+def _s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def _p95(values: list[float]) -> float | None:
     ordered = sorted(values)
     return (
@@ -232,8 +236,8 @@ def _write(rows: list[Row], settings: Settings, endpoint: LLMEndpoint) -> dict[s
     ]
     for r in rows:
         lines.append(
-            f"| {r.persona} | {r.question_id} | {r.streaming_s:.2f} | {r.endpointing_s or 0:.2f}"
-            f" | {r.stt_s or 0:.2f} | {r.llm_ttft_s or 0:.2f} | {r.tts_ttfa_s or 0:.2f}"
+            f"| {r.persona} | {r.question_id} | {r.streaming_s:.2f} | {_s(r.endpointing_s)}"
+            f" | {_s(r.stt_s)} | {_s(r.llm_ttft_s)} | {_s(r.tts_ttfa_s)}"
             f" | {r.naive_s:.2f} | {r.ratio:.2f} |"
         )
     lines += [
@@ -244,7 +248,9 @@ def _write(rows: list[Row], settings: Settings, endpoint: LLMEndpoint) -> dict[s
         f"p95 streaming: **{summary['p95_streaming_s']} s**.",
         "",
         "Naive = the same endpointing delay + STT of the whole answer + the whole LLM reply +"
-        " synthesis of the whole reply. STT runs while the endpointing delay elapses, so the"
+        " synthesis of the whole reply (the LLM writes the reply: a follow-up, or an"
+        " acknowledgement). '-': not recorded for that reply (e.g. LLM time to first token when"
+        " no LLM text was waited for). STT runs while the endpointing delay elapses, so the"
         " streaming parts overlap and do not add up to the total.",
         "",
         "## Turn-taking and where the words came from, per persona",

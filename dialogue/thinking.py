@@ -8,7 +8,7 @@ __all__ = ["sounds_unfinished", "too_short_for"]
 
 _THINKING = (
     "let me think", "let me see", "give me a second", "give me a moment", "good question",
-    "hmm", "um", "uh", "er", "so", "well", "okay so", "how do i put this", "where do i start",
+    "hmm", "hm", "um", "uh", "er", "so", "well", "okay so", "how do i put this", "where do i start",
 )  # fmt: skip
 # Words a finished sentence rarely ends on.
 _DANGLING = {
@@ -46,4 +46,10 @@ def too_short_for(kind: str, answer: str) -> bool:
 
     A pause after it is more likely thinking than an end, so the turn is held longer.
     """
-    return kind in _STORY_KINDS and len(_TOKEN.findall(answer.lower())) < _SHORTEST_ANSWER
+    if kind not in _STORY_KINDS:
+        return False
+    # Thinking aloud ("Hmm, good question.") is not part of the answer's length.
+    text = " " + " ".join(_TOKEN.findall(answer.lower())) + " "
+    for phrase in sorted(_THINKING, key=len, reverse=True):
+        text = text.replace(f" {phrase} ", " ")
+    return len(text.split()) < _SHORTEST_ANSWER

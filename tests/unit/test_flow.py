@@ -330,5 +330,9 @@ def test_silence_wait_scales_with_the_question() -> None:
 
 def test_short_answers_to_story_questions_hold_the_turn() -> None:
     assert too_short_for("behavioural", "A customer was angry about a wrong bill.")
+    # Thinking aloud does not count (a mis-heard story opening, as Whisper wrote it).
+    assert too_short_for(
+        "behavioural", "Hm, good question. I cost him or was angry about a wrong bill."
+    )
     assert not too_short_for("motivation", "I like helping people.")
     assert not too_short_for("behavioural", STRONG)
