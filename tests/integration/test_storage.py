@@ -99,3 +99,26 @@ def test_a_database_made_before_migrations_keeps_its_turns(tmp_path: Path) -> No
         version = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
         assert version == head_revision()
     engine.dispose()
+
+
+def test_an_answer_heard_in_two_parts_stays_one_turn(db: sessionmaker[Session]) -> None:
+    with db() as s:
+        repo = SessionRepository(s)
+        record = _new_session(repo)
+        repo.add_turn(record.id, NewTurn("recruiter", "Why support?", 0.0, 2.0))
+        first = [{"word": "I", "start": 3.0, "end": 3.2, "p": 0.9}]
+        turn = repo.add_turn(record.id, NewTurn("candidate", "I like it.", 3.0, 3.9, words=first))
+        repo.add_measurement(record.id, turn.index, {"speech": {"words": 3}})
+        s.commit()
+        rest = [{"word": "Really", "start": 5.0, "end": 5.4, "p": 0.8}]
+        repo.extend_turn(record.id, turn.index, text="Really.", end_s=5.6, words=rest)
+        # The whole answer is measured again: the new measurement replaces the first.
+        repo.add_measurement(record.id, turn.index, {"speech": {"words": 4}})
+        s.commit()
+        turns = repo.turns(record.id)
+        measured = repo.measurements(record.id)
+    assert [t.speaker for t in turns] == ["recruiter", "candidate"]
+    assert turns[1].text == "I like it. Really."
+    assert (turns[1].start_s, turns[1].end_s) == (3.0, 5.6)
+    assert [w["word"] for w in turns[1].words or []] == ["I", "Really"]
+    assert measured[turns[1].index].speech == {"words": 4}
