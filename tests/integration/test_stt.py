@@ -77,3 +77,20 @@ def test_silence_gives_no_words(stt: WhisperSTT) -> None:
         return event.alternatives[0].text
 
     assert len(run(recognise()).split()) <= 1
+
+
+# Short answers after which Whisper used to write a "Thank you." nobody said (persona runs).
+SHORT = ["Sure.", "So.", "Let me think.", "Probably the payment one.", "I froze a bit there."]
+
+
+def test_short_answers_get_no_words_that_were_not_said(
+    stt: WhisperSTT, voice: CandidateVoice
+) -> None:
+    heard = [stt.transcribe(voice.render(s).samples).text.lower() for s in SHORT * 2]
+    assert not [h for h in heard if "thank" in h or "next time" in h], heard
+
+
+def test_a_thank_you_the_candidate_says_is_kept(stt: WhisperSTT, voice: CandidateVoice) -> None:
+    result = stt.transcribe(voice.render("That is all from me. Thank you.").samples)
+    assert result.text.lower().rstrip(".!").endswith("thank you"), result.text
+    assert [w.word.lower().strip(".") for w in result.words][-2:] == ["thank", "you"]

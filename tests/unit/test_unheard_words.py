@@ -1,0 +1,36 @@
+"""A silence phrase Whisper wrote without hearing it is dropped; one the candidate said is kept."""
+
+from __future__ import annotations
+
+from agent.stt_whisper import WordTiming, without_unheard_tail
+
+
+def _words(*spec: tuple[str, float]) -> list[WordTiming]:
+    return [WordTiming(w, i * 0.3, i * 0.3 + 0.2, p) for i, (w, p) in enumerate(spec)]
+
+
+def test_an_unheard_thank_you_at_the_end_is_dropped() -> None:
+    words = _words(("Probably", 0.9), ("the", 0.95), ("payment", 0.94), ("one.", 0.9),
+                   ("Thank", 0.02), ("you.", 0.98))  # fmt: skip
+    assert [w.word for w in without_unheard_tail(words)] == ["Probably", "the", "payment", "one."]
+
+
+def test_the_longest_unheard_phrase_goes_whole() -> None:
+    words = _words(("Sure.", 0.5), ("Thank", 0.03), ("you", 0.9), ("very", 0.9), ("much.", 0.9))
+    assert [w.word for w in without_unheard_tail(words)] == ["Sure."]
+
+
+def test_a_heard_thank_you_is_kept() -> None:
+    words = _words(("That's", 0.9), ("all.", 0.9), ("Thank", 0.93), ("you.", 0.98))
+    assert without_unheard_tail(words) == words
+
+
+def test_an_unsure_word_that_is_no_silence_phrase_is_kept() -> None:
+    words = _words(("I", 0.9), ("called", 0.9), ("Atela", 0.04), ("Combshop.", 0.2))
+    assert without_unheard_tail(words) == words
+
+
+def test_only_the_end_is_looked_at() -> None:
+    words = _words(("Thank", 0.05), ("you.", 0.9), ("Then", 0.9), ("I", 0.9), ("left.", 0.9))
+    assert without_unheard_tail(words) == words
+    assert without_unheard_tail([]) == []
