@@ -77,7 +77,10 @@ class TurnSettings(BaseModel):
     vad_min_silence_s: float = 0.3
     eot_unlikely_threshold: float = 0.25
     min_delay_s: float = 1.0
-    max_delay_s: float = 5.0
+    # When the turn detector finds an end unlikely. Thinking pauses the words give away ("let
+    # me think", a dangling "and", a story begun in a few words) get thinking_delay_s instead;
+    # 5 s here held the floor after every long answer the detector misread (bench/latency.py).
+    max_delay_s: float = 3.0
     # Delay used for one turn when the words so far end in a thinking phrase or a dangling word.
     thinking_delay_s: float = 3.5
     # After the recruiter asks, this long without speech gets a gentle prompt.

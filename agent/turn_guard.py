@@ -48,7 +48,7 @@ class ThinkingPauseGuard:
         self.extensions += extended
         delay = self._turn.thinking_delay_s if extended else self._turn.min_delay_s
         self._session.update_options(
-            endpointing_opts={"min_delay": delay, "max_delay": self._turn.max_delay_s}
+            endpointing_opts={"min_delay": delay, "max_delay": max(delay, self._turn.max_delay_s)}
         )
 
     def _on_transcript(self, event: UserInputTranscribedEvent) -> None:
