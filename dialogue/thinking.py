@@ -16,7 +16,8 @@ _DANGLING = {
     "on", "at", "that", "which", "was", "were", "is", "are", "my", "our", "their", "then",
     "if", "when", "while", "like", "about", "into", "from", "by", "as", "i", "we",
 }  # fmt: skip
-_TOKEN = re.compile(r"[a-z']+")
+# Words and numbers: "dropped by 30%." ends on "30", not on the dangling "by".
+_TOKEN = re.compile(r"[a-z0-9']+")
 
 
 def sounds_unfinished(transcript: str) -> bool:

@@ -19,7 +19,8 @@ def test_thinking_and_dangling_speech_is_unfinished(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["", "I shipped a replacement the next day.", "That is how I would prioritise them.",
-     "It took three weeks"],
+     "It took three weeks", "so complaints about it dropped by 30%.", "We were done by 5.",
+     "It cost $80k"],
 )  # fmt: skip
 def test_complete_sentences_are_finished(text: str) -> None:
     assert not sounds_unfinished(text)
