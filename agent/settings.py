@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = [
@@ -85,6 +85,16 @@ class TurnSettings(BaseModel):
     thinking_delay_s: float = 3.5
     # After the recruiter asks, this long without speech gets a gentle prompt.
     silence_prompt_s: float = 8.0
+
+    @model_validator(mode="after")
+    def _delays_in_order(self) -> TurnSettings:
+        """Raises ValueError when the endpointing delays cannot be ordered min <= max."""
+        if self.min_delay_s > self.max_delay_s:
+            raise ValueError(
+                f"turn.min_delay_s ({self.min_delay_s} s) is above turn.max_delay_s "
+                f"({self.max_delay_s} s): the hold for an unlikely end would be the shorter one"
+            )
+        return self
 
 
 class LiveKitSettings(BaseSettings):

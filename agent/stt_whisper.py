@@ -35,7 +35,7 @@ VERBATIM_PROMPT = "Um, uh, so, hmm."
 # the unheard ones were 0.00-0.06).
 _SILENCE_PHRASES = (
     "thank you", "thanks for watching", "thank you for watching", "thank you for listening",
-    "thank you very much", "see you next time", "we'll see you next time", "bye",
+    "thank you very much", "see you next time", "we'll see you next time",
 )  # fmt: skip
 _UNHEARD_P = 0.1
 
@@ -115,7 +115,11 @@ class WhisperSTT(stt.STT):
         return True
 
     def transcribe(self, audio: np.ndarray) -> Transcript:
-        """Transcribe mono float32 16 kHz audio (blocking; call it off the event loop)."""
+        """Transcribe mono float32 16 kHz audio (blocking; call it off the event loop).
+
+        A silence phrase Whisper wrote at the end without hearing it ("Thank you.") is left out
+        of both the text and the words (``without_unheard_tail``).
+        """
         # Whisper pads every input to 30 s; padding a segment only to its own length (plus a
         # second) transcribes a 13 s segment in 0.6 s instead of 1.4 s here with the same words.
         chunk = min(_WINDOW_S, math.ceil(audio.size / SAMPLE_RATE) + 1)
@@ -134,14 +138,16 @@ class WhisperSTT(stt.STT):
         )
         words: list[WordTiming] = []
         texts: list[str] = []
+        spelled: list[str] = []  # each word as written, with its leading space
         for segment in segments:
             texts.append(segment.text.strip())
             for w in segment.words or []:
                 words.append(WordTiming(w.word.strip(), w.start, w.end, w.probability))
+                spelled.append(w.word)
         kept = without_unheard_tail(words)
         text = " ".join(t for t in texts if t)
         if len(kept) < len(words):
-            words, text = kept, " ".join(w.word for w in kept)
+            words, text = kept, "".join(spelled[: len(kept)]).strip()
         return Transcript(text, tuple(words), audio.size / SAMPLE_RATE)
 
     async def _recognize_impl(
@@ -187,15 +193,16 @@ class WhisperSTT(stt.STT):
 def without_unheard_tail(words: list[WordTiming]) -> list[WordTiming]:
     """``words`` less a trailing silence phrase ("Thank you.") Whisper wrote without hearing it.
 
-    A phrase is unheard when Whisper gave its first word a probability under 0.1; one the
-    candidate said keeps it. Returns ``words`` itself when nothing is dropped.
+    A phrase is unheard when Whisper gave its first word a probability under ``_UNHEARD_P``
+    (0.1); one the candidate said keeps it. The longest phrase the words end with decides, and
+    at most one phrase is dropped. Returns ``words`` itself when nothing is dropped.
     """
-    for phrase in sorted(_SILENCE_PHRASES, key=len, reverse=True):
+    for phrase in sorted(_SILENCE_PHRASES, key=lambda p: len(p.split()), reverse=True):
         n = len(phrase.split())
         if len(words) < n:
             continue
         tail = words[-n:]
-        said = " ".join(w.word for w in tail).lower().strip(" .,!?")
-        if said == phrase and tail[0].probability < _UNHEARD_P:
-            return words[:-n]
+        said = " ".join(w.word.lower().strip(".,!?") for w in tail)
+        if said == phrase:
+            return words[:-n] if tail[0].probability < _UNHEARD_P else words
     return words

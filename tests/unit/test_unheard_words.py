@@ -34,3 +34,14 @@ def test_only_the_end_is_looked_at() -> None:
     words = _words(("Thank", 0.05), ("you.", 0.9), ("Then", 0.9), ("I", 0.9), ("left.", 0.9))
     assert without_unheard_tail(words) == words
     assert without_unheard_tail([]) == []
+
+
+def test_a_heard_longer_phrase_is_not_cut_to_a_shorter_one() -> None:
+    words = _words(("Okay,", 0.9), ("we'll", 0.9), ("see", 0.05), ("you", 0.9), ("next", 0.9),
+                   ("time.", 0.9))  # fmt: skip
+    assert without_unheard_tail(words) == words
+
+
+def test_punctuation_inside_the_phrase_does_not_hide_it() -> None:
+    words = _words(("Sure.", 0.6), ("Thank", 0.02), ("you,", 0.9), ("very", 0.9), ("much.", 0.9))
+    assert [w.word for w in without_unheard_tail(words)] == ["Sure."]
