@@ -79,8 +79,10 @@ class TurnSettings(BaseModel):
     min_delay_s: float = 1.0
     # When the turn detector finds an end unlikely. Thinking pauses the words give away ("let
     # me think", a dangling "and", a story begun in a few words) get thinking_delay_s instead;
-    # 5 s here held the floor after every long answer the detector misread (bench/latency.py).
-    max_delay_s: float = 3.0
+    # 5 s here held the floor after every long answer the detector misread. On this voice its
+    # scores overlap (true ends 0.16-0.20, thinking pauses 0.21-0.64), so the words decide and
+    # this stays short: 2 s gave 0 cut-offs over every persona (bench/results/latency.md).
+    max_delay_s: float = 2.0
     # Delay used for one turn when the words so far end in a thinking phrase or a dangling word.
     thinking_delay_s: float = 3.5
     # After the recruiter asks, this long without speech gets a gentle prompt.
