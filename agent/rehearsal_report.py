@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from agent.rehearsal import RehearsalResult
     from perception.answer import AnswerMeasures
 
-__all__ = ["result_json", "write_report"]
+__all__ = ["result_json", "seconds_cell", "write_report"]
 
 
 def _clock(seconds: float) -> str:
@@ -17,7 +17,8 @@ def _clock(seconds: float) -> str:
     return f"{int(minutes):02d}:{secs:04.1f}"
 
 
-def _fmt(value: float | None) -> str:
+def seconds_cell(value: float | None) -> str:
+    """A table cell for a time in seconds: two decimals, or "-" when it was not recorded."""
     return "-" if value is None else f"{value:.2f}"
 
 
@@ -167,11 +168,14 @@ def write_report(result: RehearsalResult) -> None:
     ]
     for s in result.latency:
         lines.append(
-            f"| {s.question_id} | {s.end_of_speech_to_first_audio_s:.2f} | {_fmt(s.endpointing_s)}"
-            f" | {_fmt(s.stt_s)} | {_fmt(s.llm_ttft_s)} | {_fmt(s.tts_ttfa_s)} |"
+            f"| {s.question_id} | {s.end_of_speech_to_first_audio_s:.2f} | "
+            + " | ".join(
+                seconds_cell(v) for v in (s.endpointing_s, s.stt_s, s.llm_ttft_s, s.tts_ttfa_s)
+            )
+            + " |"
         )
     median = result.median_latency_s
-    lines += ["", f"Median: {_fmt(median)} s over {len(result.latency)} replies.", ""]
+    lines += ["", f"Median: {seconds_cell(median)} s over {len(result.latency)} replies.", ""]
     lines += _summary_lines(result.perception)
     result.report_path.parent.mkdir(parents=True, exist_ok=True)
     result.report_path.write_text("\n".join(lines), encoding="utf-8")

@@ -37,6 +37,9 @@ _SILENCE_PHRASES = (
     "thank you", "thanks for watching", "thank you for watching", "thank you for listening",
     "thank you very much", "see you next time", "we'll see you next time",
 )  # fmt: skip
+_SILENCE_PHRASES_LONGEST_FIRST = sorted(
+    _SILENCE_PHRASES, key=lambda p: len(p.split()), reverse=True
+)
 _UNHEARD_P = 0.1
 
 
@@ -197,7 +200,7 @@ def without_unheard_tail(words: list[WordTiming]) -> list[WordTiming]:
     (0.1); one the candidate said keeps it. The longest phrase the words end with decides, and
     at most one phrase is dropped. Returns ``words`` itself when nothing is dropped.
     """
-    for phrase in sorted(_SILENCE_PHRASES, key=lambda p: len(p.split()), reverse=True):
+    for phrase in _SILENCE_PHRASES_LONGEST_FIRST:
         n = len(phrase.split())
         if len(words) < n:
             continue

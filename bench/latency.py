@@ -35,6 +35,7 @@ from agent.candidate import CandidateVoice, load_persona, shipped_personas
 from agent.llm_client import ChatClient, LLMEndpoint, OpenAIChatClient
 from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
 from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
+from agent.rehearsal_report import seconds_cell
 from agent.settings import Settings
 from agent.tts_piper import synthesize_pcm
 from dialogue import acknowledgement_messages, follow_up_messages
@@ -180,10 +181,6 @@ def _count_turns(persona: str, result: RehearsalResult) -> None:
     }
 
 
-def _s(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
-
-
 def _p95(values: list[float]) -> float | None:
     ordered = sorted(values)
     return (
@@ -236,9 +233,11 @@ def _write(rows: list[Row], settings: Settings, endpoint: LLMEndpoint) -> dict[s
     ]
     for r in rows:
         lines.append(
-            f"| {r.persona} | {r.question_id} | {r.streaming_s:.2f} | {_s(r.endpointing_s)}"
-            f" | {_s(r.stt_s)} | {_s(r.llm_ttft_s)} | {_s(r.tts_ttfa_s)}"
-            f" | {r.naive_s:.2f} | {r.ratio:.2f} |"
+            f"| {r.persona} | {r.question_id} | {r.streaming_s:.2f} | "
+            + " | ".join(
+                seconds_cell(v) for v in (r.endpointing_s, r.stt_s, r.llm_ttft_s, r.tts_ttfa_s)
+            )
+            + f" | {r.naive_s:.2f} | {r.ratio:.2f} |"
         )
     lines += [
         f"| **median** | | **{m['streaming_s']}** | {m['endpointing_s']} | {m['stt_s']}"

@@ -35,6 +35,7 @@ from agent.devstack import DevStack
 from agent.livekit_dev import server_binary
 from agent.llm_client import OpenAIChatClient
 from agent.rehearsal import RehearsalOptions, run_rehearsal
+from agent.rehearsal_report import seconds_cell
 from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
 from agent.settings import Settings
@@ -144,10 +145,6 @@ def _room_parts(settings: Settings) -> dict[str, Any]:
     return _medians(rows)
 
 
-def _cell(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
-
-
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -196,7 +193,7 @@ def _write(
         "|---|---|---|---|---|---|",
         *(
             f"| {name} | "
-            + " | ".join(_cell(parts[name].get(p)) for p in ("agent_latency_s", *PARTS))
+            + " | ".join(seconds_cell(parts[name].get(p)) for p in ("agent_latency_s", *PARTS))
             + " |"
             for name in ("room", "headless")
         ),

@@ -38,6 +38,7 @@ def sounds_unfinished(transcript: str) -> bool:
 
 # Fewer words than this cannot be a whole answer to a question that asks for a story, a plan
 # or an approach ("A customer was angry about a wrong bill." is where such answers begin).
+_THINKING_LONGEST_FIRST = sorted(_THINKING, key=len, reverse=True)
 _STORY_KINDS = ("behavioural", "situational", "technical")
 _SHORTEST_ANSWER = 12
 
@@ -51,6 +52,6 @@ def too_short_for(kind: str, answer: str) -> bool:
         return False
     # Thinking aloud ("Hmm, good question.") is not part of the answer's length.
     text = " " + " ".join(_TOKEN.findall(answer.lower())) + " "
-    for phrase in sorted(_THINKING, key=len, reverse=True):
+    for phrase in _THINKING_LONGEST_FIRST:
         text = text.replace(f" {phrase} ", " ")
     return len(text.split()) < _SHORTEST_ANSWER
