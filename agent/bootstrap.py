@@ -58,6 +58,7 @@ def load_voice_models(settings: Settings) -> VoiceModels:
                 model_path=voice_dir / "en_US-joe-medium.onnx",
                 length_scale=settings.tts.length_scale,
                 lexicon=settings.tts.lexicon,
+                region=settings.tts.region,
             )
         ),
     )

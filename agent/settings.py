@@ -69,6 +69,9 @@ class TTSSettings(BaseModel):
     length_scale: float = 1.0
     # How written forms are said, beyond numbers and symbols: {"Acme": "Ack me", "SQL": "sequel"}.
     lexicon: dict[str, str] = Field(default_factory=dict)
+    # ISO 3166 country the role scripts are written for: national phone numbers ("020 7946
+    # 0958" is a number in "GB") and the order of day and month in 04/03/2027.
+    region: str = Field(default="US", pattern=r"^[A-Z]{2}$")
 
 
 class TurnSettings(BaseModel):

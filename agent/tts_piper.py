@@ -43,6 +43,7 @@ class PiperOptions:
     noise_w_scale: float | None = None
     # Extra pronunciations (company names, acronyms): written form -> how it is said.
     lexicon: Mapping[str, str] = field(default_factory=dict)
+    region: str = "US"  # ISO 3166 code: phone numbers and date order (``spoken_form``)
     cache_sentences: int = 256  # synthesized sentences kept (about 130 kB per second of audio)
 
 
@@ -110,7 +111,7 @@ class PiperTTS(tts.TTS):
 
     def spoken(self, text: str) -> list[str]:
         """The sentences of ``text`` in their spoken form, as they are synthesized and cached."""
-        return split_sentences(spoken_form(text, self._opts.lexicon))
+        return split_sentences(spoken_form(text, self._opts.lexicon, region=self._opts.region))
 
     def _cached(self, sentence: str) -> bytes | None:
         with self._cache_lock:

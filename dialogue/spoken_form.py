@@ -1,20 +1,26 @@
 """What the recruiter's text sounds like: the written form turned into words a voice reads right.
 
-Role scripts carry salaries, tech stacks, units, ranges and names: "$80k", "€1.2M", "F#",
-"250 ms", "3–5 years", "Dr. Mensah", "Nguyễn". A phonemizer such as espeak-ng (piper's) reads
-those as "dollar eighty K", "F hash", "M S", "three five years", a sentence break after "Doctor"
-or a character code. ``spoken_form`` rewrites them as words before synthesis; the transcript keeps
-the written form. Numbers become words with ``num2words``; letters with diacritics become plain
-letters with ``anyascii``. Markdown and emoji are dropped, never read aloud.
+Role scripts carry salaries, tech stacks, units, ranges, names, phone numbers and dates: "$80k",
+"€1.2M", "F#", "250 ms", "3–5 years", "Dr. Mensah", "Nguyễn", "+44 20 7946 0958", "2027-01-15".
+A phonemizer such as espeak-ng (piper's) reads those as "dollar eighty K", "F hash", "M S",
+"three five years", a sentence break after "Doctor", a character code, a phone number as a count
+of millions or a date as a subtraction.
+``spoken_form`` rewrites them as words before synthesis; the transcript keeps the written form.
+Numbers become words with ``num2words``; phone numbers are found with ``phonenumbers`` (Google's
+libphonenumber metadata) and read digit by digit in their written groups; letters with diacritics
+become plain letters with ``anyascii``. Markdown and emoji are dropped, never read aloud.
 """
 
 # ruff: noqa: RUF001, RUF002, RUF003 -- the module reads typographic dashes and quotes: they are its input
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 
+import phonenumbers
 from anyascii import anyascii
 from num2words import num2words
 
@@ -75,6 +81,7 @@ _ABBREVIATIONS = {
     "Ltd.": "Limited", "Corp.": "Corporation", "Co.": "Company", "Dept.": "Department",
     "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus",
     "approx.": "approximately", "incl.": "including", "a.m.": "A M", "p.m.": "P M",
+    "ext.": "extension",
 }  # fmt: skip
 _SENTENCE_FINAL = {"etc.", "Inc.", "Ltd.", "Corp.", "Co.", "approx."}
 _PER = {"hr": "hour", "h": "hour", "mo": "month", "yr": "year"}
@@ -108,6 +115,7 @@ _QUANTITY = re.compile(
     rf"(?<![\w.])(?P<a>{_NUMBER})(?:\s?(?P<sa>{_SCALE}))?(?:\s?(?P<plus>\+))?"
     rf"(?:\s?(?:[–—-]|to)\s?(?P<b>{_NUMBER})(?:\s?(?P<sb>{_SCALE}))?)?"
     rf"(?:\s?(?P<unit>{_UNIT_NAMES})(?![\w°]))?"
+    r"(?![A-Za-z])"  # "1AA" in a postcode, "2FA": a code, read as written
 )
 _ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
 _CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?!\d)(?:\s?(am|pm|AM|PM)\b)?")
@@ -121,6 +129,24 @@ _VERSION = re.compile(
     r"HTTP|TLS|Windows|[Vv]ersion|v)\s?(\d+(?:\.\d+)+)\b"
 )
 
+_RATIO = re.compile(r"\b(\d+):(\d+)\b")  # what is left after clock times: 3:1, 16:9
+_MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name: i for i, name in enumerate(calendar.month_abbr) if name}
+# "Jan. 15": the dot of an abbreviated month is taken only where a figure follows it.
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?:\.(?=\s\d))?"
+_YEAR4 = r"(?P<year>(?:1[89]|20)\d\d)"
+_ISO_DATE = re.compile(rf"\b{_YEAR4}-(?P<m>\d\d)-(?P<d>\d\d)\b")
+_NUMERIC_DATE = re.compile(rf"\b(?P<p>\d{{1,2}})([/.])(?P<q>\d{{1,2}})\2{_YEAR4}\b")
+_MONTH_DAY = re.compile(
+    rf"\b{_MONTH}\s(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?!:|\s?(?:am|pm|AM|PM)\b)"
+    rf"(?:,?\s{_YEAR4}\b)?"
+)
+_DAY_MONTH = re.compile(
+    rf"\b(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?:\sof)?\s{_MONTH}(?:,?\s{_YEAR4}\b)?"
+)
+# Regions that write the month before the day (04/03/2027 is April 3rd there); the rest of the
+# world writes the day first (CLDR short date patterns).
+_MONTH_FIRST = {"US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "UM", "VI"}
 _MERIDIEM = re.compile(r"\b(\d{1,2})\s?(am|pm|AM|PM)\b")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _DECADE = re.compile(r"(?<![\w.])'?((?:1[89]|20)?\d0)'?s\b")  # the 90s, the 1990s, your 20s
@@ -257,6 +283,72 @@ def _version(match: re.Match[str]) -> str:
     return f"{match[1]} " + " point ".join(_words(int(p)) for p in match[2].split("."))
 
 
+def _phone_numbers(text: str, region: str) -> str:
+    """Each phone number read digit by digit, in its written groups: "+44 20 7946 0958" ->
+    "plus four four, two zero, seven nine four six, zero nine five eight". National numbers
+    are found for ``region`` (ISO 3166 code); "+" numbers everywhere."""
+    pieces: list[str] = []
+    done = 0
+    for match in phonenumbers.PhoneNumberMatcher(text, region):
+        raw = match.raw_string
+        extension = match.number.extension
+        if extension:
+            raw = raw[: raw.rfind(extension)]
+        groups = [" ".join(_words(int(d)) for d in g) for g in re.findall(r"\d+", raw)]
+        said = ("plus " if raw.lstrip().startswith("+") else "") + ", ".join(groups)
+        if extension:
+            said += ", extension " + " ".join(_words(int(d)) for d in extension)
+        pieces += [text[done : match.start], said]
+        done = match.end
+    return "".join(pieces) + text[done:]
+
+
+def _say_date(month: int, day: int, year: str | None, region: str) -> str:
+    """ "January fifteenth, twenty twenty-seven" (month-first regions) or "the fifteenth of
+    January twenty twenty-seven"."""
+    name, nth = calendar.month_name[month], str(num2words(day, to="ordinal"))
+    said = f"{name} {nth}" if region in _MONTH_FIRST else f"the {nth} of {name}"
+    if year:
+        said += ("," if region in _MONTH_FIRST else "") + " " + str(num2words(int(year), to="year"))
+    return said
+
+
+def _valid_date(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _dates(text: str, region: str) -> str:
+    """ISO dates (2027-01-15), numeric ones with a four-digit year (15/01/2027, 01.15.2027)
+    and a month name with a day ("March 3", "3rd March 2027") said as a person says them. A
+    numeric date whose day and month could be swapped is read in ``region``'s order."""
+
+    def iso(m: re.Match[str]) -> str:
+        month, day = int(m["m"]), int(m["d"])
+        if not _valid_date(int(m["year"]), month, day):
+            return m[0]
+        return _say_date(month, day, m["year"], region)
+
+    def numeric(m: re.Match[str]) -> str:
+        p, q, year = int(m["p"]), int(m["q"]), int(m["year"])
+        month_first = q > 12 or (p <= 12 and region in _MONTH_FIRST)
+        month, day = (p, q) if month_first else (q, p)
+        if not _valid_date(year, month, day):
+            return m[0]
+        return _say_date(month, day, m["year"], region)
+
+    def named(m: re.Match[str]) -> str:
+        return _say_date(_MONTHS[m["month"]], int(m["day"]), m["year"], region)
+
+    text = _ISO_DATE.sub(iso, text)
+    text = _NUMERIC_DATE.sub(numeric, text)
+    text = _MONTH_DAY.sub(named, text)
+    return _DAY_MONTH.sub(named, text)
+
+
 _STEPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (_DAY_RANGE, lambda m: f"{_DAYS[m[1]]} to {_DAYS[m[2]]}"),
     (_VERSION, _version),
@@ -273,6 +365,7 @@ _STEPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (_MONEY_BEFORE, _money),
     (_MONEY_AFTER, _money),
     (_CLOCK, _clock),
+    (_RATIO, lambda m: f"{_words(int(m[1]))} to {_words(int(m[2]))}"),
     (_MERIDIEM, lambda m: f"{_words(int(m[1]))} {m[2][0].upper()} M"),
     (_ORDINAL, lambda m: str(num2words(int(m[1]), to="ordinal"))),
     (_DECADE, lambda m: _decade(m[1])),
@@ -289,12 +382,15 @@ _STEPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
 ]
 
 
-def spoken_form(text: str, lexicon: Mapping[str, str] | None = None) -> str:
+def spoken_form(text: str, lexicon: Mapping[str, str] | None = None, *, region: str = "US") -> str:
     """``text`` as it should be spoken: numbers, money, units, ranges and symbols in words.
 
     Args:
         text: what the recruiter says, as written (a role script line, a reply).
         lexicon: extra whole-token pronunciations, e.g. ``{"Acme": "Ack me"}``, applied first.
+        region: ISO 3166 country code the script is written for: which national phone numbers
+            are recognised ("020 7946 0958" needs "GB") and whether 04/03/2027 is April 3rd
+            ("US") or the 4th of March (most other regions).
 
     Returns:
         Plain text for a TTS voice: no markdown, no emoji, only ASCII letters, digits spelled
@@ -305,6 +401,8 @@ def spoken_form(text: str, lexicon: Mapping[str, str] | None = None) -> str:
     text = _EMOJI.sub("", text)
     text = _replace_tokens(text, dict(lexicon or {}))
     text = _replace_tokens(text, _TERMS)
+    text = _phone_numbers(text, region)
+    text = _dates(text, region)
     for pattern, rule in _STEPS:
         text = pattern.sub(rule, text)
     text = anyascii(text)

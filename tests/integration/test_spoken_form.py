@@ -85,6 +85,20 @@ TABLE = [
     ("Up to 100 km/h.", "Up to one hundred kilometres per hour."),
     ("We run Python 3.12.", "We run Python three point twelve."),
     ("A 50%+ share.", "A fifty percent or more share."),
+    # phone numbers digit by digit in their groups, dates as a person says them, ratios
+    (
+        "Call +44 20 7946 0958.",
+        "Call plus four four, two zero, seven nine four six, zero nine five eight.",
+    ),
+    (
+        "Call (415) 555-0132 ext. 12.",
+        "Call four one five, five five five, zero one three two, extension one two.",
+    ),
+    ("It starts on 2027-01-15.", "It starts on January fifteenth, twenty twenty-seven."),
+    ("It starts on 15/01/2027.", "It starts on January fifteenth, twenty twenty-seven."),
+    ("Apply by March 3, 2027.", "Apply by March third, twenty twenty-seven."),
+    ("Apply by 1st of March.", "Apply by March first."),
+    ("A ratio of 3:1 on screens.", "A ratio of three to one on screens."),
     # letters with diacritics
     ("You will meet Nguyễn Thị Minh Khai.", "You will meet Nguyen Thi Minh Khai."),
     ("Ask for José or Łukasz.", "Ask for Jose or Lukasz."),
@@ -119,6 +133,25 @@ def test_the_written_form_alone_would_be_misread(voice: PiperVoice) -> None:
     # Without the spoken form, most rows sound different from what a person says.
     misread = sum(_phonemes(voice, w) != _phonemes(voice, s) for w, s in TABLE)
     assert misread >= 0.8 * len(TABLE)
+
+
+def test_the_region_decides_national_numbers_and_the_order_of_day_and_month(
+    voice: PiperVoice,
+) -> None:
+    written = "On 04/03/2027 call 020 7946 0958."
+    said = (
+        "On the fourth of March twenty twenty-seven call zero two zero, seven nine four six, "
+        "zero nine five eight."
+    )
+    assert _phonemes(voice, spoken_form(written, region="GB")) == _phonemes(voice, said)
+    # In the United States the month comes first, and a London number needs its +44.
+    us = spoken_form(written, region="US")
+    assert us.startswith("On April third, twenty twenty-seven call ")
+    assert "zero two zero" not in us
+
+
+def test_a_code_with_figures_in_it_is_not_read_as_a_number() -> None:
+    assert spoken_form("Postcode SW1A 1AA, with 2FA.") == "Postcode SW1A 1AA, with 2FA."
 
 
 def test_abbreviations_do_not_end_a_sentence(voice: PiperVoice) -> None:
