@@ -1,1 +1,2 @@
-"""The livekit-agents edge: plugins, headless audio I/O, the interviewer agent, the CLI."""
+"""The livekit-agents edge: STT/TTS/LLM plugins, audio I/O, the interviewer agent, the worker,
+rehearsals with simulated candidates."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agent.assets import require_asset
-from agent.settings import Settings
 from agent.stt_whisper import SAMPLE_RATE, WhisperOptions, WhisperSTT
 from perception.answer import measure_answer
 from perception.audio_file import read_recording
@@ -14,6 +12,8 @@ from perception.cues import coaching_cues, integrity_flags
 from perception.face import FaceAnalyzer, summarize_face
 from perception.frames import frames_from_file
 from perception.readings import PerceptionInputError
+from recruiter_config.assets import require_asset
+from recruiter_config.settings import Settings
 
 __all__ = ["analyze_audio", "analyze_video"]
 

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from livekit.agents import AgentSession, inference, vad
 from livekit.plugins import silero
 
-from agent.assets import require_asset
 from agent.interviewer import Interviewer, ReplyPolicy
-from agent.llm_client import ChatClient
 from agent.llm_plugin import SeamLLM
 from agent.perceiver import Perceiver
-from agent.settings import Settings
 from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import PiperOptions, PiperTTS
 from dialogue import InterviewPlan, PlannedQuestion
+from recruiter_config.assets import require_asset
+from recruiter_config.settings import Settings
+from recruiter_llm.client import ChatClient
 from rubrics import RoleScript
 
 __all__ = [

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.bootstrap import VoiceModels, build_interviewer, build_perceiver, build_session
 from agent.interviewer import Interviewer
 from agent.journal import SpeechEndProbe, TurnJournal
-from agent.llm_client import ChatClient
-from agent.settings import Settings
 from agent.turn_guard import ThinkingPauseGuard
 from perception.frames import Frame
+from recruiter_config.settings import Settings
+from recruiter_llm.client import ChatClient
 from rubrics import RoleSource
 from storage import CandidateRepository, RoleRepository, SessionRepository
 

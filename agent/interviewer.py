@@ -28,7 +28,6 @@ from livekit.agents.voice.events import (
     UserStateChangedEvent,
 )
 
-from agent.llm_client import ChatClient, LLMUnavailableError
 from agent.perceiver import Perceiver
 from agent.stt_whisper import WhisperSTT
 from agent.tts_piper import PiperTTS
@@ -58,6 +57,7 @@ from dialogue import (
     step,
     too_short_for,
 )
+from recruiter_llm.client import ChatClient, LLMUnavailableError
 
 __all__ = ["Interviewer", "RecruiterUtterance", "ReplyPolicy"]
 

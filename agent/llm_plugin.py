@@ -9,7 +9,7 @@ from livekit.agents import APIConnectionError, APIConnectOptions, llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr
 from livekit.agents.utils import shortuuid
 
-from agent.llm_client import ChatClient, LLMUnavailableError
+from recruiter_llm.client import ChatClient, LLMUnavailableError
 
 __all__ = ["SeamLLM"]
 

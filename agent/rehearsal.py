@@ -11,19 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import statistics
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from livekit.agents import AgentSession
 from livekit.agents.voice.events import AgentStateChangedEvent
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.assets import require_asset
 from agent.bootstrap import VoiceModels
 from agent.candidate import (
     Answer,
@@ -36,12 +33,12 @@ from agent.candidate import (
 from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker
 from agent.interview import finish_interview, open_interview
 from agent.interviewer import Interviewer
-from agent.journal import StoredTurn
-from agent.llm_client import ChatClient
 from agent.rehearsal_report import write_report
-from agent.settings import Settings
-from perception.answer import AnswerMeasures, summarize_session
+from agent.rehearsal_result import LatencySample, RehearsalResult
 from perception.frames import Frame, frames_from_file
+from recruiter_config.assets import require_asset
+from recruiter_config.settings import Settings
+from recruiter_llm.client import ChatClient
 from reports.files import timed_reports
 from reports.session_view import ReportError
 from rubrics import RoleScript, load_role_source
@@ -77,52 +74,6 @@ class RehearsalOptions:
     human_pause_s: float = 0.8
     reply_timeout_s: float = 90.0
     max_minutes: float = 30.0
-
-
-@dataclass(frozen=True)
-class LatencySample:
-    """End of one answer to the first audio of the recruiter's reply, with the pipeline's parts."""
-
-    question_id: str
-    end_of_speech_to_first_audio_s: float
-    endpointing_s: float | None
-    stt_s: float | None
-    llm_ttft_s: float | None
-    tts_ttfa_s: float | None
-
-
-@dataclass
-class RehearsalResult:
-    """What a rehearsal produced."""
-
-    session_id: str
-    role: RoleScript
-    persona: str | None
-    audio_path: Path
-    report_path: Path
-    turns: list[StoredTurn]
-    latency: list[LatencySample]
-    duration_s: float = 0.0
-    # Perception's measurements of each candidate turn, by turn index, and the session summary.
-    measurements: dict[int, AnswerMeasures] = field(default_factory=dict)
-    # The scored report (json, html, pdf) and how long building it took after the interview.
-    reports: dict[str, Path] = field(default_factory=dict)
-    report_build_s: float | None = None
-    report_error: str | None = None
-    # When each answer's speech began, in seconds from the start of the session (the truth the
-    # stored response latencies are checked against).
-    speech_starts: list[float] = field(default_factory=list)
-
-    @property
-    def perception(self) -> dict[str, Any]:
-        """How the candidate came across over the whole session (observable behaviour only)."""
-        return summarize_session([self.measurements[i] for i in sorted(self.measurements)])
-
-    @property
-    def median_latency_s(self) -> float | None:
-        """Median end of speech to first recruiter audio."""
-        values = [s.end_of_speech_to_first_audio_s for s in self.latency]
-        return statistics.median(values) if values else None
 
 
 def _answer_source(

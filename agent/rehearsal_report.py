@@ -6,7 +6,7 @@ import statistics
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from agent.rehearsal import RehearsalResult
+    from agent.rehearsal_result import RehearsalResult
     from perception.answer import AnswerMeasures
 
 __all__ = ["result_json", "seconds_cell", "write_report"]

@@ -14,7 +14,7 @@ from typing import Literal
 from livekit import api
 from pydantic import BaseModel, Field
 
-from agent.settings import LiveKitSettings
+from recruiter_config.settings import LiveKitSettings
 
 __all__ = ["InterviewJob", "candidate_token", "read_job"]
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from livekit.agents import AgentSession, llm
 from livekit.agents.voice.events import ConversationItemAddedEvent, UserInputTranscribedEvent
 
-from agent.settings import TurnSettings
 from dialogue import sounds_unfinished
+from recruiter_config.settings import TurnSettings
 
 __all__ = ["ThinkingPauseGuard"]
 

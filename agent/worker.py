@@ -19,14 +19,14 @@ from livekit.agents import AgentServer, JobContext, JobProcess, room_io
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.assets import AssetError
 from agent.bootstrap import VoiceModels, load_voice_models
 from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
-from agent.llm_client import LLMUnavailableError, OpenAIChatClient
-from agent.llm_server import resolve_endpoint
 from agent.room_video import LiveFrames, follow_camera
 from agent.rooms import InterviewJob, read_job
-from agent.settings import Settings
+from recruiter_config.assets import AssetError
+from recruiter_config.settings import Settings
+from recruiter_devstack.llm_server import resolve_endpoint
+from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
 from reports.files import timed_reports
 from reports.session_view import ReportError
 from rubrics import RoleError, RoleSource, load_role_source, parse_role

@@ -32,13 +32,13 @@ from piper import SynthesisConfig
 
 from agent.bootstrap import VoiceModels, load_voice_models
 from agent.candidate import CandidateVoice, load_persona, shipped_personas
-from agent.llm_client import ChatClient, LLMEndpoint, OpenAIChatClient
-from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
 from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
 from agent.rehearsal_report import seconds_cell
-from agent.settings import Settings
 from agent.tts_piper import synthesize_pcm
 from dialogue import acknowledgement_messages, follow_up_messages
+from recruiter_config.settings import Settings
+from recruiter_devstack.llm_server import EmbeddedLLMServer, resolve_endpoint
+from recruiter_llm.client import ChatClient, LLMEndpoint, OpenAIChatClient
 from rubrics import load_role
 
 RESULTS = Path(__file__).parent / "results"

@@ -19,9 +19,6 @@ from typing import Any
 
 from agent.bootstrap import plan_for
 from agent.candidate import _persona_file
-from agent.llm_client import OpenAIChatClient
-from agent.llm_server import EmbeddedLLMServer
-from agent.settings import LLMSettings, Settings
 from dialogue import (
     acknowledgement_messages,
     assess,
@@ -30,6 +27,9 @@ from dialogue import (
     validate_acknowledgement,
     validate_follow_up,
 )
+from recruiter_config.settings import LLMSettings, Settings
+from recruiter_devstack.llm_server import EmbeddedLLMServer
+from recruiter_llm.client import OpenAIChatClient
 from rubrics import load_role
 
 RESULTS = Path(__file__).parent / "results"

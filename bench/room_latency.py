@@ -31,14 +31,14 @@ from sqlalchemy import select
 
 from agent.bootstrap import load_voice_models
 from agent.candidate import Answer, CandidateVoice, load_persona
-from agent.devstack import DevStack
-from agent.livekit_dev import server_binary
-from agent.llm_client import OpenAIChatClient
 from agent.rehearsal import RehearsalOptions, run_rehearsal
 from agent.rehearsal_report import seconds_cell
 from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
-from agent.settings import Settings
+from recruiter_config.settings import Settings
+from recruiter_devstack.livekit_dev import server_binary
+from recruiter_devstack.stack import DevStack
+from recruiter_llm.client import OpenAIChatClient
 from rubrics import load_role
 from storage import InterviewSession, Turn, create_database, session_factory
 

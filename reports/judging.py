@@ -19,7 +19,7 @@ from rubrics.scoring import ScoreSheet, score_interview
 from storage.judging import JudgementRepository, NewEvidence, NewScore
 
 if TYPE_CHECKING:
-    from agent.llm_client import ChatClient
+    from recruiter_llm.client import ChatClient
 
 __all__ = ["score_session", "second_opinion"]
 

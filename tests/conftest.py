@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.assets import ASSETS, asset_state
-from agent.settings import Settings
+from recruiter_config.assets import ASSETS, asset_state
+from recruiter_config.settings import Settings
 from storage import create_database, session_factory
 from tests.postgres import postgres_server
 

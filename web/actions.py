@@ -29,7 +29,7 @@ from storage import (
     SessionRepository,
     Turn,
 )
-from web.app import WebContext
+from web.context import WebContext
 from web.invites import Invitation
 
 __all__ = [

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from web import actions
 from web.actions import DashboardError
-from web.app import WebContext, context
 from web.auth import api_recruiter
+from web.context import WebContext, context
 
 __all__ = ["router"]
 

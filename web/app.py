@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.settings import Settings
+from recruiter_config.settings import Settings
 from storage import create_database, session_factory
+from web import candidate, dashboard
+from web.context import WebContext
 from web.invites import Invitations
 
-__all__ = ["WebContext", "context", "create_app"]
+__all__ = ["create_app"]
 
 STATIC = Path(__file__).parent / "static"
 VENDOR = Path(__file__).parent / "frontend" / "node_modules" / "livekit-client" / "dist"
-
-
-@dataclass
-class WebContext:
-    """What every route needs: settings, the database and the invitation signer."""
-
-    settings: Settings
-    db: sessionmaker[Session]
-    invitations: Invitations
-    secret: str
-
-
-def context(request: Request) -> WebContext:
-    """The app's context (a FastAPI dependency)."""
-    ctx: WebContext = request.app.state.ctx
-    return ctx
 
 
 def create_app(settings: Settings, db: sessionmaker[Session] | None = None) -> FastAPI:
@@ -41,8 +26,6 @@ def create_app(settings: Settings, db: sessionmaker[Session] | None = None) -> F
     Raises:
         ValueError: no signing secret is configured (``RECRUITER_WEB__SECRET``).
     """
-    from web import candidate, dashboard
-
     secret = settings.web.secret
     if not secret:
         raise ValueError("set RECRUITER_WEB__SECRET (at least 16 characters) to sign links and "

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request, Response, status
 
 from storage import RecruiterRepository
-from web.app import WebContext, context
+from web.context import WebContext, context
 from web.signing import BadSignatureError, Signer
 
 __all__ = [

@@ -19,7 +19,7 @@ from agent.rooms import InterviewJob, candidate_token
 from reports.build import build_report
 from reports.session_view import ReportError
 from storage import Candidate, InterviewSession
-from web.app import WebContext, context
+from web.context import WebContext, context
 from web.invites import Invitation, InvitationError
 
 __all__ = ["router"]

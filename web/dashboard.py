@@ -22,8 +22,8 @@ from reports.progress import progress, progress_chart_png
 from storage import CandidateRepository, RecruiterRepository
 from web import actions, api
 from web.actions import DashboardError
-from web.app import WebContext, context
 from web.auth import page_recruiter, safe_next, sign_in, sign_out, signed_in
+from web.context import WebContext, context
 
 __all__ = ["router", "templates"]
 

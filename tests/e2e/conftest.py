@@ -17,9 +17,9 @@ from fastapi import FastAPI
 from playwright.sync_api import Browser, Playwright, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.devstack import DevStack, StackPorts
-from agent.livekit_dev import server_binary
-from agent.settings import LLMSettings, Settings
+from recruiter_config.settings import LLMSettings, Settings
+from recruiter_devstack.livekit_dev import server_binary
+from recruiter_devstack.stack import DevStack, StackPorts
 from storage import create_database, session_factory
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".setup" / "screenshots"

@@ -10,12 +10,13 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, expect
 
-from agent.settings import Settings, WebSettings
+from recruiter_config.settings import Settings, WebSettings
 from storage import RecruiterRepository, SessionRepository
 from tests.conftest import FIXTURES
 from tests.e2e.conftest import screenshot_path
 from tests.stored_interview import store_interview
-from web.app import WebContext, create_app
+from web.app import create_app
+from web.context import WebContext
 
 pytestmark = pytest.mark.e2e
 

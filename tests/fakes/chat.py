@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from agent.llm_client import LLMUnavailableError
+from recruiter_llm.client import LLMUnavailableError
 
 __all__ = ["FakeChat"]
 

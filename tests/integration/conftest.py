@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.llm_client import LLMEndpoint
-from agent.llm_server import EmbeddedLLMServer
-from agent.settings import LLMSettings, Settings
+from recruiter_config.settings import LLMSettings, Settings
+from recruiter_devstack.llm_server import EmbeddedLLMServer
+from recruiter_llm.client import LLMEndpoint
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ ANSWER = (
 
 def _analyze(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "agent.cli.main", "analyze", *args],
+        [sys.executable, "-m", "recruiter_cli.main", "analyze", *args],
         capture_output=True, text=True, timeout=300, check=False,
         env={**os.environ, "RECRUITER_HOME": str(home)},
     )  # fmt: skip

@@ -15,7 +15,7 @@ from storage import InterviewSession
 
 def _rehearse(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "agent.cli.main", "rehearse", *args],
+        [sys.executable, "-m", "recruiter_cli.main", "rehearse", *args],
         capture_output=True, text=True, timeout=300, check=False,
         env={**os.environ, "RECRUITER_HOME": str(home), **env},
     )  # fmt: skip

@@ -16,10 +16,11 @@ from fastapi import FastAPI
 from livekit import api
 from starlette.testclient import TestClient
 
-from agent.settings import LiveKitSettings, Settings, WebSettings
+from recruiter_config.settings import LiveKitSettings, Settings, WebSettings
 from storage import CandidateRepository, InterviewSession, RecruiterRepository, SessionRepository
 from tests.stored_interview import ANSWERS, store_interview
-from web.app import WebContext, create_app
+from web.app import create_app
+from web.context import WebContext
 from web.invites import Invitation, Invitations
 from web.signing import Signer
 

@@ -14,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from agent.settings import Settings, WebSettings
+from recruiter_config.settings import Settings, WebSettings
 from rubrics import RoleError, parse_role
 from storage import (
     CandidateRepository,
@@ -25,7 +25,8 @@ from storage import (
 )
 from tests.conftest import FIXTURES
 from tests.stored_interview import ANSWERS, store_interview
-from web.app import WebContext, create_app
+from web.app import create_app
+from web.context import WebContext
 
 SECRET = "dashboard-test-secret-0123456789"
 PASSWORD = "correct horse battery"

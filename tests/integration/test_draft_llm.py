@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli.main import app
-from agent.llm_client import LLMEndpoint
+from recruiter_cli.main import app
+from recruiter_llm.client import LLMEndpoint
 from rubrics import load_role_file
 from tests.conftest import FIXTURES
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from agent.bootstrap import load_voice_models
-from agent.llm_client import OpenAIChatClient
-from agent.llm_server import EmbeddedLLMServer
 from agent.rehearsal import RehearsalOptions, run_rehearsal
-from agent.settings import LLMSettings, Settings
+from recruiter_config.settings import LLMSettings, Settings
+from recruiter_devstack.llm_server import EmbeddedLLMServer
+from recruiter_llm.client import OpenAIChatClient
 from storage import SessionRepository, create_database, session_factory
 from tests.conftest import FIXTURES, run
 

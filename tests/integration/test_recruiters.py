@@ -113,7 +113,7 @@ def test_the_cli_adds_and_lists_recruiters(tmp_path: Path) -> None:
         env.pop("RECRUITER_PASSWORD", None)
         if password is not None:
             env["RECRUITER_PASSWORD"] = password
-        command = [sys.executable, "-m", "agent.cli.main", "recruiters", *args]
+        command = [sys.executable, "-m", "recruiter_cli.main", "recruiters", *args]
         return subprocess.run(
             command, capture_output=True, text=True, env=env, timeout=120, check=False
         )

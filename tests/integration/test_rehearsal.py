@@ -15,9 +15,9 @@ import pytest
 from agent.audio import write_wav
 from agent.bootstrap import VoiceModels, load_voice_models
 from agent.candidate import CandidateVoice
-from agent.llm_client import LLMEndpoint, OpenAIChatClient
 from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
-from agent.settings import Settings
+from recruiter_config.settings import Settings
+from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
 from reports.judging import score_session
 from storage import (
     JudgementRepository,
@@ -232,7 +232,7 @@ def test_cli_json_contract_with_recorded_answers(
         "RECRUITER_LLM__MODEL": llm_endpoint.model,
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "agent.cli.main", "rehearse", "--role", ROLE,
+        [sys.executable, "-m", "recruiter_cli.main", "rehearse", "--role", ROLE,
          "--answers", str(answers), "--json"],
         capture_output=True, text=True, env=env, timeout=600, check=False,
     )  # fmt: skip

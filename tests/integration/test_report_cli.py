@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agent.settings import Settings
+from recruiter_config.settings import Settings
 from storage import create_database, session_factory
 from tests.stored_interview import store_interview
 
 
 def _cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "agent.cli.main", *args],
+        [sys.executable, "-m", "recruiter_cli.main", *args],
         capture_output=True,
         text=True,
         timeout=300,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.assets import (
+from recruiter_config.assets import (
     Asset,
     AssetError,
     AssetFile,

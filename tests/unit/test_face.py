@@ -11,7 +11,6 @@ import cv2
 import numpy as np
 import pytest
 
-from agent.assets import require_asset
 from perception import (
     FaceAnalyzer,
     FaceObservation,
@@ -24,6 +23,7 @@ from perception import (
 )
 from perception.face import FaceMeasures
 from perception.readings import PerceptionInputError
+from recruiter_config.assets import require_asset
 from tests.webcam_video import (
     ASTRONAUT,
     HEAD,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli.main import app
+from recruiter_cli.main import app
 from rubrics import load_role, roles_dir
 from storage import RoleRepository, create_database, session_factory
 from tests.conftest import FIXTURES

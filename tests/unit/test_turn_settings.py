@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from agent.settings import TurnSettings
+from recruiter_config.settings import TurnSettings
 
 
 def test_a_minimum_delay_above_the_maximum_is_refused_by_name() -> None:

@@ -9,9 +9,9 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from agent.assets import AssetError
-from agent.settings import Settings
 from perception.readings import PerceptionInputError
+from recruiter_config.assets import AssetError
+from recruiter_config.settings import Settings
 
 app = typer.Typer(help="Measure a recording or a webcam video the way answers are measured.")
 _err = Console(stderr=True, soft_wrap=True)

@@ -10,8 +10,8 @@ import json
 import shutil
 from pathlib import Path
 
-from agent.processes import ChildProcess, http_ok
-from agent.settings import LiveKitSettings, Settings
+from recruiter_config.settings import LiveKitSettings, Settings
+from recruiter_devstack.processes import ChildProcess, http_ok
 
 __all__ = [
     "LIVEKIT_SERVER_VERSION",

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from agent.settings import Settings
+from recruiter_config.settings import Settings
 from rubrics import RoleError, RoleScript, load_role_file, load_role_source, parse_role
 from rubrics import shipped_role_ids as shipped
 from rubrics.diffing import summarise_changes, text_diff
@@ -190,8 +190,8 @@ def draft(
     role_id: str | None = typer.Option(None, "--id", help="The id to give the role."),
 ) -> None:
     """Draft a role script from a job description with the LLM; only a valid script is written."""
-    from agent.llm_client import LLMUnavailableError, OpenAIChatClient
-    from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
+    from recruiter_devstack.llm_server import EmbeddedLLMServer, resolve_endpoint
+    from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
     from rubrics.drafting import draft_role
 
     try:

@@ -9,10 +9,10 @@ from enum import StrEnum
 import typer
 from rich.console import Console
 
-from agent.assets import AssetError
-from agent.llm_client import LLMEndpoint, LLMUnavailableError
-from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
-from agent.settings import Settings
+from recruiter_config.assets import AssetError
+from recruiter_config.settings import Settings
+from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env, resolve_endpoint
+from recruiter_llm.client import LLMUnavailableError
 
 
 class Mode(StrEnum):
@@ -20,16 +20,6 @@ class Mode(StrEnum):
 
     dev = "dev"  # reloads on code changes, debug logs
     start = "start"  # production
-
-
-def endpoint_env(endpoint: LLMEndpoint) -> dict[str, str]:
-    """The environment that points job processes at ``endpoint`` (they read Settings)."""
-    return {
-        "RECRUITER_LLM__BASE_URL": endpoint.base_url,
-        "RECRUITER_LLM__MODEL": endpoint.model,
-        "RECRUITER_LLM__API_KEY": endpoint.api_key,
-        "RECRUITER_LLM__JSON_MODE": endpoint.json_mode,
-    }
 
 
 def run_worker(

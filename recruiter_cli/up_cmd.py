@@ -15,13 +15,13 @@ import threading
 import typer
 from rich.console import Console
 
-from agent.assets import AssetError
-from agent.cli.web_cmd import invite_link
-from agent.devstack import DevStack
-from agent.livekit_dev import LiveKitServerMissingError
-from agent.llm_client import LLMUnavailableError
-from agent.processes import ChildProcessError_
-from agent.settings import Settings
+from recruiter_cli.web_cmd import invite_link
+from recruiter_config.assets import AssetError
+from recruiter_config.settings import Settings
+from recruiter_devstack.livekit_dev import LiveKitServerMissingError
+from recruiter_devstack.processes import ChildProcessError_
+from recruiter_devstack.stack import DevStack
+from recruiter_llm.client import LLMUnavailableError
 from storage import RecruiterRepository, create_database, session_factory
 
 _out = Console(soft_wrap=True, highlight=False)

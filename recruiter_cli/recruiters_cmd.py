@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agent.settings import Settings
+from recruiter_config.settings import Settings
 from storage import RecruiterError, RecruiterRepository, create_database, session_factory
 
 app = typer.Typer(help="Recruiters: who can sign in to the dashboard.")

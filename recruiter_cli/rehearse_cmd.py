@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from agent.assets import AssetError
-from agent.llm_client import LLMEndpoint, LLMUnavailableError
-from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
-from agent.settings import Settings
 from perception.readings import PerceptionInputError
+from recruiter_config.assets import AssetError
+from recruiter_config.settings import Settings
+from recruiter_devstack.llm_server import EmbeddedLLMServer, resolve_endpoint
+from recruiter_llm.client import LLMEndpoint, LLMUnavailableError
 from rubrics import RoleError, load_role
 from storage import RoleVersionConflictError
 
@@ -27,8 +27,8 @@ async def _run(
 ) -> RehearsalResult:
     # The voice stack loads here, not at import, so `recruiter --help` stays fast.
     from agent.bootstrap import load_voice_models
-    from agent.llm_client import OpenAIChatClient
     from agent.rehearsal import run_rehearsal
+    from recruiter_llm.client import OpenAIChatClient
 
     models = load_voice_models(settings)
     chat = OpenAIChatClient(endpoint)

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.settings import Settings
+from recruiter_config.settings import Settings
 from storage import create_database, session_factory
 
 candidates_app = typer.Typer(help="Candidates: add, export or delete everything stored.")
@@ -65,8 +65,8 @@ def _judge(session_id: str) -> None:
     """The LLM's checked second opinion, stored before the report is built."""
     import asyncio
 
-    from agent.llm_client import LLMUnavailableError, OpenAIChatClient
-    from agent.llm_server import resolve_endpoint
+    from recruiter_devstack.llm_server import resolve_endpoint
+    from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
     from reports.judging import score_session, second_opinion
     from reports.session_view import ReportError
 

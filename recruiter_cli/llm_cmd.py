@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from agent.llm_client import LLMUnavailableError
-from agent.llm_server import EmbeddedLLMServer
-from agent.settings import Settings
+from recruiter_config.settings import Settings
+from recruiter_devstack.llm_server import EmbeddedLLMServer
+from recruiter_llm.client import LLMUnavailableError
 
 app = typer.Typer(help="The embedded LLM server (llama.cpp, OpenAI-compatible API).")
 

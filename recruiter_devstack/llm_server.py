@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from agent.assets import require_asset
-from agent.llm_client import LLMEndpoint, LLMUnavailableError
-from agent.processes import ChildProcess, ChildProcessError_, http_ok
-from agent.settings import Settings
+from recruiter_config.assets import require_asset
+from recruiter_config.settings import Settings
+from recruiter_devstack.processes import ChildProcess, ChildProcessError_, http_ok
+from recruiter_llm.client import LLMEndpoint, LLMUnavailableError
 
 __all__ = ["EmbeddedLLMServer", "resolve_endpoint"]
 
@@ -100,3 +100,13 @@ def resolve_endpoint(settings: Settings) -> LLMEndpoint | None:
         api_key=settings.llm.api_key,
         json_mode=settings.llm.json_mode,
     )
+
+
+def endpoint_env(endpoint: LLMEndpoint) -> dict[str, str]:
+    """The environment that points job processes at ``endpoint`` (they read Settings)."""
+    return {
+        "RECRUITER_LLM__BASE_URL": endpoint.base_url,
+        "RECRUITER_LLM__MODEL": endpoint.model,
+        "RECRUITER_LLM__API_KEY": endpoint.api_key,
+        "RECRUITER_LLM__JSON_MODE": endpoint.json_mode,
+    }

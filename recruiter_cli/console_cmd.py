@@ -8,11 +8,11 @@ import sys
 import typer
 from rich.console import Console
 
-from agent.assets import AssetError
-from agent.cli.worker_cmd import endpoint_env, run_worker
-from agent.llm_client import LLMUnavailableError
-from agent.llm_server import EmbeddedLLMServer, resolve_endpoint
-from agent.settings import Settings
+from recruiter_cli.worker_cmd import run_worker
+from recruiter_config.assets import AssetError
+from recruiter_config.settings import Settings
+from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env, resolve_endpoint
+from recruiter_llm.client import LLMUnavailableError
 from rubrics import RoleError, load_role
 
 

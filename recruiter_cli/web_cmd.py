@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from agent.settings import Settings
+from recruiter_config.settings import Settings
 
 _err = Console(stderr=True, soft_wrap=True)
 
@@ -43,7 +43,7 @@ def invite_link(
     from storage import create_database, session_factory
     from web.actions import DashboardError
     from web.actions import invite as make_invite
-    from web.app import WebContext
+    from web.context import WebContext
     from web.invites import Invitations
 
     secret = settings.web.secret

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from agent.cli import (
+from recruiter_cli import (
     analyze_cmd,
     console_cmd,
     llm_cmd,

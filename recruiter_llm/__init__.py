@@ -1,0 +1,1 @@
+"""The LLM port (``ChatClient``) and its OpenAI-compatible client (vLLM, llama.cpp, any server)."""
