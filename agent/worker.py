@@ -66,7 +66,11 @@ def role_for_job(db: sessionmaker[Session], job: InterviewJob) -> RoleSource:
 
 
 def _prewarm(proc: JobProcess) -> None:
-    proc.userdata["models"] = load_voice_models(Settings())
+    # A job process is a child of its own: its settings are read here, once, from the
+    # environment the worker passed down, and every job it runs reuses them.
+    settings = Settings()
+    proc.userdata["settings"] = settings
+    proc.userdata["models"] = load_voice_models(settings)
 
 
 async def _send(room: rtc.Room, message: dict[str, Any]) -> None:
@@ -78,7 +82,7 @@ async def _send(room: rtc.Room, message: dict[str, Any]) -> None:
 
 
 async def _interview(ctx: JobContext) -> None:
-    settings = Settings()
+    settings: Settings = ctx.proc.userdata.get("settings") or Settings()
     try:
         job = read_job(ctx.job.metadata) or InterviewJob(role_id=settings.default_role)
     except (ValidationError, ValueError):

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 
 from perception.readings import PerceptionInputError
+from recruiter_cli.context import current_settings
 from recruiter_config.assets import AssetError
-from recruiter_config.settings import Settings
 
 app = typer.Typer(help="Measure a recording or a webcam video the way answers are measured.")
 _err = Console(stderr=True, soft_wrap=True)
@@ -47,7 +47,7 @@ def audio(
     from agent.analysis import analyze_audio
 
     try:
-        data = analyze_audio(Settings(), file, transcript=transcript)
+        data = analyze_audio(current_settings(), file, transcript=transcript)
     except (PerceptionInputError, AssetError) as e:
         _err.print(f"[red]analyze failed: {e}")
         raise typer.Exit(1) from e
@@ -64,7 +64,7 @@ def video(
     from agent.analysis import analyze_video
 
     try:
-        data = analyze_video(Settings(), file, fps=fps)
+        data = analyze_video(current_settings(), file, fps=fps)
     except (PerceptionInputError, AssetError) as e:
         _err.print(f"[red]analyze failed: {e}")
         raise typer.Exit(1) from e

@@ -8,9 +8,9 @@ import sys
 import typer
 from rich.console import Console
 
+from recruiter_cli.context import current_settings
 from recruiter_cli.worker_cmd import run_worker
 from recruiter_config.assets import AssetError
-from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env, resolve_endpoint
 from recruiter_llm.client import LLMUnavailableError
 from rubrics import RoleError, load_role
@@ -40,7 +40,7 @@ def console(
 ) -> None:
     """Hold the interview at your desk through livekit-agents console mode (mic + speaker)."""
     err = Console(stderr=True, soft_wrap=True)
-    settings = Settings()
+    settings = current_settings()
     server: EmbeddedLLMServer | None = None
     try:
         load_role(role)
@@ -50,7 +50,7 @@ def console(
             server = EmbeddedLLMServer(settings)
             os.environ.update(endpoint_env(server.start()))
         os.environ["RECRUITER_DEFAULT_ROLE"] = role
-        run_worker("console", agent_name="", idle_processes=None, http_port=0)
+        run_worker(settings, "console", agent_name="", idle_processes=None, http_port=0)
     except (RoleError, AssetError, LLMUnavailableError, ConsoleUnavailableError) as e:
         err.print(f"[red]console failed: {e}")
         raise typer.Exit(1) from e

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from recruiter_config.settings import Settings
+from recruiter_cli.context import current_settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer
 from recruiter_llm.client import LLMUnavailableError
 
@@ -15,7 +15,7 @@ app = typer.Typer(help="The embedded LLM server (llama.cpp, OpenAI-compatible AP
 @app.command("serve")
 def serve() -> None:
     """Start llama.cpp's server on 127.0.0.1 with the configured GGUF; stop with Ctrl-C."""
-    settings = Settings()
+    settings = current_settings()
     server = EmbeddedLLMServer(settings)
     console = Console()
     try:

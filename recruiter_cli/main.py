@@ -19,6 +19,7 @@ from recruiter_cli import (
     web_cmd,
     worker_cmd,
 )
+from recruiter_cli.context import build_settings
 
 app = typer.Typer(
     name="recruiter",
@@ -51,6 +52,7 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progr
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    build_settings()
 
 
 if __name__ == "__main__":

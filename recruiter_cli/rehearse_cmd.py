@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from perception.readings import PerceptionInputError
+from recruiter_cli.context import current_settings
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer, resolve_endpoint
@@ -60,7 +61,7 @@ def rehearse(
     from agent.rehearsal import RehearsalError, RehearsalOptions
     from agent.rehearsal_report import result_json
 
-    settings = Settings()
+    settings = current_settings()
     err = Console(stderr=True, soft_wrap=True)
     out = err if as_json else Console(soft_wrap=True)
     server: EmbeddedLLMServer | None = None

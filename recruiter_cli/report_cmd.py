@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session, sessionmaker
 
+from recruiter_cli.context import current_settings
 from recruiter_config.settings import Settings
 from storage import create_database, session_factory
 
@@ -47,7 +48,7 @@ def report(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise _fail(f"unknown format(s) {unknown}; use {', '.join(FORMATS)}")
-    settings = Settings()
+    settings = current_settings()
     db = _db(settings)
     try:
         with db() as s:
@@ -70,7 +71,7 @@ def _judge(session_id: str) -> None:
     from reports.judging import score_session, second_opinion
     from reports.session_view import ReportError
 
-    settings = Settings()
+    settings = current_settings()
     endpoint = resolve_endpoint(settings)
     if endpoint is None:
         raise _fail(
@@ -109,7 +110,7 @@ def review(
     from reports.session_view import ReportError, load_session
     from storage import JudgementRepository, NewScore
 
-    db = _db(Settings())
+    db = _db(current_settings())
     with db() as s:
         try:
             view = load_session(s, session_id)
@@ -152,7 +153,7 @@ def calibration(
     from reports.calibration import agreement
     from reports.progress import calibration_pairs
 
-    with _db(Settings())() as s:
+    with _db(current_settings())() as s:
         result = agreement(calibration_pairs(s, role))
     if as_json:
         print(json.dumps(asdict(result)))
@@ -179,7 +180,7 @@ def fairness(
         cohorts = {r["candidate_id"]: r["cohort"] for r in rows}
     except (OSError, KeyError, csv.Error) as e:
         raise _fail(f"{labels}: needs a header with candidate_id and cohort ({e})") from e
-    with _db(Settings())() as s:
+    with _db(current_settings())() as s:
         ratios = impact_ratios(overall_by_candidate(s), cohorts)
     if as_json:
         print(json.dumps([asdict(r) for r in ratios]))
@@ -204,7 +205,7 @@ def progress(
     from reports.progress import progress_chart_png
     from storage import CandidateRepository
 
-    with _db(Settings())() as s:
+    with _db(current_settings())() as s:
         if CandidateRepository(s).get(candidate) is None:
             raise _fail(f"no candidate {candidate!r}")
         data = load_progress(s, candidate)
@@ -239,7 +240,7 @@ def candidates_add(
     """Register a candidate; prints the id to pass to `rehearse --candidate`."""
     from storage import CandidateRepository
 
-    with _db(Settings())() as s:
+    with _db(current_settings())() as s:
         record = CandidateRepository(s).create(display_name=name, email=email)
         s.commit()
         print(record.id)
@@ -254,7 +255,7 @@ def candidates_export(
     from reports.data_rights import export_candidate
     from storage import CandidateRepository
 
-    settings = Settings()
+    settings = current_settings()
     with _db(settings)() as s:
         if CandidateRepository(s).get(candidate_id) is None:
             raise _fail(f"no candidate {candidate_id!r}")
@@ -271,7 +272,7 @@ def candidates_delete(
     from reports.data_rights import delete_candidate
     from storage import CandidateRepository
 
-    settings = Settings()
+    settings = current_settings()
     with _db(settings)() as s:
         if CandidateRepository(s).get(candidate_id) is None:
             raise _fail(f"no candidate {candidate_id!r}")
@@ -294,7 +295,7 @@ def candidates_expire_audio(
     """Delete candidate audio older than the retention period (transcripts and scores stay)."""
     from reports.data_rights import expire_audio
 
-    settings = Settings()
+    settings = current_settings()
     keep = days or settings.audio_retention_days
     if keep is None:
         _out.print("audio retention is off (RECRUITER_AUDIO_RETENTION_DAYS unset)")

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from recruiter_config.settings import Settings
+from recruiter_cli.context import current_settings
 from rubrics import RoleError, RoleScript, load_role_file, load_role_source, parse_role
 from rubrics import shipped_role_ids as shipped
 from rubrics.diffing import summarise_changes, text_diff
@@ -27,7 +27,7 @@ _err = Console(stderr=True, soft_wrap=True)
 
 @contextmanager
 def _db() -> Iterator[Session]:
-    settings = Settings()
+    settings = current_settings()
     with session_factory(create_database(settings.resolved_database_url))() as session:
         yield session
 
@@ -198,7 +198,7 @@ def draft(
         job = from_jd.read_text(encoding="utf-8")
     except OSError as e:
         raise _fail(f"{from_jd}: cannot read the job description ({e.strerror})") from e
-    settings = Settings()
+    settings = current_settings()
     endpoint = resolve_endpoint(settings)
     server = None
     try:

@@ -15,6 +15,7 @@ import threading
 import typer
 from rich.console import Console
 
+from recruiter_cli.context import current_settings
 from recruiter_cli.web_cmd import invite_link
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
@@ -49,7 +50,7 @@ def up(
     role: str = typer.Option("demo", "--role", help="The role of the printed practice link."),
 ) -> None:
     """Start LiveKit, the LLM, the worker and the web app; print the URLs; Ctrl-C stops all."""
-    settings = Settings()
+    settings = current_settings()
     # Without a configured secret, links and sign-ins last for this run only.
     secret = settings.web.secret or secrets.token_urlsafe(32)
     web_settings = settings.web.model_copy(update={"port": port or settings.web.port,

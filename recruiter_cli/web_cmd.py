@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from recruiter_cli.context import current_settings
 from recruiter_config.settings import Settings
 
 _err = Console(stderr=True, soft_wrap=True)
@@ -16,7 +17,7 @@ def web() -> None:
 
     from web.app import create_app
 
-    settings = Settings()
+    settings = current_settings()
     try:
         app = create_app(settings)
     except ValueError as e:
@@ -33,7 +34,7 @@ def invite(
     mode: str | None = typer.Option(None, "--mode", help="practice or exam (default: the role's)."),
 ) -> None:
     """Print an invitation link for one candidate and one interview (RECRUITER_WEB__SECRET)."""
-    print(invite_link(Settings(), role=role, candidate=candidate, name=name, mode=mode))
+    print(invite_link(current_settings(), role=role, candidate=candidate, name=name, mode=mode))
 
 
 def invite_link(

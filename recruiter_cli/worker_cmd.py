@@ -9,6 +9,7 @@ from enum import StrEnum
 import typer
 from rich.console import Console
 
+from recruiter_cli.context import current_settings
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env, resolve_endpoint
@@ -23,6 +24,7 @@ class Mode(StrEnum):
 
 
 def run_worker(
+    settings: Settings,
     mode: str,
     agent_name: str,
     idle_processes: int | None,
@@ -35,7 +37,7 @@ def run_worker(
     from agent.worker import build_server
 
     server = build_server(
-        Settings(), agent_name, idle_processes=idle_processes, http_port=http_port,
+        settings, agent_name, idle_processes=idle_processes, http_port=http_port,
         load_threshold=load_threshold,
     )  # fmt: skip
     sys.argv = [sys.argv[0], mode]
@@ -59,14 +61,14 @@ def worker(
 ) -> None:
     """Take interviews dispatched to this agent name from the LiveKit server (LIVEKIT_URL)."""
     err = Console(stderr=True, soft_wrap=True)
-    settings = Settings()
+    settings = current_settings()
     server: EmbeddedLLMServer | None = None
     try:
         if resolve_endpoint(settings) is None:
             server = EmbeddedLLMServer(settings)
             os.environ.update(endpoint_env(server.start()))
         name = agent_name or settings.web.agent_name
-        run_worker(mode.value, name, idle_processes, http_port, load_threshold)
+        run_worker(settings, mode.value, name, idle_processes, http_port, load_threshold)
     except (AssetError, LLMUnavailableError) as e:
         err.print(f"[red]worker failed: {e}")
         raise typer.Exit(1) from e

@@ -1,0 +1,47 @@
+"""The settings of one ``recruiter`` run: built once by the main callback, read by every command.
+
+A command runs in the process that parsed its arguments, after ``recruiter``'s callback; child
+processes (the worker's jobs, ``recruiter up``'s servers) read their own from the environment
+they are given.
+"""
+
+from __future__ import annotations
+
+import typer
+from pydantic import ValidationError
+
+from recruiter_config.settings import Settings
+
+__all__ = ["build_settings", "current_settings"]
+
+_settings: Settings | None = None
+
+
+def build_settings() -> Settings:
+    """Build ``Settings`` from the environment for this run (the main callback calls it).
+
+    Raises:
+        typer.Exit: (code 2) an environment variable holds a value the settings refuse; the
+            message names the setting and why.
+    """
+    global _settings
+    try:
+        _settings = Settings()
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()
+        )
+        typer.echo(f"error: invalid settings (RECRUITER_* environment): {problems}", err=True)
+        raise typer.Exit(2) from e
+    return _settings
+
+
+def current_settings() -> Settings:
+    """The settings the running command was started with (see ``build_settings``).
+
+    Raises:
+        RuntimeError: called before ``recruiter``'s callback built them.
+    """
+    if _settings is None:
+        raise RuntimeError("no settings yet: run this through the `recruiter` command")
+    return _settings
