@@ -41,7 +41,7 @@ from recruiter_config.settings import Settings
 from recruiter_llm.client import ChatClient
 from reports.files import timed_reports
 from reports.session_view import ReportError
-from rubrics import RoleScript, load_role_source
+from rubrics import RoleError, RoleScript, RoleSource, load_role_source, resolve_role
 from storage import SessionRepository, Turn, create_database, session_factory
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "RehearsalError",
     "RehearsalOptions",
     "RehearsalResult",
+    "rehearsal_role",
     "run_rehearsal",
 ]
 
@@ -74,6 +75,22 @@ class RehearsalOptions:
     human_pause_s: float = 0.8
     reply_timeout_s: float = 90.0
     max_minutes: float = 30.0
+
+
+def rehearsal_role(db: sessionmaker[Session], role: str) -> RoleSource:
+    """The role a rehearsal runs: a role script file when ``role`` is a path to one, else what
+    ``rubrics.resolve_role`` finds for the id (the latest stored version, else the shipped file).
+
+    Raises:
+        RoleError: no such file or role, or the script is invalid (with the line and field).
+    """
+    if Path(role).suffix in {".yaml", ".yml"} or Path(role).exists():
+        return load_role_source(role)
+    with db() as s:
+        try:
+            return resolve_role(s, role)
+        except RoleError as e:
+            raise RoleError(f"{e} (or give the path of a role script file)") from e
 
 
 def _answer_source(
@@ -240,7 +257,8 @@ async def run_rehearsal(
         RehearsalError: the interview started but could not finish.
     """
     say = on_event or (lambda _m: None)
-    source = load_role_source(options.role)
+    db = session_factory(create_database(settings.resolved_database_url))
+    source = rehearsal_role(db, options.role)
     role = source.role
     source_of_answers = _answer_source(role, options, models)
     answers = _Answers(role, source_of_answers)
@@ -251,7 +269,6 @@ async def run_rehearsal(
         webcam = _looped_frames(options.webcam)
     await chat.ping(timeout_s=10.0)
 
-    db = session_factory(create_database(settings.resolved_database_url))
     t0 = time.time()
     recorder = ConversationRecorder(t0)
     mic, speaker = CandidateMic(recorder), PacedSpeaker(recorder)

@@ -29,8 +29,8 @@ from recruiter_devstack.llm_server import resolve_endpoint
 from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
 from reports.files import timed_reports
 from reports.session_view import ReportError
-from rubrics import RoleError, RoleSource, load_role_source, parse_role
-from storage import RoleRepository, create_database, session_factory
+from rubrics import RoleError, RoleSource, resolve_role
+from storage import create_database, session_factory
 
 __all__ = ["CONTROL_TOPIC", "EVENTS_TOPIC", "build_server", "role_for_job"]
 
@@ -43,22 +43,13 @@ _CLOSING = "Thank you, we will stop here. Your report will be ready in a moment.
 
 
 def role_for_job(db: sessionmaker[Session], job: InterviewJob) -> RoleSource:
-    """The role script a job names: a stored version, else the latest stored, else shipped.
+    """The role script a job names (``rubrics.resolve_role``), in the job's mode.
 
     Raises:
-        RoleError: the role is neither stored nor shipped, or its text is invalid.
+        RoleError: the role or version is neither stored nor shipped, or its text is invalid.
     """
     with db() as s:
-        repo = RoleRepository(s)
-        record = repo.get(job.role_id, job.role_version) if job.role_version else None
-        record = record or (None if job.role_version else repo.latest(job.role_id))
-    if record is None:
-        source = load_role_source(job.role_id)
-        if job.role_version and source.role.version != job.role_version:
-            raise LookupError(f"role {job.role_id!r} version {job.role_version!r} is not stored")
-    else:
-        origin = f"stored {record.role_id} v{record.version}"
-        source = RoleSource(parse_role(record.content, origin), record.content, origin)
+        source = resolve_role(s, job.role_id, job.role_version)
     if job.mode is not None and job.mode != source.role.mode:
         role = source.role.model_copy(update={"mode": job.mode})
         source = RoleSource(role, source.text, source.origin)
@@ -106,7 +97,7 @@ async def _interview(ctx: JobContext) -> None:
             settings, source, db=db, chat=chat, models=models, channel=ctx.room.name or "room",
             webcam=frames if candidate is not None else None, candidate_id=job.candidate_id,
         )  # fmt: skip
-    except (RoleError, LookupError, UnknownCandidateError, LLMUnavailableError, AssetError) as e:
+    except (RoleError, UnknownCandidateError, LLMUnavailableError, AssetError) as e:
         # Nothing was stored; the page says why instead of waiting for a recruiter.
         logger.error("the interview could not start: %s", type(e).__name__)
         await _send(ctx.room, {"type": "error", "message": "The interview could not start. "

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.bootstrap import plan_for
 from agent.candidate import _persona_file
 from dialogue import (
     acknowledgement_messages,
@@ -30,7 +29,7 @@ from dialogue import (
 from recruiter_config.settings import LLMSettings, Settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer
 from recruiter_llm.client import OpenAIChatClient
-from rubrics import load_role
+from rubrics import load_role, plan_for
 
 RESULTS = Path(__file__).parent / "results"
 MODELS = ("qwen2.5-coder-0.5b", "smollm2-135m")

@@ -16,8 +16,8 @@ from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer, resolve_endpoint
 from recruiter_llm.client import LLMEndpoint, LLMUnavailableError
-from rubrics import RoleError, load_role
-from storage import RoleVersionConflictError
+from rubrics import RoleError
+from storage import RoleVersionConflictError, create_database, session_factory
 
 if TYPE_CHECKING:
     from agent.rehearsal import RehearsalOptions, RehearsalResult
@@ -42,7 +42,11 @@ async def _run(
 
 
 def rehearse(
-    role: str = typer.Option("demo", "--role", help="A shipped role id or a role script path."),
+    role: str = typer.Option(
+        "demo",
+        "--role",
+        help="A role id (its latest stored version, else the shipped script) or a script path.",
+    ),
     persona: str = typer.Option("prepared", "--persona", help="The simulated candidate."),
     answers: Path | None = typer.Option(
         None, "--answers", help="A folder of WAV answers (in name order) instead of a persona."
@@ -58,7 +62,7 @@ def rehearse(
     """Run a complete spoken mock interview with a simulated candidate; no mic, no server."""
     from agent.candidate import CandidateError
     from agent.interview import UnknownCandidateError
-    from agent.rehearsal import RehearsalError, RehearsalOptions
+    from agent.rehearsal import RehearsalError, RehearsalOptions, rehearsal_role
     from agent.rehearsal_report import result_json
 
     settings = current_settings()
@@ -66,7 +70,8 @@ def rehearse(
     out = err if as_json else Console(soft_wrap=True)
     server: EmbeddedLLMServer | None = None
     try:
-        load_role(role)  # fail fast on a bad role, before models load or servers start
+        # Fail fast on a bad role, before models load or servers start.
+        rehearsal_role(session_factory(create_database(settings.resolved_database_url)), role)
         endpoint = resolve_endpoint(settings)
         if endpoint is None:
             server = EmbeddedLLMServer(settings)

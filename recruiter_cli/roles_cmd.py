@@ -15,7 +15,14 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from recruiter_cli.context import current_settings
-from rubrics import RoleError, RoleScript, load_role_file, load_role_source, parse_role
+from rubrics import (
+    RoleError,
+    RoleScript,
+    load_role_file,
+    load_role_source,
+    parse_role,
+    resolve_role,
+)
 from rubrics import shipped_role_ids as shipped
 from rubrics.diffing import summarise_changes, text_diff
 from storage import RoleRepository, RoleVersionConflictError, create_database, session_factory
@@ -38,18 +45,13 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _stored_or_shipped(role_id: str, version: str | None) -> tuple[str, str]:
-    """The text of a stored version (default: latest), else of the shipped file; and its origin."""
+    """The text ``rubrics.resolve_role`` finds for a role and version, and its origin."""
     with _db() as db:
-        repo = RoleRepository(db)
-        record = repo.get(role_id, version) if version else repo.latest(role_id)
-        if record is not None:
-            return record.content, f"stored {role_id} v{record.version}"
-        known = [v.version for v in repo.versions(role_id)]
-    if version is None and role_id in shipped():
-        source = load_role_source(role_id)
-        return source.text, source.origin
-    detail = f"stored versions: {', '.join(known)}" if known else "no stored versions"
-    raise _fail(f"role '{role_id}' version {version or '(latest)'} not found; {detail}")
+        try:
+            source = resolve_role(db, role_id, version)
+        except RoleError as e:
+            raise _fail(str(e)) from e
+    return source.text, source.origin
 
 
 @app.command("list")

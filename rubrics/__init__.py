@@ -22,6 +22,8 @@ from rubrics.models import (
     RoleScript,
     Signals,
 )
+from rubrics.planning import plan_for
+from rubrics.resolving import resolve_role
 
 __all__ = [
     "GAPS",
@@ -41,6 +43,8 @@ __all__ = [
     "load_role_file",
     "load_role_source",
     "parse_role",
+    "plan_for",
+    "resolve_role",
     "roles_dir",
     "shipped_role_ids",
 ]

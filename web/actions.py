@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from reports.build import build_report
 from reports.judging import score_session
 from reports.session_view import ReportError, load_session
-from rubrics import RoleError, load_role_source, parse_role, shipped_role_ids
+from rubrics import RoleError, load_role_source, parse_role, resolve_role, shipped_role_ids
 from storage import (
     CandidateRepository,
     InterviewSession,
@@ -186,15 +186,10 @@ def upload_role(s: Session, filename: str | None, data: bytes) -> UploadResult:
 
 
 def _check_role(s: Session, role_id: str, version: str | None) -> None:
-    stored = RoleRepository(s)
-    shipped = role_id in shipped_role_ids()
-    if not shipped and stored.latest(role_id) is None:
-        raise DashboardError(422, [f"no role {role_id!r}; the roles page lists them"])
-    if version is None or stored.get(role_id, version) is not None:
-        return
-    if shipped and load_role_source(role_id).role.version == version:
-        return
-    raise DashboardError(422, [f"role {role_id!r} has no version {version!r}"])
+    try:
+        resolve_role(s, role_id, version)
+    except RoleError as e:
+        raise DashboardError(422, [str(e)]) from e
 
 
 def invite(

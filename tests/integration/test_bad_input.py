@@ -35,7 +35,7 @@ def _stored_sessions(home: Path) -> int:
 def test_unknown_role(home: Path) -> None:
     proc = _rehearse(home, "--role", "astronaut")
     assert proc.returncode == 1
-    assert "unknown role 'astronaut'" in proc.stderr and "demo" in proc.stderr
+    assert "no role 'astronaut'" in proc.stderr and "demo" in proc.stderr
     assert _stored_sessions(home) == 0
 
 

@@ -11,11 +11,10 @@ from typing import Any
 
 from livekit.agents import AgentSession, llm
 
-from agent.bootstrap import plan_for
 from agent.interviewer import Interviewer, ReplyPolicy
 from agent.llm_plugin import SeamLLM
 from dialogue.acknowledgement import ACKNOWLEDGEMENTS, LEAD_INS
-from rubrics import load_role
+from rubrics import load_role, plan_for
 from tests.conftest import run
 from tests.fakes.chat import FakeChat
 

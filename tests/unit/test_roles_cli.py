@@ -103,4 +103,4 @@ def test_list_and_show(env: dict[str, str]) -> None:
     assert shown.exit_code == 0
     assert "two-urgent-requests" in shown.output and "customer-empathy" in shown.output
     missing = runner.invoke(app, ["roles", "export", "demo", "--version", "9"], env=env)
-    assert missing.exit_code == 1 and "not found" in missing.output
+    assert missing.exit_code == 1 and "has no version '9'" in missing.output

@@ -1,0 +1,53 @@
+"""The dialogue flow's view of a role script: ``plan_for`` translates, with no I/O and no models."""
+
+from __future__ import annotations
+
+from dialogue import InterviewPlan, PlannedQuestion
+from rubrics.models import RoleScript
+
+__all__ = ["plan_for"]
+
+# The first question's difficulty by the role's seniority (1 easy .. 3 hard).
+_START_DIFFICULTY = {"intern": 1, "entry": 1, "junior": 1, "mid": 2, "senior": 3, "lead": 3}
+
+
+def plan_for(role: RoleScript) -> InterviewPlan:
+    """The flow's view of a role script."""
+    return InterviewPlan(
+        opening=role.opening,
+        closing=role.closing,
+        persona=role.persona.name,
+        mode=role.mode,
+        order=role.flow.order,
+        max_questions=role.flow.max_questions,
+        min_coverage=role.flow.min_coverage,
+        time_budget_s=60.0 * (role.flow.time_budget_minutes or role.duration_minutes),
+        start_difficulty=_START_DIFFICULTY.get(role.seniority, 2),
+        questions=tuple(
+            PlannedQuestion(
+                id=q.id,
+                text=q.text,
+                kind=q.kind,
+                difficulty=q.difficulty,
+                competencies=tuple(q.competencies),
+                time_limit_s=q.time_limit_s,
+                probe=tuple(q.follow_up.probe),
+                max_follow_ups=q.follow_up.max,
+                scripted=dict(q.follow_up.scripted),
+                hints=tuple(q.hints),
+                topic=" ".join(
+                    f"{c.name} {c.description} {' '.join(c.rubric.values())}"
+                    for c in role.competencies
+                    if c.id in q.competencies
+                ),
+            )
+            for q in role.questions
+        ),
+        signals={c.id: tuple(c.signals.positive) for c in role.competencies},
+        negative_signals={c.id: tuple(c.signals.negative) for c in role.competencies},
+        # Everything the candidate must never hear: anchors and notes on strong answers.
+        rubric_text=" ".join(
+            [a for c in role.competencies for a in c.rubric.values()]
+            + [q.strong_answer_notes for q in role.questions]
+        ),
+    )

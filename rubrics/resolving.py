@@ -1,0 +1,42 @@
+"""Which text a role name means: one answer for the worker, the CLI, the web app and rehearse."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from rubrics.loading import RoleError, RoleSource, load_role_source, parse_role, shipped_role_ids
+from storage import RoleRepository
+
+__all__ = ["resolve_role"]
+
+
+def resolve_role(session: Session, role_id: str, version: str | None = None) -> RoleSource:
+    """The role script ``role_id`` names: the stored ``version`` if one is given, else the latest
+    stored version, else the shipped file. A ``version`` that is not stored is still found when
+    it is the shipped file's own version.
+
+    Only ids are resolved, never paths: the worker and the web app pass ids that came from
+    outside (job metadata, a form), and a path there would read a file on the server.
+
+    Raises:
+        RoleError: the role is neither stored nor shipped, the version is neither stored nor
+            shipped (the message lists the stored versions), or the text is invalid (with the
+            line and field).
+    """
+    repo = RoleRepository(session)
+    record = repo.get(role_id, version) if version else repo.latest(role_id)
+    if record is not None:
+        origin = f"stored {record.role_id} v{record.version}"
+        return RoleSource(parse_role(record.content, origin), record.content, origin)
+    if role_id in shipped_role_ids():
+        source = load_role_source(role_id)
+        if version is None or source.role.version == version:
+            return source
+    known = [v.version for v in repo.versions(role_id)]
+    if not known and role_id not in shipped_role_ids():
+        raise RoleError(
+            f"no role {role_id!r} is stored or shipped; shipped roles: "
+            + ", ".join(shipped_role_ids())
+        )
+    detail = f"stored versions: {', '.join(known)}" if known else "no stored versions"
+    raise RoleError(f"role {role_id!r} has no version {version!r}; {detail}")
