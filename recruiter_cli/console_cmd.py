@@ -11,7 +11,7 @@ from rich.console import Console
 from recruiter_cli.context import current_settings
 from recruiter_cli.worker_cmd import run_worker
 from recruiter_config.assets import AssetError
-from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env, resolve_endpoint
+from recruiter_devstack.llm_server import endpoint_env, llm_endpoint
 from recruiter_llm.client import LLMUnavailableError
 from rubrics import RoleError, load_role
 
@@ -41,19 +41,13 @@ def console(
     """Hold the interview at your desk through livekit-agents console mode (mic + speaker)."""
     err = Console(stderr=True, soft_wrap=True)
     settings = current_settings()
-    server: EmbeddedLLMServer | None = None
     try:
         load_role(role)
         _check_terminal_and_devices()
-
-        if resolve_endpoint(settings) is None:
-            server = EmbeddedLLMServer(settings)
-            os.environ.update(endpoint_env(server.start()))
-        os.environ["RECRUITER_DEFAULT_ROLE"] = role
-        run_worker(settings, "console", agent_name="", idle_processes=None, http_port=0)
+        with llm_endpoint(settings) as endpoint:
+            os.environ.update(endpoint_env(endpoint))
+            os.environ["RECRUITER_DEFAULT_ROLE"] = role
+            run_worker(settings, "console", agent_name="", idle_processes=None, http_port=0)
     except (RoleError, AssetError, LLMUnavailableError, ConsoleUnavailableError) as e:
         err.print(f"[red]console failed: {e}")
         raise typer.Exit(1) from e
-    finally:
-        if server is not None:
-            server.stop()

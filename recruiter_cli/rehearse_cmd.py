@@ -14,7 +14,7 @@ from perception.readings import PerceptionInputError
 from recruiter_cli.context import current_settings
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import EmbeddedLLMServer, resolve_endpoint
+from recruiter_devstack.llm_server import llm_endpoint
 from recruiter_llm.client import LLMEndpoint, LLMUnavailableError
 from rubrics import RoleError
 from storage import RoleVersionConflictError, create_database, session_factory
@@ -68,29 +68,21 @@ def rehearse(
     settings = current_settings()
     err = Console(stderr=True, soft_wrap=True)
     out = err if as_json else Console(soft_wrap=True)
-    server: EmbeddedLLMServer | None = None
     try:
         # Fail fast on a bad role, before models load or servers start.
         rehearsal_role(session_factory(create_database(settings.resolved_database_url)), role)
-        endpoint = resolve_endpoint(settings)
-        if endpoint is None:
-            server = EmbeddedLLMServer(settings)
-            out.log(f"starting the embedded LLM server ({settings.llm.gguf})")
-            endpoint = server.start()
         options = RehearsalOptions(
             role=role, persona=persona, answers_dir=answers, webcam=webcam,
             candidate_id=candidate,
         )  # fmt: skip
-        result = asyncio.run(_run(settings, options, endpoint, out))
+        with llm_endpoint(settings, on_start=out.log) as endpoint:
+            result = asyncio.run(_run(settings, options, endpoint, out))
     except (
         RoleError, CandidateError, AssetError, LLMUnavailableError, RehearsalError,
         RoleVersionConflictError, PerceptionInputError, UnknownCandidateError,
     ) as e:  # fmt: skip
         err.print(f"[red]rehearsal failed: {e}")
         raise typer.Exit(1) from e
-    finally:
-        if server is not None:
-            server.stop()
     if as_json:
         print(json.dumps(result_json(result)))
         return

@@ -192,42 +192,33 @@ def draft(
     role_id: str | None = typer.Option(None, "--id", help="The id to give the role."),
 ) -> None:
     """Draft a role script from a job description with the LLM; only a valid script is written."""
-    from recruiter_devstack.llm_server import EmbeddedLLMServer, resolve_endpoint
-    from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
-    from rubrics.drafting import draft_role
+    from recruiter_devstack.llm_server import llm_endpoint
+    from recruiter_llm.client import LLMEndpoint, LLMUnavailableError, OpenAIChatClient
+    from rubrics.drafting import Draft, draft_role
 
     try:
         job = from_jd.read_text(encoding="utf-8")
     except OSError as e:
         raise _fail(f"{from_jd}: cannot read the job description ({e.strerror})") from e
     settings = current_settings()
-    endpoint = resolve_endpoint(settings)
-    server = None
-    try:
-        if endpoint is None:
-            server = EmbeddedLLMServer(settings)
-            endpoint = server.start()
+
+    async def run(endpoint: LLMEndpoint) -> Draft:
         client = OpenAIChatClient(endpoint, timeout_s=300)
+        try:
+            return await draft_role(
+                job,
+                lambda messages, schema: client.complete_json(messages, schema, max_tokens=1800),
+                role_id=role_id,
+                header=f"# Drafted from {from_jd.name} by {endpoint.model}; review before use.",
+            )
+        finally:
+            await client.aclose()
 
-        async def run():  # type: ignore[no-untyped-def]
-            try:
-                return await draft_role(
-                    job,
-                    lambda messages, schema: client.complete_json(
-                        messages, schema, max_tokens=1800
-                    ),
-                    role_id=role_id,
-                    header=f"# Drafted from {from_jd.name} by {endpoint.model}; review before use.",
-                )
-            finally:
-                await client.aclose()
-
-        result = asyncio.run(run())
+    try:
+        with llm_endpoint(settings) as endpoint:
+            result = asyncio.run(run(endpoint))
     except LLMUnavailableError as e:
         raise _fail(f"draft failed: {e}") from e
-    finally:
-        if server is not None:
-            server.stop()
     target = out or Path(f"{result.role.id}.yaml")
     target.write_text(result.text, encoding="utf-8")
     for problem in result.problems:

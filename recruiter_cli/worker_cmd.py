@@ -12,7 +12,7 @@ from rich.console import Console
 from recruiter_cli.context import current_settings
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env, resolve_endpoint
+from recruiter_devstack.llm_server import endpoint_env, llm_endpoint
 from recruiter_llm.client import LLMUnavailableError
 
 
@@ -62,16 +62,11 @@ def worker(
     """Take interviews dispatched to this agent name from the LiveKit server (LIVEKIT_URL)."""
     err = Console(stderr=True, soft_wrap=True)
     settings = current_settings()
-    server: EmbeddedLLMServer | None = None
     try:
-        if resolve_endpoint(settings) is None:
-            server = EmbeddedLLMServer(settings)
-            os.environ.update(endpoint_env(server.start()))
-        name = agent_name or settings.web.agent_name
-        run_worker(settings, mode.value, name, idle_processes, http_port, load_threshold)
+        with llm_endpoint(settings) as endpoint:
+            os.environ.update(endpoint_env(endpoint))
+            name = agent_name or settings.web.agent_name
+            run_worker(settings, mode.value, name, idle_processes, http_port, load_threshold)
     except (AssetError, LLMUnavailableError) as e:
         err.print(f"[red]worker failed: {e}")
         raise typer.Exit(1) from e
-    finally:
-        if server is not None:
-            server.stop()

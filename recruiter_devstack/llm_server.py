@@ -6,6 +6,8 @@ import importlib.util
 import logging
 import socket
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -14,7 +16,7 @@ from recruiter_config.settings import Settings
 from recruiter_devstack.processes import ChildProcess, ChildProcessError_, http_ok
 from recruiter_llm.client import LLMEndpoint, LLMUnavailableError
 
-__all__ = ["EmbeddedLLMServer", "resolve_endpoint"]
+__all__ = ["EmbeddedLLMServer", "endpoint_env", "llm_endpoint", "resolve_endpoint"]
 
 logger = logging.getLogger("recruiter.llm")
 
@@ -100,6 +102,27 @@ def resolve_endpoint(settings: Settings) -> LLMEndpoint | None:
         api_key=settings.llm.api_key,
         json_mode=settings.llm.json_mode,
     )
+
+
+@contextmanager
+def llm_endpoint(
+    settings: Settings, *, on_start: Callable[[str], None] | None = None
+) -> Iterator[LLMEndpoint]:
+    """The LLM for one command: the configured endpoint, else the embedded server, started for
+    the block and stopped after it (``on_start`` hears a line when it starts one).
+
+    Raises:
+        LLMUnavailableError: the embedded server is not installed, its port is taken or it did
+            not become ready.
+    """
+    endpoint = resolve_endpoint(settings)
+    if endpoint is not None:
+        yield endpoint
+        return
+    if on_start is not None:
+        on_start(f"starting the embedded LLM server ({settings.llm.gguf})")
+    with EmbeddedLLMServer(settings) as started:
+        yield started
 
 
 def endpoint_env(endpoint: LLMEndpoint) -> dict[str, str]:
