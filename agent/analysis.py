@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agent.stt_whisper import SAMPLE_RATE, WhisperOptions, WhisperSTT
+from agent.stt_whisper import SAMPLE_RATE, WhisperSTT, whisper_options
 from perception.answer import measure_answer
 from perception.audio_file import read_recording
 from perception.cues import coaching_cues, integrity_flags
@@ -33,15 +33,7 @@ def analyze_audio(
     """
     native = read_recording(path)
     for_stt = native if native.rate == SAMPLE_RATE else read_recording(path, rate=SAMPLE_RATE)
-    stt = WhisperSTT(
-        WhisperOptions(
-            model_dir=require_asset(settings.models_dir, settings.stt.model),
-            compute_type=settings.stt.compute_type,
-            threads=settings.stt.threads,
-            language=settings.stt.language,
-            verbatim=settings.stt.verbatim,
-        )
-    )
+    stt = WhisperSTT(whisper_options(settings))
     heard = stt.transcribe(for_stt.samples)
     words = [{"word": w.word, "start": w.start_s, "end": w.end_s} for w in heard.words]
     measures = measure_answer(

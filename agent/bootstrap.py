@@ -11,7 +11,7 @@ from livekit.plugins import silero
 from agent.interviewer import Interviewer, ReplyPolicy
 from agent.llm_plugin import SeamLLM
 from agent.perceiver import Perceiver
-from agent.stt_whisper import WhisperOptions, WhisperSTT
+from agent.stt_whisper import WhisperSTT, whisper_options
 from agent.tts_piper import PiperOptions, PiperTTS
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
@@ -38,19 +38,10 @@ class VoiceModels:
 
 def load_voice_models(settings: Settings) -> VoiceModels:
     """Load VAD, STT and TTS from the verified model assets (blocking; a few seconds)."""
-    stt_dir = require_asset(settings.models_dir, settings.stt.model)
     voice_dir = require_asset(settings.models_dir, settings.tts.voice)
     return VoiceModels(
         vad=silero.VAD.load(min_silence_duration=settings.turn.vad_min_silence_s),
-        stt=WhisperSTT(
-            WhisperOptions(
-                model_dir=stt_dir,
-                compute_type=settings.stt.compute_type,
-                threads=settings.stt.threads,
-                language=settings.stt.language,
-                verbatim=settings.stt.verbatim,
-            )
-        ),
+        stt=WhisperSTT(whisper_options(settings)),
         tts=PiperTTS(
             PiperOptions(
                 model_path=voice_dir / "en_US-joe-medium.onnx",

@@ -15,8 +15,17 @@ from livekit.agents import APIConnectionError, APIConnectOptions, stt, utils
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr, TimedString
 
 from agent.audio import frame_to_float
+from recruiter_config.assets import require_asset
+from recruiter_config.settings import Settings
 
-__all__ = ["Transcript", "WhisperOptions", "WhisperSTT", "WordTiming", "without_unheard_tail"]
+__all__ = [
+    "Transcript",
+    "WhisperOptions",
+    "WhisperSTT",
+    "WordTiming",
+    "whisper_options",
+    "without_unheard_tail",
+]
 
 logger = logging.getLogger("recruiter.stt")
 
@@ -53,6 +62,21 @@ class WhisperOptions:
     language: str = "en"
     beam_size: int = 1
     verbatim: bool = True  # keep fillers ("um", "uh") in the transcript, for perception
+
+
+def whisper_options(settings: Settings) -> WhisperOptions:
+    """The STT options ``settings`` ask for, with the model from the verified assets.
+
+    Raises:
+        AssetError: the Whisper model is not installed (``recruiter models install``).
+    """
+    return WhisperOptions(
+        model_dir=require_asset(settings.models_dir, settings.stt.model),
+        compute_type=settings.stt.compute_type,
+        threads=settings.stt.threads,
+        language=settings.stt.language,
+        verbatim=settings.stt.verbatim,
+    )
 
 
 @dataclass(frozen=True)

@@ -107,40 +107,23 @@ def review(
     note: str | None = typer.Option(None, "--note", help="A note on the session."),
 ) -> None:
     """Add your own scores and notes; the automatic scores are kept as they are."""
-    from reports.session_view import ReportError, load_session
-    from storage import JudgementRepository, NewScore
+    from reports.reviews import ReviewError, record_review
 
+    by_competency: dict[str, float] = {}
+    for item in scores:
+        cid, _, value = item.partition("=")
+        try:
+            by_competency[cid] = float(value)
+        except ValueError as e:
+            raise _fail(f"--score {item}: the value must be a number from 1 to 5") from e
     db = _db(current_settings())
     with db() as s:
         try:
-            view = load_session(s, session_id)
-        except ReportError as e:
-            raise _fail(str(e)) from e
-        known = {c.id for c in view.role.competencies}
-        repo = JudgementRepository(s)
-        for item in scores:
-            cid, _, value = item.partition("=")
-            if cid not in known:
-                raise _fail(f"--score {item}: no competency {cid!r}; this role has {sorted(known)}")
-            try:
-                number = float(value)
-            except ValueError as e:
-                raise _fail(f"--score {item}: the value must be a number from 1 to 5") from e
-            if not 1.0 <= number <= 5.0:
-                raise _fail(f"--score {item}: the value must be from 1 to 5")
-            repo.add_human_score(
-                session_id,
-                NewScore(
-                    "competency", cid, number, "human", recruiter, None, recruiter_id=recruiter
-                ),
+            record_review(
+                s, session_id, recruiter, scores=by_competency, overall=overall, note=note
             )
-        if overall is not None:
-            repo.add_human_score(
-                session_id,
-                NewScore("overall", None, overall, "human", recruiter, recruiter_id=recruiter),
-            )
-        if note:
-            repo.add_note(session_id, recruiter, note)
+        except ReviewError as e:
+            raise _fail("; ".join(e.problems)) from e
         s.commit()
     _out.print(f"review stored for {session_id}")
 

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from reports.build import build_report
 from reports.judging import score_session
-from reports.session_view import ReportError, load_session
+from reports.reviews import ReviewError, ReviewResult, record_review
+from reports.session_view import ReportError
 from rubrics import RoleError, load_role_source, parse_role, resolve_role, shipped_role_ids
 from storage import (
     CandidateRepository,
     InterviewSession,
     JudgementRepository,
-    NewScore,
     RoleRepository,
     RoleVersionConflictError,
     SessionRepository,
@@ -106,14 +106,6 @@ class InviteResult:
     link: str
     expires_at: datetime
     invitation: Invitation
-
-
-@dataclass(frozen=True)
-class ReviewResult:
-    """How many human rows a review stored."""
-
-    scores: int
-    note: bool
 
 
 def list_sessions(s: Session, limit: int = 200) -> list[SessionRow]:
@@ -255,40 +247,11 @@ def review(
     """Store a recruiter's scores (1-5) and note beside the automatic ones, never over them.
 
     Raises:
-        DashboardError: 404 unknown session; 422 unknown competency, out of range, or empty.
+        DashboardError: 404 unknown session; 409 a session that cannot be reported on; 422
+            unknown competency, out of range, or nothing to store.
     """
     try:
-        view = load_session(s, session_id)
-    except ReportError as e:
-        raise DashboardError(
-            404 if SessionRepository(s).get(session_id) is None else 409, [str(e)]
-        ) from e
-    known = [c.id for c in view.role.competencies]
-    errors = [
-        f"no competency {c!r}; this role has {', '.join(known)}" for c in scores if c not in known
-    ]
-    values = {**{f"score for {c}": v for c, v in scores.items()}, "overall": overall}
-    errors += [
-        f"{k} must be from 1 to 5"
-        for k, v in values.items()
-        if v is not None and not 1.0 <= v <= 5.0
-    ]
-    note = (note or "").strip() or None
-    if not scores and overall is None and note is None:
-        errors.append("nothing to store: give a score, an overall score or a note")
-    if errors:
-        raise DashboardError(422, errors)
-    repo = JudgementRepository(s)
-    for cid, value in scores.items():
-        repo.add_human_score(
-            session_id,
-            NewScore("competency", cid, value, "human", recruiter_id, recruiter_id=recruiter_id),
-        )
-    if overall is not None:
-        repo.add_human_score(
-            session_id,
-            NewScore("overall", None, overall, "human", recruiter_id, recruiter_id=recruiter_id),
-        )
-    if note is not None:
-        repo.add_note(session_id, recruiter_id, note)
-    return ReviewResult(len(scores) + (overall is not None), note is not None)
+        return record_review(s, session_id, recruiter_id, scores=scores, overall=overall, note=note)
+    except ReviewError as e:
+        status = {"unknown-session": 404, "not-reportable": 409, "invalid": 422}[e.kind]
+        raise DashboardError(status, e.problems) from e
