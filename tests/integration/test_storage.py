@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import (
     InterviewSession,
     NewTurn,
+    RoleRepository,
+    RoleVersionConflictError,
     SessionRepository,
     create_database,
     session_factory,
 )
 from storage.database import head_revision, migrate
+from tests.conftest import FIXTURES
 
 
 def _new_session(repo: SessionRepository) -> InterviewSession:
@@ -122,3 +126,21 @@ def test_an_answer_heard_in_two_parts_stays_one_turn(db: sessionmaker[Session]) 
     assert (turns[1].start_s, turns[1].end_s) == (3.0, 5.6)
     assert [w["word"] for w in turns[1].words or []] == ["I", "Really"]
     assert measured[turns[1].index].speech == {"words": 4}
+
+
+def test_role_versions_are_immutable_and_identical_imports_are_no_ops(
+    db: sessionmaker[Session],
+) -> None:
+    text = (FIXTURES / "two_questions.yaml").read_text()
+    with db() as s:
+        repo = RoleRepository(s)
+        first = repo.store(role_id="two-questions", version="1", title="T", content=text)
+        again = repo.store(role_id="two-questions", version="1", title="T", content=text)
+        assert first.created and not again.created
+        assert again.record.id == first.record.id
+        with pytest.raises(RoleVersionConflictError, match="give the changed script a new version"):
+            repo.store(role_id="two-questions", version="1", title="T", content=text + "# edit\n")
+        repo.store(role_id="two-questions", version="2", title="T", content=text + "# edit\n")
+        s.commit()
+        assert [v.version for v in repo.versions("two-questions")] == ["1", "2"]
+        assert repo.get("two-questions", "1").content == text  # type: ignore[union-attr]

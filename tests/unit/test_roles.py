@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from rubrics import RoleError, load_role, load_role_source, parse_role, shipped_role_ids
-from storage import RoleRepository, RoleVersionConflictError, create_database, session_factory
 from tests.conftest import FIXTURES
 
 
@@ -38,23 +37,6 @@ def test_a_role_file_loads_by_path_with_its_exact_text() -> None:
 def test_unknown_role_lists_the_shipped_ones() -> None:
     with pytest.raises(RoleError, match=r"unknown role 'nope'; shipped roles: .*demo"):
         load_role("nope")
-
-
-def test_versions_are_immutable_and_identical_imports_are_no_ops(tmp_path: Path) -> None:
-    db = session_factory(create_database(f"sqlite:///{tmp_path / 'roles.db'}"))
-    text = (FIXTURES / "two_questions.yaml").read_text()
-    with db() as s:
-        repo = RoleRepository(s)
-        first = repo.store(role_id="two-questions", version="1", title="T", content=text)
-        again = repo.store(role_id="two-questions", version="1", title="T", content=text)
-        assert first.created and not again.created
-        assert again.record.id == first.record.id
-        with pytest.raises(RoleVersionConflictError, match="give the changed script a new version"):
-            repo.store(role_id="two-questions", version="1", title="T", content=text + "# edit\n")
-        repo.store(role_id="two-questions", version="2", title="T", content=text + "# edit\n")
-        s.commit()
-        assert [v.version for v in repo.versions("two-questions")] == ["1", "2"]
-        assert repo.get("two-questions", "1").content == text  # type: ignore[union-attr]
 
 
 def test_the_readme_example_role_validates() -> None:

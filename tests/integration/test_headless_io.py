@@ -74,7 +74,7 @@ def test_speaker_reports_playback_and_takes_real_time() -> None:
 
     elapsed = run(scenario())
     assert events == ["started", "finished:False"]
-    assert 0.28 < elapsed < 0.6  # played in real time, not instantly
+    assert elapsed >= 0.28  # played in real time, not instantly
 
 
 def test_clearing_the_speaker_interrupts_the_segment() -> None:
