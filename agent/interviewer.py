@@ -16,7 +16,6 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from livekit import rtc
@@ -29,6 +28,7 @@ from livekit.agents.voice.events import (
 )
 
 from agent.perceiver import Perceiver
+from agent.reply import RecruiterUtterance, ReplyPolicy
 from agent.stt_whisper import WhisperSTT
 from agent.tts_piper import PiperTTS
 from dialogue import (
@@ -64,34 +64,7 @@ __all__ = ["Interviewer", "RecruiterUtterance", "ReplyPolicy"]
 logger = logging.getLogger("recruiter.agent")
 
 
-@dataclass(frozen=True)
-class ReplyPolicy:
-    """How replies use the LLM, and how long silences may last.
-
-    ``follow_up_wait_s`` counts from the end of the candidate's turn: an LLM follow-up not
-    ready by then is replaced by the script's (the lead-in is already playing meanwhile).
-    ``llm_limit_s`` bounds any one request, early ones included.
-    """
-
-    follow_up_wait_s: float = 1.5
-    llm_limit_s: float = 8.0
-    max_tokens: int = 48
-    temperature: float = 0.3
-    silence_prompt_s: float = 8.0
-    ask_early: bool = False  # ask the LLM while the candidate is still answering
-    transcript_wait_s: float = 2.0  # at most this long for the answer's last segment
-
-
 _LLMReply = tuple[str, float | None, str | None]  # text, time to first token (s), problem
-
-
-@dataclass
-class RecruiterUtterance:
-    """What the recruiter is about to say and why (stored with the recruiter's turn)."""
-
-    question_id: str | None = None
-    events: list[dict[str, Any]] = field(default_factory=list)
-    llm_ttft_s: float | None = None
 
 
 class Interviewer(Agent):

