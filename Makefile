@@ -13,6 +13,7 @@ demo: setup
 	$(BIN)/recruiter rehearse
 
 test: setup
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 bench: setup
@@ -22,6 +23,7 @@ bench: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean-venv:
 	rm -rf $(VENV)

@@ -17,7 +17,7 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
         return samples.astype(np.float32, copy=False)
     n_out = round(samples.size * rate_out / rate_in)
     positions = np.arange(n_out, dtype=np.float64) * (rate_in / rate_out)
-    return np.interp(positions, np.arange(samples.size), samples).astype(np.float32)
+    return np.asarray(np.interp(positions, np.arange(samples.size), samples), dtype=np.float32)
 
 
 def frame_to_float(frame: rtc.AudioFrame, rate_out: int) -> np.ndarray:
@@ -30,7 +30,7 @@ def frame_to_float(frame: rtc.AudioFrame, rate_out: int) -> np.ndarray:
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
     """Clip float audio to [-1, 1] and convert to int16."""
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16)
+    return np.asarray(np.clip(samples, -1.0, 1.0) * 32767.0, dtype=np.int16)
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:

@@ -53,7 +53,7 @@ def load_voice_models(settings: Settings) -> VoiceModels:
     )
 
 
-def build_session(settings: Settings, models: VoiceModels, chat: ChatClient) -> AgentSession:
+def build_session(settings: Settings, models: VoiceModels, chat: ChatClient) -> AgentSession[None]:
     """An ``AgentSession`` tuned for interviews: a 2-3 s thinking pause keeps the turn."""
     turn = settings.turn
     return AgentSession(

@@ -36,7 +36,7 @@ class Interview:
 
     session_id: str
     t0: float
-    session: AgentSession
+    session: AgentSession[None]
     interviewer: Interviewer
     journal: TurnJournal
 

@@ -135,7 +135,7 @@ class Interviewer(Agent):
         """The words heard so far in this turn are too few to answer the current question."""
         base = self._before_reply or self._state
         record = base.record()
-        if record is None or base.phase is not Phase.QUESTIONS:
+        if record is None or base.current is None or base.phase is not Phase.QUESTIONS:
             return False
         # What was said before a follow-up counts: a short addition then is a whole reply.
         answer = " ".join([record.answer, *self._answer_parts, heard])
@@ -178,7 +178,7 @@ class Interviewer(Agent):
         if self._warm_task is not None:
             self._warm_task.cancel()
 
-    async def stt_node(  # type: ignore[override]
+    async def stt_node(
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
     ) -> AsyncIterator[stt.SpeechEvent]:
         """Pass transcripts through, keeping each segment's word timings for the turn record.
@@ -191,7 +191,7 @@ class Interviewer(Agent):
                 self._collect_words(event.alternatives[0], event.speech_end_time)
             yield event
 
-    async def llm_node(  # type: ignore[override]
+    async def llm_node(
         self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
     ) -> AsyncIterator[str]:
         """The reply to the newest candidate turn: the flow's actions, each yielded when known."""
@@ -229,7 +229,7 @@ class Interviewer(Agent):
             first = False
         self._drop_early()
 
-    async def tts_node(  # type: ignore[override]
+    async def tts_node(
         self, text: AsyncIterable[str], model_settings: ModelSettings
     ) -> AsyncIterator[rtc.AudioFrame]:
         """Speak each piece of text as it comes: prepared sentences start playing at once."""
@@ -449,6 +449,8 @@ class Interviewer(Agent):
                     temperature=self._policy.temperature,
                     stop=("\n",),
                 )
+                # The client's stream is an async generator (it has aclose); the ChatClient port
+                # promises only an AsyncIterator, which aclosing's type cannot see.
                 async with contextlib.aclosing(stream):  # type: ignore[type-var]
                     async for piece in stream:
                         if ttft is None:

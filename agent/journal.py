@@ -72,7 +72,7 @@ class TurnJournal:
         self.measurements: dict[int, AnswerMeasures] = {}
         self.errors: list[str] = []
 
-    def attach(self, session: AgentSession) -> None:
+    def attach(self, session: AgentSession[None]) -> None:
         """Start listening to ``session``."""
         session.on("conversation_item_added", self._on_item)
 
@@ -203,7 +203,11 @@ class TurnJournal:
         try:
             with self._db() as db:
                 SessionRepository(db).extend_turn(
-                    self._session_id, index, text=turn.text, end_s=turn.end_s, words=turn.words
+                    self._session_id,
+                    index,
+                    text=turn.text,
+                    end_s=turn.end_s,
+                    words=turn.words or [],
                 )
                 db.commit()
         except Exception as e:

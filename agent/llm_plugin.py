@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Never
 
 from livekit.agents import APIConnectionError, APIConnectOptions, llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr
@@ -16,7 +16,7 @@ __all__ = ["SeamLLM"]
 logger = logging.getLogger("recruiter.llm")
 
 
-class SeamLLM(llm.LLM):
+class SeamLLM(llm.LLM[Never]):  # Never: no events beyond the base class's
     """Expose a ``ChatClient`` to the voice pipeline as a livekit ``llm.LLM``."""
 
     def __init__(self, client: ChatClient, *, max_tokens: int, temperature: float) -> None:

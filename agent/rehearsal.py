@@ -117,7 +117,7 @@ class _CandidateDriver:
         self.speech_starts: list[float] = []  # wall clock of each answer's first voiced sample
         self.speech_ends: list[float] = []
 
-    def listen(self, session: AgentSession) -> None:
+    def listen(self, session: AgentSession[None]) -> None:
         """Count the recruiter's finished turns and wake up on every state change."""
         self._session = session
 

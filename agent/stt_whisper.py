@@ -7,6 +7,7 @@ import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Never
 
 import numpy as np
 from faster_whisper import WhisperModel
@@ -98,7 +99,7 @@ class Transcript:
     duration_s: float
 
 
-class WhisperSTT(stt.STT):
+class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
     """Non-streaming STT: the session drives it segment by segment with the VAD."""
 
     def __init__(self, opts: WhisperOptions) -> None:
@@ -206,6 +207,8 @@ class WhisperSTT(stt.STT):
             type=stt.SpeechEventType.FINAL_TRANSCRIPT,
             alternatives=[
                 stt.SpeechData(
+                    # livekit types this as its LanguageCode class; a plain ISO code is what
+                    # its own plugins pass and what it reads.
                     language=self._opts.language,  # type: ignore[arg-type]
                     text=result.text,
                     start_time=0.0,

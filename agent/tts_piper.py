@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Never
 
 import numpy as np
 from livekit import rtc
@@ -72,7 +73,7 @@ def synthesize_pcm(voice: PiperVoice, text: str, config: SynthesisConfig) -> Ite
         yield chunk.audio_int16_bytes
 
 
-class PiperTTS(tts.TTS):
+class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
     """The recruiter's voice."""
 
     def __init__(self, opts: PiperOptions, *, voice: PiperVoice | None = None) -> None:

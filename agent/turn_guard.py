@@ -24,7 +24,7 @@ class ThinkingPauseGuard:
 
     def __init__(
         self,
-        session: AgentSession,
+        session: AgentSession[None],
         turn: TurnSettings,
         too_short: Callable[[str], bool] | None = None,
     ) -> None:

@@ -77,7 +77,7 @@ async def _naive(
     an acknowledgement.
     """
     t = time.perf_counter()
-    transcript = await asyncio.to_thread(models.stt.transcribe, samples)  # type: ignore[arg-type]
+    transcript = await asyncio.to_thread(models.stt.transcribe, samples)
     stt_s = time.perf_counter() - t
     t = time.perf_counter()
     if follow_up_gap is not None:

@@ -116,12 +116,13 @@ def step(state: InterviewState, event: Event) -> tuple[InterviewState, list[Acti
 def _on_turn(
     state: InterviewState, event: CandidateAnswered
 ) -> tuple[InterviewState, list[Action]]:
-    if state.current is None:
+    current = state.current
+    if current is None:
         return state, []
     state = replace(state, silence_prompts=0)
     if state.phase is Phase.CANDIDATE_QUESTIONS:
         return _on_candidate_question(state, event)
-    question = state.plan.question(state.current)
+    question = state.plan.question(current)
     turn = classify(event.text)
     if turn.intent is Intent.THINKING:
         return state, [Note("thinking", {"question_id": question.id})]

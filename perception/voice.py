@@ -72,7 +72,7 @@ def level_dbfs(samples: np.ndarray) -> float | None:
     if samples.size == 0:
         return None
     rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
-    return round(20.0 * np.log10(max(rms, 1e-10)), 1)
+    return round(20.0 * float(np.log10(max(rms, 1e-10))), 1)
 
 
 def speech_span(samples: np.ndarray, rate: int) -> tuple[float, float] | None:

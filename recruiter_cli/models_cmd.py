@@ -8,6 +8,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
@@ -46,17 +47,15 @@ def install(
             asset = ASSETS[name]
             task = progress.add_task(f"{name}: checking", total=asset.size)
 
-            def stage(what: str, task: int = task, name: str = name) -> None:
+            def stage(what: str, task: TaskID = task, name: str = name) -> None:
                 label = "downloading wheels" if what == "download" else "assembling"
                 progress.update(task, description=f"{name}: {label}")
 
+            def advance(n: int, task: TaskID = task) -> None:
+                progress.advance(task, n)
+
             try:
-                wrote = install_asset(
-                    settings.models_dir,
-                    name,
-                    on_stage=stage,
-                    progress=lambda n, task=task: progress.advance(task, n),
-                )
+                wrote = install_asset(settings.models_dir, name, on_stage=stage, progress=advance)
             except AssetError as e:
                 progress.stop()
                 _err.print(f"[red]model asset '{name}' failed: {e}")

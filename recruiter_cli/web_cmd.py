@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import typer
 from rich.console import Console
 
@@ -51,7 +53,10 @@ def invite_link(
     if not secret:
         _err.print("[red]set RECRUITER_WEB__SECRET (the web app's) to sign the link")
         raise typer.Exit(1)
-    if mode not in (None, "practice", "exam"):
+    modes: dict[str | None, Literal["practice", "exam"] | None] = {
+        None: None, "practice": "practice", "exam": "exam",
+    }  # fmt: skip
+    if mode not in modes:
         _err.print("[red]--mode is practice or exam")
         raise typer.Exit(1)
     db = session_factory(create_database(settings.resolved_database_url))
@@ -60,7 +65,7 @@ def invite_link(
         with db() as s:
             result = make_invite(
                 s, ctx, role_id=role, candidate_id=candidate, candidate_name=name,
-                mode=mode,  # type: ignore[arg-type]
+                mode=modes[mode],
             )  # fmt: skip
             s.commit()
     except DashboardError as e:

@@ -10,9 +10,11 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 import openai
+from openai.types.chat import ChatCompletionMessageParam
+from openai.types.shared_params import ResponseFormatJSONObject
 
 __all__ = ["ChatClient", "JsonMode", "LLMEndpoint", "LLMUnavailableError", "OpenAIChatClient"]
 
@@ -84,6 +86,11 @@ class ChatClient(Protocol):
         ...
 
 
+def _openai_messages(messages: Sequence[dict[str, str]]) -> list[ChatCompletionMessageParam]:
+    """Plain ``{"role", "content"}`` dicts as the OpenAI client's message type (the same data)."""
+    return cast("list[ChatCompletionMessageParam]", list(messages))
+
+
 class OpenAIChatClient:
     """``ChatClient`` over the ``openai`` package, for vLLM, llama.cpp or any compatible server.
 
@@ -118,7 +125,7 @@ class OpenAIChatClient:
         try:
             response = await self._client.chat.completions.create(
                 model=self._endpoint.model,
-                messages=list(messages),  # type: ignore[arg-type]
+                messages=_openai_messages(messages),
                 max_tokens=max_tokens,
                 temperature=temperature,
                 stop=list(stop) or None,
@@ -150,10 +157,12 @@ class OpenAIChatClient:
         try:
             response = await self._client.chat.completions.create(
                 model=self._endpoint.model,
-                messages=list(messages),  # type: ignore[arg-type]
+                messages=_openai_messages(messages),
                 max_tokens=max_tokens,
                 temperature=0.2,
-                response_format=response_format,  # type: ignore[arg-type]
+                # llama.cpp's server reads a "schema" inside json_object, which OpenAI's own
+                # types do not list: the dict goes over the wire as it is.
+                response_format=cast("ResponseFormatJSONObject", response_format),
                 timeout=max(60.0, max_tokens / 10),
             )
         except openai.APIError as e:

@@ -33,7 +33,8 @@ _CUE_TEXT = {
 
 @lru_cache(maxsize=1)
 def _practice() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(_PRACTICE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    practice: dict[str, dict[str, str]] = yaml.safe_load(_PRACTICE.read_text(encoding="utf-8"))
+    return practice
 
 
 def clock(seconds: float) -> str:

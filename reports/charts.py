@@ -11,7 +11,8 @@ import matplotlib
 matplotlib.use("Agg")  # no display: render to memory only
 import matplotlib.pyplot as plt
 
-__all__ = ["delivery_chart_png", "png_data_uri"]
+# plt is shared so that every chart module gets pyplot with the Agg backend already chosen.
+__all__ = ["delivery_chart_png", "plt", "png_data_uri"]
 
 _PANELS = (
     ("words_per_minute", "Pace (words per minute)", (120, 160)),

@@ -118,5 +118,6 @@ def overall_by_candidate(db: Session) -> dict[str, float]:
     )
     values: dict[str, list[float]] = defaultdict(list)
     for candidate, value in rows:
-        values[candidate].append(value)
+        if candidate is not None:
+            values[candidate].append(value)
     return {c: round(statistics.mean(v), 3) for c, v in values.items()}

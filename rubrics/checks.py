@@ -6,9 +6,10 @@ Each problem carries the path of the field to blame, so the loader can point at 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rubrics.models import RoleScript
+from rubrics.models import Competency, Question, RoleScript
 
 __all__ = ["Problem", "check_role"]
 
@@ -34,7 +35,11 @@ def _duplicates(ids: list[str]) -> set[str]:
 
 def _check_ids(role: RoleScript) -> list[Problem]:
     problems = []
-    for field, items in (("competencies", role.competencies), ("questions", role.questions)):
+    groups: tuple[tuple[str, Sequence[Competency | Question]], ...] = (
+        ("competencies", role.competencies),
+        ("questions", role.questions),
+    )
+    for field, items in groups:
         seen: set[str] = set()
         for index, item in enumerate(items):
             if item.id in seen:

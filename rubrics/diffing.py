@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 
-from rubrics.models import RoleScript
+from rubrics.models import Competency, Question, RoleScript
 
 __all__ = ["summarise_changes", "text_diff"]
 
 
-def _by_id(items: list) -> dict[str, object]:  # type: ignore[type-arg]
+def _by_id(items: Sequence[Competency | Question]) -> dict[str, Competency | Question]:
     return {item.id: item for item in items}
 
 
@@ -26,7 +27,7 @@ def summarise_changes(old: RoleScript, new: RoleScript) -> list[str]:
             lines.append(f"- {label} {key}")
         for key in sorted(before.keys() & after.keys()):
             if before[key] != after[key]:
-                a, b = before[key].model_dump(), after[key].model_dump()  # type: ignore[attr-defined]
+                a, b = before[key].model_dump(), after[key].model_dump()
                 fields = ", ".join(sorted(f for f in a if a[f] != b[f]))
                 lines.append(f"~ {label} {key}: {fields}")
     skip = {"competencies", "questions"}

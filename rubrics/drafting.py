@@ -132,7 +132,7 @@ def expand_outline(outline: dict[str, Any], *, role_id: str | None = None) -> di
     """A full role script (as data) from a compact outline, with defaults for everything else."""
     title = " ".join(str(outline.get("title") or "Untitled role").split())[:80]
     comp_ids: set[str] = set()
-    competencies = []
+    competencies: list[dict[str, Any]] = []
     for index, comp in enumerate(outline.get("competencies") or []):
         name = " ".join(str(comp.get("name") or f"Competency {index + 1}").split())
         anchors = list(comp.get("anchors") or [])[:5]
@@ -148,7 +148,7 @@ def expand_outline(outline: dict[str, Any], *, role_id: str | None = None) -> di
         )
     by_name = {c["name"].lower(): c["id"] for c in competencies}
     q_ids: set[str] = set()
-    questions = []
+    questions: list[dict[str, Any]] = []
     for index, q in enumerate(outline.get("questions") or []):
         kind = q.get("kind") if q.get("kind") in _KINDS else "behavioural"
         wanted = str(q.get("competency") or "").lower()

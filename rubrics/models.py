@@ -6,7 +6,7 @@ coverage, time). Unknown keys are rejected everywhere so a typo never passes sil
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,7 +33,7 @@ Gap = Literal[
     "trade-offs",
     "depth",
 ]
-GAPS: tuple[str, ...] = Gap.__args__  # type: ignore[attr-defined]
+GAPS: tuple[str, ...] = get_args(Gap)
 
 QuestionKind = Literal[
     "behavioural", "situational", "technical", "motivation", "candidate-questions"
@@ -77,7 +77,7 @@ class FollowUpPolicy(_Strict):
 
     max: int = Field(default=1, ge=0, le=3, description="Follow-ups at most.")
     probe: list[Gap] = Field(
-        default_factory=lambda: ["result", "measurable-outcome", "own-role"],
+        default_factory=lambda: list[Gap](["result", "measurable-outcome", "own-role"]),
         description="Gaps worth a follow-up, most important first.",
     )
     scripted: dict[Gap, str] = Field(

@@ -33,7 +33,7 @@ def plan_for(role: RoleScript) -> InterviewPlan:
                 time_limit_s=q.time_limit_s,
                 probe=tuple(q.follow_up.probe),
                 max_follow_ups=q.follow_up.max,
-                scripted=dict(q.follow_up.scripted),
+                scripted={str(gap): line for gap, line in q.follow_up.scripted.items()},
                 hints=tuple(q.hints),
                 topic=" ".join(
                     f"{c.name} {c.description} {' '.join(c.rubric.values())}"

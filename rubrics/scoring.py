@@ -100,6 +100,12 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+def _seconds(word: dict[str, object], key: str) -> float | None:
+    """A stored word's start or end time in seconds; None when it is missing."""
+    value = word.get(key)
+    return float(value) if isinstance(value, int | float) else None
+
+
 def _sentences(turn: CandidateTurn) -> list[tuple[str, float, float]]:
     """The turn's sentences, verbatim, each with the time span of its words where they align."""
     words = [(_tokens(str(w.get("word", ""))), w) for w in turn.words]
@@ -110,18 +116,20 @@ def _sentences(turn: CandidateTurn) -> list[tuple[str, float, float]]:
         wanted = _tokens(sentence)
         if not wanted:
             continue
-        start = end = None
+        start: float | None = None
+        end: float | None = None
         # Walk the word timings forward, matching this sentence's first and last tokens.
         for i in range(cursor, len(words)):
             if words[i][0] and words[i][0][0] == wanted[0]:
                 for j in range(i, len(words)):
                     if words[j][0] and words[j][0][-1] == wanted[-1]:
-                        start, end, cursor = words[i][1]["start"], words[j][1]["end"], j + 1
+                        start, end = _seconds(words[i][1], "start"), _seconds(words[j][1], "end")
+                        cursor = j + 1
                         break
                 break
         if start is None or end is None:
             start, end = turn.start_s, turn.end_s  # not aligned: the whole turn's span
-        out.append((sentence, float(start), float(end)))  # type: ignore[arg-type]
+        out.append((sentence, float(start), float(end)))
     return out
 
 

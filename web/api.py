@@ -31,7 +31,7 @@ class Problem(BaseModel):
     errors: list[str]
 
 
-_UNAUTHORISED = {401: {"description": "Not signed in"}}
+_UNAUTHORISED: dict[int | str, dict[str, Any]] = {401: {"description": "Not signed in"}}
 router = APIRouter(prefix="/api", tags=["recruiters"], responses=_UNAUTHORISED)
 
 

@@ -14,7 +14,7 @@ target_metadata = Base.metadata
 def _run(connection: object) -> None:
     # SQLite cannot alter most columns in place: batch mode copies the table instead.
     context.configure(
-        connection=connection,  # type: ignore[arg-type]
+        connection=connection,  # type: ignore[arg-type]  # alembic passes its Connection in
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
