@@ -21,6 +21,7 @@ from piper import PiperVoice, SynthesisConfig
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.audio import read_wav, resample
+from agent.errors import AgentError
 from agent.tts_piper import pcm_to_float, synthesize_pcm
 
 __all__ = [
@@ -38,7 +39,7 @@ MIC_RATE = 16000
 _PAUSE = re.compile(r"\[pause\s+(\d+(?:\.\d+)?)\]")
 
 
-class CandidateError(Exception):
+class CandidateError(AgentError):
     """The simulated candidate cannot be set up (unknown persona, bad answers folder)."""
 
 

@@ -14,6 +14,7 @@ from livekit.agents import AgentSession
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import VoiceModels, build_interviewer, build_perceiver, build_session
+from agent.errors import AgentError
 from agent.interviewer import Interviewer
 from agent.journal import SpeechEndProbe, TurnJournal
 from agent.turn_guard import ThinkingPauseGuard
@@ -26,7 +27,7 @@ from storage import CandidateRepository, RoleRepository, SessionRepository
 __all__ = ["Interview", "UnknownCandidateError", "finish_interview", "open_interview"]
 
 
-class UnknownCandidateError(Exception):
+class UnknownCandidateError(AgentError):
     """The session names a candidate that is not stored."""
 
 

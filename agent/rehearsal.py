@@ -30,6 +30,7 @@ from agent.candidate import (
     WavAnswers,
     load_persona,
 )
+from agent.errors import AgentError
 from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker
 from agent.interview import finish_interview, open_interview
 from agent.interviewer import Interviewer
@@ -58,7 +59,7 @@ logger = logging.getLogger("recruiter.rehearsal")
 _VOICED = 0.01  # a sample above this (full scale 1.0) is speech in the synthesized answers
 
 
-class RehearsalError(Exception):
+class RehearsalError(AgentError):
     """The rehearsal could not run or could not finish."""
 
 

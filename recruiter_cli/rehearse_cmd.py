@@ -17,7 +17,7 @@ from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import llm_endpoint
 from recruiter_llm.client import LLMEndpoint, LLMUnavailableError
 from rubrics import RoleError
-from storage import RoleVersionConflictError, create_database, session_factory
+from storage import StorageError, create_database, session_factory
 
 if TYPE_CHECKING:
     from agent.rehearsal import RehearsalOptions, RehearsalResult
@@ -60,9 +60,8 @@ def rehearse(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Run a complete spoken mock interview with a simulated candidate; no mic, no server."""
-    from agent.candidate import CandidateError
-    from agent.interview import UnknownCandidateError
-    from agent.rehearsal import RehearsalError, RehearsalOptions, rehearsal_role
+    from agent.errors import AgentError
+    from agent.rehearsal import RehearsalOptions, rehearsal_role
     from agent.rehearsal_report import result_json
 
     settings = current_settings()
@@ -78,8 +77,7 @@ def rehearse(
         with llm_endpoint(settings, on_start=out.log) as endpoint:
             result = asyncio.run(_run(settings, options, endpoint, out))
     except (
-        RoleError, CandidateError, AssetError, LLMUnavailableError, RehearsalError,
-        RoleVersionConflictError, PerceptionInputError, UnknownCandidateError,
+        RoleError, AgentError, AssetError, LLMUnavailableError, StorageError, PerceptionInputError,
     ) as e:  # fmt: skip
         err.print(f"[red]rehearsal failed: {e}")
         raise typer.Exit(1) from e

@@ -19,8 +19,7 @@ from recruiter_cli.context import current_settings
 from recruiter_cli.web_cmd import invite_link
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
-from recruiter_devstack.livekit_dev import LiveKitServerMissingError
-from recruiter_devstack.processes import ChildProcessError_
+from recruiter_devstack.errors import DevStackError
 from recruiter_devstack.stack import DevStack
 from recruiter_llm.client import LLMUnavailableError
 from storage import RecruiterRepository, create_database, session_factory
@@ -83,7 +82,7 @@ def up(
                 raise typer.Exit(1)
     except KeyboardInterrupt:
         _out.print("\nstopping…")
-    except (ChildProcessError_, LiveKitServerMissingError, LLMUnavailableError, AssetError) as e:
+    except (DevStackError, LLMUnavailableError, AssetError) as e:
         _err.print(f"[red]up failed: {e}")
         raise typer.Exit(1) from e
     finally:

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from recruiter_config.settings import LiveKitSettings, Settings
+from recruiter_devstack.errors import DevStackError
 from recruiter_devstack.processes import ChildProcess, http_ok
 
 __all__ = [
@@ -23,7 +24,7 @@ __all__ = [
 LIVEKIT_SERVER_VERSION = "1.13.5"
 
 
-class LiveKitServerMissingError(Exception):
+class LiveKitServerMissingError(DevStackError):
     """The livekit-server binary is not built."""
 
 

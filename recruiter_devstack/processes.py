@@ -12,12 +12,14 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from recruiter_devstack.errors import DevStackError
+
 __all__ = ["ChildProcess", "ChildProcessError_", "http_ok"]
 
 logger = logging.getLogger("recruiter.processes")
 
 
-class ChildProcessError_(Exception):
+class ChildProcessError_(DevStackError):
     """A child process exited early or never became ready."""
 
 

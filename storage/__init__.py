@@ -1,6 +1,7 @@
 """Storage: SQLAlchemy 2 models and repositories; SQLite by default, PostgreSQL by URL."""
 
 from storage.database import create_database, session_factory
+from storage.errors import StorageError
 from storage.judgements import Evidence, HumanNote, ReportFile, Score
 from storage.judging import CandidateRepository, JudgementRepository, NewEvidence, NewScore
 from storage.models import AnswerMeasurement, Base, InterviewSession, RoleScriptVersion, Turn
@@ -30,6 +31,7 @@ __all__ = [
     "RoleVersionConflictError",
     "Score",
     "SessionRepository",
+    "StorageError",
     "StoreResult",
     "Turn",
     "content_sha256",

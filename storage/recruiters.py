@@ -10,6 +10,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.errors import StorageError
 from storage.people import Recruiter
 
 __all__ = ["MIN_PASSWORD_LENGTH", "RecruiterError", "RecruiterRepository", "hash_password"]
@@ -20,7 +21,7 @@ _N, _R, _P = 2**14, 8, 1
 _MAXMEM = 64 * 1024 * 1024
 
 
-class RecruiterError(Exception):
+class RecruiterError(StorageError):
     """A recruiter cannot be created or given this password."""
 
 

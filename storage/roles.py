@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.errors import StorageError
 from storage.models import RoleScriptVersion
 
 __all__ = ["RoleRepository", "RoleVersionConflictError", "StoreResult", "content_sha256"]
 
 
-class RoleVersionConflictError(Exception):
+class RoleVersionConflictError(StorageError):
     """A different content is already stored under the same role id and version."""
 
 

@@ -30,6 +30,7 @@ from storage import (
     Turn,
 )
 from web.context import WebContext
+from web.errors import WebError
 from web.invites import Invitation
 
 __all__ = [
@@ -54,7 +55,7 @@ MAX_ROLE_BYTES = 512 * 1024
 charts = threading.Lock()
 
 
-class DashboardError(Exception):
+class DashboardError(WebError):
     """A recruiter's request cannot be done; ``errors`` says every reason, ``status`` the code."""
 
     def __init__(self, status: int, errors: list[str]) -> None:

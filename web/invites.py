@@ -7,12 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from web.errors import WebError
 from web.signing import BadSignatureError, Signer
 
 __all__ = ["Invitation", "InvitationError", "Invitations"]
 
 
-class InvitationError(Exception):
+class InvitationError(WebError):
     """An invitation link is not valid (altered, expired or for something else)."""
 
 

@@ -9,10 +9,12 @@ import json
 import time
 from typing import Any
 
+from web.errors import WebError
+
 __all__ = ["BadSignatureError", "Signer"]
 
 
-class BadSignatureError(Exception):
+class BadSignatureError(WebError):
     """A token was altered, was made for another purpose, or has expired."""
 
 

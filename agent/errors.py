@@ -1,0 +1,9 @@
+"""The one exception base of ``agent``: what the interview edge raises for its own reasons."""
+
+from __future__ import annotations
+
+__all__ = ["AgentError"]
+
+
+class AgentError(Exception):
+    """An interview, rehearsal or simulated candidate cannot start or finish."""
