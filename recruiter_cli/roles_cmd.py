@@ -207,7 +207,7 @@ def draft(
         try:
             return await draft_role(
                 job,
-                lambda messages, schema: client.complete_json(messages, schema, max_tokens=1800),
+                client,
                 role_id=role_id,
                 header=f"# Drafted from {from_jd.name} by {endpoint.model}; review before use.",
             )

@@ -12,26 +12,25 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from recruiter_llm.client import ChatClient
 from rubrics.loading import RoleError, parse_role
 from rubrics.models import RoleScript
 
 __all__ = [
     "OUTLINE_SCHEMA",
     "Draft",
-    "JsonCompleter",
     "draft_role",
     "expand_outline",
     "template_outline",
 ]
 
-# messages, schema -> the model's JSON text
-JsonCompleter = Callable[[list[dict[str, str]], dict[str, Any]], Awaitable[str]]
+# The outline is short; 1,800 tokens leave room for five anchors per competency.
+_MAX_TOKENS = 1800
 
 _KINDS = ["behavioural", "situational", "technical", "motivation"]
 _SENIORITY = ["intern", "entry", "junior", "mid", "senior", "lead", "any"]
@@ -250,7 +249,7 @@ def _to_yaml(data: dict[str, Any], header: str) -> str:
 
 async def draft_role(
     job_description: str,
-    complete: JsonCompleter,
+    chat: ChatClient,
     *,
     role_id: str | None = None,
     retries: int = 2,
@@ -260,10 +259,14 @@ async def draft_role(
 
     Args:
         job_description: the job description's text.
-        complete: sends messages with a JSON schema to the LLM and returns its text.
+        chat: the LLM; its ``complete_json`` gets the messages and ``OUTLINE_SCHEMA``.
         role_id: the id to give the role (default: from the title).
         retries: repair attempts after the first answer.
         header: a YAML comment put at the top of the draft.
+
+    Raises:
+        LLMUnavailableError: the LLM could not be reached (a useless reply is not an error: it
+            is repaired, and the template is the last resort).
     """
     messages = [
         {"role": "system", "content": _SYSTEM},
@@ -271,7 +274,7 @@ async def draft_role(
     ]
     problems: list[str] = []
     for attempt in range(1, retries + 2):
-        reply = await complete(messages, OUTLINE_SCHEMA)
+        reply = await chat.complete_json(messages, OUTLINE_SCHEMA, max_tokens=_MAX_TOKENS)
         try:
             outline = json.loads(reply)
             if not isinstance(outline, dict):

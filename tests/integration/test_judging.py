@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from reports.judging import score_session, second_opinion
 from reports.progress import calibration_pairs, progress
 from storage import InterviewSession, JudgementRepository, NewScore, SessionRepository
 from tests.conftest import run
+from tests.fakes.chat import FakeChat
 from tests.stored_interview import store_interview
 
 
@@ -189,44 +191,46 @@ def test_old_audio_expires(db: sessionmaker[Session], tmp_path: Path) -> None:
         assert SessionRepository(s).turns(session_id)  # transcripts are kept
 
 
-class _JudgeChat:
-    """A fake of our ChatClient port that answers the judge with canned JSON per competency."""
+def _judge_replies(
+    replies: dict[str, dict[str, object]],
+) -> Callable[[Sequence[dict[str, str]]], str]:
+    """Canned JSON per competency: the one whose name the judge's prompt carries."""
 
-    model = "fake-judge"
-
-    def __init__(self, replies: dict[str, dict[str, object]]) -> None:
-        self._replies = replies
-        self.asked: list[str] = []
-
-    async def complete_json(self, messages, schema, *, max_tokens):  # type: ignore[no-untyped-def]
+    def reply(messages: Sequence[dict[str, str]]) -> str:
         system = messages[0]["content"]
-        name = next(n for n in self._replies if n in system)
-        self.asked.append(name)
-        return json.dumps(self._replies[name])
+        return json.dumps(replies[next(n for n in replies if n in system)])
+
+    return reply
 
 
 def test_the_llm_judge_is_checked_before_it_is_believed(db: sessionmaker[Session]) -> None:
     session_id, _ = store_interview(db)
-    chat = _JudgeChat(
-        {
-            # Verbatim quote, agrees with the rules: kept, no review.
-            "Handling upset customers": {
-                "score": 5,
-                "rationale": "Concrete story.",
-                "quotes": ["I called him the same day, apologised"],
-            },
-            # Invented quote and an out-of-scale score: clamped, quote rejected, flagged.
-            "Prioritising under pressure": {
-                "score": 9,
-                "rationale": "Great.",
-                "quotes": ["I always weigh the impact on customers"],
-            },
-            "Motivation for support work": {"score": "not a number", "quotes": [], "rationale": ""},
-        }
+    chat = FakeChat(
+        json_replies=_judge_replies(
+            {
+                # Verbatim quote, agrees with the rules: kept, no review.
+                "Handling upset customers": {
+                    "score": 5,
+                    "rationale": "Concrete story.",
+                    "quotes": ["I called him the same day, apologised"],
+                },
+                # Invented quote and an out-of-scale score: clamped, quote rejected, flagged.
+                "Prioritising under pressure": {
+                    "score": 9,
+                    "rationale": "Great.",
+                    "quotes": ["I always weigh the impact on customers"],
+                },
+                "Motivation for support work": {
+                    "score": "not a number",
+                    "quotes": [],
+                    "rationale": "",
+                },
+            }
+        )
     )
     with db() as s:
         score_session(s, session_id)
-        results = run(second_opinion(s, session_id, chat))  # type: ignore[arg-type]
+        results = run(second_opinion(s, session_id, chat))
         s.commit()
         llm = {x.target: x for x in JudgementRepository(s).scores(session_id, source="llm")}
         quotes = [

@@ -1,16 +1,16 @@
 """Drafting a role from a job description: valid output, repair on bad replies, template last.
 
-The LLM is replaced at the project's own port (the JSON completer) by scripted replies.
+The LLM is replaced at the project's own port (``ChatClient``) by scripted replies.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from rubrics import parse_role
 from rubrics.drafting import draft_role
 from tests.conftest import FIXTURES, run
+from tests.fakes.chat import FakeChat
 
 JD = (FIXTURES / "job_description.md").read_text()
 
@@ -45,21 +45,8 @@ OUTLINE = {
 }  # fmt: skip
 
 
-class ScriptedLLM:
-    """Replies from a list, recording what it was asked."""
-
-    def __init__(self, replies: list[str]) -> None:
-        self.replies = replies
-        self.calls: list[list[dict[str, str]]] = []
-
-    async def __call__(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
-        self.calls.append(list(messages))
-        assert schema["type"] == "object"
-        return self.replies[min(len(self.calls), len(self.replies)) - 1]
-
-
 def test_a_good_outline_becomes_a_valid_script() -> None:
-    llm = ScriptedLLM([json.dumps(OUTLINE)])
+    llm = FakeChat(json_replies=[json.dumps(OUTLINE)])
     draft = run(draft_role(JD, llm))
     assert draft.source == "llm" and draft.attempts == 1
     role = parse_role(draft.text, "draft")  # the written text itself validates
@@ -70,22 +57,22 @@ def test_a_good_outline_becomes_a_valid_script() -> None:
     measured = {c for q in role.questions for c in q.competencies}
     assert measured == {"sql", "communication", "data-quality"}
     assert role.questions[-1].kind == "candidate-questions"
-    assert "Job description" in llm.calls[0][1]["content"]
+    assert "Job description" in llm.json_calls[0][0][1]["content"]
 
 
 def test_a_reply_that_is_not_json_is_sent_back_for_repair() -> None:
-    llm = ScriptedLLM(["Sure! Here is your outline: {title:", json.dumps(OUTLINE)])
+    llm = FakeChat(json_replies=["Sure! Here is your outline: {title:", json.dumps(OUTLINE)])
     draft = run(draft_role(JD, llm))
     assert draft.source == "llm-repaired" and draft.attempts == 2
-    repair = llm.calls[1][-1]["content"]
+    repair = llm.json_calls[1][0][-1]["content"]
     assert "could not be used" in repair
     assert draft.problems and draft.problems[0].startswith("attempt 1:")
 
 
 def test_useless_replies_end_in_a_valid_template() -> None:
-    llm = ScriptedLLM(["[]", "{}", "not json"])
+    llm = FakeChat(json_replies=["[]", "{}", "not json"])
     draft = run(draft_role(JD, llm, retries=2))
-    assert draft.source == "template" and len(llm.calls) == 3
+    assert draft.source == "template" and len(llm.json_calls) == 3
     role = parse_role(draft.text, "draft")
     assert role.title == "Junior Data Analyst"  # the job description's first line
     assert len(role.questions) >= 4
