@@ -36,6 +36,9 @@ __all__ = [
 ]
 
 MIC_RATE = 16000
+# A sample above this (full scale 1.0; -40 dBFS) is speech: the end of speech is the last one.
+# Piper ends each sentence with about 0.2 s at -100 dBFS, which nobody hears.
+VOICED_LEVEL = 0.01
 _PAUSE = re.compile(r"\[pause\s+(\d+(?:\.\d+)?)\]")
 
 
@@ -95,8 +98,11 @@ class CandidateVoice:
                 continue
             pcm = b"".join(synthesize_pcm(self._voice, part.strip(), self._config))
             native = self._voice.config.sample_rate
-            pieces.append(resample(pcm_to_float(pcm), round(native * self._shift), MIC_RATE))
-            voiced_end = sum(p.size for p in pieces)
+            speech = resample(pcm_to_float(pcm), round(native * self._shift), MIC_RATE)
+            voiced = np.flatnonzero(np.abs(speech) > VOICED_LEVEL)
+            if voiced.size:
+                voiced_end = sum(p.size for p in pieces) + int(voiced[-1]) + 1
+            pieces.append(speech)
         tail = np.zeros(int(0.2 * MIC_RATE), dtype=np.float32)
         samples = np.concatenate([*pieces, tail]) if pieces else tail
         return Answer(samples, voiced_end, _PAUSE.sub(" ", text).strip())
@@ -218,7 +224,7 @@ class WavAnswers:
         except (OSError, ValueError, EOFError, wave.Error) as e:
             raise CandidateError(f"{path}: cannot read this WAV file ({e})") from e
         samples = resample(samples, rate, MIC_RATE)
-        voiced = np.flatnonzero(np.abs(samples) > 0.01)
+        voiced = np.flatnonzero(np.abs(samples) > VOICED_LEVEL)
         end = int(voiced[-1]) + 1 if voiced.size else 0
         return [Answer(np.concatenate([samples, np.zeros(MIC_RATE // 5, np.float32)]), end, None)]
 

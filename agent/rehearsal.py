@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import VoiceModels
 from agent.candidate import (
+    VOICED_LEVEL,
     Answer,
     AnswerSource,
     CandidateVoice,
@@ -55,8 +56,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("recruiter.rehearsal")
-
-_VOICED = 0.01  # a sample above this (full scale 1.0) is speech in the synthesized answers
 
 
 class RehearsalError(AgentError):
@@ -172,7 +171,7 @@ class _CandidateDriver:
                 )
             except TimeoutError as e:
                 raise RehearsalError("the voice pipeline stopped listening to the candidate") from e
-            voiced = np.flatnonzero(np.abs(answer.samples) > _VOICED)
+            voiced = np.flatnonzero(np.abs(answer.samples) > VOICED_LEVEL)
             onset = voiced[0] / self._mic.sample_rate if voiced.size else 0.0
             self.speech_starts.append(spoken.started_at + onset)
             self.speech_ends.append(spoken.speech_ended_at)
