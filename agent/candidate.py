@@ -23,15 +23,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agent.audio import read_wav, resample
 from agent.errors import AgentError
 from agent.tts_piper import pcm_to_float, synthesize_pcm
+from rubrics import RoleScript
 
 __all__ = [
+    "DEFAULT_PERSONA",
+    "GENERIC_PERSONA",
     "Answer",
     "AnswerSource",
     "CandidateError",
     "CandidateVoice",
     "PersonaAnswers",
     "WavAnswers",
+    "check_persona",
+    "generic_answers",
     "load_persona",
+    "persona_for",
     "shipped_personas",
 ]
 
@@ -183,6 +189,78 @@ def load_persona(
             f"no persona '{name}' for role '{role_id}'; personas for this role: {known}"
         )
     return PersonaAnswers(data.personas[name].answers, voice)
+
+
+DEFAULT_PERSONA = "prepared"
+GENERIC_PERSONA = "generic"
+
+# Plain, on-topic answers by question kind, for a role no persona was written for. "{topic}" is
+# the question's competencies by name. The behavioural one tells a whole story (situation, task,
+# own action, measurable result) so that the interview runs as it would with a prepared person.
+_GENERIC = {
+    "behavioural": "Last year I had a situation where {topic} really mattered. The team was "
+    "behind and a customer was waiting on us. My task was to sort it out, so I listed what had "
+    "to happen, agreed the order with my lead, and did the hardest part myself. In the end we "
+    "finished two days early, and the customer renewed their contract for another year.",
+    "situational": "First I would find out what matters most to the people affected and what "
+    "is blocking them. Then I would deal with the most urgent part myself, tell everyone else "
+    "when to expect an answer, and check afterwards that the problem is really solved, because "
+    "{topic} is about following through.",
+    "technical": "I would start by making sure I understand the requirements and the limits. "
+    "Then I would pick the simplest approach that works, try it on a small example and measure "
+    "it. I would watch out for edge cases and failures, and explain the trade-offs to the team.",
+    "motivation": "I enjoy this kind of work because I like {topic}, and I have done it for "
+    "three years. This role would let me grow in it with a team that cares about doing it well.",
+    "candidate-questions": "Yes: what does a typical week look like in this role, and how does "
+    "the team measure success?",
+}
+
+
+def generic_answers(role: RoleScript) -> dict[str, str | list[str]]:
+    """A plain answer to every question of ``role``, chosen by the question's kind.
+
+    For rehearsing a role that no persona was written for (a recruiter's own script): the
+    interview runs end to end with on-topic answers; write a persona file, or record answers
+    (``--answers``), for answers that test the role itself.
+    """
+    names = {c.id: c.name.lower() for c in role.competencies}
+    answers: dict[str, str | list[str]] = {}
+    for q in role.questions:
+        topic = " and ".join(names.get(c, c) for c in q.competencies) or "this work"
+        answers[q.id] = _GENERIC[q.kind].format(topic=topic)
+    return answers
+
+
+def check_persona(role_id: str, name: str) -> None:
+    """Refuse a persona the role does not have, before any model loads.
+
+    ``generic`` answers any role; the default persona falls back to it for a role that has no
+    personas of its own.
+
+    Raises:
+        CandidateError: ``name`` is neither written for the role nor ``generic``; the message
+            lists the role's personas and the ``--answers`` alternative.
+    """
+    written = shipped_personas(role_id)
+    if name == GENERIC_PERSONA or name in written or (name == DEFAULT_PERSONA and not written):
+        return
+    known = ", ".join([*written, GENERIC_PERSONA])
+    raise CandidateError(
+        f"no persona '{name}' for role '{role_id}'; personas for this role: {known} "
+        "(or answer with your own recordings: --answers DIR)"
+    )
+
+
+def persona_for(role: RoleScript, name: str, voice: CandidateVoice) -> PersonaAnswers:
+    """The persona ``name`` for ``role``: one written for it, else the generic one.
+
+    Raises:
+        CandidateError: as ``check_persona``, or the role's persona file is invalid.
+    """
+    check_persona(role.id, name)
+    if name == GENERIC_PERSONA or name not in shipped_personas(role.id):
+        return PersonaAnswers(generic_answers(role), voice)
+    return load_persona(role.id, name, voice)
 
 
 class WavAnswers:

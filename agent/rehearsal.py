@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import VoiceModels
 from agent.candidate import (
+    DEFAULT_PERSONA,
     VOICED_LEVEL,
     Answer,
     AnswerSource,
@@ -30,6 +31,7 @@ from agent.candidate import (
     Utterances,
     WavAnswers,
     load_persona,
+    persona_for,
 )
 from agent.errors import AgentError
 from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker
@@ -67,7 +69,7 @@ class RehearsalOptions:
     """What to rehearse and how the simulated candidate behaves."""
 
     role: str = "demo"
-    persona: str = "prepared"
+    persona: str = DEFAULT_PERSONA
     answers_dir: Path | None = None
     answers: dict[str, str | list[str]] | None = None
     webcam: Path | None = None  # a video (or image) played as the candidate's camera
@@ -99,7 +101,9 @@ def _answer_source(
     voice = CandidateVoice(models.tts.voice)
     if options.answers_dir is not None:
         return WavAnswers(options.answers_dir, voice, [q.id for q in role.questions])
-    return load_persona(role.id, options.persona, voice, answers=options.answers)
+    if options.answers is not None:
+        return load_persona(role.id, options.persona, voice, answers=options.answers)
+    return persona_for(role, options.persona, voice)
 
 
 class _CandidateDriver:

@@ -47,7 +47,12 @@ def rehearse(
         "--role",
         help="A role id (its latest stored version, else the shipped script) or a script path.",
     ),
-    persona: str = typer.Option("prepared", "--persona", help="The simulated candidate."),
+    persona: str = typer.Option(
+        "prepared",
+        "--persona",
+        help="The simulated candidate: one written for the role, or 'generic' (any role; the "
+        "default for a role without personas).",
+    ),
     answers: Path | None = typer.Option(
         None, "--answers", help="A folder of WAV answers (in name order) instead of a persona."
     ),
@@ -60,6 +65,7 @@ def rehearse(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Run a complete spoken mock interview with a simulated candidate; no mic, no server."""
+    from agent.candidate import check_persona
     from agent.errors import AgentError
     from agent.rehearsal import RehearsalOptions, rehearsal_role
     from agent.rehearsal_report import result_json
@@ -68,8 +74,11 @@ def rehearse(
     err = Console(stderr=True, soft_wrap=True)
     out = err if as_json else Console(soft_wrap=True)
     try:
-        # Fail fast on a bad role, before models load or servers start.
-        rehearsal_role(session_factory(create_database(settings.resolved_database_url)), role)
+        # Fail fast on a bad role or persona, before models load or servers start.
+        db = session_factory(create_database(settings.resolved_database_url))
+        checked = rehearsal_role(db, role).role
+        if answers is None:
+            check_persona(checked.id, persona)
         options = RehearsalOptions(
             role=role, persona=persona, answers_dir=answers, webcam=webcam,
             candidate_id=candidate,

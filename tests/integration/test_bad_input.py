@@ -74,7 +74,8 @@ def test_unknown_persona(home: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 1
     assert "no persona 'astronaut' for role 'demo'; personas for this role: " in proc.stderr
-    assert "prepared" in proc.stderr and "thinker" in proc.stderr
+    assert "prepared" in proc.stderr and "thinker" in proc.stderr and "generic" in proc.stderr
+    assert "--answers DIR" in proc.stderr
     assert _stored_sessions(home) == 0
 
 
