@@ -28,10 +28,13 @@ def build_settings() -> Settings:
     try:
         _settings = Settings()
     except ValidationError as e:
+        prefix = "LIVEKIT_" if e.title == "LiveKitSettings" else "RECRUITER_"
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()
+            f"{prefix}{'__'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in e.errors()
         )
-        typer.echo(f"error: invalid settings (RECRUITER_* environment): {problems}", err=True)
+        # Values are not echoed: a refused value may be a secret (RECRUITER_WEB__SECRET).
+        typer.echo(f"error: invalid setting: {problems}", err=True)
         raise typer.Exit(2) from e
     return _settings
 

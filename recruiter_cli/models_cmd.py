@@ -74,8 +74,12 @@ def status(
     """List each asset with its size and checksum state; exit 1 if any is not verified."""
     settings = current_settings()
     table = Table(title=f"model assets in {settings.models_dir}")
-    for column in ("asset", "size", "checksum", "path", "what"):
+    # Asset names are typed into settings and paths are copied: neither is ever cut.
+    table.add_column("asset", no_wrap=True, min_width=max(map(len, ASSETS)))
+    for column in ("size", "checksum"):
         table.add_column(column)
+    table.add_column("path", overflow="fold")
+    table.add_column("what")
     ok = True
     for name, asset in ASSETS.items():
         state = asset_state(settings.models_dir, name, rehash=rehash)

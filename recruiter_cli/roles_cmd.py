@@ -62,10 +62,13 @@ def list_roles() -> None:
         stored = {
             r.role_id: [v.version for v in repo.versions(r.role_id)] for r in repo.all_latest()
         }
+    ids = sorted(set(shipped()) | set(stored))
     table = Table()
-    for column in ("id", "title", "seniority", "questions", "shipped", "stored versions"):
+    # Ids are what a user types next: never cut, whatever the terminal's width.
+    table.add_column("id", no_wrap=True, min_width=max(map(len, ids), default=2))
+    for column in ("title", "seniority", "questions", "shipped", "stored versions"):
         table.add_column(column)
-    for role_id in sorted(set(shipped()) | set(stored)):
+    for role_id in ids:
         text, origin = _stored_or_shipped(role_id, None)
         role = parse_role(text, origin)
         table.add_row(
@@ -84,13 +87,15 @@ def show(role_id: str, version: str | None = typer.Option(None, "--version")) ->
                f"{role.duration_minutes} min, {role.mode}) from {origin}")  # fmt: skip
     _out.print(f"recruiter: {role.persona.name} ({role.persona.tone})")
     comps = Table(title="competencies")
-    for column in ("id", "name", "weight", "level 3 anchor"):
+    comps.add_column("id", no_wrap=True, min_width=max(len(c.id) for c in role.competencies))
+    for column in ("name", "weight", "level 3 anchor"):
         comps.add_column(column)
     for c in role.competencies:
         comps.add_row(c.id, c.name, f"{c.weight:g}", c.rubric[3])
     _out.print(comps)
     questions = Table(title=f"questions ({role.flow.order} order)")
-    for column in ("id", "kind", "difficulty", "competencies", "time", "text"):
+    questions.add_column("id", no_wrap=True, min_width=max(len(q.id) for q in role.questions))
+    for column in ("kind", "difficulty", "competencies", "time", "text"):
         questions.add_column(column)
     for q in role.questions:
         questions.add_row(

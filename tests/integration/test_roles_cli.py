@@ -104,3 +104,10 @@ def test_list_and_show(env: dict[str, str]) -> None:
     assert "two-urgent-requests" in shown.output and "customer-empathy" in shown.output
     missing = runner.invoke(app, ["roles", "export", "demo", "--version", "9"], env=env)
     assert missing.exit_code == 1 and "has no version '9'" in missing.output
+
+
+def test_a_refused_setting_is_named_as_the_variable_to_fix(env: dict[str, str]) -> None:
+    bad = runner.invoke(app, ["roles", "list"], env={**env, "RECRUITER_TURN__MIN_DELAY_S": "abc"})
+    assert bad.exit_code == 2
+    assert "RECRUITER_TURN__MIN_DELAY_S: Input should be a valid number" in bad.output
+    assert "abc" not in bad.output  # values are never echoed: one may be a secret
