@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from livekit.agents import AgentSession
+from livekit.agents import AgentSession, llm
 from livekit.agents.voice.events import AgentStateChangedEvent
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -286,11 +286,17 @@ async def run_rehearsal(
     session_id, session = interview.session_id, interview.session
     files = settings.sessions_dir / session_id
     audio_path = files / "conversation.wav"
-    say(f"session {session_id}: role '{role.id}' v{role.version}, {len(role.questions)} questions")
+    asked = min(role.flow.max_questions or len(role.questions), len(role.questions))
+    say(
+        f"session {session_id}: role '{role.id}' v{role.version}, up to {asked} of its "
+        f"{len(role.questions)} questions"
+    )
     driver.listen(session)
     session.on(
         "conversation_item_added",
-        lambda ev: say(f"{getattr(ev.item, 'role', 'item')} turn stored"),
+        lambda ev: (
+            say(f"{ev.item.role} turn stored") if isinstance(ev.item, llm.ChatMessage) else None
+        ),
     )
     session.input.audio = mic
     session.output.audio = speaker
