@@ -35,7 +35,7 @@ def analyze_audio(
     for_stt = native if native.rate == SAMPLE_RATE else read_recording(path, rate=SAMPLE_RATE)
     stt = WhisperSTT(whisper_options(settings))
     heard = stt.transcribe(for_stt.samples)
-    words = [{"word": w.word, "start": w.start_s, "end": w.end_s} for w in heard.words]
+    words = list(heard.words)
     measures = measure_answer(
         words, transcript=transcript or heard.text, audio=native.samples, rate=native.rate
     )

@@ -57,6 +57,7 @@ from dialogue import (
     step,
     too_short_for,
 )
+from perception.words import TimedWord
 from recruiter_llm.client import ChatClient, LLMUnavailableError
 
 __all__ = ["Interviewer", "RecruiterUtterance", "ReplyPolicy"]
@@ -88,9 +89,9 @@ class Interviewer(Agent):
         # candidate goes on speaking, the answer was not finished and both parts are one answer.
         self._before_reply: InterviewState | None = None
         self._answer_parts: list[str] = []
-        self._answer_words: list[dict[str, Any]] = []
+        self._answer_words: list[TimedWord] = []
         self._handled: set[str] = set()
-        self._turn_words: list[dict[str, Any]] = []
+        self._turn_words: list[TimedWord] = []
         self._heard: list[str] = []  # final transcripts of the turn in progress
         self._pending_events: list[dict[str, Any]] = []
         self._t0 = time.time()
@@ -253,14 +254,14 @@ class Interviewer(Agent):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def take_turn_words(self) -> list[dict[str, Any]]:
+    def take_turn_words(self) -> list[TimedWord]:
         """Word timings (wall clock) collected since the last call."""
         words, self._turn_words = self._turn_words, []
         return words
 
     def _answer_span(self) -> float | None:
         words = self._answer_words or self._turn_words
-        return float(words[-1]["end"] - words[0]["start"]) if words else None
+        return words[-1].end_s - words[0].start_s if words else None
 
     def _cues(self, answer: str) -> tuple[str, ...]:
         """Perception's coaching cues for the whole answer (all its parts), from the cheap pass."""
@@ -358,12 +359,12 @@ class Interviewer(Agent):
         anchor = (speech_end_time or time.time()) - last_end
         for w in data.words:
             self._turn_words.append(
-                {
-                    "word": str(w),
-                    "start": anchor + float(w.start_time or 0.0),
-                    "end": anchor + float(w.end_time or 0.0),
-                    "p": round(float(w.confidence or 0.0), 3),
-                }
+                TimedWord(
+                    str(w),
+                    anchor + float(w.start_time or 0.0),
+                    anchor + float(w.end_time or 0.0),
+                    float(w.confidence or 0.0),
+                )
             )
 
     async def _speak(self, actions: list[Action], turn_ended: float) -> AsyncIterator[str]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent.interviewer import Interviewer
 from perception.answer import AnswerMeasures
+from perception.words import TimedWord
 from storage import NewTurn, SessionRepository
 
 __all__ = ["StoredTurn", "TurnJournal"]
@@ -66,7 +67,7 @@ class TurnJournal:
         self._recruiter_spans: list[tuple[float, float]] = []  # wall start and end of each
         self._measuring: set[asyncio.Task[None]] = set()
         # The stored candidate turn no reply has answered yet: (index, words, text).
-        self._open_answer: tuple[int, list[dict[str, Any]], str] | None = None
+        self._open_answer: tuple[int, list[TimedWord], str] | None = None
         self._measure_runs: dict[int, int] = {}  # the latest measurement run of each turn
         self.turns: list[StoredTurn] = []
         self.measurements: dict[int, AnswerMeasures] = {}
@@ -114,7 +115,7 @@ class TurnJournal:
                 ended = metrics.get("stopped_speaking_at") or time.time()
                 self._recruiter_spans.append((started, ended))
 
-    def _question_end(self, words: list[dict[str, Any]]) -> float | None:
+    def _question_end(self, words: list[TimedWord]) -> float | None:
         """When the recruiter turn this answer responds to ended: the last that began before it.
 
         Late transcripts can put an answer's words in a later turn, so the answer's own first
@@ -123,12 +124,12 @@ class TurnJournal:
         """
         if not words:
             return None
-        first = float(words[0]["start"])
+        first = words[0].start_s
         ends = [end for start, end in self._recruiter_spans if start < first]
         return ends[-1] if ends else None
 
     async def _measure(
-        self, index: int, words: list[dict[str, Any]], text: str, question_end: float | None
+        self, index: int, words: list[TimedWord], text: str, question_end: float | None
     ) -> None:
         """Measure a stored candidate turn and store the measurements beside it."""
         run = self._measure_runs[index] = self._measure_runs.get(index, 0) + 1
@@ -152,19 +153,17 @@ class TurnJournal:
             await asyncio.gather(*self._measuring, return_exceptions=True)
 
     def _candidate_turn(
-        self, text: str, metrics: llm.MetricsReport, words: list[dict[str, Any]]
+        self, text: str, metrics: llm.MetricsReport, words: list[TimedWord]
     ) -> NewTurn:
-        start = metrics.get("started_speaking_at") or (words[0]["start"] if words else None)
-        end = metrics.get("stopped_speaking_at") or (words[-1]["end"] if words else None)
+        start = metrics.get("started_speaking_at") or (words[0].start_s if words else None)
+        end = metrics.get("stopped_speaking_at") or (words[-1].end_s if words else None)
         return NewTurn(
             speaker="candidate",
             text=text,
             question_id=self._interviewer.awaiting_answer_to,
             start_s=self._rel(start),
             end_s=self._rel(end),
-            words=[
-                {**w, "start": self._rel(w["start"]), "end": self._rel(w["end"])} for w in words
-            ],
+            words=[w.shifted(-self._t0).to_stored() for w in words],
         )
 
     def _recruiter_turn(

@@ -17,7 +17,6 @@ from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from livekit import rtc
 
@@ -26,6 +25,7 @@ from perception.answer import AnswerMeasures, measure_answer
 from perception.face import FaceAnalyzer, FaceMeasures, FaceObservation, summarize_face
 from perception.frames import Frame
 from perception.history import AudioHistory
+from perception.words import TimedWord
 
 __all__ = ["Perceiver"]
 
@@ -105,14 +105,14 @@ class Perceiver:
 
     def _measure(
         self,
-        words: Sequence[dict[str, Any]],
+        words: Sequence[TimedWord],
         transcript: str,
         question_end: float | None,
         *,
         full: bool,
     ) -> AnswerMeasures:
-        start = float(words[0]["start"]) - _MARGIN_S if words else time.time()
-        end = float(words[-1]["end"]) + _MARGIN_S if words else time.time()
+        start = words[0].start_s - _MARGIN_S if words else time.time()
+        end = words[-1].end_s + _MARGIN_S if words else time.time()
         audio, audio_start = self.audio.slice(start, end)
         typical = statistics.median(self._latencies) if self._latencies else None
         return measure_answer(
@@ -129,12 +129,12 @@ class Perceiver:
             language=full,
         )
 
-    def quick(self, words: Sequence[dict[str, Any]], transcript: str) -> AnswerMeasures:
+    def quick(self, words: Sequence[TimedWord], transcript: str) -> AnswerMeasures:
         """The cheap pass at the end of an answer: pace, fillers, level and gaze for the cue."""
         return self._measure(words, transcript, None, full=False)
 
     async def measure(
-        self, words: Sequence[dict[str, Any]], transcript: str, question_end: float | None
+        self, words: Sequence[TimedWord], transcript: str, question_end: float | None
     ) -> AnswerMeasures:
         """The full pass (pitch, level steps, spelling), off the event loop."""
         return await asyncio.to_thread(self._measure, words, transcript, question_end, full=True)

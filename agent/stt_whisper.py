@@ -16,6 +16,7 @@ from livekit.agents import APIConnectionError, APIConnectOptions, stt, utils
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr, TimedString
 
 from agent.audio import frame_to_float
+from perception.words import TimedWord
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
 
@@ -23,7 +24,6 @@ __all__ = [
     "Transcript",
     "WhisperOptions",
     "WhisperSTT",
-    "WordTiming",
     "whisper_options",
     "without_unheard_tail",
 ]
@@ -81,21 +81,11 @@ def whisper_options(settings: Settings) -> WhisperOptions:
 
 
 @dataclass(frozen=True)
-class WordTiming:
-    """One recognised word, times in seconds from the start of the audio."""
-
-    word: str
-    start_s: float
-    end_s: float
-    probability: float
-
-
-@dataclass(frozen=True)
 class Transcript:
     """The text of one utterance with its words."""
 
     text: str
-    words: tuple[WordTiming, ...]
+    words: tuple[TimedWord, ...]
     duration_s: float
 
 
@@ -164,13 +154,13 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             temperature=0.0,
             initial_prompt=VERBATIM_PROMPT if self._opts.verbatim else None,
         )
-        words: list[WordTiming] = []
+        words: list[TimedWord] = []
         texts: list[str] = []
         spelled: list[str] = []  # each word as written, with its leading space
         for segment in segments:
             texts.append(segment.text.strip())
             for w in segment.words or []:
-                words.append(WordTiming(w.word.strip(), w.start, w.end, w.probability))
+                words.append(TimedWord(w.word.strip(), w.start, w.end, w.probability))
                 spelled.append(w.word)
         kept = without_unheard_tail(words)
         text = " ".join(t for t in texts if t)
@@ -199,10 +189,13 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             if self._in_flight == 0:
                 self._idle.set()
         words = [
-            TimedString(w.word, start_time=w.start_s, end_time=w.end_s, confidence=w.probability)
+            TimedString(
+                w.word, start_time=w.start_s, end_time=w.end_s, confidence=w.probability or 0.0
+            )
             for w in result.words
         ]
-        confidence = float(np.mean([w.probability for w in result.words])) if result.words else 0.0
+        known = [w.probability for w in result.words if w.probability is not None]
+        confidence = float(np.mean(known)) if known else 0.0
         return stt.SpeechEvent(
             type=stt.SpeechEventType.FINAL_TRANSCRIPT,
             alternatives=[
@@ -220,7 +213,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         )
 
 
-def without_unheard_tail(words: list[WordTiming]) -> list[WordTiming]:
+def without_unheard_tail(words: list[TimedWord]) -> list[TimedWord]:
     """``words`` less a trailing silence phrase ("Thank you.") Whisper wrote without hearing it.
 
     A phrase is unheard when Whisper gave its first word a probability under ``_UNHEARD_P``
@@ -234,5 +227,6 @@ def without_unheard_tail(words: list[WordTiming]) -> list[WordTiming]:
         tail = words[-n:]
         said = " ".join(w.word.lower().strip(".,!?") for w in tail)
         if said == phrase:
-            return words[:-n] if tail[0].probability < _UNHEARD_P else words
+            unheard = tail[0].probability is not None and tail[0].probability < _UNHEARD_P
+            return words[:-n] if unheard else words
     return words

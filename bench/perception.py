@@ -57,7 +57,7 @@ _FILLER = re.compile(r"\b(um+|uh+|er+m?|hmm+|ah+)\b")
 
 def _words(stt: WhisperSTT, audio: np.ndarray) -> tuple[list[dict[str, Any]], str]:
     heard = stt.transcribe(audio)
-    return [{"word": w.word, "start": w.start_s, "end": w.end_s} for w in heard.words], heard.text
+    return list(heard.words), heard.text
 
 
 def audio_cost(stt: WhisperSTT, voice: CandidateVoice) -> dict[str, float]:

@@ -7,6 +7,7 @@ from perception.frames import Frame, frame_from_rgba, frames_from_camera, frames
 from perception.readings import PerceptionInputError, Reading
 from perception.speech import SpeechMeasures, measure_speech
 from perception.voice import VoiceMeasures, measure_voice, speech_span
+from perception.words import TimedWord
 
 __all__ = [
     "AnswerMeasures",
@@ -20,6 +21,7 @@ __all__ = [
     "PerceptionInputError",
     "Reading",
     "SpeechMeasures",
+    "TimedWord",
     "VoiceMeasures",
     "coaching_cues",
     "frame_from_rgba",

@@ -14,6 +14,7 @@ from perception.face import FaceMeasures
 from perception.language import LanguageNote, language_notes
 from perception.speech import SpeechMeasures, measure_speech
 from perception.voice import VoiceMeasures, level_dbfs, measure_voice, speech_span
+from perception.words import TimedWord
 
 __all__ = ["AnswerMeasures", "measure_answer", "summarize_session"]
 
@@ -42,7 +43,7 @@ class AnswerMeasures:
 
 
 def measure_answer(
-    words: Sequence[dict[str, Any]],
+    words: Sequence[TimedWord],
     *,
     transcript: str | None = None,
     audio: np.ndarray | None = None,
@@ -58,7 +59,7 @@ def measure_answer(
     """Measure one answer from its words and, when given, its audio and webcam summary.
 
     Args:
-        words: ``{"word", "start", "end"}`` in seconds, on the same clock as ``audio_start_s``.
+        words: the answer's words, on the same clock as ``audio_start_s``.
         transcript: the answer's text (default: the words joined).
         audio: the candidate's audio around the answer (mono float); the pace is taken over
             the speech found in it, which is more exact than word times alone.
@@ -75,8 +76,8 @@ def measure_answer(
     start = end = None
     if span is not None and words:
         # The speech around the words; audio outside the words (noise, the other side) is not used.
-        start = max(audio_start_s + span[0], float(words[0]["start"]) - 1.0)
-        end = min(audio_start_s + span[1], float(words[-1]["end"]) + 1.0)
+        start = max(audio_start_s + span[0], words[0].start_s - 1.0)
+        end = min(audio_start_s + span[1], words[-1].end_s + 1.0)
     speech = measure_speech(
         words, transcript=transcript, question_end_s=question_end_s,
         turn_start_s=start, turn_end_s=end,
@@ -90,7 +91,7 @@ def measure_answer(
         elif span is not None:
             a, b = round(span[0] * rate), round(span[1] * rate)
             level = level_dbfs(audio[a:b])
-    text = transcript if transcript is not None else " ".join(str(w["word"]) for w in words)
+    text = transcript if transcript is not None else " ".join(w.word for w in words)
     return AnswerMeasures(
         speech=speech,
         voice=voice,

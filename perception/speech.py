@@ -1,6 +1,6 @@
 """How an answer was spoken, from its word timings: pace, pauses, fillers, hedges, repeats.
 
-Pure functions over ``{"word", "start", "end"}`` dictionaries (seconds). Each measurement comes
+Pure functions over ``TimedWord`` sequences (seconds). Each measurement comes
 with a confidence: a value from too little speech says so instead of guessing.
 """
 
@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
+
+from perception.words import TimedWord
 
 __all__ = ["SpeechMeasures", "measure_speech"]
 
@@ -59,7 +61,7 @@ def _count_phrases(text: str, phrases: Sequence[str]) -> int:
 
 
 def measure_speech(
-    words: Sequence[dict[str, Any]],
+    words: Sequence[TimedWord],
     *,
     transcript: str | None = None,
     question_end_s: float | None = None,
@@ -69,23 +71,23 @@ def measure_speech(
     """Measure one answer.
 
     Args:
-        words: the answer's words with ``start``/``end`` times, in order.
+        words: the answer's words, in order.
         transcript: the text to count fillers and hedges in (default: the words joined).
         question_end_s: when the question ended, for the response latency.
         turn_start_s: start of the answer turn (default: the first word); with
             ``question_end_s``, gives the response latency.
         turn_end_s: end of the answer turn (default: the last word).
     """
-    text = transcript if transcript is not None else " ".join(str(w["word"]) for w in words)
+    text = transcript if transcript is not None else " ".join(w.word for w in words)
     lowered = " ".join(text.lower().split())
     tokens = _TOKEN.findall(lowered)
     n = len(words) if words else len(tokens)
     if words:
-        first, last = float(words[0]["start"]), float(words[-1]["end"])
+        first, last = words[0].start_s, words[-1].end_s
     else:
         first = last = 0.0
     span = max(0.0, last - first)
-    gaps = [float(b["start"]) - float(a["end"]) for a, b in pairwise(words)]
+    gaps = [b.start_s - a.end_s for a, b in pairwise(words)]
     pauses = [g for g in gaps if g >= PAUSE_S]
     speaking = max(0.0, span - sum(pauses))
     start = turn_start_s if turn_start_s is not None else first

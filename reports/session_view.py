@@ -7,11 +7,23 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from perception.words import TimedWord
 from rubrics import RoleScript, parse_role
 from rubrics.scoring import CandidateTurn
 from storage import InterviewSession, RoleRepository, SessionRepository, Turn
 
 __all__ = ["ReportError", "SessionView", "load_session"]
+
+
+def _stored_words(stored: list[dict[str, Any]] | None) -> tuple[TimedWord, ...]:
+    """A stored turn's words; a word kept without its times (damaged data) is left out."""
+    words: list[TimedWord] = []
+    for item in stored or []:
+        try:
+            words.append(TimedWord.from_stored(item))
+        except ValueError:
+            continue
+    return tuple(words)
 
 
 class ReportError(Exception):
@@ -31,7 +43,9 @@ class SessionView:
     def candidate_turns(self) -> list[CandidateTurn]:
         """The candidate's turns as the scorer takes them."""
         return [
-            CandidateTurn(t.index, t.question_id, t.text, t.start_s, t.end_s, tuple(t.words or ()))
+            CandidateTurn(
+                t.index, t.question_id, t.text, t.start_s, t.end_s, _stored_words(t.words)
+            )
             for t in self.turns
             if t.speaker == "candidate"
         ]

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dialogue import assess, strip_manipulation
+from perception.words import TimedWord
 from rubrics.models import Competency, Question, RoleScript
 
 __all__ = ["AnswerScore", "CandidateTurn", "Quote", "ScoreSheet", "score_interview"]
@@ -53,7 +54,7 @@ class CandidateTurn:
     text: str
     start_s: float
     end_s: float
-    words: tuple[dict[str, object], ...] = ()
+    words: tuple[TimedWord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,15 +101,9 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
-def _seconds(word: dict[str, object], key: str) -> float | None:
-    """A stored word's start or end time in seconds; None when it is missing."""
-    value = word.get(key)
-    return float(value) if isinstance(value, int | float) else None
-
-
 def _sentences(turn: CandidateTurn) -> list[tuple[str, float, float]]:
     """The turn's sentences, verbatim, each with the time span of its words where they align."""
-    words = [(_tokens(str(w.get("word", ""))), w) for w in turn.words]
+    words = [(_tokens(w.word), w) for w in turn.words]
     out: list[tuple[str, float, float]] = []
     cursor = 0
     for match in _SENTENCE.finditer(turn.text):
@@ -123,7 +118,7 @@ def _sentences(turn: CandidateTurn) -> list[tuple[str, float, float]]:
             if words[i][0] and words[i][0][0] == wanted[0]:
                 for j in range(i, len(words)):
                     if words[j][0] and words[j][0][-1] == wanted[-1]:
-                        start, end = _seconds(words[i][1], "start"), _seconds(words[j][1], "end")
+                        start, end = words[i][1].start_s, words[j][1].end_s
                         cursor = j + 1
                         break
                 break

@@ -49,7 +49,7 @@ def _speak(voice, text: str, length_scale: float) -> np.ndarray:  # type: ignore
 
 def _measure(stt: WhisperSTT, audio: np.ndarray):  # type: ignore[no-untyped-def]
     heard = stt.transcribe(audio)
-    words = [{"word": w.word, "start": w.start_s, "end": w.end_s} for w in heard.words]
+    words = list(heard.words)
     return measure_answer(words, transcript=heard.text, audio=audio, rate=RATE)
 
 

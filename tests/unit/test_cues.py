@@ -9,14 +9,13 @@ import pytest
 from perception import Reading, coaching_cues, integrity_flags, measure_speech
 from perception.face import FaceMeasures
 from perception.readings import not_measured
+from perception.words import TimedWord
 
 
 def _speech(words: int, seconds: float, fillers: int = 0) -> object:
     step = seconds / words
     text = ["um" if i < fillers else "word" for i in range(words)]
-    timed = [
-        {"word": w, "start": i * step, "end": i * step + step * 0.8} for i, w in enumerate(text)
-    ]
+    timed = [TimedWord(w, i * step, i * step + step * 0.8) for i, w in enumerate(text)]
     return measure_speech(timed, turn_start_s=0.0, turn_end_s=seconds)
 
 
@@ -87,10 +86,8 @@ def test_latency_flag_against_the_candidate_s_usual() -> None:
 def test_a_thinking_pause_does_not_make_the_pace_slow() -> None:
     # 50 words of talk around a 6.1 s pause: 115 wpm over the whole answer, 150 without it.
     step = 20.0 / 50
-    words = [{"word": "word", "start": i * step, "end": i * step + 0.3} for i in range(25)]
-    words += [
-        {"word": "word", "start": 16.0 + i * step, "end": 16.0 + i * step + 0.3} for i in range(25)
-    ]
+    words = [TimedWord("word", i * step, i * step + 0.3) for i in range(25)]
+    words += [TimedWord("word", 16.0 + i * step, 16.0 + i * step + 0.3) for i in range(25)]
     speech = measure_speech(words, turn_start_s=0.0, turn_end_s=26.0)
     assert speech.words_per_minute == pytest.approx(115.4, abs=0.1)
     assert speech.long_pause_total_s == pytest.approx(6.1, abs=0.01)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from perception.words import TimedWord
 from rubrics import load_role
 from rubrics.scoring import CandidateTurn, score_interview
 
@@ -23,8 +24,7 @@ PUSHY = (
 def _turn(index: int, question: str, text: str, start: float = 10.0) -> CandidateTurn:
     # Word timings as the STT gives them: one word every 0.4 s, punctuation attached.
     words = tuple(
-        {"word": w, "start": start + 0.4 * i, "end": start + 0.4 * i + 0.3}
-        for i, w in enumerate(text.split())
+        TimedWord(w, start + 0.4 * i, start + 0.4 * i + 0.3) for i, w in enumerate(text.split())
     )
     return CandidateTurn(index, question, text, start, start + 0.4 * len(words), words)
 
@@ -51,7 +51,7 @@ def test_evidence_is_verbatim_with_the_times_of_its_words() -> None:
         assert 20.0 <= quote.start_s < quote.end_s <= turn.end_s
     first = answer.evidence[0]
     first_word = first.text.split()[0]
-    assert first.start_s == next(w["start"] for w in turn.words if w["word"] == first_word)
+    assert first.start_s == next(w.start_s for w in turn.words if w.word == first_word)
     signals = {q.signal for q in answer.evidence}
     assert "measurable result" in signals and "signal: apologised" in signals
     assert answer.rationale.startswith(f"Level {answer.level}: ")

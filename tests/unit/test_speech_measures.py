@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from perception import measure_speech
+from perception.words import TimedWord
 
 
 def _words(
     text: str, *, start: float = 0.0, step: float = 0.4, gaps: dict[int, float] | None = None
-):  # type: ignore[no-untyped-def]
+) -> list[TimedWord]:
     out, t = [], start
     for i, word in enumerate(text.split()):
         t += (gaps or {}).get(i, 0.0)
-        out.append({"word": word, "start": round(t, 3), "end": round(t + step * 0.8, 3)})
+        out.append(TimedWord(word, round(t, 3), round(t + step * 0.8, 3)))
         t += step
     return out
 
@@ -20,7 +21,7 @@ def test_pace_and_pauses() -> None:
     text = " ".join(["word"] * 30)
     words = _words(text, start=10.0, gaps={10: 2.5, 20: 0.5})
     m = measure_speech(words, question_end_s=9.0)
-    span = words[-1]["end"] - words[0]["start"]
+    span = words[-1].end_s - words[0].start_s
     assert m.words == 30 and m.words_per_minute == round(30 * 60 / span, 1)
     assert m.pauses == 2 and m.pauses_over_2s == 1
     assert m.longest_pause_s == round(2.5 + 0.4 * 0.2, 2)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from agent.stt_whisper import WordTiming, without_unheard_tail
+from agent.stt_whisper import without_unheard_tail
+from perception.words import TimedWord
 
 
-def _words(*spec: tuple[str, float]) -> list[WordTiming]:
-    return [WordTiming(w, i * 0.3, i * 0.3 + 0.2, p) for i, (w, p) in enumerate(spec)]
+def _words(*spec: tuple[str, float]) -> list[TimedWord]:
+    return [TimedWord(w, i * 0.3, i * 0.3 + 0.2, p) for i, (w, p) in enumerate(spec)]
 
 
 def test_an_unheard_thank_you_at_the_end_is_dropped() -> None:
