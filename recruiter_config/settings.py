@@ -79,7 +79,9 @@ class TurnSettings(BaseModel):
 
     vad_min_silence_s: float = 0.3
     eot_unlikely_threshold: float = 0.25
-    min_delay_s: float = 1.0
+    # After a likely end of turn. 0.8 s kept 0 replies talked over, 0 split answers and 0 false
+    # late flags over every demo persona (bench/results/latency.md, 36 replies), as 1.0 s did.
+    min_delay_s: float = 0.8
     # When the turn detector finds an end unlikely. Thinking pauses the words give away ("let
     # me think", a dangling "and", a story begun in a few words) get thinking_delay_s instead;
     # 5 s here held the floor after every long answer the detector misread. On this voice its
