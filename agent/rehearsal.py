@@ -45,7 +45,7 @@ from recruiter_config.settings import Settings
 from recruiter_llm.client import ChatClient
 from reports.files import timed_reports
 from reports.session_view import ReportError
-from rubrics import RoleError, RoleScript, RoleSource, load_role_source, resolve_role
+from rubrics import RoleScript, RoleSource, resolve_local_role
 from storage import SessionRepository, Turn, create_database, session_factory
 
 __all__ = [
@@ -80,19 +80,13 @@ class RehearsalOptions:
 
 
 def rehearsal_role(db: sessionmaker[Session], role: str) -> RoleSource:
-    """The role a rehearsal runs: a role script file when ``role`` is a path to one, else what
-    ``rubrics.resolve_role`` finds for the id (the latest stored version, else the shipped file).
+    """The role a rehearsal runs (``rubrics.resolve_local_role``: a file path, else the id).
 
     Raises:
         RoleError: no such file or role, or the script is invalid (with the line and field).
     """
-    if Path(role).suffix in {".yaml", ".yml"} or Path(role).exists():
-        return load_role_source(role)
     with db() as s:
-        try:
-            return resolve_role(s, role)
-        except RoleError as e:
-            raise RoleError(f"{e} (or give the path of a role script file)") from e
+        return resolve_local_role(s, role)
 
 
 def _answer_source(

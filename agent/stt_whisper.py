@@ -160,7 +160,10 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         for segment in segments:
             texts.append(segment.text.strip())
             for w in segment.words or []:
-                words.append(TimedWord(w.word.strip(), w.start, w.end, w.probability))
+                # Plain floats: numpy scalars would leak into every measure and its JSON.
+                words.append(
+                    TimedWord(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                )
                 spelled.append(w.word)
         kept = without_unheard_tail(words)
         text = " ".join(t for t in texts if t)

@@ -29,7 +29,7 @@ from recruiter_devstack.llm_server import resolve_endpoint
 from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
 from reports.files import timed_reports
 from reports.session_view import ReportError
-from rubrics import RoleError, RoleSource, resolve_role
+from rubrics import RoleError, RoleSource, resolve_local_role, resolve_role
 from storage import create_database, session_factory
 
 __all__ = ["CONTROL_TOPIC", "EVENTS_TOPIC", "build_server", "role_for_job"]
@@ -42,14 +42,22 @@ CONTROL_TOPIC = "recruiter.control"
 _CLOSING = "Thank you, we will stop here. Your report will be ready in a moment."
 
 
-def role_for_job(db: sessionmaker[Session], job: InterviewJob) -> RoleSource:
+def role_for_job(
+    db: sessionmaker[Session], job: InterviewJob, *, local: bool = False
+) -> RoleSource:
     """The role script a job names (``rubrics.resolve_role``), in the job's mode.
+
+    ``local``: the job was made on this machine from its own settings (console mode), so its
+    role may also be a script file's path; a dispatched job's role is an id only.
 
     Raises:
         RoleError: the role or version is neither stored nor shipped, or its text is invalid.
     """
     with db() as s:
-        source = resolve_role(s, job.role_id, job.role_version)
+        if local:
+            source = resolve_local_role(s, job.role_id)
+        else:
+            source = resolve_role(s, job.role_id, job.role_version)
     if job.mode is not None and job.mode != source.role.mode:
         role = source.role.model_copy(update={"mode": job.mode})
         source = RoleSource(role, source.text, source.origin)
@@ -75,7 +83,8 @@ async def _send(room: rtc.Room, message: dict[str, Any]) -> None:
 async def _interview(ctx: JobContext) -> None:
     settings: Settings = ctx.proc.userdata.get("settings") or Settings()
     try:
-        job = read_job(ctx.job.metadata) or InterviewJob(role_id=settings.default_role)
+        dispatched = read_job(ctx.job.metadata)
+        job = dispatched or InterviewJob(role_id=settings.default_role)
     except (ValidationError, ValueError):
         logger.error("job metadata is not an interview; the job is dropped")
         return
@@ -91,7 +100,7 @@ async def _interview(ctx: JobContext) -> None:
     try:
         if chat is None:
             raise LLMUnavailableError("the worker has no LLM endpoint (RECRUITER_LLM__BASE_URL)")
-        source = role_for_job(db, job)
+        source = role_for_job(db, job, local=dispatched is None)
         models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
         live = open_interview(
             settings, source, db=db, chat=chat, models=models, channel=ctx.room.name or "room",

@@ -131,18 +131,20 @@ _VERSION = re.compile(
 
 _RATIO = re.compile(r"\b(\d+):(\d+)\b")  # what is left after clock times: 3:1, 16:9
 _MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS |= {name: i for i, name in enumerate(calendar.month_abbr) if name}
+_MONTHS |= {name: i for i, name in enumerate(calendar.month_abbr) if name} | {"Sept": 9}
 # "Jan. 15": the dot of an abbreviated month is taken only where a figure follows it.
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?:\.(?=\s\d))?"
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b(?:\.(?=\s\d))?"
 _YEAR4 = r"(?P<year>(?:1[89]|20)\d\d)"
 _ISO_DATE = re.compile(rf"\b{_YEAR4}-(?P<m>\d\d)-(?P<d>\d\d)\b")
 _NUMERIC_DATE = re.compile(rf"\b(?P<p>\d{{1,2}})([/.])(?P<q>\d{{1,2}})\2{_YEAR4}\b")
 _MONTH_DAY = re.compile(
-    rf"\b{_MONTH}\s(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?!:|\s?(?:am|pm|AM|PM)\b)"
+    rf"\b{_MONTH}\s(?P<day>[1-9]|[12]\d|3[01])(?P<nth>st|nd|rd|th)?\b"
+    r"(?!:|\s?(?:am|pm|AM|PM)\b)"
     rf"(?:,?\s{_YEAR4}\b)?"
 )
 _DAY_MONTH = re.compile(
-    rf"\b(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?:\sof)?\s{_MONTH}(?:,?\s{_YEAR4}\b)?"
+    rf"\b(?P<day>[1-9]|[12]\d|3[01])(?P<nth>st|nd|rd|th)?(?:\sof)?\s{_MONTH}"
+    rf"(?:,?\s{_YEAR4}\b)?"
 )
 # Regions that write the month before the day (04/03/2027 is April 3rd there); the rest of the
 # world writes the day first (CLDR short date patterns).
@@ -291,6 +293,8 @@ def _phone_numbers(text: str, region: str) -> str:
     done = 0
     for match in phonenumbers.PhoneNumberMatcher(text, region):
         raw = match.raw_string
+        if raw.isdigit():
+            continue  # "4155552671 requests": a count; a number to call is written in groups
         extension = match.number.extension
         if extension:
             raw = raw[: raw.rfind(extension)]
@@ -341,7 +345,12 @@ def _dates(text: str, region: str) -> str:
         return _say_date(month, day, m["year"], region)
 
     def named(m: re.Match[str]) -> str:
-        return _say_date(_MONTHS[m["month"]], int(m["day"]), m["year"], region)
+        month, day = _MONTHS[m["month"]], int(m["day"])
+        if not _valid_date(int(m["year"] or 2024), month, day):  # 2024: Feb 29 exists
+            return m[0]
+        if m["month"] == "May" and not (m["nth"] or m["year"]):
+            return m[0]  # "May 5 people": the verb as often as the month; say it as written
+        return _say_date(month, day, m["year"], region)
 
     text = _ISO_DATE.sub(iso, text)
     text = _NUMERIC_DATE.sub(numeric, text)
@@ -402,6 +411,7 @@ def spoken_form(text: str, lexicon: Mapping[str, str] | None = None, *, region: 
     text = _replace_tokens(text, dict(lexicon or {}))
     text = _replace_tokens(text, _TERMS)
     text = _phone_numbers(text, region)
+    text = _VERSION.sub(_version, text)  # "Version 2.1.2020" is a version, not a date
     text = _dates(text, region)
     for pattern, rule in _STEPS:
         text = pattern.sub(rule, text)

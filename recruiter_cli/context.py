@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from recruiter_config.settings import Settings
 
@@ -27,6 +28,9 @@ def build_settings() -> Settings:
     global _settings
     try:
         _settings = Settings()
+    except SettingsError as e:  # a nested variable that is not valid JSON
+        typer.echo(f"error: invalid setting: {e}", err=True)
+        raise typer.Exit(2) from e
     except ValidationError as e:
         prefix = "LIVEKIT_" if e.title == "LiveKitSettings" else "RECRUITER_"
         problems = "; ".join(

@@ -121,8 +121,13 @@ def llm_endpoint(
         return
     if on_start is not None:
         on_start(f"starting the embedded LLM server ({settings.llm.gguf})")
-    with EmbeddedLLMServer(settings) as started:
-        yield started
+    server = EmbeddedLLMServer(settings)
+    try:
+        # Inside the try: Ctrl-C while the server loads its model still stops it (the child
+        # runs in its own session and does not get the terminal's SIGINT).
+        yield server.start()
+    finally:
+        server.stop()
 
 
 def endpoint_env(endpoint: LLMEndpoint) -> dict[str, str]:

@@ -23,7 +23,7 @@ from rubrics.models import (
     Signals,
 )
 from rubrics.planning import plan_for
-from rubrics.resolving import resolve_role
+from rubrics.resolving import resolve_local_role, resolve_role
 
 __all__ = [
     "GAPS",
@@ -44,6 +44,7 @@ __all__ = [
     "load_role_source",
     "parse_role",
     "plan_for",
+    "resolve_local_role",
     "resolve_role",
     "roles_dir",
     "shipped_role_ids",

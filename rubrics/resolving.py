@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy.orm import Session
 
 from rubrics.loading import RoleError, RoleSource, load_role_source, parse_role, shipped_role_ids
 from storage import RoleRepository
 
-__all__ = ["resolve_role"]
+__all__ = ["resolve_local_role", "resolve_role"]
 
 
 def resolve_role(session: Session, role_id: str, version: str | None = None) -> RoleSource:
@@ -40,3 +42,18 @@ def resolve_role(session: Session, role_id: str, version: str | None = None) -> 
         )
     detail = f"stored versions: {', '.join(known)}" if known else "no stored versions"
     raise RoleError(f"role {role_id!r} has no version {version!r}; {detail}")
+
+
+def resolve_local_role(session: Session, role: str) -> RoleSource:
+    """For commands run on the user's own machine (rehearse, console): the role script file
+    when ``role`` is a path to one, else what ``resolve_role`` finds for the id.
+
+    Raises:
+        RoleError: no such file or role, or the script is invalid (with the line and field).
+    """
+    if Path(role).suffix in {".yaml", ".yml"} or Path(role).exists():
+        return load_role_source(role)
+    try:
+        return resolve_role(session, role)
+    except RoleError as e:
+        raise RoleError(f"{e} (or give the path of a role script file)") from e
