@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Never
@@ -51,6 +52,14 @@ _SILENCE_PHRASES_LONGEST_FIRST = sorted(
     _SILENCE_PHRASES, key=lambda p: len(p.split()), reverse=True
 )
 _UNHEARD_P = 0.1
+# Whisper's own test for a repetition loop: text that zlib compresses more than 2.4 times.
+_LOOP_RATIO = 2.4
+
+
+def _compression_ratio(text: str) -> float:
+    """How much zlib compresses ``text`` (Whisper's repetition measure); 0 for no text."""
+    raw = text.encode("utf-8")
+    return len(raw) / len(zlib.compress(raw)) if raw else 0.0
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,14 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         A silence phrase Whisper wrote at the end without hearing it ("Thank you.") is left out
         of both the text and the words (``without_unheard_tail``).
         """
+        transcript = self._decode(audio, temperature=0.0)
+        if _compression_ratio(transcript.text) > _LOOP_RATIO:
+            # A repetition loop ("uh, uh, uh, ..."), which greedy decoding can fall into on
+            # degraded audio: decode again with sampling, as Whisper's own fallback does.
+            transcript = self._decode(audio, temperature=(0.2, 0.4, 0.6, 0.8, 1.0))
+        return transcript
+
+    def _decode(self, audio: np.ndarray, *, temperature: float | tuple[float, ...]) -> Transcript:
         # Whisper pads every input to 30 s; padding a segment only to its own length (plus a
         # second) transcribes a 13 s segment in 0.6 s instead of 1.4 s here with the same words.
         chunk = min(_WINDOW_S, math.ceil(audio.size / SAMPLE_RATE) + 1)
@@ -149,9 +166,10 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             word_timestamps=True,
             condition_on_previous_text=False,
             vad_filter=False,
-            # Greedy only: a temperature fallback decodes the segment again up to 5 times
-            # (2 s instead of 0.4 s on a 1 s segment here) for text that is no better.
-            temperature=0.0,
+            # Greedy first: Whisper's own fallback (on a low log-probability too) decoded short
+            # segments again up to 5 times (2 s instead of 0.4 s on a 1 s segment here) for text
+            # that was no better; only a repetition loop is decoded again (``transcribe``).
+            temperature=temperature,
             initial_prompt=VERBATIM_PROMPT if self._opts.verbatim else None,
         )
         words: list[TimedWord] = []

@@ -46,3 +46,15 @@ def test_a_heard_longer_phrase_is_not_cut_to_a_shorter_one() -> None:
 def test_punctuation_inside_the_phrase_does_not_hide_it() -> None:
     words = _words(("Sure.", 0.6), ("Thank", 0.02), ("you,", 0.9), ("very", 0.9), ("much.", 0.9))
     assert [w.word for w in without_unheard_tail(words)] == ["Sure."]
+
+
+def test_a_repetition_loop_is_told_from_an_answer() -> None:
+    from agent.stt_whisper import _LOOP_RATIO, _compression_ratio
+
+    # Seen in a room test on a loaded machine: greedy decoding stuck on "uh".
+    assert _compression_ratio("I recave here. " + "Uh, " * 60 + "For your year.") > _LOOP_RATIO
+    answer = (
+        "Last spring a customer wrote in because his order had been lost twice. I called him "
+        "the same day, apologised, and shipped a replacement with express delivery."
+    )
+    assert _compression_ratio(answer) < _LOOP_RATIO
