@@ -6,4 +6,4 @@ __all__ = ["AgentError"]
 
 
 class AgentError(Exception):
-    """An interview, rehearsal or simulated candidate cannot start or finish."""
+    """An interview cannot start or finish (a rehearsal's errors subclass it)."""

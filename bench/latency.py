@@ -31,14 +31,14 @@ from pathlib import Path
 from piper import SynthesisConfig
 
 from agent.bootstrap import VoiceModels, load_voice_models
-from agent.candidate import CandidateVoice, load_persona, shipped_personas
-from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
-from agent.rehearsal_report import seconds_cell
 from agent.tts_piper import synthesize_pcm
 from dialogue import acknowledgement_messages, follow_up_messages
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer, resolve_endpoint
 from recruiter_llm.client import ChatClient, LLMEndpoint, OpenAIChatClient
+from recruiter_rehearsal.candidates import CandidateVoice, load_persona, shipped_personas
+from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
+from recruiter_rehearsal.summary import seconds_cell
 from rubrics import load_role
 
 RESULTS = Path(__file__).parent / "results"

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.candidate import _persona_file
 from dialogue import (
     acknowledgement_messages,
     assess,
@@ -29,6 +28,7 @@ from dialogue import (
 from recruiter_config.settings import LLMSettings, Settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer
 from recruiter_llm.client import OpenAIChatClient
+from recruiter_rehearsal.candidates import _persona_file
 from rubrics import load_role, plan_for
 
 RESULTS = Path(__file__).parent / "results"

@@ -34,12 +34,12 @@ import numpy as np
 from piper import SynthesisConfig
 
 from agent.audio import resample
-from agent.candidate import CandidateVoice
 from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import load_voice, pcm_to_float, synthesize_pcm
 from perception import FaceAnalyzer, Frame, measure_answer
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
+from recruiter_rehearsal.candidates import CandidateVoice
 from tests.integration.test_perception_audio import INSERTED, TEXT, WITH_FILLERS
 from tests.webcam_video import steady_frames
 

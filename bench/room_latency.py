@@ -30,15 +30,15 @@ from typing import Any
 from sqlalchemy import select
 
 from agent.bootstrap import load_voice_models
-from agent.candidate import Answer, CandidateVoice, load_persona
-from agent.rehearsal import RehearsalOptions, run_rehearsal
-from agent.rehearsal_report import seconds_cell
 from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
 from recruiter_config.settings import Settings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.stack import DevStack
 from recruiter_llm.client import OpenAIChatClient
+from recruiter_rehearsal.candidates import Answer, CandidateVoice, load_persona
+from recruiter_rehearsal.run import RehearsalOptions, run_rehearsal
+from recruiter_rehearsal.summary import seconds_cell
 from rubrics import load_role
 from storage import InterviewSession, Turn, create_database, session_factory
 

@@ -44,7 +44,7 @@ def audio(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Pace, pauses, fillers, hedges, level and pitch of a recording, with cues."""
-    from agent.analysis import analyze_audio
+    from recruiter_rehearsal.analysis import analyze_audio
 
     try:
         data = analyze_audio(current_settings(), file, transcript=transcript)
@@ -61,7 +61,7 @@ def video(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Face in view, other faces, looking at the screen, head movement, smiling, blinks."""
-    from agent.analysis import analyze_video
+    from recruiter_rehearsal.analysis import analyze_video
 
     try:
         data = analyze_video(current_settings(), file, fps=fps)

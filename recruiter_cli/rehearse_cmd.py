@@ -20,7 +20,7 @@ from rubrics import RoleError
 from storage import StorageError, create_database, session_factory
 
 if TYPE_CHECKING:
-    from agent.rehearsal import RehearsalOptions, RehearsalResult
+    from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult
 
 
 async def _run(
@@ -28,8 +28,8 @@ async def _run(
 ) -> RehearsalResult:
     # The voice stack loads here, not at import, so `recruiter --help` stays fast.
     from agent.bootstrap import load_voice_models
-    from agent.rehearsal import run_rehearsal
     from recruiter_llm.client import OpenAIChatClient
+    from recruiter_rehearsal.run import run_rehearsal
 
     models = load_voice_models(settings)
     chat = OpenAIChatClient(endpoint)
@@ -65,10 +65,10 @@ def rehearse(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Run a complete spoken mock interview with a simulated candidate; no mic, no server."""
-    from agent.candidate import check_persona
     from agent.errors import AgentError
-    from agent.rehearsal import RehearsalOptions, rehearsal_role
-    from agent.rehearsal_report import result_json
+    from recruiter_rehearsal.candidates import check_persona
+    from recruiter_rehearsal.run import RehearsalOptions, rehearsal_role
+    from recruiter_rehearsal.summary import result_json
 
     settings = current_settings()
     err = Console(stderr=True, soft_wrap=True)

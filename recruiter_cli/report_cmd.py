@@ -68,7 +68,7 @@ def _judge(session_id: str) -> None:
 
     from recruiter_devstack.llm_server import resolve_endpoint
     from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
-    from reports.judging import score_session, second_opinion
+    from reports.assessment import score_session, second_opinion
     from reports.session_view import ReportError
 
     settings = current_settings()

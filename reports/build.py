@@ -15,7 +15,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from reports.session_view import SessionView, load_session
-from storage.judging import JudgementRepository
+from storage.assessment_repository import AssessmentRepository
 
 __all__ = ["build_report", "clock"]
 
@@ -43,12 +43,12 @@ def clock(seconds: float) -> str:
     return f"{int(minutes):02d}:{int(secs):02d}"
 
 
-def _scores(view: SessionView, judgements: JudgementRepository) -> dict[str, Any]:
+def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, Any]:
     sid = view.record.id
-    auto = judgements.scores(sid, source="deterministic")
-    human = judgements.scores(sid, source="human")
-    llm = {s.target: s for s in judgements.scores(sid, source="llm") if s.scope == "competency"}
-    evidence = judgements.evidence(sid)
+    auto = assessments.scores(sid, source="deterministic")
+    human = assessments.scores(sid, source="human")
+    llm = {s.target: s for s in assessments.scores(sid, source="llm") if s.scope == "competency"}
+    evidence = assessments.evidence(sid)
     competencies = []
     for c in view.role.competencies:
         score = next((s for s in auto if s.scope == "competency" and s.target == c.id), None)
@@ -220,14 +220,14 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
 
 
 def build_report(db: Session, session_id: str) -> dict[str, Any]:
-    """The report of a scored session (run :func:`reports.judging.score_session` first).
+    """The report of a scored session (run :func:`reports.assessment.score_session` first).
 
     Raises:
         ReportError: unknown session or role version.
     """
     view = load_session(db, session_id)
-    judgements = JudgementRepository(db)
-    scores = _scores(view, judgements)
+    assessments = AssessmentRepository(db)
+    scores = _scores(view, assessments)
     delivery = _delivery(view)
     summary = _summary(scores, delivery, view)
     record = view.record
@@ -258,7 +258,7 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
         ],
         "review": {
             "notes": [
-                {"recruiter": n.recruiter_id, "text": n.text} for n in judgements.notes(record.id)
+                {"recruiter": n.recruiter_id, "text": n.text} for n in assessments.notes(record.id)
             ],
             "human_scores": [
                 {
@@ -268,7 +268,7 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
                     "recruiter": s.recruiter_id,
                     "rationale": s.rationale,
                 }
-                for s in judgements.scores(record.id, source="human")
+                for s in assessments.scores(record.id, source="human")
             ],
         },
     }

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from reports.assessment import score_session
 from reports.browser import print_pdf
 from reports.build import build_report
 from reports.html import render_html
-from reports.judging import score_session
-from storage.judging import JudgementRepository
+from storage.assessment_repository import AssessmentRepository
 
 __all__ = ["FORMATS", "write_reports"]
 
@@ -43,7 +43,7 @@ def write_reports(
     if "pdf" in formats:
         written["pdf"] = folder / "report.pdf"
         print_pdf(html_path, written["pdf"])
-    repo = JudgementRepository(db)
+    repo = AssessmentRepository(db)
     for fmt, path in written.items():
         repo.add_report(session_id, fmt, str(path), hashlib.sha256(path.read_bytes()).hexdigest())
     return written

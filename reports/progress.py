@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reports.charts import plt
-from storage import CandidateRepository, InterviewSession, JudgementRepository, Score
+from storage import AssessmentRepository, CandidateRepository, InterviewSession, Score
 from storage.models import AnswerMeasurement
 
 __all__ = ["calibration_pairs", "overall_by_candidate", "progress", "progress_chart_png"]
@@ -27,10 +27,10 @@ _DELIVERY = (
 def progress(db: Session, candidate_id: str) -> dict[str, Any]:
     """Per session, in time order: competency scores and the median delivery measures."""
     sessions = CandidateRepository(db).sessions(candidate_id)
-    judgements = JudgementRepository(db)
+    assessments = AssessmentRepository(db)
     rows = []
     for s in sessions:
-        scores = judgements.scores(s.id, source="deterministic")
+        scores = assessments.scores(s.id, source="deterministic")
         speech = [
             m.speech
             for m in db.scalars(

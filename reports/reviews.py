@@ -8,7 +8,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from reports.session_view import ReportError, load_session
-from storage import JudgementRepository, NewScore, SessionRepository
+from storage import AssessmentRepository, NewScore, SessionRepository
 
 __all__ = ["ReviewError", "ReviewResult", "record_review"]
 
@@ -73,7 +73,7 @@ def record_review(
         problems.append("nothing to store: give a score, an overall score or a note")
     if problems:
         raise ReviewError(problems)
-    repo = JudgementRepository(s)
+    repo = AssessmentRepository(s)
     for cid, value in scores.items():
         repo.add_human_score(
             session_id,

@@ -1,9 +1,10 @@
 """Storage: SQLAlchemy 2 models and repositories; SQLite by default, PostgreSQL by URL."""
 
+from storage.assessment_repository import AssessmentRepository, NewEvidence, NewScore
+from storage.assessments import Evidence, HumanNote, ReportFile, Score
+from storage.candidates import CandidateRepository
 from storage.database import create_database, session_factory
 from storage.errors import StorageError
-from storage.judgements import Evidence, HumanNote, ReportFile, Score
-from storage.judging import CandidateRepository, JudgementRepository, NewEvidence, NewScore
 from storage.models import AnswerMeasurement, Base, InterviewSession, RoleScriptVersion, Turn
 from storage.people import Candidate, Recruiter
 from storage.recruiters import RecruiterError, RecruiterRepository
@@ -12,13 +13,13 @@ from storage.roles import RoleRepository, RoleVersionConflictError, StoreResult,
 
 __all__ = [
     "AnswerMeasurement",
+    "AssessmentRepository",
     "Base",
     "Candidate",
     "CandidateRepository",
     "Evidence",
     "HumanNote",
     "InterviewSession",
-    "JudgementRepository",
     "NewEvidence",
     "NewScore",
     "NewTurn",

@@ -15,15 +15,15 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from reports.assessment import score_session
 from reports.build import build_report
-from reports.judging import score_session
 from reports.reviews import ReviewError, ReviewResult, record_review
 from reports.session_view import ReportError
 from rubrics import RoleError, load_role_source, parse_role, resolve_role, shipped_role_ids
 from storage import (
+    AssessmentRepository,
     CandidateRepository,
     InterviewSession,
-    JudgementRepository,
     RoleRepository,
     RoleVersionConflictError,
     SessionRepository,
@@ -227,7 +227,7 @@ def session_report(s: Session, session_id: str) -> dict[str, Any]:
     if record is None:
         raise DashboardError(404, [f"no session {session_id!r}"])
     try:
-        if record.status == "running" or not JudgementRepository(s).scores(
+        if record.status == "running" or not AssessmentRepository(s).scores(
             session_id, source="deterministic"
         ):
             score_session(s, session_id)

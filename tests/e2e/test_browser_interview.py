@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import load_voice_models
-from agent.candidate import CandidateVoice
+from recruiter_rehearsal.candidates import CandidateVoice
 from storage import CandidateRepository, InterviewSession, SessionRepository
 from tests.e2e.conftest import RoomStack, screenshot_path
 from tests.integration.speech import word_error_rate

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import load_voice_models
-from agent.candidate import CandidateVoice
 from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
+from recruiter_rehearsal.candidates import CandidateVoice
 from storage import CandidateRepository, InterviewSession, SessionRepository
 from tests.conftest import run
 from tests.e2e.conftest import RoomStack

@@ -15,8 +15,8 @@ import pytest
 from scipy.signal import resample_poly
 
 from agent.audio import write_wav
-from agent.candidate import CandidateVoice
 from agent.tts_piper import load_voice
+from recruiter_rehearsal.candidates import CandidateVoice
 from tests.webcam_video import ASTRONAUT
 
 pytestmark = pytest.mark.models

@@ -17,8 +17,8 @@ from starlette.testclient import TestClient
 from recruiter_config.settings import Settings, WebSettings
 from rubrics import RoleError, parse_role
 from storage import (
+    AssessmentRepository,
     CandidateRepository,
-    JudgementRepository,
     RecruiterRepository,
     RoleRepository,
     SessionRepository,
@@ -228,7 +228,7 @@ def test_a_review_is_stored_beside_the_automatic_scores(rita: TestClient, app: F
 
     def automatic() -> list[tuple[int, str, str | None, float, str]]:
         with db() as s:
-            rows = JudgementRepository(s).scores(session_id)
+            rows = AssessmentRepository(s).scores(session_id)
             return [(x.id, x.scope, x.target, x.value, x.source) for x in rows
                     if x.source != "human"]  # fmt: skip
 
@@ -246,10 +246,10 @@ def test_a_review_is_stored_beside_the_automatic_scores(rita: TestClient, app: F
 
     assert automatic() == before
     with db() as s:
-        judgements = JudgementRepository(s)
+        assessments = AssessmentRepository(s)
         human = [(x.scope, x.target, x.value, x.recruiter_id)
-                 for x in judgements.scores(session_id, source="human")]  # fmt: skip
-        notes = [(n.recruiter_id, n.text) for n in judgements.notes(session_id)]
+                 for x in assessments.scores(session_id, source="human")]  # fmt: skip
+        notes = [(n.recruiter_id, n.text) for n in assessments.notes(session_id)]
     assert human == [
         ("competency", "prioritisation", 4.0, "rita"),
         ("overall", None, 3.0, "rita"),

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from agent.bootstrap import load_voice_models
-from agent.rehearsal import RehearsalOptions, run_rehearsal
 from recruiter_config.settings import LLMSettings, Settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer
 from recruiter_llm.client import OpenAIChatClient
+from recruiter_rehearsal.run import RehearsalOptions, run_rehearsal
 from storage import SessionRepository, create_database, session_factory
 from tests.conftest import FIXTURES, run
 

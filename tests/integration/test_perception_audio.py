@@ -9,10 +9,10 @@ import pytest
 from piper import SynthesisConfig
 
 from agent.audio import resample
-from agent.candidate import CandidateVoice
 from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import load_voice, pcm_to_float, synthesize_pcm
 from perception import measure_answer, measure_voice
+from recruiter_rehearsal.candidates import CandidateVoice
 
 pytestmark = pytest.mark.models
 RATE = 16000

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from agent.bootstrap import VoiceModels, load_voice_models
-from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
 from recruiter_config.settings import Settings
 from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
+from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
 from rubrics import load_role
 from tests.conftest import run
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import (
-    JudgementRepository,
+    AssessmentRepository,
     RecruiterError,
     RecruiterRepository,
     create_database,
@@ -63,7 +63,7 @@ def test_a_recruiter_made_by_a_review_has_no_password_until_one_is_set(
 ) -> None:
     session_id, _ = store_interview(db)
     with db() as s:
-        JudgementRepository(s).add_note(session_id, "rita", "Solid answers.")
+        AssessmentRepository(s).add_note(session_id, "rita", "Solid answers.")
         s.commit()
     with db() as s:
         repo = RecruiterRepository(s)

@@ -14,13 +14,13 @@ import pytest
 
 from agent.audio import write_wav
 from agent.bootstrap import VoiceModels, load_voice_models
-from agent.candidate import CandidateVoice
-from agent.rehearsal import RehearsalOptions, RehearsalResult, run_rehearsal
 from recruiter_config.settings import Settings
 from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
-from reports.judging import score_session
+from recruiter_rehearsal.candidates import CandidateVoice
+from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
+from reports.assessment import score_session
 from storage import (
-    JudgementRepository,
+    AssessmentRepository,
     RoleRepository,
     SessionRepository,
     content_sha256,
@@ -189,12 +189,12 @@ def test_the_scored_report_exists_in_three_formats_and_quotes_verbatim(
     db = session_factory(create_database(settings.resolved_database_url))
     with db() as s:
         first = [
-            (x.scope, x.target, x.value) for x in JudgementRepository(s).scores(result.session_id)
+            (x.scope, x.target, x.value) for x in AssessmentRepository(s).scores(result.session_id)
         ]
         score_session(s, result.session_id)
         s.commit()
         again = [
-            (x.scope, x.target, x.value) for x in JudgementRepository(s).scores(result.session_id)
+            (x.scope, x.target, x.value) for x in AssessmentRepository(s).scores(result.session_id)
         ]
     assert again == first
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.rehearsal import rehearsal_role
+from recruiter_rehearsal.run import rehearsal_role
 from rubrics import RoleError, load_role_source, resolve_role
 from storage import RoleRepository
 

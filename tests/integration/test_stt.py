@@ -9,9 +9,9 @@ import pytest
 from livekit import rtc
 
 from agent.audio import to_int16
-from agent.candidate import MIC_RATE, CandidateVoice
 from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import load_voice
+from recruiter_rehearsal.candidates import MIC_RATE, CandidateVoice
 from tests.conftest import run
 from tests.integration.speech import word_error_rate
 

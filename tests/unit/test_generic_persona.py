@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.candidate import CandidateError, check_persona, generic_answers
+from recruiter_rehearsal.candidates import CandidateError, check_persona, generic_answers
 from rubrics import load_role, load_role_file, shipped_role_ids
 from tests.conftest import FIXTURES
 

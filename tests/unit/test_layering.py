@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"rubrics", "recruiter_devstack"},
     {"reports"},
     {"agent"},
-    {"web"},
+    {"recruiter_rehearsal", "web"},
     {"recruiter_cli"},
 ]
 LAYER = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}

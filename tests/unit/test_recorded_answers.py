@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from agent.audio import write_wav
-from agent.candidate import CandidateError, WavAnswers
+from recruiter_rehearsal.candidates import CandidateError, WavAnswers
 
 
 def _folder(tmp_path: Path, names_and_seconds: dict[str, float]) -> Path:

@@ -13,13 +13,13 @@ from PIL import Image
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from reports.assessment import score_session, second_opinion
 from reports.browser import screenshot
 from reports.calibration import agreement
 from reports.data_rights import delete_candidate, expire_audio, export_candidate
 from reports.files import write_reports
-from reports.judging import score_session, second_opinion
 from reports.progress import calibration_pairs, progress
-from storage import InterviewSession, JudgementRepository, NewScore, SessionRepository
+from storage import AssessmentRepository, InterviewSession, NewScore, SessionRepository
 from tests.conftest import run
 from tests.fakes.chat import FakeChat
 from tests.stored_interview import store_interview
@@ -27,7 +27,7 @@ from tests.stored_interview import store_interview
 
 def _automatic(db: sessionmaker[Session], session_id: str) -> list[tuple[object, ...]]:
     with db() as s:
-        repo = JudgementRepository(s)
+        repo = AssessmentRepository(s)
         scores = [
             (x.scope, x.target, x.value, x.rationale)
             for x in repo.scores(session_id, source="deterministic")
@@ -53,7 +53,7 @@ def test_scores_cite_verbatim_timed_words_and_a_rerun_is_identical(
     assert sheet.competencies["customer-empathy"] > sheet.competencies["prioritisation"]
     with db() as s:
         turns = {t.index: t for t in SessionRepository(s).turns(session_id)}
-        evidence = JudgementRepository(s).evidence(session_id)
+        evidence = AssessmentRepository(s).evidence(session_id)
     assert evidence
     for e, index in evidence:
         turn = turns[index]
@@ -120,7 +120,7 @@ def test_a_recruiters_review_sits_beside_the_scores(db: sessionmaker[Session]) -
         s.commit()
     before = _automatic(db, session_id)
     with db() as s:
-        repo = JudgementRepository(s)
+        repo = AssessmentRepository(s)
         repo.add_human_score(
             session_id,
             NewScore("competency", "prioritisation", 4.0, "human", "rita", recruiter_id="rita"),
@@ -232,13 +232,13 @@ def test_the_llm_judge_is_checked_before_it_is_believed(db: sessionmaker[Session
         score_session(s, session_id)
         results = run(second_opinion(s, session_id, chat))
         s.commit()
-        llm = {x.target: x for x in JudgementRepository(s).scores(session_id, source="llm")}
+        llm = {x.target: x for x in AssessmentRepository(s).scores(session_id, source="llm")}
         quotes = [
-            e.quote for e, _ in JudgementRepository(s).evidence(session_id) if e.source == "llm"
+            e.quote for e, _ in AssessmentRepository(s).evidence(session_id) if e.source == "llm"
         ]
         rules = {
             x.target: x.value
-            for x in JudgementRepository(s).scores(session_id)
+            for x in AssessmentRepository(s).scores(session_id)
             if x.source == "deterministic" and x.scope == "competency"
         }
     assert len(results) == 3
@@ -251,5 +251,5 @@ def test_the_llm_judge_is_checked_before_it_is_believed(db: sessionmaker[Session
     with db() as s:
         score_session(s, session_id)
         s.commit()
-        assert len(JudgementRepository(s).scores(session_id, source="llm")) == 2
+        assert len(AssessmentRepository(s).scores(session_id, source="llm")) == 2
     assert rules["prioritisation"] < 5

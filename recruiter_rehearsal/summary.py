@@ -1,4 +1,5 @@
-"""The short rehearsal report: transcript with timestamps and per-turn latency (Markdown, JSON)."""
+"""The short rehearsal summary, ``report.md`` beside the audio (and its JSON form): transcript
+with timestamps, per-turn latency and how each answer was spoken."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import statistics
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from agent.rehearsal_result import RehearsalResult
     from perception.answer import AnswerMeasures
+    from recruiter_rehearsal.result import RehearsalResult
 
-__all__ = ["result_json", "seconds_cell", "write_report"]
+__all__ = ["result_json", "seconds_cell", "write_summary"]
 
 
 def _clock(seconds: float) -> str:
@@ -139,7 +140,7 @@ def _summary_lines(summary: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
-def write_report(result: RehearsalResult) -> None:
+def write_summary(result: RehearsalResult) -> None:
     """Write ``report.md`` beside the session's audio."""
     lines = [
         f"# Rehearsal: {result.role.title}",

@@ -21,8 +21,8 @@ from piper import PiperVoice, SynthesisConfig
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.audio import read_wav, resample
-from agent.errors import AgentError
 from agent.tts_piper import pcm_to_float, synthesize_pcm
+from recruiter_rehearsal.errors import CandidateError
 from rubrics import RoleScript
 
 __all__ = [
@@ -46,10 +46,6 @@ MIC_RATE = 16000
 # Piper ends each sentence with about 0.2 s at -100 dBFS, which nobody hears.
 VOICED_LEVEL = 0.01
 _PAUSE = re.compile(r"\[pause\s+(\d+(?:\.\d+)?)\]")
-
-
-class CandidateError(AgentError):
-    """The simulated candidate cannot be set up (unknown persona, bad answers folder)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +125,7 @@ class _PersonaFile(BaseModel):
 
 
 def _persona_dir() -> Path:
-    return Path(str(resources.files("agent").joinpath("personas")))
+    return Path(str(resources.files("recruiter_rehearsal").joinpath("personas")))
 
 
 def _persona_file(role_id: str) -> _PersonaFile | None:

@@ -1,7 +1,7 @@
 """What a rehearsal produced: its turns, latency samples and measurements (``RehearsalResult``).
 
-Kept apart from the run (``agent.rehearsal``) so that the report it is written into
-(``agent.rehearsal_report``) and the run both depend on it, and not on each other.
+Kept apart from the run (``recruiter_rehearsal.run``) so that the report it is written into
+(``recruiter_rehearsal.summary``) and the run both depend on it, and not on each other.
 """
 
 from __future__ import annotations

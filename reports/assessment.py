@@ -8,15 +8,15 @@ from sqlalchemy.orm import Session
 
 from dialogue import strip_manipulation
 from reports.session_view import load_session
-from rubrics.llm_judge import (
-    JUDGE_SCHEMA,
-    LLMJudgement,
-    judge_messages,
-    normalise,
-    parse_judgement,
-)
 from rubrics.scoring import ScoreSheet, score_interview
-from storage.judging import JudgementRepository, NewEvidence, NewScore
+from rubrics.second_opinion import (
+    SECOND_OPINION_SCHEMA,
+    SecondOpinion,
+    normalise,
+    parse_second_opinion,
+    second_opinion_messages,
+)
+from storage.assessment_repository import AssessmentRepository, NewEvidence, NewScore
 
 if TYPE_CHECKING:
     from recruiter_llm.client import ChatClient
@@ -63,11 +63,11 @@ def score_session(db: Session, session_id: str) -> ScoreSheet:
     ]
     if sheet.overall is not None:
         scores.append(NewScore("overall", None, sheet.overall, "deterministic", sheet.scorer))
-    JudgementRepository(db).replace_automatic(session_id, evidence, scores)
+    AssessmentRepository(db).replace_automatic(session_id, evidence, scores)
     return sheet
 
 
-async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list[LLMJudgement]:
+async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list[SecondOpinion]:
     """Ask the LLM to score each answered competency; store what survives checking.
 
     Run :func:`score_session` first: the judge is compared with its scores. The caller commits.
@@ -77,10 +77,10 @@ async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list
         LLMUnavailableError: the LLM could not be reached.
     """
     view = load_session(db, session_id)
-    judgements = JudgementRepository(db)
+    assessments = AssessmentRepository(db)
     deterministic = {
         s.target: s.value
-        for s in judgements.scores(session_id, source="deterministic")
+        for s in assessments.scores(session_id, source="deterministic")
         if s.scope == "competency"
     }
     turns = view.candidate_turns
@@ -94,9 +94,9 @@ async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list
             continue
         answers = "\n".join(strip_manipulation(t.text) for t in mine)
         raw = await chat.complete_json(
-            judge_messages(competency, answers), JUDGE_SCHEMA, max_tokens=300
+            second_opinion_messages(competency, answers), SECOND_OPINION_SCHEMA, max_tokens=300
         )
-        result = parse_judgement(raw, answers, deterministic.get(competency.id))
+        result = parse_second_opinion(raw, answers, deterministic.get(competency.id))
         results.append(result)
         if result.score is None:
             continue
@@ -128,5 +128,5 @@ async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list
                     "llm",
                 )
             )
-    judgements.replace_automatic(session_id, evidence, scores, source="llm")
+    assessments.replace_automatic(session_id, evidence, scores, source="llm")
     return results

@@ -17,10 +17,16 @@ from typing import Any
 
 from rubrics.models import Competency
 
-__all__ = ["JUDGE_SCHEMA", "LLMJudgement", "judge_messages", "normalise", "parse_judgement"]
+__all__ = [
+    "SECOND_OPINION_SCHEMA",
+    "SecondOpinion",
+    "normalise",
+    "parse_second_opinion",
+    "second_opinion_messages",
+]
 
 DISAGREEMENT = 2.0  # levels apart: a human should look
-JUDGE_SCHEMA: dict[str, Any] = {
+SECOND_OPINION_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "score": {"type": "integer"},
@@ -30,11 +36,11 @@ JUDGE_SCHEMA: dict[str, Any] = {
     "required": ["score", "quotes", "rationale"],
     "additionalProperties": False,
 }
-_PROMPT = Path(__file__).with_name("prompts") / "judge.txt"
+_PROMPT = Path(__file__).with_name("prompts") / "second_opinion.txt"
 
 
 @dataclass(frozen=True)
-class LLMJudgement:
+class SecondOpinion:
     """What survived checking: a clamped score, verified quotes, what was rejected and why."""
 
     score: int | None
@@ -45,7 +51,7 @@ class LLMJudgement:
     problem: str | None = None
 
 
-def judge_messages(competency: Competency, answers: str) -> list[dict[str, str]]:
+def second_opinion_messages(competency: Competency, answers: str) -> list[dict[str, str]]:
     """The chat messages asking for one competency's score."""
     anchors = "\n".join(f"{level}: {text}" for level, text in sorted(competency.rubric.items()))
     system = _PROMPT.read_text(encoding="utf-8").format(
@@ -62,7 +68,7 @@ def normalise(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
 
 
-def parse_judgement(raw: str, transcript: str, deterministic: float | None) -> LLMJudgement:
+def parse_second_opinion(raw: str, transcript: str, deterministic: float | None) -> SecondOpinion:
     """Check the LLM's reply against the transcript and the deterministic score."""
     try:
         data = json.loads(raw)
@@ -70,7 +76,7 @@ def parse_judgement(raw: str, transcript: str, deterministic: float | None) -> L
         quotes = [str(q) for q in data.get("quotes", [])]
         rationale = str(data.get("rationale", ""))
     except (ValueError, TypeError, KeyError) as e:
-        return LLMJudgement(None, [], [], "", True, f"invalid JSON from the judge: {e}")
+        return SecondOpinion(None, [], [], "", True, f"invalid JSON from the judge: {e}")
     clamped = max(1, min(5, score))
     heard = normalise(transcript)
     kept = [q for q in quotes if normalise(q) and normalise(q) in heard]
@@ -82,4 +88,4 @@ def parse_judgement(raw: str, transcript: str, deterministic: float | None) -> L
     if clamped > 1 and not kept:
         # A score above the floor with nothing verbatim behind it is not evidence-based.
         problem = (problem + "; " if problem else "") + "no verbatim quote supports the score"
-    return LLMJudgement(clamped, kept, rejected, rationale, far or problem is not None, problem)
+    return SecondOpinion(clamped, kept, rejected, rationale, far or problem is not None, problem)

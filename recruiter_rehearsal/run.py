@@ -22,7 +22,14 @@ from livekit.agents.voice.events import AgentStateChangedEvent
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import VoiceModels
-from agent.candidate import (
+from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker
+from agent.interview import finish_interview, open_interview
+from agent.interviewer import Interviewer
+from perception.frames import Frame, frames_from_file
+from recruiter_config.assets import require_asset
+from recruiter_config.settings import Settings
+from recruiter_llm.client import ChatClient
+from recruiter_rehearsal.candidates import (
     DEFAULT_PERSONA,
     VOICED_LEVEL,
     Answer,
@@ -33,16 +40,9 @@ from agent.candidate import (
     load_persona,
     persona_for,
 )
-from agent.errors import AgentError
-from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker
-from agent.interview import finish_interview, open_interview
-from agent.interviewer import Interviewer
-from agent.rehearsal_report import write_report
-from agent.rehearsal_result import LatencySample, RehearsalResult
-from perception.frames import Frame, frames_from_file
-from recruiter_config.assets import require_asset
-from recruiter_config.settings import Settings
-from recruiter_llm.client import ChatClient
+from recruiter_rehearsal.errors import RehearsalError
+from recruiter_rehearsal.result import LatencySample, RehearsalResult
+from recruiter_rehearsal.summary import write_summary
 from reports.files import timed_reports
 from reports.session_view import ReportError
 from rubrics import RoleScript, RoleSource, resolve_local_role
@@ -58,10 +58,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("recruiter.rehearsal")
-
-
-class RehearsalError(AgentError):
-    """The rehearsal could not run or could not finish."""
 
 
 @dataclass(frozen=True)
@@ -324,7 +320,7 @@ async def run_rehearsal(
         measurements=dict(interview.journal.measurements),
         speech_starts=[round(t - t0, 3) for t in driver.speech_starts],
     )  # fmt: skip
-    write_report(result)
+    write_summary(result)
     _scored_reports(db, result, files)
     finish_interview(
         db, session_id, status=status, reason=reason,
