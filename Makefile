@@ -20,6 +20,7 @@ bench: setup
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.perception
 	$(BIN)/python -m bench.room_latency
+	$(BIN)/python -m bench.validity
 
 lint: setup
 	$(BIN)/ruff check .

@@ -28,6 +28,9 @@ _ACTION = re.compile(
     r"\b(i|i've|i'd) (\w+ed|built|made|wrote|took|led|ran|set|spoke|gave|sent|did|found|began|"
     r"chose|drove|brought|went|got|kept|told|met|put|sat|broke|fixed|called|asked|talked|"
     r"would|will|start|check|prioriti[sz]e|tell|ask|handle|call|look|explain|make)\b"
+    # A plan in the first person ("I'd reply and ask...", "I'll pull...") is an action too.
+    r"|\b(i'd|i would|i'll|i will) (?!say|think|like|love|guess|hope|be\b|have\b|probably|"
+    r"just|always|never|really|try)[a-z]+"
 )
 _RESULT = re.compile(
     r"\b(as a result|in the end|turned out|the outcome|resulted|which meant|that meant|so that|"

@@ -21,10 +21,25 @@ from dataclasses import dataclass, field
 from dialogue import assess, strip_manipulation
 from perception.words import TimedWord
 from rubrics.models import Competency, Question, RoleScript
+from rubrics.substance import (
+    UNSURE_BELOW,
+    SentenceSubstance,
+    sentence_substance,
+    stem,
+    vocabulary,
+)
 
-__all__ = ["AnswerScore", "CandidateTurn", "Quote", "ScoreSheet", "score_interview"]
+__all__ = [
+    "NOT_ENOUGH_EVIDENCE",
+    "AnswerScore",
+    "CandidateTurn",
+    "Quote",
+    "ScoreSheet",
+    "score_interview",
+]
 
-SCORER = "rules-1"
+SCORER = "rules-2"
+NOT_ENOUGH_EVIDENCE = "not enough evidence: nothing in the answer shows this competency"
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _TOKEN = re.compile(r"[a-z0-9']+")
 _PART_LABEL = {
@@ -83,7 +98,10 @@ class AnswerScore:
 
 @dataclass(frozen=True)
 class ScoreSheet:
-    """All scores of an interview: per answer, per competency (mean), overall (weighted)."""
+    """All scores of an interview: per answer, per competency (mean), overall (weighted).
+
+    ``overall`` is None for a partial interview: when ``unanswered`` lists any competency.
+    """
 
     answers: list[AnswerScore]
     competencies: dict[str, float]
@@ -128,46 +146,125 @@ def _sentences(turn: CandidateTurn) -> list[tuple[str, float, float]]:
     return out
 
 
+_QUESTION = re.compile(
+    r"^\s*(what|how|who|when|where|which|why|is|are|do|does|did|could|can|would|will|should)\b"
+    r"|\b(i'd like to know|i'd love to (know|hear)|i was wondering|i wonder|(can|could) you tell "
+    r"me|i'm curious)\b"
+)
+_WEIGHTS = {
+    "behavioural": {"situation": 0.15, "action": 0.25, "result": 0.2, "measurable-outcome": 0.2,
+                    "own-role": 0.2},
+    "situational": {"action": 0.45, "trade-offs": 0.35, "result": 0.2},
+    "technical": {"depth": 0.45, "trade-offs": 0.35, "action": 0.2},
+}  # fmt: skip
+_OTHER_WEIGHTS = {"own-role": 0.5, "depth": 0.5}
+# Distinct specific words of a full answer: a concrete two-minute story has 20 or more.
+_FULL_DETAIL = 20
+# "Enough detail" outside technical questions: as many specific words as a short, concrete
+# example has (one situation, one action, one result).
+_ENOUGH_DETAIL = 10
+# A technical sentence naming this many specific things (tables, keys, steps) shows depth.
+_DEEP_SENTENCE = 4
+
+
+def _unsure(turn: CandidateTurn) -> frozenset[str]:
+    return frozenset(
+        t
+        for w in turn.words
+        if w.probability is not None and w.probability < UNSURE_BELOW
+        for t in _tokens(w.word)
+    )
+
+
 def _answer(
     question: Question, competency: Competency, turns: Sequence[CandidateTurn], topic: str
 ) -> AnswerScore:
-    # Sentences that try to talk the score up are not part of the answer.
-    text = strip_manipulation(" ".join(t.text for t in turns))
-    whole = assess(
-        text, question=question.text, kind=question.kind,
-        signals=competency.signals.positive, negative_signals=competency.signals.negative,
-        topic=topic,
-    )  # fmt: skip
+    """Score one answer: rubric parts and signals count only in sentences that say something.
+
+    A part (situation, action, result...) or a signal found in a sentence with no referent of
+    its own (see :mod:`rubrics.substance`) is not evidence; the level rests on how many parts
+    are shown in specific sentences and on how much specific detail the answer gives, less
+    jargon, self-praise and hedging.
+    """
+    rubric_words = vocabulary(
+        [question.text, topic, *competency.signals.positive, *competency.signals.negative]
+    )
     quotes: list[Quote] = []
     covered: set[str] = set()
     parts = _KIND_PARTS.get(question.kind, ("own-role", "depth"))
+    weights = _WEIGHTS.get(question.kind, _OTHER_WEIGHTS)
+    detail: set[str] = set()
+    richest: tuple[SentenceSubstance, Quote] | None = None
+    sentences = referents = jargon = content = praise = hedges = asked = 0
     for turn in turns:
+        unsure = _unsure(turn)
         for sentence, start, end in _sentences(turn):
             if not strip_manipulation(sentence):
                 continue
+            sub = sentence_substance(sentence, rubric_words, unsure)
+            sentences += 1
+            jargon += sub.jargon
+            content += sub.content
+            praise += sub.self_praise
+            hedges += sub.hedges
             low = sentence.lower()
+            negatives = [s for s in competency.signals.negative if s.lower() in low]
+            for s in negatives:
+                quotes.append(Quote(sentence, turn.index, start, end, competency.id,
+                                    "contradicts", f"negative signal: {s}"))  # fmt: skip
+            if not sub.has_referent:
+                continue  # a claim without a referent is not evidence
+            referents += 1
+            detail.update(stem(w) for w in sub.specific)
+            is_question = question.kind == "candidate-questions" and (
+                sentence.rstrip().endswith("?") or bool(_QUESTION.search(low))
+            )
+            asked += is_question
             one = assess(sentence, question=question.text, kind=question.kind, topic=topic)
-            found = [p for p in parts if one.present.get(p) and whole.present.get(p)]
+            found = [p for p in parts if one.present.get(p)]
+            if "depth" in found and question.kind != "technical":
+                found.remove("depth")  # judged on the whole answer's detail below
+            if question.kind == "technical" and len(sub.specific) >= _DEEP_SENTENCE:
+                found.append("depth")  # "join orders to customers on customer id..."
+            if richest is None or len(sub.specific) > len(richest[0].specific):
+                richest = (sub, Quote(sentence, turn.index, start, end, competency.id,
+                                      "supports", _label("depth", question.kind)))  # fmt: skip
+            if is_question:
+                quotes.append(Quote(sentence, turn.index, start, end, competency.id,
+                                    "supports", "asks a specific question"))  # fmt: skip
             if not one.action:  # "I am great" is no evidence of a role in anything
                 found = [p for p in found if p != "own-role"]
             found = [p for p in found if p not in covered and (p != "situation" or
                      question.kind == "behavioural")]  # fmt: skip
             signals = [s for s in competency.signals.positive if s.lower() in low]
-            negatives = [s for s in competency.signals.negative if s.lower() in low]
             labels = [_label(p, question.kind) for p in found]
             for label in [*labels, *(f"signal: {s}" for s in signals)]:
                 quotes.append(Quote(sentence, turn.index, start, end, competency.id,
                                     "supports", label))  # fmt: skip
-            for s in negatives:
-                quotes.append(Quote(sentence, turn.index, start, end, competency.id,
-                                    "contradicts", f"negative signal: {s}"))  # fmt: skip
             covered.update(found)
+    if "depth" in parts and "depth" not in covered and len(detail) >= _ENOUGH_DETAIL:
+        covered.add("depth")
+        if richest is not None:
+            quotes.append(richest[1])
+    if question.kind == "candidate-questions":
+        covered.update(["own-role"] if asked else [])
+    structure = sum(weights.get(p, 0.0) for p in covered)
+    strength = (
+        0.45 * structure
+        + 0.4 * min(1.0, len(detail) / _FULL_DETAIL)
+        + 0.15 * min(1.0, referents / 3)
+        - 0.6 * max(0.0, jargon / max(content, 1) - 0.2)
+        - 0.3 * (praise + hedges) / max(sentences, 1)
+    )
     supports = [q for q in quotes if q.stance == "supports"]
-    level = 1 + round(4 * whole.strength) if supports else 1
-    level = max(1, min(5, level))
-    anchor = competency.rubric.get(level, "")
-    missing = [_label(p, question.kind) for p in parts if not whole.present.get(p)]
-    rationale = f"Level {level}: {anchor}".strip()
+    level = 1 + round(4 * max(0.0, min(1.0, strength))) if supports else 1
+    missing = [_label(p, question.kind) for p in parts if p not in covered]
+    if quotes:
+        rationale = f"Level {level}: {competency.rubric.get(level, '')}".strip()
+    else:
+        # The lowest anchor describes an answer that shows the opposite (a quote contradicts
+        # the competency); an answer that shows nothing is not described by it.
+        rationale = f"Level {level}: {NOT_ENOUGH_EVIDENCE}."
     if missing:
         rationale += f" Missing: {', '.join(missing)}."
     return AnswerScore(question.id, competency.id, level, rationale, tuple(quotes))
@@ -206,8 +303,12 @@ def score_interview(role: RoleScript, turns: Sequence[CandidateTurn]) -> ScoreSh
     }
     weights = {c.id: c.weight for c in role.competencies}
     total = sum(weights[c] for c in competencies)
-    overall = (
-        round(sum(v * weights[c] for c, v in competencies.items()) / total, 2) if total else None
-    )
     unanswered = [c.id for c in role.competencies if c.id not in competencies]
+    # A partial interview has no overall: a mean over the competencies it reached would read
+    # as a verdict on all of them.
+    overall = (
+        round(sum(v * weights[c] for c, v in competencies.items()) / total, 2)
+        if total and not unanswered
+        else None
+    )
     return ScoreSheet(answers, competencies, questions, overall, unanswered=unanswered)
