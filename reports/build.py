@@ -6,6 +6,7 @@ the same report. The HTML and PDF render exactly this data.
 
 from __future__ import annotations
 
+import logging
 import statistics
 from functools import lru_cache
 from pathlib import Path
@@ -14,11 +15,26 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from reports.consistency import report_contradictions
 from reports.session_view import SessionView, load_session
 from storage.assessment_repository import AssessmentRepository
 
-__all__ = ["build_report", "clock"]
+__all__ = [
+    "ASKED_NOT_ANSWERED",
+    "ASSESSED",
+    "NOT_ASKED",
+    "NOT_ENOUGH",
+    "build_report",
+    "clock",
+]
 
+# A competency's standing in one report.
+ASSESSED = "assessed"
+NOT_ENOUGH = "not enough evidence"
+ASKED_NOT_ANSWERED = "asked, not answered"
+NOT_ASKED = "not asked"
+
+logger = logging.getLogger("recruiter.reports")
 _PRACTICE = Path(__file__).with_name("practice.yaml")
 # The evidence that best shows what went well, strongest first; rubric signals rank third.
 _STRENGTH = ("measurable result", "gives the result", "signal", "says what they did")
@@ -43,60 +59,93 @@ def clock(seconds: float) -> str:
     return f"{int(minutes):02d}:{int(secs):02d}"
 
 
+def _competency_status(score: float | None, supported: bool, asked: bool) -> str:
+    if score is not None:
+        return ASSESSED if supported else NOT_ENOUGH
+    return ASKED_NOT_ANSWERED if asked else NOT_ASKED
+
+
 def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, Any]:
     sid = view.record.id
     auto = assessments.scores(sid, source="deterministic")
     human = assessments.scores(sid, source="human")
     llm = {s.target: s for s in assessments.scores(sid, source="llm") if s.scope == "competency"}
     evidence = assessments.evidence(sid)
+    answered = view.answered
+    asked = view.asked | answered  # an answer implies its question was asked
     competencies = []
     for c in view.role.competencies:
         score = next((s for s in auto if s.scope == "competency" and s.target == c.id), None)
         mine = [s for s in human if s.scope == "competency" and s.target == c.id]
+        quotes = [
+            {
+                "quote": e.quote,
+                "start_s": round(e.start_s, 2),
+                "end_s": round(e.end_s, 2),
+                "turn": turn,
+                "stance": e.stance,
+                "signal": e.signal,
+                "question_id": e.question_id,
+            }
+            for e, turn in evidence
+            if e.competency_id == c.id
+        ]
+        # Quotes for or against: either way the person's words place them on the rubric.
+        supported = bool(quotes)
+        measured_by = {q.id for q in view.role.questions if c.id in q.competencies}
+        status = _competency_status(
+            score.value if score else None, supported, bool(measured_by & asked)
+        )
         competencies.append(
             {
                 "id": c.id,
                 "name": c.name,
                 "score": score.value if score else None,
+                "status": status,
                 "source": "deterministic" if score else None,
                 "human_score": mine[-1].value if mine else None,
                 "llm_score": llm[c.id].value if c.id in llm else None,
                 "needs_review": llm[c.id].needs_review if c.id in llm else False,
-                "anchor": c.rubric.get(round(score.value)) if score else None,
-                "evidence": [
-                    {
-                        "quote": e.quote,
-                        "start_s": round(e.start_s, 2),
-                        "end_s": round(e.end_s, 2),
-                        "turn": turn,
-                        "stance": e.stance,
-                        "signal": e.signal,
-                        "question_id": e.question_id,
-                    }
-                    for e, turn in evidence
-                    if e.competency_id == c.id
-                ],
+                # The anchor describes the person only when their words are quoted for it.
+                "anchor": c.rubric.get(round(score.value)) if score and supported else None,
+                "evidence": quotes,
             }
         )
     questions = []
     for q in view.role.questions:
         parts = [s for s in auto if s.scope == "answer" and (s.target or "").startswith(f"{q.id}/")]
-        if not parts:
+        if not parts and q.id not in asked:
             continue
         questions.append(
             {
                 "id": q.id,
                 "text": q.text,
-                "rating": round(statistics.mean(s.value for s in parts), 2),
+                "status": "answered" if q.id in answered else ASKED_NOT_ANSWERED,
+                "rating": round(statistics.mean(s.value for s in parts), 2) if parts else None,
                 "rationale": [s.rationale for s in parts],
             }
         )
     overall = next((s.value for s in auto if s.scope == "overall"), None)
     human_overall = [s.value for s in human if s.scope == "overall"]
+    assessed = [c for c in competencies if c["score"] is not None]
+    coverage = {
+        "questions_asked": len(asked | answered),
+        "questions_answered": len(answered),
+        "competencies_scored": len(assessed),
+        "competencies": len(competencies),
+        "partial": len(assessed) < len(competencies),
+    }
     return {
         "overall": overall,
+        "overall_note": (
+            f"Partial interview: {len(assessed)} of {len(competencies)} competencies scored, "
+            "so there is no overall score."
+            if coverage["partial"]
+            else None
+        ),
         "human_overall": human_overall[-1] if human_overall else None,
         "scorer": auto[0].scorer if auto else None,
+        "coverage": coverage,
         "competencies": competencies,
         "questions": questions,
     }
@@ -180,7 +229,8 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
                     }
                 )
     gaps = _practice()["gaps"]
-    for q in sorted(scores["questions"], key=lambda q: q["rating"]):
+    rated = [q for q in scores["questions"] if q["rating"] is not None]
+    for q in sorted(rated, key=lambda q: q["rating"]):
         turn = next(
             (t for t in view.turns if t.speaker == "candidate" and t.question_id == q["id"]), None
         )
@@ -231,7 +281,7 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
     delivery = _delivery(view)
     summary = _summary(scores, delivery, view)
     record = view.record
-    return {
+    report = {
         "session_id": record.id,
         "role": {"id": view.role.id, "version": view.role.version, "title": view.role.title},
         "candidate_id": record.candidate_id,
@@ -272,3 +322,12 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
             ],
         },
     }
+    report["contradictions"] = report_contradictions(report)
+    if report["contradictions"]:
+        # The messages name places (ids, turn numbers), never the candidate's words.
+        logger.warning(
+            "report of session %s contradicts itself: %s",
+            record.id,
+            "; ".join(report["contradictions"]),
+        )
+    return report

@@ -23,6 +23,14 @@ img{max-width:100%}.note{color:#667;font-size:13px}
 """
 
 
+_STATUS = {
+    "not enough evidence": "Not enough evidence: the answers never showed this competency, so no "
+    "rubric level describes the candidate.",
+    "asked, not answered": "Asked, but not answered.",
+    "not asked": "Not asked in this interview.",
+}
+
+
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -40,11 +48,12 @@ def _competencies(report: dict[str, Any]) -> list[str]:
     for c in report["competencies"]:
         human = c.get("human_score")
         pill = f'<span class="pill human">recruiter: {_fmt(human)}</span>' if human else ""
-        out.append(
-            f"<h3>{escape(c['name'])} <span class=pill>{_fmt(c['score'])} / 5</span>{pill}</h3>"
-        )
+        score = f"{_fmt(c['score'])} / 5" if c["score"] is not None else "not scored"
+        out.append(f"<h3>{escape(c['name'])} <span class=pill>{score}</span>{pill}</h3>")
         if c.get("anchor"):
             out.append(f"<div class=note>Rubric: {escape(c['anchor'])}</div>")
+        elif c["status"] != "assessed":
+            out.append(f"<div class=note>{escape(_STATUS[c['status']])}</div>")
         merged: list[dict[str, Any]] = []
         for e in c["evidence"]:  # one line per quoted sentence, with all it shows
             last = merged[-1] if merged else None
@@ -52,9 +61,7 @@ def _competencies(report: dict[str, Any]) -> list[str]:
                 last["signal"] += f", {e['signal']}"
             else:
                 merged.append(dict(e))
-        out += [_quote(e) for e in merged[:6]] or [
-            "<div class=note>Not asked in this interview.</div>"
-        ]
+        out += [_quote(e) for e in merged[:6]]
     return out
 
 
@@ -73,6 +80,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"<p><span class=score>{_fmt(report['overall'])}</span> / 5 overall"
         f" <span class=note>(scorer {escape(str(report['scorer']))}; every score cites the"
         " candidate's own words)</span></p>",
+        f"<p class=note>{escape(report['overall_note'])}</p>" if report.get("overall_note") else "",
         "<h2>Summary</h2><h3>What went well</h3><ul>",
     ]
     for w in summary["went_well"]:
@@ -85,9 +93,8 @@ def render_html(report: dict[str, Any]) -> str:
     parts.append("<h2>Questions</h2><table><tr><th>Question</th><th>Rating</th><th>Why</th></tr>")
     for q in report["questions"]:
         why = "<br>".join(escape(r or "") for r in q["rationale"])
-        parts.append(
-            f"<tr><td>{escape(q['text'])}</td><td>{_fmt(q['rating'])}</td><td>{why}</td></tr>"
-        )
+        rating = _fmt(q["rating"]) if q["status"] == "answered" else escape(q["status"])
+        parts.append(f"<tr><td>{escape(q['text'])}</td><td>{rating}</td><td>{why}</td></tr>")
     parts.append("</table><h2>Delivery</h2>")
     parts.append(
         f"<p>Pace {_fmt(delivery['words_per_minute'])} words per minute"

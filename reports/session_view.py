@@ -40,6 +40,20 @@ class SessionView:
     measurements: dict[int, dict[str, Any]]  # by turn index
 
     @property
+    def asked(self) -> set[str]:
+        """Ids of the questions the recruiter asked (a turn of theirs carries the id)."""
+        return {t.question_id for t in self.turns if t.speaker == "recruiter" and t.question_id}
+
+    @property
+    def answered(self) -> set[str]:
+        """Ids of the questions the candidate said something to."""
+        return {
+            t.question_id
+            for t in self.turns
+            if t.speaker == "candidate" and t.question_id and t.text.strip()
+        }
+
+    @property
     def candidate_turns(self) -> list[CandidateTurn]:
         """The candidate's turns as the scorer takes them."""
         return [

@@ -18,8 +18,18 @@ ANSWERS = {
 }
 
 
-def store_interview(db: sessionmaker[Session], *, candidate: bool = True) -> tuple[str, str | None]:
-    """Store a demo-role interview with three answers; return (session id, candidate id)."""
+def store_interview(
+    db: sessionmaker[Session],
+    *,
+    candidate: bool = True,
+    answers: dict[str, str | None] | None = None,
+) -> tuple[str, str | None]:
+    """Store a demo-role interview; return (session id, candidate id).
+
+    ``answers`` maps question ids to what the candidate said (None: asked, no answer); the
+    default is three answers, one per competency.
+    """
+    answers = ANSWERS if answers is None else answers
     source = load_role_source("demo")
     role = source.role
     with db() as s:
@@ -39,13 +49,16 @@ def store_interview(db: sessionmaker[Session], *, candidate: bool = True) -> tup
         record.candidate_id = person.id if person else None
         t = 2.0
         for question in role.questions:
-            if question.id not in ANSWERS:
+            if question.id not in answers:
                 continue
             repo.add_turn(
                 record.id, NewTurn("recruiter", question.text, t, t + 4.0, question_id=question.id)
             )
             t += 5.0
-            text = ANSWERS[question.id]
+            text = answers[question.id]
+            if text is None:
+                t += 8.0  # silence, then the next question
+                continue
             words = [
                 {"word": w, "start": t + 0.42 * i, "end": t + 0.42 * i + 0.3, "p": 0.9}
                 for i, w in enumerate(text.split())

@@ -6,6 +6,7 @@ did, read from the events stored with each turn.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,11 @@ def _rehearse(
         finally:
             await chat.aclose()
 
-    return run(go())
+    result = run(go())
+    # Every persona's report is built, and never contradicts itself (issue 14's check).
+    report = json.loads(Path(result.reports["json"]).read_text(encoding="utf-8"))
+    assert report["contradictions"] == [], persona
+    return result
 
 
 def _events(result: RehearsalResult) -> list[dict[str, Any]]:

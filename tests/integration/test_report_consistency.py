@@ -1,0 +1,105 @@
+"""Reports never contradict themselves: partial interviews, unanswered and off-topic questions.
+
+Each situation is stored through the repositories, scored and built into a report; the report's
+own consistency check must find nothing, and what it says about coverage must be what happened.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from reports.assessment import score_session
+from reports.build import build_report
+from reports.consistency import report_contradictions
+from reports.html import render_html
+from tests.stored_interview import ANSWERS, store_interview
+
+OFF_TOPIC = (
+    "Honestly I mostly want to talk about the weather. It has rained every day this week and my "
+    "garden is flooded, which is annoying."
+)
+
+
+def _report(db: sessionmaker[Session], answers: dict[str, str | None]) -> dict[str, object]:
+    session_id, _ = store_interview(db, answers=answers)
+    with db() as s:
+        score_session(s, session_id)
+        s.commit()
+        return build_report(s, session_id)
+
+
+def _by_id(report: dict[str, object], key: str) -> dict[str, dict[str, object]]:
+    items = report[key]
+    assert isinstance(items, list)
+    return {item["id"]: item for item in items}
+
+
+def test_a_whole_interview_has_an_overall_and_no_contradiction(db: sessionmaker[Session]) -> None:
+    report = _report(db, dict(ANSWERS))
+    assert report["contradictions"] == []
+    assert report["overall"] is not None and report["overall_note"] is None
+    assert {c["status"] for c in _by_id(report, "competencies").values()} == {"assessed"}
+
+
+def test_ending_after_one_question_is_marked_partial_and_has_no_overall(
+    db: sessionmaker[Session],
+) -> None:
+    report = _report(db, {"motivation": ANSWERS["motivation"], "frustrated-customer": None})
+    assert report["contradictions"] == []
+    assert report["overall"] is None
+    assert report["coverage"] == {
+        "questions_asked": 2,
+        "questions_answered": 1,
+        "competencies_scored": 1,
+        "competencies": 3,
+        "partial": True,
+    }
+    competencies = _by_id(report, "competencies")
+    assert competencies["motivation"]["status"] == "assessed"
+    assert competencies["customer-empathy"]["status"] == "asked, not answered"
+    assert competencies["prioritisation"]["status"] == "not asked"
+    for c in ("customer-empathy", "prioritisation"):
+        assert competencies[c]["score"] is None and competencies[c]["anchor"] is None
+    questions = _by_id(report, "questions")
+    assert questions["frustrated-customer"]["status"] == "asked, not answered"
+    assert questions["frustrated-customer"]["rating"] is None
+    html = render_html(report)
+    assert "Partial interview: 1 of 3 competencies scored" in html
+    assert html.count("Asked, but not answered.") == 1
+    assert html.count("Not asked in this interview.") == 1
+
+
+def test_an_off_topic_answer_is_not_enough_evidence_not_the_lowest_anchor(
+    db: sessionmaker[Session],
+) -> None:
+    answers = dict(ANSWERS) | {"frustrated-customer": OFF_TOPIC}
+    report = _report(db, answers)
+    assert report["contradictions"] == []
+    empathy = _by_id(report, "competencies")["customer-empathy"]
+    assert empathy["status"] == "not enough evidence"
+    assert empathy["anchor"] is None
+    assert not [e for e in empathy["evidence"] if e["stance"] == "supports"]
+    html = render_html(report)
+    lowest = "Blames the customer or another team"  # the demo role's level-1 anchor
+    assert lowest not in html
+    assert "Not enough evidence" in html
+
+
+def test_the_check_finds_each_kind_of_contradiction(db: sessionmaker[Session]) -> None:
+    report = _report(db, dict(ANSWERS))
+    competencies = _by_id(report, "competencies")
+    questions = _by_id(report, "questions")
+    quote = next(e for e in competencies["customer-empathy"]["evidence"])
+    quote["quote"] = "I never said this."
+    quote["start_s"] = 0.0
+    competencies["prioritisation"]["status"] = "not asked"
+    questions["motivation"]["rating"] = None
+    report["coverage"]["partial"] = True  # type: ignore[index]  # a partial with an overall
+    report["delivery"]["answers"][0]["cues"].append("pace-fast")  # type: ignore[index]
+    found = "\n".join(report_contradictions(report))
+    assert "competency customer-empathy" in found and "not in that turn's words" in found
+    assert "the quote's time is outside the turn" in found
+    assert "competency prioritisation: scored but not asked" in found
+    assert "question motivation: answered but not rated" in found
+    assert "an overall score over a partial interview" in found
+    assert "tip pace-fast but the stored figure is in band" in found
