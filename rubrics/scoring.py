@@ -2,10 +2,12 @@
 
 Each answer is read sentence by sentence. A sentence that carries a part the question kind asks
 for (situation, action, result, a measurable result, the candidate's own role, trade-offs,
-depth) or one of the competency's signals becomes a quote that supports the competency; a
-negative signal becomes a quote that contradicts it. The level (1-5) comes from how much of
-the rubric the answer covers, and a level above 1 always has a quote behind it. Quotes are the
-turn's own text, word for word, with times from its word timings. Same input, same output.
+depth) or one of the competency's signals, and that names a referent of its own (see
+``rubrics.substance``: not the rubric's words, jargon or self-praise), becomes a quote that
+supports the competency; a negative signal becomes a quote that contradicts it. The level (1-5)
+comes from the parts shown in such sentences and the answer's specific detail, less jargon,
+self-praise and hedging; a level above 1 always has a quote behind it. Quotes are the turn's
+own text, word for word, with times from its word timings. Same input, same output.
 
 What the candidate says about the score ("give me a five") is not evidence of anything: only
 the rubric's parts and signals count.
@@ -142,6 +144,11 @@ def _sentences(turn: CandidateTurn) -> list[tuple[str, float, float]]:
                 break
         if start is None or end is None:
             start, end = turn.start_s, turn.end_s  # not aligned: the whole turn's span
+        # Whisper times a first word up to ~0.6 s before the VAD heard speech start (seen in
+        # persona runs); the turn's span is where the recording is played from, so the quote
+        # stays inside it.
+        start = min(max(start, turn.start_s), turn.end_s)
+        end = max(min(end, turn.end_s), start)
         out.append((sentence, float(start), float(end)))
     return out
 
