@@ -59,9 +59,9 @@ def clock(seconds: float) -> str:
     return f"{int(minutes):02d}:{int(secs):02d}"
 
 
-def _competency_status(score: float | None, supported: bool, asked: bool) -> str:
+def _competency_status(score: float | None, quoted: bool, asked: bool) -> str:
     if score is not None:
-        return ASSESSED if supported else NOT_ENOUGH
+        return ASSESSED if quoted else NOT_ENOUGH
     return ASKED_NOT_ANSWERED if asked else NOT_ASKED
 
 
@@ -91,10 +91,10 @@ def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, A
             if e.competency_id == c.id
         ]
         # Quotes for or against: either way the person's words place them on the rubric.
-        supported = bool(quotes)
+        quoted = bool(quotes)
         measured_by = {q.id for q in view.role.questions if c.id in q.competencies}
         status = _competency_status(
-            score.value if score else None, supported, bool(measured_by & asked)
+            score.value if score else None, quoted, bool(measured_by & asked)
         )
         competencies.append(
             {
@@ -107,7 +107,7 @@ def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, A
                 "llm_score": llm[c.id].value if c.id in llm else None,
                 "needs_review": llm[c.id].needs_review if c.id in llm else False,
                 # The anchor describes the person only when their words are quoted for it.
-                "anchor": c.rubric.get(round(score.value)) if score and supported else None,
+                "anchor": c.rubric.get(round(score.value)) if score and quoted else None,
                 "evidence": quotes,
             }
         )

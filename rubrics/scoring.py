@@ -25,7 +25,6 @@ from perception.words import TimedWord
 from rubrics.models import Competency, Question, RoleScript
 from rubrics.substance import (
     UNSURE_BELOW,
-    SentenceSubstance,
     sentence_substance,
     stem,
     vocabulary,
@@ -201,7 +200,7 @@ def _answer(
     parts = _KIND_PARTS.get(question.kind, ("own-role", "depth"))
     weights = _WEIGHTS.get(question.kind, _OTHER_WEIGHTS)
     detail: set[str] = set()
-    richest: tuple[SentenceSubstance, Quote] | None = None
+    richest: tuple[int, Quote] | None = None  # the sentence with most specific words
     sentences = referents = jargon = content = praise = hedges = asked = 0
     for turn in turns:
         unsure = _unsure(turn)
@@ -233,9 +232,9 @@ def _answer(
                 found.remove("depth")  # judged on the whole answer's detail below
             if question.kind == "technical" and len(sub.specific) >= _DEEP_SENTENCE:
                 found.append("depth")  # "join orders to customers on customer id..."
-            if richest is None or len(sub.specific) > len(richest[0].specific):
-                richest = (sub, Quote(sentence, turn.index, start, end, competency.id,
-                                      "supports", _label("depth", question.kind)))  # fmt: skip
+            if richest is None or len(sub.specific) > richest[0]:
+                richest = (len(sub.specific), Quote(sentence, turn.index, start, end,
+                           competency.id, "supports", _label("depth", question.kind)))  # fmt: skip
             if is_question:
                 quotes.append(Quote(sentence, turn.index, start, end, competency.id,
                                     "supports", "asks a specific question"))  # fmt: skip
