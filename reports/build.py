@@ -16,7 +16,8 @@ import yaml
 from sqlalchemy.orm import Session
 
 from reports.consistency import report_contradictions
-from reports.session_view import SessionView, load_session
+from reports.session_view import SessionView, load_session, stored_words
+from reports.transcript import unsure_words
 from storage.assessment_repository import AssessmentRepository
 
 __all__ = [
@@ -303,6 +304,8 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
                 "start_s": t.start_s,
                 "end_s": t.end_s,
                 "text": t.text,
+                # Words the recogniser was unsure of (probability under 0.4), to be marked.
+                "unsure": unsure_words(stored_words(t.words)),
             }
             for t in view.turns
         ],

@@ -7,8 +7,9 @@ from typing import Any
 
 from reports.build import clock
 from reports.charts import delivery_chart_png, png_data_uri
+from reports.transcript import marked_text
 
-__all__ = ["render_html"]
+__all__ = ["marked_html", "render_html"]
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;color:#1d2433;max-width:980px;margin:24px auto;
@@ -20,6 +21,7 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;pad
 text-align:left;vertical-align:top}blockquote{margin:4px 0 4px 12px;color:#334;font-style:italic}
 .t{color:#667;font-size:12px;font-style:normal}.contra{color:#a33}.cand{background:#f7f9ff}
 img{max-width:100%}.note{color:#667;font-size:13px}
+mark.unsure{background:none;border-bottom:2px dotted #c80;color:inherit}
 """
 
 
@@ -33,6 +35,20 @@ _STATUS = {
 
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
+
+
+def marked_html(text: str, unsure: list[dict[str, Any]]) -> str:
+    """A turn's text as HTML (escaped), the words in ``unsure`` wrapped in ``<mark class=unsure>``.
+
+    ``unsure`` is a report transcript entry's list (:func:`reports.transcript.unsure_words`).
+    """
+    return "".join(
+        escape(piece)
+        if p is None
+        else f'<mark class=unsure title="the recogniser was unsure of this word (p={p:.2f})">'
+        f"{escape(piece)}</mark>"
+        for piece, p in marked_text(text, unsure)
+    )
 
 
 def _quote(e: dict[str, Any]) -> str:
@@ -119,12 +135,18 @@ def render_html(report: dict[str, Any]) -> str:
         for n in report["review"]["notes"]:
             parts.append(f"<li>{escape(str(n['recruiter']))}: {escape(n['text'])}</li>")
         parts.append("</ul>")
-    parts.append("<h2>Transcript</h2><table>")
+    parts.append("<h2>Transcript</h2>")
+    if any(t.get("unsure") for t in report["transcript"]):
+        parts.append(
+            "<p class=note>Words underlined dotted are ones the speech recogniser was unsure of;"
+            " they carry no score on their own. Check them against the recording.</p>"
+        )
+    parts.append("<table>")
     for t in report["transcript"]:
         cls = " class=cand" if t["speaker"] == "candidate" else ""
         parts.append(
             f"<tr{cls}><td class=t>{clock(t['start_s'])}</td><td>{escape(t['speaker'])}"
-            f"</td><td>{escape(t['text'])}</td></tr>"
+            f"</td><td>{marked_html(t['text'], t.get('unsure', []))}</td></tr>"
         )
     parts.append("</table></body></html>")
     return "\n".join(parts)

@@ -12,10 +12,10 @@ from rubrics import RoleScript, parse_role
 from rubrics.scoring import CandidateTurn
 from storage import InterviewSession, RoleRepository, SessionRepository, Turn
 
-__all__ = ["ReportError", "SessionView", "load_session"]
+__all__ = ["ReportError", "SessionView", "load_session", "stored_words"]
 
 
-def _stored_words(stored: list[dict[str, Any]] | None) -> tuple[TimedWord, ...]:
+def stored_words(stored: list[dict[str, Any]] | None) -> tuple[TimedWord, ...]:
     """A stored turn's words; a word kept without its times (damaged data) is left out."""
     words: list[TimedWord] = []
     for item in stored or []:
@@ -57,9 +57,7 @@ class SessionView:
     def candidate_turns(self) -> list[CandidateTurn]:
         """The candidate's turns as the scorer takes them."""
         return [
-            CandidateTurn(
-                t.index, t.question_id, t.text, t.start_s, t.end_s, _stored_words(t.words)
-            )
+            CandidateTurn(t.index, t.question_id, t.text, t.start_s, t.end_s, stored_words(t.words))
             for t in self.turns
             if t.speaker == "candidate"
         ]

@@ -23,11 +23,13 @@ def store_interview(
     *,
     candidate: bool = True,
     answers: dict[str, str | None] | None = None,
+    unsure: frozenset[str] = frozenset(),
 ) -> tuple[str, str | None]:
     """Store a demo-role interview; return (session id, candidate id).
 
     ``answers`` maps question ids to what the candidate said (None: asked, no answer); the
-    default is three answers, one per competency.
+    default is three answers, one per competency. Words in ``unsure`` (as spoken, punctuation
+    included) get a recogniser probability of 0.2 instead of 0.9.
     """
     answers = ANSWERS if answers is None else answers
     source = load_role_source("demo")
@@ -60,7 +62,12 @@ def store_interview(
                 t += 8.0  # silence, then the next question
                 continue
             words = [
-                {"word": w, "start": t + 0.42 * i, "end": t + 0.42 * i + 0.3, "p": 0.9}
+                {
+                    "word": w,
+                    "start": t + 0.42 * i,
+                    "end": t + 0.42 * i + 0.3,
+                    "p": 0.2 if w in unsure else 0.9,
+                }
                 for i, w in enumerate(text.split())
             ]
             end = words[-1]["end"]

@@ -15,9 +15,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from reports.build import clock
-from reports.html import render_html
+from reports.html import marked_html, render_html
 from reports.progress import progress, progress_chart_png
 from storage import CandidateRepository, RecruiterRepository
 from web import actions, api
@@ -46,7 +47,14 @@ def _score(value: float | None) -> str:
 
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters.update(when=_when, score=_score, clock=clock)
+
+
+def _marked(turn: dict[str, Any]) -> Markup:
+    # marked_html escapes the text itself.
+    return Markup(marked_html(turn["text"], turn.get("unsure", [])))
+
+
+templates.env.filters.update(when=_when, score=_score, clock=clock, marked=_marked)
 
 
 def _page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:

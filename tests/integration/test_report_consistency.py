@@ -103,3 +103,22 @@ def test_the_check_finds_each_kind_of_contradiction(db: sessionmaker[Session]) -
     assert "question motivation: answered but not rated" in found
     assert "an overall score over a partial interview" in found
     assert "tip pace-fast but the stored figure is in band" in found
+
+
+def test_words_the_recogniser_was_unsure_of_are_marked_and_carry_nothing(
+    db: sessionmaker[Session],
+) -> None:
+    answers = dict(ANSWERS)
+    answers["frustrated-customer"] = answers["frustrated-customer"].replace(  # type: ignore[union-attr]
+        "Last spring", "Last bring"
+    )
+    session_id, _ = store_interview(db, answers=answers, unsure=frozenset({"bring"}))
+    with db() as s:
+        score_session(s, session_id)
+        s.commit()
+        report = build_report(s, session_id)
+    turns = [t for t in report["transcript"] if t["unsure"]]  # type: ignore[index, union-attr]
+    assert [[u["word"] for u in t["unsure"]] for t in turns] == [["bring"]]
+    assert turns[0]["text"] == answers["frustrated-customer"]  # verbatim
+    assert ">bring</mark>" in render_html(report)
+    assert report["contradictions"] == []
