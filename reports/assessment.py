@@ -56,6 +56,7 @@ def score_session(db: Session, session_id: str) -> ScoreSheet:
             a.rationale,
         )
         for a in sheet.answers
+        if not a.credited  # shown in passing: its quotes count for the competency, not the question
     ]
     scores += [
         NewScore("competency", cid, value, "deterministic", sheet.scorer)

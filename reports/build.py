@@ -78,6 +78,7 @@ def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, A
     for c in view.role.competencies:
         score = next((s for s in auto if s.scope == "competency" and s.target == c.id), None)
         mine = [s for s in human if s.scope == "competency" and s.target == c.id]
+        measured_by = {q.id for q in view.role.questions if c.id in q.competencies}
         quotes = [
             {
                 "quote": e.quote,
@@ -87,13 +88,14 @@ def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, A
                 "stance": e.stance,
                 "signal": e.signal,
                 "question_id": e.question_id,
+                # Said answering a question that does not measure this competency.
+                "in_passing": e.question_id not in measured_by,
             }
             for e, turn in evidence
             if e.competency_id == c.id
         ]
         # Quotes for or against: either way the person's words place them on the rubric.
         quoted = bool(quotes)
-        measured_by = {q.id for q in view.role.questions if c.id in q.competencies}
         status = _competency_status(
             score.value if score else None, quoted, bool(measured_by & asked)
         )
@@ -129,18 +131,22 @@ def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, A
     overall = next((s.value for s in auto if s.scope == "overall"), None)
     human_overall = [s.value for s in human if s.scope == "overall"]
     assessed = [c for c in competencies if c["score"] is not None]
+    # A competency is covered when one of its own questions was answered; one shown only in
+    # passing is scored but the interview did not cover it.
+    covered = {c for q in view.role.questions if q.id in answered for c in q.competencies}
     coverage = {
         "questions_asked": len(asked | answered),
         "questions_answered": len(answered),
         "competencies_scored": len(assessed),
+        "competencies_covered": len(covered),
         "competencies": len(competencies),
-        "partial": len(assessed) < len(competencies),
+        "partial": len(covered) < len(competencies),
     }
     return {
         "overall": overall,
         "overall_note": (
-            f"Partial interview: {len(assessed)} of {len(competencies)} competencies scored, "
-            "so there is no overall score."
+            f"Partial interview: the questions of {len(covered)} of {len(competencies)} "
+            "competencies were answered, so there is no overall score."
             if coverage["partial"]
             else None
         ),

@@ -53,9 +53,15 @@ def marked_html(text: str, unsure: list[dict[str, Any]]) -> str:
 
 def _quote(e: dict[str, Any]) -> str:
     cls = ' class="contra"' if e["stance"] == "contradicts" else ""
+    passing = (
+        f" · said answering another question ({escape(str(e['question_id']))})"
+        if e.get("in_passing")
+        else ""
+    )
     return (
         f"<blockquote{cls}>“{escape(e['quote'])}” <span class=t>{clock(e['start_s'])}&ndash;"
-        f"{clock(e['end_s'])}, turn {e['turn']} · {escape(e['signal'])}</span></blockquote>"
+        f"{clock(e['end_s'])}, turn {e['turn']} · {escape(e['signal'])}{passing}</span>"
+        "</blockquote>"
     )
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from dialogue import assess, strip_manipulation
 from perception.words import TimedWord
@@ -95,13 +95,20 @@ class AnswerScore:
     level: int
     rationale: str
     evidence: tuple[Quote, ...]
+    # True when the question does not measure this competency: the candidate showed it in
+    # passing (a safety story told while answering about leading a shift). Counts towards the
+    # competency's score, not the question's rating.
+    credited: bool = False
 
 
 @dataclass(frozen=True)
 class ScoreSheet:
-    """All scores of an interview: per answer, per competency (mean), overall (weighted).
+    """All scores of an interview: per answer, per competency, overall (weighted by competency).
 
-    ``overall`` is None for a partial interview: when ``unanswered`` lists any competency.
+    A competency's score is the mean level of the answers to its questions and of the answers
+    to other questions that showed it (``AnswerScore.credited``); a question's rating is the
+    mean over the competencies it measures. ``overall`` is None for a partial interview: when
+    ``unanswered`` lists a competency none of whose questions was answered.
     """
 
     answers: list[AnswerScore]
@@ -171,6 +178,17 @@ _FULL_DETAIL = 20
 _ENOUGH_DETAIL = 10
 # A technical sentence naming this many specific things (tables, keys, steps) shows depth.
 _DEEP_SENTENCE = 4
+# Stems of a competency's own words a sentence to another question must use to be credited to
+# it: one shared word is chance ("customer"), two name what the competency is about.
+_CREDIT_WORDS = 2
+# Words of competency descriptions that say nothing about which competency it is.
+_GENERIC_STEMS = frozenset(
+    stem(w) for w in ("the", "and", "a", "an", "to", "of", "in", "on", "for", "with", "by",
+                      "what", "when", "how", "why", "who", "their", "they", "them", "it", "is",
+                      "are", "be", "or", "as", "at", "from", "that", "this", "candidate",
+                      "answer", "work", "team", "people", "others", "clear", "clearly", "keeps",
+                      "makes", "takes", "gives", "uses", "good", "well", "own", "way")
+)  # fmt: skip
 
 
 def _unsure(turn: CandidateTurn) -> frozenset[str]:
@@ -183,14 +201,20 @@ def _unsure(turn: CandidateTurn) -> frozenset[str]:
 
 
 def _answer(
-    question: Question, competency: Competency, turns: Sequence[CandidateTurn], topic: str
+    question: Question,
+    competency: Competency,
+    turns: Sequence[CandidateTurn],
+    topic: str,
+    only: Callable[[str], bool] | None = None,
 ) -> AnswerScore:
     """Score one answer: rubric parts and signals count only in sentences that say something.
 
     A part (situation, action, result...) or a signal found in a sentence with no referent of
     its own (see :mod:`rubrics.substance`) is not evidence; the level rests on how many parts
     are shown in specific sentences and on how much specific detail the answer gives, less
-    jargon, self-praise and hedging.
+    jargon, self-praise and hedging. With ``only``, the sentences it rejects are left out (the
+    part of another question's answer that shows this competency): only the sentences it
+    accepts and their neighbours in the same turn are read.
     """
     rubric_words = vocabulary(
         [question.text, topic, *competency.signals.positive, *competency.signals.negative]
@@ -204,7 +228,18 @@ def _answer(
     sentences = referents = jargon = content = praise = hedges = asked = 0
     for turn in turns:
         unsure = _unsure(turn)
-        for sentence, start, end in _sentences(turn):
+        said = _sentences(turn)
+        if only is not None:
+            # The sentences that show the competency and the ones either side of them: the
+            # situation is often set just before what was done.
+            shown = {
+                i
+                for i, (sentence, _, _) in enumerate(said)
+                if (kept := strip_manipulation(sentence)) and only(kept)
+            }
+            near = shown | {i - 1 for i in shown} | {i + 1 for i in shown}
+            said = [s for i, s in enumerate(said) if i in near]
+        for sentence, start, end in said:
             if not strip_manipulation(sentence):
                 continue
             sub = sentence_substance(sentence, rubric_words, unsure)
@@ -273,7 +308,41 @@ def _answer(
         rationale = f"Level {level}: {NOT_ENOUGH_EVIDENCE}."
     if missing:
         rationale += f" Missing: {', '.join(missing)}."
-    return AnswerScore(question.id, competency.id, level, rationale, tuple(quotes))
+    return AnswerScore(
+        question.id, competency.id, level, rationale, tuple(quotes), credited=only is not None
+    )
+
+
+def _topic(competency: Competency) -> str:
+    return f"{competency.name} {competency.description} {' '.join(competency.rubric.values())}"
+
+
+def _shows(competency: Competency, question: Question, role: RoleScript) -> Callable[[str], bool]:
+    """Whether a sentence said to ``question`` shows ``competency``, which it does not measure.
+
+    It does when it contains one of the competency's signals (positive or negative, as the
+    role's author wrote them) or at least ``_CREDIT_WORDS`` (2) stems of the competency's own
+    name, description and signals that neither the question nor the competencies it measures
+    use: "a forklift was reversing without a spotter, so I stopped the work and reported the
+    near miss" shows "stops unsafe work, reports near misses" whatever question it answered.
+    """
+    own = vocabulary(
+        [competency.name, competency.description, *competency.signals.positive,
+         *competency.signals.negative]
+    )  # fmt: skip
+    theirs = vocabulary(
+        [question.text, *(_topic(role.competency(c)) for c in question.competencies)]
+    )
+    distinctive = own - theirs - _GENERIC_STEMS
+    signals = [s.lower() for s in (*competency.signals.positive, *competency.signals.negative)]
+
+    def shows(sentence: str) -> bool:
+        low = sentence.lower()
+        if any(s in low for s in signals):
+            return True
+        return len({stem(t) for t in _tokens(sentence)} & distinctive) >= _CREDIT_WORDS
+
+    return shows
 
 
 def score_interview(role: RoleScript, turns: Sequence[CandidateTurn]) -> ScoreSheet:
@@ -294,22 +363,32 @@ def score_interview(role: RoleScript, turns: Sequence[CandidateTurn]) -> ScoreSh
             continue
         for cid in question.competencies:
             competency = role.competency(cid)
-            topic = (
-                f"{competency.name} {competency.description} {' '.join(competency.rubric.values())}"
-            )
-            answers.append(_answer(question, competency, asked, topic))
+            answers.append(_answer(question, competency, asked, _topic(competency)))
+        for competency in role.competencies:
+            if competency.id in question.competencies:
+                continue
+            shows = _shows(competency, question, role)
+            # Read as an answer to the competency's own question (its kind decides which parts
+            # count), filed under the question it was said to.
+            lens = next((q for q in role.questions if competency.id in q.competencies), question)
+            credited = _answer(lens, competency, asked, _topic(competency), only=shows)
+            if credited.evidence:
+                answers.append(replace(credited, question_id=question.id))
     competencies = {
         c.id: round(statistics.mean(a.level for a in answers if a.competency_id == c.id), 2)
         for c in role.competencies
         if any(a.competency_id == c.id for a in answers)
     }
+    own = [a for a in answers if not a.credited]
     questions = {
-        q: round(statistics.mean(a.level for a in answers if a.question_id == q), 2)
-        for q in dict.fromkeys(a.question_id for a in answers)
+        q: round(statistics.mean(a.level for a in own if a.question_id == q), 2)
+        for q in dict.fromkeys(a.question_id for a in own)
     }
     weights = {c.id: c.weight for c in role.competencies}
     total = sum(weights[c] for c in competencies)
-    unanswered = [c.id for c in role.competencies if c.id not in competencies]
+    # A competency none of whose questions was answered makes the interview partial, whatever
+    # it showed in passing.
+    unanswered = [c.id for c in role.competencies if not any(a.competency_id == c.id for a in own)]
     # A partial interview has no overall: a mean over the competencies it reached would read
     # as a verdict on all of them.
     overall = (

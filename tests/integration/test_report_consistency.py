@@ -51,6 +51,7 @@ def test_ending_after_one_question_is_marked_partial_and_has_no_overall(
         "questions_asked": 2,
         "questions_answered": 1,
         "competencies_scored": 1,
+        "competencies_covered": 1,
         "competencies": 3,
         "partial": True,
     }
@@ -64,7 +65,7 @@ def test_ending_after_one_question_is_marked_partial_and_has_no_overall(
     assert questions["frustrated-customer"]["status"] == "asked, not answered"
     assert questions["frustrated-customer"]["rating"] is None
     html = render_html(report)
-    assert "Partial interview: 1 of 3 competencies scored" in html
+    assert "Partial interview: the questions of 1 of 3 competencies were answered" in html
     assert html.count("Asked, but not answered.") == 1
     assert html.count("Not asked in this interview.") == 1
 
@@ -83,6 +84,36 @@ def test_an_off_topic_answer_is_not_enough_evidence_not_the_lowest_anchor(
     lowest = "Blames the customer or another team"  # the demo role's level-1 anchor
     assert lowest not in html
     assert "Not enough evidence" in html
+
+
+def test_a_story_told_to_another_question_is_credited_to_the_competency_it_shows(
+    db: sessionmaker[Session],
+) -> None:
+    """The customer story comes while answering "why support work?"; the customer question
+    itself gets an off-topic answer. The story's quotes go to handling upset customers (marked
+    as said in passing), not only to motivation, and the questions table is not changed by it."""
+    story = (
+        "I enjoy solving problems for people, and I learned that on a help desk. Last spring a "
+        "customer wrote in because his order had been lost twice. I called him the same day, "
+        "apologised, and shipped a replacement with express delivery."
+    )
+    answers = dict(ANSWERS) | {"motivation": story, "frustrated-customer": OFF_TOPIC}
+    report = _report(db, answers)
+    assert report["contradictions"] == []
+    empathy = _by_id(report, "competencies")["customer-empathy"]
+    passing = [e for e in empathy["evidence"] if e["in_passing"]]
+    assert passing and {e["question_id"] for e in passing} == {"motivation"}
+    assert any("replacement" in e["quote"] for e in passing if e["stance"] == "supports")
+    assert empathy["status"] == "assessed" and empathy["score"] > 1
+    assert empathy["anchor"] is not None
+    questions = _by_id(report, "questions")
+    assert questions["frustrated-customer"]["rating"] == 1
+    assert "not enough evidence" in questions["frustrated-customer"]["rationale"][0]
+    assert "said answering another question (motivation)" in render_html(report)
+    # Without the story, nothing is credited.
+    plain = _report(db, dict(ANSWERS) | {"frustrated-customer": OFF_TOPIC})
+    assert not [e for e in _by_id(plain, "competencies")["customer-empathy"]["evidence"]
+                if e["in_passing"] and e["stance"] == "supports"]  # fmt: skip
 
 
 def test_the_check_finds_each_kind_of_contradiction(db: sessionmaker[Session]) -> None:

@@ -31,7 +31,7 @@ def _turn(index: int, question: str, text: str, start: float = 10.0) -> Candidat
 
 def _levels(text: str) -> int:
     sheet = score_interview(ROLE, [_turn(1, "frustrated-customer", text)])
-    (answer,) = sheet.answers
+    (answer,) = [a for a in sheet.answers if not a.credited]
     return answer.level
 
 
@@ -44,7 +44,7 @@ def test_a_strong_star_answer_outscores_a_weak_one() -> None:
 def test_evidence_is_verbatim_with_the_times_of_its_words() -> None:
     turn = _turn(3, "frustrated-customer", STRONG, start=20.0)
     sheet = score_interview(ROLE, [turn])
-    (answer,) = sheet.answers
+    (answer,) = [a for a in sheet.answers if not a.credited]
     assert answer.evidence, "a level above 1 must cite the answer"
     for quote in answer.evidence:
         assert quote.text in turn.text and quote.turn == 3
@@ -60,13 +60,17 @@ def test_evidence_is_verbatim_with_the_times_of_its_words() -> None:
 
 def test_negative_signals_are_cited_as_contradicting() -> None:
     text = "It was not my fault, so I told the customer to wait for the courier."
-    (answer,) = score_interview(ROLE, [_turn(1, "frustrated-customer", text)]).answers
+    sheet = score_interview(ROLE, [_turn(1, "frustrated-customer", text)])
+    (answer,) = [a for a in sheet.answers if not a.credited]
     assert any(q.stance == "contradicts" and "not my fault" in q.signal for q in answer.evidence)
 
 
 def test_talking_the_scorer_up_earns_nothing() -> None:
     assert _levels(PUSHY) == 1
     assert _levels(f"{STRONG} {PUSHY}") == _levels(STRONG)
+    # Nor does it show any other competency in passing.
+    sheet = score_interview(ROLE, [_turn(1, "frustrated-customer", f"{STRONG} {PUSHY}")])
+    assert not [a for a in sheet.answers if a.credited]
 
 
 def test_scores_roll_up_and_a_rerun_is_identical() -> None:
