@@ -92,6 +92,7 @@ class Interviewer(Agent):
         self._answer_words: list[TimedWord] = []
         self._handled: set[str] = set()
         self._turn_words: list[TimedWord] = []
+        self._cue_figures: dict[str, float] = {}  # the figure behind each cue of the answer
         self._heard: list[str] = []  # final transcripts of the turn in progress
         self._pending_events: list[dict[str, Any]] = []
         self._t0 = time.time()
@@ -204,13 +205,12 @@ class Interviewer(Agent):
         self._heard = []
         text = (message.text_content or "").strip()
         if self._before_reply is None:
-            self._before_reply, self._answer_parts, self._answer_words = self._state, [], []
+            self._before_reply, self._answer_parts = self._state, []
             self._before_speaking = (self._asking, self.end_reason)
         else:
             # The reply to the first part was dropped unheard: undo what preparing it changed.
             self._asking, self.end_reason = self._before_speaking
         self._answer_parts.append(text)
-        self._answer_words += self._turn_words
         stt_plugin = self.session.stt if self._activity_running() else None
         if isinstance(stt_plugin, WhisperSTT):
             # A part of the answer still being transcribed arrives as a turn of its own, which
@@ -255,20 +255,36 @@ class Interviewer(Agent):
     # -- helpers ---------------------------------------------------------------------------
 
     def take_turn_words(self) -> list[TimedWord]:
-        """Word timings (wall clock) collected since the last call."""
+        """Word timings (wall clock) collected since the last call (the journal stores them).
+
+        They also stay with the answer being replied to, so the coaching cue measures the same
+        words the journal stores and measures for that answer.
+        """
         words, self._turn_words = self._turn_words, []
+        self._answer_words += words
         return words
 
+    def _words_of_answer(self) -> list[TimedWord]:
+        """All words of the answer being replied to: the stored ones and any not yet taken."""
+        return [*self._answer_words, *self._turn_words]
+
     def _answer_span(self) -> float | None:
-        words = self._answer_words or self._turn_words
+        words = self._words_of_answer()
         return words[-1].end_s - words[0].start_s if words else None
 
     def _cues(self, answer: str) -> tuple[str, ...]:
-        """Perception's coaching cues for the whole answer (all its parts), from the cheap pass."""
-        words = self._answer_words or self._turn_words
+        """Perception's coaching cues for the whole answer (all its parts), from the cheap pass.
+
+        The pass reads the words the journal stores for the answer, on the same audio, so a cue
+        rests on the figures the report shows (``reports.consistency`` checks it). Each cue's
+        figure is kept for the coaching event.
+        """
+        words = self._words_of_answer()
         if not words:
             return ()
-        return tuple(c.kind for c in self.perceiver.quick(words, answer).cues)
+        cues = self.perceiver.quick(words, answer).cues
+        self._cue_figures = {c.kind: c.value for c in cues}
+        return tuple(c.kind for c in cues)
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
         if event.new_state == "speaking":
@@ -414,7 +430,10 @@ class Interviewer(Agent):
                 utterance.events.append({"type": "hint", "question_id": action.question_id})
             elif isinstance(action, Coach):
                 text = action.text
-                utterance.events.append({"type": "coaching-cue", "reason": action.reason})
+                utterance.events.append(
+                    {"type": "coaching-cue", "reason": action.reason,
+                     "figure": self._cue_figures.get(action.reason)}
+                )  # fmt: skip
                 if self.on_coaching is not None:
                     self.on_coaching(action.reason, action.text)
             elif isinstance(action, Say):

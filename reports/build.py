@@ -27,6 +27,7 @@ __all__ = [
     "NOT_ENOUGH",
     "build_report",
     "clock",
+    "session_delivery",
 ]
 
 # A competency's standing in one report.
@@ -158,6 +159,25 @@ def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, A
     }
 
 
+def session_delivery(answers: list[dict[str, Any]]) -> dict[str, Any]:
+    """A session's pace, fillers and long pauses from its answers' stored speech figures.
+
+    ``answers`` are stored speech measurements (``words``, ``words_per_minute``,
+    ``fillers_per_100_words``, ``pauses_over_2s``). Pace is words over speaking minutes of the
+    timed answers (words per minute), fillers per 100 words of the whole session, pauses the
+    session's total: the report and the progress chart both show these numbers.
+    """
+    timed = [a for a in answers if a.get("words_per_minute")]
+    words = sum(a["words"] for a in answers)
+    minutes = sum(a["words"] / a["words_per_minute"] for a in timed)
+    fillers = sum((a.get("fillers_per_100_words") or 0) * a["words"] / 100 for a in answers)
+    return {
+        "words_per_minute": round(sum(a["words"] for a in timed) / minutes, 1) if minutes else None,
+        "fillers_per_100_words": round(100 * fillers / words, 2) if words else None,
+        "pauses_over_2s": sum(a.get("pauses_over_2s") or 0 for a in answers),
+    }
+
+
 def _delivery(view: SessionView) -> dict[str, Any]:
     per_answer = []
     for turn in view.turns:
@@ -181,16 +201,24 @@ def _delivery(view: SessionView) -> dict[str, Any]:
                 "flags": m["flags"],
             }
         )
-    timed = [a for a in per_answer if a["words_per_minute"]]
-    words = sum(a["words"] for a in per_answer)
-    minutes = sum(a["words"] / a["words_per_minute"] for a in timed)
-    fillers = sum((a["fillers_per_100_words"] or 0) * a["words"] / 100 for a in per_answer)
+    # Tips the recruiter spoke, each with the candidate turn it followed.
+    spoken_tips = []
+    last_answer: int | None = None
+    for turn in view.turns:
+        if turn.speaker == "candidate":
+            last_answer = turn.index
+            continue
+        for e in turn.events or []:
+            if e.get("type") == "coaching-cue":
+                spoken_tips.append(
+                    {"turn": turn.index, "after_turn": last_answer, "kind": e.get("reason"),
+                     "figure": e.get("figure")}
+                )  # fmt: skip
     looking = [a["looking_at_screen"] for a in per_answer if a["looking_at_screen"] is not None]
     return {
         "answers": per_answer,
-        "words_per_minute": round(sum(a["words"] for a in timed) / minutes, 1) if minutes else None,
-        "fillers_per_100_words": round(100 * fillers / words, 2) if words else None,
-        "pauses_over_2s": sum(a["pauses_over_2s"] for a in per_answer),
+        "spoken_tips": spoken_tips,
+        **session_delivery(per_answer),
         "looking_at_screen": round(statistics.median(looking), 2) if looking else None,
         "target_bands": {
             "words_per_minute": [120, 160],

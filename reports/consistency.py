@@ -83,19 +83,37 @@ def _quotes(report: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _crossed(answer: dict[str, Any]) -> dict[str, bool]:
+    """For each tip about pace or fillers, whether the answer's stored figure is out of band."""
+    wpm, fillers = answer["words_per_minute"], answer["fillers_per_100_words"]
+    return {
+        "pace-fast": wpm is not None and wpm > PACE_HIGH_WPM,
+        "pace-slow": wpm is not None and wpm < PACE_LOW_WPM,
+        "fillers": fillers is not None and fillers > FILLERS_PER_100,
+    }
+
+
 def _delivery(report: dict[str, Any]) -> list[str]:
-    """A tip is given only when the stored figure of that answer crosses the band it names."""
+    """A tip, in the report or spoken, is given only when the stored figure crosses its band."""
     problems = []
-    for a in report["delivery"]["answers"]:
-        wpm, fillers = a["words_per_minute"], a["fillers_per_100_words"]
-        crossed = {
-            "pace-fast": wpm is not None and wpm > PACE_HIGH_WPM,
-            "pace-slow": wpm is not None and wpm < PACE_LOW_WPM,
-            "fillers": fillers is not None and fillers > FILLERS_PER_100,
-        }
+    answers = {a["turn"]: a for a in report["delivery"]["answers"]}
+    for a in answers.values():
+        crossed = _crossed(a)
         for kind in a["cues"]:
             if kind in crossed and not crossed[kind]:
                 problems.append(f"turn {a['turn']}: tip {kind} but the stored figure is in band")
+    for tip in report["delivery"].get("spoken_tips", []):
+        where = f"turn {tip['turn']}: spoken tip {tip['kind']}"
+        answer = answers.get(tip["after_turn"])
+        if answer is None:
+            problems.append(f"{where} follows no measured answer")
+            continue
+        crossed = _crossed(answer)
+        if tip["kind"] in crossed:
+            if not crossed[tip["kind"]]:
+                problems.append(f"{where} but the stored figure is in band")
+        elif tip["kind"] not in answer["cues"]:
+            problems.append(f"{where} but the stored measurement has no such cue")
     return problems
 
 

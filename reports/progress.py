@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reports.build import session_delivery
 from reports.charts import plt
 from storage import AssessmentRepository, CandidateRepository, InterviewSession, Score
 from storage.models import AnswerMeasurement
@@ -25,7 +26,7 @@ _DELIVERY = (
 
 
 def progress(db: Session, candidate_id: str) -> dict[str, Any]:
-    """Per session, in time order: competency scores and the median delivery measures."""
+    """Per session, in time order: competency scores and the delivery figures of its report."""
     sessions = CandidateRepository(db).sessions(candidate_id)
     assessments = AssessmentRepository(db)
     rows = []
@@ -37,10 +38,8 @@ def progress(db: Session, candidate_id: str) -> dict[str, Any]:
                 select(AnswerMeasurement).where(AnswerMeasurement.session_id == s.id)
             )
         ]
-        delivery = {}
-        for key, _, _ in _DELIVERY:
-            values = [v[key] for v in speech if v.get(key) is not None]
-            delivery[key] = round(statistics.median(values), 2) if values else None
+        # The session's figures exactly as its report gives them.
+        delivery = session_delivery(speech)
         rows.append(
             {
                 "session_id": s.id,

@@ -13,6 +13,8 @@ from agent.bootstrap import load_voice_models
 from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
 from recruiter_rehearsal.candidates import CandidateVoice
+from reports.assessment import score_session
+from reports.build import build_report
 from storage import CandidateRepository, InterviewSession, SessionRepository
 from tests.conftest import run
 from tests.e2e.conftest import RoomStack
@@ -145,7 +147,15 @@ def test_practice_tips_reach_the_candidate_as_data_messages(room_stack: RoomStac
     with db() as s:
         stored = s.query(InterviewSession).filter_by(channel=room).one()
         spoken = [e for t in SessionRepository(s).turns(stored.id) for e in (t.events or [])]
-    assert {"type": "coaching-cue", "reason": cue["kind"]} in spoken
+        tips = [e for e in spoken if e.get("type") == "coaching-cue"]
+        assert [t["reason"] for t in tips][:1] == [cue["kind"]]
+        assert tips[0]["figure"] is not None  # the figure the tip rests on is kept
+        # The tip rests on the stored measurement of the answer it followed (one source of
+        # truth): the report's consistency check finds no tip the stored figures contradict.
+        score_session(s, stored.id)
+        report = build_report(s, stored.id)
+    assert report["delivery"]["spoken_tips"], report["delivery"]
+    assert not [c for c in report["contradictions"] if "tip" in c], report["contradictions"]
 
 
 def test_two_interviews_at_once_are_separate_jobs(room_stack: RoomStack) -> None:

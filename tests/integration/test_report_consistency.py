@@ -12,6 +12,7 @@ from reports.assessment import score_session
 from reports.build import build_report
 from reports.consistency import report_contradictions
 from reports.html import render_html
+from reports.progress import progress
 from tests.stored_interview import ANSWERS, store_interview
 
 OFF_TOPIC = (
@@ -127,6 +128,12 @@ def test_the_check_finds_each_kind_of_contradiction(db: sessionmaker[Session]) -
     questions["motivation"]["rating"] = None
     report["coverage"]["partial"] = True  # type: ignore[index]  # a partial with an overall
     report["delivery"]["answers"][0]["cues"].append("pace-fast")  # type: ignore[index]
+    first = report["delivery"]["answers"][0]["turn"]  # type: ignore[index]
+    report["delivery"]["spoken_tips"] = [  # type: ignore[index]
+        {"turn": first + 1, "after_turn": first, "kind": "fillers", "figure": 2.0},
+        {"turn": first + 1, "after_turn": first, "kind": "looking-away", "figure": 0.3},
+        {"turn": 1, "after_turn": None, "kind": "pace-slow", "figure": 100.0},
+    ]
     found = "\n".join(report_contradictions(report))
     assert "competency customer-empathy" in found and "not in that turn's words" in found
     assert "the quote's time is outside the turn" in found
@@ -134,6 +141,27 @@ def test_the_check_finds_each_kind_of_contradiction(db: sessionmaker[Session]) -
     assert "question motivation: answered but not rated" in found
     assert "an overall score over a partial interview" in found
     assert "tip pace-fast but the stored figure is in band" in found
+    assert f"turn {first + 1}: spoken tip fillers but the stored figure is in band" in found
+    assert "spoken tip looking-away but the stored measurement has no such cue" in found
+    assert "turn 1: spoken tip pace-slow follows no measured answer" in found
+
+
+def test_the_progress_chart_shows_the_session_figures_of_the_report(
+    db: sessionmaker[Session],
+) -> None:
+    session_id, candidate_id = store_interview(db)
+    assert candidate_id is not None
+    with db() as s:
+        score_session(s, session_id)
+        s.commit()
+        report = build_report(s, session_id)
+        (row,) = progress(s, candidate_id)["sessions"]
+    for key in ("words_per_minute", "fillers_per_100_words", "pauses_over_2s"):
+        assert row["delivery"][key] == report["delivery"][key], key  # type: ignore[index]
+    # The session figure, not one answer's: the fillers of the whole session per 100 words.
+    fillers = report["delivery"]["fillers_per_100_words"]  # type: ignore[index]
+    per_answer = [a["fillers_per_100_words"] for a in report["delivery"]["answers"]]  # type: ignore[index]
+    assert fillers not in per_answer and min(per_answer) < fillers < max(per_answer)
 
 
 def test_words_the_recogniser_was_unsure_of_are_marked_and_carry_nothing(
