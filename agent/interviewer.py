@@ -257,29 +257,23 @@ class Interviewer(Agent):
     def take_turn_words(self) -> list[TimedWord]:
         """Word timings (wall clock) collected since the last call (the journal stores them).
 
-        They also stay with the answer being replied to, so the coaching cue measures the same
-        words the journal stores and measures for that answer.
+        They stay with the answer being replied to: the coaching cue reads the stored words.
         """
         words, self._turn_words = self._turn_words, []
         self._answer_words += words
         return words
 
-    def _words_of_answer(self) -> list[TimedWord]:
-        """All words of the answer being replied to: the stored ones and any not yet taken."""
-        return [*self._answer_words, *self._turn_words]
-
     def _answer_span(self) -> float | None:
-        words = self._words_of_answer()
+        words = [*self._answer_words, *self._turn_words]
         return words[-1].end_s - words[0].start_s if words else None
 
     def _cues(self, answer: str) -> tuple[str, ...]:
         """Perception's coaching cues for the whole answer (all its parts), from the cheap pass.
 
-        The pass reads the words the journal stores for the answer, on the same audio, so a cue
-        rests on the figures the report shows (``reports.consistency`` checks it). Each cue's
-        figure is kept for the coaching event.
+        It reads the answer's words as the journal stores them (and any not yet taken), so a
+        cue rests on the figures the report shows; each cue's figure is kept for its event.
         """
-        words = self._words_of_answer()
+        words = [*self._answer_words, *self._turn_words]
         if not words:
             return ()
         cues = self.perceiver.quick(words, answer).cues
@@ -430,10 +424,9 @@ class Interviewer(Agent):
                 utterance.events.append({"type": "hint", "question_id": action.question_id})
             elif isinstance(action, Coach):
                 text = action.text
-                utterance.events.append(
-                    {"type": "coaching-cue", "reason": action.reason,
-                     "figure": self._cue_figures.get(action.reason)}
-                )  # fmt: skip
+                figure = self._cue_figures.get(action.reason)
+                utterance.events.append({"type": "coaching-cue", "reason": action.reason,
+                                         "figure": figure})  # fmt: skip
                 if self.on_coaching is not None:
                     self.on_coaching(action.reason, action.text)
             elif isinstance(action, Say):

@@ -27,6 +27,7 @@ from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import resolve_endpoint
 from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
+from reports.assessment import judge_if_trusted
 from reports.files import timed_reports
 from reports.session_view import ReportError
 from rubrics import RoleError, RoleSource, resolve_local_role, resolve_role
@@ -116,7 +117,7 @@ async def _interview(ctx: JobContext) -> None:
         return
     logger.info("interview %s started", live.session_id)
     try:
-        await _hold(ctx, live, candidate, frames, db, settings)
+        await _hold(ctx, live, candidate, frames, db, settings, chat)
     finally:
         await chat.aclose()
 
@@ -128,8 +129,13 @@ async def _hold(
     frames: LiveFrames,
     db: sessionmaker[Session],
     settings: Settings,
+    chat: OpenAIChatClient,
 ) -> None:
-    """Run the interview until it ends, store how it ended, build the report, tell the page."""
+    """Run the interview until it ends, store how it ended, build the report, tell the page.
+
+    The LLM's second opinion is asked before the report when its model is trusted as a judge
+    (:func:`reports.assessment.judge_if_trusted`).
+    """
     room, interviewer = ctx.room, live.interviewer
     identity = candidate.identity if candidate is not None else None
     tasks: set[asyncio.Task[None]] = set()
@@ -186,6 +192,7 @@ async def _hold(
     await live.aclose()  # the last answer's measurements are stored before the report
     finish_interview(db, live.session_id, status=status, reason=reason)
     logger.info("interview %s %s", live.session_id, status)
+    await judge_if_trusted(db, live.session_id, chat)
     built = await asyncio.to_thread(_reports, db, live.session_id, settings)
     await _send(room, {"type": "ended", "session_id": live.session_id, "status": status,
                        "report": built})  # fmt: skip

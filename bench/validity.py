@@ -27,18 +27,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
-from recruiter_config.settings import Settings
+from recruiter_config.settings import LLMSettings, Settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer
 from recruiter_llm.client import ChatClient, OpenAIChatClient
 from rubrics import RoleScript, load_role
 from rubrics.scoring import SCORER, CandidateTurn, score_interview
 from rubrics.second_opinion import (
     SECOND_OPINION_SCHEMA,
+    JudgeValidity,
     parse_second_opinion,
+    record_judge_validity,
     second_opinion_messages,
 )
 
@@ -178,6 +180,11 @@ def main() -> None:
     """Score every pair with every scorer and write the results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--llm", action="store_true", help="also score with the embedded LLM")
+    parser.add_argument(
+        "--gguf",
+        choices=get_args(LLMSettings.model_fields["gguf"].annotation),
+        help="the embedded model to judge with (default: the configured one)",
+    )
     args = parser.parse_args()
 
     async def rules(pair: Pair, answer: str) -> int:
@@ -189,11 +196,25 @@ def main() -> None:
         _write(results, None)
     else:
         settings = Settings()
+        if args.gguf:
+            settings = settings.model_copy(
+                update={"llm": settings.llm.model_copy(update={"gguf": args.gguf})}
+            )
+        model = settings.llm.gguf
         with EmbeddedLLMServer(settings) as endpoint:
             chat = OpenAIChatClient(endpoint)
-            scorers[f"LLM second opinion ({settings.llm.gguf})"] = llm_scorer(chat)
+            scorers[f"LLM second opinion ({model})"] = llm_scorer(chat)
             results = asyncio.run(_score_all(scorers))
-        _write(results, settings.llm.gguf)
+        _write(results, model)
+        judged = results[f"LLM second opinion ({model})"]
+        measured = JudgeValidity(
+            model,
+            judged["validity set"]["by_category"]["all"]["agreement"],
+            judged["holdout"]["by_category"]["all"]["agreement"],
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        record_judge_validity(measured)  # the judge runs after interviews only when trusted
+        print(measured.describe())
     for scorer, sets in results.items():
         for set_name, r in sets.items():
             print(f"{scorer}, {set_name}: {_cell(r['by_category']['all'])}")

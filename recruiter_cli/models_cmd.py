@@ -26,9 +26,13 @@ _err = Console(stderr=True)
 def install(
     only: list[str] = typer.Option(None, "--only", help="Install just these assets."),
 ) -> None:
-    """Assemble every model asset into the data directory; a no-op when all are verified."""
+    """Assemble the model assets into the data directory; a no-op when all are verified.
+
+    Optional assets (a bigger LLM kept for comparison) are installed only when named in
+    ``--only``.
+    """
     settings = current_settings()
-    names = only or list(ASSETS)
+    names = only or [n for n, a in ASSETS.items() if not a.optional]
     unknown = [n for n in names if n not in ASSETS]
     if unknown:
         _err.print(f"[red]unknown asset(s): {', '.join(unknown)}; known: {', '.join(ASSETS)}")
@@ -83,7 +87,7 @@ def status(
     ok = True
     for name, asset in ASSETS.items():
         state = asset_state(settings.models_dir, name, rehash=rehash)
-        ok &= state.verified
+        ok &= state.verified or asset.optional
         colour = "green" if state.verified else "red"
         table.add_row(
             name,

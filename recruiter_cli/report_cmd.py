@@ -70,6 +70,7 @@ def _judge(session_id: str) -> None:
     from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
     from reports.assessment import score_session, second_opinion
     from reports.session_view import ReportError
+    from rubrics.second_opinion import judge_validity
 
     settings = current_settings()
     endpoint = resolve_endpoint(settings)
@@ -78,6 +79,11 @@ def _judge(session_id: str) -> None:
             "the LLM judge needs a capable LLM: set RECRUITER_LLM__BASE_URL (e.g. vLLM); with "
             "the small embedded model the deterministic scorer decides on its own"
         )
+
+    trust = judge_validity(endpoint.model)
+    if not trust.trusted:
+        # Asked for by name, so it runs; after an interview it would not (judge_if_trusted).
+        _out.print(f"[yellow]note: {trust.describe()}; its scores are a second opinion only")
 
     async def ask() -> None:
         chat = OpenAIChatClient(endpoint)

@@ -75,6 +75,9 @@ class Asset:
     files: tuple[AssetFile, ...]
     # The path callers use: a directory (several files) or the single file itself.
     entry: str
+    # Installed only when asked for by name (``recruiter models install --only NAME``): a model
+    # kept for comparison or a bigger machine, too large to fetch on every set-up.
+    optional: bool = False
 
     @property
     def size(self) -> int:
@@ -100,6 +103,7 @@ def _load_table(path: Path) -> dict[str, Asset]:
                     for f in row["files"]
                 ),
                 entry=row["entry"],
+                optional=bool(row.get("optional", False)),
             )
             for row in rows
         ]

@@ -36,7 +36,7 @@ class LLMSettings(BaseModel):
     api_key: str = "not-needed"
     # How the configured server takes a JSON schema (vLLM: json_schema; llama.cpp: json_object).
     json_mode: Literal["json_schema", "json_object"] = "json_schema"
-    gguf: Literal["qwen2.5-coder-0.5b", "smollm2-135m"] = "qwen2.5-coder-0.5b"
+    gguf: Literal["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "smollm2-135m"] = "qwen2.5-coder-0.5b"
     port: int = 8765
     threads: int = 2
     context: int = 4096

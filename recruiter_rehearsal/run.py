@@ -43,6 +43,7 @@ from recruiter_rehearsal.candidates import (
 from recruiter_rehearsal.errors import RehearsalError
 from recruiter_rehearsal.result import LatencySample, RehearsalResult
 from recruiter_rehearsal.summary import write_summary
+from reports.assessment import judge_if_trusted
 from reports.files import timed_reports
 from reports.session_view import ReportError
 from rubrics import RoleScript, RoleSource, resolve_local_role
@@ -321,6 +322,7 @@ async def run_rehearsal(
         speech_starts=[round(t - t0, 3) for t in driver.speech_starts],
     )  # fmt: skip
     write_summary(result)
+    await judge_if_trusted(db, session_id, chat)  # only for a model the validity set trusts
     _scored_reports(db, result, files)
     finish_interview(
         db, session_id, status=status, reason=reason,

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from dialogue import strip_manipulation
-from reports.session_view import load_session
+from reports.session_view import ReportError, load_session
 from rubrics.scoring import ScoreSheet, score_interview
 from rubrics.second_opinion import (
     SECOND_OPINION_SCHEMA,
     SecondOpinion,
+    judge_validity,
     normalise,
     parse_second_opinion,
     second_opinion_messages,
@@ -21,7 +24,9 @@ from storage.assessment_repository import AssessmentRepository, NewEvidence, New
 if TYPE_CHECKING:
     from recruiter_llm.client import ChatClient
 
-__all__ = ["score_session", "second_opinion"]
+__all__ = ["judge_if_trusted", "score_session", "second_opinion"]
+
+logger = logging.getLogger("recruiter.reports")
 
 
 def score_session(db: Session, session_id: str) -> ScoreSheet:
@@ -130,4 +135,35 @@ async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list
                 )
             )
     assessments.replace_automatic(session_id, evidence, scores, source="llm")
+    return results
+
+
+async def judge_if_trusted(
+    db: sessionmaker[Session], session_id: str, chat: ChatClient, *, table: Path | None = None
+) -> list[SecondOpinion] | None:
+    """After an interview: the LLM's second opinion, only when its model is trusted as a judge.
+
+    Trusted means its recorded agreement with the validity sets reaches
+    ``JUDGE_MIN_AGREEMENT`` (:func:`rubrics.second_opinion.judge_validity`); otherwise nothing
+    is asked and None is returned. Disagreements with the deterministic score are stored
+    flagged for review. A judge that fails (dead server, bad JSON) leaves the deterministic
+    scores as they are: the failure is logged, not raised. ``table`` replaces the shipped
+    validity table (``rubrics/judge_validity.yaml``).
+    """
+    from recruiter_llm.client import LLMUnavailableError
+
+    trust = judge_validity(chat.model) if table is None else judge_validity(chat.model, table)
+    if not trust.trusted:
+        logger.info("LLM judge not run: %s", trust.describe())
+        return None
+    try:
+        with db() as s:
+            score_session(s, session_id)
+            results = await second_opinion(s, session_id, chat)
+            s.commit()
+    except (LLMUnavailableError, ReportError) as e:
+        logger.error("the LLM judge failed: %s", type(e).__name__)
+        return None
+    flagged = sum(r.needs_review for r in results)
+    logger.info("LLM judge: %d competencies, %d flagged for review", len(results), flagged)
     return results

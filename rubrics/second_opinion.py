@@ -4,7 +4,8 @@ The LLM gets the rubric anchors and the candidate's answers and returns JSON: a 
 quotes, a rationale. Its JSON is validated, every quote must appear word for word in the
 transcript (a paraphrase or an invention is rejected), the score is clamped to 1-5, and a large
 disagreement with the deterministic score is flagged for a human. The deterministic score stays
-the one the report leads with.
+the one the report leads with. The judge runs after an interview only for a model whose recorded
+agreement with the validity sets (``judge_validity.yaml``) reaches ``JUDGE_MIN_AGREEMENT``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from rubrics.models import Competency
 
 __all__ = [
+    "JUDGE_MIN_AGREEMENT",
     "SECOND_OPINION_SCHEMA",
+    "JudgeValidity",
     "SecondOpinion",
+    "judge_validity",
     "normalise",
     "parse_second_opinion",
+    "record_judge_validity",
     "second_opinion_messages",
 ]
 
@@ -89,3 +96,73 @@ def parse_second_opinion(raw: str, transcript: str, deterministic: float | None)
         # A score above the floor with nothing verbatim behind it is not evidence-based.
         problem = (problem + "; " if problem else "") + "no verbatim quote supports the score"
     return SecondOpinion(clamped, kept, rejected, rationale, far or problem is not None, problem)
+
+
+# The LLM judge runs after an interview only when its model ranked the validity set at least as
+# well as the deterministic scorer is required to (90%, tests/unit/test_validity.py, issue 14).
+JUDGE_MIN_AGREEMENT = 0.9
+_VALIDITY = Path(__file__).with_name("judge_validity.yaml")
+
+
+@dataclass(frozen=True)
+class JudgeValidity:
+    """How one model's second opinion ranked the validity sets (``bench/validity.py --llm``).
+
+    ``validity`` and ``holdout`` are the shares of pairs (0-1) where it scored the better answer
+    higher; None where the model was never measured.
+    """
+
+    model: str
+    validity: float | None = None
+    holdout: float | None = None
+    taken: str | None = None
+
+    @property
+    def trusted(self) -> bool:
+        """Both sets measured and both at least ``JUDGE_MIN_AGREEMENT``."""
+        return all(
+            v is not None and v >= JUDGE_MIN_AGREEMENT for v in (self.validity, self.holdout)
+        )
+
+    def describe(self) -> str:
+        """One line for logs and the CLI: the figures and whether the judge may run."""
+        if self.validity is None or self.holdout is None:
+            return f"{self.model}: not measured on the validity set (bench/validity.py --llm)"
+        verdict = "trusted" if self.trusted else f"below {JUDGE_MIN_AGREEMENT:.0%}"
+        return (
+            f"{self.model}: {self.validity:.0%} of the validity set and {self.holdout:.0%} of "
+            f"the holdout ranked right ({verdict})"
+        )
+
+
+def judge_validity(model: str, path: Path = _VALIDITY) -> JudgeValidity:
+    """The recorded validity of ``model`` as a judge; unmeasured when it has no entry.
+
+    Raises:
+        ValueError: the table at ``path`` is not the YAML mapping ``record_judge_validity``
+            writes.
+    """
+    if not path.is_file():
+        return JudgeValidity(model)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    models = data.get("models") if isinstance(data, dict) else None
+    if not isinstance(models, dict):
+        raise ValueError(f"{path}: expected a 'models' mapping")
+    entry = models.get(model) or {}
+    return JudgeValidity(model, entry.get("validity"), entry.get("holdout"), entry.get("taken"))
+
+
+def record_judge_validity(measured: JudgeValidity, path: Path = _VALIDITY) -> None:
+    """Keep ``measured`` in the table at ``path`` (other models' entries are kept)."""
+    data: dict[str, Any] = {"models": {}}
+    if path.is_file():
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or data
+    data.setdefault("models", {})[measured.model] = {
+        "validity": measured.validity, "holdout": measured.holdout, "taken": measured.taken,
+    }  # fmt: skip
+    header = (
+        "# Each LLM's second opinion on the validity sets (tests/fixtures/validity), written by\n"
+        "# `python -m bench.validity --llm`. The judge runs after an interview only for a model\n"
+        f"# at {JUDGE_MIN_AGREEMENT:.0%} or more on both (rubrics/second_opinion.py).\n"
+    )
+    path.write_text(header + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")

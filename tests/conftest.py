@@ -29,7 +29,11 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def _models_ready() -> list[str]:
-    return [name for name in ASSETS if not asset_state(INSTALLED, name).verified]
+    return [
+        name
+        for name, asset in ASSETS.items()
+        if not asset.optional and not asset_state(INSTALLED, name).verified
+    ]
 
 
 @pytest.fixture(scope="session")

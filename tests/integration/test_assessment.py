@@ -13,12 +13,13 @@ from PIL import Image
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from reports.assessment import score_session, second_opinion
+from reports.assessment import judge_if_trusted, score_session, second_opinion
 from reports.browser import screenshot
 from reports.calibration import agreement
 from reports.data_rights import delete_candidate, expire_audio, export_candidate
 from reports.files import write_reports
 from reports.progress import calibration_pairs, progress
+from rubrics.second_opinion import JudgeValidity, judge_validity, record_judge_validity
 from storage import AssessmentRepository, InterviewSession, NewScore, SessionRepository
 from tests.conftest import run
 from tests.fakes.chat import FakeChat
@@ -253,3 +254,33 @@ def test_the_llm_judge_is_checked_before_it_is_believed(db: sessionmaker[Session
         s.commit()
         assert len(AssessmentRepository(s).scores(session_id, source="llm")) == 2
     assert rules["prioritisation"] < 5
+
+
+def test_the_judge_runs_after_an_interview_only_for_a_model_the_validity_set_trusts(
+    db: sessionmaker[Session], tmp_path: Path
+) -> None:
+    session_id, _ = store_interview(db)
+    asked: list[object] = []
+
+    def reply(messages: Sequence[dict[str, str]]) -> str:
+        asked.append(messages)
+        return json.dumps({"score": 3, "rationale": "ok", "quotes": []})
+
+    chat = FakeChat(json_replies=reply)  # model "scripted"
+    table = tmp_path / "judge_validity.yaml"
+    # Never measured: not run.
+    assert run(judge_if_trusted(db, session_id, chat, table=table)) is None
+    # Measured below the bar on the holdout: not run.
+    record_judge_validity(JudgeValidity("scripted", 0.95, 0.6, "2026-12-01"), table)
+    assert judge_validity("scripted", table).describe().endswith("(below 90%)")
+    assert run(judge_if_trusted(db, session_id, chat, table=table)) is None
+    assert asked == []
+    # At the bar on both sets: run, and its scores stored beside the rules'.
+    record_judge_validity(JudgeValidity("scripted", 0.92, 0.9, "2026-12-01"), table)
+    results = run(judge_if_trusted(db, session_id, chat, table=table))
+    assert results is not None and len(results) == 3 and len(asked) == 3
+    with db() as s:
+        assert len(AssessmentRepository(s).scores(session_id, source="llm")) == 3
+    # Other models' entries are kept when one is recorded.
+    record_judge_validity(JudgeValidity("other", 0.5, 0.5, "2026-12-01"), table)
+    assert judge_validity("scripted", table).trusted
