@@ -1,34 +1,69 @@
-"""``recruiter llm``: the embedded llama.cpp server."""
+"""``recruiter llm``: an OpenAI-compatible LLM server (llama.cpp by default, or vLLM)."""
 
 from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from recruiter_cli.context import current_settings
-from recruiter_devstack.llm_server import EmbeddedLLMServer
+from recruiter_devstack.llm_server import EmbeddedLLMServer, LoopbackLLMServer, endpoint_env
+from recruiter_devstack.vllm_server import VLLMServer
 from recruiter_llm.client import LLMUnavailableError
 
-app = typer.Typer(help="The embedded LLM server (llama.cpp, OpenAI-compatible API).")
+app = typer.Typer(help="An OpenAI-compatible LLM server (llama.cpp, or vLLM).")
+
+
+class Engine(StrEnum):
+    """Which server ``recruiter llm serve`` starts."""
+
+    llama_cpp = "llama.cpp"
+    vllm = "vllm"
 
 
 @app.command("serve")
-def serve() -> None:
-    """Start llama.cpp's server on 127.0.0.1 with the configured GGUF; stop with Ctrl-C."""
+def serve(
+    engine: Engine = typer.Option(
+        Engine.llama_cpp,
+        help="llama.cpp: the embedded CPU server with the configured GGUF; vllm: vLLM's server "
+        "(install it with scripts/install_vllm.sh).",
+    ),
+    model: Path | None = typer.Option(
+        None,
+        help="vllm only: a Hugging Face model directory or a .gguf file (converted once); "
+        "default: the configured GGUF.",
+    ),
+) -> None:
+    """Start an LLM server on 127.0.0.1 (RECRUITER_LLM__PORT); stop with Ctrl-C."""
     settings = current_settings()
-    server = EmbeddedLLMServer(settings)
+    errors = Console(stderr=True)
+    server: LoopbackLLMServer
+    if engine is Engine.vllm:
+        server = VLLMServer(settings, model)
+        errors.print(f"starting vLLM (minutes on CPU); its log: {server.log_path}")
+    elif model is not None:
+        errors.print("[red]--model is for --engine vllm; llama.cpp serves RECRUITER_LLM__GGUF")
+        raise typer.Exit(2)
+    else:
+        server = EmbeddedLLMServer(settings)
     console = Console()
     try:
         endpoint = server.start()
-    except LLMUnavailableError as e:
-        Console(stderr=True).print(f"[red]{e}")
+    except (LLMUnavailableError, KeyboardInterrupt) as e:
+        server.stop()
+        if isinstance(e, KeyboardInterrupt):
+            raise typer.Exit(130) from e
+        errors.print(f"[red]{e}")
         raise typer.Exit(1) from e
-    console.print(f"LLM server ready: {endpoint.base_url} (model '{endpoint.model}')")
-    console.print(
-        f"use it from another shell: RECRUITER_LLM__BASE_URL={endpoint.base_url} "
-        f"RECRUITER_LLM__MODEL={endpoint.model}"
-    )
-    try:
+    try:  # from here on Ctrl-C stops the server and exits cleanly
+        console.print(f"LLM server ready: {endpoint.base_url} (model '{endpoint.model}')")
+        # The JSON mode too: llama.cpp and vLLM take a schema differently (recruiter_llm/client.py).
+        env = endpoint_env(endpoint)
+        del env["RECRUITER_LLM__API_KEY"]
+        shell = " ".join(f"{k}={v}" for k, v in env.items())
+        console.print(f"use it from another shell: {shell}", soft_wrap=True)
         code = server.wait()
     except KeyboardInterrupt:
         code = 0

@@ -28,7 +28,8 @@ def default_home() -> Path:
 class LLMSettings(BaseModel):
     """Where the language model is reached: one OpenAI-compatible endpoint.
 
-    With no ``base_url`` the embedded llama.cpp server is started on ``port`` with ``gguf``.
+    With no ``base_url`` the embedded llama.cpp server is started on ``port`` with ``gguf``;
+    ``recruiter llm serve --engine vllm`` starts vLLM's server on the same port instead.
     """
 
     base_url: str | None = None
@@ -50,6 +51,11 @@ class LLMSettings(BaseModel):
     ask_early: bool = False
     max_reply_tokens: int = 48
     temperature: float = 0.3
+    # vLLM (`recruiter llm serve --engine vllm`): its `vllm` executable (default: the one
+    # scripts/install_vllm.sh puts in .venv-vllm beside the project, else `vllm` on PATH) and
+    # extra arguments for `vllm serve` (e.g. ["--gpu-memory-utilization", "0.5"]).
+    vllm_executable: Path | None = None
+    vllm_args: list[str] = Field(default_factory=list)
 
 
 class STTSettings(BaseModel):

@@ -16,64 +16,73 @@ from recruiter_config.settings import Settings
 from recruiter_devstack.processes import ChildProcess, ChildProcessError_, http_ok
 from recruiter_llm.client import LLMEndpoint, LLMUnavailableError
 
-__all__ = ["EmbeddedLLMServer", "endpoint_env", "llm_endpoint", "resolve_endpoint"]
+__all__ = [
+    "LOOPBACK_HOST",
+    "EmbeddedLLMServer",
+    "LoopbackLLMServer",
+    "endpoint_env",
+    "llm_endpoint",
+    "resolve_endpoint",
+]
 
 logger = logging.getLogger("recruiter.llm")
 
-_HOST = "127.0.0.1"
+LOOPBACK_HOST = "127.0.0.1"
 
 
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        return sock.connect_ex((_HOST, port)) != 0
+        return sock.connect_ex((LOOPBACK_HOST, port)) != 0
 
 
-class EmbeddedLLMServer:
-    """Start ``llama_cpp.server`` with a packaged GGUF and stop it again (a context manager)."""
+class LoopbackLLMServer:
+    """An OpenAI-compatible server run as a child on 127.0.0.1, stopped with its process group.
 
-    def __init__(self, settings: Settings, *, log_path: Path | None = None) -> None:
-        self._settings = settings
-        self._log_path = log_path or settings.home / "logs" / "llm-server.log"
+    What llama.cpp's and vLLM's servers share: the port check, the wait for ``/v1/models``,
+    errors translated to ``LLMUnavailableError``, stop, wait and the context manager.
+    Subclasses set ``endpoint`` and implement ``start`` with ``_launch``.
+    """
+
+    endpoint: LLMEndpoint
+    _stop_grace_s = 5.0
+
+    def __init__(self, name: str, *, port: int, log_path: Path) -> None:
+        self._name = name
+        self._port = port
+        self.log_path = log_path
         self._child: ChildProcess | None = None
-        self.endpoint = LLMEndpoint(
-            base_url=f"http://{_HOST}:{settings.llm.port}/v1",
-            model=settings.llm.gguf,
-            json_mode="json_object",
-        )
 
     def start(self, *, ready_timeout_s: float = 120.0) -> LLMEndpoint:
         """Start the server and wait until it answers; return its endpoint."""
-        if importlib.util.find_spec("llama_cpp") is None:
+        raise NotImplementedError
+
+    def _launch(
+        self, cmd: list[str], *, ready_timeout_s: float, env: dict[str, str] | None = None
+    ) -> LLMEndpoint:
+        """Run ``cmd`` and wait until ``/v1/models`` answers 200.
+
+        Raises:
+            LLMUnavailableError: the port is taken, or the server exited or was not ready in
+                time (the message names the log).
+        """
+        if not _port_free(self._port):
             raise LLMUnavailableError(
-                "the embedded LLM server (llama-cpp-python) is not installed; run `make setup`, "
-                "or point RECRUITER_LLM__BASE_URL at an OpenAI-compatible server"
+                f"port {self._port} is already in use; stop what holds it or set "
+                "RECRUITER_LLM__PORT"
             )
-        gguf = require_asset(self._settings.models_dir, self._settings.llm.gguf)
-        port = self._settings.llm.port
-        if not _port_free(port):
-            raise LLMUnavailableError(
-                f"port {port} is already in use; stop what holds it or set RECRUITER_LLM__PORT"
-            )
-        cmd = [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", str(gguf), "--model_alias", self._settings.llm.gguf,
-            "--host", _HOST, "--port", str(port),
-            "--n_ctx", str(self._settings.llm.context),
-            "--n_threads", str(self._settings.llm.threads),
-        ]  # fmt: skip
-        self._child = ChildProcess("the embedded LLM server", cmd, log_path=self._log_path)
+        self._child = ChildProcess(self._name, cmd, log_path=self.log_path, env=env)
         url = f"{self.endpoint.base_url}/models"
         try:
             self._child.start(lambda: http_ok(url, timeout_s=1.0), ready_timeout_s)
         except ChildProcessError_ as e:
             raise LLMUnavailableError(str(e)) from e
-        logger.info("embedded LLM server ready on port %d", port)
+        logger.info("LLM server ready on port %d", self._port)
         return self.endpoint
 
     def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after 5 s)."""
+        """Stop the server (SIGTERM to its process group, then SIGKILL after a grace period)."""
         if self._child is not None:
-            self._child.stop(grace_s=5)
+            self._child.stop(grace_s=self._stop_grace_s)
 
     def wait(self) -> int:
         """Block until the server exits; return its exit code."""
@@ -90,6 +99,40 @@ class EmbeddedLLMServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class EmbeddedLLMServer(LoopbackLLMServer):
+    """Start ``llama_cpp.server`` with a packaged GGUF and stop it again (a context manager)."""
+
+    def __init__(self, settings: Settings, *, log_path: Path | None = None) -> None:
+        super().__init__(
+            "the embedded LLM server",
+            port=settings.llm.port,
+            log_path=log_path or settings.home / "logs" / "llm-server.log",
+        )
+        self._settings = settings
+        self.endpoint = LLMEndpoint(
+            base_url=f"http://{LOOPBACK_HOST}:{settings.llm.port}/v1",
+            model=settings.llm.gguf,
+            json_mode="json_object",
+        )
+
+    def start(self, *, ready_timeout_s: float = 120.0) -> LLMEndpoint:
+        """Start the server and wait until it answers; return its endpoint."""
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise LLMUnavailableError(
+                "the embedded LLM server (llama-cpp-python) is not installed; run `make setup`, "
+                "or point RECRUITER_LLM__BASE_URL at an OpenAI-compatible server"
+            )
+        gguf = require_asset(self._settings.models_dir, self._settings.llm.gguf)
+        cmd = [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(gguf), "--model_alias", self._settings.llm.gguf,
+            "--host", LOOPBACK_HOST, "--port", str(self._port),
+            "--n_ctx", str(self._settings.llm.context),
+            "--n_threads", str(self._settings.llm.threads),
+        ]  # fmt: skip
+        return self._launch(cmd, ready_timeout_s=ready_timeout_s)
 
 
 def resolve_endpoint(settings: Settings) -> LLMEndpoint | None:
