@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -17,14 +18,15 @@ from sqlalchemy.orm import Session
 from recruiter_cli.context import current_settings
 from rubrics import (
     RoleError,
+    RoleIssue,
     RoleScript,
-    load_role_file,
     load_role_source,
     parse_role,
     resolve_role,
 )
 from rubrics import shipped_role_ids as shipped
 from rubrics.diffing import summarise_changes, text_diff
+from rubrics.loading import load_role_file_source
 from storage import RoleRepository, RoleVersionConflictError, create_database, session_factory
 
 app = typer.Typer(help="Role scripts: the roles, questions and rubrics interviews follow.")
@@ -42,6 +44,12 @@ def _db() -> Iterator[Session]:
 def _fail(message: str, code: int = 1) -> typer.Exit:
     _err.print(f"[red]{message}", highlight=False)
     return typer.Exit(code)
+
+
+def _warn(warnings: tuple[RoleIssue, ...]) -> None:
+    """Print located warnings (``rubrics.checks.warn_role``): they never fail a command."""
+    for warning in warnings:
+        _err.print(str(warning), style="yellow", highlight=False, markup=False)
 
 
 def _stored_or_shipped(role_id: str, version: str | None) -> tuple[str, str]:
@@ -106,16 +114,23 @@ def show(role_id: str, version: str | None = typer.Option(None, "--version")) ->
 
 @app.command("validate")
 def validate(paths: list[Path]) -> None:
-    """Check role script files; print every located problem; exit 1 if any file fails."""
+    """Check role script files; print every located problem; exit 1 if any file has an error.
+
+    Warnings (a question repeated in other words, a placeholder anchor) are printed, located,
+    and do not fail the check.
+    """
     failed = 0
     for path in paths:
         try:
-            role = load_role_file(path)
+            source = load_role_file_source(path)
         except RoleError as e:
             failed += 1
             _err.print(str(e), highlight=False, markup=False)
             continue
-        _out.print(f"ok {path} ({role.id} v{role.version}, {len(role.questions)} questions)")
+        _warn(source.warnings)
+        role, warned = source.role, len(source.warnings)
+        note = f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""
+        _out.print(f"ok {path} ({role.id} v{role.version}, {len(role.questions)} questions{note})")
     if failed:
         raise _fail(f"{failed} of {len(paths)} file(s) invalid")
 
@@ -129,6 +144,7 @@ def import_role(path: Path) -> None:
         _err.print(str(e), highlight=False, markup=False)
         raise _fail("not imported: the script is invalid") from e
     role = source.role
+    _warn(source.warnings)
     with _db() as db:
         try:
             result = RoleRepository(db).store(
@@ -228,6 +244,9 @@ def draft(
     target.write_text(result.text, encoding="utf-8")
     for problem in result.problems:
         _err.print(f"repaired: {problem}", highlight=False, markup=False)
+    for change in result.notes:  # also in the file's header, as comments
+        _err.print(f"note: {change}", highlight=False, markup=False)
+    _warn(tuple(replace(w, file=str(target)) for w in result.warnings))
     note = {"llm": "from the LLM", "llm-repaired": "from the LLM after repair",
             "template": "from the plain template (the LLM's outlines were unusable)"}  # fmt: skip
     role = result.role

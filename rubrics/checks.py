@@ -1,17 +1,30 @@
 """Checks that span fields of a role script: references, uniqueness, coverage, rubric, time.
 
 Each problem carries the path of the field to blame, so the loader can point at its line.
+``check_role`` finds errors (the script cannot run); ``warn_role`` finds what runs but should be
+fixed: a question asked twice in other words, and rubric anchors that are placeholders.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from rubrics.models import Competency, Question, RoleScript
+from rubrics.substance import stem
 
-__all__ = ["Problem", "check_role"]
+__all__ = [
+    "NEAR_REPEAT_AT",
+    "Problem",
+    "anchor_problem",
+    "check_role",
+    "content_words",
+    "question_similarity",
+    "warn_role",
+]
 
 Path = tuple[str | int, ...]
 
@@ -188,3 +201,134 @@ def check_role(role: RoleScript) -> list[Problem]:
         *_check_questions(role),
         *_check_flow_and_time(role),
     ]
+
+
+# Function words, and the frames every interview question shares ("tell me about a time you...",
+# "describe a situation where...", "how would you..."): left in, they make different questions
+# look alike (different questions share up to 82% of all their words in the pairs of
+# tests/unit/test_role_warnings.py, and up to 55% in the shipped roles).
+_FRAME_WORDS = frozenset(
+    """
+    a an the and or but so to of in on at for with from by about as into than then this that
+    these those there is are was were be been being do does did done have has had can could
+    would will should may might must i me my we our us you your yours it its they them their he
+    she his her what how why when where which who whom tell talk walk through describe give
+    example time times situation please just some any also very really one once
+""".split()
+)
+
+# Two questions that share at least two of every three content words ask the same thing in other
+# words. Set on pairs written for this check (tests/unit/test_role_warnings.py): rewordings of
+# one question share 73-100% of their content words; different questions on one topic
+# ("received" vs "gave difficult feedback") at most 57%; the shipped roles' questions at most 33%.
+# A rewording that swaps the main word for a synonym ("worked with SQL", "used SQL") is missed.
+NEAR_REPEAT_AT = Fraction(2, 3)
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Anchors a template or a person left to fill in later: "Level 1 of python: describe what such
+# an answer contains.", "TBD", "<level 3>", "to be written".
+# Markers in capitals only: "a todo-list app" is an answer, "TODO" is not.
+_MARKER = re.compile(r"\b(?:TBD|TBA|TODO|FIXME|XXX)\b")
+_TO_DO = re.compile(
+    r"^\s*placeholder\b|\b(?:lorem ipsum|fill (?:this|it) in|to be (?:written|defined|determined|"
+    r"decided|added|completed))\b",
+    re.I,
+)
+_PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^\s*level\s*\d+\s*(of\b|:|-|$)", re.I), "it names the level, not an answer"),
+    (re.compile(r"\bdescribe what (such |an |a |the )*answer", re.I), "it is template text"),
+    (_MARKER, "it is marked as to be done"),
+    (_TO_DO, "it is marked as to be done"),
+    (re.compile(r"<[^<>]+>"), "it holds a <placeholder>"),
+)
+
+
+def content_words(text: str) -> Counter[str]:
+    """The stems of ``text``'s words, less function words and question frames, with counts."""
+    return Counter(stem(w) for w in _WORD.findall(text.lower()) if w not in _FRAME_WORDS)
+
+
+def question_similarity(a: str, b: str) -> Fraction:
+    """How much two questions share: the Dice coefficient of their content words (0 to 1).
+
+    Word order is ignored, since a rewording often moves words ("a project you delivered as
+    part of a team" vs "worked in a team to deliver a project"). Two texts with no content words
+    are alike only when their words are the same.
+    """
+    wa, wb = content_words(a), content_words(b)
+    total = sum(wa.values()) + sum(wb.values())
+    if not total:
+        return Fraction(int(_WORD.findall(a.lower()) == _WORD.findall(b.lower())))
+    return Fraction(2 * sum((wa & wb).values()), total)
+
+
+def anchor_problem(anchor: str, lower_levels: Mapping[int, str]) -> str | None:
+    """Why ``anchor`` is not a description of an answer, or None.
+
+    A placeholder (template or to-do text) or the same words as one of ``lower_levels`` (level
+    numbers aside: "Level 1 of sql" and "Level 2 of sql" are one template).
+    """
+    why = next((why for pattern, why in _PLACEHOLDERS if pattern.search(anchor)), None)
+    if why:
+        return f"a placeholder ({why}); write what an answer at this level contains"
+    same = [lvl for lvl, other in lower_levels.items() if _letters(other) == _letters(anchor)]
+    if same:
+        return f"the same as level {same[0]}'s; say what sets this level apart"
+    return None
+
+
+def _letters(text: str) -> list[str]:
+    return re.findall(r"[a-z]+", text.lower())
+
+
+def _repeated_questions(role: RoleScript) -> list[Problem]:
+    problems = []
+    for j, later in enumerate(role.questions):
+        for earlier in role.questions[:j]:
+            similarity = question_similarity(earlier.text, later.text)
+            if similarity >= NEAR_REPEAT_AT:
+                how = (
+                    "word for word"
+                    if _WORD.findall(earlier.text.lower()) == _WORD.findall(later.text.lower())
+                    else f"in other words ({float(similarity):.0%} of content words shared)"
+                )
+                problems.append(
+                    Problem(
+                        ("questions", j, "text"),
+                        f"question '{later.id}' repeats question '{earlier.id}' {how}; ask "
+                        "something else or remove one",
+                    )
+                )
+                break
+    return problems
+
+
+def _placeholder_anchors(role: RoleScript) -> list[Problem]:
+    problems = []
+    for index, comp in enumerate(role.competencies):
+        levels = sorted(comp.rubric)
+        for n, level in enumerate(levels):
+            anchor = comp.rubric[level]
+            if len(anchor.split()) < 4:
+                continue  # an error already (check_role): too short to score by
+            why = anchor_problem(anchor, {lvl: comp.rubric[lvl] for lvl in levels[:n]})
+            if why:
+                problems.append(
+                    Problem(
+                        ("competencies", index, "rubric", level),
+                        f"competency '{comp.id}': the level {level} anchor is {why}",
+                    )
+                )
+    return problems
+
+
+def warn_role(role: RoleScript) -> list[Problem]:
+    """What ``role`` runs with but a recruiter should fix: repeated questions, placeholder anchors.
+
+    A question warns when it shares at least ``NEAR_REPEAT_AT`` of its content words with an
+    earlier one (see ``question_similarity``); an anchor warns when it is template or to-do text
+    or the same as a lower level's (see ``anchor_problem``). Empty and very short anchors
+    are errors of ``check_role``, not warnings. Raises nothing: a warning never stops a role.
+    """
+    return [*_repeated_questions(role), *_placeholder_anchors(role)]

@@ -2,22 +2,24 @@
 
 The YAML is composed into nodes first, so each problem found by pydantic (shape, types) or by
 ``rubrics.checks`` (cross references, coverage, time) can be pointed at the line that causes it.
+Errors stop a script from loading; warnings (repeated questions, placeholder anchors) are
+located the same way and travel with the loaded script in ``RoleSource.warnings``.
 """
 
 from __future__ import annotations
 
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from rubrics.checks import check_role
+from rubrics.checks import Problem, check_role, warn_role
 from rubrics.models import RoleScript
 
 __all__ = [
@@ -26,8 +28,10 @@ __all__ = [
     "RoleSource",
     "load_role",
     "load_role_file",
+    "load_role_file_source",
     "load_role_source",
     "parse_role",
+    "parse_role_source",
     "roles_dir",
     "shipped_role_ids",
 ]
@@ -42,19 +46,23 @@ class RoleIssue:
     column: int
     path: str
     message: str
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
+        if self.severity == "warning":
+            where += " warning:"
         return f"{where} {self.path}: {self.message}" if self.path else f"{where} {self.message}"
 
 
 @dataclass(frozen=True)
 class RoleSource:
-    """A checked role script with the exact text it was read from."""
+    """A checked role script with the exact text it was read from and its located warnings."""
 
     role: RoleScript
     text: str
     origin: str
+    warnings: tuple[RoleIssue, ...] = ()
 
 
 class RoleError(Exception):
@@ -173,8 +181,11 @@ def _issue(file: str, node: Node, path: str, message: str) -> RoleIssue:
     return RoleIssue(file, node.start_mark.line + 1, node.start_mark.column + 1, path, message)
 
 
-def parse_role(text: str, source: str) -> RoleScript:
-    """Parse and check a role script's YAML text; ``source`` names it in error messages."""
+def _located(file: str, root: Node, problem: Problem) -> RoleIssue:
+    return _issue(file, _node_at(root, problem.path), _render_path(problem.path), problem.message)
+
+
+def _parse(text: str, source: str) -> tuple[RoleScript, Node]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -201,40 +212,69 @@ def parse_role(text: str, source: str) -> RoleScript:
             issues.append(_issue(source, node, _render_path(loc), message))
         issues.sort(key=lambda i: (i.line, i.column))
         raise RoleError("\n".join(map(str, issues)), issues) from e
-    for problem in check_role(role):
-        node = _node_at(root, problem.path)
-        issues.append(_issue(source, node, _render_path(problem.path), problem.message))
+    issues += [_located(source, root, problem) for problem in check_role(role)]
     if issues:
         issues.sort(key=lambda i: (i.line, i.column))
         raise RoleError("\n".join(map(str, issues)), issues)
-    return role
+    return role, root
 
 
-def _read(path: Path) -> RoleSource:
+def parse_role(text: str, source: str) -> RoleScript:
+    """Parse and check a role script's YAML text; ``source`` names it in error messages.
+
+    Raises:
+        RoleError: the text is not YAML, or the script has errors; ``issues`` locates each.
+    """
+    return _parse(text, source)[0]
+
+
+def parse_role_source(text: str, origin: str) -> RoleSource:
+    """Parse and check a role script's YAML text, keeping the text and its located warnings.
+
+    Warnings (``rubrics.checks.warn_role``: repeated questions, placeholder anchors) do not
+    stop the script from loading.
+
+    Raises:
+        RoleError: the text is not YAML, or the script has errors; ``issues`` locates each.
+    """
+    role, root = _parse(text, origin)
+    warnings = [
+        replace(_located(origin, root, problem), severity="warning") for problem in warn_role(role)
+    ]
+    warnings.sort(key=lambda i: (i.line, i.column))
+    return RoleSource(role, text, origin, tuple(warnings))
+
+
+def load_role_file_source(path: Path) -> RoleSource:
+    """Load and check one role script file, keeping its text and warnings.
+
+    Raises:
+        RoleError: the file cannot be read, or the script is invalid.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise RoleError(f"{path}: cannot read role script ({e.strerror})") from e
-    return RoleSource(parse_role(text, str(path)), text, str(path))
+    return parse_role_source(text, str(path))
 
 
 def load_role_file(path: Path) -> RoleScript:
     """Load and check one role script file."""
-    return _read(path).role
+    return load_role_file_source(path).role
 
 
 def load_role_source(role: str) -> RoleSource:
     """Load a shipped role by id, or a role script file by path, keeping its text."""
     candidate = Path(role)
     if candidate.suffix in {".yaml", ".yml"} or candidate.exists():
-        return _read(candidate)
+        return load_role_file_source(candidate)
     path = roles_dir() / f"{role}.yaml"
     if not path.is_file():
         known = ", ".join(shipped_role_ids())
         raise RoleError(
             f"unknown role '{role}'; shipped roles: {known} (or give a path to a YAML file)"
         )
-    return _read(path)
+    return load_role_file_source(path)
 
 
 def load_role(role: str) -> RoleScript:

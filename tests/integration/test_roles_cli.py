@@ -44,6 +44,54 @@ def test_validate_checks_many_files_and_fails_if_any_fails(env: dict[str, str]) 
     assert "1 of 2 file(s) invalid" in mixed.output
 
 
+WARNED = """\
+id: warned-role
+version: "1"
+title: Support agent
+duration_minutes: 15
+persona: {name: Sam, introduction: "Hi, I'm Sam."}
+intro: Two questions about customers.
+closing: Thank you, goodbye!
+competencies:
+  - id: empathy
+    name: Empathy
+    description: Understands how the customer feels and says so.
+    rubric:
+      1: Gives no example of a customer they helped.
+      2: TODO - ask the support lead what a level 2 answer is.
+      3: Describes an upset customer, what they said to them and how it ended.
+      4: Level 3, plus a follow-up they made and how the customer responded.
+      5: Level 4, plus what they changed so the problem would not come back.
+questions:
+  - id: upset-customer
+    kind: behavioural
+    text: Tell me about a time you calmed down an upset customer.
+    competencies: [empathy]
+  - id: angry-customer
+    kind: behavioural
+    text: Tell me about a time you calmed down an angry, upset customer.
+    competencies: [empathy]
+"""
+
+
+def test_validate_prints_located_warnings_and_passes(env: dict[str, str], tmp_path: Path) -> None:
+    warned = tmp_path / "warned.yaml"
+    warned.write_text(WARNED)
+    result = runner.invoke(app, ["roles", "validate", str(warned), str(DEMO)], env=env)
+    assert result.exit_code == 0, result.output
+    assert f"{warned}:14:10 warning: competencies[0].rubric[2]: competency 'empathy'" in (
+        result.output
+    )
+    assert f"{warned}:25:11 warning: questions[1].text: question 'angry-customer' repeats " in (
+        result.output
+    )
+    assert f"ok {warned} (warned-role v1, 2 questions, 2 warnings)" in result.output
+    assert f"ok {DEMO} (demo v{V}, 5 questions)" in result.output
+    bad = FIXTURES / "invalid_roles" / "unknown-competency-ref.yaml"
+    failed = runner.invoke(app, ["roles", "validate", str(warned), str(bad)], env=env)
+    assert failed.exit_code == 1 and "1 of 2 file(s) invalid" in failed.output
+
+
 def test_import_then_export_is_byte_stable_and_reimport_is_a_no_op(
     env: dict[str, str], tmp_path: Path
 ) -> None:
