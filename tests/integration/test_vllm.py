@@ -39,7 +39,9 @@ def vllm_endpoint(
 ) -> Iterator[LLMEndpoint]:
     home = tmp_path_factory.mktemp("vllm-home")
     (home / "models").symlink_to(installed_models, target_is_directory=True)
-    settings = Settings(home=home, llm=LLMSettings(port=8768))
+    # The executable as configured (RECRUITER_LLM__VLLM_EXECUTABLE), on a port of its own.
+    configured = Settings().llm.vllm_executable
+    settings = Settings(home=home, llm=LLMSettings(port=8768, vllm_executable=configured))
     try:
         vllm_executable(settings)
     except LLMUnavailableError as e:
