@@ -1,25 +1,18 @@
 """Draft a role script from a job description with an LLM; never return an invalid script.
 
 The model is asked for a compact JSON outline (competencies with five anchors, questions with a
-kind and a competency). The outline is expanded into a full role script with sensible defaults
-(ids, follow-up policies, time limits, a duration that fits) and checked like any script. A reply
-that is not JSON, or whose script does not validate, is sent back with the errors for a repair;
-when the retries run out, a plain outline built from the job description is used instead.
+kind and a competency), expanded into a full script with sensible defaults (ids, follow-up
+policies, time limits, a duration that fits) and checked like any script. A reply that is not
+JSON or does not validate is sent back with the errors; when the retries run out, a plain
+outline built from the job description is used instead.
 
 Where the job description says something, it outranks the model (a small model gets it wrong):
-
-- **Seniority** comes from the description's own words (``read_job_description``).
-- **Must-haves first:** a competency that matches a nice-to-have line ("Nice to have", "a plus")
-  better than any requirement or duty is a nice-to-have. Must-haves come first; requirements no
-  competency covers get their own while the must-haves are fewer than three; nice-to-haves are
-  kept only while must-haves leave room: ``MAX_NICE_TO_HAVE``, or more only to reach three.
-- **Anchors:** a level the model left empty, too short, a placeholder or the same as a lower
-  level (``rubrics.checks.anchor_problem``) is written here from the competency and the job
-  description's line about it, as a concrete description of an answer, never a to-do: a
-  recruiter expects a draft that runs, then edits it. The header names what was written here.
-- **Questions:** one that nearly repeats an earlier one (``rubrics.checks.NEAR_REPEAT_AT``) is
-  dropped; a competency left without a question gets one of its own.
-- **Plain YAML:** no ``&id001`` anchors or aliases, whatever objects the data shares.
+seniority from its own words (``rubrics.job_description``); must-haves first, nice-to-haves only
+while they leave room (``MAX_NICE_TO_HAVE``, or more only to reach three competencies); a level
+anchor the model left empty, short, a placeholder or the same as a lower one
+(``rubrics.checks.anchor_problem``) written here as a concrete description of an answer, never a
+to-do, and named in the header; a question that nearly repeats an earlier one
+(``rubrics.checks.NEAR_REPEAT_AT``) dropped; plain YAML, with no ``&id001`` anchors or aliases.
 """
 
 from __future__ import annotations
@@ -35,6 +28,7 @@ import yaml
 
 from recruiter_llm.client import ChatClient
 from rubrics.checks import NEAR_REPEAT_AT, anchor_problem, content_words, question_similarity
+from rubrics.job_description import JobDescription, read_job_description
 from rubrics.loading import RoleError, RoleIssue, parse_role_source
 from rubrics.models import RoleScript
 
@@ -43,10 +37,8 @@ __all__ = [
     "MAX_NICE_TO_HAVE",
     "OUTLINE_SCHEMA",
     "Draft",
-    "JobDescription",
     "draft_role",
     "expand_outline",
-    "read_job_description",
     "template_outline",
 ]
 
@@ -136,98 +128,6 @@ class Draft:
     problems: list[str]
     notes: tuple[str, ...] = ()  # what the job description changed, also in the text's header
     warnings: tuple[RoleIssue, ...] = ()  # rubrics.checks.warn_role's, located in ``text``
-
-
-# --- what the job description says ---------------------------------------------------------
-
-_BULLET = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s+")
-_NICE = re.compile(
-    r"nice[- ]to[- ]have|\bbonus\b|desirable|preferred|\ba plus\b|good to have|ideally|"
-    r"would be (?:great|nice)|\boptional\b",
-    re.I,
-)
-_SECTIONS = (
-    ("nice", _NICE),
-    ("duties", re.compile(r"\b(?:you will|you'll|responsibilit\w*|what you(?:'ll| will)? do|"
-                          r"the role|day[- ]to[- ]day|in this role)\b", re.I)),
-    ("needs", re.compile(r"\b(?:you have|you(?:'ll| will)? need|you bring|requirements?|"
-                         r"required|must|essential|qualifications?|skills|experience|about you|"
-                         r"who you are|look(?:ing)? for)\b", re.I)),
-)  # fmt: skip
-# Conditions of employment, not things to interview for.
-_NOT_SKILLS = re.compile(r"right to work|visa|\bdegree\b|licen[cs]e|relocat|based in|salary", re.I)
-_LEVEL_WORDS = {
-    "intern": r"intern|interns|internship",
-    "junior": r"junior|graduate|grad|entry[- ]level|entry|trainee|apprentice",
-    "senior": r"senior|sr|staff|principal|lead",
-    "mid": r"mid[- ]level|mid|intermediate",
-}
-# In the body a level word counts before a role noun ("a junior data engineer", not "you will
-# lead the migration"), or as a phrase that names the level on its own.
-_ROLE = (
-    r"engineers?|developers?|analysts?|scientists?|managers?|designers?|architects?|consultants?|"
-    r"administrators?|specialists?|associates?|programmers?|researchers?|role|position|hire|level|"
-    r"scheme|programme|program"
-)
-_ALONE = {"intern": r"|\binternships?\b", "junior": r"|\bentry[- ]level\b|\b(?:new|recent) grad"}
-_YEARS = re.compile(r"\b(\d{1,2})\s*\+?\s*(?:(?:-|\u2013|to)\s*\d{1,2}\s*)?years?\b", re.I)
-
-
-@dataclass(frozen=True)
-class JobDescription:
-    """What a job description says that a draft must respect."""
-
-    title: str
-    seniority: str | None  # None when the description names no level
-    needs: tuple[str, ...]  # requirements ("You have", "Requirements")
-    duties: tuple[str, ...]  # responsibilities ("You will")
-    nice: tuple[str, ...]  # nice-to-haves ("Nice to have", "... is a plus")
-    text: str
-
-
-def _seniority(title: str, body: str) -> str | None:
-    """The level the title names, else the first level the body names, else years asked for."""
-    found = []
-    for level, words in _LEVEL_WORDS.items():
-        found += [(m.start(), level) for m in re.finditer(rf"\b(?:{words})\b", title, re.I)]
-        in_body = rf"\b(?:{words})\b[\s-]+(?:[\w-]+\s+){{0,2}}?(?:{_ROLE})\b{_ALONE.get(level, '')}"
-        found += [(len(title) + m.start(), level) for m in re.finditer(in_body, body, re.I)]
-    if found:
-        return min(found)[1]
-    years = _YEARS.search(body)
-    if years is None:
-        return None
-    # Five or more years is what job boards call senior; up to two is junior.
-    n = int(years.group(1))
-    return "senior" if n >= 5 else "mid" if n >= 3 else "junior"
-
-
-def read_job_description(text: str) -> JobDescription:
-    """The title, seniority and requirement, duty and nice-to-have lines of a job description.
-
-    The title is the first line when it has 12 words or fewer. Lines under a heading such as
-    "Requirements" or "You have" are needs, under "You will" or "Responsibilities" duties, under
-    "Nice to have" or "Bonus" nice-to-haves; a line saying "a plus" or "preferred" is a
-    nice-to-have wherever it is. Seniority: junior, graduate, entry-level or trainee is "junior";
-    senior, lead, staff or principal "senior"; mid-level "mid"; intern "intern"; with no such
-    word, the years of experience asked for (5 or more: senior, 3-4: mid, fewer: junior).
-    """
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    first = lines[0].strip("#* ") if lines else ""
-    title = first if len(first.split()) <= 12 else ""
-    body = lines[1:] if title else lines
-    found: dict[str, list[str]] = {"needs": [], "duties": [], "nice": [], "other": []}
-    section = "other"
-    for line in body:
-        item = _BULLET.sub("", line).strip("#* ;.,")
-        head, colon, rest = item.partition(":")
-        if not _BULLET.match(line) and (line.startswith("#") or (colon and len(head.split()) <= 5)):
-            section = next((name for name, rx in _SECTIONS if rx.search(head)), "other")
-            item = rest.strip(" ;.,")
-        if item and section != "other" and not _NOT_SKILLS.search(item):
-            found["nice" if _NICE.search(item) else section].append(item)
-    needs, duties, nice = (tuple(found[k]) for k in ("needs", "duties", "nice"))
-    return JobDescription(title, _seniority(title, "\n".join(body)), needs, duties, nice, text)
 
 
 # --- the outline, corrected by the job description -----------------------------------------

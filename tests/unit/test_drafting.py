@@ -11,7 +11,8 @@ import pytest
 
 from rubrics import parse_role
 from rubrics.checks import NEAR_REPEAT_AT, anchor_problem, question_similarity
-from rubrics.drafting import Draft, draft_role, read_job_description
+from rubrics.drafting import Draft, draft_role
+from rubrics.job_description import read_job_description
 from rubrics.loading import parse_role_source
 from tests.conftest import FIXTURES, run
 from tests.fakes.chat import FakeChat
