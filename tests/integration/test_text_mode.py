@@ -6,17 +6,14 @@ assertion on what the recruiter said is exact.
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
-from livekit.agents import AgentSession, llm
+from livekit.agents import llm
 
 from agent.interviewer import Interviewer, ReplyPolicy
-from agent.llm_plugin import SeamLLM
 from dialogue.acknowledgement import ACKNOWLEDGEMENTS, LEAD_INS
 from rubrics import load_role, plan_for
 from tests.conftest import run
 from tests.fakes.chat import FakeChat
+from tests.text_interview import text_interview
 
 STRONG_MOTIVATION = (
     "I worked for three years on the help desk of an online bookshop, where I answered about "
@@ -29,24 +26,7 @@ STRONG_MOTIVATION = (
 async def _interview(
     chat: FakeChat, answers: list[str], policy: ReplyPolicy | None = None
 ) -> tuple[list[str], Interviewer]:
-    """Run the demo role in text mode; return everything the recruiter said, in order."""
-    agent = Interviewer(plan=plan_for(load_role("demo")), chat=chat, policy=policy or ReplyPolicy())
-    session: AgentSession[None] = AgentSession(llm=SeamLLM(chat, max_tokens=40, temperature=0))
-    said: list[str] = []
-    opened = asyncio.Event()
-
-    def on_item(event: Any) -> None:
-        if isinstance(event.item, llm.ChatMessage) and event.item.role == "assistant":
-            said.append(event.item.text_content or "")
-            opened.set()
-
-    session.on("conversation_item_added", on_item)
-    await session.start(agent)
-    await asyncio.wait_for(opened.wait(), 10)
-    for answer in answers:
-        await session.run(user_input=answer)
-    await session.aclose()
-    return said, agent
+    return await text_interview(chat, answers, policy)
 
 
 def test_weak_answer_gets_a_follow_up_from_the_llm_and_an_easier_question() -> None:

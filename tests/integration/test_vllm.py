@@ -7,17 +7,13 @@ The tests skip only when vLLM is not installed (``scripts/install_vllm.sh``).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
-from livekit.agents import AgentSession, llm
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.interviewer import Interviewer, ReplyPolicy
-from agent.llm_plugin import SeamLLM
 from dialogue.acknowledgement import LEAD_INS
 from dialogue.followups import fallback_follow_up, validate_follow_up
 from recruiter_config.settings import LLMSettings, Settings
@@ -29,6 +25,7 @@ from rubrics.second_opinion import SecondOpinion, normalise
 from storage import AssessmentRepository
 from tests.conftest import run
 from tests.stored_interview import ANSWERS, store_interview
+from tests.text_interview import text_interview
 
 pytestmark = [pytest.mark.models, pytest.mark.vllm]
 
@@ -87,23 +84,9 @@ def test_an_interview_turn_gets_its_follow_up_from_vllm(vllm_endpoint: LLMEndpoi
 
     async def interview() -> tuple[list[str], Interviewer, list[tuple[int, str]]]:
         chat = RecordingChat(vllm_endpoint)
-        agent = Interviewer(plan=plan, chat=chat, policy=policy)
-        session: AgentSession[None] = AgentSession(llm=SeamLLM(chat, max_tokens=40, temperature=0))
-        said: list[str] = []
-        opened = asyncio.Event()
-
-        def on_item(event: Any) -> None:
-            if isinstance(event.item, llm.ChatMessage) and event.item.role == "assistant":
-                said.append(event.item.text_content or "")
-                opened.set()
-
-        session.on("conversation_item_added", on_item)
         try:
-            await session.start(agent)
-            await asyncio.wait_for(opened.wait(), 10)
-            await session.run(user_input="I like people.")
+            said, agent = await text_interview(chat, ["I like people."], policy)
         finally:
-            await session.aclose()
             await chat.aclose()
         return said, agent, chat.replies
 
