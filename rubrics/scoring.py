@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from dialogue import assess, strip_manipulation
 from perception.words import TimedWord
+from rubrics.checks import content_words
 from rubrics.models import Competency, Question, RoleScript
 from rubrics.substance import (
     UNSURE_BELOW,
@@ -105,10 +106,11 @@ class AnswerScore:
 class ScoreSheet:
     """All scores of an interview: per answer, per competency, overall (weighted by competency).
 
-    A competency's score is the mean level of the answers to its questions and of the answers
-    to other questions that showed it (``AnswerScore.credited``); a question's rating is the
-    mean over the competencies it measures. ``overall`` is None for a partial interview: when
-    ``unanswered`` lists a competency none of whose questions was answered.
+    A competency's score is the mean level of the answers to its questions; what other answers
+    showed of it (``AnswerScore.credited``) stands in for an own answer that showed nothing; a
+    question's rating is the mean over the competencies it measures. ``overall`` is None for a
+    partial interview: when ``unanswered`` lists a competency none of whose questions was
+    answered.
     """
 
     answers: list[AnswerScore]
@@ -181,6 +183,9 @@ _DEEP_SENTENCE = 4
 # Stems of a competency's own words a sentence to another question must use to be credited to
 # it: one shared word is chance ("customer"), two name what the competency is about.
 _CREDIT_WORDS = 2
+# What a sentence beside one shown in passing may add: the situation before, the result after.
+_BEFORE = frozenset({"situation"})
+_AFTER = frozenset({"result", "measurable-outcome"})
 # Words of competency descriptions that say nothing about which competency it is.
 _GENERIC_STEMS = frozenset(
     stem(w) for w in ("the", "and", "a", "an", "to", "of", "in", "on", "for", "with", "by",
@@ -229,20 +234,37 @@ def _answer(
     for turn in turns:
         unsure = _unsure(turn)
         said = _sentences(turn)
-        if only is not None:
-            # The sentences that show the competency and the ones either side of them: the
-            # situation is often set just before what was done.
+        # Per sentence, what it may show: everything, or (beside a sentence that shows the
+        # competency in passing) only the situation set just before it or the result just after.
+        allowed: list[tuple[str, float, float, frozenset[str] | None]]
+        if only is None:
+            allowed = [(*one, None) for one in said]
+        else:
             shown = {
                 i
                 for i, (sentence, _, _) in enumerate(said)
                 if (kept := strip_manipulation(sentence)) and only(kept)
             }
-            near = shown | {i - 1 for i in shown} | {i + 1 for i in shown}
-            said = [s for i, s in enumerate(said) if i in near]
-        for sentence, start, end in said:
+            allowed = [
+                (*one, None if i in shown else _BEFORE if i + 1 in shown else _AFTER)
+                for i, one in enumerate(said)
+                if i in shown or i + 1 in shown or i - 1 in shown
+            ]
+        for sentence, start, end, context in allowed:
             if not strip_manipulation(sentence):
                 continue
             sub = sentence_substance(sentence, rubric_words, unsure)
+            if context is not None:
+                # A neighbour: its situation or result, nothing else of it counts.
+                if not sub.has_referent:
+                    continue
+                one = assess(sentence, question=question.text, kind=question.kind, topic=topic)
+                for part in [p for p in parts if p in context and one.present.get(p)]:
+                    if part not in covered:
+                        quotes.append(Quote(sentence, turn.index, start, end, competency.id,
+                                            "supports", _label(part, question.kind)))  # fmt: skip
+                        covered.add(part)
+                continue
             sentences += 1
             jargon += sub.jargon
             content += sub.content
@@ -320,29 +342,52 @@ def _topic(competency: Competency) -> str:
 def _shows(competency: Competency, question: Question, role: RoleScript) -> Callable[[str], bool]:
     """Whether a sentence said to ``question`` shows ``competency``, which it does not measure.
 
-    It does when it contains one of the competency's signals (positive or negative, as the
-    role's author wrote them) or at least ``_CREDIT_WORDS`` (2) stems of the competency's own
-    name, description and signals that neither the question nor the competencies it measures
-    use: "a forklift was reversing without a spotter, so I stopped the work and reported the
-    near miss" shows "stops unsafe work, reports near misses" whatever question it answered.
+    It does when it contains one of the competency's signals as whole words (positive or
+    negative, as the role's author wrote them) or at least ``_CREDIT_WORDS`` (2) content-word
+    stems of the competency's own name, description and signals that neither the question nor
+    the competencies it measures use (function words and question frames never count, see
+    ``rubrics.checks.content_words``): "a forklift was reversing without a spotter, so I stopped
+    the work and reported the near miss" shows "stops unsafe work, reports near misses" whatever
+    question it answered.
     """
-    own = vocabulary(
-        [competency.name, competency.description, *competency.signals.positive,
-         *competency.signals.negative]
+    own = content_words(
+        " ".join([competency.name, competency.description, *competency.signals.positive,
+                  *competency.signals.negative])
     )  # fmt: skip
-    theirs = vocabulary(
-        [question.text, *(_topic(role.competency(c)) for c in question.competencies)]
+    theirs = content_words(
+        " ".join([question.text, *(_topic(role.competency(c)) for c in question.competencies)])
     )
-    distinctive = own - theirs - _GENERIC_STEMS
-    signals = [s.lower() for s in (*competency.signals.positive, *competency.signals.negative)]
+    distinctive = set(own) - set(theirs) - _GENERIC_STEMS
+    signals = [
+        re.compile(rf"(?<![a-z0-9']){re.escape(s.lower())}(?![a-z0-9'])")
+        for s in (*competency.signals.positive, *competency.signals.negative)
+    ]
 
     def shows(sentence: str) -> bool:
         low = sentence.lower()
-        if any(s in low for s in signals):
+        if any(s.search(low) for s in signals):
             return True
-        return len({stem(t) for t in _tokens(sentence)} & distinctive) >= _CREDIT_WORDS
+        return len(set(content_words(sentence)) & distinctive) >= _CREDIT_WORDS
 
     return shows
+
+
+def _competency_level(cid: str, answers: Sequence[AnswerScore]) -> float | None:
+    """The mean level of the competency's own answers, None when it has none and none credited.
+
+    What was shown in passing stands in only where the own answers showed nothing (an answer
+    with no quote, or a question never answered): it fills a gap in the evidence, it does not
+    outvote what the candidate said when asked, and stuffing other answers with a competency's
+    words cannot raise a score the own answers earned.
+    """
+    own = [a for a in answers if a.competency_id == cid and not a.credited]
+    credited = [a.level for a in answers if a.competency_id == cid and a.credited]
+    best = max(credited, default=None)
+    if best is None:
+        levels = [a.level for a in own]
+    else:
+        levels = [a.level if a.evidence else best for a in own] or [best]
+    return round(statistics.mean(levels), 2) if levels else None
 
 
 def score_interview(role: RoleScript, turns: Sequence[CandidateTurn]) -> ScoreSheet:
@@ -375,9 +420,7 @@ def score_interview(role: RoleScript, turns: Sequence[CandidateTurn]) -> ScoreSh
             if credited.evidence:
                 answers.append(replace(credited, question_id=question.id))
     competencies = {
-        c.id: round(statistics.mean(a.level for a in answers if a.competency_id == c.id), 2)
-        for c in role.competencies
-        if any(a.competency_id == c.id for a in answers)
+        c.id: level for c in role.competencies if (level := _competency_level(c.id, answers))
     }
     own = [a for a in answers if not a.credited]
     questions = {

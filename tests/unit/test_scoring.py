@@ -6,7 +6,7 @@ import re
 
 from perception.words import TimedWord
 from rubrics import load_role
-from rubrics.scoring import CandidateTurn, score_interview
+from rubrics.scoring import CandidateTurn, ScoreSheet, _shows, score_interview
 
 ROLE = load_role("demo")
 STRONG = (
@@ -92,3 +92,28 @@ def test_unasked_competencies_are_listed_not_scored() -> None:
     assert set(sheet.competencies) == {"motivation"}
     assert set(sheet.unanswered) == {"customer-empathy", "prioritisation"}
     assert re.fullmatch(r"rules-\d+", sheet.scorer)
+
+
+def test_words_of_another_competency_stuffed_into_answers_raise_nothing() -> None:
+    """What is shown in passing only stands in where a competency's own answers showed nothing."""
+    from tests.stored_interview import ANSWERS
+
+    def sheet(answers: dict[str, str]) -> ScoreSheet:
+        turns = [_turn(i, q, text) for i, (q, text) in enumerate(answers.items(), start=1)]
+        return score_interview(ROLE, turns)
+
+    plain = sheet({q: a for q, a in ANSWERS.items() if a is not None})
+    stuffed = {q: a for q, a in ANSWERS.items() if a is not None}
+    stuffed["motivation"] += " Urgent impact matters, so I let them know and escalate when needed."
+    stuffed["frustrated-customer"] += " I weigh urgency and impact and escalate to the team lead."
+    gamed = sheet(stuffed)
+    assert gamed.competencies == plain.competencies and gamed.overall == plain.overall
+
+
+def test_a_signal_counts_in_passing_only_as_whole_words() -> None:
+    role = ROLE
+    question = next(q for q in role.questions if q.id == "motivation")
+    shows = _shows(role.competency("customer-empathy"), question, role)
+    assert shows("I called the courier and apologised to her.")
+    assert not shows("I was recalled to the office.")  # "called" inside "recalled"
+    assert not shows("I was there and I did it.")  # function words name no competency
