@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import math
 import zlib
@@ -30,6 +29,7 @@ __all__ = [
     "WhisperSTT",
     "speech_windows",
     "whisper_options",
+    "without_invented_sentence",
     "without_unheard_tail",
 ]
 
@@ -57,6 +57,9 @@ _SILENCE_PHRASES_LONGEST_FIRST = sorted(
     _SILENCE_PHRASES, key=lambda p: len(p.split()), reverse=True
 )
 _UNHEARD_P = 0.1
+# A sentence whose words average this probability or more was heard (said words score 0.8-1.0
+# mostly in the persona runs; the invented sentences seen averaged 0.24).
+_HEARD_MEAN_P = 0.5
 # Whisper's own test for a repetition loop: text that zlib compresses more than 2.4 times.
 _LOOP_RATIO = 2.4
 # Longer audio is cut at pauses into windows of at most this many seconds, each decoded on its
@@ -67,6 +70,10 @@ MAX_WINDOW_S = 12.0
 # Where to cut: between silero VAD's speech spans (the model ships inside faster-whisper), which
 # end at a pause of 0.1 s or more; a phrase boundary in fast speech is about that long.
 _MIN_PAUSE_MS = 100
+# Silence kept on either side of a window's speech: with less after the last word, Whisper
+# added words nobody said ("This is the first one.") in 1 of 3 runs of the pace test; a long
+# silence is where it invents words too.
+_WINDOW_PAD_S = 1.0
 _CUT_AT = VadOptions(
     min_silence_duration_ms=_MIN_PAUSE_MS, speech_pad_ms=0, max_speech_duration_s=MAX_WINDOW_S
 )
@@ -165,6 +172,10 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         first sample). A silence phrase Whisper wrote at the end of a window without hearing it
         ("Thank you.") is left out of both the text and the words (``without_unheard_tail``).
         """
+        # Whisper's features are float32; float64 input (as numpy resampling gives) made it add
+        # low-probability words after the last one said ("This is the first time I've ever seen
+        # it.", p 0.01-0.6) at the end of a window in the pace test.
+        audio = np.asarray(audio, dtype=np.float32)
         texts: list[str] = []
         words: list[TimedWord] = []
         for start, end in speech_windows(audio):
@@ -214,7 +225,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
                     TimedWord(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                 )
                 spelled.append(w.word)
-        kept = without_unheard_tail(words)
+        kept = without_invented_sentence(without_unheard_tail(words))
         text = " ".join(t for t in texts if t)
         if len(kept) < len(words):
             words, text = kept, "".join(spelled[: len(kept)]).strip()
@@ -266,29 +277,64 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
 
 
 def speech_windows(audio: np.ndarray) -> list[tuple[int, int]]:
-    """Where to cut 16 kHz ``audio`` for decoding: ``(start, end)`` sample ranges that tile it.
+    """Where to decode 16 kHz ``audio``: ``(start, end)`` sample ranges, in order, not overlapping.
 
     Audio up to ``MAX_WINDOW_S`` (12 s) is one window. Longer audio is cut only in the pauses
-    between the speech spans silero VAD finds (``_CUT_AT``), in the middle of each pause, so no
-    word is split and each window keeps some silence around its speech: consecutive spans are
-    grouped while the group lasts at most ``MAX_WINDOW_S``. Only speech with no pause at all
-    for 12 s is cut where the VAD's own limit cuts it. With no speech found, the audio is one
-    window.
+    between the speech spans silero VAD finds (``_CUT_AT``), so no word is split: consecutive
+    spans are grouped while the group lasts at most ``MAX_WINDOW_S`` (silero itself splits a
+    span longer than that), and each window is its group's speech with up to ``_WINDOW_PAD_S``
+    (1 s) of the silence around it, never more than half of a pause. Long silences between
+    windows are not decoded, so nothing can be invented in them; every window is at most 14 s.
+    With no speech found, the audio is one window (Whisper's own 30 s windows then apply).
     """
     if audio.size <= MAX_WINDOW_S * SAMPLE_RATE:
         return [(0, audio.size)]
     spans = get_speech_timestamps(
-        audio.astype(np.float32, copy=False), _CUT_AT, sampling_rate=SAMPLE_RATE
+        np.asarray(audio, dtype=np.float32), _CUT_AT, sampling_rate=SAMPLE_RATE
     )
-    limit = int(MAX_WINDOW_S * SAMPLE_RATE)
-    cuts = [0]
-    group_start = spans[0]["start"] if spans else 0
-    for before, after in itertools.pairwise(spans):
-        if after["end"] - group_start > limit:
-            cuts.append((before["end"] + after["start"]) // 2)
-            group_start = after["start"]
-    cuts.append(audio.size)
-    return list(itertools.pairwise(cuts))
+    if not spans:
+        return [(0, audio.size)]
+    limit, pad = int(MAX_WINDOW_S * SAMPLE_RATE), int(_WINDOW_PAD_S * SAMPLE_RATE)
+    groups: list[list[dict[str, int]]] = [[spans[0]]]
+    for span in spans[1:]:
+        if span["end"] - groups[-1][0]["start"] <= limit:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    windows = []
+    for i, group in enumerate(groups):
+        before = groups[i - 1][-1]["end"] if i else 0
+        after = groups[i + 1][0]["start"] if i + 1 < len(groups) else audio.size
+        start, end = group[0]["start"], group[-1]["end"]
+        windows.append((max(before + (start - before) // 2, start - pad),
+                        min(end + (after - end) // 2, end + pad)))  # fmt: skip
+    return windows
+
+
+def without_invented_sentence(words: list[TimedWord]) -> list[TimedWord]:
+    """``words`` less a last sentence Whisper wrote after the speech without hearing it.
+
+    Seen at the end of decoding windows: after "...on two other services." came "This is the
+    first time I've ever seen it." with its first word at probability 0.01, a mean of 0.24 and
+    most words with no duration. A last sentence is dropped when it follows a finished one, its
+    first word is under ``_UNHEARD_P`` (0.1) and its mean is under ``_HEARD_MEAN_P`` (0.5).
+    Returns ``words`` itself when nothing is dropped.
+    """
+    for i in range(len(words) - 1, 0, -1):
+        if not words[i - 1].word.rstrip().endswith((".", "?", "!")):
+            continue
+        tail = words[i:]
+        known = [w.probability for w in tail if w.probability is not None]
+        first = tail[0].probability
+        if (
+            first is not None
+            and first < _UNHEARD_P
+            and len(known) == len(tail)
+            and sum(known) / len(known) < _HEARD_MEAN_P
+        ):
+            return words[:i]
+        return words  # only the last sentence is looked at
+    return words
 
 
 def without_unheard_tail(words: list[TimedWord]) -> list[TimedWord]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.stt_whisper import without_unheard_tail
+from agent.stt_whisper import without_invented_sentence, without_unheard_tail
 from perception.words import TimedWord
 
 
@@ -58,3 +58,20 @@ def test_a_repetition_loop_is_told_from_an_answer() -> None:
         "the same day, apologised, and shipped a replacement with express delivery."
     )
     assert _compression_ratio(answer) < _LOOP_RATIO
+
+
+def test_an_invented_last_sentence_is_dropped_and_a_heard_one_kept() -> None:
+    said = [
+        TimedWord(w, i * 0.3, i * 0.3 + 0.2, 0.99)
+        for i, w in enumerate("on two other services.".split())
+    ]
+    heard = [("This", 0.01), ("is", 0.6), ("the", 0.29), ("first", 0.12), ("one.", 0.18)]
+    invented = [TimedWord(w, 2.0, 2.0 + (0.4 if i < 2 else 0.0), p)
+                for i, (w, p) in enumerate(heard)]  # fmt: skip
+    assert without_invented_sentence([*said, *invented]) == said
+    # A quiet last sentence the candidate said: its words are heard, so it stays.
+    quiet = [TimedWord(w, 2.0 + i * 0.3, 2.2 + i * 0.3, p) for i, (w, p) in
+             enumerate([("Thanks", 0.05), ("for", 0.9), ("asking.", 0.95)])]  # fmt: skip
+    assert without_invented_sentence([*said, *quiet]) == [*said, *quiet]
+    # Only after a finished sentence: a low word inside the last sentence is left alone.
+    assert without_invented_sentence(said[:2] + invented) == said[:2] + invented
