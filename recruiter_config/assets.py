@@ -210,7 +210,11 @@ def require_asset(models_dir: Path, name: Asset | str) -> Path:
     if not state.verified:
         raise AssetError(
             f"model asset '{state.asset.name}' is not ready at {state.path} ({state.problem}); "
-            "run `recruiter models install` (or `make setup`)"
+            + (
+                f"run `recruiter models install --only {state.asset.name}` (an optional asset)"
+                if state.asset.optional
+                else "run `recruiter models install` (or `make setup`)"
+            )
         )
     return state.path
 

@@ -101,6 +101,7 @@ class OpenAIChatClient:
 
     def __init__(self, endpoint: LLMEndpoint, *, timeout_s: float = 30.0) -> None:
         self._endpoint = endpoint
+        self._timeout_s = timeout_s
         self._client = openai.AsyncOpenAI(
             base_url=endpoint.base_url,
             api_key=endpoint.api_key,
@@ -163,12 +164,15 @@ class OpenAIChatClient:
                 # llama.cpp's server reads a "schema" inside json_object, which OpenAI's own
                 # types do not list: the dict goes over the wire as it is.
                 response_format=cast("ResponseFormatJSONObject", response_format),
-                timeout=max(60.0, max_tokens / 10),
+                # Long JSON takes a while on CPU; never less than the client's own timeout.
+                timeout=max(60.0, max_tokens / 10, self._timeout_s),
             )
         except openai.APIError as e:
             raise LLMUnavailableError(
                 f"LLM request to {self._endpoint.base_url} failed: {type(e).__name__}"
             ) from e
+        if not response.choices:
+            raise LLMUnavailableError(f"LLM at {self._endpoint.base_url} returned no choice")
         return response.choices[0].message.content or ""
 
     async def ping(self, timeout_s: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from dialogue import strip_manipulation
-from reports.session_view import ReportError, load_session
+from reports.session_view import load_session
 from rubrics.scoring import ScoreSheet, score_interview
 from rubrics.second_opinion import (
     SECOND_OPINION_SCHEMA,
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["judge_if_trusted", "score_session", "second_opinion"]
 
 logger = logging.getLogger("recruiter.reports")
+# The judge asks once per competency; past this the report is built without its opinion.
+JUDGE_TIMEOUT_S = 180.0
 
 
 def score_session(db: Session, session_id: str) -> ScoreSheet:
@@ -146,22 +149,26 @@ async def judge_if_trusted(
     Trusted means its recorded agreement with the validity sets reaches
     ``JUDGE_MIN_AGREEMENT`` (:func:`rubrics.second_opinion.judge_validity`); otherwise nothing
     is asked and None is returned. Disagreements with the deterministic score are stored
-    flagged for review. A judge that fails (dead server, bad JSON) leaves the deterministic
-    scores as they are: the failure is logged, not raised. ``table`` replaces the shipped
+    flagged for review. A judge that fails or takes more than ``JUDGE_TIMEOUT_S`` (dead server,
+    bad JSON, an unreadable table) leaves the deterministic scores as they are: the failure is
+    logged, not raised, and the report is built without it. ``table`` replaces the shipped
     validity table (``rubrics/judge_validity.yaml``).
     """
-    from recruiter_llm.client import LLMUnavailableError
-
-    trust = judge_validity(chat.model) if table is None else judge_validity(chat.model, table)
+    try:
+        trust = judge_validity(chat.model) if table is None else judge_validity(chat.model, table)
+    except (OSError, ValueError, AttributeError) as e:
+        logger.error("LLM judge not run: the validity table cannot be read (%s)", e)
+        return None
     if not trust.trusted:
         logger.info("LLM judge not run: %s", trust.describe())
         return None
     try:
-        with db() as s:
-            score_session(s, session_id)
-            results = await second_opinion(s, session_id, chat)
-            s.commit()
-    except (LLMUnavailableError, ReportError) as e:
+        async with asyncio.timeout(JUDGE_TIMEOUT_S):
+            with db() as s:
+                score_session(s, session_id)
+                results = await second_opinion(s, session_id, chat)
+                s.commit()
+    except Exception as e:  # whatever happened, the report is built without it
         logger.error("the LLM judge failed: %s", type(e).__name__)
         return None
     flagged = sum(r.needs_review for r in results)
