@@ -143,8 +143,8 @@ class VLLMServer(LoopbackLLMServer):
     ) -> None:
         """Serve ``model`` (a .gguf file or a model directory; default: the configured GGUF).
 
-        ``served_name`` is the model name clients ask for (default: the configured GGUF's name
-        when ``model`` is None, else the file or directory name).
+        ``served_name`` is the model name clients ask for (default: the configured GGUF's name,
+        or the file or directory name, followed by ``-vllm``).
         """
         super().__init__(
             "the vLLM server",
@@ -155,7 +155,9 @@ class VLLMServer(LoopbackLLMServer):
         self._model = model
         self._served: Path | None = None
         self._vllm = Path("vllm")
-        name = served_name or (settings.llm.gguf if model is None else model.stem)
+        # Not the GGUF's own name: vLLM serves a bf16 conversion, which must earn its own place
+        # in the judge's validity table (rubrics/judge_validity.yaml).
+        name = served_name or f"{settings.llm.gguf if model is None else model.stem}-vllm"
         self.endpoint = LLMEndpoint(
             base_url=f"http://{LOOPBACK_HOST}:{settings.llm.port}/v1",
             model=name,

