@@ -48,3 +48,9 @@ def test_html_escapes_and_marks() -> None:
         '<mark class=unsure title="the recogniser was unsure of this word (p=0.20)">bring</mark>'
         in html
     )
+
+
+def test_the_unsure_word_is_marked_where_it_was_said_not_its_first_twin() -> None:
+    words = _words([("I", 0.99), ("said", 0.9), ("I", 0.2), ("would.", 0.95)])
+    pieces = marked_text("I said I would.", unsure_words(words))
+    assert pieces == [("I said ", None), ("I", 0.2), (" would.", None)]
