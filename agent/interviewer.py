@@ -105,6 +105,7 @@ class Interviewer(Agent):
         # Set once the closing line has been heard in full.
         self.ended = asyncio.Event()
         self.end_reason: str | None = None
+        self._stopped = False  # the candidate asked to stop: no reply after the closing
         # The question being spoken, and the one whose asking the candidate has heard in full.
         self._asking: str | None = None
         self.awaiting_answer_to: str | None = None
@@ -147,7 +148,7 @@ class Interviewer(Agent):
         """End the interview now (the candidate asked to stop): say ``closing``, then end."""
         if self.end_reason is not None:
             return
-        self.end_reason = reason
+        self.end_reason, self._stopped = reason, True
         self._asking = None
         self._cancel_silence_watch()
         self.utterance = RecruiterUtterance(events=[{"type": "end", "reason": reason}])
@@ -199,8 +200,8 @@ class Interviewer(Agent):
         """The reply to the newest candidate turn: the flow's actions, each yielded when known."""
         turn_ended = time.monotonic()
         message = next((m for m in reversed(chat_ctx.messages()) if m.role == "user"), None)
-        if message is None or message.id in self._handled:
-            return
+        if message is None or message.id in self._handled or self._stopped:
+            return  # after the candidate asked to stop, nothing more is said
         self._handled.add(message.id)
         self._heard = []
         text = (message.text_content or "").strip()
@@ -226,6 +227,8 @@ class Interviewer(Agent):
         self._state, actions = step(self._before_reply, event)
         first = True
         async for piece in self._speak(actions, turn_ended):
+            if self._stopped:  # a reply prepared before the candidate asked to stop
+                return
             yield piece if first else f" {piece}"
             first = False
         self._drop_early()
@@ -255,10 +258,7 @@ class Interviewer(Agent):
     # -- helpers ---------------------------------------------------------------------------
 
     def take_turn_words(self) -> list[TimedWord]:
-        """Word timings (wall clock) collected since the last call (the journal stores them).
-
-        They stay with the answer being replied to: the coaching cue reads the stored words.
-        """
+        """Word timings (wall clock) since the last call, for the journal; kept for the cue."""
         words, self._turn_words = self._turn_words, []
         self._answer_words += words
         return words
@@ -268,11 +268,8 @@ class Interviewer(Agent):
         return words[-1].end_s - words[0].start_s if words else None
 
     def _cues(self, answer: str) -> tuple[str, ...]:
-        """Perception's coaching cues for the whole answer (all its parts), from the cheap pass.
-
-        It reads the answer's words as the journal stores them (and any not yet taken), so a
-        cue rests on the figures the report shows; each cue's figure is kept for its event.
-        """
+        """Coaching cues for the whole answer from the cheap pass, on the words the journal
+        stores for it (and any not yet taken); each cue's figure is kept for its event."""
         words = [*self._answer_words, *self._turn_words]
         if not words:
             return ()
