@@ -20,6 +20,7 @@ __all__ = ["HeardRecruiter", "RoomCandidate"]
 
 RATE = 16000
 _FRAME = RATE // 100  # 10 ms
+_QUEUE_MS = 1000  # longer than any stall seen on a loaded 2-core test loop (~0.5 s)
 
 
 @dataclass
@@ -36,8 +37,10 @@ class RoomCandidate:
 
     def __init__(self) -> None:
         self.room = rtc.Room()
-        # A short queue: speech leaves when it is captured, so its end time is known to ~20 ms.
-        self.source = rtc.AudioSource(RATE, 1, queue_size_ms=20)
+        # A deep queue: a busy test loop (rendering speech, another candidate) cannot open a
+        # gap in the microphone that voice activity detection would hear as a pause. When
+        # speech leaves is known from what is still queued (``say``).
+        self.source = rtc.AudioSource(RATE, 1, queue_size_ms=_QUEUE_MS)
         self.heard = HeardRecruiter()
         self._tasks: set[asyncio.Task[None]] = set()
         self._mic_task: asyncio.Task[None] | None = None
@@ -55,13 +58,17 @@ class RoomCandidate:
         self._mic_task = asyncio.create_task(self._microphone())
 
     async def say(self, samples: np.ndarray) -> float:
-        """Speak ``samples`` (float32 at 16 kHz) in real time; returns when the last was sent."""
+        """Speak ``samples`` (float32 at 16 kHz) in real time.
+
+        Returns the wall-clock time (seconds) the last sample leaves the microphone: when it
+        was queued plus the audio queued ahead of it.
+        """
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._done = done
         await self._queue.put(samples)
         await self._queue.put(np.array([], dtype=np.float32))
         await done
-        return time.time()
+        return time.time() + self.source.queued_duration
 
     async def end_interview(self) -> None:
         """Ask the recruiter to stop, as the page's button does."""

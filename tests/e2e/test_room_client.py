@@ -168,6 +168,9 @@ def test_two_interviews_at_once_are_separate_jobs(room_stack: RoomStack) -> None
         "blue": "I answered phones at a bicycle repair shop every summer.",
     }
     rooms = {key: f"iv-{key}-{secrets.token_hex(4)}" for key in said}
+    # Rendered before either joins: synthesis on the shared loop would starve the other
+    # candidate's microphone mid-answer.
+    spoken = {key: voice.render(text).samples for key, text in said.items()}
 
     async def one(key: str) -> None:
         token = candidate_token(
@@ -180,7 +183,7 @@ def test_two_interviews_at_once_are_separate_jobs(room_stack: RoomStack) -> None
         try:
             asked = await candidate.wait_for_state("speaking", 0.0, timeout_s=240)
             await candidate.wait_for_state("listening", asked, timeout_s=180)
-            await candidate.say(voice.render(said[key]).samples)
+            await candidate.say(spoken[key])
             await _poll(lambda: _answer(db, rooms[key]), timeout_s=180)
             await candidate.end_interview()
             await candidate.wait_for_event("ended", timeout_s=240)
