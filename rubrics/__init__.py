@@ -9,6 +9,7 @@ from rubrics.loading import (
     load_role_file,
     load_role_source,
     parse_role,
+    parse_role_source,
     roles_dir,
     shipped_role_ids,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "load_role_file",
     "load_role_source",
     "parse_role",
+    "parse_role_source",
     "plan_for",
     "resolve_local_role",
     "resolve_role",

@@ -19,7 +19,13 @@ from reports.assessment import score_session
 from reports.build import build_report
 from reports.reviews import ReviewError, ReviewResult, record_review
 from reports.session_view import ReportError
-from rubrics import RoleError, load_role_source, parse_role, resolve_role, shipped_role_ids
+from rubrics import (
+    RoleError,
+    load_role_source,
+    parse_role_source,
+    resolve_role,
+    shipped_role_ids,
+)
 from storage import (
     AssessmentRepository,
     CandidateRepository,
@@ -98,6 +104,7 @@ class UploadResult:
     title: str
     created: bool
     sha256: str
+    warnings: tuple[str, ...] = ()  # located, as `recruiter roles validate` prints them
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,9 @@ def list_roles(s: Session) -> list[RoleRow]:
 def upload_role(s: Session, filename: str | None, data: bytes) -> UploadResult:
     """Check an uploaded role script and store it as a new version (identical: no change).
 
+    Warnings (repeated questions, placeholder anchors) do not stop a script; they come back
+    located in ``UploadResult.warnings``.
+
     Raises:
         DashboardError: 413 too large, 422 invalid (every located issue), 409 version conflict.
     """
@@ -164,10 +174,11 @@ def upload_role(s: Session, filename: str | None, data: bytes) -> UploadResult:
     except UnicodeDecodeError as e:
         raise DashboardError(422, [f"{origin}: not UTF-8 text (byte {e.start})"]) from e
     try:
-        role = parse_role(text, origin)
+        source = parse_role_source(text, origin)
     except RoleError as e:
         # The same lines `recruiter roles validate` prints.
         raise DashboardError(422, [str(i) for i in e.issues] or [str(e)]) from e
+    role = source.role
     try:
         result = RoleRepository(s).store(
             role_id=role.id, version=role.version, title=role.title, content=text
@@ -175,7 +186,10 @@ def upload_role(s: Session, filename: str | None, data: bytes) -> UploadResult:
     except RoleVersionConflictError as e:
         raise DashboardError(409, [str(e)]) from e
     record = result.record
-    return UploadResult(role.id, role.version, role.title, result.created, record.content_sha256)
+    warnings = tuple(str(w) for w in source.warnings)
+    return UploadResult(
+        role.id, role.version, role.title, result.created, record.content_sha256, warnings
+    )
 
 
 def _check_role(s: Session, role_id: str, version: str | None) -> None:

@@ -115,6 +115,7 @@ class StoredRole(BaseModel):
     title: str
     created: bool
     sha256: str
+    warnings: list[str] = []  # located; a warning never stops a script from being stored
 
 
 class InvitationRequest(BaseModel):

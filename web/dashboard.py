@@ -205,7 +205,7 @@ def upload_role_form(request: Request, ctx: Ctx, me: Me, file: UploadFile) -> HT
         notice = f"Stored {result.role_id} version {result.version} ({result.title})."
     else:
         notice = f"{result.role_id} version {result.version} is already stored; no change."
-    return _roles_page(request, ctx, me, notice=notice)
+    return _roles_page(request, ctx, me, notice=notice, warnings=result.warnings)
 
 
 # -- one session -----------------------------------------------------------------------------

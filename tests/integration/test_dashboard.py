@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from recruiter_config.settings import Settings, WebSettings
-from rubrics import RoleError, parse_role
+from rubrics import RoleError, parse_role, parse_role_source
 from storage import (
     AssessmentRepository,
     CandidateRepository,
@@ -25,6 +25,7 @@ from storage import (
 )
 from tests.conftest import FIXTURES
 from tests.stored_interview import ANSWERS, store_interview
+from tests.unit.test_role_warnings import ROLE as ROLE_WITH_WARNINGS
 from web.app import create_app
 from web.context import WebContext
 
@@ -154,6 +155,25 @@ def test_a_broken_role_script_shows_every_located_error_and_stores_nothing(
     with _ctx(app).db() as s:
         assert RoleRepository(s).versions("unknown-competency-ref") == []
         assert RoleRepository(s).all_latest() == []
+
+
+def test_a_role_with_warnings_is_stored_and_its_located_warnings_shown(
+    rita: TestClient, app: FastAPI
+) -> None:
+    data = ROLE_WITH_WARNINGS.encode()
+    expected = [str(w) for w in parse_role_source(ROLE_WITH_WARNINGS, "de.yaml").warnings]
+    assert len(expected) == 3  # two anchors and a repeated question
+
+    page = _upload(rita, "/dashboard/roles", "de.yaml", data)
+    assert page.status_code == 200 and "Stored data-engineer version" in page.text
+    box = page.text.split('class="alert warn"', 1)[1].split("</div>", 1)[0]
+    assert [html.unescape(x) for x in re.findall(r"<li><code>(.*?)</code></li>", box)] == expected
+
+    api = _upload(rita, "/api/roles", "de.yaml", data)
+    assert api.status_code == 200 and api.json()["warnings"] == expected
+    clean = _upload(rita, "/api/roles", "two.yaml", VALID.read_bytes())
+    assert clean.status_code == 201 and clean.json()["warnings"] == []
+    assert 'class="alert warn"' not in rita.get("/dashboard/roles").text
 
 
 def test_a_valid_role_script_is_stored_once_and_listed(rita: TestClient, app: FastAPI) -> None:
