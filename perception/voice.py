@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import parselmouth
 
+from perception.bandwidth import is_narrowband
 from perception.readings import Reading, not_measured
 
 __all__ = ["VoiceMeasures", "level_dbfs", "measure_voice", "speech_span"]
@@ -125,9 +126,11 @@ def _steps(times: np.ndarray, db: np.ndarray) -> list[float]:
 
 def _quality(samples: np.ndarray, rate: int, clipped: float) -> list[str]:
     notes = []
-    if rate < 16000:
+    if is_narrowband(samples, rate):
+        # From the content: a call resampled to 16 or 44.1 kHz is still a call.
         notes.append(
-            f"narrowband audio ({rate} Hz): level and pitch hold, fillers and pace are less sure"
+            "narrowband (telephone) audio, almost nothing above 4 kHz: level and pitch hold, "
+            "fillers and pace are less sure"
         )
     if clipped > 0.001:
         notes.append(f"clipped: {clipped:.1%} of samples at full scale; the level reads low")
@@ -143,7 +146,8 @@ def measure_voice(samples: np.ndarray, rate: int) -> VoiceMeasures:
 
     Args:
         samples: the candidate's audio for one answer (or a whole session).
-        rate: its sample rate; 8 kHz telephone audio is accepted and flagged.
+        rate: its sample rate; telephone audio (by its content, ``perception.bandwidth``) is
+            accepted and flagged, at any rate.
 
     Returns:
         The measures; values the audio cannot support are "not measured" with the reason.
