@@ -21,17 +21,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import VoiceModels, load_voice_models
 from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
+from agent.phone_desk import read_interview_code, say_to_caller
 from agent.room_video import LiveFrames, follow_camera
 from agent.rooms import InterviewJob, read_job
+from phone.lines import CallLine, read_call_line
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import resolve_endpoint
 from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
-from reports.assessment import judge_if_trusted
+from reports.assessment import judge_if_trusted, score_session
+from reports.build import build_report
 from reports.files import timed_reports
 from reports.session_view import ReportError
+from reports.spoken import spoken_highlights
 from rubrics import RoleError, RoleSource, resolve_local_role, resolve_role
-from storage import create_database, session_factory
+from storage import InterviewCodeRepository, create_database, session_factory
 
 __all__ = ["CONTROL_TOPIC", "EVENTS_TOPIC", "build_server", "role_for_job"]
 
@@ -84,28 +88,83 @@ async def _send(room: rtc.Room, message: dict[str, Any]) -> None:
 async def _interview(ctx: JobContext) -> None:
     settings: Settings = ctx.proc.userdata.get("settings") or Settings()
     try:
-        dispatched = read_job(ctx.job.metadata)
-        job = dispatched or InterviewJob(role_id=settings.default_role)
+        line = read_call_line(ctx.job.metadata)
+        dispatched = None if line is not None else read_job(ctx.job.metadata)
     except (ValidationError, ValueError):
         logger.error("job metadata is not an interview; the job is dropped")
         return
+    if line is not None:
+        await _phone_call(ctx, settings, line)
+        return
+    job = dispatched or InterviewJob(role_id=settings.default_role)
     # Console mode (a fake job) has no room to join and no one in it: the terminal is the mic.
     candidate = None
     if not ctx.is_fake_job():
         await ctx.connect()
         candidate = await ctx.wait_for_participant()
-    endpoint = resolve_endpoint(settings)
     db = session_factory(create_database(settings.resolved_database_url))
+    await _run(ctx, settings, db, job, candidate, local=dispatched is None)
+
+
+async def _phone_call(ctx: JobContext, settings: Settings, line: CallLine) -> None:
+    """A call from the phone line: the interview code first (interview line), then the same
+    interview as in a browser, with no webcam; the caller hears the report's highlights."""
+    await ctx.connect()
+    caller = await ctx.wait_for_participant(kind=rtc.ParticipantKind.PARTICIPANT_KIND_SIP)
+    db = session_factory(create_database(settings.resolved_database_url))
+    if line.phone_line == "practice":
+        job = InterviewJob(role_id=line.practice_role or settings.phone.practice_role,
+                           mode="practice")  # fmt: skip
+    else:
+        models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
+        found = await read_interview_code(
+            ctx.room, caller, models, lambda code: _job_for_code(db, code),
+            digits=settings.phone.code_digits, tries=settings.phone.code_tries,
+        )  # fmt: skip
+        if found is None:
+            logger.info("a caller gave no interview code that opens an interview; hung up")
+            await ctx.delete_room()
+            return
+        job = found
+    await _run(ctx, settings, db, job, caller, local=False, phone=True)
+
+
+def _job_for_code(db: sessionmaker[Session], code: str) -> InterviewJob | None:
+    """The interview an unexpired code opens (its first use is recorded), or None."""
+    with db() as s:
+        row = InterviewCodeRepository(s).find(code)
+        if row is None:
+            return None
+        InterviewCodeRepository(s).mark_used(row)
+        s.commit()
+        # The stored mode was an invitation's (practice, exam or none): validated as one.
+        return InterviewJob.model_validate({"role_id": row.role_id, "mode": row.mode,
+                                            "role_version": row.role_version,
+                                            "candidate_id": row.candidate_id})  # fmt: skip
+
+
+async def _run(
+    ctx: JobContext,
+    settings: Settings,
+    db: sessionmaker[Session],
+    job: InterviewJob,
+    candidate: rtc.RemoteParticipant | None,
+    *,
+    local: bool,
+    phone: bool = False,
+) -> None:
+    endpoint = resolve_endpoint(settings)
     chat = OpenAIChatClient(endpoint) if endpoint is not None else None
     frames = LiveFrames()
     try:
         if chat is None:
             raise LLMUnavailableError("the worker has no LLM endpoint (RECRUITER_LLM__BASE_URL)")
-        source = role_for_job(db, job, local=dispatched is None)
+        source = role_for_job(db, job, local=local)
         models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
         live = open_interview(
             settings, source, db=db, chat=chat, models=models, channel=ctx.room.name or "room",
-            webcam=frames if candidate is not None else None, candidate_id=job.candidate_id,
+            webcam=frames if candidate is not None and not phone else None,
+            candidate_id=job.candidate_id,
         )  # fmt: skip
     except (RoleError, UnknownCandidateError, LLMUnavailableError, AssetError) as e:
         # Nothing was stored; the page says why instead of waiting for a recruiter.
@@ -114,10 +173,12 @@ async def _interview(ctx: JobContext) -> None:
                                "Please tell the recruiter who invited you."})  # fmt: skip
         if chat is not None:
             await chat.aclose()
+        if phone:
+            await ctx.delete_room()
         return
     logger.info("interview %s started", live.session_id)
     try:
-        await _hold(ctx, live, candidate, frames, db, settings, chat)
+        await _hold(ctx, live, candidate, frames, db, settings, chat, phone=phone)
     finally:
         await chat.aclose()
 
@@ -130,11 +191,15 @@ async def _hold(
     db: sessionmaker[Session],
     settings: Settings,
     chat: OpenAIChatClient,
+    *,
+    phone: bool = False,
 ) -> None:
     """Run the interview until it ends, store how it ended, build the report, tell the page.
 
     The LLM's second opinion is asked before the report when its model is trusted as a judge
-    (:func:`reports.assessment.judge_if_trusted`).
+    (:func:`reports.assessment.judge_if_trusted`). On the ``phone`` a hang-up ends the
+    interview (what was answered is scored), and a caller still on the line hears the report's
+    highlights before the call is ended.
     """
     room, interviewer = ctx.room, live.interviewer
     identity = candidate.identity if candidate is not None else None
@@ -183,6 +248,8 @@ async def _hold(
     if interviewer.ended.is_set():
         status, reason = "completed", interviewer.end_reason
         await asyncio.sleep(0.5)
+    elif phone:
+        status, reason = "completed", "the caller hung up"
     else:
         status, reason = "failed", "the candidate left before the end"
     for task in (ended, gone, *tasks):
@@ -192,10 +259,28 @@ async def _hold(
     await live.aclose()  # the last answer's measurements are stored before the report
     finish_interview(db, live.session_id, status=status, reason=reason)
     logger.info("interview %s %s", live.session_id, status)
+    if phone and candidate is not None and not left.is_set():
+        models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
+        text = await asyncio.to_thread(_highlights, db, live.session_id)
+        await say_to_caller(room, candidate, models, text)
+        await ctx.delete_room()  # the SIP service ends the call
     await judge_if_trusted(db, live.session_id, chat)
     built = await asyncio.to_thread(_reports, db, live.session_id, settings)
     await _send(room, {"type": "ended", "session_id": live.session_id, "status": status,
                        "report": built})  # fmt: skip
+
+
+def _highlights(db: sessionmaker[Session], session_id: str) -> str:
+    """The scored report's highlights to say on the phone (scored here, before the files)."""
+    where = "Your full report is on your invitation page. Thank you for calling, goodbye."
+    try:
+        with db() as s:
+            score_session(s, session_id)
+            s.commit()
+            return spoken_highlights(build_report(s, session_id), where=where)
+    except ReportError as e:
+        logger.error("could not score the call for its highlights: %s", type(e).__name__)
+        return where
 
 
 def _reports(db: sessionmaker[Session], session_id: str, settings: Settings) -> bool:

@@ -11,6 +11,7 @@ from recruiter_cli import (
     console_cmd,
     llm_cmd,
     models_cmd,
+    phone_cmd,
     recruiters_cmd,
     rehearse_cmd,
     report_cmd,
@@ -32,6 +33,7 @@ app.add_typer(llm_cmd.app, name="llm")
 app.add_typer(roles_cmd.app, name="roles")
 app.add_typer(recruiters_cmd.app, name="recruiters")
 app.add_typer(analyze_cmd.app, name="analyze")
+app.add_typer(phone_cmd.app, name="phone")
 app.add_typer(report_cmd.candidates_app, name="candidates")
 app.command("report")(report_cmd.report)
 app.command("review")(report_cmd.review)

@@ -2,11 +2,13 @@
 
 It starts the LiveKit server (unless ``LIVEKIT_URL`` names one), the embedded LLM server (unless
 ``RECRUITER_LLM__BASE_URL`` names one), the worker and the web app; prints the URLs, a sign-in
-and a practice link; and stops them all, last started first, on Ctrl-C.
+and a practice link; and stops them all, last started first, on Ctrl-C. With ``--phone`` it also
+starts Redis and the LiveKit SIP service and sets up the phone line's trunk and dispatch rules.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import signal
@@ -15,8 +17,9 @@ import threading
 import typer
 from rich.console import Console
 
+from phone.lines import set_up_phone_line
 from recruiter_cli.context import current_settings
-from recruiter_cli.web_cmd import invite_link
+from recruiter_cli.web_cmd import invite_result
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
 from recruiter_devstack.errors import DevStackError
@@ -47,6 +50,9 @@ def _first_recruiter(settings: Settings) -> tuple[str, str | None]:
 def up(
     port: int | None = typer.Option(None, "--port", help="The web app's port (default 8000)."),
     role: str = typer.Option("demo", "--role", help="The role of the printed practice link."),
+    phone: bool = typer.Option(
+        False, "--phone", help="Also the phone line: Redis, the LiveKit SIP service, its trunk."
+    ),
 ) -> None:
     """Start LiveKit, the LLM, the worker and the web app; print the URLs; Ctrl-C stops all."""
     settings = current_settings()
@@ -55,14 +61,19 @@ def up(
     web_settings = settings.web.model_copy(update={"port": port or settings.web.port,
                                                    "secret": secret})  # fmt: skip
     settings = settings.model_copy(update={"web": web_settings})
-    stack = DevStack(settings, external_livekit="LIVEKIT_URL" in os.environ)
+    stack = DevStack(settings, external_livekit="LIVEKIT_URL" in os.environ, phone=phone)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
         stack.start()
+        if phone and stack.livekit is not None:
+            asyncio.run(set_up_phone_line(stack.livekit, settings.phone,
+                                          agent_name=settings.web.agent_name))  # fmt: skip
         base = stack.start_web()
         recruiter, password = _first_recruiter(settings)
-        link = invite_link(settings, role=role, candidate=None, name="Practice", mode="practice")
+        invited = invite_result(settings, role=role, candidate=None, name="Practice",
+                                mode="practice")  # fmt: skip
+        link = invited.link
         _out.print(f"\n[bold green]Ready.[/] Logs in {stack.logs}")
         sign_in = (
             f", password [bold]{password}[/]"
@@ -71,6 +82,13 @@ def up(
         )
         _out.print(f"  Dashboard:   {base}/dashboard  (sign in as [bold]{recruiter}[/]{sign_in})")
         _out.print(f"  Practice:    {link}")
+        if phone:
+            line = settings.phone
+            _out.print(f"  Phone line:  sip:{line.interview_number}@{stack.sip_address} "
+                       f"(interview code {invited.phone_code})")  # fmt: skip
+            if line.practice_number:
+                _out.print(f"  Practice by phone: sip:{line.practice_number}@{stack.sip_address}"
+                           " (no code)")  # fmt: skip
         _out.print(f"  LiveKit:     {stack.env['LIVEKIT_URL']}")
         _out.print(f"  LLM:         {stack.env['RECRUITER_LLM__BASE_URL']}")
         _out.print(f"  HTTP API:    {base}/api/openapi.json")

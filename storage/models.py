@@ -56,7 +56,7 @@ class InterviewSession(Base):
     candidate_id: Mapped[str | None] = mapped_column(
         ForeignKey("candidates.id", ondelete="CASCADE"), index=True
     )
-    channel: Mapped[str] = mapped_column(String(20), default="headless")
+    channel: Mapped[str] = mapped_column(String(100), default="headless")
     status: Mapped[str] = mapped_column(String(20), default="running")
     end_reason: Mapped[str | None] = mapped_column(Text)
     llm_model: Mapped[str | None] = mapped_column(String(200))

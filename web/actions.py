@@ -29,6 +29,7 @@ from rubrics import (
 from storage import (
     AssessmentRepository,
     CandidateRepository,
+    InterviewCodeRepository,
     InterviewSession,
     RoleRepository,
     RoleVersionConflictError,
@@ -114,6 +115,9 @@ class InviteResult:
     link: str
     expires_at: datetime
     invitation: Invitation
+    # The same invitation on the phone line: call ``phone_number``, key in ``phone_code``.
+    phone_code: str | None = None
+    phone_number: str | None = None
 
 
 def list_sessions(s: Session, limit: int = 200) -> list[SessionRow]:
@@ -228,7 +232,15 @@ def invite(
     )
     token = ctx.invitations.issue(invitation)
     expires = datetime.now(UTC) + timedelta(hours=ctx.settings.web.invite_ttl_hours)
-    return InviteResult(f"{ctx.settings.web.base_url}/join/{token}", expires, invitation)
+    phone = ctx.settings.phone
+    code = InterviewCodeRepository(s).issue(
+        candidate_id=candidate_id, role_id=role_id, role_version=role_version or None, mode=mode,
+        expires_at=expires, digits=phone.code_digits,
+    )  # fmt: skip
+    return InviteResult(
+        f"{ctx.settings.web.base_url}/join/{token}", expires, invitation, code.code,
+        phone.interview_number,
+    )  # fmt: skip
 
 
 def session_report(s: Session, session_id: str) -> dict[str, Any]:

@@ -138,6 +138,8 @@ class InvitationLink(BaseModel):
     role_version: str | None
     mode: Literal["practice", "exam"] | None
     room: str
+    phone_number: str | None = None  # the phone line: call it and key in ``phone_code``
+    phone_code: str | None = None
 
 
 class ReviewRequest(BaseModel):
@@ -220,7 +222,10 @@ def create_invitation(ctx: Ctx, me: Me, body: InvitationRequest) -> Any:
             return _problem(e, "no invitation")
         s.commit()
     inv = result.invitation
-    return InvitationLink(link=result.link, expires_at=result.expires_at, **inv.model_dump())
+    return InvitationLink(
+        link=result.link, expires_at=result.expires_at, phone_number=result.phone_number,
+        phone_code=result.phone_code, **inv.model_dump(),
+    )  # fmt: skip
 
 
 @router.post(

@@ -1,0 +1,130 @@
+"""The phone line's front desk: greets a caller and reads the interview code of their invitation.
+
+It runs before the interview, in a small voice session of its own (VAD, STT and TTS, no LLM:
+every line is scripted). The code may be keyed in (RFC 4733 DTMF, which the SIP service relays
+as ``sip_dtmf_received``) or said; a code that opens no interview, or no code within the wait,
+uses a try. After the last try the caller hears a polite goodbye.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from livekit import rtc
+from livekit.agents import Agent, AgentSession, UserInputTranscribedEvent, room_io
+
+from agent.bootstrap import VoiceModels
+from phone.codes import KeyedCode, spoken_digits
+
+__all__ = ["CodeDesk", "read_interview_code", "say_to_caller"]
+
+T = TypeVar("T")
+
+GREETING = (
+    "Hello, you have reached the virtual recruiter. Please key in the {n} digit interview code "
+    "from your invitation, or say it one digit at a time."
+)
+NOT_FOUND = "I could not find an interview with that code. Please try again."
+NOTHING = "I did not catch a code. Please key in the {n} digits from your invitation."
+FOUND = "Thank you, I found your interview."
+GOODBYE = (
+    "I am sorry, I could not find your interview. Please check the code in your invitation and "
+    "call again. Goodbye."
+)
+
+
+class CodeDesk(Agent):
+    """The scripted desk agent (its session has no LLM, so it never replies on its own)."""
+
+    def __init__(self) -> None:
+        super().__init__(instructions="Read the caller's interview code.")
+
+
+def desk_session(models: VoiceModels) -> AgentSession[None]:
+    """A voice session for the desk: the interview's VAD, STT and voice, turns ended by VAD."""
+    return AgentSession(
+        vad=models.vad, stt=models.stt, tts=models.tts,
+        turn_handling={"turn_detection": "vad"}, user_away_timeout=None,
+    )  # fmt: skip
+
+
+async def read_interview_code(
+    room: rtc.Room,
+    caller: rtc.RemoteParticipant,
+    models: VoiceModels,
+    lookup: Callable[[str], T | None],
+    *,
+    digits: int,
+    tries: int,
+    wait_s: float = 25.0,
+) -> T | None:
+    """Greet ``caller`` and read codes until ``lookup`` finds one, or ``tries`` are used up.
+
+    Args:
+        lookup: the interview a code opens (None: no such code, or it has expired).
+        digits: the length of a code; ``#`` ends a shorter one.
+        tries: attempts in all; an unknown code, or no code within ``wait_s`` seconds after
+            the prompt, uses one.
+
+    Returns:
+        What ``lookup`` found, or None after the goodbye was spoken.
+    """
+    session = desk_session(models)
+    codes: asyncio.Queue[str] = asyncio.Queue()
+    keyed, said = KeyedCode(digits), [""]
+
+    def on_dtmf(event: rtc.SipDTMF) -> None:
+        if event.participant is not None and event.participant.identity != caller.identity:
+            return
+        code = keyed.press(event.digit)
+        if code is not None:
+            codes.put_nowait(code)
+
+    def on_transcript(event: UserInputTranscribedEvent) -> None:
+        if not event.is_final:
+            return
+        said[0] += spoken_digits(event.transcript)
+        if len(said[0]) >= digits:
+            codes.put_nowait(said[0][:digits])
+            said[0] = ""
+
+    room.on("sip_dtmf_received", on_dtmf)
+    session.on("user_input_transcribed", on_transcript)
+    options = room_io.RoomOptions(participant_identity=caller.identity, close_on_disconnect=False)
+    await session.start(CodeDesk(), room=room, room_options=options, record=False)
+    try:
+        prompt = GREETING.format(n=digits)
+        for _ in range(tries):
+            await session.say(prompt, allow_interruptions=False)
+            try:
+                code: str | None = await asyncio.wait_for(codes.get(), wait_s)
+            except TimeoutError:
+                code = None
+            found = lookup(code) if code else None
+            if found is not None:
+                await session.say(FOUND, allow_interruptions=False)
+                return found
+            prompt = NOT_FOUND if code else NOTHING.format(n=digits)
+            said[0] = ""
+        await session.say(GOODBYE, allow_interruptions=False)
+        return None
+    finally:
+        room.off("sip_dtmf_received", on_dtmf)
+        with contextlib.suppress(Exception):
+            await session.aclose()
+
+
+async def say_to_caller(room: rtc.Room, caller: rtc.RemoteParticipant, models: VoiceModels,
+                        text: str) -> None:  # fmt: skip
+    """Say ``text`` to ``caller`` in a desk session of its own and wait until it is heard."""
+    session = desk_session(models)
+    options = room_io.RoomOptions(participant_identity=caller.identity, close_on_disconnect=False)
+    await session.start(CodeDesk(), room=room, room_options=options, record=False)
+    try:
+        await session.say(text, allow_interruptions=False)
+    finally:
+        with contextlib.suppress(Exception):
+            await session.aclose()

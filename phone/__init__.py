@@ -1,0 +1,1 @@
+"""The phone line: the SIP trunk and dispatch rules on the LiveKit server, and interview codes."""

@@ -1,0 +1,82 @@
+"""A caller's interview code, keyed in (DTMF) or said aloud, read as a string of digits.
+
+Keypad digits arrive one at a time (RFC 4733 events, relayed by the SIP service); ``#`` ends a
+code early and ``*`` starts it again. A spoken code comes from the speech recogniser as words
+("four seven one, one nine two") or numerals ("471 192"), often both; "oh" is read as zero, as
+people say it in phone numbers, and "double"/"triple" repeat the next digit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["KeyedCode", "spoken_digits"]
+
+_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3",
+    "four": "4", "for": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_REPEAT = {"double": 2, "triple": 3}
+
+
+def spoken_digits(text: str) -> str:
+    """The digits said in ``text``, in order: numerals as written, digit words as digits.
+
+    Words that are not digits are skipped, so "my code is four seven one" gives "471". "for"
+    counts as four only between other digits (recognisers write "four" that way; "code for
+    the role" is not a digit). "double five" gives "55".
+    """
+    tokens = re.findall(r"[a-z]+|\d+", text.lower())
+    digits: list[str] = []
+    repeat = 1
+    for i, token in enumerate(tokens):
+        if token.isdigit():
+            digits.append(token * repeat if len(token) == 1 else token)
+            repeat = 1
+        elif token in _REPEAT:
+            repeat = _REPEAT[token]
+        elif token in _WORDS:
+            if token in {"for", "o"} and not _between_digits(tokens, i):
+                continue
+            digits.append(_WORDS[token] * repeat)
+            repeat = 1
+    return "".join(digits)
+
+
+def _between_digits(tokens: list[str], i: int) -> bool:
+    """Whether a neighbour of ``tokens[i]`` is a digit (so an ambiguous word is one too)."""
+
+    def digit(t: str) -> bool:
+        return t.isdigit() or (t in _WORDS and t not in {"for", "o"})
+
+    return any(digit(tokens[j]) for j in (i - 1, i + 1) if 0 <= j < len(tokens))
+
+
+@dataclass
+class KeyedCode:
+    """Keypad digits as they arrive; a code is complete at ``length`` digits or at ``#``."""
+
+    length: int
+    _digits: list[str] = field(default_factory=list)
+
+    def press(self, key: str) -> str | None:
+        """Add one key; returns the code when it is complete, else None.
+
+        ``*`` clears what was keyed so far; ``#`` completes a non-empty code of any length
+        (a wrong length is then refused as an unknown code, with a try used).
+        """
+        if key == "*":
+            self._digits.clear()
+        elif key == "#":
+            if self._digits:
+                return self._take()
+        elif key.isdigit():
+            self._digits.append(key)
+            if len(self._digits) >= self.length:
+                return self._take()
+        return None
+
+    def _take(self) -> str:
+        code, self._digits = "".join(self._digits), []
+        return code

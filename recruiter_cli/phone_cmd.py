@@ -1,0 +1,55 @@
+"""``recruiter phone``: the phone line's SIP trunk and dispatch rules on the LiveKit server."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+from livekit import api
+from rich.console import Console
+
+from phone.lines import remove_phone_line, set_up_phone_line
+from recruiter_cli.context import current_settings
+
+app = typer.Typer(help="The phone line: its SIP trunk and dispatch rules on the LiveKit server.")
+_out = Console(soft_wrap=True, highlight=False)
+_err = Console(stderr=True, soft_wrap=True)
+
+
+@app.command("setup")
+def setup() -> None:
+    """Create (or re-create) the inbound trunk and one dispatch rule per number.
+
+    The numbers, allowed addresses and practice role come from RECRUITER_PHONE__* settings;
+    the server is LIVEKIT_URL (its SIP service must share its Redis).
+    """
+    settings = current_settings()
+    try:
+        line = asyncio.run(
+            set_up_phone_line(settings.livekit, settings.phone, agent_name=settings.web.agent_name)
+        )
+    except (api.TwirpError, OSError) as e:
+        _err.print(f"[red]phone line not set up: {e}")
+        raise typer.Exit(1) from e
+    _out.print(f"trunk {line.trunk_id}")
+    for number, rule in line.rules.items():
+        kind = "practice, no code" if number == settings.phone.practice_number else "code asked"
+        _out.print(f"  {number}: dispatch rule {rule} ({kind})")
+
+
+@app.command("remove")
+def remove() -> None:
+    """Delete the trunk and dispatch rules ``recruiter phone setup`` made."""
+    settings = current_settings()
+
+    async def run() -> int:
+        lk = settings.livekit
+        async with api.LiveKitAPI(lk.url, lk.api_key, lk.api_secret) as client:
+            return await remove_phone_line(client)
+
+    try:
+        removed = asyncio.run(run())
+    except (api.TwirpError, OSError) as e:
+        _err.print(f"[red]phone line not removed: {e}")
+        raise typer.Exit(1) from e
+    _out.print(f"removed {removed} (trunk and dispatch rules)")

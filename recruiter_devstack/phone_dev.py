@@ -1,0 +1,143 @@
+"""The phone line on one machine: Redis and the LiveKit SIP service, on loopback only.
+
+LiveKit's SIP service (``livekit-sip``, built by ``make setup`` like the server) answers SIP
+calls and puts each caller into a LiveKit room as a participant; it and the LiveKit server
+meet through Redis (Debian ``redis-server``). A real deployment points a SIP trunk provider
+at its SIP service's public address instead (README, "Phone line").
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from recruiter_config.settings import LiveKitSettings, Settings
+from recruiter_devstack.errors import DevStackError
+from recruiter_devstack.processes import ChildProcess, http_ok
+
+__all__ = [
+    "LIVEKIT_SIP_VERSION",
+    "DevRedis",
+    "DevSIPService",
+    "PhonePartMissingError",
+    "SIPPorts",
+    "sip_binary",
+]
+
+LIVEKIT_SIP_VERSION = "1.8.0"  # scripts/setup.sh builds this tag
+
+
+class PhonePartMissingError(DevStackError):
+    """``redis-server`` or ``livekit-sip`` is not installed; ``make setup`` installs both."""
+
+
+def sip_binary(settings: Settings) -> Path:
+    """The livekit-sip binary `make setup` builds (``<home>/bin``), else one on PATH.
+
+    Raises:
+        PhonePartMissingError: neither exists.
+    """
+    built = settings.home / "bin" / "livekit-sip"
+    if built.is_file():
+        return built
+    found = shutil.which("livekit-sip")
+    if found:
+        return Path(found)
+    raise PhonePartMissingError(f"livekit-sip is not built ({built}); run `make setup`")
+
+
+def _redis_binary() -> Path:
+    found = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(found).is_file():
+        raise PhonePartMissingError("redis-server is not installed; run `make setup`")
+    return Path(found)
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+class DevRedis:
+    """A throwaway Redis on 127.0.0.1: nothing saved to disk, gone when stopped."""
+
+    def __init__(self, port: int, *, log_path: Path, workdir: Path) -> None:
+        self.port = port
+        self.address = f"127.0.0.1:{port}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            str(_redis_binary()), "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+            "--appendonly", "no", "--dir", str(workdir), "--protected-mode", "yes",
+        ]  # fmt: skip
+        self._child = ChildProcess("redis", cmd, log_path=log_path)
+
+    def start(self, timeout_s: float = 15.0) -> str:
+        """Start it and wait for PONG; return its address (``host:port``)."""
+        self._child.start(lambda: _answers(self.port), timeout_s)
+        return self.address
+
+    def stop(self) -> None:
+        """Stop it (its data goes with it)."""
+        self._child.stop()
+
+
+@dataclass(frozen=True)
+class SIPPorts:
+    """Where the SIP service listens: SIP (UDP and TCP), its RTP range, its health check."""
+
+    sip: int = 5060
+    rtp_first: int = 20000
+    rtp_last: int = 20100
+    health: int = 8089
+
+
+class DevSIPService:
+    """``livekit-sip`` on 127.0.0.1, joined to a LiveKit server through Redis."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        livekit: LiveKitSettings,
+        redis_address: str,
+        *,
+        ports: SIPPorts | None = None,
+        log_path: Path | None = None,
+        binary: Path | None = None,
+    ) -> None:
+        self.ports = ports or SIPPorts()
+        self.address = f"127.0.0.1:{self.ports.sip}"
+        config = {
+            "api_key": livekit.api_key,
+            "api_secret": livekit.api_secret,
+            "ws_url": livekit.url,
+            "redis": {"address": redis_address},
+            "sip_port": self.ports.sip,
+            # Loopback only: without these it announces the first non-loopback address.
+            "listen_ip": "127.0.0.1",
+            "nat_1_to_1_ip": "127.0.0.1",
+            "rtp_port": f"{self.ports.rtp_first}-{self.ports.rtp_last}",
+            "health_port": self.ports.health,
+            # Calls cross real networks: packets arrive late and out of order.
+            "enable_jitter_buffer": True,
+            "logging": {"level": "info"},
+        }
+        cmd = [str(binary or sip_binary(settings)), "--config-body", json.dumps(config)]
+        self._child = ChildProcess(
+            "livekit-sip", cmd, log_path=log_path or settings.home / "logs" / "sip.log"
+        )
+
+    def start(self, timeout_s: float = 30.0) -> str:
+        """Start it and wait for its health check; return its SIP address (``host:port``)."""
+        self._child.start(lambda: http_ok(f"http://127.0.0.1:{self.ports.health}/"), timeout_s)
+        return self.address
+
+    def stop(self) -> None:
+        """Stop it; calls in progress are dropped."""
+        self._child.stop()

@@ -1,0 +1,199 @@
+"""The phone line end to end: SIPp calls the LiveKit SIP service on loopback, keys in the code
+of an invitation (RFC 4733), hears the recruiter, answers, and hangs up.
+
+Real parts: Redis, livekit-server and livekit-sip (built by ``make setup``), the embedded LLM,
+the worker, and SIPp (Debian sip-tester) as the caller; the call's audio is G.711 mu-law.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent.stt_whisper import WhisperOptions, WhisperSTT
+from agent.tts_piper import load_voice
+from phone.lines import set_up_phone_line
+from recruiter_config.settings import LLMSettings, Settings
+from recruiter_devstack.livekit_dev import server_binary
+from recruiter_devstack.phone_dev import SIPPorts, sip_binary
+from recruiter_devstack.stack import DevStack, StackPorts
+from recruiter_rehearsal.candidates import CandidateVoice
+from rubrics import load_role
+from storage import (
+    CandidateRepository,
+    InterviewCodeRepository,
+    InterviewSession,
+    SessionRepository,
+    create_database,
+    session_factory,
+)
+from tests.e2e.conftest import free_port
+from tests.integration.speech import word_error_rate
+from tests.phone_caller import RtpEndpoint, SIPpCall
+
+pytestmark = pytest.mark.e2e
+
+RATE = 16000
+ANSWER = (
+    "I fixed a billing mistake for a customer who was charged twice, and I called her back "
+    "the same day to say the refund was on its way."
+)
+
+
+@dataclass
+class PhoneStack:
+    """The phone line's parts, with the trunk and dispatch rules set up."""
+
+    settings: Settings
+    db: sessionmaker[Session]
+    sip_address: str
+    logs: Path
+
+
+def _free_udp_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def phone_stack(
+    tmp_path_factory: pytest.TempPathFactory, installed_models: Path
+) -> Iterator[PhoneStack]:
+    home = tmp_path_factory.mktemp("phone-home")
+    (home / "models").symlink_to(installed_models, target_is_directory=True)
+    settings = Settings(home=home, llm=LLMSettings(port=free_port()))
+    rtp = 30000 + (free_port() % 20000)
+    ports = StackPorts(
+        free_port(), free_port(), free_port(), free_port(), redis=free_port(),
+        sip=SIPPorts(sip=_free_udp_port(), rtp_first=rtp, rtp_last=rtp + 40, health=free_port()),
+    )  # fmt: skip
+    installed = Settings()  # `make setup` builds both servers into the installed data directory
+    stack = DevStack(settings, ports, livekit_binary=server_binary(installed),
+                     sip_binary=sip_binary(installed), phone=True)  # fmt: skip
+    with stack:
+        assert stack.livekit is not None and stack.sip_address is not None
+        settings = settings.model_copy(update={"livekit": stack.livekit})
+        asyncio.run(set_up_phone_line(stack.livekit, settings.phone,
+                                      agent_name=settings.web.agent_name))  # fmt: skip
+        db = session_factory(create_database(settings.resolved_database_url))
+        yield PhoneStack(settings, db, stack.sip_address, stack.logs)
+
+
+def _poll(check, timeout_s: float, what: str):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.25)
+    raise TimeoutError(f"{what}: not within {timeout_s:.0f} s")
+
+
+def _quiet_after(rtp: RtpEndpoint, t: float, quiet_s: float, timeout_s: float) -> float:
+    """When the recruiter, audible after ``t``, has been quiet for ``quiet_s``: that time."""
+    start = _poll(lambda: rtp.first_sound_after(t), timeout_s, "the recruiter spoke")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        now = time.time()
+        if now - start > quiet_s and rtp.first_sound_after(now - quiet_s) is None:
+            return now - quiet_s
+        time.sleep(0.2)
+    raise TimeoutError("the recruiter did not stop speaking")
+
+
+def _call_session(db: sessionmaker[Session], candidate_id: str) -> InterviewSession | None:
+    with db() as s:
+        return s.query(InterviewSession).filter_by(candidate_id=candidate_id).one_or_none()
+
+
+def test_a_caller_keys_in_their_code_is_interviewed_and_a_hang_up_keeps_the_answer(
+    phone_stack: PhoneStack, installed_models: Path, tmp_path: Path
+) -> None:
+    settings, db = phone_stack.settings, phone_stack.db
+    with db() as s:
+        candidate = CandidateRepository(s).create("Phone Tester").id
+        code = InterviewCodeRepository(s).issue(
+            candidate_id=candidate, role_id="demo", role_version=None, mode="practice",
+            expires_at=datetime.now(UTC) + timedelta(hours=1),
+        ).code  # fmt: skip
+        s.commit()
+    voice = load_voice(installed_models / "piper-joe/en_US-joe-medium.onnx")
+    answer = CandidateVoice(voice).render(ANSWER).samples
+    call = SIPpCall(phone_stack.sip_address, settings.phone.interview_number, code,
+                    tmp_path / "sipp")  # fmt: skip
+    call.start()
+    try:
+        started = time.time()
+        record = _poll(lambda: _call_session(db, candidate), 120, "the code opened the interview")
+        asked_at = _quiet_after(call.rtp, time.time() - 1.0, quiet_s=2.0, timeout_s=180)
+        heard = call.rtp.heard_between(record.started_at.timestamp(), asked_at)
+        spoke_until = call.rtp.say(answer, RATE)
+
+        def answered() -> str:
+            with db() as s:
+                turns = SessionRepository(s).turns(record.id)
+            return " ".join(t.text for t in turns if t.speaker == "candidate")
+
+        # The whole answer is stored (both its parts, when the recogniser split it), then the
+        # caller hangs up.
+        time.sleep(max(0.0, spoke_until - time.time()))
+        stored = _poll(
+            lambda: (lambda a: a if word_error_rate(ANSWER, a) < 0.3 else "")(answered()),
+            120, f"the answer was stored ({answered()!r} so far)",
+        )  # fmt: skip
+        call.hang_up()
+        assert call.wait(60) == 0, call.log()
+
+        def ended() -> InterviewSession | None:
+            with db() as s:
+                found = s.get(InterviewSession, record.id)
+                return found if found is not None and found.status != "running" else None
+
+        finished = _poll(ended, 90, "the hang-up ended the session")
+    finally:
+        call.close()
+    # The recruiter's first question was heard as audio on the caller's side.
+    stt = WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"))
+    said = stt.transcribe(heard).text
+    first = load_role("demo").questions[0].text
+    shared = set(first.lower().split()) & set(said.lower().replace(",", " ").split())
+    assert len(shared) >= len(first.split()) // 2, (first, said)
+    # The answer was stored with its transcript, and the hang-up kept it.
+    assert word_error_rate(ANSWER, stored) < 0.3, stored
+    assert finished.end_reason == "the caller hung up"
+    with db() as s:
+        kept = [t.text for t in SessionRepository(s).turns(record.id) if t.speaker == "candidate"]
+    assert " ".join(kept) == stored
+    assert np.max(np.abs(heard)) > 0.05 and time.time() - started < 600
+
+
+def test_a_wrong_code_gets_two_more_tries_then_a_goodbye(
+    phone_stack: PhoneStack, tmp_path: Path
+) -> None:
+    settings, db = phone_stack.settings, phone_stack.db
+    with db() as s:
+        before = s.query(InterviewSession).count()
+    # Codes never start with 0: three six-digit codes keyed in a row, each unknown.
+    call = SIPpCall(phone_stack.sip_address, settings.phone.interview_number, "0" * 18,
+                    tmp_path / "sipp")  # fmt: skip
+    call.start()
+    try:
+        # The desk says goodbye and ends the call itself: SIPp receives the BYE.
+        assert call.wait(240) == 0, call.log()
+    finally:
+        call.close()
+    assert call.rtp.first_sound_after(0.0) is not None  # the caller heard the prompts
+    with db() as s:
+        assert s.query(InterviewSession).count() == before  # no interview was opened

@@ -1,0 +1,68 @@
+"""Interview codes for the phone line, on SQLite and PostgreSQL: issued with an invitation, found
+until it expires, gone with the candidate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage import (
+    CandidateRepository,
+    InterviewCodeRepository,
+    InterviewSession,
+    SessionRepository,
+)
+
+
+def test_a_code_opens_its_invitation_until_it_expires(db: sessionmaker[Session]) -> None:
+    now = datetime.now(UTC)
+    with db() as s:
+        candidate = CandidateRepository(s).create("Caller").id
+        codes = InterviewCodeRepository(s)
+        issued = codes.issue(candidate_id=candidate, role_id="demo", role_version="3",
+                             mode="practice", expires_at=now + timedelta(hours=72))  # fmt: skip
+        old = codes.issue(candidate_id=candidate, role_id="demo", role_version=None, mode=None,
+                          expires_at=now - timedelta(seconds=1))  # fmt: skip
+        s.commit()
+        code, expired = issued.code, old.code
+    assert len(code) == 6 and code.isdigit() and code[0] != "0"
+    with db() as s:
+        codes = InterviewCodeRepository(s)
+        found = codes.find(code)
+        assert found is not None
+        assert (found.candidate_id, found.role_id, found.role_version, found.mode) == (
+            candidate,
+            "demo",
+            "3",
+            "practice",
+        )
+        assert codes.find(expired) is None  # expired codes open nothing
+        assert codes.find(code, now=now + timedelta(hours=73)) is None
+        assert codes.find("000000") is None
+        codes.mark_used(found, now)
+        codes.mark_used(found, now + timedelta(hours=1))  # the first use is kept
+        s.commit()
+        assert codes.find(code).used_at is not None  # type: ignore[union-attr]
+
+
+def test_deleting_the_candidate_deletes_their_codes_and_a_call_room_name_fits(
+    db: sessionmaker[Session],
+) -> None:
+    with db() as s:
+        candidate = CandidateRepository(s).create("Caller").id
+        code = InterviewCodeRepository(s).issue(
+            candidate_id=candidate, role_id="demo", role_version=None, mode=None,
+            expires_at=datetime.now(UTC) + timedelta(hours=1),
+        ).code  # fmt: skip
+        # The SIP service names a call's room "<prefix>_<last 4 digits>_<random>".
+        room = "call_0101_" + "x" * 40
+        SessionRepository(s).create(role_id="demo", role_version="3", channel=room, persona=None,
+                                    llm_model=None, stt_model=None)  # fmt: skip
+        s.commit()
+    with db() as s:
+        assert s.query(InterviewSession).filter_by(channel=room).one() is not None
+        CandidateRepository(s).delete(candidate)
+        s.commit()
+    with db() as s:
+        assert InterviewCodeRepository(s).find(code) is None

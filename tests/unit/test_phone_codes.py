@@ -1,0 +1,61 @@
+"""A caller's interview code, keyed in or said; the highlights a caller hears at the end."""
+
+from __future__ import annotations
+
+import pytest
+
+from phone.codes import KeyedCode, spoken_digits
+from phone.lines import CallLine, read_call_line
+from reports.spoken import spoken_highlights
+
+
+@pytest.mark.parametrize(
+    ("said", "digits"),
+    [
+        ("My code is four seven one, one nine two.", "471192"),
+        ("Four, seven, one. One, nine, two.", "471192"),
+        ("471 192", "471192"),
+        ("4 7 1 1 9 2", "471192"),
+        ("double five oh three for two", "550342"),
+        ("It's the code for the sales role.", ""),  # "for" beside no digit is a word
+        ("Um, I don't have it.", ""),
+    ],
+)
+def test_spoken_digits_reads_words_and_numerals_in_order(said: str, digits: str) -> None:
+    assert spoken_digits(said) == digits
+
+
+def test_keyed_code_completes_at_its_length_or_at_hash_and_star_starts_again() -> None:
+    keyed = KeyedCode(6)
+    assert [keyed.press(k) for k in "12*47119"] == [None] * 7 + [None]
+    assert keyed.press("2") == "471192"
+    assert keyed.press("#") is None  # nothing keyed: not a code
+    assert [keyed.press(k) for k in "123#"] == [None, None, None, "123"]
+
+
+def test_only_a_phone_lines_metadata_is_a_call_line() -> None:
+    line = CallLine(phone_line="practice", practice_role="demo")
+    assert read_call_line(line.model_dump_json()) == line
+    assert read_call_line('{"role_id": "demo"}') is None
+    assert read_call_line(None) is None
+
+
+def test_highlights_say_only_what_the_report_says() -> None:
+    report = {
+        "overall": 3.5,
+        "coverage": {"partial": False, "questions_answered": 3},
+        "summary": {
+            "went_well": [{"text": "Customer empathy: names the customer's feeling"}],
+            "improvements": [{"text": 'In "Why this job?": add what was missing (a reason).'}],
+        },
+    }
+    said = spoken_highlights(report, where="Your report is on your invitation page.")
+    assert said == (
+        "Your overall score is 3.5 out of 5. What went well: Customer empathy: names the "
+        "customer's feeling. One thing to work on: In Why this job?: add what was missing (a "
+        "reason). Your report is on your invitation page."
+    )
+    partial = {"overall": None, "coverage": {"partial": True, "questions_answered": 1}}
+    assert spoken_highlights(partial, where="Bye.") == (
+        "You answered 1 of the questions, so this practice has no overall score. Bye."
+    )
