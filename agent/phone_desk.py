@@ -17,7 +17,7 @@ from livekit import rtc
 from livekit.agents import Agent, AgentSession, UserInputTranscribedEvent, room_io
 
 from agent.bootstrap import VoiceModels
-from phone.codes import KeyedCode, spoken_digits
+from recruiter_phone.codes import KeyedCode, spoken_digits
 
 __all__ = ["CodeDesk", "read_interview_code", "say_to_caller"]
 

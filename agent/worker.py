@@ -24,11 +24,11 @@ from agent.interview import Interview, UnknownCandidateError, finish_interview, 
 from agent.phone_desk import read_interview_code, say_to_caller
 from agent.room_video import LiveFrames, follow_camera
 from agent.rooms import InterviewJob, read_job
-from phone.lines import CallLine, read_call_line
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import resolve_endpoint
 from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
+from recruiter_phone.lines import CallLine, read_call_line
 from reports.assessment import judge_if_trusted, score_session
 from reports.build import build_report
 from reports.files import timed_reports

@@ -8,8 +8,8 @@ import typer
 from livekit import api
 from rich.console import Console
 
-from phone.lines import remove_phone_line, set_up_phone_line
 from recruiter_cli.context import current_settings
+from recruiter_phone.lines import remove_phone_line, set_up_phone_line
 
 app = typer.Typer(help="The phone line: its SIP trunk and dispatch rules on the LiveKit server.")
 _out = Console(soft_wrap=True, highlight=False)

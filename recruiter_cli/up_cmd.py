@@ -17,7 +17,6 @@ import threading
 import typer
 from rich.console import Console
 
-from phone.lines import set_up_phone_line
 from recruiter_cli.context import current_settings
 from recruiter_cli.web_cmd import invite_result
 from recruiter_config.assets import AssetError
@@ -25,6 +24,7 @@ from recruiter_config.settings import Settings
 from recruiter_devstack.errors import DevStackError
 from recruiter_devstack.stack import DevStack
 from recruiter_llm.client import LLMUnavailableError
+from recruiter_phone.lines import set_up_phone_line
 from storage import RecruiterRepository, create_database, session_factory
 
 _out = Console(soft_wrap=True, highlight=False)

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import load_voice
-from phone.lines import set_up_phone_line
 from recruiter_config.settings import LLMSettings, Settings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.phone_dev import SIPPorts, sip_binary
 from recruiter_devstack.stack import DevStack, StackPorts
+from recruiter_phone.lines import set_up_phone_line
 from recruiter_rehearsal.candidates import CandidateVoice
 from rubrics import load_role
 from storage import (

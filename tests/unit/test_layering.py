@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS: list[set[str]] = [
     {"recruiter_config"},
     {"dialogue", "perception", "storage", "recruiter_llm"},
-    {"rubrics", "recruiter_devstack", "phone"},
+    {"rubrics", "recruiter_devstack", "recruiter_phone"},
     {"reports"},
     {"agent"},
     {"recruiter_rehearsal", "web"},

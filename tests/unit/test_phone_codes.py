@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from phone.codes import KeyedCode, spoken_digits
-from phone.lines import CallLine, read_call_line
+from recruiter_phone.codes import KeyedCode, spoken_digits
+from recruiter_phone.lines import CallLine, read_call_line
 from reports.spoken import spoken_highlights
 
 
