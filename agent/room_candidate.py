@@ -35,12 +35,13 @@ class HeardRecruiter:
 class RoomCandidate:
     """Joins a room with a token, publishes a microphone track fed from samples."""
 
-    def __init__(self) -> None:
+    def __init__(self, queue_ms: int = _QUEUE_MS) -> None:
+        """``queue_ms``: the microphone's buffer. The default, deep queue means a busy test loop
+        (rendering speech, another candidate) cannot open a gap that voice activity detection
+        would hear as a pause; when speech leaves is then estimated from what is still queued.
+        A timing benchmark passes 20 ms, so that speech leaves when it is captured."""
         self.room = rtc.Room()
-        # A deep queue: a busy test loop (rendering speech, another candidate) cannot open a
-        # gap in the microphone that voice activity detection would hear as a pause. When
-        # speech leaves is known from what is still queued (``say``).
-        self.source = rtc.AudioSource(RATE, 1, queue_size_ms=_QUEUE_MS)
+        self.source = rtc.AudioSource(RATE, 1, queue_size_ms=queue_ms)
         self.heard = HeardRecruiter()
         self._tasks: set[asyncio.Task[None]] = set()
         self._mic_task: asyncio.Task[None] | None = None

@@ -66,7 +66,7 @@ async def _room_session(settings: Settings, answers: list[Answer], want: int) ->
         settings.livekit, room=room, identity="candidate-bench", job=job,
         agent_name=settings.web.agent_name, ttl_s=600,
     )  # fmt: skip
-    candidate = RoomCandidate()
+    candidate = RoomCandidate(queue_ms=20)  # speech leaves when captured: exact end times
     await candidate.join(settings.livekit.url, token)
     latencies: list[float] = []
     try:
