@@ -91,7 +91,15 @@ async def read_interview_code(
             codes.put_nowait(said[0][:digits])
             said[0] = ""
 
+    gone = asyncio.Event()
+
+    def on_left(participant: rtc.RemoteParticipant) -> None:
+        if participant.identity == caller.identity:
+            gone.set()
+            codes.put_nowait("")  # wakes the wait: a caller who hung up gets no more prompts
+
     room.on("sip_dtmf_received", on_dtmf)
+    room.on("participant_disconnected", on_left)
     session.on("user_input_transcribed", on_transcript)
     options = room_io.RoomOptions(participant_identity=caller.identity, close_on_disconnect=False)
     await session.start(CodeDesk(), room=room, room_options=options, record=False)
@@ -103,6 +111,8 @@ async def read_interview_code(
                 code: str | None = await asyncio.wait_for(codes.get(), wait_s)
             except TimeoutError:
                 code = None
+            if gone.is_set():
+                return None
             found = lookup(code) if code else None
             if found is not None:
                 await session.say(FOUND, allow_interruptions=False)
@@ -113,6 +123,7 @@ async def read_interview_code(
         return None
     finally:
         room.off("sip_dtmf_received", on_dtmf)
+        room.off("participant_disconnected", on_left)
         with contextlib.suppress(Exception):
             await session.aclose()
 

@@ -45,6 +45,9 @@ logger = logging.getLogger("recruiter.worker")
 EVENTS_TOPIC = "recruiter.events"
 CONTROL_TOPIC = "recruiter.control"
 _CLOSING = "Thank you, we will stop here. Your report will be ready in a moment."
+_NOT_STARTED = (
+    "I am sorry, the interview could not start. Please tell the recruiter who invited you. Goodbye."
+)
 
 
 def role_for_job(
@@ -173,7 +176,9 @@ async def _run(
                                "Please tell the recruiter who invited you."})  # fmt: skip
         if chat is not None:
             await chat.aclose()
-        if phone:
+        if phone and candidate is not None:
+            models = ctx.proc.userdata.get("models") or load_voice_models(settings)
+            await say_to_caller(ctx.room, candidate, models, _NOT_STARTED)
             await ctx.delete_room()
         return
     logger.info("interview %s started", live.session_id)

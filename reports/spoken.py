@@ -28,9 +28,10 @@ def spoken_highlights(report: dict[str, Any], *, where: str) -> str:
     if overall is not None:
         parts.append(f"Your overall score is {_number(overall)} out of 5.")
     elif coverage.get("partial"):
+        answered, asked = coverage.get("questions_answered", 0), coverage.get("questions_asked")
+        of = f" of the {asked}" if asked else ""
         parts.append(
-            f"You answered {coverage.get('questions_answered', 0)} of the questions, so this "
-            "practice has no overall score."
+            f"You answered {answered}{of} questions asked, so this interview has no overall score."
         )
     summary = report.get("summary") or {}
     if summary.get("went_well"):

@@ -30,7 +30,8 @@ from tests.telephone import LINE_RATE, from_mulaw, mulaw_bytes
 __all__ = ["RtpEndpoint", "SIPpCall", "sipp_binary"]
 
 _PACKET = 160  # 20 ms of 8 kHz mu-law
-_SILENCE = b"\xff" * _PACKET  # mu-law zero
+# Between answers a phone sends its line's faint noise, never exact digital zeros.
+_HISS = mulaw_bytes(np.random.default_rng(5).normal(0.0, 10 ** (-60 / 20), 8000), LINE_RATE)
 
 SCENARIO = """<?xml version="1.0" encoding="UTF-8" ?>
 <scenario name="a candidate calls the phone line">
@@ -204,9 +205,10 @@ class RtpEndpoint:
             if self._remote is None:
                 continue  # the far end's address is learnt from its first packet
             with self._lock:
-                payload = bytes(self._speech[:_PACKET]) or _SILENCE
+                payload = bytes(self._speech[:_PACKET])
                 del self._speech[:_PACKET]
-            payload = payload.ljust(_PACKET, b"\xff")
+            at = (stamp % len(_HISS)) // _PACKET * _PACKET
+            payload += _HISS[at + len(payload) : at + _PACKET]
             header = struct.pack("!BBHII", 0x80, 0, seq, stamp, ssrc)
             seq, stamp = (seq + 1) & 0xFFFF, (stamp + _PACKET) & 0xFFFFFFFF
             try:

@@ -118,6 +118,12 @@ def _call_session(db: sessionmaker[Session], candidate_id: str) -> InterviewSess
         return s.query(InterviewSession).filter_by(candidate_id=candidate_id).one_or_none()
 
 
+def _ended(db: sessionmaker[Session], session_id: str) -> InterviewSession | None:
+    with db() as s:
+        found = s.get(InterviewSession, session_id)
+        return found if found is not None and found.status != "running" else None
+
+
 def test_a_caller_keys_in_their_code_is_interviewed_and_a_hang_up_keeps_the_answer(
     phone_stack: PhoneStack, installed_models: Path, tmp_path: Path
 ) -> None:
@@ -155,13 +161,7 @@ def test_a_caller_keys_in_their_code_is_interviewed_and_a_hang_up_keeps_the_answ
         )  # fmt: skip
         call.hang_up()
         assert call.wait(60) == 0, call.log()
-
-        def ended() -> InterviewSession | None:
-            with db() as s:
-                found = s.get(InterviewSession, record.id)
-                return found if found is not None and found.status != "running" else None
-
-        finished = _poll(ended, 90, "the hang-up ended the session")
+        finished = _poll(lambda: _ended(db, record.id), 90, "the hang-up ended the session")
     finally:
         call.close()
     # The recruiter's first question was heard as audio on the caller's side.
@@ -197,3 +197,34 @@ def test_a_wrong_code_gets_two_more_tries_then_a_goodbye(
     assert call.rtp.first_sound_after(0.0) is not None  # the caller heard the prompts
     with db() as s:
         assert s.query(InterviewSession).count() == before  # no interview was opened
+
+
+def test_the_practice_number_asks_no_code_and_runs_the_practice_role(
+    phone_stack: PhoneStack, tmp_path: Path
+) -> None:
+    settings, db = phone_stack.settings, phone_stack.db
+    assert settings.phone.practice_number is not None
+    with db() as s:
+        before = {r.id for r in s.query(InterviewSession)}
+
+    def opened() -> InterviewSession | None:
+        with db() as s:
+            return next((r for r in s.query(InterviewSession) if r.id not in before), None)
+
+    call = SIPpCall(phone_stack.sip_address, settings.phone.practice_number, "", tmp_path / "sipp")
+    call.start()
+    try:
+        record = _poll(opened, 120, "the practice interview opened")
+        _quiet_after(call.rtp, time.time() - 1.0, quiet_s=2.0, timeout_s=180)  # the opening
+        call.hang_up()
+        assert call.wait(60) == 0, call.log()
+        finished = _poll(lambda: _ended(db, record.id), 90, "the hang-up ended the session")
+    finally:
+        call.close()
+    assert (record.role_id, record.mode, record.candidate_id) == (
+        settings.phone.practice_role,
+        "practice",
+        None,
+    )
+    assert record.channel.startswith("call_") and "0109999" not in record.channel  # hidden
+    assert finished.end_reason == "the caller hung up"

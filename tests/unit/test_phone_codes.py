@@ -55,7 +55,10 @@ def test_highlights_say_only_what_the_report_says() -> None:
         "customer's feeling. One thing to work on: In Why this job?: add what was missing (a "
         "reason). Your report is on your invitation page."
     )
-    partial = {"overall": None, "coverage": {"partial": True, "questions_answered": 1}}
+    partial = {
+        "overall": None,
+        "coverage": {"partial": True, "questions_answered": 1, "questions_asked": 2},
+    }
     assert spoken_highlights(partial, where="Bye.") == (
-        "You answered 1 of the questions, so this practice has no overall score. Bye."
+        "You answered 1 of the 2 questions asked, so this interview has no overall score. Bye."
     )
