@@ -33,7 +33,7 @@ import yaml
 
 from recruiter_config.settings import LLMSettings, Settings
 from recruiter_devstack.llm_server import EmbeddedLLMServer
-from recruiter_llm.client import ChatClient, OpenAIChatClient
+from recruiter_llm.client import ChatClient, LLMUnavailableError, OpenAIChatClient
 from rubrics import RoleScript, load_role
 from rubrics.scoring import SCORER, CandidateTurn, score_interview
 from rubrics.second_opinion import (
@@ -86,13 +86,17 @@ def rules_level(pair: Pair, answer: str) -> int:
 
 
 def llm_scorer(chat: ChatClient) -> Callable[[Pair, str], Awaitable[int]]:
-    """The LLM's checked second opinion as a scorer: its level, 1 when it gave none."""
+    """The LLM's checked second opinion as a scorer: its level, 1 when it gave none, 0 when the
+    server did not answer."""
 
     async def level(pair: Pair, answer: str) -> int:
         competency = _role(pair.role).competency(pair.competency)
-        raw = await chat.complete_json(
-            second_opinion_messages(competency, answer), SECOND_OPINION_SCHEMA, max_tokens=300
-        )
+        try:
+            raw = await chat.complete_json(
+                second_opinion_messages(competency, answer), SECOND_OPINION_SCHEMA, max_tokens=300
+            )
+        except LLMUnavailableError:
+            return 0  # no opinion: the pair cannot agree, which is what trust should see
         return parse_second_opinion(raw, answer, None).score or 1
 
     return level
@@ -202,7 +206,8 @@ def main() -> None:
             )
         model = settings.llm.gguf
         with EmbeddedLLMServer(settings) as endpoint:
-            chat = OpenAIChatClient(endpoint)
+            # Agreement is measured here, not speed: a slow answer on a busy CPU still counts.
+            chat = OpenAIChatClient(endpoint, timeout_s=300.0)
             scorers[f"LLM second opinion ({model})"] = llm_scorer(chat)
             results = asyncio.run(_score_all(scorers))
         _write(results, model)
