@@ -17,7 +17,7 @@ from livekit import rtc
 from livekit.agents import Agent, AgentSession, UserInputTranscribedEvent, room_io
 
 from agent.bootstrap import VoiceModels
-from recruiter_phone.codes import KeyedCode, spoken_digits
+from recruiter_phone.codes import KeyedCode, said_code_part
 
 __all__ = ["CodeDesk", "read_interview_code", "say_to_caller"]
 
@@ -77,8 +77,8 @@ async def read_interview_code(
     keyed, said = KeyedCode(digits), [""]
 
     def on_dtmf(event: rtc.SipDTMF) -> None:
-        if event.participant is not None and event.participant.identity != caller.identity:
-            return
+        if event.participant is None or event.participant.identity != caller.identity:
+            return  # only the caller's own keypad
         code = keyed.press(event.digit)
         if code is not None:
             codes.put_nowait(code)
@@ -86,7 +86,7 @@ async def read_interview_code(
     def on_transcript(event: UserInputTranscribedEvent) -> None:
         if not event.is_final:
             return
-        said[0] += spoken_digits(event.transcript)
+        said[0] += said_code_part(event.transcript)
         if len(said[0]) >= digits:
             codes.put_nowait(said[0][:digits])
             said[0] = ""
@@ -102,10 +102,13 @@ async def read_interview_code(
     room.on("participant_disconnected", on_left)
     session.on("user_input_transcribed", on_transcript)
     options = room_io.RoomOptions(participant_identity=caller.identity, close_on_disconnect=False)
-    await session.start(CodeDesk(), room=room, room_options=options, record=False)
     try:
+        await session.start(CodeDesk(), room=room, room_options=options, record=False)
         prompt = GREETING.format(n=digits)
-        for _ in range(tries):
+        for attempt in range(tries):
+            if attempt:  # a new prompt: part of a code keyed or said before it is dropped
+                keyed.clear()
+                said[0] = ""
             await session.say(prompt, allow_interruptions=False)
             try:
                 code: str | None = await asyncio.wait_for(codes.get(), wait_s)
@@ -113,12 +116,11 @@ async def read_interview_code(
                 code = None
             if gone.is_set():
                 return None
-            found = lookup(code) if code else None
+            found = await asyncio.to_thread(lookup, code) if code else None
             if found is not None:
                 await session.say(FOUND, allow_interruptions=False)
-                return found
+                return None if gone.is_set() else found
             prompt = NOT_FOUND if code else NOTHING.format(n=digits)
-            said[0] = ""
         await session.say(GOODBYE, allow_interruptions=False)
         return None
     finally:

@@ -26,6 +26,9 @@ class InterviewJob(BaseModel):
     role_version: str | None = None  # None: the latest stored version, else the shipped file
     candidate_id: str | None = None
     mode: Literal["practice", "exam"] | None = None  # None: the role script's own mode
+    # The invitation's room when the interview runs elsewhere (a phone call's own room): the
+    # session is stored under it, so the invitation's page finds it.
+    invitation_room: str | None = Field(default=None, max_length=100)
 
 
 def read_job(metadata: str | None) -> InterviewJob | None:

@@ -29,7 +29,7 @@ from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import resolve_endpoint
 from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
 from recruiter_phone.lines import CallLine, read_call_line
-from reports.assessment import judge_if_trusted, score_session
+from reports.assessment import judge_if_trusted
 from reports.build import build_report
 from reports.files import timed_reports
 from reports.session_view import ReportError
@@ -120,10 +120,16 @@ async def _phone_call(ctx: JobContext, settings: Settings, line: CallLine) -> No
                            mode="practice")  # fmt: skip
     else:
         models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
-        found = await read_interview_code(
-            ctx.room, caller, models, lambda code: _job_for_code(db, code),
-            digits=settings.phone.code_digits, tries=settings.phone.code_tries,
-        )  # fmt: skip
+        try:
+            found = await read_interview_code(
+                ctx.room, caller, models, lambda code: _job_for_code(db, code),
+                digits=settings.phone.code_digits, tries=settings.phone.code_tries,
+            )  # fmt: skip
+        except Exception:
+            # Never a silent line: whatever failed, the call is ended (the caller heard the
+            # desk's prompts); logged without the digits.
+            logger.exception("reading a caller's interview code failed; the call is ended")
+            found = None
         if found is None:
             logger.info("a caller gave no interview code that opens an interview; hung up")
             await ctx.delete_room()
@@ -143,7 +149,8 @@ def _job_for_code(db: sessionmaker[Session], code: str) -> InterviewJob | None:
         # The stored mode was an invitation's (practice, exam or none): validated as one.
         return InterviewJob.model_validate({"role_id": row.role_id, "mode": row.mode,
                                             "role_version": row.role_version,
-                                            "candidate_id": row.candidate_id})  # fmt: skip
+                                            "candidate_id": row.candidate_id,
+                                            "invitation_room": row.room})  # fmt: skip
 
 
 async def _run(
@@ -164,8 +171,9 @@ async def _run(
             raise LLMUnavailableError("the worker has no LLM endpoint (RECRUITER_LLM__BASE_URL)")
         source = role_for_job(db, job, local=local)
         models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
+        channel = job.invitation_room or ctx.room.name or "room"
         live = open_interview(
-            settings, source, db=db, chat=chat, models=models, channel=ctx.room.name or "room",
+            settings, source, db=db, chat=chat, models=models, channel=channel,
             webcam=frames if candidate is not None and not phone else None,
             candidate_id=job.candidate_id,
         )  # fmt: skip
@@ -178,12 +186,15 @@ async def _run(
             await chat.aclose()
         if phone and candidate is not None:
             models = ctx.proc.userdata.get("models") or load_voice_models(settings)
-            await say_to_caller(ctx.room, candidate, models, _NOT_STARTED)
-            await ctx.delete_room()
+            try:
+                await say_to_caller(ctx.room, candidate, models, _NOT_STARTED)
+            finally:
+                await ctx.delete_room()
         return
     logger.info("interview %s started", live.session_id)
     try:
-        await _hold(ctx, live, candidate, frames, db, settings, chat, phone=phone)
+        await _hold(ctx, live, candidate, frames, db, settings, chat, phone=phone,
+                    invited=job.invitation_room is not None)  # fmt: skip
     finally:
         await chat.aclose()
 
@@ -198,6 +209,7 @@ async def _hold(
     chat: OpenAIChatClient,
     *,
     phone: bool = False,
+    invited: bool = False,
 ) -> None:
     """Run the interview until it ends, store how it ended, build the report, tell the page.
 
@@ -247,6 +259,8 @@ async def _hold(
                 on_track(publication.track, publication, candidate)
         options = room_io.RoomOptions(participant_identity=candidate.identity,
                                       close_on_disconnect=False)  # fmt: skip
+    if identity is not None and identity not in room.remote_participants:
+        left.set()  # gone before the interview listened (a caller who hung up at once)
     await live.session.start(interviewer, room=room, room_options=options, record=False)
     ended, gone = asyncio.create_task(interviewer.ended.wait()), asyncio.create_task(left.wait())
     await asyncio.wait({ended, gone}, return_when=asyncio.FIRST_COMPLETED)
@@ -264,27 +278,53 @@ async def _hold(
     await live.aclose()  # the last answer's measurements are stored before the report
     finish_interview(db, live.session_id, status=status, reason=reason)
     logger.info("interview %s %s", live.session_id, status)
-    if phone and candidate is not None and not left.is_set():
-        models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
-        text = await asyncio.to_thread(_highlights, db, live.session_id)
-        await say_to_caller(room, candidate, models, text)
-        await ctx.delete_room()  # the SIP service ends the call
+    if phone:
+        await _end_call(ctx, live, candidate, db, settings, chat, heard=not left.is_set(),
+                        invited=invited)  # fmt: skip
+        return
     await judge_if_trusted(db, live.session_id, chat)
     built = await asyncio.to_thread(_reports, db, live.session_id, settings)
     await _send(room, {"type": "ended", "session_id": live.session_id, "status": status,
                        "report": built})  # fmt: skip
 
 
-def _highlights(db: sessionmaker[Session], session_id: str) -> str:
-    """The scored report's highlights to say on the phone (scored here, before the files)."""
-    where = "Your full report is on your invitation page. Thank you for calling, goodbye."
+async def _end_call(
+    ctx: JobContext,
+    live: Interview,
+    candidate: rtc.RemoteParticipant | None,
+    db: sessionmaker[Session],
+    settings: Settings,
+    chat: OpenAIChatClient,
+    *,
+    heard: bool,
+    invited: bool,
+) -> None:
+    """After a phone interview: the report first (ending the call ends the job soon after),
+    then the highlights for a caller still on the line, the call's end, and the judge."""
+    await asyncio.to_thread(_reports, db, live.session_id, settings)
+    if heard and candidate is not None:
+        models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
+        text = await asyncio.to_thread(_highlights, db, live.session_id, invited=invited)
+        try:
+            await say_to_caller(ctx.room, candidate, models, text)
+        finally:
+            await ctx.delete_room()  # the SIP service ends the call
+    if await judge_if_trusted(db, live.session_id, chat):
+        await asyncio.to_thread(_reports, db, live.session_id, settings)  # with the judge
+
+
+def _highlights(db: sessionmaker[Session], session_id: str, *, invited: bool) -> str:
+    """The stored report's highlights to say on the phone, and where the report is."""
+    where = (
+        "Your full report is on your invitation page. Thank you for calling, goodbye."
+        if invited
+        else "Thank you for practising with us, goodbye."
+    )
     try:
         with db() as s:
-            score_session(s, session_id)
-            s.commit()
             return spoken_highlights(build_report(s, session_id), where=where)
     except ReportError as e:
-        logger.error("could not score the call for its highlights: %s", type(e).__name__)
+        logger.error("could not read the call's report for its highlights: %s", type(e).__name__)
         return where
 
 

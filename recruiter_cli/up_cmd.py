@@ -15,6 +15,7 @@ import signal
 import threading
 
 import typer
+from livekit import api
 from rich.console import Console
 
 from recruiter_cli.context import current_settings
@@ -56,6 +57,12 @@ def up(
 ) -> None:
     """Start LiveKit, the LLM, the worker and the web app; print the URLs; Ctrl-C stops all."""
     settings = current_settings()
+    if phone and "LIVEKIT_URL" in os.environ:
+        _err.print(
+            "[red]--phone starts a local SIP service beside a local LiveKit server; with "
+            "LIVEKIT_URL set, run its SIP service there and `recruiter phone setup`"
+        )
+        raise typer.Exit(1)
     # Without a configured secret, links and sign-ins last for this run only.
     secret = settings.web.secret or secrets.token_urlsafe(32)
     web_settings = settings.web.model_copy(update={"port": port or settings.web.port,
@@ -100,7 +107,7 @@ def up(
                 raise typer.Exit(1)
     except KeyboardInterrupt:
         _out.print("\nstopping…")
-    except (DevStackError, LLMUnavailableError, AssetError) as e:
+    except (DevStackError, LLMUnavailableError, AssetError, api.TwirpError) as e:
         _err.print(f"[red]up failed: {e}")
         raise typer.Exit(1) from e
     finally:

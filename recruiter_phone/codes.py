@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["KeyedCode", "spoken_digits"]
+__all__ = ["KeyedCode", "said_code_part", "spoken_digits"]
 
 _WORDS = {
     "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3",
     "four": "4", "for": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }  # fmt: skip
 _REPEAT = {"double": 2, "triple": 3}
+# Words that are digits only beside other digits: "oh" is also a filler ("Oh, it's..."), "o"
+# a letter, "for" a preposition.
+_AMBIGUOUS = {"for", "o", "oh"}
 
 
 def spoken_digits(text: str) -> str:
@@ -37,7 +40,7 @@ def spoken_digits(text: str) -> str:
         elif token in _REPEAT:
             repeat = _REPEAT[token]
         elif token in _WORDS:
-            if token in {"for", "o"} and not _between_digits(tokens, i):
+            if token in _AMBIGUOUS and not _between_digits(tokens, i):
                 continue
             digits.append(_WORDS[token] * repeat)
             repeat = 1
@@ -48,9 +51,23 @@ def _between_digits(tokens: list[str], i: int) -> bool:
     """Whether a neighbour of ``tokens[i]`` is a digit (so an ambiguous word is one too)."""
 
     def digit(t: str) -> bool:
-        return t.isdigit() or (t in _WORDS and t not in {"for", "o"})
+        return t.isdigit() or (t in _WORDS and t not in _AMBIGUOUS)
 
     return any(digit(tokens[j]) for j in (i - 1, i + 1) if 0 <= j < len(tokens))
+
+
+def said_code_part(text: str) -> str:
+    """The digits of an utterance that is (mostly) a code being read out, else "".
+
+    An utterance counts when digits make up at least half of its words, so "this one is the
+    one" adds nothing to the code, while "four seven one, one" adds "4711".
+    """
+    tokens = re.findall(r"[a-z]+|\d+", text.lower())
+    digits = spoken_digits(text)
+    words = [t for t in tokens if not t.isdigit()]
+    numerals = sum(1 for t in tokens if t.isdigit())
+    spoken = sum(1 for t in words if t in _WORDS or t in _REPEAT)
+    return digits if tokens and (numerals + spoken) * 2 >= len(tokens) else ""
 
 
 @dataclass
@@ -76,6 +93,10 @@ class KeyedCode:
             if len(self._digits) >= self.length:
                 return self._take()
         return None
+
+    def clear(self) -> None:
+        """Forget what was keyed so far (a new prompt starts a new code)."""
+        self._digits.clear()
 
     def _take(self) -> str:
         code, self._digits = "".join(self._digits), []

@@ -1,8 +1,8 @@
 """Interview codes: the digits a caller keys in (or says) to reach their invited interview.
 
 A code stands for an invitation on the phone line: the same candidate, role version, mode and
-expiry as the invitation link it was issued with. Codes are random digits, unique among those
-not yet expired; an expired code is never found. Deleting the candidate deletes their codes.
+expiry as the invitation link it was issued with. Codes are random digits, never reused; an
+expired code is never found. Deleting the candidate deletes their codes.
 """
 
 from __future__ import annotations
@@ -24,13 +24,16 @@ class InterviewCode(Base):
     __tablename__ = "interview_codes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    code: Mapped[str] = mapped_column(String(12), index=True)
+    code: Mapped[str] = mapped_column(String(12), index=True, unique=True)  # never reused
     candidate_id: Mapped[str] = mapped_column(
         ForeignKey("candidates.id", ondelete="CASCADE"), index=True
     )
     role_id: Mapped[str] = mapped_column(String(100))
     role_version: Mapped[str | None] = mapped_column(String(50))
     mode: Mapped[str | None] = mapped_column(String(10))
+    # The invitation's room name: a call opened by the code is stored under it, so the
+    # invitation's page finds the call's report as it finds a browser interview's.
+    room: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -56,8 +59,11 @@ class InterviewCodeRepository:
         mode: str | None,
         expires_at: datetime,
         digits: int = 6,
+        room: str | None = None,
     ) -> InterviewCode:
-        """A new code of ``digits`` digits (no leading zero), unique among unexpired codes.
+        """A new code of ``digits`` digits (no leading zero), never issued before (a unique
+        index holds it against a concurrent issue, which then fails with IntegrityError);
+        ``room`` is the invitation's room, which a call opened by the code is stored under.
 
         Raises:
             ValueError: ``digits`` is outside 4-12.
@@ -66,11 +72,12 @@ class InterviewCodeRepository:
             raise ValueError(f"an interview code has 4 to 12 digits, not {digits}")
         while True:
             code = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
-            if self.find(code) is None:
+            taken = self._db.scalar(select(InterviewCode.id).where(InterviewCode.code == code))
+            if taken is None:  # expired codes are not reissued either
                 break
         row = InterviewCode(
             code=code, candidate_id=candidate_id, role_id=role_id, role_version=role_version,
-            mode=mode, expires_at=expires_at,
+            mode=mode, expires_at=expires_at, room=room,
         )  # fmt: skip
         self._db.add(row)
         self._db.flush()

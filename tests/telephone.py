@@ -1,7 +1,8 @@
 """A telephone line for test audio: 8 kHz G.711 mu-law and back, through ffmpeg (PyAV).
 
-Used by the narrowband tests and ``bench.phone``: the same synthesized answer is heard as it
-would be over a call (resampled to 8 kHz, mu-law coded, decoded, resampled up again).
+Used by the narrowband tests, ``bench.narrowband`` and the phone-line caller: the same
+synthesized answer is heard as it would be over a call (resampled to 8 kHz, mu-law coded,
+decoded, resampled up again).
 """
 
 from __future__ import annotations

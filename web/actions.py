@@ -235,7 +235,7 @@ def invite(
     phone = ctx.settings.phone
     code = InterviewCodeRepository(s).issue(
         candidate_id=candidate_id, role_id=role_id, role_version=role_version or None, mode=mode,
-        expires_at=expires, digits=phone.code_digits,
+        expires_at=expires, digits=phone.code_digits, room=invitation.room,
     )  # fmt: skip
     return InviteResult(
         f"{ctx.settings.web.base_url}/join/{token}", expires, invitation, code.code,

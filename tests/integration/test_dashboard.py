@@ -19,6 +19,7 @@ from rubrics import RoleError, parse_role, parse_role_source
 from storage import (
     AssessmentRepository,
     CandidateRepository,
+    InterviewCodeRepository,
     RecruiterRepository,
     RoleRepository,
     SessionRepository,
@@ -328,6 +329,16 @@ def test_an_invitation_link_carries_the_candidate_and_role(
     )  # fmt: skip
     expires = datetime.fromisoformat(body["expires_at"])
     assert abs(expires - (datetime.now(UTC) + timedelta(hours=72))) < timedelta(minutes=1)
+    # The same invitation by phone: its code opens this candidate's interview, in its room.
+    assert body["phone_number"] == ctx.settings.phone.interview_number
+    with ctx.db() as s:
+        code = InterviewCodeRepository(s).find(body["phone_code"])
+        assert code is not None
+        assert (code.candidate_id, code.role_version, code.room) == (
+            invitation.candidate_id, "3", body["room"],
+        )  # fmt: skip
+        stored = code.expires_at if code.expires_at.tzinfo else code.expires_at.replace(tzinfo=UTC)
+        assert abs(stored - expires) < timedelta(seconds=1)
 
     for wrong, reason in (
         ({"role_id": "demo"}, "give either an existing candidate id or a new name"),

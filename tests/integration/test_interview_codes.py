@@ -21,7 +21,8 @@ def test_a_code_opens_its_invitation_until_it_expires(db: sessionmaker[Session])
         candidate = CandidateRepository(s).create("Caller").id
         codes = InterviewCodeRepository(s)
         issued = codes.issue(candidate_id=candidate, role_id="demo", role_version="3",
-                             mode="practice", expires_at=now + timedelta(hours=72))  # fmt: skip
+                             mode="practice", expires_at=now + timedelta(hours=72),
+                             room="iv-0123456789abcdef")  # fmt: skip
         old = codes.issue(candidate_id=candidate, role_id="demo", role_version=None, mode=None,
                           expires_at=now - timedelta(seconds=1))  # fmt: skip
         s.commit()
@@ -31,12 +32,8 @@ def test_a_code_opens_its_invitation_until_it_expires(db: sessionmaker[Session])
         codes = InterviewCodeRepository(s)
         found = codes.find(code)
         assert found is not None
-        assert (found.candidate_id, found.role_id, found.role_version, found.mode) == (
-            candidate,
-            "demo",
-            "3",
-            "practice",
-        )
+        got = (found.candidate_id, found.role_id, found.role_version, found.mode, found.room)
+        assert got == (candidate, "demo", "3", "practice", "iv-0123456789abcdef")
         assert codes.find(expired) is None  # expired codes open nothing
         assert codes.find(code, now=now + timedelta(hours=73)) is None
         assert codes.find("000000") is None

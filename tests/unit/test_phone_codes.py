@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recruiter_phone.codes import KeyedCode, spoken_digits
+from recruiter_phone.codes import KeyedCode, said_code_part, spoken_digits
 from recruiter_phone.lines import CallLine, read_call_line
 from reports.spoken import spoken_highlights
 
@@ -18,11 +18,19 @@ from reports.spoken import spoken_highlights
         ("4 7 1 1 9 2", "471192"),
         ("double five oh three for two", "550342"),
         ("It's the code for the sales role.", ""),  # "for" beside no digit is a word
+        ("Oh, it's four seven one.", "471"),  # "oh" as a filler is no zero
         ("Um, I don't have it.", ""),
     ],
 )
 def test_spoken_digits_reads_words_and_numerals_in_order(said: str, digits: str) -> None:
     assert spoken_digits(said) == digits
+
+
+def test_only_an_utterance_that_reads_out_digits_adds_to_a_said_code() -> None:
+    assert said_code_part("four seven one, one") == "4711"
+    assert said_code_part("It is 4 7 1 1 9 2") == "471192"
+    assert said_code_part("This one is the one I got yesterday.") == ""
+    assert said_code_part("") == ""
 
 
 def test_keyed_code_completes_at_its_length_or_at_hash_and_star_starts_again() -> None:
@@ -31,6 +39,9 @@ def test_keyed_code_completes_at_its_length_or_at_hash_and_star_starts_again() -
     assert keyed.press("2") == "471192"
     assert keyed.press("#") is None  # nothing keyed: not a code
     assert [keyed.press(k) for k in "123#"] == [None, None, None, "123"]
+    keyed.press("9")
+    keyed.clear()  # a new prompt: the partial code is dropped
+    assert [keyed.press(k) for k in "471192"][-1] == "471192"
 
 
 def test_only_a_phone_lines_metadata_is_a_call_line() -> None:

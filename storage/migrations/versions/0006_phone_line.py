@@ -25,13 +25,14 @@ def upgrade() -> None:
         sa.Column("role_id", sa.String(length=100), nullable=False),
         sa.Column("role_version", sa.String(length=50), nullable=True),
         sa.Column("mode", sa.String(length=10), nullable=True),
+        sa.Column("room", sa.String(length=100), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["candidate_id"], ["candidates.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_interview_codes_code", "interview_codes", ["code"])
+    op.create_index("ix_interview_codes_code", "interview_codes", ["code"], unique=True)
     op.create_index("ix_interview_codes_candidate_id", "interview_codes", ["candidate_id"])
     # A phone call's room name ("call_<last 4 digits>_<random>") is longer than 20.
     with op.batch_alter_table("interview_sessions", schema=None) as batch_op:
