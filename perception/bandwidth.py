@@ -20,6 +20,11 @@ HIGH_BAND_HZ = (4300.0, 7000.0)  # above any telephone channel, inside 16 kHz au
 # mu-law and back up reads -62.2 to -55.1 dB, and -44.5 to -42.9 dB with hiss at -60 dBFS
 # added after the line. The threshold sits between, 5 dB from the hissy call.
 NARROWBAND_BELOW_DB = -38.0
+# Speech (through a phone line too) has formants and consonants at 1-3.4 kHz: piper's speech
+# puts -11 to -8 dB of its energy there (both pitches, both ways); a 200 Hz tone almost none, so
+# it is not judged (a tone has nothing above 4 kHz on any line).
+UPPER_SPEECH_HZ = (1000.0, 3400.0)
+MIN_UPPER_SHARE_DB = -40.0
 _FRAME_S = 0.032
 _LOUD_WITHIN_DB = 30.0  # frames within this of the loudest carry the measurement
 
@@ -33,7 +38,8 @@ def high_band_db(samples: np.ndarray, rate: int) -> float | None:
 
     Returns:
         10·log10(E[HIGH_BAND_HZ] / E[SPEECH_BAND_HZ]) over the loud frames, or None when the
-        audio is silent, too short, or its rate cannot hold the high band.
+        audio is silent, too short, has no speech-like spread (under MIN_UPPER_SHARE_DB of its
+        energy at UPPER_SPEECH_HZ), or its rate cannot hold the high band.
     """
     if rate < 2 * HIGH_BAND_HZ[1]:
         return None
@@ -50,8 +56,9 @@ def high_band_db(samples: np.ndarray, rate: int) -> float | None:
     freqs = np.fft.rfftfreq(n, 1.0 / rate)
     inside = power[(freqs >= SPEECH_BAND_HZ[0]) & (freqs <= SPEECH_BAND_HZ[1])].sum()
     above = power[(freqs >= HIGH_BAND_HZ[0]) & (freqs <= HIGH_BAND_HZ[1])].sum()
-    if inside <= 0.0:
-        return None
+    upper = power[(freqs >= UPPER_SPEECH_HZ[0]) & (freqs <= UPPER_SPEECH_HZ[1])].sum()
+    if inside <= 0.0 or upper < power.sum() * 10 ** (MIN_UPPER_SHARE_DB / 10):
+        return None  # no speech-like spread (a tone, a hum): nothing says what the line cuts
     return round(10.0 * float(np.log10(max(above, 1e-20) / inside)), 1)
 
 
@@ -59,7 +66,8 @@ def is_narrowband(samples: np.ndarray, rate: int) -> bool | None:
     """True when the audio is band-limited like a telephone line, whatever its sample rate.
 
     Audio at 8 kHz (or any rate under 14 kHz) is narrowband by its rate; above that, by
-    ``high_band_db`` below NARROWBAND_BELOW_DB. None when there is nothing loud to read.
+    ``high_band_db`` below NARROWBAND_BELOW_DB. None when there is nothing to read (silence,
+    a tone).
     """
     if 0 < rate < 2 * HIGH_BAND_HZ[1]:
         return True
