@@ -74,6 +74,10 @@ _MIN_PAUSE_MS = 100
 # added words nobody said ("This is the first one.") in 1 of 3 runs of the pace test; a long
 # silence is where it invents words too.
 _WINDOW_PAD_S = 1.0
+# A pause this long always ends a window: inside one, Whisper placed the words after a 2.5 s
+# silence 3 s late (1 render in 17 of tests/integration/test_perception_audio.py), so the pause
+# read 5.5 s. Perception counts pauses of 2 s and more, so they are kept out of windows.
+_LONG_PAUSE_S = 1.5
 _CUT_AT = VadOptions(
     min_silence_duration_ms=_MIN_PAUSE_MS, speech_pad_ms=0, max_speech_duration_s=MAX_WINDOW_S
 )
@@ -282,9 +286,10 @@ def speech_windows(audio: np.ndarray) -> list[tuple[int, int]]:
     Audio up to ``MAX_WINDOW_S`` (12 s) is one window. Longer audio is cut only in the pauses
     between the speech spans silero VAD finds (``_CUT_AT``), so no word is split: consecutive
     spans are grouped while the group lasts at most ``MAX_WINDOW_S`` (silero itself splits a
-    span longer than that), and each window is its group's speech with up to ``_WINDOW_PAD_S``
-    (1 s) of the silence around it, never more than half of a pause. Long silences between
-    windows are not decoded, so nothing can be invented in them; every window is at most 14 s.
+    span longer than that) and no pause in it is ``_LONG_PAUSE_S`` (1.5 s) or longer. Each
+    window is its group's speech with up to ``_WINDOW_PAD_S`` (1 s) of the silence around it,
+    never more than half of a pause. Long silences between windows are not decoded, so nothing
+    can be invented in them; every window is at most 14 s.
     With no speech found, the audio is one window (Whisper's own 30 s windows then apply).
     """
     if audio.size <= MAX_WINDOW_S * SAMPLE_RATE:
@@ -295,9 +300,11 @@ def speech_windows(audio: np.ndarray) -> list[tuple[int, int]]:
     if not spans:
         return [(0, audio.size)]
     limit, pad = int(MAX_WINDOW_S * SAMPLE_RATE), int(_WINDOW_PAD_S * SAMPLE_RATE)
+    long_pause = int(_LONG_PAUSE_S * SAMPLE_RATE)
     groups: list[list[dict[str, int]]] = [[spans[0]]]
     for span in spans[1:]:
-        if span["end"] - groups[-1][0]["start"] <= limit:
+        fits = span["end"] - groups[-1][0]["start"] <= limit
+        if fits and span["start"] - groups[-1][-1]["end"] < long_pause:
             groups[-1].append(span)
         else:
             groups.append([span])

@@ -86,11 +86,15 @@ def test_fillers_are_found_with_the_verbatim_prompt(piper_voice, stt, installed_
 
 def test_an_inserted_silence_is_a_long_pause(piper_voice, stt) -> None:  # type: ignore[no-untyped-def]
     half = "In my last role I looked after the billing service for two years."
-    gap = np.zeros(int(2.5 * RATE), dtype=np.float32)
+    # This audio is over 12 s, so it is decoded in windows, cut in the gap (a pause of 1.5 s or
+    # more always ends one). Whisper's word times at a window's edges add about 0.4 s: a 2.5 s
+    # gap read 2.8-3.0 s in 30 renders. (In one window with the speech on both sides, it once
+    # read 5.5 s: Whisper placed the words after the gap 3 s late.)
+    gap = np.zeros(int(3.0 * RATE), dtype=np.float32)
     audio = np.concatenate([_speak(piper_voice, half, 1.0), gap, _speak(piper_voice, TEXT, 1.0)])
     m = _measure(stt, audio)
     assert m.speech.pauses_over_2s == 1
-    assert m.speech.longest_pause_s == pytest.approx(2.5, abs=0.5)
+    assert m.speech.longest_pause_s == pytest.approx(3.0, abs=0.7)
 
 
 def test_a_volume_step_in_speech_is_found(piper_voice) -> None:  # type: ignore[no-untyped-def]
