@@ -78,6 +78,9 @@ _WINDOW_PAD_S = 1.0
 # silence 3 s late (1 render in 17 of tests/integration/test_perception_audio.py), so the pause
 # read 5.5 s. Perception counts pauses of 2 s and more, so they are kept out of windows.
 _LONG_PAUSE_S = 1.5
+# Silence kept before a window's first word: Whisper starts the first word where the window
+# starts, so with 1 s there a 2.5 s pause read 1.9-2.0 s; invented words came only after.
+_LEAD_PAD_S = 0.2
 _CUT_AT = VadOptions(
     min_silence_duration_ms=_MIN_PAUSE_MS, speech_pad_ms=0, max_speech_duration_s=MAX_WINDOW_S
 )
@@ -300,7 +303,7 @@ def speech_windows(audio: np.ndarray) -> list[tuple[int, int]]:
     if not spans:
         return [(0, audio.size)]
     limit, pad = int(MAX_WINDOW_S * SAMPLE_RATE), int(_WINDOW_PAD_S * SAMPLE_RATE)
-    long_pause = int(_LONG_PAUSE_S * SAMPLE_RATE)
+    long_pause, lead = int(_LONG_PAUSE_S * SAMPLE_RATE), int(_LEAD_PAD_S * SAMPLE_RATE)
     groups: list[list[dict[str, int]]] = [[spans[0]]]
     for span in spans[1:]:
         fits = span["end"] - groups[-1][0]["start"] <= limit
@@ -313,7 +316,7 @@ def speech_windows(audio: np.ndarray) -> list[tuple[int, int]]:
         before = groups[i - 1][-1]["end"] if i else 0
         after = groups[i + 1][0]["start"] if i + 1 < len(groups) else audio.size
         start, end = group[0]["start"], group[-1]["end"]
-        windows.append((max(before + (start - before) // 2, start - pad),
+        windows.append((max(before + (start - before) // 2, start - lead),
                         min(end + (after - end) // 2, end + pad)))  # fmt: skip
     return windows
 

@@ -87,8 +87,8 @@ def test_fillers_are_found_with_the_verbatim_prompt(piper_voice, stt, installed_
 def test_an_inserted_silence_is_a_long_pause(piper_voice, stt) -> None:  # type: ignore[no-untyped-def]
     half = "In my last role I looked after the billing service for two years."
     # This audio is over 12 s, so it is decoded in windows, cut in the gap (a pause of 1.5 s or
-    # more always ends one). Whisper's word times at a window's edges add about 0.4 s: a 2.5 s
-    # gap read 2.8-3.0 s in 30 renders. (In one window with the speech on both sides, it once
+    # more always ends one). Whisper's word times at a window's edges add about 0.45 s: a 2.5 s
+    # gap read 2.87-3.02 s in 12 renders. (In one window with the speech on both sides, it once
     # read 5.5 s: Whisper placed the words after the gap 3 s late.)
     gap = np.zeros(int(3.0 * RATE), dtype=np.float32)
     audio = np.concatenate([_speak(piper_voice, half, 1.0), gap, _speak(piper_voice, TEXT, 1.0)])
