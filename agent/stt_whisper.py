@@ -290,9 +290,9 @@ def speech_windows(audio: np.ndarray) -> list[tuple[int, int]]:
     between the speech spans silero VAD finds (``_CUT_AT``), so no word is split: consecutive
     spans are grouped while the group lasts at most ``MAX_WINDOW_S`` (silero itself splits a
     span longer than that) and no pause in it is ``_LONG_PAUSE_S`` (1.5 s) or longer. Each
-    window is its group's speech with up to ``_WINDOW_PAD_S`` (1 s) of the silence around it,
-    never more than half of a pause. Long silences between windows are not decoded, so nothing
-    can be invented in them; every window is at most 14 s.
+    window is its group's speech with up to ``_LEAD_PAD_S`` (0.2 s) of the silence before it and
+    ``_WINDOW_PAD_S`` (1 s) after it, never more than half of a pause. Long silences between
+    windows are not decoded, so nothing can be invented in them; every window is at most 14 s.
     With no speech found, the audio is one window (Whisper's own 30 s windows then apply).
     """
     if audio.size <= MAX_WINDOW_S * SAMPLE_RATE:
