@@ -33,14 +33,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bench.room_latency import PARTS, _answers, _medians, _p95, _room_session
+from bench.room_latency import PARTS, _answers, _medians, _p95, _room_session, parts_table
 from recruiter_config.settings import Settings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.phone_dev import sip_binary
 from recruiter_devstack.stack import DevStack
 from recruiter_phone.lines import set_up_phone_line
 from recruiter_rehearsal.candidates import Answer
-from recruiter_rehearsal.summary import seconds_cell
 from storage import (
     CandidateRepository,
     InterviewCodeRepository,
@@ -153,14 +152,7 @@ def _write(phone: list[float], room: list[float], parts: dict[str, Any]) -> dict
         "",
         "Where the time goes (medians, s, as the worker stored them with each reply):",
         "",
-        "| path | agent | endpointing | STT | LLM TTFT | TTS first audio |",
-        "|---|---|---|---|---|---|",
-        *(
-            f"| {name} | "
-            + " | ".join(seconds_cell(parts[name].get(p)) for p in ("agent_latency_s", *PARTS))
-            + " |"
-            for name in ("phone", "browser")
-        ),
+        *parts_table(parts),
         "",
         "Phone replies (s): " + ", ".join(f"{v:.2f}" for v in phone),
         "",

@@ -145,6 +145,20 @@ def _room_parts(settings: Settings) -> dict[str, Any]:
     return _medians(rows)
 
 
+def parts_table(parts: dict[str, dict[str, Any]]) -> list[str]:
+    """Markdown rows of each path's median parts (s), in the order of ``parts``."""
+    return [
+        "| path | agent | endpointing | STT | LLM TTFT | TTS first audio |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {name} | "
+            + " | ".join(seconds_cell(row.get(p)) for p in ("agent_latency_s", *PARTS))
+            + " |"
+            for name, row in parts.items()
+        ),
+    ]
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -189,14 +203,7 @@ def _write(
         "its VAD saw it); headless, the rehearsal's (from the true end of speech). It runs on a",
         "different clock from the figure heard above, so compare the parts row against row.",
         "",
-        "| path | agent | endpointing | STT | LLM TTFT | TTS first audio |",
-        "|---|---|---|---|---|---|",
-        *(
-            f"| {name} | "
-            + " | ".join(seconds_cell(parts[name].get(p)) for p in ("agent_latency_s", *PARTS))
-            + " |"
-            for name in ("room", "headless")
-        ),
+        *parts_table(parts),
         "",
         "Room replies (s): " + ", ".join(f"{v:.2f}" for v in room),
         "",

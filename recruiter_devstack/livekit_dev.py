@@ -18,6 +18,7 @@ __all__ = [
     "LIVEKIT_SERVER_VERSION",
     "DevLiveKitServer",
     "LiveKitServerMissingError",
+    "built_binary",
     "server_binary",
 ]
 
@@ -28,21 +29,28 @@ class LiveKitServerMissingError(DevStackError):
     """The livekit-server binary is not built."""
 
 
+def built_binary(settings: Settings, name: str) -> Path | None:
+    """The binary ``name`` that `make setup` builds into ``<home>/bin``, else one on PATH."""
+    built = settings.home / "bin" / name
+    if built.is_file():
+        return built
+    found = shutil.which(name)
+    return Path(found) if found else None
+
+
 def server_binary(settings: Settings) -> Path:
     """The livekit-server binary `make setup` builds (``<home>/bin``), else one on PATH.
 
     Raises:
         LiveKitServerMissingError: neither exists.
     """
-    built = settings.home / "bin" / "livekit-server"
-    if built.is_file():
-        return built
-    found = shutil.which("livekit-server")
-    if found:
-        return Path(found)
-    raise LiveKitServerMissingError(
-        f"livekit-server is not built ({built}); run `make setup`, or set LIVEKIT_URL to a server"
-    )
+    found = built_binary(settings, "livekit-server")
+    if found is None:
+        raise LiveKitServerMissingError(
+            f"livekit-server is not built ({settings.home / 'bin'}); run `make setup`, or set "
+            "LIVEKIT_URL to a server"
+        )
+    return found
 
 
 class DevLiveKitServer:

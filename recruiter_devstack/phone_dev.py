@@ -16,6 +16,7 @@ from pathlib import Path
 
 from recruiter_config.settings import LiveKitSettings, Settings
 from recruiter_devstack.errors import DevStackError
+from recruiter_devstack.livekit_dev import built_binary
 from recruiter_devstack.processes import ChildProcess, http_ok
 
 __all__ = [
@@ -40,13 +41,12 @@ def sip_binary(settings: Settings) -> Path:
     Raises:
         PhonePartMissingError: neither exists.
     """
-    built = settings.home / "bin" / "livekit-sip"
-    if built.is_file():
-        return built
-    found = shutil.which("livekit-sip")
-    if found:
-        return Path(found)
-    raise PhonePartMissingError(f"livekit-sip is not built ({built}); run `make setup`")
+    found = built_binary(settings, "livekit-sip")
+    if found is None:
+        raise PhonePartMissingError(
+            f"livekit-sip is not built ({settings.home / 'bin'}); run `make setup`"
+        )
+    return found
 
 
 def _redis_binary() -> Path:
