@@ -67,7 +67,8 @@ def up(
     secret = settings.web.secret or secrets.token_urlsafe(32)
     web_settings = settings.web.model_copy(update={"port": port or settings.web.port,
                                                    "secret": secret})  # fmt: skip
-    settings = settings.model_copy(update={"web": web_settings})
+    phone_settings = settings.phone.model_copy(update={"enabled": settings.phone.enabled or phone})
+    settings = settings.model_copy(update={"web": web_settings, "phone": phone_settings})
     stack = DevStack(settings, external_livekit="LIVEKIT_URL" in os.environ, phone=phone)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())

@@ -39,11 +39,12 @@ def invite(
     mode: str | None = typer.Option(None, "--mode", help="practice or exam (default: the role's)."),
 ) -> None:
     """Print an invitation link for one candidate and one interview (RECRUITER_WEB__SECRET),
-    and the same invitation's code for the phone line."""
+    and, when the phone line is enabled, the same invitation's code for it."""
     settings = current_settings()
     result = invite_result(settings, role=role, candidate=candidate, name=name, mode=mode)
     print(result.link)
-    print(f"by phone: call {result.phone_number} and key in {result.phone_code}")
+    if result.phone_code:
+        print(f"by phone: call {result.phone_number} and key in {result.phone_code}")
 
 
 def invite_link(

@@ -162,12 +162,15 @@ class WebSettings(BaseModel):
 class PhoneSettings(BaseModel):
     """The phone line: the numbers callers dial (E.164) and who may send calls to it.
 
+    ``enabled``: the line is offered, so every invitation carries its number and a code
+    (``recruiter up --phone`` turns it on; a deployment with a SIP trunk sets it).
     ``interview_number`` asks the caller for the interview code of an invitation;
     ``practice_number`` (None: no such line) runs ``practice_role`` in practice mode with no
     code. ``allowed_addresses`` are the SIP trunk provider's addresses (CIDR); the dev stack
     and tests call from 127.0.0.1.
     """
 
+    enabled: bool = False
     interview_number: str = "+15550100100"
     practice_number: str | None = "+15550100101"
     practice_role: str = "demo"

@@ -86,6 +86,7 @@ class DevStack:
                 )  # fmt: skip
                 self._servers.append(sip)
                 self.sip_address = sip.start()
+                self.env["RECRUITER_PHONE__ENABLED"] = "true"  # invitations offer the line
         self.env.update(
             LIVEKIT_URL=self.livekit.url, LIVEKIT_API_KEY=self.livekit.api_key,
             LIVEKIT_API_SECRET=self.livekit.api_secret,

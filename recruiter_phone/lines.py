@@ -5,7 +5,7 @@ from the allowed addresses. Each number has a dispatch rule that puts every call
 its own (``SIPDispatchRuleIndividual``) and dispatches the recruiter agent by name with a
 :class:`CallLine` as the job's metadata: the interview line asks for an invitation's code, the
 practice line runs the practice role. Setting up again replaces what an earlier set-up made
-(found by name), so it is safe to repeat.
+(found by name), so it is safe to repeat; :func:`read_phone_line` shows what is there now.
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from recruiter_config.settings import LiveKitSettings, PhoneSettings
 __all__ = [
     "TRUNK_NAME",
     "CallLine",
+    "DispatchRuleState",
     "PhoneLine",
+    "PhoneLineState",
     "read_call_line",
+    "read_phone_line",
     "remove_phone_line",
     "set_up_phone_line",
 ]
@@ -63,8 +66,56 @@ def _lines(phone: PhoneSettings) -> dict[str, CallLine]:
     return lines
 
 
-async def remove_phone_line(lk: api.LiveKitAPI) -> int:
-    """Delete the trunk and dispatch rules an earlier set-up made; returns how many."""
+@dataclass(frozen=True)
+class DispatchRuleState:
+    """One dispatch rule an earlier set-up made, as the server holds it."""
+
+    rule_id: str
+    numbers: tuple[str, ...]
+    line: CallLine | None  # None: its job metadata is not a call line's
+    agent_name: str | None  # the agent it dispatches
+
+
+@dataclass(frozen=True)
+class PhoneLineState:
+    """The phone line on the server now: no trunk (``trunk_id`` None) means not set up."""
+
+    trunk_id: str | None
+    numbers: tuple[str, ...]
+    allowed_addresses: tuple[str, ...]
+    rules: tuple[DispatchRuleState, ...]
+
+
+def _client(livekit: LiveKitSettings) -> api.LiveKitAPI:
+    return api.LiveKitAPI(livekit.url, livekit.api_key, livekit.api_secret)
+
+
+async def read_phone_line(livekit: LiveKitSettings) -> PhoneLineState:
+    """The trunk and dispatch rules that set-up made, as the server holds them now.
+
+    Raises:
+        livekit.api.TwirpError: the server refused (no SIP service configured on it).
+        OSError: the server is unreachable (aiohttp's connection errors are OSErrors).
+    """
+    async with _client(livekit) as lk:
+        trunks = (await lk.sip.list_inbound_trunk(api.ListSIPInboundTrunkRequest())).items
+        rules = (await lk.sip.list_dispatch_rule(api.ListSIPDispatchRuleRequest())).items
+    trunk = next((x for x in trunks if x.name == TRUNK_NAME), None)
+    found = []
+    for rule in rules:
+        if not rule.name.startswith(_RULE_PREFIX):
+            continue
+        agents = list(rule.room_config.agents)
+        line = read_call_line(agents[0].metadata) if agents else None
+        found.append(DispatchRuleState(rule.sip_dispatch_rule_id, tuple(rule.numbers), line,
+                                       agents[0].agent_name if agents else None))  # fmt: skip
+    if trunk is None:
+        return PhoneLineState(None, (), (), tuple(found))
+    return PhoneLineState(trunk.sip_trunk_id, tuple(trunk.numbers),
+                          tuple(trunk.allowed_addresses), tuple(found))  # fmt: skip
+
+
+async def _remove(lk: api.LiveKitAPI) -> int:
     removed = 0
     rules = await lk.sip.list_dispatch_rule(api.ListSIPDispatchRuleRequest())
     for rule in rules.items:
@@ -81,6 +132,17 @@ async def remove_phone_line(lk: api.LiveKitAPI) -> int:
     return removed
 
 
+async def remove_phone_line(livekit: LiveKitSettings) -> int:
+    """Delete the trunk and dispatch rules an earlier set-up made; returns how many.
+
+    Raises:
+        livekit.api.TwirpError: the server refused (no SIP service configured on it).
+        OSError: the server is unreachable.
+    """
+    async with _client(livekit) as lk:
+        return await _remove(lk)
+
+
 async def set_up_phone_line(
     livekit: LiveKitSettings, phone: PhoneSettings, *, agent_name: str, room_prefix: str = "call"
 ) -> PhoneLine:
@@ -92,10 +154,11 @@ async def set_up_phone_line(
     Raises:
         livekit.api.TwirpError: the server refused (no SIP service configured on it, or a
             number already taken by another trunk); its message says which.
+        OSError: the server is unreachable.
     """
     lines = _lines(phone)
-    async with api.LiveKitAPI(livekit.url, livekit.api_key, livekit.api_secret) as lk:
-        await remove_phone_line(lk)
+    async with _client(livekit) as lk:
+        await _remove(lk)
         trunk = await lk.sip.create_inbound_trunk(
             api.CreateSIPInboundTrunkRequest(
                 trunk=api.SIPInboundTrunkInfo(

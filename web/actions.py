@@ -12,9 +12,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import Any, Literal
 
+from livekit import api
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from recruiter_phone.lines import (
+    PhoneLineState,
+    read_phone_line,
+    remove_phone_line,
+    set_up_phone_line,
+)
 from reports.assessment import score_session
 from reports.build import build_report
 from reports.reviews import ReviewError, ReviewResult, record_review
@@ -52,6 +59,7 @@ __all__ = [
     "invite",
     "list_roles",
     "list_sessions",
+    "phone_line",
     "review",
     "session_report",
     "upload_role",
@@ -115,7 +123,8 @@ class InviteResult:
     link: str
     expires_at: datetime
     invitation: Invitation
-    # The same invitation on the phone line: call ``phone_number``, key in ``phone_code``.
+    # The same invitation on the phone line (when enabled): call ``phone_number``, key in
+    # ``phone_code``.
     phone_code: str | None = None
     phone_number: str | None = None
 
@@ -232,15 +241,15 @@ def invite(
     )
     token = ctx.invitations.issue(invitation)
     expires = datetime.now(UTC) + timedelta(hours=ctx.settings.web.invite_ttl_hours)
+    link = f"{ctx.settings.web.base_url}/join/{token}"
     phone = ctx.settings.phone
+    if not phone.enabled:
+        return InviteResult(link, expires, invitation)
     code = InterviewCodeRepository(s).issue(
         candidate_id=candidate_id, role_id=role_id, role_version=role_version or None, mode=mode,
         expires_at=expires, digits=phone.code_digits, room=invitation.room,
     )  # fmt: skip
-    return InviteResult(
-        f"{ctx.settings.web.base_url}/join/{token}", expires, invitation, code.code,
-        phone.interview_number,
-    )  # fmt: skip
+    return InviteResult(link, expires, invitation, code.code, phone.interview_number)
 
 
 def session_report(s: Session, session_id: str) -> dict[str, Any]:
@@ -282,3 +291,31 @@ def review(
     except ReviewError as e:
         status = {"unknown-session": 404, "not-reportable": 409, "invalid": 422}[e.kind]
         raise DashboardError(status, e.problems) from e
+
+
+async def phone_line(
+    ctx: WebContext, change: Literal["show", "set up", "remove"] = "show"
+) -> PhoneLineState:
+    """The phone line's trunk and dispatch rules on the LiveKit server, after ``change``:
+    "set up" (re)creates them from the phone settings, "remove" deletes them.
+
+    Raises:
+        DashboardError: 502 the server is unreachable or refused (no SIP service beside it).
+    """
+    livekit = ctx.settings.livekit
+    try:
+        if change == "set up":
+            agent = ctx.settings.web.agent_name
+            await set_up_phone_line(livekit, ctx.settings.phone, agent_name=agent)
+        elif change == "remove":
+            await remove_phone_line(livekit)
+        return await read_phone_line(livekit)
+    except api.TwirpError as e:
+        raise DashboardError(502, [
+            f"the LiveKit server at {livekit.url} refused: {e.message} (its SIP service must "
+            "share its Redis; `recruiter up --phone` starts both)"
+        ]) from e  # fmt: skip
+    except OSError as e:
+        raise DashboardError(
+            502, [f"the LiveKit server at {livekit.url} is unreachable: {e}"]
+        ) from e

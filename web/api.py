@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from recruiter_phone.lines import PhoneLineState
 from web import actions
 from web.actions import DashboardError
 from web.auth import api_recruiter
@@ -247,3 +248,73 @@ def create_review(ctx: Ctx, me: Me, session_id: str, body: ReviewRequest) -> Any
     return ReviewStored(
         session_id=session_id, recruiter_id=me, scores=result.scores, note=result.note
     )
+
+
+class PhoneRule(BaseModel):
+    """One dispatch rule of the phone line: calls to ``numbers`` get ``agent_name``."""
+
+    rule_id: str
+    numbers: list[str]
+    line: Literal["interview", "practice"] | None = Field(
+        description="interview: a code is asked; practice: the practice role, no code"
+    )
+    practice_role: str | None
+    agent_name: str | None
+
+
+class PhoneLineView(BaseModel):
+    """The phone line on the LiveKit server; ``trunk_id`` null: not set up there."""
+
+    enabled: bool = Field(description="invitations offer the line (RECRUITER_PHONE__ENABLED)")
+    trunk_id: str | None
+    numbers: list[str]
+    allowed_addresses: list[str]
+    rules: list[PhoneRule]
+
+
+def _phone_view(ctx: WebContext, line: PhoneLineState) -> PhoneLineView:
+    rules = [
+        PhoneRule(
+            rule_id=r.rule_id,
+            numbers=list(r.numbers),
+            line=r.line.phone_line if r.line else None,
+            practice_role=r.line.practice_role if r.line else None,
+            agent_name=r.agent_name,
+        )
+        for r in line.rules
+    ]
+    return PhoneLineView(enabled=ctx.settings.phone.enabled, trunk_id=line.trunk_id,
+                         numbers=list(line.numbers),
+                         allowed_addresses=list(line.allowed_addresses), rules=rules)  # fmt: skip
+
+
+_PHONE_FAILED: dict[int | str, dict[str, Any]] = {
+    502: {"model": Problem, "description": "LiveKit server unreachable, or no SIP service"}
+}
+
+
+@router.get("/phone-line", response_model=PhoneLineView, responses=_PHONE_FAILED)
+async def get_phone_line(ctx: Ctx, me: Me) -> Any:
+    """The phone line's trunk and dispatch rules on the LiveKit server."""
+    try:
+        return _phone_view(ctx, await actions.phone_line(ctx))
+    except DashboardError as e:
+        return _problem(e, "phone line not read")
+
+
+@router.put("/phone-line", response_model=PhoneLineView, responses=_PHONE_FAILED)
+async def set_up_phone_line(ctx: Ctx, me: Me) -> Any:
+    """Create (or re-create) the trunk and dispatch rules from the phone settings."""
+    try:
+        return _phone_view(ctx, await actions.phone_line(ctx, "set up"))
+    except DashboardError as e:
+        return _problem(e, "phone line not set up")
+
+
+@router.delete("/phone-line", response_model=PhoneLineView, responses=_PHONE_FAILED)
+async def remove_phone_line(ctx: Ctx, me: Me) -> Any:
+    """Delete the trunk and dispatch rules; calls to the numbers are refused after this."""
+    try:
+        return _phone_view(ctx, await actions.phone_line(ctx, "remove"))
+    except DashboardError as e:
+        return _problem(e, "phone line not removed")

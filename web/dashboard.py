@@ -208,6 +208,45 @@ def upload_role_form(request: Request, ctx: Ctx, me: Me, file: UploadFile) -> HT
     return _roles_page(request, ctx, me, notice=notice, warnings=result.warnings)
 
 
+# -- the phone line --------------------------------------------------------------------------
+
+
+async def _phone_page(
+    request: Request, ctx: WebContext, me: str, change: Literal["show", "set up", "remove"]
+) -> HTMLResponse:
+    values: dict[str, Any] = {"recruiter": me, "nav": "phone", "phone": ctx.settings.phone,
+                              "livekit_url": ctx.settings.livekit.url}  # fmt: skip
+    try:
+        line = await actions.phone_line(ctx, change)
+    except DashboardError as e:
+        return _page(request, "dashboard_phone.html", e.status, errors=e.errors, **values)
+    wanted = [ctx.settings.phone.interview_number, ctx.settings.phone.practice_number]
+    missing = [n for n in wanted if n and n not in line.numbers]
+    notice = {"set up": "The phone line is set up.", "remove": "The phone line is removed."}
+    return _page(request, "dashboard_phone.html", line=line, missing=missing,
+                 notice=notice.get(change), **values)  # fmt: skip
+
+
+@_pages.get("/dashboard/phone")
+async def phone_page(request: Request, ctx: Ctx, me: Me) -> HTMLResponse:
+    """The phone line: its settings, and its trunk and dispatch rules on the LiveKit server."""
+    return await _phone_page(request, ctx, me, "show")
+
+
+@_pages.post("/dashboard/phone/setup")
+async def phone_setup_form(request: Request, ctx: Ctx, me: Me) -> HTMLResponse:
+    """Create (or re-create) the trunk and dispatch rules from the phone settings."""
+    log.info("phone line set up by %s", me)
+    return await _phone_page(request, ctx, me, "set up")
+
+
+@_pages.post("/dashboard/phone/remove")
+async def phone_remove_form(request: Request, ctx: Ctx, me: Me) -> HTMLResponse:
+    """Delete the trunk and dispatch rules; calls to the numbers are refused after this."""
+    log.info("phone line removed by %s", me)
+    return await _phone_page(request, ctx, me, "remove")
+
+
 # -- one session -----------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ the worker, and SIPp (Debian sip-tester) as the caller; the call's audio is G.71
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import time
 from collections.abc import Iterator
@@ -18,10 +19,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.testclient import TestClient
 
 from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import load_voice
-from recruiter_config.settings import LLMSettings, Settings
+from recruiter_config.settings import LLMSettings, Settings, WebSettings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.phone_dev import SIPPorts, sip_binary
 from recruiter_devstack.stack import DevStack, StackPorts
@@ -32,6 +34,7 @@ from storage import (
     CandidateRepository,
     InterviewCodeRepository,
     InterviewSession,
+    RecruiterRepository,
     SessionRepository,
     create_database,
     session_factory,
@@ -39,6 +42,7 @@ from storage import (
 from tests.e2e.conftest import free_port
 from tests.integration.speech import word_error_rate
 from tests.phone_caller import RtpEndpoint, SIPpCall
+from web.app import create_app
 
 pytestmark = pytest.mark.e2e
 
@@ -208,9 +212,53 @@ def test_a_wrong_code_gets_two_more_tries_then_a_goodbye(
     # The caller heard the greeting, two "could not find" prompts and the goodbye.
     stt = WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"))
     heard = stt.transcribe(call.rtp.recruiter_audio()).text.lower()
-    assert heard.count("could not find") >= 2 and "goodbye" in heard.replace(" ", ""), heard
+    # The goodbye's own words ("Goodbye." has also been heard as "bye bye.").
+    assert heard.count("could not find") >= 2 and "call again" in heard and "bye" in heard, heard
     with db() as s:
         assert s.query(InterviewSession).count() == before  # no interview was opened
+
+
+DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
+
+
+def test_an_expired_code_is_refused_and_a_said_code_opens_the_interview(
+    phone_stack: PhoneStack, installed_models: Path, tmp_path: Path
+) -> None:
+    settings, db = phone_stack.settings, phone_stack.db
+    now = datetime.now(UTC)
+    with db() as s:
+        codes, people = InterviewCodeRepository(s), CandidateRepository(s)
+        late, caller = people.create("Expired Invitee").id, people.create("Speaking Caller").id
+        expired = codes.issue(
+            candidate_id=late, role_id="demo", role_version=None, mode="practice",
+            expires_at=now - timedelta(minutes=1), digits=settings.phone.code_digits,
+        ).code  # fmt: skip
+        valid = codes.issue(
+            candidate_id=caller, role_id="demo", role_version=None, mode="practice",
+            expires_at=now + timedelta(hours=1), digits=settings.phone.code_digits,
+        ).code  # fmt: skip
+        s.commit()
+    voice = load_voice(installed_models / "piper-joe/en_US-joe-medium.onnx")
+    # Read out as a person reads a code: in groups of four, one digit at a time.
+    words = [DIGIT_WORDS[int(d)] for d in valid]
+    said = CandidateVoice(voice).render(f"{' '.join(words[:4])}, {' '.join(words[4:])}.")
+    call = SIPpCall(phone_stack.sip_address, settings.phone.interview_number, expired,
+                    tmp_path / "sipp")  # fmt: skip
+    call.start()
+    try:
+        # The greeting, the expired code keyed in, then "could not find … try again".
+        _quiet_after(call.rtp, time.time(), quiet_s=2.5, timeout_s=180)
+        call.rtp.say(said.samples, RATE)
+        record = _poll(lambda: _call_session(db, caller), 150, "the said code opened it")
+        call.hang_up()
+        assert call.wait(60) == 0, call.log()
+    finally:
+        call.close()
+    assert (record.role_id, record.mode) == ("demo", "practice")
+    assert _call_session(db, late) is None  # the expired code opened nothing
+    stt = WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"))
+    heard = stt.transcribe(call.rtp.recruiter_audio()).text.lower()
+    assert "could not find" in heard and "found your interview" in heard, heard
 
 
 def test_the_practice_number_asks_no_code_and_runs_the_practice_role(
@@ -242,3 +290,41 @@ def test_the_practice_number_asks_no_code_and_runs_the_practice_role(
     )
     assert record.channel.startswith("call_") and "0109999" not in record.channel  # hidden
     assert finished.end_reason == "the caller hung up"
+
+
+def test_the_dashboard_shows_removes_and_sets_up_the_phone_line(phone_stack: PhoneStack) -> None:
+    settings = phone_stack.settings.model_copy(
+        update={"web": WebSettings(secret="phone-dashboard-secret-0123456789")}
+    )
+    app = create_app(settings, phone_stack.db)
+    with app.state.ctx.db() as s:
+        if RecruiterRepository(s).get("pat") is None:
+            RecruiterRepository(s).create("pat", "Pat", "phone line password")
+            s.commit()
+    numbers = [settings.phone.interview_number, settings.phone.practice_number]
+    with TestClient(app) as pat:
+        signed = pat.post("/login", data={"recruiter_id": "pat", "password": "phone line password"})
+        assert signed.status_code == 200
+        try:
+            page = pat.get("/dashboard/phone")
+            assert page.status_code == 200
+            shown = html.unescape(page.text)
+            assert all(n and n in shown for n in numbers)
+            assert "interview, code asked" in shown and "practice, no code" in shown
+            line = pat.get("/api/phone-line").json()
+            assert line["trunk_id"] and sorted(line["numbers"]) == sorted(numbers)
+            assert {r["line"] for r in line["rules"]} == {"interview", "practice"}
+            assert {r["agent_name"] for r in line["rules"]} == {settings.web.agent_name}
+
+            gone = pat.post("/dashboard/phone/remove")
+            assert gone.status_code == 200 and "Not set up on this server" in gone.text
+            assert pat.get("/api/phone-line").json() == {
+                "enabled": False, "trunk_id": None, "numbers": [], "allowed_addresses": [],
+                "rules": [],
+            }  # fmt: skip
+        finally:
+            # Set up again, as the other tests in this file need it.
+            back = pat.post("/dashboard/phone/setup")
+        assert back.status_code == 200 and "The phone line is set up." in back.text
+        again = pat.get("/api/phone-line").json()
+        assert again["trunk_id"] != line["trunk_id"] and len(again["rules"]) == 2

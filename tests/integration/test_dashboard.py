@@ -14,11 +14,12 @@ import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from recruiter_config.settings import Settings, WebSettings
+from recruiter_config.settings import LiveKitSettings, PhoneSettings, Settings, WebSettings
 from rubrics import RoleError, parse_role, parse_role_source
 from storage import (
     AssessmentRepository,
     CandidateRepository,
+    InterviewCode,
     InterviewCodeRepository,
     RecruiterRepository,
     RoleRepository,
@@ -40,13 +41,20 @@ API = [
     ("post", "/api/roles"),
     ("post", "/api/invitations"),
     ("post", "/api/reviews/x"),
+    ("get", "/api/phone-line"),
+    ("put", "/api/phone-line"),
+    ("delete", "/api/phone-line"),
 ]
+# Nothing listens on the discard port: the phone line's LiveKit server is unreachable.
+NO_LIVEKIT = LiveKitSettings(url="ws://127.0.0.1:9")
 
 
 @pytest.fixture
 def app(home: Path) -> FastAPI:
-    """The whole web app with one recruiter, rita, who can sign in."""
-    app = create_app(Settings(home=home, web=WebSettings(secret=SECRET)))
+    """The whole web app with one recruiter, rita, who can sign in; the phone line is offered."""
+    settings = Settings(home=home, web=WebSettings(secret=SECRET),
+                        phone=PhoneSettings(enabled=True), livekit=NO_LIVEKIT)  # fmt: skip
+    app = create_app(settings)
     with _ctx(app).db() as s:
         RecruiterRepository(s).create("rita", "Rita", PASSWORD)
         s.commit()
@@ -89,11 +97,13 @@ def _upload(client: TestClient, url: str, name: str, data: bytes) -> object:
 
 def test_pages_and_api_refuse_without_sign_in(client: TestClient) -> None:
     for page in ("/dashboard", "/dashboard/roles", "/dashboard/sessions/x?tab=1",
-                 "/dashboard/candidates/x", "/dashboard/candidates/x/progress.png"):  # fmt: skip
+                 "/dashboard/candidates/x", "/dashboard/candidates/x/progress.png",
+                 "/dashboard/phone"):  # fmt: skip
         refused = client.get(page, follow_redirects=False)
         assert refused.status_code == 303
         assert refused.headers["location"] == f"/login?next={quote(page, safe='/')}"
-    for path in ("/dashboard/roles", "/dashboard/invitations", "/dashboard/sessions/x/review"):
+    for path in ("/dashboard/roles", "/dashboard/invitations", "/dashboard/sessions/x/review",
+                 "/dashboard/phone/setup", "/dashboard/phone/remove"):  # fmt: skip
         assert client.post(path, follow_redirects=False).status_code == 303
     for method, path in API:
         refused = client.request(method, path)
@@ -349,6 +359,33 @@ def test_an_invitation_link_carries_the_candidate_and_role(
         refused = rita.post("/api/invitations", json=wrong)
         assert refused.status_code == 422 and reason in refused.json()["errors"][0]
     assert "Ada Lovelace" not in caplog.text  # a candidate's name is never logged
+
+
+def test_without_the_phone_line_an_invitation_has_no_code(home: Path) -> None:
+    app = create_app(Settings(home=home, web=WebSettings(secret=SECRET)))
+    with _ctx(app).db() as s:
+        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
+        s.commit()
+    with TestClient(app) as c:
+        c.post("/login", data={"recruiter_id": "rita", "password": PASSWORD})
+        made = c.post("/api/invitations", json={"candidate_name": "Grace", "role_id": "demo"})
+        assert made.status_code == 201
+        assert (made.json()["phone_number"], made.json()["phone_code"]) == (None, None)
+        page = c.post("/dashboard/invitations", data={"candidate_name": "Alan", "role_id": "demo"})
+        assert page.status_code == 200 and "/join/" in page.text and "by phone" not in page.text
+    with _ctx(app).db() as s:
+        assert s.query(InterviewCode).count() == 0
+
+
+def test_an_unreachable_livekit_server_is_said_on_the_phone_page(rita: TestClient) -> None:
+    for page in (rita.get("/dashboard/phone"), rita.post("/dashboard/phone/setup")):
+        assert page.status_code == 502
+        shown = html.unescape(page.text)
+        assert "the LiveKit server at ws://127.0.0.1:9 is unreachable" in shown
+        assert "Offered on invitations</dt><dd>yes" in shown  # the settings still show
+    refused = rita.delete("/api/phone-line")
+    assert refused.status_code == 502 and refused.json()["detail"] == "phone line not removed"
+    assert "ws://127.0.0.1:9 is unreachable" in refused.json()["errors"][0]
 
 
 def test_the_openapi_description_lists_the_api(client: TestClient) -> None:
