@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.assessment_repository import AssessmentRepository
+from storage.interview_codes import InterviewCode
 from storage.models import AnswerMeasurement, InterviewSession, Turn
 from storage.people import Candidate
 
@@ -38,7 +39,12 @@ class CandidateRepository:
         return list(self._db.scalars(query.order_by(InterviewSession.started_at)))
 
     def export(self, candidate_id: str) -> dict[str, Any]:
-        """Everything stored about the candidate, as plain data."""
+        """Everything stored about the candidate, as plain data: the candidate, their phone
+        line interview codes, and each session with its turns, scores, evidence and notes.
+
+        Raises:
+            sqlalchemy.exc.NoResultFound: no such candidate.
+        """
         candidate = self._db.get_one(Candidate, candidate_id)
         assessments = AssessmentRepository(self._db)
         out: dict[str, Any] = {
@@ -48,6 +54,22 @@ class CandidateRepository:
                 "email": candidate.email,
                 "created_at": candidate.created_at.isoformat(),
             },
+            "interview_codes": [
+                {
+                    "code": c.code,
+                    "role_id": c.role_id,
+                    "role_version": c.role_version,
+                    "mode": c.mode,
+                    "created_at": c.created_at.isoformat(),
+                    "expires_at": c.expires_at.isoformat(),
+                    "used_at": c.used_at.isoformat() if c.used_at else None,
+                }
+                for c in self._db.scalars(
+                    select(InterviewCode)
+                    .where(InterviewCode.candidate_id == candidate_id)
+                    .order_by(InterviewCode.id)
+                )
+            ],
             "sessions": [],
         }
         for s in self.sessions(candidate_id):

@@ -43,7 +43,7 @@ def test_a_code_opens_its_invitation_until_it_expires(db: sessionmaker[Session])
         assert codes.find(code).used_at is not None  # type: ignore[union-attr]
 
 
-def test_deleting_the_candidate_deletes_their_codes_and_a_call_room_name_fits(
+def test_a_candidates_codes_are_exported_and_deleted_with_them_and_a_call_room_name_fits(
     db: sessionmaker[Session],
 ) -> None:
     with db() as s:
@@ -52,12 +52,18 @@ def test_deleting_the_candidate_deletes_their_codes_and_a_call_room_name_fits(
             candidate_id=candidate, role_id="demo", role_version=None, mode=None,
             expires_at=datetime.now(UTC) + timedelta(hours=1),
         ).code  # fmt: skip
+        other = CandidateRepository(s).create("Someone else").id
+        InterviewCodeRepository(s).issue(candidate_id=other, role_id="demo", role_version=None,
+                                         mode=None, expires_at=datetime.now(UTC))  # fmt: skip
         # The SIP service names a call's room "<prefix>_<last 4 digits>_<random>".
         room = "call_0101_" + "x" * 40
         SessionRepository(s).create(role_id="demo", role_version="3", channel=room, persona=None,
                                     llm_model=None, stt_model=None)  # fmt: skip
         s.commit()
     with db() as s:
+        # Their codes are theirs to export (personal data), and nobody else's are.
+        exported = CandidateRepository(s).export(candidate)["interview_codes"]
+        assert [(c["code"], c["role_id"], c["used_at"]) for c in exported] == [(code, "demo", None)]
         assert s.query(InterviewSession).filter_by(channel=room).one() is not None
         CandidateRepository(s).delete(candidate)
         s.commit()
