@@ -20,6 +20,7 @@ __all__ = [
     "NEAR_REPEAT_AT",
     "Problem",
     "anchor_problem",
+    "check_references",
     "check_role",
     "content_words",
     "question_similarity",
@@ -201,6 +202,66 @@ def check_role(role: RoleScript) -> list[Problem]:
         *_check_questions(role),
         *_check_flow_and_time(role),
     ]
+
+
+def _items(data: Mapping[str, object], field: str) -> list[tuple[int, Mapping[str, object]]]:
+    items = data.get(field)
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, Mapping)]
+
+
+def check_references(data: Mapping[str, object]) -> list[Problem]:
+    """The reference problems of a script that failed its field checks, read from the raw data.
+
+    A script with a wrong field type or a missing field cannot be built into a
+    :class:`RoleScript`, so :func:`check_role` cannot run on it; these checks read the parsed
+    YAML directly and skip whatever is malformed, so an author sees an unknown competency id,
+    a duplicate id or a scripted gap missing from ``probe`` beside the field errors, in one
+    pass. The messages are ``check_role``'s own.
+    """
+    problems: list[Problem] = []
+    ids: dict[str, list[str]] = {}
+    for field in ("competencies", "questions"):
+        ids[field] = []
+        for index, item in _items(data, field):
+            ident = item.get("id")
+            if isinstance(ident, str):
+                if ident in ids[field]:
+                    message = f"duplicate id '{ident}'; ids must be unique"
+                    problems.append(Problem((field, index, "id"), message))
+                ids[field].append(ident)
+    known, measured = ids["competencies"], set()
+    for qi, question in _items(data, "questions"):
+        refs = question.get("competencies")
+        for ci, ref in enumerate(refs if isinstance(refs, list) else []):
+            if not isinstance(ref, str):
+                continue
+            measured.add(ref)
+            if ref not in known:
+                message = f"unknown competency '{ref}'; known: {', '.join(known)}"
+                problems.append(Problem(("questions", qi, "competencies", ci), message))
+        policy = question.get("follow_up")
+        if isinstance(policy, Mapping):
+            probe, scripted = policy.get("probe"), policy.get("scripted")
+            probe = probe if isinstance(probe, list) else []
+            for gap in scripted if isinstance(scripted, Mapping) else {}:
+                if gap not in probe:
+                    problems.append(Problem(
+                        ("questions", qi, "follow_up", "scripted", gap),
+                        f"scripted follow-up for '{gap}', which is not in probe "
+                        f"({', '.join(map(str, probe)) or 'empty'}); add it to probe or remove it",
+                    ))  # fmt: skip
+    asked = bool(_items(data, "questions"))  # no questions at all is an error of its own
+    for index, comp in _items(data, "competencies"):
+        ident = comp.get("id")
+        if asked and isinstance(ident, str) and ident not in measured:
+            problems.append(Problem(
+                ("competencies", index, "id"),
+                f"competency '{ident}' is measured by no question; add it to a question's "
+                "competencies or remove it",
+            ))  # fmt: skip
+    return problems
 
 
 # Function words, and the frames every interview question shares ("tell me about a time you...",

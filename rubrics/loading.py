@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from rubrics.checks import Problem, check_role, warn_role
+from rubrics.checks import Problem, check_references, check_role, warn_role
 from rubrics.models import RoleScript
 
 __all__ = [
@@ -210,6 +210,13 @@ def _parse(text: str, source: str) -> tuple[RoleScript, Node]:
             loc, message, at_key = _pydantic_message(err)
             node = _node_at(root, loc, key=at_key)
             issues.append(_issue(source, node, _render_path(loc), message))
+        # Every error in one pass: the references too, read from the raw data.
+        blamed = {i.path for i in issues}
+        issues += [
+            issue
+            for issue in (_located(source, root, p) for p in check_references(data))
+            if issue.path not in blamed
+        ]
         issues.sort(key=lambda i: (i.line, i.column))
         raise RoleError("\n".join(map(str, issues)), issues) from e
     issues += [_located(source, root, problem) for problem in check_role(role)]

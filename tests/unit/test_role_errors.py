@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rubrics import RoleError, load_role_file
+from rubrics import RoleError, load_role_file, parse_role
 from tests.conftest import FIXTURES
 
 CASES = sorted((FIXTURES / "invalid_roles").glob("*.yaml"))
@@ -36,3 +36,18 @@ def test_invalid_role_is_located(path: Path) -> None:
     assert (issue.line, issue.column) == (line, col), str(issue)
     assert issue.file == str(path)
     assert str(issue).startswith(f"{path}:{line}:{col} ")
+
+
+def test_every_error_is_listed_at_once_field_errors_and_references_together() -> None:
+    text = (FIXTURES / "invalid_roles" / "unknown-competency-ref.yaml").read_text()
+    assert "mode: practice" in text and "duration_minutes: 20" in text
+    broken = text.replace("mode: practice", "mode: sometimes").replace(
+        "duration_minutes: 20", "duration_minutes: twenty"
+    )
+    with pytest.raises(RoleError) as caught:
+        parse_role(broken, "three-errors.yaml")
+    found = {(i.path, i.line) for i in caught.value.issues}
+    # Two field errors and the unknown competency id, each at its own line, in one pass.
+    assert {"mode", "duration_minutes", "questions[0].competencies[0]"} <= {p for p, _ in found}
+    assert [i.line for i in caught.value.issues] == sorted(i.line for i in caught.value.issues)
+    assert "unknown competency 'owner-ship'" in str(caught.value)
