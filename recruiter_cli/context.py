@@ -7,13 +7,20 @@ they are given.
 
 from __future__ import annotations
 
+import os
+import secrets
+
 import typer
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from recruiter_config.settings import Settings
 
-__all__ = ["build_settings", "current_settings"]
+__all__ = ["LOCAL_SECRET", "build_settings", "current_settings", "web_secret"]
+
+# Where `recruiter up` keeps the signing secret it made, in the data folder (owner-only), so
+# that `recruiter invite` signs links the running app accepts and links outlive a restart.
+LOCAL_SECRET = "web-secret"
 
 _settings: Settings | None = None
 
@@ -52,3 +59,23 @@ def current_settings() -> Settings:
     if _settings is None:
         raise RuntimeError("no settings yet: run this through the `recruiter` command")
     return _settings
+
+
+def web_secret(settings: Settings, *, create: bool) -> str | None:
+    """The secret that signs links and sign-ins: ``RECRUITER_WEB__SECRET`` when set, else the
+    one ``recruiter up`` keeps in ``<home>/web-secret`` (made there, readable by its owner only,
+    when ``create``); None when there is neither.
+    """
+    if settings.web.secret:
+        return settings.web.secret
+    path = settings.home / LOCAL_SECRET
+    if path.is_file():
+        return path.read_text(encoding="ascii").strip() or None
+    if not create:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secret + "\n")
+    return secret

@@ -18,7 +18,7 @@ import typer
 from livekit import api
 from rich.console import Console
 
-from recruiter_cli.context import current_settings
+from recruiter_cli.context import current_settings, web_secret
 from recruiter_cli.web_cmd import invite_result
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
@@ -63,8 +63,9 @@ def up(
             "LIVEKIT_URL set, run its SIP service there and `recruiter phone setup`"
         )
         raise typer.Exit(1)
-    # Without a configured secret, links and sign-ins last for this run only.
-    secret = settings.web.secret or secrets.token_urlsafe(32)
+    # Without a configured secret, the one kept in the data folder (made on the first run).
+    secret = web_secret(settings, create=True)
+    configured_port = settings.web.port
     web_settings = settings.web.model_copy(update={"port": port or settings.web.port,
                                                    "secret": secret})  # fmt: skip
     phone_settings = settings.phone.model_copy(update={"enabled": settings.phone.enabled or phone})
@@ -90,6 +91,9 @@ def up(
         )
         _out.print(f"  Dashboard:   {base}/dashboard  (sign in as [bold]{recruiter}[/]{sign_in})")
         _out.print(f"  Practice:    {link}")
+        # Same data folder and secret: the links `invite` prints open on this app.
+        env = "" if port in (None, configured_port) else f"RECRUITER_WEB__PORT={port} "
+        _out.print(f"  Invite:      {env}.venv/bin/recruiter invite --name NAME [--role ROLE]")
         if phone:
             line = settings.phone
             _out.print(f"  Phone line:  sip:{line.interview_number}@{stack.sip_address} "

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 import typer
 from rich.console import Console
 
-from recruiter_cli.context import current_settings
+from recruiter_cli.context import current_settings, web_secret
 from recruiter_config.settings import Settings
 
 if TYPE_CHECKING:
@@ -64,9 +64,10 @@ def invite_result(
     from web.context import WebContext
     from web.invites import Invitations
 
-    secret = settings.web.secret
+    secret = web_secret(settings, create=False)
     if not secret:
-        _err.print("[red]set RECRUITER_WEB__SECRET (the web app's) to sign the link")
+        _err.print("[red]set RECRUITER_WEB__SECRET (the web app's) to sign the link, or run "
+                   "`recruiter up` once with this RECRUITER_HOME to make a local one")  # fmt: skip
         raise typer.Exit(1)
     modes: dict[str | None, Literal["practice", "exam"] | None] = {
         None: None, "practice": "practice", "exam": "exam",
