@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import statistics
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -304,6 +305,11 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
     return {"went_well": went_well[:3], "improvements": top}
 
 
+def _utc(moment: datetime) -> str:
+    # SQLite gives back naive datetimes for timezone-aware columns; every time stored is UTC.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
 def build_report(db: Session, session_id: str) -> dict[str, Any]:
     """The report of a scored session (run :func:`reports.assessment.score_session` first).
 
@@ -316,6 +322,7 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
     delivery = _delivery(view)
     summary = _summary(scores, delivery, view)
     record = view.record
+    names = {c.id: c.name for c in view.role.competencies}
     report = {
         "session_id": record.id,
         "role": {"id": view.role.id, "version": view.role.version, "title": view.role.title},
@@ -345,15 +352,21 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
         ],
         "review": {
             "notes": [
-                {"recruiter": n.recruiter_id, "text": n.text} for n in assessments.notes(record.id)
+                {"recruiter": n.recruiter_id, "text": n.text, "at": _utc(n.created_at)}
+                for n in assessments.notes(record.id)
             ],
             "human_scores": [
                 {
                     "scope": s.scope,
                     "target": s.target,
+                    # What a reader calls it: the competency's name, or "Overall".
+                    "label": names.get(s.target or "", s.target)
+                    if s.scope == "competency"
+                    else "Overall",
                     "value": s.value,
                     "recruiter": s.recruiter_id,
                     "rationale": s.rationale,
+                    "at": _utc(s.created_at),
                 }
                 for s in assessments.scores(record.id, source="human")
             ],

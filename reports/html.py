@@ -135,11 +135,14 @@ def render_html(report: dict[str, Any]) -> str:
         parts.append("<h2>Recruiter review</h2><ul>")
         for s in report["review"]["human_scores"]:
             parts.append(
-                f"<li>{escape(str(s['recruiter']))}: {escape(s['scope'])} "
-                f"{escape(str(s['target'] or ''))} = {_fmt(s['value'])}</li>"
+                f"<li>{escape(str(s['recruiter']))}, {escape(s['at'][:10])}: "
+                f"{escape(str(s['label']))} {_fmt(s['value'])}</li>"
             )
         for n in report["review"]["notes"]:
-            parts.append(f"<li>{escape(str(n['recruiter']))}: {escape(n['text'])}</li>")
+            parts.append(
+                f"<li>{escape(str(n['recruiter']))}, {escape(n['at'][:10])}: "
+                f"{escape(n['text'])}</li>"
+            )
         parts.append("</ul>")
     parts.append("<h2>Transcript</h2>")
     if any(t.get("unsure") for t in report["transcript"]):

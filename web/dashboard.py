@@ -259,13 +259,18 @@ def _scored(ctx: WebContext, session_id: str) -> dict[str, Any]:
 
 
 @_pages.get("/dashboard/sessions/{session_id}")
-def session_page(request: Request, ctx: Ctx, me: Me, session_id: str) -> HTMLResponse:
-    """A session's scores with their quotes, transcript, reviews and the review form."""
+def session_page(
+    request: Request, ctx: Ctx, me: Me, session_id: str, saved: str | None = None
+) -> HTMLResponse:
+    """A session's scores with their quotes, transcript, reviews and the review form
+    (``saved=review``: just saved, say so)."""
     try:
         report = _scored(ctx, session_id)
     except DashboardError as e:
         return _failed(request, me, e)
-    return _page(request, "dashboard_session.html", recruiter=me, nav="sessions", report=report)
+    notice = "Your review is saved." if saved == "review" else None
+    return _page(request, "dashboard_session.html", recruiter=me, nav="sessions", report=report,
+                 notice=notice)  # fmt: skip
 
 
 @_pages.get("/dashboard/sessions/{session_id}/report.html")
@@ -303,7 +308,7 @@ def review_form(
         except DashboardError as e:
             return _failed(request, me, e)
         s.commit()
-    return RedirectResponse(f"/dashboard/sessions/{session_id}#review", status_code=303)
+    return RedirectResponse(f"/dashboard/sessions/{session_id}?saved=review#review", 303)
 
 
 # -- candidates ------------------------------------------------------------------------------

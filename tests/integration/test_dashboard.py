@@ -271,7 +271,16 @@ def test_a_review_is_stored_beside_the_automatic_scores(rita: TestClient, app: F
               "overall": "3", "note": "Clear on the lost parcel; vague on priorities."},
     )  # fmt: skip
     assert done.status_code == 200 and done.url.path == f"/dashboard/sessions/{session_id}"
-    assert "Clear on the lost parcel; vague on priorities." in done.text
+    assert "Your review is saved." in done.text  # confirmed, and a reload posts nothing
+    history = html.unescape(done.text.split('data-testid="review-history"')[1].split("</ul>")[0])
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    # Named competencies, who and when, newest first.
+    when = rf"<span class=\"muted\">{today} [\d:]+ UTC</span>"
+    entry = rf"rita</b> {when}: Prioritising under pressure 4"
+    assert re.search(entry, history), history
+    assert "Overall 3.0" in history and "prioritisation 4" not in history
+    assert "Clear on the lost parcel; vague on priorities." in history
+    assert "Your review is saved." not in rita.get(f"/dashboard/sessions/{session_id}").text
     api = rita.post(f"/api/reviews/{session_id}", json={"scores": {"customer-empathy": 5}})
     assert api.status_code == 201 and api.json()["scores"] == 1
 
