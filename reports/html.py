@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
@@ -31,6 +32,19 @@ _STATUS = {
     "asked, not answered": "Asked, but not answered.",
     "not asked": "Not asked in this interview.",
 }
+
+
+_KIND = {"practice": "Practice interview", "exam": "Assessed interview"}
+_NO_ANSWERS = "No answers were given, so there is nothing to go on here."
+_NONE_WELL = "No answer gave a specific example to quote yet: say what you did and what came of it."
+_NONE_TO_IMPROVE = "Nothing stood out to work on in the answers given."
+_NO_PLAN = "No exercises this time: the answers gave nothing that needs practice."
+
+
+def _day(started_at: str) -> str:
+    moment = datetime.fromisoformat(started_at)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # stored in UTC
+    return moment.astimezone(UTC).strftime("%-d %B %Y, %H:%M UTC")
 
 
 def _fmt(value: float | None) -> str:
@@ -96,21 +110,29 @@ def render_html(report: dict[str, Any]) -> str:
         f"<title>Interview report: {escape(role['title'])}</title>",
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>{escape(role['title'])}</h1>",
-        f"<div class=meta>Session {escape(report['session_id'])} · role {escape(role['id'])} "
-        f"v{escape(role['version'])} · {escape(str(report.get('mode') or ''))} · "
-        f"{escape(report['started_at'][:16])}</div>",
+        f"<div class=meta>{_KIND.get(str(report.get('mode')), 'Interview')} · "
+        f"{escape(_day(report['started_at']))}</div>",
         f"<p><span class=score>{_fmt(report['overall'])}</span> / 5 overall"
-        f" <span class=note>(scorer {escape(str(report['scorer']))}; every score cites the"
-        " candidate's own words)</span></p>",
+        " <span class=note>(every score cites the candidate's own words)</span></p>",
         f"<p class=note>{escape(report['overall_note'])}</p>" if report.get("overall_note") else "",
-        "<h2>Summary</h2><h3>What went well</h3><ul>",
+        "<h2>Summary</h2><h3>What went well</h3>",
     ]
-    for w in summary["went_well"]:
-        parts.append(f"<li>{escape(w['text'])} — at {w['at']}: “{escape(w['quote'])}”</li>")
-    parts.append("</ul><h3>Three things to improve</h3><ol>")
-    for i in summary["improvements"]:
-        parts.append(f"<li>{escape(i['text'])} <span class=t>(at {i['at']})</span></li>")
-    parts.append("</ol>")
+    answered = report.get("coverage", {}).get("questions_answered", 1)
+    if summary["went_well"]:
+        parts.append("<ul>")
+        for w in summary["went_well"]:
+            parts.append(f"<li>{escape(w['text'])} — at {w['at']}: “{escape(w['quote'])}”</li>")
+        parts.append("</ul>")
+    else:
+        parts.append(f"<p class=note>{_NONE_WELL if answered else _NO_ANSWERS}</p>")
+    parts.append("<h3>What to work on</h3>")
+    if summary["improvements"]:
+        parts.append("<ol>")
+        for i in summary["improvements"]:
+            parts.append(f"<li>{escape(i['text'])} <span class=t>(at {i['at']})</span></li>")
+        parts.append("</ol>")
+    else:
+        parts.append(f"<p class=note>{_NONE_TO_IMPROVE if answered else _NO_ANSWERS}</p>")
     parts += _competencies(report)
     parts.append("<h2>Questions</h2><table><tr><th>Question</th><th>Rating</th><th>Why</th></tr>")
     for q in report["questions"]:
@@ -127,10 +149,14 @@ def render_html(report: dict[str, Any]) -> str:
     )
     if chart:
         parts.append(f'<img alt="Delivery per answer" src="{chart}">')
-    parts.append(f"<p class=note>{escape(delivery['note'])}</p><h2>Practice plan</h2><ol>")
-    for p in report["practice_plan"]:
-        parts.append(f"<li><b>{escape(p['focus'])}</b> {escape(p['exercise'])}</li>")
-    parts.append("</ol>")
+    parts.append(f"<p class=note>{escape(delivery['note'])}</p><h2>Practice plan</h2>")
+    if report["practice_plan"]:
+        parts.append("<ol>")
+        for p in report["practice_plan"]:
+            parts.append(f"<li><b>{escape(p['focus'])}</b> {escape(p['exercise'])}</li>")
+        parts.append("</ol>")
+    else:
+        parts.append(f"<p class=note>{_NO_PLAN if answered else _NO_ANSWERS}</p>")
     if report["review"]["notes"] or report["review"]["human_scores"]:
         parts.append("<h2>Recruiter review</h2><ul>")
         for s in report["review"]["human_scores"]:
@@ -157,5 +183,7 @@ def render_html(report: dict[str, Any]) -> str:
             f"<tr{cls}><td class=t>{clock(t['start_s'])}</td><td>{escape(t['speaker'])}"
             f"</td><td>{marked_html(t['text'], t.get('unsure', []))}</td></tr>"
         )
-    parts.append("</table></body></html>")
+    # A reference to quote to the recruiter or support; the ids inside stay out of the text.
+    parts.append(f"</table><p class=note>Reference {escape(report['session_id'][:8])}</p>")
+    parts.append("</body></html>")
     return "\n".join(parts)

@@ -181,3 +181,25 @@ def test_words_the_recogniser_was_unsure_of_are_marked_and_carry_nothing(
     assert turns[0]["text"] == answers["frustrated-customer"]  # verbatim
     assert ">bring</mark>" in render_html(report)
     assert report["contradictions"] == []
+
+
+def test_a_report_with_no_answers_says_why_each_section_is_empty_and_uses_no_jargon(
+    db: sessionmaker[Session],
+) -> None:
+    report = _report(db, {"motivation": None})
+    assert report["contradictions"] == []
+    html = render_html(report)
+    # No heading stands over nothing: each empty section says why.
+    assert html.count("No answers were given, so there is nothing to go on here.") == 3
+    assert "<ul>\n</ul>" not in html and "<ol>\n</ol>" not in html
+    # Written for the candidate: no scorer names, role ids or whole session ids.
+    session_id = str(report["session_id"])
+    assert session_id not in html and f"Reference {session_id[:8]}" in html
+    assert "scorer" not in html.lower() and "role demo" not in html
+    assert "Practice interview" in html or "Assessed interview" in html
+
+
+def test_a_whole_interview_fills_each_section(db: sessionmaker[Session]) -> None:
+    html = render_html(_report(db, dict(ANSWERS)))
+    assert "No answers were given" not in html
+    assert "<h3>What went well</h3>\n<ul>" in html
