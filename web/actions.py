@@ -35,11 +35,13 @@ from rubrics import (
 )
 from storage import (
     AssessmentRepository,
+    Candidate,
     CandidateRepository,
     InterviewCodeRepository,
     InterviewSession,
     RoleRepository,
     RoleVersionConflictError,
+    Score,
     SessionRepository,
     Turn,
 )
@@ -57,6 +59,7 @@ __all__ = [
     "UploadResult",
     "charts",
     "invite",
+    "list_candidates",
     "list_roles",
     "list_sessions",
     "phone_line",
@@ -92,6 +95,9 @@ class SessionRow:
     ended_at: datetime | None
     turns: int
     mode: str | None = None
+    candidate_name: str | None = None
+    role_title: str | None = None
+    overall: float | None = None  # the automatic overall score; None: not scored or partial
 
 
 @dataclass(frozen=True)
@@ -129,17 +135,46 @@ class InviteResult:
     phone_number: str | None = None
 
 
-def list_sessions(s: Session, limit: int = 200) -> list[SessionRow]:
-    """The newest sessions first, with their turn counts."""
+def list_sessions(
+    s: Session,
+    limit: int = 200,
+    *,
+    role_id: str | None = None,
+    status: str | None = None,
+    candidate: str | None = None,
+) -> list[SessionRow]:
+    """The newest sessions first, with their turn counts, candidate names, role titles and
+    automatic overall scores; only those of ``role_id``, with ``status``, or whose candidate's
+    name contains ``candidate`` (any case) when given."""
     turns = (
         select(Turn.session_id, func.count(Turn.id).label("n")).group_by(Turn.session_id).subquery()
     )
-    rows = s.execute(
-        select(InterviewSession, func.coalesce(turns.c.n, 0))
-        .outerjoin(turns, turns.c.session_id == InterviewSession.id)
-        .order_by(InterviewSession.started_at.desc(), InterviewSession.id)
-        .limit(limit)
+    overall = (
+        select(Score.session_id, func.max(Score.value).label("overall"))
+        .where(Score.scope == "overall", Score.source == "deterministic")
+        .group_by(Score.session_id)
+        .subquery()
     )
+    query = (
+        select(
+            InterviewSession, func.coalesce(turns.c.n, 0), Candidate.display_name, overall.c.overall
+        )
+        .outerjoin(turns, turns.c.session_id == InterviewSession.id)
+        .outerjoin(overall, overall.c.session_id == InterviewSession.id)
+        .outerjoin(Candidate, Candidate.id == InterviewSession.candidate_id)
+    )
+    if role_id:
+        query = query.where(InterviewSession.role_id == role_id)
+    if status:
+        query = query.where(InterviewSession.status == status)
+    if candidate:
+        query = query.where(
+            func.lower(Candidate.display_name).contains(candidate.lower(), autoescape=True)
+        )
+    rows = s.execute(
+        query.order_by(InterviewSession.started_at.desc(), InterviewSession.id).limit(limit)
+    )
+    titles = {r.id: r.title for r in list_roles(s)}
     return [
         SessionRow(
             r.id,
@@ -151,9 +186,19 @@ def list_sessions(s: Session, limit: int = 200) -> list[SessionRow]:
             r.ended_at,
             int(n),
             r.mode,
+            name,
+            titles.get(r.role_id),
+            score,
         )
-        for r, n in rows
+        for r, n, name, score in rows
     ]
+
+
+def list_candidates(s: Session) -> list[tuple[str, str]]:
+    """Every candidate as ``(id, display name)``, by name (for the invitation form)."""
+    rows = s.execute(select(Candidate.id, Candidate.display_name).order_by(
+        func.lower(func.coalesce(Candidate.display_name, "")), Candidate.created_at))  # fmt: skip
+    return [(i, name or "(no name)") for i, name in rows]
 
 
 def list_roles(s: Session) -> list[RoleRow]:

@@ -119,11 +119,22 @@ def logout() -> Response:
 # -- sessions and invitations ----------------------------------------------------------------
 
 
+STATUSES = ("running", "completed", "failed")
+
+
 def _sessions_page(
-    request: Request, ctx: WebContext, me: str, status: int = 200, **values: Any
+    request: Request,
+    ctx: WebContext,
+    me: str,
+    status: int = 200,
+    shown: dict[str, str] | None = None,
+    **values: Any,
 ) -> HTMLResponse:
+    shown = {k: v for k, v in (shown or {}).items() if v}
     with ctx.db() as s:
-        rows, roles = actions.list_sessions(s), actions.list_roles(s)
+        rows = actions.list_sessions(s, role_id=shown.get("role"), status=shown.get("status"),
+                                     candidate=shown.get("q"))  # fmt: skip
+        roles, candidates = actions.list_roles(s), actions.list_candidates(s)
     return _page(
         request,
         "dashboard_sessions.html",
@@ -132,14 +143,26 @@ def _sessions_page(
         nav="sessions",
         sessions=rows,
         roles=roles,
+        candidates=candidates,
+        statuses=STATUSES,
+        shown=shown,
         **values,
     )
 
 
 @_pages.get("/dashboard")
-def sessions_page(request: Request, ctx: Ctx, me: Me) -> HTMLResponse:
-    """Every session, newest first, and the invitation form."""
-    return _sessions_page(request, ctx, me)
+def sessions_page(
+    request: Request,
+    ctx: Ctx,
+    me: Me,
+    role: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+) -> HTMLResponse:
+    """Sessions, newest first (filtered by ``role``, ``status`` and a candidate name search
+    ``q``), and the invitation form."""
+    return _sessions_page(request, ctx, me, shown={"role": role or "", "status": status or "",
+                                                   "q": (q or "").strip()})  # fmt: skip
 
 
 @_pages.post("/dashboard/invitations")
@@ -166,9 +189,9 @@ def invite_form(
                 mode=mode,
             )
         except DashboardError as e:
-            return _sessions_page(request, ctx, me, e.status, errors=e.errors)
+            return _sessions_page(request, ctx, me, e.status, errors=e.errors, chosen_role=role_id)
         s.commit()
-    return _sessions_page(request, ctx, me, invite=result)
+    return _sessions_page(request, ctx, me, invite=result, chosen_role=role_id)
 
 
 # -- roles -----------------------------------------------------------------------------------

@@ -214,12 +214,33 @@ def test_a_valid_role_script_is_stored_once_and_listed(rita: TestClient, app: Fa
         assert RoleRepository(s).get("two-questions", "1").content == data.decode()  # type: ignore[union-attr]
 
 
+def _row(page: str, session_id: str) -> str:
+    end = page.index(f"/dashboard/sessions/{session_id}")
+    return html.unescape(page[page.rindex("<tr>", 0, end) : end])
+
+
 def test_the_session_list_shows_a_stored_interview(rita: TestClient, app: FastAPI) -> None:
     session_id, candidate_id = _completed_interview(app)
+    overall = rita.get(f"/api/sessions/{session_id}/report").json()["overall"]  # scores it
     page = rita.get("/dashboard").text
-    row = page[page.index(f"/dashboard/sessions/{session_id}") - 700 :]
+    row = _row(page, session_id)
     assert '<span class="status completed">completed</span>' in row
-    assert "demo <span" in row and f"/dashboard/candidates/{candidate_id}" in row
+    assert "Customer support specialist (short practice screen) <span" in row
+    assert f'/dashboard/candidates/{candidate_id}">Test Person</a>' in row
+    assert f'<td class="num">{overall:.1f}</td>' in row
+    # Filters: a name search (any case), a role and a status; none matching says so.
+    for query in ("q=test+pers", "role=demo", "status=completed", "q=PERSON&role=demo"):
+        assert f"/dashboard/sessions/{session_id}" in rita.get(f"/dashboard?{query}").text
+    for query in ("q=nobody", "role=two-questions", "status=failed", "q=%25"):
+        found = rita.get(f"/dashboard?{query}").text
+        assert f"/dashboard/sessions/{session_id}" not in found and "No session matches" in found
+    # The invitation form offers the candidate by name and keeps the chosen role.
+    made = rita.post("/dashboard/invitations", data={"candidate_id": candidate_id,
+                                                     "role_id": "product-manager"})  # fmt: skip
+    assert made.status_code == 200 and "Copy</button>" in made.text
+    assert f'<option value="{candidate_id}">Test Person ({candidate_id[:8]})</option>' in made.text
+    assert '<option value="product-manager" selected>' in made.text
+    assert html.unescape(made.text).count("For <a href") == 1 and ">Test Person</a> · " in made.text
 
     listed = rita.get("/api/sessions").json()
     assert [
