@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.bootstrap import VoiceModels, load_voice_models
 from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
 from agent.phone_desk import read_interview_code, say_to_caller
+from agent.recording import keep_recording, recording_options
 from agent.room_video import LiveFrames, follow_camera
 from agent.rooms import InterviewJob, read_job
 from recruiter_config.assets import AssetError
@@ -261,7 +262,10 @@ async def _hold(
                                       close_on_disconnect=False)  # fmt: skip
     if identity is not None and identity not in room.remote_participants:
         left.set()  # gone before the interview listened (a caller who hung up at once)
-    await live.session.start(interviewer, room=room, room_options=options, record=False)
+    closed = asyncio.Event()
+    live.session.on("close", lambda _event: closed.set())
+    await live.session.start(interviewer, room=room, room_options=options,
+                             record=recording_options(settings.livekit.url))  # fmt: skip
     ended, gone = asyncio.create_task(interviewer.ended.wait()), asyncio.create_task(left.wait())
     await asyncio.wait({ended, gone}, return_when=asyncio.FIRST_COMPLETED)
     if interviewer.ended.is_set():
@@ -275,8 +279,12 @@ async def _hold(
         task.cancel()
     frames.close()
     live.session.shutdown()
+    with contextlib.suppress(TimeoutError):  # closed: the recording is complete
+        await asyncio.wait_for(closed.wait(), 30)
+    audio = keep_recording(ctx.session_directory, settings.sessions_dir / live.session_id)
     await live.aclose()  # the last answer's measurements are stored before the report
-    finish_interview(db, live.session_id, status=status, reason=reason)
+    finish_interview(db, live.session_id, status=status, reason=reason,
+                     audio_path=str(audio) if audio else None)  # fmt: skip
     logger.info("interview %s %s", live.session_id, status)
     if phone:
         await _end_call(ctx, live, candidate, db, settings, chat, heard=not left.is_set(),

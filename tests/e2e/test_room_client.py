@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import load_voice_models
 from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
-from recruiter_rehearsal.candidates import CandidateVoice
+from recruiter_rehearsal.candidates import MIC_RATE, CandidateVoice
 from reports.assessment import score_session
 from reports.build import build_report
 from storage import CandidateRepository, InterviewSession, SessionRepository
@@ -98,6 +101,27 @@ def test_a_candidate_publishing_a_wav_is_heard_stored_and_reported(room_stack: R
     assert measured[answer_turn.index].speech["words_per_minute"] > 0
     report = settings.sessions_dir / stored.id / "report.html"
     assert report.is_file() and "tell me a little about yourself" in report.read_text()
+    # The conversation is recorded, both sides on one clock: the candidate's answer on the
+    # left, the recruiter's questions on the right.
+    assert stored.audio_path == str(settings.sessions_dir / stored.id / "conversation.ogg")
+    left, right, rate = _stereo(Path(stored.audio_path))
+    assert left.size / rate > answer.size / MIC_RATE  # at least the answer's length
+    assert _loud_seconds(left, rate) > 0.5 * answer.size / MIC_RATE
+    assert _loud_seconds(right, rate) > 3.0
+
+
+def _stereo(path: Path) -> tuple[np.ndarray, np.ndarray, int]:
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        chunks = [f.to_ndarray() for f in container.decode(stream)]
+        rate = stream.rate
+    data = np.concatenate(chunks, axis=1).astype(np.float32)  # planar: (channels, samples)
+    return data[0], data[1], rate
+
+
+def _loud_seconds(samples: np.ndarray, rate: int) -> float:
+    frames = samples[: samples.size // (rate // 50) * (rate // 50)].reshape(-1, rate // 50)
+    return float(np.sum(np.sqrt(np.mean(frames**2, axis=1)) > 0.01)) / 50
 
 
 FAST_WITH_FILLERS = (
