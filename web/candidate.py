@@ -1,11 +1,15 @@
-"""The candidate's side: the interview page, the room token, and their own report.
+"""The candidate's side: the interview page, the room token, and their own reports.
 
 Everything here is reached through an invitation token, which names one candidate and one
-room; a candidate can see only sessions that are theirs and held in that room.
+room; a candidate can see only sessions that are theirs and held in that room. Each attempt
+at the interview is kept with its report. A practice invitation may be taken again; an
+assessed (exam) one once: after an attempt in which the candidate answered, the link gives no
+room token, only the reports.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,12 +17,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from agent.rooms import InterviewJob, candidate_token
 from reports.build import build_report
 from reports.session_view import ReportError
-from storage import Candidate, InterviewSession
+from storage import Candidate, InterviewSession, Turn
 from web.context import WebContext, context
 from web.invites import Invitation, InvitationError
 
@@ -40,11 +44,12 @@ class RoomAccess(BaseModel):
 
 
 class InterviewStatus(BaseModel):
-    """Where the candidate's interview stands."""
+    """Where the candidate's newest attempt stands."""
 
     session_id: str | None
     status: str  # "waiting" before the recruiter has joined, then running/completed/failed
     report_ready: bool
+    attempts: list[Attempt] = []  # every attempt, newest first
 
 
 def _invitation(ctx: WebContext, token: str) -> Invitation:
@@ -58,15 +63,49 @@ def _invitation(ctx: WebContext, token: str) -> Invitation:
     return invitation
 
 
-def _latest_session(ctx: WebContext, invitation: Invitation) -> InterviewSession | None:
+class Attempt(BaseModel):
+    """One attempt at the invited interview."""
+
+    session_id: str
+    started_at: datetime
+    status: str
+    mode: str | None
+    answers: int  # how many answers the candidate gave
+    report_ready: bool
+
+
+def _attempts(ctx: WebContext, invitation: Invitation) -> list[Attempt]:
+    """The candidate's attempts in the invitation's room, newest first."""
+    answers = (
+        select(Turn.session_id, func.count(Turn.id).label("n"))
+        .where(Turn.speaker == "candidate")
+        .group_by(Turn.session_id)
+        .subquery()
+    )
     with ctx.db() as s:
-        query = (
-            select(InterviewSession)
+        rows = s.execute(
+            select(InterviewSession, func.coalesce(answers.c.n, 0))
+            .outerjoin(answers, answers.c.session_id == InterviewSession.id)
             .where(InterviewSession.channel == invitation.room)
             .where(InterviewSession.candidate_id == invitation.candidate_id)
             .order_by(InterviewSession.started_at.desc())
+        ).all()
+    return [
+        Attempt(
+            session_id=r.id,
+            started_at=r.started_at,
+            status=r.status,
+            mode=r.mode,
+            answers=int(n),
+            report_ready=_report_file(ctx, r.id).is_file(),
         )
-        return s.scalars(query).first()
+        for r, n in rows
+    ]
+
+
+def _taken(attempts: list[Attempt]) -> Attempt | None:
+    """The assessed attempt that uses up the invitation (one in which the candidate answered)."""
+    return next((a for a in attempts if a.mode == "exam" and a.answers > 0), None)
 
 
 def _report_file(ctx: WebContext, session_id: str) -> Path:
@@ -82,15 +121,22 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
         return templates.TemplateResponse(
             request, "invalid_invite.html", {"reason": e.detail}, status_code=e.status_code
         )
+    attempts = _attempts(ctx, invitation)
     return templates.TemplateResponse(
-        request, "candidate.html", {"token": token, "mode": invitation.mode or "the role's"}
-    )
+        request, "candidate.html",
+        {"token": token, "mode": invitation.mode or "the role's", "attempts": attempts,
+         "taken": _taken(attempts)},
+    )  # fmt: skip
 
 
 @router.post("/api/join/{token}/token", response_model=RoomAccess)
 def room_token(token: str, ctx: Ctx) -> RoomAccess:
-    """A short-lived token that joins this invitation's room, and only it, as this candidate."""
+    """A short-lived token that joins this invitation's room, and only it, as this candidate;
+    409 when the invitation is for an assessed interview already taken."""
     invitation = _invitation(ctx, token)
+    if _taken(_attempts(ctx, invitation)) is not None:
+        raise HTTPException(status_code=409, detail="this assessed interview has been taken; "
+                            "its report stays on this page")  # fmt: skip
     job = InterviewJob(
         role_id=invitation.role_id, role_version=invitation.role_version,
         candidate_id=invitation.candidate_id, mode=invitation.mode,
@@ -109,20 +155,25 @@ def room_token(token: str, ctx: Ctx) -> RoomAccess:
 @router.get("/api/join/{token}/status", response_model=InterviewStatus)
 def interview_status(token: str, ctx: Ctx) -> InterviewStatus:
     """The candidate's interview in this room: its id, status and whether the report is ready."""
-    session = _latest_session(ctx, _invitation(ctx, token))
-    if session is None:
+    attempts = _attempts(ctx, _invitation(ctx, token))
+    if not attempts:
         return InterviewStatus(session_id=None, status="waiting", report_ready=False)
-    ready = _report_file(ctx, session.id).is_file()
-    return InterviewStatus(session_id=session.id, status=session.status, report_ready=ready)
+    newest = attempts[0]
+    return InterviewStatus(session_id=newest.session_id, status=newest.status,
+                           report_ready=newest.report_ready, attempts=attempts)  # fmt: skip
 
 
 @router.get("/join/{token}/report", response_class=FileResponse, include_in_schema=False)
-def own_report(token: str, ctx: Ctx) -> FileResponse:
-    """The report of the candidate's interview in this room (a self-contained page)."""
-    session = _latest_session(ctx, _invitation(ctx, token))
-    if session is None or not _report_file(ctx, session.id).is_file():
+def own_report(token: str, ctx: Ctx, session: str | None = None) -> FileResponse:
+    """The report of one attempt in this room (``session``), by default the newest one that
+    has a report (a self-contained page)."""
+    ready = [a for a in _attempts(ctx, _invitation(ctx, token)) if a.report_ready]
+    chosen = next((a for a in ready if a.session_id == session), None) if session else None
+    if chosen is None and not session and ready:
+        chosen = ready[0]
+    if chosen is None:
         raise HTTPException(status_code=404, detail="the report is not ready yet")
-    return FileResponse(_report_file(ctx, session.id), media_type="text/html")
+    return FileResponse(_report_file(ctx, chosen.session_id), media_type="text/html")
 
 
 @router.get("/api/join/{token}/sessions/{session_id}/report")

@@ -258,13 +258,16 @@ def test_the_own_report_page_is_the_invitations_room_and_candidate_only(
     token_a2, invitation_a2 = _invite(app, ada)
 
     waiting = client.get(f"/api/join/{token_a}/status").json()
-    assert waiting == {"session_id": None, "status": "waiting", "report_ready": False}
+    assert waiting == {"session_id": None, "status": "waiting", "report_ready": False,
+                       "attempts": []}  # fmt: skip
     assert client.get(f"/join/{token_a}/report").status_code == 404
 
     first = _interview(app, ada, invitation_a.room, datetime(2030, 1, 1, tzinfo=UTC))
     assert client.get(f"/join/{token_a}/report").status_code == 404  # not written yet
     status = client.get(f"/api/join/{token_a}/status").json()
-    assert status == {"session_id": first, "status": "completed", "report_ready": False}
+    assert (status["session_id"], status["status"], status["report_ready"]) == (
+        first, "completed", False,
+    )  # fmt: skip
 
     # Later sessions elsewhere: Ada in another room, Grace in Ada's room; both with reports.
     later = datetime(2030, 1, 1, tzinfo=UTC) + timedelta(days=1)
@@ -281,6 +284,50 @@ def test_the_own_report_page_is_the_invitations_room_and_candidate_only(
     assert served.text == "<!doctype html><p>Ada, first room</p>"
     assert client.get(f"/api/join/{token_a}/status").json()["report_ready"] is True
     assert client.get(f"/join/{token_a2}/report").text == "<!doctype html><p>Ada, second room</p>"
+
+
+def _attempt(app: FastAPI, candidate_id: str, room: str, day: int, *, mode: str,
+             answered: bool = True) -> str:  # fmt: skip
+    session_id = _interview(app, candidate_id, room, datetime(2030, 1, day, tzinfo=UTC))
+    with _ctx(app).db() as s:
+        s.get_one(InterviewSession, session_id).mode = mode
+        if not answered:
+            for turn in SessionRepository(s).turns(session_id):
+                if turn.speaker == "candidate":
+                    s.delete(turn)
+        s.commit()
+    return session_id
+
+
+def test_every_practice_attempt_keeps_its_report_and_an_exam_is_taken_once(
+    client: TestClient, app: FastAPI, settings: Settings
+) -> None:
+    ada = _candidate(app, ADA)
+    practice, invitation = _invite(app, ada, mode="practice")
+    first = _attempt(app, ada, invitation.room, 1, mode="practice")
+    _write_report(settings, first, "<!doctype html><p>first attempt</p>")
+    second = _attempt(app, ada, invitation.room, 2, mode="practice")  # no report yet
+    # The link still shows the report there is, not the newest attempt's missing one.
+    assert client.get(f"/join/{practice}/report").text == "<!doctype html><p>first attempt</p>"
+    assert client.get(f"/join/{practice}/report?session={first}").status_code == 200
+    assert client.get(f"/join/{practice}/report?session={second}").status_code == 404
+    status = client.get(f"/api/join/{practice}/status").json()
+    assert [a["session_id"] for a in status["attempts"]] == [second, first]
+    assert [a["report_ready"] for a in status["attempts"]] == [False, True]
+    page = client.get(f"/join/{practice}").text
+    assert "Your attempts" in page and f"report?session={first}" in page
+    assert client.post(f"/api/join/{practice}/token").status_code == 200  # practice: again
+
+    exam, invitation = _invite(app, ada, mode="exam")
+    _attempt(app, ada, invitation.room, 3, mode="exam", answered=False)  # dropped, no answer
+    assert client.post(f"/api/join/{exam}/token").status_code == 200  # does not count
+    taken = _attempt(app, ada, invitation.room, 4, mode="exam")
+    _write_report(settings, taken, "<!doctype html><p>exam</p>")
+    refused = client.post(f"/api/join/{exam}/token")
+    assert refused.status_code == 409 and "has been taken" in refused.json()["detail"]
+    page = client.get(f"/join/{exam}").text
+    assert "cannot be taken again" in page and '<button id="join" disabled>' in page
+    assert client.get(f"/join/{exam}/report").text == "<!doctype html><p>exam</p>"
 
 
 def test_no_candidate_name_is_logged(
