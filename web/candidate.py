@@ -125,15 +125,24 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
     return templates.TemplateResponse(
         request, "candidate.html",
         {"token": token, "mode": invitation.mode or "the role's", "attempts": attempts,
-         "taken": _taken(attempts)},
+         "taken": _taken(attempts), "retention_days": ctx.settings.audio_retention_days},
     )  # fmt: skip
 
 
+class JoinRequest(BaseModel):
+    """The candidate's agreement to what is recorded and kept (shown on the page first)."""
+
+    consent: bool = False
+
+
 @router.post("/api/join/{token}/token", response_model=RoomAccess)
-def room_token(token: str, ctx: Ctx) -> RoomAccess:
+def room_token(token: str, ctx: Ctx, body: JoinRequest | None = None) -> RoomAccess:
     """A short-lived token that joins this invitation's room, and only it, as this candidate;
-    409 when the invitation is for an assessed interview already taken."""
+    428 without the candidate's consent, 409 when the invitation is for an assessed interview
+    already taken."""
     invitation = _invitation(ctx, token)
+    if body is None or not body.consent:
+        raise HTTPException(status_code=428, detail="agree to what is recorded and kept first")
     if _taken(_attempts(ctx, invitation)) is not None:
         raise HTTPException(status_code=409, detail="this assessed interview has been taken; "
                             "its report stays on this page")  # fmt: skip

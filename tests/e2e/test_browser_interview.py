@@ -106,6 +106,7 @@ def test_a_candidate_interviews_in_chromium_and_gets_the_report(
 def _interview(
     page: Page, db: sessionmaker[Session], invitation: Invitation, candidate_id: str
 ) -> None:
+    page.get_by_label("I understand what is recorded and kept, and agree.").check()
     page.click("#join")
 
     # The agent joined and asked the first question (captions come from its transcription).

@@ -34,6 +34,7 @@ TTL_S = 120
 AGENT = "interviewer-under-test"
 ADA, GRACE = "Ada Lovelace", "Grace Hopper"
 PASSWORD = "correct horse battery"
+AGREED = {"consent": True}  # the candidate ticked the consent box
 
 
 @pytest.fixture
@@ -150,7 +151,10 @@ def test_the_room_token_joins_only_the_invitations_room_as_the_candidate(
     assert page.status_code == 200 and "This invitation cannot be used" not in page.text
 
     before = int(time.time())
-    access = client.post(f"/api/join/{token_a}/token")
+    for unagreed in (None, {}, {"consent": False}):
+        refused = client.post(f"/api/join/{token_a}/token", json=unagreed)
+        assert refused.status_code == 428 and "agree to what is recorded" in refused.text
+    access = client.post(f"/api/join/{token_a}/token", json=AGREED)
     assert access.status_code == 200
     body = access.json()
     assert body["url"] == LIVEKIT.url and body["room"] == invitation_a.room
@@ -175,7 +179,7 @@ def test_the_room_token_joins_only_the_invitations_room_as_the_candidate(
     job = json.loads(dispatch.metadata)
     assert (job["role_id"], job["candidate_id"], job["mode"]) == ("demo", ada, "exam")
 
-    other = _claims(client.post(f"/api/join/{token_b}/token").json()["token"])
+    other = _claims(client.post(f"/api/join/{token_b}/token", json=AGREED).json()["token"])
     assert other.video is not None and other.room_config is not None
     assert other.video.room == invitation_b.room == other.room_config.name
     assert other.identity == f"candidate-{grace}"
@@ -316,14 +320,15 @@ def test_every_practice_attempt_keeps_its_report_and_an_exam_is_taken_once(
     assert [a["report_ready"] for a in status["attempts"]] == [False, True]
     page = client.get(f"/join/{practice}").text
     assert "Your attempts" in page and f"report?session={first}" in page
-    assert client.post(f"/api/join/{practice}/token").status_code == 200  # practice: again
+    again = client.post(f"/api/join/{practice}/token", json=AGREED)
+    assert again.status_code == 200  # practice: again
 
     exam, invitation = _invite(app, ada, mode="exam")
     _attempt(app, ada, invitation.room, 3, mode="exam", answered=False)  # dropped, no answer
-    assert client.post(f"/api/join/{exam}/token").status_code == 200  # does not count
+    assert client.post(f"/api/join/{exam}/token", json=AGREED).status_code == 200  # does not count
     taken = _attempt(app, ada, invitation.room, 4, mode="exam")
     _write_report(settings, taken, "<!doctype html><p>exam</p>")
-    refused = client.post(f"/api/join/{exam}/token")
+    refused = client.post(f"/api/join/{exam}/token", json=AGREED)
     assert refused.status_code == 409 and "has been taken" in refused.json()["detail"]
     page = client.get(f"/join/{exam}").text
     assert "cannot be taken again" in page and '<button id="join" disabled>' in page
@@ -342,7 +347,7 @@ def test_no_candidate_name_is_logged(
 
     for token in (token_a, token_b, _edited(token_a, candidate_id=grace)):
         client.get(f"/join/{token}")
-        client.post(f"/api/join/{token}/token")
+        client.post(f"/api/join/{token}/token", json=AGREED)
         client.get(f"/api/join/{token}/status")
         client.get(f"/join/{token}/report")
         client.get(f"/api/join/{token}/sessions/{session_a}/report")
@@ -350,7 +355,7 @@ def test_no_candidate_name_is_logged(
         CandidateRepository(s).delete(ada)
         s.commit()
     client.get(f"/join/{token_a}")
-    client.post(f"/api/join/{token_a}/token")
+    client.post(f"/api/join/{token_a}/token", json=AGREED)
 
     assert caplog.records  # the requests were logged at all
     for name in (ADA, GRACE, "Ada", "Lovelace", "Grace", "Hopper"):

@@ -33,8 +33,11 @@
       line.append(who, document.createElement("span"));
       $("captions").append(line);
     }
+    // Follow new lines only while the reader is at the bottom; never pull them back down.
+    const box = $("captions");
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 24;
     line.lastChild.textContent = text;
-    $("captions").scrollTop = $("captions").scrollHeight;
+    if (atBottom) box.scrollTop = box.scrollHeight;
   }
 
   async function onTranscription(reader, participantInfo) {
@@ -84,6 +87,8 @@
     } else if (message.type === "ended") {
       ended = true;
       $("end").disabled = true;
+      $("agent-state").textContent = "has left";
+      $("recruiter-tile").classList.remove("speaking");
       setStatus("The interview is over. Preparing your report…");
       room.disconnect();
       showReport();
@@ -108,7 +113,11 @@
   async function join() {
     $("join").disabled = true;
     setStatus("Connecting…");
-    const response = await fetch(`/api/join/${token}/token`, { method: "POST" });
+    const response = await fetch(`/api/join/${token}/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ consent: $("consent").checked }),
+    });
     if (!response.ok) {
       setStatus(`Cannot join: ${(await response.json()).detail}`);
       return;
@@ -133,8 +142,11 @@
       setStatus(`The camera or microphone could not start (${error.message}); allow them and reload.`);
       return;
     }
+    preview?.getTracks().forEach((t) => t.stop());
+    $("self-view").srcObject = null;
     const camera = room.localParticipant.getTrackPublication(LK.Track.Source.Camera);
     camera?.track?.attach($("self-view"));
+    $("before")?.remove();
     $("end").disabled = false;
     setStatus("Connected. The recruiter will join in a moment.");
     room.remoteParticipants.forEach(showAgentState);
@@ -147,6 +159,47 @@
     await room.localParticipant.publishData(message, { reliable: true, topic: CONTROL_TOPIC });
   }
 
+  // The device check: the camera in the preview and the microphone's level, before joining.
+  let preview = null;
+  async function check() {
+    try {
+      preview = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    } catch (error) {
+      setStatus(`The camera or microphone could not start (${error.message}); allow them and try again.`);
+      return;
+    }
+    $("self-view").srcObject = preview;
+    const context = new AudioContext();
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 1024;
+    context.createMediaStreamSource(preview).connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    let loudest = 0;
+    const started = performance.now();
+    const tick = () => {
+      if (room) return context.close(); // the interview has the devices now
+      analyser.getFloatTimeDomainData(samples);
+      const rms = Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
+      const level = Math.min(1, rms * 8);
+      $("level").value = level;
+      loudest = Math.max(loudest, level);
+      if (performance.now() - started > 3000) {
+        $("level-note").textContent = loudest > 0.05
+          ? "We can hear you."
+          : "We hear almost nothing: check the microphone, then try again.";
+      }
+      requestAnimationFrame(tick);
+    };
+    tick();
+    $("level-note").textContent = "Say a few words…";
+  }
+
+  function ready() {
+    $("join").disabled = !$("consent")?.checked;
+  }
+
+  $("check")?.addEventListener("click", () => check().catch((e) => setStatus(e.message)));
+  $("consent")?.addEventListener("change", ready);
   $("join").addEventListener("click", () => join().catch((e) => setStatus(`Cannot join: ${e.message}`)));
   $("end").addEventListener("click", () => end().catch((e) => setStatus(e.message)));
 })();
