@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from livekit import rtc
-from livekit.agents import AgentServer, JobContext, JobProcess, room_io
+from livekit.agents import AgentServer, AgentStateChangedEvent, JobContext, JobProcess, room_io
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -244,14 +244,29 @@ async def _hold(
             left.set()
 
     def on_coaching(reason: str, text: str) -> None:
-        message = {"type": "cue", "kind": reason, "text": text}
-        task = asyncio.create_task(_send(room, message), name="cue")
+        on_message({"type": "cue", "kind": reason, "text": text})
+
+    shown = [-1]  # the question last shown to the candidate
+
+    def on_agent_state(event: AgentStateChangedEvent) -> None:
+        # Question n of N and the time left, whenever a new question is being asked.
+        progress = interviewer.state.progress()
+        if event.new_state != "speaking" or progress.question == shown[0]:
+            return
+        shown[0] = progress.question
+        left = None if progress.time_left_s is None else round(progress.time_left_s)
+        on_message({"type": "progress", "question": progress.question, "of": progress.of,
+                    "time_left_s": left})  # fmt: skip
+
+    def on_message(message: dict[str, object]) -> None:
+        task = asyncio.create_task(_send(room, message), name="page-message")
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
     room.on("track_subscribed", on_track)
     room.on("data_received", on_data)
     room.on("participant_disconnected", on_left)
+    live.session.on("agent_state_changed", on_agent_state)
     interviewer.on_coaching = on_coaching
     options = room_io.RoomOptions()
     if candidate is not None:

@@ -36,6 +36,7 @@ from dialogue.flow import (
 from dialogue.followups import choose_gap, follow_up_messages, validate_follow_up
 from dialogue.intents import Intent, classify, strip_manipulation
 from dialogue.spoken_form import spoken_form
+from dialogue.state import Progress
 from dialogue.thinking import sounds_unfinished, too_short_for
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "Note",
     "Phase",
     "PlannedQuestion",
+    "Progress",
     "QuestionRecord",
     "RequestFollowUp",
     "Say",

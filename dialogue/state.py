@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["InterviewPlan", "InterviewState", "Phase", "PlannedQuestion", "QuestionRecord"]
+__all__ = [
+    "InterviewPlan",
+    "InterviewState",
+    "Phase",
+    "PlannedQuestion",
+    "Progress",
+    "QuestionRecord",
+]
 
 
 class Phase(StrEnum):
@@ -102,3 +109,23 @@ class InterviewState:
         """The record of ``question_id`` (default: the current question)."""
         wanted = question_id or self.current
         return next((r for r in self.records if r.question_id == wanted), None)
+
+    def progress(self) -> Progress:
+        """Where the interview stands, as the candidate is shown it."""
+        plan = self.plan
+        total = min(plan.max_questions or len(plan.questions), len(plan.questions))
+        left = None
+        if plan.time_budget_s is not None:
+            left = max(0.0, plan.time_budget_s - self.elapsed_s)
+        return Progress(min(len(self.records), total), total, left)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The question being asked (counting from 1; 0 before the first) of how many the plan
+    asks at most, and the seconds left of the time budget (None: no budget). The flow may end
+    before the last question when time runs short."""
+
+    question: int
+    of: int
+    time_left_s: float | None

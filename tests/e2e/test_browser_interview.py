@@ -114,6 +114,9 @@ def _interview(
     question = page.locator("#captions li[data-speaker=recruiter]", has_text="about yourself")
     expect(question.first).to_be_visible(timeout=120_000)
     expect(page.locator("#status")).to_contain_text("The recruiter is here")
+    # Where the interview stands: the demo role asks 3 questions within its time budget.
+    expect(page.locator("#progress")).to_contain_text("Question 1 of 3")
+    expect(page.locator("#progress")).to_contain_text("minutes left")
 
     def session() -> InterviewSession | None:
         with db() as s:

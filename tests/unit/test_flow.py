@@ -21,6 +21,7 @@ from dialogue import (
     Note,
     Phase,
     PlannedQuestion,
+    Progress,
     RequestFollowUp,
     Say,
     Silence,
@@ -336,3 +337,15 @@ def test_short_answers_to_story_questions_hold_the_turn() -> None:
     )
     assert not too_short_for("motivation", "I like helping people.")
     assert not too_short_for("behavioural", STRONG)
+
+
+def test_progress_counts_the_questions_asked_and_the_time_left() -> None:
+    state, _ = start(plan(max_questions=3, time_budget_s=900))
+    assert state.progress() == Progress(question=1, of=3, time_left_s=900.0)
+    state, _ = step(state, CandidateAnswered(STRONG, at_s=120))
+    assert state.progress() == Progress(question=2, of=3, time_left_s=780.0)
+    unlimited, _ = start(plan())
+    assert unlimited.progress() == Progress(question=1, of=len(QUESTIONS), time_left_s=None)
+    late, _ = start(plan(time_budget_s=300))
+    late, _ = step(late, CandidateAnswered(STRONG, at_s=400))
+    assert late.progress().time_left_s == 0.0  # never negative

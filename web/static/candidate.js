@@ -74,10 +74,30 @@
     setStatus("The interview is over. The report could not be prepared; the recruiter will send it.");
   }
 
+  // Question n of N and the time left: sent with each new question, counted down here.
+  let progressTimer = null;
+  function showProgress(message) {
+    const until = message.time_left_s === null ? null : Date.now() + message.time_left_s * 1000;
+    const render = () => {
+      let text = message.question > 0 ? `Question ${message.question} of ${message.of}` : "";
+      if (until !== null) {
+        const minutes = Math.max(0, Math.ceil((until - Date.now()) / 60000));
+        text += `${text ? " · " : ""}${minutes <= 1 ? "about a minute" : `about ${minutes} minutes`} left`;
+      }
+      $("progress").textContent = text;
+      $("progress").hidden = !text || ended;
+    };
+    clearInterval(progressTimer);
+    render();
+    progressTimer = setInterval(render, 15000);
+  }
+
   function onData(payload, participant, _kind, topic) {
     if (topic !== EVENTS_TOPIC || !participant || !isAgent(participant)) return;
     const message = JSON.parse(new TextDecoder().decode(payload));
-    if (message.type === "cue") {
+    if (message.type === "progress") {
+      showProgress(message);
+    } else if (message.type === "cue") {
       cue(message.kind, message.text);
     } else if (message.type === "error") {
       ended = true;
@@ -86,6 +106,8 @@
       room.disconnect();
     } else if (message.type === "ended") {
       ended = true;
+      clearInterval(progressTimer);
+      $("progress").hidden = true;
       $("end").disabled = true;
       $("agent-state").textContent = "has left";
       $("recruiter-tile").classList.remove("speaking");
