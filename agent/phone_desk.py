@@ -19,13 +19,17 @@ from livekit.agents import Agent, AgentSession, UserInputTranscribedEvent, room_
 from agent.bootstrap import VoiceModels
 from recruiter_phone.codes import KeyedCode, said_code_part
 
-__all__ = ["CodeDesk", "read_interview_code", "say_to_caller"]
+__all__ = ["RECORDING_NOTICE", "CodeDesk", "read_interview_code", "say_to_caller"]
 
 T = TypeVar("T")
 
+# Said before anything is recorded: a caller cannot tick a consent box.
+RECORDING_NOTICE = (
+    "This call is recorded, and your answers are transcribed and measured for your report."
+)
 GREETING = (
-    "Hello, you have reached the virtual recruiter. Please key in the {n} digit interview code "
-    "from your invitation, or say it one digit at a time."
+    "Hello, you have reached the virtual recruiter. " + RECORDING_NOTICE + " Please key in the "
+    "{n} digit interview code from your invitation, or say it one digit at a time."
 )
 NOT_FOUND = "I could not find an interview with that code. Please try again."
 NOTHING = "I did not catch a code. Please key in the {n} digits from your invitation."

@@ -20,8 +20,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import VoiceModels, load_voice_models
+from agent.errors import AgentError
 from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
-from agent.phone_desk import read_interview_code, say_to_caller
+from agent.phone_desk import RECORDING_NOTICE, read_interview_code, say_to_caller
 from agent.recording import keep_recording, recording_options
 from agent.room_video import LiveFrames, follow_camera
 from agent.rooms import InterviewJob, read_job
@@ -32,11 +33,12 @@ from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
 from recruiter_phone.lines import CallLine, read_call_line
 from reports.assessment import judge_if_trusted
 from reports.build import build_report
+from reports.data_rights import expire_audio
 from reports.files import timed_reports
 from reports.session_view import ReportError
 from reports.spoken import spoken_highlights
 from rubrics import RoleError, RoleSource, resolve_local_role, resolve_role
-from storage import InterviewCodeRepository, create_database, session_factory
+from storage import InterviewCodeRepository, SessionRepository, create_database, session_factory
 
 __all__ = ["CONTROL_TOPIC", "EVENTS_TOPIC", "build_server", "role_for_job"]
 
@@ -46,6 +48,7 @@ logger = logging.getLogger("recruiter.worker")
 EVENTS_TOPIC = "recruiter.events"
 CONTROL_TOPIC = "recruiter.control"
 _CLOSING = "Thank you, we will stop here. Your report will be ready in a moment."
+_TAKEN = "This assessed interview has already been taken; its report is on your invitation page."
 _NOT_STARTED = (
     "I am sorry, the interview could not start. Please tell the recruiter who invited you. Goodbye."
 )
@@ -116,11 +119,12 @@ async def _phone_call(ctx: JobContext, settings: Settings, line: CallLine) -> No
     await ctx.connect()
     caller = await ctx.wait_for_participant(kind=rtc.ParticipantKind.PARTICIPANT_KIND_SIP)
     db = session_factory(create_database(settings.resolved_database_url))
+    models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
     if line.phone_line == "practice":
+        await say_to_caller(ctx.room, caller, models, f"Welcome. {RECORDING_NOTICE}")
         job = InterviewJob(role_id=line.practice_role or settings.phone.practice_role,
                            mode="practice")  # fmt: skip
     else:
-        models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
         try:
             found = await read_interview_code(
                 ctx.room, caller, models, lambda code: _job_for_code(db, code),
@@ -137,6 +141,31 @@ async def _phone_call(ctx: JobContext, settings: Settings, line: CallLine) -> No
             return
         job = found
     await _run(ctx, settings, db, job, caller, local=False, phone=True)
+
+
+def _expire_audio(db: sessionmaker[Session], settings: Settings) -> None:
+    """Retention, kept after every interview: recordings older than the retention period go."""
+    if settings.audio_retention_days is None:
+        return
+    try:
+        with db() as s:
+            removed = expire_audio(s, settings.audio_retention_days)
+            s.commit()
+    except Exception as e:  # retention is retried after the next interview
+        logger.error("expiring old recordings failed: %s", type(e).__name__)
+        return
+    if removed:
+        logger.info("%d recording(s) past retention deleted", len(removed))
+
+
+class ExamTakenError(AgentError):
+    """The invitation is for an assessed interview its candidate has already taken."""
+
+
+def _exam_taken(db: sessionmaker[Session], job: InterviewJob, channel: str) -> bool:
+    assert job.candidate_id is not None
+    with db() as s:
+        return SessionRepository(s).exam_taken(job.candidate_id, channel)
 
 
 def _job_for_code(db: sessionmaker[Session], code: str) -> InterviewJob | None:
@@ -173,22 +202,28 @@ async def _run(
         source = role_for_job(db, job, local=local)
         models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
         channel = job.invitation_room or ctx.room.name or "room"
+        if source.role.mode == "exam" and job.candidate_id and _exam_taken(db, job, channel):
+            raise ExamTakenError(channel)
         live = open_interview(
             settings, source, db=db, chat=chat, models=models, channel=channel,
             webcam=frames if candidate is not None and not phone else None,
             candidate_id=job.candidate_id,
         )  # fmt: skip
-    except (RoleError, UnknownCandidateError, LLMUnavailableError, AssetError) as e:
+    except (RoleError, UnknownCandidateError, LLMUnavailableError, AssetError,
+            ExamTakenError) as e:  # fmt: skip
         # Nothing was stored; the page says why instead of waiting for a recruiter.
         logger.error("the interview could not start: %s", type(e).__name__)
-        await _send(ctx.room, {"type": "error", "message": "The interview could not start. "
-                               "Please tell the recruiter who invited you."})  # fmt: skip
+        taken = isinstance(e, ExamTakenError)
+        message = _TAKEN if taken else ("The interview could not start. "
+                                        "Please tell the recruiter who invited you.")  # fmt: skip
+        await _send(ctx.room, {"type": "error", "message": message})
         if chat is not None:
             await chat.aclose()
         if phone and candidate is not None:
             models = ctx.proc.userdata.get("models") or load_voice_models(settings)
             try:
-                await say_to_caller(ctx.room, candidate, models, _NOT_STARTED)
+                await say_to_caller(ctx.room, candidate, models,
+                                    f"{_TAKEN} Goodbye." if taken else _NOT_STARTED)  # fmt: skip
             finally:
                 await ctx.delete_room()
         return
@@ -296,11 +331,16 @@ async def _hold(
     live.session.shutdown()
     with contextlib.suppress(TimeoutError):  # closed: the recording is complete
         await asyncio.wait_for(closed.wait(), 30)
-    audio = keep_recording(ctx.session_directory, settings.sessions_dir / live.session_id)
+    audio = None
+    if closed.is_set():
+        audio = keep_recording(ctx.session_directory, settings.sessions_dir / live.session_id)
+    else:  # a file still being written is not kept half-done
+        logger.error("the session did not close within 30 s; its recording is not kept")
     await live.aclose()  # the last answer's measurements are stored before the report
     finish_interview(db, live.session_id, status=status, reason=reason,
                      audio_path=str(audio) if audio else None)  # fmt: skip
     logger.info("interview %s %s", live.session_id, status)
+    await asyncio.to_thread(_expire_audio, db, settings)
     if phone:
         await _end_call(ctx, live, candidate, db, settings, chat, heard=not left.is_set(),
                         invited=invited)  # fmt: skip

@@ -69,13 +69,22 @@ def web_secret(settings: Settings, *, create: bool) -> str | None:
     if settings.web.secret:
         return settings.web.secret
     path = settings.home / LOCAL_SECRET
-    if path.is_file():
-        return path.read_text(encoding="ascii").strip() or None
-    if not create:
-        return None
+    kept = path.read_text(encoding="ascii").strip() if path.is_file() else ""
+    if kept or not create:
+        return kept or None
+    # Written whole under another name, then linked into place: a reader never sees half a
+    # file, and of two runs making one at once the first wins and the other reads it.
     path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    draft = path.with_name(f".{LOCAL_SECRET}.{os.getpid()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(secret + "\n")
-    return secret
+        f.write(secrets.token_urlsafe(32) + "\n")
+    try:
+        if path.is_file() and path.stat().st_size == 0:
+            path.unlink()  # an empty one left by a crash
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text(encoding="ascii").strip()

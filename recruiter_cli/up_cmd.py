@@ -93,6 +93,7 @@ def up(
         _out.print(f"  Practice:    {link}")
         # Same data folder and secret: the links `invite` prints open on this app.
         env = "" if port in (None, configured_port) else f"RECRUITER_WEB__PORT={port} "
+        env += "RECRUITER_PHONE__ENABLED=true " if phone else ""  # codes for the line
         _out.print(f"  Invite:      {env}.venv/bin/recruiter invite --name NAME [--role ROLE]")
         if phone:
             line = settings.phone

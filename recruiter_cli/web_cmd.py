@@ -65,6 +65,9 @@ def invite_result(
     from web.invites import Invitations
 
     secret = web_secret(settings, create=False)
+    if secret and not settings.web.secret:
+        _err.print(f"signing with the secret `recruiter up` keeps in {settings.home}",
+                   highlight=False)  # fmt: skip
     if not secret:
         _err.print("[red]set RECRUITER_WEB__SECRET (the web app's) to sign the link, or run "
                    "`recruiter up` once with this RECRUITER_HOME to make a local one")  # fmt: skip

@@ -252,7 +252,10 @@ def check_references(data: Mapping[str, object]) -> list[Problem]:
                         f"scripted follow-up for '{gap}', which is not in probe "
                         f"({', '.join(map(str, probe)) or 'empty'}); add it to probe or remove it",
                     ))  # fmt: skip
-    asked = bool(_items(data, "questions"))  # no questions at all is an error of its own
+    # No questions at all, or a question whose competencies cannot be read, is an error of
+    # its own: then which competencies go unmeasured is not known.
+    questions = _items(data, "questions")
+    asked = bool(questions) and all(isinstance(q.get("competencies"), list) for _, q in questions)
     for index, comp in _items(data, "competencies"):
         ident = comp.get("id")
         if asked and isinstance(ident, str) and ident not in measured:

@@ -165,3 +165,20 @@ class SessionRepository:
             record.report_path = report_path
         self._db.flush()
         return record
+
+    def exam_taken(self, candidate_id: str, channel: str) -> bool:
+        """Whether ``candidate_id`` has taken an assessed (exam) interview in ``channel`` (an
+        invitation's room): one in which they gave at least one answer. An assessed
+        invitation is taken once; an attempt cut off before any answer does not count."""
+        answered = (
+            select(Turn.id)
+            .where(Turn.session_id == InterviewSession.id, Turn.speaker == "candidate")
+            .exists()
+        )
+        query = select(InterviewSession.id).where(
+            InterviewSession.candidate_id == candidate_id,
+            InterviewSession.channel == channel,
+            InterviewSession.mode == "exam",
+            answered,
+        )
+        return self._db.scalar(query.limit(1)) is not None

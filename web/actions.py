@@ -69,6 +69,7 @@ __all__ = [
 ]
 
 MAX_ROLE_BYTES = 512 * 1024
+_SEARCHED = 10_000  # the newest sessions a candidate name search looks through
 # pyplot keeps global state and routes run on a thread pool: one chart is drawn at a time.
 charts = threading.Lock()
 
@@ -168,12 +169,16 @@ def list_sessions(
     if status:
         query = query.where(InterviewSession.status == status)
     if candidate:
-        query = query.where(
-            func.lower(Candidate.display_name).contains(candidate.lower(), autoescape=True)
-        )
+        # Matched here, not in SQL: SQLite's lower() folds ASCII letters only ("Élise").
+        query = query.where(Candidate.display_name.is_not(None))
     rows = s.execute(
-        query.order_by(InterviewSession.started_at.desc(), InterviewSession.id).limit(limit)
-    )
+        query.order_by(InterviewSession.started_at.desc(), InterviewSession.id).limit(
+            limit if not candidate else _SEARCHED
+        )
+    ).all()
+    if candidate:
+        wanted = candidate.casefold()
+        rows = [r for r in rows if wanted in (r[2] or "").casefold()][:limit]
     titles = {r.id: r.title for r in list_roles(s)}
     return [
         SessionRow(

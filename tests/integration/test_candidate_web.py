@@ -288,6 +288,10 @@ def test_the_own_report_page_is_the_invitations_room_and_candidate_only(
     assert served.text == "<!doctype html><p>Ada, first room</p>"
     assert client.get(f"/api/join/{token_a}/status").json()["report_ready"] is True
     assert client.get(f"/join/{token_a2}/report").text == "<!doctype html><p>Ada, second room</p>"
+    # Naming a session does not reach past the link: not Grace's, not Ada's other room's.
+    for other in (intruder, elsewhere, "nope"):
+        assert client.get(f"/join/{token_a}/report?session={other}").status_code == 404
+    assert client.get(f"/join/{token_a}/report?session={first}").status_code == 200
 
 
 def _attempt(app: FastAPI, candidate_id: str, room: str, day: int, *, mode: str,
@@ -320,6 +324,7 @@ def test_every_practice_attempt_keeps_its_report_and_an_exam_is_taken_once(
     assert [a["report_ready"] for a in status["attempts"]] == [False, True]
     page = client.get(f"/join/{practice}").text
     assert "Your attempts" in page and f"report?session={first}" in page
+    assert 'id="consent"' in page  # a retake starts with the consent step again
     again = client.post(f"/api/join/{practice}/token", json=AGREED)
     assert again.status_code == 200  # practice: again
 
@@ -331,7 +336,7 @@ def test_every_practice_attempt_keeps_its_report_and_an_exam_is_taken_once(
     refused = client.post(f"/api/join/{exam}/token", json=AGREED)
     assert refused.status_code == 409 and "has been taken" in refused.json()["detail"]
     page = client.get(f"/join/{exam}").text
-    assert "cannot be taken again" in page and '<button id="join" disabled>' in page
+    assert "cannot be taken again" in page and 'id="consent"' not in page
     assert client.get(f"/join/{exam}/report").text == "<!doctype html><p>exam</p>"
 
 

@@ -229,7 +229,11 @@ def test_the_session_list_shows_a_stored_interview(rita: TestClient, app: FastAP
     assert f'/dashboard/candidates/{candidate_id}">Test Person</a>' in row
     assert f'<td class="num">{overall:.1f}</td>' in row
     # Filters: a name search (any case), a role and a status; none matching says so.
-    for query in ("q=test+pers", "role=demo", "status=completed", "q=PERSON&role=demo"):
+    with _ctx(app).db() as s:
+        CandidateRepository(s).get(candidate_id).display_name = "Élise Test Person"  # type: ignore[union-attr]
+        s.commit()
+    for query in ("q=test+pers", "role=demo", "status=completed", "q=PERSON&role=demo",
+                  "q=%C3%A9lise"):  # fmt: skip
         assert f"/dashboard/sessions/{session_id}" in rita.get(f"/dashboard?{query}").text
     for query in ("q=nobody", "role=two-questions", "status=failed", "q=%25"):
         found = rita.get(f"/dashboard?{query}").text
@@ -238,9 +242,12 @@ def test_the_session_list_shows_a_stored_interview(rita: TestClient, app: FastAP
     made = rita.post("/dashboard/invitations", data={"candidate_id": candidate_id,
                                                      "role_id": "product-manager"})  # fmt: skip
     assert made.status_code == 200 and "Copy</button>" in made.text
-    assert f'<option value="{candidate_id}">Test Person ({candidate_id[:8]})</option>' in made.text
+    assert f'<option value="{candidate_id}">Élise Test Person ({candidate_id[:8]})</option>' in (
+        html.unescape(made.text)
+    )
     assert '<option value="product-manager" selected>' in made.text
-    assert html.unescape(made.text).count("For <a href") == 1 and ">Test Person</a> · " in made.text
+    shown = html.unescape(made.text)
+    assert shown.count("For <a href") == 1 and ">Élise Test Person</a> · " in shown
 
     listed = rita.get("/api/sessions").json()
     assert [
@@ -304,6 +311,8 @@ def test_a_review_is_stored_beside_the_automatic_scores(rita: TestClient, app: F
     assert "Your review is saved." not in rita.get(f"/dashboard/sessions/{session_id}").text
     api = rita.post(f"/api/reviews/{session_id}", json={"scores": {"customer-empathy": 5}})
     assert api.status_code == 201 and api.json()["scores"] == 1
+    later = html.unescape(rita.get(f"/dashboard/sessions/{session_id}").text)
+    assert later.index("Handling upset customers 5") < later.index("Prioritising under pressure 4")
 
     assert automatic() == before
     with db() as s:

@@ -11,6 +11,7 @@ from storage import (
     CandidateRepository,
     InterviewCodeRepository,
     InterviewSession,
+    NewTurn,
     SessionRepository,
 )
 
@@ -69,3 +70,30 @@ def test_a_candidates_codes_are_exported_and_deleted_with_them_and_a_call_room_n
         s.commit()
     with db() as s:
         assert InterviewCodeRepository(s).find(code) is None
+
+
+def test_an_exam_is_taken_once_an_answer_is_stored_in_its_room(db: sessionmaker[Session]) -> None:
+    room = "iv-exam0000000001"
+    with db() as s:
+        candidate = CandidateRepository(s).create("Examinee").id
+        sessions = SessionRepository(s)
+
+        def attempt(mode: str, *, answered: bool, channel: str = room) -> None:
+            record = sessions.create(
+                role_id="demo", role_version="3", channel=channel, persona=None,
+                llm_model=None, stt_model=None, mode=mode,
+            )  # fmt: skip
+            record.candidate_id = candidate
+            sessions.add_turn(record.id, NewTurn("recruiter", "Why this job?", 0.0, 2.0))
+            if answered:
+                sessions.add_turn(record.id, NewTurn("candidate", "I like it.", 3.0, 4.0))
+
+        attempt("exam", answered=False)  # cut off before an answer
+        attempt("practice", answered=True)  # practice in the same room
+        attempt("exam", answered=True, channel="iv-otherroom00001")  # another invitation
+        s.commit()
+        assert not sessions.exam_taken(candidate, room)
+        attempt("exam", answered=True)
+        s.commit()
+        assert sessions.exam_taken(candidate, room)
+        assert not sessions.exam_taken("someone-else", room)

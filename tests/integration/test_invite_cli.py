@@ -30,8 +30,11 @@ def test_invite_uses_the_secret_up_keeps_and_without_one_creates_nothing(tmp_pat
     assert refused.exit_code == 1 and "run `recruiter up` once" in refused.output
     assert not (tmp_path / "recruiter.db").exists() or _candidates(tmp_path) == 0
 
-    # What `recruiter up` does on its first run: make the secret, owner-only; later runs reuse it.
+    # What `recruiter up` does on its first run: make the secret, owner-only; later runs reuse
+    # it. An empty file (a crash while it was written) is replaced.
     settings = Settings(home=tmp_path)
+    (tmp_path / LOCAL_SECRET).write_text("")
+    assert web_secret(settings, create=False) is None
     secret = web_secret(settings, create=True)
     assert secret and web_secret(settings, create=True) == secret
     mode = stat.S_IMODE(os.stat(tmp_path / LOCAL_SECRET).st_mode)
@@ -39,7 +42,8 @@ def test_invite_uses_the_secret_up_keeps_and_without_one_creates_nothing(tmp_pat
 
     made = runner.invoke(app, ["invite", "--name", "Ada", "--role", "demo"], env=env)
     assert made.exit_code == 0, made.output
-    link = made.output.splitlines()[0]
+    assert "signing with the secret `recruiter up` keeps" in made.output  # says which
+    link = next(x for x in made.output.split() if "/join/" in x)
     invitation = Invitations(secret, 72).read(link.rsplit("/", 1)[1])  # the app's check
     assert invitation.role_id == "demo"
     assert "by phone" not in made.output  # the phone line is not offered by default

@@ -51,3 +51,19 @@ def test_every_error_is_listed_at_once_field_errors_and_references_together() ->
     assert {"mode", "duration_minutes", "questions[0].competencies[0]"} <= {p for p, _ in found}
     assert [i.line for i in caught.value.issues] == sorted(i.line for i in caught.value.issues)
     assert "unknown competency 'owner-ship'" in str(caught.value)
+
+
+def test_reference_errors_beside_field_errors_are_each_found_once_and_not_guessed() -> None:
+    text = (FIXTURES / "invalid_roles" / "duplicate-competency-id.yaml").read_text()
+    broken = text.replace("mode: practice", "mode: sometimes")
+    with pytest.raises(RoleError) as caught:
+        parse_role(broken, "dup.yaml")
+    paths = [i.path for i in caught.value.issues]
+    assert "mode" in paths and "competencies[1].id" in paths
+    assert len(paths) == len(set(paths))  # nothing said twice about one place
+    # A question whose competencies are not a list: no competency is called unmeasured.
+    unreadable = broken.replace("    competencies: [ownership]", "    competencies: ownership", 1)
+    assert unreadable != broken
+    with pytest.raises(RoleError) as caught:
+        parse_role(unreadable, "dup.yaml")
+    assert not [i for i in caught.value.issues if "measured by no question" in i.message]
