@@ -41,6 +41,13 @@ _NONE_TO_IMPROVE = "Nothing stood out to work on in the answers given."
 _NO_PLAN = "No exercises this time: the answers gave nothing that needs practice."
 
 
+def _listed(tag: str, items: list[str], empty: str) -> list[str]:
+    """A list of HTML items, or a note saying why there are none (never an empty list)."""
+    if not items:
+        return [f"<p class=note>{empty}</p>"]
+    return [f"<{tag}>", *(f"<li>{item}</li>" for item in items), f"</{tag}>"]
+
+
 def _day(started_at: str) -> str:
     moment = datetime.fromisoformat(started_at)
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # stored in UTC
@@ -118,21 +125,15 @@ def render_html(report: dict[str, Any]) -> str:
         "<h2>Summary</h2><h3>What went well</h3>",
     ]
     answered = report.get("coverage", {}).get("questions_answered", 1)
-    if summary["went_well"]:
-        parts.append("<ul>")
-        for w in summary["went_well"]:
-            parts.append(f"<li>{escape(w['text'])} — at {w['at']}: “{escape(w['quote'])}”</li>")
-        parts.append("</ul>")
-    else:
-        parts.append(f"<p class=note>{_NONE_WELL if answered else _NO_ANSWERS}</p>")
+    went_well = [
+        f"{escape(w['text'])} — at {w['at']}: “{escape(w['quote'])}”" for w in summary["went_well"]
+    ]
+    parts += _listed("ul", went_well, _NONE_WELL if answered else _NO_ANSWERS)
     parts.append("<h3>What to work on</h3>")
-    if summary["improvements"]:
-        parts.append("<ol>")
-        for i in summary["improvements"]:
-            parts.append(f"<li>{escape(i['text'])} <span class=t>(at {i['at']})</span></li>")
-        parts.append("</ol>")
-    else:
-        parts.append(f"<p class=note>{_NONE_TO_IMPROVE if answered else _NO_ANSWERS}</p>")
+    to_improve = [
+        f"{escape(i['text'])} <span class=t>(at {i['at']})</span>" for i in summary["improvements"]
+    ]
+    parts += _listed("ol", to_improve, _NONE_TO_IMPROVE if answered else _NO_ANSWERS)
     parts += _competencies(report)
     parts.append("<h2>Questions</h2><table><tr><th>Question</th><th>Rating</th><th>Why</th></tr>")
     for q in report["questions"]:
@@ -150,13 +151,8 @@ def render_html(report: dict[str, Any]) -> str:
     if chart:
         parts.append(f'<img alt="Delivery per answer" src="{chart}">')
     parts.append(f"<p class=note>{escape(delivery['note'])}</p><h2>Practice plan</h2>")
-    if report["practice_plan"]:
-        parts.append("<ol>")
-        for p in report["practice_plan"]:
-            parts.append(f"<li><b>{escape(p['focus'])}</b> {escape(p['exercise'])}</li>")
-        parts.append("</ol>")
-    else:
-        parts.append(f"<p class=note>{_NO_PLAN if answered else _NO_ANSWERS}</p>")
+    plan = [f"<b>{escape(p['focus'])}</b> {escape(p['exercise'])}" for p in report["practice_plan"]]
+    parts += _listed("ol", plan, _NO_PLAN if answered else _NO_ANSWERS)
     if report["review"]["notes"] or report["review"]["human_scores"]:
         parts.append("<h2>Recruiter review</h2><ul>")
         for s in report["review"]["human_scores"]:

@@ -293,28 +293,28 @@ _PHONE_FAILED: dict[int | str, dict[str, Any]] = {
 }
 
 
+async def _phone_line(
+    ctx: WebContext, change: Literal["show", "set up", "remove"], failed: str
+) -> Any:
+    try:
+        return _phone_view(ctx, await actions.phone_line(ctx, change))
+    except DashboardError as e:
+        return _problem(e, failed)
+
+
 @router.get("/phone-line", response_model=PhoneLineView, responses=_PHONE_FAILED)
 async def get_phone_line(ctx: Ctx, me: Me) -> Any:
     """The phone line's trunk and dispatch rules on the LiveKit server."""
-    try:
-        return _phone_view(ctx, await actions.phone_line(ctx))
-    except DashboardError as e:
-        return _problem(e, "phone line not read")
+    return await _phone_line(ctx, "show", "phone line not read")
 
 
 @router.put("/phone-line", response_model=PhoneLineView, responses=_PHONE_FAILED)
 async def set_up_phone_line(ctx: Ctx, me: Me) -> Any:
     """Create (or re-create) the trunk and dispatch rules from the phone settings."""
-    try:
-        return _phone_view(ctx, await actions.phone_line(ctx, "set up"))
-    except DashboardError as e:
-        return _problem(e, "phone line not set up")
+    return await _phone_line(ctx, "set up", "phone line not set up")
 
 
 @router.delete("/phone-line", response_model=PhoneLineView, responses=_PHONE_FAILED)
 async def remove_phone_line(ctx: Ctx, me: Me) -> Any:
     """Delete the trunk and dispatch rules; calls to the numbers are refused after this."""
-    try:
-        return _phone_view(ctx, await actions.phone_line(ctx, "remove"))
-    except DashboardError as e:
-        return _problem(e, "phone line not removed")
+    return await _phone_line(ctx, "remove", "phone line not removed")

@@ -6,7 +6,6 @@ No LiveKit server is needed: nothing here joins a room.
 
 from __future__ import annotations
 
-import wave
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, expect
 
+from agent.audio import write_wav
 from recruiter_config.settings import Settings, WebSettings
 from storage import CandidateRepository
 from tests.e2e.conftest import screenshot_path
@@ -23,15 +23,6 @@ from web.app import create_app
 from web.invites import Invitation
 
 pytestmark = pytest.mark.e2e
-
-
-def _wav(path: Path, samples: np.ndarray, rate: int = 16000) -> Path:
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes((np.clip(samples, -1, 1) * 32767).astype(np.int16).tobytes())
-    return path
 
 
 @pytest.mark.parametrize(("amplitude", "heard"), [(0.3, "We can hear you."),
@@ -52,7 +43,8 @@ def test_the_device_check_hears_the_microphone_and_join_waits_for_consent(
     invitation = ctx.invitations.issue(Invitation(candidate_id=candidate, role_id="demo"))
     link = f"{serve(app)}/join/{invitation}"
     t = np.arange(16000 * 20) / 16000
-    tone = _wav(tmp_path / "mic.wav", amplitude * np.sin(2 * np.pi * 220 * t))
+    tone = tmp_path / "mic.wav"
+    write_wav(tone, amplitude * np.sin(2 * np.pi * 220 * t), 16000)
     video = write_y4m(tmp_path / "face.y4m", steady_frames())
     browser = launch_browser(
         "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
