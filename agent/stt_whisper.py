@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -249,9 +250,15 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         audio = frame_to_float(frame, SAMPLE_RATE)
         self._in_flight += 1
         self._idle.clear()
+        asked = time.perf_counter()
         try:
             async with self._lock:
+                began = time.perf_counter()
                 result = await asyncio.to_thread(self.transcribe, audio)
+            # Durations only (no words): where a late final transcript's time went.
+            took, waited = time.perf_counter() - began, began - asked
+            logger.info("transcribed %.2f s of audio in %.2f s, after %.2f s waiting",
+                        audio.size / SAMPLE_RATE, took, waited)  # fmt: skip
         except (RuntimeError, ValueError) as e:
             raise APIConnectionError("faster-whisper failed to transcribe", retryable=False) from e
         finally:

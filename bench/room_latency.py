@@ -9,7 +9,8 @@ figure on the same machine and load, so the ratio shows what the room adds.
 
 Results go to ``bench/results/room_latency.json`` and ``.md``.
 
-Usage: ``.venv/bin/python -m bench.room_latency [--turns 12]`` (also in ``make bench``).
+Usage: ``.venv/bin/python -m bench.room_latency [--turns 12] [--logs DIR]`` (``make bench``
+runs it too).
 """
 
 from __future__ import annotations
@@ -214,14 +215,14 @@ def _write(
     return summary
 
 
-async def _bench(turns: int) -> dict[str, object]:
+async def _bench(turns: int, logs: Path | None = None) -> dict[str, object]:
     installed = Settings()
     with tempfile.TemporaryDirectory(prefix="room-bench-") as tmp:
         home = Path(tmp)
         (home / "models").symlink_to(installed.models_dir, target_is_directory=True)
         settings = Settings(home=home)
         answers = _answers(settings)
-        with DevStack(settings, livekit_binary=server_binary(installed)) as stack:
+        with DevStack(settings, livekit_binary=server_binary(installed), log_dir=logs) as stack:
             assert stack.livekit is not None
             settings = settings.model_copy(update={"livekit": stack.livekit})
             print("headless rehearsal …", flush=True)
@@ -242,8 +243,9 @@ def main() -> None:
     """Run the benchmark and print the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=12, help="room replies to time (>= 10)")
+    parser.add_argument("--logs", type=Path, help="keep the stack's logs (worker, server) here")
     args = parser.parse_args()
-    summary = asyncio.run(_bench(max(args.turns, 10)))
+    summary = asyncio.run(_bench(max(args.turns, 10), args.logs))
     json.dump(summary, sys.stdout, indent=2)
     print()
 
