@@ -154,7 +154,9 @@ class Interviewer(Agent):
         self.utterance = RecruiterUtterance(events=[{"type": "end", "reason": reason}])
         with contextlib.suppress(RuntimeError):
             self.session.interrupt()
-        self.session.say(closing)
+        # Not to be cut off: a late part of the last answer would start a reply that is then
+        # dropped (stopped), leaving the closing unheard and the interview never ended.
+        self.session.say(closing, allow_interruptions=False)
 
     # -- framework hooks -------------------------------------------------------------------
 

@@ -23,10 +23,8 @@ __all__ = ["RECORDING_NOTICE", "CodeDesk", "read_interview_code", "say_to_caller
 
 T = TypeVar("T")
 
-# Said before anything is recorded: a caller cannot tick a consent box.
-RECORDING_NOTICE = (
-    "This call is recorded, and your answers are transcribed and measured for your report."
-)
+# Said before the interview: a caller cannot tick a consent box.
+RECORDING_NOTICE = "Your answers on this call are transcribed and measured for your report."
 GREETING = (
     "Hello, you have reached the virtual recruiter. " + RECORDING_NOTICE + " Please key in the "
     "{n} digit interview code from your invitation, or say it one digit at a time."

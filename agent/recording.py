@@ -1,5 +1,6 @@
-"""The recording of a live interview: both sides of the conversation, as the session heard the
-candidate and played the recruiter, on one clock.
+"""The recording of a browser interview: both sides of the conversation, as the session heard
+the candidate and played the recruiter, on one clock. (A phone call is not recorded:
+livekit-agents records only a job's first voice session, and a call's first is the desk.)
 
 livekit-agents records it (``AgentSession.start(record=...)`` with audio on: its ``RecorderIO``
 writes Ogg Opus, 48 kHz stereo, left the candidate as heard, right the recruiter as played) into

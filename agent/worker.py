@@ -314,8 +314,10 @@ async def _hold(
         left.set()  # gone before the interview listened (a caller who hung up at once)
     closed = asyncio.Event()
     live.session.on("close", lambda _event: closed.set())
-    await live.session.start(interviewer, room=room, room_options=options,
-                             record=recording_options(settings.livekit.url))  # fmt: skip
+    # A call is not recorded: livekit-agents records a job's first voice session only, and a
+    # call's first is the desk that reads the code (or says the notice).
+    record = False if phone else recording_options(settings.livekit.url)
+    await live.session.start(interviewer, room=room, room_options=options, record=record)
     ended, gone = asyncio.create_task(interviewer.ended.wait()), asyncio.create_task(left.wait())
     await asyncio.wait({ended, gone}, return_when=asyncio.FIRST_COMPLETED)
     if interviewer.ended.is_set():
