@@ -330,14 +330,17 @@ async def _hold(
     for task in (ended, gone, *tasks):
         task.cancel()
     frames.close()
-    live.session.shutdown()
-    with contextlib.suppress(TimeoutError):  # closed: the recording is complete
-        await asyncio.wait_for(closed.wait(), 30)
+    # Nothing is left to say (the closing was heard, or no one is listening): close now, so
+    # the job is free for the next call at once.
+    live.session.shutdown(drain=False)
     audio = None
-    if closed.is_set():
-        audio = keep_recording(ctx.session_directory, settings.sessions_dir / live.session_id)
-    else:  # a file still being written is not kept half-done
-        logger.error("the session did not close within 30 s; its recording is not kept")
+    if record:
+        with contextlib.suppress(TimeoutError):  # closed: the recording is complete
+            await asyncio.wait_for(closed.wait(), 10)
+        if closed.is_set():
+            audio = keep_recording(ctx.session_directory, settings.sessions_dir / live.session_id)
+        else:  # a file still being written is not kept half-done
+            logger.error("the session did not close within 10 s; its recording is not kept")
     await live.aclose()  # the last answer's measurements are stored before the report
     finish_interview(db, live.session_id, status=status, reason=reason,
                      audio_path=str(audio) if audio else None)  # fmt: skip
