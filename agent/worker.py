@@ -316,8 +316,10 @@ async def _hold(
     live.session.on("close", lambda _event: closed.set())
     # A call is not recorded: livekit-agents records a job's first voice session only, and a
     # call's first is the desk that reads the code (or says the notice).
-    record = False if phone else recording_options(settings.livekit.url)
-    await live.session.start(interviewer, room=room, room_options=options, record=record)
+    wanted = recording_options(settings.livekit.url)
+    recorded = not phone and wanted["audio"]
+    await live.session.start(interviewer, room=room, room_options=options,
+                             record=False if phone else wanted)  # fmt: skip
     ended, gone = asyncio.create_task(interviewer.ended.wait()), asyncio.create_task(left.wait())
     await asyncio.wait({ended, gone}, return_when=asyncio.FIRST_COMPLETED)
     if interviewer.ended.is_set():
@@ -334,7 +336,7 @@ async def _hold(
     # the job is free for the next call at once.
     live.session.shutdown(drain=False)
     audio = None
-    if record:
+    if recorded:
         with contextlib.suppress(TimeoutError):  # closed: the recording is complete
             await asyncio.wait_for(closed.wait(), 10)
         if closed.is_set():
