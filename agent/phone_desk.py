@@ -45,10 +45,17 @@ class CodeDesk(Agent):
         super().__init__(instructions="Read the caller's interview code.")
 
 
+# Whisper's initial prompt on the desk: with digits in it, tiny.en read 12 of 12 eight-digit
+# codes said over G.711 right, against 9 of 12 with the interview's verbatim prompt (synthesized
+# codes, this machine, 1 Dec 2026).
+DIGITS_PROMPT = "My code is 3 0 5 1, 8 2 7 4. Digits: 0 1 2 3 4 5 6 7 8 9."
+
+
 def desk_session(models: VoiceModels) -> AgentSession[None]:
-    """A voice session for the desk: the interview's VAD, STT and voice, turns ended by VAD."""
+    """A voice session for the desk: the interview's VAD and voice, its Whisper model with a
+    digits prompt (``DIGITS_PROMPT``), turns ended by VAD."""
     return AgentSession(
-        vad=models.vad, stt=models.stt, tts=models.tts,
+        vad=models.vad, stt=models.stt.with_prompt(DIGITS_PROMPT), tts=models.tts,
         turn_handling={"turn_detection": "vad"}, user_away_timeout=None,
     )  # fmt: skip
 

@@ -7,7 +7,7 @@ import logging
 import math
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Never
 
@@ -103,6 +103,8 @@ class WhisperOptions:
     language: str = "en"
     beam_size: int = 1
     verbatim: bool = True  # keep fillers ("um", "uh") in the transcript, for perception
+    # Whisper's initial prompt in place of the verbatim one (e.g. digits, for a code read out).
+    prompt: str | None = None
 
 
 def whisper_options(settings: Settings) -> WhisperOptions:
@@ -132,12 +134,12 @@ class Transcript:
 class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
     """Non-streaming STT: the session drives it segment by segment with the VAD."""
 
-    def __init__(self, opts: WhisperOptions) -> None:
+    def __init__(self, opts: WhisperOptions, *, model: WhisperModel | None = None) -> None:
         super().__init__(capabilities=stt.STTCapabilities(streaming=False, interim_results=False))
         if not (opts.model_dir / "model.bin").is_file():
             raise FileNotFoundError(f"no Whisper model at {opts.model_dir}")
         self._opts = opts
-        self._model = WhisperModel(
+        self._model = model or WhisperModel(
             str(opts.model_dir),
             device="cpu",
             compute_type=opts.compute_type,
@@ -148,6 +150,11 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+
+    def with_prompt(self, prompt: str) -> WhisperSTT:
+        """The same loaded model (shared, not loaded again) with ``prompt`` as Whisper's initial
+        prompt instead of the verbatim one; for the phone desk, which hears codes read out."""
+        return WhisperSTT(replace(self._opts, prompt=prompt), model=self._model)
 
     @property
     def model(self) -> str:
@@ -220,7 +227,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             # segments again up to 5 times (2 s instead of 0.4 s on a 1 s segment here) for text
             # that was no better; only a repetition loop is decoded again (``transcribe``).
             temperature=temperature,
-            initial_prompt=VERBATIM_PROMPT if self._opts.verbatim else None,
+            initial_prompt=self._opts.prompt or (VERBATIM_PROMPT if self._opts.verbatim else None),
         )
         words: list[TimedWord] = []
         texts: list[str] = []
