@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bench.room_latency import PARTS, _answers, _medians, _p95, _room_session, parts_table
+from bench.room_latency import PARTS, _answers, _medians, _room_session, parts_table, timings
 from recruiter_config.settings import Settings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.phone_dev import sip_binary
@@ -122,11 +122,7 @@ def _write(phone: list[float], room: list[float], parts: dict[str, Any]) -> dict
     summary: dict[str, Any] = {
         "taken": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
-        "phone_s": [round(v, 3) for v in phone], "room_s": [round(v, 3) for v in room],
-        "phone_median_s": round(statistics.median(phone), 3),
-        "phone_p95_s": round(_p95(phone), 3),
-        "room_median_s": round(statistics.median(room), 3), "room_p95_s": round(_p95(room), 3),
-        "parts_median_s": parts,
+        **timings("phone", phone), **timings("room", room), "parts_median_s": parts,
     }  # fmt: skip
     summary["median_ratio_phone_to_room"] = round(
         statistics.median(phone) / statistics.median(room), 3

@@ -160,6 +160,13 @@ def parts_table(parts: dict[str, dict[str, Any]]) -> list[str]:
     ]
 
 
+def timings(path: str, values: list[float]) -> dict[str, Any]:
+    """One path's replies in a summary: ``<path>_s`` (each, s), ``_median_s`` and ``_p95_s``."""
+    return {f"{path}_s": [round(v, 3) for v in values],
+            f"{path}_median_s": round(statistics.median(values), 3),
+            f"{path}_p95_s": round(_p95(values), 3)}  # fmt: skip
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -172,12 +179,7 @@ def _write(
         "taken": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
         "llm": settings.llm.gguf, "stt": settings.stt.model, "role": ROLE, "persona": PERSONA,
-        "room_s": [round(v, 3) for v in room], "headless_s": [round(v, 3) for v in headless],
-        "room_median_s": round(statistics.median(room), 3),
-        "room_p95_s": round(_p95(room), 3),
-        "headless_median_s": round(statistics.median(headless), 3),
-        "headless_p95_s": round(_p95(headless), 3),
-        "parts_median_s": parts,
+        **timings("room", room), **timings("headless", headless), "parts_median_s": parts,
     }  # fmt: skip
     summary["median_ratio_room_to_headless"] = round(
         statistics.median(room) / statistics.median(headless), 3

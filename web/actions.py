@@ -143,10 +143,12 @@ def list_sessions(
     role_id: str | None = None,
     status: str | None = None,
     candidate: str | None = None,
+    roles: list[RoleRow] | None = None,
 ) -> list[SessionRow]:
     """The newest sessions first, with their turn counts, candidate names, role titles and
     automatic overall scores; only those of ``role_id``, with ``status``, or whose candidate's
-    name contains ``candidate`` (any case) when given."""
+    name contains ``candidate`` (any case) when given. ``roles``: :func:`list_roles`, when the
+    caller has it already (it reads every shipped script)."""
     turns = (
         select(Turn.session_id, func.count(Turn.id).label("n")).group_by(Turn.session_id).subquery()
     )
@@ -179,7 +181,7 @@ def list_sessions(
     if candidate:
         wanted = candidate.casefold()
         rows = [r for r in rows if wanted in (r[2] or "").casefold()][:limit]
-    titles = {r.id: r.title for r in list_roles(s)}
+    titles = {r.id: r.title for r in (list_roles(s) if roles is None else roles)}
     return [
         SessionRow(
             r.id,

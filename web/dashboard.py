@@ -132,9 +132,9 @@ def _sessions_page(
 ) -> HTMLResponse:
     shown = {k: v for k, v in (shown or {}).items() if v}
     with ctx.db() as s:
-        rows = actions.list_sessions(s, role_id=shown.get("role"), status=shown.get("status"),
-                                     candidate=shown.get("q"))  # fmt: skip
         roles, candidates = actions.list_roles(s), actions.list_candidates(s)
+        rows = actions.list_sessions(s, role_id=shown.get("role"), status=shown.get("status"),
+                                     candidate=shown.get("q"), roles=roles)  # fmt: skip
     return _page(
         request,
         "dashboard_sessions.html",
