@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from agent.rooms import InterviewJob, candidate_token
 from reports.build import build_report
 from reports.session_view import ReportError
-from storage import Candidate, InterviewSession, Turn
+from storage import Candidate, InterviewSession, SessionRepository, Turn
 from web.context import WebContext, context
 from web.invites import Invitation, InvitationError
 
@@ -103,9 +103,10 @@ def _attempts(ctx: WebContext, invitation: Invitation) -> list[Attempt]:
     ]
 
 
-def _taken(attempts: list[Attempt]) -> Attempt | None:
-    """The assessed attempt that uses up the invitation (one in which the candidate answered)."""
-    return next((a for a in attempts if a.mode == "exam" and a.answers > 0), None)
+def _taken(ctx: WebContext, invitation: Invitation) -> bool:
+    """Whether the invitation's assessed interview has been taken (the worker's rule too)."""
+    with ctx.db() as s:
+        return SessionRepository(s).exam_taken(invitation.candidate_id, invitation.room)
 
 
 def _report_file(ctx: WebContext, session_id: str) -> Path:
@@ -125,7 +126,7 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
     return templates.TemplateResponse(
         request, "candidate.html",
         {"token": token, "mode": invitation.mode or "the role's", "attempts": attempts,
-         "taken": _taken(attempts), "retention_days": ctx.settings.audio_retention_days},
+         "taken": _taken(ctx, invitation), "retention_days": ctx.settings.audio_retention_days},
     )  # fmt: skip
 
 
@@ -143,7 +144,7 @@ def room_token(token: str, ctx: Ctx, body: JoinRequest | None = None) -> RoomAcc
     invitation = _invitation(ctx, token)
     if body is None or not body.consent:
         raise HTTPException(status_code=428, detail="agree to what is recorded and kept first")
-    if _taken(_attempts(ctx, invitation)) is not None:
+    if _taken(ctx, invitation):
         raise HTTPException(status_code=409, detail="this assessed interview has been taken; "
                             "its report stays on this page")  # fmt: skip
     job = InterviewJob(
