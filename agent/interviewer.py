@@ -27,6 +27,7 @@ from livekit.agents.voice.events import (
     UserStateChangedEvent,
 )
 
+from agent.closing import close_after_last_words
 from agent.perceiver import Perceiver
 from agent.reply import RecruiterUtterance, ReplyPolicy
 from agent.stt_whisper import WhisperSTT
@@ -98,6 +99,7 @@ class Interviewer(Agent):
         self._t0 = time.time()
         self._silence_task: asyncio.Task[None] | None = None
         self._warm_task: asyncio.Task[None] | None = None
+        self._closing_task: asyncio.Task[None] | None = None
         # Follow-ups asked of the LLM before the turn ended, by (question id, gap).
         self._early: dict[tuple[str, str], asyncio.Task[_LLMReply]] = {}
         # What speaking the reply changed, restored if the reply is dropped before it plays.
@@ -154,9 +156,12 @@ class Interviewer(Agent):
         self.utterance = RecruiterUtterance(events=[{"type": "end", "reason": reason}])
         with contextlib.suppress(RuntimeError):
             self.session.interrupt()
-        # Not to be cut off: a late part of the last answer would start a reply that is then
-        # dropped (stopped), leaving the closing unheard and the interview never ended.
-        self.session.say(closing, allow_interruptions=False)
+        # Not to be cut off (a late part of the last answer would start a reply that is then
+        # dropped, leaving the closing unheard), once the words already said are a turn.
+        self._closing_task = asyncio.create_task(close_after_last_words(
+            self.session, closing, uncommitted=lambda: bool(self._heard),
+            wait_s=self._policy.closing_wait_s,
+        ))  # fmt: skip
 
     # -- framework hooks -------------------------------------------------------------------
 
@@ -202,10 +207,12 @@ class Interviewer(Agent):
         """The reply to the newest candidate turn: the flow's actions, each yielded when known."""
         turn_ended = time.monotonic()
         message = next((m for m in reversed(chat_ctx.messages()) if m.role == "user"), None)
-        if message is None or message.id in self._handled or self._stopped:
+        if message is None or message.id in self._handled:
+            return
+        self._heard = []  # taken as a turn
+        if self._stopped:
             return  # after the candidate asked to stop, nothing more is said
         self._handled.add(message.id)
-        self._heard = []
         text = (message.text_content or "").strip()
         if self._before_reply is None:
             self._before_reply, self._answer_parts = self._state, []
@@ -367,14 +374,8 @@ class Interviewer(Agent):
         last_end = float(data.words[-1].end_time or 0.0)
         anchor = (speech_end_time or time.time()) - last_end
         for w in data.words:
-            self._turn_words.append(
-                TimedWord(
-                    str(w),
-                    anchor + float(w.start_time or 0.0),
-                    anchor + float(w.end_time or 0.0),
-                    float(w.confidence or 0.0),
-                )
-            )
+            start, end = anchor + float(w.start_time or 0.0), anchor + float(w.end_time or 0.0)
+            self._turn_words.append(TimedWord(str(w), start, end, float(w.confidence or 0.0)))
 
     async def _speak(self, actions: list[Action], turn_ended: float) -> AsyncIterator[str]:
         """Carry out actions in order, yielding each text to speak as soon as it is known.

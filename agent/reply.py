@@ -24,6 +24,7 @@ class ReplyPolicy:
     silence_prompt_s: float = 8.0
     ask_early: bool = False  # ask the LLM while the candidate is still answering
     transcript_wait_s: float = 2.0  # at most this long for the answer's last segment
+    closing_wait_s: float = 5.0  # ended early: at most this long for the last words to be heard
 
 
 @dataclass

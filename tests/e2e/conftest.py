@@ -7,7 +7,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,3 +128,27 @@ def room_stack(
         settings = settings.model_copy(update={"livekit": stack.livekit})
         db = session_factory(create_database(settings.resolved_database_url))
         yield RoomStack(settings, db, stack.logs / "worker.log")
+
+
+def _worker_lines(log: Path, limit: int = 60) -> str:
+    """The worker log's plain lines (the project's and livekit-agents' own, not the JSON
+    copies), the last ``limit`` of them."""
+    if not log.is_file():
+        return f"(no worker log at {log})"
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return "\n".join([line for line in lines if not line.startswith("{")][-limit:])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed test on a live stack shows what the worker logged: CI keeps nothing else."""
+    report = yield
+    if report.failed and call.when == "call":
+        funcargs = getattr(item, "funcargs", {})
+        for stack in (funcargs.get("room_stack"), funcargs.get("phone_stack")):
+            log = getattr(stack, "worker_log", None)
+            if isinstance(log, Path):
+                report.sections.append(("worker log", _worker_lines(log)))
+    return report

@@ -63,6 +63,11 @@ class PhoneStack:
     sip_address: str
     logs: Path
 
+    @property
+    def worker_log(self) -> Path:
+        """The worker's log (shown with a failed test)."""
+        return self.logs / "worker.log"
+
 
 def _free_udp_port() -> int:
     import socket
@@ -276,7 +281,10 @@ def test_the_practice_number_asks_no_code_and_runs_the_practice_role(
     call = SIPpCall(phone_stack.sip_address, settings.phone.practice_number, "", tmp_path / "sipp")
     call.start()
     try:
-        record = _poll(opened, 120, "the practice interview opened")
+        try:
+            record = _poll(opened, 120, "the practice interview opened")
+        except TimeoutError as e:  # the caller's side of the story, with the worker's
+            raise AssertionError(f"{e}\n{call.log()}") from e
         _quiet_after(call.rtp, time.time() - 1.0, quiet_s=2.0, timeout_s=180)  # the opening
         call.hang_up()
         assert call.wait(60) == 0, call.log()
