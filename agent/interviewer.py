@@ -20,6 +20,7 @@ from typing import Any
 
 from livekit import rtc
 from livekit.agents import Agent, llm, stt
+from livekit.agents.voice import SpeechHandle
 from livekit.agents.voice.agent import ModelSettings
 from livekit.agents.voice.events import (
     AgentStateChangedEvent,
@@ -29,7 +30,7 @@ from livekit.agents.voice.events import (
 
 from agent.closing import close_after_last_words
 from agent.perceiver import Perceiver
-from agent.reply import RecruiterUtterance, ReplyPolicy
+from agent.reply import LLMReply, RecruiterUtterance, ReplyPolicy, llm_text
 from agent.stt_whisper import WhisperSTT
 from agent.tts_piper import PiperTTS
 from dialogue import (
@@ -66,9 +67,6 @@ __all__ = ["Interviewer", "RecruiterUtterance", "ReplyPolicy"]
 logger = logging.getLogger("recruiter.agent")
 
 
-_LLMReply = tuple[str, float | None, str | None]  # text, time to first token (s), problem
-
-
 class Interviewer(Agent):
     """Speaks the flow's actions; each candidate turn is one event for the flow."""
 
@@ -100,8 +98,11 @@ class Interviewer(Agent):
         self._silence_task: asyncio.Task[None] | None = None
         self._warm_task: asyncio.Task[None] | None = None
         self._closing_task: asyncio.Task[None] | None = None
+        self._reply: SpeechHandle | None = None  # the speech playing or last played
+        self._reply_started = 0.0  # time.monotonic() when it began to play
+        self._went_on: SpeechHandle | None = None  # the reply the candidate went on over
         # Follow-ups asked of the LLM before the turn ended, by (question id, gap).
-        self._early: dict[tuple[str, str], asyncio.Task[_LLMReply]] = {}
+        self._early: dict[tuple[str, str], asyncio.Task[LLMReply]] = {}
         # What speaking the reply changed, restored if the reply is dropped before it plays.
         self._before_speaking: tuple[str | None, str | None] = (None, None)
         # Set once the closing line has been heard in full.
@@ -122,7 +123,8 @@ class Interviewer(Agent):
 
     @property
     def answer_open(self) -> bool:
-        """The candidate's answer was taken as finished but no reply has been heard yet.
+        """The candidate's answer was taken as finished but no reply has been heard yet (none
+        has played for ``ReplyPolicy.barge_in_window_s`` without the candidate going on).
 
         A candidate turn that arrives now continues the same answer (one stored turn).
         """
@@ -288,25 +290,50 @@ class Interviewer(Agent):
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
         if event.new_state == "speaking":
-            # The reply is being heard: the answer it responds to is final.
-            self._before_reply, self._answer_parts, self._answer_words = None, [], []
+            # The reply is being heard: the answer it responds to is final once it has played
+            # for the barge-in window without the candidate going on (or resumes after a noise).
+            resumed, self._reply = (
+                self._reply is self.session.current_speech,
+                self.session.current_speech,
+            )
             self._cancel_silence_watch()
+            if resumed:
+                self._went_on = None
+            elif self._before_reply is not None:
+                self._reply_started = time.monotonic()
+                window = self._policy.barge_in_window_s
+                asyncio.get_running_loop().call_later(window, self._answer_final, self._reply)
         elif event.old_state == "speaking" and event.new_state == "listening":
+            if self._went_on is not None and self._went_on is self._reply and not self._stopped:
+                # The candidate went on as the reply began (it is paused or cut off): the answer
+                # goes on, and the reply's step is taken back when the rest is stepped with it.
+                self._asking, self.end_reason = self._before_speaking
+                return
+            self._answer_final(self._reply)
             self.awaiting_answer_to = self._asking
             if self.end_reason is not None:
                 self.ended.set()
             elif self._asking is not None:
                 self._start_silence_watch()
 
+    def _answer_final(self, reply: SpeechHandle | None) -> None:
+        """The reply ``reply`` has been heard: the answer it responds to is final."""
+        if reply is self._reply and self._went_on is not reply:
+            self._before_reply, self._answer_parts, self._answer_words = None, [], []
+
     def _on_user_state(self, event: UserStateChangedEvent) -> None:
         if event.new_state != "speaking":
             return
         self._cancel_silence_watch()
-        if self._before_reply is not None and self.session.agent_state != "speaking":
+        if self._before_reply is None:
+            return
+        if self.session.agent_state != "speaking":
             # The candidate goes on before the reply was heard: the answer was not finished.
             # Drop the reply; the next turn is stepped together with this one.
             with contextlib.suppress(RuntimeError):
                 self.session.interrupt()
+        elif time.monotonic() - self._reply_started < self._policy.barge_in_window_s:
+            self._went_on = self._reply  # livekit-agents pauses or cuts the reply off
 
     def _on_transcript(self, event: UserInputTranscribedEvent) -> None:
         """A segment of the answer was transcribed: ask early for the follow-up it would get."""
@@ -324,7 +351,7 @@ class Interviewer(Agent):
         self._drop_early()
         messages = follow_up_messages(self._plan.persona, request.gap, request.question, answer)
         self._early[(request.question_id, request.gap)] = asyncio.create_task(
-            self._llm_text(messages), name="early-follow-up"
+            llm_text(self._chat, self._policy, messages), name="early-follow-up"
         )
 
     def _warm_llm(self) -> None:
@@ -393,11 +420,9 @@ class Interviewer(Agent):
             action = queue.pop(0)
             text: str | None = None
             if isinstance(action, Acknowledge):
-                text = action.text
-                utterance.events.append(
-                    {"type": "acknowledgement", "question_id": action.question_id,
-                     "source": "script"}
-                )  # fmt: skip
+                text, question = action.text, action.question_id
+                utterance.events.append({"type": "acknowledgement", "question_id": question,
+                                         "source": "script"})  # fmt: skip
             elif isinstance(action, RequestFollowUp):
                 result, ttft = await self._follow_up(action, turn_ended)
                 utterance.llm_ttft_s = ttft
@@ -405,16 +430,14 @@ class Interviewer(Agent):
                 queue = [*more, *queue]
             elif isinstance(action, AskFollowUp):
                 text = action.text
-                utterance.question_id = action.question_id
-                self._asking = action.question_id
+                utterance.question_id = self._asking = action.question_id
                 utterance.events.append(
                     {"type": "follow-up", "question_id": action.question_id, "gap": action.gap,
                      "source": action.source, "fallback_reason": action.fallback_reason}
                 )  # fmt: skip
             elif isinstance(action, AskQuestion):
                 text = action.text
-                utterance.question_id = action.question_id
-                self._asking = action.question_id
+                utterance.question_id = self._asking = action.question_id
                 utterance.events.append(
                     {"type": "question", "question_id": action.question_id,
                      "difficulty": action.difficulty, "reason": action.reason}
@@ -448,33 +471,6 @@ class Interviewer(Agent):
             # thing the recruiter says.
             self._pending_events = utterance.events
 
-    async def _llm_text(self, messages: list[dict[str, str]]) -> _LLMReply:
-        """The LLM's reply within ``ReplyPolicy.llm_limit_s``: (text, time to first token,
-        problem or None)."""
-        started = time.perf_counter()
-        ttft: float | None = None
-        pieces: list[str] = []
-        try:
-            async with asyncio.timeout(self._policy.llm_limit_s):
-                stream = self._chat.stream(
-                    messages,
-                    max_tokens=self._policy.max_tokens,
-                    temperature=self._policy.temperature,
-                    stop=("\n",),
-                )
-                # The client's stream is an async generator (it has aclose); the ChatClient port
-                # promises only an AsyncIterator, which aclosing's type cannot see.
-                async with contextlib.aclosing(stream):  # type: ignore[type-var]
-                    async for piece in stream:
-                        if ttft is None:
-                            ttft = time.perf_counter() - started
-                        pieces.append(piece)
-        except TimeoutError:
-            return "".join(pieces), ttft, "timeout"
-        except LLMUnavailableError:
-            return "", ttft, "llm-unavailable"
-        return "".join(pieces), ttft, None
-
     async def _follow_up(
         self, action: RequestFollowUp, turn_ended: float
     ) -> tuple[Event, float | None]:
@@ -486,7 +482,9 @@ class Interviewer(Agent):
             messages = follow_up_messages(
                 self._plan.persona, action.gap, action.question, action.answer
             )
-            task = asyncio.create_task(self._llm_text(messages), name="follow-up")
+            task = asyncio.create_task(
+                llm_text(self._chat, self._policy, messages), name="follow-up"
+            )
         remaining = self._policy.follow_up_wait_s - (time.monotonic() - turn_ended)
         try:
             reply, ttft, problem = await asyncio.wait_for(task, max(0.0, remaining))

@@ -1,8 +1,9 @@
 """Store every turn the moment it completes, from the session's ``conversation_item_added`` events.
 
 Each turn is committed on its own, so a crash loses at most the turn in flight. An answer the
-pipeline heard in two parts (the candidate went on before the reply was heard) stays one stored
-turn: the second part extends the first, and the answer is measured again as a whole.
+pipeline heard in two parts (the candidate went on before the reply was heard, or as it began
+and cut it off) stays one stored turn: the second part extends the first, and the answer is
+measured again as a whole. The cut-off reply is stored too, as interrupted: it was heard.
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ class TurnJournal:
             self._measuring.add(task)
             task.add_done_callback(self._measuring.discard)
         else:
-            self._open_answer = None
+            if not self._interviewer.answer_open:  # else cut off as it began: the answer goes on
+                self._open_answer = None
             self._store(self._recruiter_turn(text, metrics, interrupted=item.interrupted))
             started = metrics.get("started_speaking_at")
             if started is not None:

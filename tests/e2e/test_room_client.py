@@ -237,3 +237,55 @@ def _answer(db: sessionmaker[Session], room: str) -> str:
             return ""
         turns = SessionRepository(s).turns(stored.id)
     return " ".join(t.text for t in turns if t.speaker == "candidate")
+
+
+PAUSED_ANSWER = (
+    "I have worked on a help desk for two years. I enjoy calming people down. [pause 1.2] "
+    "On busy days I write each problem down, so that nothing gets lost."
+)
+
+
+def test_ending_while_the_answer_goes_on_keeps_every_word_said(room_stack: RoomStack) -> None:
+    """The candidate pauses (the turn ends), goes on, and presses End with the last word:
+    the whole answer is stored, as one turn."""
+    settings, db = room_stack.settings, room_stack.db
+    room = f"iv-{secrets.token_hex(6)}"
+    token = candidate_token(
+        settings.livekit, room=room, identity="candidate-ender",
+        job=InterviewJob(role_id="demo", mode="practice"),
+        agent_name=settings.web.agent_name, ttl_s=120,
+    )  # fmt: skip
+    answer = CandidateVoice(load_voice_models(settings).tts.voice).render(PAUSED_ANSWER)
+
+    def answers() -> list[str]:
+        with db() as s:
+            found = s.query(InterviewSession).filter_by(channel=room).one_or_none()
+            if found is None:
+                return []
+            return [t.text for t in SessionRepository(s).turns(found.id)
+                    if t.speaker == "candidate"]  # fmt: skip
+
+    async def scenario() -> float:
+        candidate = RoomCandidate()
+        await candidate.join(settings.livekit.url, token)
+        try:
+            asked = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
+            await candidate.wait_for_state("listening", asked, timeout_s=120)
+            # The pause is long enough to end the turn and short enough that no reply has
+            # begun playing before the candidate goes on.
+            last_word = await candidate.say(answer.samples)
+            # End as soon as the last word has left the microphone: the voice activity
+            # detector has not yet heard the pause after it, nor the STT the words.
+            await asyncio.sleep(max(0.0, last_word - time.time()))
+            await candidate.end_interview()
+            await candidate.wait_for_event("ended", timeout_s=180)
+            return last_word
+        finally:
+            await candidate.leave()
+
+    last_word = run(scenario())
+    stored = answers()
+    assert len(stored) == 1, stored  # one answer, one turn
+    said = PAUSED_ANSWER.replace("[pause 1.2] ", "")
+    assert word_error_rate(said, stored[0]) < 0.25, stored[0]
+    assert "nothing gets lost" in stored[0].lower().replace(",", ""), (stored[0], last_word)
