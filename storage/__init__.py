@@ -6,6 +6,7 @@ from storage.candidates import CandidateRepository
 from storage.database import create_database, session_factory
 from storage.errors import StorageError
 from storage.interview_codes import InterviewCode, InterviewCodeRepository
+from storage.invitations import InvitationRecord, InvitationRepository, InvitationRow
 from storage.models import AnswerMeasurement, Base, InterviewSession, RoleScriptVersion, Turn
 from storage.people import Candidate, Recruiter
 from storage.recruiters import RecruiterError, RecruiterRepository
@@ -23,6 +24,9 @@ __all__ = [
     "InterviewCode",
     "InterviewCodeRepository",
     "InterviewSession",
+    "InvitationRecord",
+    "InvitationRepository",
+    "InvitationRow",
     "NewEvidence",
     "NewScore",
     "NewTurn",

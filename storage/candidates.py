@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.assessment_repository import AssessmentRepository
 from storage.interview_codes import InterviewCode
+from storage.invitations import InvitationRecord
 from storage.models import AnswerMeasurement, InterviewSession, Turn
 from storage.people import Candidate
 
@@ -40,7 +41,8 @@ class CandidateRepository:
 
     def export(self, candidate_id: str) -> dict[str, Any]:
         """Everything stored about the candidate, as plain data: the candidate, their phone
-        line interview codes, and each session with its turns, scores, evidence and notes.
+        line interview codes, their invitations, and each session with its turns, scores,
+        evidence and notes.
 
         Raises:
             sqlalchemy.exc.NoResultFound: no such candidate.
@@ -68,6 +70,22 @@ class CandidateRepository:
                     select(InterviewCode)
                     .where(InterviewCode.candidate_id == candidate_id)
                     .order_by(InterviewCode.id)
+                )
+            ],
+            "invitations": [
+                {
+                    "role_id": i.role_id,
+                    "role_version": i.role_version,
+                    "mode": i.mode,
+                    "created_at": i.created_at.isoformat(),
+                    "expires_at": i.expires_at.isoformat(),
+                    "opened_at": i.opened_at.isoformat() if i.opened_at else None,
+                    "revoked_at": i.revoked_at.isoformat() if i.revoked_at else None,
+                }
+                for i in self._db.scalars(
+                    select(InvitationRecord)
+                    .where(InvitationRecord.candidate_id == candidate_id)
+                    .order_by(InvitationRecord.created_at)
                 )
             ],
             "sessions": [],

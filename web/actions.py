@@ -39,6 +39,7 @@ from storage import (
     CandidateRepository,
     InterviewCodeRepository,
     InterviewSession,
+    InvitationRepository,
     RoleRepository,
     RoleVersionConflictError,
     Score,
@@ -273,8 +274,10 @@ def invite(
     candidate_name: str | None = None,
     role_version: str | None = None,
     mode: Literal["practice", "exam"] | None = None,
+    invited_by: str | None = None,
 ) -> InviteResult:
-    """Invite an existing candidate, or a new one by name, to an interview for a role.
+    """Invite an existing candidate, or a new one by name, to an interview for a role; the
+    invitation is recorded (``invited_by``: the recruiter's login) for following it up.
 
     Raises:
         DashboardError: 422 for a missing or unknown candidate, role or version.
@@ -293,6 +296,10 @@ def invite(
     )
     token = ctx.invitations.issue(invitation)
     expires = datetime.now(UTC) + timedelta(hours=ctx.settings.web.invite_ttl_hours)
+    InvitationRepository(s).record(
+        room=invitation.room, candidate_id=candidate_id, role_id=role_id,
+        role_version=role_version or None, mode=mode, expires_at=expires, invited_by=invited_by,
+    )  # fmt: skip
     link = f"{ctx.settings.web.base_url}/join/{token}"
     phone = ctx.settings.phone
     if not phone.enabled:

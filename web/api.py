@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from recruiter_phone.lines import PhoneLineState
-from web import actions
+from web import actions, invitation_list
 from web.actions import DashboardError
 from web.auth import api_recruiter
 from web.context import WebContext, context
@@ -218,15 +218,77 @@ def create_invitation(ctx: Ctx, me: Me, body: InvitationRequest) -> Any:
     """An invitation link for a candidate (created when given by name) and a role."""
     with ctx.db() as s:
         try:
-            result = actions.invite(s, ctx, **body.model_dump())
+            result = actions.invite(s, ctx, **body.model_dump(), invited_by=me)
         except DashboardError as e:
             return _problem(e, "no invitation")
         s.commit()
-    inv = result.invitation
+    return _link(result)
+
+
+def _link(result: actions.InviteResult) -> InvitationLink:
     return InvitationLink(
         link=result.link, expires_at=result.expires_at, phone_number=result.phone_number,
-        phone_code=result.phone_code, **inv.model_dump(),
+        phone_code=result.phone_code, **result.invitation.model_dump(),
     )  # fmt: skip
+
+
+class InvitationEntry(BaseModel):
+    """An invitation and what became of it (``state``: sent, opened, started, done, expired
+    or revoked); ``link`` is None once it has expired or been withdrawn."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    room: str
+    candidate_id: str
+    candidate_name: str
+    role_id: str
+    role_title: str
+    mode: str | None
+    state: str
+    created_at: datetime
+    expires_at: datetime
+    opened_at: datetime | None
+    sessions: int
+    link: str | None
+
+
+@router.get("/invitations", response_model=list[InvitationEntry])
+def list_invitations(ctx: Ctx, me: Me, state: str | None = None) -> Any:
+    """Every invitation, newest first; ``state`` keeps those in one state."""
+    with ctx.db() as s:
+        rows = invitation_list.list_invitations(s, ctx, actions.list_roles(s), state=state)
+    return [InvitationEntry.model_validate(r) for r in rows]
+
+
+@router.post(
+    "/invitations/{room}/resend",
+    response_model=InvitationLink,
+    responses={404: {"model": Problem}, 409: {"model": Problem}},
+)
+def resend_invitation(ctx: Ctx, me: Me, room: str) -> Any:
+    """Send an invitation again: a new link for the same interview, with a new expiry."""
+    with ctx.db() as s:
+        try:
+            result = invitation_list.resend(s, ctx, room)
+        except DashboardError as e:
+            return _problem(e, "not sent again")
+        s.commit()
+    return _link(result)
+
+
+@router.post(
+    "/invitations/{room}/revoke", status_code=204, response_model=None,
+    responses={404: {"model": Problem}},
+)  # fmt: skip
+def revoke_invitation(ctx: Ctx, me: Me, room: str) -> Response:
+    """Withdraw an invitation: its link and phone code open no interview from now on."""
+    with ctx.db() as s:
+        try:
+            invitation_list.revoke(s, room)
+        except DashboardError as e:
+            return _problem(e, "not withdrawn")
+        s.commit()
+    return Response(status_code=204)
 
 
 @router.post(

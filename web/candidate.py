@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from agent.rooms import InterviewJob, candidate_token
 from reports.build import build_report
 from reports.session_view import ReportError
-from storage import Candidate, InterviewSession, SessionRepository, Turn
+from storage import Candidate, InterviewSession, InvitationRepository, SessionRepository, Turn
 from web.context import WebContext, context
 from web.invites import Invitation, InvitationError
 
@@ -103,6 +103,24 @@ def _attempts(ctx: WebContext, invitation: Invitation) -> list[Attempt]:
     ]
 
 
+def _opened(ctx: WebContext, invitation: Invitation) -> bool:
+    """Record that the candidate opened the link; whether the recruiter has withdrawn it."""
+    with ctx.db() as s:
+        repo = InvitationRepository(s)
+        record = repo.get(invitation.room)
+        if record is None:  # a link made before invitations were recorded
+            return False
+        repo.opened(record)
+        s.commit()
+        return record.revoked_at is not None
+
+
+def _withdrawn(ctx: WebContext, invitation: Invitation) -> bool:
+    with ctx.db() as s:
+        record = InvitationRepository(s).get(invitation.room)
+        return record is not None and record.revoked_at is not None
+
+
 def _taken(ctx: WebContext, invitation: Invitation) -> bool:
     """Whether the invitation's assessed interview has been taken (the worker's rule too)."""
     with ctx.db() as s:
@@ -122,11 +140,13 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
         return templates.TemplateResponse(
             request, "invalid_invite.html", {"reason": e.detail}, status_code=e.status_code
         )
+    withdrawn = _opened(ctx, invitation)
     attempts = _attempts(ctx, invitation)
     return templates.TemplateResponse(
         request, "candidate.html",
         {"token": token, "mode": invitation.mode or "the role's", "attempts": attempts,
-         "taken": _taken(ctx, invitation), "retention_days": ctx.settings.audio_retention_days},
+         "taken": _taken(ctx, invitation), "withdrawn": withdrawn,
+         "retention_days": ctx.settings.audio_retention_days},
     )  # fmt: skip
 
 
@@ -140,8 +160,10 @@ class JoinRequest(BaseModel):
 def room_token(token: str, ctx: Ctx, body: JoinRequest | None = None) -> RoomAccess:
     """A short-lived token that joins this invitation's room, and only it, as this candidate;
     428 without the candidate's consent, 409 when the invitation is for an assessed interview
-    already taken."""
+    already taken, 410 when the recruiter has withdrawn the invitation."""
     invitation = _invitation(ctx, token)
+    if _withdrawn(ctx, invitation):
+        raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
     if body is None or not body.consent:
         raise HTTPException(status_code=428, detail="agree to what is recorded and kept first")
     if _taken(ctx, invitation):

@@ -21,7 +21,7 @@ from reports.build import clock
 from reports.html import marked_html, render_html
 from reports.progress import progress, progress_chart_png
 from storage import CandidateRepository, RecruiterRepository
-from web import actions, api
+from web import actions, api, invitation_list
 from web.actions import DashboardError
 from web.auth import page_recruiter, safe_next, sign_in, sign_out, signed_in
 from web.context import WebContext, context
@@ -165,6 +165,45 @@ def sessions_page(
                                                    "q": (q or "").strip()})  # fmt: skip
 
 
+def _invitations_page(
+    request: Request,
+    ctx: WebContext,
+    me: str,
+    status: int = 200,
+    state: str = "",
+    **values: Any,
+) -> HTMLResponse:
+    with ctx.db() as s:
+        roles, candidates = actions.list_roles(s), actions.list_candidates(s)
+        rows = invitation_list.list_invitations(s, ctx, roles, state=state or None)
+    return _page(request, "dashboard_invitations.html", status, recruiter=me, nav="invitations",
+                 invitations=rows, roles=roles, candidates=candidates, shown_state=state,
+                 states=invitation_list.STATES, ttl_hours=ctx.settings.web.invite_ttl_hours,
+                 **values)  # fmt: skip
+
+
+@_pages.get("/dashboard/invitations")
+def invitations_page(
+    request: Request,
+    ctx: Ctx,
+    me: Me,
+    state: str | None = None,
+    made: str | None = None,
+    withdrawn: str | None = None,
+) -> HTMLResponse:
+    """Every invitation with its state, copy link, send again and withdraw; the invitation
+    form. ``made``: the invitation just made or sent again, shown with its link."""
+    values: dict[str, Any] = {}
+    if made:
+        with ctx.db() as s:
+            shown = invitation_list.shown(s, ctx, made)
+        if shown is not None:
+            values.update(invite=shown, chosen_role=shown.invitation.role_id)
+    if withdrawn:
+        values["notice"] = "The invitation is withdrawn: its link and phone code open nothing now."
+    return _invitations_page(request, ctx, me, state=state or "", **values)
+
+
 @_pages.post("/dashboard/invitations")
 def invite_form(
     request: Request,
@@ -175,23 +214,45 @@ def invite_form(
     candidate_name: Annotated[str | None, Form()] = None,
     role_version: Annotated[str | None, Form()] = None,
     mode: Annotated[Literal["practice", "exam"] | None, Form()] = None,
-) -> HTMLResponse:
-    """Create an invitation (and the candidate, when new); show its link."""
+) -> Response:
+    """Create an invitation (and the candidate, when new), then show it with its link (a
+    redirect, so that reloading the page does not invite again)."""
     with ctx.db() as s:
         try:
             result = actions.invite(
-                s,
-                ctx,
-                role_id=role_id,
-                candidate_id=candidate_id,
-                candidate_name=candidate_name,
-                role_version=role_version,
-                mode=mode,
-            )
+                s, ctx, role_id=role_id, candidate_id=candidate_id,
+                candidate_name=candidate_name, role_version=role_version, mode=mode,
+                invited_by=me,
+            )  # fmt: skip
         except DashboardError as e:
-            return _sessions_page(request, ctx, me, e.status, errors=e.errors, chosen_role=role_id)
+            return _invitations_page(request, ctx, me, e.status, errors=e.errors,
+                                     chosen_role=role_id)  # fmt: skip
         s.commit()
-    return _sessions_page(request, ctx, me, invite=result, chosen_role=role_id)
+    return RedirectResponse(f"/dashboard/invitations?made={result.invitation.room}", 303)
+
+
+@_pages.post("/dashboard/invitations/{room}/resend")
+def resend_form(request: Request, ctx: Ctx, me: Me, room: str) -> Response:
+    """Send an invitation again: a new link for the same interview, with a new expiry."""
+    with ctx.db() as s:
+        try:
+            invitation_list.resend(s, ctx, room)
+        except DashboardError as e:
+            return _invitations_page(request, ctx, me, e.status, errors=e.errors)
+        s.commit()
+    return RedirectResponse(f"/dashboard/invitations?made={room}", 303)
+
+
+@_pages.post("/dashboard/invitations/{room}/revoke")
+def revoke_form(request: Request, ctx: Ctx, me: Me, room: str) -> Response:
+    """Withdraw an invitation: its link and phone code open no interview from now on."""
+    with ctx.db() as s:
+        try:
+            invitation_list.revoke(s, room)
+        except DashboardError as e:
+            return _invitations_page(request, ctx, me, e.status, errors=e.errors)
+        s.commit()
+    return RedirectResponse(f"/dashboard/invitations?withdrawn={room}", 303)
 
 
 # -- roles -----------------------------------------------------------------------------------

@@ -40,9 +40,10 @@ class Invitations:
         self._signer = Signer(secret, "invite")
         self._ttl_s = ttl_hours * 3600
 
-    def issue(self, invitation: Invitation) -> str:
-        """The token for an invitation link (``/join/<token>``)."""
-        return self._signer.sign(invitation.model_dump(), self._ttl_s)
+    def issue(self, invitation: Invitation, ttl_s: float | None = None) -> str:
+        """The token for an invitation link (``/join/<token>``), valid for ``ttl_s`` seconds
+        (by default the configured time to live)."""
+        return self._signer.sign(invitation.model_dump(), self._ttl_s if ttl_s is None else ttl_s)
 
     def read(self, token: str) -> Invitation:
         """The invitation a token carries.

@@ -74,3 +74,68 @@ def test_a_recruiter_signs_in_sees_role_errors_and_reads_a_report(
     report = page.frame_locator("iframe.report")
     expect(report.locator(".score")).to_have_text(page.get_by_test_id("overall").inner_text())
     _shot(page, "dashboard-session")
+
+
+# The first elements reaching past the window's right edge, to name in a failure.
+_WIDEST = """[...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5)
+    .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
+def _overflow(page: object) -> int:
+    """How far the page is wider than the window (pixels): 0 when nothing spills sideways."""
+    width: int = page.evaluate(  # type: ignore[attr-defined]
+        "document.documentElement.scrollWidth - window.innerWidth"
+    )
+    return width
+
+
+def test_a_recruiter_invites_sees_the_invitation_and_withdraws_it_also_on_a_phone(
+    home: Path, browser: Browser, serve: Callable[[FastAPI], str]
+) -> None:
+    app = create_app(Settings(home=home, web=WebSettings(secret="browser-test-secret-012345")))
+    ctx: WebContext = app.state.ctx
+    with ctx.db() as s:
+        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
+        s.commit()
+    base = serve(app)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/login")
+    page.get_by_label("Recruiter id").fill("rita")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Invitations").click()
+    page.get_by_label("New candidate's name").fill("Priya Browser")
+    page.get_by_role("button", name="Create invitation link").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/invitations\?made=iv-"))
+    link = page.get_by_label("Invitation link").input_value()
+    assert link.startswith(f"{ctx.settings.web.base_url}/join/")  # the app's public address
+    link = f"{base}/join/{link.rsplit('/', 1)[1]}"
+    row = page.locator("table.invitations tbody tr", has_text="Priya Browser")
+    expect(row.locator(".status")).to_have_text("sent")
+    expect(row.get_by_role("button", name="Copy the link for Priya Browser")).to_be_visible()
+    page.reload()  # the result is a page of its own: reloading invites no one again
+    expect(page.locator("table.invitations tbody tr")).to_have_count(1)
+    _shot(page, "dashboard-invitations")
+
+    candidate = browser.new_page()
+    candidate.goto(link)
+    expect(candidate.get_by_role("button", name="Join the interview")).to_be_visible()
+    page.reload()
+    expect(row.locator(".status")).to_have_text("opened")
+    row.get_by_role("button", name="Withdraw").click()
+    expect(page.get_by_role("status").first).to_contain_text("withdrawn")
+    expect(row.locator(".status")).to_have_text("revoked")
+    candidate.reload()
+    expect(candidate.locator("#status")).to_contain_text("withdrawn")
+
+    # At phone width the pages keep to the screen: wide tables scroll inside their box.
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.context.add_cookies(page.context.cookies())
+    for path in ("/dashboard", "/dashboard/roles", "/dashboard/invitations"):
+        phone.goto(f"{base}{path}")
+        wide = phone.evaluate(_WIDEST)
+        assert _overflow(phone) <= 0, f"{path} is wider than a phone screen: {wide}"
+    _shot(phone, "dashboard-invitations-phone")

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -15,12 +16,13 @@ from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from recruiter_config.settings import LiveKitSettings, PhoneSettings, Settings, WebSettings
-from rubrics import RoleError, parse_role, parse_role_source
+from rubrics import RoleError, load_role, parse_role, parse_role_source
 from storage import (
     AssessmentRepository,
     CandidateRepository,
     InterviewCode,
     InterviewCodeRepository,
+    InvitationRepository,
     RecruiterRepository,
     RoleRepository,
     SessionRepository,
@@ -437,3 +439,102 @@ def test_the_openapi_description_lists_the_api(client: TestClient) -> None:
     assert report["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Report")
     assert "competencies" in spec["components"]["schemas"]["Report"]["properties"]
     assert "422" in paths["/api/roles"]["post"]["responses"]
+
+
+def test_invitations_are_listed_with_their_state_sent_again_and_withdrawn(
+    rita: TestClient, app: FastAPI
+) -> None:
+    ctx = _ctx(app)
+    form = {"candidate_name": "Noor Invitee", "role_id": "demo", "mode": "practice"}
+    page = rita.post("/dashboard/invitations", data=form)
+    # The result is a page of its own (reloading it invites no one again) with the link.
+    assert page.status_code == 200 and page.url.path == "/dashboard/invitations"
+    room = page.url.params["made"]
+    link = re.search(r'id="invite-link" readonly value="([^"]+)"', page.text)
+    assert link is not None and f'id="invitation-{room}"' in page.text
+    token = link[1].rsplit("/", 1)[1]
+
+    def entry() -> dict[str, Any]:
+        listed = rita.get("/api/invitations").json()
+        return next(x for x in listed if x["room"] == room)
+
+    first = entry()
+    assert (first["state"], first["candidate_name"], first["role_title"]) == (
+        "sent", "Noor Invitee", load_role("demo").title,
+    )  # fmt: skip
+    assert ctx.invitations.read(first["link"].rsplit("/", 1)[1]).room == room  # copy link works
+    # The candidate opens the link (no sign-in): the recruiter sees it was opened.
+    candidate = TestClient(app)  # not signed in
+    assert candidate.get(f"/join/{token}").status_code == 200
+    assert entry()["state"] == "opened"
+    assert [x["room"] for x in rita.get("/api/invitations?state=opened").json()] == [room]
+    assert rita.get("/api/invitations?state=sent").json() == []
+
+    # Sent again: a new link for the same room, working for the full time from now.
+    with ctx.db() as s:
+        record = InvitationRepository(s).get(room)
+        assert record is not None
+        InvitationRepository(s).renew(record, datetime.now(UTC) + timedelta(hours=1))
+        s.commit()
+    again = rita.post(f"/dashboard/invitations/{room}/resend")
+    assert again.status_code == 200 and again.url.params["made"] == room
+    renewed = entry()
+    expires = datetime.fromisoformat(renewed["expires_at"])
+    assert abs(expires - (datetime.now(UTC) + timedelta(hours=72))) < timedelta(minutes=1)
+    new_link = re.search(r'id="invite-link" readonly value="([^"]+)"', again.text)
+    assert new_link is not None and new_link[1] != link[1]
+    assert ctx.invitations.read(new_link[1].rsplit("/", 1)[1]).room == room
+    code = rita.post(f"/api/invitations/{room}/resend").json()["phone_code"]
+    with ctx.db() as s:
+        assert InterviewCodeRepository(s).find(code) is not None
+
+    # Withdrawn: the link opens no interview and the phone code no call; the page says so.
+    assert rita.post(f"/api/invitations/{room}/revoke").status_code == 204
+    assert entry()["state"] == "revoked" and entry()["link"] is None
+    refused = candidate.post(f"/api/join/{token}/token", json={"consent": True})
+    assert refused.status_code == 410
+    assert "withdrawn" in candidate.get(f"/join/{token}").text
+    with ctx.db() as s:
+        assert InterviewCodeRepository(s).find(code) is None
+    assert rita.post(f"/api/invitations/{room}/resend").status_code == 409
+    assert rita.post("/api/invitations/iv-nosuchroom/revoke").status_code == 404
+
+
+def test_an_invitation_is_started_then_done_by_the_interviews_in_its_room(
+    rita: TestClient, app: FastAPI
+) -> None:
+    made = rita.post("/api/invitations", json={"candidate_name": "Omar Done", "role_id": "demo"})
+    room = made.json()["room"]
+    db = _ctx(app).db
+
+    def state() -> str:
+        found = [x for x in rita.get("/api/invitations").json() if x["room"] == room]
+        return str(found[0]["state"])
+
+    with db() as s:
+        session = SessionRepository(s).create(
+            role_id="demo",
+            role_version="3",
+            persona=None,
+            channel=room,
+            llm_model=None,
+            stt_model=None,
+        )
+        s.commit()
+    assert state() == "started"
+    with db() as s:
+        SessionRepository(s).finish(session.id, status="completed")
+        s.commit()
+    assert state() == "done"
+    # Expired and never used: its state says so and it offers no link.
+    made = rita.post("/api/invitations", json={"candidate_name": "Late", "role_id": "demo"})
+    late = made.json()["room"]
+    with db() as s:
+        record = InvitationRepository(s).get(late)
+        assert record is not None
+        record.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        s.commit()
+    gone = next(x for x in rita.get("/api/invitations").json() if x["room"] == late)
+    assert (gone["state"], gone["link"]) == ("expired", None)
+    page = rita.get("/dashboard/invitations?state=expired").text
+    assert f'id="invitation-{late}"' in page and f'id="invitation-{room}"' not in page
