@@ -7,6 +7,7 @@ Failures raise :class:`DashboardError` with the HTTP status and every message to
 from __future__ import annotations
 
 import threading
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
@@ -39,6 +40,7 @@ from storage import (
     CandidateRepository,
     InterviewCodeRepository,
     InterviewSession,
+    InvitationRecord,
     InvitationRepository,
     RoleRepository,
     RoleVersionConflictError,
@@ -52,12 +54,15 @@ from web.invites import Invitation
 
 __all__ = [
     "MAX_ROLE_BYTES",
+    "SESSION_STATES",
+    "CandidateRow",
     "DashboardError",
     "InviteResult",
     "ReviewResult",
     "RoleRow",
     "SessionRow",
     "UploadResult",
+    "candidate_rows",
     "charts",
     "invite",
     "list_candidates",
@@ -66,6 +71,7 @@ __all__ = [
     "phone_line",
     "review",
     "session_report",
+    "session_state",
     "upload_role",
 ]
 
@@ -100,6 +106,21 @@ class SessionRow:
     candidate_name: str | None = None
     role_title: str | None = None
     overall: float | None = None  # the automatic overall score; None: not scored or partial
+    state: str = ""  # as a recruiter reads it: started, completed, partial or abandoned
+
+
+SESSION_STATES = ("started", "completed", "partial", "abandoned")
+
+
+def session_state(status: str, scored: bool, overall: float | None) -> str:
+    """How a session stands for a recruiter: ``started`` (running), ``abandoned`` (the
+    candidate left before the end), ``partial`` (ended, and scored without an overall score
+    because some competency's questions went unanswered) or ``completed``."""
+    if status == "running":
+        return "started"
+    if status == "failed":
+        return "abandoned"
+    return "partial" if scored and overall is None else "completed"
 
 
 @dataclass(frozen=True)
@@ -159,18 +180,31 @@ def list_sessions(
         .group_by(Score.session_id)
         .subquery()
     )
+    scored = (
+        select(Score.session_id, func.count(Score.id).label("n"))
+        .where(Score.source == "deterministic")
+        .group_by(Score.session_id)
+        .subquery()
+    )
     query = (
         select(
-            InterviewSession, func.coalesce(turns.c.n, 0), Candidate.display_name, overall.c.overall
+            InterviewSession,
+            func.coalesce(turns.c.n, 0),
+            Candidate.display_name,
+            overall.c.overall,
+            func.coalesce(scored.c.n, 0),
         )
         .outerjoin(turns, turns.c.session_id == InterviewSession.id)
         .outerjoin(overall, overall.c.session_id == InterviewSession.id)
+        .outerjoin(scored, scored.c.session_id == InterviewSession.id)
         .outerjoin(Candidate, Candidate.id == InterviewSession.candidate_id)
     )
     if role_id:
         query = query.where(InterviewSession.role_id == role_id)
+    # A state (started, completed, partial, abandoned) or a stored status (running, failed).
+    stored = {"started": "running", "abandoned": "failed", "partial": "completed"}
     if status:
-        query = query.where(InterviewSession.status == status)
+        query = query.where(InterviewSession.status == stored.get(status, status))
     if candidate:
         # Matched here, not in SQL: SQLite's lower() folds ASCII letters only ("Élise").
         query = query.where(Candidate.display_name.is_not(None))
@@ -183,23 +217,64 @@ def list_sessions(
         wanted = candidate.casefold()
         rows = [r for r in rows if wanted in (r[2] or "").casefold()][:limit]
     titles = {r.id: r.title for r in (list_roles(s) if roles is None else roles)}
-    return [
+    found = [
         SessionRow(
-            r.id,
-            r.role_id,
-            r.role_version,
-            r.candidate_id,
-            r.status,
-            r.started_at,
-            r.ended_at,
-            int(n),
-            r.mode,
-            name,
-            titles.get(r.role_id),
-            score,
+            r.id, r.role_id, r.role_version, r.candidate_id, r.status, r.started_at, r.ended_at,
+            int(n), r.mode, name, titles.get(r.role_id), score,
+            session_state(r.status, bool(k), score),
         )
-        for r, n, name, score in rows
+        for r, n, name, score, k in rows
+    ]  # fmt: skip
+    if status in ("completed", "partial"):
+        found = [r for r in found if r.state == status]
+    return found
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """A candidate in the candidates list."""
+
+    id: str
+    name: str
+    created_at: datetime
+    sessions: int
+    last_session_at: datetime | None
+    invitations: int
+
+
+def candidate_rows(s: Session, name: str | None = None) -> list[CandidateRow]:
+    """Every candidate by name (those whose name contains ``name``, in any case, when given),
+    with how many sessions and invitations they have and when their last session began."""
+    session = InterviewSession
+    held = (
+        select(session.candidate_id.label("cid"), func.count(session.id).label("n"),
+               func.max(session.started_at).label("last"))
+        .group_by(session.candidate_id)
+        .subquery()
+    )  # fmt: skip
+    sent = (
+        select(InvitationRecord.candidate_id.label("cid"), func.count().label("n"))
+        .group_by(InvitationRecord.candidate_id)
+        .subquery()
+    )
+    rows = s.execute(
+        select(Candidate, func.coalesce(held.c.n, 0), held.c.last, func.coalesce(sent.c.n, 0))
+        .outerjoin(held, held.c.cid == Candidate.id)
+        .outerjoin(sent, sent.c.cid == Candidate.id)
+    ).all()
+    wanted = (name or "").strip().casefold()  # matched here: SQLite folds ASCII case only
+    found = [
+        CandidateRow(c.id, c.display_name or "(no name)", c.created_at, int(n), last, int(k))
+        for c, n, last, k in rows
+        if wanted in (c.display_name or "").casefold()
     ]
+    return sorted(found, key=lambda r: (_collation_key(r.name), r.created_at))
+
+
+def _collation_key(name: str) -> str:
+    """A name as sorted for people: accents aside, any case ("Élise" before "Zoë")."""
+    parts = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in parts if not unicodedata.combining(c))
 
 
 def list_candidates(s: Session) -> list[tuple[str, str]]:

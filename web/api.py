@@ -52,6 +52,7 @@ class SessionSummary(BaseModel):
     ended_at: datetime | None
     turns: int
     mode: str | None = Field(default=None, description="practice or exam")
+    state: str = Field(default="", description="started, completed, partial or abandoned")
 
 
 class RoleRef(BaseModel):

@@ -119,9 +119,6 @@ def logout() -> Response:
 # -- sessions and invitations ----------------------------------------------------------------
 
 
-STATUSES = ("running", "completed", "failed")
-
-
 def _sessions_page(
     request: Request,
     ctx: WebContext,
@@ -144,7 +141,7 @@ def _sessions_page(
         sessions=rows,
         roles=roles,
         candidates=candidates,
-        statuses=STATUSES,
+        statuses=actions.SESSION_STATES,
         shown=shown,
         **values,
     )
@@ -190,10 +187,12 @@ def invitations_page(
     state: str | None = None,
     made: str | None = None,
     withdrawn: str | None = None,
+    candidate: str | None = None,
 ) -> HTMLResponse:
     """Every invitation with its state, copy link, send again and withdraw; the invitation
-    form. ``made``: the invitation just made or sent again, shown with its link."""
-    values: dict[str, Any] = {}
+    form (for ``candidate`` when given). ``made``: the invitation just made or sent again,
+    shown with its link."""
+    values: dict[str, Any] = {"chosen_candidate": candidate}
     if made:
         with ctx.db() as s:
             shown = invitation_list.shown(s, ctx, made)
@@ -396,6 +395,15 @@ def review_form(
 
 
 # -- candidates ------------------------------------------------------------------------------
+
+
+@_pages.get("/dashboard/candidates")
+def candidates_page(request: Request, ctx: Ctx, me: Me, q: str | None = None) -> HTMLResponse:
+    """Candidates by name (a name search ``q``), with their sessions and invitations."""
+    with ctx.db() as s:
+        rows = actions.candidate_rows(s, q)
+    return _page(request, "dashboard_candidates.html", recruiter=me, nav="candidates",
+                 candidates=rows, q=(q or "").strip())  # fmt: skip
 
 
 @_pages.get("/dashboard/candidates/{candidate_id}")

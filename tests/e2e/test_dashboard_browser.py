@@ -134,7 +134,12 @@ def test_a_recruiter_invites_sees_the_invitation_and_withdraws_it_also_on_a_phon
     # At phone width the pages keep to the screen: wide tables scroll inside their box.
     phone = browser.new_page(viewport={"width": 390, "height": 844})
     phone.context.add_cookies(page.context.cookies())
-    for path in ("/dashboard", "/dashboard/roles", "/dashboard/invitations"):
+    for path in (
+        "/dashboard",
+        "/dashboard/candidates",
+        "/dashboard/roles",
+        "/dashboard/invitations",
+    ):
         phone.goto(f"{base}{path}")
         wide = phone.evaluate(_WIDEST)
         assert _overflow(phone) <= 0, f"{path} is wider than a phone screen: {wide}"
