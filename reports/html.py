@@ -10,7 +10,7 @@ from reports.build import clock
 from reports.charts import delivery_chart_png, png_data_uri
 from reports.transcript import marked_text
 
-__all__ = ["marked_html", "render_html"]
+__all__ = ["marked_html", "render_html", "report_sections_html"]
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;color:#1d2433;max-width:980px;margin:24px auto;
@@ -108,10 +108,69 @@ def _competencies(report: dict[str, Any]) -> list[str]:
     return out
 
 
+def _answered(report: dict[str, Any]) -> int:
+    return int(report.get("coverage", {}).get("questions_answered", 1))
+
+
+def _summary(report: dict[str, Any]) -> list[str]:
+    summary, answered = report["summary"], _answered(report)
+    went_well = [
+        f"{escape(w['text'])} — at {w['at']}: “{escape(w['quote'])}”" for w in summary["went_well"]
+    ]
+    to_improve = [
+        f"{escape(i['text'])} <span class=t>(at {i['at']})</span>" for i in summary["improvements"]
+    ]
+    return [
+        "<h2>Summary</h2><h3>What went well</h3>",
+        *_listed("ul", went_well, _NONE_WELL if answered else _NO_ANSWERS),
+        "<h3>What to work on</h3>",
+        *_listed("ol", to_improve, _NONE_TO_IMPROVE if answered else _NO_ANSWERS),
+    ]
+
+
+def _questions(report: dict[str, Any]) -> list[str]:
+    out = ["<h2>Questions</h2><table><tr><th>Question</th><th>Rating</th><th>Why</th></tr>"]
+    for q in report["questions"]:
+        why = "<br>".join(escape(r or "") for r in q["rationale"])
+        rating = _fmt(q["rating"]) if q["status"] == "answered" else escape(q["status"])
+        out.append(f"<tr><td>{escape(q['text'])}</td><td>{rating}</td><td>{why}</td></tr>")
+    return [*out, "</table>"]
+
+
+def _delivery(report: dict[str, Any]) -> list[str]:
+    delivery = report["delivery"]
+    out = [
+        "<h2>Delivery</h2>",
+        f"<p>Pace {_fmt(delivery['words_per_minute'])} words per minute"
+        " (comfortable: 120&ndash;160) ·"
+        f" fillers {_fmt(delivery['fillers_per_100_words'])} per 100 words (noticed above 1.3) ·"
+        f" {delivery['pauses_over_2s']} pauses over 2 s · looking at the screen"
+        f" {_fmt(delivery['looking_at_screen'])}</p>",
+    ]
+    if delivery["answers"]:
+        chart = png_data_uri(delivery_chart_png(delivery["answers"]))
+        out.append(f'<img alt="Delivery per answer" src="{chart}">')
+    return [*out, f"<p class=note>{escape(delivery['note'])}</p>"]
+
+
+def _plan(report: dict[str, Any]) -> list[str]:
+    plan = [f"<b>{escape(p['focus'])}</b> {escape(p['exercise'])}" for p in report["practice_plan"]]
+    return ["<h2>Practice plan</h2>",
+            *_listed("ol", plan, _NO_PLAN if _answered(report) else _NO_ANSWERS)]  # fmt: skip
+
+
+def report_sections_html(report: dict[str, Any]) -> str:
+    """The report's summary, questions, delivery (with its chart) and practice plan as an HTML
+    fragment, for a page that shows the scores, evidence and transcript itself (the dashboard's
+    session page). Call it with :data:`reports.charts` drawing serialised, as for
+    :func:`render_html`."""
+    return "\n".join([*_summary(report), *_questions(report), *_delivery(report),
+                      *_plan(report)])  # fmt: skip
+
+
 def render_html(report: dict[str, Any]) -> str:
     """The page for ``report`` (the data from :func:`reports.build.build_report`)."""
-    role, summary, delivery = report["role"], report["summary"], report["delivery"]
-    chart = png_data_uri(delivery_chart_png(delivery["answers"])) if delivery["answers"] else ""
+    role = report["role"]
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
         f"<title>Interview report: {escape(role['title'])}</title>",
@@ -122,37 +181,12 @@ def render_html(report: dict[str, Any]) -> str:
         f"<p><span class=score>{_fmt(report['overall'])}</span> / 5 overall"
         " <span class=note>(every score cites the candidate's own words)</span></p>",
         f"<p class=note>{escape(report['overall_note'])}</p>" if report.get("overall_note") else "",
-        "<h2>Summary</h2><h3>What went well</h3>",
+        *_summary(report),
+        *_competencies(report),
+        *_questions(report),
+        *_delivery(report),
+        *_plan(report),
     ]
-    answered = report.get("coverage", {}).get("questions_answered", 1)
-    went_well = [
-        f"{escape(w['text'])} — at {w['at']}: “{escape(w['quote'])}”" for w in summary["went_well"]
-    ]
-    parts += _listed("ul", went_well, _NONE_WELL if answered else _NO_ANSWERS)
-    parts.append("<h3>What to work on</h3>")
-    to_improve = [
-        f"{escape(i['text'])} <span class=t>(at {i['at']})</span>" for i in summary["improvements"]
-    ]
-    parts += _listed("ol", to_improve, _NONE_TO_IMPROVE if answered else _NO_ANSWERS)
-    parts += _competencies(report)
-    parts.append("<h2>Questions</h2><table><tr><th>Question</th><th>Rating</th><th>Why</th></tr>")
-    for q in report["questions"]:
-        why = "<br>".join(escape(r or "") for r in q["rationale"])
-        rating = _fmt(q["rating"]) if q["status"] == "answered" else escape(q["status"])
-        parts.append(f"<tr><td>{escape(q['text'])}</td><td>{rating}</td><td>{why}</td></tr>")
-    parts.append("</table><h2>Delivery</h2>")
-    parts.append(
-        f"<p>Pace {_fmt(delivery['words_per_minute'])} words per minute"
-        " (comfortable: 120&ndash;160) ·"
-        f" fillers {_fmt(delivery['fillers_per_100_words'])} per 100 words (noticed above 1.3) ·"
-        f" {delivery['pauses_over_2s']} pauses over 2 s · looking at the screen"
-        f" {_fmt(delivery['looking_at_screen'])}</p>"
-    )
-    if chart:
-        parts.append(f'<img alt="Delivery per answer" src="{chart}">')
-    parts.append(f"<p class=note>{escape(delivery['note'])}</p><h2>Practice plan</h2>")
-    plan = [f"<b>{escape(p['focus'])}</b> {escape(p['exercise'])}" for p in report["practice_plan"]]
-    parts += _listed("ol", plan, _NO_PLAN if answered else _NO_ANSWERS)
     if report["review"]["notes"] or report["review"]["human_scores"]:
         parts.append("<h2>Recruiter review</h2><ul>")
         for s in report["review"]["human_scores"]:

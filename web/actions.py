@@ -10,7 +10,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, Literal
 
 from livekit import api
@@ -70,6 +70,7 @@ __all__ = [
     "list_sessions",
     "phone_line",
     "review",
+    "session_audio",
     "session_report",
     "session_state",
     "upload_role",
@@ -384,6 +385,22 @@ def invite(
         expires_at=expires, digits=phone.code_digits, room=invitation.room,
     )  # fmt: skip
     return InviteResult(link, expires, invitation, code.code, phone.interview_number)
+
+
+_AUDIO_TYPES = {".ogg": "audio/ogg", ".wav": "audio/wav", ".oga": "audio/ogg"}
+
+
+def session_audio(s: Session, session_id: str, sessions_dir: Path) -> tuple[Path, str] | None:
+    """The session's kept recording and its media type, or None (never recorded, deleted, or
+    past retention). Only a file inside ``sessions_dir`` is given out."""
+    record = SessionRepository(s).get(session_id)
+    if record is None or not record.audio_path:
+        return None
+    path = Path(record.audio_path).resolve()
+    kind = _AUDIO_TYPES.get(path.suffix.lower())
+    if kind is None or not path.is_file() or not path.is_relative_to(sessions_dir.resolve()):
+        return None
+    return path, kind
 
 
 def session_report(s: Session, session_id: str) -> dict[str, Any]:

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from reports.build import clock
-from reports.html import marked_html, render_html
+from reports.html import marked_html, render_html, report_sections_html
 from reports.progress import progress, progress_chart_png
 from storage import CandidateRepository, RecruiterRepository
 from web import actions, api, invitation_list
@@ -352,8 +352,25 @@ def session_page(
     except DashboardError as e:
         return _failed(request, me, e)
     notice = "Your review is saved." if saved == "review" else None
+    with ctx.db() as s:
+        audio = actions.session_audio(s, session_id, ctx.settings.sessions_dir) is not None
+        person = CandidateRepository(s).get(report["candidate_id"] or "")
+        name = (person.display_name or "(no name)") if person is not None else None
+    with actions.charts:
+        sections = Markup(report_sections_html(report))  # built from escaped parts
     return _page(request, "dashboard_session.html", recruiter=me, nav="sessions", report=report,
-                 notice=notice)  # fmt: skip
+                 notice=notice, sections=sections, audio=audio, candidate_name=name)  # fmt: skip
+
+
+@_pages.get("/dashboard/sessions/{session_id}/audio")
+def session_audio(ctx: Ctx, me: Me, session_id: str) -> Response:
+    """The session's recording (both sides on the transcript's clock); 404 when none is kept."""
+    with ctx.db() as s:
+        found = actions.session_audio(s, session_id, ctx.settings.sessions_dir)
+    if found is None:
+        return Response("no recording is kept for this session", 404, media_type="text/plain")
+    path, kind = found
+    return FileResponse(path, media_type=kind, headers={"Cache-Control": "private, no-store"})
 
 
 @_pages.get("/dashboard/sessions/{session_id}/report.html")

@@ -592,3 +592,33 @@ def test_candidates_are_listed_by_name_found_by_any_part_and_invited_again(
     # "Invite again" opens the invitation form with the candidate chosen.
     form = rita.get(f"/dashboard/invitations?candidate={elise}").text
     assert f'<option value="{elise}" selected>' in form
+
+
+def test_a_kept_recording_is_served_to_recruiters_in_ranges_and_nothing_else(
+    rita: TestClient, app: FastAPI, home: Path
+) -> None:
+    ctx = _ctx(app)
+    session_id, _ = store_interview(ctx.db)
+    audio = ctx.settings.sessions_dir / session_id / "conversation.ogg"
+    audio.parent.mkdir(parents=True)
+    audio.write_bytes(b"OggS" + bytes(4000))
+    with ctx.db() as s:
+        SessionRepository(s).finish(session_id, status="completed", audio_path=str(audio))
+        s.commit()
+    page = rita.get(f"/dashboard/sessions/{session_id}").text
+    assert f'src="/dashboard/sessions/{session_id}/audio"' in page and 'class="link seek"' in page
+    assert ">Test Person</a>" in page  # the candidate by name
+    whole = rita.get(f"/dashboard/sessions/{session_id}/audio")
+    assert whole.status_code == 200 and whole.headers["content-type"] == "audio/ogg"
+    part = rita.get(f"/dashboard/sessions/{session_id}/audio", headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.content) == 100  # the player can seek
+    # A recording path outside the sessions folder is never served; nor is anything unsigned.
+    outside = home / "elsewhere.ogg"
+    outside.write_bytes(b"OggS")
+    with ctx.db() as s:
+        SessionRepository(s).finish(session_id, status="completed", audio_path=str(outside))
+        s.commit()
+    assert rita.get(f"/dashboard/sessions/{session_id}/audio").status_code == 404
+    assert 'id="recording"' not in rita.get(f"/dashboard/sessions/{session_id}").text
+    stranger = TestClient(app, follow_redirects=False)  # not signed in
+    assert stranger.get(f"/dashboard/sessions/{session_id}/audio").status_code == 303
