@@ -2,9 +2,9 @@
 
 The closing line is spoken with no interruption allowed (a late part of the last answer must
 not cut it off), and livekit-agents neither hears audio nor takes a turn while such speech
-plays. So before it starts, whatever the candidate has already said is made a turn: a segment
-still being transcribed is waited for, and transcripts not yet taken as a turn are committed
-(with no reply) so that the journal stores them.
+plays. So before it starts, whatever the candidate has already said is made a turn and stored:
+a segment still open or being transcribed is waited for, and transcripts not yet taken as a
+turn are committed with no reply, their stored message awaited.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import logging
 import time
 from collections.abc import Callable
 
-from livekit.agents import AgentSession
+from livekit.agents import AgentSession, llm
+from livekit.agents.voice.events import ConversationItemAddedEvent
 
 from agent.stt_whisper import WhisperSTT
 
@@ -32,26 +33,54 @@ async def close_after_last_words(
     session: AgentSession[None],
     closing: str,
     *,
+    segment_open: Callable[[], bool],
     uncommitted: Callable[[], bool],
     wait_s: float,
 ) -> None:
     """Keep the words the candidate has said, then say ``closing`` (not interruptible).
 
-    ``uncommitted()`` says whether transcripts have arrived that no turn has taken yet.
-    ``wait_s`` (seconds) bounds the wait for a candidate still speaking to pause and for the
-    STT to finish; past it the closing is said anyway and a later transcript is lost (logged).
+    ``segment_open()`` says a segment of speech has begun that the STT has not yet been given
+    in full; ``uncommitted()`` that transcripts have arrived that no turn has taken yet.
+    ``wait_s`` (seconds) bounds the whole wait; past it the closing is said anyway and a later
+    transcript is lost (logged). Returns once the closing has been heard, or at once when the
+    session has closed and nothing more can be said.
     """
-    deadline = time.monotonic() + wait_s
-    while session.user_state == "speaking" and time.monotonic() < deadline:
+    try:
+        await _keep_last_words(session, segment_open, uncommitted, time.monotonic() + wait_s)
+    except Exception:  # the closing is said whatever went wrong
+        logger.exception("keeping the last words before the closing failed")
+    with contextlib.suppress(RuntimeError):  # the session has closed
+        await session.say(closing, allow_interruptions=False)
+
+
+async def _keep_last_words(
+    session: AgentSession[None],
+    segment_open: Callable[[], bool],
+    uncommitted: Callable[[], bool],
+    deadline: float,
+) -> None:
+    while (session.user_state == "speaking" or segment_open()) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)  # the voice activity detector ends the segment
     stt = session.stt
-    if isinstance(stt, WhisperSTT):
-        left = max(0.0, deadline - time.monotonic())
-        if not await stt.wait_idle(left):
-            logger.warning("the closing starts before the last words were transcribed")
-        await asyncio.sleep(_SETTLE_S)
-    if uncommitted():
-        with contextlib.suppress(RuntimeError):  # the session already closed: nothing to keep
-            await session.commit_user_turn(transcript_timeout=_SETTLE_S, skip_reply=True)
-    with contextlib.suppress(RuntimeError):
-        session.say(closing, allow_interruptions=False)
+    if isinstance(stt, WhisperSTT) and not await stt.wait_idle(deadline - time.monotonic()):
+        logger.warning("the closing starts before the last words were transcribed")
+    await asyncio.sleep(_SETTLE_S)
+    if not uncommitted():
+        return
+    stored = asyncio.Event()
+
+    def on_item(event: ConversationItemAddedEvent) -> None:
+        if isinstance(event.item, llm.ChatMessage) and event.item.role == "user":
+            stored.set()
+
+    session.on("conversation_item_added", on_item)
+    try:
+        # No end-of-turn wait for these words: the candidate has asked to stop.
+        session.update_options(endpointing_opts={"min_delay": 0.0, "max_delay": 0.0})
+        session.commit_user_turn(transcript_timeout=_SETTLE_S, skip_reply=True)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stored.wait(), max(0.5, deadline - time.monotonic()))
+        if not stored.is_set():
+            logger.warning("the last words were not stored before the closing")
+    finally:
+        session.off("conversation_item_added", on_item)

@@ -31,7 +31,7 @@ from livekit.agents.voice.events import (
 from agent.closing import close_after_last_words
 from agent.perceiver import Perceiver
 from agent.reply import LLMReply, RecruiterUtterance, ReplyPolicy, llm_text
-from agent.stt_whisper import WhisperSTT
+from agent.stt_whisper import WhisperSTT, wall_clock_words
 from agent.tts_piper import PiperTTS
 from dialogue import (
     Acknowledge,
@@ -101,6 +101,8 @@ class Interviewer(Agent):
         self._reply: SpeechHandle | None = None  # the speech playing or last played
         self._reply_started = 0.0  # time.monotonic() when it began to play
         self._went_on: SpeechHandle | None = None  # the reply the candidate went on over
+        self._over: SpeechHandle | None = None  # the last reply known to be over
+        self._segment_open = False  # speech has begun that the STT has not had in full
         # Follow-ups asked of the LLM before the turn ended, by (question id, gap).
         self._early: dict[tuple[str, str], asyncio.Task[LLMReply]] = {}
         # What speaking the reply changed, restored if the reply is dropped before it plays.
@@ -130,14 +132,6 @@ class Interviewer(Agent):
         """
         return self._before_reply is not None
 
-    def _activity_running(self) -> bool:
-        """Whether this agent runs in a session (tests may drive ``llm_node`` directly)."""
-        try:
-            _ = self.session
-        except RuntimeError:
-            return False
-        return True
-
     def answer_too_short(self, heard: str) -> bool:
         """The words heard so far in this turn are too few to answer the current question."""
         base = self._before_reply or self._state
@@ -152,18 +146,23 @@ class Interviewer(Agent):
         """End the interview now (the candidate asked to stop): say ``closing``, then end."""
         if self.end_reason is not None:
             return
-        self.end_reason, self._stopped = reason, True
-        self._asking = None
+        self.end_reason, self._stopped, self._asking = reason, True, None
         self._cancel_silence_watch()
         self.utterance = RecruiterUtterance(events=[{"type": "end", "reason": reason}])
         with contextlib.suppress(RuntimeError):
             self.session.interrupt()
         # Not to be cut off (a late part of the last answer would start a reply that is then
         # dropped, leaving the closing unheard), once the words already said are a turn.
-        self._closing_task = asyncio.create_task(close_after_last_words(
-            self.session, closing, uncommitted=lambda: bool(self._heard),
-            wait_s=self._policy.closing_wait_s,
-        ))  # fmt: skip
+        self._closing_task = asyncio.create_task(self._close(closing), name="closing")
+
+    async def _close(self, closing: str) -> None:
+        try:
+            await close_after_last_words(
+                self.session, closing, segment_open=lambda: self._segment_open,
+                uncommitted=lambda: bool(self._heard), wait_s=self._policy.closing_wait_s,
+            )  # fmt: skip
+        finally:  # the closing has been heard (or can no longer be said): the interview ends
+            self.ended.set()
 
     # -- framework hooks -------------------------------------------------------------------
 
@@ -187,8 +186,9 @@ class Interviewer(Agent):
         """Stop the background tasks this agent owns."""
         self._cancel_silence_watch()
         self._drop_early()
-        if self._warm_task is not None:
-            self._warm_task.cancel()
+        for task in (self._warm_task, self._closing_task):
+            if task is not None:
+                task.cancel()
 
     async def stt_node(
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
@@ -198,9 +198,12 @@ class Interviewer(Agent):
         The candidate's audio passes through the perceiver on its way to the STT.
         """
         heard = self.perceiver.tap(audio)
+        kinds = stt.SpeechEventType
         async for event in Agent.default.stt_node(self, heard, model_settings):
-            if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
-                self._collect_words(event.alternatives[0], event.speech_end_time)
+            if event.type in (kinds.START_OF_SPEECH, kinds.END_OF_SPEECH):
+                self._segment_open = event.type == kinds.START_OF_SPEECH
+            elif event.type == kinds.FINAL_TRANSCRIPT and event.alternatives:
+                self._turn_words += wall_clock_words(event.alternatives[0], event.speech_end_time)
             yield event
 
     async def llm_node(
@@ -223,7 +226,9 @@ class Interviewer(Agent):
             # The reply to the first part was dropped unheard: undo what preparing it changed.
             self._asking, self.end_reason = self._before_speaking
         self._answer_parts.append(text)
-        stt_plugin = self.session.stt if self._activity_running() else None
+        stt_plugin = None
+        with contextlib.suppress(RuntimeError):  # tests may drive llm_node with no session
+            stt_plugin = self.session.stt
         if isinstance(stt_plugin, WhisperSTT):
             # A part of the answer still being transcribed arrives as a turn of its own, which
             # drops this reply (nothing has been said) and joins this answer.
@@ -292,10 +297,8 @@ class Interviewer(Agent):
         if event.new_state == "speaking":
             # The reply is being heard: the answer it responds to is final once it has played
             # for the barge-in window without the candidate going on (or resumes after a noise).
-            resumed, self._reply = (
-                self._reply is self.session.current_speech,
-                self.session.current_speech,
-            )
+            speech = self.session.current_speech
+            resumed, self._reply = speech is self._reply, speech
             self._cancel_silence_watch()
             if resumed:
                 self._went_on = None
@@ -303,18 +306,27 @@ class Interviewer(Agent):
                 self._reply_started = time.monotonic()
                 window = self._policy.barge_in_window_s
                 asyncio.get_running_loop().call_later(window, self._answer_final, self._reply)
-        elif event.old_state == "speaking" and event.new_state == "listening":
-            if self._went_on is not None and self._went_on is self._reply and not self._stopped:
-                # The candidate went on as the reply began (it is paused or cut off): the answer
-                # goes on, and the reply's step is taken back when the rest is stepped with it.
-                self._asking, self.end_reason = self._before_speaking
-                return
-            self._answer_final(self._reply)
-            self.awaiting_answer_to = self._asking
-            if self.end_reason is not None:
-                self.ended.set()
-            elif self._asking is not None:
-                self._start_silence_watch()
+        elif event.old_state == "speaking" and event.new_state == "listening" and self._reply:
+            # Played out, cut off, or only paused (livekit-agents pauses a reply the candidate
+            # speaks over and resumes it if no words come): decided once the reply is over.
+            self._reply.add_done_callback(self._reply_over)
+
+    def _reply_over(self, reply: SpeechHandle) -> None:
+        """The reply ``reply`` has ended, played out or cut off."""
+        if reply is not self._reply or reply is self._over:
+            return
+        self._over = reply
+        if self._went_on is reply and reply.interrupted and not self._stopped:
+            return  # cut off by the rest of the answer: llm_node steps both parts as one
+        self._went_on = None
+        self._answer_final(reply)
+        self.awaiting_answer_to = self._asking
+        if self._stopped:
+            return  # the closing task ends the interview once its closing has been heard
+        if self.end_reason is not None:
+            self.ended.set()
+        elif self._asking is not None and self.session.agent_state != "speaking":
+            self._start_silence_watch()
 
     def _answer_final(self, reply: SpeechHandle | None) -> None:
         """The reply ``reply`` has been heard: the answer it responds to is final."""
@@ -392,17 +404,6 @@ class Interviewer(Agent):
         text = " ".join([t async for t in self._speak(actions, time.monotonic())])
         if text:
             self.session.say(text)
-
-    def _collect_words(self, data: stt.SpeechData, speech_end_time: float | None) -> None:
-        if not data.words:
-            return
-        # Whisper times words from the start of the VAD segment; anchor the segment's last word
-        # on the moment the VAD saw speech end to put the words on the wall clock.
-        last_end = float(data.words[-1].end_time or 0.0)
-        anchor = (speech_end_time or time.time()) - last_end
-        for w in data.words:
-            start, end = anchor + float(w.start_time or 0.0), anchor + float(w.end_time or 0.0)
-            self._turn_words.append(TimedWord(str(w), start, end, float(w.confidence or 0.0)))
 
     async def _speak(self, actions: list[Action], turn_ended: float) -> AsyncIterator[str]:
         """Carry out actions in order, yielding each text to speak as soon as it is known.

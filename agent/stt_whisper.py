@@ -29,6 +29,7 @@ __all__ = [
     "WhisperOptions",
     "WhisperSTT",
     "speech_windows",
+    "wall_clock_words",
     "whisper_options",
     "without_invented_sentence",
     "without_unheard_tail",
@@ -378,3 +379,19 @@ def without_unheard_tail(words: list[TimedWord]) -> list[TimedWord]:
             unheard = tail[0].probability is not None and tail[0].probability < _UNHEARD_P
             return words[:-n] if unheard else words
     return words
+
+
+def wall_clock_words(data: stt.SpeechData, speech_end_time: float | None) -> list[TimedWord]:
+    """A final transcript's words on the wall clock (seconds since the epoch).
+
+    Whisper times words from the start of the voice activity segment; the segment's last word
+    is anchored on the moment speech was seen to end (``speech_end_time``; now when unknown).
+    """
+    if not data.words:
+        return []
+    anchor = (speech_end_time or time.time()) - float(data.words[-1].end_time or 0.0)
+    return [
+        TimedWord(str(w), anchor + float(w.start_time or 0.0), anchor + float(w.end_time or 0.0),
+                  float(w.confidence or 0.0))
+        for w in data.words
+    ]  # fmt: skip

@@ -58,17 +58,20 @@ class InvitationRow:
 def state_of(record: InvitationRecord, statuses: list[str], now: datetime) -> InvitationState:
     """The state of an invitation whose room holds sessions with ``statuses``.
 
-    Withdrawn wins; then an interview that finished (done) or is under way or broke off
-    (started); then the expiry; then whether the link was opened.
+    Withdrawn wins; then an interview that finished (done) or is under way (started); then
+    the expiry (an attempt that broke off does not keep a link alive); then an attempt that
+    broke off (started), or whether the link was opened.
     """
     if record.revoked_at is not None:
         return "revoked"
     if "completed" in statuses:
         return "done"
-    if statuses:
+    if "running" in statuses:
         return "started"
     if aware(record.expires_at) <= now:
         return "expired"
+    if statuses:
+        return "started"
     return "opened" if record.opened_at is not None else "sent"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -103,18 +103,6 @@ def _attempts(ctx: WebContext, invitation: Invitation) -> list[Attempt]:
     ]
 
 
-def _opened(ctx: WebContext, invitation: Invitation) -> bool:
-    """Record that the candidate opened the link; whether the recruiter has withdrawn it."""
-    with ctx.db() as s:
-        repo = InvitationRepository(s)
-        record = repo.get(invitation.room)
-        if record is None:  # a link made before invitations were recorded
-            return False
-        repo.opened(record)
-        s.commit()
-        return record.revoked_at is not None
-
-
 def _withdrawn(ctx: WebContext, invitation: Invitation) -> bool:
     with ctx.db() as s:
         record = InvitationRepository(s).get(invitation.room)
@@ -140,7 +128,7 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
         return templates.TemplateResponse(
             request, "invalid_invite.html", {"reason": e.detail}, status_code=e.status_code
         )
-    withdrawn = _opened(ctx, invitation)
+    withdrawn = _withdrawn(ctx, invitation)
     attempts = _attempts(ctx, invitation)
     return templates.TemplateResponse(
         request, "candidate.html",
@@ -148,6 +136,20 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
          "taken": _taken(ctx, invitation), "withdrawn": withdrawn,
          "retention_days": ctx.settings.audio_retention_days},
     )  # fmt: skip
+
+
+@router.post("/api/join/{token}/opened", status_code=204, response_model=None)
+def opened(token: str, ctx: Ctx) -> Response:
+    """The candidate's page has opened in a browser (its script says so): recorded once, for
+    the recruiter's list of invitations."""
+    invitation = _invitation(ctx, token)
+    with ctx.db() as s:
+        repo = InvitationRepository(s)
+        record = repo.get(invitation.room)
+        if record is not None:  # None: a link made before invitations were recorded
+            repo.opened(record)
+            s.commit()
+    return Response(status_code=204)
 
 
 class JoinRequest(BaseModel):

@@ -289,3 +289,9 @@ def test_ending_while_the_answer_goes_on_keeps_every_word_said(room_stack: RoomS
     said = PAUSED_ANSWER.replace("[pause 1.2] ", "")
     assert word_error_rate(said, stored[0]) < 0.25, stored[0]
     assert "nothing gets lost" in stored[0].lower().replace(",", ""), (stored[0], last_word)
+    with db() as s:
+        found = s.query(InterviewSession).filter_by(channel=room).one()
+        last = SessionRepository(s).turns(found.id)[-1]
+    # The closing is heard in full, after the whole answer.
+    assert (last.speaker, last.interrupted) == ("recruiter", False)
+    assert last.text.startswith("Thank you, we will stop here")

@@ -467,6 +467,8 @@ def test_invitations_are_listed_with_their_state_sent_again_and_withdrawn(
     # The candidate opens the link (no sign-in): the recruiter sees it was opened.
     candidate = TestClient(app)  # not signed in
     assert candidate.get(f"/join/{token}").status_code == 200
+    assert entry()["state"] == "sent"  # a link preview fetching the page is not a person
+    assert candidate.post(f"/api/join/{token}/opened").status_code == 204  # the page's script
     assert entry()["state"] == "opened"
     assert [x["room"] for x in rita.get("/api/invitations?state=opened").json()] == [room]
     assert rita.get("/api/invitations?state=sent").json() == []

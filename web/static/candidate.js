@@ -12,6 +12,10 @@
   let agentIdentity = null;
   let ended = false;
 
+  // The recruiter sees that the invitation was opened by a person (a link preview fetching
+  // the page runs no script).
+  fetch(`/api/join/${token}/opened`, { method: "POST" }).catch(() => {});
+
   function setStatus(text) {
     $("status").textContent = text;
   }
