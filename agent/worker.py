@@ -422,8 +422,13 @@ def build_server(
 
     Each job runs in its own process from livekit-agents' pool (``idle_processes`` kept warm
     with the voice models loaded), so interviews held at once are isolated from each other.
-    Above ``load_threshold`` (CPU, 0-1) the worker takes no new jobs; at ``inf`` it always does.
+
+    The load reported to the LiveKit server is the share of ``settings.interviews_per_worker``
+    in use, not the CPU: the server gives a job only to a worker whose load is under 1, and a
+    CPU busy with the last interview's report (100% on 2 cores) left a caller unanswered.
+    Above ``load_threshold`` (0-1) the worker takes no new jobs; at ``inf`` it always does.
     """
+    capacity = settings.interviews_per_worker
     kwargs: dict[str, Any] = {}
     if idle_processes is not None:
         kwargs["num_idle_processes"] = idle_processes
@@ -432,6 +437,7 @@ def build_server(
         api_secret=settings.livekit.api_secret, port=http_port,
         # Loading the voice models takes several seconds on a busy 2-core machine.
         initialize_process_timeout=90.0, load_threshold=load_threshold, setup_fnc=_prewarm,
+        load_fnc=lambda server: min(1.0, len(server.active_jobs) / capacity),
         **kwargs,
     )  # fmt: skip
     server.rtc_session(_interview, agent_name=agent_name)

