@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reports.session_view import ReportError
 
-__all__ = ["chromium", "print_pdf", "screenshot"]
+__all__ = ["chromium", "pdf_of", "print_pdf", "screenshot"]
 
 
 def chromium() -> str:
@@ -45,8 +45,26 @@ def _run(args: list[str], out: Path) -> None:
 
 
 def print_pdf(html: Path, pdf: Path) -> None:
-    """Print the page at ``html`` to ``pdf`` (A4, no browser header or footer)."""
+    """Print the page at ``html`` to ``pdf``, on the paper its ``@page`` rule names (Chromium's
+    default, US Letter, without one), with no browser header or footer.
+
+    Raises:
+        ReportError: no Chromium, or it printed nothing.
+    """
     _run(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.resolve().as_uri()], pdf)
+
+
+def pdf_of(html: str) -> bytes:
+    """The PDF of the page ``html`` (:func:`print_pdf` on a private copy).
+
+    Raises:
+        ReportError: no Chromium, or it printed nothing.
+    """
+    with tempfile.TemporaryDirectory(prefix="recruiter-print-") as folder:
+        page, pdf = Path(folder) / "report.html", Path(folder) / "report.pdf"
+        page.write_text(html, encoding="utf-8")
+        print_pdf(page, pdf)
+        return pdf.read_bytes()
 
 
 def screenshot(html: Path, png: Path, *, width: int = 1100, height: int = 2200) -> None:

@@ -20,6 +20,7 @@ from reports.consistency import report_contradictions
 from reports.session_view import SessionView, load_session, stored_words
 from reports.transcript import unsure_words
 from storage.assessment_repository import AssessmentRepository
+from storage.people import Candidate
 
 __all__ = [
     "ASKED_NOT_ANSWERED",
@@ -310,6 +311,11 @@ def _utc(moment: datetime) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
+def _candidate_name(db: Session, candidate_id: str | None) -> str | None:
+    person = db.get(Candidate, candidate_id) if candidate_id else None
+    return person.display_name if person is not None else None
+
+
 def build_report(db: Session, session_id: str) -> dict[str, Any]:
     """The report of a scored session (run :func:`reports.assessment.score_session` first).
 
@@ -327,6 +333,8 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
         "session_id": record.id,
         "role": {"id": view.role.id, "version": view.role.version, "title": view.role.title},
         "candidate_id": record.candidate_id,
+        # Printed on the report the candidate gets (None: an anonymous practice session).
+        "candidate_name": _candidate_name(db, record.candidate_id),
         "mode": record.mode or view.role.mode,
         "started_at": record.started_at.isoformat(),
         "status": record.status,

@@ -10,9 +10,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from reports.assessment import score_session
-from reports.browser import print_pdf
+from reports.browser import pdf_of
 from reports.build import build_report
 from reports.html import render_html
+from reports.paper import Paper, readers_paper
 from storage.assessment_repository import AssessmentRepository
 
 __all__ = ["FORMATS", "write_reports"]
@@ -21,9 +22,14 @@ FORMATS = ("json", "html", "pdf")
 
 
 def write_reports(
-    db: Session, session_id: str, folder: Path, formats: tuple[str, ...] = FORMATS
+    db: Session,
+    session_id: str,
+    folder: Path,
+    formats: tuple[str, ...] = FORMATS,
+    paper: Paper | None = None,
 ) -> dict[str, Path]:
-    """Score the session, then write each format to ``folder`` (caller commits).
+    """Score the session, then write each format to ``folder`` (caller commits). The PDF is
+    on ``paper``, by default the reader's as this machine's locale gives it (``readers_paper``).
 
     Returns:
         The written files by format.
@@ -42,7 +48,7 @@ def write_reports(
             written["html"] = html_path
     if "pdf" in formats:
         written["pdf"] = folder / "report.pdf"
-        print_pdf(html_path, written["pdf"])
+        written["pdf"].write_bytes(pdf_of(render_html(report, paper or readers_paper())))
     repo = AssessmentRepository(db)
     for fmt, path in written.items():
         repo.add_report(session_id, fmt, str(path), hashlib.sha256(path.read_bytes()).hexdigest())

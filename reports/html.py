@@ -8,6 +8,7 @@ from typing import Any
 
 from reports.build import clock
 from reports.charts import delivery_chart_png, png_data_uri
+from reports.paper import Paper
 from reports.transcript import marked_text
 
 __all__ = ["marked_html", "render_html", "report_sections_html"]
@@ -23,7 +24,11 @@ text-align:left;vertical-align:top}blockquote{margin:4px 0 4px 12px;color:#334;f
 .t{color:#667;font-size:12px;font-style:normal}.contra{color:#a33}.cand{background:#f7f9ff}
 img{max-width:100%}.note{color:#667;font-size:13px}
 mark.unsure{background:none;border-bottom:2px dotted #c80;color:inherit}
+@media print{body{margin:0;max-width:none}h2,h3{break-after:avoid}
+tr,blockquote,li,img{break-inside:avoid}thead{display:table-header-group}}
 """
+# Margins for a printed page; its size is the reader's paper (reports.paper).
+_PAGE = {"a4": "@page{size:A4;margin:16mm 14mm}", "letter": "@page{size:letter;margin:0.6in}"}
 
 
 _STATUS = {
@@ -129,7 +134,8 @@ def _summary(report: dict[str, Any]) -> list[str]:
 
 
 def _questions(report: dict[str, Any]) -> list[str]:
-    out = ["<h2>Questions</h2><table><tr><th>Question</th><th>Rating</th><th>Why</th></tr>"]
+    out = ["<h2>Questions</h2><table><thead><tr><th>Question</th><th>Rating</th><th>Why</th>"
+           "</tr></thead>"]  # fmt: skip
     for q in report["questions"]:
         why = "<br>".join(escape(r or "") for r in q["rationale"])
         rating = _fmt(q["rating"]) if q["status"] == "answered" else escape(q["status"])
@@ -168,15 +174,19 @@ def report_sections_html(report: dict[str, Any]) -> str:
                       *_plan(report)])  # fmt: skip
 
 
-def render_html(report: dict[str, Any]) -> str:
-    """The page for ``report`` (the data from :func:`reports.build.build_report`)."""
+def render_html(report: dict[str, Any], paper: Paper | None = None) -> str:
+    """The page for ``report`` (the data from :func:`reports.build.build_report`), for the
+    candidate named in it; printed on ``paper`` (A4 or US Letter) when given, else on whatever
+    the browser that prints it uses."""
     role = report["role"]
+    name = report.get("candidate_name")
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
         f"<title>Interview report: {escape(role['title'])}</title>",
-        f"<style>{_STYLE}</style></head><body>",
+        f"<style>{_STYLE}{_PAGE[paper] if paper else ''}</style></head><body>",
         f"<h1>{escape(role['title'])}</h1>",
-        f"<div class=meta>{_KIND.get(str(report.get('mode')), 'Interview')} · "
+        f"<div class=meta>{f'For {escape(name)} · ' if name else ''}"
+        f"{_KIND.get(str(report.get('mode')), 'Interview')} · "
         f"{escape(_day(report['started_at']))}</div>",
         f"<p><span class=score>{_fmt(report['overall'])}</span> / 5 overall"
         " <span class=note>(every score cites the candidate's own words)</span></p>",

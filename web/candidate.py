@@ -25,6 +25,7 @@ from reports.session_view import ReportError
 from storage import Candidate, InterviewSession, InvitationRepository, SessionRepository, Turn
 from web.context import WebContext, context
 from web.invites import Invitation, InvitationError
+from web.pdf import pdf_response
 
 __all__ = ["router"]
 
@@ -208,6 +209,16 @@ def own_report(token: str, ctx: Ctx, session: str | None = None) -> FileResponse
     if chosen is None:
         raise HTTPException(status_code=404, detail="the report is not ready yet")
     return FileResponse(_report_file(ctx, chosen.session_id), media_type="text/html")
+
+
+@router.get("/join/{token}/report.pdf", include_in_schema=False)
+def own_report_pdf(token: str, request: Request, ctx: Ctx, session: str) -> Response:
+    """The report of one attempt in this room as a PDF on the reader's paper (A4, or US Letter
+    where the browser's language names a region that uses it)."""
+    ready = [a for a in _attempts(ctx, _invitation(ctx, token)) if a.report_ready]
+    if not any(a.session_id == session for a in ready):
+        raise HTTPException(status_code=404, detail="the report is not ready yet")
+    return pdf_response(ctx, session, request.headers.get("accept-language"))
 
 
 @router.get("/api/join/{token}/sessions/{session_id}/report")

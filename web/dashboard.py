@@ -25,6 +25,7 @@ from web import actions, api, invitation_list
 from web.actions import DashboardError
 from web.auth import page_recruiter, safe_next, sign_in, sign_out, signed_in
 from web.context import WebContext, context
+from web.pdf import pdf_response
 
 __all__ = ["router", "templates"]
 
@@ -382,6 +383,16 @@ def session_report_html(request: Request, ctx: Ctx, me: Me, session_id: str) -> 
         return _failed(request, me, e)
     with actions.charts:
         return HTMLResponse(render_html(report))
+
+
+@_pages.get("/dashboard/sessions/{session_id}/report.pdf")
+def session_report_pdf(request: Request, ctx: Ctx, me: Me, session_id: str) -> Response:
+    """The report as the candidate gets it, as a PDF on the reader's paper."""
+    try:
+        _scored(ctx, session_id)
+    except DashboardError as e:
+        return _failed(request, me, e)
+    return pdf_response(ctx, session_id, request.headers.get("accept-language"))
 
 
 @_pages.post("/dashboard/sessions/{session_id}/review")

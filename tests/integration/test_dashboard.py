@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 
 from recruiter_config.settings import LiveKitSettings, PhoneSettings, Settings, WebSettings
 from reports.assessment import score_session
+from reports.files import write_reports
 from rubrics import RoleError, load_role, parse_role, parse_role_source
 from storage import (
     AssessmentRepository,
@@ -33,6 +34,7 @@ from tests.stored_interview import ANSWERS, store_interview
 from tests.unit.test_role_warnings import ROLE as ROLE_WITH_WARNINGS
 from web.app import create_app
 from web.context import WebContext
+from web.invites import Invitation
 
 SECRET = "dashboard-test-secret-0123456789"
 PASSWORD = "correct horse battery"
@@ -624,3 +626,42 @@ def test_a_kept_recording_is_served_to_recruiters_in_ranges_and_nothing_else(
     assert 'id="recording"' not in rita.get(f"/dashboard/sessions/{session_id}").text
     stranger = TestClient(app, follow_redirects=False)  # not signed in
     assert stranger.get(f"/dashboard/sessions/{session_id}/audio").status_code == 303
+
+
+def _page_size(pdf: bytes) -> tuple[int, int]:
+    """The first page's size in points, from its MediaBox."""
+    found = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert found is not None, "no MediaBox in the PDF"
+    return round(float(found[1])), round(float(found[2]))
+
+
+def test_the_report_pdf_is_on_the_readers_paper_and_names_the_candidate(
+    rita: TestClient, app: FastAPI
+) -> None:
+    ctx = _ctx(app)
+    session_id, candidate_id = _completed_interview(app)
+    rita.get(f"/dashboard/sessions/{session_id}")  # scored
+    page = rita.get(f"/dashboard/sessions/{session_id}/report.html").text
+    assert "<div class=meta>For Test Person · " in page  # the candidate's name on their report
+    letter = rita.get(f"/dashboard/sessions/{session_id}/report.pdf",
+                      headers={"Accept-Language": "en-US,en;q=0.9"})  # fmt: skip
+    assert letter.status_code == 200 and letter.headers["content-type"] == "application/pdf"
+    assert _page_size(letter.content) == (612, 792)  # US Letter, 8.5 x 11 in
+    a4 = rita.get(f"/dashboard/sessions/{session_id}/report.pdf",
+                  headers={"Accept-Language": "en-GB,en;q=0.9"})  # fmt: skip
+    assert _page_size(a4.content) == (595, 842)  # A4, 210 x 297 mm
+    # The candidate gets theirs from their own link, for their own attempts only.
+    with ctx.db() as s:
+        SessionRepository(s).get(session_id).channel = "iv-pdfroom000001"  # type: ignore[union-attr]
+        s.commit()
+    token = ctx.invitations.issue(
+        Invitation(candidate_id=candidate_id, role_id="demo", room="iv-pdfroom000001")
+    )
+    with ctx.db() as s:
+        write_reports(s, session_id, ctx.settings.sessions_dir / session_id, ("html",))
+        s.commit()
+    candidate = TestClient(app)
+    mine = candidate.get(f"/join/{token}/report.pdf?session={session_id}",
+                         headers={"Accept-Language": "de-DE"})  # fmt: skip
+    assert mine.status_code == 200 and _page_size(mine.content) == (595, 842)
+    assert candidate.get(f"/join/{token}/report.pdf?session={'0' * 32}").status_code == 404
