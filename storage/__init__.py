@@ -12,6 +12,7 @@ from storage.people import Candidate, Recruiter
 from storage.recruiters import RecruiterError, RecruiterRepository
 from storage.repository import NewTurn, SessionRepository
 from storage.roles import RoleRepository, RoleVersionConflictError, StoreResult, content_sha256
+from storage.shortlist import ShortlistMark, ShortlistRepository
 
 __all__ = [
     "AnswerMeasurement",
@@ -39,6 +40,8 @@ __all__ = [
     "RoleVersionConflictError",
     "Score",
     "SessionRepository",
+    "ShortlistMark",
+    "ShortlistRepository",
     "StorageError",
     "StoreResult",
     "Turn",

@@ -13,6 +13,7 @@ from storage.interview_codes import InterviewCode
 from storage.invitations import InvitationRecord
 from storage.models import AnswerMeasurement, InterviewSession, Turn
 from storage.people import Candidate
+from storage.shortlist import ShortlistMark
 
 __all__ = ["CandidateRepository"]
 
@@ -41,8 +42,8 @@ class CandidateRepository:
 
     def export(self, candidate_id: str) -> dict[str, Any]:
         """Everything stored about the candidate, as plain data: the candidate, their phone
-        line interview codes, their invitations, and each session with its turns, scores,
-        evidence and notes.
+        line interview codes, their invitations, the roles they are shortlisted for, and each
+        session with its turns, scores, evidence and notes.
 
         Raises:
             sqlalchemy.exc.NoResultFound: no such candidate.
@@ -86,6 +87,12 @@ class CandidateRepository:
                     select(InvitationRecord)
                     .where(InvitationRecord.candidate_id == candidate_id)
                     .order_by(InvitationRecord.created_at)
+                )
+            ],
+            "shortlisted_for": [
+                {"role_id": m.role_id, "marked_at": m.marked_at.isoformat()}
+                for m in self._db.scalars(
+                    select(ShortlistMark).where(ShortlistMark.candidate_id == candidate_id)
                 )
             ],
             "sessions": [],

@@ -20,8 +20,8 @@ from markupsafe import Markup
 from reports.build import clock
 from reports.html import marked_html, render_html, report_sections_html
 from reports.progress import progress, progress_chart_png
-from storage import CandidateRepository, RecruiterRepository
-from web import actions, api, invitation_list
+from storage import CandidateRepository, RecruiterRepository, ShortlistRepository
+from web import actions, api, comparison, invitation_list
 from web.actions import DashboardError
 from web.auth import page_recruiter, safe_next, sign_in, sign_out, signed_in
 from web.context import WebContext, context
@@ -420,6 +420,57 @@ def review_form(
             return _failed(request, me, e)
         s.commit()
     return RedirectResponse(f"/dashboard/sessions/{session_id}?saved=review#review", 303)
+
+
+# -- comparing a role's candidates -----------------------------------------------------------
+
+
+def _comparison(ctx: WebContext, role_id: str) -> comparison.Comparison:
+    with ctx.db() as s:
+        return comparison.compare_role(s, role_id, actions.list_roles(s))
+
+
+@_pages.get("/dashboard/roles/{role_id}/compare")
+def compare_page(
+    request: Request, ctx: Ctx, me: Me, role_id: str, shortlisted: bool = False
+) -> HTMLResponse:
+    """The role's candidates side by side: a heatmap of competency scores, each a click from
+    its evidence, with shortlist marks (``shortlisted``: only those)."""
+    try:
+        found = _comparison(ctx, role_id)
+    except DashboardError as e:
+        return _failed(request, me, e)
+    rows = [r for r in found.rows if r.shortlisted] if shortlisted else found.rows
+    return _page(request, "dashboard_compare.html", recruiter=me, nav="roles", comparison=found,
+                 rows=rows, only_shortlisted=shortlisted)  # fmt: skip
+
+
+@_pages.get("/dashboard/roles/{role_id}/compare.csv")
+def compare_csv(request: Request, ctx: Ctx, me: Me, role_id: str) -> Response:
+    """The comparison as a CSV file (one row per candidate)."""
+    try:
+        found = _comparison(ctx, role_id)
+    except DashboardError as e:
+        return _failed(request, me, e)
+    return Response(comparison.comparison_csv(found), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{role_id}-candidates.csv"'})  # fmt: skip
+
+
+@_pages.post("/dashboard/roles/{role_id}/shortlist/{candidate_id}")
+def shortlist_form(
+    ctx: Ctx, me: Me, role_id: str, candidate_id: str, on: Annotated[bool, Form()]
+) -> Response:
+    """Put the candidate on the role's shortlist (``on``) or take them off it."""
+    with ctx.db() as s:
+        if CandidateRepository(s).get(candidate_id) is not None:
+            marks = ShortlistRepository(s)
+            if on:
+                marks.mark(role_id, candidate_id, me)
+            else:
+                marks.clear(role_id, candidate_id)
+            s.commit()
+    return RedirectResponse(f"/dashboard/roles/{role_id}/compare#row-{candidate_id}", 303)
 
 
 # -- candidates ------------------------------------------------------------------------------

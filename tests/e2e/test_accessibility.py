@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from recruiter_config.settings import Settings, WebSettings
 from storage import CandidateRepository, RecruiterRepository, SessionRepository
+from tests.e2e.conftest import screenshot_path
 from tests.stored_interview import store_interview
 from web.app import create_app
 from web.invites import Invitation
@@ -125,6 +126,14 @@ def test_the_recruiters_pages_pass_axe(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     for path in ("/dashboard", "/dashboard/candidates", "/dashboard/invitations",
-                 "/dashboard/roles", f"/dashboard/sessions/{session_id}"):  # fmt: skip
+                 "/dashboard/roles", f"/dashboard/sessions/{session_id}",
+                 "/dashboard/roles/demo/compare"):  # fmt: skip
         page.goto(f"{base}{path}")
         assert _violations(page) == [], path
+    expect(page.locator("table.heatmap tbody tr")).to_have_count(1)  # scored on its page
+    page.get_by_role("button", name="Shortlist Test Person").click()
+    expect(page.get_by_role("button", name="Shortlist Test Person")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert _violations(page) == []
+    page.screenshot(path=str(screenshot_path("dashboard-compare")), full_page=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import logging
 import re
 from collections.abc import Iterator
@@ -665,3 +667,58 @@ def test_the_report_pdf_is_on_the_readers_paper_and_names_the_candidate(
                          headers={"Accept-Language": "de-DE"})  # fmt: skip
     assert mine.status_code == 200 and _page_size(mine.content) == (595, 842)
     assert candidate.get(f"/join/{token}/report.pdf?session={'0' * 32}").status_code == 404
+
+
+def test_a_roles_candidates_compare_side_by_side_with_shortlist_and_csv(
+    rita: TestClient, app: FastAPI
+) -> None:
+    db = _ctx(app).db
+    strong, ana = store_interview(db)
+    short, ben = store_interview(db, answers={"motivation": ANSWERS["motivation"]})
+    old, cleo = store_interview(db, answers={"motivation": ANSWERS["motivation"]})
+    with db() as s:
+        people = CandidateRepository(s)
+        for who, name in ((ana, "Ana Strong"), (ben, "Ben Brief"), (cleo, "Cleo Again")):
+            people.get(who).display_name = name  # type: ignore[union-attr]
+        s.commit()
+    newer, _ = store_interview(db)  # Cleo again, later, with every answer
+    with db() as s:
+        SessionRepository(s).get(newer).candidate_id = cleo  # type: ignore[union-attr]
+        for session_id in (strong, short, old, newer):
+            SessionRepository(s).finish(session_id, status="completed")
+            score_session(s, session_id)
+        s.commit()
+    page = rita.get("/dashboard/roles/demo/compare").text
+    shown = re.findall(r'<tr id="row-([0-9a-f]{32})"', page)
+    assert sorted(shown) == sorted([ana, ben, cleo])  # one row each: Cleo's newest only
+    assert f"/dashboard/sessions/{newer}#competency-" in page
+    assert f"/dashboard/sessions/{old}#" not in page
+    # Each score is a link to the evidence behind it, on the session page's competency row.
+    link = re.search(rf'href="/dashboard/sessions/{strong}#competency-([a-z-]+)"', page)
+    assert link is not None
+    assert f'id="competency-{link[1]}"' in rita.get(f"/dashboard/sessions/{strong}").text
+    # Ben answered one question of three: partial, no overall, some competencies empty.
+    ben_row = page[page.index(f'id="row-{ben}"') :].split("</tr>")[0]
+    assert "partial" in ben_row and ">—</a>" in ben_row
+
+    # Shortlisted rows come first, and "shortlisted only" keeps just them.
+    marked = rita.post(f"/dashboard/roles/demo/shortlist/{ben}", data={"on": "true"})
+    assert marked.status_code == 200
+    shown = re.findall(r'<tr id="row-([0-9a-f]{32})"', marked.text)
+    assert shown[0] == ben and 'aria-pressed="true"' in marked.text
+    only = rita.get("/dashboard/roles/demo/compare?shortlisted=true").text
+    assert re.findall(r'<tr id="row-([0-9a-f]{32})"', only) == [ben]
+    table = list(csv.reader(io.StringIO(rita.get("/dashboard/roles/demo/compare.csv").text)))
+    names = [c.name for c in load_role("demo").competencies]
+    assert table[0] == ["candidate", "candidate_id", "session_id", "started_at", "state",
+                        "overall", *names, "shortlisted"]  # fmt: skip
+    by_name = {row[0]: row for row in table[1:]}
+    assert set(by_name) == {"Ana Strong", "Ben Brief", "Cleo Again"}
+    assert by_name["Ben Brief"][-1] == "yes" and by_name["Ana Strong"][-1] == "no"
+    assert by_name["Ben Brief"][5] == "" and by_name["Ana Strong"][5] != ""  # partial: no overall
+    rita.post(f"/dashboard/roles/demo/shortlist/{ben}", data={"on": "false"})
+    assert (
+        "No one is shortlisted yet"
+        in rita.get("/dashboard/roles/demo/compare?shortlisted=true").text
+    )
+    assert rita.get("/dashboard/roles/astronaut/compare").status_code == 404
