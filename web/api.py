@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from recruiter_phone.lines import PhoneLineState
-from web import actions, invitation_list
+from web import actions, invitation_list, role_editor
 from web.actions import DashboardError
 from web.auth import api_recruiter
 from web.context import WebContext, context
@@ -183,6 +183,34 @@ def session_report(ctx: Ctx, me: Me, session_id: str) -> Any:
             return _problem(e, "no report")
         s.commit()
     return report
+
+
+class RoleText(BaseModel):
+    """A role script's text, to check."""
+
+    text: str
+
+
+class RoleCheckResult(BaseModel):
+    """What checking a role script found (nothing is stored)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    valid: bool
+    role_id: str | None
+    version: str | None
+    title: str | None
+    errors: list[str] = Field(description="every located error: 'editor.yaml:LINE:COL field: ...'")
+    warnings: list[str]
+    previous_version: str | None = Field(description="the role's newest stored/shipped version")
+    diff: str = Field(description="unified diff from that version (empty: new or unchanged)")
+
+
+@router.post("/roles/check", response_model=RoleCheckResult)
+def check_role(ctx: Ctx, me: Me, body: RoleText) -> Any:
+    """Check a role script's text as the editor does on every change; nothing is stored."""
+    with ctx.db() as s:
+        return RoleCheckResult.model_validate(role_editor.check_role_text(s, body.text))
 
 
 @router.post(

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from reports.html import render_html, report_sections_html
 from storage import CandidateRepository, RecruiterRepository
-from web import actions, api, dashboard_people
+from web import actions, api, dashboard_people, role_editor
 from web.actions import DashboardError
 from web.auth import safe_next, sign_in, sign_out, signed_in
 from web.context import WebContext
@@ -159,6 +159,63 @@ def upload_role_form(request: Request, ctx: Ctx, me: Me, file: UploadFile) -> HT
     else:
         notice = f"{result.role_id} version {result.version} is already stored; no change."
     return _roles_page(request, ctx, me, notice=notice, warnings=result.warnings)
+
+
+def _editor(request: Request, me: str, text: str, status: int = 200, **values: Any) -> HTMLResponse:
+    return _page(request, "dashboard_role_editor.html", status, recruiter=me, nav="roles",
+                 text=text, **values)  # fmt: skip
+
+
+@_pages.get("/dashboard/roles/editor")
+def role_editor_page(request: Request, ctx: Ctx, me: Me, role: str | None = None) -> HTMLResponse:
+    """The role editor: the role's newest version (``role``), or an example for a new one;
+    checked as it is typed, compared with the newest version, stored as a new version."""
+    with ctx.db() as s:
+        try:
+            text = role_editor.editor_text(s, role)
+        except DashboardError as e:
+            return _failed(request, me, e)
+    return _editor(request, me, text)
+
+
+@_pages.post("/dashboard/roles/editor")
+def role_editor_store(request: Request, ctx: Ctx, me: Me, text: Annotated[str, Form()]) -> Response:
+    """Store the editor's text as a new version, or show it again with every problem."""
+    with ctx.db() as s:
+        try:
+            result = actions.upload_role(s, role_editor.ORIGIN, text.encode("utf-8"))
+        except DashboardError as e:
+            title = "The role script is invalid; nothing was stored." if e.status == 422 else None
+            return _editor(request, me, text, e.status, errors=e.errors, error_title=title)
+        s.commit()
+    if result.created:
+        notice = f"Stored {result.role_id} version {result.version} ({result.title})."
+    else:
+        notice = f"{result.role_id} version {result.version} is already stored; no change."
+    return _roles_page(request, ctx, me, notice=notice, warnings=result.warnings)
+
+
+@_pages.post("/dashboard/roles/draft")
+async def role_draft(
+    request: Request, ctx: Ctx, me: Me, job_description: Annotated[str, Form()]
+) -> HTMLResponse:
+    """Draft a role script from a job description with the LLM; the draft opens in the editor
+    for review (nothing is stored until it is)."""
+    try:
+        draft = await role_editor.draft_from_job(ctx, job_description)
+    except DashboardError as e:
+        with ctx.db() as s:
+            text = role_editor.editor_text(s, None)
+        return _editor(
+            request, me, text, e.status, errors=e.errors, job_description=job_description
+        )
+    made = {"llm": "by the LLM", "llm-repaired": "by the LLM, after repair",
+            "template": "from the plain template (the LLM's outlines were unusable)"}  # fmt: skip
+    role = draft.role
+    notice = (f"Drafted {made[draft.source]}: {len(role.competencies)} competencies, "
+              f"{len(role.questions)} questions. Review every line, then store it.")  # fmt: skip
+    return _editor(request, me, draft.text, notice=notice, warnings=[*draft.notes],
+                   job_description=job_description)  # fmt: skip
 
 
 # -- the phone line --------------------------------------------------------------------------

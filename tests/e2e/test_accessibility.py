@@ -127,7 +127,7 @@ def test_the_recruiters_pages_pass_axe(
     page.get_by_role("button", name="Sign in").click()
     for path in ("/dashboard", "/dashboard/candidates", "/dashboard/invitations",
                  "/dashboard/roles", f"/dashboard/sessions/{session_id}",
-                 "/dashboard/roles/demo/compare"):  # fmt: skip
+                 "/dashboard/roles/editor?role=demo", "/dashboard/roles/demo/compare"):  # fmt: skip
         page.goto(f"{base}{path}")
         assert _violations(page) == [], path
     expect(page.locator("table.heatmap tbody tr")).to_have_count(1)  # scored on its page

@@ -169,3 +169,44 @@ def test_a_recruiter_invites_sees_the_invitation_and_withdraws_it_also_on_a_phon
         wide = phone.evaluate(_WIDEST)
         assert _overflow(phone) <= 0, f"{path} is wider than a phone screen: {wide}"
     _shot(phone, "dashboard-invitations-phone")
+
+
+def test_a_recruiter_edits_a_role_checked_as_typed_and_stores_it(
+    home: Path, browser: Browser, serve: Callable[[FastAPI], str]
+) -> None:
+    app = create_app(Settings(home=home, web=WebSettings(secret="browser-test-secret-012345")))
+    ctx: WebContext = app.state.ctx
+    with ctx.db() as s:
+        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
+        s.commit()
+    base = serve(app)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/login?next=/dashboard/roles")
+    page.get_by_label("Recruiter id").fill("rita")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("tr", has_text="demo").get_by_role("link", name="Edit").click()
+    editor = page.get_by_label("Role script")
+    expect(page.locator("#check-status")).to_contain_text("Valid: demo version 3")
+    expect(page.locator("#diff-note")).to_contain_text("no change")
+    original = editor.input_value()
+    # Two mistakes typed at once: each is shown, located, before anything is submitted.
+    broken = original.replace('version: "3"', 'version: ""', 1).replace(
+        "competencies: [motivation]", "competencies: [motivaton]", 1
+    )
+    assert broken.count("motivaton") == 1
+    editor.fill(broken)
+    errors = page.locator("#check-errors")
+    expect(errors).to_contain_text("editor.yaml:3:")  # the version, on its line
+    expect(errors).to_contain_text("unknown competency 'motivaton'")
+    expect(page.get_by_role("button", name="Store as a new version")).to_be_disabled()
+    fixed = original.replace('version: "3"', 'version: "4"', 1).replace(
+        "To start, could you tell me", "First, could you tell me", 1
+    )
+    editor.fill(fixed)
+    expect(page.locator("#check-status")).to_contain_text("Valid: demo version 4")
+    expect(page.locator("#diff .add")).to_have_count(3)  # the +++ header and two changed lines
+    _shot(page, "dashboard-role-editor")
+    page.get_by_role("button", name="Store as a new version").click()
+    expect(page.get_by_role("status").first).to_contain_text("Stored demo version 4")

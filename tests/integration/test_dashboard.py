@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 from recruiter_config.settings import LiveKitSettings, PhoneSettings, Settings, WebSettings
 from reports.assessment import score_session
 from reports.files import write_reports
-from rubrics import RoleError, load_role, parse_role, parse_role_source
+from rubrics import RoleError, load_role, load_role_source, parse_role, parse_role_source
 from storage import (
     AssessmentRepository,
     CandidateRepository,
@@ -722,3 +722,45 @@ def test_a_roles_candidates_compare_side_by_side_with_shortlist_and_csv(
         in rita.get("/dashboard/roles/demo/compare?shortlisted=true").text
     )
     assert rita.get("/dashboard/roles/astronaut/compare").status_code == 404
+
+
+def test_the_role_editor_checks_as_typed_compares_with_the_newest_version_and_stores(
+    rita: TestClient, app: FastAPI
+) -> None:
+    # Every located error at once, as `recruiter roles validate` prints them.
+    broken = BROKEN.read_text()
+    with pytest.raises(RoleError) as caught:
+        parse_role(broken, "editor.yaml")
+    checked = rita.post("/api/roles/check", json={"text": broken}).json()
+    assert checked["valid"] is False
+    assert checked["errors"] == str(caught.value).splitlines() and len(checked["errors"]) >= 2
+
+    # A change to the demo role: valid, and the diff shows exactly what changed.
+    page = rita.get("/dashboard/roles/editor?role=demo")
+    text = html.unescape(re.search(r'<textarea id="role-text"[^>]*>(.*?)</textarea>',
+                                   page.text, re.S)[1])  # type: ignore[index]  # fmt: skip
+    assert text == load_role_source("demo").text
+    changed = text.replace('version: "3"', 'version: "4"', 1).replace(
+        "To start, could you tell me", "First, could you tell me", 1
+    )
+    checked = rita.post("/api/roles/check", json={"text": changed}).json()
+    assert (checked["valid"], checked["role_id"], checked["version"]) == (True, "demo", "4")
+    assert checked["previous_version"] == "3" and checked["errors"] == []
+    lines = checked["diff"].splitlines()[2:]  # below the ---/+++ header
+    removed, added = [x for x in lines if x[:1] == "-"], [x for x in lines if x[:1] == "+"]
+    assert len(removed) == len(added) == 2 and "First, could you tell me" in added[1]
+    assert rita.get("/dashboard/roles/editor?role=astronaut").status_code == 404
+
+    # Stored from the editor as a new version; a broken text comes back with its problems.
+    refused = rita.post("/dashboard/roles/editor", data={"text": broken})
+    assert refused.status_code == 422 and "nothing was stored" in refused.text
+    shown = [html.unescape(x) for x in re.findall(r"<li><code>(.*?)</code></li>", refused.text)]
+    assert shown == str(caught.value).splitlines()
+    assert broken in html.unescape(refused.text)  # the text is kept to fix
+    stored = rita.post("/dashboard/roles/editor", data={"text": changed})
+    assert stored.status_code == 200 and "Stored demo version 4" in stored.text
+    with _ctx(app).db() as s:
+        assert [v.version for v in RoleRepository(s).versions("demo")] == ["4"]
+    # With no LLM configured, drafting says how to get one.
+    draft = rita.post("/dashboard/roles/draft", data={"job_description": "Junior analyst."})
+    assert draft.status_code == 503 and "RECRUITER_LLM__BASE_URL" in draft.text
