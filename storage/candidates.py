@@ -82,6 +82,7 @@ class CandidateRepository:
                     "expires_at": i.expires_at.isoformat(),
                     "opened_at": i.opened_at.isoformat() if i.opened_at else None,
                     "revoked_at": i.revoked_at.isoformat() if i.revoked_at else None,
+                    "consented_at": i.consented_at.isoformat() if i.consented_at else None,
                 }
                 for i in self._db.scalars(
                     select(InvitationRecord)

@@ -1,9 +1,9 @@
 """Invitations as the recruiter sees them: who was invited to what, and what became of it.
 
 The link itself is a signed token (``web.invites``); this record is what can change after it
-was sent: when the candidate first opened it, a new expiry when it is sent again, and whether
-the recruiter withdrew it. Its state is read from the record and the sessions held in its room.
-Deleting the candidate deletes their invitations.
+was sent: when the candidate first opened it and last agreed to what is recorded, a new expiry
+when it is sent again, and whether the recruiter withdrew it. Its state is read from the record
+and the sessions held in its room. Deleting the candidate deletes their invitations.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class InvitationRecord(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the candidate last agreed to what is recorded and kept, on joining.
+    consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 def aware(t: datetime) -> datetime:
@@ -111,6 +113,11 @@ class InvitationRepository:
         if record.opened_at is None:
             record.opened_at = now or datetime.now(UTC)
             self._db.flush()
+
+    def consented(self, record: InvitationRecord, now: datetime | None = None) -> None:
+        """Record that the candidate agreed to what is recorded and kept (each time they join)."""
+        record.consented_at = now or datetime.now(UTC)
+        self._db.flush()
 
     def revoke(self, record: InvitationRecord, now: datetime | None = None) -> None:
         """Withdraw the invitation: its link and phone code open nothing from now on."""

@@ -21,8 +21,11 @@ from sqlalchemy import func, select
 
 from agent.rooms import InterviewJob, candidate_token
 from reports.build import build_report
+from reports.progress import progress, progress_chart_png
 from reports.session_view import ReportError
+from rubrics import RoleError, resolve_role
 from storage import Candidate, InterviewSession, InvitationRepository, SessionRepository, Turn
+from web.actions import charts
 from web.context import WebContext, context
 from web.invites import Invitation, InvitationError
 from web.pdf import pdf_response
@@ -73,24 +76,34 @@ class Attempt(BaseModel):
     mode: str | None
     answers: int  # how many answers the candidate gave
     report_ready: bool
+    role_title: str = ""
+    here: bool = True  # held in this invitation's room (else under another invitation)
 
 
-def _attempts(ctx: WebContext, invitation: Invitation) -> list[Attempt]:
-    """The candidate's attempts in the invitation's room, newest first."""
+def _attempts(
+    ctx: WebContext, invitation: Invitation, *, everywhere: bool = False
+) -> list[Attempt]:
+    """The candidate's attempts in the invitation's room (``everywhere``: in every room, this
+    one's and other invitations' alike), newest first."""
     answers = (
         select(Turn.session_id, func.count(Turn.id).label("n"))
         .where(Turn.speaker == "candidate")
         .group_by(Turn.session_id)
         .subquery()
     )
+    query = select(InterviewSession, func.coalesce(answers.c.n, 0))
+    if not everywhere:
+        query = query.where(InterviewSession.channel == invitation.room)
     with ctx.db() as s:
         rows = s.execute(
-            select(InterviewSession, func.coalesce(answers.c.n, 0))
-            .outerjoin(answers, answers.c.session_id == InterviewSession.id)
-            .where(InterviewSession.channel == invitation.room)
+            query.outerjoin(answers, answers.c.session_id == InterviewSession.id)
             .where(InterviewSession.candidate_id == invitation.candidate_id)
             .order_by(InterviewSession.started_at.desc())
         ).all()
+    titles: dict[str, str] = {}
+    for r, _ in rows:
+        if r.role_id not in titles:
+            titles[r.role_id] = _role_title(ctx, r.role_id)
     return [
         Attempt(
             session_id=r.id,
@@ -99,9 +112,19 @@ def _attempts(ctx: WebContext, invitation: Invitation) -> list[Attempt]:
             mode=r.mode,
             answers=int(n),
             report_ready=_report_file(ctx, r.id).is_file(),
+            role_title=titles[r.role_id],
+            here=r.channel == invitation.room,
         )
         for r, n in rows
     ]
+
+
+def _role_title(ctx: WebContext, role_id: str) -> str:
+    with ctx.db() as s:
+        try:
+            return resolve_role(s, role_id, None).role.title
+        except RoleError:
+            return role_id
 
 
 def _withdrawn(ctx: WebContext, invitation: Invitation) -> bool:
@@ -130,11 +153,13 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
             request, "invalid_invite.html", {"reason": e.detail}, status_code=e.status_code
         )
     withdrawn = _withdrawn(ctx, invitation)
-    attempts = _attempts(ctx, invitation)
+    every = _attempts(ctx, invitation, everywhere=True)
+    attempts, elsewhere = [a for a in every if a.here], [a for a in every if not a.here]
     return templates.TemplateResponse(
         request, "candidate.html",
         {"token": token, "mode": invitation.mode or "the role's", "attempts": attempts,
-         "taken": _taken(ctx, invitation), "withdrawn": withdrawn,
+         "taken": _taken(ctx, invitation), "withdrawn": withdrawn, "elsewhere": elsewhere,
+         "progress": sum(1 for a in every if a.report_ready) >= 2,
          "retention_days": ctx.settings.audio_retention_days},
     )  # fmt: skip
 
@@ -169,6 +194,11 @@ def room_token(token: str, ctx: Ctx, body: JoinRequest | None = None) -> RoomAcc
         raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
     if body is None or not body.consent:
         raise HTTPException(status_code=428, detail="agree to what is recorded and kept first")
+    with ctx.db() as s:  # the agreement is kept with the invitation, server-side
+        repo = InvitationRepository(s)
+        if (record := repo.get(invitation.room)) is not None:
+            repo.consented(record)
+            s.commit()
     if _taken(ctx, invitation):
         raise HTTPException(status_code=409, detail="this assessed interview has been taken; "
                             "its report stays on this page")  # fmt: skip
@@ -201,7 +231,8 @@ def interview_status(token: str, ctx: Ctx) -> InterviewStatus:
 @router.get("/join/{token}/report", response_class=FileResponse, include_in_schema=False)
 def own_report(token: str, ctx: Ctx, session: str | None = None) -> FileResponse:
     """The report of one attempt in this room (``session``), by default the newest one that
-    has a report (a self-contained page)."""
+    has a report (a self-contained page). A report held under another invitation opens from
+    that invitation's own link only: a link passed on shows no more than its own interview."""
     ready = [a for a in _attempts(ctx, _invitation(ctx, token)) if a.report_ready]
     chosen = next((a for a in ready if a.session_id == session), None) if session else None
     if chosen is None and not session and ready:
@@ -219,6 +250,18 @@ def own_report_pdf(token: str, request: Request, ctx: Ctx, session: str) -> Resp
     if not any(a.session_id == session for a in ready):
         raise HTTPException(status_code=404, detail="the report is not ready yet")
     return pdf_response(ctx, session, request.headers.get("accept-language"))
+
+
+@router.get("/join/{token}/progress.png", include_in_schema=False)
+def own_progress_png(token: str, ctx: Ctx) -> Response:
+    """The candidate's own progress across all their interviews (scores and delivery, no
+    words), as a PNG: the chart their recruiter sees."""
+    invitation = _invitation(ctx, token)
+    with ctx.db() as s:
+        data = progress(s, invitation.candidate_id)
+    with charts:
+        png = progress_chart_png(data)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
 @router.get("/api/join/{token}/sessions/{session_id}/report")

@@ -17,7 +17,13 @@ from livekit import api
 from starlette.testclient import TestClient
 
 from recruiter_config.settings import LiveKitSettings, Settings, WebSettings
-from storage import CandidateRepository, InterviewSession, RecruiterRepository, SessionRepository
+from storage import (
+    CandidateRepository,
+    InterviewSession,
+    InvitationRepository,
+    RecruiterRepository,
+    SessionRepository,
+)
 from tests.stored_interview import ANSWERS, store_interview
 from web.app import create_app
 from web.context import WebContext
@@ -378,3 +384,50 @@ def test_the_openapi_description_lists_the_candidate_api_but_not_the_pages(
     assert not [p for p in paths if p.startswith("/join")]
     schema = paths["/api/join/{token}/token"]["post"]["responses"]["200"]["content"]
     assert schema["application/json"]["schema"]["$ref"].endswith("/RoomAccess")
+
+
+def test_a_candidate_sees_their_interviews_under_every_invitation_and_their_progress(
+    client: TestClient, app: FastAPI, settings: Settings
+) -> None:
+    ada, grace = _candidate(app, ADA), _candidate(app, GRACE)
+    token, first = _invite(app, ada)
+    _, second = _invite(app, ada)
+    here = _interview(app, ada, first.room, datetime(2030, 1, 1, tzinfo=UTC))
+    there = _interview(app, ada, second.room, datetime(2030, 2, 1, tzinfo=UTC))
+    theirs = _interview(app, grace, second.room)
+    for session_id in (here, there, theirs):
+        _write_report(settings, session_id, f"<p>report {session_id}</p>")
+    page = client.get(f"/join/{token}").text
+    attempts, history = page.split('id="attempts"')[1], page.split('id="history"')[1]
+    assert f"session={here}" in attempts.split('id="history"')[0]
+    assert "February 2030: Customer support specialist" in history  # the role by title
+    assert "on that invitation's own link" in history and f"session={here}" not in history
+    assert theirs not in page  # only their own
+    # A report opens from its own invitation's link only (a link passed on shows no more).
+    assert client.get(f"/join/{token}/report").text == f"<p>report {here}</p>"
+    assert client.get(f"/join/{token}/report?session={there}").status_code == 404
+    chart = client.get(f"/join/{token}/progress.png")
+    assert chart.status_code == 200 and chart.content.startswith(b"\x89PNG")
+    assert f'src="/join/{token}/progress.png"' in page  # two reports: progress to show
+
+
+def test_the_candidates_consent_is_kept_with_the_invitation(
+    client: TestClient, app: FastAPI
+) -> None:
+    ada = _candidate(app, ADA)
+    token, invitation = _invite(app, ada)
+    with _ctx(app).db() as s:
+        InvitationRepository(s).record(
+            room=invitation.room, candidate_id=ada, role_id="demo", role_version=None,
+            mode=None, expires_at=datetime.now(UTC) + timedelta(hours=1),
+        )  # fmt: skip
+        s.commit()
+    assert client.post(f"/api/join/{token}/token", json={"consent": False}).status_code == 428
+    with _ctx(app).db() as s:
+        assert InvitationRepository(s).get(invitation.room).consented_at is None  # type: ignore[union-attr]
+    assert client.post(f"/api/join/{token}/token", json=AGREED).status_code == 200
+    with _ctx(app).db() as s:
+        record = InvitationRepository(s).get(invitation.room)
+        assert record is not None and record.consented_at is not None
+        exported = CandidateRepository(s).export(ada)["invitations"]
+    assert exported[0]["consented_at"] is not None

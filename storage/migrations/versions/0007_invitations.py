@@ -1,4 +1,4 @@
-"""Invitations: each link sent, when it was opened, renewed or withdrawn
+"""Invitations: each link sent, when it was opened and consented to, renewed or withdrawn
 
 Revision ID: 0007
 Revises: 0006
@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("consented_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["candidate_id"], ["candidates.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("room"),
     )
