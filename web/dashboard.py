@@ -144,16 +144,25 @@ def roles_page(request: Request, ctx: Ctx, me: Me) -> HTMLResponse:
 
 
 @_pages.post("/dashboard/roles")
-def upload_role_form(request: Request, ctx: Ctx, me: Me, file: UploadFile) -> HTMLResponse:
+def upload_role_form(request: Request, ctx: Ctx, me: Me, file: UploadFile) -> Response:
     """Check an uploaded script; store it, or show every located problem (422)."""
     data = file.file.read(actions.MAX_ROLE_BYTES + 1)
     with ctx.db() as s:
         try:
             result = actions.upload_role(s, file.filename, data)
         except DashboardError as e:
-            title = "The role script is invalid; nothing was stored." if e.status == 422 else None
-            return _roles_page(request, ctx, me, e.status, errors=e.errors, error_title=title)
+            return _roles_page(request, ctx, me, e.status, errors=e.errors,
+                               error_title=_not_stored(e))  # fmt: skip
         s.commit()
+    return _stored(request, ctx, me, result)
+
+
+def _not_stored(e: DashboardError) -> str | None:
+    return "The role script is invalid; nothing was stored." if e.status == 422 else None
+
+
+def _stored(request: Request, ctx: WebContext, me: str, result: actions.UploadResult) -> Response:
+    """The roles page saying what storing a script did."""
     if result.created:
         notice = f"Stored {result.role_id} version {result.version} ({result.title})."
     else:
@@ -185,14 +194,10 @@ def role_editor_store(request: Request, ctx: Ctx, me: Me, text: Annotated[str, F
         try:
             result = actions.upload_role(s, role_editor.ORIGIN, text.encode("utf-8"))
         except DashboardError as e:
-            title = "The role script is invalid; nothing was stored." if e.status == 422 else None
-            return _editor(request, me, text, e.status, errors=e.errors, error_title=title)
+            return _editor(request, me, text, e.status, errors=e.errors,
+                           error_title=_not_stored(e))  # fmt: skip
         s.commit()
-    if result.created:
-        notice = f"Stored {result.role_id} version {result.version} ({result.title})."
-    else:
-        notice = f"{result.role_id} version {result.version} is already stored; no change."
-    return _roles_page(request, ctx, me, notice=notice, warnings=result.warnings)
+    return _stored(request, ctx, me, result)
 
 
 @_pages.post("/dashboard/roles/draft")

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from recruiter_config.settings import Settings, WebSettings
 from storage import RecruiterRepository, SessionRepository
@@ -107,6 +107,27 @@ _WIDEST = """[...document.querySelectorAll('body *')]
     .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
 
 
+def _app(home: Path) -> tuple[FastAPI, WebContext]:
+    """The web app with one recruiter, rita."""
+    app = create_app(Settings(home=home, web=WebSettings(secret="browser-test-secret-012345")))
+    ctx: WebContext = app.state.ctx
+    with ctx.db() as s:
+        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
+        s.commit()
+    return app, ctx
+
+
+def _signed_in(browser: Browser, base: str, then: str = "/dashboard") -> Page:
+    """A page signed in as rita, at ``then``."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/login?next={then}")
+    page.get_by_label("Recruiter id").fill("rita")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
 def _overflow(page: object) -> int:
     """How far the page is wider than the window (pixels): 0 when nothing spills sideways."""
     width: int = page.evaluate(  # type: ignore[attr-defined]
@@ -118,18 +139,9 @@ def _overflow(page: object) -> int:
 def test_a_recruiter_invites_sees_the_invitation_and_withdraws_it_also_on_a_phone(
     home: Path, browser: Browser, serve: Callable[[FastAPI], str]
 ) -> None:
-    app = create_app(Settings(home=home, web=WebSettings(secret="browser-test-secret-012345")))
-    ctx: WebContext = app.state.ctx
-    with ctx.db() as s:
-        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
-        s.commit()
+    app, ctx = _app(home)
     base = serve(app)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/login")
-    page.get_by_label("Recruiter id").fill("rita")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = _signed_in(browser, base)
 
     page.get_by_role("link", name="Invitations").click()
     page.get_by_label("New candidate's name").fill("Priya Browser")
@@ -174,18 +186,8 @@ def test_a_recruiter_invites_sees_the_invitation_and_withdraws_it_also_on_a_phon
 def test_a_recruiter_edits_a_role_checked_as_typed_and_stores_it(
     home: Path, browser: Browser, serve: Callable[[FastAPI], str]
 ) -> None:
-    app = create_app(Settings(home=home, web=WebSettings(secret="browser-test-secret-012345")))
-    ctx: WebContext = app.state.ctx
-    with ctx.db() as s:
-        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
-        s.commit()
-    base = serve(app)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/login?next=/dashboard/roles")
-    page.get_by_label("Recruiter id").fill("rita")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    app, _ = _app(home)
+    page = _signed_in(browser, serve(app), "/dashboard/roles")
     page.locator("tr", has_text="demo").get_by_role("link", name="Edit").click()
     editor = page.get_by_label("Role script")
     expect(page.locator("#check-status")).to_contain_text("Valid: demo version 3")
