@@ -203,9 +203,9 @@ class Settings(BaseSettings):
     # None keeps it until the candidate's data is deleted.
     audio_retention_days: int | None = Field(default=30, gt=0)
     # Interviews one worker holds at once; the worker reports its load to the LiveKit server
-    # as the share of these in use. One per core is our starting rule (two ran side by side
-    # on 2 cores in the room tests); issue 17's load benchmark is to measure it.
-    interviews_per_worker: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    # as the share of these in use. One per core it may run on is our starting rule (two ran
+    # side by side on 2 cores in the room tests); issue 17's load benchmark is to measure it.
+    interviews_per_worker: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
 
     @property
     def models_dir(self) -> Path:

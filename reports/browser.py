@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -39,9 +40,17 @@ def _run(args: list[str], out: Path) -> None:
         ]
         if os.geteuid() == 0:
             command.insert(2, "--no-sandbox")  # Chromium's sandbox refuses to run as root
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
-        raise ReportError(f"Chromium could not render {out.name}: {done.stderr.strip()[-300:]}")
+        # Its own process group, so that a print that hangs is ended with all its helpers.
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)  # fmt: skip
+        try:
+            _, stderr = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired as e:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise ReportError(f"Chromium did not render {out.name} within 120 s") from e
+    if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
+        raise ReportError(f"Chromium could not render {out.name}: {stderr.strip()[-300:]}")
 
 
 def print_pdf(html: Path, pdf: Path) -> None:

@@ -43,12 +43,14 @@ def write_reports(
         written["json"] = folder / "report.json"
         written["json"].write_text(json.dumps(report, indent=2), encoding="utf-8")
     if "html" in formats or "pdf" in formats:
-        html_path.write_text(render_html(report), encoding="utf-8")
+        # The files are the candidate's report (their page serves them): no recruiter review.
+        html_path.write_text(render_html(report, for_candidate=True), encoding="utf-8")
         if "html" in formats:
             written["html"] = html_path
     if "pdf" in formats:
         written["pdf"] = folder / "report.pdf"
-        written["pdf"].write_bytes(pdf_of(render_html(report, paper or readers_paper())))
+        page = render_html(report, paper or readers_paper(), for_candidate=True)
+        written["pdf"].write_bytes(pdf_of(page))
     repo = AssessmentRepository(db)
     for fmt, path in written.items():
         repo.add_report(session_id, fmt, str(path), hashlib.sha256(path.read_bytes()).hexdigest())

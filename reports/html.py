@@ -174,10 +174,17 @@ def report_sections_html(report: dict[str, Any]) -> str:
                       *_plan(report)])  # fmt: skip
 
 
-def render_html(report: dict[str, Any], paper: Paper | None = None) -> str:
+def render_html(
+    report: dict[str, Any], paper: Paper | None = None, *, for_candidate: bool = False
+) -> str:
     """The page for ``report`` (the data from :func:`reports.build.build_report`), for the
     candidate named in it; printed on ``paper`` (A4 or US Letter) when given, else on whatever
-    the browser that prints it uses."""
+    the browser that prints it uses. ``for_candidate``: without the recruiters' own review
+    (their scores and notes), which is theirs."""
+    if for_candidate:
+        competencies = [{**c, "human_score": None} for c in report["competencies"]]
+        report = {**report, "review": {"notes": [], "human_scores": []},
+                  "competencies": competencies}  # fmt: skip
     role = report["role"]
     name = report.get("candidate_name")
     parts = [

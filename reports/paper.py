@@ -16,9 +16,9 @@ __all__ = ["Paper", "paper_for_locale", "readers_paper"]
 
 Paper = Literal["a4", "letter"]
 
-# CLDR (v44) territories whose paper size is US Letter.
-_LETTER = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR", "CR", "PA", "DO",
-                     "SV", "NI", "BZ"})  # fmt: skip
+# CLDR's territories whose paper size is US Letter (supplementalData.xml, paperSize).
+_LETTER = frozenset({"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV",
+                     "US", "VE"})  # fmt: skip
 _REGION = re.compile(r"^[a-zA-Z]{2,3}[-_]([a-zA-Z]{2})\b")
 
 

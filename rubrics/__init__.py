@@ -24,7 +24,7 @@ from rubrics.models import (
     Signals,
 )
 from rubrics.planning import plan_for
-from rubrics.resolving import resolve_local_role, resolve_role
+from rubrics.resolving import resolve_local_role, resolve_role, version_conflict
 
 __all__ = [
     "GAPS",
@@ -50,4 +50,5 @@ __all__ = [
     "resolve_role",
     "roles_dir",
     "shipped_role_ids",
+    "version_conflict",
 ]

@@ -161,7 +161,15 @@ def _pydantic_message(err: Any) -> tuple[tuple[Any, ...], str, bool]:
     return loc, f"{err['msg']}{shown}", False
 
 
-def _duplicate_keys(node: Node, path: tuple[Any, ...] = ()) -> list[tuple[Node, str]]:
+def _duplicate_keys(
+    node: Node, path: tuple[Any, ...] = (), visited: set[int] | None = None
+) -> list[tuple[Node, str]]:
+    # Each node once: YAML aliases can share a node many times over (nested aliases grow
+    # exponentially; a 600-byte script took 153 s before).
+    visited = set() if visited is None else visited
+    if id(node) in visited:
+        return []
+    visited.add(id(node))
     found: list[tuple[Node, str]] = []
     if isinstance(node, MappingNode):
         seen: set[str] = set()
@@ -170,10 +178,10 @@ def _duplicate_keys(node: Node, path: tuple[Any, ...] = ()) -> list[tuple[Node, 
             if name in seen:
                 found.append((k, f"{_render_path((*path, name))}: key '{name}' appears twice"))
             seen.add(name)
-            found += _duplicate_keys(v, (*path, name))
+            found += _duplicate_keys(v, (*path, name), visited)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
-            found += _duplicate_keys(item, (*path, index))
+            found += _duplicate_keys(item, (*path, index), visited)
     return found
 
 

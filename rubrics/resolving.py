@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from rubrics.loading import RoleError, RoleSource, load_role_source, parse_role, shipped_role_ids
-from storage import RoleRepository
+from storage import RoleRepository, content_sha256
 
-__all__ = ["resolve_local_role", "resolve_role"]
+__all__ = ["resolve_local_role", "resolve_role", "version_conflict"]
 
 
 def resolve_role(session: Session, role_id: str, version: str | None = None) -> RoleSource:
@@ -57,3 +57,18 @@ def resolve_local_role(session: Session, role: str) -> RoleSource:
         return resolve_role(session, role)
     except RoleError as e:
         raise RoleError(f"{e} (or give the path of a role script file)") from e
+
+
+def version_conflict(s: Session, role_id: str, version: str, text: str) -> str | None:
+    """Why ``text`` cannot be stored as ``role_id`` ``version``: that version is stored, or
+    ships with the product, with other content (versions are immutable); None when it can."""
+    stored = RoleRepository(s).get(role_id, version)
+    if stored is not None and stored.content_sha256 != content_sha256(text):
+        return (f"role '{role_id}' version {version} is already stored with other content; "
+                "versions are immutable, so give the changed script a new version")  # fmt: skip
+    if stored is None and role_id in shipped_role_ids():
+        shipped = load_role_source(role_id)
+        if shipped.role.version == version and shipped.text != text:
+            return (f"role '{role_id}' version {version} ships with the product with other "
+                    "content; give the changed script a new version")  # fmt: skip
+    return None

@@ -25,7 +25,9 @@ class CandidateRepository:
         self._db = db
 
     def create(self, display_name: str | None = None, email: str | None = None) -> Candidate:
-        """A new candidate."""
+        """A new candidate; the name's runs of spaces become one (as pages show it)."""
+        if display_name is not None:
+            display_name = " ".join(display_name.split()) or None
         record = Candidate(display_name=display_name, email=email)
         self._db.add(record)
         self._db.flush()

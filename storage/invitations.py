@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import DateTime, ForeignKey, String, select
+from sqlalchemy import DateTime, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.models import Base, InterviewSession, _now
+from storage.models import Base, InterviewSession, Turn, _now
 
 __all__ = ["InvitationRecord", "InvitationRepository", "InvitationRow", "InvitationState"]
 
@@ -139,10 +139,20 @@ class InvitationRepository:
         rooms = [r.room for r in records]
         statuses: dict[str, list[str]] = {room: [] for room in rooms}
         if rooms:
-            query = select(InterviewSession.channel, InterviewSession.status).where(
-                InterviewSession.channel.in_(rooms)
+            answers = (
+                select(Turn.session_id, func.count(Turn.id).label("n"))
+                .where(Turn.speaker == "candidate")
+                .group_by(Turn.session_id)
+                .subquery()
             )
-            for channel, status in self._db.execute(query):
-                statuses[channel].append(status)
+            query = (
+                select(InterviewSession.channel, InterviewSession.status,
+                       func.coalesce(answers.c.n, 0))
+                .outerjoin(answers, answers.c.session_id == InterviewSession.id)
+                .where(InterviewSession.channel.in_(rooms))
+            )  # fmt: skip
+            for channel, status, said in self._db.execute(query):
+                # An interview ended before any answer did not do the invitation's work.
+                statuses[channel].append("failed" if status == "completed" and not said else status)
         return [InvitationRow(r, state_of(r, statuses[r.room], now), len(statuses[r.room]))
                 for r in records]  # fmt: skip

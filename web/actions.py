@@ -33,6 +33,7 @@ from rubrics import (
     parse_role_source,
     resolve_role,
     shipped_role_ids,
+    version_conflict,
 )
 from storage import (
     AssessmentRepository,
@@ -68,6 +69,7 @@ __all__ = [
     "list_candidates",
     "list_roles",
     "list_sessions",
+    "name_key",
     "phone_line",
     "review",
     "session_audio",
@@ -113,15 +115,16 @@ class SessionRow:
 SESSION_STATES = ("started", "completed", "partial", "abandoned")
 
 
-def session_state(status: str, scored: bool, overall: float | None) -> str:
+def session_state(status: str, scored: bool, overall: float | None, answers: int = 1) -> str:
     """How a session stands for a recruiter: ``started`` (running), ``abandoned`` (the
-    candidate left before the end), ``partial`` (ended, and scored without an overall score
-    because some competency's questions went unanswered) or ``completed``."""
+    candidate left before the end), ``partial`` (ended with no answer at all, or scored
+    without an overall score because some competency's questions went unanswered) or
+    ``completed``."""
     if status == "running":
         return "started"
     if status == "failed":
         return "abandoned"
-    return "partial" if scored and overall is None else "completed"
+    return "partial" if answers == 0 or (scored and overall is None) else "completed"
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,12 @@ def list_sessions(
     turns = (
         select(Turn.session_id, func.count(Turn.id).label("n")).group_by(Turn.session_id).subquery()
     )
+    answers = (
+        select(Turn.session_id, func.count(Turn.id).label("n"))
+        .where(Turn.speaker == "candidate")
+        .group_by(Turn.session_id)
+        .subquery()
+    )
     overall = (
         select(Score.session_id, func.max(Score.value).label("overall"))
         .where(Score.scope == "overall", Score.source == "deterministic")
@@ -194,8 +203,10 @@ def list_sessions(
             Candidate.display_name,
             overall.c.overall,
             func.coalesce(scored.c.n, 0),
+            func.coalesce(answers.c.n, 0),
         )
         .outerjoin(turns, turns.c.session_id == InterviewSession.id)
+        .outerjoin(answers, answers.c.session_id == InterviewSession.id)
         .outerjoin(overall, overall.c.session_id == InterviewSession.id)
         .outerjoin(scored, scored.c.session_id == InterviewSession.id)
         .outerjoin(Candidate, Candidate.id == InterviewSession.candidate_id)
@@ -215,16 +226,16 @@ def list_sessions(
         )
     ).all()
     if candidate:
-        wanted = candidate.casefold()
-        rows = [r for r in rows if wanted in (r[2] or "").casefold()][:limit]
+        wanted = name_key(candidate)
+        rows = [r for r in rows if wanted in name_key(r[2] or "")][:limit]
     titles = {r.id: r.title for r in (list_roles(s) if roles is None else roles)}
     found = [
         SessionRow(
             r.id, r.role_id, r.role_version, r.candidate_id, r.status, r.started_at, r.ended_at,
             int(n), r.mode, name, titles.get(r.role_id), score,
-            session_state(r.status, bool(k), score),
+            session_state(r.status, bool(k), score, int(said)),
         )
-        for r, n, name, score, k in rows
+        for r, n, name, score, k, said in rows
     ]  # fmt: skip
     if status in ("completed", "partial"):
         found = [r for r in found if r.state == status]
@@ -263,19 +274,21 @@ def candidate_rows(s: Session, name: str | None = None) -> list[CandidateRow]:
         .outerjoin(held, held.c.cid == Candidate.id)
         .outerjoin(sent, sent.c.cid == Candidate.id)
     ).all()
-    wanted = (name or "").strip().casefold()  # matched here: SQLite folds ASCII case only
+    wanted = name_key(name or "")  # matched here: SQLite folds ASCII case only
     found = [
         CandidateRow(c.id, c.display_name or "(no name)", c.created_at, int(n), last, int(k))
         for c, n, last, k in rows
-        if wanted in (c.display_name or "").casefold()
+        if wanted in name_key(c.display_name or "")
     ]
-    return sorted(found, key=lambda r: (_collation_key(r.name), r.created_at))
+    return sorted(found, key=lambda r: (name_key(r.name), r.created_at))
 
 
-def _collation_key(name: str) -> str:
-    """A name as sorted for people: accents aside, any case ("Élise" before "Zoë")."""
-    parts = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in parts if not unicodedata.combining(c))
+def name_key(name: str) -> str:
+    """A name as people sort and search it: accents, case, apostrophe style and spacing aside
+    ("Élise" sorts before "Zoë"; "jose d'avila" finds "José  D\u2019Ávila"). Letters that do not
+    decompose (Ł, Ø) stay as they are."""
+    parts = unicodedata.normalize("NFKD", name.casefold().replace("\u2019", "'"))
+    return " ".join("".join(c for c in parts if not unicodedata.combining(c)).split())
 
 
 def list_candidates(s: Session) -> list[tuple[str, str]]:
@@ -321,6 +334,9 @@ def upload_role(s: Session, filename: str | None, data: bytes) -> UploadResult:
         # The same lines `recruiter roles validate` prints.
         raise DashboardError(422, [str(i) for i in e.issues] or [str(e)]) from e
     role = source.role
+    conflict = version_conflict(s, role.id, role.version, text)
+    if conflict is not None:
+        raise DashboardError(409, [conflict])
     try:
         result = RoleRepository(s).store(
             role_id=role.id, version=role.version, title=role.title, content=text
@@ -360,7 +376,8 @@ def invite(
     """
     candidate_id, candidate_name = (candidate_id or "").strip(), (candidate_name or "").strip()
     if bool(candidate_id) == bool(candidate_name):
-        raise DashboardError(422, ["give either an existing candidate id or a new name"])
+        raise DashboardError(422, ["Choose a candidate, or type a new candidate's name (one of "
+                                   "the two; an existing candidate id over the API)."])  # fmt: skip
     _check_role(s, role_id, role_version or None)
     candidates = CandidateRepository(s)
     if candidate_id and candidates.get(candidate_id) is None:

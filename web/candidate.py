@@ -25,6 +25,7 @@ from reports.progress import progress, progress_chart_png
 from reports.session_view import ReportError
 from rubrics import RoleError, resolve_role
 from storage import Candidate, InterviewSession, InvitationRepository, SessionRepository, Turn
+from storage.invitations import aware
 from web.actions import charts
 from web.context import WebContext, context
 from web.invites import Invitation, InvitationError
@@ -33,6 +34,7 @@ from web.pdf import pdf_response
 __all__ = ["router"]
 
 router = APIRouter(tags=["candidate"])
+_REPLACED_S = 120.0  # an older link ends this much before the newest expiry, or more
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 Ctx = Annotated[WebContext, Depends(context)]
 
@@ -64,6 +66,13 @@ def _invitation(ctx: WebContext, token: str) -> Invitation:
     with ctx.db() as s:
         if s.get(Candidate, invitation.candidate_id) is None:
             raise HTTPException(status_code=403, detail="this invitation is no longer valid")
+        record = InvitationRepository(s).get(invitation.room)
+    # Sent again: a link made before expires before the invitation's newest expiry (links
+    # made for it since are signed to end with it, to the second).
+    newest = aware(record.expires_at).timestamp() if record is not None else None
+    if newest is not None and (invitation.link_expires or newest) < newest - _REPLACED_S:
+        raise HTTPException(status_code=403, detail="this link was replaced by a newer one; "
+                            "use the latest link the recruiter sent you")  # fmt: skip
     return invitation
 
 
@@ -101,9 +110,9 @@ def _attempts(
             .order_by(InterviewSession.started_at.desc())
         ).all()
     titles: dict[str, str] = {}
-    for r, _ in rows:
+    for r, _ in rows:  # read from the scripts only for the page (not the second's status poll)
         if r.role_id not in titles:
-            titles[r.role_id] = _role_title(ctx, r.role_id)
+            titles[r.role_id] = _role_title(ctx, r.role_id) if everywhere else r.role_id
     return [
         Attempt(
             session_id=r.id,
@@ -158,8 +167,10 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
     return templates.TemplateResponse(
         request, "candidate.html",
         {"token": token, "mode": invitation.mode or "the role's", "attempts": attempts,
-         "taken": _taken(ctx, invitation), "withdrawn": withdrawn, "elsewhere": elsewhere,
-         "progress": sum(1 for a in every if a.report_ready) >= 2,
+         "taken": _taken(ctx, invitation), "withdrawn": withdrawn,
+         # A withdrawn link shows only its own interviews' reports.
+         "elsewhere": [] if withdrawn else elsewhere,
+         "progress": not withdrawn and sum(1 for a in every if a.report_ready) >= 2,
          "retention_days": ctx.settings.audio_retention_days},
     )  # fmt: skip
 
@@ -194,14 +205,14 @@ def room_token(token: str, ctx: Ctx, body: JoinRequest | None = None) -> RoomAcc
         raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
     if body is None or not body.consent:
         raise HTTPException(status_code=428, detail="agree to what is recorded and kept first")
+    if _taken(ctx, invitation):
+        raise HTTPException(status_code=409, detail="this assessed interview has been taken; "
+                            "its report stays on this page")  # fmt: skip
     with ctx.db() as s:  # the agreement is kept with the invitation, server-side
         repo = InvitationRepository(s)
         if (record := repo.get(invitation.room)) is not None:
             repo.consented(record)
             s.commit()
-    if _taken(ctx, invitation):
-        raise HTTPException(status_code=409, detail="this assessed interview has been taken; "
-                            "its report stays on this page")  # fmt: skip
     job = InterviewJob(
         role_id=invitation.role_id, role_version=invitation.role_version,
         candidate_id=invitation.candidate_id, mode=invitation.mode,
@@ -257,6 +268,8 @@ def own_progress_png(token: str, ctx: Ctx) -> Response:
     """The candidate's own progress across all their interviews (scores and delivery, no
     words), as a PNG: the chart their recruiter sees."""
     invitation = _invitation(ctx, token)
+    if _withdrawn(ctx, invitation):
+        raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
     with ctx.db() as s:
         data = progress(s, invitation.candidate_id)
     with charts:
@@ -266,13 +279,18 @@ def own_progress_png(token: str, ctx: Ctx) -> Response:
 
 @router.get("/api/join/{token}/sessions/{session_id}/report")
 def session_report(token: str, session_id: str, ctx: Ctx) -> dict[str, Any]:
-    """The report JSON of one of the candidate's own sessions; anyone else's is not found."""
+    """The report JSON of one of the candidate's own sessions held under this invitation,
+    without the recruiters' own review; any other session is not found."""
     invitation = _invitation(ctx, token)
     with ctx.db() as s:
         session = s.get(InterviewSession, session_id)
-        if session is None or session.candidate_id != invitation.candidate_id:
-            raise HTTPException(status_code=404, detail="no such session for this candidate")
+        if (session is None or session.candidate_id != invitation.candidate_id
+                or session.channel != invitation.room):  # fmt: skip
+            raise HTTPException(status_code=404, detail="no such session for this invitation")
         try:
-            return build_report(s, session_id)
+            report = build_report(s, session_id)
         except ReportError as e:
             raise HTTPException(status_code=409, detail=str(e)) from e
+    competencies = [{**c, "human_score": None} for c in report["competencies"]]
+    return {**report, "review": {"notes": [], "human_scores": []}, "human_overall": None,
+            "competencies": competencies}  # fmt: skip

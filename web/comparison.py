@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -104,16 +104,29 @@ def compare_role(s: Session, role_id: str, roles: list[RoleRow]) -> Comparison:
     return Comparison(role_id, title, [(c.id, c.name) for c in role.competencies], ordered)
 
 
+def _utc(moment: datetime) -> str:
+    # Stored in UTC; SQLite gives it back without its zone.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet will not run: one starting like a formula gets a quote mark
+    (OWASP's advice on CSV injection)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def comparison_csv(comparison: Comparison) -> str:
-    """The comparison as CSV (RFC 4180, a header row): candidate, session, date, state,
-    overall, each competency's score (empty: not enough evidence) and shortlisted (yes/no)."""
+    """The comparison as CSV (RFC 4180, a header row): candidate, session, date (UTC, ISO
+    8601), state, overall, each competency's score (empty: not enough evidence) and
+    shortlisted (yes/no). Names that would start a formula are quoted (:func:`_cell`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    names = [_cell(name) for _, name in comparison.competencies]
     writer.writerow(["candidate", "candidate_id", "session_id", "started_at", "state", "overall",
-                     *(name for _, name in comparison.competencies), "shortlisted"])  # fmt: skip
+                     *names, "shortlisted"])  # fmt: skip
     for r in comparison.rows:
         writer.writerow([
-            r.candidate_name, r.candidate_id, r.session_id, r.started_at.isoformat(), r.state,
+            _cell(r.candidate_name), r.candidate_id, r.session_id, _utc(r.started_at), r.state,
             "" if r.overall is None else f"{r.overall:.1f}",
             *("" if (v := r.cells[c].score) is None else f"{v:.1f}"
               for c, _ in comparison.competencies),

@@ -188,11 +188,14 @@ def role_editor_page(request: Request, ctx: Ctx, me: Me, role: str | None = None
 
 
 @_pages.post("/dashboard/roles/editor")
-def role_editor_store(request: Request, ctx: Ctx, me: Me, text: Annotated[str, Form()]) -> Response:
+def role_editor_store(
+    request: Request, ctx: Ctx, me: Me, text: Annotated[str, Form()] = ""
+) -> Response:
     """Store the editor's text as a new version, or show it again with every problem."""
     with ctx.db() as s:
         try:
-            result = actions.upload_role(s, role_editor.ORIGIN, text.encode("utf-8"))
+            text = role_editor.editor_lines(text)
+            result = actions.upload_role(s, role_editor.ORIGIN, text.encode("utf-8", "replace"))
         except DashboardError as e:
             return _editor(request, me, text, e.status, errors=e.errors,
                            error_title=_not_stored(e))  # fmt: skip
@@ -231,6 +234,11 @@ async def _phone_page(
 ) -> HTMLResponse:
     values: dict[str, Any] = {"recruiter": me, "nav": "phone", "phone": ctx.settings.phone,
                               "livekit_url": ctx.settings.livekit.url}  # fmt: skip
+    if change == "show" and not ctx.settings.phone.enabled:
+        # Not offered here: nothing to ask the server, which then has no SIP service anyway.
+        off = ("The phone line is off. `recruiter up --phone` starts it (the SIP service and "
+               "its Redis beside the LiveKit server) and offers it on invitations.")  # fmt: skip
+        return _page(request, "dashboard_phone.html", notice=off, **values)
     try:
         line = await actions.phone_line(ctx, change)
     except DashboardError as e:
@@ -313,7 +321,7 @@ def session_report_html(request: Request, ctx: Ctx, me: Me, session_id: str) -> 
     except DashboardError as e:
         return _failed(request, me, e)
     with actions.charts:
-        return HTMLResponse(render_html(report))
+        return HTMLResponse(render_html(report, for_candidate=True))
 
 
 @_pages.get("/dashboard/sessions/{session_id}/report.pdf")

@@ -48,6 +48,7 @@ def invitations_page(
     made: str | None = None,
     withdrawn: str | None = None,
     candidate: str | None = None,
+    sent: str | None = None,
 ) -> HTMLResponse:
     """Every invitation with its state, copy link, send again and withdraw; the invitation
     form (for ``candidate`` when given). ``made``: the invitation just made or sent again,
@@ -60,6 +61,9 @@ def invitations_page(
             values.update(invite=shown, chosen_role=shown.invitation.role_id)
     if withdrawn:
         values["notice"] = "The invitation is withdrawn: its link and phone code open nothing now."
+    elif sent == "again":
+        values["notice"] = ("Sent again: a new link, working for the full time from now; the "
+                            "links sent before it no longer open the interview.")  # fmt: skip
     return _invitations_page(request, ctx, me, state=state or "", **values)
 
 
@@ -99,7 +103,7 @@ def resend_form(request: Request, ctx: Ctx, me: Me, room: str) -> Response:
         except DashboardError as e:
             return _invitations_page(request, ctx, me, e.status, errors=e.errors)
         s.commit()
-    return RedirectResponse(f"/dashboard/invitations?made={room}", 303)
+    return RedirectResponse(f"/dashboard/invitations?made={room}&sent=again", 303)
 
 
 @router.post("/dashboard/invitations/{room}/revoke")
@@ -155,7 +159,8 @@ def shortlist_form(
 ) -> Response:
     """Put the candidate on the role's shortlist (``on``) or take them off it."""
     with ctx.db() as s:
-        if CandidateRepository(s).get(candidate_id) is not None:
+        known = role_id in {r.id for r in actions.list_roles(s)}
+        if known and CandidateRepository(s).get(candidate_id) is not None:
             marks = ShortlistRepository(s)
             if on:
                 marks.mark(role_id, candidate_id, me)

@@ -26,6 +26,8 @@ class Invitation(BaseModel):
     mode: Literal["practice", "exam"] | None = None
     # Stored as the session's channel (at most 20 characters).
     room: str = Field(default_factory=lambda: f"iv-{secrets.token_hex(8)}", max_length=20)
+    # When the link read stops working (seconds since the epoch); not part of what is signed.
+    link_expires: float | None = Field(default=None, exclude=True)
 
     @property
     def identity(self) -> str:
@@ -55,5 +57,5 @@ class Invitations:
             payload = self._signer.verify(token)
         except BadSignatureError as e:
             raise InvitationError(f"this invitation link is not valid ({e})") from e
-        payload.pop("exp", None)
-        return Invitation.model_validate(payload)
+        expires = payload.pop("exp", None)
+        return Invitation.model_validate({**payload, "link_expires": expires})

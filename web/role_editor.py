@@ -7,7 +7,9 @@ The comparison is a unified diff (``difflib`` from the standard library).
 
 from __future__ import annotations
 
+import asyncio
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,14 +18,19 @@ from sqlalchemy.orm import Session
 
 from recruiter_devstack.llm_server import resolve_endpoint
 from recruiter_llm.client import LLMUnavailableError, OpenAIChatClient
-from rubrics import RoleError, load_role_source, parse_role_source, resolve_role
+from rubrics import RoleError, load_role_source, parse_role_source, resolve_role, version_conflict
 from rubrics.drafting import Draft, draft_role
 from web.actions import MAX_ROLE_BYTES, DashboardError
 from web.context import WebContext
 
-__all__ = ["ORIGIN", "RoleCheck", "check_role_text", "draft_from_job", "editor_text"]
+__all__ = [
+    "DRAFT_LIMIT_S", "ORIGIN", "RoleCheck", "check_role_text", "draft_from_job", "editor_lines",
+    "editor_text",
+]  # fmt: skip
 
 ORIGIN = "editor.yaml"  # how errors name the text in the editor
+# A draft is up to 3 LLM answers; the embedded 0.5B model gives one in 20-30 s here.
+DRAFT_LIMIT_S = 240.0
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,21 @@ def _declared_id(text: str) -> str | None:
     return found if isinstance(found, str) else None
 
 
+def editor_lines(text: str) -> str:
+    """The editor's text with Unix line ends: browsers send a textarea's with CRLF, which
+    would make every line differ from the same script uploaded as a file."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def check_role_text(s: Session, text: str) -> RoleCheck:
     """Check ``text`` as a role script (nothing is stored) and compare it with the role's
     newest version."""
-    if len(text.encode("utf-8")) > MAX_ROLE_BYTES:
+    text = editor_lines(text)
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as e:  # a lone surrogate, which JSON can carry
+        return RoleCheck(False, None, None, None, [f"{ORIGIN}: not valid text ({e.reason})"])
+    if size > MAX_ROLE_BYTES:
         return RoleCheck(False, None, None, None,
                          [f"a role script is at most {MAX_ROLE_BYTES // 1024} KiB"])  # fmt: skip
     try:
@@ -70,7 +88,9 @@ def check_role_text(s: Session, text: str) -> RoleCheck:
     else:
         role = source.role
         role_id, version, title = role.id, role.version, role.title
-        errors, valid, warnings = [], True, [str(w) for w in source.warnings]
+        conflict = version_conflict(s, role.id, role.version, text)
+        errors = [f"{ORIGIN}: {conflict}"] if conflict else []
+        valid, warnings = not errors, [str(w) for w in source.warnings]
     previous, diff = None, ""
     if role_id:
         try:
@@ -95,7 +115,11 @@ def editor_text(s: Session, role_id: str | None) -> str:
     """
     if not role_id:
         example = load_role_source("demo").text
-        return "# A new role: change the id, title and everything below.\n" + example
+        example = example.replace("id: demo\n", "id: new-role\n", 1)
+        example = re.sub(r"(?m)^version: .*$", 'version: "1"', example, count=1)
+        return (
+            "# A new role, from the demo's script: change the id, title and the rest.\n" + example
+        )
     try:
         return resolve_role(s, role_id, None).text
     except RoleError as e:
@@ -117,7 +141,11 @@ async def draft_from_job(ctx: WebContext, job_description: str) -> Draft:
     client = OpenAIChatClient(endpoint, timeout_s=300)
     header = f"# Drafted from a job description by {endpoint.model}; review every line."
     try:
-        return await draft_role(job_description, client, header=header)
+        async with asyncio.timeout(DRAFT_LIMIT_S):
+            return await draft_role(job_description, client, header=header)
+    except TimeoutError as e:
+        late = f"the LLM did not finish the draft within {DRAFT_LIMIT_S:.0f} s; try again"
+        raise DashboardError(503, [f"{late}, or draft with `recruiter roles draft`"]) from e
     except LLMUnavailableError as e:
         raise DashboardError(503, [f"the LLM could not draft: {e}"]) from e
     finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from recruiter_config.settings import Settings, WebSettings
 from storage import RecruiterRepository, SessionRepository
@@ -162,11 +162,20 @@ def test_a_recruiter_invites_sees_the_invitation_and_withdraws_it_also_on_a_phon
     expect(candidate.get_by_role("button", name="Join the interview")).to_be_visible()
     page.reload()
     expect(row.locator(".status")).to_have_text("opened")
+    asked: list[str] = []
+
+    def confirm(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", confirm)  # Withdraw asks first: it cannot be undone
     row.get_by_role("button", name="Withdraw").click()
     expect(page.get_by_role("status").first).to_contain_text("withdrawn")
     expect(row.locator(".status")).to_have_text("revoked")
+    assert asked and "Withdraw the invitation for Priya Browser?" in asked[0]
     candidate.reload()
     expect(candidate.locator("#status")).to_contain_text("withdrawn")
+    expect(candidate.get_by_role("button", name="Join the interview")).to_be_hidden()
 
     # At phone width the pages keep to the screen: wide tables scroll inside their box.
     phone = browser.new_page(viewport={"width": 390, "height": 844})

@@ -27,6 +27,7 @@ from storage import (
     InterviewCode,
     InterviewCodeRepository,
     InvitationRepository,
+    NewTurn,
     RecruiterRepository,
     RoleRepository,
     SessionRepository,
@@ -397,7 +398,7 @@ def test_an_invitation_link_carries_the_candidate_and_role(
         assert abs(stored - expires) < timedelta(seconds=1)
 
     for wrong, reason in (
-        ({"role_id": "demo"}, "give either an existing candidate id or a new name"),
+        ({"role_id": "demo"}, "Choose a candidate, or type a new candidate's name"),
         ({"candidate_id": "nobody", "role_id": "demo"}, "no candidate 'nobody'"),
         ({"candidate_name": "X", "role_id": "astronaut"}, "no role 'astronaut'"),
         ({"candidate_name": "X", "role_id": "demo", "role_version": "9"}, "has no version '9'"),
@@ -483,8 +484,13 @@ def test_invitations_are_listed_with_their_state_sent_again_and_withdrawn(
         assert record is not None
         InvitationRepository(s).renew(record, datetime.now(UTC) + timedelta(hours=1))
         s.commit()
+    hour_link = ctx.invitations.issue(ctx.invitations.read(token), ttl_s=3600)  # sent then
+    assert TestClient(app).get(f"/join/{hour_link}").status_code == 200
     again = rita.post(f"/dashboard/invitations/{room}/resend")
     assert again.status_code == 200 and again.url.params["made"] == room
+    assert "the links sent before it no longer open the interview" in again.text
+    replaced = TestClient(app).get(f"/join/{hour_link}")
+    assert replaced.status_code == 403 and "replaced by a newer one" in replaced.text
     renewed = entry()
     expires = datetime.fromisoformat(renewed["expires_at"])
     assert abs(expires - (datetime.now(UTC) + timedelta(hours=72))) < timedelta(minutes=1)
@@ -532,6 +538,10 @@ def test_an_invitation_is_started_then_done_by_the_interviews_in_its_room(
     with db() as s:
         SessionRepository(s).finish(session.id, status="completed")
         s.commit()
+    assert state() == "started"  # ended before any answer: the invitation's work is not done
+    with db() as s:
+        SessionRepository(s).add_turn(session.id, NewTurn("candidate", "I am here.", 1.0, 2.0))
+        s.commit()
     assert state() == "done"
     # Expired and never used: its state says so and it offers no link.
     made = rita.post("/api/invitations", json={"candidate_name": "Late", "role_id": "demo"})
@@ -555,22 +565,24 @@ def test_sessions_read_as_started_completed_partial_or_abandoned(
     short, _ = store_interview(db, answers={"motivation": ANSWERS["motivation"]})
     left, _ = store_interview(db)
     running, _ = store_interview(db)
+    silent, _ = store_interview(db, answers={})  # asked, never answered, then ended
     with db() as s:
         repo = SessionRepository(s)
         for session_id in (whole, short):
             repo.finish(session_id, status="completed")
             score_session(s, session_id)
         repo.finish(left, status="failed", reason="the candidate left before the end")
+        repo.finish(silent, status="completed", reason="the candidate ended the interview")
         s.commit()
     states = {x["id"]: x["state"] for x in rita.get("/api/sessions").json()}
-    assert [states[x] for x in (whole, short, left, running)] == [
-        "completed", "partial", "abandoned", "started",
+    assert [states[x] for x in (whole, short, left, running, silent)] == [
+        "completed", "partial", "abandoned", "started", "partial",
     ]  # fmt: skip
-    for state, wanted in (("partial", short), ("completed", whole), ("abandoned", left),
-                          ("started", running)):  # fmt: skip
+    for state, wanted in (("partial", {short, silent}), ("completed", {whole}),
+                          ("abandoned", {left}), ("started", {running})):  # fmt: skip
         page = rita.get(f"/dashboard?status={state}").text
         shown = set(re.findall(r'href="/dashboard/sessions/([0-9a-f]{32})"', page))
-        assert shown == {wanted}, state
+        assert shown == wanted, state
         assert f'<span class="status {state}">{state}</span>' in page
 
 
@@ -590,6 +602,10 @@ def test_candidates_are_listed_by_name_found_by_any_part_and_invited_again(
     assert [html.unescape(n) for n in names] == by_name
     found = html.unescape(rita.get("/dashboard/candidates?q=%C3%A9lise").text)
     assert "ÉLISE Martin" in found and "Zoë Adams" not in found
+    for query in ("elise", "ELISE  martin", "zoe"):  # accents, case and spacing aside
+        assert f">{'Zoë Adams' if query == 'zoe' else 'ÉLISE Martin'}</a>" in html.unescape(
+            rita.get("/dashboard/candidates", params={"q": query}).text
+        ), query
     row = re.search(rf'candidates/{zoe}">Zoë Adams</a></td>\s*<td class="num">(\d+)</td>'
                     rf'.*?<td class="num">(\d+)</td>', html.unescape(page), re.S)  # fmt: skip
     assert row is not None and row.groups() == ("0", "1")  # no session, one invitation
@@ -666,6 +682,13 @@ def test_the_report_pdf_is_on_the_readers_paper_and_names_the_candidate(
     mine = candidate.get(f"/join/{token}/report.pdf?session={session_id}",
                          headers={"Accept-Language": "de-DE"})  # fmt: skip
     assert mine.status_code == 200 and _page_size(mine.content) == (595, 842)
+    # The recruiters' own review stays theirs: not in what the candidate gets.
+    review = {"competency": [], "score": [], "overall": "2", "note": "Probe NOTE-7731."}
+    rita.post(f"/dashboard/sessions/{session_id}/review", data=review)
+    assert "NOTE-7731" not in rita.get(f"/dashboard/sessions/{session_id}/report.html").text
+    assert "NOTE-7731" in rita.get(f"/dashboard/sessions/{session_id}").text  # recruiters see it
+    own = candidate.get(f"/api/join/{token}/sessions/{session_id}/report").json()
+    assert own["review"] == {"notes": [], "human_scores": []} and own["human_overall"] is None
     assert candidate.get(f"/join/{token}/report.pdf?session={'0' * 32}").status_code == 404
 
 
@@ -714,6 +737,11 @@ def test_a_roles_candidates_compare_side_by_side_with_shortlist_and_csv(
                         "overall", *names, "shortlisted"]  # fmt: skip
     by_name = {row[0]: row for row in table[1:]}
     assert set(by_name) == {"Ana Strong", "Ben Brief", "Cleo Again"}
+    with db() as s:
+        CandidateRepository(s).get(cleo).display_name = "=HYPERLINK(1)"  # type: ignore[union-attr]
+        s.commit()
+    csv_text = rita.get("/dashboard/roles/demo/compare.csv").text
+    assert "'=HYPERLINK(1)" in csv_text and "\r\n=" not in csv_text  # never run as a formula
     assert by_name["Ben Brief"][-1] == "yes" and by_name["Ana Strong"][-1] == "no"
     assert by_name["Ben Brief"][5] == "" and by_name["Ana Strong"][5] != ""  # partial: no overall
     rita.post(f"/dashboard/roles/demo/shortlist/{ben}", data={"on": "false"})
@@ -751,16 +779,30 @@ def test_the_role_editor_checks_as_typed_compares_with_the_newest_version_and_st
     assert len(removed) == len(added) == 2 and "First, could you tell me" in added[1]
     assert rita.get("/dashboard/roles/editor?role=astronaut").status_code == 404
 
+    # A changed script under a version that ships (or is stored) is refused while typed.
+    same_version = text.replace("To start, could you tell me", "First, could you tell me", 1)
+    refused = rita.post("/api/roles/check", json={"text": same_version}).json()
+    assert refused["valid"] is False and "ships with the product" in refused["errors"][0]
+    # The browser sends the textarea with CRLF line ends: the same script, unchanged.
+    crlf = rita.post("/api/roles/check", json={"text": text.replace("\n", "\r\n")}).json()
+    assert crlf["valid"] is True and crlf["diff"] == ""
+    lone = rita.post(
+        "/api/roles/check",
+        content=b'{"text": "id: x\\ud800"}',
+        headers={"Content-Type": "application/json"},
+    )  # a lone surrogate, escaped
+    assert lone.status_code == 200 and lone.json()["valid"] is False
     # Stored from the editor as a new version; a broken text comes back with its problems.
     refused = rita.post("/dashboard/roles/editor", data={"text": broken})
     assert refused.status_code == 422 and "nothing was stored" in refused.text
     shown = [html.unescape(x) for x in re.findall(r"<li><code>(.*?)</code></li>", refused.text)]
     assert shown == str(caught.value).splitlines()
     assert broken in html.unescape(refused.text)  # the text is kept to fix
-    stored = rita.post("/dashboard/roles/editor", data={"text": changed})
+    stored = rita.post("/dashboard/roles/editor", data={"text": changed.replace("\n", "\r\n")})
     assert stored.status_code == 200 and "Stored demo version 4" in stored.text
     with _ctx(app).db() as s:
         assert [v.version for v in RoleRepository(s).versions("demo")] == ["4"]
+        assert RoleRepository(s).get("demo", "4").content == changed  # type: ignore[union-attr]
     # With no LLM configured, drafting says how to get one.
     draft = rita.post("/dashboard/roles/draft", data={"job_description": "Junior analyst."})
     assert draft.status_code == 503 and "RECRUITER_LLM__BASE_URL" in draft.text
