@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from rubrics.checks import Problem, check_references, check_role, warn_role
 from rubrics.models import RoleScript
@@ -193,16 +194,36 @@ def _located(file: str, root: Node, problem: Problem) -> RoleIssue:
     return _issue(file, _node_at(root, problem.path), _render_path(problem.path), problem.message)
 
 
+# What PyYAML's most common complaints mean for someone writing a role script.
+_YAML_ADVICE = (
+    ("found character '\\t'", ": a tab; YAML is indented with spaces only"),
+    ("mapping values are not allowed here",
+     ": usually a line indented differently from the one above, or a ':' inside a text "
+     "(put such a text in quotes)"),
+    ("could not find expected ':'", ": a line that is not 'field: value' (or a list item)"),
+    ("expected <block end>, but found",
+     ": a line indented differently from the lines at its level"),
+)  # fmt: skip
+
+
 def _parse(text: str, source: str) -> tuple[RoleScript, Node]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
+    except ReaderError as e:  # a character YAML refuses, located by its position
+        before = text[: e.position]
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        refused = f"a character YAML cannot hold (#x{e.character:04x})"
+        issue = RoleIssue(source, line, col, "", f"{refused}: delete it, or retype the text")
+        raise RoleError(str(issue), [issue]) from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         context, start = getattr(e, "context", None), getattr(e, "context_mark", None)
         hint = f" ({context} at line {start.line + 1}, column {start.column + 1})" if start else ""
-        issue = RoleIssue(source, line, col, "", f"invalid YAML: {getattr(e, 'problem', e)}{hint}")
+        problem = str(getattr(e, "problem", e))
+        advice = next((a for known, a in _YAML_ADVICE if known in problem), "")
+        issue = RoleIssue(source, line, col, "", f"invalid YAML: {problem}{hint}{advice}")
         raise RoleError(str(issue), [issue]) from e
     if root is None or not isinstance(data, dict):
         line, col = (root.start_mark.line + 1, root.start_mark.column + 1) if root else (1, 1)

@@ -184,13 +184,17 @@ def candidates_page(request: Request, ctx: Ctx, me: Me, q: str | None = None) ->
 
 @router.get("/dashboard/candidates/{candidate_id}")
 def candidate_page(request: Request, ctx: Ctx, me: Me, candidate_id: str) -> HTMLResponse:
-    """A candidate's sessions and progress charts."""
+    """A candidate's sessions, progress charts and invitations."""
     with ctx.db() as s:
         candidate = CandidateRepository(s).get(candidate_id)
         if candidate is None:
             return _failed(request, me, DashboardError(404, [f"no candidate {candidate_id!r}"]))
         sessions = CandidateRepository(s).sessions(candidate_id)
         data = progress(s, candidate_id)
+        roles = actions.list_roles(s)
+    with ctx.db() as s:
+        invitations = [i for i in invitation_list.list_invitations(s, ctx, roles)
+                       if i.candidate_id == candidate_id]  # fmt: skip
     return _page(
         request,
         "dashboard_candidate.html",
@@ -199,6 +203,7 @@ def candidate_page(request: Request, ctx: Ctx, me: Me, candidate_id: str) -> HTM
         sessions=sessions,
         progress=data,
         statuses={x.id: x.status for x in sessions},
+        invitations=invitations,
     )
 
 
