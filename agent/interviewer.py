@@ -316,8 +316,8 @@ class Interviewer(Agent):
         if reply is not self._reply or reply is self._over:
             return
         self._over = reply
-        if self._went_on is reply and reply.interrupted and not self._stopped:
-            return  # cut off by the rest of the answer: llm_node steps both parts as one
+        if self._went_on is reply and reply.interrupted:
+            return  # cut off by the rest of the answer (or End): one answer, stepped or closed
         self._went_on = None
         self._answer_final(reply)
         self.awaiting_answer_to = self._asking

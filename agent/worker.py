@@ -111,6 +111,10 @@ async def _interview(ctx: JobContext) -> None:
         candidate = await ctx.wait_for_participant()
     db = session_factory(create_database(settings.resolved_database_url))
     await _run(ctx, settings, db, job, candidate, local=dispatched is None)
+    if not ctx.is_fake_job():
+        # Over, reported and told: the job ends now, not when the page leaves the room, so the
+        # worker's capacity is free for the next interview at once.
+        ctx.shutdown("the interview is over")
 
 
 async def _phone_call(ctx: JobContext, settings: Settings, line: CallLine) -> None:
@@ -141,6 +145,7 @@ async def _phone_call(ctx: JobContext, settings: Settings, line: CallLine) -> No
             return
         job = found
     await _run(ctx, settings, db, job, caller, local=False, phone=True)
+    ctx.shutdown("the call is over")
 
 
 def _expire_audio(db: sessionmaker[Session], settings: Settings) -> None:
@@ -424,11 +429,19 @@ def build_server(
     with the voice models loaded), so interviews held at once are isolated from each other.
 
     The load reported to the LiveKit server is the share of ``settings.interviews_per_worker``
-    in use, not the CPU: the server gives a job only to a worker whose load is under 1, and a
-    CPU busy with the last interview's report (100% on 2 cores) left a caller unanswered.
-    Above ``load_threshold`` (0-1) the worker takes no new jobs; at ``inf`` it always does.
+    in use (at most 0.9), not the CPU: the server gives a job only to a worker whose load is
+    under 1 and does not ask again, and a CPU busy with the last interview's report (100% on
+    2 cores) left a caller unanswered. Jobs go to the least loaded workers first; a worker at
+    capacity still takes one when no other can. Above ``load_threshold`` (0-1) the worker
+    takes no new jobs; at ``inf`` it always does.
     """
     capacity = settings.interviews_per_worker
+
+    def load(server: AgentServer) -> float:
+        # At most 0.9: the LiveKit server gives no job to a worker at load 1 and never asks
+        # again, so a candidate would wait in silence; a worker at capacity is the last choice.
+        return min(0.9, len(server.active_jobs) / capacity)
+
     kwargs: dict[str, Any] = {}
     if idle_processes is not None:
         kwargs["num_idle_processes"] = idle_processes
@@ -437,7 +450,7 @@ def build_server(
         api_secret=settings.livekit.api_secret, port=http_port,
         # Loading the voice models takes several seconds on a busy 2-core machine.
         initialize_process_timeout=90.0, load_threshold=load_threshold, setup_fnc=_prewarm,
-        load_fnc=lambda server: min(1.0, len(server.active_jobs) / capacity),
+        load_fnc=load,
         **kwargs,
     )  # fmt: skip
     server.rtc_session(_interview, agent_name=agent_name)

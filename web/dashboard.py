@@ -234,14 +234,15 @@ async def _phone_page(
 ) -> HTMLResponse:
     values: dict[str, Any] = {"recruiter": me, "nav": "phone", "phone": ctx.settings.phone,
                               "livekit_url": ctx.settings.livekit.url}  # fmt: skip
-    if change == "show" and not ctx.settings.phone.enabled:
-        # Not offered here: nothing to ask the server, which then has no SIP service anyway.
-        off = ("The phone line is off. `recruiter up --phone` starts it (the SIP service and "
-               "its Redis beside the LiveKit server) and offers it on invitations.")  # fmt: skip
-        return _page(request, "dashboard_phone.html", notice=off, **values)
     try:
         line = await actions.phone_line(ctx, change)
     except DashboardError as e:
+        if change == "show" and not ctx.settings.phone.enabled:
+            # Not offered here, and the server has no SIP service: that is no failure.
+            off = ("The phone line is off. `recruiter up --phone` starts it (the SIP "
+                   "service and its Redis beside the LiveKit server) and offers it on "
+                   "invitations.")  # fmt: skip
+            return _page(request, "dashboard_phone.html", notice=off, **values)
         return _page(request, "dashboard_phone.html", e.status, errors=e.errors, **values)
     wanted = [ctx.settings.phone.interview_number, ctx.settings.phone.practice_number]
     missing = [n for n in wanted if n and n not in line.numbers]

@@ -420,6 +420,10 @@ def test_without_the_phone_line_an_invitation_has_no_code(home: Path) -> None:
         assert (made.json()["phone_number"], made.json()["phone_code"]) == (None, None)
         page = c.post("/dashboard/invitations", data={"candidate_name": "Alan", "role_id": "demo"})
         assert page.status_code == 200 and "/join/" in page.text and "by phone" not in page.text
+        # With no SIP service beside the server, the phone page says how to start the line.
+        phone = c.get("/dashboard/phone")
+        assert phone.status_code == 200 and "The phone line is off" in phone.text
+        assert "That did not work" not in phone.text
     with _ctx(app).db() as s:
         assert s.query(InterviewCode).count() == 0
 
