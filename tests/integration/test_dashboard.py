@@ -615,6 +615,11 @@ def test_candidates_are_listed_by_name_found_by_any_part_and_invited_again(
     assert row is not None and row.groups() == ("0", "1")  # no session, one invitation
     assert held is not None and f"/dashboard/candidates/{held}" in page
     assert "No candidate's name contains" in rita.get("/dashboard/candidates?q=nobody").text
+    # A candidate's page: their name as the title, their invitations with their states.
+    theirs = html.unescape(rita.get(f"/dashboard/candidates/{zoe}").text)
+    assert "<title>Zoë Adams · Virtual recruiter</title>" in theirs
+    listed = theirs.split("<h2>Invitations</h2>")[1]
+    assert theirs.count("<h2>Invitations</h2>") == 1 and '<span class="status sent">' in listed
     # "Invite again" opens the invitation form with the candidate chosen.
     form = rita.get(f"/dashboard/invitations?candidate={elise}").text
     assert f'<option value="{elise}" selected>' in form
