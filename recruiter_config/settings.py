@@ -181,6 +181,12 @@ class PhoneSettings(BaseModel):
     code_digits: int = Field(default=8, ge=4, le=12)
 
 
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity, where the OS says; else all)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
 class Settings(BaseSettings):
     """Everything the recruiter reads from its environment."""
 
@@ -205,7 +211,7 @@ class Settings(BaseSettings):
     # Interviews one worker holds at once; the worker reports its load to the LiveKit server
     # as the share of these in use. One per core it may run on is our starting rule (two ran
     # side by side on 2 cores in the room tests); issue 17's load benchmark is to measure it.
-    interviews_per_worker: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
+    interviews_per_worker: int = Field(default_factory=lambda: _usable_cpus(), ge=1)
 
     @property
     def models_dir(self) -> Path:
