@@ -14,9 +14,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from livekit import rtc
-from livekit.agents import Agent, AgentSession, UserInputTranscribedEvent, room_io
+from livekit.agents import Agent, AgentSession, UserInputTranscribedEvent
 
-from agent.bootstrap import VoiceModels
+from agent.bootstrap import VoiceModels, room_options
 from recruiter_phone.codes import KeyedCode, said_code_part
 
 __all__ = ["RECORDING_NOTICE", "CodeDesk", "read_interview_code", "say_to_caller"]
@@ -110,7 +110,7 @@ async def read_interview_code(
     room.on("sip_dtmf_received", on_dtmf)
     room.on("participant_disconnected", on_left)
     session.on("user_input_transcribed", on_transcript)
-    options = room_io.RoomOptions(participant_identity=caller.identity, close_on_disconnect=False)
+    options = room_options(models.tts.sample_rate, caller.identity)
     try:
         await session.start(CodeDesk(), room=room, room_options=options, record=False)
         prompt = GREETING.format(n=digits)
@@ -143,7 +143,7 @@ async def say_to_caller(room: rtc.Room, caller: rtc.RemoteParticipant, models: V
                         text: str) -> None:  # fmt: skip
     """Say ``text`` to ``caller`` in a desk session of its own and wait until it is heard."""
     session = desk_session(models)
-    options = room_io.RoomOptions(participant_identity=caller.identity, close_on_disconnect=False)
+    options = room_options(models.tts.sample_rate, caller.identity)
     await session.start(CodeDesk(), room=room, room_options=options, record=False)
     try:
         await session.say(text, allow_interruptions=False)

@@ -15,11 +15,11 @@ import logging
 from typing import Any
 
 from livekit import rtc
-from livekit.agents import AgentServer, AgentStateChangedEvent, JobContext, JobProcess, room_io
+from livekit.agents import AgentServer, AgentStateChangedEvent, JobContext, JobProcess
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.bootstrap import VoiceModels, load_voice_models
+from agent.bootstrap import VoiceModels, load_voice_models, room_options
 from agent.errors import AgentError
 from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
 from agent.phone_desk import RECORDING_NOTICE, read_interview_code, say_to_caller
@@ -308,13 +308,13 @@ async def _hold(
     room.on("participant_disconnected", on_left)
     live.session.on("agent_state_changed", on_agent_state)
     interviewer.on_coaching = on_coaching
-    options = room_io.RoomOptions()
+    rate = live.session.tts.sample_rate if live.session.tts else 24000  # livekit's default
+    options = room_options(rate)
     if candidate is not None:
         for publication in candidate.track_publications.values():
             if publication.track is not None:
                 on_track(publication.track, publication, candidate)
-        options = room_io.RoomOptions(participant_identity=candidate.identity,
-                                      close_on_disconnect=False)  # fmt: skip
+        options = room_options(rate, candidate.identity)
     if identity is not None and identity not in room.remote_participants:
         left.set()  # gone before the interview listened (a caller who hung up at once)
     closed = asyncio.Event()
