@@ -194,8 +194,16 @@ class SentenceSubstance:
 
     @property
     def has_referent(self) -> bool:
-        """Says what, to what: at least two specific words, or a number with one."""
-        return len(self.specific) >= 2 or (self.numbers >= 1 and len(self.specific) >= 1)
+        """Says what, to what: at least two specific words, or a number with one, and more
+        specific words than jargon words and self-praise phrases together.
+
+        The balance keeps a number inside a run of buzzwords from passing as a result: "I took
+        ownership…, I made trade-offs, and the measurable result was a twenty percent
+        improvement that I personally delivered" has three specific words against ten jargon
+        words and two self-praise phrases (issue 14's vacuous answer).
+        """
+        enough = len(self.specific) >= 2 or (self.numbers >= 1 and len(self.specific) >= 1)
+        return enough and len(self.specific) > self.jargon + self.self_praise
 
 
 def sentence_substance(

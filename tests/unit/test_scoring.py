@@ -117,3 +117,18 @@ def test_a_signal_counts_in_passing_only_as_whole_words() -> None:
     assert shows("I called the courier and apologised to her.")
     assert not shows("I was recalled to the office.")  # "called" inside "recalled"
     assert not shows("I was there and I did it.")  # function words name no competency
+
+
+VACUOUS = (
+    "I took ownership of the process, I listened to stakeholders, I prioritised by impact, I made "
+    "trade-offs, and the measurable result was a twenty percent improvement that I personally "
+    "delivered."
+)
+
+
+def test_buzzwords_around_a_number_are_quoted_as_no_evidence() -> None:
+    """Issue 14's vacuous answer: a number in a run of buzzwords supports nothing."""
+    sheet = score_interview(ROLE, [_turn(1, "frustrated-customer", VACUOUS)])
+    (answer,) = [a for a in sheet.answers if not a.credited]
+    assert [q for q in answer.evidence if q.stance == "supports"] == []
+    assert answer.level == 1 < _levels(STRONG)

@@ -24,6 +24,22 @@ def test_a_concrete_sentence_has_a_referent_and_a_vacuous_one_has_none() -> None
     assert vacuous.jargon >= 4 and vacuous.self_praise >= 2
 
 
+def test_a_number_among_buzzwords_is_a_claim_and_among_detail_a_result() -> None:
+    claimed = sentence_substance(
+        "I took ownership of the process, I listened to stakeholders, I prioritised by impact, "
+        "I made trade-offs, and the measurable result was a twenty percent improvement that I "
+        "personally delivered.",
+        RUBRIC,
+    )
+    assert claimed.numbers == 1 and not claimed.has_referent
+    praised = sentence_substance(
+        "I personally called the customer and refunded the forty pounds that afternoon.", RUBRIC
+    )
+    assert praised.self_praise == 1 and praised.has_referent  # praise beside detail is detail
+    result = sentence_substance("Thanks to my excellent planning, churn dropped 20 percent.", RUBRIC)
+    assert result.has_referent
+
+
 def test_rubric_words_said_back_are_not_detail() -> None:
     said_back = sentence_substance("I improved the process with real impact.", RUBRIC)
     assert said_back.specific == ()
