@@ -99,7 +99,9 @@ def _competencies(report: dict[str, Any]) -> list[str]:
         score = f"{_fmt(c['score'])} / 5" if c["score"] is not None else "not scored"
         out.append(f"<h3>{escape(c['name'])} <span class=pill>{score}</span>{pill}</h3>")
         if c.get("anchor"):
-            out.append(f"<div class=note>Rubric: {escape(c['anchor'])}</div>")
+            level = round(c["score"])  # the anchor says what the level means, not what was said
+            out.append(f"<div class=note>Level {level} on this role's rubric means: "
+                       f"{escape(c['anchor'])}</div>")  # fmt: skip
         elif c["status"] != "assessed":
             out.append(f"<div class=note>{escape(_STATUS[c['status']])}</div>")
         merged: list[dict[str, Any]] = []

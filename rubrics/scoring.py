@@ -322,8 +322,14 @@ def _answer(
     supports = [q for q in quotes if q.stance == "supports"]
     level = 1 + round(4 * max(0.0, min(1.0, strength))) if supports else 1
     missing = [_label(p, question.kind) for p in parts if p not in covered]
+    # The why of a level is what the quoted words showed, never the rubric's anchor (which says
+    # what a level means, and may name things this answer never said).
+    showed = list(dict.fromkeys(q.signal for q in supports))
+    against = list(dict.fromkeys(q.signal for q in quotes if q.stance == "contradicts"))
     if quotes:
-        rationale = f"Level {level}: {competency.rubric.get(level, '')}".strip()
+        rationale = f"Level {level}:"
+        rationale += f" shown: {', '.join(showed)}." if showed else ""
+        rationale += f" Against: {', '.join(against)}." if against else ""
     else:
         # The lowest anchor describes an answer that shows the opposite (a quote contradicts
         # the competency); an answer that shows nothing is not described by it.

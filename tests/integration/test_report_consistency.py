@@ -203,3 +203,25 @@ def test_a_whole_interview_fills_each_section(db: sessionmaker[Session]) -> None
     html = render_html(_report(db, dict(ANSWERS)))
     assert "No answers were given" not in html
     assert "<h3>What went well</h3>\n<ul>" in html
+
+
+def test_the_why_of_a_level_names_what_was_said_and_the_anchor_only_what_it_means(
+    db: sessionmaker[Session],
+) -> None:
+    """Issue 14: a 5/5 printed "adds what they would do differently", never said. The questions
+    table's why lists what the quoted sentences showed; the rubric's anchor is shown as what the
+    level means in this role."""
+    report = _report(db, dict(ANSWERS))
+    role_anchors = {
+        text
+        for c in _by_id(report, "competencies").values()
+        if c["anchor"]
+        for text in [c["anchor"]]
+    }
+    assert role_anchors
+    for q in _by_id(report, "questions").values():
+        for why in q["rationale"]:
+            assert any(part in why for part in ("shown: ", "Against: ", "not enough evidence"))
+            assert not any(anchor in why for anchor in role_anchors)
+    html = render_html(report)
+    assert "on this role's rubric means: " in html and "Rubric: " not in html

@@ -54,8 +54,10 @@ def test_evidence_is_verbatim_with_the_times_of_its_words() -> None:
     assert first.start_s == next(w.start_s for w in turn.words if w.word == first_word)
     signals = {q.signal for q in answer.evidence}
     assert "measurable result" in signals and "signal: apologised" in signals
-    assert answer.rationale.startswith(f"Level {answer.level}: ")
-    assert ROLE.competency("customer-empathy").rubric[answer.level] in answer.rationale
+    # The why names what the quotes showed, not the rubric's anchor for the level.
+    assert answer.rationale.startswith(f"Level {answer.level}: shown: ")
+    assert "measurable result" in answer.rationale and "signal: apologised" in answer.rationale
+    assert ROLE.competency("customer-empathy").rubric[answer.level] not in answer.rationale
 
 
 def test_negative_signals_are_cited_as_contradicting() -> None:

@@ -36,7 +36,9 @@ def test_a_number_among_buzzwords_is_a_claim_and_among_detail_a_result() -> None
         "I personally called the customer and refunded the forty pounds that afternoon.", RUBRIC
     )
     assert praised.self_praise == 1 and praised.has_referent  # praise beside detail is detail
-    result = sentence_substance("Thanks to my excellent planning, churn dropped 20 percent.", RUBRIC)
+    result = sentence_substance(
+        "Thanks to my excellent planning, churn dropped 20 percent.", RUBRIC
+    )
     assert result.has_referent
 
 
