@@ -180,6 +180,9 @@ def session_delivery(answers: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+NO_CAMERA = "not measured: no camera video in this interview (a phone call, or the camera off)"
+
+
 def _delivery(view: SessionView) -> dict[str, Any]:
     per_answer = []
     for turn in view.turns:
@@ -222,6 +225,8 @@ def _delivery(view: SessionView) -> dict[str, Any]:
         "spoken_tips": spoken_tips,
         **session_delivery(per_answer),
         "looking_at_screen": round(statistics.median(looking), 2) if looking else None,
+        # What could not be measured, and why: never shown as a zero (a phone call has no camera).
+        "not_measured": {} if looking or not per_answer else {"looking_at_screen": NO_CAMERA},
         "target_bands": {
             "words_per_minute": [120, 160],
             "fillers_per_100_words": [0, 1.3],

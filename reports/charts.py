@@ -23,14 +23,27 @@ _PANELS = (
 
 
 def delivery_chart_png(answers: list[dict[str, Any]]) -> bytes:
-    """Four small bar charts, one bar per answer, with the target band shaded."""
+    """Four small bar charts, one bar per answer, with the target band shaded.
+
+    An answer with no figure for a panel (no camera video on a phone call) gets no bar there
+    but "not measured" written at its place, never a bar at zero; a panel with no figure at all
+    says so across it.
+    """
     fig, axes = plt.subplots(1, 4, figsize=(12, 2.6), dpi=100)
     labels = [f"#{a['turn']}" for a in answers]
     for ax, (key, title, band) in zip(axes, _PANELS, strict=True):
         values = [a.get(key) for a in answers]
         shown = [v if v is not None else 0 for v in values]
-        ax.bar(labels, shown, color=["#4a78c2" if v is not None else "#cccccc" for v in values])
-        if band is not None:
+        ax.bar(labels, shown, color="#4a78c2")
+        if all(v is None for v in values):
+            ax.text(0.5, 0.5, "not measured", transform=ax.transAxes, ha="center", va="center",
+                    fontsize=9, color="#555555")  # fmt: skip
+        else:
+            for x, v in enumerate(values):
+                if v is None:
+                    ax.text(x, 0, "not\nmeasured", ha="center", va="bottom", fontsize=6,
+                            color="#555555")  # fmt: skip
+        if band is not None and any(v is not None for v in values):
             ax.axhspan(band[0], band[1], color="#6cbf84", alpha=0.2, label="target")
         ax.set_ylim(bottom=0, top=max([*shown, band[1] if band else 1]) * 1.15 or 1)
         ax.set_title(title, fontsize=9)

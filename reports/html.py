@@ -145,6 +145,11 @@ def _questions(report: dict[str, Any]) -> list[str]:
     return [*out, "</table>"]
 
 
+def _looking(delivery: dict[str, Any]) -> str:
+    why = (delivery.get("not_measured") or {}).get("looking_at_screen")
+    return escape(why) if why else _fmt(delivery["looking_at_screen"])
+
+
 def _delivery(report: dict[str, Any]) -> list[str]:
     delivery = report["delivery"]
     out = [
@@ -153,7 +158,7 @@ def _delivery(report: dict[str, Any]) -> list[str]:
         " (comfortable: 120&ndash;160) ·"
         f" fillers {_fmt(delivery['fillers_per_100_words'])} per 100 words (noticed above 1.3) ·"
         f" {delivery['pauses_over_2s']} pauses over 2 s · looking at the screen"
-        f" {_fmt(delivery['looking_at_screen'])}</p>",
+        f" {_looking(delivery)}</p>",
     ]
     if delivery["answers"]:
         chart = png_data_uri(delivery_chart_png(delivery["answers"]))

@@ -24,12 +24,14 @@ def store_interview(
     candidate: bool = True,
     answers: dict[str, str | None] | None = None,
     unsure: frozenset[str] = frozenset(),
+    camera: bool = True,
 ) -> tuple[str, str | None]:
     """Store a demo-role interview; return (session id, candidate id).
 
     ``answers`` maps question ids to what the candidate said (None: asked, no answer); the
     default is three answers, one per competency. Words in ``unsure`` (as spoken, punctuation
-    included) get a recogniser probability of 0.2 instead of 0.9.
+    included) get a recogniser probability of 0.2 instead of 0.9. Without ``camera`` (a phone
+    call) the answers have no face measurements.
     """
     answers = ANSWERS if answers is None else answers
     source = load_role_source("demo")
@@ -87,7 +89,9 @@ def store_interview(
                 {
                     "speech": speech,
                     "voice": None,
-                    "face": {"looking_at_screen_share": {"value": 0.9, "confidence": 1.0}},
+                    "face": {"looking_at_screen_share": {"value": 0.9, "confidence": 1.0}}
+                    if camera
+                    else None,
                     "language": [],
                     "cues": [{"kind": "fillers", "value": 2.0, "threshold": 1.3}]
                     if "um," in text.lower()

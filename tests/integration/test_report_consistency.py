@@ -21,8 +21,10 @@ OFF_TOPIC = (
 )
 
 
-def _report(db: sessionmaker[Session], answers: dict[str, str | None]) -> dict[str, object]:
-    session_id, _ = store_interview(db, answers=answers)
+def _report(
+    db: sessionmaker[Session], answers: dict[str, str | None], *, camera: bool = True
+) -> dict[str, object]:
+    session_id, _ = store_interview(db, answers=answers, camera=camera)
     with db() as s:
         score_session(s, session_id)
         s.commit()
@@ -225,3 +227,18 @@ def test_the_why_of_a_level_names_what_was_said_and_the_anchor_only_what_it_mean
             assert not any(anchor in why for anchor in role_anchors)
     html = render_html(report)
     assert "on this role's rubric means: " in html and "Rubric: " not in html
+
+
+def test_a_call_without_camera_says_not_measured_never_zero(db: sessionmaker[Session]) -> None:
+    """Issue 15: on a phone call the webcam cues are not measured, not 0."""
+    report = _report(db, dict(ANSWERS), camera=False)
+    delivery = report["delivery"]
+    assert isinstance(delivery, dict)
+    assert delivery["looking_at_screen"] is None
+    assert "no camera video" in delivery["not_measured"]["looking_at_screen"]
+    assert delivery["words_per_minute"] is not None  # what a call carries is still measured
+    html = render_html(report)
+    assert "looking at the screen not measured: no camera video" in html
+    assert report["contradictions"] == []
+    with_camera = _report(db, dict(ANSWERS))["delivery"]
+    assert isinstance(with_camera, dict) and with_camera["not_measured"] == {}
