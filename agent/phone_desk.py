@@ -32,6 +32,10 @@ GREETING = (
 NOT_FOUND = "I could not find an interview with that code. Please try again."
 NOTHING = "I did not catch a code. Please key in the {n} digits from your invitation."
 FOUND = "Thank you, I found your interview."
+LOCKED = (
+    "I am sorry, too many codes that open no interview were keyed on this line, so codes are not "
+    "taken for a while. Please call again later, or open the link in your invitation. Goodbye."
+)
 GOODBYE = (
     "I am sorry, I could not find your interview. Please check the code in your invitation and "
     "call again. Goodbye."
@@ -69,11 +73,16 @@ async def read_interview_code(
     digits: int,
     tries: int,
     wait_s: float = 25.0,
+    locked: Callable[[], bool] = lambda: False,
 ) -> T | None:
     """Greet ``caller`` and read codes until ``lookup`` finds one, or ``tries`` are used up.
 
     Args:
-        lookup: the interview a code opens (None: no such code, or it has expired).
+        lookup: the interview a code opens (None: no such code, or it has expired; the caller
+            counts a wrong code there).
+        locked: whether codes are refused to this caller (guessing across calls): asked before
+            the first prompt and after every wrong code; when it says so the caller hears why
+            (``LOCKED``) and the call ends.
         digits: the length of a code; ``#`` ends a shorter one.
         tries: attempts in all; an unknown code, or no code within ``wait_s`` seconds after
             the prompt, uses one.
@@ -113,6 +122,9 @@ async def read_interview_code(
     options = room_options(models.tts.sample_rate, caller.identity)
     try:
         await session.start(CodeDesk(), room=room, room_options=options, record=False)
+        if await asyncio.to_thread(locked):
+            await session.say(LOCKED, allow_interruptions=False)
+            return None
         prompt = GREETING.format(n=digits)
         for attempt in range(tries):
             if attempt:  # a new prompt: part of a code keyed or said before it is dropped
@@ -129,6 +141,10 @@ async def read_interview_code(
             if found is not None:
                 await session.say(FOUND, allow_interruptions=False)
                 return None if gone.is_set() else found
+            refused: bool = bool(code) and await asyncio.to_thread(locked)
+            if refused:
+                await session.say(LOCKED, allow_interruptions=False)
+                return None
             prompt = NOT_FOUND if code else NOTHING.format(n=digits)
         await session.say(GOODBYE, allow_interruptions=False)
         return None

@@ -130,9 +130,11 @@ async def _phone_call(ctx: JobContext, settings: Settings, line: CallLine) -> No
                            mode="practice")  # fmt: skip
     else:
         try:
+            phone, key = settings.phone, caller.identity  # a hash of the number, not the number
             found = await read_interview_code(
-                ctx.room, caller, models, lambda code: _job_for_code(db, code),
-                digits=settings.phone.code_digits, tries=settings.phone.code_tries,
+                ctx.room, caller, models, lambda code: _job_for_code(db, code, key),
+                digits=phone.code_digits, tries=phone.code_tries,
+                locked=lambda: _codes_refused(db, key, settings),
             )  # fmt: skip
         except Exception:
             # Never a silent line: whatever failed, the call is ended (the caller heard the
@@ -173,11 +175,25 @@ def _exam_taken(db: sessionmaker[Session], job: InterviewJob, channel: str) -> b
         return SessionRepository(s).exam_taken(job.candidate_id, channel)
 
 
-def _job_for_code(db: sessionmaker[Session], code: str) -> InterviewJob | None:
-    """The interview an unexpired code opens (its first use is recorded), or None."""
+def _codes_refused(db: sessionmaker[Session], caller_key: str, settings: Settings) -> bool:
+    """Whether the phone line refuses codes to ``caller_key`` for now (``PhoneSettings``)."""
+    phone = settings.phone
+    with db() as s:
+        return InterviewCodeRepository(s).locked_out(
+            caller_key, per_caller=phone.code_failures_per_caller,
+            per_line=phone.code_failures_per_line, window_s=phone.code_failure_window_s,
+        )  # fmt: skip
+
+
+def _job_for_code(db: sessionmaker[Session], code: str, caller_key: str) -> InterviewJob | None:
+    """The interview an unexpired code opens (its first use is recorded), or None (counted
+    as a wrong code from ``caller_key``)."""
     with db() as s:
         row = InterviewCodeRepository(s).find(code)
         if row is None:
+            InterviewCodeRepository(s).record_failure(caller_key)
+            s.commit()
+            logger.info("a caller keyed a code that opens no interview")
             return None
         InterviewCodeRepository(s).mark_used(row)
         s.commit()

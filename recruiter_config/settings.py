@@ -179,6 +179,13 @@ class PhoneSettings(BaseModel):
     code_tries: int = Field(default=3, ge=1)  # an unknown code gets two more tries
     # 8 digits: guessing one of N live codes takes about 9e7 / (3 N) calls at 3 tries a call.
     code_digits: int = Field(default=8, ge=4, le=12)
+    # Guessing across calls: a caller with this many wrong codes within the window (two calls'
+    # worth), or the whole line with the second figure, is refused codes until the window has
+    # passed; the invitation link still works. At 100 an hour on the line, finding one of 100 live
+    # 8-digit codes takes about 9e7 / 100 / 100 = 9,000 hours of guessing.
+    code_failures_per_caller: int = Field(default=6, ge=1)
+    code_failures_per_line: int = Field(default=100, ge=1)
+    code_failure_window_s: float = Field(default=3600.0, gt=0)
 
 
 def _usable_cpus() -> int:

@@ -5,7 +5,7 @@ from storage.assessments import Evidence, HumanNote, ReportFile, Score
 from storage.candidates import CandidateRepository
 from storage.database import create_database, session_factory
 from storage.errors import StorageError
-from storage.interview_codes import InterviewCode, InterviewCodeRepository
+from storage.interview_codes import CodeFailure, InterviewCode, InterviewCodeRepository
 from storage.invitations import InvitationRecord, InvitationRepository, InvitationRow
 from storage.models import AnswerMeasurement, Base, InterviewSession, RoleScriptVersion, Turn
 from storage.people import Candidate, Recruiter
@@ -20,6 +20,7 @@ __all__ = [
     "Base",
     "Candidate",
     "CandidateRepository",
+    "CodeFailure",
     "Evidence",
     "HumanNote",
     "InterviewCode",

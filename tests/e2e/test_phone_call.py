@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
@@ -32,6 +33,7 @@ from recruiter_rehearsal.candidates import CandidateVoice
 from rubrics import load_role
 from storage import (
     CandidateRepository,
+    CodeFailure,
     InterviewCodeRepository,
     InterviewSession,
     RecruiterRepository,
@@ -221,6 +223,37 @@ def test_a_wrong_code_gets_two_more_tries_then_a_goodbye(
     assert heard.count("could not find") >= 2 and "call again" in heard and "bye" in heard, heard
     with db() as s:
         assert s.query(InterviewSession).count() == before  # no interview was opened
+        # The three wrong codes were counted against this caller, under a hash of the number.
+        keys_counted = [f.caller_key for f in s.scalars(select(CodeFailure))]
+    assert len(keys_counted) >= 3 and "5550109999" not in "".join(keys_counted)
+    caller_key = keys_counted[-1]
+    # Guessing across calls: with the caller's allowance used up, even a valid code is refused.
+    with db() as s:
+        codes = InterviewCodeRepository(s)
+        valid = codes.issue(
+            candidate_id=CandidateRepository(s).create("Locked Caller").id, role_id="demo",
+            role_version=None, mode="practice", expires_at=datetime.now(UTC) + timedelta(hours=1),
+            digits=settings.phone.code_digits,
+        ).code  # fmt: skip
+        for _ in range(settings.phone.code_failures_per_caller):
+            codes.record_failure(caller_key)
+        s.commit()
+    locked = SIPpCall(phone_stack.sip_address, settings.phone.interview_number, valid,
+                      tmp_path / "sipp-locked")  # fmt: skip
+    locked.start()
+    try:
+        assert locked.wait(180) == 0, locked.log()  # the desk ends the call
+    finally:
+        locked.close()
+        with db() as s:  # the other tests call from the same number
+            s.execute(delete(CodeFailure))
+            s.commit()
+    heard = stt.transcribe(locked.rtp.recruiter_audio()).text.lower()
+    assert "too many codes" in heard and "later" in heard, heard
+    with db() as s:
+        assert s.query(InterviewSession).count() == before
+        unused = InterviewCodeRepository(s).find(valid)
+        assert unused is not None and unused.used_at is None  # the code opened nothing
 
 
 DIGIT_WORDS = "zero one two three four five six seven eight nine".split()

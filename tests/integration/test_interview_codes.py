@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import (
     CandidateRepository,
+    CodeFailure,
     InterviewCodeRepository,
     InterviewSession,
     NewTurn,
@@ -97,3 +99,34 @@ def test_an_exam_is_taken_once_an_answer_is_stored_in_its_room(db: sessionmaker[
         s.commit()
         assert sessions.exam_taken(candidate, room)
         assert not sessions.exam_taken("someone-else", room)
+
+
+def test_wrong_codes_lock_out_a_caller_then_the_line_until_the_window_passes(
+    db: sessionmaker[Session],
+) -> None:
+    """Guessing across calls: per caller, then for the whole line, within a window."""
+    now = datetime.now(UTC)
+    limits = {"per_caller": 3, "per_line": 5, "window_s": 3600.0}
+    with db() as s:
+        codes = InterviewCodeRepository(s)
+        for minute in range(2):
+            codes.record_failure("sip_caller_a", now=now + timedelta(minutes=minute))
+        assert not codes.locked_out("sip_caller_a", now=now + timedelta(minutes=2), **limits)
+        codes.record_failure("sip_caller_a", now=now + timedelta(minutes=2))
+        s.commit()
+    with db() as s:
+        codes = InterviewCodeRepository(s)
+        at = now + timedelta(minutes=3)
+        assert codes.locked_out("sip_caller_a", now=at, **limits)
+        assert not codes.locked_out("sip_caller_b", now=at, **limits)  # another caller
+        # An hour after the first failure, one has left the window: the caller may try again.
+        assert not codes.locked_out("sip_caller_a", now=now + timedelta(minutes=60, seconds=1),
+                                    **limits)  # fmt: skip
+        # Spread over many numbers, the line-wide count stops them all.
+        codes.record_failure("sip_caller_c", now=at)
+        codes.record_failure("sip_caller_d", now=at)
+        assert codes.locked_out("sip_caller_b", now=at, **limits)
+        # Failures older than a day are deleted when the next one is counted.
+        codes.record_failure("sip_caller_e", now=now + timedelta(days=2))
+        s.commit()
+        assert s.scalar(select(func.count()).select_from(CodeFailure)) == 1
