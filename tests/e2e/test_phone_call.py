@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.phone_dev import SIPPorts, sip_binary
 from recruiter_devstack.stack import DevStack, StackPorts
 from recruiter_phone.lines import set_up_phone_line
-from recruiter_rehearsal.candidates import CandidateVoice
+from recruiter_rehearsal.candidates import CandidateVoice, load_persona
 from rubrics import load_role
 from storage import (
     CandidateRepository,
@@ -297,6 +298,58 @@ def test_an_expired_code_is_refused_and_a_said_code_opens_the_interview(
     stt = WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"))
     heard = stt.transcribe(call.rtp.recruiter_audio()).text.lower()
     assert "could not find" in heard and "found your interview" in heard, heard
+
+
+def test_a_caller_who_answers_to_the_end_hears_the_highlights_and_where_the_report_is(
+    phone_stack: PhoneStack, installed_models: Path, tmp_path: Path
+) -> None:
+    """A whole phone interview: every question answered (the prepared persona's answers, in
+    the role's order, as the room bench speaks them), then the closing, the report's highlights
+    and where the report is; then the recruiter ends the call."""
+    settings, db = phone_stack.settings, phone_stack.db
+    with db() as s:
+        candidate = CandidateRepository(s).create("Whole Call").id
+        code = InterviewCodeRepository(s).issue(
+            candidate_id=candidate, role_id="demo", role_version=None, mode="practice",
+            expires_at=datetime.now(UTC) + timedelta(hours=1), room="iv-phonetest0002",
+            digits=settings.phone.code_digits,
+        ).code  # fmt: skip
+        s.commit()
+    voice = CandidateVoice(load_voice(installed_models / "piper-joe/en_US-joe-medium.onnx"))
+    persona = load_persona("demo", "prepared", voice)
+    said = [a.samples[: a.voiced_end] for n, q in enumerate(load_role("demo").questions, 1)
+            for a in persona.utterances(q.id, n) if a is not None]  # fmt: skip
+    call = SIPpCall(phone_stack.sip_address, settings.phone.interview_number, code,
+                    tmp_path / "sipp")  # fmt: skip
+    call.start()
+    try:
+        record = _poll(lambda: _call_session(db, candidate), 120, "the code opened the interview")
+        last_answer = time.time()
+        # Answer each time the recruiter has asked and gone quiet, until it ends the call.
+        for turn in range(12):
+            try:
+                _quiet_after(call.rtp, last_answer, quiet_s=2.0, timeout_s=120)
+            except TimeoutError:
+                break  # the recruiter spoke its last and hung up
+            if not call.running or _ended(db, record.id):
+                break
+            answer = said[turn] if turn < len(said) else said[-1]
+            last_answer = call.rtp.say(answer, RATE)
+            time.sleep(max(0.0, last_answer - time.time()))
+        assert call.wait(240) == 0, call.log()  # the recruiter ended the call (BYE)
+        finished = _poll(lambda: _ended(db, record.id), 60, "the session ended")
+    finally:
+        call.close()
+    assert finished.status == "completed" and finished.end_reason != "the caller hung up"
+    stt = WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"))
+    closing = stt.transcribe(call.rtp.heard_between(last_answer, time.time())).text.lower()
+    report = json.loads((settings.sessions_dir / record.id / "report.json").read_text())
+    # The highlights say what the report says: its overall score, or that it has none.
+    if report["overall"] is not None:
+        assert "overall score" in closing, closing
+    else:
+        assert "no overall score" in closing, closing
+    assert "invitation page" in closing and "goodbye" in closing, closing
 
 
 def test_the_practice_number_asks_no_code_and_runs_the_practice_role(
