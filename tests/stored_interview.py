@@ -25,8 +25,9 @@ def store_interview(
     answers: dict[str, str | None] | None = None,
     unsure: frozenset[str] = frozenset(),
     camera: bool = True,
+    role_id: str = "demo",
 ) -> tuple[str, str | None]:
-    """Store a demo-role interview; return (session id, candidate id).
+    """Store an interview of ``role_id`` (the demo role); return (session id, candidate id).
 
     ``answers`` maps question ids to what the candidate said (None: asked, no answer); the
     default is three answers, one per competency. Words in ``unsure`` (as spoken, punctuation
@@ -34,7 +35,7 @@ def store_interview(
     call) the answers have no face measurements.
     """
     answers = ANSWERS if answers is None else answers
-    source = load_role_source("demo")
+    source = load_role_source(role_id)
     role = source.role
     with db() as s:
         RoleRepository(s).store(
@@ -73,13 +74,14 @@ def store_interview(
                 for i, w in enumerate(text.split())
             ]
             end = words[-1]["end"]
+            fillers = round(100 * text.lower().count("um,") / len(words), 2)
             turn = repo.add_turn(
                 record.id, NewTurn("candidate", text, t, end, question_id=question.id, words=words)
             )
             speech = {
                 "words": len(words),
                 "words_per_minute": round(len(words) * 60 / (end - t), 1),
-                "fillers_per_100_words": round(100 * text.lower().count("um,") / len(words), 2),
+                "fillers_per_100_words": fillers,
                 "pauses_over_2s": 0,
                 "response_latency_s": 1.0,
             }
@@ -93,8 +95,9 @@ def store_interview(
                     if camera
                     else None,
                     "language": [],
-                    "cues": [{"kind": "fillers", "value": 2.0, "threshold": 1.3}]
-                    if "um," in text.lower()
+                    # The tip the recruiter gives when the stored figure crosses its band.
+                    "cues": [{"kind": "fillers", "value": fillers, "threshold": 1.3}]
+                    if fillers > 1.3
                     else [],
                     "flags": [],
                 },

@@ -6,8 +6,15 @@ own consistency check must find nothing, and what it says about coverage must be
 
 from __future__ import annotations
 
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
+from recruiter_rehearsal.candidates import shipped_personas
 from reports.assessment import score_session
 from reports.build import build_report
 from reports.consistency import report_contradictions
@@ -242,3 +249,38 @@ def test_a_call_without_camera_says_not_measured_never_zero(db: sessionmaker[Ses
     assert report["contradictions"] == []
     with_camera = _report(db, dict(ANSWERS))["delivery"]
     assert isinstance(with_camera, dict) and with_camera["not_measured"] == {}
+
+
+def _persona_answers(role_id: str, name: str) -> dict[str, str | None]:
+    """A shipped persona's answers as text: every utterance to a question, pauses left out."""
+    path = resources.files("recruiter_rehearsal").joinpath("personas", f"{role_id}.yaml")
+    answers = yaml.safe_load(path.read_text(encoding="utf-8"))["personas"][name]["answers"]
+    out: dict[str, str | None] = {}
+    for question, texts in answers.items():
+        said = [re.sub(r"\[pause [0-9.]+\]", " ", t) for t in ([texts] if isinstance(texts, str)
+                else texts) if t.strip() != "[silence]"]  # fmt: skip
+        out[question] = " ".join(" ".join(said).split()) or None
+    return out
+
+
+PERSONAS = [
+    (role, name) for role in sorted(p.stem for p in Path(str(resources.files(
+        "recruiter_rehearsal").joinpath("personas"))).glob("*.yaml"))
+    for name in shipped_personas(role)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("role_id", "persona"), PERSONAS, ids=[f"{r}-{p}" for r, p in PERSONAS])
+def test_every_shipped_personas_report_has_no_contradiction(
+    db: sessionmaker[Session], role_id: str, persona: str
+) -> None:
+    """Issue 14: every role's personas (the rehearsal voices them; here their words are stored
+    as answers) give reports that do not contradict themselves."""
+    answers = _persona_answers(role_id, persona)
+    session_id, _ = store_interview(db, answers=answers, role_id=role_id)
+    with db() as s:
+        score_session(s, session_id)
+        s.commit()
+        report = build_report(s, session_id)
+    assert report["contradictions"] == [], report["contradictions"]
+    assert report["coverage"]["questions_answered"] == sum(1 for a in answers.values() if a)
