@@ -8,6 +8,7 @@ located the same way and travel with the loaded script in ``RoleSource.warnings`
 
 from __future__ import annotations
 
+import codecs
 import types
 import typing
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ __all__ = [
     "RoleError",
     "RoleIssue",
     "RoleSource",
+    "decode_role_bytes",
     "load_role",
     "load_role_file",
     "load_role_file_source",
@@ -281,17 +283,79 @@ def parse_role_source(text: str, origin: str) -> RoleSource:
     return RoleSource(role, text, origin, tuple(warnings))
 
 
-def load_role_file_source(path: Path) -> RoleSource:
-    """Load and check one role script file, keeping its text and warnings.
+_BOMS = (  # UTF-32 before UTF-16: the UTF-32 LE mark begins with the UTF-16 LE one
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_role_bytes(data: bytes, origin: str) -> tuple[str, RoleIssue | None]:
+    """The text of a role script saved by any common editor, and a located warning if it had
+    to be guessed.
+
+    UTF-8 (with or without a byte order mark) and UTF-16/32 with one are read as such. Other
+    bytes are read as Windows-1252, what Word and Excel on Windows save as "ANSI" text, with a
+    warning located at the first byte that is not UTF-8.
 
     Raises:
-        RoleError: the file cannot be read, or the script is invalid.
+        RoleError: the bytes are neither (e.g. a binary file); the issue gives the line and
+            column of the first byte that is not text.
+    """
+    for mark, encoding in _BOMS:
+        if data.startswith(mark):
+            try:
+                return data.decode(encoding), None
+            except UnicodeDecodeError as e:
+                raise _not_text(data, e.start, origin, f"not valid {encoding.upper()}") from e
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        first_bad = e.start
+    line, column = _line_column(data, first_bad)
+    if b"\x00" not in data:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+        else:
+            warning = RoleIssue(origin, line, column, "", "not UTF-8: read as Windows-1252 (what"
+                                " Word and Excel save as ANSI); save the file as UTF-8 to be sure "
+                                "every letter is kept", severity="warning")  # fmt: skip
+            return text, warning
+    raise _not_text(data, first_bad, origin, "not text in UTF-8, UTF-16 or Windows-1252")
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _not_text(data: bytes, offset: int, origin: str, what: str) -> RoleError:
+    line, column = _line_column(data, offset)
+    message = f"{what} (byte 0x{data[offset]:02X}); save the role script as UTF-8 text"
+    issue = RoleIssue(origin, line, column, "", message)
+    return RoleError(str(issue), [issue])
+
+
+def load_role_file_source(path: Path) -> RoleSource:
+    """Load and check one role script file, keeping its text and warnings (any encoding
+    :func:`decode_role_bytes` reads).
+
+    Raises:
+        RoleError: the file cannot be read or is not text, or the script is invalid.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as e:
         raise RoleError(f"{path}: cannot read role script ({e.strerror})") from e
-    return parse_role_source(text, str(path))
+    text, guessed = decode_role_bytes(data, str(path))
+    source = parse_role_source(text, str(path))
+    if guessed is None:
+        return source
+    return replace(source, warnings=(guessed, *source.warnings))
 
 
 def load_role_file(path: Path) -> RoleScript:

@@ -29,6 +29,7 @@ from reports.reviews import ReviewError, ReviewResult, record_review
 from reports.session_view import ReportError
 from rubrics import (
     RoleError,
+    decode_role_bytes,
     load_role_source,
     parse_role_source,
     resolve_role,
@@ -325,10 +326,7 @@ def upload_role(s: Session, filename: str | None, data: bytes) -> UploadResult:
         raise DashboardError(413, [f"a role script is at most {MAX_ROLE_BYTES // 1024} KiB"])
     origin = PurePath(filename or "upload.yaml").name or "upload.yaml"
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise DashboardError(422, [f"{origin}: not UTF-8 text (byte {e.start})"]) from e
-    try:
+        text, guessed = decode_role_bytes(data, origin)
         source = parse_role_source(text, origin)
     except RoleError as e:
         # The same lines `recruiter roles validate` prints.
@@ -344,7 +342,7 @@ def upload_role(s: Session, filename: str | None, data: bytes) -> UploadResult:
     except RoleVersionConflictError as e:
         raise DashboardError(409, [str(e)]) from e
     record = result.record
-    warnings = tuple(str(w) for w in source.warnings)
+    warnings = tuple(str(w) for w in ((guessed,) if guessed else ()) + source.warnings)
     return UploadResult(
         role.id, role.version, role.title, result.created, record.content_sha256, warnings
     )

@@ -195,6 +195,24 @@ def test_a_role_with_warnings_is_stored_and_its_located_warnings_shown(
     assert 'class="alert warn"' not in rita.get("/dashboard/roles").text
 
 
+def test_a_role_saved_by_word_or_excel_is_stored_and_binary_bytes_are_refused_located(
+    rita: TestClient,
+) -> None:
+    """Issue 17: Windows-1252 and UTF-16 uploads are read (the first with a warning); bytes
+    that are not text are refused with the line and column, never a server error."""
+    text = VALID.read_text("utf-8").replace("title: ", "title: Caf\u00e9 ", 1)
+    ansi = _upload(rita, "/api/roles", "two.yaml", text.encode("cp1252"))
+    assert ansi.status_code == 201, ansi.text
+    assert any("Windows-1252" in w for w in ansi.json()["warnings"])
+    listed = rita.get("/dashboard/roles").text
+    assert "Caf\u00e9" in listed
+    again = _upload(rita, "/api/roles", "two.yaml", text.encode("utf-16"))  # the same text
+    assert again.status_code == 200 and again.json()["warnings"] == []
+    broken = _upload(rita, "/api/roles", "two.yaml", b"id: x\ntitle: \xff\x00\n")
+    assert broken.status_code == 422
+    assert "two.yaml:2:8" in broken.text and "save the role script as UTF-8" in broken.text
+
+
 def test_a_valid_role_script_is_stored_once_and_listed(rita: TestClient, app: FastAPI) -> None:
     data = VALID.read_bytes()
     stored = _upload(rita, "/dashboard/roles", "two.yaml", data)

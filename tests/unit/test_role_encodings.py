@@ -1,0 +1,74 @@
+"""Role scripts as editors save them: UTF-8 with or without a mark, UTF-16, Windows-1252.
+
+Issue 17: a role script saved as Windows-1252 made `roles validate` print a traceback. Every
+encoding Word, Excel and common editors write is read, a guessed one with a located warning;
+bytes that are not text get a located error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from rubrics import RoleError, decode_role_bytes
+from rubrics.loading import load_role_file_source
+
+SCRIPT = (Path(__file__).parents[1] / "fixtures" / "two_questions.yaml").read_text("utf-8")
+# Letters each encoding must keep: an accent, a curly apostrophe and an en dash.
+TITLE = "Caf\u00e9 lead\u2019s role \u2013 "
+NAMED = SCRIPT.replace("title: ", f"title: {TITLE}", 1)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        NAMED.encode("utf-8"),
+        codecs.BOM_UTF8 + NAMED.encode("utf-8"),
+        NAMED.encode("utf-16"),  # with its byte order mark, as Notepad's "Unicode"
+        NAMED.encode("utf-16-be").join([codecs.BOM_UTF16_BE, b""]),
+        NAMED.encode("utf-32"),
+        NAMED.replace("\n", "\r\n").encode("utf-8"),
+    ],
+    ids=["utf-8", "utf-8-bom", "utf-16-le-bom", "utf-16-be-bom", "utf-32", "crlf"],
+)
+def test_unicode_scripts_load_with_every_letter_and_no_warning(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "role.yaml"
+    path.write_bytes(data)
+    source = load_role_file_source(path)
+    assert source.role.title.startswith(TITLE)
+    assert not source.warnings
+
+
+def test_windows_1252_is_read_with_a_warning_at_its_first_such_byte(tmp_path: Path) -> None:
+    path = tmp_path / "role.yaml"
+    path.write_bytes(NAMED.encode("cp1252"))
+    source = load_role_file_source(path)
+    assert source.role.title.startswith(TITLE)
+    (warning,) = [w for w in source.warnings if "Windows-1252" in w.message]
+    line = next(i for i, text in enumerate(NAMED.splitlines(), 1) if "Café" in text)
+    assert (warning.line, warning.severity) == (line, "warning")
+    assert NAMED.splitlines()[line - 1][warning.column - 1] == "é"
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column"),
+    [
+        (b"id: x\ntitle: \xff\xfe\x00 not text\n", 2, 8),  # binary bytes, a NUL among them
+        (b"id: x\n\x81\x8d\x8f\n", 2, 1),  # undefined in Windows-1252 too
+        (
+            codecs.BOM_UTF16_LE + b"i\x00d\x00:\x00\x00\xd8",
+            1,
+            9,
+        ),  # a lone UTF-16 surrogate (byte 9)
+    ],
+    ids=["binary", "undefined-bytes", "broken-utf-16"],
+)
+def test_bytes_that_are_not_text_get_a_located_error(data: bytes, line: int, column: int) -> None:
+    with pytest.raises(RoleError) as raised:
+        decode_role_bytes(data, "role.yaml")
+    (issue,) = raised.value.issues
+    assert (issue.line, issue.column) == (line, column)
+    assert "save the role script as UTF-8" in str(raised.value)
+    assert str(raised.value).startswith(f"role.yaml:{line}:{column} ")
