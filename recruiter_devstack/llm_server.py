@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import socket
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,12 +150,33 @@ def resolve_endpoint(settings: Settings) -> LLMEndpoint | None:
     )
 
 
+def running_embedded_server(settings: Settings) -> LLMEndpoint | None:
+    """The embedded server another command already runs on ``settings.llm.port`` with the same
+    model (``/v1/models`` lists ``settings.llm.gguf``), or None.
+
+    Something else on the port (another model, another program) is not used: starting the
+    server then fails with a message naming the port.
+    """
+    if _port_free(settings.llm.port):
+        return None
+    base_url = f"http://{LOOPBACK_HOST}:{settings.llm.port}/v1"
+    try:
+        with urllib.request.urlopen(f"{base_url}/models", timeout=2.0) as response:
+            listed = json.load(response).get("data") or []
+    except (urllib.error.URLError, OSError, ValueError, AttributeError):
+        return None
+    if not any(isinstance(m, dict) and m.get("id") == settings.llm.gguf for m in listed):
+        return None
+    return LLMEndpoint(base_url=base_url, model=settings.llm.gguf, json_mode="json_object")
+
+
 @contextmanager
 def llm_endpoint(
     settings: Settings, *, on_start: Callable[[str], None] | None = None
 ) -> Iterator[LLMEndpoint]:
-    """The LLM for one command: the configured endpoint, else the embedded server, started for
-    the block and stopped after it (``on_start`` hears a line when it starts one).
+    """The LLM for one command: the configured endpoint, else the embedded server another
+    command already runs (``running_embedded_server``), else the embedded server, started for
+    the block and stopped after it (``on_start`` hears a line when it starts or shares one).
 
     Raises:
         LLMUnavailableError: the embedded server is not installed, its port is taken or it did
@@ -161,6 +185,13 @@ def llm_endpoint(
     endpoint = resolve_endpoint(settings)
     if endpoint is not None:
         yield endpoint
+        return
+    running = running_embedded_server(settings)
+    if running is not None:
+        # Another command (``up``, a worker) runs the same model on this port: share it.
+        if on_start is not None:
+            on_start(f"using the embedded LLM server already running ({settings.llm.gguf})")
+        yield running
         return
     if on_start is not None:
         on_start(f"starting the embedded LLM server ({settings.llm.gguf})")
