@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from livekit import rtc
 
-__all__ = ["frame_to_float", "read_wav", "resample", "to_int16", "write_wav"]
+__all__ = ["frame_to_float", "resample", "to_int16", "write_wav"]
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
@@ -31,20 +31,6 @@ def frame_to_float(frame: rtc.AudioFrame, rate_out: int) -> np.ndarray:
 def to_int16(samples: np.ndarray) -> np.ndarray:
     """Clip float audio to [-1, 1] and convert to int16."""
     return np.asarray(np.clip(samples, -1.0, 1.0) * 32767.0, dtype=np.int16)
-
-
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """Read a 16-bit PCM WAV file as mono float32; return samples and sample rate."""
-    with wave.open(str(path), "rb") as wav:
-        if wav.getsampwidth() != 2:
-            raise ValueError(f"{path}: only 16-bit PCM WAV is supported")
-        rate = wav.getframerate()
-        channels = wav.getnchannels()
-        raw = wav.readframes(wav.getnframes())
-    pcm = np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768.0
-    if channels > 1:
-        pcm = pcm.reshape(-1, channels).mean(axis=1)
-    return pcm, rate
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:

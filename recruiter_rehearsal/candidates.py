@@ -8,7 +8,6 @@ of 2.5 s of silence.
 from __future__ import annotations
 
 import re
-import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -20,8 +19,10 @@ import yaml
 from piper import PiperVoice, SynthesisConfig
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agent.audio import read_wav, resample
+from agent.audio import resample
 from agent.tts_piper import pcm_to_float, synthesize_pcm
+from perception.audio_file import read_recording
+from perception.readings import PerceptionInputError
 from recruiter_rehearsal.errors import CandidateError
 from rubrics import RoleScript
 
@@ -227,6 +228,18 @@ def generic_answers(role: RoleScript) -> dict[str, str | list[str]]:
     return answers
 
 
+def _recorded(path: Path) -> np.ndarray:
+    """``path`` decoded to mono float32 at the microphone rate.
+
+    Raises:
+        CandidateError: the file is not audio, is empty or truncated (the reason named).
+    """
+    try:
+        return read_recording(path, rate=MIC_RATE).samples
+    except PerceptionInputError as e:
+        raise CandidateError(f"cannot use this recording as an answer: {e}") from e
+
+
 def check_persona(role_id: str, name: str) -> None:
     """Refuse a persona the role does not have, before any model loads.
 
@@ -259,24 +272,32 @@ def persona_for(role: RoleScript, name: str, voice: CandidateVoice) -> PersonaAn
     return load_persona(role.id, name, voice)
 
 
+# What recorders and phones export; each is decoded by one reader (PyAV, as `analyze audio`).
+ANSWER_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".webm")
+
+
 class WavAnswers:
-    """Recorded answers: the WAV files of a folder, one per question in the order asked.
+    """Recorded answers: the audio files of a folder, one per question in the order asked.
 
     A file named after a question id (``frustrated-customer.wav``) answers that question;
-    the others answer the remaining questions in name order, as they are asked.
+    the others answer the remaining questions in name order, as they are asked. Any file
+    ``perception.audio_file.read_recording`` decodes is taken (``ANSWER_SUFFIXES``: 16-, 24-
+    and 32-bit float WAV at any rate, FLAC, MP3, M4A, OGG/Opus, WebM), stereo mixed to mono.
     """
 
     def __init__(
         self, folder: Path, voice: CandidateVoice, question_ids: Iterable[str] = ()
     ) -> None:
-        files = sorted(folder.glob("*.wav")) if folder.is_dir() else []
+        files = (
+            sorted(f for f in folder.iterdir() if f.suffix.lower() in ANSWER_SUFFIXES)
+            if folder.is_dir()
+            else []
+        )
         if not files:
-            raise CandidateError(f"{folder}: no .wav files to answer with")
-        for path in files:  # checked now, before anything is stored
-            try:
-                read_wav(path)
-            except (OSError, ValueError, EOFError, wave.Error) as e:
-                raise CandidateError(f"{path}: cannot read this WAV file ({e})") from e
+            kinds = ", ".join(ANSWER_SUFFIXES)
+            raise CandidateError(f"{folder}: no recordings to answer with ({kinds})")
+        # Each is decoded now, before anything is stored: a broken file stops the run here.
+        self._audio = {path: _recorded(path) for path in files}
         ids = set(question_ids)
         self._named = {f.stem: f for f in files if f.stem in ids}
         self._in_order = [f for f in files if f.stem not in ids]
@@ -293,11 +314,7 @@ class WavAnswers:
             path = self._in_order.pop(0)
         if path is None:
             return [None]
-        try:
-            samples, rate = read_wav(path)
-        except (OSError, ValueError, EOFError, wave.Error) as e:
-            raise CandidateError(f"{path}: cannot read this WAV file ({e})") from e
-        samples = resample(samples, rate, MIC_RATE)
+        samples = self._audio[path]
         voiced = np.flatnonzero(np.abs(samples) > VOICED_LEVEL)
         end = int(voiced[-1]) + 1 if voiced.size else 0
         return [Answer(np.concatenate([samples, np.zeros(MIC_RATE // 5, np.float32)]), end, None)]

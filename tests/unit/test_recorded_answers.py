@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
@@ -42,5 +43,55 @@ def test_more_questions_than_files_get_silence(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_is_refused_before_the_interview(tmp_path: Path) -> None:
     (tmp_path / "01.wav").write_bytes(b"not a wav")
+    with pytest.raises(CandidateError, match=r"01\.wav"):
+        WavAnswers(tmp_path, None, ["a"])  # type: ignore[arg-type]
+
+
+def _encoded(path: Path, codec: str, rate: int, layout: str, seconds: float) -> None:
+    """A 440 Hz tone at 0.5 written with PyAV's ``codec`` (what recorders export)."""
+    channels = 2 if layout == "stereo" else 1
+    t = np.arange(int(seconds * rate)) / rate
+    tone = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=rate, layout=layout)
+        frame = av.AudioFrame.from_ndarray(np.tile(tone, (channels, 1)), format="fltp",
+                                           layout=layout)  # fmt: skip
+        frame.sample_rate = rate
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+
+@pytest.mark.parametrize(
+    ("name", "codec", "rate", "layout"),
+    [
+        ("01.wav", "pcm_s24le", 48000, "stereo"),
+        ("02.wav", "pcm_f32le", 48000, "mono"),
+        ("03.wav", "pcm_s16le", 44100, "stereo"),
+        ("04.flac", "flac", 48000, "mono"),
+        ("05.wav", "pcm_mulaw", 8000, "mono"),
+    ],
+)
+def test_recorders_formats_are_read_by_one_reader(
+    tmp_path: Path, name: str, codec: str, rate: int, layout: str
+) -> None:
+    """Issue 17: a 24-bit WAV stopped `rehearse --answers` with a traceback that `analyze
+    audio` did not; both now read through PyAV, at the microphone's 16 kHz, mono."""
+    _encoded(tmp_path / name, codec, rate, layout, seconds=1.5)
+    answers = WavAnswers(tmp_path, None, ["a"])  # type: ignore[arg-type]
+    (answer,) = answers.utterances("a", 1)
+    assert answer is not None
+    assert abs(answer.voiced_end / 16000 - 1.5) < 0.05
+    # Mono as ffmpeg mixes it: a stereo file's identical channels each count 1/sqrt(2).
+    peak = 0.5 * (2**0.5 if layout == "stereo" else 1.0)
+    assert abs(float(np.max(np.abs(answer.samples))) - peak) < 0.05
+
+
+@pytest.mark.parametrize("content", [b"", b"RIFF\x24\x00\x00\x00WAVEfmt ", b"just some text\n"])
+def test_empty_truncated_or_not_audio_files_are_refused_by_name(
+    tmp_path: Path, content: bytes
+) -> None:
+    (tmp_path / "01.wav").write_bytes(content)
     with pytest.raises(CandidateError, match=r"01\.wav"):
         WavAnswers(tmp_path, None, ["a"])  # type: ignore[arg-type]
