@@ -200,11 +200,19 @@ def measure_voice(samples: np.ndarray, rate: int) -> VoiceMeasures:
         pitch_median, pitch_range, pitch_var = (
             not_measured(why, "Hz"), not_measured(why, "st"), not_measured(why, "st")
         )  # fmt: skip
+    if quality and quality[-1].startswith("no voiced speech"):
+        # Room noise has a level but it is not the candidate's: no speech, no speech level
+        # (and no "speak up" tip built on it).
+        level_db = not_measured("no voiced speech (noise or silence)", "dBFS")
+        level_var = not_measured("no voiced speech (noise or silence)", "dB")
+    else:
+        level_db = Reading(round(float(np.median(act_db)), 1), level_conf, "dBFS")
+        level_var = Reading(round(float(np.std(act_db)), 2), level_conf, "dB")
     return VoiceMeasures(
         duration_s=duration,
         sample_rate=rate,
-        level_dbfs=Reading(round(float(np.median(act_db)), 1), level_conf, "dBFS"),
-        level_variation_db=Reading(round(float(np.std(act_db)), 2), level_conf, "dB"),
+        level_dbfs=level_db,
+        level_variation_db=level_var,
         level_steps_s=_steps(times[speech], db[speech]),
         pitch_median_hz=pitch_median,
         pitch_range_st=pitch_range,

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from perception import measure_voice, speech_span
+from perception.answer import measure_answer
 from perception.voice import level_dbfs
 
 RATE = 16000
@@ -101,9 +102,13 @@ def test_empty_or_silent_audio_is_not_measured(audio: np.ndarray, note: str) -> 
     )
 
 
-def test_noise_has_a_level_but_no_pitch() -> None:
-    noise = np.random.default_rng(0).normal(0, 0.05, RATE * 3).astype(np.float32)
+@pytest.mark.parametrize("sd", [0.003, 0.05])  # quiet room noise (-50 dBFS), loud hiss
+def test_noise_without_speech_has_no_speech_level_and_gets_no_speak_up_tip(sd: float) -> None:
+    """Issue 17: room noise was read as a -50 dBFS answer and got the "quiet" tip."""
+    noise = np.random.default_rng(0).normal(0, sd, RATE * 10).astype(np.float32)
     m = measure_voice(noise, RATE)
-    assert m.level_dbfs.value is not None
+    assert m.level_dbfs.value is None and m.level_variation_db.value is None
+    assert m.level_dbfs.reason is not None and "no voiced speech" in m.level_dbfs.reason
     assert m.pitch_median_hz.value is None
     assert any("no voiced speech" in q for q in m.quality)
+    assert measure_answer([], audio=noise, rate=RATE).cues == []  # what analyze audio gives
