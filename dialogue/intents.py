@@ -56,10 +56,26 @@ _MANIPULATION = re.compile(
     r"what('s| is) my score|my score|give me (a|the) (5|five|top|perfect|high|full)|"
     r"(score|rate|grade|mark) me\b|top (score|marks)|full marks|perfect score|"
     r"you are now|pretend (you are|to be)|act as|new instructions|developer mode|"
-    r"what are you (looking|scoring) for|how (am i|are you) (being )?(scored|graded|rated))",
+    r"what are you (looking|scoring) for|how (am i|are you) (being )?(scored|graded|rated)|"
+    r"what (exactly )?you are looking for|(system|admin|administrator) override|"
+    r"(set|put) (every|each|all|my) competenc\w*|\blevel \w+ anchors?\b|"
+    r"\b(rubric|scoring|your) anchors?\b|forget (the|your) (role|script|rules|instructions)|"
+    r"(the|this) (role|script|interview) is now|"
+    r"</?\s*(system|assistant|user|answer|instructions?)\s*>|"
+    # The same requests in the languages candidates most often switch to (French, Spanish,
+    # German, Italian, Portuguese, Dutch, Polish, Japanese, Chinese, Russian): ignoring the
+    # instructions, asking for the score, the top mark or the rubric.
+    r"ignor\w* .*(vos instructions|instrucciones|instruç|anweisung|istruzion)|"
+    r"negeer .*instructie|zignoruj .*instrukcj|"
+    r"игнорир\w* .*инструкци|(无视|忽略|無視).*(指令|指示)|(指令|指示).*(无视|忽略|無視)|"
+    r"\b(ma|la) note\b|note maximale|puntuaci[oó]n|r[uú]brica|bestnote|bewertungskriterien|"
+    r"wie werde ich bewertet|punteggio|nota m[aá]xima|geef me een (tien|negen)|"
+    r"najwy[zż]sz\w* ocen\w*|満点|满分|высш\w* балл)",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# Sentence ends: a stop with a space, a CJK full stop with or without one, and markup tags
+# ("<system>...</system>" is not part of the sentence it is glued to).
+_SENTENCE = re.compile(r"(?<=[.!?>])\s+|(?<=[\u3002\uff01\uff1f])\s*")
 
 
 @dataclass(frozen=True)
