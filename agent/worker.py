@@ -38,7 +38,13 @@ from reports.files import timed_reports
 from reports.session_view import ReportError
 from reports.spoken import spoken_highlights
 from rubrics import RoleError, RoleSource, resolve_local_role, resolve_role
-from storage import InterviewCodeRepository, SessionRepository, create_database, session_factory
+from storage import (
+    FailedAttempts,
+    InterviewCodeRepository,
+    SessionRepository,
+    create_database,
+    session_factory,
+)
 
 __all__ = ["CONTROL_TOPIC", "EVENTS_TOPIC", "build_server", "role_for_job"]
 
@@ -175,13 +181,16 @@ def _exam_taken(db: sessionmaker[Session], job: InterviewJob, channel: str) -> b
         return SessionRepository(s).exam_taken(job.candidate_id, channel)
 
 
+PHONE_CODE = "phone-code"  # the kind of failure a wrong code is (storage.attempts)
+
+
 def _codes_refused(db: sessionmaker[Session], caller_key: str, settings: Settings) -> bool:
     """Whether the phone line refuses codes to ``caller_key`` for now (``PhoneSettings``)."""
     phone = settings.phone
     with db() as s:
-        return InterviewCodeRepository(s).locked_out(
-            caller_key, per_caller=phone.code_failures_per_caller,
-            per_line=phone.code_failures_per_line, window_s=phone.code_failure_window_s,
+        return FailedAttempts(s, PHONE_CODE).locked_out(
+            caller_key, per_key=phone.code_failures_per_caller,
+            overall=phone.code_failures_per_line, window_s=phone.code_failure_window_s,
         )  # fmt: skip
 
 
@@ -191,7 +200,7 @@ def _job_for_code(db: sessionmaker[Session], code: str, caller_key: str) -> Inte
     with db() as s:
         row = InterviewCodeRepository(s).find(code)
         if row is None:
-            InterviewCodeRepository(s).record_failure(caller_key)
+            FailedAttempts(s, PHONE_CODE).record(caller_key)
             s.commit()
             logger.info("a caller keyed a code that opens no interview")
             return None

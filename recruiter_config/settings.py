@@ -151,6 +151,13 @@ class WebSettings(BaseModel):
     token_ttl_s: int = Field(default=600, gt=0)
     invite_ttl_hours: float = Field(default=72.0, gt=0)
     session_hours: float = Field(default=12.0, gt=0)
+    # Sign-in guessing: after this many refused sign-ins for one recruiter id, or from one
+    # address, within the window, sign-in is refused (429) until the window has passed.
+    # OWASP's authentication guidance asks for such a lockout or throttle; 10 per 15 minutes
+    # leaves a person who mistypes room and makes guessing a password impractically slow.
+    sign_in_failures_per_account: int = Field(default=10, ge=1)
+    sign_in_failures_per_address: int = Field(default=30, ge=1)
+    sign_in_window_s: float = Field(default=900.0, gt=0)
     # The agent name the worker registers and the web app dispatches to.
     agent_name: str = "recruiter"
 

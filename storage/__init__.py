@@ -2,10 +2,11 @@
 
 from storage.assessment_repository import AssessmentRepository, NewEvidence, NewScore
 from storage.assessments import Evidence, HumanNote, ReportFile, Score
+from storage.attempts import FailedAttempt, FailedAttempts
 from storage.candidates import CandidateRepository
 from storage.database import create_database, session_factory
 from storage.errors import StorageError
-from storage.interview_codes import CodeFailure, InterviewCode, InterviewCodeRepository
+from storage.interview_codes import InterviewCode, InterviewCodeRepository
 from storage.invitations import InvitationRecord, InvitationRepository, InvitationRow
 from storage.models import AnswerMeasurement, Base, InterviewSession, RoleScriptVersion, Turn
 from storage.people import Candidate, Recruiter
@@ -20,8 +21,9 @@ __all__ = [
     "Base",
     "Candidate",
     "CandidateRepository",
-    "CodeFailure",
     "Evidence",
+    "FailedAttempt",
+    "FailedAttempts",
     "HumanNote",
     "InterviewCode",
     "InterviewCodeRepository",

@@ -4,22 +4,21 @@ A code stands for an invitation on the phone line: the same candidate, role vers
 expiry as the invitation link it was issued with. Codes are random digits, never reused; an
 expired code is never found. Deleting the candidate deletes their codes.
 
-Wrong codes are counted (``CodeFailure``: when, and the caller's key, a hash the SIP service
-makes of the number, never the number) so that guessing across calls is stopped: see
-:meth:`InterviewCodeRepository.locked_out`.
+Wrong codes are counted in ``storage.attempts`` (kind "phone-code"), so that guessing across
+calls is stopped.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, delete, func, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base, _now
 
-__all__ = ["CodeFailure", "InterviewCode", "InterviewCodeRepository"]
+__all__ = ["InterviewCode", "InterviewCodeRepository"]
 
 
 class InterviewCode(Base):
@@ -41,16 +40,6 @@ class InterviewCode(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class CodeFailure(Base):
-    """A code keyed or said on the phone line that opened nothing."""
-
-    __tablename__ = "phone_code_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    caller_key: Mapped[str] = mapped_column(String(100), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
 
 
 def _aware(t: datetime) -> datetime:
@@ -108,31 +97,3 @@ class InterviewCodeRepository:
         if row.used_at is None:
             row.used_at = now or datetime.now(UTC)
             self._db.flush()
-
-    def record_failure(self, caller_key: str, now: datetime | None = None) -> None:
-        """Count a wrong code from ``caller_key``; failures older than a day are forgotten."""
-        now = now or datetime.now(UTC)
-        self._db.execute(delete(CodeFailure).where(CodeFailure.at < now - timedelta(days=1)))
-        self._db.add(CodeFailure(caller_key=caller_key, at=now))
-        self._db.flush()
-
-    def locked_out(
-        self,
-        caller_key: str,
-        *,
-        per_caller: int,
-        per_line: int,
-        window_s: float,
-        now: datetime | None = None,
-    ) -> bool:
-        """Whether codes are refused to ``caller_key``: it gave ``per_caller`` wrong codes, or
-        all callers together ``per_line``, within the last ``window_s`` seconds.
-
-        The line-wide bound stops guessing spread over many numbers (or withheld ones); the
-        browser link keeps working meanwhile. At 8 digits and 3 tries a call, one of N live
-        codes takes about 9e7 / N guesses (``PhoneSettings.code_digits``).
-        """
-        since = (now or datetime.now(UTC)) - timedelta(seconds=window_s)
-        recent = select(func.count()).select_from(CodeFailure).where(CodeFailure.at >= since)
-        mine = self._db.scalar(recent.where(CodeFailure.caller_key == caller_key)) or 0
-        return mine >= per_caller or (self._db.scalar(recent) or 0) >= per_line

@@ -13,6 +13,7 @@ from storage import create_database, session_factory
 from web import candidate, dashboard
 from web.context import WebContext
 from web.invites import Invitations
+from web.security import SecurityMiddleware
 
 __all__ = ["create_app"]
 
@@ -45,4 +46,6 @@ def create_app(settings: Settings, db: sessionmaker[Session] | None = None) -> F
         app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
     app.include_router(candidate.router)
     app.include_router(dashboard.router)
+    # Headers on every response; changes from another site: 403.
+    app.add_middleware(SecurityMiddleware, public_url=settings.web.base_url)
     return app

@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from markupsafe import Markup
 
 from reports.html import render_html, report_sections_html
-from storage import CandidateRepository, RecruiterRepository
+from storage import CandidateRepository, FailedAttempts, RecruiterRepository
 from web import actions, api, dashboard_people, role_editor
 from web.actions import DashboardError
 from web.auth import safe_next, sign_in, sign_out, signed_in
@@ -52,9 +52,40 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
-    """Check the password; set the sign-in cookie and go on, or show the form again (401)."""
+    """Check the password; set the sign-in cookie and go on, or show the form again (401).
+
+    Refused sign-ins are counted per recruiter id and per client address (``WebSettings``):
+    past either bound the form says to wait, with 429 and ``Retry-After``, and no password is
+    checked until the window has passed.
+    """
+    web = ctx.settings.web
+    keys = (f"id:{recruiter_id.strip().lower()}"[:100], f"ip:{_address(request)}")
     with ctx.db() as s:
-        record = RecruiterRepository(s).verify(recruiter_id, password)
+        attempts = FailedAttempts(s, "sign-in")
+        locked = any(
+            attempts.locked_out(key, per_key=limit, overall=None, window_s=web.sign_in_window_s)
+            for key, limit in zip(
+                keys, (web.sign_in_failures_per_account, web.sign_in_failures_per_address),
+                strict=True,
+            )
+        )  # fmt: skip
+        record = None if locked else RecruiterRepository(s).verify(recruiter_id, password)
+        if record is None and not locked:
+            attempts.record(*keys)
+            s.commit()
+    if locked:
+        log.info("sign-in refused: too many refused sign-ins")
+        minutes = max(1, round(web.sign_in_window_s / 60))
+        wait = _page(
+            request,
+            "dashboard_login.html",
+            429,
+            next=safe_next(next),
+            recruiter_id=recruiter_id,
+            errors=[f"Too many refused sign-ins. Please wait {minutes} minutes and try again."],
+        )
+        wait.headers["Retry-After"] = str(round(web.sign_in_window_s))
+        return wait
     if record is None:
         log.info("sign-in refused")
         return _page(
@@ -68,6 +99,12 @@ def login(
     response = RedirectResponse(safe_next(next), status_code=303)
     sign_in(response, ctx, record.id)
     return response
+
+
+def _address(request: Request) -> str:
+    """The client's address as the server saw it (behind a proxy, the proxy's: configure the
+    proxy to pass it on, e.g. uvicorn's ``--proxy-headers``)."""
+    return request.client.host if request.client else "unknown"
 
 
 @_pages.post("/logout")

@@ -34,7 +34,8 @@ from recruiter_rehearsal.candidates import CandidateVoice, load_persona
 from rubrics import load_role
 from storage import (
     CandidateRepository,
-    CodeFailure,
+    FailedAttempt,
+    FailedAttempts,
     InterviewCodeRepository,
     InterviewSession,
     RecruiterRepository,
@@ -225,7 +226,7 @@ def test_a_wrong_code_gets_two_more_tries_then_a_goodbye(
     with db() as s:
         assert s.query(InterviewSession).count() == before  # no interview was opened
         # The three wrong codes were counted against this caller, under a hash of the number.
-        keys_counted = [f.caller_key for f in s.scalars(select(CodeFailure))]
+        keys_counted = [f.key for f in s.scalars(select(FailedAttempt))]
     assert len(keys_counted) >= 3 and "5550109999" not in "".join(keys_counted)
     caller_key = keys_counted[-1]
     # Guessing across calls: with the caller's allowance used up, even a valid code is refused.
@@ -237,7 +238,7 @@ def test_a_wrong_code_gets_two_more_tries_then_a_goodbye(
             digits=settings.phone.code_digits,
         ).code  # fmt: skip
         for _ in range(settings.phone.code_failures_per_caller):
-            codes.record_failure(caller_key)
+            FailedAttempts(s, "phone-code").record(caller_key)
         s.commit()
     locked = SIPpCall(phone_stack.sip_address, settings.phone.interview_number, valid,
                       tmp_path / "sipp-locked")  # fmt: skip
@@ -247,7 +248,7 @@ def test_a_wrong_code_gets_two_more_tries_then_a_goodbye(
     finally:
         locked.close()
         with db() as s:  # the other tests call from the same number
-            s.execute(delete(CodeFailure))
+            s.execute(delete(FailedAttempt))
             s.commit()
     heard = stt.transcribe(locked.rtp.recruiter_audio()).text.lower()
     assert "too many codes" in heard and "later" in heard, heard

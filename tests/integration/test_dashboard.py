@@ -833,3 +833,41 @@ def test_the_role_editor_checks_as_typed_compares_with_the_newest_version_and_st
     # With no LLM configured, drafting says how to get one.
     draft = rita.post("/dashboard/roles/draft", data={"job_description": "Junior analyst."})
     assert draft.status_code == 503 and "RECRUITER_LLM__BASE_URL" in draft.text
+
+
+def test_sign_in_guessing_is_stopped_per_account_and_the_right_password_waits_too(
+    client: TestClient, app: FastAPI
+) -> None:
+    """Issue 17: sign-in brute force is rate-limited (10 refused per recruiter id in 15 min)."""
+    limit = _ctx(app).settings.web.sign_in_failures_per_account
+    for _ in range(limit):
+        refused = client.post("/login", data={"recruiter_id": "Rita", "password": "guess"})
+        assert refused.status_code == 401
+    locked = client.post("/login", data={"recruiter_id": "rita", "password": PASSWORD})
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) == 900
+    assert "Too many refused sign-ins" in locked.text and "set-cookie" not in locked.headers
+    # Another recruiter id from the same address is still let in (the address bound is 30).
+    with _ctx(app).db() as s:
+        RecruiterRepository(s).create("omar", "Omar", PASSWORD)
+        s.commit()
+    assert (
+        client.post("/login", data={"recruiter_id": "omar", "password": PASSWORD}).status_code
+        == 200
+    )
+
+
+def test_security_headers_and_cross_site_changes_refused(client: TestClient) -> None:
+    """Issue 17: security headers on pages, the API and static files; a form posted from
+    another site is refused before it runs, one from this site is not."""
+    for path in ("/login", "/api/sessions", "/static/candidate.js"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    data = {"recruiter_id": "rita", "password": PASSWORD}
+    forged = client.post("/login", data=data, headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 403 and "set-cookie" not in forged.headers
+    from_referer = client.post("/login", data=data, headers={"Referer": "https://evil.example/x"})
+    assert from_referer.status_code == 403
+    own = client.post("/login", data=data, headers={"Origin": "http://testserver"})
+    assert own.status_code == 200 and own.url.path == "/dashboard"

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage import (
     CandidateRepository,
-    CodeFailure,
+    FailedAttempt,
+    FailedAttempts,
     InterviewCodeRepository,
     InterviewSession,
     NewTurn,
@@ -106,16 +107,17 @@ def test_wrong_codes_lock_out_a_caller_then_the_line_until_the_window_passes(
 ) -> None:
     """Guessing across calls: per caller, then for the whole line, within a window."""
     now = datetime.now(UTC)
-    limits = {"per_caller": 3, "per_line": 5, "window_s": 3600.0}
+    limits = {"per_key": 3, "overall": 5, "window_s": 3600.0}
     with db() as s:
-        codes = InterviewCodeRepository(s)
+        codes = FailedAttempts(s, "phone-code")
         for minute in range(2):
-            codes.record_failure("sip_caller_a", now=now + timedelta(minutes=minute))
+            codes.record("sip_caller_a", now=now + timedelta(minutes=minute))
         assert not codes.locked_out("sip_caller_a", now=now + timedelta(minutes=2), **limits)
-        codes.record_failure("sip_caller_a", now=now + timedelta(minutes=2))
+        codes.record("sip_caller_a", now=now + timedelta(minutes=2))
+        FailedAttempts(s, "sign-in").record("sip_caller_b", now=now)  # another kind: not counted
         s.commit()
     with db() as s:
-        codes = InterviewCodeRepository(s)
+        codes = FailedAttempts(s, "phone-code")
         at = now + timedelta(minutes=3)
         assert codes.locked_out("sip_caller_a", now=at, **limits)
         assert not codes.locked_out("sip_caller_b", now=at, **limits)  # another caller
@@ -123,10 +125,9 @@ def test_wrong_codes_lock_out_a_caller_then_the_line_until_the_window_passes(
         assert not codes.locked_out("sip_caller_a", now=now + timedelta(minutes=60, seconds=1),
                                     **limits)  # fmt: skip
         # Spread over many numbers, the line-wide count stops them all.
-        codes.record_failure("sip_caller_c", now=at)
-        codes.record_failure("sip_caller_d", now=at)
+        codes.record("sip_caller_c", "sip_caller_d", now=at)
         assert codes.locked_out("sip_caller_b", now=at, **limits)
         # Failures older than a day are deleted when the next one is counted.
-        codes.record_failure("sip_caller_e", now=now + timedelta(days=2))
+        codes.record("sip_caller_e", now=now + timedelta(days=2))
         s.commit()
-        assert s.scalar(select(func.count()).select_from(CodeFailure)) == 1
+        assert s.scalar(select(func.count()).select_from(FailedAttempt)) == 1
