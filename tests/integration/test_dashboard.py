@@ -871,3 +871,21 @@ def test_security_headers_and_cross_site_changes_refused(client: TestClient) -> 
     assert from_referer.status_code == 403
     own = client.post("/login", data=data, headers={"Origin": "http://testserver"})
     assert own.status_code == 200 and own.url.path == "/dashboard"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/sessions/..%2F..%2F..%2Fetc%2Fpasswd/audio",
+        "/dashboard/sessions/%2E%2E/audio",
+        "/dashboard/sessions/..%5C..%5Cweb-secret/audio",
+        "/dashboard/sessions/..%2Fweb-secret/report.pdf",
+        "/static/..%2F..%2Frecruiter_config%2Fsettings.py",
+        "/static/%2E%2E/%2E%2E/pyproject.toml",
+    ],
+)
+def test_file_routes_refuse_path_traversal(rita: TestClient, path: str) -> None:
+    """Issue 17: a session id or file name that climbs out of its folder finds nothing."""
+    answer = rita.get(path)
+    assert answer.status_code in (404, 422), (path, answer.status_code)
+    assert "RECRUITER" not in answer.text and "[project]" not in answer.text
