@@ -84,9 +84,8 @@ def room_options(output_rate: int, identity: str | None = None) -> room_io.RoomO
     Audio comes in at 16 kHz, the rate of the VAD and the STT (no second resampling), in 20 ms
     frames rather than the library's 50 ms, so the end of speech is seen up to 30 ms sooner;
     the recruiter's voice goes out at the TTS's own rate (``output_rate``, Hz), so livekit-agents
-    does not resample it first. Captions are sent as the text is ready, not paced to the audio:
-    the pacing ran a spectral speaking-rate estimate on the job's event loop (blocking it 100 ms
-    at a time, logged by livekit-agents) while the loop also carries the candidate's audio.
+    does not resample it first. Captions stay paced to the audio (livekit-agents' transcript
+    synchroniser): it is also what trims a reply the candidate cut off to the words played.
 
     Args:
         output_rate: the TTS's sample rate, Hz (``PiperTTS.sample_rate``).
@@ -96,7 +95,6 @@ def room_options(output_rate: int, identity: str | None = None) -> room_io.RoomO
     kept: dict[str, Any] = {
         "audio_input": room_io.AudioInputOptions(sample_rate=16000, frame_size_ms=20),
         "audio_output": room_io.AudioOutputOptions(sample_rate=output_rate),
-        "text_output": room_io.TextOutputOptions(sync_transcription=False),
     }
     if identity is not None:
         kept |= {"participant_identity": identity, "close_on_disconnect": False}

@@ -53,14 +53,16 @@ _DONT_KNOW = re.compile(
 _MANIPULATION = re.compile(
     r"(ignore (all |your |the |any )?(previous |prior |above )?(instructions|rules|prompt)|"
     r"system prompt|your (instructions|rubric|prompt)|the rubric|scoring (criteria|guide)|"
-    r"what('s| is) my score|my score|give me (a|the) (5|five|top|perfect|high|full)|"
+    r"what('s| is) my score|my score (so far|now|here|in this|for this)|"
+    r"give me (a|the) (5|five|top|perfect|high|full)|"
     r"(score|rate|grade|mark) me\b|top (score|marks)|full marks|perfect score|"
-    r"you are now|pretend (you are|to be)|act as|new instructions|developer mode|"
+    r"\byou are now (a|an|my|the|in)\b|pretend (you are|to be)|new instructions|developer mode|"
+    r"\bact as (a|an|my|the) (\w+ )?(examiner|interviewer|recruiter|hiring manager|judge|grader)|"
     r"what are you (looking|scoring) for|how (am i|are you) (being )?(scored|graded|rated)|"
-    r"what (exactly )?you are looking for|(system|admin|administrator) override|"
+    r"what (exactly )?you are looking for in (this|my|an|the) answer|\bsystem override\b|"
     r"(set|put) (every|each|all|my) competenc\w*|\blevel \w+ anchors?\b|"
-    r"\b(rubric|scoring|your) anchors?\b|forget (the|your) (role|script|rules|instructions)|"
-    r"(the|this) (role|script|interview) is now|"
+    r"\b(rubric|scoring|your) anchors?\b|forget (your|the) (instructions|rules)\b|"
+    r"forget the role script|"
     r"</?\s*(system|assistant|user|answer|instructions?)\s*>|"
     # The same requests in the languages candidates most often switch to (French, Spanish,
     # German, Italian, Portuguese, Dutch, Polish, Japanese, Chinese, Russian): ignoring the

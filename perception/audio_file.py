@@ -34,13 +34,16 @@ def _decode(path: Path, rate: int | None) -> Recording:
         out_rate = rate or stream.rate or stream.codec_context.sample_rate
         if not out_rate:
             raise PerceptionInputError(f"{path}: the audio stream has no sample rate")
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=out_rate)
+        # Planar float in the file's own channels, averaged here: ffmpeg's own mono downmix
+        # adds the channels at 1/sqrt(2) each, 3 dB louder than the speech and past full scale
+        # for a loud stereo file.
+        resampler = av.AudioResampler(format="fltp", rate=out_rate)
         chunks: list[np.ndarray] = []
         for frame in container.decode(stream):
             for converted in resampler.resample(frame):
-                chunks.append(converted.to_ndarray().reshape(-1))
+                chunks.append(converted.to_ndarray().mean(axis=0))
         for converted in resampler.resample(None):
-            chunks.append(converted.to_ndarray().reshape(-1))
+            chunks.append(converted.to_ndarray().mean(axis=0))
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
     return Recording(samples, int(out_rate))
 

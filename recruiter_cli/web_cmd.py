@@ -29,7 +29,11 @@ def web() -> None:
         _err.print(f"[red]web failed: {e}")
         raise typer.Exit(1) from e
     # uvicorn's access log prints paths, and candidate links carry invitation tokens: off.
-    uvicorn.run(app, host=settings.web.host, port=settings.web.port, access_log=False)
+    # Behind a reverse proxy, its address in RECRUITER_WEB__TRUSTED_PROXIES lets the client's own
+    # address (X-Forwarded-For) through, which the sign-in throttle counts.
+    proxies = settings.web.trusted_proxies
+    uvicorn.run(app, host=settings.web.host, port=settings.web.port, access_log=False,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)  # fmt: skip
 
 
 def invite(

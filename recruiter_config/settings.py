@@ -151,13 +151,18 @@ class WebSettings(BaseModel):
     token_ttl_s: int = Field(default=600, gt=0)
     invite_ttl_hours: float = Field(default=72.0, gt=0)
     session_hours: float = Field(default=12.0, gt=0)
-    # Sign-in guessing: after this many refused sign-ins for one recruiter id, or from one
-    # address, within the window, sign-in is refused (429) until the window has passed.
-    # OWASP's authentication guidance asks for such a lockout or throttle; 10 per 15 minutes
-    # leaves a person who mistypes room and makes guessing a password impractically slow.
+    # Sign-in guessing: after this many refused sign-ins for one recruiter id from one
+    # address, from one address in all, or for one recruiter id from everywhere, within the
+    # window, sign-in is refused (429) until the window has passed. OWASP's authentication
+    # guidance asks for such a throttle; counting an account per address keeps a stranger from
+    # locking its owner out, the account-wide bound stops guessing spread over many addresses.
     sign_in_failures_per_account: int = Field(default=10, ge=1)
     sign_in_failures_per_address: int = Field(default=30, ge=1)
-    sign_in_window_s: float = Field(default=900.0, gt=0)
+    sign_in_failures_per_account_anywhere: int = Field(default=100, ge=1)
+    # Reverse proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For is believed.
+    trusted_proxies: str | None = None
+    # At most a day: failures older than a day are deleted (storage.attempts).
+    sign_in_window_s: float = Field(default=900.0, gt=0, le=86400)
     # The agent name the worker registers and the web app dispatches to.
     agent_name: str = "recruiter"
 
@@ -192,7 +197,7 @@ class PhoneSettings(BaseModel):
     # 8-digit codes takes about 9e7 / 100 / 100 = 9,000 hours of guessing.
     code_failures_per_caller: int = Field(default=6, ge=1)
     code_failures_per_line: int = Field(default=100, ge=1)
-    code_failure_window_s: float = Field(default=3600.0, gt=0)
+    code_failure_window_s: float = Field(default=3600.0, gt=0, le=86400)  # at most a day
 
 
 def _usable_cpus() -> int:

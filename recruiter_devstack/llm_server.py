@@ -134,6 +134,10 @@ class EmbeddedLLMServer(LoopbackLLMServer):
             "--host", LOOPBACK_HOST, "--port", str(self._port),
             "--n_ctx", str(self._settings.llm.context),
             "--n_threads", str(self._settings.llm.threads),
+            # Its default ends the running stream, as if complete, whenever another request
+            # arrives: two interviews at once (or a command sharing the server) would cut each
+            # other's replies short. Requests wait their turn instead.
+            "--interrupt_requests", "false",
         ]  # fmt: skip
         return self._launch(cmd, ready_timeout_s=ready_timeout_s)
 

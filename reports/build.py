@@ -220,13 +220,20 @@ def _delivery(view: SessionView) -> dict[str, Any]:
                      "figure": e.get("figure")}
                 )  # fmt: skip
     looking = [a["looking_at_screen"] for a in per_answer if a["looking_at_screen"] is not None]
+    # No video at all, or video in which the gates refused every answer (their stored reason).
+    reasons = [
+        (m.get("face") or {}).get("looking_at_screen_share", {}).get("reason")
+        for m in (view.measurements.get(a["turn"]) or {} for a in per_answer)
+        if m.get("face")
+    ]
+    no_look = next((r for r in reasons if r), "not measured") if reasons else NO_CAMERA
     return {
         "answers": per_answer,
         "spoken_tips": spoken_tips,
         **session_delivery(per_answer),
         "looking_at_screen": round(statistics.median(looking), 2) if looking else None,
         # What could not be measured, and why: never shown as a zero (a phone call has no camera).
-        "not_measured": {} if looking or not per_answer else {"looking_at_screen": NO_CAMERA},
+        "not_measured": {} if looking or not per_answer else {"looking_at_screen": no_look},
         "target_bands": {
             "words_per_minute": [120, 160],
             "fillers_per_100_words": [0, 1.3],

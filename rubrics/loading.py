@@ -298,7 +298,8 @@ def decode_role_bytes(data: bytes, origin: str) -> tuple[str, RoleIssue | None]:
 
     UTF-8 (with or without a byte order mark) and UTF-16/32 with one are read as such. Other
     bytes are read as Windows-1252, what Word and Excel on Windows save as "ANSI" text, with a
-    warning located at the first byte that is not UTF-8.
+    warning located at the first byte that is not UTF-8, unless UTF-8 letters come before that
+    byte (a UTF-8 file with one stray byte: an error, as reading it otherwise garbles them).
 
     Raises:
         RoleError: the bytes are neither (e.g. a binary file); the issue gives the line and
@@ -315,6 +316,10 @@ def decode_role_bytes(data: bytes, origin: str) -> tuple[str, RoleIssue | None]:
     except UnicodeDecodeError as e:
         first_bad = e.start
     line, column = _line_column(data, first_bad)
+    if any(b >= 0x80 for b in data[:first_bad]):
+        # Letters before it were UTF-8: one stray byte in a UTF-8 file, which read as
+        # Windows-1252 would garble every letter before it.
+        raise _not_text(data, first_bad, origin, "a UTF-8 file with a byte that is not UTF-8")
     if b"\x00" not in data:
         try:
             text = data.decode("cp1252")

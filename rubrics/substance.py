@@ -194,8 +194,8 @@ class SentenceSubstance:
 
     @property
     def has_referent(self) -> bool:
-        """Says what, to what: at least two specific words, or a number with one, and more
-        specific words than jargon words and self-praise phrases together.
+        """Says what, to what: at least two specific words, or a number with one, and at least
+        as many specific words as jargon words and self-praise phrases together.
 
         The balance keeps a number inside a run of buzzwords from passing as a result: "I took
         ownership…, I made trade-offs, and the measurable result was a twenty percent
@@ -203,7 +203,7 @@ class SentenceSubstance:
         words and two self-praise phrases (issue 14's vacuous answer).
         """
         enough = len(self.specific) >= 2 or (self.numbers >= 1 and len(self.specific) >= 1)
-        return enough and len(self.specific) > self.jargon + self.self_praise
+        return enough and len(self.specific) >= self.jargon + self.self_praise
 
 
 def sentence_substance(

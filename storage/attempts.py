@@ -1,13 +1,15 @@
 """Failed attempts counted to stop guessing: wrong phone codes, refused sign-ins.
 
 Each failure is a row (what kind, whose key, when) in the product's database, so every worker
-and web process sees the same counts and a restart forgets nothing. Keys are never personal
-data as such: a hash the SIP service makes of the caller's number, a recruiter id, a client
-address. Rows older than a day are deleted as new ones are counted.
+and web process sees the same counts and a restart forgets nothing. A key (the SIP service's
+hash of a caller's number, a typed recruiter id, a client address) is stored only as a SHA-256
+digest of the kind and the key, so the table holds no typed text or address; rows older than a
+day are deleted as new ones are counted.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, Integer, String, delete, func, select
@@ -25,7 +27,7 @@ class FailedAttempt(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(20))  # "phone-code" | "sign-in"
-    key: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(100))  # a digest (FailedAttempts.digest)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
 
 
@@ -36,11 +38,15 @@ class FailedAttempts:
         self._db = db
         self._kind = kind
 
+    def digest(self, key: str) -> str:
+        """What is stored for ``key``: a hex SHA-256 of the kind and the key."""
+        return hashlib.sha256(f"{self._kind}\n{key}".encode()).hexdigest()
+
     def record(self, *keys: str, now: datetime | None = None) -> None:
         """Count one failure against each of ``keys`` (e.g. an account and an address)."""
         now = now or datetime.now(UTC)
         self._db.execute(delete(FailedAttempt).where(FailedAttempt.at < now - timedelta(days=1)))
-        self._db.add_all(FailedAttempt(kind=self._kind, key=k, at=now) for k in keys)
+        self._db.add_all(FailedAttempt(kind=self._kind, key=self.digest(k), at=now) for k in keys)
         self._db.flush()
 
     def count(self, key: str | None, *, window_s: float, now: datetime | None = None) -> int:
@@ -52,7 +58,7 @@ class FailedAttempts:
             .where(FailedAttempt.kind == self._kind, FailedAttempt.at >= since)
         )
         if key is not None:
-            query = query.where(FailedAttempt.key == key)
+            query = query.where(FailedAttempt.key == self.digest(key))
         return self._db.scalar(query) or 0
 
     def locked_out(

@@ -18,21 +18,30 @@ ANSWERS = {
 }
 
 
+def _face(camera: bool | str) -> dict[str, object] | None:
+    if camera is False:
+        return None
+    if camera is True:
+        return {"looking_at_screen_share": {"value": 0.9, "confidence": 1.0}}
+    return {"looking_at_screen_share": {"value": None, "confidence": 0.0, "reason": camera}}
+
+
 def store_interview(
     db: sessionmaker[Session],
     *,
     candidate: bool = True,
     answers: dict[str, str | None] | None = None,
     unsure: frozenset[str] = frozenset(),
-    camera: bool = True,
+    camera: bool | str = True,
     role_id: str = "demo",
 ) -> tuple[str, str | None]:
     """Store an interview of ``role_id`` (the demo role); return (session id, candidate id).
 
     ``answers`` maps question ids to what the candidate said (None: asked, no answer); the
     default is three answers, one per competency. Words in ``unsure`` (as spoken, punctuation
-    included) get a recogniser probability of 0.2 instead of 0.9. Without ``camera`` (a phone
-    call) the answers have no face measurements.
+    included) get a recogniser probability of 0.2 instead of 0.9. ``camera`` False (a phone
+    call): the answers have no face measurements; a text: video was measured but refused with
+    that reason.
     """
     answers = ANSWERS if answers is None else answers
     source = load_role_source(role_id)
@@ -91,9 +100,7 @@ def store_interview(
                 {
                     "speech": speech,
                     "voice": None,
-                    "face": {"looking_at_screen_share": {"value": 0.9, "confidence": 1.0}}
-                    if camera
-                    else None,
+                    "face": _face(camera),
                     "language": [],
                     # The tip the recruiter gives when the stored figure crosses its band.
                     "cues": [{"kind": "fillers", "value": fillers, "threshold": 1.3}]

@@ -54,24 +54,25 @@ def login(
 ) -> Response:
     """Check the password; set the sign-in cookie and go on, or show the form again (401).
 
-    Refused sign-ins are counted per recruiter id and per client address (``WebSettings``):
-    past either bound the form says to wait, with 429 and ``Retry-After``, and no password is
-    checked until the window has passed.
+    Refused sign-ins are counted per recruiter id and address, per address, and per recruiter
+    id from everywhere (``WebSettings``): past any bound the form says to wait, with 429 and
+    ``Retry-After``, and no password is checked until the window has passed.
     """
     web = ctx.settings.web
-    keys = (f"id:{recruiter_id.strip().lower()}"[:100], f"ip:{_address(request)}")
+    account, address = f"id:{recruiter_id.strip().lower()}", f"ip:{_address(request)}"
+    bounds = (  # (key, failures allowed within the window)
+        (f"{account} {address}", web.sign_in_failures_per_account),
+        (address, web.sign_in_failures_per_address),
+        (account, web.sign_in_failures_per_account_anywhere),
+    )
     with ctx.db() as s:
         attempts = FailedAttempts(s, "sign-in")
-        locked = any(
-            attempts.locked_out(key, per_key=limit, overall=None, window_s=web.sign_in_window_s)
-            for key, limit in zip(
-                keys, (web.sign_in_failures_per_account, web.sign_in_failures_per_address),
-                strict=True,
-            )
-        )  # fmt: skip
+        window = web.sign_in_window_s
+        locked = any(attempts.locked_out(key, per_key=limit, overall=None, window_s=window)
+                     for key, limit in bounds)  # fmt: skip
         record = None if locked else RecruiterRepository(s).verify(recruiter_id, password)
         if record is None and not locked:
-            attempts.record(*keys)
+            attempts.record(*(key for key, _ in bounds))
             s.commit()
     if locked:
         log.info("sign-in refused: too many refused sign-ins")

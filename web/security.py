@@ -1,7 +1,9 @@
 """Browser security for every response: headers, and cross-site changes refused.
 
 Headers (OWASP Secure Headers Project's recommendations that fit this app): no MIME sniffing,
-no framing (clickjacking), no ``Referer`` (a candidate's link carries its token in the path),
+no framing (clickjacking), no ``Referer`` to other sites (a candidate's link carries its token
+in the path; "same-origin", not "no-referrer", which makes browsers send ``Origin: null`` on the
+site's own form posts),
 camera and microphone for this site only, and a Content-Security-Policy limited to what cannot
 break the pages (framing, ``<base>``, plugins, form targets).
 
@@ -23,7 +25,7 @@ __all__ = ["SECURITY_HEADERS", "SecurityMiddleware"]
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
     "permissions-policy": "camera=(self), microphone=(self), geolocation=(), payment=()",
     "cross-origin-opener-policy": "same-origin",
     "content-security-policy": (

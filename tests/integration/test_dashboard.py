@@ -846,14 +846,16 @@ def test_sign_in_guessing_is_stopped_per_account_and_the_right_password_waits_to
     locked = client.post("/login", data={"recruiter_id": "rita", "password": PASSWORD})
     assert locked.status_code == 429 and int(locked.headers["retry-after"]) == 900
     assert "Too many refused sign-ins" in locked.text and "set-cookie" not in locked.headers
-    # Another recruiter id from the same address is still let in (the address bound is 30).
+    # Another recruiter id from the same address is still let in (the address bound is 30),
+    # and so is rita herself from another address: a stranger cannot lock her out.
     with _ctx(app).db() as s:
         RecruiterRepository(s).create("omar", "Omar", PASSWORD)
         s.commit()
-    assert (
-        client.post("/login", data={"recruiter_id": "omar", "password": PASSWORD}).status_code
-        == 200
-    )
+    omar = client.post("/login", data={"recruiter_id": "omar", "password": PASSWORD})
+    assert omar.status_code == 200
+    with TestClient(app, client=("203.0.113.7", 50000)) as elsewhere:
+        own = elsewhere.post("/login", data={"recruiter_id": "rita", "password": PASSWORD})
+        assert own.status_code == 200 and own.url.path == "/dashboard"
 
 
 def test_security_headers_and_cross_site_changes_refused(client: TestClient) -> None:
@@ -862,13 +864,15 @@ def test_security_headers_and_cross_site_changes_refused(client: TestClient) -> 
     for path in ("/login", "/api/sessions", "/static/candidate.js"):
         headers = client.get(path).headers
         assert headers["x-content-type-options"] == "nosniff", path
-        assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "no-referrer"
+        assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "same-origin"
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
     data = {"recruiter_id": "rita", "password": PASSWORD}
     forged = client.post("/login", data=data, headers={"Origin": "https://evil.example"})
     assert forged.status_code == 403 and "set-cookie" not in forged.headers
     from_referer = client.post("/login", data=data, headers={"Referer": "https://evil.example/x"})
     assert from_referer.status_code == 403
+    # An opaque origin (a sandboxed frame or a page that sends no referrer) is not this site.
+    assert client.post("/login", data=data, headers={"Origin": "null"}).status_code == 403
     own = client.post("/login", data=data, headers={"Origin": "http://testserver"})
     assert own.status_code == 200 and own.url.path == "/dashboard"
 
@@ -876,12 +880,13 @@ def test_security_headers_and_cross_site_changes_refused(client: TestClient) -> 
 @pytest.mark.parametrize(
     "path",
     [
-        "/dashboard/sessions/..%2F..%2F..%2Fetc%2Fpasswd/audio",
+        # Each reaches its handler as one path segment (a session id of "..", "..\\..").
         "/dashboard/sessions/%2E%2E/audio",
         "/dashboard/sessions/..%5C..%5Cweb-secret/audio",
-        "/dashboard/sessions/..%2Fweb-secret/report.pdf",
-        "/static/..%2F..%2Frecruiter_config%2Fsettings.py",
+        "/dashboard/sessions/%2E%2E%5Cweb-secret/report.pdf",
+        "/dashboard/sessions/%2E%2E",
         "/static/%2E%2E/%2E%2E/pyproject.toml",
+        "/static/..%5C..%5Cpyproject.toml",
     ],
 )
 def test_file_routes_refuse_path_traversal(rita: TestClient, path: str) -> None:

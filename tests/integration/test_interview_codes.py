@@ -131,3 +131,9 @@ def test_wrong_codes_lock_out_a_caller_then_the_line_until_the_window_passes(
         codes.record("sip_caller_e", now=now + timedelta(days=2))
         s.commit()
         assert s.scalar(select(func.count()).select_from(FailedAttempt)) == 1
+        # Only digests are kept, never the key as given.
+        assert (
+            s.scalars(select(FailedAttempt.key)).one()
+            == codes.digest("sip_caller_e")
+            != ("sip_caller_e")
+        )

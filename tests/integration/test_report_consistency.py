@@ -29,7 +29,7 @@ OFF_TOPIC = (
 
 
 def _report(
-    db: sessionmaker[Session], answers: dict[str, str | None], *, camera: bool = True
+    db: sessionmaker[Session], answers: dict[str, str | None], *, camera: bool | str = True
 ) -> dict[str, object]:
     session_id, _ = store_interview(db, answers=answers, camera=camera)
     with db() as s:
@@ -249,6 +249,11 @@ def test_a_call_without_camera_says_not_measured_never_zero(db: sessionmaker[Ses
     assert report["contradictions"] == []
     with_camera = _report(db, dict(ANSWERS))["delivery"]
     assert isinstance(with_camera, dict) and with_camera["not_measured"] == {}
+    # A camera whose every answer the gates refused says their reason, not "no camera".
+    dark = _report(db, dict(ANSWERS), camera="not measured: too dark")["delivery"]
+    assert isinstance(dark, dict) and dark["not_measured"]["looking_at_screen"] == (
+        "not measured: too dark"
+    )
 
 
 def _persona_answers(role_id: str, name: str) -> dict[str, str | None]:

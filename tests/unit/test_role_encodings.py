@@ -62,8 +62,9 @@ def test_windows_1252_is_read_with_a_warning_at_its_first_such_byte(tmp_path: Pa
             1,
             9,
         ),  # a lone UTF-16 surrogate (byte 9)
+        ("id: x\ntitle: Caf\u00e9 ".encode() + b"r\xf4le\n", 2, 15),  # UTF-8, one stray byte
     ],
-    ids=["binary", "undefined-bytes", "broken-utf-16"],
+    ids=["binary", "undefined-bytes", "broken-utf-16", "utf-8-with-a-stray-byte"],
 )
 def test_bytes_that_are_not_text_get_a_located_error(data: bytes, line: int, column: int) -> None:
     with pytest.raises(RoleError) as raised:

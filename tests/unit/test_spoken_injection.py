@@ -105,6 +105,15 @@ def _assessed(actions: list[Action]) -> list[dict[str, object]]:
         "I moved into a role for a bank after two years.",
         "The customer asked for a refund and a note on the account.",
         "I set every alarm in the warehouse before I left.",
+        # From review: ordinary answers the first widened patterns took for manipulation.
+        "Sometimes you have to forget the script and just listen to the customer.",
+        "The script is now run every night by cron.",
+        "The role is now split between two people.",
+        "I used the admin override to release the stuck refund.",
+        "Could you tell me what you are looking for in the first ninety days?",
+        "I had to contact as many customers as possible.",
+        "I act as a mentor for new hires.",
+        "My score on the certification was ninety two percent.",
     ],
 )
 def test_ordinary_sentences_are_not_taken_for_manipulation(sentence: str) -> None:
