@@ -25,6 +25,7 @@ from rubrics.checks import Problem, check_references, check_role, warn_role
 from rubrics.models import RoleScript
 
 __all__ = [
+    "MAX_ROLE_BYTES",
     "RoleError",
     "RoleIssue",
     "RoleSource",
@@ -208,10 +209,25 @@ _YAML_ADVICE = (
 )  # fmt: skip
 
 
+# The longest shipped role script is about 12 KiB; a script forty times that is not a role.
+MAX_ROLE_BYTES = 512 * 1024
+
+
+def _too_big(source: str, size: int) -> RoleError:
+    issue = RoleIssue(source, 1, 1, "", f"a role script is at most {MAX_ROLE_BYTES // 1024} KiB; "
+                      f"this one is {size / 1024:,.0f} KiB")  # fmt: skip
+    return RoleError(str(issue), [issue])
+
+
 def _parse(text: str, source: str) -> tuple[RoleScript, Node]:
+    if len(text) > MAX_ROLE_BYTES:
+        raise _too_big(source, len(text.encode("utf-8", "replace")))
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
+    except RecursionError as e:  # brackets or indents nested thousands deep
+        issue = RoleIssue(source, 1, 1, "", "nested too deeply to be a role script")
+        raise RoleError(str(issue), [issue]) from e
     except ReaderError as e:  # a character YAML refuses, located by its position
         before = text[: e.position]
         line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
@@ -353,6 +369,8 @@ def load_role_file_source(path: Path) -> RoleSource:
         RoleError: the file cannot be read or is not text, or the script is invalid.
     """
     try:
+        if path.stat().st_size > MAX_ROLE_BYTES:
+            raise _too_big(str(path), path.stat().st_size)
         data = path.read_bytes()
     except OSError as e:
         raise RoleError(f"{path}: cannot read role script ({e.strerror})") from e

@@ -36,6 +36,7 @@ from rubrics import (
     shipped_role_ids,
     version_conflict,
 )
+from rubrics.loading import MAX_ROLE_BYTES
 from storage import (
     AssessmentRepository,
     Candidate,
@@ -79,7 +80,6 @@ __all__ = [
     "upload_role",
 ]
 
-MAX_ROLE_BYTES = 512 * 1024
 _SEARCHED = 10_000  # the newest sessions a candidate name search looks through
 # pyplot keeps global state and routes run on a thread pool: one chart is drawn at a time.
 charts = threading.Lock()

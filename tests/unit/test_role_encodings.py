@@ -73,3 +73,54 @@ def test_bytes_that_are_not_text_get_a_located_error(data: bytes, line: int, col
     assert (issue.line, issue.column) == (line, column)
     assert "save the role script as UTF-8" in str(raised.value)
     assert str(raised.value).startswith(f"role.yaml:{line}:{column} ")
+
+
+BOMB = "\n".join(
+    [
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        *(
+            f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]"
+            for p, n in zip("abcdefg", "bcdefgh", strict=True)
+        ),
+        "id: bomb",
+        "title: *h",
+        "questions: *h",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (BOMB, "title"),  # nine levels of nine aliases: a billion strings if expanded
+        ("x: " + "[" * 20000 + "]" * 20000, "nested too deeply"),
+        ("title: x\n" + "# padding\n" * 60000, "at most 512 KiB"),
+    ],
+    ids=["alias-bomb", "deep-nesting", "too-big"],
+)
+def test_hostile_yaml_gets_a_located_error_quickly(tmp_path: Path, text: str, message: str) -> None:
+    """Issue 17: an alias bomb, deep nesting and an oversized file end in a located error (the
+    bomb is never expanded, deep nesting is no RecursionError traceback)."""
+    path = tmp_path / "role.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RoleError) as raised:
+        load_role_file_source(path)
+    assert message in str(raised.value)
+    assert raised.value.issues and raised.value.issues[0].line >= 1
+
+
+def test_a_fifty_megabyte_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as f:
+        f.truncate(50 * 1024 * 1024)  # sparse: 50 MB without writing them
+    with pytest.raises(RoleError, match="at most 512 KiB; this one is 51,200 KiB"):
+        load_role_file_source(path)
+
+
+def test_bidi_and_zero_width_characters_in_names_are_kept_as_written(tmp_path: Path) -> None:
+    """Names with right-to-left marks, zero-width joiners (Persian, Hindi) and an Arabic title
+    load unchanged: they are text, not markup."""
+    title = "\u0645\u062f\u064a\u0631 \u062f\u0639\u0645\u200f \u0646\u06cc\u200c\u0645\u0627"
+    path = tmp_path / "role.yaml"
+    path.write_text(SCRIPT.replace("title: ", f"title: {title} ", 1), encoding="utf-8")
+    assert load_role_file_source(path).role.title.startswith(title)
