@@ -39,6 +39,7 @@ from storage import (
     InterviewSession,
     RecruiterRepository,
     SessionRepository,
+    Turn,
     create_database,
     session_factory,
 )
@@ -130,6 +131,11 @@ def _quiet_after(rtp: RtpEndpoint, t: float, quiet_s: float, timeout_s: float) -
 def _call_session(db: sessionmaker[Session], candidate_id: str) -> InterviewSession | None:
     with db() as s:
         return s.query(InterviewSession).filter_by(candidate_id=candidate_id).one_or_none()
+
+
+def _turns(db: sessionmaker[Session], session_id: str) -> list[Turn]:
+    with db() as s:
+        return list(SessionRepository(s).turns(session_id))
 
 
 def _ended(db: sessionmaker[Session], session_id: str) -> InterviewSession | None:
@@ -351,6 +357,15 @@ def test_a_caller_who_answers_to_the_end_hears_the_highlights_and_where_the_repo
     else:
         assert "no overall score" in closing, closing
     assert "invitation page" in closing and "goodbye" in closing, closing
+    # Personal data stays out of every log the call touched (worker, LiveKit, SIP, Redis, LLM):
+    # not the candidate's name, not the code, not the caller's number, not their words.
+    stored = [t.text for t in _turns(db, record.id) if t.speaker == "candidate" and t.text]
+    phrases = [" ".join(text.split()[2:6]) for text in stored if len(text.split()) >= 6]
+    assert phrases, stored
+    for log in sorted(phone_stack.logs.glob("*.log")):
+        text = log.read_text(encoding="utf-8", errors="replace")
+        for secret in ("Whole Call", code, "5550109999", *phrases):
+            assert secret not in text, f"{log.name} holds {secret!r}"
 
 
 def test_the_practice_number_asks_no_code_and_runs_the_practice_role(
