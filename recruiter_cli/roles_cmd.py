@@ -125,7 +125,8 @@ def validate(paths: list[Path]) -> None:
             source = load_role_file_source(path)
         except RoleError as e:
             failed += 1
-            _err.print(str(e), highlight=False, markup=False)
+            listed = "\n".join(str(i) for i in e.issues) if e.issues else str(e)
+            _err.print(listed, highlight=False, markup=False)
             continue
         _warn(source.warnings)
         role, warned = source.role, len(source.warnings)

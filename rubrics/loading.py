@@ -375,7 +375,12 @@ def load_role_file_source(path: Path) -> RoleSource:
     except OSError as e:
         raise RoleError(f"{path}: cannot read role script ({e.strerror})") from e
     text, guessed = decode_role_bytes(data, str(path))
-    source = parse_role_source(text, str(path))
+    try:
+        source = parse_role_source(text, str(path))
+    except RoleError as e:
+        if guessed is not None:  # the encoding warning beside the errors
+            e.issues = sorted([guessed, *e.issues], key=lambda i: (i.line, i.column))
+        raise
     if guessed is None:
         return source
     return replace(source, warnings=(guessed, *source.warnings))

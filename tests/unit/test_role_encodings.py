@@ -124,3 +124,12 @@ def test_bidi_and_zero_width_characters_in_names_are_kept_as_written(tmp_path: P
     path = tmp_path / "role.yaml"
     path.write_text(SCRIPT.replace("title: ", f"title: {title} ", 1), encoding="utf-8")
     assert load_role_file_source(path).role.title.startswith(title)
+
+
+def test_the_encoding_warning_is_listed_beside_a_scripts_errors(tmp_path: Path) -> None:
+    path = tmp_path / "role.yaml"
+    path.write_bytes("id: x\ntitle: Caf\u00e9\n".encode("cp1252"))
+    with pytest.raises(RoleError) as raised:
+        load_role_file_source(path)
+    kinds = [(i.severity, "Windows-1252" in i.message) for i in raised.value.issues]
+    assert ("warning", True) in kinds and ("error", False) in kinds
