@@ -35,6 +35,7 @@ __all__ = [
     "load_role_file_source",
     "load_role_source",
     "parse_role",
+    "parse_role_bytes",
     "parse_role_source",
     "roles_dir",
     "shipped_role_ids",
@@ -361,29 +362,39 @@ def _not_text(data: bytes, offset: int, origin: str, what: str) -> RoleError:
     return RoleError(str(issue), [issue])
 
 
-def load_role_file_source(path: Path) -> RoleSource:
-    """Load and check one role script file, keeping its text and warnings (any encoding
-    :func:`decode_role_bytes` reads).
+def parse_role_bytes(data: bytes, origin: str) -> RoleSource:
+    """Check a role script given as bytes (a file, an upload), in any encoding
+    :func:`decode_role_bytes` reads; a guessed encoding's warning comes first among the warnings,
+    or beside the errors when the script is invalid.
 
     Raises:
-        RoleError: the file cannot be read or is not text, or the script is invalid.
+        RoleError: the bytes are not text, or the script is invalid.
+    """
+    text, guessed = decode_role_bytes(data, origin)
+    try:
+        source = parse_role_source(text, origin)
+    except RoleError as e:
+        if guessed is not None:
+            e.issues = sorted([guessed, *e.issues], key=lambda i: (i.line, i.column))
+        raise
+    return source if guessed is None else replace(source, warnings=(guessed, *source.warnings))
+
+
+def load_role_file_source(path: Path) -> RoleSource:
+    """Load and check one role script file, keeping its text and warnings
+    (:func:`parse_role_bytes`).
+
+    Raises:
+        RoleError: the file cannot be read, is too big or is not text, or the script is invalid.
     """
     try:
-        if path.stat().st_size > MAX_ROLE_BYTES:
-            raise _too_big(str(path), path.stat().st_size)
+        size = path.stat().st_size
+        if size > MAX_ROLE_BYTES:
+            raise _too_big(str(path), size)
         data = path.read_bytes()
     except OSError as e:
         raise RoleError(f"{path}: cannot read role script ({e.strerror})") from e
-    text, guessed = decode_role_bytes(data, str(path))
-    try:
-        source = parse_role_source(text, str(path))
-    except RoleError as e:
-        if guessed is not None:  # the encoding warning beside the errors
-            e.issues = sorted([guessed, *e.issues], key=lambda i: (i.line, i.column))
-        raise
-    if guessed is None:
-        return source
-    return replace(source, warnings=(guessed, *source.warnings))
+    return parse_role_bytes(data, str(path))
 
 
 def load_role_file(path: Path) -> RoleScript:

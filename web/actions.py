@@ -29,14 +29,12 @@ from reports.reviews import ReviewError, ReviewResult, record_review
 from reports.session_view import ReportError
 from rubrics import (
     RoleError,
-    decode_role_bytes,
     load_role_source,
-    parse_role_source,
     resolve_role,
     shipped_role_ids,
     version_conflict,
 )
-from rubrics.loading import MAX_ROLE_BYTES
+from rubrics.loading import MAX_ROLE_BYTES, parse_role_bytes
 from storage import (
     AssessmentRepository,
     Candidate,
@@ -326,23 +324,22 @@ def upload_role(s: Session, filename: str | None, data: bytes) -> UploadResult:
         raise DashboardError(413, [f"a role script is at most {MAX_ROLE_BYTES // 1024} KiB"])
     origin = PurePath(filename or "upload.yaml").name or "upload.yaml"
     try:
-        text, guessed = decode_role_bytes(data, origin)
-        source = parse_role_source(text, origin)
+        source = parse_role_bytes(data, origin)
     except RoleError as e:
         # The same lines `recruiter roles validate` prints.
         raise DashboardError(422, [str(i) for i in e.issues] or [str(e)]) from e
     role = source.role
-    conflict = version_conflict(s, role.id, role.version, text)
+    conflict = version_conflict(s, role.id, role.version, source.text)
     if conflict is not None:
         raise DashboardError(409, [conflict])
     try:
         result = RoleRepository(s).store(
-            role_id=role.id, version=role.version, title=role.title, content=text
+            role_id=role.id, version=role.version, title=role.title, content=source.text
         )
     except RoleVersionConflictError as e:
         raise DashboardError(409, [str(e)]) from e
     record = result.record
-    warnings = tuple(str(w) for w in ((guessed,) if guessed else ()) + source.warnings)
+    warnings = tuple(str(w) for w in source.warnings)
     return UploadResult(
         role.id, role.version, role.title, result.created, record.content_sha256, warnings
     )

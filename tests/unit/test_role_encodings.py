@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from rubrics import RoleError, decode_role_bytes
-from rubrics.loading import load_role_file_source
+from rubrics import RoleError
+from rubrics.loading import decode_role_bytes, load_role_file_source
 
 SCRIPT = (Path(__file__).parents[1] / "fixtures" / "two_questions.yaml").read_text("utf-8")
 # Letters each encoding must keep: an accent, a curly apostrophe and an en dash.
