@@ -7,6 +7,7 @@ flow's own assessment and the report's deterministic scorer are held to it.
 
 from __future__ import annotations
 
+import functools
 import re
 from importlib import resources
 from pathlib import Path
@@ -39,7 +40,8 @@ def _grams(text: str, n: int = 5) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
-def _secret_grams() -> set[tuple[str, ...]]:
+@functools.cache
+def _secret_grams() -> frozenset[tuple[str, ...]]:
     """Five-word runs of the rubric (anchors, signals) and of every LLM prompt."""
     prompts = resources.files("dialogue").joinpath("prompts")
     texts = [p.read_text(encoding="utf-8") for p in prompts.iterdir() if p.name.endswith(".txt")]
@@ -48,7 +50,7 @@ def _secret_grams() -> set[tuple[str, ...]]:
         for c in ROLE.competencies
         for text in (*c.rubric.values(), *c.signals.positive, *c.signals.negative, c.description)
     ]
-    return set().union(*(_grams(t) for t in [*texts, *rubric]))
+    return frozenset().union(*(_grams(t) for t in [*texts, *rubric]))
 
 
 def _level(answer: str) -> int:
