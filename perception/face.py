@@ -14,6 +14,7 @@ re-detects; at about 15 ms per 640x480 frame, IMAGE mode is cheap enough at a fe
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -36,6 +37,7 @@ __all__ = [
     "FaceMeasures",
     "FaceObservation",
     "FaceWindow",
+    "face_crops",
     "summarize_face",
 ]
 
@@ -57,6 +59,8 @@ BLINK_FULL_FPS = 10.0  # below this, blinks (100-400 ms) fall between samples: l
 MAX_GAP_S = 1.0  # a longer gap between two frames is not counted as observed time
 DARK_LUMA = 40.0  # median mean-luma (0-255); below it webcam noise dominates the face
 SMALL_FACE = 0.12  # median face height / frame height; below it landmarks are too coarse
+CROP_SMALL = 0.6  # side of the small search squares, of the frame's shorter side (face_crops)
+MIN_CROP_PX = 48  # smaller squares hold no face the landmarks could be read from
 FULL_SUPPORT_FRAMES = 25  # frames (5 s at 5 fps) for full confidence in a share
 
 
@@ -106,15 +110,49 @@ def _gaze(scores: dict[str, float]) -> tuple[float, float]:
     return (left_x + right_x) / 2.0, (left_y + right_y) / 2.0
 
 
+def face_crops(width: int, height: int) -> list[tuple[int, int, int]]:
+    """Squares ``(x0, y0, side)`` in pixels to search for a face the whole frame did not show.
+
+    The landmarker's detector (BlazeFace, short range) sees the whole frame letterboxed into
+    one square and finds a face about 14% of that square's side or more: 18% of a 4:3 frame's
+    height and 24% of a 16:9 one, while webcams show faces of 15-20% at 16:9 and the product
+    reads a face down to ``SMALL_FACE`` (12%). Searched in order: squares of the frame's
+    height across a wide frame (a face of 14% of the height), then overlapping squares of
+    ``CROP_SMALL`` of the shorter side over the whole frame (about 9%). Figures from the
+    face-size sweep in ``bench/perception.py``.
+    """
+    short = min(width, height)
+    crops: list[tuple[int, int, int]] = []
+    if short * CROP_SMALL < MIN_CROP_PX:
+        return crops
+    if width > 1.2 * height:  # wide: left, centre and right squares of the full height
+        crops += [(x, 0, height) for x in _steps(width, height, 3)]
+    side = int(short * CROP_SMALL)
+    # Neighbours overlap by a third of a square or more: a face of up to a third of the side
+    # lies wholly inside one of them.
+    across, down = (math.ceil((n - side) / (side * 2 / 3)) + 1 for n in (width, height))
+    for y in _steps(height, side, down):
+        crops += [(x, y, side) for x in _steps(width, side, across)]
+    return crops
+
+
+def _steps(length: int, side: int, count: int) -> list[int]:
+    """``count`` offsets spreading squares of ``side`` evenly over ``length`` (ends included)."""
+    room = max(0, length - side)
+    return sorted({round(room * i / (count - 1)) for i in range(count)}) if count > 1 else [0]
+
+
 class FaceAnalyzer:
     """Runs the MediaPipe face landmarker on frames; one instance per thread (not thread-safe)."""
 
-    def __init__(self, model_path: Path, *, max_faces: int = 2) -> None:
+    def __init__(self, model_path: Path, *, max_faces: int = 2, search_crops: bool = True) -> None:
         """Load the landmarker.
 
         Args:
             model_path: the ``face_landmarker.task`` file.
             max_faces: faces looked for per frame; counts saturate there (2 tells "more than one").
+            search_crops: when the whole frame shows no face, search the squares of
+                :func:`face_crops` (False: the whole frame only, the landmarker's own reach).
 
         Raises:
             PerceptionInputError: the model file is missing or cannot be loaded.
@@ -137,18 +175,39 @@ class FaceAnalyzer:
             self._landmarker: FaceLandmarker = vision.FaceLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as e:
             raise PerceptionInputError(f"{path}: cannot load the face landmarker model") from e
+        self._last_crop: tuple[int, int, int] | None = None
+        self._search_crops = search_crops
 
     def observe(self, frame: Frame) -> FaceObservation:
-        """Detect faces in one frame and describe the largest one."""
+        """Detect faces in one frame and describe the largest one.
+
+        A frame where the landmarker finds no face is searched again in the squares of
+        :func:`face_crops` (the square that last held a face first), so a face of 8% of the
+        frame's height or more is found at any aspect ratio; ``face_height_frac`` is always of
+        the whole frame's height.
+        """
         import mediapipe as mp  # already loaded by __init__; this is a dictionary look-up
 
         rgb = np.ascontiguousarray(frame.rgb)
         brightness = float(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).mean())
         result = self._landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb))
+        scale = 1.0  # a crop's height over the frame's: landmark y is relative to the crop
+        if not result.face_landmarks and self._search_crops:
+            for crop in self._search_order(frame.width, frame.height):
+                x0, y0, side = crop
+                part = np.ascontiguousarray(rgb[y0 : y0 + side, x0 : x0 + side])
+                result = self._landmarker.detect(
+                    mp.Image(image_format=mp.ImageFormat.SRGB, data=part)
+                )
+                if result.face_landmarks:
+                    self._last_crop, scale = crop, side / frame.height
+                    break
         faces = len(result.face_landmarks)
         if faces == 0:
             return FaceObservation(frame.t_s, 0, brightness)
-        heights = [max(p.y for p in lm) - min(p.y for p in lm) for lm in result.face_landmarks]
+        heights = [
+            (max(p.y for p in lm) - min(p.y for p in lm)) * scale for lm in result.face_landmarks
+        ]
         main = int(np.argmax(heights))
         yaw = pitch = roll = None
         if main < len(result.facial_transformation_matrixes):
@@ -180,6 +239,14 @@ class FaceAnalyzer:
             eyes_closed=blink > BLINK_ON,
             looking_at_screen=bool(head_towards and eyes_towards),
         )
+
+    def _search_order(self, width: int, height: int) -> list[tuple[int, int, int]]:
+        """The squares to search when the whole frame shows no face, the last hit first."""
+        crops = face_crops(width, height)
+        if self._last_crop in crops:
+            crops.remove(self._last_crop)
+            crops.insert(0, self._last_crop)
+        return crops
 
     def observe_all(self, frames: Iterable[Frame]) -> list[FaceObservation]:
         """Observe every frame of a source, in order."""

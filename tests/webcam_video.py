@@ -30,6 +30,27 @@ def canvas(img: np.ndarray, size: int, cx: int = W // 2, cy: int = H // 2) -> np
     return out
 
 
+# The landmarks' face height (hairline to chin) over the side of a pasted HEAD, as the landmarker
+# measures it on portrait(): 0.365.
+HEAD_FACE = 0.365
+
+
+def face_frame(
+    width: int, height: int, face: float, cx: float = 0.5, cy: float = 0.5
+) -> np.ndarray:
+    """A ``width`` x ``height`` webcam frame on mid-grey with one frontal face whose landmark
+    height is ``face`` of the frame's height, centred at (``cx``, ``cy``) in frame fractions."""
+    size = max(1, round(face * height / HEAD_FACE))
+    small = cv2.resize(HEAD, (size, size), interpolation=cv2.INTER_AREA)
+    out = np.full((height, width, 3), 90, np.uint8)
+    x0, y0 = round(cx * width) - size // 2, round(cy * height) - size // 2
+    dx0, dy0 = max(0, x0), max(0, y0)
+    dx1, dy1 = min(width, x0 + size), min(height, y0 + size)
+    if dx1 > dx0 and dy1 > dy0:
+        out[dy0:dy1, dx0:dx1] = small[dy0 - y0 : dy1 - y0, dx0 - x0 : dx1 - x0]
+    return out
+
+
 def portrait(dx: int = 0, dy: int = 0) -> np.ndarray:
     """The head filling about a third of the frame height (h ~ 0.33), as a webcam shows it."""
     return canvas(HEAD, 440, W // 2 + dx, H // 2 + dy)

@@ -21,7 +21,7 @@ from perception import (
     frames_from_file,
     summarize_face,
 )
-from perception.face import FaceMeasures
+from perception.face import SMALL_FACE, FaceMeasures, face_crops
 from perception.readings import PerceptionInputError
 from recruiter_config.assets import require_asset
 from tests.webcam_video import (
@@ -31,6 +31,7 @@ from tests.webcam_video import (
     H,
     W,
     canvas,
+    face_frame,
     portrait,
     steady_frames,
     turning_frames,
@@ -163,6 +164,38 @@ def test_two_faces(analyzer: FaceAnalyzer) -> None:
     assert obs.faces == 2
     m = summarize_face(_repeat(obs, 5))
     assert m.multiple_faces_share.value == 1.0
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (640, 480), (480, 640)])
+def test_every_face_size_a_webcam_shows_is_found_and_measured(
+    analyzer: FaceAnalyzer, width: int, height: int
+) -> None:
+    """Issue 17: a frontal face of 15-20% of a 16:9 frame was "no face in view" (the detector
+    alone needs about 24% there), a false integrity flag on a candidate who is present."""
+    for face in (0.10, 0.14, 0.16, 0.20, 0.30):
+        for cx in (0.3, 0.5, 0.7):
+            for cy in (0.35, 0.5):
+                obs = analyzer.observe(Frame(0.0, face_frame(width, height, face, cx, cy)))
+                assert obs.faces == 1, (face, cx, cy)
+                assert obs.face_height_frac == pytest.approx(face, rel=0.2), (face, cx, cy)
+        # Detection and the gate agree: under SMALL_FACE the face is present but too small,
+        # never missing; from it up every cue is measured.
+        centred = analyzer.observe(Frame(0.0, face_frame(width, height, face)))
+        m = summarize_face(_repeat(centred, 10))
+        assert m.face_present_share.value == 1.0
+        assert "no face in view" not in m.quality
+        assert m.looking_at_screen_share.measured == (face >= SMALL_FACE), m.quality
+
+
+def test_search_squares_cover_the_frame_and_stay_inside_it() -> None:
+    assert face_crops(1, 1) == [] and face_crops(60, 40) == []  # too small to hold a face
+    for width, height in ((1280, 720), (1920, 1080), (640, 480), (480, 640), (4000, 90)):
+        crops = face_crops(width, height)
+        covered = np.zeros((height, width), bool)
+        for x0, y0, side in crops:
+            assert min(x0, y0) >= 0 and x0 + side <= width and y0 + side <= height
+            covered[y0 : y0 + side, x0 : x0 + side] = True
+        assert covered.all(), (width, height)
 
 
 def test_dark_frames_are_not_measured(analyzer: FaceAnalyzer) -> None:
