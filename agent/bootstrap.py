@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from livekit.agents import AgentSession, inference, room_io, vad
@@ -12,6 +13,7 @@ from livekit.plugins import silero
 from agent.interviewer import Interviewer, ReplyPolicy
 from agent.llm_plugin import SeamLLM
 from agent.perceiver import Perceiver
+from agent.resume import ResumingInterviewer, Resumption
 from agent.stt_whisper import WhisperSTT, whisper_options
 from agent.tts_piper import PiperOptions, PiperTTS
 from recruiter_config.assets import require_asset
@@ -112,10 +114,13 @@ def build_perceiver(settings: Settings, role: RoleScript, *, webcam: bool = Fals
 
 
 def build_interviewer(
-    settings: Settings, role: RoleScript, chat: ChatClient, *, perceiver: Perceiver | None = None
-) -> Interviewer:
-    """The agent that runs ``role`` and reaches the LLM through ``chat``."""
-    return Interviewer(
+    settings: Settings, role: RoleScript, chat: ChatClient, *, perceiver: Perceiver | None = None,
+    resumption: Resumption | None = None,
+) -> Interviewer:  # fmt: skip
+    """The agent that runs ``role`` and reaches the LLM through ``chat``; with ``resumption``,
+    one that goes on with that stored interview."""
+    kind = partial(ResumingInterviewer, resumption) if resumption is not None else Interviewer
+    return kind(
         plan=plan_for(role),
         chat=chat,
         perceiver=perceiver or build_perceiver(settings, role),

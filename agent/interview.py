@@ -17,6 +17,7 @@ from agent.bootstrap import VoiceModels, build_interviewer, build_perceiver, bui
 from agent.errors import AgentError
 from agent.interviewer import Interviewer
 from agent.journal import SpeechEndProbe, TurnJournal
+from agent.resume import Resumption
 from agent.turn_guard import ThinkingPauseGuard
 from perception.frames import Frame
 from recruiter_config.settings import Settings
@@ -60,15 +61,46 @@ def open_interview(
     t0: float | None = None,
     webcam: Iterable[Frame] | None = None,
     candidate_id: str | None = None,
+    resumption: Resumption | None = None,
 ) -> Interview:
     """Store a new running session and build the pipeline that will fill it, turn by turn.
 
     The role script's version is stored too (immutably), so the session records exactly which
-    text it ran.
+    text it ran. With ``resumption`` (``agent.resume``), the stored session it names is running
+    again and the pipeline goes on with it; ``source`` is then the role version it ran.
 
     Raises:
         RoleVersionConflictError: the role's id and version are stored with different content.
     """
+    role = source.role
+    if resumption is not None:
+        session_id = resumption.session_id
+        with db() as s:
+            SessionRepository(s).reopen(session_id)
+            s.commit()
+    else:
+        session_id = _new_session(db, source, chat, settings, channel=channel, persona=persona,
+                                  candidate_id=candidate_id)  # fmt: skip
+    t0 = time.time() if t0 is None else t0
+    session = build_session(settings, models, chat)
+    perceiver = build_perceiver(settings, role, webcam=webcam is not None)
+    interviewer = build_interviewer(settings, role, chat, perceiver=perceiver,
+                                    resumption=resumption)  # fmt: skip
+    if webcam is not None:
+        perceiver.watch(webcam)
+    journal = TurnJournal(
+        db=db, session_id=session_id, t0=t0, interviewer=interviewer,
+        speech_end_probe=speech_end_probe,
+    )  # fmt: skip
+    journal.attach(session)
+    ThinkingPauseGuard(session, settings.turn, interviewer.answer_too_short).attach()
+    return Interview(session_id, t0, session, interviewer, journal)
+
+
+def _new_session(
+    db: sessionmaker[Session], source: RoleSource, chat: ChatClient, settings: Settings, *,
+    channel: str, persona: str | None, candidate_id: str | None,
+) -> str:  # fmt: skip
     role = source.role
     with db() as s:
         stored = RoleRepository(s).store(
@@ -85,20 +117,7 @@ def open_interview(
                                             "`recruiter candidates add`")  # fmt: skip
             record.candidate_id = candidate_id
         s.commit()
-        session_id = record.id
-    t0 = time.time() if t0 is None else t0
-    session = build_session(settings, models, chat)
-    perceiver = build_perceiver(settings, role, webcam=webcam is not None)
-    interviewer = build_interviewer(settings, role, chat, perceiver=perceiver)
-    if webcam is not None:
-        perceiver.watch(webcam)
-    journal = TurnJournal(
-        db=db, session_id=session_id, t0=t0, interviewer=interviewer,
-        speech_end_probe=speech_end_probe,
-    )  # fmt: skip
-    journal.attach(session)
-    ThinkingPauseGuard(session, settings.turn, interviewer.answer_too_short).attach()
-    return Interview(session_id, t0, session, interviewer, journal)
+        return record.id
 
 
 def finish_interview(

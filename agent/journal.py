@@ -20,6 +20,7 @@ from livekit.agents.voice.events import ConversationItemAddedEvent
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.interviewer import Interviewer
+from dialogue.snapshot import state_snapshot
 from perception.answer import AnswerMeasures
 from perception.words import TimedWord
 from storage import NewTurn, SessionRepository
@@ -111,7 +112,10 @@ class TurnJournal:
         else:
             if not self._interviewer.answer_open:  # else cut off as it began: the answer goes on
                 self._open_answer = None
-            self._store(self._recruiter_turn(text, metrics, interrupted=item.interrupted))
+            # The flow's state goes with the reply that spoke it: what a resumed interview
+            # (after this process dies) starts from.
+            self._store(self._recruiter_turn(text, metrics, interrupted=item.interrupted),
+                        flow_state=state_snapshot(self._interviewer.state))  # fmt: skip
             started = metrics.get("started_speaking_at")
             if started is not None:
                 ended = metrics.get("stopped_speaking_at") or time.time()
@@ -223,11 +227,14 @@ class TurnJournal:
                 )  # fmt: skip
         return index
 
-    def _store(self, turn: NewTurn) -> int | None:
-        """Commit one turn; its index, or None when it could not be stored."""
+    def _store(self, turn: NewTurn, flow_state: dict[str, Any] | None = None) -> int | None:
+        """Commit one turn (with the flow's state, for a recruiter turn); its index, or None
+        when it could not be stored."""
         try:
             with self._db() as db:
-                index = SessionRepository(db).add_turn(self._session_id, turn).index
+                stored = SessionRepository(db).add_turn(self._session_id, turn,
+                                                        flow_state=flow_state)  # fmt: skip
+                index = stored.index
                 db.commit()
         except Exception as e:
             logger.error("could not store a turn: %s", type(e).__name__)

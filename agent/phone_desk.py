@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from livekit import rtc
 from livekit.agents import Agent, AgentSession, UserInputTranscribedEvent
 
 from agent.bootstrap import VoiceModels, room_options
-from recruiter_phone.codes import KeyedCode, said_code_part
+from recruiter_phone.codes import KeyedCode, code_candidates, said_code_part
 
 __all__ = ["RECORDING_NOTICE", "CodeDesk", "read_interview_code", "say_to_caller"]
 
@@ -29,7 +29,11 @@ GREETING = (
     "Hello, you have reached the virtual recruiter. " + RECORDING_NOTICE + " Please key in the "
     "{n} digit interview code from your invitation, or say it one digit at a time."
 )
-NOT_FOUND = "I could not find an interview with that code. Please try again."
+NOT_FOUND = "I heard {heard}. I could not find an interview with that code. Please try again."
+_WORDS = "zero one two three four five six seven eight nine".split()
+# A said code one digit short is taken after this much quiet (seconds), in case the digit
+# missing is a repeated one the recogniser merged (code_candidates); a full one at once.
+SAID_PAUSE_S = 2.0
 NOTHING = "I did not catch a code. Please key in the {n} digits from your invitation."
 FOUND = "Thank you, I found your interview."
 LOCKED = (
@@ -68,7 +72,7 @@ async def read_interview_code(
     room: rtc.Room,
     caller: rtc.RemoteParticipant,
     models: VoiceModels,
-    lookup: Callable[[str], T | None],
+    lookup: Callable[[Sequence[str]], T | None],
     *,
     digits: int,
     tries: int,
@@ -78,8 +82,10 @@ async def read_interview_code(
     """Greet ``caller`` and read codes until ``lookup`` finds one, or ``tries`` are used up.
 
     Args:
-        lookup: the interview a code opens (None: no such code, or it has expired; the caller
-            counts a wrong code there).
+        lookup: the interview the first of some codes opens (None: none does, or they have
+            expired; it counts one wrong code from the caller). A keyed code is looked up as
+            keyed; a said one with its ``code_candidates`` (a repeated digit heard once too
+            often or too few times).
         locked: whether codes are refused to this caller (guessing across calls): asked before
             the first prompt and after every wrong code; when it says so the caller hears why
             (``LOCKED``) and the call ends.
@@ -91,30 +97,39 @@ async def read_interview_code(
         What ``lookup`` found, or None after the goodbye was spoken.
     """
     session = desk_session(models)
-    codes: asyncio.Queue[str] = asyncio.Queue()
+    codes: asyncio.Queue[tuple[str, list[str]]] = asyncio.Queue()  # (heard, codes it may be)
     keyed, said = KeyedCode(digits), [""]
+    pause: list[asyncio.TimerHandle] = []
 
     def on_dtmf(event: rtc.SipDTMF) -> None:
         if event.participant is None or event.participant.identity != caller.identity:
             return  # only the caller's own keypad
         code = keyed.press(event.digit)
         if code is not None:
-            codes.put_nowait(code)
+            codes.put_nowait((code, [code]))
+
+    def take_said() -> None:
+        heard, said[0] = said[0], ""
+        if heard:
+            codes.put_nowait((heard, code_candidates(heard, digits)))
 
     def on_transcript(event: UserInputTranscribedEvent) -> None:
         if not event.is_final:
             return
+        while pause:
+            pause.pop().cancel()
         said[0] += said_code_part(event.transcript)
         if len(said[0]) >= digits:
-            codes.put_nowait(said[0][:digits])
-            said[0] = ""
+            take_said()
+        elif len(said[0]) == digits - 1:
+            pause.append(asyncio.get_running_loop().call_later(SAID_PAUSE_S, take_said))
 
     gone = asyncio.Event()
 
     def on_left(participant: rtc.RemoteParticipant) -> None:
         if participant.identity == caller.identity:
             gone.set()
-            codes.put_nowait("")  # wakes the wait: a caller who hung up gets no more prompts
+            codes.put_nowait(("", []))  # wakes the wait: a caller who hung up gets no more prompts
 
     room.on("sip_dtmf_received", on_dtmf)
     room.on("participant_disconnected", on_left)
@@ -132,27 +147,36 @@ async def read_interview_code(
                 said[0] = ""
             await session.say(prompt, allow_interruptions=False)
             try:
-                code: str | None = await asyncio.wait_for(codes.get(), wait_s)
+                heard, candidates = await asyncio.wait_for(codes.get(), wait_s)
             except TimeoutError:
-                code = None
+                heard, candidates = "", []
             if gone.is_set():
                 return None
-            found = await asyncio.to_thread(lookup, code) if code else None
+            found = await asyncio.to_thread(lookup, candidates) if heard else None
             if found is not None:
                 await session.say(FOUND, allow_interruptions=False)
                 return None if gone.is_set() else found
-            refused: bool = bool(code) and await asyncio.to_thread(locked)
+            refused: bool = bool(heard) and await asyncio.to_thread(locked)
             if refused:
                 await session.say(LOCKED, allow_interruptions=False)
                 return None
-            prompt = NOT_FOUND if code else NOTHING.format(n=digits)
+            prompt = NOT_FOUND.format(heard=_read_out(heard)) if heard else NOTHING.format(n=digits)
         await session.say(GOODBYE, allow_interruptions=False)
         return None
     finally:
+        while pause:
+            pause.pop().cancel()
         room.off("sip_dtmf_received", on_dtmf)
         room.off("participant_disconnected", on_left)
         with contextlib.suppress(Exception):
             await session.aclose()
+
+
+def _read_out(digits: str) -> str:
+    """Digits as words in groups of four, as the caller reads them back: "four seven one
+    one, nine two"."""
+    groups = [digits[i : i + 4] for i in range(0, len(digits), 4)]
+    return ", ".join(" ".join(_WORDS[int(d)] for d in group) for group in groups)
 
 
 async def say_to_caller(room: rtc.Room, caller: rtc.RemoteParticipant, models: VoiceModels,

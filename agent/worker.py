@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from livekit import rtc
@@ -138,7 +139,7 @@ async def _phone_call(ctx: JobContext, settings: Settings, line: CallLine) -> No
         try:
             phone, key = settings.phone, caller.identity  # a hash of the number, not the number
             found = await read_interview_code(
-                ctx.room, caller, models, lambda code: _job_for_code(db, code, key),
+                ctx.room, caller, models, lambda codes: _job_for_code(db, codes, key),
                 digits=phone.code_digits, tries=phone.code_tries,
                 locked=lambda: _codes_refused(db, key, settings),
             )  # fmt: skip
@@ -194,11 +195,14 @@ def _codes_refused(db: sessionmaker[Session], caller_key: str, settings: Setting
         )  # fmt: skip
 
 
-def _job_for_code(db: sessionmaker[Session], code: str, caller_key: str) -> InterviewJob | None:
-    """The interview an unexpired code opens (its first use is recorded), or None (counted
-    as a wrong code from ``caller_key``)."""
+def _job_for_code(
+    db: sessionmaker[Session], codes: Sequence[str], caller_key: str
+) -> InterviewJob | None:
+    """The interview the first unexpired one of ``codes`` opens (its first use is recorded),
+    or None (one wrong code from ``caller_key``)."""
     with db() as s:
-        row = InterviewCodeRepository(s).find(code)
+        found = (InterviewCodeRepository(s).find(code) for code in codes)
+        row = next((r for r in found if r is not None), None)
         if row is None:
             FailedAttempts(s, PHONE_CODE).record(caller_key)
             s.commit()

@@ -7,7 +7,11 @@ back, ``tests.telephone``). For each STT model installed, it measures in one run
 - WER against the text that was spoken, per way, and their ratio (narrowband / wideband);
 - the pace error: measured words per minute over the true rate, on the pace texts of the
   perception tests spoken at four known rates;
-- the real-time factor of the transcription.
+- the real-time factor of the transcription;
+- interview codes said over the line to the phone desk (tiny.en with the desk's digits prompt):
+  the share read right as one utterance and as two (the VAD cuts at the pause between the groups
+  of four), and the share the desk opens with ``code_candidates`` (a repeated digit heard once
+  too often or too few times).
 
 Results go to ``bench/results/narrowband.json`` and ``.md``.
 Usage: ``.venv/bin/python -m bench.narrowband`` (about 3 minutes on 2 cores).
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import json
 import platform
+import random
 import statistics
 import time
 from datetime import UTC, datetime
@@ -28,10 +33,12 @@ import yaml
 from piper import SynthesisConfig
 
 from agent.audio import resample
+from agent.phone_desk import DIGITS_PROMPT
 from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import load_voice, pcm_to_float, synthesize_pcm
 from perception import measure_answer
 from recruiter_config.settings import Settings
+from recruiter_phone.codes import code_candidates, said_code_part
 from recruiter_rehearsal.candidates import CandidateVoice
 from tests.integration.speech import word_error_rate
 from tests.integration.test_perception_audio import TEXT
@@ -41,6 +48,8 @@ RESULTS = Path(__file__).parent / "results"
 RATE = 16000
 ANSWERS = 16  # the better answers of the first pairs of the validity set: varied, spoken-style
 MODELS = ("whisper-tiny.en", "whisper-base")
+CODES = 100  # random eight-digit codes, seeded
+DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
 
 
 def _answers() -> list[str]:
@@ -95,6 +104,35 @@ def _bench(settings: Settings) -> dict[str, Any]:
     return {"answers": len(texts), "models": results}
 
 
+def _spoken_codes(settings: Settings) -> dict[str, Any]:
+    """Codes said in two groups of four over G.711, read by the phone desk's recogniser."""
+    voice = CandidateVoice(load_voice(settings.models_dir / "piper-joe/en_US-joe-medium.onnx"))
+    stt = WhisperSTT(WhisperOptions(model_dir=settings.models_dir / "whisper-tiny.en"))
+    desk = stt.with_prompt(DIGITS_PROMPT)
+    rng = random.Random(17)
+    whole = split = opened = 0
+    misread: list[dict[str, str]] = []
+    for _ in range(CODES):
+        code = "".join(rng.choice("0123456789") for _ in range(8))
+        words = [DIGIT_WORDS[int(d)] for d in code]
+        first, second = " ".join(words[:4]) + ",", " ".join(words[4:]) + "."
+        heard_whole = said_code_part(desk.transcribe(_line(voice, f"{first} {second}")).text)
+        heard = "".join(said_code_part(desk.transcribe(_line(voice, g)).text)
+                        for g in (first, second))  # fmt: skip
+        whole += heard_whole == code
+        split += heard == code
+        opened += code in code_candidates(heard, 8)
+        if heard != code:
+            misread.append({"code": code, "heard": heard})
+    return {"codes": CODES, "read_right_whole": round(whole / CODES, 3),
+            "read_right_in_two": round(split / CODES, 3),
+            "opened_in_two": round(opened / CODES, 3), "misread_in_two": misread}  # fmt: skip
+
+
+def _line(voice: CandidateVoice, text: str) -> np.ndarray:
+    return over_the_phone(voice.render(text).samples, RATE)
+
+
 def _write(summary: dict[str, Any]) -> None:
     taken = datetime.now(UTC).isoformat(timespec="seconds")
     summary = {"taken": taken, "machine": platform.machine(), **summary}
@@ -118,13 +156,29 @@ def _write(summary: dict[str, Any]) -> None:
                 f" | {r['real_time_factor']} |"
             )
         lines.append(f"| {model} | **narrowband / wideband WER** | **{row['wer_ratio']}** | | | |")
-    lines.append("")
+    c = summary["spoken_codes"]
+    lines += [
+        "",
+        "## Interview codes said to the phone desk",
+        "",
+        f"{c['codes']} random eight-digit codes said one digit at a time in two groups of four,"
+        " over G.711, read by tiny.en with the desk's digits prompt.",
+        "",
+        "| what | share |",
+        "|---|---|",
+        f"| read right as one utterance | {c['read_right_whole']} |",
+        "| read right as two utterances (the desk's VAD cuts at the pause) |"
+        f" {c['read_right_in_two']} |",
+        f"| opened in two utterances, with `code_candidates` | {c['opened_in_two']} |",
+        "",
+    ]
     (RESULTS / "narrowband.md").write_text("\n".join(lines))
 
 
 def main() -> None:
     """Run the benchmark and write its results."""
-    summary = _bench(Settings())
+    settings = Settings()
+    summary = {**_bench(settings), "spoken_codes": _spoken_codes(settings)}
     _write(summary)
     print(json.dumps(summary["models"], indent=2))
 

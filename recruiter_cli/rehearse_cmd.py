@@ -62,10 +62,18 @@ def rehearse(
     candidate: str | None = typer.Option(
         None, "--candidate", help="The candidate's id (from `recruiter candidates add`)."
     ),
+    resume: str | None = typer.Option(
+        None,
+        "--resume",
+        metavar="SESSION",
+        help="Go on with a stored session whose process died (its role version and persona; "
+        "--role and --candidate are not used).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Run a complete spoken mock interview with a simulated candidate; no mic, no server."""
     from agent.errors import AgentError
+    from agent.resume import resumption_for
     from recruiter_rehearsal.candidates import check_persona
     from recruiter_rehearsal.run import RehearsalOptions, rehearsal_role
     from recruiter_rehearsal.summary import result_json
@@ -74,14 +82,19 @@ def rehearse(
     err = Console(stderr=True, soft_wrap=True)
     out = err if as_json else Console(soft_wrap=True)
     try:
-        # Fail fast on a bad role or persona, before models load or servers start.
+        # Fail fast on a bad role, persona or session, before models load or servers start.
         db = session_factory(create_database(settings.resolved_database_url))
-        checked = rehearsal_role(db, role).role
+        if resume is not None:
+            with db() as s:
+                source, resumption = resumption_for(s, resume)
+            checked, persona = source.role, resumption.persona or persona
+        else:
+            checked = rehearsal_role(db, role).role
         if answers is None:
             check_persona(checked.id, persona)
         options = RehearsalOptions(
             role=role, persona=persona, answers_dir=answers, webcam=webcam,
-            candidate_id=candidate,
+            candidate_id=candidate, resume=resume,
         )  # fmt: skip
         with llm_endpoint(settings, on_start=out.log) as endpoint:
             result = asyncio.run(_run(settings, options, endpoint, out))

@@ -8,10 +8,11 @@ people say it in phone numbers, and "double"/"triple" repeat the next digit.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["KeyedCode", "said_code_part", "spoken_digits"]
+__all__ = ["KeyedCode", "code_candidates", "said_code_part", "spoken_digits"]
 
 _WORDS = {
     "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3",
@@ -68,6 +69,35 @@ def said_code_part(text: str) -> str:
     numerals = sum(1 for t in tokens if t.isdigit())
     spoken = sum(1 for t in words if t in _WORDS or t in _REPEAT)
     return digits if tokens and (numerals + spoken) * 2 >= len(tokens) else ""
+
+
+def code_candidates(heard: str, length: int, *, most: int = 3) -> list[str]:
+    """The codes a string of digits heard from a caller may be, the string itself first.
+
+    A string of ``length`` digits is taken as it is. One digit longer or shorter, it gives the
+    strings with one run of a repeated digit one shorter or longer (a run of two or more when
+    lengthened): Whisper tiny.en over G.711 misread 9 of 150 eight-digit codes said in two
+    groups, 6 of them as one such run ("8 5 8 8 8" for 8588, "8 8 9" for 8889), the rest as
+    digits looped or invented. At most ``most`` strings, so a spoken try checks no more than
+    that many codes (the guessing limits of ``storage.attempts`` still count one try).
+
+    Returns:
+        Candidate codes of ``length`` digits, best first; [] when none can be made.
+    """
+    if len(heard) == length:
+        return [heard]
+    if abs(len(heard) - length) != 1:
+        return []
+    runs = [(digit, len(list(group))) for digit, group in itertools.groupby(heard)]
+    out: list[str] = []
+    for i, (_, count) in enumerate(runs):
+        if count < 2:
+            continue
+        changed = count + (1 if len(heard) < length else -1)
+        code = "".join(d * (changed if j == i else n) for j, (d, n) in enumerate(runs))
+        if code not in out:
+            out.append(code)
+    return out[:most]
 
 
 @dataclass

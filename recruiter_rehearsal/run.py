@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,6 +25,8 @@ from agent.bootstrap import VoiceModels
 from agent.headless_io import CandidateMic, ConversationRecorder, PacedSpeaker
 from agent.interview import finish_interview, open_interview
 from agent.interviewer import Interviewer
+from agent.journal import StoredTurn
+from agent.resume import Resumption, resumption_for
 from perception.frames import Frame, frames_from_file
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
@@ -74,6 +76,7 @@ class RehearsalOptions:
     human_pause_s: float = 0.8
     reply_timeout_s: float = 90.0
     max_minutes: float = 30.0
+    resume: str | None = None  # a stored session whose process died, to go on with
 
 
 def rehearsal_role(db: sessionmaker[Session], role: str) -> RoleSource:
@@ -102,7 +105,9 @@ class _CandidateDriver:
 
     def __init__(
         self, mic: CandidateMic, answers: _Answers, filler: Answer, options: RehearsalOptions,
+        answered: Mapping[str, int] | None = None,
     ) -> None:  # fmt: skip
+        self._answered = dict(answered or {})  # utterances already said, per question id
         self._mic = mic
         self._answers = answers
         self._filler = filler
@@ -142,7 +147,7 @@ class _CandidateDriver:
 
     async def run(self, interviewer: Interviewer) -> None:
         """Respond to every recruiter turn until the interviewer has said its closing line."""
-        spoken_to: dict[str, int] = {}
+        spoken_to = dict(self._answered)
         seen = 0
         while True:
             seen = await self._next_turn_over(interviewer, seen)
@@ -253,7 +258,12 @@ async def run_rehearsal(
     """
     say = on_event or (lambda _m: None)
     db = session_factory(create_database(settings.resolved_database_url))
-    source = rehearsal_role(db, options.role)
+    resumption: Resumption | None = None
+    if options.resume is not None:
+        with db() as s:
+            source, resumption = resumption_for(s, options.resume)
+    else:
+        source = rehearsal_role(db, options.role)
     role = source.role
     source_of_answers = _answer_source(role, options, models)
     answers = _Answers(role, source_of_answers)
@@ -264,23 +274,25 @@ async def run_rehearsal(
         webcam = _looped_frames(options.webcam)
     await chat.ping(timeout_s=10.0)
 
-    t0 = time.time()
+    # A resumed session's clock goes on a second after its last stored turn.
+    t0 = time.time() - (resumption.clock_s + 1.0 if resumption else 0.0)
     recorder = ConversationRecorder(t0)
     mic, speaker = CandidateMic(recorder), PacedSpeaker(recorder)
-    driver = _CandidateDriver(mic, answers, filler, options)
+    driver = _CandidateDriver(mic, answers, filler, options,
+                              answered=resumption.answered if resumption else None)  # fmt: skip
     interview = open_interview(
         settings, source, db=db, chat=chat, models=models, channel="headless",
         persona=None if options.answers_dir else options.persona,
         speech_end_probe=driver.speech_end_before, t0=t0,
-        webcam=webcam, candidate_id=options.candidate_id,
+        webcam=webcam, candidate_id=options.candidate_id, resumption=resumption,
     )  # fmt: skip
     session_id, session = interview.session_id, interview.session
     files = settings.sessions_dir / session_id
-    audio_path = files / "conversation.wav"
+    audio_path = _audio_path(files)
     asked = min(role.flow.max_questions or len(role.questions), len(role.questions))
     say(
-        f"session {session_id}: role '{role.id}' v{role.version}, up to {asked} of its "
-        f"{len(role.questions)} questions"
+        f"session {session_id}{' resumed' if resumption else ''}: role '{role.id}' "
+        f"v{role.version}, up to {asked} of its {len(role.questions)} questions"
     )
     driver.listen(session)
     session.on(
@@ -314,9 +326,11 @@ async def run_rehearsal(
 
     with db() as s:
         stored = SessionRepository(s).turns(session_id)
+    # Resumed, the journal has only this process's turns; the stored ones are all of them.
+    turns = [_stored(t) for t in stored] if resumption else interview.journal.turns
     result = RehearsalResult(
         session_id=session_id, role=role, persona=None if options.answers_dir else options.persona,
-        audio_path=audio_path, report_path=files / "report.md", turns=interview.journal.turns,
+        audio_path=audio_path, report_path=files / "report.md", turns=turns,
         latency=_latency(stored), duration_s=duration,
         measurements=dict(interview.journal.measurements),
         speech_starts=[round(t - t0, 3) for t in driver.speech_starts],
@@ -329,6 +343,21 @@ async def run_rehearsal(
         report_path=str(result.reports.get("html", result.report_path)),
     )  # fmt: skip
     return result
+
+
+def _audio_path(files: Path) -> Path:
+    """``conversation.wav``, or (a resumed session's part after a first part was written)
+    ``conversation-2.wav`` and on: a recording already written is never overwritten."""
+    path, n = files / "conversation.wav", 1
+    while path.exists():
+        n += 1
+        path = files / f"conversation-{n}.wav"
+    return path
+
+
+def _stored(turn: Turn) -> StoredTurn:
+    return StoredTurn(turn.index, turn.speaker, turn.text, turn.start_s, turn.end_s,
+                      turn.latency_s, list(turn.events or []), turn.interrupted)  # fmt: skip
 
 
 def _scored_reports(db: sessionmaker[Session], result: RehearsalResult, files: Path) -> None:

@@ -65,6 +65,9 @@ class InterviewSession(Base):
     report_path: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The interview flow's state as of the last recruiter turn stored (dialogue.snapshot): what
+    # a new process resumes from after this one died.
+    flow_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     turns: Mapped[list[Turn]] = relationship(
         back_populates="session", order_by="Turn.index", cascade="all, delete-orphan"

@@ -63,8 +63,17 @@ class SessionRepository:
         """Return a session by id."""
         return self._db.get(InterviewSession, session_id)
 
-    def add_turn(self, session_id: str, turn: NewTurn) -> Turn:
-        """Append a turn to a session, numbered after the last one."""
+    def add_turn(
+        self, session_id: str, turn: NewTurn, *, flow_state: dict[str, Any] | None = None
+    ) -> Turn:
+        """Append a turn to a session, numbered after the last one.
+
+        ``flow_state`` (``dialogue.snapshot``), given with a recruiter turn, replaces the
+        session's stored flow state in the same transaction: the state and the turns it has
+        seen are committed together.
+        """
+        if flow_state is not None:
+            self._db.get_one(InterviewSession, session_id).flow_state = flow_state
         last = self._db.scalar(select(func.max(Turn.index)).where(Turn.session_id == session_id))
         record = Turn(
             session_id=session_id,
@@ -149,6 +158,17 @@ class SessionRepository:
         return list(
             self._db.scalars(select(Turn).where(Turn.session_id == session_id).order_by(Turn.index))
         )
+
+    def reopen(self, session_id: str) -> InterviewSession:
+        """Mark a session whose process died running again, as a new process resumes it.
+
+        Raises:
+            sqlalchemy.exc.NoResultFound: no such session.
+        """
+        record = self._db.get_one(InterviewSession, session_id)
+        record.status, record.end_reason, record.ended_at = "running", None, None
+        self._db.flush()
+        return record
 
     def finish(
         self, session_id: str, *, status: str, reason: str | None = None,

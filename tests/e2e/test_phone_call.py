@@ -290,11 +290,20 @@ def test_an_expired_code_is_refused_and_a_said_code_opens_the_interview(
     said = CandidateVoice(voice).render(f"{' '.join(words[:4])}, {' '.join(words[4:])}.")
     call = SIPpCall(phone_stack.sip_address, settings.phone.interview_number, expired,
                     tmp_path / "sipp")  # fmt: skip
+    stt = WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"))
     call.start()
     try:
         # The greeting, the expired code keyed in, then "could not find … try again".
         _quiet_after(call.rtp, time.time(), quiet_s=2.5, timeout_s=180)
-        call.rtp.say(said.samples, RATE)
+        spoke_until = call.rtp.say(said.samples, RATE)
+        # The desk answers "found your interview", or reads back what it heard and asks again
+        # (tiny.en misreads about 1 code in 25 said over G.711: bench/results/narrowband.md);
+        # a caller then says it once more, the desk's last try.
+        quiet = _quiet_after(call.rtp, spoke_until, quiet_s=2.5, timeout_s=120)
+        reply = stt.transcribe(call.rtp.heard_between(spoke_until, quiet)).text.lower()
+        if "could not find" in reply:
+            assert "i heard" in reply, reply
+            call.rtp.say(said.samples, RATE)
         record = _poll(lambda: _call_session(db, caller), 150, "the said code opened it")
         call.hang_up()
         assert call.wait(60) == 0, call.log()
@@ -302,7 +311,6 @@ def test_an_expired_code_is_refused_and_a_said_code_opens_the_interview(
         call.close()
     assert (record.role_id, record.mode) == ("demo", "practice")
     assert _call_session(db, late) is None  # the expired code opened nothing
-    stt = WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"))
     heard = stt.transcribe(call.rtp.recruiter_audio()).text.lower()
     assert "could not find" in heard and "found your interview" in heard, heard
 

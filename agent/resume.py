@@ -1,0 +1,144 @@
+"""Pick up an interview whose process died: the flow's stored state, the turns after it.
+
+Every turn is committed as it completes (``agent.journal``), and every recruiter turn with the
+flow's state as of it (``dialogue.snapshot``). A new process loads both: the candidate hears
+that they were cut off and then either the reply to an answer they gave that no reply had
+answered yet, or again the last thing they heard; the interview goes on in the same session,
+its turns numbered after the stored ones, its clock and time budget going on from where they
+stood.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from agent.errors import AgentError
+from agent.interviewer import Interviewer
+from agent.reply import RecruiterUtterance
+from dialogue import CandidateAnswered, InterviewPlan, InterviewState, Phase, step
+from dialogue.snapshot import SnapshotError, state_from_snapshot
+from rubrics import RoleError, RoleSource, plan_for, resolve_role
+from storage import SessionRepository
+
+__all__ = [
+    "ResumeError",
+    "ResumingInterviewer",
+    "Resumption",
+    "load_resumption",
+    "resumption_for",
+]
+
+CUT_OFF = "Sorry, we were cut off for a moment."
+REPEAT = "Where we were:"
+
+
+class ResumeError(AgentError):
+    """A stored interview cannot be resumed (no such session, finished, another script)."""
+
+
+@dataclass(frozen=True)
+class Resumption:
+    """Where a stored interview stands.
+
+    ``state`` is the flow's state as of the last recruiter turn stored (None: the process died
+    before the candidate heard anything, so the interview starts again in the same session);
+    ``pending_answer`` what the candidate said after it that no reply answered; ``last_heard``
+    that recruiter turn's text; ``clock_s`` the end of the last stored turn on the session's
+    clock (seconds); ``answered`` the candidate turns stored per question id.
+    """
+
+    session_id: str
+    state: InterviewState | None
+    pending_answer: str | None
+    last_heard: str
+    clock_s: float
+    answered: Counter[str] = field(default_factory=Counter)
+    persona: str | None = None  # the simulated candidate of a rehearsal
+
+    @property
+    def ended(self) -> bool:
+        """The closing was already heard: nothing is left to ask."""
+        return self.state is not None and self.state.phase is Phase.ENDED
+
+
+def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumption:
+    """Where ``session_id`` stands, for ``plan`` (rebuilt from the role version it ran).
+
+    Raises:
+        ResumeError: no such session, it is completed, or its stored state does not fit
+            ``plan`` (another role script; the message says which).
+    """
+    record = SessionRepository(s).get(session_id)
+    if record is None:
+        raise ResumeError(f"no interview session {session_id!r}")
+    if record.status == "completed":
+        raise ResumeError(f"session {session_id} is completed; there is nothing to resume")
+    turns = SessionRepository(s).turns(session_id)
+    state = None
+    if record.flow_state is not None:
+        try:
+            state = state_from_snapshot(plan, record.flow_state)
+        except SnapshotError as e:
+            raise ResumeError(f"session {session_id} cannot be resumed: {e}") from e
+    said = [t for t in turns if t.speaker == "recruiter"]
+    after = said[-1].index if said else -1
+    pending = " ".join(t.text for t in turns if t.speaker == "candidate" and t.index > after)
+    answered = Counter(t.question_id for t in turns if t.speaker == "candidate" and t.question_id)
+    return Resumption(
+        session_id=session_id, state=state, pending_answer=pending or None,
+        last_heard=said[-1].text if said else "",
+        clock_s=max((t.end_s for t in turns), default=0.0), answered=answered,
+        persona=record.persona,
+    )  # fmt: skip
+
+
+def resumption_for(s: Session, session_id: str) -> tuple[RoleSource, Resumption]:
+    """The role version ``session_id`` ran and where the session stands.
+
+    Raises:
+        ResumeError: as ``load_resumption``, or the role version it ran is gone.
+    """
+    record = SessionRepository(s).get(session_id)
+    if record is None:
+        raise ResumeError(f"no interview session {session_id!r}")
+    try:
+        source = resolve_role(s, record.role_id, record.role_version)
+    except RoleError as e:
+        raise ResumeError(f"session {session_id} cannot be resumed: {e}") from e
+    return source, load_resumption(s, session_id, plan_for(source.role))
+
+
+class ResumingInterviewer(Interviewer):
+    """An interviewer that goes on with a stored interview instead of opening a new one."""
+
+    def __init__(self, resumption: Resumption, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.resumption = resumption
+
+    async def opening(self) -> str:
+        """What the candidate hears first: that they were cut off, then the reply to their
+        pending answer, or the last thing they heard again."""
+        r = self.resumption
+        if r.state is None:
+            return await super().opening()
+        # The flow's clock (and time budget) goes on from where the state stood.
+        self._t0 = time.time() - r.state.elapsed_s
+        if r.pending_answer is not None:
+            event = CandidateAnswered(text=r.pending_answer, at_s=r.state.elapsed_s)
+            self._state, actions = step(r.state, event)
+            reply = [text async for text in self._speak(actions, time.monotonic())]
+            self.utterance.events.insert(0, {"type": "resumed", "after": "answer"})
+            return " ".join([CUT_OFF, *reply])
+        self._state = r.state
+        self._asking = r.state.current if r.state.phase is not Phase.ENDED else None
+        if r.state.phase is Phase.ENDED:  # the closing again, then the interview ends
+            self.end_reason = "closing heard before the process died"
+        self.utterance = RecruiterUtterance(
+            question_id=self._asking, events=[{"type": "resumed", "after": "question"}]
+        )
+        return f"{CUT_OFF} {REPEAT} {r.last_heard}"
