@@ -81,7 +81,8 @@ def open_interview(
     else:
         session_id = _new_session(db, source, chat, settings, channel=channel, persona=persona,
                                   candidate_id=candidate_id)  # fmt: skip
-    t0 = time.time() if t0 is None else t0
+    if t0 is None:  # a resumed session's clock goes on a second after its last stored turn
+        t0 = time.time() - (resumption.clock_s + 1.0 if resumption is not None else 0.0)
     session = build_session(settings, models, chat)
     perceiver = build_perceiver(settings, role, webcam=webcam is not None)
     interviewer = build_interviewer(settings, role, chat, perceiver=perceiver,

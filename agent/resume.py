@@ -13,9 +13,11 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from agent.errors import AgentError
 from agent.interviewer import Interviewer
@@ -23,7 +25,7 @@ from agent.reply import RecruiterUtterance
 from dialogue import CandidateAnswered, InterviewPlan, InterviewState, Phase, step
 from dialogue.snapshot import SnapshotError, state_from_snapshot
 from rubrics import RoleError, RoleSource, plan_for, resolve_role
-from storage import SessionRepository
+from storage import InterviewSession, SessionRepository, Turn
 
 __all__ = [
     "ResumeError",
@@ -31,10 +33,16 @@ __all__ = [
     "Resumption",
     "load_resumption",
     "resumption_for",
+    "room_resumption",
+    "sessions_to_resume",
 ]
 
 CUT_OFF = "Sorry, we were cut off for a moment."
 REPEAT = "Where we were:"
+# A room's running session whose last turn is older than this (seconds) is not picked up by a
+# new job: the candidate has most likely gone; it is closed as interrupted and scored instead.
+RESUME_WITHIN_S = 1800.0
+INTERRUPTED = "interrupted: the interview's process stopped and it was not resumed"
 
 
 class ResumeError(AgentError):
@@ -111,6 +119,54 @@ def resumption_for(s: Session, session_id: str) -> tuple[RoleSource, Resumption]
     except RoleError as e:
         raise ResumeError(f"session {session_id} cannot be resumed: {e}") from e
     return source, load_resumption(s, session_id, plan_for(source.role))
+
+
+def sessions_to_resume(
+    s: Session, channel: str, candidate_id: str | None, *, now: datetime | None = None
+) -> tuple[str | None, list[str]]:
+    """The running sessions of ``candidate_id`` in ``channel`` (an invitation's room) that
+    no process holds any more, as a new job there sees them.
+
+    Returns:
+        The one to go on with (the newest whose last turn is within ``RESUME_WITHIN_S``), or
+        None; and the others, to be closed as interrupted and scored.
+    """
+    now = now or datetime.now(UTC)
+    last_turn = (
+        select(func.max(Turn.created_at)).where(Turn.session_id == InterviewSession.id)
+    ).scalar_subquery()
+    rows = s.execute(
+        select(InterviewSession.id, InterviewSession.started_at, last_turn)
+        .where(InterviewSession.channel == channel, InterviewSession.status == "running",
+               InterviewSession.candidate_id.is_(None) if candidate_id is None
+               else InterviewSession.candidate_id == candidate_id)
+        .order_by(InterviewSession.started_at.desc())
+    ).all()  # fmt: skip
+    resume: str | None = None
+    stale: list[str] = []
+    for session_id, started, last in rows:
+        seen = last or started
+        seen = seen if seen.tzinfo else seen.replace(tzinfo=UTC)  # SQLite keeps no zone
+        if resume is None and (now - seen).total_seconds() <= RESUME_WITHIN_S:
+            resume = session_id
+        else:
+            stale.append(session_id)
+    return resume, stale
+
+
+def room_resumption(
+    db: sessionmaker[Session], channel: str, candidate_id: str | None
+) -> tuple[tuple[RoleSource, Resumption] | None, list[str]]:
+    """What a new job in ``channel`` goes on with (``sessions_to_resume``), with its role
+    version; and the sessions to close as ``INTERRUPTED`` (too old, or no longer resumable)."""
+    with db() as s:
+        resume_id, stale = sessions_to_resume(s, channel, candidate_id)
+        if resume_id is None:
+            return None, stale
+        try:
+            return resumption_for(s, resume_id), stale
+        except ResumeError:
+            return None, [resume_id, *stale]
 
 
 class ResumingInterviewer(Interviewer):

@@ -1,6 +1,7 @@
 """Room access on the LiveKit server: candidate tokens that dispatch the interviewer.
 
-The web app asks here for tokens; it never talks LiveKit itself. A token joins exactly one room
+The web app asks here for tokens (and, when the interviewer's job died, for a new one to be
+sent into the room); it never talks LiveKit itself. A token joins exactly one room
 as exactly one identity, for a short time, and its room configuration dispatches the agent
 (by name) with the job metadata that says which interview to hold.
 """
@@ -16,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from recruiter_config.settings import LiveKitSettings
 
-__all__ = ["InterviewJob", "candidate_token", "read_job"]
+__all__ = ["InterviewJob", "candidate_token", "read_job", "recall_interviewer"]
 
 
 class InterviewJob(BaseModel):
@@ -70,3 +71,29 @@ def candidate_token(
         .with_room_config(config)
         .to_jwt()
     )
+
+
+async def recall_interviewer(
+    livekit: LiveKitSettings, *, room: str, agent_name: str, job: InterviewJob
+) -> bool:
+    """Dispatch ``agent_name`` into ``room`` again (its job died mid-interview; the new job
+    resumes the stored session, ``agent.resume``), unless an agent is in the room already.
+
+    Returns:
+        True when a dispatch was made; False when an agent is there (nothing to do).
+
+    Raises:
+        livekit.api.TwirpError, aiohttp.ClientError: the LiveKit server refused or is down.
+    """
+    lk = api.LiveKitAPI(livekit.url, livekit.api_key, livekit.api_secret)
+    try:
+        people = await lk.room.list_participants(api.ListParticipantsRequest(room=room))
+        agent = api.ParticipantInfo.Kind.AGENT
+        if any(p.kind == agent for p in people.participants):
+            return False
+        await lk.agent_dispatch.create_dispatch(api.CreateAgentDispatchRequest(
+            agent_name=agent_name, room=room, metadata=job.model_dump_json(),
+        ))  # fmt: skip
+        return True
+    finally:
+        await lk.aclose()

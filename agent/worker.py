@@ -25,6 +25,7 @@ from agent.errors import AgentError
 from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
 from agent.phone_desk import RECORDING_NOTICE, read_interview_code, say_to_caller
 from agent.recording import keep_recording, recording_options
+from agent.resume import INTERRUPTED, room_resumption
 from agent.room_video import LiveFrames, follow_camera
 from agent.rooms import InterviewJob, read_job
 from recruiter_config.assets import AssetError
@@ -233,15 +234,21 @@ async def _run(
     try:
         if chat is None:
             raise LLMUnavailableError("the worker has no LLM endpoint (RECRUITER_LLM__BASE_URL)")
-        source = role_for_job(db, job, local=local)
         models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
         channel = job.invitation_room or ctx.room.name or "room"
-        if source.role.mode == "exam" and job.candidate_id and _exam_taken(db, job, channel):
+        # A room's interview whose job died goes on here (the page asked for a new job).
+        resumed, stale = (None, []) if phone else room_resumption(db, channel, job.candidate_id)
+        for old in stale:  # left too long ago: closed and scored as it stands
+            finish_interview(db, old, status="failed", reason=INTERRUPTED)
+            await asyncio.to_thread(_reports, db, old, settings)
+        source, resumption = resumed or (role_for_job(db, job, local=local), None)
+        exam = source.role.mode == "exam" and job.candidate_id and resumption is None
+        if exam and _exam_taken(db, job, channel):
             raise ExamTakenError(channel)
         live = open_interview(
             settings, source, db=db, chat=chat, models=models, channel=channel,
             webcam=frames if candidate is not None and not phone else None,
-            candidate_id=job.candidate_id,
+            candidate_id=job.candidate_id, resumption=resumption,
         )  # fmt: skip
     except (RoleError, UnknownCandidateError, LLMUnavailableError, AssetError,
             ExamTakenError) as e:  # fmt: skip

@@ -13,13 +13,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import aiohttp
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from livekit.api import TwirpError
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from agent.rooms import InterviewJob, candidate_token
+from agent.rooms import InterviewJob, candidate_token, recall_interviewer
 from reports.build import build_report
 from reports.progress import progress, progress_chart_png
 from reports.session_view import ReportError
@@ -213,19 +215,58 @@ def room_token(token: str, ctx: Ctx, body: JoinRequest | None = None) -> RoomAcc
         if (record := repo.get(invitation.room)) is not None:
             repo.consented(record)
             s.commit()
-    job = InterviewJob(
-        role_id=invitation.role_id, role_version=invitation.role_version,
-        candidate_id=invitation.candidate_id, mode=invitation.mode,
-    )  # fmt: skip
     ttl = ctx.settings.web.token_ttl_s
     jwt = candidate_token(
-        ctx.settings.livekit, room=invitation.room, identity=invitation.identity, job=job,
-        agent_name=ctx.settings.web.agent_name, ttl_s=ttl,
+        ctx.settings.livekit, room=invitation.room, identity=invitation.identity,
+        job=_job(invitation), agent_name=ctx.settings.web.agent_name, ttl_s=ttl,
     )  # fmt: skip
     return RoomAccess(
         url=ctx.settings.livekit.browser_url, token=jwt, room=invitation.room,
         identity=invitation.identity, expires_in_s=ttl,
     )  # fmt: skip
+
+
+def _job(invitation: Invitation) -> InterviewJob:
+    return InterviewJob(
+        role_id=invitation.role_id, role_version=invitation.role_version,
+        candidate_id=invitation.candidate_id, mode=invitation.mode,
+    )  # fmt: skip
+
+
+@router.post("/api/join/{token}/reconnect", status_code=202, response_model=None)
+async def reconnect(token: str, ctx: Ctx) -> Response:
+    """Bring the recruiter back into this invitation's room after its job stopped mid-interview:
+    a new job goes on with the stored interview where the candidate last heard it (202).
+
+    409 when no interview of this invitation is running (nothing to go on with) or a recruiter
+    is in the room already; 410 when the invitation is withdrawn; 503 when the LiveKit server
+    cannot be reached.
+    """
+    invitation = _invitation(ctx, token)
+    if _withdrawn(ctx, invitation):
+        raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
+    with ctx.db() as s:
+        running = s.scalar(
+            select(InterviewSession.id)
+            .where(
+                InterviewSession.channel == invitation.room,
+                InterviewSession.candidate_id == invitation.candidate_id,
+                InterviewSession.status == "running",
+            )
+            .limit(1)
+        )
+    if running is None:
+        raise HTTPException(status_code=409, detail="no interview of this invitation is running")
+    try:
+        sent = await recall_interviewer(ctx.settings.livekit, room=invitation.room,
+                                        agent_name=ctx.settings.web.agent_name,
+                                        job=_job(invitation))  # fmt: skip
+    except (TwirpError, aiohttp.ClientError, OSError) as e:
+        raise HTTPException(status_code=503, detail="the interview service cannot be reached; "
+                            "try again in a moment") from e  # fmt: skip
+    if not sent:
+        raise HTTPException(status_code=409, detail="the recruiter is in the room already")
+    return Response(status_code=202)
 
 
 @router.get("/api/join/{token}/status", response_model=InterviewStatus)

@@ -136,6 +136,30 @@
     $("recruiter-tile").classList.toggle("speaking", state === "speaking");
   }
 
+  // The recruiter's process stopped mid-interview: ask for a new one, which goes on with the
+  // stored interview where the candidate last heard it. Retried a few times, further apart.
+  async function recall(attempt) {
+    if (ended || agentIdentity !== null) return;
+    const response = await fetch(`/api/join/${token}/reconnect`, { method: "POST" }).catch(() => null);
+    if (ended || agentIdentity !== null) return;
+    if (response?.ok) {
+      setStatus("The recruiter was disconnected and is coming back to where you were…");
+    } else if (attempt < 5) {
+      setTimeout(() => recall(attempt + 1), 2000 * (attempt + 1));
+    } else {
+      setStatus("The recruiter could not come back. Reload the page to go on with your interview.");
+    }
+  }
+
+  function agentLeft(participant) {
+    if (!isAgent(participant) || participant.identity !== agentIdentity || ended) return;
+    agentIdentity = null;
+    $("agent-state").textContent = "reconnecting";
+    $("recruiter-tile").classList.remove("speaking");
+    setStatus("The recruiter was disconnected. Bringing them back to where you were…");
+    recall(0);
+  }
+
   async function join() {
     $("join").disabled = true;
     setStatus("Connecting…");
@@ -154,6 +178,7 @@
     room.on(LK.RoomEvent.DataReceived, onData);
     room.on(LK.RoomEvent.ActiveSpeakersChanged, showSpeakers);
     room.on(LK.RoomEvent.ParticipantConnected, showAgentState);
+    room.on(LK.RoomEvent.ParticipantDisconnected, agentLeft);
     room.on(LK.RoomEvent.ParticipantAttributesChanged, (_changed, p) => showAgentState(p));
     room.on(LK.RoomEvent.TrackSubscribed, (track) => {
       if (track.kind === LK.Track.Kind.Audio) $("audio").append(track.attach());

@@ -1,0 +1,161 @@
+"""A room interview whose job process is killed with SIGKILL goes on in a new job (issue 17).
+
+The candidate stays in the room; as their page does, the test asks the web app to bring the
+recruiter back (``POST /api/join/{token}/reconnect``); LiveKit dispatches a new job, which
+resumes the stored session: the candidate hears the question they were asked again, answers
+it, and ends the interview. Nothing stored before the kill is lost or changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from livekit import rtc
+from starlette.testclient import TestClient
+
+from agent.bootstrap import load_voice_models
+from agent.resume import CUT_OFF, REPEAT
+from agent.room_candidate import RoomCandidate
+from recruiter_config.settings import WebSettings
+from recruiter_rehearsal.candidates import CandidateVoice
+from storage import CandidateRepository, InterviewSession, SessionRepository
+from tests.conftest import run
+from tests.e2e.conftest import RoomStack
+from web.app import create_app
+from web.invites import Invitation
+
+pytestmark = [pytest.mark.e2e, pytest.mark.models, pytest.mark.llm]
+
+FIRST = "I have worked on a help desk for two years and I like solving problems for people."
+SECOND = "Last spring I refunded a customer who was charged twice and called her back a week later."
+
+
+def _descendants(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with_children = task / "children"
+        for child in with_children.read_text().split() if with_children.exists() else []:
+            out += [int(child), *_descendants(int(child))]
+    return out
+
+
+def _worker_pid(home: Path) -> int:
+    wanted = f"RECRUITER_HOME={home}".encode()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            env = (proc / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"worker" in cmd and b"start" in cmd and wanted in env:
+            return int(proc.name)
+    raise LookupError("no worker process for this stack")
+
+
+def _connected_to(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds a TCP connection to ``port`` (the LiveKit server's)."""
+    try:
+        sockets = {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()}
+    except OSError:
+        return False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[2].rsplit(":", 1)[1], 16) == port and f"socket:[{fields[9]}]" in sockets:
+                return True
+    return False
+
+
+def _kill_the_job(stack: RoomStack) -> int:
+    """SIGKILL the worker's job process that is in a room (not the worker, not idle ones)."""
+    port = urlparse(stack.settings.livekit.url).port or 7880
+    jobs = [p for p in _descendants(_worker_pid(stack.settings.home)) if _connected_to(p, port)]
+    assert len(jobs) == 1, jobs
+    os.kill(jobs[0], signal.SIGKILL)
+    return jobs[0]
+
+
+def test_a_killed_room_job_is_replaced_and_the_interview_goes_on(room_stack: RoomStack) -> None:
+    settings = room_stack.settings.model_copy(
+        update={"web": WebSettings(secret="resume-test-secret-0123456789abcdef",
+                                   agent_name=room_stack.settings.web.agent_name)}
+    )  # fmt: skip
+    db = room_stack.db
+    app = create_app(settings)
+    with db() as s:
+        candidate_id = CandidateRepository(s).create("Resumed Candidate").id
+        s.commit()
+    invitation = Invitation(candidate_id=candidate_id, role_id="demo", mode="practice")
+    token = app.state.ctx.invitations.issue(invitation)
+    voice = CandidateVoice(load_voice_models(settings).tts.voice)
+    first, second = voice.render(FIRST).samples, voice.render(SECOND).samples
+
+    def turns() -> list[tuple[int, str, str, str | None]]:
+        with db() as s:
+            found = s.query(InterviewSession).filter_by(channel=invitation.room).one_or_none()
+            if found is None:
+                return []
+            return [(t.index, t.speaker, t.text, t.question_id)
+                    for t in SessionRepository(s).turns(found.id)]  # fmt: skip
+
+    async def until(check, timeout_s: float):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if found := check():
+                return found
+            await asyncio.sleep(0.2)
+        raise TimeoutError(f"not within {timeout_s:.0f} s: {turns()}")
+
+    with TestClient(app) as client:
+        access = client.post(f"/api/join/{token}/token", json={"consent": True}).json()
+
+        async def scenario() -> tuple[list, list]:  # type: ignore[type-arg]
+            candidate = RoomCandidate()
+            await candidate.join(settings.livekit.url, access["token"])
+            agents = lambda: [p for p in candidate.room.remote_participants.values()  # noqa: E731
+                              if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT]  # fmt: skip
+            try:
+                asked = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
+                await candidate.wait_for_state("listening", asked, timeout_s=120)
+                await candidate.say(first)
+                # Killed once the next question (or a follow-up) has been heard and stored.
+                await until(lambda: len(turns()) >= 3, timeout_s=180)
+                killed = time.time()
+                before = turns()
+                _kill_the_job(room_stack)
+                await until(lambda: not agents(), timeout_s=90)  # the page sees it leave
+                assert client.post(f"/api/join/{token}/reconnect").status_code == 202
+                back = await candidate.wait_for_state("speaking", killed, timeout_s=180)
+                await candidate.wait_for_state("listening", back, timeout_s=120)
+                await candidate.say(second)
+                await until(lambda: sum(t[1] == "candidate" for t in turns()) >= 2, 180)
+                await candidate.end_interview()
+                await candidate.wait_for_event("ended", timeout_s=240)
+                return before, turns()
+            finally:
+                await candidate.leave()
+
+        before, after = run(scenario())
+        # The interview is over: there is nothing left to resume.
+        assert client.post(f"/api/join/{token}/reconnect").status_code == 409
+
+    assert [t[1] for t in before[:3]] == ["recruiter", "candidate", "recruiter"]
+    assert after[: len(before)] == before  # nothing stored before the kill lost or changed
+    resumed = after[len(before)]
+    assert resumed[1] == "recruiter" and resumed[2].startswith(CUT_OFF)
+    if REPEAT in resumed[2]:  # the question heard before the kill, asked again
+        assert resumed[3] == before[-1][3] and before[-1][2] in resumed[2]
+    answered = [t[3] for t in after if t[1] == "candidate"]
+    assert len(answered) == 2 and answered[1] == resumed[3]
+    with db() as s:
+        record = s.query(InterviewSession).filter_by(channel=invitation.room).one()
+        assert record.status == "completed"
+        assert (settings.sessions_dir / record.id / "report.html").is_file()

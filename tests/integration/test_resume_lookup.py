@@ -1,0 +1,78 @@
+"""Which stored session a new job in a room goes on with, on SQLite and PostgreSQL (issue 17)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent.resume import (
+    RESUME_WITHIN_S,
+    ResumeError,
+    resumption_for,
+    room_resumption,
+    sessions_to_resume,
+)
+from dialogue import start
+from dialogue.snapshot import state_snapshot
+from rubrics import load_role, plan_for
+from storage import CandidateRepository, InterviewSession, NewTurn, SessionRepository, Turn
+
+ROOM = "iv-resume-lookup"
+
+
+def _session(db: sessionmaker[Session], candidate: str | None, *, idle_s: float,
+             status: str = "running", channel: str = ROOM) -> str:  # fmt: skip
+    """A session in ``channel`` whose last turn was stored ``idle_s`` seconds ago."""
+    state, _ = start(plan_for(load_role("demo")))
+    with db() as s:
+        repo = SessionRepository(s)
+        record = repo.create(
+            role_id="demo", role_version=load_role("demo").version, persona=None,
+            channel=channel, llm_model=None, stt_model=None,
+        )  # fmt: skip
+        record.candidate_id, record.status = candidate, status
+        repo.add_turn(record.id, NewTurn("recruiter", "Hi.", 0.0, 1.0, "motivation"),
+                      flow_state=state_snapshot(state))  # fmt: skip
+        when = datetime.now(UTC) - timedelta(seconds=idle_s)
+        record.started_at = when
+        for turn in s.query(Turn).filter_by(session_id=record.id):
+            turn.created_at = when
+        s.commit()
+        return record.id
+
+
+def test_the_newest_recent_running_session_is_resumed_and_older_ones_closed(
+    db: sessionmaker[Session],
+) -> None:
+    with db() as s:
+        ada, grace = (CandidateRepository(s).create(n).id for n in ("Ada", "Grace"))
+        s.commit()
+    stale = _session(db, ada, idle_s=RESUME_WITHIN_S + 60)
+    recent = _session(db, ada, idle_s=30)
+    _session(db, ada, idle_s=10, status="completed")  # finished: never resumed
+    _session(db, grace, idle_s=5)  # another candidate's
+    _session(db, ada, idle_s=5, channel="iv-elsewhere")  # another room's
+    with db() as s:
+        assert sessions_to_resume(s, ROOM, ada) == (recent, [stale])
+        assert sessions_to_resume(s, ROOM, None) == (None, [])
+    found, closing = room_resumption(db, ROOM, ada)
+    assert found is not None and closing == [stale]
+    source, resumption = found
+    assert source.role.id == "demo" and resumption.session_id == recent
+    assert resumption.state is not None and resumption.state.current == "motivation"
+    assert resumption.last_heard == "Hi." and resumption.pending_answer is None
+
+
+def test_a_session_whose_state_no_longer_fits_is_closed_not_resumed(
+    db: sessionmaker[Session],
+) -> None:
+    broken = _session(db, None, idle_s=5)
+    with db() as s:
+        record = s.get_one(InterviewSession, broken)
+        record.flow_state = {**(record.flow_state or {}), "questions": ["gone"]}
+        s.commit()
+    assert room_resumption(db, ROOM, None) == (None, [broken])
+    with db() as s, pytest.raises(ResumeError, match="another role script"):
+        resumption_for(s, broken)
