@@ -7,7 +7,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +128,27 @@ def room_stack(
         settings = settings.model_copy(update={"livekit": stack.livekit})
         db = session_factory(create_database(settings.resolved_database_url))
         yield RoomStack(settings, db, stack.logs / "worker.log")
+
+
+def assert_no_personal_data(logs: Path, secrets: list[str], also: Sequence[str] = ()) -> None:
+    """No log of the stack in ``logs`` (worker, LiveKit, LLM, SIP, Redis), nor any line of
+    ``also`` (a browser's console), holds one of ``secrets``: a candidate's name, their words,
+    an invitation or room token."""
+    assert all(secrets), secrets
+    files = sorted(logs.glob("*.log"))
+    assert files, f"no logs in {logs}"
+    for log in files:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        for secret in secrets:
+            assert secret not in text, f"{log.name} holds {secret[:40]!r}"
+    for line in also:
+        for secret in secrets:
+            assert secret not in line, f"the browser console holds {secret[:40]!r}"
+
+
+def answer_phrases(texts: list[str]) -> list[str]:
+    """Four-word runs from the middle of each stored answer: what a log must not quote."""
+    return [" ".join(t.split()[2:6]) for t in texts if len(t.split()) >= 6]
 
 
 def _worker_lines(log: Path, limit: int = 60) -> str:

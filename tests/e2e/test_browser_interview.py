@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.bootstrap import load_voice_models
 from recruiter_rehearsal.candidates import CandidateVoice
 from storage import CandidateRepository, InterviewSession, SessionRepository
-from tests.e2e.conftest import RoomStack, screenshot_path
+from tests.e2e.conftest import RoomStack, answer_phrases, assert_no_personal_data, screenshot_path
 from tests.integration.speech import word_error_rate
 from tests.webcam_video import steady_frames, write_y4m
 from web.app import create_app
@@ -101,6 +101,13 @@ def test_a_candidate_interviews_in_chromium_and_gets_the_report(
         _shot(page, "candidate-failure")
         print("browser console:", *console[-30:], sep="\n")
         raise
+    # Personal data stays out of the stack's logs and the page's console: not the name, not
+    # the answer's words, not the invitation link's token.
+    with db() as s:
+        stored = s.query(InterviewSession).filter_by(channel=invitation.room).one()
+        said = [t.text for t in SessionRepository(s).turns(stored.id) if t.speaker == "candidate"]
+    secrets = ["Browser Tester", link.rsplit("/", 1)[1], *answer_phrases(said)]
+    assert_no_personal_data(room_stack.worker_log.parent, secrets, console)
 
 
 def _interview(

@@ -26,7 +26,7 @@ from recruiter_config.settings import WebSettings
 from recruiter_rehearsal.candidates import CandidateVoice
 from storage import CandidateRepository, InterviewSession, SessionRepository
 from tests.conftest import run
-from tests.e2e.conftest import RoomStack
+from tests.e2e.conftest import RoomStack, answer_phrases, assert_no_personal_data
 from web.app import create_app
 from web.invites import Invitation
 
@@ -159,3 +159,7 @@ def test_a_killed_room_job_is_replaced_and_the_interview_goes_on(room_stack: Roo
         record = s.query(InterviewSession).filter_by(channel=invitation.room).one()
         assert record.status == "completed"
         assert (settings.sessions_dir / record.id / "report.html").is_file()
+    # The crash and the new job logged nothing personal: not the name, the words or the tokens.
+    said = [t[2] for t in after if t[1] == "candidate"]
+    secrets = ["Resumed Candidate", token, access["token"], *answer_phrases(said)]
+    assert_no_personal_data(room_stack.worker_log.parent, secrets)
