@@ -1,6 +1,8 @@
 """Store every turn the moment it completes, from the session's ``conversation_item_added`` events.
 
-Each turn is committed on its own, so a crash loses at most the turn in flight. An answer the
+Each turn is committed on its own, so a crash loses at most the turn in flight. A write the
+database refuses (restarting, unreachable) is kept in memory and retried in order, backing off
+up to ``RETRY_MAX_S``, while the interview goes on; nothing is dropped. An answer the
 pipeline heard in two parts (the candidate went on before the reply was heard, or as it began
 and cut it off) stays one stored turn: the second part extends the first, and the answer is
 measured again as a whole. The cut-off reply is stored too, as interrupted: it was heard.
@@ -9,6 +11,7 @@ measured again as a whole. The cut-off reply is stored too, as interrupted: it w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from typing import Any
 
 from livekit.agents import AgentSession, llm
 from livekit.agents.voice.events import ConversationItemAddedEvent
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.interviewer import Interviewer
@@ -48,6 +52,22 @@ class StoredTurn:
     interrupted: bool = False
 
 
+RETRY_FIRST_S, RETRY_MAX_S = 0.5, 5.0  # the first wait before a write is retried, the longest
+FLUSH_WAIT_S = 60.0  # how long closing waits for writes still being retried
+
+
+@dataclass
+class _Unsaved:
+    """A write the database has not taken yet: a new turn (``index`` None) or the rest of an
+    answer for stored turn ``index``; a candidate turn is measured once it is stored."""
+
+    turn: NewTurn
+    index: int | None = None
+    flow_state: dict[str, Any] | None = None
+    words: list[TimedWord] | None = None  # a candidate turn's whole answer, for its measures
+    text: str = ""
+
+
 class TurnJournal:
     """Writes turns to the database as the session adds them to its history."""
 
@@ -70,6 +90,9 @@ class TurnJournal:
         self._measuring: set[asyncio.Task[None]] = set()
         # The stored candidate turn no reply has answered yet: (index, words, text).
         self._open_answer: tuple[int, list[TimedWord], str] | None = None
+        self._open_unsaved: _Unsaved | None = None  # the open answer, while still unsaved
+        self._unsaved: list[_Unsaved] = []  # writes waiting for the database, in order
+        self._flusher: asyncio.Task[None] | None = None
         self._measure_runs: dict[int, int] = {}  # the latest measurement run of each turn
         self.turns: list[StoredTurn] = []
         self.measurements: dict[int, AnswerMeasures] = {}
@@ -94,28 +117,29 @@ class TurnJournal:
             words = self._interviewer.take_turn_words()
             turn = self._candidate_turn(text, metrics, words)
             self._last_user = metrics
-            index: int | None
-            if self._open_answer is not None and self._interviewer.answer_open:
-                index, earlier, earlier_text = self._open_answer
-                index = self._extend(index, turn)
-                words, text = [*earlier, *words], f"{earlier_text} {text}"
-            else:
-                index = self._store(turn)
-            if index is None:
+            going_on = self._interviewer.answer_open
+            if going_on and self._open_unsaved is not None:
+                # The answer's first part still waits for the database: it grows there.
+                waiting = self._open_unsaved
+                waiting.turn.text = f"{waiting.turn.text} {turn.text}".strip()
+                waiting.turn.end_s = max(waiting.turn.end_s, turn.end_s)
+                waiting.turn.words = [*(waiting.turn.words or []), *(turn.words or [])]
+                waiting.words, waiting.text = [*(waiting.words or []), *words], waiting.turn.text
                 return
-            self._open_answer = (index, words, text)
-            task = asyncio.get_running_loop().create_task(
-                self._measure(index, words, text, self._question_end(words))
-            )
-            self._measuring.add(task)
-            task.add_done_callback(self._measuring.discard)
+            if going_on and self._open_answer is not None:
+                index, earlier, earlier_text = self._open_answer
+                words, text = [*earlier, *words], f"{earlier_text} {text}"
+                self._submit(_Unsaved(turn, index=index, words=words, text=text))
+            else:
+                self._open_unsaved = None
+                self._submit(_Unsaved(turn, words=words, text=text))
         else:
             if not self._interviewer.answer_open:  # else cut off as it began: the answer goes on
-                self._open_answer = None
+                self._open_answer, self._open_unsaved = None, None
             # The flow's state goes with the reply that spoke it: what a resumed interview
             # (after this process dies) starts from.
-            self._store(self._recruiter_turn(text, metrics, interrupted=item.interrupted),
-                        flow_state=state_snapshot(self._interviewer.state))  # fmt: skip
+            self._submit(_Unsaved(self._recruiter_turn(text, metrics, interrupted=item.interrupted),
+                                  flow_state=state_snapshot(self._interviewer.state)))  # fmt: skip
             started = metrics.get("started_speaking_at")
             if started is not None:
                 ended = metrics.get("stopped_speaking_at") or time.time()
@@ -144,19 +168,41 @@ class TurnJournal:
             if run != self._measure_runs[index]:
                 return  # the turn was extended meanwhile: the later run measures all of it
             self._interviewer.perceiver.remember(measures)
-            with self._db() as db:
-                SessionRepository(db).add_measurement(self._session_id, index, measures.as_dict())
-                db.commit()
+            await self._retried(self._store_measures, index, measures.as_dict())
         except Exception as e:  # the turn itself is stored; only its measurements are missing
             logger.error("could not measure a turn: %s", type(e).__name__)
             self.errors.append(f"measuring turn {index}: {type(e).__name__}: {e}")
             return
         self.measurements[index] = measures
 
+    def _store_measures(self, index: int, data: dict[str, Any]) -> None:
+        with self._db() as db:
+            SessionRepository(db).add_measurement(self._session_id, index, data)
+            db.commit()
+
+    async def _retried(self, write: Callable[..., Any], *args: Any) -> Any:
+        """``write(*args)`` in a thread, retried with backoff for ``FLUSH_WAIT_S`` at most."""
+        delay, deadline = RETRY_FIRST_S, time.monotonic() + FLUSH_WAIT_S
+        while True:
+            try:
+                return await asyncio.to_thread(write, *args)
+            except SQLAlchemyError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_S)
+
     async def aclose(self) -> None:
-        """Wait for the measurements still being made."""
+        """Wait for the measurements still being made and the writes still being retried
+        (``FLUSH_WAIT_S`` at most; what is still unsaved then is logged as an error)."""
+        if self._flusher is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._flusher), FLUSH_WAIT_S)
         if self._measuring:
             await asyncio.gather(*self._measuring, return_exceptions=True)
+        if self._unsaved:
+            logger.error("%d turn write(s) could not be stored", len(self._unsaved))
+            self.errors.append(f"{len(self._unsaved)} turn write(s) could not be stored")
 
     def _candidate_turn(
         self, text: str, metrics: llm.MetricsReport, words: list[TimedWord]
@@ -203,53 +249,75 @@ class TurnJournal:
         self._last_user = None
         return turn
 
-    def _extend(self, index: int, turn: NewTurn) -> int | None:
-        """Append the rest of an answer to stored turn ``index``; its index, or None."""
-        try:
-            with self._db() as db:
-                SessionRepository(db).extend_turn(
-                    self._session_id,
-                    index,
-                    text=turn.text,
-                    end_s=turn.end_s,
-                    words=turn.words or [],
-                )
-                db.commit()
-        except Exception as e:
-            logger.error("could not extend a turn: %s", type(e).__name__)
-            self.errors.append(f"{type(e).__name__}: {e}")
-            return None
-        for i, stored in enumerate(self.turns):
-            if stored.index == index:
-                self.turns[i] = replace(
-                    stored, text=f"{stored.text} {turn.text}".strip(),
-                    end_s=max(stored.end_s, turn.end_s),
-                )  # fmt: skip
+    def _submit(self, entry: _Unsaved) -> None:
+        """Write ``entry`` now, or (the database refused it, or earlier writes wait) keep it for
+        the retrying writer, which keeps the order."""
+        if not self._unsaved:
+            try:
+                index = self._write(entry)
+            except SQLAlchemyError as e:
+                logger.error("could not store a turn (%s); kept and retried", type(e).__name__)
+            else:
+                self._stored(entry, index)
+                return
+        self._unsaved.append(entry)
+        if entry.index is None and entry.turn.speaker == "candidate":
+            self._open_unsaved = entry
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush(), name="flush")
+
+    async def _flush(self) -> None:
+        """Retry the waiting writes in order, backing off from ``RETRY_FIRST_S`` to
+        ``RETRY_MAX_S``, until they are all stored."""
+        delay = RETRY_FIRST_S
+        while self._unsaved:
+            entry = self._unsaved[0]
+            try:
+                index = await asyncio.to_thread(self._write, entry)
+            except SQLAlchemyError:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_S)
+                continue
+            self._unsaved.pop(0)
+            delay = RETRY_FIRST_S
+            if entry is self._open_unsaved:
+                self._open_unsaved = None
+            self._stored(entry, index)
+
+    def _write(self, entry: _Unsaved) -> int:
+        """Commit one write; the index of the turn it made or extended."""
+        with self._db() as db:
+            repo = SessionRepository(db)
+            if entry.index is None:
+                index = repo.add_turn(self._session_id, entry.turn,
+                                      flow_state=entry.flow_state).index  # fmt: skip
+            else:
+                index = entry.index
+                repo.extend_turn(self._session_id, index, text=entry.turn.text,
+                                 end_s=entry.turn.end_s, words=entry.turn.words or [])  # fmt: skip
+            db.commit()
         return index
 
-    def _store(self, turn: NewTurn, flow_state: dict[str, Any] | None = None) -> int | None:
-        """Commit one turn (with the flow's state, for a recruiter turn); its index, or None
-        when it could not be stored."""
-        try:
-            with self._db() as db:
-                stored = SessionRepository(db).add_turn(self._session_id, turn,
-                                                        flow_state=flow_state)  # fmt: skip
-                index = stored.index
-                db.commit()
-        except Exception as e:
-            logger.error("could not store a turn: %s", type(e).__name__)
-            self.errors.append(f"{type(e).__name__}: {e}")
-            return None
-        self.turns.append(
-            StoredTurn(
-                index,
-                turn.speaker,
-                turn.text,
-                turn.start_s,
-                turn.end_s,
-                turn.latency_s,
-                turn.events,
-                turn.interrupted,
-            )
+    def _stored(self, entry: _Unsaved, index: int) -> None:
+        """After ``entry`` is committed: the rehearsal's copy, and a candidate turn measured."""
+        turn = entry.turn
+        if entry.index is None:
+            self.turns.append(StoredTurn(index, turn.speaker, turn.text, turn.start_s,
+                                         turn.end_s, turn.latency_s, turn.events,
+                                         turn.interrupted))  # fmt: skip
+        else:
+            for i, stored in enumerate(self.turns):
+                if stored.index == index:
+                    self.turns[i] = replace(
+                        stored, text=f"{stored.text} {turn.text}".strip(),
+                        end_s=max(stored.end_s, turn.end_s),
+                    )  # fmt: skip
+        if turn.speaker != "candidate" or entry.words is None:
+            return
+        if self._open_answer is None or self._open_answer[0] == index or entry.index is None:
+            self._open_answer = (index, entry.words, entry.text)
+        task = asyncio.get_running_loop().create_task(
+            self._measure(index, entry.words, entry.text, self._question_end(entry.words))
         )
-        return index
+        self._measuring.add(task)
+        task.add_done_callback(self._measuring.discard)

@@ -257,7 +257,8 @@ async def run_rehearsal(
         RehearsalError: the interview started but could not finish.
     """
     say = on_event or (lambda _m: None)
-    db = session_factory(create_database(settings.resolved_database_url))
+    engine = create_database(settings.resolved_database_url)
+    db = session_factory(engine)
     resumption: Resumption | None = None
     if options.resume is not None:
         with db() as s:
@@ -342,6 +343,7 @@ async def run_rehearsal(
         db, session_id, status=status, reason=reason,
         report_path=str(result.reports.get("html", result.report_path)),
     )  # fmt: skip
+    engine.dispose()
     return result
 
 

@@ -73,12 +73,18 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def create_database(url: str) -> Engine:
-    """Create an engine for ``url`` and migrate its schema to the newest revision."""
+    """Create an engine for ``url`` and migrate its schema to the newest revision.
+
+    A server database's pooled connections are checked before use (SQLAlchemy's "pessimistic"
+    disconnect handling), so the first write after a server restart gets a fresh connection
+    instead of failing on a dead one.
+    """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if parsed.get_backend_name() == "sqlite":
+    engine = create_engine(url, pool_pre_ping=not sqlite)
+    if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     migrate(engine)
     return engine

@@ -15,9 +15,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["postgres_server"]
+__all__ = ["PostgresServer", "postgres_server"]
 
 
 def _bin(name: str) -> str:
@@ -37,9 +38,30 @@ def _as_owner(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
+@dataclass(frozen=True)
+class PostgresServer:
+    """A running throwaway cluster: ``url`` names its empty database."""
+
+    url: str
+    data: Path
+    options: str
+    log: Path
+
+    def stop(self) -> None:
+        """Stop the server now (fast shutdown: open connections are cut)."""
+        subprocess.run(_as_owner([_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
+                                  "stop"]), check=True, capture_output=True)  # fmt: skip
+
+    def start(self) -> None:
+        """Start the stopped server again, on the same port and data."""
+        subprocess.run(_as_owner([_bin("pg_ctl"), "-D", str(self.data), "-o", self.options,
+                                  "-l", str(self.log), "-w", "start"]),
+                       check=True, capture_output=True)  # fmt: skip
+
+
 @contextmanager
-def postgres_server() -> Iterator[str]:
-    """Start a fresh cluster; yield a SQLAlchemy URL for an empty database; stop and remove it."""
+def postgres_server() -> Iterator[PostgresServer]:
+    """Start a fresh cluster; yield it with a URL for an empty database; stop and remove it."""
     root = Path(tempfile.mkdtemp(prefix="recruiter-pg-"))
     data = root / "data"
     if os.geteuid() == 0:
@@ -59,7 +81,8 @@ def postgres_server() -> Iterator[str]:
             _as_owner([_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
                        "recruiter_test"]), **run,
         )  # type: ignore[call-overload]  # fmt: skip
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/recruiter_test"
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/recruiter_test"
+        yield PostgresServer(url, data, options, root / "log")
     finally:
         subprocess.run(
             _as_owner([_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
