@@ -327,7 +327,8 @@ def decode_role_bytes(data: bytes, origin: str) -> tuple[str, RoleIssue | None]:
             try:
                 return data.decode(encoding), None
             except UnicodeDecodeError as e:
-                raise _not_text(data, e.start, origin, f"not valid {encoding.upper()}") from e
+                raise _not_text(data, e.start, origin, f"not valid {encoding.upper()}",
+                                encoding=encoding) from e  # fmt: skip
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
@@ -350,13 +351,17 @@ def decode_role_bytes(data: bytes, origin: str) -> tuple[str, RoleIssue | None]:
     raise _not_text(data, first_bad, origin, "not text in UTF-8, UTF-16 or Windows-1252")
 
 
-def _line_column(data: bytes, offset: int) -> tuple[int, int]:
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+def _line_column(data: bytes, offset: int, encoding: str = "utf-8") -> tuple[int, int]:
+    """The line and column (in characters, from 1) of byte ``offset``: the text before it,
+    which decoded, is counted in ``encoding`` (UTF-16 counts two bytes a letter)."""
+    before = data[:offset].decode(encoding, errors="replace").lstrip("\ufeff")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
-def _not_text(data: bytes, offset: int, origin: str, what: str) -> RoleError:
-    line, column = _line_column(data, offset)
+def _not_text(
+    data: bytes, offset: int, origin: str, what: str, *, encoding: str = "utf-8"
+) -> RoleError:
+    line, column = _line_column(data, offset, encoding)
     message = f"{what} (byte 0x{data[offset]:02X}); save the role script as UTF-8 text"
     issue = RoleIssue(origin, line, column, "", message)
     return RoleError(str(issue), [issue])

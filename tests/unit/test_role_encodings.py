@@ -60,9 +60,10 @@ def test_windows_1252_is_read_with_a_warning_at_its_first_such_byte(tmp_path: Pa
         (
             codecs.BOM_UTF16_LE + b"i\x00d\x00:\x00\x00\xd8",
             1,
-            9,
-        ),  # a lone UTF-16 surrogate (byte 9)
-        ("id: x\ntitle: Caf\u00e9 ".encode() + b"r\xf4le\n", 2, 15),  # UTF-8, one stray byte
+            4,
+        ),  # a lone UTF-16 surrogate: byte 9, the fourth character
+        # UTF-8, one stray byte: byte 15 of the line, its 14th character ("é" is two bytes)
+        ("id: x\ntitle: Caf\u00e9 ".encode() + b"r\xf4le\n", 2, 14),
     ],
     ids=["binary", "undefined-bytes", "broken-utf-16", "utf-8-with-a-stray-byte"],
 )
