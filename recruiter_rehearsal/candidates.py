@@ -35,6 +35,7 @@ __all__ = [
     "CandidateVoice",
     "PersonaAnswers",
     "WavAnswers",
+    "answering_persona",
     "check_persona",
     "generic_answers",
     "load_persona",
@@ -258,6 +259,12 @@ def check_persona(role_id: str, name: str) -> None:
         f"no persona '{name}' for role '{role_id}'; personas for this role: {known} "
         "(or answer with your own recordings: --answers DIR)"
     )
+
+
+def answering_persona(role_id: str, name: str) -> str:
+    """The persona that answers when ``name`` is asked for: ``name``, or ``generic`` for a role
+    with no persona of that name (what ``persona_for`` loads, and the session records)."""
+    return name if name in shipped_personas(role_id) else GENERIC_PERSONA
 
 
 def persona_for(role: RoleScript, name: str, voice: CandidateVoice) -> PersonaAnswers:

@@ -39,6 +39,7 @@ from recruiter_rehearsal.candidates import (
     CandidateVoice,
     Utterances,
     WavAnswers,
+    answering_persona,
     load_persona,
     persona_for,
 )
@@ -275,6 +276,12 @@ async def run_rehearsal(
         webcam = _looped_frames(options.webcam)
     await chat.ping(timeout_s=10.0)
 
+    # The persona stored is the one answering (generic for a role without the one asked for).
+    persona = None
+    if not options.answers_dir:
+        persona = (
+            options.persona if options.answers else answering_persona(role.id, options.persona)
+        )
     # A resumed session's clock goes on a second after its last stored turn.
     t0 = time.time() - (resumption.clock_s + 1.0 if resumption else 0.0)
     recorder = ConversationRecorder(t0)
@@ -283,8 +290,7 @@ async def run_rehearsal(
                               answered=resumption.answered if resumption else None)  # fmt: skip
     interview = open_interview(
         settings, source, db=db, chat=chat, models=models, channel="headless",
-        persona=None if options.answers_dir else options.persona,
-        speech_end_probe=driver.speech_end_before, t0=t0,
+        persona=persona, speech_end_probe=driver.speech_end_before, t0=t0,
         webcam=webcam, candidate_id=options.candidate_id, resumption=resumption,
     )  # fmt: skip
     session_id, session = interview.session_id, interview.session
@@ -330,7 +336,7 @@ async def run_rehearsal(
     # Resumed, the journal has only this process's turns; the stored ones are all of them.
     turns = [_stored(t) for t in stored] if resumption else interview.journal.turns
     result = RehearsalResult(
-        session_id=session_id, role=role, persona=None if options.answers_dir else options.persona,
+        session_id=session_id, role=role, persona=persona,
         audio_path=audio_path, report_path=files / "report.md", turns=turns,
         latency=_latency(stored), duration_s=duration,
         measurements=dict(interview.journal.measurements),

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from recruiter_rehearsal.candidates import CandidateError, check_persona, generic_answers
+from recruiter_rehearsal.candidates import (
+    CandidateError,
+    answering_persona,
+    check_persona,
+    generic_answers,
+)
 from rubrics import load_role, load_role_file, shipped_role_ids
 from tests.conftest import FIXTURES
 
@@ -36,3 +41,10 @@ def test_a_role_with_personas_names_them_and_generic() -> None:
     check_persona("demo", "generic")
     with pytest.raises(CandidateError, match=r"no persona 'astronaut'.*prepared.*generic"):
         check_persona("demo", "astronaut")
+
+
+def test_the_persona_recorded_is_the_one_that_answers() -> None:
+    # A role without its own "prepared" is answered (and its session labelled) by generic.
+    assert answering_persona("two-questions", "prepared") == "generic"
+    assert answering_persona("demo", "prepared") == "prepared"
+    assert answering_persona("demo", "generic") == "generic"
