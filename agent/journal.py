@@ -1,8 +1,10 @@
 """Store every turn the moment it completes, from the session's ``conversation_item_added`` events.
 
 Each turn is committed on its own, so a crash loses at most the turn in flight. A write the
-database refuses (restarting, unreachable) is kept in memory and retried in order, backing off
-up to ``RETRY_MAX_S``, while the interview goes on; nothing is dropped. An answer the
+database cannot take for want of a connection (restarting, unreachable) is kept in memory and
+retried in order, backing off up to ``RETRY_MAX_S``, while the interview goes on (a crash then
+loses the writes still waiting too); any other refusal is logged and kept in ``errors``. An
+answer the
 pipeline heard in two parts (the candidate went on before the reply was heard, or as it began
 and cut it off) stays one stored turn: the second part extends the first, and the answer is
 measured again as a whole. The cut-off reply is stored too, as interrupted: it was heard.
@@ -20,7 +22,13 @@ from typing import Any
 
 from livekit.agents import AgentSession, llm
 from livekit.agents.voice.events import ConversationItemAddedEvent
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import (
+    DisconnectionError,
+    InterfaceError,
+    NoResultFound,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.interviewer import Interviewer
@@ -56,16 +64,22 @@ RETRY_FIRST_S, RETRY_MAX_S = 0.5, 5.0  # the first wait before a write is retrie
 FLUSH_WAIT_S = 60.0  # how long closing waits for writes still being retried
 
 
-@dataclass
-class _Unsaved:
-    """A write the database has not taken yet: a new turn (``index`` None) or the rest of an
-    answer for stored turn ``index``; a candidate turn is measured once it is stored."""
+@dataclass(eq=False)
+class _Write:
+    """A turn to write: a new one, or (with ``parent``) the rest of the answer ``parent``
+    began; a candidate turn is measured on ``words``/``text`` (the whole answer) once stored."""
 
     turn: NewTurn
-    index: int | None = None
+    parent: _Write | None = None
     flow_state: dict[str, Any] | None = None
-    words: list[TimedWord] | None = None  # a candidate turn's whole answer, for its measures
+    words: list[TimedWord] | None = None
     text: str = ""
+    stored_index: int | None = None  # set once a new turn is committed
+    in_flight: bool = False  # being written on a thread: no longer changed in place
+
+
+# A write is retried when the database could not be reached; other errors would fail again.
+_RETRIED = (OperationalError, InterfaceError, DisconnectionError)
 
 
 class TurnJournal:
@@ -89,9 +103,11 @@ class TurnJournal:
         self._recruiter_spans: list[tuple[float, float]] = []  # wall start and end of each
         self._measuring: set[asyncio.Task[None]] = set()
         # The stored candidate turn no reply has answered yet: (index, words, text).
-        self._open_answer: tuple[int, list[TimedWord], str] | None = None
-        self._open_unsaved: _Unsaved | None = None  # the open answer, while still unsaved
-        self._unsaved: list[_Unsaved] = []  # writes waiting for the database, in order
+        # The answer no reply has answered yet: its first write, and all its words and text.
+        self._open: _Write | None = None
+        self._open_words: list[TimedWord] = []
+        self._open_text = ""
+        self._unsaved: list[_Write] = []  # writes waiting for the database, in order
         self._flusher: asyncio.Task[None] | None = None
         self._measure_runs: dict[int, int] = {}  # the latest measurement run of each turn
         self.turns: list[StoredTurn] = []
@@ -117,29 +133,29 @@ class TurnJournal:
             words = self._interviewer.take_turn_words()
             turn = self._candidate_turn(text, metrics, words)
             self._last_user = metrics
-            going_on = self._interviewer.answer_open
-            if going_on and self._open_unsaved is not None:
-                # The answer's first part still waits for the database: it grows there.
-                waiting = self._open_unsaved
-                waiting.turn.text = f"{waiting.turn.text} {turn.text}".strip()
-                waiting.turn.end_s = max(waiting.turn.end_s, turn.end_s)
-                waiting.turn.words = [*(waiting.turn.words or []), *(turn.words or [])]
-                waiting.words, waiting.text = [*(waiting.words or []), *words], waiting.turn.text
-                return
-            if going_on and self._open_answer is not None:
-                index, earlier, earlier_text = self._open_answer
-                words, text = [*earlier, *words], f"{earlier_text} {text}"
-                self._submit(_Unsaved(turn, index=index, words=words, text=text))
+            if self._interviewer.answer_open and self._open is not None:
+                words, text = [*self._open_words, *words], f"{self._open_text} {text}"
+                self._open_words, self._open_text = words, text
+                first = self._open
+                if first in self._unsaved and not first.in_flight:
+                    # The answer's first part still waits for the database: it grows there.
+                    first.turn.text = f"{first.turn.text} {turn.text}".strip()
+                    first.turn.end_s = max(first.turn.end_s, turn.end_s)
+                    first.turn.words = [*(first.turn.words or []), *(turn.words or [])]
+                    first.words, first.text = words, text
+                    return
+                self._submit(_Write(turn, parent=first, words=words, text=text))
             else:
-                self._open_unsaved = None
-                self._submit(_Unsaved(turn, words=words, text=text))
+                self._open = _Write(turn, words=words, text=text)
+                self._open_words, self._open_text = words, text
+                self._submit(self._open)
         else:
             if not self._interviewer.answer_open:  # else cut off as it began: the answer goes on
-                self._open_answer, self._open_unsaved = None, None
+                self._open = None
             # The flow's state goes with the reply that spoke it: what a resumed interview
             # (after this process dies) starts from.
-            self._submit(_Unsaved(self._recruiter_turn(text, metrics, interrupted=item.interrupted),
-                                  flow_state=state_snapshot(self._interviewer.state)))  # fmt: skip
+            self._submit(_Write(self._recruiter_turn(text, metrics, interrupted=item.interrupted),
+                                flow_state=state_snapshot(self._interviewer.state)))  # fmt: skip
             started = metrics.get("started_speaking_at")
             if started is not None:
                 ended = metrics.get("stopped_speaking_at") or time.time()
@@ -186,7 +202,7 @@ class TurnJournal:
         while True:
             try:
                 return await asyncio.to_thread(write, *args)
-            except SQLAlchemyError:
+            except _RETRIED:
                 if time.monotonic() > deadline:
                     raise
                 await asyncio.sleep(delay)
@@ -198,6 +214,7 @@ class TurnJournal:
         if self._flusher is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self._flusher), FLUSH_WAIT_S)
+            self._flusher.cancel()
         if self._measuring:
             await asyncio.gather(*self._measuring, return_exceptions=True)
         if self._unsaved:
@@ -249,20 +266,21 @@ class TurnJournal:
         self._last_user = None
         return turn
 
-    def _submit(self, entry: _Unsaved) -> None:
-        """Write ``entry`` now, or (the database refused it, or earlier writes wait) keep it for
-        the retrying writer, which keeps the order."""
+    def _submit(self, entry: _Write) -> None:
+        """Write ``entry`` now, or (no connection to the database, or earlier writes wait)
+        keep it for the retrying writer, which keeps the order."""
         if not self._unsaved:
             try:
                 index = self._write(entry)
-            except SQLAlchemyError as e:
+            except _RETRIED as e:
                 logger.error("could not store a turn (%s); kept and retried", type(e).__name__)
+            except SQLAlchemyError as e:
+                self._failed(entry, e)
+                return
             else:
                 self._stored(entry, index)
                 return
         self._unsaved.append(entry)
-        if entry.index is None and entry.turn.speaker == "candidate":
-            self._open_unsaved = entry
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.get_running_loop().create_task(self._flush(), name="flush")
 
@@ -272,36 +290,48 @@ class TurnJournal:
         delay = RETRY_FIRST_S
         while self._unsaved:
             entry = self._unsaved[0]
+            entry.in_flight = True
             try:
                 index = await asyncio.to_thread(self._write, entry)
-            except SQLAlchemyError:
+            except _RETRIED:
+                entry.in_flight = False
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX_S)
                 continue
+            except SQLAlchemyError as e:
+                self._unsaved.pop(0)
+                self._failed(entry, e)
+                continue
             self._unsaved.pop(0)
             delay = RETRY_FIRST_S
-            if entry is self._open_unsaved:
-                self._open_unsaved = None
             self._stored(entry, index)
 
-    def _write(self, entry: _Unsaved) -> int:
+    def _write(self, entry: _Write) -> int:
         """Commit one write; the index of the turn it made or extended."""
         with self._db() as db:
             repo = SessionRepository(db)
-            if entry.index is None:
+            if entry.parent is None:
                 index = repo.add_turn(self._session_id, entry.turn,
                                       flow_state=entry.flow_state).index  # fmt: skip
             else:
-                index = entry.index
+                parent = entry.parent.stored_index
+                if parent is None:
+                    raise NoResultFound("the answer this part continues was not stored")
+                index = parent
                 repo.extend_turn(self._session_id, index, text=entry.turn.text,
                                  end_s=entry.turn.end_s, words=entry.turn.words or [])  # fmt: skip
             db.commit()
         return index
 
-    def _stored(self, entry: _Unsaved, index: int) -> None:
+    def _failed(self, entry: _Write, error: Exception) -> None:
+        logger.error("could not store a turn: %s", type(error).__name__)
+        self.errors.append(f"{entry.turn.speaker} turn not stored: {type(error).__name__}")
+
+    def _stored(self, entry: _Write, index: int) -> None:
         """After ``entry`` is committed: the rehearsal's copy, and a candidate turn measured."""
         turn = entry.turn
-        if entry.index is None:
+        if entry.parent is None:
+            entry.stored_index = index
             self.turns.append(StoredTurn(index, turn.speaker, turn.text, turn.start_s,
                                          turn.end_s, turn.latency_s, turn.events,
                                          turn.interrupted))  # fmt: skip
@@ -314,8 +344,6 @@ class TurnJournal:
                     )  # fmt: skip
         if turn.speaker != "candidate" or entry.words is None:
             return
-        if self._open_answer is None or self._open_answer[0] == index or entry.index is None:
-            self._open_answer = (index, entry.words, entry.text)
         task = asyncio.get_running_loop().create_task(
             self._measure(index, entry.words, entry.text, self._question_end(entry.words))
         )

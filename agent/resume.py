@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +43,7 @@ REPEAT = "Where we were:"
 # new job: the candidate has most likely gone; it is closed as interrupted and scored instead.
 RESUME_WITHIN_S = 1800.0
 INTERRUPTED = "interrupted: the interview's process stopped and it was not resumed"
+MAX_RESUMES = 3  # a room's session resumed this often is closed instead of resumed again
 
 
 class ResumeError(AgentError):
@@ -67,11 +68,7 @@ class Resumption:
     clock_s: float
     answered: Counter[str] = field(default_factory=Counter)
     persona: str | None = None  # the simulated candidate of a rehearsal
-
-    @property
-    def ended(self) -> bool:
-        """The closing was already heard: nothing is left to ask."""
-        return self.state is not None and self.state.phase is Phase.ENDED
+    resumes: int = 0  # how many times it was resumed already
 
 
 def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumption:
@@ -94,6 +91,8 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
         except SnapshotError as e:
             raise ResumeError(f"session {session_id} cannot be resumed: {e}") from e
     said = [t for t in turns if t.speaker == "recruiter"]
+    if state is not None and said and any(e.get("type") == "end" for e in said[-1].events or []):
+        state = replace(state, phase=Phase.ENDED)  # closed early: the closing was heard
     after = said[-1].index if said else -1
     pending = " ".join(t.text for t in turns if t.speaker == "candidate" and t.index > after)
     answered = Counter(t.question_id for t in turns if t.speaker == "candidate" and t.question_id)
@@ -102,22 +101,36 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
         last_heard=said[-1].text if said else "",
         clock_s=max((t.end_s for t in turns), default=0.0), answered=answered,
         persona=record.persona,
+        resumes=sum(e.get("type") == "resumed" for t in said for e in t.events or []),
     )  # fmt: skip
 
 
-def resumption_for(s: Session, session_id: str) -> tuple[RoleSource, Resumption]:
-    """The role version ``session_id`` ran and where the session stands.
+def resumption_for(
+    s: Session, session_id: str, *, channel: str | None = None
+) -> tuple[RoleSource, Resumption]:
+    """The role version ``session_id`` ran, in the mode it ran in, and where it stands.
+
+    Args:
+        channel: refuse a session held elsewhere (``headless`` for ``rehearse --resume``: never
+            a candidate's room or call).
 
     Raises:
-        ResumeError: as ``load_resumption``, or the role version it ran is gone.
+        ResumeError: as ``load_resumption``, the session is of another channel, or the role
+            version it ran is gone.
     """
     record = SessionRepository(s).get(session_id)
     if record is None:
         raise ResumeError(f"no interview session {session_id!r}")
+    if channel is not None and record.channel != channel:
+        raise ResumeError(f"session {session_id} is not a {channel} interview "
+                          f"({record.channel!r}); it cannot be resumed here")  # fmt: skip
     try:
         source = resolve_role(s, record.role_id, record.role_version)
     except RoleError as e:
         raise ResumeError(f"session {session_id} cannot be resumed: {e}") from e
+    if record.mode is not None and record.mode != source.role.mode:  # the invitation's mode
+        source = RoleSource(source.role.model_copy(update={"mode": record.mode}), source.text,
+                            source.origin)  # fmt: skip
     return source, load_resumption(s, session_id, plan_for(source.role))
 
 
@@ -164,9 +177,12 @@ def room_resumption(
         if resume_id is None:
             return None, stale
         try:
-            return resumption_for(s, resume_id), stale
+            found = resumption_for(s, resume_id)
         except ResumeError:
             return None, [resume_id, *stale]
+    if found[1].resumes >= MAX_RESUMES:  # it keeps failing the same way: scored as it stands
+        return None, [resume_id, *stale]
+    return found, stale
 
 
 class ResumingInterviewer(Interviewer):
@@ -182,18 +198,23 @@ class ResumingInterviewer(Interviewer):
         r = self.resumption
         if r.state is None:
             return await super().opening()
-        # The flow's clock (and time budget) goes on from where the state stood.
-        self._t0 = time.time() - r.state.elapsed_s
-        if r.pending_answer is not None:
-            event = CandidateAnswered(text=r.pending_answer, at_s=r.state.elapsed_s)
+        # The flow's clock (and time budget) goes on from the last stored turn: the time the
+        # process was down is not charged.
+        now_s = max(r.state.elapsed_s, r.clock_s)
+        self._t0 = time.time() - now_s
+        self._state = r.state
+        ended = r.state.phase is Phase.ENDED
+        self._asking = None if ended else r.state.current
+        if ended:  # the closing again, then the interview ends
+            self.end_reason = "closing heard before the process died"
+        elif r.pending_answer is not None:
+            event = CandidateAnswered(text=r.pending_answer, at_s=now_s)
             self._state, actions = step(r.state, event)
             reply = [text async for text in self._speak(actions, time.monotonic())]
-            self.utterance.events.insert(0, {"type": "resumed", "after": "answer"})
-            return " ".join([CUT_OFF, *reply])
-        self._state = r.state
-        self._asking = r.state.current if r.state.phase is not Phase.ENDED else None
-        if r.state.phase is Phase.ENDED:  # the closing again, then the interview ends
-            self.end_reason = "closing heard before the process died"
+            if reply:
+                self.utterance.events.insert(0, {"type": "resumed", "after": "answer"})
+                return " ".join([CUT_OFF, *reply])
+            self._state = r.state  # nothing to say to it (thinking aloud): ask again
         self.utterance = RecruiterUtterance(
             question_id=self._asking, events=[{"type": "resumed", "after": "question"}]
         )

@@ -236,8 +236,10 @@ async def _run(
             raise LLMUnavailableError("the worker has no LLM endpoint (RECRUITER_LLM__BASE_URL)")
         models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
         channel = job.invitation_room or ctx.room.name or "room"
-        # A room's interview whose job died goes on here (the page asked for a new job).
-        resumed, stale = (None, []) if phone else room_resumption(db, channel, job.candidate_id)
+        # An invitation's room interview whose job died goes on here (the page asked for a new
+        # job); never a call's, a console's or an anonymous room's.
+        invited = not phone and job.candidate_id is not None and not local
+        resumed, stale = room_resumption(db, channel, job.candidate_id) if invited else (None, [])
         for old in stale:  # left too long ago: closed and scored as it stands
             finish_interview(db, old, status="failed", reason=INTERRUPTED)
             await asyncio.to_thread(_reports, db, old, settings)

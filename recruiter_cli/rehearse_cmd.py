@@ -86,7 +86,7 @@ def rehearse(
         db = session_factory(create_database(settings.resolved_database_url))
         if resume is not None:
             with db() as s:
-                source, resumption = resumption_for(s, resume)
+                source, resumption = resumption_for(s, resume, channel="headless")
             checked, persona = source.role, resumption.persona or persona
         else:
             checked = rehearsal_role(db, role).role

@@ -263,7 +263,7 @@ async def run_rehearsal(
     resumption: Resumption | None = None
     if options.resume is not None:
         with db() as s:
-            source, resumption = resumption_for(s, options.resume)
+            source, resumption = resumption_for(s, options.resume, channel="headless")
     else:
         source = rehearsal_role(db, options.role)
     role = source.role

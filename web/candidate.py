@@ -9,6 +9,7 @@ room token, only the reports.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -226,6 +227,12 @@ def room_token(token: str, ctx: Ctx, body: JoinRequest | None = None) -> RoomAcc
     )  # fmt: skip
 
 
+# When each room last had a recruiter sent back (this process's memory), and how long (s) the
+# next ask for it is refused: a job loads its models in about 12 s on 2 cores.
+_recalled: dict[str, float] = {}
+RECALL_EVERY_S = 30.0
+
+
 def _job(invitation: Invitation) -> InterviewJob:
     return InterviewJob(
         role_id=invitation.role_id, role_version=invitation.role_version,
@@ -257,6 +264,11 @@ async def reconnect(token: str, ctx: Ctx) -> Response:
         )
     if running is None:
         raise HTTPException(status_code=409, detail="no interview of this invitation is running")
+    # One new recruiter per room at a time: a second ask (another tab, a retry) while the first
+    # is still loading its models would start a second job on the same interview.
+    last = _recalled.get(invitation.room)
+    if last is not None and time.monotonic() - last < RECALL_EVERY_S:
+        raise HTTPException(status_code=409, detail="a recruiter is on the way")
     try:
         sent = await recall_interviewer(ctx.settings.livekit, room=invitation.room,
                                         agent_name=ctx.settings.web.agent_name,
@@ -266,6 +278,7 @@ async def reconnect(token: str, ctx: Ctx) -> Response:
                             "try again in a moment") from e  # fmt: skip
     if not sent:
         raise HTTPException(status_code=409, detail="the recruiter is in the room already")
+    _recalled[invitation.room] = time.monotonic()
     return Response(status_code=202)
 
 

@@ -157,7 +157,7 @@
     $("agent-state").textContent = "reconnecting";
     $("recruiter-tile").classList.remove("speaking");
     setStatus("The recruiter was disconnected. Bringing them back to where you were…");
-    recall(0);
+    setTimeout(() => recall(0), 3000); // a recruiter that only blinked comes back by itself
   }
 
   async function join() {
