@@ -118,7 +118,7 @@ def face_crops(width: int, height: int) -> list[tuple[int, int, int]]:
     height and 24% of a 16:9 one, while webcams show faces of 15-20% at 16:9 and the product
     reads a face down to ``SMALL_FACE`` (12%). Searched in order: squares of the frame's
     height across a wide frame (a face of 14% of the height), then overlapping squares of
-    ``CROP_SMALL`` of the shorter side over the whole frame (about 9%). Figures from the
+    ``CROP_SMALL`` of the shorter side over the whole frame (a face of 8%). Figures from the
     face-size sweep in ``bench/perception.py``.
     """
     short = min(width, height)
