@@ -17,7 +17,7 @@ from agent.bootstrap import VoiceModels, build_interviewer, build_perceiver, bui
 from agent.errors import AgentError
 from agent.interviewer import Interviewer
 from agent.journal import SpeechEndProbe, TurnJournal
-from agent.resume import Resumption
+from agent.resume import ResumeError, Resumption, this_process
 from agent.turn_guard import ThinkingPauseGuard
 from perception.frames import Frame
 from recruiter_config.settings import Settings
@@ -71,13 +71,17 @@ def open_interview(
 
     Raises:
         RoleVersionConflictError: the role's id and version are stored with different content.
+        ResumeError: another process took the session to resume first.
     """
     role = source.role
     if resumption is not None:
         session_id = resumption.session_id
         with db() as s:
-            SessionRepository(s).reopen(session_id)
+            taken = SessionRepository(s).reopen(session_id, holder=this_process(),
+                                                was=resumption.holder)  # fmt: skip
             s.commit()
+        if not taken:
+            raise ResumeError(f"another process resumed session {session_id} first")
     else:
         session_id = _new_session(db, source, chat, settings, channel=channel, persona=persona,
                                   candidate_id=candidate_id)  # fmt: skip
@@ -110,7 +114,7 @@ def _new_session(
         record = SessionRepository(s).create(
             role_id=role.id, role_version=role.version, persona=persona, channel=channel,
             llm_model=chat.model, stt_model=settings.stt.model,
-            role_sha256=stored.record.content_sha256, mode=role.mode,
+            role_sha256=stored.record.content_sha256, mode=role.mode, holder=this_process(),
         )  # fmt: skip
         if candidate_id is not None:
             if CandidateRepository(s).get(candidate_id) is None:

@@ -10,6 +10,8 @@ stood.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -35,6 +37,7 @@ __all__ = [
     "resumption_for",
     "room_resumption",
     "sessions_to_resume",
+    "this_process",
 ]
 
 CUT_OFF = "Sorry, we were cut off for a moment."
@@ -44,6 +47,25 @@ REPEAT = "Where we were:"
 RESUME_WITHIN_S = 1800.0
 INTERRUPTED = "interrupted: the interview's process stopped and it was not resumed"
 MAX_RESUMES = 3  # a room's session resumed this often is closed instead of resumed again
+
+
+def this_process() -> str:
+    """This process as a session's holder: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive_here(holder: str | None) -> int | None:
+    """The pid of ``holder`` when it is a live process on this machine, else None."""
+    host, _, pid = (holder or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # another user's process: alive
+        pass
+    return int(pid)
 
 
 class ResumeError(AgentError):
@@ -69,6 +91,8 @@ class Resumption:
     answered: Counter[str] = field(default_factory=Counter)
     persona: str | None = None  # the simulated candidate of a rehearsal
     resumes: int = 0  # how many times it was resumed already
+    holder: str | None = None  # the process that held it (``this_process``)
+    answered_in_order: tuple[str, ...] = ()  # question ids answered, in the order answered
 
 
 def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumption:
@@ -83,6 +107,9 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
         raise ResumeError(f"no interview session {session_id!r}")
     if record.status == "completed":
         raise ResumeError(f"session {session_id} is completed; there is nothing to resume")
+    if (pid := _alive_here(record.holder)) is not None:
+        raise ResumeError(f"session {session_id} is still running in process {pid} on this "
+                          "machine; stop it first")  # fmt: skip
     turns = SessionRepository(s).turns(session_id)
     state = None
     if record.flow_state is not None:
@@ -102,6 +129,8 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
         clock_s=max((t.end_s for t in turns), default=0.0), answered=answered,
         persona=record.persona,
         resumes=sum(e.get("type") == "resumed" for t in said for e in t.events or []),
+        holder=record.holder, answered_in_order=tuple(dict.fromkeys(
+            t.question_id for t in turns if t.speaker == "candidate" and t.question_id)),
     )  # fmt: skip
 
 

@@ -25,7 +25,7 @@ from agent.errors import AgentError
 from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
 from agent.phone_desk import RECORDING_NOTICE, read_interview_code, say_to_caller
 from agent.recording import keep_recording, recording_options
-from agent.resume import INTERRUPTED, room_resumption
+from agent.resume import INTERRUPTED, ResumeError, room_resumption
 from agent.room_video import LiveFrames, follow_camera
 from agent.rooms import InterviewJob, read_job
 from recruiter_config.assets import AssetError
@@ -253,9 +253,12 @@ async def _run(
             candidate_id=job.candidate_id, resumption=resumption,
         )  # fmt: skip
     except (RoleError, UnknownCandidateError, LLMUnavailableError, AssetError,
-            ExamTakenError) as e:  # fmt: skip
-        # Nothing was stored; the page says why instead of waiting for a recruiter.
+            ExamTakenError, ResumeError) as e:  # fmt: skip
+        # Nothing was stored; the page says why instead of waiting for a recruiter (unless
+        # another job resumed the interview first: that one talks to the page).
         logger.error("the interview could not start: %s", type(e).__name__)
+        if isinstance(e, ResumeError):
+            return await chat.aclose() if chat is not None else None
         taken = isinstance(e, ExamTakenError)
         message = _TAKEN if taken else ("The interview could not start. "
                                         "Please tell the recruiter who invited you.")  # fmt: skip

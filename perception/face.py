@@ -177,14 +177,15 @@ class FaceAnalyzer:
             raise PerceptionInputError(f"{path}: cannot load the face landmarker model") from e
         self._last_crop: tuple[int, int, int] | None = None
         self._search_crops = search_crops
+        self._max_faces = max_faces
 
     def observe(self, frame: Frame) -> FaceObservation:
         """Detect faces in one frame and describe the largest one.
 
         A frame where the landmarker finds no face is searched again in the squares of
-        :func:`face_crops` (the square that last held a face first), so a face of 8% of the
-        frame's height or more is found at any aspect ratio; ``face_height_frac`` is always of
-        the whole frame's height.
+        :func:`face_crops` (the square that last held a face first) until two distinct faces
+        are found, so a face of 8% of the frame's height or more is found at any aspect ratio,
+        and a second one beside it; ``face_height_frac`` is always of the whole frame's height.
         """
         import mediapipe as mp  # already loaded by __init__; this is a dictionary look-up
 
@@ -192,17 +193,12 @@ class FaceAnalyzer:
         brightness = float(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).mean())
         result = self._landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb))
         scale = 1.0  # a crop's height over the frame's: landmark y is relative to the crop
-        if not result.face_landmarks and self._search_crops:
-            for crop in self._search_order(frame.width, frame.height):
-                x0, y0, side = crop
-                part = np.ascontiguousarray(rgb[y0 : y0 + side, x0 : x0 + side])
-                result = self._landmarker.detect(
-                    mp.Image(image_format=mp.ImageFormat.SRGB, data=part)
-                )
-                if result.face_landmarks:
-                    self._last_crop, scale = crop, side / frame.height
-                    break
         faces = len(result.face_landmarks)
+        if faces == 0 and self._search_crops:
+            faces, found = self._search(rgb, frame.width, frame.height)
+            if found is not None:
+                result, (_, _, side) = found
+                scale = side / frame.height
         if faces == 0:
             return FaceObservation(frame.t_s, 0, brightness)
         heights = [
@@ -239,6 +235,31 @@ class FaceAnalyzer:
             eyes_closed=blink > BLINK_ON,
             looking_at_screen=bool(head_towards and eyes_towards),
         )
+
+    def _search(self, rgb: np.ndarray, width: int, height: int) -> tuple[int, Any]:
+        """The distinct faces in the squares of ``face_crops`` (up to ``max_faces``), and the
+        landmarker's result and square for the largest; (0, None) when there is none. A face
+        seen in two overlapping squares counts once (centres closer than half its height)."""
+        import mediapipe as mp
+
+        seen: list[tuple[float, float, float]] = []  # centre x, y and height, in pixels
+        best: tuple[float, Any] | None = None
+        for crop in self._search_order(width, height):
+            x0, y0, side = crop
+            part = np.ascontiguousarray(rgb[y0 : y0 + side, x0 : x0 + side])
+            result = self._landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=part))
+            for lm in result.face_landmarks:
+                ys = [p.y for p in lm]
+                h = (max(ys) - min(ys)) * side
+                cx = x0 + float(np.mean([p.x for p in lm])) * side
+                cy = y0 + float(np.mean(ys)) * side
+                if all(math.hypot(cx - x, cy - y) > 0.5 * max(h, fh) for x, y, fh in seen):
+                    seen.append((cx, cy, h))
+                if best is None or h > best[0]:
+                    best, self._last_crop = (h, (result, crop)), crop
+            if len(seen) >= self._max_faces:
+                break
+        return (len(seen), best[1]) if best is not None else (0, None)
 
     def _search_order(self, width: int, height: int) -> list[tuple[int, int, int]]:
         """The squares to search when the whole frame shows no face, the last hit first."""
@@ -412,7 +433,8 @@ def summarize_face(
     else:
         height = float(np.median([o.face_height_frac or 0.0 for o in with_face]))
         if height < SMALL_FACE:
-            detail_gate = f"face too small: median height {height:.0%} < {SMALL_FACE:.0%} of frame"
+            detail_gate = (f"face too small: median height {height:.1%} < {SMALL_FACE:.0%} of "
+                           "frame")  # fmt: skip
     if detail_gate is not None:
         quality.append(detail_gate)
         return _gated(n, duration, quality, present=present, multiple=multiple)

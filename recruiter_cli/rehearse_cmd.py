@@ -66,8 +66,9 @@ def rehearse(
         None,
         "--resume",
         metavar="SESSION",
-        help="Go on with a stored session whose process died (its role version and persona; "
-        "--role and --candidate are not used).",
+        help="Go on with a stored rehearsal whose process died: its role version and persona "
+        "(--role, --persona and --candidate are not used); a session answered from recordings "
+        "needs --answers DIR again.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
@@ -87,6 +88,9 @@ def rehearse(
         if resume is not None:
             with db() as s:
                 source, resumption = resumption_for(s, resume, channel="headless")
+            if resumption.persona is None and answers is None:
+                raise AgentError(f"session {resume} was answered from recordings: give them "
+                                 "again with --answers DIR")  # fmt: skip
             checked, persona = source.role, resumption.persona or persona
         else:
             checked = rehearsal_role(db, role).role

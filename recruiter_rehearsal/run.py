@@ -269,6 +269,8 @@ async def run_rehearsal(
     role = source.role
     source_of_answers = _answer_source(role, options, models)
     answers = _Answers(role, source_of_answers)
+    for question_id in resumption.answered_in_order if resumption else ():
+        answers.to(question_id)  # recordings go on with the next one, not the first again
     filler = source_of_answers.filler()
     webcam = None
     if options.webcam is not None:

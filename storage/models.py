@@ -68,6 +68,8 @@ class InterviewSession(Base):
     # The interview flow's state as of the last recruiter turn stored (dialogue.snapshot): what
     # a new process resumes from after this one died.
     flow_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The process running it ("host:pid"), so that one resuming it can tell a live one apart.
+    holder: Mapped[str | None] = mapped_column(String(100))
 
     turns: Mapped[list[Turn]] = relationship(
         back_populates="session", order_by="Turn.index", cascade="all, delete-orphan"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import AnswerMeasurement, InterviewSession, Turn
@@ -42,10 +42,11 @@ class SessionRepository:
     def create(
         self, *, role_id: str, role_version: str, persona: str | None, channel: str,
         llm_model: str | None, stt_model: str | None, role_sha256: str | None = None,
-        mode: str | None = None,
+        mode: str | None = None, holder: str | None = None,
     ) -> InterviewSession:  # fmt: skip
-        """Add a new running session."""
+        """Add a new running session (held by process ``holder``, "host:pid")."""
         record = InterviewSession(
+            holder=holder,
             role_id=role_id,
             role_version=role_version,
             role_sha256=role_sha256,
@@ -159,16 +160,22 @@ class SessionRepository:
             self._db.scalars(select(Turn).where(Turn.session_id == session_id).order_by(Turn.index))
         )
 
-    def reopen(self, session_id: str) -> InterviewSession:
-        """Mark a session whose process died running again, as a new process resumes it.
+    def reopen(self, session_id: str, *, holder: str, was: str | None) -> bool:
+        """Take a session whose process died for ``holder`` (running again), if it is still
+        held by ``was`` (what the caller read): of two processes resuming it at once, one wins.
 
-        Raises:
-            sqlalchemy.exc.NoResultFound: no such session.
+        Returns:
+            False when another process took it first.
         """
-        record = self._db.get_one(InterviewSession, session_id)
-        record.status, record.end_reason, record.ended_at = "running", None, None
-        self._db.flush()
-        return record
+        result = self._db.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == session_id,
+                   InterviewSession.holder.is_(None) if was is None
+                   else InterviewSession.holder == was)
+            .values(holder=holder, status="running", end_reason=None, ended_at=None)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        return bool(getattr(result, "rowcount", 0))
 
     def finish(
         self, session_id: str, *, status: str, reason: str | None = None,

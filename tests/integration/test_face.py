@@ -187,6 +187,20 @@ def test_every_face_size_a_webcam_shows_is_found_and_measured(
         assert m.looking_at_screen_share.measured == (face >= SMALL_FACE), m.quality
 
 
+@pytest.mark.parametrize(("width", "height", "face"), [(1280, 720, 0.12), (1280, 720, 0.16),
+                                                     (640, 480, 0.12)])  # fmt: skip
+def test_a_second_small_face_is_counted(
+    analyzer: FaceAnalyzer, width: int, height: int, face: float
+) -> None:
+    """Faces too small for the whole frame are searched in squares: the search goes on after
+    the first face, so a second one beside it raises the multiple-faces share. (When the whole
+    frame shows one face, no square is searched: a second, smaller face is then not counted.)"""
+    left, right = (face_frame(width, height, face, cx) for cx in (0.3, 0.7))
+    both = np.where(right != 90, right, left).astype(np.uint8)
+    assert analyzer.observe(Frame(0.0, left)).faces == 1
+    assert analyzer.observe(Frame(0.0, both)).faces == 2
+
+
 def test_search_squares_cover_the_frame_and_stay_inside_it() -> None:
     assert face_crops(1, 1) == [] and face_crops(60, 40) == []  # too small to hold a face
     for width, height in ((1280, 720), (1920, 1080), (640, 480), (480, 640), (4000, 90)):
@@ -225,7 +239,7 @@ def test_tiny_face_is_not_read(analyzer: FaceAnalyzer) -> None:
 def test_small_face_gate_keeps_presence_only(steady: list[FaceObservation]) -> None:
     small = [replace(o, face_height_frac=0.08) for o in steady]
     m = summarize_face(small)
-    assert m.quality == ["face too small: median height 8% < 12% of frame"]
+    assert m.quality == ["face too small: median height 8.0% < 12% of frame"]
     assert m.face_present_share.value == 1.0
     assert not m.looking_at_screen_share.measured and not m.head_movement_deg.measured
 

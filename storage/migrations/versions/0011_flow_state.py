@@ -1,4 +1,5 @@
-"""The interview flow's state stored with each session, to resume after a crash
+"""The interview flow's state stored with each session, and the process holding it, to resume
+after a crash
 
 Revision ID: 0011
 Revises: 0010
@@ -19,8 +20,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("interview_sessions") as batch:
         batch.add_column(sa.Column("flow_state", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("holder", sa.String(length=100), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("interview_sessions") as batch:
+        batch.drop_column("holder")
         batch.drop_column("flow_state")
