@@ -26,8 +26,6 @@ import platform
 import random
 import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -38,29 +36,15 @@ from agent.audio import write_wav
 from agent.tts_piper import load_voice
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import EmbeddedLLMServer, resolve_endpoint
+from recruiter_devstack.llm_server import llm_endpoint
 from recruiter_llm.client import LLMEndpoint
 from recruiter_rehearsal.candidates import MIC_RATE, CandidateVoice
 from storage import InterviewSession, SessionRepository, create_database, session_factory
-from tests.integration.test_crash_resume import ANSWERS, ROLE
+from tests.integration.test_crash_resume import ANSWERS, ROLE, rehearse_process
 
 RESULTS = Path(__file__).parent / "results"
 QUESTIONS = ("why-support", "hard-customer", "busy-day")
 TURNS = 7  # three questions asked and answered, then the closing
-
-
-def _rehearse(home: Path, endpoint: LLMEndpoint, *args: str) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "RECRUITER_HOME": str(home),
-        "RECRUITER_LLM__BASE_URL": endpoint.base_url,
-        "RECRUITER_LLM__MODEL": endpoint.model,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "recruiter_cli.main", "rehearse", *args, "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        start_new_session=True,
-    )  # fmt: skip
 
 
 def _turns(db: Any, session_id: str) -> list[dict[str, Any]]:
@@ -79,7 +63,7 @@ def _running(db: Any) -> tuple[str, int] | None:
 def _trial(home: Path, endpoint: LLMEndpoint, answers: Path, rng: random.Random) -> dict[str, Any]:
     db = session_factory(create_database(Settings(home=home).resolved_database_url))
     after_turns, delay = rng.randint(1, TURNS - 1), round(rng.uniform(0.0, 3.0), 2)
-    proc = _rehearse(home, endpoint, "--role", ROLE, "--answers", str(answers))
+    proc = rehearse_process(home, endpoint, "--role", ROLE, "--answers", str(answers))
     started, session_id = time.monotonic(), None
     while proc.poll() is None:
         found = _running(db)
@@ -98,7 +82,7 @@ def _trial(home: Path, endpoint: LLMEndpoint, answers: Path, rng: random.Random)
     assert session_id is not None
     before = _turns(db, session_id)
     resumed_at = time.monotonic()
-    again = _rehearse(home, endpoint, "--resume", session_id, "--answers", str(answers))
+    again = rehearse_process(home, endpoint, "--resume", session_id, "--answers", str(answers))
     first_reply_s = None
     while again.poll() is None and first_reply_s is None:
         if any(t["speaker"] == "recruiter" for t in _turns(db, session_id)[len(before) :]):
@@ -189,30 +173,21 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     settings = Settings()
-    endpoint = resolve_endpoint(settings)
-    server = None
-    if endpoint is None:
-        server = EmbeddedLLMServer(settings)
-        endpoint = server.start()
     rng = random.Random(args.seed)
     voice = CandidateVoice(load_voice(require_asset(settings.models_dir, "piper-joe")
                                       / "en_US-joe-medium.onnx"))  # fmt: skip
     trials: list[dict[str, Any]] = []
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            answers = Path(tmp) / "answers"
-            for n, text in enumerate(ANSWERS, 1):
-                write_wav(answers / f"{n:02}.wav", voice.render(text).samples, MIC_RATE)
-            for n in range(args.trials):
-                home = Path(tmp) / f"home-{n}"
-                home.mkdir()
-                (home / "models").symlink_to(settings.models_dir, target_is_directory=True)
-                trials.append(_trial(home, endpoint, answers, rng))
-                print(json.dumps(trials[-1]), flush=True)
-                _write(trials)
-    finally:
-        if server is not None:
-            server.stop()
+    with llm_endpoint(settings) as endpoint, tempfile.TemporaryDirectory() as tmp:
+        answers = Path(tmp) / "answers"
+        for n, text in enumerate(ANSWERS, 1):
+            write_wav(answers / f"{n:02}.wav", voice.render(text).samples, MIC_RATE)
+        for n in range(args.trials):
+            home = Path(tmp) / f"home-{n}"
+            home.mkdir()
+            (home / "models").symlink_to(settings.models_dir, target_is_directory=True)
+            trials.append(_trial(home, endpoint, answers, rng))
+            print(json.dumps(trials[-1]), flush=True)
+            _write(trials)
     summary = _write(trials)
     print(json.dumps({k: v for k, v in summary.items() if k != "rows"}, indent=2))
 

@@ -37,7 +37,9 @@ ANSWERS = (
 )
 
 
-def _rehearse(home: Path, endpoint: LLMEndpoint, *args: str) -> subprocess.Popen[str]:
+def rehearse_process(home: Path, endpoint: LLMEndpoint, *args: str) -> subprocess.Popen[str]:
+    """``recruiter rehearse ARGS --json`` in ``home``, in a process group of its own (killed
+    as a group, as a crashed job process is); shared with ``bench/reliability.py``."""
     env = {
         **os.environ,
         "RECRUITER_HOME": str(home),
@@ -47,7 +49,7 @@ def _rehearse(home: Path, endpoint: LLMEndpoint, *args: str) -> subprocess.Popen
     return subprocess.Popen(
         [sys.executable, "-m", "recruiter_cli.main", "rehearse", *args, "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        start_new_session=True,  # killed as a group, as a crashed job process is
+        start_new_session=True,
     )  # fmt: skip
 
 
@@ -84,7 +86,7 @@ def test_a_killed_rehearsal_resumes_at_the_right_question_and_loses_no_turn(
     db = session_factory(create_database(Settings(home=home).resolved_database_url))
 
     # Killed after the second question was asked and stored: the candidate hears it again.
-    first = _rehearse(home, llm_endpoint, "--role", ROLE, "--answers", str(answers))
+    first = rehearse_process(home, llm_endpoint, "--role", ROLE, "--answers", str(answers))
     session_id = _kill_at(first, db, turns=3)
     before = _stored(db, session_id)
     assert [t[1] for t in before] == ["recruiter", "candidate", "recruiter"]
@@ -92,7 +94,7 @@ def test_a_killed_rehearsal_resumes_at_the_right_question_and_loses_no_turn(
         assert SessionRepository(s).get(session_id).status == "running"  # type: ignore[union-attr]
 
     # Resumed, then killed once the second answer is stored, before any reply to it.
-    second = _rehearse(home, llm_endpoint, "--resume", session_id, "--answers", str(answers))
+    second = rehearse_process(home, llm_endpoint, "--resume", session_id, "--answers", str(answers))
     _kill_at(second, db, turns=5)
     middle = _stored(db, session_id)
     assert middle[:3] == before
@@ -102,7 +104,7 @@ def test_a_killed_rehearsal_resumes_at_the_right_question_and_loses_no_turn(
     assert middle[4][1:4:2] == ("candidate", "hard-customer")
 
     # Resumed again: the reply to the pending answer (the third question), then to the end.
-    third = _rehearse(home, llm_endpoint, "--resume", session_id, "--answers", str(answers))
+    third = rehearse_process(home, llm_endpoint, "--resume", session_id, "--answers", str(answers))
     out, err = third.communicate(timeout=600)
     assert third.returncode == 0, err[-3000:]
     result = json.loads(out)
@@ -119,6 +121,6 @@ def test_a_killed_rehearsal_resumes_at_the_right_question_and_loses_no_turn(
         assert record is not None and record.status == "completed"
         assert record.report_path and Path(record.report_path).is_file()
     # A completed session is not resumed again.
-    done = _rehearse(home, llm_endpoint, "--resume", session_id, "--answers", str(answers))
+    done = rehearse_process(home, llm_endpoint, "--resume", session_id, "--answers", str(answers))
     _, err = done.communicate(timeout=120)
     assert done.returncode == 1 and "completed; there is nothing to resume" in err
