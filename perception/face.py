@@ -58,6 +58,10 @@ MIN_RATE_S = 10.0  # seconds of face video needed before a blink rate means anyt
 BLINK_FULL_FPS = 10.0  # below this, blinks (100-400 ms) fall between samples: lower confidence
 MAX_GAP_S = 1.0  # a longer gap between two frames is not counted as observed time
 DARK_LUMA = 40.0  # median mean-luma (0-255); below it webcam noise dominates the face
+# Frames under this height (pixels) are too coarse for the landmarker: faces filling them were
+# missed (48x48 to 96x54) or their eyes misread as looking away (128x72, 160x90) in the
+# newcomer trial of 1 Dec 2026; QVGA (240 px), the smallest webcam mode in use, passes.
+MIN_FRAME_PX = 180
 SMALL_FACE = 0.12  # median face height / frame height; below it landmarks are too coarse
 CROP_SMALL = 0.6  # side of the small search squares, of the frame's shorter side (face_crops)
 MIN_CROP_PX = 48  # smaller squares hold no face the landmarks could be read from
@@ -86,6 +90,7 @@ class FaceObservation:
     smile: float | None = None
     eyes_closed: bool = False
     looking_at_screen: bool = False
+    frame_height: int = 0  # pixels (0: not known)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -200,7 +205,7 @@ class FaceAnalyzer:
                 result, (_, _, side) = found
                 scale = side / frame.height
         if faces == 0:
-            return FaceObservation(frame.t_s, 0, brightness)
+            return FaceObservation(frame.t_s, 0, brightness, frame_height=frame.height)
         heights = [
             (max(p.y for p in lm) - min(p.y for p in lm)) * scale for lm in result.face_landmarks
         ]
@@ -234,6 +239,7 @@ class FaceAnalyzer:
             smile=smile,
             eyes_closed=blink > BLINK_ON,
             looking_at_screen=bool(head_towards and eyes_towards),
+            frame_height=frame.height,
         )
 
     def _search(self, rgb: np.ndarray, width: int, height: int) -> tuple[int, Any]:
@@ -401,8 +407,9 @@ def summarize_face(
     """Measure the observations between ``start_s`` and ``end_s`` (inclusive; default: all).
 
     Quality gates: fewer than ``MIN_FRAMES`` frames lowers confidence and leaves head movement
-    unmeasured; a median brightness under ``DARK_LUMA`` leaves everything unmeasured; a median
-    face height under ``SMALL_FACE`` leaves every value but presence unmeasured.
+    unmeasured; a median brightness under ``DARK_LUMA`` or a median frame height under
+    ``MIN_FRAME_PX`` leaves everything unmeasured; a median face height under ``SMALL_FACE``
+    leaves every value but presence unmeasured.
     """
     obs = sorted(
         (
@@ -423,6 +430,10 @@ def summarize_face(
     luma = float(np.median([o.brightness for o in obs]))
     if luma < DARK_LUMA:
         quality.append(f"too dark: median brightness {luma:.0f} < {DARK_LUMA:.0f}")
+        return _gated(n, duration, quality)
+    sized = [o.frame_height for o in obs if o.frame_height]
+    if sized and (px := float(np.median(sized))) < MIN_FRAME_PX:
+        quality.append(f"picture too small: {px:.0f} px high < {MIN_FRAME_PX}")
         return _gated(n, duration, quality)
     with_face = [o for o in obs if o.faces > 0]
     present = _share(len(with_face), n, few=few)

@@ -201,6 +201,22 @@ def test_a_second_small_face_is_counted(
     assert analyzer.observe(Frame(0.0, both)).faces == 2
 
 
+def test_a_picture_too_small_to_read_is_not_measured_nor_flagged(analyzer: FaceAnalyzer) -> None:
+    """Newcomer trial: a face filling a 64x36 frame was "no face in view" with a face-missing
+    flag, and a frontal one at 160x90 looked away; such a picture measures nothing."""
+    for width, height in ((64, 36), (160, 90)):
+        obs = analyzer.observe(Frame(0.0, face_frame(width, height, 0.37)))
+        assert obs.frame_height == height
+        m = summarize_face(_repeat(obs, 10))
+        assert m.quality == [f"picture too small: {height} px high < 180"]
+        assert not m.face_present_share.measured and not m.looking_at_screen_share.measured
+    assert not summarize_face(_repeat(analyzer.observe(Frame(0.0, portrait())), 10)).quality
+    one_pixel = analyzer.observe(Frame(0.0, np.full((1, 1, 3), 128, np.uint8)))
+    assert summarize_face([one_pixel]).quality[-1] == "picture too small: 1 px high < 180"
+    four_k = analyzer.observe(Frame(0.0, face_frame(3840, 2160, 0.16)))  # a 4K camera
+    assert four_k.faces == 1 and four_k.face_height_frac == pytest.approx(0.16, rel=0.2)
+
+
 def test_search_squares_cover_the_frame_and_stay_inside_it() -> None:
     assert face_crops(1, 1) == [] and face_crops(60, 40) == []  # too small to hold a face
     for width, height in ((1280, 720), (1920, 1080), (640, 480), (480, 640), (4000, 90)):
