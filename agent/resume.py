@@ -33,6 +33,7 @@ __all__ = [
     "ResumeError",
     "ResumingInterviewer",
     "Resumption",
+    "StillRunningError",
     "load_resumption",
     "resumption_for",
     "room_resumption",
@@ -72,6 +73,10 @@ class ResumeError(AgentError):
     """A stored interview cannot be resumed (no such session, finished, another script)."""
 
 
+class StillRunningError(ResumeError):
+    """The process holding the interview is alive: it is not resumed, nor closed."""
+
+
 @dataclass(frozen=True)
 class Resumption:
     """Where a stored interview stands.
@@ -108,8 +113,8 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
     if record.status == "completed":
         raise ResumeError(f"session {session_id} is completed; there is nothing to resume")
     if (pid := _alive_here(record.holder)) is not None:
-        raise ResumeError(f"session {session_id} is still running in process {pid} on this "
-                          "machine; stop it first")  # fmt: skip
+        raise StillRunningError(f"session {session_id} is still running in process {pid} on "
+                                "this machine; stop it first")  # fmt: skip
     turns = SessionRepository(s).turns(session_id)
     state = None
     if record.flow_state is not None:
@@ -200,13 +205,19 @@ def room_resumption(
     db: sessionmaker[Session], channel: str, candidate_id: str | None
 ) -> tuple[tuple[RoleSource, Resumption] | None, list[str]]:
     """What a new job in ``channel`` goes on with (``sessions_to_resume``), with its role
-    version; and the sessions to close as ``INTERRUPTED`` (too old, or no longer resumable)."""
+    version; and the sessions to close as ``INTERRUPTED`` (too old, or no longer resumable).
+
+    Raises:
+        StillRunningError: the session's process is alive on this machine (the job should end).
+    """
     with db() as s:
         resume_id, stale = sessions_to_resume(s, channel, candidate_id)
         if resume_id is None:
             return None, stale
         try:
             found = resumption_for(s, resume_id)
+        except StillRunningError:
+            raise  # another job holds it: this one leaves it alone
         except ResumeError:
             return None, [resume_id, *stale]
     if found[1].resumes >= MAX_RESUMES:  # it keeps failing the same way: scored as it stands

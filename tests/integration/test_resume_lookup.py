@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.resume import (
     RESUME_WITHIN_S,
     ResumeError,
+    StillRunningError,
     resumption_for,
     room_resumption,
     sessions_to_resume,
@@ -76,3 +79,26 @@ def test_a_session_whose_state_no_longer_fits_is_closed_not_resumed(
     assert room_resumption(db, ROOM, None) == (None, [broken])
     with db() as s, pytest.raises(ResumeError, match="another role script"):
         resumption_for(s, broken)
+
+
+def test_a_session_whose_process_lives_is_left_alone_and_one_whose_process_died_is_taken(
+    db: sessionmaker[Session],
+) -> None:
+    session_id = _session(db, None, idle_s=5)
+    for holder, alive in ((f"{socket.gethostname()}:{os.getppid()}", True),
+                          (f"{socket.gethostname()}:99999999", False),
+                          ("another-host:1", False)):  # fmt: skip
+        with db() as s:
+            s.get_one(InterviewSession, session_id).holder = holder
+            s.commit()
+        if alive:
+            with pytest.raises(StillRunningError, match="still running in process"):
+                room_resumption(db, ROOM, None)
+        else:
+            found, stale = room_resumption(db, ROOM, None)
+            assert found is not None and found[1].holder == holder and stale == []
+    with db() as s:  # of two processes resuming from the same read, one takes it
+        repo = SessionRepository(s)
+        assert repo.reopen(session_id, holder="me:1", was="another-host:1")
+        assert not repo.reopen(session_id, holder="me:2", was="another-host:1")
+        s.commit()
