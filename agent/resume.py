@@ -171,8 +171,9 @@ def resumption_for(
 def sessions_to_resume(
     s: Session, channel: str, candidate_id: str | None, *, now: datetime | None = None
 ) -> tuple[str | None, list[str]]:
-    """The running sessions of ``candidate_id`` in ``channel`` (an invitation's room) that
-    no process holds any more, as a new job there sees them.
+    """The running sessions of ``candidate_id`` in ``channel`` (an invitation's room), as a
+    new job there sees them (whether a live process still holds one, ``load_resumption``
+    checks).
 
     Returns:
         The one to go on with (the newest whose last turn is within ``RESUME_WITHIN_S``), or
