@@ -17,7 +17,7 @@ from livekit import rtc
 from livekit.agents import Agent, AgentSession, UserInputTranscribedEvent
 
 from agent.bootstrap import VoiceModels, room_options
-from recruiter_phone.codes import KeyedCode, code_candidates, said_code_part
+from recruiter_phone.codes import KeyedCode, code_candidates, read_out, said_code_part
 
 __all__ = ["RECORDING_NOTICE", "CodeDesk", "read_interview_code", "say_to_caller"]
 
@@ -30,7 +30,6 @@ GREETING = (
     "{n} digit interview code from your invitation, or say it one digit at a time."
 )
 NOT_FOUND = "I heard {heard}. I could not find an interview with that code. Please try again."
-_WORDS = "zero one two three four five six seven eight nine".split()
 # A said code one digit short is taken after this much quiet (seconds), in case the digit
 # missing is a repeated one the recogniser merged (code_candidates); a full one at once.
 SAID_PAUSE_S = 2.0
@@ -160,7 +159,7 @@ async def read_interview_code(
             if refused:
                 await session.say(LOCKED, allow_interruptions=False)
                 return None
-            prompt = NOT_FOUND.format(heard=_read_out(heard)) if heard else NOTHING.format(n=digits)
+            prompt = NOT_FOUND.format(heard=read_out(heard)) if heard else NOTHING.format(n=digits)
         await session.say(GOODBYE, allow_interruptions=False)
         return None
     finally:
@@ -170,13 +169,6 @@ async def read_interview_code(
         room.off("participant_disconnected", on_left)
         with contextlib.suppress(Exception):
             await session.aclose()
-
-
-def _read_out(digits: str) -> str:
-    """Digits as words in groups of four, as the caller reads them back: "four seven one
-    one, nine two"."""
-    groups = [digits[i : i + 4] for i in range(0, len(digits), 4)]
-    return ", ".join(" ".join(_WORDS[int(d)] for d in group) for group in groups)
 
 
 async def say_to_caller(room: rtc.Room, caller: rtc.RemoteParticipant, models: VoiceModels,

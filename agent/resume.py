@@ -162,9 +162,7 @@ def resumption_for(
         source = resolve_role(s, record.role_id, record.role_version)
     except RoleError as e:
         raise ResumeError(f"session {session_id} cannot be resumed: {e}") from e
-    if record.mode is not None and record.mode != source.role.mode:  # the invitation's mode
-        source = RoleSource(source.role.model_copy(update={"mode": record.mode}), source.text,
-                            source.origin)  # fmt: skip
+    source = source.in_mode(record.mode)  # the invitation's mode, as the session ran
     return source, load_resumption(s, session_id, plan_for(source.role))
 
 

@@ -78,10 +78,7 @@ def role_for_job(
             source = resolve_local_role(s, job.role_id)
         else:
             source = resolve_role(s, job.role_id, job.role_version)
-    if job.mode is not None and job.mode != source.role.mode:
-        role = source.role.model_copy(update={"mode": job.mode})
-        source = RoleSource(role, source.text, source.origin)
-    return source
+    return source.in_mode(job.mode)
 
 
 def _prewarm(proc: JobProcess) -> None:

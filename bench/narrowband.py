@@ -38,7 +38,7 @@ from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import load_voice, pcm_to_float, synthesize_pcm
 from perception import measure_answer
 from recruiter_config.settings import Settings
-from recruiter_phone.codes import code_candidates, said_code_part
+from recruiter_phone.codes import code_candidates, read_out, said_code_part
 from recruiter_rehearsal.candidates import CandidateVoice
 from tests.integration.speech import word_error_rate
 from tests.integration.test_perception_audio import TEXT
@@ -49,7 +49,6 @@ RATE = 16000
 ANSWERS = 16  # the better answers of the first pairs of the validity set: varied, spoken-style
 MODELS = ("whisper-tiny.en", "whisper-base")
 CODES = 100  # random eight-digit codes, seeded
-DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
 
 
 def _answers() -> list[str]:
@@ -114,8 +113,7 @@ def _spoken_codes(settings: Settings) -> dict[str, Any]:
     misread: list[dict[str, str]] = []
     for _ in range(CODES):
         code = "".join(rng.choice("0123456789") for _ in range(8))
-        words = [DIGIT_WORDS[int(d)] for d in code]
-        first, second = " ".join(words[:4]) + ",", " ".join(words[4:]) + "."
+        first, second = read_out(code[:4]) + ",", read_out(code[4:]) + "."
         heard_whole = said_code_part(desk.transcribe(_line(voice, f"{first} {second}")).text)
         heard = "".join(said_code_part(desk.transcribe(_line(voice, g)).text)
                         for g in (first, second))  # fmt: skip

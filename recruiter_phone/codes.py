@@ -12,13 +12,15 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["KeyedCode", "code_candidates", "said_code_part", "spoken_digits"]
+__all__ = ["DIGIT_WORDS", "KeyedCode", "code_candidates", "read_out", "said_code_part",
+           "spoken_digits"]  # fmt: skip
 
 _WORDS = {
     "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3",
     "four": "4", "for": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }  # fmt: skip
 _REPEAT = {"double": 2, "triple": 3}
+DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # Words that are digits only beside other digits: "oh" is also a filler ("Oh, it's..."), "o"
 # a letter, "for" a preposition.
 _AMBIGUOUS = {"for", "o", "oh"}
@@ -55,6 +57,13 @@ def _between_digits(tokens: list[str], i: int) -> bool:
         return t.isdigit() or (t in _WORDS and t not in _AMBIGUOUS)
 
     return any(digit(tokens[j]) for j in (i - 1, i + 1) if 0 <= j < len(tokens))
+
+
+def read_out(digits: str) -> str:
+    """Digits as a person reads a code out: words in groups of four ("four seven one one,
+    nine two")."""
+    groups = [digits[i : i + 4] for i in range(0, len(digits), 4)]
+    return ", ".join(" ".join(DIGIT_WORDS[int(d)] for d in group) for group in groups)
 
 
 def said_code_part(text: str) -> str:

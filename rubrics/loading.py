@@ -69,6 +69,12 @@ class RoleSource:
     origin: str
     warnings: tuple[RoleIssue, ...] = ()
 
+    def in_mode(self, mode: str | None) -> RoleSource:
+        """The script run in ``mode`` (an invitation's "practice" or "exam"); None: as written."""
+        if mode is None or mode == self.role.mode:
+            return self
+        return replace(self, role=self.role.model_copy(update={"mode": mode}))
+
 
 class RoleError(Exception):
     """A role script cannot be found or is invalid; ``issues`` says where and why."""

@@ -29,6 +29,7 @@ from recruiter_config.settings import LLMSettings, Settings, WebSettings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.phone_dev import SIPPorts, sip_binary
 from recruiter_devstack.stack import DevStack, StackPorts
+from recruiter_phone.codes import read_out
 from recruiter_phone.lines import set_up_phone_line
 from recruiter_rehearsal.candidates import CandidateVoice, load_persona
 from rubrics import load_role
@@ -264,9 +265,6 @@ def test_a_wrong_code_gets_two_more_tries_then_a_goodbye(
         assert unused is not None and unused.used_at is None  # the code opened nothing
 
 
-DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
-
-
 def test_an_expired_code_is_refused_and_a_said_code_opens_the_interview(
     phone_stack: PhoneStack, installed_models: Path, tmp_path: Path
 ) -> None:
@@ -286,8 +284,7 @@ def test_an_expired_code_is_refused_and_a_said_code_opens_the_interview(
         s.commit()
     voice = load_voice(installed_models / "piper-joe/en_US-joe-medium.onnx")
     # Read out as a person reads a code: in groups of four, one digit at a time.
-    words = [DIGIT_WORDS[int(d)] for d in valid]
-    said = CandidateVoice(voice).render(f"{' '.join(words[:4])}, {' '.join(words[4:])}.")
+    said = CandidateVoice(voice).render(f"{read_out(valid)}.")
     call = SIPpCall(phone_stack.sip_address, settings.phone.interview_number, expired,
                     tmp_path / "sipp")  # fmt: skip
     stt = WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"))

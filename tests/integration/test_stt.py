@@ -14,7 +14,7 @@ from agent.audio import to_int16
 from agent.phone_desk import DIGITS_PROMPT
 from agent.stt_whisper import MAX_WINDOW_S, SAMPLE_RATE, WhisperOptions, WhisperSTT, speech_windows
 from agent.tts_piper import load_voice
-from recruiter_phone.codes import said_code_part
+from recruiter_phone.codes import read_out, said_code_part
 from recruiter_rehearsal.candidates import MIC_RATE, CandidateVoice
 from tests.conftest import run
 from tests.integration.speech import word_error_rate
@@ -188,10 +188,7 @@ def test_the_phone_desks_digit_prompt_reads_codes_said_over_the_line(
 ) -> None:
     desk = stt.with_prompt(DIGITS_PROMPT)
     assert desk._model is stt._model  # the loaded model is shared, not loaded again
-    words = "zero one two three four five six seven eight nine".split()
     # Codes the verbatim prompt misread over G.711 ("3024. 66633.", "164-A 0 8 9 4", ...).
     for code in ("30246633", "62992312", "81924865", "16480894"):
-        said = [words[int(d)] for d in code]
-        audio = over_the_phone(voice.render(f"{' '.join(said[:4])}, {' '.join(said[4:])}.").samples,
-                               MIC_RATE)  # fmt: skip
+        audio = over_the_phone(voice.render(f"{read_out(code)}.").samples, MIC_RATE)
         assert said_code_part(desk.transcribe(audio).text) == code

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from recruiter_phone.codes import KeyedCode, code_candidates, said_code_part, spoken_digits
+from recruiter_phone.codes import (
+    KeyedCode,
+    code_candidates,
+    read_out,
+    said_code_part,
+    spoken_digits,
+)
 from recruiter_phone.lines import CallLine, read_call_line
 from reports.spoken import spoken_highlights
 
@@ -86,3 +92,9 @@ def test_a_run_heard_one_digit_long_or_short_gives_the_code_among_the_candidates
     assert code_candidates("9666663229", 8) == []  # two digits off: not guessed at
     many = code_candidates("112233445", 8)
     assert len(many) == 3 and all(len(c) == 8 for c in many)
+
+
+def test_a_code_is_read_out_in_groups_of_four_and_heard_back_the_same() -> None:
+    assert read_out("47119206") == "four seven one one, nine two zero six"
+    assert read_out("123") == "one two three"
+    assert said_code_part(read_out("47119206")) == "47119206"
