@@ -278,7 +278,10 @@ async def reconnect(token: str, ctx: Ctx) -> Response:
                             "try again in a moment") from e  # fmt: skip
     if not sent:
         raise HTTPException(status_code=409, detail="the recruiter is in the room already")
-    _recalled[invitation.room] = time.monotonic()
+    now = time.monotonic()
+    for room in [r for r, at in _recalled.items() if now - at >= RECALL_EVERY_S]:
+        del _recalled[room]  # kept no longer than it refuses
+    _recalled[invitation.room] = now
     return Response(status_code=202)
 
 
