@@ -15,7 +15,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 from livekit import rtc
-from livekit.agents import APIConnectionError, APIConnectOptions, stt, utils
+from livekit.agents import APIConnectOptions, stt, utils
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr, TimedString
 
 from agent.audio import frame_to_float
@@ -36,6 +36,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger("recruiter.stt")
+# A runtime fault in transcription (CTranslate2 raises RuntimeError) is tried again this many
+# times in all, on the same audio, before the utterance is given up (bench.faults: a fault on
+# the first attempt of every answer, and every reply still within 2 s).
+_ATTEMPTS = 3
 
 SAMPLE_RATE = 16000
 _WINDOW_S = 30  # Whisper's input window, in seconds
@@ -247,6 +251,22 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             words, text = kept, "".join(spelled[: len(kept)]).strip()
         return Transcript(text, tuple(words), audio.size / SAMPLE_RATE)
 
+    async def _transcribe_retrying(self, audio: np.ndarray) -> Transcript:
+        """``transcribe`` in a worker thread, tried again at once on a runtime fault.
+
+        Raises:
+            RuntimeError, ValueError: every one of ``_ATTEMPTS`` attempts failed.
+        """
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                return await asyncio.to_thread(self.transcribe, audio)
+            except (RuntimeError, ValueError) as e:
+                if attempt == _ATTEMPTS:
+                    raise
+                logger.warning("transcription attempt %d failed (%s); trying again",
+                               attempt, type(e).__name__)  # fmt: skip
+        raise AssertionError("unreachable")
+
     async def _recognize_impl(
         self,
         buffer: utils.AudioBuffer,
@@ -262,13 +282,18 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         try:
             async with self._lock:
                 began = time.perf_counter()
-                result = await asyncio.to_thread(self.transcribe, audio)
+                result = await self._transcribe_retrying(audio)
             # Durations only (no words): where a late final transcript's time went.
             took, waited = time.perf_counter() - began, began - asked
             logger.info("transcribed %.2f s of audio in %.2f s, after %.2f s waiting",
                         audio.size / SAMPLE_RATE, took, waited)  # fmt: skip
         except (RuntimeError, ValueError) as e:
-            raise APIConnectionError("faster-whisper failed to transcribe", retryable=False) from e
+            # Raising would end livekit-agents' recognition for the rest of the session (the
+            # recruiter would hear nothing more). An empty transcript keeps it listening: the
+            # answer's audio stays in the recording and the recruiter prompts after silence.
+            logger.error("could not transcribe %.2f s of speech (%s); listening on",
+                         audio.size / SAMPLE_RATE, type(e).__name__)  # fmt: skip
+            result = Transcript("", (), audio.size / SAMPLE_RATE)
         finally:
             self._in_flight -= 1
             if self._in_flight == 0:

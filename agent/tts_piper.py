@@ -32,6 +32,10 @@ from dialogue import spoken_form
 __all__ = ["PiperOptions", "PiperTTS", "load_voice", "split_sentences", "synthesize_pcm"]
 
 logger = logging.getLogger("recruiter.tts")
+# A runtime fault in synthesis (onnxruntime raises RuntimeError) is tried again this many times
+# in all before the sentence is given up (bench.faults: a fault on the first attempt of every
+# sentence, and every reply still within 2 s).
+_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,11 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
                 self._cache.move_to_end(sentence)
             return pcm
 
+    def clear_cache(self) -> None:
+        """Forget every synthesized sentence (the next use of each synthesizes it again)."""
+        with self._cache_lock:
+            self._cache.clear()
+
     def _synthesize_sentence(self, sentence: str) -> bytes:
         """int16 PCM of one spoken-form sentence, from the cache or synthesized (blocking)."""
         pcm = self._cached(sentence)  # speech and preparation use the cache from two threads
@@ -132,6 +141,22 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
             while len(self._cache) > self._opts.cache_sentences:
                 self._cache.popitem(last=False)
         return pcm
+
+    def _synthesize_retrying(self, sentence: str) -> bytes:
+        """``_synthesize_sentence``, tried again at once on a runtime fault (blocking).
+
+        Raises:
+            RuntimeError, ValueError: every one of ``_ATTEMPTS`` attempts failed.
+        """
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                return self._synthesize_sentence(sentence)
+            except (RuntimeError, ValueError) as e:
+                if attempt == _ATTEMPTS:
+                    raise
+                logger.warning("synthesis attempt %d failed (%s); trying again",
+                               attempt, type(e).__name__)  # fmt: skip
+        raise AssertionError("unreachable")
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Synthesize the first sentence of each text ahead, then the rest, in the background.
@@ -168,7 +193,7 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
             else:
                 self.cache_misses += 1
                 try:
-                    pcm = await asyncio.to_thread(self._synthesize_sentence, sentence)
+                    pcm = await asyncio.to_thread(self._synthesize_retrying, sentence)
                 except (RuntimeError, ValueError) as e:
                     raise APIConnectionError("piper failed to synthesize", retryable=False) from e
             audio = np.frombuffer(pcm, dtype=np.int16)
@@ -214,7 +239,7 @@ class PiperChunkedStream(tts.ChunkedStream):
         try:
             for sentence in self._piper.spoken(self.input_text):
                 output_emitter.push(
-                    await asyncio.to_thread(self._piper._synthesize_sentence, sentence)
+                    await asyncio.to_thread(self._piper._synthesize_retrying, sentence)
                 )
         except (RuntimeError, ValueError) as e:
             raise APIConnectionError("piper failed to synthesize", retryable=False) from e

@@ -192,3 +192,37 @@ def test_the_phone_desks_digit_prompt_reads_codes_said_over_the_line(
     for code in ("30246633", "62992312", "81924865", "16480894"):
         audio = over_the_phone(voice.render(f"{read_out(code)}.").samples, MIC_RATE)
         assert said_code_part(desk.transcribe(audio).text) == code
+
+
+def test_a_runtime_fault_is_transcribed_again_and_a_lasting_one_keeps_listening(
+    stt: WhisperSTT, voice: CandidateVoice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transient fault costs one more attempt; a lasting one gives an empty transcript
+    (recognition goes on for the next answer) instead of ending livekit-agents' listening."""
+    sentence = SENTENCES[0]
+    frame = _frame(voice.render(sentence).samples)
+    real, calls = stt.transcribe, []
+
+    def failing_first(audio: np.ndarray):  # type: ignore[no-untyped-def]
+        calls.append(audio.size)
+        if len(calls) == 1:
+            raise RuntimeError("CUDA failed with error out of memory")  # what CTranslate2 raises
+        return real(audio)
+
+    monkeypatch.setattr(stt, "transcribe", failing_first)
+    event = run(stt.recognize(buffer=frame))
+    assert len(calls) == 2
+    assert word_error_rate(sentence, event.alternatives[0].text) <= 0.1
+
+    def always_failing(audio: np.ndarray):  # type: ignore[no-untyped-def]
+        calls.append(audio.size)
+        raise RuntimeError("model runtime gone")
+
+    monkeypatch.setattr(stt, "transcribe", always_failing)
+    calls.clear()
+    event = run(stt.recognize(buffer=frame))
+    assert len(calls) == 3  # every attempt was made
+    assert event.alternatives[0].text == ""
+    monkeypatch.setattr(stt, "transcribe", real)
+    event = run(stt.recognize(buffer=frame))
+    assert word_error_rate(sentence, event.alternatives[0].text) <= 0.1

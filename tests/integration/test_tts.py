@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from livekit.agents import tokenize, tts
+from livekit.agents import APIConnectionError, tokenize, tts
 from piper import SynthesisConfig
 
 from agent.tts_piper import PiperOptions, PiperTTS, synthesize_pcm
@@ -68,3 +68,34 @@ def test_first_audio_arrives_before_the_reply_is_complete(piper: PiperTTS) -> No
             return frames
 
     assert run(speak()) > 10
+
+
+def test_a_runtime_fault_in_synthesis_is_tried_again(
+    piper: PiperTTS, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first attempt of each sentence fails (as onnxruntime raises): the reply is still
+    spoken whole; a sentence that never synthesizes raises the plugin's connection error."""
+    real, tried = piper._synthesize_sentence, []
+
+    def failing_first(sentence: str) -> bytes:
+        tried.append(sentence)
+        if tried.count(sentence) == 1:
+            raise RuntimeError("onnxruntime: failed to allocate")
+        return real(sentence)
+
+    monkeypatch.setattr(piper, "_synthesize_sentence", failing_first)
+    text = "Thanks for waiting today. Tell me about a shift that went wrong."
+
+    async def frames(text: str) -> int:
+        return sum([f.samples_per_channel async for f in piper.speak(text)])
+
+    samples = run(frames(text))
+    assert len(tried) == 4  # two sentences, each tried twice
+    assert samples / piper.sample_rate > 2.0
+
+    def gone(sentence: str) -> bytes:
+        raise RuntimeError("model gone")
+
+    monkeypatch.setattr(piper, "_synthesize_sentence", gone)
+    with pytest.raises(APIConnectionError):
+        run(frames("A sentence never synthesized before."))
