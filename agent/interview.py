@@ -17,6 +17,7 @@ from agent.bootstrap import VoiceModels, build_interviewer, build_perceiver, bui
 from agent.errors import AgentError
 from agent.interviewer import Interviewer
 from agent.journal import SpeechEndProbe, TurnJournal
+from agent.not_heard import NotHeardGuard
 from agent.resume import ResumeError, Resumption, this_process
 from agent.turn_guard import ThinkingPauseGuard
 from perception.frames import Frame
@@ -99,6 +100,7 @@ def open_interview(
     )  # fmt: skip
     journal.attach(session)
     ThinkingPauseGuard(session, settings.turn, interviewer.answer_too_short).attach()
+    NotHeardGuard(session, interviewer).attach()
     return Interview(session_id, t0, session, interviewer, journal)
 
 

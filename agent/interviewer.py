@@ -30,7 +30,7 @@ from livekit.agents.voice.events import (
 
 from agent.closing import close_after_last_words
 from agent.perceiver import Perceiver
-from agent.reply import LLMReply, RecruiterUtterance, ReplyPolicy, llm_text
+from agent.reply import LLMReply, RecruiterUtterance, ReplyPolicy, llm_text, warm_llm
 from agent.stt_whisper import WhisperSTT, wall_clock_words
 from agent.tts_piper import PiperTTS
 from dialogue import (
@@ -60,7 +60,7 @@ from dialogue import (
     too_short_for,
 )
 from perception.words import TimedWord
-from recruiter_llm.client import ChatClient, LLMUnavailableError
+from recruiter_llm.client import ChatClient
 
 __all__ = ["Interviewer", "RecruiterUtterance", "ReplyPolicy"]
 
@@ -164,6 +164,11 @@ class Interviewer(Agent):
         finally:  # the closing has been heard (or can no longer be said): the interview ends
             self.ended.set()
 
+    @property
+    def heard_of_answer(self) -> bool:
+        """Whether any part of the answer in progress has been transcribed."""
+        return bool(self._heard)
+
     # -- framework hooks -------------------------------------------------------------------
 
     async def on_enter(self) -> None:
@@ -174,7 +179,7 @@ class Interviewer(Agent):
         self.session.on("user_input_transcribed", self._on_transcript)
         if isinstance(self.session.tts, PiperTTS):
             self.session.tts.prepare(lines_to_prepare(self._plan))
-        self._warm_llm()
+        self._warm_task = warm_llm(self._chat, self._policy, self._plan)
         self.session.say(await self.opening())
 
     async def opening(self) -> str:
@@ -365,20 +370,6 @@ class Interviewer(Agent):
         self._early[(request.question_id, request.gap)] = asyncio.create_task(
             llm_text(self._chat, self._policy, messages), name="early-follow-up"
         )
-
-    def _warm_llm(self) -> None:
-        """Send the follow-up prompt's fixed prefix once, so the server caches it."""
-        first = self._plan.questions[0].text if self._plan.questions else ""
-        messages = follow_up_messages(self._plan.persona, "result", first, "")[:1]
-        messages.append({"role": "user", "content": "Hello."})
-
-        async def warm() -> None:
-            with contextlib.suppress(LLMUnavailableError, TimeoutError):
-                async with asyncio.timeout(self._policy.llm_limit_s * 2):
-                    async for _ in self._chat.stream(messages, max_tokens=1, temperature=0.0):
-                        pass
-
-        self._warm_task = asyncio.create_task(warm(), name="warm-llm")
 
     def _drop_early(self) -> None:
         for task in self._early.values():

@@ -8,9 +8,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from dialogue import InterviewPlan, follow_up_messages
 from recruiter_llm.client import ChatClient, LLMUnavailableError
 
-__all__ = ["LLMReply", "RecruiterUtterance", "ReplyPolicy", "llm_text"]
+__all__ = ["LLMReply", "RecruiterUtterance", "ReplyPolicy", "llm_text", "warm_llm"]
 
 LLMReply = tuple[str, float | None, str | None]
 """An LLM reply: its text, the time to first token (seconds, None: no token), the problem
@@ -78,3 +79,21 @@ async def llm_text(
     except LLMUnavailableError:
         return "", ttft, "llm-unavailable"
     return "".join(pieces), ttft, None
+
+
+def warm_llm(chat: ChatClient, policy: ReplyPolicy, plan: InterviewPlan) -> asyncio.Task[None]:
+    """Send the follow-up prompt's fixed prefix once (one token), so the server caches it.
+
+    A failure only means the first follow-up finds no cache: it is not raised.
+    """
+    first = plan.questions[0].text if plan.questions else ""
+    messages = follow_up_messages(plan.persona, "result", first, "")[:1]
+    messages.append({"role": "user", "content": "Hello."})
+
+    async def warm() -> None:
+        with contextlib.suppress(LLMUnavailableError, TimeoutError):
+            async with asyncio.timeout(policy.llm_limit_s * 2):
+                async for _ in chat.stream(messages, max_tokens=1, temperature=0.0):
+                    pass
+
+    return asyncio.create_task(warm(), name="warm-llm")

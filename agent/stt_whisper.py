@@ -15,7 +15,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 from livekit import rtc
-from livekit.agents import APIConnectOptions, stt, utils
+from livekit.agents import APIConnectionError, APIConnectOptions, stt, utils
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr, TimedString
 
 from agent.audio import frame_to_float
@@ -26,6 +26,7 @@ from recruiter_config.settings import Settings
 __all__ = [
     "MAX_WINDOW_S",
     "Transcript",
+    "TranscriptionLostError",
     "WhisperOptions",
     "WhisperSTT",
     "speech_windows",
@@ -96,6 +97,13 @@ def _compression_ratio(text: str) -> float:
     """How much zlib compresses ``text`` (Whisper's repetition measure); 0 for no text."""
     raw = text.encode("utf-8")
     return len(raw) / len(zlib.compress(raw)) if raw else 0.0
+
+
+class TranscriptionLostError(APIConnectionError):
+    """Speech no attempt could transcribe (reported as a recoverable STT error event)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
 
 
 @dataclass(frozen=True)
@@ -289,11 +297,15 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
                         audio.size / SAMPLE_RATE, took, waited)  # fmt: skip
         except (RuntimeError, ValueError) as e:
             # Raising would end livekit-agents' recognition for the rest of the session (the
-            # recruiter would hear nothing more). An empty transcript keeps it listening: the
-            # answer's audio stays in the recording and the recruiter prompts after silence.
+            # recruiter would hear nothing more). A recoverable error event says the speech was
+            # lost (``agent.not_heard`` asks for it again) and an empty transcript keeps the
+            # session listening; the speech stays in the recording.
+            seconds = audio.size / SAMPLE_RATE
             logger.error("could not transcribe %.2f s of speech (%s); listening on",
-                         audio.size / SAMPLE_RATE, type(e).__name__)  # fmt: skip
-            result = Transcript("", (), audio.size / SAMPLE_RATE)
+                         seconds, type(e).__name__)  # fmt: skip
+            lost = TranscriptionLostError(f"could not transcribe {seconds:.2f} s of speech")
+            self._emit_error(lost, recoverable=True)
+            result = Transcript("", (), seconds)
         finally:
             self._in_flight -= 1
             if self._in_flight == 0:

@@ -173,7 +173,7 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
                 if self._cached(sentence) is not None:
                     continue
                 try:
-                    await asyncio.to_thread(self._synthesize_sentence, sentence)
+                    await asyncio.to_thread(self._synthesize_retrying, sentence)
                 except (RuntimeError, ValueError):
                     logger.warning("could not prepare a sentence")
 

@@ -228,8 +228,8 @@ class Settings(BaseSettings):
     # None keeps it until the candidate's data is deleted.
     audio_retention_days: int | None = Field(default=30, gt=0)
     # Interviews one worker holds at once; the worker reports its load to the LiveKit server
-    # as the share of these in use. One per core it may run on is our starting rule (two ran
-    # side by side on 2 cores in the room tests); issue 17's load benchmark is to measure it.
+    # as the share of these in use. One per core it may run on: bench.load measured 2 cores
+    # holding two interviews (median reply 1.35 times one interview's) and not three (2.7).
     interviews_per_worker: int = Field(default_factory=lambda: _usable_cpus(), ge=1)
 
     @property

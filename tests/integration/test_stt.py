@@ -9,10 +9,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 from livekit import rtc
+from livekit.agents.stt import STTError
 
 from agent.audio import to_int16
 from agent.phone_desk import DIGITS_PROMPT
-from agent.stt_whisper import MAX_WINDOW_S, SAMPLE_RATE, WhisperOptions, WhisperSTT, speech_windows
+from agent.stt_whisper import (
+    MAX_WINDOW_S,
+    SAMPLE_RATE,
+    TranscriptionLostError,
+    WhisperOptions,
+    WhisperSTT,
+    speech_windows,
+)
 from agent.tts_piper import load_voice
 from recruiter_phone.codes import read_out, said_code_part
 from recruiter_rehearsal.candidates import MIC_RATE, CandidateVoice
@@ -197,8 +205,9 @@ def test_the_phone_desks_digit_prompt_reads_codes_said_over_the_line(
 def test_a_runtime_fault_is_transcribed_again_and_a_lasting_one_keeps_listening(
     stt: WhisperSTT, voice: CandidateVoice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A transient fault costs one more attempt; a lasting one gives an empty transcript
-    (recognition goes on for the next answer) instead of ending livekit-agents' listening."""
+    """A transient fault costs one more attempt; a lasting one gives an empty transcript and a
+    recoverable error event (recognition goes on for the next answer) instead of ending
+    livekit-agents' listening."""
     sentence = SENTENCES[0]
     frame = _frame(voice.render(sentence).samples)
     real, calls = stt.transcribe, []
@@ -220,9 +229,14 @@ def test_a_runtime_fault_is_transcribed_again_and_a_lasting_one_keeps_listening(
 
     monkeypatch.setattr(stt, "transcribe", always_failing)
     calls.clear()
+    errors: list[STTError] = []
+    stt.on("error", errors.append)
     event = run(stt.recognize(buffer=frame))
+    stt.off("error", errors.append)
     assert len(calls) == 3  # every attempt was made
     assert event.alternatives[0].text == ""
+    # The loss is reported (agent.not_heard asks the candidate again), as recoverable.
+    assert [(type(e.error), e.recoverable) for e in errors] == [(TranscriptionLostError, True)]
     monkeypatch.setattr(stt, "transcribe", real)
     event = run(stt.recognize(buffer=frame))
     assert word_error_rate(sentence, event.alternatives[0].text) <= 0.1
