@@ -43,12 +43,16 @@ class NotHeardGuard:
         ):
             return
         question = self._interviewer.awaiting_answer_to
-        # Part of the answer was heard: its turn is committed and answered as usual.
-        if question is None or self._interviewer.heard_of_answer:
+        if question is None:
+            logger.warning("speech lost in transcription while no question awaited an answer")
+            return
+        if self._interviewer.heard_of_answer:
+            # Part of the answer was heard: its turn is committed and answered as usual.
             logger.warning("speech lost in transcription; part of the answer was heard")
             return
         if self._session.agent_state == "speaking":
-            return  # the recruiter is already talking: the candidate was not left waiting
+            logger.warning("speech lost in transcription while the recruiter was speaking")
+            return
         self._interviewer.utterance = RecruiterUtterance(
             question_id=question, events=[{"type": "not-heard", "question_id": question}]
         )

@@ -260,15 +260,16 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         return Transcript(text, tuple(words), audio.size / SAMPLE_RATE)
 
     async def _transcribe_retrying(self, audio: np.ndarray) -> Transcript:
-        """``transcribe`` in a worker thread, tried again at once on a runtime fault.
+        """``transcribe`` in a worker thread, tried again at once on any fault of the model's
+        runtime (CTranslate2 raises RuntimeError; memory and I/O faults raise others).
 
         Raises:
-            RuntimeError, ValueError: every one of ``_ATTEMPTS`` attempts failed.
+            Exception: the last attempt's, when every one of ``_ATTEMPTS`` attempts failed.
         """
         for attempt in range(1, _ATTEMPTS + 1):
             try:
                 return await asyncio.to_thread(self.transcribe, audio)
-            except (RuntimeError, ValueError) as e:
+            except Exception as e:
                 if attempt == _ATTEMPTS:
                     raise
                 logger.warning("transcription attempt %d failed (%s); trying again",
@@ -295,7 +296,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             took, waited = time.perf_counter() - began, began - asked
             logger.info("transcribed %.2f s of audio in %.2f s, after %.2f s waiting",
                         audio.size / SAMPLE_RATE, took, waited)  # fmt: skip
-        except (RuntimeError, ValueError) as e:
+        except Exception as e:  # any fault of the model runtime, after every attempt
             # Raising would end livekit-agents' recognition for the rest of the session (the
             # recruiter would hear nothing more). A recoverable error event says the speech was
             # lost (``agent.not_heard`` asks for it again) and an empty transcript keeps the

@@ -200,10 +200,21 @@ class PhoneSettings(BaseModel):
     code_failure_window_s: float = Field(default=3600.0, gt=0, le=86400)  # at most a day
 
 
-def _usable_cpus() -> int:
-    """The CPUs this process may run on (its affinity, where the OS says; else all)."""
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # cgroup v2: "<quota> <period>" or "max ..."
+
+
+def usable_cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """The whole CPUs this process may use: its affinity where the OS says (else all), capped by
+    a cgroup v2 CPU quota (a container limited to 2 CPUs on a larger host gets 2), at least 1."""
     affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    cpus = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    try:
+        quota, period = cpu_max.read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, int(quota) // int(period))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 quota to read: the affinity stands
+    return max(1, cpus)
 
 
 class Settings(BaseSettings):
@@ -230,7 +241,7 @@ class Settings(BaseSettings):
     # Interviews one worker holds at once; the worker reports its load to the LiveKit server
     # as the share of these in use. One per core it may run on: bench.load measured 2 cores
     # holding two interviews (median reply 1.35 times one interview's) and not three (2.7).
-    interviews_per_worker: int = Field(default_factory=lambda: _usable_cpus(), ge=1)
+    interviews_per_worker: int = Field(default_factory=lambda: usable_cpus(), ge=1)
 
     @property
     def models_dir(self) -> Path:
