@@ -30,7 +30,6 @@ class NotHeardGuard:
     def __init__(self, session: AgentSession[None], interviewer: Interviewer) -> None:
         self._session = session
         self._interviewer = interviewer
-        self.asked = 0  # times the candidate was asked to repeat
 
     def attach(self) -> None:
         """Start following the session's error events."""
@@ -56,5 +55,4 @@ class NotHeardGuard:
         self._interviewer.utterance = RecruiterUtterance(
             question_id=question, events=[{"type": "not-heard", "question_id": question}]
         )
-        self.asked += 1
         self._session.say(NOT_HEARD)

@@ -43,6 +43,7 @@ from storage import InterviewSession, SessionRepository, create_database, sessio
 from tests.integration.test_crash_resume import ANSWERS, ROLE, rehearse_process
 
 RESULTS = Path(__file__).parent / "results"
+ROOM_SECTION = "## In a browser room"  # bench.room_crash's section of reliability.md
 QUESTIONS = ("why-support", "hard-customer", "busy-day")
 TURNS = 7  # three questions asked and answered, then the closing
 
@@ -162,7 +163,11 @@ def _write(trials: list[dict[str, Any]]) -> dict[str, Any]:
             f" {t['turns_lost']} | {t['right_question']} | {t['completed']} |"
         )
     lines.append("")
-    (RESULTS / "reliability.md").write_text("\n".join(lines))
+    path = RESULTS / "reliability.md"
+    # The room trials (bench.room_crash) keep their own section of the same file.
+    room = path.read_text().split(ROOM_SECTION, 1) if path.is_file() else []
+    kept = f"\n{ROOM_SECTION}{room[1]}" if len(room) == 2 else ""
+    path.write_text("\n".join(lines) + kept)
     return summary
 
 

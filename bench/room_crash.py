@@ -1,0 +1,255 @@
+"""Reliability in a browser room: the worker's job process killed with SIGKILL, then resumed.
+
+One run starts the real stack on loopback (``livekit-server``, the embedded LLM server, the
+worker) and the web app. Each trial invites a new candidate to the demo role; a simulated
+candidate joins the room with the invitation's token and answers over WebRTC. After a random
+number of answers (1-3), at a random moment (up to 3 s after the answer ends, while the reply
+is being prepared or spoken; or, in one trial of three, while the next answer is being
+spoken), the job process holding the room is killed with SIGKILL. As the candidate's page does,
+the trial then asks the web app to bring the recruiter back (``POST
+/api/join/{token}/reconnect``), answers twice more and ends the interview. Each trial counts:
+
+- turns lost: turns stored before the kill that are missing or changed afterwards;
+- the right question: the first recruiter turn after the kill says the cut-off line and either
+  repeats the question last asked or replies to the answer stored after it;
+- completed: the session completed with its report;
+- seconds from the kill to the first recruiter audio the candidate hears again (the page's
+  wait, LiveKit noticing the job is gone, the new job and its model loading included).
+
+Results go to ``bench/results/room_crash.json`` and the "In a browser room" section of
+``bench/results/reliability.md``.
+Usage: ``.venv/bin/python -m bench.room_crash [--trials 20] [--seed 1]`` (about 100 s a trial
+on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from livekit import rtc
+from starlette.testclient import TestClient
+
+from agent.bootstrap import load_voice_models
+from agent.resume import CUT_OFF, REPEAT
+from agent.room_candidate import RoomCandidate
+from bench.reliability import ROOM_SECTION as SECTION
+from recruiter_config.settings import Settings, WebSettings
+from recruiter_devstack.livekit_dev import server_binary
+from recruiter_devstack.stack import DevStack
+from recruiter_rehearsal.candidates import CandidateVoice
+from storage import (
+    CandidateRepository,
+    InterviewSession,
+    SessionRepository,
+    create_database,
+    session_factory,
+)
+from tests.e2e.conftest import RoomStack
+from tests.e2e.test_room_resume import _kill_the_job
+from web.app import create_app
+from web.invites import Invitation
+
+RESULTS = Path(__file__).parent / "results"
+ANSWERS = [
+    "I have worked on a help desk for two years and I like solving problems for people.",
+    "Last spring I refunded a customer who was charged twice and called her back a week later.",
+    "I write a short list of what matters most and take the calls one at a time.",
+    "I asked my lead for feedback every month and changed how I write my emails.",
+    "I would check which problem blocks the customer most and start there.",
+]
+
+
+def _turns(stack: RoomStack, room: str) -> list[tuple[int, str, str, str | None]]:
+    with stack.db() as s:
+        found = s.query(InterviewSession).filter_by(channel=room).one_or_none()
+        if found is None:
+            return []
+        return [(t.index, t.speaker, t.text, t.question_id)
+                for t in SessionRepository(s).turns(found.id)]  # fmt: skip
+
+
+async def _until(check: Any, timeout_s: float) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"not within {timeout_s:.0f} s")
+
+
+async def _trial(
+    stack: RoomStack, client: TestClient, app: Any, voices: list[Any], rng: random.Random
+) -> dict[str, Any]:
+    with stack.db() as s:
+        candidate_id = CandidateRepository(s).create("Bench Candidate").id
+        s.commit()
+    invitation = Invitation(candidate_id=candidate_id, role_id="demo", mode="practice")
+    token = app.state.ctx.invitations.issue(invitation)
+    access = client.post(f"/api/join/{token}/token", json={"consent": True}).json()
+    after_answers = rng.randint(1, 3)
+    mid_answer = rng.random() < 1 / 3
+    delay = rng.uniform(0.0, 3.0)
+    row: dict[str, Any] = {"after_answers": after_answers, "mid_answer": mid_answer,
+                           "delay_s": round(delay, 1)}  # fmt: skip
+    candidate = RoomCandidate()
+    agents = lambda: [p for p in candidate.room.remote_participants.values()  # noqa: E731
+                      if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT]  # fmt: skip
+    said = 0
+    try:
+        await candidate.join(stack.settings.livekit.url, access["token"])
+        spoke = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
+        for _ in range(after_answers):
+            await candidate.wait_for_state("listening", spoke, timeout_s=120)
+            await asyncio.sleep(0.8)
+            ended = await candidate.say(voices[said])
+            said += 1
+            spoke = await candidate.wait_for_state("speaking", ended, timeout_s=60)
+        if mid_answer:  # the kill lands while the next answer is being spoken
+            await candidate.wait_for_state("listening", spoke, timeout_s=120)
+            speaking = asyncio.create_task(candidate.say(voices[said]))
+            said += 1
+            await asyncio.sleep(min(delay, 2.0))
+        else:
+            await asyncio.sleep(delay)
+        before = _turns(stack, invitation.room)
+        killed = time.time()
+        _kill_the_job(stack)
+        if mid_answer:
+            await speaking
+        await _until(lambda: not agents(), timeout_s=90)
+        assert client.post(f"/api/join/{token}/reconnect").status_code == 202
+        back = await candidate.wait_for_state("speaking", killed, timeout_s=240)
+        heard = candidate.first_loud_after(killed)
+        for _ in range(2):
+            await candidate.wait_for_state("listening", back, timeout_s=120)
+            await asyncio.sleep(0.8)
+            ended = await candidate.say(voices[said % len(voices)])
+            said += 1
+            back = await candidate.wait_for_state("speaking", ended, timeout_s=60)
+        await candidate.end_interview()
+        await candidate.wait_for_event("ended", timeout_s=240)
+    except (TimeoutError, AssertionError, LookupError) as e:
+        row["error"] = f"{type(e).__name__}: {e}"
+        return row
+    finally:
+        await candidate.leave()
+    after = _turns(stack, invitation.room)
+    resumed = after[len(before)] if len(after) > len(before) else None
+    right = resumed is not None and resumed[1] == "recruiter" and resumed[2].startswith(CUT_OFF)
+    if right and resumed is not None and REPEAT in resumed[2]:
+        asked = [t for t in before if t[1] == "recruiter" and t[3]]
+        right = bool(asked) and resumed[3] == asked[-1][3]
+    with stack.db() as s:
+        record = s.query(InterviewSession).filter_by(channel=invitation.room).one()
+        report = stack.settings.sessions_dir / record.id / "report.html"
+        completed = record.status == "completed" and report.is_file()
+    row |= {
+        "turns_before": len(before),
+        "turns_lost": sum(1 for a, b in zip(before, after, strict=False) if a != b)
+        + max(0, len(before) - len(after)),
+        "right_question": right,
+        "resumed_with": None if resumed is None
+        else ("question" if REPEAT in resumed[2] else "answer"),
+        "completed": completed,
+        "kill_to_first_audio_s": round(heard - killed, 1) if heard else None,
+    }  # fmt: skip
+    return row
+
+
+async def _bench(trials: int, seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    installed = Settings()
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="room-crash-") as tmp:
+        home = Path(tmp)
+        (home / "models").symlink_to(installed.models_dir, target_is_directory=True)
+        settings = Settings(home=home)
+        voice = CandidateVoice(load_voice_models(settings).tts.voice)
+        voices = [voice.render(text).samples for text in ANSWERS]
+        with DevStack(settings, livekit_binary=server_binary(installed)) as dev:
+            assert dev.livekit is not None
+            settings = settings.model_copy(update={
+                "livekit": dev.livekit,
+                "web": WebSettings(secret="room-crash-bench-secret-0123456789",
+                                   agent_name=settings.web.agent_name)})  # fmt: skip
+            engine = create_database(settings.resolved_database_url)
+            stack = RoomStack(settings, session_factory(engine), dev.logs / "worker.log")
+            app = create_app(settings)
+            with TestClient(app) as client:
+                for n in range(1, trials + 1):
+                    row = await _trial(stack, client, app, voices, rng)
+                    print(f"trial {n}: {json.dumps(row)}", flush=True)
+                    rows.append(row)
+            engine.dispose()
+    return rows
+
+
+def write_results(rows: list[dict[str, Any]]) -> None:
+    """Write ``room_crash.json`` and the room section of ``reliability.md``."""
+    done = [r for r in rows if "turns_lost" in r]
+    waits = [r["kill_to_first_audio_s"] for r in done if r["kill_to_first_audio_s"]]
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    (RESULTS / "room_crash.json").write_text(
+        json.dumps({"taken": when, "machine": platform.machine(), "rows": rows}, indent=2) + "\n"
+    )
+    section = [
+        SECTION,
+        "",
+        f"Taken {when} by `bench/room_crash.py` (see its docstring): the worker's job process "
+        "killed with SIGKILL mid-interview in a LiveKit room, the candidate staying in the "
+        "room and asking for the recruiter back as the page does.",
+        "",
+        "| what | value |",
+        "|---|---|",
+        f"| kills | {len(done)} of {len(rows)} trials |",
+        f"| completed turns lost | **{sum(r['turns_lost'] for r in done)}** |",
+        f"| went on at the right question | {sum(r['right_question'] for r in done)} of "
+        f"{len(done)} |",
+        f"| completed with the report | {sum(r['completed'] for r in done)} of {len(done)} |",
+        f"| kill to the recruiter heard again, median s | "
+        f"{round(statistics.median(waits), 1) if waits else None} |",
+        "",
+        "| trial | killed after answers | during | lost | resumed with | right question "
+        "| completed | kill to heard, s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for n, r in enumerate(rows, 1):
+        during = "the next answer" if r["mid_answer"] else f"the reply (+{r['delay_s']} s)"
+        if "turns_lost" not in r:
+            section.append(f"| {n} | {r['after_answers']} | {during} | {r['error']} "
+                           "| | | | |")  # fmt: skip
+            continue
+        section.append(
+            f"| {n} | {r['after_answers']} | {during} | {r['turns_lost']} "
+            f"| {r['resumed_with']} | {r['right_question']} | {r['completed']} "
+            f"| {r['kill_to_first_audio_s']} |"
+        )
+    path = RESULTS / "reliability.md"
+    text = path.read_text() if path.is_file() else ""
+    head = text.split(SECTION, 1)[0].rstrip()
+    path.write_text(head + "\n\n" + "\n".join(section) + "\n")
+
+
+def main() -> None:
+    """Run the trials and write their results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rows = asyncio.run(_bench(args.trials, args.seed))
+    write_results(rows)
+    print((RESULTS / "reliability.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
