@@ -21,10 +21,12 @@ no answer lost and none extra (one stored candidate turn per answer given), none
 (turn indices 0…n-1, no turn stored twice), and each candidate heard only their own
 interview: the one other participant in its room when the recruiter first spoke was an
 agent, the session it was told at the end is no other candidate's, and every answer that
-session stores is one this candidate gave (word error rate at most 0.35 against the closest).
+session stores is one this candidate gave (word error rate at most 0.35 against the closest;
+every candidate says the persona's same answers, so this finds answers lost or cut apart,
+not another room's).
 
 Results go to ``bench/results/load.json`` and ``.md``.
-Usage: ``.venv/bin/python -m bench.load [--replies 6] [--max 4] [--cluster 2]`` (about 20
+Usage: ``.venv/bin/python -m bench.load [--replies 5] [--max 4] [--cluster 2]`` (about 20
 minutes on 2 cores).
 """
 
@@ -431,7 +433,9 @@ async def main_async(args: argparse.Namespace) -> None:
 def main() -> None:
     """Run the benchmark and print the results table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replies", type=int, default=6, help="replies timed per interview")
+    parser.add_argument(
+        "--replies", type=int, default=5, help="replies timed per interview (at most 5)"
+    )
     parser.add_argument("--max", type=int, default=4, help="most interviews at once (part 1)")
     parser.add_argument(
         "--cluster", type=int, default=2,

@@ -10,11 +10,14 @@ the trial then asks the web app to bring the recruiter back (``POST
 /api/join/{token}/reconnect``), answers twice more and ends the interview. Each trial counts:
 
 - turns lost: turns stored before the kill that are missing or changed afterwards;
-- the right question: the first recruiter turn after the kill says the cut-off line and either
-  repeats the question last asked or replies to the answer stored after it;
+- the right question: the first recruiter turn after the kill says the cut-off line, carries a
+  ``resumed`` event and either repeats the last thing stored as heard or replies to the answer
+  stored after it; no question is asked afresh twice, and the room has one session;
 - completed: the session completed with its report;
-- seconds from the kill to the first recruiter audio the candidate hears again (the page's
-  wait, LiveKit noticing the job is gone, the new job and its model loading included).
+- seconds from the kill to the first recruiter audio the candidate hears again (LiveKit
+  noticing the job is gone, the reconnect request, the new job and its model loading).
+
+A trial answers at most twice after the resume and stops answering once the interview ends.
 
 Results go to ``bench/results/room_crash.json`` and the "In a browser room" section of
 ``bench/results/reliability.md``.
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import platform
 import random
@@ -35,6 +39,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from livekit import rtc
 from starlette.testclient import TestClient
@@ -43,9 +48,10 @@ from agent.bootstrap import load_voice_models
 from agent.resume import CUT_OFF, REPEAT
 from agent.room_candidate import RoomCandidate
 from bench.reliability import ROOM_SECTION as SECTION
-from recruiter_config.settings import Settings, WebSettings
+from bench.room_latency import _first_audio
+from recruiter_config.settings import LLMSettings, Settings, WebSettings
 from recruiter_devstack.livekit_dev import server_binary
-from recruiter_devstack.stack import DevStack
+from recruiter_devstack.stack import DevStack, StackPorts
 from recruiter_rehearsal.candidates import CandidateVoice
 from storage import (
     CandidateRepository,
@@ -54,8 +60,8 @@ from storage import (
     create_database,
     session_factory,
 )
-from tests.e2e.conftest import RoomStack
-from tests.e2e.test_room_resume import _kill_the_job
+from tests.e2e.conftest import RoomStack, free_port
+from tests.e2e.test_room_resume import _connected_to, _descendants, _kill_the_job, _worker_pid
 from web.app import create_app
 from web.invites import Invitation
 
@@ -69,12 +75,19 @@ ANSWERS = [
 ]
 
 
-def _turns(stack: RoomStack, room: str) -> list[tuple[int, str, str, str | None]]:
+Stored = tuple[int, str, str, str | None, list[dict[str, Any]]]
+
+
+def _turns(stack: RoomStack, room: str) -> list[Stored]:
+    """The turns of the room's newest session (a second session means it was not resumed)."""
     with stack.db() as s:
-        found = s.query(InterviewSession).filter_by(channel=room).one_or_none()
+        found = (
+            s.query(InterviewSession).filter_by(channel=room)
+            .order_by(InterviewSession.started_at.desc()).first()
+        )  # fmt: skip
         if found is None:
             return []
-        return [(t.index, t.speaker, t.text, t.question_id)
+        return [(t.index, t.speaker, t.text, t.question_id, list(t.events or []))
                 for t in SessionRepository(s).turns(found.id)]  # fmt: skip
 
 
@@ -85,6 +98,26 @@ async def _until(check: Any, timeout_s: float) -> Any:
             return found
         await asyncio.sleep(0.2)
     raise TimeoutError(f"not within {timeout_s:.0f} s")
+
+
+def _ended(candidate: RoomCandidate) -> bool:
+    return any(e.get("type") == "ended" for e in candidate.heard.events)
+
+
+async def _answer(candidate: RoomCandidate, samples: Any, after: float) -> float | None:
+    """Wait for the recruiter to finish, then answer; None once the interview has ended."""
+    deadline = time.monotonic() + 120
+    while not _ended(candidate):
+        try:
+            await candidate.wait_for_state("listening", after, timeout_s=2)
+            break
+        except TimeoutError:
+            if time.monotonic() > deadline:
+                raise
+    else:
+        return None
+    await asyncio.sleep(0.8)
+    return await candidate.say(samples)
 
 
 async def _trial(
@@ -100,7 +133,7 @@ async def _trial(
     mid_answer = rng.random() < 1 / 3
     delay = rng.uniform(0.0, 3.0)
     row: dict[str, Any] = {"after_answers": after_answers, "mid_answer": mid_answer,
-                           "delay_s": round(delay, 1)}  # fmt: skip
+                           "delay_s": round(delay, 1), "killed": False}  # fmt: skip
     candidate = RoomCandidate()
     agents = lambda: [p for p in candidate.room.remote_participants.values()  # noqa: E731
                       if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT]  # fmt: skip
@@ -108,62 +141,106 @@ async def _trial(
     try:
         await candidate.join(stack.settings.livekit.url, access["token"])
         spoke = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
-        for _ in range(after_answers):
-            await candidate.wait_for_state("listening", spoke, timeout_s=120)
-            await asyncio.sleep(0.8)
-            ended = await candidate.say(voices[said])
+        ended: float | None = spoke
+        for n in range(after_answers):
+            ended = await _answer(candidate, voices[said], spoke)
+            if ended is None:
+                break
             said += 1
+            if n < after_answers - 1:
+                spoke = await candidate.wait_for_state("speaking", ended, timeout_s=60)
+        speaking = None
+        if mid_answer and ended is not None:  # the kill lands while the next answer is spoken
             spoke = await candidate.wait_for_state("speaking", ended, timeout_s=60)
-        if mid_answer:  # the kill lands while the next answer is being spoken
             await candidate.wait_for_state("listening", spoke, timeout_s=120)
             speaking = asyncio.create_task(candidate.say(voices[said]))
             said += 1
-            await asyncio.sleep(min(delay, 2.0))
-        else:
+            await asyncio.sleep(0.5 + min(delay, 1.5))
+        else:  # while the reply to the last answer is prepared or spoken
             await asyncio.sleep(delay)
-        before = _turns(stack, invitation.room)
-        killed = time.time()
         _kill_the_job(stack)
-        if mid_answer:
+        before, killed = _turns(stack, invitation.room), time.time()
+        row["killed"] = True
+        if speaking is not None:
             await speaking
         await _until(lambda: not agents(), timeout_s=90)
-        assert client.post(f"/api/join/{token}/reconnect").status_code == 202
-        back = await candidate.wait_for_state("speaking", killed, timeout_s=240)
-        heard = candidate.first_loud_after(killed)
+        gone = time.time()
+        answer = client.post(f"/api/join/{token}/reconnect")
+        assert answer.status_code == 202, (answer.status_code, answer.text)
+        heard = await _first_audio(candidate, gone)
+        back = await candidate.wait_for_state("speaking", gone, timeout_s=60)
         for _ in range(2):
-            await candidate.wait_for_state("listening", back, timeout_s=120)
-            await asyncio.sleep(0.8)
-            ended = await candidate.say(voices[said % len(voices)])
+            ended = await _answer(candidate, voices[said % len(voices)], back)
+            if ended is None:
+                break
             said += 1
-            back = await candidate.wait_for_state("speaking", ended, timeout_s=60)
-        await candidate.end_interview()
+            with contextlib.suppress(TimeoutError):
+                back = await candidate.wait_for_state("speaking", ended, timeout_s=60)
+        if not _ended(candidate):
+            await candidate.end_interview()
         await candidate.wait_for_event("ended", timeout_s=240)
-    except (TimeoutError, AssertionError, LookupError) as e:
+    except Exception as e:  # a trial's failure is its row; the next trial goes on
         row["error"] = f"{type(e).__name__}: {e}"
         return row
     finally:
         await candidate.leave()
     after = _turns(stack, invitation.room)
-    resumed = after[len(before)] if len(after) > len(before) else None
-    right = resumed is not None and resumed[1] == "recruiter" and resumed[2].startswith(CUT_OFF)
-    if right and resumed is not None and REPEAT in resumed[2]:
-        asked = [t for t in before if t[1] == "recruiter" and t[3]]
-        right = bool(asked) and resumed[3] == asked[-1][3]
+    row |= _judge(stack, invitation.room, before, after)
+    row["kill_to_first_audio_s"] = round(heard - killed, 1) if heard is not None else None
+    return row
+
+
+def _judge(
+    stack: RoomStack, room: str, before: list[Stored], after: list[Stored]
+) -> dict[str, Any]:
+    """What the kill cost: turns lost, and whether the new job went on at the right question."""
+    lost = sum(1 for a, b in zip(before, after, strict=False) if a != b)
+    lost += max(0, len(before) - len(after))
+    new = after[len(before) :]
+    resumed = next((t for t in new if t[1] == "recruiter"), None)
+    asked = [e["question_id"] for t in after for e in t[4] if e.get("type") == "question"]
+    said = [t for t in before if t[1] == "recruiter"]
+    right = (
+        resumed is not None
+        and resumed[2].startswith(CUT_OFF)
+        and any(e.get("type") == "resumed" for e in resumed[4])
+        and len(asked) == len(set(asked))  # no question asked afresh twice
+        # Repeating: the last thing heard, said again.
+        and (REPEAT not in resumed[2] or (bool(said) and said[-1][2] in resumed[2]))
+    )
     with stack.db() as s:
-        record = s.query(InterviewSession).filter_by(channel=invitation.room).one()
-        report = stack.settings.sessions_dir / record.id / "report.html"
-        completed = record.status == "completed" and report.is_file()
-    row |= {
+        record = (
+            s.query(InterviewSession).filter_by(channel=room)
+            .order_by(InterviewSession.started_at.desc()).first()
+        )  # fmt: skip
+        sessions = s.query(InterviewSession).filter_by(channel=room).count()
+        completed = bool(
+            record and record.status == "completed"
+            and (stack.settings.sessions_dir / record.id / "report.html").is_file()
+        )  # fmt: skip
+    return {
         "turns_before": len(before),
-        "turns_lost": sum(1 for a, b in zip(before, after, strict=False) if a != b)
-        + max(0, len(before) - len(after)),
-        "right_question": right,
+        "turns_lost": lost,
+        "right_question": right and sessions == 1,
         "resumed_with": None if resumed is None
         else ("question" if REPEAT in resumed[2] else "answer"),
         "completed": completed,
-        "kill_to_first_audio_s": round(heard - killed, 1) if heard else None,
     }  # fmt: skip
-    return row
+
+
+async def _no_job_in_a_room(stack: RoomStack) -> None:
+    """Wait until the last trial's job has left (its report written), so a kill hits one."""
+    with contextlib.suppress(TimeoutError):
+        await _until(lambda: not _jobs_in_rooms(stack), timeout_s=120)
+
+
+def _jobs_in_rooms(stack: RoomStack) -> list[int]:
+    port = urlparse(stack.settings.livekit.url).port or 7880
+    try:
+        return [p for p in _descendants(_worker_pid(stack.settings.home))
+                if _connected_to(p, port)]  # fmt: skip
+    except (OSError, LookupError):
+        return []
 
 
 async def _bench(trials: int, seed: int) -> list[dict[str, Any]]:
@@ -173,10 +250,11 @@ async def _bench(trials: int, seed: int) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="room-crash-") as tmp:
         home = Path(tmp)
         (home / "models").symlink_to(installed.models_dir, target_is_directory=True)
-        settings = Settings(home=home)
+        settings = Settings(home=home, llm=LLMSettings(port=free_port()))
+        ports = StackPorts(free_port(), free_port(), free_port(), free_port())
         voice = CandidateVoice(load_voice_models(settings).tts.voice)
         voices = [voice.render(text).samples for text in ANSWERS]
-        with DevStack(settings, livekit_binary=server_binary(installed)) as dev:
+        with DevStack(settings, ports, livekit_binary=server_binary(installed)) as dev:
             assert dev.livekit is not None
             settings = settings.model_copy(update={
                 "livekit": dev.livekit,
@@ -187,9 +265,11 @@ async def _bench(trials: int, seed: int) -> list[dict[str, Any]]:
             app = create_app(settings)
             with TestClient(app) as client:
                 for n in range(1, trials + 1):
+                    await _no_job_in_a_room(stack)
                     row = await _trial(stack, client, app, voices, rng)
                     print(f"trial {n}: {json.dumps(row)}", flush=True)
                     rows.append(row)
+                    write_results(rows)  # a run cut short keeps the trials done
             engine.dispose()
     return rows
 
@@ -197,7 +277,7 @@ async def _bench(trials: int, seed: int) -> list[dict[str, Any]]:
 def write_results(rows: list[dict[str, Any]]) -> None:
     """Write ``room_crash.json`` and the room section of ``reliability.md``."""
     done = [r for r in rows if "turns_lost" in r]
-    waits = [r["kill_to_first_audio_s"] for r in done if r["kill_to_first_audio_s"]]
+    waits = [r["kill_to_first_audio_s"] for r in done if r["kill_to_first_audio_s"] is not None]
     when = datetime.now(UTC).isoformat(timespec="seconds")
     (RESULTS / "room_crash.json").write_text(
         json.dumps({"taken": when, "machine": platform.machine(), "rows": rows}, indent=2) + "\n"
@@ -211,10 +291,12 @@ def write_results(rows: list[dict[str, Any]]) -> None:
         "",
         "| what | value |",
         "|---|---|",
-        f"| kills | {len(done)} of {len(rows)} trials |",
+        f"| kills | {sum(r['killed'] for r in rows)} of {len(rows)} trials; "
+        f"{len(done)} ran to their end |",
         f"| completed turns lost | **{sum(r['turns_lost'] for r in done)}** |",
-        f"| went on at the right question | {sum(r['right_question'] for r in done)} of "
-        f"{len(done)} |",
+        f"| went on at the right question (cut-off line, a resumed event, the last thing heard "
+        f"repeated or the pending answer replied to, no question asked twice, one session) "
+        f"| {sum(r['right_question'] for r in done)} of {len(done)} |",
         f"| completed with the report | {sum(r['completed'] for r in done)} of {len(done)} |",
         f"| kill to the recruiter heard again, median s | "
         f"{round(statistics.median(waits), 1) if waits else None} |",
