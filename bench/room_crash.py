@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from livekit import rtc
+from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from agent.bootstrap import load_voice_models
@@ -78,13 +79,16 @@ ANSWERS = [
 Stored = tuple[int, str, str, str | None, list[dict[str, Any]]]
 
 
+def _newest_session(s: Session, room: str) -> InterviewSession | None:
+    """The room's newest session (a resumed interview keeps its one session)."""
+    query = s.query(InterviewSession).filter_by(channel=room)
+    return query.order_by(InterviewSession.started_at.desc()).first()
+
+
 def _turns(stack: RoomStack, room: str) -> list[Stored]:
     """The turns of the room's newest session (a second session means it was not resumed)."""
     with stack.db() as s:
-        found = (
-            s.query(InterviewSession).filter_by(channel=room)
-            .order_by(InterviewSession.started_at.desc()).first()
-        )  # fmt: skip
+        found = _newest_session(s, room)
         if found is None:
             return []
         return [(t.index, t.speaker, t.text, t.question_id, list(t.events or []))
@@ -209,10 +213,7 @@ def _judge(
         and (REPEAT not in resumed[2] or (bool(said) and said[-1][2] in resumed[2]))
     )
     with stack.db() as s:
-        record = (
-            s.query(InterviewSession).filter_by(channel=room)
-            .order_by(InterviewSession.started_at.desc()).first()
-        )  # fmt: skip
+        record = _newest_session(s, room)
         sessions = s.query(InterviewSession).filter_by(channel=room).count()
         completed = bool(
             record and record.status == "completed"
