@@ -391,10 +391,19 @@ class Interviewer(Agent):
         await asyncio.sleep(waited)
         if self.session.user_state == "speaking" or self._before_reply is not None:
             return
-        self._state, actions = step(self._state, Silence(waited))
+        await self.take(Silence(waited))
+
+    async def take(self, event: Event) -> None:
+        """Step the flow on ``event`` from outside the candidate's turns (a silence, an answer
+        lost in transcription) and say what it gives."""
+        self._state, actions = step(self._state, event)
         text = " ".join([t async for t in self._speak(actions, time.monotonic())])
         if text:
             self.session.say(text)
+
+    def note(self, event: dict[str, Any]) -> None:
+        """Store ``event`` with the recruiter's next turn (what happened while no turn was)."""
+        self._pending_events.append(event)
 
     async def _speak(self, actions: list[Action], turn_ended: float) -> AsyncIterator[str]:
         """Carry out actions in order, yielding each text to speak as soon as it is known.

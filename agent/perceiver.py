@@ -9,12 +9,14 @@ off the event loop for the stored evidence.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import statistics
 import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,6 +50,9 @@ class Perceiver:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._latencies: list[float] = []
+        # The full pass runs on its own thread, not the event loop's default pool, where silero
+        # VAD runs each 32 ms window (a window queued behind it would put endpointing behind).
+        self._measure_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="measure")
 
     # -- inputs ----------------------------------------------------------------------------
 
@@ -137,7 +142,9 @@ class Perceiver:
         self, words: Sequence[TimedWord], transcript: str, question_end: float | None
     ) -> AnswerMeasures:
         """The full pass (pitch, level steps, spelling), off the event loop."""
-        return await asyncio.to_thread(self._measure, words, transcript, question_end, full=True)
+        loop = asyncio.get_running_loop()
+        measure = functools.partial(self._measure, words, transcript, question_end, full=True)
+        return await loop.run_in_executor(self._measure_thread, measure)
 
     def remember(self, measures: AnswerMeasures) -> None:
         """Count a stored answer's response latency in the candidate's usual latency."""

@@ -15,8 +15,10 @@ from typing import TypeVar
 
 from livekit import rtc
 from livekit.agents import Agent, AgentSession, UserInputTranscribedEvent
+from livekit.agents.voice.events import ErrorEvent
 
 from agent.bootstrap import VoiceModels, room_options
+from agent.stt_whisper import speech_lost
 from recruiter_phone.codes import KeyedCode, code_candidates, read_out, said_code_part
 
 __all__ = ["RECORDING_NOTICE", "CodeDesk", "read_interview_code", "say_to_caller"]
@@ -34,6 +36,10 @@ NOT_FOUND = "I heard {heard}. I could not find an interview with that code. Plea
 # missing is a repeated one the recogniser merged (code_candidates); a full one at once.
 SAID_PAUSE_S = 2.0
 NOTHING = "I did not catch a code. Please key in the {n} digits from your invitation."
+# Said when the caller spoke but the recogniser failed on every attempt: not the caller's fault,
+# so it uses no try, up to ``LOST_RETRIES`` times a call (then it counts as nothing heard).
+NOT_HEARD = "Sorry, I could not hear that. Please say the code again, or key it in."
+LOST_RETRIES = 2
 FOUND = "Thank you, I found your interview."
 LOCKED = (
     "I am sorry, too many codes that open no interview were keyed on this line, so codes are not "
@@ -90,13 +96,15 @@ async def read_interview_code(
             (``LOCKED``) and the call ends.
         digits: the length of a code; ``#`` ends a shorter one.
         tries: attempts in all; an unknown code, or no code within ``wait_s`` seconds after
-            the prompt, uses one.
+            the prompt, uses one. A code said but lost in transcription is asked for again
+            (``NOT_HEARD``) without using one, ``LOST_RETRIES`` times a call.
 
     Returns:
         What ``lookup`` found, or None after the goodbye was spoken.
     """
     session = desk_session(models)
-    codes: asyncio.Queue[tuple[str, list[str]]] = asyncio.Queue()  # (heard, codes it may be)
+    # (heard, codes it may be), or None: speech lost in transcription.
+    codes: asyncio.Queue[tuple[str, list[str]] | None] = asyncio.Queue()
     keyed, said = KeyedCode(digits), [""]
     pause: list[asyncio.TimerHandle] = []
 
@@ -123,6 +131,11 @@ async def read_interview_code(
         elif len(said[0]) == digits - 1:
             pause.append(asyncio.get_running_loop().call_later(SAID_PAUSE_S, take_said))
 
+    def on_error(event: ErrorEvent) -> None:
+        if speech_lost(event) is not None:
+            said[0] = ""  # what was heard of the code before it is of no use without the rest
+            codes.put_nowait(None)
+
     gone = asyncio.Event()
 
     def on_left(participant: rtc.RemoteParticipant) -> None:
@@ -133,6 +146,7 @@ async def read_interview_code(
     room.on("sip_dtmf_received", on_dtmf)
     room.on("participant_disconnected", on_left)
     session.on("user_input_transcribed", on_transcript)
+    session.on("error", on_error)
     options = room_options(models.tts.sample_rate, caller.identity)
     try:
         await session.start(CodeDesk(), room=room, room_options=options, record=False)
@@ -140,17 +154,24 @@ async def read_interview_code(
             await session.say(LOCKED, allow_interruptions=False)
             return None
         prompt = GREETING.format(n=digits)
-        for attempt in range(tries):
-            if attempt:  # a new prompt: part of a code keyed or said before it is dropped
+        attempt = lost = 0
+        while attempt < tries:
+            if attempt or lost:  # a new prompt: part of a code keyed or said before it is dropped
                 keyed.clear()
                 said[0] = ""
             await session.say(prompt, allow_interruptions=False)
             try:
-                heard, candidates = await asyncio.wait_for(codes.get(), wait_s)
+                item = await asyncio.wait_for(codes.get(), wait_s)
             except TimeoutError:
-                heard, candidates = "", []
+                item = ("", [])
             if gone.is_set():
                 return None
+            if item is None and lost < LOST_RETRIES:
+                lost += 1
+                prompt = NOT_HEARD
+                continue
+            heard, candidates = item or ("", [])
+            attempt += 1
             found = await asyncio.to_thread(lookup, candidates) if heard else None
             if found is not None:
                 await session.say(FOUND, allow_interruptions=False)
@@ -167,6 +188,7 @@ async def read_interview_code(
             pause.pop().cancel()
         room.off("sip_dtmf_received", on_dtmf)
         room.off("participant_disconnected", on_left)
+        session.off("error", on_error)
         with contextlib.suppress(Exception):
             await session.aclose()
 

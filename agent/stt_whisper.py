@@ -7,6 +7,7 @@ import logging
 import math
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Never
@@ -17,6 +18,7 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps
 from livekit import rtc
 from livekit.agents import APIConnectionError, APIConnectOptions, stt, utils
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr, TimedString
+from livekit.agents.voice.events import ErrorEvent
 
 from agent.audio import frame_to_float
 from perception.words import TimedWord
@@ -29,6 +31,7 @@ __all__ = [
     "TranscriptionLostError",
     "WhisperOptions",
     "WhisperSTT",
+    "speech_lost",
     "speech_windows",
     "wall_clock_words",
     "whisper_options",
@@ -100,10 +103,23 @@ def _compression_ratio(text: str) -> float:
 
 
 class TranscriptionLostError(APIConnectionError):
-    """Speech no attempt could transcribe (reported as a recoverable STT error event)."""
+    """Speech no attempt could transcribe (reported as a recoverable STT error event).
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, retryable=False)
+    ``seconds`` is the length of the speech lost.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"could not transcribe {seconds:.2f} s of speech", retryable=False)
+        self.seconds = seconds
+
+
+def speech_lost(event: ErrorEvent) -> TranscriptionLostError | None:
+    """The speech a session's error event reports lost in transcription, if that is what it
+    reports (``WhisperSTT`` emits it as a recoverable STT error and goes on listening)."""
+    error = event.error
+    if isinstance(error, stt.STTError) and isinstance(error.error, TranscriptionLostError):
+        return error.error
+    return None
 
 
 @dataclass(frozen=True)
@@ -159,6 +175,10 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             cpu_threads=opts.threads,
             local_files_only=True,
         )
+        # Its own thread, not the event loop's default pool: silero VAD runs each 32 ms window
+        # in that pool, and a window queued behind seconds of decoding leaves the VAD (and so
+        # endpointing) behind real time.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
         self._lock = asyncio.Lock()
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -260,7 +280,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         return Transcript(text, tuple(words), audio.size / SAMPLE_RATE)
 
     async def _transcribe_retrying(self, audio: np.ndarray) -> Transcript:
-        """``transcribe`` in a worker thread, tried again at once on any fault of the model's
+        """``transcribe`` in the STT's own thread, tried again at once on any fault of the model's
         runtime (CTranslate2 raises RuntimeError; memory and I/O faults raise others).
 
         Raises:
@@ -268,7 +288,8 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         """
         for attempt in range(1, _ATTEMPTS + 1):
             try:
-                return await asyncio.to_thread(self.transcribe, audio)
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(self._thread, self.transcribe, audio)
             except Exception as e:
                 if attempt == _ATTEMPTS:
                     raise
@@ -304,7 +325,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             seconds = audio.size / SAMPLE_RATE
             logger.error("could not transcribe %.2f s of speech (%s); listening on",
                          seconds, type(e).__name__)  # fmt: skip
-            lost = TranscriptionLostError(f"could not transcribe {seconds:.2f} s of speech")
+            lost = TranscriptionLostError(seconds)
             self._emit_error(lost, recoverable=True)
             result = Transcript("", (), seconds)
         finally:

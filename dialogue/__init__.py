@@ -9,6 +9,7 @@ from dialogue.assessment import Assessment, assess
 from dialogue.flow import (
     Acknowledge,
     Action,
+    AnswerNotHeard,
     AnswerOverTime,
     AskFollowUp,
     AskQuestion,
@@ -29,7 +30,6 @@ from dialogue.flow import (
     Say,
     Silence,
     lines_to_prepare,
-    silence_wait_s,
     start,
     step,
 )
@@ -37,11 +37,12 @@ from dialogue.followups import choose_gap, follow_up_messages, validate_follow_u
 from dialogue.intents import Intent, classify, strip_manipulation
 from dialogue.spoken_form import spoken_form
 from dialogue.state import Progress
-from dialogue.thinking import sounds_unfinished, too_short_for
+from dialogue.thinking import silence_wait_s, sounds_unfinished, too_short_for
 
 __all__ = [
     "Acknowledge",
     "Action",
+    "AnswerNotHeard",
     "AnswerOverTime",
     "AskFollowUp",
     "AskQuestion",

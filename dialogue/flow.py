@@ -23,6 +23,7 @@ from dialogue.lines import ANOTHER_EXAMPLE, CLARIFY, LINES, TIPS, lines_to_prepa
 from dialogue.messages import (
     Acknowledge,
     Action,
+    AnswerNotHeard,
     AnswerOverTime,
     AskFollowUp,
     AskQuestion,
@@ -43,6 +44,7 @@ from dialogue.state import InterviewPlan, InterviewState, Phase, PlannedQuestion
 __all__ = [
     "Acknowledge",
     "Action",
+    "AnswerNotHeard",
     "AnswerOverTime",
     "AskFollowUp",
     "AskQuestion",
@@ -63,7 +65,6 @@ __all__ = [
     "Say",
     "Silence",
     "lines_to_prepare",
-    "silence_wait_s",
     "start",
     "step",
 ]
@@ -107,6 +108,8 @@ def step(state: InterviewState, event: Event) -> tuple[InterviewState, list[Acti
         return _on_silence(state)
     if isinstance(event, AnswerOverTime):
         return _on_over_time(state, event)
+    if isinstance(event, AnswerNotHeard):
+        return _on_not_heard(state, event)
     return state, []
 
 
@@ -119,7 +122,7 @@ def _on_turn(
     current = state.current
     if current is None:
         return state, []
-    state = replace(state, silence_prompts=0)
+    state = replace(state, silence_prompts=0, not_heard=0)
     if state.phase is Phase.CANDIDATE_QUESTIONS:
         return _on_candidate_question(state, event)
     question = state.plan.question(current)
@@ -314,6 +317,28 @@ def _on_silence(state: InterviewState) -> tuple[InterviewState, list[Action]]:
     )
 
 
+# Answers to one question lost in transcription that the recruiter asks for again; the next
+# loss moves on (a recogniser that keeps failing would otherwise ask forever).
+_NOT_HEARD_ASKS = 2
+
+
+def _on_not_heard(
+    state: InterviewState, event: AnswerNotHeard
+) -> tuple[InterviewState, list[Action]]:
+    if state.current is None or state.pending_request is not None:
+        return state, []
+    times = state.not_heard + 1
+    state = replace(state, not_heard=times)
+    note = Note("not-heard", {"question_id": state.current, "times": times,
+                              "seconds": round(event.seconds, 1)})  # fmt: skip
+    if times <= _NOT_HEARD_ASKS:
+        return state, [note, Say(LINES["not-heard"], "not-heard")]
+    if state.phase is not Phase.QUESTIONS:
+        return _close(state, "not heard", ack=False,
+                      before=[note, Say(LINES["not-heard-close"], "not-heard")])  # fmt: skip
+    return _move_on(state, "not-answered", [note, Say(LINES["not-heard-move-on"], "transition")])
+
+
 def _on_over_time(
     state: InterviewState, event: AnswerOverTime
 ) -> tuple[InterviewState, list[Action]]:
@@ -449,6 +474,7 @@ def _ask(
         asked=(*state.asked, question.text),
         redirected=False,
         silence_prompts=0,
+        not_heard=0,
     )
     return state, [AskQuestion(question.id, text, question.difficulty, reason)]
 
@@ -458,35 +484,3 @@ def _close(
 ) -> tuple[InterviewState, list[Action]]:
     state = replace(state, phase=Phase.ENDED, current=None, pending_request=None)
     return state, [*(before or []), Say(state.plan.closing, "closing"), EndInterview(reason)]
-
-
-# -- timing and speech to prepare -------------------------------------------------------------
-
-_THINKING_FACTOR = 1.5
-_MAX_SILENCE_S = 30.0
-
-
-def silence_wait_s(state: InterviewState, base_s: float) -> float:
-    """How long the candidate may stay silent before the flow gets a ``Silence`` event.
-
-    Thinking time scales with the question: ``base_s`` for an easy two-minute question, plus
-    2 s per difficulty level above 1 and 1 s per minute of the question's time limit above two;
-    half as long again on the first question after an opening that told the candidate there is
-    no rush. Later prompts (the question repeated) wait ``base_s``.
-
-    Args:
-        state: the flow's state while it waits for an answer.
-        base_s: the shortest wait, in seconds (``TurnSettings.silence_prompt_s``).
-
-    Returns:
-        Seconds, at most 30.
-    """
-    if state.current is None or state.silence_prompts > 0:
-        return base_s
-    question = state.plan.question(state.current)
-    wait = base_s + 2.0 * max(0, question.difficulty - 1)
-    wait += max(0.0, (question.time_limit_s - 120) / 60.0)
-    first = len(state.records) == 1
-    if first and "no rush" in state.plan.opening.lower():
-        wait *= _THINKING_FACTOR
-    return min(wait, _MAX_SILENCE_S)

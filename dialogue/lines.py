@@ -24,6 +24,9 @@ LINES = {
     "back": "So, back to my question.",
     "redirect": "Let me bring us back to the question.",
     "repeat-silence": "Let me repeat it.",
+    "not-heard": "Sorry, I didn't catch that. Could you say it again?",
+    "not-heard-move-on": "I'm sorry, I still couldn't hear that, so let's go on.",
+    "not-heard-close": "I'm sorry, I still couldn't hear that, so let's stop here.",
 }
 
 CLARIFY = {

@@ -8,6 +8,7 @@ from typing import Any
 __all__ = [
     "Acknowledge",
     "Action",
+    "AnswerNotHeard",
     "AnswerOverTime",
     "AskFollowUp",
     "AskQuestion",
@@ -68,7 +69,17 @@ class AnswerOverTime:
     seconds: float
 
 
-Event = CandidateAnswered | FollowUpReady | FollowUpFailed | Silence | AnswerOverTime
+@dataclass(frozen=True)
+class AnswerNotHeard:
+    """The candidate spoke, but no part of what they said could be transcribed (the speech
+    recogniser failed on every attempt), so the flow has no answer to step on."""
+
+    seconds: float
+
+
+Event = (
+    CandidateAnswered | FollowUpReady | FollowUpFailed | Silence | AnswerOverTime | AnswerNotHeard
+)
 
 
 # -- actions -------------------------------------------------------------------------------

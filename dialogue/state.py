@@ -93,6 +93,7 @@ class InterviewState:
     asked: tuple[str, ...] = ()  # every question and follow-up spoken, for "never repeat"
     target_difficulty: int = 2
     silence_prompts: int = 0
+    not_heard: int = 0  # answers to the current question lost in transcription, in a row
     redirected: bool = False
     pending_request: int | None = None
     requests: int = 0

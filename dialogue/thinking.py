@@ -1,10 +1,13 @@
-"""Does the candidate's speech so far sound unfinished (thinking aloud, or a dangling word)?"""
+"""Thinking time: does the candidate's speech so far sound unfinished (thinking aloud, or a
+dangling word), and how long may they stay silent before the recruiter prompts them?"""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["sounds_unfinished", "too_short_for"]
+from dialogue.state import InterviewState
+
+__all__ = ["silence_wait_s", "sounds_unfinished", "too_short_for"]
 
 _THINKING = (
     "let me think", "let me see", "give me a second", "give me a moment", "good question",
@@ -55,3 +58,33 @@ def too_short_for(kind: str, answer: str) -> bool:
     for phrase in _THINKING_LONGEST_FIRST:
         text = text.replace(f" {phrase} ", " ")
     return len(text.split()) < _SHORTEST_ANSWER
+
+
+_THINKING_FACTOR = 1.5
+_MAX_SILENCE_S = 30.0
+
+
+def silence_wait_s(state: InterviewState, base_s: float) -> float:
+    """How long the candidate may stay silent before the flow gets a ``Silence`` event.
+
+    Thinking time scales with the question: ``base_s`` for an easy two-minute question, plus
+    2 s per difficulty level above 1 and 1 s per minute of the question's time limit above two;
+    half as long again on the first question after an opening that told the candidate there is
+    no rush. Later prompts (the question repeated) wait ``base_s``.
+
+    Args:
+        state: the flow's state while it waits for an answer.
+        base_s: the shortest wait, in seconds (``TurnSettings.silence_prompt_s``).
+
+    Returns:
+        Seconds, at most 30.
+    """
+    if state.current is None or state.silence_prompts > 0:
+        return base_s
+    question = state.plan.question(state.current)
+    wait = base_s + 2.0 * max(0, question.difficulty - 1)
+    wait += max(0.0, (question.time_limit_s - 120) / 60.0)
+    first = len(state.records) == 1
+    if first and "no rush" in state.plan.opening.lower():
+        wait *= _THINKING_FACTOR
+    return min(wait, _MAX_SILENCE_S)

@@ -101,6 +101,12 @@ def _answer_source(
     return persona_for(role, options.persona, voice)
 
 
+# Times the recruiter may ask for an answer to one question after the candidate's prepared
+# utterances for it are used up (follow-ups, silence prompts, a lost answer asked again): past
+# that, the interview is going round in circles and the rehearsal stops with what it stored.
+_MORE_ASKS = 6
+
+
 class _CandidateDriver:
     """Speaks after each recruiter turn: the next utterance for the question being discussed."""
 
@@ -128,6 +134,13 @@ class _CandidateDriver:
             self._changed.set()
 
         session.on("agent_state_changed", on_state)
+
+    def progress(self) -> str:
+        """Where the interview stands, for an error that ends it (no words: personal data)."""
+        session = getattr(self, "_session", None)
+        state = session.agent_state if session is not None else "not started"
+        return (f"{self._turns_over} recruiter turns heard, {len(self.speech_ends)} answers "
+                f"spoken, the recruiter {state}")  # fmt: skip
 
     def speech_end_before(self, wall: float) -> float | None:
         """The end of the last answer heard before ``wall``."""
@@ -160,6 +173,9 @@ class _CandidateDriver:
             index = spoken_to.get(question, 0)
             spoken_to[question] = index + 1
             utterances = self._answers.to(question)
+            if index >= len(utterances) + _MORE_ASKS:
+                raise RehearsalError(f"the recruiter asked about question '{question}' "
+                                     f"{index + 1} times: {self.progress()}")  # fmt: skip
             answer = utterances[index] if index < len(utterances) else self._filler
             if answer is None:
                 continue  # the persona stays silent this time
@@ -319,7 +335,7 @@ async def run_rehearsal(
         await asyncio.wait_for(driver.run(interview.interviewer), timeout=options.max_minutes * 60)
         status, reason = "completed", interview.interviewer.end_reason
     except TimeoutError as e:
-        reason = f"the interview exceeded {options.max_minutes:.0f} minutes"
+        reason = f"the interview exceeded {options.max_minutes:.0f} minutes ({driver.progress()})"
         raise RehearsalError(reason) from e
     except RehearsalError as e:
         reason = str(e)

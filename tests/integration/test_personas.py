@@ -35,7 +35,8 @@ def _rehearse(
     async def go() -> RehearsalResult:
         chat = OpenAIChatClient(endpoint)
         try:
-            options = RehearsalOptions(role="demo", persona=persona)
+            # The longest persona takes about 6.5 minutes here: a stuck interview fails sooner.
+            options = RehearsalOptions(role="demo", persona=persona, max_minutes=15)
             return await run_rehearsal(settings, options, chat=chat, models=models)
         finally:
             await chat.aclose()

@@ -8,6 +8,7 @@ import pytest
 
 from dialogue import (
     Acknowledge,
+    AnswerNotHeard,
     AnswerOverTime,
     AskFollowUp,
     AskQuestion,
@@ -31,6 +32,7 @@ from dialogue import (
     too_short_for,
 )
 from dialogue.acknowledgement import ACKNOWLEDGEMENTS, LEAD_INS
+from dialogue.lines import LINES
 
 STRONG = (
     "Last spring at my previous job a customer was angry because his order was lost twice. "
@@ -209,6 +211,37 @@ def test_silence_prompts_then_repeats_then_moves_on() -> None:
     state, third = step(state, Silence(8))
     assert state.record("easy").status == "not-answered"  # type: ignore[union-attr]
     assert isinstance(third[-1], AskQuestion) and third[-1].question_id == "medium"
+
+
+def test_an_answer_lost_in_transcription_is_asked_for_twice_then_the_flow_moves_on() -> None:
+    state, _ = start(plan())
+    state, first = step(state, AnswerNotHeard(4.2))
+    assert first == [Note("not-heard", {"question_id": "easy", "times": 1, "seconds": 4.2}),
+                     Say(LINES["not-heard"], "not-heard")]  # fmt: skip
+    state, second = step(state, AnswerNotHeard(3.0))
+    assert second[-1] == Say(LINES["not-heard"], "not-heard")
+    state, third = step(state, AnswerNotHeard(3.0))
+    assert state.record("easy").status == "not-answered"  # type: ignore[union-attr]
+    assert third[1] == Say(LINES["not-heard-move-on"], "transition")
+    assert isinstance(third[-1], AskQuestion) and third[-1].question_id == "medium"
+    # A heard answer starts the count again: two losses later the question is asked again.
+    state, _ = step(state, AnswerNotHeard(3.0))
+    state, _ = step(state, CandidateAnswered("um"))
+    state, _ = step(state, AnswerNotHeard(3.0))
+    state, again = step(state, AnswerNotHeard(3.0))
+    assert state.current == "medium" and again[-1] == Say(LINES["not-heard"], "not-heard")
+
+
+def test_the_candidates_questions_lost_three_times_close_the_interview() -> None:
+    state, _ = start(plan(max_questions=2))  # one main question, then the candidate's turn
+    state, _ = step(state, CandidateAnswered(STRONG))
+    assert state.phase is Phase.CANDIDATE_QUESTIONS
+    for _ in range(2):
+        state, _ = step(state, AnswerNotHeard(3.0))
+    state, last = step(state, AnswerNotHeard(3.0))
+    assert state.phase is Phase.ENDED
+    assert Say(LINES["not-heard-close"], "not-heard") in last
+    assert isinstance(last[-1], EndInterview) and last[-1].reason == "not heard"
 
 
 def test_an_overlong_answer_is_closed_politely_without_follow_ups() -> None:
