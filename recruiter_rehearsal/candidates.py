@@ -236,9 +236,14 @@ def _recorded(path: Path) -> np.ndarray:
         CandidateError: the file is not audio, is empty or truncated (the reason named).
     """
     try:
-        return read_recording(path, rate=MIC_RATE).samples
+        recording = read_recording(path, rate=MIC_RATE)
     except PerceptionInputError as e:
         raise CandidateError(f"cannot use this recording as an answer: {e}") from e
+    if recording.ends_early:  # the answer would stop mid-sentence: export it again
+        raise CandidateError(
+            f"cannot use this recording as an answer: {path}: {recording.ends_early}"
+        )
+    return recording.samples
 
 
 def check_persona(role_id: str, name: str) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from agent.audio import write_wav
+from perception.audio_file import read_recording
 from recruiter_rehearsal.candidates import CandidateError, WavAnswers
 
 
@@ -95,3 +96,32 @@ def test_empty_truncated_or_not_audio_files_are_refused_by_name(
     (tmp_path / "01.wav").write_bytes(content)
     with pytest.raises(CandidateError, match=r"01\.wav"):
         WavAnswers(tmp_path, None, ["a"])  # type: ignore[arg-type]
+
+
+def _cut(path: Path, keep: float) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+
+
+def test_a_recording_cut_short_says_so_and_is_refused_as_an_answer(tmp_path: Path) -> None:
+    write_wav(tmp_path / "whole.wav", 0.2 * np.ones(16000 * 10, dtype=np.float32), 16000)
+    assert read_recording(tmp_path / "whole.wav").ends_early is None
+    (tmp_path / "01.wav").write_bytes((tmp_path / "whole.wav").read_bytes())
+    _cut(tmp_path / "01.wav", 0.5)  # a recorder stopped by a crash: the header says 10 s
+    cut = read_recording(tmp_path / "01.wav")
+    assert abs(cut.duration_s - 5.0) < 0.1
+    assert cut.ends_early is not None and "declares 10.0 s" in cut.ends_early
+    (tmp_path / "whole.wav").unlink()
+    with pytest.raises(CandidateError, match=r"01\.wav: the file ends early"):
+        WavAnswers(tmp_path, None, ["a"])  # type: ignore[arg-type]
+
+
+def test_a_wav_whose_writer_left_the_length_unknown_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "streamed.wav"
+    write_wav(path, 0.2 * np.ones(16000 * 2, dtype=np.float32), 16000)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"data") + 4
+    data[at : at + 4] = b"\xff\xff\xff\xff"  # as a writer that streams leaves it
+    path.write_bytes(bytes(data))
+    recording = read_recording(path)
+    assert recording.ends_early is None and abs(recording.duration_s - 2.0) < 0.05
