@@ -393,13 +393,13 @@ class Interviewer(Agent):
             return
         await self.take(Silence(waited))
 
-    async def take(self, event: Event) -> None:
-        """Step the flow on ``event`` from outside the candidate's turns (a silence, an answer
-        lost in transcription) and say what it gives."""
+    async def take(self, event: Event) -> SpeechHandle | None:
+        """Step the flow on ``event`` (a silence, a lost answer); say what it gives, if any."""
         self._state, actions = step(self._state, event)
         text = " ".join([t async for t in self._speak(actions, time.monotonic())])
-        if text:
-            self.session.say(text)
+        with contextlib.suppress(RuntimeError):  # the session has closed
+            return self.session.say(text) if text else None
+        return None
 
     def note(self, event: dict[str, Any]) -> None:
         """Store ``event`` with the recruiter's next turn (what happened while no turn was)."""

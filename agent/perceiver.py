@@ -50,8 +50,8 @@ class Perceiver:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._latencies: list[float] = []
-        # The full pass runs on its own thread, not the event loop's default pool, where silero
-        # VAD runs each 32 ms window (a window queued behind it would put endpointing behind).
+        # The full pass runs on a thread of its own, not in the event loop's default pool, where
+        # silero VAD runs each 32 ms window (a precaution: the pool has CPUs + 4 threads).
         self._measure_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="measure")
 
     # -- inputs ----------------------------------------------------------------------------
@@ -93,7 +93,8 @@ class Perceiver:
             logger.error("webcam analysis stopped: %s", type(e).__name__)
 
     def close(self) -> None:
-        """Stop watching the camera."""
+        """Stop watching the camera and measuring (after the last answer's measurement)."""
+        self._measure_thread.shutdown(wait=False)
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5.0)

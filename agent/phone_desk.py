@@ -21,7 +21,7 @@ from agent.bootstrap import VoiceModels, room_options
 from agent.stt_whisper import speech_lost
 from recruiter_phone.codes import KeyedCode, code_candidates, read_out, said_code_part
 
-__all__ = ["RECORDING_NOTICE", "CodeDesk", "read_interview_code", "say_to_caller"]
+__all__ = ["RECORDING_NOTICE", "CodeDesk", "next_code", "read_interview_code", "say_to_caller"]
 
 T = TypeVar("T")
 
@@ -40,6 +40,7 @@ NOTHING = "I did not catch a code. Please key in the {n} digits from your invita
 # so it uses no try, up to ``LOST_RETRIES`` times a call (then it counts as nothing heard).
 NOT_HEARD = "Sorry, I could not hear that. Please say the code again, or key it in."
 LOST_RETRIES = 2
+LOST_SETTLE_S = 1.0  # quiet after a lost utterance before the desk asks again (seconds)
 FOUND = "Thank you, I found your interview."
 LOCKED = (
     "I am sorry, too many codes that open no interview were keyed on this line, so codes are not "
@@ -103,9 +104,9 @@ async def read_interview_code(
         What ``lookup`` found, or None after the goodbye was spoken.
     """
     session = desk_session(models)
-    # (heard, codes it may be), or None: speech lost in transcription.
-    codes: asyncio.Queue[tuple[str, list[str]] | None] = asyncio.Queue()
-    keyed, said = KeyedCode(digits), [""]
+    # (heard, codes it may be), or the number of the prompt after which speech was lost.
+    codes: asyncio.Queue[tuple[str, list[str]] | int] = asyncio.Queue()
+    keyed, said, prompts = KeyedCode(digits), [""], [0]
     pause: list[asyncio.TimerHandle] = []
 
     def on_dtmf(event: rtc.SipDTMF) -> None:
@@ -134,7 +135,7 @@ async def read_interview_code(
     def on_error(event: ErrorEvent) -> None:
         if speech_lost(event) is not None:
             said[0] = ""  # what was heard of the code before it is of no use without the rest
-            codes.put_nowait(None)
+            codes.put_nowait(prompts[0])
 
     gone = asyncio.Event()
 
@@ -160,16 +161,16 @@ async def read_interview_code(
                 keyed.clear()
                 said[0] = ""
             await session.say(prompt, allow_interruptions=False)
-            try:
-                item = await asyncio.wait_for(codes.get(), wait_s)
-            except TimeoutError:
-                item = ("", [])
+            prompts[0] += 1
+            item = await next_code(codes, prompts[0], wait_s)
             if gone.is_set():
                 return None
-            if item is None and lost < LOST_RETRIES:
-                lost += 1
-                prompt = NOT_HEARD
-                continue
+            if item is None:  # the code was said (a loss is one utterance, not one digit)
+                await _quiet(session, LOST_SETTLE_S)  # the rest of it may be lost too
+                if lost < LOST_RETRIES:
+                    lost += 1
+                    prompt = NOT_HEARD
+                    continue
             heard, candidates = item or ("", [])
             attempt += 1
             found = await asyncio.to_thread(lookup, candidates) if heard else None
@@ -191,6 +192,32 @@ async def read_interview_code(
         session.off("error", on_error)
         with contextlib.suppress(Exception):
             await session.aclose()
+
+
+async def next_code(
+    codes: asyncio.Queue[tuple[str, list[str]] | int], prompt: int, wait_s: float
+) -> tuple[str, list[str]] | None:
+    """The next code after prompt number ``prompt``; None when speech after it was lost in
+    transcription (losses from before it are passed over), ``("", [])`` after ``wait_s``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while True:
+        try:
+            item = await asyncio.wait_for(codes.get(), max(0.0, deadline - loop.time()))
+        except TimeoutError:
+            return ("", [])
+        if not isinstance(item, int):
+            return item
+        if item == prompt:
+            return None
+
+
+async def _quiet(session: AgentSession[None], settle_s: float) -> None:
+    """Return once the caller has not been speaking for ``settle_s`` seconds."""
+    while True:
+        await asyncio.sleep(settle_s)
+        if session.user_state != "speaking":
+            return
 
 
 async def say_to_caller(room: rtc.Room, caller: rtc.RemoteParticipant, models: VoiceModels,

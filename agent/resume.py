@@ -254,6 +254,8 @@ class ResumingInterviewer(Interviewer):
                 self.utterance.events.insert(0, {"type": "resumed", "after": "answer"})
                 return " ".join([CUT_OFF, *reply])
             self._state = r.state  # nothing to say to it (thinking aloud): ask again
+        # The last thing heard is said again: prompts and losses before the crash start over.
+        self._state = replace(self._state, silence_prompts=0, not_heard=0)
         self.utterance = RecruiterUtterance(
             question_id=self._asking, events=[{"type": "resumed", "after": "question"}]
         )

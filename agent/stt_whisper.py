@@ -163,7 +163,13 @@ class Transcript:
 class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
     """Non-streaming STT: the session drives it segment by segment with the VAD."""
 
-    def __init__(self, opts: WhisperOptions, *, model: WhisperModel | None = None) -> None:
+    def __init__(
+        self,
+        opts: WhisperOptions,
+        *,
+        model: WhisperModel | None = None,
+        thread: ThreadPoolExecutor | None = None,
+    ) -> None:
         super().__init__(capabilities=stt.STTCapabilities(streaming=False, interim_results=False))
         if not (opts.model_dir / "model.bin").is_file():
             raise FileNotFoundError(f"no Whisper model at {opts.model_dir}")
@@ -175,10 +181,11 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             cpu_threads=opts.threads,
             local_files_only=True,
         )
-        # Its own thread, not the event loop's default pool: silero VAD runs each 32 ms window
-        # in that pool, and a window queued behind seconds of decoding leaves the VAD (and so
-        # endpointing) behind real time.
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
+        # One thread of its own (shared with ``with_prompt``'s copies, as the model is): decodes
+        # never take a thread of the event loop's default pool, where silero VAD runs each
+        # 32 ms window, so the VAD's windows never wait behind them (a precaution: the pool
+        # has CPUs + 4 threads).
+        self._thread = thread or ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
         self._lock = asyncio.Lock()
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -187,7 +194,8 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
     def with_prompt(self, prompt: str) -> WhisperSTT:
         """The same loaded model (shared, not loaded again) with ``prompt`` as Whisper's initial
         prompt instead of the verbatim one; for the phone desk, which hears codes read out."""
-        return WhisperSTT(replace(self._opts, prompt=prompt), model=self._model)
+        opts = replace(self._opts, prompt=prompt)
+        return WhisperSTT(opts, model=self._model, thread=self._thread)
 
     @property
     def model(self) -> str:

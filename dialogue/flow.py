@@ -325,15 +325,19 @@ _NOT_HEARD_ASKS = 2
 def _on_not_heard(
     state: InterviewState, event: AnswerNotHeard
 ) -> tuple[InterviewState, list[Action]]:
+    seconds = round(event.seconds, 1)
     if state.current is None or state.pending_request is not None:
-        return state, []
+        # Nothing to ask again (a follow-up is being phrased): the loss is still recorded.
+        return state, [Note("speech-lost", {"question_id": state.current, "seconds": seconds})]
     times = state.not_heard + 1
     state = replace(state, not_heard=times)
-    note = Note("not-heard", {"question_id": state.current, "times": times,
-                              "seconds": round(event.seconds, 1)})  # fmt: skip
+    note = Note("not-heard", {"question_id": state.current, "times": times, "seconds": seconds})
     if times <= _NOT_HEARD_ASKS:
         return state, [note, Say(LINES["not-heard"], "not-heard")]
-    if state.phase is not Phase.QUESTIONS:
+    if state.phase is Phase.CANDIDATE_QUESTIONS:
+        record = state.record()
+        assert record is not None
+        state = _with_record(state, replace(record, status="not-answered"))
         return _close(state, "not heard", ack=False,
                       before=[note, Say(LINES["not-heard-close"], "not-heard")])  # fmt: skip
     return _move_on(state, "not-answered", [note, Say(LINES["not-heard-move-on"], "transition")])
@@ -430,7 +434,8 @@ def _next_question(
         ]
     chosen: PlannedQuestion | None = None
     why = reason or "script order"
-    if remaining and asked_main < limit_main:
+    # Once the candidate's own questions have begun, no main question comes after them.
+    if remaining and asked_main < limit_main and state.phase is not Phase.CANDIDATE_QUESTIONS:
         if plan.order == "adaptive":
             coverage = _coverage(state)
             needs = [

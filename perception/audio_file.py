@@ -21,7 +21,7 @@ _ENDS_EARLY_S = 0.05
 @dataclass(frozen=True)
 class Recording:
     """Mono float32 samples in [-1, 1] at the file's own rate; ``declared_s`` is the length
-    the file's header declares (WAV only; None when it does not say)."""
+    a cut WAV file's header declares (None for a whole file, or one whose header cannot say)."""
 
     samples: np.ndarray
     rate: int
@@ -42,22 +42,37 @@ class Recording:
                 f"{self.duration_s:.1f} s could be read")  # fmt: skip
 
 
+# Data sizes a writer that streams (to a pipe) leaves in place of the length: 0, ffmpeg's and
+# libsndfile's 0xFFFFFFFF, arecord's 0x7FFFFFFF, SoX's 0x7FFFF000; anything this large is one.
+_UNKNOWN_SIZE = 0x7FFF0000
+# Sample formats whose byte rate is exact: PCM, IEEE float, and the extensible header.
+_EXACT_FORMATS = (0x0001, 0x0003, 0xFFFE)
+
+
 def _wav_declared_s(path: Path) -> float | None:
-    """Seconds of audio a RIFF/WAVE header declares (the ``data`` chunk's size over the byte
-    rate of ``fmt ``); None for another format, or a size a streaming writer left unknown."""
+    """Seconds of audio a RIFF/WAVE file's header declares, when the file holds fewer bytes of
+    its ``data`` chunk than that (a cut file); None otherwise, for another format, for a
+    compressed one (its byte rate is nominal), or a size a streaming writer left unknown."""
     with path.open("rb") as f:
         head = f.read(12)
         if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
             return None
-        byte_rate = 0
+        byte_rate, exact = 0, False
         while len(chunk := f.read(8)) == 8:
             kind, size = chunk[:4], int.from_bytes(chunk[4:], "little")
             if kind == b"data":
-                unknown = size in (0, 0xFFFFFFFF)
-                return None if unknown or not byte_rate else size / byte_rate
-            body = f.read(size + size % 2)  # chunks are padded to an even size
-            if kind == b"fmt " and len(body) >= 12:
-                byte_rate = int.from_bytes(body[8:12], "little")
+                if size >= _UNKNOWN_SIZE or not (byte_rate and exact):
+                    return None
+                held = path.stat().st_size - f.tell()
+                return size / byte_rate if held < size else None
+            if kind == b"fmt ":
+                body = f.read(min(size, 64))
+                f.seek(size - len(body) + size % 2, 1)
+                if len(body) >= 12:
+                    exact = int.from_bytes(body[:2], "little") in _EXACT_FORMATS
+                    byte_rate = int.from_bytes(body[8:12], "little")
+            else:
+                f.seek(size + size % 2, 1)  # chunks are padded to an even size
     return None
 
 

@@ -121,6 +121,7 @@ class _CandidateDriver:
         self._options = options
         self._changed = asyncio.Event()
         self._turns_over = 0
+        self._session: AgentSession[None] | None = None
         self.speech_starts: list[float] = []  # wall clock of each answer's first voiced sample
         self.speech_ends: list[float] = []
 
@@ -137,7 +138,7 @@ class _CandidateDriver:
 
     def progress(self) -> str:
         """Where the interview stands, for an error that ends it (no words: personal data)."""
-        session = getattr(self, "_session", None)
+        session = self._session
         state = session.agent_state if session is not None else "not started"
         return (f"{self._turns_over} recruiter turns heard, {len(self.speech_ends)} answers "
                 f"spoken, the recruiter {state}")  # fmt: skip
@@ -149,6 +150,7 @@ class _CandidateDriver:
 
     async def _next_turn_over(self, interviewer: Interviewer, seen: int) -> int:
         """Wait for a recruiter turn after the ``seen``-th to end; return the new count."""
+        assert self._session is not None, "listen() first"
         while not (self._turns_over > seen and self._session.agent_state == "listening"):
             self._changed.clear()
             try:

@@ -44,6 +44,18 @@ def _token(livekit: LiveKitSettings, room: str, identity: str) -> str:
     )
 
 
+async def _after_quiet(caller: RoomCandidate, *, since: float, quiet_s: float = 1.5) -> None:
+    """Wait until the desk has spoken after ``since`` (wall clock) and then been quiet for
+    ``quiet_s`` seconds: a prompt is not interrupted, so a code said over it would be lost."""
+    deadline = time.monotonic() + 40.0
+    while time.monotonic() < deadline:
+        loud = [t for t in caller.heard.loud_at if t > since]
+        if loud and time.time() - loud[-1] > quiet_s:
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError("the desk did not speak, or did not stop")
+
+
 def test_a_code_lost_in_transcription_is_asked_for_again_without_using_a_try(
     room_stack: RoomStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,7 +91,7 @@ def test_a_code_lost_in_transcription_is_asked_for_again_without_using_a_try(
                 desk, desk.remote_participants["caller"], models, lookup,
                 digits=len(CODE), tries=1, wait_s=40.0,
             ))  # fmt: skip
-            await asyncio.sleep(12.0)  # the greeting
+            await _after_quiet(caller, since=time.time())  # the greeting
             await caller.say(said)
             while len(attempts) < 3 and not found.done():
                 await asyncio.sleep(0.2)
@@ -89,7 +101,7 @@ def test_a_code_lost_in_transcription_is_asked_for_again_without_using_a_try(
             while caller.first_loud_after(lost_at) is None and time.monotonic() < deadline:
                 await asyncio.sleep(0.2)
             asked_again.append(caller.first_loud_after(lost_at) is not None)
-            await asyncio.sleep(5.0)
+            await _after_quiet(caller, since=lost_at)
             await caller.say(said)
             return await asyncio.wait_for(found, 60.0)
         finally:

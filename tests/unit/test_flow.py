@@ -242,6 +242,26 @@ def test_the_candidates_questions_lost_three_times_close_the_interview() -> None
     assert state.phase is Phase.ENDED
     assert Say(LINES["not-heard-close"], "not-heard") in last
     assert isinstance(last[-1], EndInterview) and last[-1].reason == "not heard"
+    assert state.record("ask-me").status == "not-answered"  # type: ignore[union-attr]
+
+
+def test_a_loss_while_a_follow_up_is_phrased_is_recorded_not_acted_on() -> None:
+    state, _ = start(plan())
+    state, actions = step(state, CandidateAnswered(WEAK_NO_RESULT))
+    assert any(isinstance(a, RequestFollowUp) for a in actions)
+    after, lost = step(state, AnswerNotHeard(2.0))
+    assert lost == [Note("speech-lost", {"question_id": "easy", "seconds": 2.0})]
+    assert after == state
+
+
+def test_silence_in_the_candidates_questions_never_brings_back_a_main_question() -> None:
+    state, _ = start(plan(max_questions=2))  # one main question, then the candidate's turn
+    state, _ = step(state, CandidateAnswered(STRONG))
+    assert state.current == "ask-me"
+    for _ in range(3):
+        state, actions = step(state, Silence(8))
+    assert not any(isinstance(a, AskQuestion) for a in actions)
+    assert state.phase is Phase.ENDED
 
 
 def test_an_overlong_answer_is_closed_politely_without_follow_ups() -> None:

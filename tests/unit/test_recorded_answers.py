@@ -125,3 +125,16 @@ def test_a_wav_whose_writer_left_the_length_unknown_is_read_whole(tmp_path: Path
     path.write_bytes(bytes(data))
     recording = read_recording(path)
     assert recording.ends_early is None and abs(recording.duration_s - 2.0) < 0.05
+
+
+@pytest.mark.parametrize("placeholder", [0x7FFFFFFF, 0x7FFFF000])
+def test_the_lengths_arecord_and_sox_leave_when_streaming_mean_unknown(
+    tmp_path: Path, placeholder: int
+) -> None:
+    path = tmp_path / "piped.wav"
+    write_wav(path, 0.2 * np.ones(16000, dtype=np.float32), 16000)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"data") + 4
+    data[at : at + 4] = placeholder.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    assert read_recording(path).ends_early is None

@@ -1,0 +1,150 @@
+"""Candidates' code in the real sandbox (bubblewrap and kernel limits): what it may not do is
+stopped and said, and other runs go on meanwhile (issue 18)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+
+import pytest
+
+from recruiter_coding import Limits, RunResult, run_code
+from tests.conftest import run
+
+SHORT = Limits(cpu_s=1, wall_s=4.0, memory_mb=128, processes=16, output_bytes=4096)
+
+
+def _run(language: str, source: str, **kwargs: object) -> RunResult:
+    return run(run_code(language, source, limits=kwargs.pop("limits", SHORT), **kwargs))  # type: ignore[arg-type]
+
+
+def _sandboxed_processes() -> int:
+    """Processes still running a program of a run (their command line names its main file)."""
+    count = 0
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                line = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            count += line[-2:-1] in ([b"main.py"], [b"main.js"])
+    return count
+
+
+def test_python_and_javascript_run_read_their_input_and_print() -> None:
+    py = _run("python", "import sys\nprint(sum(int(x) for x in sys.stdin.read().split()))",
+              stdin="1 2 3\n")  # fmt: skip
+    assert py.ok and py.stdout == "6\n"
+    js = _run("javascript", "console.log([1, 2, 3].map(x => x * 2).join(','))")
+    assert js.ok and js.stdout == "2,4,6\n"
+    failing = _run("python", "raise SystemExit(3)")
+    assert failing.exit_code == 3 and failing.stopped is None and not failing.ok
+
+
+def test_an_infinite_loop_is_stopped_at_its_cpu_time() -> None:
+    for language, loop in (("python", "while True:\n    pass"), ("javascript", "for (;;) {}")):
+        result = _run(language, loop)
+        assert result.stopped == "cpu-time", (language, result)
+
+
+def test_a_program_that_sleeps_forever_is_stopped_at_its_wall_time() -> None:
+    result = _run("python", "import time\ntime.sleep(3600)", limits=Limits(wall_s=1.0))
+    assert result.stopped == "wall-time"
+    assert _sandboxed_processes() == 0
+
+
+def test_a_fork_bomb_is_held_to_its_processes_and_leaves_nothing_behind() -> None:
+    bomb = (
+        "import os\n"
+        "made = 0\n"
+        "while True:\n"
+        "    try:\n"
+        "        os.fork()\n"
+        "        made += 1\n"
+        "    except OSError:\n"
+        "        print('refused after', made, flush=True)\n"
+        "        break\n"
+        "import time\n"
+        "time.sleep(60)\n"
+    )
+    result = _run("python", bomb, limits=Limits(cpu_s=2, wall_s=3.0, processes=16))
+    assert result.stopped == "wall-time"
+    assert "refused after" in result.stdout  # fork failed: the process limit held
+    assert _sandboxed_processes() == 0
+
+
+def test_a_memory_hog_is_stopped() -> None:
+    py = _run("python", "blocks = []\nwhile True:\n    blocks.append(bytearray(10**7))")
+    assert py.stopped == "memory", py
+    js = _run("javascript", "const a = []; for (;;) a.push(new Array(1e6).fill(1.5));",
+              limits=Limits(cpu_s=5, wall_s=10.0, memory_mb=128))  # fmt: skip
+    assert js.stopped == "memory", js
+
+
+def test_nothing_outside_the_sandbox_can_be_written_and_its_tmp_is_thrown_away(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "escaped.txt"
+    probe = (
+        "import os\n"
+        f"for path in ['/code/new.txt', '/usr/new.txt', {str(outside)!r}, '/tmp/kept.txt']:\n"
+        "    try:\n"
+        "        open(path, 'w').write('x')\n"
+        "        print(path, 'written')\n"
+        "    except OSError as e:\n"
+        "        print(path, type(e).__name__)\n"
+    )
+    result = _run("python", probe)
+    lines = dict(line.rsplit(" ", 1) for line in result.stdout.splitlines())
+    assert lines["/code/new.txt"] != "written" and lines["/usr/new.txt"] != "written"
+    assert lines[str(outside)] != "written" and not outside.exists()
+    assert lines["/tmp/kept.txt"] == "written"
+    again = _run("python", "import os\nprint(os.path.exists('/tmp/kept.txt'))")
+    assert again.stdout == "False\n"
+
+
+def test_no_socket_reaches_the_server_or_anywhere_else() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(0.5)
+        port = server.getsockname()[1]
+        probe = (
+            "import socket\n"
+            f"for address in [('127.0.0.1', {port}), ('1.1.1.1', 53)]:\n"
+            "    try:\n"
+            "        socket.create_connection(address, timeout=1).close()\n"
+            "        print('connected')\n"
+            "    except OSError as e:\n"
+            "        print(type(e).__name__)\n"
+        )
+        result = _run("python", probe)
+        with pytest.raises(TimeoutError):
+            server.accept()  # nothing came in
+    assert "connected" not in result.stdout and len(result.stdout.splitlines()) == 2
+
+
+def test_a_flood_of_output_is_cut_and_stopped() -> None:
+    result = _run("python", "while True:\n    print('x' * 1000)")
+    assert result.stopped == "output"
+    assert len(result.stdout) <= SHORT.output_bytes
+
+
+def test_other_runs_finish_while_one_spins() -> None:
+    async def both() -> tuple[str, str]:
+        spin = asyncio.create_task(run_code("python", "while True:\n    pass", limits=SHORT))
+        quick = asyncio.create_task(run_code("python", "print('done')", limits=SHORT))
+        order: list[str] = []
+        for finished in asyncio.as_completed([spin, quick]):
+            result = await finished
+            order.append("quick" if result.stdout == "done\n" else "spin")
+        return order[0], (await spin).stopped or ""
+
+    first, spin_stopped = run(both())
+    assert first == "quick" and spin_stopped == "cpu-time"
+
+
+def test_unknown_languages_and_paths_as_file_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown language"):
+        _run("cobol", "DISPLAY 'HI'.")
+    with pytest.raises(ValueError, match="a file name, not a path"):
+        _run("python", "print(1)", files={"../evil.py": "x"})
