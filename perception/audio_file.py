@@ -1,4 +1,5 @@
-"""Read a recording (WAV, MP3, OGG, WebM...) as mono float audio; bad files get clear errors."""
+"""Read a recording (WAV, FLAC, MP3, M4A, OGG/Opus, WebM) as mono float audio; bad files get
+clear errors."""
 
 from __future__ import annotations
 
@@ -38,15 +39,17 @@ class Recording:
         recording stopped by a crash or a copy broken off leaves it), or None."""
         if self.declared_s is None or self.declared_s - self.duration_s <= _ENDS_EARLY_S:
             return None
-        return (f"the file ends early: its header declares {self.declared_s:.1f} s of audio, "
-                f"{self.duration_s:.1f} s could be read")  # fmt: skip
+        return (f"the file ends early: its header declares {self.declared_s:.2f} s of audio, "
+                f"{self.duration_s:.2f} s could be read")  # fmt: skip
 
 
 # Data sizes a writer that streams (to a pipe) leaves in place of the length: 0, ffmpeg's and
 # libsndfile's 0xFFFFFFFF, arecord's 0x7FFFFFFF, SoX's 0x7FFFF000; anything this large is one.
 _UNKNOWN_SIZE = 0x7FFF0000
-# Sample formats whose byte rate is exact: PCM, IEEE float, and the extensible header.
-_EXACT_FORMATS = (0x0001, 0x0003, 0xFFFE)
+# Sample formats whose byte rate is exact: PCM, IEEE float, A-law and mu-law (G.711, as phone
+# recordings are), and the extensible header.
+_EXACT_FORMATS = (0x0001, 0x0003, 0x0006, 0x0007, 0xFFFE)
+_FORMATS = "WAV, FLAC, MP3, M4A, OGG/Opus or WebM"
 
 
 def _wav_declared_s(path: Path) -> float | None:
@@ -89,11 +92,21 @@ def _decode(path: Path, rate: int | None) -> Recording:
         # for a loud stereo file.
         resampler = av.AudioResampler(format="fltp", rate=out_rate)
         chunks: list[np.ndarray] = []
-        for frame in container.decode(stream):
-            for converted in resampler.resample(frame):
+        try:
+            for frame in container.decode(stream):
+                for converted in resampler.resample(frame):
+                    chunks.append(converted.to_ndarray().mean(axis=0))
+            for converted in resampler.resample(None):
                 chunks.append(converted.to_ndarray().mean(axis=0))
-        for converted in resampler.resample(None):
-            chunks.append(converted.to_ndarray().mean(axis=0))
+        except av.error.FFmpegError as e:
+            if not chunks:
+                raise
+            # Audio came out before the error: the file is cut short or damaged there.
+            read_s = sum(c.size for c in chunks) / out_rate
+            raise PerceptionInputError(
+                f"{path}: the file is damaged or ends early: {read_s:.2f} s could be read "
+                f"({type(e).__name__}); export or record it again"
+            ) from e
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
     return Recording(samples, int(out_rate), _wav_declared_s(path))
 
@@ -113,7 +126,7 @@ def read_recording(path: Path, *, rate: int | None = None) -> Recording:
         recording = _decode(path, rate)
     except av.error.FFmpegError as e:
         raise PerceptionInputError(
-            f"{path}: not a readable audio file ({type(e).__name__}); use WAV, MP3, OGG or WebM"
+            f"{path}: not a readable audio file ({type(e).__name__}); use {_FORMATS}"
         ) from e
     if recording.samples.size == 0:
         raise PerceptionInputError(f"{path}: no audio could be decoded")

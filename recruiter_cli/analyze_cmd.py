@@ -37,7 +37,7 @@ def _show(data: dict[str, Any], as_json: bool) -> None:
 
 @app.command("audio")
 def audio(
-    file: Path = typer.Argument(..., help="A recording: WAV, MP3, OGG, WebM..."),
+    file: Path = typer.Argument(..., help="A recording: WAV, FLAC, MP3, M4A, OGG/Opus, WebM."),
     transcript: str | None = typer.Option(
         None, "--transcript", help="The true text; fillers and hedges are counted in it."
     ),
@@ -51,6 +51,8 @@ def audio(
     except (PerceptionInputError, AssetError) as e:
         _err.print(f"[red]analyze failed: {e}")
         raise typer.Exit(1) from e
+    if data.get("ends_early"):  # measured as far as it goes: said where it cannot be missed
+        _err.print(f"[yellow]warning: {data['ends_early']}; only that part is measured")
     _show(data, as_json)
 
 

@@ -54,7 +54,10 @@ def rehearse(
         "default for a role without personas).",
     ),
     answers: Path | None = typer.Option(
-        None, "--answers", help="A folder of WAV answers (in name order) instead of a persona."
+        None,
+        "--answers",
+        help="A folder of recorded answers (WAV, FLAC, MP3, M4A, OGG/Opus, WebM; in name "
+        "order) instead of a persona.",
     ),
     webcam: Path | None = typer.Option(
         None, "--webcam", help="A video (or image) played as the candidate's camera."

@@ -25,7 +25,7 @@ def analyze_audio(
 
     Args:
         settings: where the Whisper model is.
-        path: a recording (WAV, MP3, OGG, WebM...).
+        path: a recording (WAV, FLAC, MP3, M4A, OGG/Opus, WebM).
         transcript: the true text, if known: fillers and hedges are counted in it.
 
     Raises:
@@ -43,8 +43,7 @@ def analyze_audio(
         "file": str(path),
         "duration_s": round(native.duration_s, 2),
         "sample_rate": native.rate,
-        # Measured as far as it goes, and said so.
-        **({"ends_early": native.ends_early} if native.ends_early else {}),
+        "ends_early": native.ends_early,  # a cut file is measured as far as it goes, and said so
         "transcript": heard.text,
         "stt_model": stt.model,
         **measures.as_dict(),

@@ -110,7 +110,7 @@ def test_a_recording_cut_short_says_so_and_is_refused_as_an_answer(tmp_path: Pat
     _cut(tmp_path / "01.wav", 0.5)  # a recorder stopped by a crash: the header says 10 s
     cut = read_recording(tmp_path / "01.wav")
     assert abs(cut.duration_s - 5.0) < 0.1
-    assert cut.ends_early is not None and "declares 10.0 s" in cut.ends_early
+    assert cut.ends_early is not None and "declares 10.00 s" in cut.ends_early
     (tmp_path / "whole.wav").unlink()
     with pytest.raises(CandidateError, match=r"01\.wav: the file ends early"):
         WavAnswers(tmp_path, None, ["a"])  # type: ignore[arg-type]
@@ -138,3 +138,16 @@ def test_the_lengths_arecord_and_sox_leave_when_streaming_mean_unknown(
     data[at : at + 4] = placeholder.to_bytes(4, "little")
     path.write_bytes(bytes(data))
     assert read_recording(path).ends_early is None
+
+
+def test_a_mu_law_wav_cut_short_is_caught_and_a_flac_that_breaks_off_is_named_so(
+    tmp_path: Path,
+) -> None:
+    _encoded(tmp_path / "call.wav", "pcm_mulaw", 8000, "mono", seconds=6.0)
+    _cut(tmp_path / "call.wav", 0.5)  # G.711, as phone recordings are: its byte rate is exact
+    assert read_recording(tmp_path / "call.wav").ends_early is not None
+    (tmp_path / "call.wav").unlink()
+    _encoded(tmp_path / "01.flac", "flac", 48000, "mono", seconds=6.0)
+    _cut(tmp_path / "01.flac", 0.4)
+    with pytest.raises(CandidateError, match=r"01\.flac: the file is damaged or ends early"):
+        WavAnswers(tmp_path, None, ["a"])  # type: ignore[arg-type]
