@@ -44,6 +44,10 @@ class Cue:
     value: float
     threshold: float
 
+    def __post_init__(self) -> None:
+        # Plain floats: a numpy scalar from a measurement would leak into JSON and printouts.
+        object.__setattr__(self, "value", float(self.value))
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and storage."""
         return asdict(self)

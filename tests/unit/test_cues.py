@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from perception import Reading, coaching_cues, integrity_flags, measure_speech
+from perception.cues import Cue
 from perception.face import FaceMeasures
 from perception.readings import not_measured
 from perception.words import TimedWord
@@ -92,3 +94,8 @@ def test_a_thinking_pause_does_not_make_the_pace_slow() -> None:
     assert speech.words_per_minute == pytest.approx(115.4, abs=0.1)
     assert speech.long_pause_total_s == pytest.approx(6.1, abs=0.01)
     assert coaching_cues(speech) == []
+
+
+def test_a_cue_holds_a_plain_float_whatever_the_measurement_gave() -> None:
+    cue = Cue("pace-fast", np.float64(215.8), 160.0)
+    assert type(cue.value) is float and repr(cue.as_dict()["value"]) == "215.8"
