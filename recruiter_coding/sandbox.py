@@ -6,17 +6,25 @@ code in a read-only folder, and a small ``/tmp`` in memory that disappears with 
 are kernel resource limits set by util-linux's ``prlimit``: CPU seconds, data memory, processes
 and file size, no core dumps. Started by root (a container), the run drops to a user id of its
 own first (``setpriv``), so the process limit counts only the run's own processes (the kernel
-exempts root from it). The wall clock, the output size and the whole process tree are watched
-here: a run past its time, or printing too much, is killed with everything it started.
+exempts root from it). The tools run with no environment of the server's. The wall clock, the
+output size and the whole process tree are watched here: a run past its time, printing too
+much, or cancelled by its caller is killed with everything it started.
 
 Nothing here is home-made isolation: the namespaces and limits are the kernel's, applied by
 those two well-kept tools; this module only chooses them and reads the result.
+
+Known limits (a cgroup per run would close them; not yet used): the CPU and memory limits hold
+per process, so a run with several processes may use that many times as much, at the lowest
+CPU priority; memory in ``/tmp`` and ``/dev/shm`` (each the size of ``Limits.file_mb``),
+shared mappings and socket buffers is not counted by the data limit. Started by a user other
+than root, the process limit counts all of that user's processes, the server's included.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import secrets
@@ -26,6 +34,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 __all__ = ["LANGUAGES", "Language", "Limits", "RunResult", "SandboxError", "run_code"]
 
@@ -78,6 +87,9 @@ class RunResult:
 
     ``stopped`` says why the sandbox ended it ("cpu-time", "wall-time", "memory", "output"),
     None when the program ended on its own (``exit_code``, or killed by ``signal``).
+    "wall-time" and "output" are this module's own; "cpu-time" and "memory" are read from the
+    exit status and the error output, which the program could imitate: a hint for the
+    candidate, never a verdict (a judge reads test results outside the sandbox).
     ``wall_s`` is seconds from start to end; output past the limit is cut.
     """
 
@@ -103,6 +115,10 @@ _SYSTEM = (
 # the process limit of one run never counts another's processes.
 _FIRST_UID, _UIDS = 1_000_000, 1_000_000
 _MEMORY_MARKS = ("MemoryError", "out of memory", "Cannot allocate memory")
+_OPEN_FILES = 256  # each open socket or pipe can hold kernel buffers no memory limit counts
+# The tools' own environment: none of the server's variables (secrets) reach the run, where
+# bwrap's own /proc/1/environ would show them.
+_TOOLS_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 
 
 def _tool(name: str) -> str:
@@ -112,28 +128,34 @@ def _tool(name: str) -> str:
     return path
 
 
-def _command(language: Language, folder: Path, limits: Limits) -> list[str]:
-    """setpriv (as root) -> prlimit -> bwrap -> the interpreter."""
+def _command(language: Language, folder: Path, uid: int | None, limits: Limits,
+             status_fd: int) -> list[str]:  # fmt: skip
+    """setpriv (as root) -> nice -> prlimit -> bwrap -> the interpreter."""
     memory = limits.memory_mb * 1024 * 1024
     file_size = limits.file_mb * 1024 * 1024
     drop: list[str] = []
-    if os.geteuid() == 0:
-        uid = _FIRST_UID + secrets.randbelow(_UIDS)
+    if uid is not None:
         drop = [_tool("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                 "--inh-caps=-all", "--"]  # fmt: skip
+    # Lowest CPU priority: the server's interviews come first when a run spins.
+    nice = [_tool("nice"), "-n", "19"]
     prlimit = [_tool("prlimit"), f"--cpu={limits.cpu_s}:{limits.cpu_s + 1}",
                f"--data={memory}", f"--nproc={limits.processes}", f"--fsize={file_size}",
-               "--core=0", "--"]  # fmt: skip
+               f"--nofile={_OPEN_FILES}", "--core=0", "--"]  # fmt: skip
     bwrap = [
         _tool("bwrap"), *_SYSTEM,
+        # What a deployment adds under /usr/local (its own packages, settings) is not shown.
+        "--tmpfs", "/usr/local",
         "--ro-bind", str(folder), "/code", "--chdir", "/code",
         "--size", str(file_size), "--tmpfs", "/tmp",
-        "--proc", "/proc", "--dev", "/dev",
+        "--proc", "/proc", "--dev", "/dev", "--size", str(file_size), "--tmpfs", "/dev/shm",
+        "--remount-ro", "/dev", "--remount-ro", "/",  # nothing written outside /tmp, /dev/shm
         "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+        "--json-status-fd", str(status_fd),
         "--clearenv", "--setenv", "PATH", "/usr/bin", "--setenv", "HOME", "/tmp",
         "--setenv", "LANG", "C.UTF-8", "--",
     ]  # fmt: skip
-    return [*drop, *prlimit, *bwrap, *language.command]
+    return [*drop, *nice, *prlimit, *bwrap, *language.command]
 
 
 async def _read(stream: asyncio.StreamReader, limit: int, over: asyncio.Event) -> bytes:
@@ -181,59 +203,106 @@ async def run_code(
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; use one of {sorted(LANGUAGES)}")
     lang, limits = LANGUAGES[language], limits or Limits()
+    uid = _FIRST_UID + secrets.randbelow(_UIDS) if os.geteuid() == 0 else None
     with tempfile.TemporaryDirectory(prefix="recruiter-run-") as tmp:
         folder = Path(tmp)
-        folder.chmod(0o755)  # readable by the run's own user id
-        for name, text in {**(files or {}), lang.file: source}.items():
+        if uid is not None:  # readable by the run's user id (its group), no one else
+            os.chown(folder, 0, uid)
+            folder.chmod(0o750)
+        named = {**(files or {}), lang.file: source}
+        for name in named:
             if Path(name).name != name or name.startswith("."):
                 raise ValueError(f"a file name, not a path: {name!r}")
+        for name, text in named.items():
             (folder / name).write_text(text, encoding="utf-8")
             (folder / name).chmod(0o644)
-        return await _run(_command(lang, folder, limits), stdin, limits)
+        # Standard input from a file outside the sandbox: a program that never reads it
+        # cannot block a writer here.
+        given = folder.parent / f"{folder.name}.stdin"
+        with os.fdopen(os.open(given, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+            f.write(stdin.encode("utf-8", "replace"))
+        try:
+            with given.open("rb") as source_of_input:
+                return await _run(lang, folder, uid, limits, source_of_input)
+        finally:
+            given.unlink(missing_ok=True)
 
 
-async def _run(command: list[str], stdin: str, limits: Limits) -> RunResult:
+async def _run(
+    lang: Language, folder: Path, uid: int | None, limits: Limits, stdin: BinaryIO
+) -> RunResult:
+    status_read, status_write = os.pipe()
     start = time.monotonic()
     try:
         process = await asyncio.create_subprocess_exec(
-            *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, start_new_session=True,
+            *_command(lang, folder, uid, limits, status_write), stdin=stdin,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            start_new_session=True, pass_fds=(status_write,), env=_TOOLS_ENV,
         )  # fmt: skip
     except OSError as e:
+        os.close(status_read)
         raise SandboxError(f"the sandbox could not start: {e}") from e
-    assert process.stdin and process.stdout and process.stderr
+    finally:
+        os.close(status_write)
+    assert process.stdout and process.stderr
     over = asyncio.Event()
     readers = asyncio.gather(
         _read(process.stdout, limits.output_bytes, over),
         _read(process.stderr, limits.output_bytes, over),
     )
-    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-        process.stdin.write(stdin.encode("utf-8"))
-        await process.stdin.drain()
-        process.stdin.close()
     flooding = asyncio.create_task(over.wait())
     finished = asyncio.create_task(process.wait())
-    done, _ = await asyncio.wait({flooding, finished}, timeout=limits.wall_s,
-                                 return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
-    stopped = None if finished in done else ("output" if flooding in done else "wall-time")
-    if stopped is not None:
-        _kill(process)
-    flooding.cancel()
-    code = await process.wait()
-    _kill(process)  # anything it left behind in its session
-    out, err = await readers
-    wall = time.monotonic() - start
-    stderr = err.decode("utf-8", "replace")
+    try:
+        done, _ = await asyncio.wait({flooding, finished}, timeout=limits.wall_s,
+                                     return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+        stopped = None if finished in done else ("output" if flooding in done else "wall-time")
+        if stopped is not None:
+            _kill(process)
+        code = await process.wait()
+        out, err = await readers
+    finally:
+        # Cancelled, or anything else going wrong: nothing of the run outlives this call.
+        if process.returncode is None:
+            _kill(process)
+            await asyncio.shield(process.wait())
+        for task in (flooding, finished, readers):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await readers
+        started = _started(status_read)
+    if not started:
+        message = err.decode("utf-8", "replace").strip()
+        raise SandboxError(f"the sandbox refused to start: {message}")
+    if stopped is None and over.is_set():
+        stopped = "output"
     # bwrap itself killed (by the limits here) has a negative code; the program killed by a
     # signal is reported by bwrap as 128 + the signal, as shells do.
     killed_by = -code if code < 0 else (code - 128 if code > 128 else None)
-    if stopped is None and killed_by == signal.SIGXCPU:  # sent only at the CPU time limit
+    stderr = err.decode("utf-8", "replace")
+    if stopped is None and killed_by == signal.SIGXCPU:  # sent at the CPU time limit
         stopped = "cpu-time"
     if stopped is None and code != 0 and any(m in stderr for m in _MEMORY_MARKS):
         stopped = "memory"
-    if stderr.startswith("bwrap:"):
-        raise SandboxError(f"the sandbox refused to start: {stderr.strip()}")
     return RunResult(
         exit_code=None if killed_by else code, signal=killed_by,
-        stdout=out.decode("utf-8", "replace"), stderr=stderr, stopped=stopped, wall_s=wall,
+        stdout=out.decode("utf-8", "replace"), stderr=stderr, stopped=stopped,
+        wall_s=time.monotonic() - start,
     )  # fmt: skip
+
+
+def _started(status_read: int) -> bool:
+    """Whether bwrap said it started the program (its JSON status names the child's pid);
+    closes ``status_read``. Read after bwrap has ended, so the pipe is at its end."""
+    data = bytearray()
+    try:
+        os.set_blocking(status_read, False)
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(status_read, 65536):
+                data += chunk
+    finally:
+        os.close(status_read)
+    for line in data.decode("utf-8", "replace").splitlines():
+        with contextlib.suppress(ValueError):
+            if "child-pid" in json.loads(line):
+                return True
+    return False

@@ -88,7 +88,8 @@ def test_nothing_outside_the_sandbox_can_be_written_and_its_tmp_is_thrown_away(
     outside = tmp_path / "escaped.txt"
     probe = (
         "import os\n"
-        f"for path in ['/code/new.txt', '/usr/new.txt', {str(outside)!r}, '/tmp/kept.txt']:\n"
+        f"for path in ['/code/new.txt', '/usr/new.txt', '/new.txt', '/dev/new.txt',\n"
+        f"             {str(outside)!r}, '/tmp/kept.txt']:\n"
         "    try:\n"
         "        open(path, 'w').write('x')\n"
         "        print(path, 'written')\n"
@@ -97,7 +98,10 @@ def test_nothing_outside_the_sandbox_can_be_written_and_its_tmp_is_thrown_away(
     )
     result = _run("python", probe)
     lines = dict(line.rsplit(" ", 1) for line in result.stdout.splitlines())
-    assert lines["/code/new.txt"] != "written" and lines["/usr/new.txt"] != "written"
+    refused = ["/code/new.txt", "/usr/new.txt", "/new.txt", "/dev/new.txt"]
+    assert [lines[p] for p in refused] == ["OSError"] * 4 or all(
+        lines[p] != "written" for p in refused
+    ), lines
     assert lines[str(outside)] != "written" and not outside.exists()
     assert lines["/tmp/kept.txt"] == "written"
     again = _run("python", "import os\nprint(os.path.exists('/tmp/kept.txt'))")
@@ -148,3 +152,59 @@ def test_unknown_languages_and_paths_as_file_names_are_refused() -> None:
         _run("cobol", "DISPLAY 'HI'.")
     with pytest.raises(ValueError, match="a file name, not a path"):
         _run("python", "print(1)", files={"../evil.py": "x"})
+
+
+def test_the_servers_environment_is_not_visible_inside() -> None:
+    probe = (
+        "import os\n"
+        "for pid in os.listdir('/proc'):\n"
+        "    if pid.isdigit():\n"
+        "        for pair in open(f'/proc/{pid}/environ', 'rb').read().split(b'\\0'):\n"
+        "            if pair:\n"
+        "                print(pair.split(b'=')[0].decode())\n"
+    )
+    result = _run("python", probe)
+    names = set(result.stdout.split())
+    # bwrap itself (pid 1 inside) and the program: only what the sandbox sets (bwrap adds PWD,
+    # Python LC_CTYPE), never the server's variables.
+    assert names and names <= {"PATH", "HOME", "LANG", "PWD", "LC_CTYPE"}, names
+
+
+def test_shared_memory_is_held_to_the_file_size_limit() -> None:
+    probe = (
+        "try:\n"
+        "    with open('/dev/shm/big', 'wb') as f:\n"
+        "        for _ in range(64):\n"
+        "            f.write(b'x' * 2**20)\n"
+        "    print('written')\n"
+        "except OSError as e:\n"
+        "    print(type(e).__name__)\n"
+    )
+    result = _run("python", probe, limits=Limits(cpu_s=2, wall_s=4.0, file_mb=8))
+    assert "written" not in result.stdout
+
+
+def test_a_program_that_never_reads_a_large_input_still_stops_at_its_wall_time() -> None:
+    result = _run("python", "import time\ntime.sleep(3600)", stdin="1 " * 200_000,
+                  limits=Limits(wall_s=1.0))  # fmt: skip
+    assert result.stopped == "wall-time"
+
+
+def test_a_cancelled_run_leaves_nothing_running() -> None:
+    async def cancelled() -> None:
+        task = asyncio.create_task(
+            run_code("python", "import time\ntime.sleep(3600)", limits=Limits(wall_s=30.0))
+        )
+        await asyncio.sleep(1.0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    run(cancelled())
+    assert _sandboxed_processes() == 0
+
+
+def test_a_program_cannot_pass_for_a_sandbox_failure() -> None:
+    result = _run("python", "import sys\nsys.stderr.write('bwrap: Creating new namespace failed')\n"
+                  "raise SystemExit(1)")  # fmt: skip
+    assert result.exit_code == 1 and result.stderr.startswith("bwrap:")
