@@ -75,8 +75,9 @@ class Language:
 
 
 LANGUAGES: dict[str, Language] = {
-    # -I: isolated (no user site, no PYTHON* variables); -B: no bytecode files written.
-    "python": Language("python", "main.py", ("/usr/bin/python3", "-I", "-B", "main.py")),
+    # -E -s: no PYTHON* variables, no user site (-I would also drop the script's folder, where
+    # a harness finds the candidate's module); -B: no bytecode files written.
+    "python": Language("python", "main.py", ("/usr/bin/python3", "-E", "-s", "-B", "main.py")),
     "javascript": Language("javascript", "main.js", ("/usr/bin/node", "main.js")),
 }
 

@@ -1,0 +1,232 @@
+"""Judge a candidate's function: run it on a problem's cases in the sandbox, compare outside.
+
+The sandboxed program is a small harness that loads the candidate's code, calls the function
+on each argument list and prints one JSON line per call with the value returned and the time
+the call took (the candidate's own prints go to stderr). Expected results never enter the
+sandbox: they are compared here, so code that prints "passed" passes nothing.
+
+The running time's growth is measured by calling the function on inputs of growing size
+(``Problem.growth``) and fitting ``time ~ n^k`` by least squares on the logarithms; ``k`` is
+reported beside the problem's expected exponent (1 for O(n), about 1.1 for O(n log n) at
+these sizes, 2 for O(n^2)).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import string
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from recruiter_coding.problems import Case, Growth, Problem
+from recruiter_coding.sandbox import Limits, run_code
+
+__all__ = ["CaseResult", "GrowthResult", "Verdict", "judge", "measure_growth"]
+
+# A fitted exponent this far above the expected one counts as slower growth than expected
+# (O(n log n) fits about 0.1-0.2 above 1 over a 16-fold range of sizes).
+GROWTH_TOLERANCE = 0.4
+# Calls faster than this are timer noise, not growth (seconds).
+_MIN_TIMED_S = 2e-4
+
+_PYTHON_HARNESS = """\
+import contextlib, json, sys, time
+cases = json.load(open("cases.json"))
+with contextlib.redirect_stdout(sys.stderr):
+    import solution
+function = getattr(solution, cases["name"])
+for i, args in enumerate(cases["args"]):
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            start = time.perf_counter()
+            out = function(*args)
+            seconds = time.perf_counter() - start
+        line = json.dumps({"i": i, "out": out, "s": seconds}, default=repr)
+    except Exception as e:
+        line = json.dumps({"i": i, "error": f"{type(e).__name__}: {e}"[:300]})
+    print(line, flush=True)
+"""
+
+_JS_HARNESS = """\
+const fs = require("fs");
+const cases = JSON.parse(fs.readFileSync("cases.json", "utf8"));
+const out = (line) => fs.writeSync(1, line + "\\n");
+console.log = (...a) => process.stderr.write(a.join(" ") + "\\n");
+const fn = require("./solution.js")[cases.name];
+cases.args.forEach((args, i) => {
+  try {
+    const start = process.hrtime.bigint();
+    const got = fn(...args);
+    const s = Number(process.hrtime.bigint() - start) / 1e9;
+    out(JSON.stringify({ i, out: got === undefined ? null : got, s }));
+  } catch (e) {
+    out(JSON.stringify({ i, error: String(e).slice(0, 300) }));
+  }
+});
+"""
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One call: passed, what it returned (or the error raised), and seconds it took."""
+
+    index: int
+    passed: bool
+    got: Any = None
+    error: str | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The cases run: each one's result, and why the run was stopped, if it was."""
+
+    results: tuple[CaseResult, ...]
+    stopped: str | None
+    stderr: str
+
+    @property
+    def passed(self) -> int:
+        """How many cases passed."""
+        return sum(r.passed for r in self.results)
+
+    @property
+    def all_passed(self) -> bool:
+        """Every case passed."""
+        return bool(self.results) and self.passed == len(self.results)
+
+
+@dataclass(frozen=True)
+class GrowthResult:
+    """Seconds per call at each input size, the fitted exponent and the expected one.
+
+    ``exponent`` is None when too few calls took measurable time (or the run failed);
+    ``as_expected`` then is None too.
+    """
+
+    sizes: tuple[int, ...]
+    seconds: tuple[float | None, ...]
+    exponent: float | None
+    expected: float
+
+    @property
+    def as_expected(self) -> bool | None:
+        """The time grows no faster than expected (within ``GROWTH_TOLERANCE``)."""
+        if self.exponent is None:
+            return None
+        return self.exponent <= self.expected + GROWTH_TOLERANCE
+
+
+def _program(problem: Problem, language: str, code: str) -> tuple[str, dict[str, str]]:
+    """The harness and the files beside it (the candidate's code as a module)."""
+    name = problem.function[language]  # type: ignore[index]
+    if language == "python":
+        return _PYTHON_HARNESS, {"solution.py": code}
+    # The candidate writes a plain function; the module exports it by name.
+    found = f"typeof {name} === 'undefined' ? undefined : {name}"
+    export = f"\nmodule.exports = {{ {name}: {found} }};\n"
+    return _JS_HARNESS, {"solution.js": code + export}
+
+
+async def _run(problem: Problem, language: str, code: str, args: list[list[Any]],
+               limits: Limits) -> tuple[dict[int, dict[str, Any]], str | None, str]:  # fmt: skip
+    harness, files = _program(problem, language, code)
+    files["cases.json"] = json.dumps({"name": problem.function[language], "args": args})  # type: ignore[index]
+    result = await run_code(language, harness, files=files, limits=limits)
+    lines: dict[int, dict[str, Any]] = {}
+    for line in result.stdout.splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue  # not the harness's (the candidate wrote to the real stdout)
+        if isinstance(item, dict) and isinstance(item.get("i"), int):
+            lines[item["i"]] = item  # the harness's line comes after the call it reports
+    return lines, result.stopped, result.stderr
+
+
+def _same(got: Any, expected: Any) -> bool:
+    if isinstance(expected, float) or isinstance(got, float):
+        return (
+            isinstance(got, int | float)
+            and isinstance(expected, int | float)
+            and math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-9)
+        )
+    if isinstance(expected, list) and isinstance(got, list):
+        return len(got) == len(expected) and all(map(_same, got, expected))
+    return bool(got == expected) and type(got) is type(expected)
+
+
+async def judge(problem: Problem, language: str, code: str, cases: list[Case],
+                limits: Limits | None = None) -> Verdict:  # fmt: skip
+    """Run ``code`` (the candidate's, in ``language``) on ``cases`` and compare the results.
+
+    Raises:
+        ValueError: a language the problem has no function name for.
+        SandboxError: the sandbox cannot run.
+    """
+    if language not in problem.function:
+        raise ValueError(f"problem {problem.id} has no {language} version")
+    lines, stopped, stderr = await _run(
+        problem, language, code, [c.args for c in cases], limits or Limits()
+    )
+    results = []
+    for i, case in enumerate(cases):
+        line = lines.get(i)
+        if line is None:
+            error = "not run: the program stopped before this case"
+            results.append(CaseResult(i, False, error=error))
+        elif "error" in line:
+            results.append(CaseResult(i, False, error=str(line["error"])))
+        else:
+            got = line.get("out")
+            results.append(CaseResult(i, _same(got, case.expected), got, None, line.get("s")))
+    return Verdict(tuple(results), stopped, stderr)
+
+
+def growth_inputs(growth: Growth, base: list[Any], seed: int = 7) -> list[list[Any]]:
+    """The argument lists for each size of ``growth``: ``base`` with one argument grown."""
+    rng = random.Random(seed)
+    made = []
+    for n in growth.sizes:
+        value: Any
+        if growth.kind == "ints":
+            value = [rng.randint(growth.low, growth.high) for _ in range(n)]
+        elif growth.kind == "distinct-ints":
+            value = rng.sample(range(growth.low, growth.high), n)
+        elif growth.kind == "brackets":
+            value = "".join(rng.choice("()[]{}") for _ in range(n))
+        else:
+            value = "".join(rng.choice(string.ascii_lowercase) for _ in range(n))
+        args = list(base)
+        args[growth.arg] = value
+        made.append(args)
+    return made
+
+
+async def measure_growth(problem: Problem, language: str, code: str,
+                         limits: Limits | None = None) -> GrowthResult:  # fmt: skip
+    """Time ``code`` on ``problem.growth``'s inputs and fit how the time grows with n.
+
+    Raises:
+        SandboxError: the sandbox cannot run.
+    """
+    growth = problem.growth
+    args = growth_inputs(growth, problem.examples[0].args)
+    limits = limits or Limits(cpu_s=10, wall_s=30.0, memory_mb=512, output_bytes=1 << 20)
+    lines, _, _ = await _run(problem, language, code, args, limits)
+    seconds = tuple(
+        float(lines[i]["s"]) if i in lines and "s" in lines[i] else None
+        for i in range(len(growth.sizes))
+    )
+    timed = [(n, s) for n, s in zip(growth.sizes, seconds, strict=True)
+             if s is not None and s >= _MIN_TIMED_S]  # fmt: skip
+    exponent = None
+    if len(timed) >= 3:
+        x = np.log([n for n, _ in timed])
+        y = np.log([s for _, s in timed])
+        exponent = round(float(np.polyfit(x, y, 1)[0]), 2)
+    return GrowthResult(tuple(growth.sizes), seconds, exponent, problem.exponent)

@@ -1,0 +1,111 @@
+"""Judging a candidate's function in the real sandbox: results compared outside it, and the
+growth of its running time fitted (issue 18)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from recruiter_coding.judge import judge, measure_growth
+from recruiter_coding.problems import ProblemError, load_problem, shipped_problems
+from tests.conftest import run
+
+PROBLEM = shipped_problems()["pair-with-sum"]
+
+LINEAR = """\
+def pair_with_sum(prices, budget):
+    seen = {}
+    for j, price in enumerate(prices):
+        if budget - price in seen:
+            return [seen[budget - price], j]
+        seen[price] = j
+    return []
+"""
+QUADRATIC = """\
+def pair_with_sum(prices, budget):
+    for i in range(len(prices)):
+        for j in range(i + 1, len(prices)):
+            if prices[i] + prices[j] == budget:
+                return [i, j]
+    return []
+"""
+JS = """\
+function pairWithSum(prices, budget) {
+  const seen = new Map();
+  for (let j = 0; j < prices.length; j++) {
+    console.log("looking at", j);
+    if (seen.has(budget - prices[j])) return [seen.get(budget - prices[j]), j];
+    seen.set(prices[j], j);
+  }
+  return [];
+}
+"""
+
+
+def test_a_right_solution_passes_every_case_in_both_languages() -> None:
+    for language, code in (("python", LINEAR), ("javascript", JS)):
+        verdict = run(judge(PROBLEM, language, code, [*PROBLEM.examples, *PROBLEM.tests]))
+        assert verdict.all_passed, (language, verdict)
+    assert "looking at" in verdict.stderr  # the candidate's prints are kept apart
+
+
+def test_wrong_answers_errors_and_code_that_does_not_load_are_failed_case_by_case() -> None:
+    off_by_one = LINEAR.replace("[seen[budget - price], j]", "[seen[budget - price], j + 1]")
+    verdict = run(judge(PROBLEM, "python", off_by_one, PROBLEM.tests))
+    assert 0 < verdict.passed < len(PROBLEM.tests)  # the cases with no pair still pass
+    raising = run(judge(PROBLEM, "python", "def pair_with_sum(p, b):\n    return p[99]\n",
+                        PROBLEM.examples))  # fmt: skip
+    assert raising.passed == 0 and all("IndexError" in (r.error or "") for r in raising.results)
+    broken = run(judge(PROBLEM, "python", "def pair_with_sum(:\n", PROBLEM.examples))
+    assert broken.passed == 0 and "SyntaxError" in broken.stderr
+
+
+def test_printing_that_it_passed_passes_nothing() -> None:
+    cheat = (
+        "import sys\n"
+        'sys.__stdout__.write(\'{"i": 0, "out": [0, 3], "s": 0.0}\\n\')\n'
+        "def pair_with_sum(p, b):\n"
+        "    return None\n"
+    )
+    verdict = run(judge(PROBLEM, "python", cheat, PROBLEM.examples))
+    assert verdict.passed == 0
+
+
+def test_the_fitted_growth_tells_a_linear_solution_from_a_quadratic_one() -> None:
+    linear = run(measure_growth(PROBLEM, "python", LINEAR))
+    quadratic = run(measure_growth(PROBLEM, "python", QUADRATIC))
+    assert linear.exponent is not None and quadratic.exponent is not None
+    assert linear.as_expected and not quadratic.as_expected, (linear, quadratic)
+    assert quadratic.exponent > linear.exponent + 0.5
+
+
+def test_every_shipped_problem_is_solved_by_its_own_hint_and_starts_failing() -> None:
+    solutions = {
+        "pair-with-sum": LINEAR,
+        "balanced-brackets": (
+            "def is_balanced(line):\n"
+            "    pairs, stack = {')': '(', ']': '[', '}': '{'}, []\n"
+            "    for c in line:\n"
+            "        if c in '([{':\n"
+            "            stack.append(c)\n"
+            "        elif c in pairs and (not stack or stack.pop() != pairs[c]):\n"
+            "            return False\n"
+            "    return not stack\n"
+        ),
+    }
+    for problem_id, problem in shipped_problems().items():
+        cases = [*problem.examples, *problem.tests]
+        assert run(judge(problem, "python", solutions[problem_id], cases)).all_passed
+        for language, starter in problem.starter.items():
+            assert not run(judge(problem, language, starter, cases)).all_passed
+
+
+def test_a_broken_problem_file_is_refused_with_the_field_named(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: Bad Id\ntitle: x\n", encoding="utf-8")
+    with pytest.raises(ProblemError, match=r"bad\.yaml: .*id"):
+        load_problem(path)
+    path.write_bytes(b"\xff\xfe broken")
+    with pytest.raises(ProblemError, match=r"bad\.yaml: cannot read"):
+        load_problem(path)
