@@ -197,14 +197,32 @@ def growth_inputs(growth: Growth, base: list[Any], seed: int = 7) -> list[list[A
             value = [rng.randint(growth.low, growth.high) for _ in range(n)]
         elif growth.kind == "distinct-ints":
             value = rng.sample(range(growth.low, growth.high), n)
+        elif growth.kind == "intervals":
+            starts = (rng.randint(growth.low, growth.high) for _ in range(n))
+            value = [[a, a + rng.randint(1, 50)] for a in starts]
         elif growth.kind == "brackets":
-            value = "".join(rng.choice("()[]{}") for _ in range(n))
+            value = _balanced(rng, n)
         else:
             value = "".join(rng.choice(string.ascii_lowercase) for _ in range(n))
         args = list(base)
         args[growth.arg] = value
         made.append(args)
     return made
+
+
+def _balanced(rng: random.Random, n: int) -> str:
+    """A random, balanced bracket line of length ``n`` (rounded down to even): a right answer
+    must read all of it, as it would stop early at a random line's first stray bracket."""
+    closing = {"(": ")", "[": "]", "{": "}"}
+    out: list[str] = []
+    stack: list[str] = []
+    for left in range(n - n % 2, 0, -1):
+        if stack and (left == len(stack) or rng.random() < 0.5):
+            out.append(closing[stack.pop()])
+        else:
+            stack.append(rng.choice("([{"))
+            out.append(stack[-1])
+    return "".join(out)
 
 
 async def measure_growth(problem: Problem, language: str, code: str,

@@ -42,12 +42,13 @@ class Growth(_Strict):
 
     ``arg``: the index of the argument that grows (the others are the first example's);
     ``kind``: "ints" (random integers in ``low``..``high``), "distinct-ints", "text" (random
-    lowercase letters) or "brackets" (random ``()[]{}``); ``sizes``: the lengths, each at
-    least twice the last.
+    lowercase letters), "brackets" (a random, balanced line of ``()[]{}``) or "intervals"
+    (``[start, end]`` pairs in ``low``..``high``); ``sizes``: the lengths, each at least
+    twice the last.
     """
 
     arg: int = Field(ge=0)
-    kind: Literal["ints", "distinct-ints", "text", "brackets"]
+    kind: Literal["ints", "distinct-ints", "text", "brackets", "intervals"]
     sizes: list[int] = Field(min_length=3)
     low: int = -1_000_000
     high: int = 1_000_000

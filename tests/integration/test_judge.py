@@ -93,10 +93,48 @@ def test_every_shipped_problem_is_solved_by_its_own_hint_and_starts_failing() ->
             "            return False\n"
             "    return not stack\n"
         ),
+        "first-unique-letter": (
+            "from collections import Counter\n"
+            "def first_unique(word):\n"
+            "    counts = Counter(word)\n"
+            "    return next((i for i, c in enumerate(word) if counts[c] == 1), -1)\n"
+        ),
+        "longest-rising-run": (
+            "def longest_rising_run(sales):\n"
+            "    best = run = 0\n"
+            "    for i, x in enumerate(sales):\n"
+            "        run = run + 1 if i and x > sales[i - 1] else 1\n"
+            "        best = max(best, run)\n"
+            "    return best\n"
+        ),
+        "merge-bookings": (
+            "def merge_bookings(bookings):\n"
+            "    merged = []\n"
+            "    for start, end in sorted(bookings):\n"
+            "        if merged and start <= merged[-1][1]:\n"
+            "            merged[-1][1] = max(merged[-1][1], end)\n"
+            "        else:\n"
+            "            merged.append([start, end])\n"
+            "    return merged\n"
+        ),
+        "longest-unique-stretch": (
+            "def longest_unique_stretch(line):\n"
+            "    last, start, best = {}, 0, 0\n"
+            "    for i, c in enumerate(line):\n"
+            "        if last.get(c, -1) >= start:\n"
+            "            start = last[c] + 1\n"
+            "        last[c] = i\n"
+            "        best = max(best, i - start + 1)\n"
+            "    return best\n"
+        ),
     }
+    assert set(solutions) == set(shipped_problems())
+    assert sorted(p.difficulty for p in shipped_problems().values()) == [1, 1, 2, 2, 3, 3]
     for problem_id, problem in shipped_problems().items():
         cases = [*problem.examples, *problem.tests]
-        assert run(judge(problem, "python", solutions[problem_id], cases)).all_passed
+        assert run(judge(problem, "python", solutions[problem_id], cases)).all_passed, problem_id
+        grown = run(measure_growth(problem, "python", solutions[problem_id]))
+        assert grown.as_expected, (problem_id, grown)
         for language, starter in problem.starter.items():
             assert not run(judge(problem, language, starter, cases)).all_passed
 
