@@ -9,6 +9,7 @@ import pytest
 
 from recruiter_coding.judge import judge, measure_growth
 from recruiter_coding.problems import ProblemError, load_problem, shipped_problems
+from recruiter_coding.quality import lint
 from tests.conftest import run
 
 PROBLEM = shipped_problems()["pair-with-sum"]
@@ -147,3 +148,12 @@ def test_a_broken_problem_file_is_refused_with_the_field_named(tmp_path: Path) -
     path.write_bytes(b"\xff\xfe broken")
     with pytest.raises(ProblemError, match=r"bad\.yaml: cannot read"):
         load_problem(path)
+
+
+def test_the_linter_reads_a_python_solution_line_by_line() -> None:
+    assert lint("python", LINEAR) == ()
+    sloppy = "import os\ndef pair_with_sum(prices, budget):\n    unused = 1\n    return missing\n"
+    findings = lint("python", sloppy)
+    assert findings is not None
+    assert [(f.code, f.line) for f in findings] == [("F401", 1), ("F841", 3), ("F821", 4)]
+    assert lint("javascript", JS) is None
