@@ -1,0 +1,82 @@
+"""``recruiter coding``: the coding round's problems, and a solution judged as Submit judges it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from recruiter_coding.judge import judge, measure_growth
+from recruiter_coding.problems import shipped_problems
+from recruiter_coding.quality import lint
+from recruiter_coding.sandbox import SandboxError
+
+app = typer.Typer(help="The coding round: its problems, and your solution judged.")
+_out = Console(soft_wrap=True)
+_err = Console(stderr=True, soft_wrap=True)
+_LANGUAGES = {".py": "python", ".js": "javascript"}
+
+
+@app.command("problems")
+def problems() -> None:
+    """List the problems: id, difficulty (1-3), title and the expected complexity."""
+    for problem in shipped_problems().values():
+        _out.print(f"{problem.id:<24} {problem.difficulty}  {problem.title} ({problem.complexity})")
+
+
+@app.command("run")
+def run(
+    problem_id: str = typer.Argument(..., help="A problem id (see `recruiter coding problems`)."),
+    file: Path = typer.Argument(..., help="Your solution: a .py or .js file."),
+    submit: bool = typer.Option(
+        False, "--submit", help="Also the hidden tests, the running time's growth and a lint."
+    ),
+) -> None:
+    """Run a solution on the problem's examples in the sandbox (exit 1 when any fails)."""
+    known = shipped_problems()
+    if problem_id not in known:
+        _err.print(f"[red]no problem {problem_id!r}; one of: {', '.join(known)}")
+        raise typer.Exit(2)
+    language = _LANGUAGES.get(file.suffix)
+    if language is None:
+        _err.print(f"[red]{file}: a .py or .js file, please")
+        raise typer.Exit(2)
+    try:
+        code = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        _err.print(f"[red]{file}: cannot read it: {e}")
+        raise typer.Exit(2) from e
+    problem = known[problem_id]
+    try:
+        shown = asyncio.run(judge(problem, language, code, problem.examples))
+        hidden = asyncio.run(judge(problem, language, code, problem.tests)) if submit else None
+        growth = asyncio.run(measure_growth(problem, language, code)) if submit else None
+    except SandboxError as e:
+        _err.print(f"[red]the sandbox cannot run: {e}")
+        raise typer.Exit(2) from e
+    for result, case in zip(shown.results, problem.examples, strict=True):
+        if result.passed:
+            _out.print(f"example {result.index + 1}: [green]passed")
+        else:
+            why = result.error or f"returned {result.got!r}, expected {case.expected!r}"
+            _out.print(f"example {result.index + 1}: [red]failed[/]: {why}")
+    if shown.stopped:
+        _out.print(f"the run was stopped: {shown.stopped}")
+    if hidden is not None:
+        _out.print(f"hidden tests: {hidden.passed} of {len(hidden.results)} passed")
+    if growth is not None:
+        if growth.exponent is None:
+            _out.print("running time: too fast, or stopped, to measure its growth")
+        else:
+            verdict = "as expected" if growth.as_expected else "slower than expected"
+            _out.print(f"running time grows as n^{growth.exponent} ({verdict}: "
+                       f"{problem.complexity} is about n^{problem.exponent})")  # fmt: skip
+        findings = lint(language, code)
+        if findings is not None:
+            _out.print(f"lint: {len(findings)} finding(s)")
+            for f in findings:
+                _out.print(f"  line {f.line}: {f.code} {f.message}")
+    passed = shown.all_passed and (hidden is None or hidden.all_passed)
+    raise typer.Exit(0 if passed else 1)

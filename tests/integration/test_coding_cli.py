@@ -1,0 +1,36 @@
+"""``recruiter coding``: the problems listed, a solution judged in the sandbox as Submit does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from recruiter_cli.main import app
+from tests.integration.test_judge import JS, LINEAR
+
+runner = CliRunner()
+
+
+def test_the_problems_are_listed_with_difficulty_and_complexity(tmp_path: Path) -> None:
+    listed = runner.invoke(app, ["coding", "problems"], env={"RECRUITER_HOME": str(tmp_path)})
+    assert listed.exit_code == 0
+    assert "pair-with-sum" in listed.output and "O(n log n)" in listed.output
+
+
+def test_a_solution_is_judged_and_a_wrong_one_fails_with_what_it_returned(
+    tmp_path: Path,
+) -> None:
+    env = {"RECRUITER_HOME": str(tmp_path), "COLUMNS": "200"}
+    right = tmp_path / "right.py"
+    right.write_text(LINEAR, encoding="utf-8")
+    judged = runner.invoke(app, ["coding", "run", "pair-with-sum", str(right), "--submit"], env=env)
+    assert judged.exit_code == 0, judged.output
+    assert "hidden tests: 6 of 6 passed" in judged.output and "as expected" in judged.output
+    wrong = tmp_path / "wrong.js"
+    wrong.write_text(JS.replace("return [];", "return [0];"), encoding="utf-8")
+    failed = runner.invoke(app, ["coding", "run", "pair-with-sum", str(wrong)], env=env)
+    assert failed.exit_code == 1
+    assert "example 2: failed: returned [0], expected []" in failed.output
+    unknown = runner.invoke(app, ["coding", "run", "no-such", str(right)], env=env)
+    assert unknown.exit_code == 2
