@@ -32,7 +32,7 @@ from agent.closing import close_after_last_words
 from agent.perceiver import Perceiver
 from agent.reply import LLMReply, RecruiterUtterance, ReplyPolicy, llm_text, warm_llm
 from agent.stt_whisper import WhisperSTT, wall_clock_words
-from agent.tts_piper import PiperTTS
+from agent.tts_piper import PiperTTS, speak_pieces
 from dialogue import (
     Acknowledge,
     Action,
@@ -263,18 +263,12 @@ class Interviewer(Agent):
             async for frame in Agent.default.tts_node(self, text, model_settings):
                 yield frame
             return
-        pending = ""
-        async for piece in text:
-            # The flow's pieces are whole sentences; anything else waits for its sentence end.
-            pending += piece
-            if not pending.rstrip().endswith((".", "!", "?")):
-                continue
-            async for frame in voice.speak(pending):
-                yield frame
-            pending = ""
-        if pending.strip():
-            async for frame in voice.speak(pending):
-                yield frame
+
+        def lost(sentence: str) -> None:  # stored with the turn it was left out of
+            self.utterance.events.append({"type": "not-spoken", "sentence": sentence})
+
+        async for frame in speak_pieces(voice, text, lost):
+            yield frame
 
     # -- helpers ---------------------------------------------------------------------------
 

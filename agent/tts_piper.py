@@ -15,7 +15,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Never
@@ -29,7 +29,14 @@ from piper import PiperVoice, SynthesisConfig
 
 from dialogue import spoken_form
 
-__all__ = ["PiperOptions", "PiperTTS", "load_voice", "split_sentences", "synthesize_pcm"]
+__all__ = [
+    "PiperOptions",
+    "PiperTTS",
+    "load_voice",
+    "speak_pieces",
+    "split_sentences",
+    "synthesize_pcm",
+]
 
 logger = logging.getLogger("recruiter.tts")
 # A runtime fault in synthesis (onnxruntime raises RuntimeError) is tried again this many times
@@ -179,11 +186,16 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
 
         self._preparing = asyncio.get_running_loop().create_task(run(), name="tts-prepare")
 
-    async def speak(self, text: str) -> AsyncIterator[rtc.AudioFrame]:
+    async def speak(
+        self, text: str, *, on_lost: Callable[[str], None] | None = None
+    ) -> AsyncIterator[rtc.AudioFrame]:
         """Frames of ``text`` in 50 ms pieces, sentence by sentence: cached ones at once.
 
+        ``on_lost``: told of each sentence no attempt could synthesize, which is then left
+        out; without it such a sentence raises.
+
         Raises:
-            APIConnectionError: piper failed to synthesize.
+            APIConnectionError: piper failed to synthesize (and no ``on_lost`` was given).
         """
         samples_per_frame = int(self.sample_rate * _FRAME_S)
         for sentence in self.spoken(text):
@@ -195,7 +207,12 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
                 try:
                     pcm = await asyncio.to_thread(self._synthesize_retrying, sentence)
                 except (RuntimeError, ValueError) as e:
-                    raise APIConnectionError("piper failed to synthesize", retryable=False) from e
+                    if on_lost is None:
+                        raise APIConnectionError("piper failed to synthesize",
+                                                 retryable=False) from e  # fmt: skip
+                    logger.warning("a sentence could not be synthesized; left out")
+                    on_lost(sentence)
+                    continue
             audio = np.frombuffer(pcm, dtype=np.int16)
             for start in range(0, audio.size, samples_per_frame):
                 chunk = audio[start : start + samples_per_frame]
@@ -220,6 +237,42 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
     ) -> PiperChunkedStream:
         """Synthesize ``text``; the stream yields audio as each sentence is ready."""
         return PiperChunkedStream(tts=self, input_text=text, conn_options=conn_options)
+
+
+async def speak_pieces(
+    voice: PiperTTS, text: AsyncIterable[str], on_lost: Callable[[str], None]
+) -> AsyncIterator[rtc.AudioFrame]:
+    """Speak text as it comes, each sentence once it is whole (prepared ones play at once).
+
+    A sentence no attempt could synthesize is left out and ``on_lost`` is told (the reply loses
+    that sentence, not everything after it); when nothing at all could be spoken, the error is
+    raised, as a silent reply would leave the candidate waiting.
+
+    Raises:
+        APIConnectionError: no sentence of the text could be synthesized.
+    """
+    spoke, lost = False, []
+
+    def left_out(sentence: str) -> None:
+        lost.append(sentence)
+        on_lost(sentence)
+
+    pending = ""
+    async for piece in text:
+        # The flow's pieces are whole sentences; anything else waits for its sentence end.
+        pending += piece
+        if not pending.rstrip().endswith((".", "!", "?")):
+            continue
+        async for frame in voice.speak(pending, on_lost=left_out):
+            spoke = True
+            yield frame
+        pending = ""
+    if pending.strip():
+        async for frame in voice.speak(pending, on_lost=left_out):
+            spoke = True
+            yield frame
+    if lost and not spoke:
+        raise APIConnectionError("piper failed to synthesize the reply", retryable=False)
 
 
 class PiperChunkedStream(tts.ChunkedStream):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from livekit.agents import APIConnectionError, tokenize, tts
 from piper import SynthesisConfig
 
-from agent.tts_piper import PiperOptions, PiperTTS, synthesize_pcm
+from agent.tts_piper import PiperOptions, PiperTTS, speak_pieces, synthesize_pcm
 from tests.conftest import run
 
 pytestmark = pytest.mark.models
@@ -99,3 +100,30 @@ def test_a_runtime_fault_in_synthesis_is_tried_again(
     monkeypatch.setattr(piper, "_synthesize_sentence", gone)
     with pytest.raises(APIConnectionError):
         run(frames("A sentence never synthesized before."))
+
+
+def test_a_sentence_that_never_synthesizes_is_left_out_and_the_rest_is_spoken(
+    piper: PiperTTS, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = piper._synthesize_sentence
+
+    def one_broken(sentence: str) -> bytes:
+        if "broken" in sentence:
+            raise RuntimeError("onnxruntime: failed to allocate")
+        return real(sentence)
+
+    monkeypatch.setattr(piper, "_synthesize_sentence", one_broken)
+
+    async def pieces(*texts: str) -> AsyncIterator[str]:
+        for t in texts:
+            yield t
+
+    async def spoken(*texts: str) -> tuple[float, list[str]]:
+        lost: list[str] = []
+        frames = [f async for f in speak_pieces(piper, pieces(*texts), lost.append)]
+        return sum(f.samples_per_channel for f in frames) / piper.sample_rate, lost
+
+    seconds, lost = run(spoken("Thanks for that. ", "This one is broken. ", "Next question."))
+    assert lost == ["This one is broken."] and seconds > 1.0
+    with pytest.raises(APIConnectionError):
+        run(spoken("Only a broken sentence here."))
