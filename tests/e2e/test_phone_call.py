@@ -288,10 +288,11 @@ def test_an_expired_code_is_refused_and_a_said_code_opens_the_interview(
     call = SIPpCall(phone_stack.sip_address, settings.phone.interview_number, expired,
                     tmp_path / "sipp")  # fmt: skip
     stt = WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"))
+    started = time.time()
     call.start()
     try:
         # The greeting, the expired code keyed in, then "could not find … try again".
-        _quiet_after(call.rtp, time.time(), quiet_s=2.5, timeout_s=180)
+        refused = _quiet_after(call.rtp, started, quiet_s=2.5, timeout_s=180)
         spoke_until = call.rtp.say(said.samples, RATE)
         # The desk answers "found your interview", or reads back what it heard and asks again
         # (tiny.en read 94 of 100 codes said in two groups over G.711 right, 96 opened them:
@@ -309,8 +310,11 @@ def test_an_expired_code_is_refused_and_a_said_code_opens_the_interview(
         call.close()
     assert (record.role_id, record.mode) == ("demo", "practice")
     assert _call_session(db, late) is None  # the expired code opened nothing
+    # Each part read on its own: tiny.en on the whole call once left out a sentence.
+    before = stt.transcribe(call.rtp.heard_between(started, refused)).text.lower()
+    assert "could not find" in before, before
     heard = stt.transcribe(call.rtp.recruiter_audio()).text.lower()
-    assert "could not find" in heard and "found your interview" in heard, heard
+    assert "found your interview" in heard, heard
 
 
 def test_a_caller_who_answers_to_the_end_hears_the_highlights_and_where_the_report_is(
