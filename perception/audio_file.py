@@ -112,8 +112,9 @@ def _decode(path: Path, rate: int | None) -> Recording:
 
 
 def read_recording(path: Path, *, rate: int | None = None) -> Recording:
-    """Decode ``path``; ``rate`` resamples (None keeps the file's rate). A file that ends
-    early is read as far as it goes (``Recording.ends_early`` says so).
+    """Decode ``path``; ``rate`` resamples (None keeps the file's rate). A WAV cut short is
+    read as far as it goes (``Recording.ends_early`` says so); a file whose decoder fails part
+    way is refused, saying so.
 
     Raises:
         PerceptionInputError: missing, empty, unreadable or corrupted file, or no audio in it.

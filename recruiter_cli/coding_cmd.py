@@ -7,10 +7,11 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from recruiter_coding.judge import judge, measure_growth
 from recruiter_coding.problems import shipped_problems
-from recruiter_coding.quality import lint
+from recruiter_coding.quality import QualityError, lint
 from recruiter_coding.sandbox import SandboxError
 
 app = typer.Typer(help="The coding round: its problems, and your solution judged.")
@@ -41,12 +42,12 @@ def run(
         raise typer.Exit(2)
     language = _LANGUAGES.get(file.suffix)
     if language is None:
-        _err.print(f"[red]{file}: a .py or .js file, please")
+        _err.print(f"[red]{escape(str(file))}: a .py or .js file, please")
         raise typer.Exit(2)
     try:
         code = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        _err.print(f"[red]{file}: cannot read it: {e}")
+        _err.print(f"[red]{escape(str(file))}: cannot read it: {escape(str(e))}")
         raise typer.Exit(2) from e
     problem = known[problem_id]
     try:
@@ -54,29 +55,40 @@ def run(
         hidden = asyncio.run(judge(problem, language, code, problem.tests)) if submit else None
         growth = asyncio.run(measure_growth(problem, language, code)) if submit else None
     except SandboxError as e:
-        _err.print(f"[red]the sandbox cannot run: {e}")
+        _err.print(f"[red]the sandbox cannot run: {escape(str(e))}")
         raise typer.Exit(2) from e
     for result, case in zip(shown.results, problem.examples, strict=True):
         if result.passed:
             _out.print(f"example {result.index + 1}: [green]passed")
         else:
             why = result.error or f"returned {result.got!r}, expected {case.expected!r}"
-            _out.print(f"example {result.index + 1}: [red]failed[/]: {why}")
-    if shown.stopped:
-        _out.print(f"the run was stopped: {shown.stopped}")
+            _out.print(f"example {result.index + 1}: [red]failed[/]: {escape(why)}")
+    for verdict in (shown, hidden):
+        if verdict is not None and verdict.stopped:
+            _out.print(f"the run was stopped: {verdict.stopped}")
+    if any(r.error and r.error.startswith("not run") for r in shown.results):
+        # Why the program stopped before the cases (a syntax error, a misnamed function).
+        tail = "\n".join(shown.stderr.strip().splitlines()[-6:])
+        _out.print(f"what the program printed on stderr:\n{escape(tail)}")
     if hidden is not None:
         _out.print(f"hidden tests: {hidden.passed} of {len(hidden.results)} passed")
     if growth is not None:
-        if growth.exponent is None:
+        if language != "python":
+            _out.print("running time: not measured for JavaScript yet")
+        elif growth.exponent is None:
             _out.print("running time: too fast, or stopped, to measure its growth")
         else:
-            verdict = "as expected" if growth.as_expected else "slower than expected"
-            _out.print(f"running time grows as n^{growth.exponent} ({verdict}: "
+            verdict_text = "as expected" if growth.as_expected else "slower than expected"
+            _out.print(f"running time grows as n^{growth.exponent} ({verdict_text}: "
                        f"{problem.complexity} is about n^{problem.exponent})")  # fmt: skip
-        findings = lint(language, code)
+        try:
+            findings = lint(language, code)
+        except QualityError as e:
+            _err.print(f"[yellow]lint not run: {escape(str(e))}")
+            findings = None
         if findings is not None:
             _out.print(f"lint: {len(findings)} finding(s)")
             for f in findings:
-                _out.print(f"  line {f.line}: {f.code} {f.message}")
+                _out.print(f"  line {f.line}: {f.code} {escape(f.message)}")
     passed = shown.all_passed and (hidden is None or hidden.all_passed)
     raise typer.Exit(0 if passed else 1)

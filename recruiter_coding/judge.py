@@ -6,9 +6,12 @@ the call took (the candidate's own prints go to stderr). Expected results never 
 sandbox: they are compared here, so code that prints "passed" passes nothing.
 
 The running time's growth is measured by calling the function on inputs of growing size
-(``Problem.growth``) and fitting ``time ~ n^k`` by least squares on the logarithms; ``k`` is
-reported beside the problem's expected exponent (1 for O(n), about 1.1 for O(n log n) at
-these sizes, 2 for O(n^2)).
+(``Problem.growth``), the fastest of three calls per size (process CPU time ticks too coarsely
+here, 4 ms), and fitting
+``time ~ n^k`` by least squares on the logarithms; ``k`` is reported beside the problem's
+expected exponent (1 for O(n), 2 for O(n^2)). Known limits: the growth inputs of some problems
+are not the worst case a brute-force solution needs (it can fit near 1), an O(n log n) sort of
+nested lists fits 1.3-1.5 here, and JavaScript is not timed (its JIT warms up meanwhile).
 """
 
 from __future__ import annotations
@@ -27,25 +30,31 @@ from recruiter_coding.sandbox import Limits, run_code
 
 __all__ = ["CaseResult", "GrowthResult", "Verdict", "judge", "measure_growth"]
 
-# A fitted exponent this far above the expected one counts as slower growth than expected
-# (O(n log n) fits about 0.1-0.2 above 1 over a 16-fold range of sizes).
-GROWTH_TOLERANCE = 0.4
+# A fitted exponent this far above the expected one counts as slower growth than expected: half
+# way from linear to quadratic.
+GROWTH_TOLERANCE = 0.5
 # Calls faster than this are timer noise, not growth (seconds).
 _MIN_TIMED_S = 2e-4
 
 _PYTHON_HARNESS = """\
-import contextlib, json, sys, time
+import contextlib, copy, json, sys, time
+clock = time.perf_counter  # taken before the candidate's code could replace it
 cases = json.load(open("cases.json"))
 with contextlib.redirect_stdout(sys.stderr):
     import solution
 function = getattr(solution, cases["name"])
 for i, args in enumerate(cases["args"]):
     try:
-        with contextlib.redirect_stdout(sys.stderr):
-            start = time.perf_counter()
-            out = function(*args)
-            seconds = time.perf_counter() - start
-        line = json.dumps({"i": i, "out": out, "s": seconds}, default=repr)
+        best = None
+        for _ in range(cases["repeats"]):  # the fastest of the repeats: the least disturbed
+            given = copy.deepcopy(args)
+            with contextlib.redirect_stdout(sys.stderr):
+                start = clock()
+                out = function(*given)
+                seconds = clock() - start
+            best = seconds if best is None else min(best, seconds)
+        item = {"i": i, "s": best} if cases["time_only"] else {"i": i, "out": out, "s": best}
+        line = json.dumps(item, default=repr)
     except Exception as e:
         line = json.dumps({"i": i, "error": f"{type(e).__name__}: {e}"[:300]})
     print(line, flush=True)
@@ -60,9 +69,9 @@ const fn = require("./solution.js")[cases.name];
 cases.args.forEach((args, i) => {
   try {
     const start = process.hrtime.bigint();
-    const got = fn(...args);
+    const got = fn(...structuredClone(args));
     const s = Number(process.hrtime.bigint() - start) / 1e9;
-    out(JSON.stringify({ i, out: got === undefined ? null : got, s }));
+    out(JSON.stringify(cases.time_only ? { i, s } : { i, out: got === undefined ? null : got, s }));
   } catch (e) {
     out(JSON.stringify({ i, error: String(e).slice(0, 300) }));
   }
@@ -133,9 +142,14 @@ def _program(problem: Problem, language: str, code: str) -> tuple[str, dict[str,
 
 
 async def _run(problem: Problem, language: str, code: str, args: list[list[Any]],
-               limits: Limits) -> tuple[dict[int, dict[str, Any]], str | None, str]:  # fmt: skip
+               limits: Limits, *, timing: bool = False,
+               ) -> tuple[dict[int, dict[str, Any]], str | None, str]:  # fmt: skip
     harness, files = _program(problem, language, code)
-    files["cases.json"] = json.dumps({"name": problem.function[language], "args": args})  # type: ignore[index]
+    name = problem.function[language]  # type: ignore[index]
+    # Timing runs print no results (large ones would hit the output limit) and take the
+    # fastest of three calls per input.
+    files["cases.json"] = json.dumps({"name": name, "args": args, "time_only": timing,
+                                      "repeats": 3 if timing else 1})  # fmt: skip
     result = await run_code(language, harness, files=files, limits=limits)
     lines: dict[int, dict[str, Any]] = {}
     for line in result.stdout.splitlines():
@@ -149,10 +163,10 @@ async def _run(problem: Problem, language: str, code: str, args: list[list[Any]]
 
 
 def _same(got: Any, expected: Any) -> bool:
-    if isinstance(expected, float) or isinstance(got, float):
+    if isinstance(expected, float):  # a float result may differ in its last digits
         return (
             isinstance(got, int | float)
-            and isinstance(expected, int | float)
+            and not isinstance(got, bool)
             and math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-9)
         )
     if isinstance(expected, list) and isinstance(got, list):
@@ -210,6 +224,14 @@ def growth_inputs(growth: Growth, base: list[Any], seed: int = 7) -> list[list[A
     return made
 
 
+def _seconds(line: dict[str, Any] | None) -> float | None:
+    """A timed call's seconds, if the line gives a sane number."""
+    value = (line or {}).get("s")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    return None
+
+
 def _balanced(rng: random.Random, n: int) -> str:
     """A random, balanced bracket line of length ``n`` (rounded down to even): a right answer
     must read all of it, as it would stop early at a random line's first stray bracket."""
@@ -233,13 +255,13 @@ async def measure_growth(problem: Problem, language: str, code: str,
         SandboxError: the sandbox cannot run.
     """
     growth = problem.growth
+    if language != "python":  # V8's JIT warms up over the runs: its times say little yet
+        return GrowthResult(tuple(growth.sizes), (None,) * len(growth.sizes), None,
+                            problem.exponent)  # fmt: skip
     args = growth_inputs(growth, problem.examples[0].args)
     limits = limits or Limits(cpu_s=10, wall_s=30.0, memory_mb=512, output_bytes=1 << 20)
-    lines, _, _ = await _run(problem, language, code, args, limits)
-    seconds = tuple(
-        float(lines[i]["s"]) if i in lines and "s" in lines[i] else None
-        for i in range(len(growth.sizes))
-    )
+    lines, _, _ = await _run(problem, language, code, args, limits, timing=True)
+    seconds = tuple(_seconds(lines.get(i)) for i in range(len(growth.sizes)))
     timed = [(n, s) for n, s in zip(growth.sizes, seconds, strict=True)
              if s is not None and s >= _MIN_TIMED_S]  # fmt: skip
     exponent = None

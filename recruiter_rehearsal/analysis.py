@@ -43,7 +43,8 @@ def analyze_audio(
         "file": str(path),
         "duration_s": round(native.duration_s, 2),
         "sample_rate": native.rate,
-        "ends_early": native.ends_early,  # a cut file is measured as far as it goes, and said so
+        # A cut file is measured as far as it goes, and said so.
+        **({"ends_early": native.ends_early} if native.ends_early else {}),
         "transcript": heard.text,
         "stt_model": stt.model,
         **measures.as_dict(),
