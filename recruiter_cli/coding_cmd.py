@@ -27,6 +27,26 @@ def problems() -> None:
         _out.print(f"{problem.id:<24} {problem.difficulty}  {problem.title} ({problem.complexity})")
 
 
+@app.command("show")
+def show(
+    problem_id: str = typer.Argument(..., help="A problem id (see `recruiter coding problems`)."),
+    language: str = typer.Option("python", "--language", help="python or javascript."),
+) -> None:
+    """Print a problem: its statement, the function to write, starter code and examples."""
+    known = shipped_problems()
+    if problem_id not in known or language not in known[problem_id].starter:
+        _err.print(f"[red]no problem {escape(problem_id)!r} in {escape(language)}; "
+                   f"one of: {', '.join(known)}")  # fmt: skip
+        raise typer.Exit(2)
+    problem = known[problem_id]
+    _out.print(f"[bold]{escape(problem.title)}[/] (difficulty {problem.difficulty})\n")
+    _out.print(escape(problem.statement.strip()) + "\n")
+    _out.print(f"write: {problem.function[language]}  (expected: {problem.complexity})")
+    _out.print("starter code:\n" + escape(problem.starter[language]))
+    for n, case in enumerate(problem.examples, 1):
+        _out.print(f"example {n}: {escape(repr(case.args))} -> {escape(repr(case.expected))}")
+
+
 @app.command("run")
 def run(
     problem_id: str = typer.Argument(..., help="A problem id (see `recruiter coding problems`)."),
@@ -66,17 +86,27 @@ def run(
     for verdict in (shown, hidden):
         if verdict is not None and verdict.stopped:
             _out.print(f"the run was stopped: {verdict.stopped}")
-    if any(r.error and r.error.startswith("not run") for r in shown.results):
-        # Why the program stopped before the cases (a syntax error, a misnamed function).
-        tail = "\n".join(shown.stderr.strip().splitlines()[-6:])
-        _out.print(f"what the program printed on stderr:\n{escape(tail)}")
+    if not shown.all_passed and shown.stderr.strip():
+        # Why (a syntax error, a misnamed function) and the candidate's own prints: Python
+        # ends its report with the error, Node begins with it.
+        lines = shown.stderr.strip().splitlines()
+        cut = lines if len(lines) <= 16 else [*lines[:8], "...", *lines[-8:]]
+        _out.print("what the program printed on stderr:\n" + escape("\n".join(cut)))
     if hidden is not None:
         _out.print(f"hidden tests: {hidden.passed} of {len(hidden.results)} passed")
+        stuck = next((r for r in hidden.results if r.error and r.error.startswith("stopped")),
+                     None)  # fmt: skip
+        if stuck is not None:
+            _out.print(f"  hidden test {stuck.index + 1} was {stuck.error}; the ones after it "
+                       "were not run")  # fmt: skip
     if growth is not None:
         if language != "python":
             _out.print("running time: not measured for JavaScript yet")
+        elif growth.exponent is None and growth.stopped:
+            _out.print("running time: slower than expected: stopped before the larger inputs "
+                       f"({problem.complexity} expected)")  # fmt: skip
         elif growth.exponent is None:
-            _out.print("running time: too fast, or stopped, to measure its growth")
+            _out.print("running time: too fast to measure its growth")
         else:
             verdict_text = "as expected" if growth.as_expected else "slower than expected"
             _out.print(f"running time grows as n^{growth.exponent} ({verdict_text}: "

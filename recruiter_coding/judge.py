@@ -66,6 +66,10 @@ const cases = JSON.parse(fs.readFileSync("cases.json", "utf8"));
 const out = (line) => fs.writeSync(1, line + "\\n");
 console.log = (...a) => process.stderr.write(a.join(" ") + "\\n");
 const fn = require("./solution.js")[cases.name];
+if (typeof fn !== "function") {
+  process.stderr.write(`no function named ${cases.name} was defined\n`);
+  process.exit(1);
+}
 cases.args.forEach((args, i) => {
   try {
     const start = process.hrtime.bigint();
@@ -123,10 +127,16 @@ class GrowthResult:
     expected: float
 
     @property
+    def stopped(self) -> bool:
+        """The run was stopped (time or memory) before every size was timed."""
+        return any(s is None for s in self.seconds) and any(s is not None for s in self.seconds)
+
+    @property
     def as_expected(self) -> bool | None:
-        """The time grows no faster than expected (within ``GROWTH_TOLERANCE``)."""
+        """The time grows no faster than expected (within ``GROWTH_TOLERANCE``); False when
+        the run was stopped before the growth could be fitted."""
         if self.exponent is None:
-            return None
+            return False if self.stopped else None
         return self.exponent <= self.expected + GROWTH_TOLERANCE
 
 
@@ -188,10 +198,14 @@ async def judge(problem: Problem, language: str, code: str, cases: list[Case],
         problem, language, code, [c.args for c in cases], limits or Limits()
     )
     results = []
+    running = min((i for i in range(len(cases)) if i not in lines), default=None)
     for i, case in enumerate(cases):
         line = lines.get(i)
         if line is None:
-            error = "not run: the program stopped before this case"
+            if i == running and stopped:  # the case that was running when the run was stopped
+                error = f"stopped while running ({stopped})"
+            else:
+                error = "not run: the program stopped before this case"
             results.append(CaseResult(i, False, error=error))
         elif "error" in line:
             results.append(CaseResult(i, False, error=str(line["error"])))

@@ -18,8 +18,8 @@ __all__ = ["Finding", "QualityError", "lint"]
 
 # pycodestyle errors and warnings, pyflakes, bugbear, simplify, McCabe complexity.
 _RULES = "E,W,F,B,SIM,C901"
-# Line length as most Python teams set it (black's 88); shorter lines are not asked for.
-_LINE_LENGTH = "88"
+# A generous line length: an interview editor is no place to ask for short lines.
+_LINE_LENGTH = "100"
 
 
 class QualityError(RuntimeError):

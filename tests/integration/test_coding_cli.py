@@ -34,3 +34,16 @@ def test_a_solution_is_judged_and_a_wrong_one_fails_with_what_it_returned(
     assert "example 2: failed: returned [0], expected []" in failed.output
     unknown = runner.invoke(app, ["coding", "run", "no-such", str(right)], env=env)
     assert unknown.exit_code == 2
+
+
+def test_a_problem_is_shown_and_a_hanging_case_is_named(tmp_path: Path) -> None:
+    env = {"RECRUITER_HOME": str(tmp_path), "COLUMNS": "200"}
+    shown = runner.invoke(app, ["coding", "show", "pair-with-sum", "--language", "javascript"],
+                          env=env)  # fmt: skip
+    assert shown.exit_code == 0 and "write: pairWithSum" in shown.output
+    hangs = tmp_path / "hangs.py"
+    hangs.write_text("def pair_with_sum(prices, budget):\n    while True:\n        pass\n")
+    judged = runner.invoke(app, ["coding", "run", "pair-with-sum", str(hangs)], env=env)
+    assert judged.exit_code == 1
+    assert "example 1: failed: stopped while running (cpu-time)" in judged.output
+    assert "example 2: failed: not run" in judged.output
