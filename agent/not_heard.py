@@ -27,11 +27,20 @@ from agent.stt_whisper import speech_lost
 from dialogue import AnswerNotHeard
 from dialogue.lines import LINES
 
-__all__ = ["NOT_HEARD", "NotHeardGuard"]
+__all__ = ["NOT_HEARD", "NotHeardGuard", "until_quiet"]
 
 logger = logging.getLogger("recruiter.agent")
 
 NOT_HEARD = LINES["not-heard"]
+
+
+async def until_quiet(session: AgentSession[None], settle_s: float) -> None:
+    """Return once the user has not been speaking for ``settle_s`` seconds (more of a lost
+    utterance may follow it, lost or heard)."""
+    while True:
+        await asyncio.sleep(settle_s)
+        if session.user_state != "speaking":
+            return
 
 
 class NotHeardGuard:
@@ -69,10 +78,7 @@ class NotHeardGuard:
 
     async def _after_answer(self) -> None:
         """Once the candidate has been quiet for ``settle_s``, hand the loss to the flow."""
-        while True:
-            await asyncio.sleep(self._settle_s)
-            if self._session.user_state != "speaking":
-                break
+        await until_quiet(self._session, self._settle_s)
         seconds, self._lost_s = self._lost_s, 0.0
         why = self._not_to_ask()
         if why is not None:

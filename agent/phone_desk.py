@@ -18,6 +18,7 @@ from livekit.agents import Agent, AgentSession, UserInputTranscribedEvent
 from livekit.agents.voice.events import ErrorEvent
 
 from agent.bootstrap import VoiceModels, room_options
+from agent.not_heard import until_quiet
 from agent.stt_whisper import speech_lost
 from recruiter_phone.codes import KeyedCode, code_candidates, read_out, said_code_part
 
@@ -166,7 +167,7 @@ async def read_interview_code(
             if gone.is_set():
                 return None
             if item is None:  # the code was said (a loss is one utterance, not one digit)
-                await _quiet(session, LOST_SETTLE_S)  # the rest of it may be lost too
+                await until_quiet(session, LOST_SETTLE_S)  # the rest of it may be lost too
                 if lost < LOST_RETRIES:
                     lost += 1
                     prompt = NOT_HEARD
@@ -210,14 +211,6 @@ async def next_code(
             return item
         if item == prompt:
             return None
-
-
-async def _quiet(session: AgentSession[None], settle_s: float) -> None:
-    """Return once the caller has not been speaking for ``settle_s`` seconds."""
-    while True:
-        await asyncio.sleep(settle_s)
-        if session.user_state != "speaking":
-            return
 
 
 async def say_to_caller(room: rtc.Room, caller: rtc.RemoteParticipant, models: VoiceModels,

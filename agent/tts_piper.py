@@ -251,10 +251,11 @@ async def speak_pieces(
     Raises:
         APIConnectionError: no sentence of the text could be synthesized.
     """
-    spoke, lost = False, []
+    spoke = lost = False
 
     def left_out(sentence: str) -> None:
-        lost.append(sentence)
+        nonlocal lost
+        lost = True
         on_lost(sentence)
 
     pending = ""

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from recruiter_coding.judge import judge, measure_growth
-from recruiter_coding.problems import shipped_problems
+from recruiter_coding.problems import Problem, shipped_problems
 from recruiter_coding.quality import QualityError, lint
 from recruiter_coding.sandbox import SandboxError
 
@@ -18,6 +18,16 @@ app = typer.Typer(help="The coding round: its problems, and your solution judged
 _out = Console(soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)
 _LANGUAGES = {".py": "python", ".js": "javascript"}
+
+
+def _problem(problem_id: str, language: str) -> Problem:
+    """The shipped problem ``problem_id`` in ``language``; exits 2 naming the ones there are."""
+    known = shipped_problems()
+    if problem_id not in known or language not in known[problem_id].starter:
+        _err.print(f"[red]no problem {escape(problem_id)!r} in {escape(language)}; "
+                   f"one of: {', '.join(known)}")  # fmt: skip
+        raise typer.Exit(2)
+    return known[problem_id]
 
 
 @app.command("problems")
@@ -33,16 +43,11 @@ def show(
     language: str = typer.Option("python", "--language", help="python or javascript."),
 ) -> None:
     """Print a problem: its statement, the function to write, starter code and examples."""
-    known = shipped_problems()
-    if problem_id not in known or language not in known[problem_id].starter:
-        _err.print(f"[red]no problem {escape(problem_id)!r} in {escape(language)}; "
-                   f"one of: {', '.join(known)}")  # fmt: skip
-        raise typer.Exit(2)
-    problem = known[problem_id]
+    problem = _problem(problem_id, language)
     _out.print(f"[bold]{escape(problem.title)}[/] (difficulty {problem.difficulty})\n")
     _out.print(escape(problem.statement.strip()) + "\n")
-    _out.print(f"write: {problem.function[language]}  (expected: {problem.complexity})")
-    _out.print("starter code:\n" + escape(problem.starter[language]))
+    _out.print(f"write: {problem.function[language]}  (expected: {problem.complexity})")  # type: ignore[index]  # checked by _problem
+    _out.print("starter code:\n" + escape(problem.starter[language]))  # type: ignore[index]  # checked by _problem
     for n, case in enumerate(problem.examples, 1):
         _out.print(f"example {n}: {escape(repr(case.args))} -> {escape(repr(case.expected))}")
 
@@ -56,20 +61,16 @@ def run(
     ),
 ) -> None:
     """Run a solution on the problem's examples in the sandbox (exit 1 when any fails)."""
-    known = shipped_problems()
-    if problem_id not in known:
-        _err.print(f"[red]no problem {problem_id!r}; one of: {', '.join(known)}")
-        raise typer.Exit(2)
     language = _LANGUAGES.get(file.suffix)
     if language is None:
         _err.print(f"[red]{escape(str(file))}: a .py or .js file, please")
         raise typer.Exit(2)
+    problem = _problem(problem_id, language)
     try:
         code = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         _err.print(f"[red]{escape(str(file))}: cannot read it: {escape(str(e))}")
         raise typer.Exit(2) from e
-    problem = known[problem_id]
     try:
         shown = asyncio.run(judge(problem, language, code, problem.examples))
         hidden = asyncio.run(judge(problem, language, code, problem.tests)) if submit else None
