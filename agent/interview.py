@@ -19,7 +19,7 @@ from agent.interviewer import Interviewer
 from agent.journal import SpeechEndProbe, TurnJournal
 from agent.not_heard import NotHeardGuard
 from agent.resume import ResumeError, Resumption, this_process
-from agent.turn_guard import ThinkingPauseGuard
+from agent.turn_guard import OpenTurnGuard, ThinkingPauseGuard
 from perception.frames import Frame
 from recruiter_config.settings import Settings
 from recruiter_llm.client import ChatClient
@@ -101,6 +101,7 @@ def open_interview(
     journal.attach(session)
     ThinkingPauseGuard(session, settings.turn, interviewer.answer_too_short).attach()
     NotHeardGuard(session, interviewer).attach()
+    OpenTurnGuard(session, settings.turn, lambda: interviewer.segment_open).attach()
     return Interview(session_id, t0, session, interviewer, journal)
 
 

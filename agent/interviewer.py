@@ -132,6 +132,11 @@ class Interviewer(Agent):
         """
         return self._before_reply is not None
 
+    @property
+    def segment_open(self) -> bool:
+        """Speech has begun (the STT's VAD) that the STT has not had in full."""
+        return self._segment_open
+
     def answer_too_short(self, heard: str) -> bool:
         """The words heard so far in this turn are too few to answer the current question."""
         base = self._before_reply or self._state

@@ -321,10 +321,11 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             async with self._lock:
                 began = time.perf_counter()
                 result = await self._transcribe_retrying(audio)
-            # Durations only (no words): where a late final transcript's time went.
+            # Durations and a count only (no words): where a late final transcript's time went,
+            # and whether speech came out as nothing.
             took, waited = time.perf_counter() - began, began - asked
-            logger.info("transcribed %.2f s of audio in %.2f s, after %.2f s waiting",
-                        audio.size / SAMPLE_RATE, took, waited)  # fmt: skip
+            logger.info("transcribed %.2f s of audio in %.2f s, after %.2f s waiting: %d words",
+                        audio.size / SAMPLE_RATE, took, waited, len(result.words))  # fmt: skip
         except Exception as e:  # any fault of the model runtime, after every attempt
             # Raising would end livekit-agents' recognition for the rest of the session (the
             # recruiter would hear nothing more). A recoverable error event says the speech was

@@ -1,13 +1,19 @@
-"""Hold the turn while the candidate thinks: a longer endpointing delay after unfinished speech.
+"""Turn-taking guards: a longer hold while the candidate thinks, and no answer left uncommitted.
 
-The turn detector already tells most thinking pauses from real ends; this covers the rest. When
-the transcript so far ends in "let me think", "um" or a dangling word, or is too short to answer
-the question being asked (a story question answered in a few words), the minimum endpointing
-delay is raised for this turn only, and restored once the turn completes.
+The turn detector already tells most thinking pauses from real ends; ``ThinkingPauseGuard``
+covers the rest. When the transcript so far ends in "let me think", "um" or a dangling word, or
+is too short to answer the question being asked (a story question answered in a few words), the
+minimum endpointing delay is raised for this turn only, and restored once the turn completes.
+
+``OpenTurnGuard`` commits an answer livekit-agents' end-of-turn detection never committed: words
+were transcribed, the candidate went quiet, and no turn followed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import Callable
 
 from livekit.agents import AgentSession, llm
@@ -16,7 +22,9 @@ from livekit.agents.voice.events import ConversationItemAddedEvent, UserInputTra
 from dialogue import sounds_unfinished
 from recruiter_config.settings import TurnSettings
 
-__all__ = ["ThinkingPauseGuard"]
+__all__ = ["OpenTurnGuard", "ThinkingPauseGuard"]
+
+logger = logging.getLogger("recruiter.turns")
 
 
 class ThinkingPauseGuard:
@@ -64,3 +72,70 @@ class ThinkingPauseGuard:
         if isinstance(event.item, llm.ChatMessage) and event.item.role == "user":
             self._heard.clear()
             self._set(False)
+
+
+class OpenTurnGuard:
+    """Commits a transcribed answer that no end of turn followed (``session.commit_user_turn``).
+
+    livekit-agents commits a turn once its VAD has seen the speech end and its endpointing delay
+    (at most ``thinking_delay_s``) has passed. Should that never happen (seen only on a slow CI
+    machine, cause unknown), the candidate's words would wait unstored and unanswered for ever.
+    Once a final transcript with words is in, no speech is going on (as the STT's VAD, which cut
+    the transcribed segments, hears it), the recruiter is listening and ``wait_s`` seconds have
+    passed (``thinking_delay_s`` or ``max_delay_s`` + 4 s: past any endpointing delay) with no
+    candidate turn, the turn is committed and a warning logged (durations only: no words).
+    """
+
+    def __init__(
+        self, session: AgentSession[None], turn: TurnSettings, hearing: Callable[[], bool]
+    ) -> None:
+        """``hearing()``: speech the STT has begun to take is still going on (its own VAD)."""
+        self._session = session
+        self._hearing = hearing
+        self.wait_s = max(turn.thinking_delay_s, turn.max_delay_s) + 4.0
+        self._waiting: asyncio.Task[None] | None = None
+        self.commits = 0
+
+    def attach(self) -> None:
+        """Start following the session's transcripts and turns."""
+        self._session.on("user_input_transcribed", self._on_transcript)
+        self._session.on("conversation_item_added", self._on_item)
+        self._session.on("close", lambda _event: self._cancel())
+
+    def _on_transcript(self, event: UserInputTranscribedEvent) -> None:
+        if event.is_final and event.transcript.strip():
+            self._cancel()
+            self._waiting = asyncio.create_task(self._wait(), name="open-turn-guard")
+
+    def _on_item(self, event: ConversationItemAddedEvent) -> None:
+        if isinstance(event.item, llm.ChatMessage) and event.item.role == "user":
+            self._cancel()
+
+    def _cancel(self) -> None:
+        if self._waiting is not None and self._waiting is not asyncio.current_task():
+            self._waiting.cancel()
+        self._waiting = None
+
+    async def _wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        quiet_since = loop.time()
+        while True:
+            await asyncio.sleep(0.5)
+            session = self._session
+            # The STT's VAD decides whether the candidate still speaks: the session's own VAD
+            # may be what never saw the speech end.
+            if self._hearing() or session.agent_state != "listening":
+                quiet_since = loop.time()  # the turn is not over, or a reply is on its way
+            elif loop.time() - quiet_since >= self.wait_s:
+                break
+        logger.warning("no end of turn %.1f s after the candidate's transcribed speech; "
+                       "committing the turn", self.wait_s)  # fmt: skip
+        self.commits += 1
+        with contextlib.suppress(RuntimeError):  # the session has closed
+            committed = session.commit_user_turn()
+            committed.add_done_callback(_retrieved)
+
+
+def _retrieved(future: asyncio.Future[str]) -> None:
+    if not future.cancelled():
+        future.exception()  # a failed commit is livekit-agents' to log; never left unretrieved

@@ -129,6 +129,12 @@ def _quiet_after(rtp: RtpEndpoint, t: float, quiet_s: float, timeout_s: float) -
     raise TimeoutError("the recruiter did not stop speaking")
 
 
+def _turns(db: sessionmaker[Session], session_id: str) -> list[tuple[str, str]]:
+    """Each stored turn of the session as (speaker, text): what a failure shows."""
+    with db() as s:
+        return [(t.speaker, t.text) for t in SessionRepository(s).turns(session_id)]
+
+
 def _call_session(db: sessionmaker[Session], candidate_id: str) -> InterviewSession | None:
     with db() as s:
         return s.query(InterviewSession).filter_by(candidate_id=candidate_id).one_or_none()
@@ -178,10 +184,13 @@ def test_a_caller_keys_in_their_code_is_interviewed_and_a_hang_up_keeps_the_answ
         # The whole answer is stored (both its parts, when the recogniser split it), then the
         # caller hangs up.
         time.sleep(max(0.0, spoke_until - time.time()))
-        stored = _poll(
-            lambda: (lambda a: a if word_error_rate(ANSWER, a) < 0.3 else "")(answered()),
-            120, f"the answer was stored ({answered()!r} so far)",
-        )  # fmt: skip
+        try:
+            stored = _poll(
+                lambda: (lambda a: a if word_error_rate(ANSWER, a) < 0.3 else "")(answered()),
+                120, "the answer was stored",
+            )  # fmt: skip
+        except TimeoutError as e:  # what was stored instead, with the worker's log below
+            raise TimeoutError(f"{e}; the turns stored: {_turns(db, record.id)}") from e
         call.hang_up()
         assert call.wait(60) == 0, call.log()
         finished = _poll(lambda: _ended(db, record.id), 90, "the hang-up ended the session")
