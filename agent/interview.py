@@ -19,11 +19,11 @@ from agent.interviewer import Interviewer
 from agent.journal import SpeechEndProbe, TurnJournal
 from agent.not_heard import NotHeardGuard
 from agent.resume import ResumeError, Resumption, this_process
-from agent.turn_guard import OpenTurnGuard, ThinkingPauseGuard
+from agent.turn_guard import TALKED_OVER, OpenTurnGuard, ThinkingPauseGuard
 from perception.frames import Frame
 from recruiter_config.settings import Settings
 from recruiter_llm.client import ChatClient
-from rubrics import RoleSource
+from rubrics import RoleError, RoleSource
 from storage import CandidateRepository, RoleRepository, SessionRepository
 
 __all__ = ["Interview", "UnknownCandidateError", "finish_interview", "open_interview"]
@@ -63,6 +63,7 @@ def open_interview(
     webcam: Iterable[Frame] | None = None,
     candidate_id: str | None = None,
     resumption: Resumption | None = None,
+    editor: bool = False,
 ) -> Interview:
     """Store a new running session and build the pipeline that will fill it, turn by turn.
 
@@ -70,11 +71,20 @@ def open_interview(
     text it ran. With ``resumption`` (``agent.resume``), the stored session it names is running
     again and the pipeline goes on with it; ``source`` is then the role version it ran.
 
+    ``editor``: the candidate has the browser page's code editor (``agent.coding_round``);
+    without it, a role with coding questions is refused.
+
     Raises:
+        RoleError: the role has coding questions and the candidate no editor.
         RoleVersionConflictError: the role's id and version are stored with different content.
         ResumeError: another process took the session to resume first.
     """
     role = source.role
+    coding = [q.id for q in role.questions if q.kind == "coding"]
+    if coding and not editor:
+        raise RoleError(f"role {role.id} has coding questions ({', '.join(coding)}), which need "
+                        "the code editor of the browser interview: invite the candidate to "
+                        "it (the dashboard, or `recruiter invite`) instead")  # fmt: skip
     if resumption is not None:
         session_id = resumption.session_id
         with db() as s:
@@ -99,7 +109,8 @@ def open_interview(
         speech_end_probe=speech_end_probe,
     )  # fmt: skip
     journal.attach(session)
-    ThinkingPauseGuard(session, settings.turn, interviewer.answer_too_short).attach()
+    ThinkingPauseGuard(session, settings.turn, interviewer.answer_too_short,
+                       lambda: interviewer.cut_offs >= TALKED_OVER).attach()  # fmt: skip
     NotHeardGuard(session, interviewer).attach()
     OpenTurnGuard(session, settings.turn, lambda: interviewer.segment_open).attach()
     return Interview(session_id, t0, session, interviewer, journal)

@@ -58,6 +58,7 @@ from dialogue import (
     start,
     step,
     too_short_for,
+    writing_code,
 )
 from perception.words import TimedWord
 from recruiter_llm.client import ChatClient
@@ -101,8 +102,9 @@ class Interviewer(Agent):
         self._reply: SpeechHandle | None = None  # the speech playing or last played
         self._reply_started = 0.0  # time.monotonic() when it began to play
         self._went_on: SpeechHandle | None = None  # the reply the candidate went on over
+        self.cut_offs = 0  # replies to the open answer cut off by the candidate going on
         self._over: SpeechHandle | None = None  # the last reply known to be over
-        self._segment_open = False  # speech has begun that the STT has not had in full
+        self.segment_open = False  # speech has begun that the STT has not had in full
         # Follow-ups asked of the LLM before the turn ended, by (question id, gap).
         self._early: dict[tuple[str, str], asyncio.Task[LLMReply]] = {}
         # What speaking the reply changed, restored if the reply is dropped before it plays.
@@ -132,11 +134,6 @@ class Interviewer(Agent):
         """
         return self._before_reply is not None
 
-    @property
-    def segment_open(self) -> bool:
-        """Speech has begun (the STT's VAD) that the STT has not had in full."""
-        return self._segment_open
-
     def answer_too_short(self, heard: str) -> bool:
         """The words heard so far in this turn are too few to answer the current question."""
         base = self._before_reply or self._state
@@ -163,7 +160,7 @@ class Interviewer(Agent):
     async def _close(self, closing: str) -> None:
         try:
             await close_after_last_words(
-                self.session, closing, segment_open=lambda: self._segment_open,
+                self.session, closing, segment_open=lambda: self.segment_open,
                 uncommitted=lambda: bool(self._heard), wait_s=self._policy.closing_wait_s,
             )  # fmt: skip
         finally:  # the closing has been heard (or can no longer be said): the interview ends
@@ -211,7 +208,7 @@ class Interviewer(Agent):
         kinds = stt.SpeechEventType
         async for event in Agent.default.stt_node(self, heard, model_settings):
             if event.type in (kinds.START_OF_SPEECH, kinds.END_OF_SPEECH):
-                self._segment_open = event.type == kinds.START_OF_SPEECH
+                self.segment_open = event.type == kinds.START_OF_SPEECH
             elif event.type == kinds.FINAL_TRANSCRIPT and event.alternatives:
                 self._turn_words += wall_clock_words(event.alternatives[0], event.speech_end_time)
             yield event
@@ -257,6 +254,8 @@ class Interviewer(Agent):
                 return
             yield piece if first else f" {piece}"
             first = False
+        if first and writing_code(self._state):  # thinking aloud, unanswered: final as it is
+            self._before_reply, self._answer_parts, self._answer_words = None, [], []
         self._drop_early()
 
     async def tts_node(
@@ -321,6 +320,7 @@ class Interviewer(Agent):
             return
         self._over = reply
         if self._went_on is reply and reply.interrupted:
+            self.cut_offs += 1  # (``agent.turn_guard`` then holds the turn longer)
             return  # cut off by the rest of the answer (or End): one answer, stepped or closed
         self._went_on = None
         self._answer_final(reply)
@@ -336,6 +336,7 @@ class Interviewer(Agent):
         """The reply ``reply`` has been heard: the answer it responds to is final."""
         if reply is self._reply and self._went_on is not reply:
             self._before_reply, self._answer_parts, self._answer_words = None, [], []
+            self.cut_offs = 0
 
     def _on_user_state(self, event: UserStateChangedEvent) -> None:
         if event.new_state != "speaking":

@@ -3,7 +3,8 @@
 The turn detector already tells most thinking pauses from real ends; ``ThinkingPauseGuard``
 covers the rest. When the transcript so far ends in "let me think", "um" or a dangling word, or
 is too short to answer the question being asked (a story question answered in a few words), the
-minimum endpointing delay is raised for this turn only, and restored once the turn completes.
+minimum endpointing delay is raised for this turn only, and restored once the turn completes;
+so it is for the rest of an answer over which the candidate has gone on past two replies.
 
 ``OpenTurnGuard`` commits an answer livekit-agents' end-of-turn detection never committed: words
 were transcribed, the candidate went quiet, and no turn followed.
@@ -22,7 +23,10 @@ from livekit.agents.voice.events import ConversationItemAddedEvent, UserInputTra
 from dialogue import sounds_unfinished
 from recruiter_config.settings import TurnSettings
 
-__all__ = ["OpenTurnGuard", "ThinkingPauseGuard"]
+__all__ = ["TALKED_OVER", "OpenTurnGuard", "ThinkingPauseGuard"]
+
+# Replies to one answer cut off by the candidate going on, from which the turn is held longer.
+TALKED_OVER = 2
 
 logger = logging.getLogger("recruiter.turns")
 
@@ -35,11 +39,17 @@ class ThinkingPauseGuard:
         session: AgentSession[None],
         turn: TurnSettings,
         too_short: Callable[[str], bool] | None = None,
+        talked_over: Callable[[], bool] | None = None,
     ) -> None:
-        """``too_short(answer so far)`` says the words cannot yet answer the current question."""
+        """``too_short(answer so far)`` says the words cannot yet answer the current question;
+        ``talked_over()`` that the candidate has gone on over replies to this answer (cut off
+        ``TALKED_OVER`` times: they pause briefly and go on, so a short hold keeps replying
+        into their answer; seen with a rambling candidate on a loaded machine, a reply begun
+        and cut off every 2-3 s for 20 s)."""
         self._session = session
         self._turn = turn
         self._too_short = too_short
+        self._talked_over = talked_over
         self._heard: list[str] = []
         self._extended = False
         self.extensions = 0
@@ -65,7 +75,9 @@ class ThinkingPauseGuard:
         self._heard.append(event.transcript)
         heard = " ".join(self._heard)
         self._set(
-            sounds_unfinished(heard) or (self._too_short is not None and self._too_short(heard))
+            sounds_unfinished(heard)
+            or (self._too_short is not None and self._too_short(heard))
+            or (self._talked_over is not None and self._talked_over())
         )
 
     def _on_item(self, event: ConversationItemAddedEvent) -> None:

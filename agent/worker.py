@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import VoiceModels, load_voice_models, room_options
+from agent.coding_round import coding_brief, start_coding_round
 from agent.errors import AgentError
 from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
 from agent.phone_desk import RECORDING_NOTICE, read_interview_code, say_to_caller
@@ -247,7 +248,7 @@ async def _run(
         live = open_interview(
             settings, source, db=db, chat=chat, models=models, channel=channel,
             webcam=frames if candidate is not None and not phone else None,
-            candidate_id=job.candidate_id, resumption=resumption,
+            candidate_id=job.candidate_id, resumption=resumption, editor=not phone,
         )  # fmt: skip
     except (RoleError, UnknownCandidateError, LLMUnavailableError, AssetError,
             ExamTakenError, ResumeError) as e:  # fmt: skip
@@ -334,7 +335,7 @@ async def _hold(
         shown[0] = progress.question
         left = None if progress.time_left_s is None else round(progress.time_left_s)
         on_message({"type": "progress", "question": progress.question, "of": progress.of,
-                    "time_left_s": left})  # fmt: skip
+                    "time_left_s": left, "coding": coding_brief(live)})  # fmt: skip
 
     def on_message(message: dict[str, object]) -> None:
         task = asyncio.create_task(_send(room, message), name="page-message")
@@ -363,6 +364,8 @@ async def _hold(
     recorded = not phone and wanted["audio"]
     await live.session.start(interviewer, room=room, room_options=options,
                              record=False if phone else wanted)  # fmt: skip
+    if not phone:  # the page's code editor, for a role with coding questions
+        tasks |= start_coding_round(room, live, db, settings.coding, identity)
     ended, gone = asyncio.create_task(interviewer.ended.wait()), asyncio.create_task(left.wait())
     await asyncio.wait({ended, gone}, return_when=asyncio.FIRST_COMPLETED)
     if interviewer.ended.is_set():

@@ -6,6 +6,7 @@ from dialogue.acknowledgement import (
     validate_acknowledgement,
 )
 from dialogue.assessment import Assessment, assess
+from dialogue.coding import writing_code
 from dialogue.flow import (
     Acknowledge,
     Action,
@@ -15,6 +16,8 @@ from dialogue.flow import (
     AskQuestion,
     CandidateAnswered,
     Coach,
+    CodeRan,
+    CodingStalled,
     EndInterview,
     Event,
     FollowUpFailed,
@@ -49,6 +52,8 @@ __all__ = [
     "Assessment",
     "CandidateAnswered",
     "Coach",
+    "CodeRan",
+    "CodingStalled",
     "EndInterview",
     "Event",
     "FollowUpFailed",
@@ -81,4 +86,5 @@ __all__ = [
     "too_short_for",
     "validate_acknowledgement",
     "validate_follow_up",
+    "writing_code",
 ]

@@ -104,9 +104,9 @@ def _acknowledgement_kind(kind: str, present: dict[str, bool], words: int) -> st
         return "brief"
     if kind == "motivation":
         return "motivation"
-    if present.get("trade-offs") and kind in ("situational", "technical"):
+    if present.get("trade-offs") and kind in ("situational", "technical", "coding"):
         return "trade-offs"
-    if kind in ("situational", "technical"):
+    if kind in ("situational", "technical", "coding"):
         return "approach"
     if present.get("situation") and present.get("action"):
         return "outcome" if present.get("measurable-outcome") else "story"

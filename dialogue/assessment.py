@@ -132,7 +132,7 @@ def assess(
         # part even in a story full of "we" and "the team".
         "own-role": (mine >= 2 and mine >= ours) or len(_ACTION.findall(text)) >= 2,
         "trade-offs": bool(_TRADE_OFF.search(text)),
-        "depth": bool(_DEPTH.search(text)) if kind == "technical" else n >= 60,
+        "depth": bool(_DEPTH.search(text)) if kind in ("technical", "coding") else n >= 60,
         # Motivation answers are about the candidate; only other kinds can be off topic.
         # Short answers can be on topic without sharing a word with it: judge longer ones only.
         "relevance": relevance > 0 or n < 20 or kind in ("motivation", "candidate-questions"),
@@ -142,7 +142,7 @@ def assess(
         weights = [0.15, 0.1, 0.2, 0.2, 0.2, 0.15]
     elif kind == "situational":
         parts, weights = ["action", "trade-offs", "result"], [0.45, 0.35, 0.2]
-    elif kind == "technical":
+    elif kind in ("technical", "coding"):
         parts, weights = ["depth", "trade-offs", "action"], [0.45, 0.35, 0.2]
     else:
         parts, weights = ["own-role", "depth"], [0.5, 0.5]

@@ -17,9 +17,10 @@ from dialogue.acknowledgement import (
     choose_lead_in,
 )
 from dialogue.assessment import Assessment, assess
+from dialogue.coding import asked_text, coding_question, on_code_event, on_coding_turn
 from dialogue.followups import choose_gap, fallback_follow_up, validate_follow_up
 from dialogue.intents import Intent, classify
-from dialogue.lines import ANOTHER_EXAMPLE, CLARIFY, LINES, TIPS, lines_to_prepare
+from dialogue.lines import ANOTHER_EXAMPLE, CLARIFY, LINES, choose_cue, lines_to_prepare
 from dialogue.messages import (
     Acknowledge,
     Action,
@@ -29,6 +30,8 @@ from dialogue.messages import (
     AskQuestion,
     CandidateAnswered,
     Coach,
+    CodeRan,
+    CodingStalled,
     EndInterview,
     Event,
     FollowUpFailed,
@@ -50,6 +53,8 @@ __all__ = [
     "AskQuestion",
     "CandidateAnswered",
     "Coach",
+    "CodeRan",
+    "CodingStalled",
     "EndInterview",
     "Event",
     "FollowUpFailed",
@@ -110,6 +115,8 @@ def step(state: InterviewState, event: Event) -> tuple[InterviewState, list[Acti
         return _on_over_time(state, event)
     if isinstance(event, AnswerNotHeard):
         return _on_not_heard(state, event)
+    if isinstance(event, CodeRan | CodingStalled):
+        return on_code_event(state, event)
     return state, []
 
 
@@ -126,6 +133,8 @@ def _on_turn(
     if state.phase is Phase.CANDIDATE_QUESTIONS:
         return _on_candidate_question(state, event)
     question = state.plan.question(current)
+    if question.kind == "coding":
+        return on_coding_turn(state, event, move_on=_move_on)
     turn = classify(event.text)
     if turn.intent is Intent.THINKING:
         return state, [Note("thinking", {"question_id": question.id})]
@@ -295,8 +304,13 @@ def _on_follow_up_result(
 
 
 def _on_silence(state: InterviewState) -> tuple[InterviewState, list[Action]]:
-    if state.current is None or state.pending_request is not None:
-        return state, []
+    coding = coding_question(state)
+    if (
+        state.current is None
+        or state.pending_request is not None
+        or (coding and not coding[1].stage)
+    ):
+        return state, []  # (quiet while writing code is work: a stall is its own event)
     question = state.plan.question(state.current)
     prompts = state.silence_prompts + 1
     state = replace(state, silence_prompts=prompts)
@@ -308,11 +322,12 @@ def _on_silence(state: InterviewState) -> tuple[InterviewState, list[Action]]:
     if prompts == 2:
         return state, [
             Note("silence", {"prompt": 2}),
-            Say(f"{LINES['repeat-silence']} {question.text}", "repeat"),
+            Say(f"{LINES['repeat-silence']} {asked_text(state) or question.text}", "repeat"),
         ]
+    solved = coding is not None and bool(coding[1].stage)  # the code passed; the talk did not
     return _move_on(
         state,
-        "not-answered",
+        "answered" if solved else "not-answered",
         [Note("silence", {"prompt": 3}), Say(LINES["move-on"], "transition")],
     )
 
@@ -378,28 +393,13 @@ def _move_on(
 
 
 def _advance(state: InterviewState, actions: list[Action]) -> tuple[InterviewState, list[Action]]:
-    cue = _cue(state)
+    cue = choose_cue(state)
     if cue is not None:
         state = replace(state, last_cue=cue.reason)
     state, more = _next_question(state, reason=None)
     if state.phase is Phase.ENDED:
         cue = None  # no tips in the goodbye
     return state, [*actions, *([cue] if cue else []), *more]
-
-
-def _cue(state: InterviewState) -> Coach | None:
-    """A short coaching cue between questions, in practice mode, from perception's cues.
-
-    Perception decides what was observed (pace outside 120-160 words per minute, fillers over
-    1.3 per 100 words, looking away, a quiet voice); this picks the first cue with a tip that
-    was not the last one given, so the candidate does not hear the same tip twice in a row.
-    """
-    if state.plan.mode != "practice":
-        return None
-    for kind in state.last_cues:
-        if kind in TIPS and kind != state.last_cue:
-            return Coach(TIPS[kind], kind)
-    return None
 
 
 def _coverage(state: InterviewState) -> dict[str, int]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dialogue.acknowledgement import ACKNOWLEDGEMENTS, LEAD_INS
 from dialogue.followups import GAP_DESCRIPTIONS, fallback_follow_up
-from dialogue.state import InterviewPlan
+from dialogue.messages import Coach
+from dialogue.state import InterviewPlan, InterviewState
 
-__all__ = ["ANOTHER_EXAMPLE", "CLARIFY", "LINES", "TIPS", "lines_to_prepare"]
+__all__ = ["ANOTHER_EXAMPLE", "CLARIFY", "LINES", "TIPS", "choose_cue", "lines_to_prepare"]
 
 LINES = {
     "skip": "No problem, let's move on.",
@@ -34,6 +35,8 @@ CLARIFY = {
     "was, what you did yourself, and how it turned out.",
     "situational": "Imagine you're in that situation now: what would you do first, and why?",
     "technical": "Think out loud: how would you approach it, and what would you watch out for?",
+    "coding": "Write a function that does what the problem on your screen asks; the examples "
+    "show what it should return. Talk me through your approach as you go.",
     "motivation": "Just tell me in your own words what interests you about this, and why.",
     "candidate-questions": "Anything you'd like to know about the role, the team or next steps.",
 }
@@ -68,3 +71,18 @@ def lines_to_prepare(plan: InterviewPlan) -> list[str]:
         ANOTHER_EXAMPLE, *CLARIFY.values(), *TIPS.values(), *LINES.values(), plan.closing,
     ]  # fmt: skip
     return list(dict.fromkeys(lines))
+
+
+def choose_cue(state: InterviewState) -> Coach | None:
+    """A short coaching cue between questions, in practice mode, from perception's cues.
+
+    Perception decides what was observed (pace outside 120-160 words per minute, fillers over
+    1.3 per 100 words, looking away, a quiet voice); this picks the first cue with a tip that
+    was not the last one given, so the candidate does not hear the same tip twice in a row.
+    """
+    if state.plan.mode != "practice":
+        return None
+    for kind in state.last_cues:
+        if kind in TIPS and kind != state.last_cue:
+            return Coach(TIPS[kind], kind)
+    return None

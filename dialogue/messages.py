@@ -14,6 +14,8 @@ __all__ = [
     "AskQuestion",
     "CandidateAnswered",
     "Coach",
+    "CodeRan",
+    "CodingStalled",
     "EndInterview",
     "Event",
     "FollowUpFailed",
@@ -26,6 +28,32 @@ __all__ = [
 ]
 
 # -- events --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeRan:
+    """The candidate ran the code of a coding question: the visible examples (``submit``
+    False) or the hidden tests. ``stopped``: why the run was stopped ("cpu-time", "wall-time",
+    "memory", ...), if it was. On a submit, ``growth`` is the fitted exponent of the running
+    time (time ~ n^growth; None when not measured) and ``expected_growth`` and ``complexity``
+    ("O(n)") what the problem expects. ``at_s``: seconds from the start of the interview."""
+
+    question_id: str
+    submit: bool
+    passed: int
+    total: int
+    at_s: float = 0.0
+    stopped: str | None = None
+    growth: float | None = None
+    expected_growth: float | None = None
+    complexity: str = ""
+
+
+@dataclass(frozen=True)
+class CodingStalled:
+    """Neither an edit nor a word for ``seconds`` during a coding question."""
+
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -79,7 +107,8 @@ class AnswerNotHeard:
 
 Event = (
     CandidateAnswered | FollowUpReady | FollowUpFailed | Silence | AnswerOverTime | AnswerNotHeard
-)
+    | CodeRan | CodingStalled
+)  # fmt: skip
 
 
 # -- actions -------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ class PlannedQuestion:
     scripted: dict[str, str] = field(default_factory=dict)
     hints: tuple[str, ...] = ()
     topic: str = ""  # competency names, descriptions and anchors: what the question is after
+    problem: str | None = None  # a coding question's problem id
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,13 @@ class QuestionRecord:
     hints: int = 0
     status: str = "asked"  # asked | answered | skipped | not-answered
     strength: float | None = None
+    # A coding question: where it stands ("" while the code is written, then "complexity" and
+    # "edge-cases", the questions about the code), the runs and submits, the failing ones in a
+    # row, and when (seconds from the start) a submit first passed every hidden test.
+    stage: str = ""
+    runs: int = 0
+    failing_runs: int = 0
+    first_pass_s: float | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = [
+    "CodingSettings",
     "LLMSettings",
     "LiveKitSettings",
     "PhoneSettings",
@@ -80,6 +81,19 @@ class TTSSettings(BaseModel):
     # ISO 3166 country the role scripts are written for: national phone numbers ("020 7946
     # 0958" is a number in "GB") and the order of day and month in 04/03/2027.
     region: str = Field(default="US", pattern=r"^[A-Z]{2}$")
+
+
+class CodingSettings(BaseModel):
+    """The coding round (a role's coding questions, in the browser's editor)."""
+
+    # Neither an edit nor a word for this long is a stall: a hint in practice mode, and an
+    # inactivity signal in the report either way. Two minutes: long enough to read and think.
+    stall_s: float = Field(default=120.0, gt=0)
+    # A paste at least this long is an integrity signal for the reviewer (a line of code is
+    # rarely longer; a pasted solution is).
+    paste_chars: int = Field(default=200, gt=0)
+    # The longest code a run or snapshot may carry; LiveKit's RPC payloads are 15 KiB at most.
+    max_code_chars: int = Field(default=12_000, gt=0, le=14_000)
 
 
 class TurnSettings(BaseModel):
@@ -235,6 +249,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     livekit: LiveKitSettings = Field(default_factory=LiveKitSettings)
     phone: PhoneSettings = Field(default_factory=PhoneSettings)
+    coding: CodingSettings = Field(default_factory=CodingSettings)
     # Candidate audio older than this many days is deleted (transcripts and scores are kept);
     # None keeps it until the candidate's data is deleted.
     audio_retention_days: int | None = Field(default=30, gt=0)

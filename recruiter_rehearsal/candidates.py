@@ -207,6 +207,10 @@ _GENERIC = {
     "technical": "I would start by making sure I understand the requirements and the limits. "
     "Then I would pick the simplest approach that works, try it on a small example and measure "
     "it. I would watch out for edge cases and failures, and explain the trade-offs to the team.",
+    # Thinking aloud while coding (a rehearsal has no editor: such a role is refused before it
+    # starts, but its answers are still written out).
+    "coding": "I would start from the examples and write the simplest version that passes them, "
+    "then think about the edge cases, like an empty input, and about how it grows with {topic}.",
     "motivation": "I enjoy this kind of work because I like {topic}, and I have done it for "
     "three years. This role would let me grow in it with a team that cares about doing it well.",
     "candidate-questions": "Yes: what does a typical week look like in this role, and how does "

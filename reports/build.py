@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from reports.coding import coding_section
 from reports.consistency import report_contradictions
 from reports.session_view import SessionView, load_session, stored_words
 from reports.transcript import unsure_words
@@ -392,6 +393,7 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
             ],
         },
     }
+    report["coding"] = coding_section(db, record)
     report["contradictions"] = report_contradictions(report)
     if report["contradictions"]:
         # The messages name places (ids, turn numbers), never the candidate's words.

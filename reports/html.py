@@ -8,6 +8,7 @@ from typing import Any
 
 from reports.build import clock
 from reports.charts import delivery_chart_png, png_data_uri
+from reports.coding import coding_html
 from reports.paper import Paper
 from reports.transcript import marked_text
 
@@ -178,7 +179,7 @@ def report_sections_html(report: dict[str, Any]) -> str:
     session page). Call it with :data:`reports.charts` drawing serialised, as for
     :func:`render_html`."""
     return "\n".join([*_summary(report), *_questions(report), *_delivery(report),
-                      *_plan(report)])  # fmt: skip
+                      *coding_html(report.get("coding") or []), *_plan(report)])  # fmt: skip
 
 
 def render_html(
@@ -209,6 +210,7 @@ def render_html(
         *_competencies(report),
         *_questions(report),
         *_delivery(report),
+        *coding_html(report.get("coding") or []),
         *_plan(report),
     ]
     if report["review"]["notes"] or report["review"]["human_scores"]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from recruiter_coding.problems import shipped_problems
 from rubrics.models import Competency, Question, RoleScript
 from rubrics.substance import stem
 
@@ -122,13 +123,14 @@ def _check_questions(role: RoleScript) -> list[Problem]:
                         f"unknown competency '{ref}'; known: {', '.join(known)}",
                     )
                 )
-        if question.hints and question.kind != "technical":
+        if question.hints and question.kind not in ("technical", "coding"):
             problems.append(
                 Problem(
                     ("questions", qi, "hints"),
-                    f"hints are for technical questions; this one is '{question.kind}'",
+                    f"hints are for technical and coding questions; this one is '{question.kind}'",
                 )
             )
+        problems += _check_coding(question, qi)
         policy = question.follow_up
         for gap in policy.scripted:
             if gap not in policy.probe:
@@ -144,6 +146,29 @@ def _check_questions(role: RoleScript) -> list[Problem]:
                 Problem(("questions", qi, "follow_up", "probe"), "a gap is listed twice")
             )
     return problems
+
+
+def _check_coding(question: Question, qi: int) -> list[Problem]:
+    """A coding question names a shipped problem; no other kind names one or runs past 900 s."""
+    if question.kind != "coding":
+        problems = []
+        if question.problem is not None:
+            problems.append(Problem(("questions", qi, "problem"),
+                                    f"a problem is for coding questions; this one is "
+                                    f"'{question.kind}'"))  # fmt: skip
+        if question.time_limit_s > 900:
+            problems.append(Problem(("questions", qi, "time_limit_s"),
+                                    f"{question.time_limit_s} s is over 900 s, the limit for "
+                                    "all but coding questions"))  # fmt: skip
+        return problems
+    shipped = shipped_problems()
+    known = ", ".join(shipped)
+    where = ("questions", qi, "problem")
+    if question.problem is None:
+        return [Problem(where, f"a coding question names its problem; known: {known}")]
+    if question.problem not in shipped:
+        return [Problem(where, f"unknown problem '{question.problem}'; known: {known}")]
+    return []
 
 
 def _check_flow_and_time(role: RoleScript) -> list[Problem]:

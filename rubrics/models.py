@@ -36,7 +36,7 @@ Gap = Literal[
 GAPS: tuple[str, ...] = get_args(Gap)
 
 QuestionKind = Literal[
-    "behavioural", "situational", "technical", "motivation", "candidate-questions"
+    "behavioural", "situational", "technical", "coding", "motivation", "candidate-questions"
 ]
 
 
@@ -93,12 +93,19 @@ class Question(_Strict):
     competencies: list[str] = Field(min_length=1)
     kind: QuestionKind
     difficulty: int = Field(default=2, ge=1, le=3)
-    time_limit_s: int = Field(default=180, gt=0, le=900)
+    time_limit_s: int = Field(
+        default=180, gt=0, le=3600, description="Up to 900 s; a coding question up to 3600 s."
+    )
     follow_up: FollowUpPolicy = Field(default_factory=FollowUpPolicy)
     strong_answer_notes: str = Field(
         default="", description="What a strong answer contains; never spoken."
     )
-    hints: list[str] = Field(default_factory=list, description="Technical questions only.")
+    hints: list[str] = Field(
+        default_factory=list, description="Technical and coding questions only."
+    )
+    problem: str | None = Field(
+        default=None, description="Coding questions: the coding problem's id (its file name)."
+    )
 
 
 class Flow(_Strict):

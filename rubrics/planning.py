@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dialogue import InterviewPlan, PlannedQuestion
-from rubrics.models import RoleScript
+from recruiter_coding.problems import shipped_problems
+from rubrics.models import Question, RoleScript
 
 __all__ = ["plan_for"]
 
@@ -34,7 +35,8 @@ def plan_for(role: RoleScript) -> InterviewPlan:
                 probe=tuple(q.follow_up.probe),
                 max_follow_ups=q.follow_up.max,
                 scripted={str(gap): line for gap, line in q.follow_up.scripted.items()},
-                hints=tuple(q.hints),
+                hints=tuple(q.hints) + _problem_hints(q),
+                problem=q.problem,
                 topic=" ".join(
                     f"{c.name} {c.description} {' '.join(c.rubric.values())}"
                     for c in role.competencies
@@ -51,3 +53,11 @@ def plan_for(role: RoleScript) -> InterviewPlan:
             + [q.strong_answer_notes for q in role.questions]
         ),
     )
+
+
+def _problem_hints(question: Question) -> tuple[str, ...]:
+    """A coding question's problem's hints, gentle to specific, after the question's own."""
+    if question.problem is None:
+        return ()
+    problem = shipped_problems().get(question.problem)
+    return tuple(problem.hints) if problem is not None else ()

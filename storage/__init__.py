@@ -4,6 +4,7 @@ from storage.assessment_repository import AssessmentRepository, NewEvidence, New
 from storage.assessments import Evidence, HumanNote, ReportFile, Score
 from storage.attempts import FailedAttempt, FailedAttempts
 from storage.candidates import CandidateRepository
+from storage.code_events import CodeEvent, CodeEventKind, CodeEventRepository
 from storage.database import create_database, session_factory
 from storage.errors import StorageError
 from storage.interview_codes import InterviewCode, InterviewCodeRepository
@@ -21,6 +22,9 @@ __all__ = [
     "Base",
     "Candidate",
     "CandidateRepository",
+    "CodeEvent",
+    "CodeEventKind",
+    "CodeEventRepository",
     "Evidence",
     "FailedAttempt",
     "FailedAttempts",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.assessment_repository import AssessmentRepository
+from storage.code_events import CodeEventRepository
 from storage.interview_codes import InterviewCode
 from storage.invitations import InvitationRecord
 from storage.models import AnswerMeasurement, InterviewSession, Turn
@@ -157,6 +158,18 @@ class CandidateRepository:
                     "notes": [
                         {"text": n.text, "recruiter": n.recruiter_id}
                         for n in assessments.notes(s.id)
+                    ],
+                    "code": [
+                        {
+                            "question_id": c.question_id,
+                            "problem_id": c.problem_id,
+                            "at_s": c.at_s,
+                            "kind": c.kind,
+                            "language": c.language,
+                            "code": c.code,
+                            "detail": c.detail,
+                        }
+                        for c in CodeEventRepository(self._db).for_session(s.id)
                     ],
                 }
             )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recruiter_config.settings import Settings
 from storage import create_database, session_factory
-from web import candidate, dashboard
+from web import candidate, coding, dashboard
 from web.context import WebContext
 from web.invites import Invitations
 from web.security import SecurityMiddleware
@@ -19,6 +19,7 @@ __all__ = ["create_app"]
 
 STATIC = Path(__file__).parent / "static"
 VENDOR = Path(__file__).parent / "frontend" / "node_modules" / "livekit-client" / "dist"
+EDITOR = Path(__file__).parent / "frontend" / "build"  # the coding round's editor (esbuild)
 
 
 def create_app(settings: Settings, db: sessionmaker[Session] | None = None) -> FastAPI:
@@ -42,9 +43,12 @@ def create_app(settings: Settings, db: sessionmaker[Session] | None = None) -> F
         secret=secret,
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if EDITOR.is_dir():  # mounted before /vendor, which would take its paths
+        app.mount("/vendor/editor", StaticFiles(directory=EDITOR), name="editor")
     if VENDOR.is_dir():
         app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
     app.include_router(candidate.router)
+    app.include_router(coding.router)
     app.include_router(dashboard.router)
     # Headers on every response; changes from another site: 403.
     app.add_middleware(SecurityMiddleware, public_url=settings.web.base_url)

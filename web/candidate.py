@@ -34,7 +34,7 @@ from web.context import WebContext, context
 from web.invites import Invitation, InvitationError
 from web.pdf import pdf_response
 
-__all__ = ["router"]
+__all__ = ["invitation_for", "router"]
 
 router = APIRouter(tags=["candidate"])
 _REPLACED_S = 120.0  # an older link ends this much before the newest expiry, or more
@@ -61,7 +61,12 @@ class InterviewStatus(BaseModel):
     attempts: list[Attempt] = []  # every attempt, newest first
 
 
-def _invitation(ctx: WebContext, token: str) -> Invitation:
+def invitation_for(ctx: WebContext, token: str) -> Invitation:
+    """The invitation ``token`` carries, its candidate still stored.
+
+    Raises:
+        HTTPException: 403 for a link that is invalid, expired or whose candidate was deleted.
+    """
     try:
         invitation = ctx.invitations.read(token)
     except InvitationError as e:
@@ -131,6 +136,16 @@ def _attempts(
     ]
 
 
+def _asks_coding(ctx: WebContext, invitation: Invitation) -> bool:
+    """The invitation's role has coding questions (the page then says what coding records)."""
+    with ctx.db() as s:
+        try:
+            role = resolve_role(s, invitation.role_id, invitation.role_version).role
+        except RoleError:
+            return False
+    return any(q.kind == "coding" for q in role.questions)
+
+
 def _role_title(ctx: WebContext, role_id: str) -> str:
     with ctx.db() as s:
         try:
@@ -159,7 +174,7 @@ def _report_file(ctx: WebContext, session_id: str) -> Path:
 def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
     """The interview page: camera and microphone, who is speaking, captions, cues, the report."""
     try:
-        invitation = _invitation(ctx, token)
+        invitation = invitation_for(ctx, token)
     except HTTPException as e:
         return templates.TemplateResponse(
             request, "invalid_invite.html", {"reason": e.detail}, status_code=e.status_code
@@ -174,7 +189,9 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
          # A withdrawn link shows only its own interviews' reports.
          "elsewhere": [] if withdrawn else elsewhere,
          "progress": not withdrawn and sum(1 for a in every if a.report_ready) >= 2,
-         "retention_days": ctx.settings.audio_retention_days},
+         "retention_days": ctx.settings.audio_retention_days,
+         "coding": _asks_coding(ctx, invitation),
+         "paste_chars": ctx.settings.coding.paste_chars},
     )  # fmt: skip
 
 
@@ -182,7 +199,7 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
 def opened(token: str, ctx: Ctx) -> Response:
     """The candidate's page has opened in a browser (its script says so): recorded once, for
     the recruiter's list of invitations."""
-    invitation = _invitation(ctx, token)
+    invitation = invitation_for(ctx, token)
     with ctx.db() as s:
         repo = InvitationRepository(s)
         record = repo.get(invitation.room)
@@ -203,7 +220,7 @@ def room_token(token: str, ctx: Ctx, body: JoinRequest | None = None) -> RoomAcc
     """A short-lived token that joins this invitation's room, and only it, as this candidate;
     428 without the candidate's consent, 409 when the invitation is for an assessed interview
     already taken, 410 when the recruiter has withdrawn the invitation."""
-    invitation = _invitation(ctx, token)
+    invitation = invitation_for(ctx, token)
     if _withdrawn(ctx, invitation):
         raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
     if body is None or not body.consent:
@@ -249,7 +266,7 @@ async def reconnect(token: str, ctx: Ctx) -> Response:
     is in the room already; 410 when the invitation is withdrawn; 503 when the LiveKit server
     cannot be reached.
     """
-    invitation = _invitation(ctx, token)
+    invitation = invitation_for(ctx, token)
     if _withdrawn(ctx, invitation):
         raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
     with ctx.db() as s:
@@ -288,7 +305,7 @@ async def reconnect(token: str, ctx: Ctx) -> Response:
 @router.get("/api/join/{token}/status", response_model=InterviewStatus)
 def interview_status(token: str, ctx: Ctx) -> InterviewStatus:
     """The candidate's interview in this room: its id, status and whether the report is ready."""
-    attempts = _attempts(ctx, _invitation(ctx, token))
+    attempts = _attempts(ctx, invitation_for(ctx, token))
     if not attempts:
         return InterviewStatus(session_id=None, status="waiting", report_ready=False)
     newest = attempts[0]
@@ -301,7 +318,7 @@ def own_report(token: str, ctx: Ctx, session: str | None = None) -> FileResponse
     """The report of one attempt in this room (``session``), by default the newest one that
     has a report (a self-contained page). A report held under another invitation opens from
     that invitation's own link only: a link passed on shows no more than its own interview."""
-    ready = [a for a in _attempts(ctx, _invitation(ctx, token)) if a.report_ready]
+    ready = [a for a in _attempts(ctx, invitation_for(ctx, token)) if a.report_ready]
     chosen = next((a for a in ready if a.session_id == session), None) if session else None
     if chosen is None and not session and ready:
         chosen = ready[0]
@@ -314,7 +331,7 @@ def own_report(token: str, ctx: Ctx, session: str | None = None) -> FileResponse
 def own_report_pdf(token: str, request: Request, ctx: Ctx, session: str) -> Response:
     """The report of one attempt in this room as a PDF on the reader's paper (A4, or US Letter
     where the browser's language names a region that uses it)."""
-    ready = [a for a in _attempts(ctx, _invitation(ctx, token)) if a.report_ready]
+    ready = [a for a in _attempts(ctx, invitation_for(ctx, token)) if a.report_ready]
     if not any(a.session_id == session for a in ready):
         raise HTTPException(status_code=404, detail="the report is not ready yet")
     return pdf_response(ctx, session, request.headers.get("accept-language"))
@@ -324,7 +341,7 @@ def own_report_pdf(token: str, request: Request, ctx: Ctx, session: str) -> Resp
 def own_progress_png(token: str, ctx: Ctx) -> Response:
     """The candidate's own progress across all their interviews (scores and delivery, no
     words), as a PNG: the chart their recruiter sees."""
-    invitation = _invitation(ctx, token)
+    invitation = invitation_for(ctx, token)
     if _withdrawn(ctx, invitation):
         raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
     with ctx.db() as s:
@@ -338,7 +355,7 @@ def own_progress_png(token: str, ctx: Ctx) -> Response:
 def session_report(token: str, session_id: str, ctx: Ctx) -> dict[str, Any]:
     """The report JSON of one of the candidate's own sessions held under this invitation,
     without the recruiters' own review; any other session is not found."""
-    invitation = _invitation(ctx, token)
+    invitation = invitation_for(ctx, token)
     with ctx.db() as s:
         session = s.get(InterviewSession, session_id)
         if (session is None or session.candidate_id != invitation.candidate_id

@@ -101,6 +101,7 @@
     const message = JSON.parse(new TextDecoder().decode(payload));
     if (message.type === "progress") {
       showProgress(message);
+      window.CodingPanel?.follow(message.coding ?? null, room, () => agentIdentity);
     } else if (message.type === "cue") {
       cue(message.kind, message.text);
     } else if (message.type === "error") {

@@ -1,0 +1,262 @@
+"""The coding round in a room: the candidate page's editor runs code through the agent.
+
+The page calls two LiveKit RPC methods on the agent (payloads are JSON):
+
+- ``code.run`` ``{"question_id", "language", "code", "submit"}``: the code is judged in the
+  sandbox (``recruiter_coding``) on the visible examples, or on submit on the hidden tests, with
+  the growth of its running time measured once every hidden test passes, and linted. The run
+  is stored (``storage.CodeEvent``), the flow hears it (``CodeRan``: the recruiter says the
+  result in a sentence) and the page gets the results back. Hidden tests are reported by count
+  and error only, never by their inputs.
+- ``code.event`` ``{"question_id", "kind", ...}``: ``snapshot`` (the code as it is, every few
+  seconds while it changes: the report's replay), ``paste`` (``chars`` pasted at once, a signal
+  from ``coding.paste_chars`` on) and ``tab-hidden``/``tab-shown`` (the page left or came back).
+
+While a coding question is asked, ``CodingRound.watch`` gives the flow ``CodingStalled`` after
+``coding.stall_s`` with neither an edit nor a word (stored as an ``inactivity`` signal too), and
+``AnswerOverTime`` once the question's time limit has passed. Signals are for a person to
+review; nothing is decided from them. Code and signals are the candidate's data: they are never
+logged (counts and kinds only) and are deleted with the session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from dataclasses import asdict
+from typing import Any
+
+from livekit import rtc
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent.interview import Interview
+from dialogue import AnswerOverTime, CodeRan, CodingStalled, PlannedQuestion
+from recruiter_coding import SandboxError
+from recruiter_coding.judge import judge, measure_growth
+from recruiter_coding.problems import Problem, shipped_problems
+from recruiter_coding.quality import QualityError, lint
+from recruiter_config.settings import CodingSettings
+from storage import CodeEventKind, CodeEventRepository
+
+__all__ = ["CodingRound", "coding_brief", "current_problem", "start_coding_round"]
+
+logger = logging.getLogger("recruiter.coding")
+
+_SIGNALS = ("paste", "tab-hidden", "tab-shown")
+_STDERR_CHARS = 2000
+
+
+def current_problem(live: Interview) -> tuple[PlannedQuestion, Problem] | None:
+    """The coding question being asked and its problem, or None."""
+    state = live.interviewer.state
+    if state.current is None:
+        return None
+    question = state.plan.question(state.current)
+    if question.kind != "coding" or question.problem is None:
+        return None
+    problem = shipped_problems().get(question.problem)
+    return (question, problem) if problem is not None else None
+
+
+def coding_brief(live: Interview) -> dict[str, str] | None:
+    """What the page needs to open its editor on the coding question being asked (the
+    question and problem ids; the page fetches the problem itself), or None."""
+    found = current_problem(live)
+    return None if found is None else {"question_id": found[0].id, "problem": found[1].id}
+
+
+def start_coding_round(
+    room: rtc.Room, live: Interview, db: sessionmaker[Session], settings: CodingSettings,
+    candidate: str | None,
+) -> set[asyncio.Task[None]]:  # fmt: skip
+    """Serve the page's editor in ``room`` and watch the coding questions, when the role has
+    any: the watching task (cancel it when the interview ends), else nothing."""
+    if not any(q.kind == "coding" for q in live.interviewer.state.plan.questions):
+        return set()
+    coding = CodingRound(live, db, settings, candidate)
+    coding.register(room)
+    return {asyncio.create_task(coding.watch(), name="coding-round")}
+
+
+class CodingRound:
+    """Serves one interview's editor and watches its coding questions for stalls and time."""
+
+    def __init__(
+        self, live: Interview, db: sessionmaker[Session], settings: CodingSettings,
+        candidate: str | None,
+    ) -> None:  # fmt: skip
+        """``candidate``: the only participant identity whose calls are served (None: any)."""
+        self._live = live
+        self._db = db
+        self._settings = settings
+        self._candidate = candidate
+        self._last_snapshot: str | None = None
+        self._activity = time.monotonic()  # the last edit or word
+        self._running = asyncio.Lock()  # one run at a time: the sandbox is CPU-bound
+        self._saying: set[asyncio.Task[Any]] = set()
+        self.runs = 0
+
+    def register(self, room: rtc.Room) -> None:
+        """Answer the page's ``code.run`` and ``code.event`` calls in ``room``."""
+        room.local_participant.register_rpc_method("code.run", self._on_run)
+        room.local_participant.register_rpc_method("code.event", self._on_event)
+
+    async def watch(self) -> None:
+        """Until cancelled: stalls and time limits of the coding questions asked."""
+        asked: str | None = None
+        asked_at = time.monotonic()
+        interviewer, session = self._live.interviewer, self._live.session
+        while True:
+            await asyncio.sleep(1.0)
+            found = current_problem(self._live)
+            record = interviewer.state.record()
+            now = time.monotonic()
+            if found is None or record is None or record.stage:
+                asked = None
+                continue
+            question = found[0]
+            if question.id != asked or session.agent_state == "speaking":
+                if question.id != asked:
+                    asked, asked_at = question.id, now
+                self._activity = now  # the recruiter speaking is not the candidate stalling
+                continue
+            if session.user_state == "speaking":
+                self._activity = now
+            if now - asked_at > question.time_limit_s:
+                asked = None
+                await interviewer.take(AnswerOverTime("", now - asked_at))
+            elif now - self._activity >= self._settings.stall_s:
+                quiet = now - self._activity
+                self._activity = now
+                self._store(question.id, found[1].id, "signal",
+                            detail={"signal": "inactivity", "seconds": round(quiet)})  # fmt: skip
+                await interviewer.take(CodingStalled(quiet))
+
+    def _caller_ok(self, data: rtc.RpcInvocationData) -> bool:
+        return self._candidate is None or data.caller_identity == self._candidate
+
+    def _request(self, data: rtc.RpcInvocationData) -> tuple[dict[str, Any], Any]:
+        """The call's JSON and the coding question it is about; raises RpcError otherwise."""
+        if not self._caller_ok(data):
+            raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR, "not your interview")
+        try:
+            request = json.loads(data.payload)
+            if not isinstance(request, dict):
+                raise ValueError("not an object")
+        except ValueError as e:
+            raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR, "not JSON") from e
+        found = current_problem(self._live)
+        if found is None or request.get("question_id") != found[0].id:
+            raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR,
+                               "this problem is no longer being asked")  # fmt: skip
+        code = request.get("code", "")
+        if not isinstance(code, str) or len(code) > self._settings.max_code_chars:
+            raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR,
+                               f"code is limited to {self._settings.max_code_chars} "
+                               "characters")  # fmt: skip
+        return request, found
+
+    async def _on_event(self, data: rtc.RpcInvocationData) -> str:
+        request, (question, problem) = self._request(data)
+        kind = request.get("kind")
+        if kind == "snapshot":
+            code, language = str(request.get("code", "")), str(request.get("language", ""))
+            if code != self._last_snapshot:
+                self._last_snapshot = code
+                self._activity = time.monotonic()
+                self._store(question.id, problem.id, "snapshot", language, code)
+        elif kind in _SIGNALS:
+            detail: dict[str, Any] = {"signal": kind}
+            if kind == "paste":
+                chars = int(request.get("chars", 0))
+                if chars < self._settings.paste_chars:
+                    return "{}"
+                detail["chars"] = chars
+            self._store(question.id, problem.id, "signal", detail=detail)
+        return "{}"
+
+    async def _on_run(self, data: rtc.RpcInvocationData) -> str:
+        request, (question, problem) = self._request(data)
+        language, code = request.get("language"), str(request.get("code", ""))
+        submit = bool(request.get("submit"))
+        if language not in problem.function:
+            raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR,
+                               f"this problem is in {', '.join(problem.function)}")  # fmt: skip
+        self._activity = time.monotonic()
+        at_s = time.time() - self._live.t0
+        try:
+            async with self._running:
+                result = await _judged(problem, str(language), code, submit)
+        except SandboxError as e:
+            logger.error("the sandbox could not run the code: %s", type(e).__name__)
+            raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR,
+                               "the code could not be run; please try again") from e  # fmt: skip
+        self.runs += 1
+        self._store(question.id, problem.id, "submit" if submit else "run", str(language), code,
+                    detail=result)  # fmt: skip
+        logger.info("code %s: %d of %d passed", "submit" if submit else "run",
+                    result["passed"], result["total"])  # fmt: skip
+        growth = result.get("growth") or {}
+        event = CodeRan(
+            question.id, submit, result["passed"], result["total"], at_s,
+            stopped=result["stopped"], growth=growth.get("exponent"),
+            expected_growth=problem.exponent, complexity=problem.complexity,
+        )  # fmt: skip
+        # Said once the page has the results (the call returns first).
+        task = asyncio.create_task(self._live.interviewer.take(event), name="code-result")
+        self._saying.add(task)
+        task.add_done_callback(self._saying.discard)
+        return json.dumps(result)
+
+    def _store(
+        self, question_id: str, problem_id: str, kind: CodeEventKind,
+        language: str | None = None, code: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:  # fmt: skip
+        with self._db() as s:
+            CodeEventRepository(s).add(
+                self._live.session_id, question_id=question_id, problem_id=problem_id,
+                at_s=time.time() - self._live.t0, kind=kind, language=language, code=code,
+                detail=detail,
+            )  # fmt: skip
+            s.commit()
+
+
+async def _judged(problem: Problem, language: str, code: str, submit: bool) -> dict[str, Any]:
+    """The results the page shows and the report keeps (JSON-ready).
+
+    Raises:
+        SandboxError: the sandbox cannot run.
+    """
+    cases = problem.tests if submit else problem.examples
+    verdict = await judge(problem, language, code, list(cases))
+    shown = []
+    for result, case in zip(verdict.results, cases, strict=True):
+        item: dict[str, Any] = {"passed": result.passed, "error": result.error}
+        if not submit:  # examples are shown with what came back; hidden tests are not
+            item |= {"args": case.args, "expected": case.expected, "got": result.got}
+        shown.append(item)
+    out: dict[str, Any] = {
+        "submit": submit, "passed": verdict.passed, "total": len(cases), "cases": shown,
+        "stopped": verdict.stopped, "stderr": _ends(verdict.stderr), "growth": None,
+        "lint": None,
+    }  # fmt: skip
+    if submit and verdict.all_passed:
+        growth = await measure_growth(problem, language, code)
+        out["growth"] = {**asdict(growth), "as_expected": growth.as_expected,
+                         "complexity": problem.complexity}  # fmt: skip
+    with contextlib.suppress(QualityError):
+        found = await asyncio.to_thread(lint, language, code)
+        if found is not None:
+            out["lint"] = [asdict(f) for f in found]
+    return out
+
+
+def _ends(text: str) -> str:
+    if len(text) <= _STDERR_CHARS:
+        return text
+    half = _STDERR_CHARS // 2
+    return f"{text[:half]}\n…\n{text[-half:]}"

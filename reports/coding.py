@@ -1,0 +1,152 @@
+"""The coding round in the report: measured results, signals for review, and the code's replay.
+
+Per coding question asked: the problem, the runs and submits, the best hidden-test result, how
+the running time grew against what the problem expects (fitted on larger inputs by
+``recruiter_coding.judge``), the linter's findings on the last code run, the time from the
+first code to the first submit that passed every hidden test, the hints given, the integrity
+signals (large pastes, the tab left, inactivity: for a person to weigh, never a verdict) and
+the code's snapshots with their times, ending with the last code run and its results.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from recruiter_coding.problems import shipped_problems
+from storage import CodeEvent, CodeEventRepository, InterviewSession
+
+__all__ = ["coding_html", "coding_section"]
+
+_SIGNAL_TEXT = {
+    "paste": "pasted {chars} characters at once",
+    "tab-hidden": "left the interview's tab",
+    "tab-shown": "came back to the tab",
+    "inactivity": "no typing or speaking for {seconds} s",
+}
+
+
+def _hints(record: InterviewSession, question_id: str) -> int | None:
+    """Hints the flow gave on the question, from its stored state (None: not stored)."""
+    state = (record.flow_state or {}).get("state") or {}
+    for r in state.get("records") or []:
+        if r.get("question_id") == question_id:
+            return int(r.get("hints", 0))
+    return None
+
+
+def coding_section(db: Session, record: InterviewSession) -> list[dict[str, Any]]:
+    """The coding questions of the session, in the order they were first worked on."""
+    events = CodeEventRepository(db).for_session(record.id)
+    by_question: dict[str, list[CodeEvent]] = {}
+    for e in events:
+        by_question.setdefault(e.question_id, []).append(e)
+    problems = shipped_problems()
+    out = []
+    for question_id, items in by_question.items():
+        out.append(_question(record, question_id, items, problems.get(items[0].problem_id)))
+    return out
+
+
+def _detail(event: CodeEvent | None) -> dict[str, Any]:
+    return (event.detail or {}) if event is not None else {}
+
+
+def _question(
+    record: InterviewSession, question_id: str, items: list[CodeEvent], problem: Any
+) -> dict[str, Any]:
+    runs = [e for e in items if e.kind in ("run", "submit")]
+    submits = [e for e in runs if e.kind == "submit"]
+    passing = [
+        e for e in submits
+        if _detail(e).get("passed") == _detail(e).get("total") and not _detail(e).get("stopped")
+    ]  # fmt: skip
+    best = max(submits, key=lambda e: _detail(e).get("passed", 0), default=None)
+    growth = next((_detail(e)["growth"] for e in reversed(passing) if _detail(e).get("growth")),
+                  None)  # fmt: skip
+    last = runs[-1] if runs else None
+    lint = _detail(last).get("lint")
+    final = None
+    if last is not None:
+        result = _detail(last)
+        final = {"at_s": last.at_s, "kind": last.kind, "language": last.language,
+                 "code": last.code, "passed": result.get("passed"),
+                 "total": result.get("total"), "stopped": result.get("stopped")}  # fmt: skip
+    return {
+        "question_id": question_id,
+        "problem_id": items[0].problem_id,
+        "title": problem.title if problem is not None else items[0].problem_id,
+        "runs": len(runs) - len(submits),
+        "submits": len(submits),
+        "hidden_passed": _detail(best).get("passed") if best else None,
+        "hidden_total": _detail(best).get("total") if best else None,
+        "first_pass_after_s": round(passing[0].at_s - items[0].at_s, 1) if passing else None,
+        "growth": growth,
+        "lint_findings": None if lint is None else len(lint),
+        "hints": _hints(record, question_id),
+        "signals": [{"at_s": e.at_s, **_detail(e)} for e in items if e.kind == "signal"],
+        "snapshots": [
+            {"at_s": e.at_s, "language": e.language, "code": e.code}
+            for e in items
+            if e.kind == "snapshot"
+        ],
+        "final": final,
+    }
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60):02d}:{int(seconds % 60):02d}"
+
+
+def _signal(s: dict[str, Any]) -> str:
+    text = _SIGNAL_TEXT.get(str(s.get("signal")), str(s.get("signal")))
+    return text.format(chars=s.get("chars", "?"), seconds=s.get("seconds", "?"))
+
+
+def coding_html(section: list[dict[str, Any]]) -> list[str]:
+    """The report's "Coding" part as HTML pieces (nothing when no code was written)."""
+    if not section:
+        return []
+    out = ["<h2>Coding</h2>"]
+    for q in section:
+        growth = q["growth"]
+        grew = "not measured"
+        if growth and growth.get("exponent") is not None:
+            verdict = "as expected" if growth.get("as_expected") else "slower than expected"
+            grew = (f"n<sup>{growth['exponent']}</sup> ({verdict}: {escape(growth['complexity'])}"
+                    f" is about n<sup>{growth['expected']}</sup>)")  # fmt: skip
+        hidden = ("not submitted" if q["hidden_total"] is None
+                  else f"{q['hidden_passed']} of {q['hidden_total']} passed")  # fmt: skip
+        first = ("never" if q["first_pass_after_s"] is None
+                 else f"{_clock(q['first_pass_after_s'])} after the first code")  # fmt: skip
+        lint = "no linter for this language" if q["lint_findings"] is None else q["lint_findings"]
+        hints = "not recorded" if q["hints"] is None else q["hints"]
+        rows = [("Hidden tests (best submit)", hidden), ("Running time grew as", grew),
+                ("Runs of the examples", q["runs"]), ("Submits", q["submits"]),
+                ("Every hidden test passed", first), ("Linter findings (last code run)", lint),
+                ("Hints given", hints)]  # fmt: skip
+        out.append(f"<h3>{escape(q['title'])}</h3><table>")
+        out += [f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows]
+        out.append("</table>")
+        if q["signals"]:
+            out.append("<p>Signals for a person to review (not a verdict):</p><ul>")
+            out += [f"<li>{_clock(s['at_s'])} {escape(_signal(s))}</li>" for s in q["signals"]]
+            out.append("</ul>")
+        final = q["final"]
+        if final is not None:
+            result = f"{final['passed']} of {final['total']} passed"
+            if final["stopped"]:
+                result += f", stopped ({escape(str(final['stopped']))})"
+            out.append(f"<p>Last code run ({escape(str(final['kind']))}, "
+                       f"{escape(str(final['language']))}, {_clock(final['at_s'])}): {result}</p>"
+                       f"<pre>{escape(final['code'] or '')}</pre>")  # fmt: skip
+        if q["snapshots"]:
+            out.append(f"<details><summary>Replay: {len(q['snapshots'])} snapshots of the code"
+                       "</summary>")  # fmt: skip
+            for s in q["snapshots"]:
+                out.append(f"<p class=t>{_clock(s['at_s'])} ({escape(str(s['language']))})</p>"
+                           f"<pre>{escape(s['code'] or '')}</pre>")  # fmt: skip
+            out.append("</details>")
+    return out

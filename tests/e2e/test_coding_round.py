@@ -1,0 +1,128 @@
+"""The coding round in real headless Chromium: the editor, Run, Submit, the recruiter's
+question about the code, and the report's coding part with the code's replay.
+
+The real LiveKit server, the worker (its own processes, real models, the real sandbox) and the
+web app; the candidate page's editor is CodeMirror 6 as the app serves it. The candidate types
+a solution to the problem the recruiter asks first, runs the examples, submits it to the
+hidden tests, hears (in the captions) the question about its time complexity, ends the
+interview and finds the results in the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, expect
+
+from storage import CandidateRepository, CodeEventRepository, InterviewSession
+from tests.e2e.conftest import RoomStack, assert_no_personal_data
+from tests.e2e.test_browser_interview import _answer_wav, _shot
+from web.app import create_app
+from web.invites import Invitation
+
+pytestmark = [pytest.mark.e2e, pytest.mark.models, pytest.mark.llm]
+
+# The shipped coding round starts at a medium problem: the first of them in the script.
+SOLUTION = """def pair_with_sum(prices, budget):
+    seen = {}
+    for i, price in enumerate(prices):
+        if budget - price in seen:
+            return [seen[budget - price], i]
+        seen[price] = i
+    return []
+"""
+
+
+def _type_solution(page: Page) -> None:
+    page.locator("#code-editor .cm-content").click()
+    page.keyboard.press("Control+a")
+    # Text input as an input method gives it (no key presses, so no auto-indent to undo).
+    page.keyboard.insert_text(SOLUTION)
+
+
+def test_a_candidate_codes_runs_submits_and_finds_the_code_in_the_report(
+    room_stack: RoomStack,
+    tmp_path: Path,
+    launch_browser: Callable[..., Browser],
+    serve: Callable[[FastAPI], str],
+) -> None:
+    settings = room_stack.settings.model_copy(
+        update={"web": room_stack.settings.web.model_copy(update={"secret": "c" * 32})}
+    )
+    db = room_stack.db
+    app = create_app(settings, db=db)
+    base = serve(app)
+    with db() as s:
+        candidate_id = CandidateRepository(s).create("Coding Tester").id
+        s.commit()
+    invitation = Invitation(candidate_id=candidate_id, role_id="coding-round", mode="practice")
+    link = f"{base}/join/{app.state.ctx.invitations.issue(invitation)}"
+    silence = _answer_wav(tmp_path / "quiet.wav", np.zeros(16000))
+    browser = launch_browser(
+        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-audio-capture={silence}",
+        "--autoplay-policy=no-user-gesture-required",
+    )  # fmt: skip
+    page = browser.new_page(viewport={"width": 1100, "height": 1400})
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text[:300]))
+    page.on("pageerror", lambda error: console.append(f"page error: {error}"))
+    page.goto(link)
+    try:
+        _round(page)
+    except AssertionError:
+        _shot(page, "coding-failure")
+        print("browser console:", *console[-30:], sep="\n")
+        raise
+    with db() as s:
+        stored = s.query(InterviewSession).filter_by(channel=invitation.room).one()
+        events = CodeEventRepository(s).for_session(stored.id)
+    kinds = [e.kind for e in events]
+    assert "snapshot" in kinds and kinds.count("run") == 1 and kinds.count("submit") == 1
+    submit = next(e for e in events if e.kind == "submit")
+    assert submit.code is not None and "seen[price] = i" in submit.code
+    assert (submit.detail or {})["passed"] == (submit.detail or {})["total"] == 6
+    # The code is the candidate's: never in the stack's logs or the page's console.
+    assert_no_personal_data(room_stack.worker_log.parent,
+                            ["Coding Tester", "seen[budget - price]"], console)  # fmt: skip
+    assert not [line for line in console if "page error" in line], console
+
+
+def _round(page: Page) -> None:
+    expect(page.get_by_text("your code as you write it").first).to_be_visible()
+    page.get_by_label("I understand what is recorded and kept, and agree.").check()
+    page.click("#join")
+    expect(page.locator("#agent-state")).not_to_have_text("not here yet", timeout=120_000)
+    # The first problem opens in the editor as the recruiter asks it.
+    expect(page.locator("#coding")).to_be_visible(timeout=120_000)
+    expect(page.locator("#problem-title")).to_have_text("Two prices that make the budget")
+    expect(page.locator("#code-editor .cm-content")).to_contain_text("def pair_with_sum")
+    _type_solution(page)
+    expect(page.locator("#code-editor .cm-content")).to_contain_text("seen[price] = i")
+    page.click("#code-run")
+    expect(page.locator("#code-results .summary")).to_have_text(
+        "2 of 2 examples passed", timeout=60_000
+    )
+    page.click("#code-submit")
+    expect(page.locator("#code-results .summary")).to_have_text(
+        "6 of 6 hidden tests passed", timeout=120_000
+    )
+    expect(page.locator("#code-results")).to_contain_text("Running time grew as n^")
+    # The recruiter says the result and asks about the code's time complexity.
+    asked = page.locator("#captions li[data-speaker=recruiter]", has_text="time complexity")
+    expect(asked.first).to_be_visible(timeout=120_000)
+    _shot(page, "coding-round")
+    page.click("#end")
+    expect(page.locator("#report-link")).to_be_visible(timeout=180_000)
+    page.click("#report-link")
+    body = page.locator("body")
+    expect(body).to_contain_text("Coding")
+    expect(body).to_contain_text("Two prices that make the budget")
+    expect(body).to_contain_text("6 of 6 passed")
+    expect(body).to_contain_text("seen[price] = i")
+    expect(body).to_contain_text("snapshots of the code")
+    _shot(page, "coding-report")

@@ -1,0 +1,48 @@
+"""The candidate page's coding problems: what the editor shows for a coding question.
+
+The agent tells the page which problem is being asked (``agent.coding_round.coding_brief``);
+the page fetches it here with its invitation token. Only what a candidate may see is sent:
+the statement, the function to write and its starter code per language, the visible examples
+and the time limit; never the hidden tests, hints or expected growth.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException
+
+from recruiter_coding.problems import shipped_problems
+from rubrics import RoleError, resolve_role
+from web.candidate import invitation_for
+from web.context import WebContext, context
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["candidate"])
+Ctx = Annotated[WebContext, Depends(context)]
+
+
+@router.get("/api/join/{token}/problems/{problem_id}")
+def problem(token: str, problem_id: str, ctx: Ctx) -> dict[str, Any]:
+    """A coding problem of the invitation's role, as the candidate sees it.
+
+    Raises:
+        HTTPException: 403 for an invalid link; 404 for a problem the role does not ask.
+    """
+    invitation = invitation_for(ctx, token)
+    try:
+        with ctx.db() as s:
+            role = resolve_role(s, invitation.role_id, invitation.role_version).role
+    except RoleError as e:
+        raise HTTPException(status_code=404, detail="the interview's role is not available") from e
+    asked = {q.problem for q in role.questions if q.kind == "coding"}
+    found = shipped_problems().get(problem_id)
+    if found is None or problem_id not in asked:
+        raise HTTPException(status_code=404, detail="no such problem in this interview")
+    return {
+        "id": found.id, "title": found.title, "statement": found.statement,
+        "function": found.function, "starter": found.starter,
+        "examples": [{"args": c.args, "expected": c.expected} for c in found.examples],
+        "time_limit_s": next(q.time_limit_s for q in role.questions if q.problem == problem_id),
+    }  # fmt: skip

@@ -1,0 +1,164 @@
+// The coding round on the candidate's page: the problem, the editor, Run and Submit.
+//
+// The recruiter (the agent) says which problem is being asked in its progress messages
+// (`coding: {question_id, problem}` or null); the problem is fetched with the page's token.
+// Runs go to the agent as LiveKit RPC calls ("code.run"); snapshots of the code, large pastes
+// and the tab being left go as "code.event" calls. What is recorded is said on the panel.
+"use strict";
+
+window.CodingPanel = (() => {
+  const $ = (id) => document.getElementById(id);
+  const token = document.body.dataset.token;
+  const SNAPSHOT_MS = 5000;
+  let room = null;
+  let agent = () => null;
+  let current = null; // {question_id, problem: the fetched problem}
+  let editor = null;
+  let codes = {}; // the code written per language, kept when switching
+  let dirty = false;
+  let snapshotTimer = null;
+
+  function call(method, payload) {
+    const destination = agent();
+    if (!room || !destination) return Promise.reject(new Error("the recruiter is not here"));
+    return room.localParticipant.performRpc({
+      destinationIdentity: destination,
+      method,
+      payload: JSON.stringify({ question_id: current.question_id, ...payload }),
+      responseTimeout: 60000,
+    });
+  }
+
+  function send(kind, extra) {
+    if (!current) return;
+    call("code.event", { kind, ...extra }).catch(() => {});
+  }
+
+  function snapshot() {
+    if (!current || !dirty || !editor) return;
+    dirty = false;
+    send("snapshot", { language: $("code-language").value, code: editor.code });
+  }
+
+  function text(tag, content, className) {
+    const node = document.createElement(tag);
+    node.textContent = content;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function showResults(result) {
+    const box = $("code-results");
+    box.replaceChildren();
+    const what = result.submit ? "hidden tests" : "examples";
+    box.append(text("p", `${result.passed} of ${result.total} ${what} passed`
+      + (result.stopped ? ` (stopped: ${result.stopped})` : ""), "summary"));
+    const list = document.createElement("ol");
+    result.cases.forEach((c, i) => {
+      let line = `${c.passed ? "passed" : "failed"}`;
+      if (!result.submit) {
+        line += `: ${current.problem.function[$("code-language").value]}(${c.args.map((a) => JSON.stringify(a)).join(", ")})`
+          + ` returned ${JSON.stringify(c.got ?? null)}, expected ${JSON.stringify(c.expected)}`;
+      } else {
+        line = `Test ${i + 1} ${line}`;
+      }
+      if (c.error) line += ` (${c.error})`;
+      list.append(text("li", line, c.passed ? "passed" : "failed"));
+    });
+    box.append(list);
+    if (result.growth && result.growth.exponent !== null) {
+      box.append(text("p", `Running time grew as n^${result.growth.exponent} on larger inputs `
+        + `(expected ${result.growth.complexity}).`));
+    }
+    if (result.lint && result.lint.length) {
+      const findings = document.createElement("ul");
+      result.lint.slice(0, 10).forEach((f) => findings.append(text("li", `line ${f.line}: ${f.message} (${f.code})`)));
+      box.append(text("p", "Linter findings:"), findings);
+    }
+    if (result.stderr) box.append(text("pre", result.stderr));
+  }
+
+  async function run(submit) {
+    if (!current || !editor) return;
+    snapshot();
+    $("code-run").disabled = $("code-submit").disabled = true;
+    $("code-results").replaceChildren(text("p", submit ? "Running the hidden tests…" : "Running the examples…"));
+    try {
+      const reply = await call("code.run", { language: $("code-language").value, code: editor.code, submit });
+      showResults(JSON.parse(reply));
+    } catch (error) {
+      $("code-results").replaceChildren(text("p", `Could not run the code: ${error.message}`));
+    } finally {
+      $("code-run").disabled = $("code-submit").disabled = false;
+    }
+  }
+
+  async function open(coding) {
+    const response = await fetch(`/api/join/${token}/problems/${encodeURIComponent(coding.problem)}`);
+    if (!response.ok) return;
+    const problem = await response.json();
+    current = { question_id: coding.question_id, problem };
+    codes = { ...problem.starter };
+    $("problem-title").textContent = problem.title;
+    $("problem-statement").textContent = problem.statement;
+    const select = $("code-language");
+    select.replaceChildren(...Object.keys(problem.starter).map((l) => {
+      const option = text("option", l === "python" ? "Python" : "JavaScript");
+      option.value = l;
+      return option;
+    }));
+    const examples = $("problem-examples");
+    examples.replaceChildren();
+    problem.examples.forEach((e) => examples.append(text("li",
+      `${problem.function[select.value]}(${e.args.map((a) => JSON.stringify(a)).join(", ")}) → ${JSON.stringify(e.expected)}`)));
+    $("code-results").replaceChildren();
+    if (!editor) {
+      editor = window.CodeEditor.createEditor($("code-editor"), {
+        doc: codes[select.value], language: select.value, label: "Your code",
+        onChange: () => { dirty = true; },
+        onPaste: (chars) => send("paste", { chars }),
+      });
+    } else {
+      editor.setCode(codes[select.value], select.value);
+    }
+    dirty = true;
+    $("coding").hidden = false;
+    clearInterval(snapshotTimer);
+    snapshotTimer = setInterval(snapshot, SNAPSHOT_MS);
+  }
+
+  function close() {
+    snapshot();
+    current = null;
+    clearInterval(snapshotTimer);
+    $("coding").hidden = true;
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!$("coding")) return;
+    $("code-run").addEventListener("click", () => run(false));
+    $("code-submit").addEventListener("click", () => run(true));
+    $("code-language").addEventListener("change", (event) => {
+      if (!editor || !current) return;
+      const other = Object.keys(codes).find((l) => l !== event.target.value);
+      codes[other] = editor.code;
+      editor.setCode(codes[event.target.value], event.target.value);
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (current) send(document.hidden ? "tab-hidden" : "tab-shown", {});
+    });
+  });
+
+  return {
+    // Follow the recruiter's progress message: open the problem being asked, or close it.
+    follow(coding, liveRoom, agentIdentity) {
+      room = liveRoom;
+      agent = agentIdentity;
+      if (!coding) {
+        if (current) close();
+      } else if (!current || current.question_id !== coding.question_id) {
+        open(coding);
+      }
+    },
+  };
+})();
