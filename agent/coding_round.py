@@ -8,6 +8,8 @@ The page calls two LiveKit RPC methods on the agent (payloads are JSON):
   is stored (``storage.CodeEvent``), the flow hears it (``CodeRan``: the recruiter says the
   result in a sentence) and the page gets the results back. Hidden tests are reported by count
   and error only, never by their inputs.
+- ``code.current`` (no payload): the coding question being asked and the code last stored for
+  it, or null: what a page that joins (or reloads, or sees the recruiter come back) opens.
 - ``code.event`` ``{"question_id", "kind", ...}``: ``snapshot`` (the code as it is, every few
   seconds while it changes: the report's replay), ``paste`` (``chars`` pasted at once, a signal
   from ``coding.paste_chars`` on) and ``tab-hidden``/``tab-shown`` (the page left or came back).
@@ -103,6 +105,7 @@ class CodingRound:
         """Answer the page's ``code.run`` and ``code.event`` calls in ``room``."""
         room.local_participant.register_rpc_method("code.run", self._on_run)
         room.local_participant.register_rpc_method("code.event", self._on_event)
+        room.local_participant.register_rpc_method("code.current", self._on_current)
 
     async def watch(self) -> None:
         """Until cancelled: stalls and time limits of the coding questions asked."""
@@ -158,6 +161,22 @@ class CodingRound:
                                f"code is limited to {self._settings.max_code_chars} "
                                "characters")  # fmt: skip
         return request, found
+
+    async def _on_current(self, data: rtc.RpcInvocationData) -> str:
+        """The coding question being asked and the code last stored for it (a page reloaded,
+        or a recruiter resumed after a crash, opens the editor where the candidate was)."""
+        if not self._caller_ok(data):
+            raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR, "not your interview")
+        brief: dict[str, Any] | None = coding_brief(self._live)
+        if brief is None or self._live.interviewer.state.record() is None:
+            return "null"
+        with self._db() as s:
+            stored = [e for e in CodeEventRepository(s).for_session(self._live.session_id)
+                      if e.question_id == brief["question_id"] and e.code is not None]  # fmt: skip
+        if stored:
+            brief |= {"language": stored[-1].language, "code": stored[-1].code}
+            self._last_snapshot = stored[-1].code
+        return json.dumps(brief)
 
     async def _on_event(self, data: rtc.RpcInvocationData) -> str:
         request, (question, problem) = self._request(data)

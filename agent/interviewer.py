@@ -72,13 +72,9 @@ class Interviewer(Agent):
     """Speaks the flow's actions; each candidate turn is one event for the flow."""
 
     def __init__(
-        self,
-        *,
-        plan: InterviewPlan,
-        chat: ChatClient,
-        policy: ReplyPolicy,
+        self, *, plan: InterviewPlan, chat: ChatClient, policy: ReplyPolicy,
         perceiver: Perceiver | None = None,
-    ) -> None:
+    ) -> None:  # fmt: skip
         super().__init__(instructions=f"You are {plan.persona}, a recruiter in a mock interview.")
         self._plan = plan
         self._chat = chat
@@ -394,7 +390,10 @@ class Interviewer(Agent):
         await self.take(Silence(waited))
 
     async def take(self, event: Event) -> SpeechHandle | None:
-        """Step the flow on ``event`` (a silence, a lost answer); say what it gives, if any."""
+        """Step the flow on ``event`` (a silence, a lost answer, a code run); say what it gives.
+        An answer being replied to gets it too, so a re-step of it (``llm_node``) keeps it."""
+        if self._before_reply is not None:
+            self._before_reply = step(self._before_reply, event)[0]
         self._state, actions = step(self._state, event)
         text = " ".join([t async for t in self._speak(actions, time.monotonic())])
         with contextlib.suppress(RuntimeError):  # the session has closed

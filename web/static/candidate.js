@@ -130,8 +130,10 @@
 
   function showAgentState(participant) {
     if (!isAgent(participant)) return;
-    if (agentIdentity === null && !ended) setStatus("The recruiter is here. Answer out loud, in your own time.");
+    const arrived = agentIdentity === null;
+    if (arrived && !ended) setStatus("The recruiter is here. Answer out loud, in your own time.");
     agentIdentity = participant.identity;
+    if (arrived) setTimeout(() => window.CodingPanel?.ask(room, () => agentIdentity), 1500);
     const state = participant.attributes["lk.agent.state"] || "here";
     $("agent-state").textContent = state;
     $("recruiter-tile").classList.toggle("speaking", state === "speaking");

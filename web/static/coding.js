@@ -93,12 +93,13 @@ window.CodingPanel = (() => {
     }
   }
 
-  async function open(coding) {
+  async function open(coding, saved) {
     const response = await fetch(`/api/join/${token}/problems/${encodeURIComponent(coding.problem)}`);
     if (!response.ok) return;
     const problem = await response.json();
     current = { question_id: coding.question_id, problem };
     codes = { ...problem.starter };
+    if (saved && saved.code !== undefined && saved.language in codes) codes[saved.language] = saved.code;
     $("problem-title").textContent = problem.title;
     $("problem-statement").textContent = problem.statement;
     const select = $("code-language");
@@ -111,6 +112,7 @@ window.CodingPanel = (() => {
     examples.replaceChildren();
     problem.examples.forEach((e) => examples.append(text("li",
       `${problem.function[select.value]}(${e.args.map((a) => JSON.stringify(a)).join(", ")}) → ${JSON.stringify(e.expected)}`)));
+    if (saved && saved.language in codes) select.value = saved.language;
     $("code-results").replaceChildren();
     if (!editor) {
       editor = window.CodeEditor.createEditor($("code-editor"), {
@@ -150,6 +152,21 @@ window.CodingPanel = (() => {
   });
 
   return {
+    // Ask the recruiter (on joining, or when it comes back) what is being asked: the editor
+    // opens on the problem with the code last stored for it.
+    async ask(liveRoom, agentIdentity) {
+      room = liveRoom;
+      agent = agentIdentity;
+      if (!agent() || !$("coding")) return;
+      try {
+        const reply = JSON.parse(await room.localParticipant.performRpc({
+          destinationIdentity: agent(), method: "code.current", payload: "", responseTimeout: 10000,
+        }));
+        if (reply && (!current || current.question_id !== reply.question_id)) open(reply, reply);
+      } catch (error) {
+        // An older recruiter without the call, or one still starting: progress messages follow.
+      }
+    },
     // Follow the recruiter's progress message: open the problem being asked, or close it.
     follow(coding, liveRoom, agentIdentity) {
       room = liveRoom;
