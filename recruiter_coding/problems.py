@@ -41,14 +41,18 @@ class Growth(_Strict):
     """Inputs of growing size for the timing runs.
 
     ``arg``: the index of the argument that grows (the others are the first example's);
-    ``kind``: "ints" (random integers in ``low``..``high``), "distinct-ints", "text" (random
-    lowercase letters), "brackets" (a random, balanced line of ``()[]{}``) or "intervals"
-    (``[start, end]`` pairs in ``low``..``high``); ``sizes``: the lengths, each at least
-    twice the last.
+    ``kind``: "ints" (random integers in ``low``..``high``), "distinct-ints", "rising-ints"
+    (distinct and increasing), "text" (random lowercase letters), "brackets" (a random,
+    balanced line of ``()[]{}``), "nested-brackets" (balanced, every bracket inside the last)
+    or "intervals" (``[start, end]`` pairs in ``low``..``high``); ``sizes``: the lengths, each
+    at least twice the last. Pick the kind that is a brute force's worst case, so that one
+    fits its real growth: a rising run checked from every start is quadratic on one long run.
     """
 
     arg: int = Field(ge=0)
-    kind: Literal["ints", "distinct-ints", "text", "brackets", "intervals"]
+    kind: Literal[
+        "ints", "distinct-ints", "rising-ints", "text", "brackets", "nested-brackets", "intervals"
+    ]
     sizes: list[int] = Field(min_length=3)
     low: int = -1_000_000
     high: int = 1_000_000

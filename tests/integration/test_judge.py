@@ -169,3 +169,31 @@ def test_the_linter_reads_a_javascript_solution_with_eslint() -> None:
                      ("no-unused-vars", 2)], codes  # prices, budget, unused; missing  # fmt: skip
     broken = lint("javascript", "function pairWithSum(prices {\n")
     assert broken is not None and [(f.code, f.line) for f in broken] == [("syntax", 1)]
+
+
+def test_growth_inputs_are_a_brute_force_s_worst_case() -> None:
+    # Checked from every start, a rising run is quadratic on one long run; removing the
+    # innermost pairs one pass at a time is quadratic on brackets nested all the way.
+    problems = shipped_problems()
+    rising = (
+        "def longest_rising_run(sales):\n"
+        "    best = 0\n"
+        "    for i in range(len(sales)):\n"
+        "        j = i\n"
+        "        while j + 1 < len(sales) and sales[j + 1] > sales[j]:\n"
+        "            j += 1\n"
+        "        best = max(best, j - i + 1)\n"
+        "    return best\n"
+    )
+    nested = (
+        "def is_balanced(line):\n"
+        "    s = line\n"
+        "    while True:\n"
+        "        t = s.replace('()', '').replace('[]', '').replace('{}', '')\n"
+        "        if t == s:\n"
+        "            return not s\n"
+        "        s = t\n"
+    )
+    for problem, code in (("longest-rising-run", rising), ("balanced-brackets", nested)):
+        growth = run(measure_growth(problems[problem], "python", code))
+        assert growth.as_expected is False, (problem, growth)
