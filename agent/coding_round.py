@@ -7,7 +7,7 @@ The page calls two LiveKit RPC methods on the agent (payloads are JSON):
   the growth of its running time measured once every hidden test passes, and linted. The run
   is stored (``storage.CodeEvent``), the flow hears it (``CodeRan``: the recruiter says the
   result in a sentence) and the page gets the results back. Hidden tests are reported by count
-  and error only, never by their inputs.
+  and the kind of error only (no message, no output: either could print an input).
 - ``code.current`` (no payload): the coding question being asked and the code last stored for
   it, or null: what a page that joins (or reloads, or sees the recruiter come back) opens.
 - ``code.event`` ``{"question_id", "kind", ...}``: ``snapshot`` (the code as it is, every few
@@ -24,7 +24,6 @@ logged (counts and kinds only) and are deleted with the session.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -41,13 +40,14 @@ from recruiter_coding.judge import judge, measure_growth
 from recruiter_coding.problems import Problem, shipped_problems
 from recruiter_coding.quality import QualityError, lint
 from recruiter_config.settings import CodingSettings
-from storage import CodeEventKind, CodeEventRepository
+from storage import CodeEvent, CodeEventKind, CodeEventRepository
 
 __all__ = ["CodingRound", "coding_brief", "current_problem", "start_coding_round"]
 
 logger = logging.getLogger("recruiter.coding")
 
 _SIGNALS = ("paste", "tab-hidden", "tab-shown")
+_MAX_BYTES = 14_000  # LiveKit's RPC payloads are at most 15 KiB, the JSON around the code too
 _STDERR_CHARS = 2000
 
 
@@ -96,6 +96,7 @@ class CodingRound:
         self._settings = settings
         self._candidate = candidate
         self._last_snapshot: str | None = None
+        self._snapshot_at = self._signal_at = 0.0  # monotonic times of the last stored ones
         self._activity = time.monotonic()  # the last edit or word
         self._running = asyncio.Lock()  # one run at a time: the sandbox is CPU-bound
         self._saying: set[asyncio.Task[Any]] = set()
@@ -134,8 +135,8 @@ class CodingRound:
             elif now - self._activity >= self._settings.stall_s:
                 quiet = now - self._activity
                 self._activity = now
-                self._store(question.id, found[1].id, "signal",
-                            detail={"signal": "inactivity", "seconds": round(quiet)})  # fmt: skip
+                signal = {"signal": "inactivity", "seconds": round(quiet)}
+                await self._store(question.id, found[1].id, "signal", detail=signal)
                 await interviewer.take(CodingStalled(quiet))
 
     def _caller_ok(self, data: rtc.RpcInvocationData) -> bool:
@@ -156,23 +157,24 @@ class CodingRound:
             raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR,
                                "this problem is no longer being asked")  # fmt: skip
         code = request.get("code", "")
-        if not isinstance(code, str) or len(code) > self._settings.max_code_chars:
+        limit = self._settings.max_code_chars
+        if not isinstance(code, str) or len(code) > limit or len(code.encode()) > _MAX_BYTES:
             raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR,
                                f"code is limited to {self._settings.max_code_chars} "
                                "characters")  # fmt: skip
         return request, found
 
     async def _on_current(self, data: rtc.RpcInvocationData) -> str:
-        """The coding question being asked and the code last stored for it (a page reloaded,
-        or a recruiter resumed after a crash, opens the editor where the candidate was)."""
+        """The coding question being asked and the code last stored for it (a recruiter
+        resumed after a crash, or a page that missed the question's start, opens the editor
+        where the candidate was)."""
         if not self._caller_ok(data):
             raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR, "not your interview")
         brief: dict[str, Any] | None = coding_brief(self._live)
         if brief is None or self._live.interviewer.state.record() is None:
             return "null"
-        with self._db() as s:
-            stored = [e for e in CodeEventRepository(s).for_session(self._live.session_id)
-                      if e.question_id == brief["question_id"] and e.code is not None]  # fmt: skip
+        stored = [e for e in await asyncio.to_thread(self._events)
+                  if e.question_id == brief["question_id"] and e.code is not None]  # fmt: skip
         if stored:
             brief |= {"language": stored[-1].language, "code": stored[-1].code}
             self._last_snapshot = stored[-1].code
@@ -181,20 +183,24 @@ class CodingRound:
     async def _on_event(self, data: rtc.RpcInvocationData) -> str:
         request, (question, problem) = self._request(data)
         kind = request.get("kind")
+        now = time.monotonic()
         if kind == "snapshot":
-            code, language = str(request.get("code", "")), str(request.get("language", ""))
-            if code != self._last_snapshot:
-                self._last_snapshot = code
-                self._activity = time.monotonic()
-                self._store(question.id, problem.id, "snapshot", language, code)
-        elif kind in _SIGNALS:
+            code, language = str(request.get("code", "")), request.get("language")
+            if language not in problem.function:
+                raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR, "unknown language")
+            # At most one a second (the page sends one every five while the code changes).
+            if code != self._last_snapshot and now - self._snapshot_at >= 1.0:
+                self._last_snapshot, self._snapshot_at, self._activity = code, now, now
+                await self._store(question.id, problem.id, "snapshot", str(language), code)
+        elif kind in _SIGNALS and now - self._signal_at >= 0.2:
+            self._signal_at = now
             detail: dict[str, Any] = {"signal": kind}
             if kind == "paste":
-                chars = int(request.get("chars", 0))
-                if chars < self._settings.paste_chars:
+                chars = request.get("chars")
+                if not isinstance(chars, int) or chars < self._settings.paste_chars:
                     return "{}"
                 detail["chars"] = chars
-            self._store(question.id, problem.id, "signal", detail=detail)
+            await self._store(question.id, problem.id, "signal", detail=detail)
         return "{}"
 
     async def _on_run(self, data: rtc.RpcInvocationData) -> str:
@@ -204,6 +210,9 @@ class CodingRound:
         if language not in problem.function:
             raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR,
                                f"this problem is in {', '.join(problem.function)}")  # fmt: skip
+        if self._running.locked():  # one at a time: a second click waits for nothing
+            raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR,
+                               "a run is still going; wait for its results")  # fmt: skip
         self._activity = time.monotonic()
         at_s = time.time() - self._live.t0
         try:
@@ -214,8 +223,8 @@ class CodingRound:
             raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR,
                                "the code could not be run; please try again") from e  # fmt: skip
         self.runs += 1
-        self._store(question.id, problem.id, "submit" if submit else "run", str(language), code,
-                    detail=result)  # fmt: skip
+        await self._store(question.id, problem.id, "submit" if submit else "run", str(language),
+                          code, detail=result)  # fmt: skip
         logger.info("code %s: %d of %d passed", "submit" if submit else "run",
                     result["passed"], result["total"])  # fmt: skip
         growth = result.get("growth") or {}
@@ -228,12 +237,23 @@ class CodingRound:
         task = asyncio.create_task(self._live.interviewer.take(event), name="code-result")
         self._saying.add(task)
         task.add_done_callback(self._saying.discard)
-        return json.dumps(result)
+        return json.dumps(_shown(result))
 
-    def _store(
+    def _events(self) -> list[CodeEvent]:
+        with self._db() as s:
+            return CodeEventRepository(s).for_session(self._live.session_id)
+
+    async def _store(
         self, question_id: str, problem_id: str, kind: CodeEventKind,
         language: str | None = None, code: str | None = None,
         detail: dict[str, Any] | None = None,
+    ) -> None:  # fmt: skip
+        """Store one event off the event loop (the voice pipeline's)."""
+        await asyncio.to_thread(self._write, question_id, problem_id, kind, language, code, detail)
+
+    def _write(
+        self, question_id: str, problem_id: str, kind: CodeEventKind, language: str | None,
+        code: str | None, detail: dict[str, Any] | None,
     ) -> None:  # fmt: skip
         with self._db() as s:
             CodeEventRepository(s).add(
@@ -267,11 +287,24 @@ async def _judged(problem: Problem, language: str, code: str, submit: bool) -> d
         growth = await measure_growth(problem, language, code)
         out["growth"] = {**asdict(growth), "as_expected": growth.as_expected,
                          "complexity": problem.complexity}  # fmt: skip
-    with contextlib.suppress(QualityError):
+    try:
         found = await asyncio.to_thread(lint, language, code)
-        if found is not None:
-            out["lint"] = [asdict(f) for f in found]
+    except QualityError:
+        out["lint_failed"] = True  # the report says the linter did not run
+    else:
+        out["lint"] = None if found is None else [asdict(f) for f in found]
     return out
+
+
+def _shown(result: dict[str, Any]) -> dict[str, Any]:
+    """What the page gets of a run's results: on a submit, nothing of the hidden tests but
+    each one's outcome and the kind of error (its message, like stderr, could print the
+    test's input); the stored event keeps it all for the report."""
+    if not result["submit"]:
+        return result
+    cases = [{"passed": c["passed"], "error": (c["error"] or "").split(":")[0] or None}
+             for c in result["cases"]]  # fmt: skip
+    return {**result, "cases": cases, "stderr": ""}
 
 
 def _ends(text: str) -> str:

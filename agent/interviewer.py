@@ -30,7 +30,14 @@ from livekit.agents.voice.events import (
 
 from agent.closing import close_after_last_words
 from agent.perceiver import Perceiver
-from agent.reply import LLMReply, RecruiterUtterance, ReplyPolicy, llm_text, warm_llm
+from agent.reply import (
+    LLMReply,
+    RecruiterUtterance,
+    ReplyPolicy,
+    follow_up_result,
+    llm_text,
+    warm_llm,
+)
 from agent.stt_whisper import WhisperSTT, wall_clock_words
 from agent.tts_piper import PiperTTS, speak_pieces
 from dialogue import (
@@ -42,8 +49,6 @@ from dialogue import (
     Coach,
     EndInterview,
     Event,
-    FollowUpFailed,
-    FollowUpReady,
     GiveHint,
     InterviewPlan,
     InterviewState,
@@ -94,6 +99,8 @@ class Interviewer(Agent):
         self._t0 = time.time()
         self._silence_task: asyncio.Task[None] | None = None
         self._warm_task: asyncio.Task[None] | None = None
+        self._waiting: list[Event] = []  # taken once the open answer is final
+        self._took: asyncio.Task[None] | None = None
         self._closing_task: asyncio.Task[None] | None = None
         self._reply: SpeechHandle | None = None  # the speech playing or last played
         self._reply_started = 0.0  # time.monotonic() when it began to play
@@ -251,7 +258,7 @@ class Interviewer(Agent):
             yield piece if first else f" {piece}"
             first = False
         if first and writing_code(self._state):  # thinking aloud, unanswered: final as it is
-            self._before_reply, self._answer_parts, self._answer_words = None, [], []
+            self._answered()
         self._drop_early()
 
     async def tts_node(
@@ -331,8 +338,18 @@ class Interviewer(Agent):
     def _answer_final(self, reply: SpeechHandle | None) -> None:
         """The reply ``reply`` has been heard: the answer it responds to is final."""
         if reply is self._reply and self._went_on is not reply:
-            self._before_reply, self._answer_parts, self._answer_words = None, [], []
-            self.cut_offs = 0
+            self._answered()
+
+    def _answered(self) -> None:
+        """The open answer is final; events that waited for it (``take``) are taken, in order."""
+        self._before_reply, self._answer_parts, self._answer_words = None, [], []
+        self.cut_offs, waiting, self._waiting = 0, self._waiting, []
+        if waiting:
+            self._took = asyncio.create_task(self._take_all(waiting), name="waited-events")
+
+    async def _take_all(self, events: list[Event]) -> None:
+        for event in events:
+            await self.take(event)
 
     def _on_user_state(self, event: UserStateChangedEvent) -> None:
         if event.new_state != "speaking":
@@ -391,9 +408,10 @@ class Interviewer(Agent):
 
     async def take(self, event: Event) -> SpeechHandle | None:
         """Step the flow on ``event`` (a silence, a lost answer, a code run); say what it gives.
-        An answer being replied to gets it too, so a re-step of it (``llm_node``) keeps it."""
+        While an answer is being replied to, the event waits for it: it came after the words."""
         if self._before_reply is not None:
-            self._before_reply = step(self._before_reply, event)[0]
+            self._waiting.append(event)
+            return None
         self._state, actions = step(self._state, event)
         text = " ".join([t async for t in self._speak(actions, time.monotonic())])
         with contextlib.suppress(RuntimeError):  # the session has closed
@@ -424,7 +442,10 @@ class Interviewer(Agent):
                 utterance.events.append({"type": "acknowledgement", "question_id": question,
                                          "source": "script"})  # fmt: skip
             elif isinstance(action, RequestFollowUp):
-                result, ttft = await self._follow_up(action, turn_ended)
+                early = self._early.pop((action.question_id, action.gap), None)
+                self._drop_early()
+                result, ttft = await follow_up_result(self._chat, self._policy, self._plan.persona,
+                                                      action, early, turn_ended)  # fmt: skip
                 utterance.llm_ttft_s = ttft
                 self._state, more = step(self._state, result)
                 queue = [*more, *queue]
@@ -470,29 +491,3 @@ class Interviewer(Agent):
             # Nothing said (e.g. the candidate is thinking aloud): keep the events for the next
             # thing the recruiter says.
             self._pending_events = utterance.events
-
-    async def _follow_up(
-        self, action: RequestFollowUp, turn_ended: float
-    ) -> tuple[Event, float | None]:
-        """The LLM's follow-up for ``action`` if it is ready in time; the flow validates it."""
-        key = (action.question_id, action.gap)
-        task = self._early.pop(key, None)
-        self._drop_early()
-        if task is None:
-            messages = follow_up_messages(
-                self._plan.persona, action.gap, action.question, action.answer
-            )
-            task = asyncio.create_task(
-                llm_text(self._chat, self._policy, messages), name="follow-up"
-            )
-        remaining = self._policy.follow_up_wait_s - (time.monotonic() - turn_ended)
-        try:
-            reply, ttft, problem = await asyncio.wait_for(task, max(0.0, remaining))
-        except TimeoutError:
-            reply, ttft, problem = "", None, "not ready in time"
-        except Exception as e:  # any failure of the seam: the script's follow-up is asked
-            reply, ttft, problem = "", None, f"failed ({type(e).__name__})"
-        if problem:
-            logger.info("follow-up fell back to the script (%s)", problem)
-            return FollowUpFailed(action.request_id, problem), ttft
-        return FollowUpReady(action.request_id, reply), ttft

@@ -4,18 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialogue import InterviewPlan, follow_up_messages
+from dialogue import (
+    Event,
+    FollowUpFailed,
+    FollowUpReady,
+    InterviewPlan,
+    RequestFollowUp,
+    follow_up_messages,
+)
 from recruiter_llm.client import ChatClient, LLMUnavailableError
 
-__all__ = ["LLMReply", "RecruiterUtterance", "ReplyPolicy", "llm_text", "warm_llm"]
+__all__ = [
+    "LLMReply",
+    "RecruiterUtterance",
+    "ReplyPolicy",
+    "follow_up_result",
+    "llm_text",
+    "warm_llm",
+]
 
 LLMReply = tuple[str, float | None, str | None]
 """An LLM reply: its text, the time to first token (seconds, None: no token), the problem
 (``"timeout"``, ``"llm-unavailable"``) or None."""
+
+
+logger = logging.getLogger("recruiter.agent")
 
 
 @dataclass(frozen=True)
@@ -97,3 +115,31 @@ def warm_llm(chat: ChatClient, policy: ReplyPolicy, plan: InterviewPlan) -> asyn
                     pass
 
     return asyncio.create_task(warm(), name="warm-llm")
+
+
+async def follow_up_result(
+    chat: ChatClient, policy: ReplyPolicy, persona: str, action: RequestFollowUp,
+    early: asyncio.Task[LLMReply] | None, turn_ended: float,
+) -> tuple[Event, float | None]:  # fmt: skip
+    """The LLM's follow-up for ``action`` if it is ready in time (the flow validates it), as
+    the event for the flow, with the LLM's time to first token (seconds) when it answered.
+
+    ``early``: the request made while the answer was still being heard, if one was; else it is
+    asked now. It is awaited until ``policy.follow_up_wait_s`` after ``turn_ended``
+    (``time.monotonic()``); any failure gives ``FollowUpFailed`` (the script's follow-up).
+    """
+    task = early
+    if task is None:
+        messages = follow_up_messages(persona, action.gap, action.question, action.answer)
+        task = asyncio.create_task(llm_text(chat, policy, messages), name="follow-up")
+    remaining = policy.follow_up_wait_s - (time.monotonic() - turn_ended)
+    try:
+        reply, ttft, problem = await asyncio.wait_for(task, max(0.0, remaining))
+    except TimeoutError:
+        reply, ttft, problem = "", None, "not ready in time"
+    except Exception as e:  # any failure of the seam: the script's follow-up is asked
+        reply, ttft, problem = "", None, f"failed ({type(e).__name__})"
+    if problem:
+        logger.info("follow-up fell back to the script (%s)", problem)
+        return FollowUpFailed(action.request_id, problem), ttft
+    return FollowUpReady(action.request_id, reply), ttft

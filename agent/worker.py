@@ -248,7 +248,8 @@ async def _run(
         live = open_interview(
             settings, source, db=db, chat=chat, models=models, channel=channel,
             webcam=frames if candidate is not None and not phone else None,
-            candidate_id=job.candidate_id, resumption=resumption, editor=not phone,
+            candidate_id=job.candidate_id, resumption=resumption,
+            editor=not phone and candidate is not None,
         )  # fmt: skip
     except (RoleError, UnknownCandidateError, LLMUnavailableError, AssetError,
             ExamTakenError, ResumeError) as e:  # fmt: skip

@@ -8,8 +8,8 @@ with what the timing runs measured, then the inputs at the edges. In practice mo
 after a stall (no edit and no speech for ``coding.stall_s``, measured by the voice layer) or
 after ``FAILING_RUNS_FOR_HINT`` failing runs in a row; an assessed interview gives none.
 
-The functions that move through the script (``move_on``, ``finish``) are the flow's, passed in,
-so this module needs nothing of ``dialogue.flow``.
+The function that moves through the script (``move_on``) is the flow's, passed in, so this
+module needs nothing of ``dialogue.flow``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ __all__ = [
     "MoveOn",
     "asked_text",
     "coding_question",
+    "finish_solved",
     "on_code_event",
+    "on_coding_over_time",
     "on_coding_turn",
     "spoken_complexity",
     "writing_code",
@@ -53,6 +55,11 @@ CODING_LINES = {
     "helps me follow your thinking.",
     "stall-exam": "Take your time. Talking me through what you're trying helps me follow.",
     "keep-going": "Keep going, and submit again when you're ready.",
+    "time-up": "We're out of time for this problem, so let's stop the code here and move on.",
+    "clarify-complexity": "How does the running time of your code grow as the input gets "
+    "longer, and what makes it grow that way?",
+    "clarify-edge-cases": "I mean unusual inputs: an empty one, a single item, duplicates, or "
+    "no answer at all. Which of those does your code handle?",
 }
 
 Result = tuple[InterviewState, list[Action]]
@@ -104,8 +111,10 @@ def on_coding_turn(state: InterviewState, event: CandidateAnswered, *, move_on: 
     record = replace(record, answer=f"{record.answer} {event.text}".strip())
     state = _with(state, record)
     intent = classify(event.text).intent
-    if intent is Intent.SKIP:  # the next problem is an easier one
-        state = replace(state, target_difficulty=max(1, question.difficulty - 1))
+    if intent is Intent.SKIP:
+        if record.stage:  # solved, and nothing more to say about it
+            return finish_solved(state, [Note("skip")], move_on=move_on)
+        state = replace(state, target_difficulty=max(1, question.difficulty - 1))  # easier next
         return move_on(state, "skipped", [Note("skip"), Say("No problem, let's move on.",
                                                             "transition")])  # fmt: skip
     if intent is Intent.REPEAT:
@@ -116,13 +125,38 @@ def on_coding_turn(state: InterviewState, event: CandidateAnswered, *, move_on: 
             return _hint(state, question, record, "asked")
         # Thinking aloud while writing: kept as the answer, not talked over.
         return state, [Note("thinking-aloud", {"question_id": question.id})]
+    if intent is Intent.THINKING:  # "let me think" is not the answer to the question asked
+        return state, [Note("thinking", {"question_id": question.id})]
+    if intent is Intent.CLARIFY:
+        return state, [Note("clarify"), Say(CODING_LINES[f"clarify-{record.stage}"],
+                                            "clarification")]  # fmt: skip
     if record.stage == "complexity":
         state = _with(state, replace(record, stage="edge-cases"))
         return state, [Say(CODING_LINES["edge-cases"], "follow-up")]
-    # Solved (every hidden test passed): the next problem is a harder one.
-    state = _with(state, replace(state.record() or record, strength=1.0))
+    return finish_solved(state, [Say(CODING_LINES["done"], "acknowledgement")], move_on=move_on)
+
+
+def finish_solved(state: InterviewState, actions: list[Action], *, move_on: MoveOn) -> Result:
+    """End a coding question whose code passed every hidden test: answered, and the next
+    problem a harder one. Requires the current question to be a coding question."""
+    found = coding_question(state)
+    assert found is not None
+    question, record = found
+    state = _with(state, replace(record, strength=1.0))
     state = replace(state, target_difficulty=min(3, question.difficulty + 1))
-    return move_on(state, "answered", [Say(CODING_LINES["done"], "acknowledgement")])
+    return move_on(state, "answered", actions)
+
+
+def on_coding_over_time(state: InterviewState, seconds: float, *, move_on: MoveOn) -> Result:
+    """The coding question's time ran out before a submit passed: not answered, an easier
+    problem next. Requires the current question to be a coding question."""
+    found = coding_question(state)
+    assert found is not None
+    state = replace(state, target_difficulty=max(1, found[0].difficulty - 1))
+    return move_on(state, "not-answered", [
+        Note("over-time", {"question_id": found[0].id, "seconds": round(seconds)}),
+        Say(CODING_LINES["time-up"], "interjection"),
+    ])  # fmt: skip
 
 
 def on_code_event(state: InterviewState, event: CodeRan | CodingStalled) -> Result:

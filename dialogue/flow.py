@@ -17,7 +17,15 @@ from dialogue.acknowledgement import (
     choose_lead_in,
 )
 from dialogue.assessment import Assessment, assess
-from dialogue.coding import asked_text, coding_question, on_code_event, on_coding_turn
+from dialogue.coding import (
+    asked_text,
+    coding_question,
+    finish_solved,
+    on_code_event,
+    on_coding_over_time,
+    on_coding_turn,
+    writing_code,
+)
 from dialogue.followups import choose_gap, fallback_follow_up, validate_follow_up
 from dialogue.intents import Intent, classify
 from dialogue.lines import ANOTHER_EXAMPLE, CLARIFY, LINES, choose_cue, lines_to_prepare
@@ -324,12 +332,10 @@ def _on_silence(state: InterviewState) -> tuple[InterviewState, list[Action]]:
             Note("silence", {"prompt": 2}),
             Say(f"{LINES['repeat-silence']} {asked_text(state) or question.text}", "repeat"),
         ]
-    solved = coding is not None and bool(coding[1].stage)  # the code passed; the talk did not
-    return _move_on(
-        state,
-        "answered" if solved else "not-answered",
-        [Note("silence", {"prompt": 3}), Say(LINES["move-on"], "transition")],
-    )
+    moving: list[Action] = [Note("silence", {"prompt": 3}), Say(LINES["move-on"], "transition")]
+    if coding is not None and coding[1].stage:  # the code passed; the talk about it did not
+        return finish_solved(state, moving, move_on=_move_on)
+    return _move_on(state, "not-answered", moving)
 
 
 # Answers to one question lost in transcription that the recruiter asks for again; the next
@@ -363,6 +369,8 @@ def _on_over_time(
 ) -> tuple[InterviewState, list[Action]]:
     if state.current is None or state.phase is not Phase.QUESTIONS:
         return state, []
+    if writing_code(state):
+        return on_coding_over_time(state, event.seconds, move_on=_move_on)
     record = state.record()
     assert record is not None
     answer = f"{record.answer} {event.text}".strip()

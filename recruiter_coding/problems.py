@@ -10,6 +10,7 @@ seed, so every candidate's code is timed on the same data.
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -118,8 +119,14 @@ def load_problem(path: Path) -> Problem:
         raise ProblemError(f"{path}: {where}") from e
 
 
+@functools.cache
 def shipped_problems() -> dict[str, Problem]:
-    """The problems that ship with the product, by id."""
+    """The problems that ship with the product, by id (read once per process; do not change
+    what it returns).
+
+    Raises:
+        ProblemError: a shipped problem file is invalid (the file and field named).
+    """
     folder = resources.files("recruiter_coding") / "problems"
     problems = [load_problem(Path(str(p))) for p in folder.iterdir() if p.name.endswith(".yaml")]
     return {p.id: p for p in sorted(problems, key=lambda p: (p.difficulty, p.id))}

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from dialogue import strip_manipulation
+from reports.coding import code_outcomes
 from reports.session_view import load_session
 from rubrics.scoring import ScoreSheet, score_interview
 from rubrics.second_opinion import (
@@ -39,7 +40,7 @@ def score_session(db: Session, session_id: str) -> ScoreSheet:
         ReportError: unknown session or role version.
     """
     view = load_session(db, session_id)
-    sheet = score_interview(view.role, view.candidate_turns)
+    sheet = score_interview(view.role, view.candidate_turns, code_outcomes(db, view.record))
     evidence = [
         NewEvidence(
             turn_index=q.turn,

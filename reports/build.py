@@ -70,14 +70,19 @@ def _competency_status(score: float | None, quoted: bool, asked: bool) -> str:
     return ASKED_NOT_ANSWERED if asked else NOT_ASKED
 
 
-def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, Any]:
+def _scores(
+    view: SessionView, assessments: AssessmentRepository, coded: set[str]
+) -> dict[str, Any]:
+    """The scores part of the report; ``coded``: coding questions whose code was submitted
+    (their first competency is scored from the code, which stands as its evidence)."""
     sid = view.record.id
     auto = assessments.scores(sid, source="deterministic")
     human = assessments.scores(sid, source="human")
     llm = {s.target: s for s in assessments.scores(sid, source="llm") if s.scope == "competency"}
     evidence = assessments.evidence(sid)
-    answered = view.answered
+    answered = view.answered | coded
     asked = view.asked | answered  # an answer implies its question was asked
+    from_code = {q.competencies[0] for q in view.role.questions if q.id in coded}
     competencies = []
     for c in view.role.competencies:
         score = next((s for s in auto if s.scope == "competency" and s.target == c.id), None)
@@ -99,7 +104,7 @@ def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, A
             if e.competency_id == c.id
         ]
         # Quotes for or against: either way the person's words place them on the rubric.
-        quoted = bool(quotes)
+        quoted = bool(quotes) or c.id in from_code  # the code submitted is theirs too
         status = _competency_status(
             score.value if score else None, quoted, bool(measured_by & asked)
         )
@@ -137,7 +142,8 @@ def _scores(view: SessionView, assessments: AssessmentRepository) -> dict[str, A
     assessed = [c for c in competencies if c["score"] is not None]
     # A competency is covered when one of its own questions was answered; one shown only in
     # passing is scored but the interview did not cover it.
-    covered = {c for q in view.role.questions if q.id in answered for c in q.competencies}
+    covered = {c for q in view.role.questions if q.id in view.answered for c in q.competencies}
+    covered |= from_code
     coverage = {
         "questions_asked": len(asked | answered),
         "questions_answered": len(answered),
@@ -337,7 +343,8 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
     """
     view = load_session(db, session_id)
     assessments = AssessmentRepository(db)
-    scores = _scores(view, assessments)
+    coding = coding_section(db, view.record)
+    scores = _scores(view, assessments, {q["question_id"] for q in coding if q["submits"]})
     delivery = _delivery(view)
     summary = _summary(scores, delivery, view)
     record = view.record
@@ -393,7 +400,7 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
             ],
         },
     }
-    report["coding"] = coding_section(db, record)
+    report["coding"] = coding
     report["contradictions"] = report_contradictions(report)
     if report["contradictions"]:
         # The messages name places (ids, turn numbers), never the candidate's words.

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from recruiter_coding.problems import shipped_problems
+from rubrics.scoring import CodeOutcome
 from storage import CodeEvent, CodeEventRepository, InterviewSession
 
-__all__ = ["coding_html", "coding_section"]
+__all__ = ["code_outcomes", "coding_html", "coding_section"]
 
 _SIGNAL_TEXT = {
     "paste": "pasted {chars} characters at once",
@@ -50,6 +51,29 @@ def coding_section(db: Session, record: InterviewSession) -> list[dict[str, Any]
     return out
 
 
+def code_outcomes(db: Session, record: InterviewSession) -> dict[str, CodeOutcome]:
+    """By coding question id, how its best submit did (the most hidden tests passed, the
+    latest of equals): what the scorer rates the code on. Questions never submitted are left
+    out."""
+    best: dict[str, CodeEvent] = {}
+    for e in CodeEventRepository(db).for_session(record.id):
+        if e.kind == "submit" and _detail(e).get("passed", 0) >= _detail(
+            best.get(e.question_id)
+        ).get("passed", 0):
+            best[e.question_id] = e
+    out = {}
+    for question_id, e in best.items():
+        d = _detail(e)
+        lint = d.get("lint")
+        out[question_id] = CodeOutcome(
+            passed=int(d.get("passed", 0)), total=int(d.get("total", 0)),
+            as_expected=(d.get("growth") or {}).get("as_expected"),
+            lint_findings=None if lint is None else len(lint),
+            hints=_hints(record, question_id) or 0,
+        )  # fmt: skip
+    return out
+
+
 def _detail(event: CodeEvent | None) -> dict[str, Any]:
     return (event.detail or {}) if event is not None else {}
 
@@ -57,6 +81,7 @@ def _detail(event: CodeEvent | None) -> dict[str, Any]:
 def _question(
     record: InterviewSession, question_id: str, items: list[CodeEvent], problem: Any
 ) -> dict[str, Any]:
+    coded = [e for e in items if e.code is not None]  # snapshots, runs and submits
     runs = [e for e in items if e.kind in ("run", "submit")]
     submits = [e for e in runs if e.kind == "submit"]
     passing = [
@@ -82,9 +107,10 @@ def _question(
         "submits": len(submits),
         "hidden_passed": _detail(best).get("passed") if best else None,
         "hidden_total": _detail(best).get("total") if best else None,
-        "first_pass_after_s": round(passing[0].at_s - items[0].at_s, 1) if passing else None,
+        "first_pass_after_s": round(passing[0].at_s - coded[0].at_s, 1) if passing else None,
         "growth": growth,
         "lint_findings": None if lint is None else len(lint),
+        "lint_failed": bool(_detail(last).get("lint_failed")),
         "hints": _hints(record, question_id),
         "signals": [{"at_s": e.at_s, **_detail(e)} for e in items if e.kind == "signal"],
         "snapshots": [
@@ -121,7 +147,9 @@ def coding_html(section: list[dict[str, Any]]) -> list[str]:
                   else f"{q['hidden_passed']} of {q['hidden_total']} passed")  # fmt: skip
         first = ("never" if q["first_pass_after_s"] is None
                  else f"{_clock(q['first_pass_after_s'])} after the first code")  # fmt: skip
-        lint = "no linter for this language" if q["lint_findings"] is None else q["lint_findings"]
+        lint = q["lint_findings"]
+        if lint is None:
+            lint = "the linter did not run" if q.get("lint_failed") else "not linted"
         hints = "not recorded" if q["hints"] is None else q["hints"]
         rows = [("Hidden tests (best submit)", hidden), ("Running time grew as", grew),
                 ("Runs of the examples", q["runs"]), ("Submits", q["submits"]),

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from recruiter_coding.problems import shipped_problems
+from recruiter_coding.problems import ProblemError, shipped_problems
 from rubrics.models import Competency, Question, RoleScript
 from rubrics.substance import stem
 
@@ -161,9 +161,12 @@ def _check_coding(question: Question, qi: int) -> list[Problem]:
                                     f"{question.time_limit_s} s is over 900 s, the limit for "
                                     "all but coding questions"))  # fmt: skip
         return problems
-    shipped = shipped_problems()
-    known = ", ".join(shipped)
     where = ("questions", qi, "problem")
+    try:
+        shipped = shipped_problems()
+    except ProblemError as e:  # a broken install: said where, not a server error
+        return [Problem(where, f"the shipped coding problems cannot be read: {e}")]
+    known = ", ".join(shipped)
     if question.problem is None:
         return [Problem(where, f"a coding question names its problem; known: {known}")]
     if question.problem not in shipped:

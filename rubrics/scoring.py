@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from dialogue import assess, strip_manipulation
@@ -35,8 +35,10 @@ __all__ = [
     "NOT_ENOUGH_EVIDENCE",
     "AnswerScore",
     "CandidateTurn",
+    "CodeOutcome",
     "Quote",
     "ScoreSheet",
+    "code_level",
     "score_interview",
 ]
 
@@ -101,6 +103,38 @@ class AnswerScore:
     # passing (a safety story told while answering about leading a shift). Counts towards the
     # competency's score, not the question's rating.
     credited: bool = False
+    # Scored from the code of a coding question (its tests and growth), not from words.
+    coded: bool = False
+
+
+@dataclass(frozen=True)
+class CodeOutcome:
+    """How a coding question's code did (its best submit), as measured by the judge.
+
+    ``as_expected``: the running time grew no faster than the problem expects (None: not
+    measured); ``lint_findings``: on that submit (None: not linted); ``hints``: given on it."""
+
+    passed: int
+    total: int
+    as_expected: bool | None = None
+    lint_findings: int | None = None
+    hints: int = 0
+
+
+def code_level(outcome: CodeOutcome) -> tuple[int, str]:
+    """The level (1-5) the code earns and why, on the coding round's scale: 1 no hidden test
+    passed, 2 some, 3 all but slower than expected, 4 all and as fast as expected, 5 that with
+    no linter finding and no hint."""
+    tests = f"{outcome.passed} of {outcome.total} hidden tests passed"
+    if outcome.total == 0 or outcome.passed == 0:
+        return 1, f"The code: {tests}."
+    if outcome.passed < outcome.total:
+        return 2, f"The code: {tests}."
+    if outcome.as_expected is False:
+        return 3, f"The code: {tests}; its running time grew faster than expected."
+    clean = outcome.lint_findings == 0 and outcome.hints == 0
+    extra = "; no linter finding and no hint" if clean else ""
+    return (5 if clean else 4), f"The code: {tests}; its running time grew as expected{extra}."
 
 
 @dataclass(frozen=True)
@@ -394,17 +428,22 @@ def _competency_level(cid: str, answers: Sequence[AnswerScore]) -> float | None:
     if best is None:
         levels = [a.level for a in own]
     else:
-        levels = [a.level if a.evidence else best for a in own] or [best]
+        levels = [a.level if a.evidence or a.coded else best for a in own] or [best]
     return round(statistics.mean(levels), 2) if levels else None
 
 
-def score_interview(role: RoleScript, turns: Sequence[CandidateTurn]) -> ScoreSheet:
+def score_interview(
+    role: RoleScript, turns: Sequence[CandidateTurn], code: Mapping[str, CodeOutcome] | None = None
+) -> ScoreSheet:
     """Score every asked question's answer for each competency it measures.
 
     Args:
         role: the role script the interview ran (its rubric anchors and signals).
         turns: the candidate's turns, in order, each with the question it answers.
+        code: by coding question id, how its code did: the question's first competency is
+            scored from the code (``code_level``), the others from what was said.
     """
+    code = code or {}
     by_question: dict[str, list[CandidateTurn]] = {}
     for turn in turns:
         if turn.question_id is not None:
@@ -412,9 +451,14 @@ def score_interview(role: RoleScript, turns: Sequence[CandidateTurn]) -> ScoreSh
     answers: list[AnswerScore] = []
     for question in role.questions:
         asked = by_question.get(question.id)
+        outcome = code.get(question.id) if question.kind == "coding" else None
+        if outcome is not None:
+            rated, why = code_level(outcome)
+            answers.append(AnswerScore(question.id, question.competencies[0], rated, why, (),
+                                       coded=True))  # fmt: skip
         if not asked:
             continue
-        for cid in question.competencies:
+        for cid in question.competencies[1 if outcome is not None else 0 :]:
             competency = role.competency(cid)
             answers.append(_answer(question, competency, asked, _topic(competency)))
         for competency in role.competencies:

@@ -1,10 +1,10 @@
-"""The coding round's record: code snapshots, runs, hints and integrity signals, in order.
+"""The coding round's record: code snapshots, runs and integrity signals, in order.
 
 One row per event of a coding question, seconds from the session's start: a ``snapshot`` of the
 code as the candidate writes it (the report's replay), a ``run`` of the visible examples or a
-``submit`` of the hidden tests (the code and its results), a ``hint`` the recruiter gave, and a
-``signal`` for a human reviewer (a large paste, the tab left, a long inactivity). The rows are
-the candidate's data: deleting the session (or the candidate) deletes them.
+``submit`` of the hidden tests (the code and its results), and a ``signal`` for a human reviewer
+(a large paste, the tab left, a long inactivity). The rows are the candidate's data: deleting
+the session (or the candidate) deletes them. Hints given are in the flow's stored state.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from storage.models import Base, _now
 
 __all__ = ["CodeEvent", "CodeEventKind", "CodeEventRepository"]
 
-CodeEventKind = Literal["snapshot", "run", "submit", "hint", "signal"]
+CodeEventKind = Literal["snapshot", "run", "submit", "signal"]
 
 
 class CodeEvent(Base):

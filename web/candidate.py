@@ -34,7 +34,7 @@ from web.context import WebContext, context
 from web.invites import Invitation, InvitationError
 from web.pdf import pdf_response
 
-__all__ = ["invitation_for", "router"]
+__all__ = ["invitation_for", "router", "withdrawn"]
 
 router = APIRouter(tags=["candidate"])
 _REPLACED_S = 120.0  # an older link ends this much before the newest expiry, or more
@@ -154,7 +154,8 @@ def _role_title(ctx: WebContext, role_id: str) -> str:
             return role_id
 
 
-def _withdrawn(ctx: WebContext, invitation: Invitation) -> bool:
+def withdrawn(ctx: WebContext, invitation: Invitation) -> bool:
+    """The recruiter has withdrawn the invitation."""
     with ctx.db() as s:
         record = InvitationRepository(s).get(invitation.room)
         return record is not None and record.revoked_at is not None
@@ -179,16 +180,16 @@ def interview_page(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
         return templates.TemplateResponse(
             request, "invalid_invite.html", {"reason": e.detail}, status_code=e.status_code
         )
-    withdrawn = _withdrawn(ctx, invitation)
+    gone = withdrawn(ctx, invitation)
     every = _attempts(ctx, invitation, everywhere=True)
     attempts, elsewhere = [a for a in every if a.here], [a for a in every if not a.here]
     return templates.TemplateResponse(
         request, "candidate.html",
         {"token": token, "mode": invitation.mode or "the role's", "attempts": attempts,
-         "taken": _taken(ctx, invitation), "withdrawn": withdrawn,
+         "taken": _taken(ctx, invitation), "withdrawn": gone,
          # A withdrawn link shows only its own interviews' reports.
-         "elsewhere": [] if withdrawn else elsewhere,
-         "progress": not withdrawn and sum(1 for a in every if a.report_ready) >= 2,
+         "elsewhere": [] if gone else elsewhere,
+         "progress": not gone and sum(1 for a in every if a.report_ready) >= 2,
          "retention_days": ctx.settings.audio_retention_days,
          "coding": _asks_coding(ctx, invitation),
          "paste_chars": ctx.settings.coding.paste_chars},
@@ -221,7 +222,7 @@ def room_token(token: str, ctx: Ctx, body: JoinRequest | None = None) -> RoomAcc
     428 without the candidate's consent, 409 when the invitation is for an assessed interview
     already taken, 410 when the recruiter has withdrawn the invitation."""
     invitation = invitation_for(ctx, token)
-    if _withdrawn(ctx, invitation):
+    if withdrawn(ctx, invitation):
         raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
     if body is None or not body.consent:
         raise HTTPException(status_code=428, detail="agree to what is recorded and kept first")
@@ -267,7 +268,7 @@ async def reconnect(token: str, ctx: Ctx) -> Response:
     cannot be reached.
     """
     invitation = invitation_for(ctx, token)
-    if _withdrawn(ctx, invitation):
+    if withdrawn(ctx, invitation):
         raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
     with ctx.db() as s:
         running = s.scalar(
@@ -342,7 +343,7 @@ def own_progress_png(token: str, ctx: Ctx) -> Response:
     """The candidate's own progress across all their interviews (scores and delivery, no
     words), as a PNG: the chart their recruiter sees."""
     invitation = invitation_for(ctx, token)
-    if _withdrawn(ctx, invitation):
+    if withdrawn(ctx, invitation):
         raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
     with ctx.db() as s:
         data = progress(s, invitation.candidate_id)

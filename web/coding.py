@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import select
 
 from recruiter_coding.problems import shipped_problems
 from rubrics import RoleError, resolve_role
-from web.candidate import invitation_for
+from storage import InterviewSession
+from web.candidate import invitation_for, withdrawn
 from web.context import WebContext, context
 
 __all__ = ["router"]
@@ -27,10 +29,22 @@ Ctx = Annotated[WebContext, Depends(context)]
 def problem(token: str, problem_id: str, ctx: Ctx) -> dict[str, Any]:
     """A coding problem of the invitation's role, as the candidate sees it.
 
+    Only while an interview of the invitation runs (not before the candidate has joined).
+
     Raises:
-        HTTPException: 403 for an invalid link; 404 for a problem the role does not ask.
+        HTTPException: 403 for an invalid link; 410 for a withdrawn invitation; 404 for no
+            running interview or a problem the role does not ask.
     """
     invitation = invitation_for(ctx, token)
+    if withdrawn(ctx, invitation):
+        raise HTTPException(status_code=410, detail="this invitation has been withdrawn")
+    with ctx.db() as s:  # shown once the interview runs, as the recruiter asks it
+        here = InterviewSession.channel == invitation.room
+        running = s.scalar(
+            select(InterviewSession.id).where(here, InterviewSession.status == "running")
+        )
+    if running is None:
+        raise HTTPException(status_code=404, detail="no interview of this invitation is running")
     try:
         with ctx.db() as s:
             role = resolve_role(s, invitation.role_id, invitation.role_version).role

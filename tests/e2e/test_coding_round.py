@@ -125,4 +125,6 @@ def _round(page: Page) -> None:
     expect(body).to_contain_text("6 of 6 passed")
     expect(body).to_contain_text("seen[price] = i")
     expect(body).to_contain_text("snapshots of the code")
+    # The solved problem is rated from its code (not "not asked" for want of words).
+    expect(body).to_contain_text("The code: 6 of 6 hidden tests passed")
     _shot(page, "coding-report")

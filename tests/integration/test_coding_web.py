@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from recruiter_coding.problems import shipped_problems
 from recruiter_config.settings import Settings, WebSettings
-from storage import CandidateRepository
+from storage import CandidateRepository, SessionRepository
 from web.app import create_app
 from web.context import WebContext
 from web.invites import Invitation
@@ -37,6 +37,18 @@ def _invite(app: FastAPI, role_id: str) -> str:
     return ctx.invitations.issue(Invitation(candidate_id=person, role_id=role_id))
 
 
+def _running(app: FastAPI, token: str) -> None:
+    """A running interview in the invitation's room, as the worker stores when it starts."""
+    ctx: WebContext = app.state.ctx
+    invitation = ctx.invitations.read(token)
+    with ctx.db() as s:
+        SessionRepository(s).create(
+            role_id=invitation.role_id, role_version="1", persona=None, channel=invitation.room,
+            llm_model=None, stt_model=None,
+        )  # fmt: skip
+        s.commit()
+
+
 def test_a_coding_role_page_has_the_editor_and_says_what_coding_records(
     app: FastAPI, client: TestClient
 ) -> None:
@@ -52,6 +64,9 @@ def test_a_problem_is_served_without_its_hidden_tests_and_only_to_its_role(
     app: FastAPI, client: TestClient
 ) -> None:
     token = _invite(app, "coding-round")
+    # Not before the interview runs (a candidate could read the problems ahead of it).
+    assert client.get(f"/api/join/{token}/problems/pair-with-sum").status_code == 404
+    _running(app, token)
     shown = client.get(f"/api/join/{token}/problems/pair-with-sum")
     assert shown.status_code == 200
     body = shown.json()
@@ -62,5 +77,6 @@ def test_a_problem_is_served_without_its_hidden_tests_and_only_to_its_role(
                          "time_limit_s"}  # no tests, hints or expected growth  # fmt: skip
     assert client.get(f"/api/join/{token}/problems/no-such").status_code == 404
     demo = _invite(app, "demo")
+    _running(app, demo)
     assert client.get(f"/api/join/{demo}/problems/pair-with-sum").status_code == 404
     assert client.get("/api/join/not-a-token/problems/pair-with-sum").status_code == 403

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogue import (
+    AnswerOverTime,
     AskQuestion,
     CandidateAnswered,
     CodeRan,
@@ -131,3 +132,43 @@ def test_big_o_is_spoken_as_words() -> None:
     assert spoken_complexity("O(n log n)") == "O of n log n"
     assert spoken_complexity("O(n^2)") == "O of n squared"
     assert spoken_complexity("linear") == "linear"
+
+
+def _solved(mode: str = "practice") -> tuple[InterviewState, str]:
+    state, current = _first(mode)
+    state, _ = step(state, CodeRan(current, submit=True, passed=6, total=6, at_s=99.0))
+    return state, current
+
+
+def test_after_a_pass_thinking_and_clarifying_are_not_taken_for_the_answer() -> None:
+    state, _ = _solved()
+    state, actions = step(state, CandidateAnswered("Hmm, let me think."))
+    assert _said(actions) == "" and state.record().stage == "complexity"  # type: ignore[union-attr]
+    state, actions = step(state, CandidateAnswered("What do you mean by complexity?"))
+    assert _said(actions) == CODING_LINES["clarify-complexity"]
+    assert state.record().stage == "complexity"  # type: ignore[union-attr]
+
+
+def test_skipping_after_a_pass_still_counts_the_problem_as_solved() -> None:
+    state, current = _solved()
+    state, actions = step(state, CandidateAnswered("Can we skip this one?"))
+    assert state.record(current).status == "answered"  # type: ignore[union-attr]
+    nxt = next(a for a in actions if isinstance(a, AskQuestion))
+    assert state.plan.question(nxt.question_id).difficulty == 3
+
+
+def test_time_running_out_before_a_pass_moves_on_unanswered_to_an_easier_problem() -> None:
+    state, current = _first()
+    state, actions = step(state, AnswerOverTime("", 1201.0))
+    assert _said(actions).startswith(CODING_LINES["time-up"])
+    assert state.record(current).status == "not-answered"  # type: ignore[union-attr]
+    nxt = next(a for a in actions if isinstance(a, AskQuestion))
+    assert state.plan.question(nxt.question_id).difficulty == 1
+
+
+def test_silence_after_a_pass_moves_on_with_the_problem_solved() -> None:
+    state, current = _solved()
+    for _ in range(3):
+        state, actions = step(state, Silence(8.0))
+    assert state.record(current).status == "answered"  # type: ignore[union-attr]
+    assert any(isinstance(a, AskQuestion) for a in actions)

@@ -47,28 +47,41 @@ window.CodingPanel = (() => {
     return node;
   }
 
+  function showExamples(problem, language) {
+    const examples = $("problem-examples");
+    examples.replaceChildren(...problem.examples.map((e) => text("li",
+      `${problem.function[language]}(${e.args.map((a) => JSON.stringify(a)).join(", ")}) → ${JSON.stringify(e.expected)}`)));
+  }
+
   function showResults(result) {
     const box = $("code-results");
     box.replaceChildren();
     const what = result.submit ? "hidden tests" : "examples";
-    box.append(text("p", `${result.passed} of ${result.total} ${what} passed`
-      + (result.stopped ? ` (stopped: ${result.stopped})` : ""), "summary"));
+    box.append(text("p", `${result.passed} of ${result.total} ${what} passed`, "summary"));
     const list = document.createElement("ol");
+    const STOPPED = { "cpu-time": "it ran out of time", "wall-time": "it ran out of time",
+      memory: "it used too much memory", output: "it printed too much" };
     result.cases.forEach((c, i) => {
       let line = `${c.passed ? "passed" : "failed"}`;
-      if (!result.submit) {
-        line += `: ${current.problem.function[$("code-language").value]}(${c.args.map((a) => JSON.stringify(a)).join(", ")})`
-          + ` returned ${JSON.stringify(c.got ?? null)}, expected ${JSON.stringify(c.expected)}`;
-      } else {
+      const call = `${current.problem.function[$("code-language").value]}(${(c.args || []).map((a) => JSON.stringify(a)).join(", ")})`;
+      if (result.submit) {
         line = `Test ${i + 1} ${line}`;
+      } else if (c.error) {
+        line += `: ${call}`;
+      } else {
+        line += `: ${call} returned ${JSON.stringify(c.got ?? null)}, expected ${JSON.stringify(c.expected)}`;
       }
-      if (c.error) line += ` (${c.error})`;
+      if (c.error) {
+        const stopped = /^stopped while running \((.+)\)$/.exec(c.error);
+        line += stopped ? ` (stopped: ${STOPPED[stopped[1]] || stopped[1]})` : ` (${c.error})`;
+      }
       list.append(text("li", line, c.passed ? "passed" : "failed"));
     });
     box.append(list);
     if (result.growth && result.growth.exponent !== null) {
-      box.append(text("p", `Running time grew as n^${result.growth.exponent} on larger inputs `
-        + `(expected ${result.growth.complexity}).`));
+      const verdict = result.growth.as_expected ? "as expected" : "faster than expected";
+      box.append(text("p", `Running time grew as n^${result.growth.exponent} on larger inputs: `
+        + `${verdict} for ${result.growth.complexity}.`));
     }
     if (result.lint && result.lint.length) {
       const findings = document.createElement("ul");
@@ -93,26 +106,41 @@ window.CodingPanel = (() => {
     }
   }
 
-  async function open(coding, saved) {
-    const response = await fetch(`/api/join/${token}/problems/${encodeURIComponent(coding.problem)}`);
-    if (!response.ok) return;
+  let opening = null; // the latest problem asked for: an earlier fetch that ends later loses
+
+  async function open(coding, saved, attempt = 0) {
+    opening = coding;
+    const response = await fetch(`/api/join/${token}/problems/${encodeURIComponent(coding.problem)}`)
+      .catch(() => null);
+    if (opening !== coding) return;
+    if (!response || !response.ok) {
+      $("coding").hidden = false;
+      $("problem-title").textContent = "";
+      $("code-results").replaceChildren(text("p", "The problem could not be loaded; trying again…"));
+      if (attempt < 5) setTimeout(() => open(coding, saved, attempt + 1), 2000 * (attempt + 1));
+      return;
+    }
     const problem = await response.json();
-    current = { question_id: coding.question_id, problem };
+    if (opening !== coding) return;
+    if (!window.CodeEditor) {
+      $("coding").hidden = false;
+      $("code-results").replaceChildren(text("p", "The code editor could not load. Reload the page, or tell the recruiter."));
+      return;
+    }
     codes = { ...problem.starter };
     if (saved && saved.code !== undefined && saved.language in codes) codes[saved.language] = saved.code;
     $("problem-title").textContent = problem.title;
-    $("problem-statement").textContent = problem.statement;
+    // `name` in a statement is code: shown as code, without the backticks.
+    $("problem-statement").replaceChildren(...problem.statement.split("`").map((part, i) =>
+      (i % 2 ? text("code", part) : document.createTextNode(part))));
     const select = $("code-language");
     select.replaceChildren(...Object.keys(problem.starter).map((l) => {
       const option = text("option", l === "python" ? "Python" : "JavaScript");
       option.value = l;
       return option;
     }));
-    const examples = $("problem-examples");
-    examples.replaceChildren();
-    problem.examples.forEach((e) => examples.append(text("li",
-      `${problem.function[select.value]}(${e.args.map((a) => JSON.stringify(a)).join(", ")}) → ${JSON.stringify(e.expected)}`)));
     if (saved && saved.language in codes) select.value = saved.language;
+    showExamples(problem, select.value);
     $("code-results").replaceChildren();
     if (!editor) {
       editor = window.CodeEditor.createEditor($("code-editor"), {
@@ -123,7 +151,8 @@ window.CodingPanel = (() => {
     } else {
       editor.setCode(codes[select.value], select.value);
     }
-    dirty = true;
+    current = { question_id: coding.question_id, problem };
+    dirty = !saved;
     $("coding").hidden = false;
     clearInterval(snapshotTimer);
     snapshotTimer = setInterval(snapshot, SNAPSHOT_MS);
@@ -132,6 +161,7 @@ window.CodingPanel = (() => {
   function close() {
     snapshot();
     current = null;
+    opening = null;
     clearInterval(snapshotTimer);
     $("coding").hidden = true;
   }
@@ -145,6 +175,7 @@ window.CodingPanel = (() => {
       const other = Object.keys(codes).find((l) => l !== event.target.value);
       codes[other] = editor.code;
       editor.setCode(codes[event.target.value], event.target.value);
+      showExamples(current.problem, event.target.value);
     });
     document.addEventListener("visibilitychange", () => {
       if (current) send(document.hidden ? "tab-hidden" : "tab-shown", {});
@@ -162,7 +193,11 @@ window.CodingPanel = (() => {
         const reply = JSON.parse(await room.localParticipant.performRpc({
           destinationIdentity: agent(), method: "code.current", payload: "", responseTimeout: 10000,
         }));
-        if (reply && (!current || current.question_id !== reply.question_id)) open(reply, reply);
+        // Code open for this question here is newer than what was stored: it stays.
+        if (reply && (!current || current.question_id !== reply.question_id)
+            && (!opening || opening.question_id !== reply.question_id)) {
+          open(reply, reply);
+        }
       } catch (error) {
         // An older recruiter without the call, or one still starting: progress messages follow.
       }
@@ -173,7 +208,8 @@ window.CodingPanel = (() => {
       agent = agentIdentity;
       if (!coding) {
         if (current) close();
-      } else if (!current || current.question_id !== coding.question_id) {
+      } else if ((!current || current.question_id !== coding.question_id)
+                 && (!opening || opening.question_id !== coding.question_id)) {
         open(coding);
       }
     },
