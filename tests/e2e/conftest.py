@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
 from recruiter_config.settings import LLMSettings, Settings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.stack import DevStack, StackPorts
-from storage import create_database, session_factory
+from storage import CandidateRepository, create_database, session_factory
+from web.app import create_app
+from web.invites import Invitation
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".setup" / "screenshots"
 
@@ -128,6 +130,44 @@ def room_stack(
         settings = settings.model_copy(update={"livekit": stack.livekit})
         db = session_factory(create_database(settings.resolved_database_url))
         yield RoomStack(settings, db, stack.logs / "worker.log")
+
+
+@dataclass
+class CandidatePage:
+    """A candidate's interview page open in Chromium, with what its console printed."""
+
+    page: Page
+    invitation: Invitation
+    link: str
+    console: list[str]
+
+
+def open_candidate_page(
+    stack: RoomStack, serve: Callable[[FastAPI], str], launch_browser: Callable[..., Browser],
+    *, name: str, role_id: str, audio: Path, video: Path | None = None, height: int = 900,
+) -> CandidatePage:  # fmt: skip
+    """A new candidate ``name`` invited to ``role_id`` (practice), their page open in a
+    Chromium whose fake microphone plays ``audio`` (and camera ``video``), served by the web app
+    on the stack's database."""
+    web = stack.settings.web.model_copy(update={"secret": "e2e-secret-" + "x" * 24})
+    app = create_app(stack.settings.model_copy(update={"web": web}), db=stack.db)
+    base = serve(app)
+    with stack.db() as s:
+        candidate_id = CandidateRepository(s).create(name).id
+        s.commit()
+    invitation = Invitation(candidate_id=candidate_id, role_id=role_id, mode="practice")
+    link = f"{base}/join/{app.state.ctx.invitations.issue(invitation)}"
+    flags = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+             f"--use-file-for-fake-audio-capture={audio}",
+             "--autoplay-policy=no-user-gesture-required"]  # fmt: skip
+    if video is not None:
+        flags.append(f"--use-file-for-fake-video-capture={video}")
+    page = launch_browser(*flags).new_page(viewport={"width": 1100, "height": height})
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text[:300]))
+    page.on("pageerror", lambda error: console.append(f"page error: {error}"))
+    page.goto(link)
+    return CandidatePage(page, invitation, link, console)
 
 
 def assert_no_personal_data(logs: Path, secrets: list[str], also: Sequence[str] = ()) -> None:

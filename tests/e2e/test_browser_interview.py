@@ -20,11 +20,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import load_voice_models
 from recruiter_rehearsal.candidates import CandidateVoice
-from storage import CandidateRepository, InterviewSession, SessionRepository
-from tests.e2e.conftest import RoomStack, answer_phrases, assert_no_personal_data, screenshot_path
+from storage import InterviewSession, SessionRepository
+from tests.e2e.conftest import (
+    RoomStack,
+    answer_phrases,
+    assert_no_personal_data,
+    open_candidate_page,
+    screenshot_path,
+)
 from tests.integration.speech import word_error_rate
 from tests.webcam_video import steady_frames, write_y4m
-from web.app import create_app
 from web.invites import Invitation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.models, pytest.mark.llm]
@@ -70,31 +75,14 @@ def test_a_candidate_interviews_in_chromium_and_gets_the_report(
     launch_browser: Callable[..., Browser],
     serve: Callable[[FastAPI], str],
 ) -> None:
-    settings = room_stack.settings.model_copy(
-        update={"web": room_stack.settings.web.model_copy(update={"secret": "s" * 32})}
-    )
     db = room_stack.db
-    base = serve(create_app(settings, db=db))
-    with db() as s:
-        candidate_id = CandidateRepository(s).create("Browser Tester").id
-        s.commit()
-    invitation = Invitation(candidate_id=candidate_id, role_id="demo", mode="practice")
-    ctx = create_app(settings, db=db).state.ctx
-    link = f"{base}/join/{ctx.invitations.issue(invitation)}"
-
-    voice = CandidateVoice(load_voice_models(settings).tts.voice)
+    voice = CandidateVoice(load_voice_models(room_stack.settings).tts.voice)
     audio = _answer_wav(tmp_path / "answer.wav", voice.render(ANSWER).samples)
     video = write_y4m(tmp_path / "face.y4m", steady_frames())
-    browser = launch_browser(
-        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-audio-capture={audio}", f"--use-file-for-fake-video-capture={video}",
-        "--autoplay-policy=no-user-gesture-required",
-    )  # fmt: skip
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    console: list[str] = []
-    page.on("console", lambda message: console.append(message.text[:300]))
-    page.on("pageerror", lambda error: console.append(f"page error: {error}"))
-    page.goto(link)
+    opened = open_candidate_page(room_stack, serve, launch_browser, name="Browser Tester",
+                                 role_id="demo", audio=audio, video=video)  # fmt: skip
+    page, invitation, link, console = opened.page, opened.invitation, opened.link, opened.console
+    candidate_id = invitation.candidate_id
     try:
         _interview(page, db, invitation, candidate_id)
     except AssertionError:

@@ -18,11 +18,9 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect
 
-from storage import CandidateRepository, CodeEventRepository, InterviewSession
-from tests.e2e.conftest import RoomStack, assert_no_personal_data
+from storage import CodeEventRepository, InterviewSession
+from tests.e2e.conftest import RoomStack, assert_no_personal_data, open_candidate_page
 from tests.e2e.test_browser_interview import _answer_wav, _shot
-from web.app import create_app
-from web.invites import Invitation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.models, pytest.mark.llm]
 
@@ -50,28 +48,11 @@ def test_a_candidate_codes_runs_submits_and_finds_the_code_in_the_report(
     launch_browser: Callable[..., Browser],
     serve: Callable[[FastAPI], str],
 ) -> None:
-    settings = room_stack.settings.model_copy(
-        update={"web": room_stack.settings.web.model_copy(update={"secret": "c" * 32})}
-    )
     db = room_stack.db
-    app = create_app(settings, db=db)
-    base = serve(app)
-    with db() as s:
-        candidate_id = CandidateRepository(s).create("Coding Tester").id
-        s.commit()
-    invitation = Invitation(candidate_id=candidate_id, role_id="coding-round", mode="practice")
-    link = f"{base}/join/{app.state.ctx.invitations.issue(invitation)}"
     silence = _answer_wav(tmp_path / "quiet.wav", np.zeros(16000))
-    browser = launch_browser(
-        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-audio-capture={silence}",
-        "--autoplay-policy=no-user-gesture-required",
-    )  # fmt: skip
-    page = browser.new_page(viewport={"width": 1100, "height": 1400})
-    console: list[str] = []
-    page.on("console", lambda message: console.append(message.text[:300]))
-    page.on("pageerror", lambda error: console.append(f"page error: {error}"))
-    page.goto(link)
+    opened = open_candidate_page(room_stack, serve, launch_browser, name="Coding Tester",
+                                 role_id="coding-round", audio=silence, height=1400)  # fmt: skip
+    page, invitation, console = opened.page, opened.invitation, opened.console
     try:
         _round(page)
     except AssertionError:

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.bootstrap import load_voice_models
+from agent.bootstrap import VoiceModels, load_voice_models
 from agent.not_heard import NOT_HEARD
 from recruiter_config.settings import Settings
 from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
 from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
-from storage import SessionRepository, create_database, session_factory
+from storage import InterviewSession, SessionRepository, Turn, create_database, session_factory
 from tests.conftest import run
 from tests.integration.test_crash_resume import ROLE
 
@@ -30,6 +30,29 @@ ANSWERS: dict[str, str | list[str]] = {
     "hard-customer": "A customer was charged twice, so I refunded the fee the same day.",
     "busy-day": "I write a short list of what matters most and take the calls one at a time.",
 }
+
+
+def rehearse_stored(
+    settings: Settings, models: VoiceModels, endpoint: LLMEndpoint,
+    answers: dict[str, str | list[str]],
+) -> tuple[InterviewSession | None, list[Turn]]:  # fmt: skip
+    """Rehearse ``ROLE`` with ``answers``; the stored session and its turns."""
+
+    async def go() -> RehearsalResult:
+        chat = OpenAIChatClient(endpoint)
+        try:
+            options = RehearsalOptions(role=ROLE, answers=dict(answers), reply_timeout_s=60)
+            return await run_rehearsal(settings, options, chat=chat, models=models)
+        finally:
+            await chat.aclose()
+
+    result = run(go())
+    engine = create_database(settings.resolved_database_url)
+    with session_factory(engine)() as s:
+        record = SessionRepository(s).get(result.session_id)
+        turns = SessionRepository(s).turns(result.session_id)
+    engine.dispose()
+    return record, turns
 
 
 def test_an_answer_lost_in_transcription_is_asked_for_again(
@@ -47,20 +70,7 @@ def test_an_answer_lost_in_transcription_is_asked_for_again(
 
     monkeypatch.setattr(models.stt, "transcribe", first_answer_lost)
 
-    async def go() -> RehearsalResult:
-        chat = OpenAIChatClient(llm_endpoint)
-        try:
-            options = RehearsalOptions(role=ROLE, answers=dict(ANSWERS), reply_timeout_s=60)
-            return await run_rehearsal(settings, options, chat=chat, models=models)
-        finally:
-            await chat.aclose()
-
-    result = run(go())
-    engine = create_database(settings.resolved_database_url)
-    with session_factory(engine)() as s:
-        record = SessionRepository(s).get(result.session_id)
-        turns = SessionRepository(s).turns(result.session_id)
-    engine.dispose()
+    record, turns = rehearse_stored(settings, models, llm_endpoint, ANSWERS)
     assert record is not None and record.status == "completed"
     assert len(set(attempts[:3])) == 1  # the three attempts were at one utterance
     asked_again = [t for t in turns if t.speaker == "recruiter" and t.text == NOT_HEARD]

@@ -17,12 +17,8 @@ from livekit.agents.voice.audio_recognition import AudioRecognition
 
 from agent.bootstrap import load_voice_models
 from recruiter_config.settings import Settings
-from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
-from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
-from storage import SessionRepository, create_database, session_factory
-from tests.conftest import run
-from tests.integration.test_crash_resume import ROLE
-from tests.integration.test_lost_speech import ANSWERS
+from recruiter_llm.client import LLMEndpoint
+from tests.integration.test_lost_speech import ANSWERS, rehearse_stored
 
 pytestmark = [pytest.mark.models, pytest.mark.llm]
 
@@ -47,21 +43,8 @@ def test_answers_no_end_of_turn_followed_are_committed_by_the_guard(
     monkeypatch.setattr(AudioRecognition, "_run_eou_detection", only_when_asked)
     answers = {q: a if isinstance(a, str) else a[-1] for q, a in ANSWERS.items()}
 
-    async def go() -> RehearsalResult:
-        chat = OpenAIChatClient(llm_endpoint)
-        try:
-            options = RehearsalOptions(role=ROLE, answers=dict(answers), reply_timeout_s=60)
-            return await run_rehearsal(settings, options, chat=chat, models=models)
-        finally:
-            await chat.aclose()
-
     with caplog.at_level(logging.WARNING, logger="recruiter.turns"):
-        result = run(go())
-    engine = create_database(settings.resolved_database_url)
-    with session_factory(engine)() as s:
-        record = SessionRepository(s).get(result.session_id)
-        turns = SessionRepository(s).turns(result.session_id)
-    engine.dispose()
+        record, turns = rehearse_stored(settings, models, llm_endpoint, answers)
     assert ignored  # livekit-agents' own detection was asked, and did nothing
     assert record is not None and record.status == "completed"
     said = [(t.question_id, t.text) for t in turns if t.speaker == "candidate"]
