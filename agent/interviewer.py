@@ -105,7 +105,7 @@ class Interviewer(Agent):
         self._reply: SpeechHandle | None = None  # the speech playing or last played
         self._reply_started = 0.0  # time.monotonic() when it began to play
         self._went_on: SpeechHandle | None = None  # the reply the candidate went on over
-        self.cut_offs = 0  # replies to the open answer cut off by the candidate going on
+        self.cut_offs = 0  # replies to the open answer the candidate went on over
         self._over: SpeechHandle | None = None  # the last reply known to be over
         self.segment_open = False  # speech has begun that the STT has not had in full
         # Follow-ups asked of the LLM before the turn ended, by (question id, gap).
@@ -323,7 +323,6 @@ class Interviewer(Agent):
             return
         self._over = reply
         if self._went_on is reply and reply.interrupted:
-            self.cut_offs += 1  # (``agent.turn_guard`` then holds the turn longer)
             return  # cut off by the rest of the answer (or End): one answer, stepped or closed
         self._went_on = None
         self._answer_final(reply)
@@ -364,6 +363,7 @@ class Interviewer(Agent):
                 self.session.interrupt()
         elif time.monotonic() - self._reply_started < self._policy.barge_in_window_s:
             self._went_on = self._reply  # livekit-agents pauses or cuts the reply off
+            self.cut_offs += 1  # counted now: this speech's transcript holds the turn longer
 
     def _on_transcript(self, event: UserInputTranscribedEvent) -> None:
         """A segment of the answer was transcribed: ask early for the follow-up it would get."""

@@ -188,8 +188,10 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         self._thread = thread or ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
         self._lock = asyncio.Lock()
         self._in_flight = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
+        # Set while nothing is being transcribed; one per event loop (models outlive a loop:
+        # an Event waited on in one loop raises in the next).
+        self._idle: asyncio.Event | None = None
+        self._idle_loop: asyncio.AbstractEventLoop | None = None
 
     def with_prompt(self, prompt: str) -> WhisperSTT:
         """The same loaded model (shared, not loaded again) with ``prompt`` as Whisper's initial
@@ -207,6 +209,14 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         """Local faster-whisper."""
         return "faster-whisper"
 
+    def _idle_event(self) -> asyncio.Event:
+        loop = asyncio.get_running_loop()
+        if self._idle is None or self._idle_loop is not loop:
+            self._idle, self._idle_loop = asyncio.Event(), loop
+            if self._in_flight == 0:
+                self._idle.set()
+        return self._idle
+
     async def wait_idle(self, timeout_s: float) -> bool:
         """Wait until every segment handed to the STT is transcribed; False on ``timeout_s``.
 
@@ -215,7 +225,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         """
         try:
             async with asyncio.timeout(timeout_s):
-                await self._idle.wait()
+                await self._idle_event().wait()
         except TimeoutError:
             return False
         return True
@@ -315,7 +325,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         frame = rtc.combine_audio_frames(buffer) if isinstance(buffer, list) else buffer
         audio = frame_to_float(frame, SAMPLE_RATE)
         self._in_flight += 1
-        self._idle.clear()
+        self._idle_event().clear()
         asked = time.perf_counter()
         try:
             async with self._lock:
@@ -340,7 +350,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         finally:
             self._in_flight -= 1
             if self._in_flight == 0:
-                self._idle.set()
+                self._idle_event().set()
         words = [
             TimedString(
                 w.word, start_time=w.start_s, end_time=w.end_s, confidence=w.probability or 0.0

@@ -63,7 +63,8 @@ def _people(app: FastAPI) -> dict[str, str]:
         SessionRepository(s).finish(session_id, status="completed")
         s.commit()
     return {"token": ada_token, "session_id": session_id, "candidate_id": grace,
-            "room": grace_invitation.room, "role_id": "demo"}  # fmt: skip
+            "room": grace_invitation.room, "role_id": "demo",
+            "problem_id": "pair-with-sum"}  # fmt: skip
 
 
 def _api_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
