@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.interview import Interview
 from dialogue import AnswerOverTime, CodeRan, CodingStalled, PlannedQuestion
 from recruiter_coding import SandboxError
-from recruiter_coding.judge import judge, measure_growth
+from recruiter_coding.judge import head_and_tail, judge, measure_growth
 from recruiter_coding.problems import Problem, shipped_problems
 from recruiter_coding.quality import QualityError, lint
 from recruiter_config.settings import CodingSettings
@@ -48,7 +48,6 @@ logger = logging.getLogger("recruiter.coding")
 
 _SIGNALS = ("paste", "tab-hidden", "tab-shown")
 _MAX_BYTES = 14_000  # LiveKit's RPC payloads are at most 15 KiB, the JSON around the code too
-_STDERR_CHARS = 2000
 
 
 def current_problem(live: Interview) -> tuple[PlannedQuestion, Problem] | None:
@@ -280,7 +279,7 @@ async def _judged(problem: Problem, language: str, code: str, submit: bool) -> d
         shown.append(item)
     out: dict[str, Any] = {
         "submit": submit, "passed": verdict.passed, "total": len(cases), "cases": shown,
-        "stopped": verdict.stopped, "stderr": _ends(verdict.stderr), "growth": None,
+        "stopped": verdict.stopped, "stderr": head_and_tail(verdict.stderr), "growth": None,
         "lint": None,
     }  # fmt: skip
     if submit and verdict.all_passed:
@@ -305,10 +304,3 @@ def _shown(result: dict[str, Any]) -> dict[str, Any]:
     cases = [{"passed": c["passed"], "error": (c["error"] or "").split(":")[0] or None}
              for c in result["cases"]]  # fmt: skip
     return {**result, "cases": cases, "stderr": ""}
-
-
-def _ends(text: str) -> str:
-    if len(text) <= _STDERR_CHARS:
-        return text
-    half = _STDERR_CHARS // 2
-    return f"{text[:half]}\n…\n{text[-half:]}"

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from recruiter_coding.judge import judge, measure_growth
+from recruiter_coding.judge import head_and_tail, judge, measure_growth
 from recruiter_coding.problems import Problem, shipped_problems
 from recruiter_coding.quality import QualityError, lint
 from recruiter_coding.sandbox import SandboxError
@@ -88,11 +88,8 @@ def run(
         if verdict is not None and verdict.stopped:
             _out.print(f"the run was stopped: {verdict.stopped}")
     if not shown.all_passed and shown.stderr.strip():
-        # Why (a syntax error, a misnamed function) and the candidate's own prints: Python
-        # ends its report with the error, Node begins with it.
-        lines = shown.stderr.strip().splitlines()
-        cut = lines if len(lines) <= 16 else [*lines[:8], "...", *lines[-8:]]
-        _out.print("what the program printed on stderr:\n" + escape("\n".join(cut)))
+        # Why (a syntax error, a misnamed function) and the candidate's own prints.
+        _out.print("what the program printed on stderr:\n" + escape(head_and_tail(shown.stderr)))
     if hidden is not None:
         _out.print(f"hidden tests: {hidden.passed} of {len(hidden.results)} passed")
         stuck = next((r for r in hidden.results if r.error and r.error.startswith("stopped")),

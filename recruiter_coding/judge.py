@@ -30,7 +30,7 @@ import numpy as np
 from recruiter_coding.problems import Case, Growth, Problem
 from recruiter_coding.sandbox import Limits, run_code
 
-__all__ = ["CaseResult", "GrowthResult", "Verdict", "judge", "measure_growth"]
+__all__ = ["CaseResult", "GrowthResult", "Verdict", "head_and_tail", "judge", "measure_growth"]
 
 # A fitted exponent this far above the expected one counts as slower growth than expected: half
 # way from linear to quadratic.
@@ -296,3 +296,12 @@ async def measure_growth(problem: Problem, language: str, code: str,
         y = np.log([s for _, s in timed])
         exponent = round(float(np.polyfit(x, y, 1)[0]), 2)
     return GrowthResult(tuple(growth.sizes), seconds, exponent, problem.exponent)
+
+
+def head_and_tail(text: str, lines: int = 16, width: int = 200) -> str:
+    """What a run printed, as it is shown: its first and last ``lines // 2`` lines, "..."
+    between, each line cut to ``width`` characters. Both ends: Python ends its report with the
+    error and Node begins with it, and the candidate's own prints come before either."""
+    kept = [line[:width] for line in text.strip().splitlines()]
+    half = lines // 2
+    return "\n".join(kept if len(kept) <= lines else [*kept[:half], "...", *kept[-half:]])

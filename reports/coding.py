@@ -1,4 +1,5 @@
-"""The coding round in the report: measured results, signals for review, and the code's replay.
+"""The coding round in the report's data: measured results, signals for review, the code's replay
+(drawn by ``reports.html``), and the code's outcome the scorer rates.
 
 Per coding question asked: the problem, the runs and submits, the best hidden-test result, how
 the running time grew against what the problem expects (fitted on larger inputs by
@@ -10,7 +11,6 @@ the code's snapshots with their times, ending with the last code run and its res
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,14 +19,7 @@ from recruiter_coding.problems import shipped_problems
 from rubrics.scoring import CodeOutcome
 from storage import CodeEvent, CodeEventRepository, InterviewSession
 
-__all__ = ["code_outcomes", "coding_html", "coding_section"]
-
-_SIGNAL_TEXT = {
-    "paste": "pasted {chars} characters at once",
-    "tab-hidden": "left the interview's tab",
-    "tab-shown": "came back to the tab",
-    "inactivity": "no typing or speaking for {seconds} s",
-}
+__all__ = ["code_outcomes", "coding_section"]
 
 
 def _hints(record: InterviewSession, question_id: str) -> int | None:
@@ -120,61 +113,3 @@ def _question(
         ],
         "final": final,
     }
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60):02d}:{int(seconds % 60):02d}"
-
-
-def _signal(s: dict[str, Any]) -> str:
-    text = _SIGNAL_TEXT.get(str(s.get("signal")), str(s.get("signal")))
-    return text.format(chars=s.get("chars", "?"), seconds=s.get("seconds", "?"))
-
-
-def coding_html(section: list[dict[str, Any]]) -> list[str]:
-    """The report's "Coding" part as HTML pieces (nothing when no code was written)."""
-    if not section:
-        return []
-    out = ["<h2>Coding</h2>"]
-    for q in section:
-        growth = q["growth"]
-        grew = "not measured"
-        if growth and growth.get("exponent") is not None:
-            verdict = "as expected" if growth.get("as_expected") else "slower than expected"
-            grew = (f"n<sup>{growth['exponent']}</sup> ({verdict}: {escape(growth['complexity'])}"
-                    f" is about n<sup>{growth['expected']}</sup>)")  # fmt: skip
-        hidden = ("not submitted" if q["hidden_total"] is None
-                  else f"{q['hidden_passed']} of {q['hidden_total']} passed")  # fmt: skip
-        first = ("never" if q["first_pass_after_s"] is None
-                 else f"{_clock(q['first_pass_after_s'])} after the first code")  # fmt: skip
-        lint = q["lint_findings"]
-        if lint is None:
-            lint = "the linter did not run" if q.get("lint_failed") else "not linted"
-        hints = "not recorded" if q["hints"] is None else q["hints"]
-        rows = [("Hidden tests (best submit)", hidden), ("Running time grew as", grew),
-                ("Runs of the examples", q["runs"]), ("Submits", q["submits"]),
-                ("Every hidden test passed", first), ("Linter findings (last code run)", lint),
-                ("Hints given", hints)]  # fmt: skip
-        out.append(f"<h3>{escape(q['title'])}</h3><table>")
-        out += [f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows]
-        out.append("</table>")
-        if q["signals"]:
-            out.append("<p>Signals for a person to review (not a verdict):</p><ul>")
-            out += [f"<li>{_clock(s['at_s'])} {escape(_signal(s))}</li>" for s in q["signals"]]
-            out.append("</ul>")
-        final = q["final"]
-        if final is not None:
-            result = f"{final['passed']} of {final['total']} passed"
-            if final["stopped"]:
-                result += f", stopped ({escape(str(final['stopped']))})"
-            out.append(f"<p>Last code run ({escape(str(final['kind']))}, "
-                       f"{escape(str(final['language']))}, {_clock(final['at_s'])}): {result}</p>"
-                       f"<pre>{escape(final['code'] or '')}</pre>")  # fmt: skip
-        if q["snapshots"]:
-            out.append(f"<details><summary>Replay: {len(q['snapshots'])} snapshots of the code"
-                       "</summary>")  # fmt: skip
-            for s in q["snapshots"]:
-                out.append(f"<p class=t>{_clock(s['at_s'])} ({escape(str(s['language']))})</p>"
-                           f"<pre>{escape(s['code'] or '')}</pre>")  # fmt: skip
-            out.append("</details>")
-    return out

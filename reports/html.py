@@ -8,7 +8,6 @@ from typing import Any
 
 from reports.build import clock
 from reports.charts import delivery_chart_png, png_data_uri
-from reports.coding import coding_html
 from reports.paper import Paper
 from reports.transcript import marked_text
 
@@ -173,13 +172,75 @@ def _plan(report: dict[str, Any]) -> list[str]:
             *_listed("ol", plan, _NO_PLAN if _answered(report) else _NO_ANSWERS)]  # fmt: skip
 
 
+_SIGNAL_TEXT = {
+    "paste": "pasted {chars} characters at once",
+    "tab-hidden": "left the interview's tab",
+    "tab-shown": "came back to the tab",
+    "inactivity": "no typing or speaking for {seconds} s",
+}
+
+
+def _signal(s: dict[str, Any]) -> str:
+    text = _SIGNAL_TEXT.get(str(s.get("signal")), str(s.get("signal")))
+    return text.format(chars=s.get("chars", "?"), seconds=s.get("seconds", "?"))
+
+
+def _coding(section: list[dict[str, Any]]) -> list[str]:
+    """The report's "Coding" part as HTML pieces (nothing when no code was written)."""
+    if not section:
+        return []
+    out = ["<h2>Coding</h2>"]
+    for q in section:
+        growth = q["growth"]
+        grew = "not measured"
+        if growth and growth.get("exponent") is not None:
+            verdict = "as expected" if growth.get("as_expected") else "slower than expected"
+            grew = (f"n<sup>{growth['exponent']}</sup> ({verdict}: {escape(growth['complexity'])}"
+                    f" is about n<sup>{growth['expected']}</sup>)")  # fmt: skip
+        hidden = ("not submitted" if q["hidden_total"] is None
+                  else f"{q['hidden_passed']} of {q['hidden_total']} passed")  # fmt: skip
+        first = ("never" if q["first_pass_after_s"] is None
+                 else f"{clock(q['first_pass_after_s'])} after the first code")  # fmt: skip
+        lint = q["lint_findings"]
+        if lint is None:
+            lint = "the linter did not run" if q.get("lint_failed") else "not linted"
+        hints = "not recorded" if q["hints"] is None else q["hints"]
+        rows = [("Hidden tests (best submit)", hidden), ("Running time grew as", grew),
+                ("Runs of the examples", q["runs"]), ("Submits", q["submits"]),
+                ("Every hidden test passed", first), ("Linter findings (last code run)", lint),
+                ("Hints given", hints)]  # fmt: skip
+        out.append(f"<h3>{escape(q['title'])}</h3><table>")
+        out += [f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows]
+        out.append("</table>")
+        if q["signals"]:
+            out.append("<p>Signals for a person to review (not a verdict):</p><ul>")
+            out += [f"<li>{clock(s['at_s'])} {escape(_signal(s))}</li>" for s in q["signals"]]
+            out.append("</ul>")
+        final = q["final"]
+        if final is not None:
+            result = f"{final['passed']} of {final['total']} passed"
+            if final["stopped"]:
+                result += f", stopped ({escape(str(final['stopped']))})"
+            out.append(f"<p>Last code run ({escape(str(final['kind']))}, "
+                       f"{escape(str(final['language']))}, {clock(final['at_s'])}): {result}</p>"
+                       f"<pre>{escape(final['code'] or '')}</pre>")  # fmt: skip
+        if q["snapshots"]:
+            out.append(f"<details><summary>Replay: {len(q['snapshots'])} snapshots of the code"
+                       "</summary>")  # fmt: skip
+            for s in q["snapshots"]:
+                out.append(f"<p class=t>{clock(s['at_s'])} ({escape(str(s['language']))})</p>"
+                           f"<pre>{escape(s['code'] or '')}</pre>")  # fmt: skip
+            out.append("</details>")
+    return out
+
+
 def report_sections_html(report: dict[str, Any]) -> str:
     """The report's summary, questions, delivery (with its chart) and practice plan as an HTML
     fragment, for a page that shows the scores, evidence and transcript itself (the dashboard's
     session page). Call it with :data:`reports.charts` drawing serialised, as for
     :func:`render_html`."""
     return "\n".join([*_summary(report), *_questions(report), *_delivery(report),
-                      *coding_html(report.get("coding") or []), *_plan(report)])  # fmt: skip
+                      *_coding(report.get("coding") or []), *_plan(report)])  # fmt: skip
 
 
 def render_html(
@@ -210,7 +271,7 @@ def render_html(
         *_competencies(report),
         *_questions(report),
         *_delivery(report),
-        *coding_html(report.get("coding") or []),
+        *_coding(report.get("coding") or []),
         *_plan(report),
     ]
     if report["review"]["notes"] or report["review"]["human_scores"]:
