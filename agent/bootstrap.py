@@ -42,9 +42,10 @@ class VoiceModels:
 def load_voice_models(settings: Settings) -> VoiceModels:
     """Load VAD, STT and TTS from the verified model assets (blocking; a few seconds)."""
     voice_dir = require_asset(settings.models_dir, settings.tts.voice)
+    vad_model = silero.VAD.load(min_silence_duration=settings.turn.vad_min_silence_s)
     return VoiceModels(
-        vad=silero.VAD.load(min_silence_duration=settings.turn.vad_min_silence_s),
-        stt=WhisperSTT(whisper_options(settings)),
+        vad=vad_model,
+        stt=WhisperSTT(whisper_options(settings), vad=vad_model),
         tts=PiperTTS(
             PiperOptions(
                 model_path=voice_dir / "en_US-joe-medium.onnx",

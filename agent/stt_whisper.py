@@ -18,9 +18,12 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps
 from livekit import rtc
 from livekit.agents import APIConnectionError, APIConnectOptions, stt, utils
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr, TimedString
+from livekit.agents.vad import VAD
 from livekit.agents.voice.events import ErrorEvent
 
 from agent.audio import frame_to_float
+from agent.stt_stream import Settled, SettlingStream
+from agent.unheard_words import without_invented_sentence, without_unheard_tail
 from perception.words import TimedWord
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
@@ -35,8 +38,6 @@ __all__ = [
     "speech_windows",
     "wall_clock_words",
     "whisper_options",
-    "without_invented_sentence",
-    "without_unheard_tail",
 ]
 
 logger = logging.getLogger("recruiter.stt")
@@ -53,23 +54,6 @@ _WINDOW_S = 30  # Whisper's input window, in seconds
 # perception bench (16 of 24 either way) but made Whisper add words that were never said
 # ("Thank you.") to short segments and fall back to slower decoding on them.
 VERBATIM_PROMPT = "Um, uh, so, hmm."
-# What Whisper writes into the silence after speech when nothing was said there (widely
-# reported on openai/whisper; seen here on 9 of 399 persona segments with the prompt above).
-# Dropped only at the end of a segment and only when Whisper itself gave the phrase's first
-# word a probability under _UNHEARD_P: a candidate who says "Thank you." keeps it (0.9+ here;
-# the unheard ones were 0.00-0.06).
-_SILENCE_PHRASES = (
-    "thank you", "thanks", "thanks for watching", "thank you for watching",
-    "thank you for listening", "thank you very much", "see you next time",
-    "we'll see you next time",
-)  # fmt: skip
-_SILENCE_PHRASES_LONGEST_FIRST = sorted(
-    _SILENCE_PHRASES, key=lambda p: len(p.split()), reverse=True
-)
-_UNHEARD_P = 0.1
-# A sentence whose words average this probability or more was heard (said words score 0.8-1.0
-# mostly in the persona runs; the invented sentences seen averaged 0.24).
-_HEARD_MEAN_P = 0.5
 # Whisper's own test for a repetition loop: text that zlib compresses more than 2.4 times.
 _LOOP_RATIO = 2.4
 # Longer audio is cut at pauses into windows of at most this many seconds, each decoded on its
@@ -161,7 +145,9 @@ class Transcript:
 
 
 class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
-    """Non-streaming STT: the session drives it segment by segment with the VAD."""
+    """Whisper, segment by segment. With a ``vad`` it streams (``SettlingStream``: the VAD's
+    segments, each one's settled part decoded while it is spoken); without, the session drives
+    it with livekit-agents' ``StreamAdapter`` and ``recognize`` takes whole segments."""
 
     def __init__(
         self,
@@ -169,8 +155,12 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         *,
         model: WhisperModel | None = None,
         thread: ThreadPoolExecutor | None = None,
+        vad: VAD | None = None,
     ) -> None:
-        super().__init__(capabilities=stt.STTCapabilities(streaming=False, interim_results=False))
+        super().__init__(
+            capabilities=stt.STTCapabilities(streaming=vad is not None, interim_results=False)
+        )
+        self._vad = vad
         if not (opts.model_dir / "model.bin").is_file():
             raise FileNotFoundError(f"no Whisper model at {opts.model_dir}")
         self._opts = opts
@@ -197,7 +187,22 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         """The same loaded model (shared, not loaded again) with ``prompt`` as Whisper's initial
         prompt instead of the verbatim one; for the phone desk, which hears codes read out."""
         opts = replace(self._opts, prompt=prompt)
-        return WhisperSTT(opts, model=self._model, thread=self._thread)
+        return WhisperSTT(opts, model=self._model, thread=self._thread, vad=self._vad)
+
+    def stream(
+        self,
+        *,
+        language: NotGivenOr[str] = NOT_GIVEN,
+        conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS,
+    ) -> stt.RecognizeStream:
+        """The VAD's segments transcribed, one final transcript each (``SettlingStream``).
+
+        Raises:
+            NotImplementedError: built without a VAD (the session then adapts ``recognize``).
+        """
+        if self._vad is None:
+            return super().stream(language=language, conn_options=conn_options)
+        return SettlingStream(self, vad=self._vad, conn_options=conn_options)
 
     @property
     def model(self) -> str:
@@ -315,6 +320,31 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
                                attempt, type(e).__name__)  # fmt: skip
         raise AssertionError("unreachable")
 
+    async def settle(self, audio: np.ndarray) -> Transcript | None:
+        """Transcribe the settled start of a segment still being spoken (16 kHz float audio),
+        in the STT's thread; None when the decode failed (the final decode then takes it)."""
+        try:
+            async with self._lock:
+                return await asyncio.get_running_loop().run_in_executor(
+                    self._thread, self.transcribe, audio
+                )
+        except Exception as e:  # any fault of the model runtime: left to the final decode
+            logger.warning("settled part not transcribed (%s)", type(e).__name__)
+            return None
+
+    @staticmethod
+    def joined(head: Transcript | None, tail: Transcript, offset: int) -> Transcript:
+        """``head`` (a segment's first ``offset`` samples, 16 kHz) followed by ``tail`` (the
+        rest, on its own clock): one transcript on the segment's clock."""
+        shift = offset / SAMPLE_RATE
+        words = tuple(
+            TimedWord(w.word, w.start_s + shift, w.end_s + shift, w.probability) for w in tail.words
+        )
+        if head is None:
+            return Transcript(tail.text, words, shift + tail.duration_s)
+        text = " ".join(t for t in (head.text, tail.text) if t)
+        return Transcript(text, head.words + words, shift + tail.duration_s)
+
     async def _recognize_impl(
         self,
         buffer: utils.AudioBuffer,
@@ -323,19 +353,35 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS,
     ) -> stt.SpeechEvent:
         frame = rtc.combine_audio_frames(buffer) if isinstance(buffer, list) else buffer
-        audio = frame_to_float(frame, SAMPLE_RATE)
+        return await self.final_transcript(frame_to_float(frame, SAMPLE_RATE))
+
+    async def final_transcript(
+        self, audio: np.ndarray, settled: Settled | None = None
+    ) -> stt.SpeechEvent:
+        """The final transcript of one segment (16 kHz float ``audio``), of which ``settled``
+        was already decoded; only the rest is decoded here. Never raises for a fault of the
+        model: the speech is reported lost (``TranscriptionLostError`` as a recoverable error
+        event) and the transcript is empty."""
         self._in_flight += 1
         self._idle_event().clear()
         asked = time.perf_counter()
+        head = settled.transcript if settled is not None else None
+        done = settled.samples if settled is not None and head is not None else 0
         try:
             async with self._lock:
                 began = time.perf_counter()
-                result = await self._transcribe_retrying(audio)
+                if head is not None and done >= audio.size:  # all of it was decoded early
+                    result = replace(head, duration_s=audio.size / SAMPLE_RATE)
+                else:
+                    result = await self._transcribe_retrying(audio[done:])
+                    if head is not None:
+                        result = self.joined(head, result, done)
             # Durations and a count only (no words): where a late final transcript's time went,
             # and whether speech came out as nothing.
             took, waited = time.perf_counter() - began, began - asked
-            logger.info("transcribed %.2f s of audio in %.2f s, after %.2f s waiting: %d words",
-                        audio.size / SAMPLE_RATE, took, waited, len(result.words))  # fmt: skip
+            logger.info("transcribed %.2f s of audio (%.2f s settled before) in %.2f s, after "
+                        "%.2f s waiting: %d words", audio.size / SAMPLE_RATE, done / SAMPLE_RATE,
+                        took, waited, len(result.words))  # fmt: skip
         except Exception as e:  # any fault of the model runtime, after every attempt
             # Raising would end livekit-agents' recognition for the rest of the session (the
             # recruiter would hear nothing more). A recoverable error event says the speech was
@@ -412,51 +458,6 @@ def speech_windows(audio: np.ndarray) -> list[tuple[int, int]]:
         windows.append((max(before + (start - before) // 2, start - lead),
                         min(end + (after - end) // 2, end + pad)))  # fmt: skip
     return windows
-
-
-def without_invented_sentence(words: list[TimedWord]) -> list[TimedWord]:
-    """``words`` less a last sentence Whisper wrote after the speech without hearing it.
-
-    Seen at the end of decoding windows: after "...on two other services." came "This is the
-    first time I've ever seen it." with its first word at probability 0.01, a mean of 0.24 and
-    most words with no duration. A last sentence is dropped when it follows a finished one, its
-    first word is under ``_UNHEARD_P`` (0.1) and its mean is under ``_HEARD_MEAN_P`` (0.5).
-    Returns ``words`` itself when nothing is dropped.
-    """
-    for i in range(len(words) - 1, 0, -1):
-        if not words[i - 1].word.rstrip().endswith((".", "?", "!")):
-            continue
-        tail = words[i:]
-        known = [w.probability for w in tail if w.probability is not None]
-        first = tail[0].probability
-        if (
-            first is not None
-            and first < _UNHEARD_P
-            and len(known) == len(tail)
-            and sum(known) / len(known) < _HEARD_MEAN_P
-        ):
-            return words[:i]
-        return words  # only the last sentence is looked at
-    return words
-
-
-def without_unheard_tail(words: list[TimedWord]) -> list[TimedWord]:
-    """``words`` less a trailing silence phrase ("Thank you.") Whisper wrote without hearing it.
-
-    A phrase is unheard when Whisper gave its first word a probability under ``_UNHEARD_P``
-    (0.1); one the candidate said keeps it. The longest phrase the words end with decides, and
-    at most one phrase is dropped. Returns ``words`` itself when nothing is dropped.
-    """
-    for phrase in _SILENCE_PHRASES_LONGEST_FIRST:
-        n = len(phrase.split())
-        if len(words) < n:
-            continue
-        tail = words[-n:]
-        said = " ".join(w.word.lower().strip(".,!?") for w in tail)
-        if said == phrase:
-            unheard = tail[0].probability is not None and tail[0].probability < _UNHEARD_P
-            return words[:-n] if unheard else words
-    return words
 
 
 def wall_clock_words(data: stt.SpeechData, speech_end_time: float | None) -> list[TimedWord]:

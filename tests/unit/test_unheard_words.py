@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.stt_whisper import without_invented_sentence, without_unheard_tail
+from agent.unheard_words import without_invented_sentence, without_unheard_tail
 from perception.words import TimedWord
 
 

@@ -1,0 +1,207 @@
+"""The STT's stream: segments cut by the VAD, their settled parts decoded while speech goes on.
+
+livekit-agents' own ``stt.StreamAdapter`` hands a non-streaming STT each VAD segment once it has
+ended, so the final transcript of a 20 s answer spoken without a 0.3 s pause waits on a decode
+of all 20 s (1.1-1.4 s on 2 cores in ``bench.room_latency``, against 0.4 s for a 2-4 s one),
+and the end of the turn waits on the final transcript. ``SettlingStream`` keeps the adapter's
+events (start of speech, end of speech, one final transcript per segment) but, each time the
+segment so far has grown by ``SETTLE_MIN_S`` and the speaker pauses for ``SETTLE_PAUSE_S``,
+decodes what has been said up to the pause in the background; at the end of speech only the
+rest is decoded. Speech is cut only in pauses, as ``stt_whisper.speech_windows`` cuts long
+audio, so no word is split.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from livekit import rtc
+from livekit.agents import APIConnectOptions, stt, utils, vad
+
+from agent.audio import frame_to_float
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterable
+
+    from agent.stt_whisper import Transcript, WhisperSTT
+
+__all__ = ["SETTLE_MIN_S", "SETTLE_PAUSE_S", "Settled", "SettlingStream"]
+
+# New speech needed before a settled part is decoded: each decode costs about 0.35 s besides
+# its words on 2 cores, so settling every few words would spend more than it saves; at the end
+# the rest to decode is then a few seconds (0.4-0.5 s to decode) instead of the whole segment.
+SETTLE_MIN_S = 3.0
+# A pause this long (as the VAD's silence run, s) is where a settled part may end: the VAD
+# segment itself ends at 0.3 s (``turn.vad_min_silence_s``), and speech_windows cuts at 0.1 s;
+# 0.15 s leaves a word's soft ending inside the part it belongs to.
+SETTLE_PAUSE_S = 0.15
+_RATE = 16000  # the STT's sample rate, Hz
+# A VAD window this likely to be speech is speech after a cut (silero's deactivation threshold,
+# livekit-agents' default: below it a segment's speech is taken to have stopped).
+_SPEECH_P = 0.35
+
+
+@dataclass(frozen=True)
+class Settled:
+    """The decoded start of a segment: its first ``samples`` (16 kHz) and their transcript."""
+
+    samples: int
+    transcript: Transcript | None
+
+
+class SettlingStream(stt.RecognizeStream):
+    """``stt.StreamAdapter``'s stream for ``WhisperSTT``, decoding settled speech early."""
+
+    def __init__(
+        self, whisper: WhisperSTT, *, vad: vad.VAD, conn_options: APIConnectOptions
+    ) -> None:
+        """``whisper`` decodes (``settle``, ``final_transcript``); ``vad`` cuts the segments."""
+        # No retries here: the STT retries a decode itself (as livekit's own adapter leaves
+        # retrying to ``STT.recognize``).
+        super().__init__(
+            stt=whisper, conn_options=APIConnectOptions(max_retry=0, timeout=conn_options.timeout)
+        )
+        self._whisper = whisper
+        self._vad = vad
+        self.settles = 0  # settled parts decoded (for tests and logs)
+
+    async def _metrics_monitor_task(self, event_aiter: AsyncIterable[stt.SpeechEvent]) -> None:
+        async for _ in event_aiter:
+            pass
+
+    async def _run(self) -> None:
+        vad_stream = self._vad.stream()
+
+        async def forward() -> None:
+            async for item in self._input_ch:
+                if isinstance(item, self._FlushSentinel):
+                    vad_stream.flush()
+                else:
+                    vad_stream.push_frame(item)
+            vad_stream.end_input()
+
+        tasks = [
+            asyncio.create_task(forward(), name="stt-forward"),
+            asyncio.create_task(self._recognize(vad_stream), name="stt-recognize"),
+        ]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            await utils.aio.cancel_and_wait(*tasks)
+            await vad_stream.aclose()
+
+    async def _recognize(self, vad_stream: vad.VADStream) -> None:
+        segment: _Segment | None = None
+        try:
+            async for event in vad_stream:
+                if event.type == vad.VADEventType.START_OF_SPEECH:
+                    if segment is not None:
+                        segment.cancel()
+                    segment = _Segment(self._whisper, event.frames)
+                    self._event_ch.send_nowait(stt.SpeechEvent(stt.SpeechEventType.START_OF_SPEECH))
+                elif event.type == vad.VADEventType.INFERENCE_DONE and segment is not None:
+                    segment.add(event.frames, event.raw_accumulated_silence, event.probability)
+                elif event.type == vad.VADEventType.END_OF_SPEECH:
+                    speech_end = time.time() - event.silence_duration - event.inference_duration
+                    self._event_ch.send_nowait(
+                        stt.SpeechEvent(
+                            stt.SpeechEventType.END_OF_SPEECH, speech_end_time=speech_end
+                        )
+                    )
+                    frame = utils.merge_frames(event.frames)
+                    settled = None
+                    if segment is not None:
+                        settled = await segment.finish(frame)
+                        self.settles += segment.settles
+                    segment = None
+                    final = await self._whisper.final_transcript(
+                        frame_to_float(frame, _RATE), settled
+                    )
+                    if final.alternatives and final.alternatives[0].text:
+                        self._event_ch.send_nowait(
+                            stt.SpeechEvent(
+                                stt.SpeechEventType.FINAL_TRANSCRIPT,
+                                alternatives=[final.alternatives[0]],
+                                speech_end_time=speech_end,
+                            )
+                        )
+        finally:
+            if segment is not None:
+                segment.cancel()
+
+
+class _Segment:
+    """One VAD segment while it is spoken: its audio so far and the decode of its settled part."""
+
+    def __init__(self, whisper: WhisperSTT, frames: list[rtc.AudioFrame]) -> None:
+        self._whisper = whisper
+        self._frames = list(frames)
+        self._input_samples = sum(f.samples_per_channel for f in frames)
+        self._settled = Settled(0, None)
+        self._pending: asyncio.Task[Transcript | None] | None = None
+        self._pending_samples = 0
+        self._failed = False
+        self._spoken_since_cut = True
+        self.settles = 0  # settled parts decoded
+
+    def add(self, frames: list[rtc.AudioFrame], silence_s: float, probability: float) -> None:
+        """Append one VAD window's audio (``silence_s``: the silence run before it, s;
+        ``probability``: its speech probability); start decoding the settled part at a pause."""
+        self._frames.extend(frames)
+        self._input_samples += sum(f.samples_per_channel for f in frames)
+        if probability >= _SPEECH_P or silence_s == 0.0:
+            self._spoken_since_cut = True
+        if self._failed or silence_s < SETTLE_PAUSE_S:
+            return
+        if self._pending is not None:
+            if not self._pending.done():
+                return  # one decode at a time: the final one must never queue behind several
+            self._absorb()
+            if self._failed:
+                return
+        audio = frame_to_float(utils.merge_frames(self._frames), _RATE)
+        if audio.size - self._settled.samples < SETTLE_MIN_S * _RATE:
+            return
+        self._pending_samples = audio.size
+        self._spoken_since_cut = False
+        self._pending = asyncio.create_task(
+            self._whisper.settle(audio[self._settled.samples :]), name="stt-settle"
+        )
+
+    def _absorb(self) -> None:
+        assert self._pending is not None and self._pending.done()
+        part = None if self._pending.cancelled() else self._pending.result()
+        self._pending = None
+        if part is None:  # the decode failed: the rest is decoded at the end of speech
+            self._failed = True
+            return
+        head = self._settled
+        self._settled = Settled(
+            self._pending_samples, self._whisper.joined(head.transcript, part, head.samples)
+        )
+        self.settles += 1
+
+    async def finish(self, frame: rtc.AudioFrame) -> Settled | None:
+        """The settled part of the whole segment ``frame`` (the VAD's END_OF_SPEECH audio), or
+        None when nothing was settled or the audio seen here is not that segment's start."""
+        if self._pending is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pending
+            self._absorb()
+        if self._settled.transcript is None or frame.samples_per_channel != self._input_samples:
+            return None  # e.g. the VAD's speech buffer was full and it kept only a part
+        if not self._spoken_since_cut and self._settled.samples == self._pending_samples:
+            # Only the silence that ended the segment came after the last cut: nothing is
+            # left to decode (decoding it cost 0.3 s and is where Whisper invents words).
+            whole = frame_to_float(frame, _RATE).size
+            return Settled(whole, self._settled.transcript)
+        return self._settled
+
+    def cancel(self) -> None:
+        """Drop a decode still running (the segment was abandoned)."""
+        if self._pending is not None:
+            self._pending.cancel()

@@ -1,0 +1,118 @@
+"""The STT's stream decodes a long segment's settled part while it is still spoken
+(``agent.stt_stream.SettlingStream``): one final transcript per VAD segment, with every word,
+on the segment's clock, and a failed early decode costs nothing but its time."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import numpy as np
+import pytest
+from livekit import rtc
+from livekit.agents import stt, vad
+from livekit.plugins import silero
+
+from agent.audio import to_int16
+from agent.stt_whisper import Transcript, WhisperOptions, WhisperSTT
+from agent.tts_piper import load_voice
+from recruiter_rehearsal.candidates import MIC_RATE, CandidateVoice
+from tests.conftest import run
+from tests.integration.speech import word_error_rate
+
+pytestmark = pytest.mark.models
+
+# About 25 s said with sentence pauses the VAD does not end a segment at (under 0.3 s), as an
+# answer told in one go is.
+ANSWER = (
+    "I have worked for three years on the help desk of an online bookshop. "
+    "Last spring a customer wrote in because his order had been lost twice. "
+    "I would first check which problem blocks the customer the most. "
+    "Then I would tell the other customer when I expect to get back to them. "
+    "After that I wrote a short note for the team so the same mistake would not happen again."
+)
+
+
+@pytest.fixture(scope="module")
+def voice(installed_models: Path) -> CandidateVoice:
+    return CandidateVoice(load_voice(installed_models / "piper-joe/en_US-joe-medium.onnx"))
+
+
+@pytest.fixture(scope="module")
+def vad_model() -> vad.VAD:
+    return silero.VAD.load(min_silence_duration=0.3)
+
+
+@pytest.fixture(scope="module")
+def whisper(installed_models: Path, vad_model: vad.VAD) -> WhisperSTT:
+    return WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"), vad=vad_model)
+
+
+async def _stream(whisper: WhisperSTT, samples: np.ndarray) -> tuple[list[stt.SpeechEvent], int]:
+    """Push ``samples`` (and 1 s of silence) at four times real time; the events and how many
+    settled parts were decoded."""
+    pcm = to_int16(np.concatenate([samples, np.zeros(MIC_RATE, dtype=np.float32)]))
+    step = MIC_RATE // 20
+    stream = whisper.stream()
+
+    async def feed() -> None:
+        for i in range(0, pcm.size, step):
+            part = pcm[i : i + step]
+            stream.push_frame(rtc.AudioFrame(part.tobytes(), MIC_RATE, 1, part.size))
+            await asyncio.sleep(0.0125)
+        stream.end_input()
+
+    feeding = asyncio.create_task(feed())
+    events = [event async for event in stream]
+    await feeding
+    return events, stream.settles  # type: ignore[attr-defined]
+
+
+def _finals(events: list[stt.SpeechEvent]) -> list[stt.SpeechData]:
+    return [e.alternatives[0] for e in events if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT]
+
+
+def test_a_long_segment_is_decoded_as_it_is_spoken_with_every_word(
+    whisper: WhisperSTT, voice: CandidateVoice
+) -> None:
+    assert whisper.capabilities.streaming
+    samples = voice.render(ANSWER).samples
+    events, settles = run(_stream(whisper, samples))
+    kinds = [e.type for e in events]
+    starts = kinds.count(stt.SpeechEventType.START_OF_SPEECH)
+    assert starts == kinds.count(stt.SpeechEventType.END_OF_SPEECH) >= 1
+    finals = _finals(events)
+    assert len(finals) == starts  # one final transcript per segment, as livekit's adapter gives
+    assert settles >= 1, "nothing was decoded before the end of speech"
+    heard = " ".join(f.text for f in finals)
+    assert word_error_rate(ANSWER, heard) <= 0.10, heard
+    for final in finals:  # the words of the settled part and the rest on one clock
+        words = final.words or []
+        times = [(float(w.start_time or 0.0), float(w.end_time or 0.0)) for w in words]
+        assert [s for s, _ in times] == sorted(s for s, _ in times)
+        assert all(0.0 <= s <= e <= final.end_time + 0.1 for s, e in times)
+        assert len(words) == len(final.text.split())
+
+
+def test_failed_early_decodes_leave_every_word_to_the_final_ones(
+    whisper: WhisperSTT, voice: CandidateVoice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_settle, real_transcribe = whisper.settle, whisper.transcribe
+    early: set[int] = set()  # sizes of the audio given to early decodes
+
+    async def settle(audio: np.ndarray) -> Transcript | None:
+        early.add(audio.size)
+        return await real_settle(audio)
+
+    def transcribe(audio: np.ndarray) -> Transcript:
+        if audio.size in early:
+            raise RuntimeError("simulated fault of the model runtime")
+        return real_transcribe(audio)
+
+    monkeypatch.setattr(whisper, "settle", settle)
+    monkeypatch.setattr(whisper, "transcribe", transcribe)
+    events, settles = run(_stream(whisper, voice.render(ANSWER).samples))
+    assert early, "no early decode was tried"
+    assert settles == 0
+    heard = " ".join(f.text for f in _finals(events))
+    assert word_error_rate(ANSWER, heard) <= 0.10, heard
