@@ -14,7 +14,6 @@ audio, so no word is split.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -106,32 +105,36 @@ class SettlingStream(stt.RecognizeStream):
                 elif event.type == vad.VADEventType.INFERENCE_DONE and segment is not None:
                     segment.add(event.frames, event.raw_accumulated_silence, event.probability)
                 elif event.type == vad.VADEventType.END_OF_SPEECH:
-                    speech_end = time.time() - event.silence_duration - event.inference_duration
-                    self._event_ch.send_nowait(
-                        stt.SpeechEvent(
-                            stt.SpeechEventType.END_OF_SPEECH, speech_end_time=speech_end
-                        )
-                    )
-                    frame = utils.merge_frames(event.frames)
-                    settled = None
+                    # Busy from before the end of speech is told: a reply or a closing that
+                    # waits for the answer's last words (``wait_idle``) waits for this one.
+                    with self._whisper.busy():
+                        final = await self._final(event, segment)
                     if segment is not None:
-                        settled = await segment.finish(frame)
                         self.settles += segment.settles
                     segment = None
-                    final = await self._whisper.final_transcript(
-                        frame_to_float(frame, _RATE), settled
-                    )
-                    if final.alternatives and final.alternatives[0].text:
-                        self._event_ch.send_nowait(
-                            stt.SpeechEvent(
-                                stt.SpeechEventType.FINAL_TRANSCRIPT,
-                                alternatives=[final.alternatives[0]],
-                                speech_end_time=speech_end,
-                            )
-                        )
+                    if final is not None:
+                        self._event_ch.send_nowait(final)
         finally:
             if segment is not None:
                 segment.cancel()
+
+    async def _final(self, event: vad.VADEvent, segment: _Segment | None) -> stt.SpeechEvent | None:
+        """Tell the end of speech; the segment's final transcript (None: no words)."""
+        speech_end = time.time() - event.silence_duration - event.inference_duration
+        self._event_ch.send_nowait(
+            stt.SpeechEvent(stt.SpeechEventType.END_OF_SPEECH, speech_end_time=speech_end)
+        )
+        frame = utils.merge_frames(event.frames)
+        audio = frame_to_float(frame, _RATE)
+        settled = await segment.finish(frame, audio.size) if segment is not None else None
+        final = await self._whisper.final_transcript(audio, settled)
+        if not final.alternatives or not final.alternatives[0].text:
+            return None
+        return stt.SpeechEvent(
+            stt.SpeechEventType.FINAL_TRANSCRIPT,
+            alternatives=[final.alternatives[0]],
+            speech_end_time=speech_end,
+        )
 
 
 class _Segment:
@@ -141,9 +144,11 @@ class _Segment:
         self._whisper = whisper
         self._frames = list(frames)
         self._input_samples = sum(f.samples_per_channel for f in frames)
+        self._rate = frames[0].sample_rate if frames else _RATE
         self._settled = Settled(0, None)
+        self._settled_input = 0  # the settled part's length at the input's rate
         self._pending: asyncio.Task[Transcript | None] | None = None
-        self._pending_samples = 0
+        self._cut = (0, 0)  # where the pending decode ends: samples at 16 kHz, at the input rate
         self._failed = False
         self._spoken_since_cut = True
         self.settles = 0  # settled parts decoded
@@ -152,9 +157,11 @@ class _Segment:
         """Append one VAD window's audio (``silence_s``: the silence run before it, s;
         ``probability``: its speech probability); start decoding the settled part at a pause."""
         self._frames.extend(frames)
-        self._input_samples += sum(f.samples_per_channel for f in frames)
-        if probability >= _SPEECH_P or silence_s == 0.0:
+        window = sum(f.samples_per_channel for f in frames)
+        self._input_samples += window
+        if probability >= _SPEECH_P:
             self._spoken_since_cut = True
+            return
         if self._failed or silence_s < SETTLE_PAUSE_S:
             return
         if self._pending is not None:
@@ -163,13 +170,17 @@ class _Segment:
             self._absorb()
             if self._failed:
                 return
-        audio = frame_to_float(utils.merge_frames(self._frames), _RATE)
-        if audio.size - self._settled.samples < SETTLE_MIN_S * _RATE:
+        # The cut goes in the middle of the pause (this window is silent too), so neither the
+        # last word before it nor the first after it is split.
+        cut_input = self._input_samples - int((silence_s * self._rate + window) / 2)
+        if cut_input - self._settled_input < SETTLE_MIN_S * self._rate:
             return
-        self._pending_samples = audio.size
+        audio = frame_to_float(utils.merge_frames(self._frames), _RATE)
+        cut = min(audio.size, round(cut_input * _RATE / self._rate))
+        self._cut = (cut, cut_input)
         self._spoken_since_cut = False
         self._pending = asyncio.create_task(
-            self._whisper.settle(audio[self._settled.samples :]), name="stt-settle"
+            self._whisper.settle(audio[self._settled.samples : cut]), name="stt-settle"
         )
 
     def _absorb(self) -> None:
@@ -180,25 +191,25 @@ class _Segment:
             self._failed = True
             return
         head = self._settled
-        self._settled = Settled(
-            self._pending_samples, self._whisper.joined(head.transcript, part, head.samples)
-        )
+        cut, self._settled_input = self._cut
+        self._settled = Settled(cut, self._whisper.joined(head.transcript, part, head.samples))
         self.settles += 1
 
-    async def finish(self, frame: rtc.AudioFrame) -> Settled | None:
-        """The settled part of the whole segment ``frame`` (the VAD's END_OF_SPEECH audio), or
-        None when nothing was settled or the audio seen here is not that segment's start."""
+    async def finish(self, frame: rtc.AudioFrame, samples: int) -> Settled | None:
+        """The settled part of the whole segment ``frame`` (the VAD's END_OF_SPEECH audio,
+        ``samples`` long at 16 kHz), or None when nothing was settled or the audio seen here is
+        not that segment's start."""
         if self._pending is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pending
+            # Waited for, not cancelled with the caller: a stream closing now cancels the
+            # caller, whose ``finally`` cancels the decode.
+            await asyncio.wait({self._pending})
             self._absorb()
         if self._settled.transcript is None or frame.samples_per_channel != self._input_samples:
             return None  # e.g. the VAD's speech buffer was full and it kept only a part
-        if not self._spoken_since_cut and self._settled.samples == self._pending_samples:
+        if not self._spoken_since_cut and self._settled_input == self._cut[1]:
             # Only the silence that ended the segment came after the last cut: nothing is
             # left to decode (decoding it cost 0.3 s and is where Whisper invents words).
-            whole = frame_to_float(frame, _RATE).size
-            return Settled(whole, self._settled.transcript)
+            return Settled(samples, self._settled.transcript)
         return self._settled
 
     def cancel(self) -> None:

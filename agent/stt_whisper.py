@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
 import zlib
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -353,17 +355,28 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS,
     ) -> stt.SpeechEvent:
         frame = rtc.combine_audio_frames(buffer) if isinstance(buffer, list) else buffer
-        return await self.final_transcript(frame_to_float(frame, SAMPLE_RATE))
+        with self.busy():
+            return await self.final_transcript(frame_to_float(frame, SAMPLE_RATE))
+
+    @contextlib.contextmanager
+    def busy(self) -> Iterator[None]:
+        """While inside, a segment handed over is being transcribed: ``wait_idle`` waits."""
+        self._in_flight += 1
+        self._idle_event().clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle_event().set()
 
     async def final_transcript(
         self, audio: np.ndarray, settled: Settled | None = None
     ) -> stt.SpeechEvent:
         """The final transcript of one segment (16 kHz float ``audio``), of which ``settled``
-        was already decoded; only the rest is decoded here. Never raises for a fault of the
-        model: the speech is reported lost (``TranscriptionLostError`` as a recoverable error
-        event) and the transcript is empty."""
-        self._in_flight += 1
-        self._idle_event().clear()
+        was already decoded; only the rest is decoded here. Call it inside ``busy``. Never
+        raises for a fault of the model: the speech is reported lost (``TranscriptionLostError``
+        as a recoverable error event) and the transcript is empty."""
         asked = time.perf_counter()
         head = settled.transcript if settled is not None else None
         done = settled.samples if settled is not None and head is not None else 0
@@ -393,10 +406,6 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             lost = TranscriptionLostError(seconds)
             self._emit_error(lost, recoverable=True)
             result = Transcript("", (), seconds)
-        finally:
-            self._in_flight -= 1
-            if self._in_flight == 0:
-                self._idle_event().set()
         words = [
             TimedString(
                 w.word, start_time=w.start_s, end_time=w.end_s, confidence=w.probability or 0.0
