@@ -13,11 +13,14 @@ much, or cancelled by its caller is killed with everything it started.
 Nothing here is home-made isolation: the namespaces and limits are the kernel's, applied by
 those two well-kept tools; this module only chooses them and reads the result.
 
-Known limits (a cgroup per run would close them; not yet used): the CPU and memory limits hold
-per process, so a run with several processes may use that many times as much, at the lowest
-CPU priority; memory in ``/tmp`` and ``/dev/shm`` (each the size of ``Limits.file_mb``),
-shared mappings and socket buffers is not counted by the data limit. Started by a user other
-than root, the process limit counts all of that user's processes, the server's included.
+Started by root, each run also gets a control group of its own (``recruiter_coding.cgroup``,
+through cgroup-tools): the memory of all its processes together, their ``/tmp`` and
+``/dev/shm`` included, and their number are held there. Where no group can be made (not root,
+no write access to the cgroup hierarchy) the limits are per process only: a run with several
+processes may then use that many times the memory, memory in ``/tmp`` and ``/dev/shm`` (each the
+size of ``Limits.file_mb``) is not counted, and, started by a user other than root, the process
+limit counts all of that user's processes, the server's included. CPU time is limited per
+process either way, at the lowest CPU priority.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from recruiter_coding.cgroup import RunGroup, open_group
 
 __all__ = ["LANGUAGES", "Language", "Limits", "RunResult", "SandboxError", "run_code"]
 
@@ -116,6 +121,9 @@ _SYSTEM = (
 # the process limit of one run never counts another's processes.
 _FIRST_UID, _UIDS = 1_000_000, 1_000_000
 _MEMORY_MARKS = ("MemoryError", "out of memory", "Cannot allocate memory")
+# A run's control group holds its data memory, its /tmp and /dev/shm, and this much more for
+# the interpreter's own code and libraries (Node's resident size is about 40 MiB at start).
+_GROUP_HEADROOM_MB = 64
 _OPEN_FILES = 256  # each open socket or pipe can hold kernel buffers no memory limit counts
 # The tools' own environment: none of the server's variables (secrets) reach the run, where
 # bwrap's own /proc/1/environ would show them.
@@ -232,11 +240,27 @@ async def run_code(
 async def _run(
     lang: Language, folder: Path, uid: int | None, limits: Limits, stdin: BinaryIO
 ) -> RunResult:
+    group = None
+    if uid is not None:  # root: a control group of its own around the whole run
+        memory = (limits.memory_mb + 2 * limits.file_mb + _GROUP_HEADROOM_MB) * 1024 * 1024
+        group = await open_group(f"run-{uid}", memory, limits.processes)
+    try:
+        return await _run_in(lang, folder, uid, limits, stdin, group)
+    finally:
+        if group is not None:
+            await asyncio.shield(group.remove())
+
+
+async def _run_in(
+    lang: Language, folder: Path, uid: int | None, limits: Limits, stdin: BinaryIO,
+    group: RunGroup | None,
+) -> RunResult:  # fmt: skip
     status_read, status_write = os.pipe()
     start = time.monotonic()
+    prefix = group.command() if group is not None else []
     try:
         process = await asyncio.create_subprocess_exec(
-            *_command(lang, folder, uid, limits, status_write), stdin=stdin,
+            *prefix, *_command(lang, folder, uid, limits, status_write), stdin=stdin,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
             start_new_session=True, pass_fds=(status_write,), env=_TOOLS_ENV,
         )  # fmt: skip
@@ -284,6 +308,8 @@ async def _run(
         stopped = "cpu-time"
     if stopped is None and code != 0 and any(m in stderr for m in _MEMORY_MARKS):
         stopped = "memory"
+    if stopped is None and killed_by == signal.SIGKILL and group and await group.oom_killed():
+        stopped = "memory"  # the kernel's OOM killer, at the run's group memory limit
     return RunResult(
         exit_code=None if killed_by else code, signal=killed_by,
         stdout=out.decode("utf-8", "replace"), stderr=stderr, stopped=stopped,

@@ -16,11 +16,12 @@ mkdir -p "$LOG_DIR"
 # the storage tests run on it too; chromium: PDF reports and the report screenshot test.
 # The phone line: redis-server (LiveKit server and the SIP service meet there), the opus, opusfile
 # and soxr headers the SIP service's cgo build needs, and sip-tester (SIPp, the tests' caller).
-# The coding round: bubblewrap (the sandbox) and the interpreters candidates' code runs on,
-# Debian's own python3 and nodejs under /usr (the sandbox shows it /usr only).
+# The coding round: bubblewrap (the sandbox), cgroup-tools (a control group per run) and the
+# interpreters candidates' code runs on, Debian's own python3 and nodejs under /usr (the
+# sandbox shows it /usr only).
 APT_PACKAGES=(espeak-ng libportaudio2 libgl1 libegl1 libgles2 libglib2.0-0 libx11-6 libxcb1
   postgresql chromium redis-server pkg-config libopus-dev libopusfile-dev libsoxr-dev sip-tester
-  bubblewrap python3 nodejs)
+  bubblewrap cgroup-tools python3 nodejs)
 # llama.cpp is compiled for any x86-64 CPU with AVX2 (not only this one), so a cached wheel
 # stays valid when CI or a colleague runs on another machine of the same kind.
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF}"

@@ -4,12 +4,15 @@ stopped and said, and other runs go on meanwhile (issue 18)."""
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import socket
 from pathlib import Path
 
 import pytest
 
-from recruiter_coding import Limits, RunResult, run_code
+from recruiter_coding import Limits, RunResult, cgroup, run_code
+from recruiter_coding.cgroup import PARENT, RunGroup, open_group
 from tests.conftest import run
 
 SHORT = Limits(cpu_s=1, wall_s=4.0, memory_mb=128, processes=16, output_bytes=4096)
@@ -208,3 +211,59 @@ def test_a_program_cannot_pass_for_a_sandbox_failure() -> None:
     result = _run("python", "import sys\nsys.stderr.write('bwrap: Creating new namespace failed')\n"
                   "raise SystemExit(1)")  # fmt: skip
     assert result.exit_code == 1 and result.stderr.startswith("bwrap:")
+
+
+def _group_root() -> Path | None:
+    """Where this machine keeps the runs' memory groups; None where none can be made."""
+
+    async def probe() -> RunGroup | None:
+        return await open_group("run-probe", 64 * 1024 * 1024, 8)
+
+    group = run(probe()) if os.geteuid() == 0 else None
+    if group is None:
+        return None
+    run(group.remove())
+    return Path("/sys/fs/cgroup") if group.v2 else Path("/sys/fs/cgroup/memory")
+
+
+def test_the_processes_of_a_run_share_one_memory_limit_and_leave_no_group() -> None:
+    root = _group_root()
+    if root is None:
+        pytest.skip("no control group can be made here: memory is limited per process")
+    # Four processes of 100 MB each: each under its own data limit (128 MB), together over the
+    # run's group (128 MB + 2 x 8 MB of tmpfs + 64 MB).
+    spread = (
+        "import os, time\n"
+        "for _ in range(3):\n"
+        "    if os.fork() == 0:\n"
+        "        break\n"
+        "block = bytearray(100 * 10**6)\n"
+        "for i in range(0, len(block), 4096):\n"
+        "    block[i] = 1\n"
+        "print('held', flush=True)\n"
+        "time.sleep(3)\n"
+    )
+    result = _run("python", spread, limits=Limits(cpu_s=5, wall_s=10.0, memory_mb=128))
+    assert result.stopped == "memory", result
+    assert result.stdout.count("held") < 4
+    alone = _run("python", spread.replace("range(3)", "range(0)"),
+                 limits=Limits(cpu_s=5, wall_s=10.0, memory_mb=128))  # fmt: skip
+    assert alone.ok and alone.stdout == "held\n", alone  # one such process fits
+    assert not list((root / PARENT).glob("run-*")), "a run's control group was left behind"
+
+
+def test_without_control_groups_a_run_keeps_its_per_process_limits(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real = shutil.which
+    monkeypatch.setattr(
+        "recruiter_coding.cgroup.shutil.which",
+        lambda name: None if name == "cgcreate" else real(name),
+    )
+    monkeypatch.setattr(cgroup, "_warned", set())
+    result = _run("python", "print(6 * 7)")
+    assert result.ok and result.stdout == "42\n"
+    if os.geteuid() == 0:  # only root makes groups at all
+        assert "memory is limited per process" in caplog.text
+    hog = _run("python", "blocks = []\nwhile True:\n    blocks.append(bytearray(10**7))")
+    assert hog.stopped == "memory", hog
