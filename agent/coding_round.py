@@ -34,6 +34,7 @@ from livekit import rtc
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.interview import Interview
+from agent.resume import ResumingInterviewer
 from dialogue import AnswerOverTime, CodeRan, CodingStalled, PlannedQuestion
 from recruiter_coding import SandboxError
 from recruiter_coding.judge import head_and_tail, judge, measure_growth
@@ -123,7 +124,7 @@ class CodingRound:
             question = found[0]
             if question.id != asked or session.agent_state == "speaking":
                 if question.id != asked:
-                    asked, asked_at = question.id, now
+                    asked, asked_at = question.id, now - self._asked_before(question.id)
                 self._activity = now  # the recruiter speaking is not the candidate stalling
                 continue
             if session.user_state == "speaking":
@@ -137,6 +138,14 @@ class CodingRound:
                 signal = {"signal": "inactivity", "seconds": round(quiet)}
                 await self._store(question.id, found[1].id, "signal", detail=signal)
                 await interviewer.take(CodingStalled(quiet))
+
+    def _asked_before(self, question_id: str) -> float:
+        """How long ago (s) a resumed interview first asked ``question_id``, as its stored turns
+        and clock say (the time the process was down is not counted); 0 for a new question."""
+        interviewer = self._live.interviewer
+        resumed = interviewer.resumption if isinstance(interviewer, ResumingInterviewer) else None
+        asked_s = resumed.asked_s.get(question_id) if resumed is not None else None
+        return 0.0 if asked_s is None else max(0.0, time.time() - self._live.t0 - asked_s)
 
     def _caller_ok(self, data: rtc.RpcInvocationData) -> bool:
         return self._candidate is None or data.caller_identity == self._candidate

@@ -27,7 +27,7 @@ from agent.reply import RecruiterUtterance
 from dialogue import CandidateAnswered, InterviewPlan, InterviewState, Phase, step
 from dialogue.snapshot import SnapshotError, state_from_snapshot
 from rubrics import RoleError, RoleSource, plan_for, resolve_role
-from storage import InterviewSession, SessionRepository, Turn
+from storage import CodeEventRepository, InterviewSession, SessionRepository, Turn
 
 __all__ = [
     "ResumeError",
@@ -84,8 +84,10 @@ class Resumption:
     ``state`` is the flow's state as of the last recruiter turn stored (None: the process died
     before the candidate heard anything, so the interview starts again in the same session);
     ``pending_answer`` what the candidate said after it that no reply answered; ``last_heard``
-    that recruiter turn's text; ``clock_s`` the end of the last stored turn on the session's
-    clock (seconds); ``answered`` the candidate turns stored per question id.
+    that recruiter turn's text; ``clock_s`` the end of the last stored turn or coding event on
+    the session's clock (seconds); ``answered`` the candidate turns stored per question id;
+    ``asked_s`` when each question asked was first spoken (session clock, seconds), from which
+    a coding question's time limit goes on.
     """
 
     session_id: str
@@ -98,6 +100,7 @@ class Resumption:
     resumes: int = 0  # how many times it was resumed already
     holder: str | None = None  # the process that held it (``this_process``)
     answered_in_order: tuple[str, ...] = ()  # question ids answered, in the order answered
+    asked_s: dict[str, float] = field(default_factory=dict)
 
 
 def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumption:
@@ -128,14 +131,21 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
     after = said[-1].index if said else -1
     pending = " ".join(t.text for t in turns if t.speaker == "candidate" and t.index > after)
     answered = Counter(t.question_id for t in turns if t.speaker == "candidate" and t.question_id)
+    asked: dict[str, float] = {}
+    for t in said:
+        if t.question_id and t.question_id not in asked:
+            asked[t.question_id] = t.start_s
+    # Code written after the last turn was stored: the resumed clock starts after it too.
+    coded = [e.at_s for e in CodeEventRepository(s).for_session(session_id)]
     return Resumption(
         session_id=session_id, state=state, pending_answer=pending or None,
         last_heard=said[-1].text if said else "",
-        clock_s=max((t.end_s for t in turns), default=0.0), answered=answered,
+        clock_s=max([t.end_s for t in turns] + coded, default=0.0), answered=answered,
         persona=record.persona,
         resumes=sum(e.get("type") == "resumed" for t in said for e in t.events or []),
         holder=record.holder, answered_in_order=tuple(dict.fromkeys(
             t.question_id for t in turns if t.speaker == "candidate" and t.question_id)),
+        asked_s=asked,
     )  # fmt: skip
 
 

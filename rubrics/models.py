@@ -130,6 +130,9 @@ class RoleScript(_Strict):
     mode: Literal["practice", "exam"] = "practice"
     persona: Persona
     intro: str = Field(min_length=1)
+    # Said in place of ``intro`` when the interview runs in exam mode (an invitation's mode may
+    # differ from the script's): e.g. without the hints a practice round offers.
+    exam_intro: str | None = Field(default=None, min_length=1)
     closing: str = Field(min_length=1)
     competencies: list[Competency] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
@@ -137,8 +140,10 @@ class RoleScript(_Strict):
 
     @property
     def opening(self) -> str:
-        """What the recruiter says before the first question."""
-        return f"{self.persona.introduction} {self.intro}"
+        """What the recruiter says before the first question (``exam_intro`` in exam mode,
+        where the script has one)."""
+        intro = self.exam_intro if self.mode == "exam" and self.exam_intro else self.intro
+        return f"{self.persona.introduction} {intro}"
 
     def competency(self, competency_id: str) -> Competency:
         """The competency with this id."""

@@ -20,7 +20,14 @@ from agent.resume import (
 from dialogue import start
 from dialogue.snapshot import state_snapshot
 from rubrics import load_role, plan_for
-from storage import CandidateRepository, InterviewSession, NewTurn, SessionRepository, Turn
+from storage import (
+    CandidateRepository,
+    CodeEventRepository,
+    InterviewSession,
+    NewTurn,
+    SessionRepository,
+    Turn,
+)
 
 ROOM = "iv-resume-lookup"
 
@@ -102,3 +109,26 @@ def test_a_session_whose_process_lives_is_left_alone_and_one_whose_process_died_
         assert repo.reopen(session_id, holder="me:1", was="another-host:1")
         assert not repo.reopen(session_id, holder="me:2", was="another-host:1")
         s.commit()
+
+
+def test_a_resumed_clock_starts_after_the_code_written_and_knows_when_each_question_was_asked(
+    db: sessionmaker[Session],
+) -> None:
+    session_id = _session(db, None, idle_s=5)
+    with db() as s:
+        repo = SessionRepository(s)
+        repo.add_turn(
+            session_id, NewTurn("candidate", "I'd like the role.", 2.0, 9.0, "motivation")
+        )
+        repo.add_turn(
+            session_id, NewTurn("recruiter", "Next one.", 10.0, 12.0, "payment-or-invoice")
+        )
+        # The code went on being written after the last turn stored, until the process died.
+        CodeEventRepository(s).add(
+            session_id, question_id="payment-or-invoice", problem_id="p", at_s=47.5,
+            kind="snapshot", language="python", code="x = 1",
+        )  # fmt: skip
+        s.commit()
+        resumption = resumption_for(s, session_id)[1]
+    assert resumption.clock_s == 47.5  # new events never sort before the ones stored
+    assert resumption.asked_s == {"motivation": 0.0, "payment-or-invoice": 10.0}
