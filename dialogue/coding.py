@@ -200,7 +200,8 @@ def _result_line(event: CodeRan) -> str:
     what = "hidden tests" if event.submit else "examples"
     if event.stopped is not None:
         why = {"cpu-time": "it ran out of time", "wall-time": "it ran out of time",
-               "memory": "it used too much memory", "output": "it printed too much"}  # fmt: skip
+               "memory": "it used too much memory", "output": "it printed too much",
+               "processes": "it started too many processes"}  # fmt: skip
         return f"Your code was stopped: {why.get(event.stopped, 'it crashed')}."
     if event.passed == event.total:
         return f"All {event.total} {what} pass." if event.total > 2 else f"The {what} pass."

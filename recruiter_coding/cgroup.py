@@ -51,21 +51,35 @@ class RunGroup:
     async def oom_killed(self) -> bool:
         """Whether the kernel killed a process of the run for the group's memory limit."""
         key = "memory.events" if self.v2 else "memory.oom_control"
+        return await self._count(key, "oom_kill") > 0
+
+    async def refused_processes(self) -> bool:
+        """Whether a process or thread of the run was refused at the group's process limit."""
+        return await self._count("pids.events", "max") > 0
+
+    async def _count(self, key: str, name: str) -> int:
+        """The counter ``name`` in the group's flat-keyed file ``key`` (0 when unreadable)."""
         ok, out = await _call(_tool("cgget"), "-n", "-v", "-r", key, self.path)
         for line in out.splitlines() if ok else []:
-            name, _, count = line.strip().partition(" ")
-            if name == "oom_kill" and count.strip().isdigit():
-                return int(count) > 0
-        return False
+            found, _, count = line.strip().partition(" ")
+            if found == name and count.strip().isdigit():
+                return int(count)
+        return 0
 
     async def remove(self) -> None:
-        """Remove the group once its processes are gone (they take a moment to be reaped)."""
-        for _ in range(20):
-            ok, _out = await _call(_tool("cgdelete"), "-g", f"{_CONTROLLERS}:{self.path}")
-            if ok:
-                return
-            await asyncio.sleep(0.05)
-        logger.warning("could not remove the control group %s", self.path)
+        """Remove the group once its processes are gone (they take a moment to be reaped).
+
+        Each controller's hierarchy is removed on its own: on cgroup v1, ``cgdelete`` given
+        both removed the memory group only and still exited 0, leaving the pids group behind.
+        """
+        for controller in _CONTROLLERS.split(","):
+            for _ in range(20):
+                ok, out = await _call(_tool("cgdelete"), "-g", f"{controller}:{self.path}")
+                if ok or "No such file" in out:  # v2: one group serves both controllers
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                logger.warning("could not remove the control group %s:%s", controller, self.path)
 
 
 async def open_group(name: str, memory_bytes: int, processes: int) -> RunGroup | None:

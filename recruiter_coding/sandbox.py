@@ -91,11 +91,14 @@ LANGUAGES: dict[str, Language] = {
 class RunResult:
     """What a run did.
 
-    ``stopped`` says why the sandbox ended it ("cpu-time", "wall-time", "memory", "output"),
-    None when the program ended on its own (``exit_code``, or killed by ``signal``).
-    "wall-time" and "output" are this module's own; "cpu-time" and "memory" are read from the
-    exit status and the error output, which the program could imitate: a hint for the
-    candidate, never a verdict (a judge reads test results outside the sandbox).
+    ``stopped`` says why the sandbox ended it ("cpu-time", "wall-time", "memory", "output",
+    "processes"), None when the program ended on its own (``exit_code``, or killed by
+    ``signal``). "wall-time" and "output" are this module's own; "memory" and "processes"
+    come from the run's control group where it has one (a process of the run killed at its
+    memory limit, even one the program went on without; a run held at its process limit until
+    its time ran out); "cpu-time" and, without a group, "memory" are read from the exit
+    status and the error output, which the program could imitate: a hint for the candidate,
+    never a verdict (a judge reads test results outside the sandbox).
     ``wall_s`` is seconds from start to end; output past the limit is cut.
     """
 
@@ -124,6 +127,7 @@ _MEMORY_MARKS = ("MemoryError", "out of memory", "Cannot allocate memory")
 # A run's control group holds its data memory, its /tmp and /dev/shm, and this much more for
 # the interpreter's own code and libraries (Node's resident size is about 40 MiB at start).
 _GROUP_HEADROOM_MB = 64
+_NPROC_SLACK = 8  # processes the run's user may have beyond its group's limit (bwrap's own)
 _OPEN_FILES = 256  # each open socket or pipe can hold kernel buffers no memory limit counts
 # The tools' own environment: none of the server's variables (secrets) reach the run, where
 # bwrap's own /proc/1/environ would show them.
@@ -138,8 +142,10 @@ def _tool(name: str) -> str:
 
 
 def _command(language: Language, folder: Path, uid: int | None, limits: Limits,
-             status_fd: int) -> list[str]:  # fmt: skip
-    """setpriv (as root) -> nice -> prlimit -> bwrap -> the interpreter."""
+             status_fd: int, grouped: bool = False) -> list[str]:  # fmt: skip
+    """setpriv (as root) -> nice -> prlimit -> bwrap -> the interpreter. ``grouped``: the run
+    has a control group, whose process limit then binds (the run's user gets a little more, so
+    that a refusal is the group's, and is reported as "processes")."""
     memory = limits.memory_mb * 1024 * 1024
     file_size = limits.file_mb * 1024 * 1024
     drop: list[str] = []
@@ -148,8 +154,9 @@ def _command(language: Language, folder: Path, uid: int | None, limits: Limits,
                 "--inh-caps=-all", "--"]  # fmt: skip
     # Lowest CPU priority: the server's interviews come first when a run spins.
     nice = [_tool("nice"), "-n", "19"]
+    processes = limits.processes + (_NPROC_SLACK if grouped else 0)
     prlimit = [_tool("prlimit"), f"--cpu={limits.cpu_s}:{limits.cpu_s + 1}",
-               f"--data={memory}", f"--nproc={limits.processes}", f"--fsize={file_size}",
+               f"--data={memory}", f"--nproc={processes}", f"--fsize={file_size}",
                f"--nofile={_OPEN_FILES}", "--core=0", "--"]  # fmt: skip
     bwrap = [
         _tool("bwrap"), *_SYSTEM,
@@ -260,7 +267,8 @@ async def _run_in(
     prefix = group.command() if group is not None else []
     try:
         process = await asyncio.create_subprocess_exec(
-            *prefix, *_command(lang, folder, uid, limits, status_write), stdin=stdin,
+            *prefix, *_command(lang, folder, uid, limits, status_write, group is not None),
+            stdin=stdin,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
             start_new_session=True, pass_fds=(status_write,), env=_TOOLS_ENV,
         )  # fmt: skip
@@ -308,8 +316,13 @@ async def _run_in(
         stopped = "cpu-time"
     if stopped is None and code != 0 and any(m in stderr for m in _MEMORY_MARKS):
         stopped = "memory"
-    if stopped is None and killed_by == signal.SIGKILL and group and await group.oom_killed():
-        stopped = "memory"  # the kernel's OOM killer, at the run's group memory limit
+    if group is not None and stopped in (None, "wall-time"):
+        # Any process of the run killed at the group's memory limit, or refused at its process
+        # limit, says more than the time it then took (a child killed, the rest waiting on it).
+        if await group.oom_killed():
+            stopped = "memory"
+        elif stopped is not None and await group.refused_processes():
+            stopped = "processes"
     return RunResult(
         exit_code=None if killed_by else code, signal=killed_by,
         stdout=out.decode("utf-8", "replace"), stderr=stderr, stopped=stopped,

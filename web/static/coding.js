@@ -60,7 +60,8 @@ window.CodingPanel = (() => {
     box.append(text("p", `${result.passed} of ${result.total} ${what} passed`, "summary"));
     const list = document.createElement("ol");
     const STOPPED = { "cpu-time": "it ran out of time", "wall-time": "it ran out of time",
-      memory: "it used too much memory", output: "it printed too much" };
+      memory: "it used too much memory", output: "it printed too much",
+      processes: "it started too many processes" };
     result.cases.forEach((c, i) => {
       let line = `${c.passed ? "passed" : "failed"}`;
       const call = `${current.problem.function[$("code-language").value]}(${(c.args || []).map((a) => JSON.stringify(a)).join(", ")})`;
