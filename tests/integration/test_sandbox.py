@@ -240,28 +240,30 @@ def test_the_processes_of_a_run_share_one_memory_limit_and_leave_no_group() -> N
     before = _groups(root)
     # Four processes of 100 MB each: each under its own data limit (128 MB), together over the
     # run's group (128 MB + 2 x 8 MB of tmpfs + 64 MB).
+    hold = (  # 100 MB, every page written
+        "block = bytearray(100 * 10**6)\nfor i in range(0, len(block), 4096):\n    block[i] = 1\n"
+    )
     spread = (
         "import os, time\n"
         "for _ in range(3):\n"
         "    if os.fork() == 0:\n"
         "        break\n"
-        "block = bytearray(100 * 10**6)\n"
-        "for i in range(0, len(block), 4096):\n"
-        "    block[i] = 1\n"
+        f"{hold}"
         "print('held', flush=True)\n"
         "time.sleep(3)\n"
     )
     result = _run("python", spread, limits=Limits(cpu_s=5, wall_s=10.0, memory_mb=128))
     assert result.stopped == "memory", result
     assert result.stdout.count("held") < 4
-    waiting = (  # the children run over the group; the parent itself ends well
+    waiting = (  # four children run over the group; the parent itself ends well
         "import os\n"
-        "children = [os.fork() for _ in range(4)]\n"
-        "if 0 in children:\n"
-        "    block = bytearray(100 * 10**6)\n"
-        "    for i in range(0, len(block), 4096):\n"
-        "        block[i] = 1\n"
-        "    os._exit(0)\n"
+        "children = []\n"
+        "for _ in range(4):\n"
+        "    child = os.fork()\n"
+        "    if child == 0:\n"
+        f"        exec({hold!r})\n"
+        "        os._exit(0)\n"
+        "    children.append(child)\n"
         "for child in children:\n"
         "    os.waitpid(child, 0)\n"
     )
