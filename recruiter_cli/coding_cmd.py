@@ -84,12 +84,13 @@ def run(
         else:
             why = result.error or f"returned {result.got!r}, expected {case.expected!r}"
             _out.print(f"example {result.index + 1}: [red]failed[/]: {escape(why)}")
-    for verdict in (shown, hidden):
+    for what, verdict in (("examples", shown), ("hidden tests", hidden)):
         if verdict is not None and verdict.stopped:
-            _out.print(f"the run was stopped: {verdict.stopped}")
+            _out.print(f"the run of the {what} was stopped: {verdict.stopped}")
     if not shown.all_passed and shown.stderr.strip():
-        # Why (a syntax error, a misnamed function) and the candidate's own prints.
-        _out.print("what the program printed on stderr:\n" + escape(head_and_tail(shown.stderr)))
+        # Why (a syntax error, a misnamed function) and the candidate's own prints, which the
+        # harness sends to stderr (its stdout carries the results).
+        _out.print("what the program printed:\n" + escape(head_and_tail(shown.stderr)))
     if hidden is not None:
         _out.print(f"hidden tests: {hidden.passed} of {len(hidden.results)} passed")
         stuck = next((r for r in hidden.results if r.error and r.error.startswith("stopped")),
