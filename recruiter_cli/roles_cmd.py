@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -94,6 +95,11 @@ def show(role_id: str, version: str | None = typer.Option(None, "--version")) ->
     _out.print(f"[bold]{role.title}[/] ({role.id} v{role.version}, {role.seniority}, "
                f"{role.duration_minutes} min, {role.mode}) from {origin}")  # fmt: skip
     _out.print(f"recruiter: {role.persona.name} ({role.persona.tone})")
+    _out.print(f"opening: {escape(role.opening)}")
+    if role.exam_intro and role.mode != "exam":
+        exam = role.model_copy(update={"mode": "exam"}).opening
+        _out.print(f"opening in exam mode: {escape(exam)}")
+    _out.print(f"closing: {escape(role.closing)}")
     comps = Table(title="competencies")
     comps.add_column("id", no_wrap=True, min_width=max(len(c.id) for c in role.competencies))
     for column in ("name", "weight", "level 3 anchor"):
