@@ -240,6 +240,7 @@ class CodingRound:
             question.id, submit, result["passed"], result["total"], at_s,
             stopped=result["stopped"], growth=growth.get("exponent"),
             expected_growth=problem.exponent, complexity=problem.complexity,
+            missed_edges=tuple(result.get("missed_edges") or ()),
         )  # fmt: skip
         # Said once the page has the results (the call returns first).
         task = asyncio.create_task(self._live.interviewer.take(event), name="code-result")
@@ -280,16 +281,18 @@ async def _judged(problem: Problem, language: str, code: str, submit: bool) -> d
     """
     cases = problem.tests if submit else problem.examples
     verdict = await judge(problem, language, code, list(cases))
-    shown = []
+    shown, missed = [], []
     for result, case in zip(verdict.results, cases, strict=True):
         item: dict[str, Any] = {"passed": result.passed, "error": result.error}
+        if submit and not result.passed and case.edge:
+            missed.append(case.edge)
         if not submit:  # examples are shown with what came back; hidden tests are not
             item |= {"args": case.args, "expected": case.expected, "got": result.got}
         shown.append(item)
     out: dict[str, Any] = {
         "submit": submit, "passed": verdict.passed, "total": len(cases), "cases": shown,
         "stopped": verdict.stopped, "stderr": head_and_tail(verdict.stderr), "growth": None,
-        "lint": None,
+        "lint": None, "missed_edges": missed,
     }  # fmt: skip
     if submit and verdict.all_passed:
         growth = await measure_growth(problem, language, code)
@@ -312,4 +315,5 @@ def _shown(result: dict[str, Any]) -> dict[str, Any]:
         return result
     cases = [{"passed": c["passed"], "error": (c["error"] or "").split(":")[0] or None}
              for c in result["cases"]]  # fmt: skip
-    return {**result, "cases": cases, "stderr": ""}
+    kept = {k: v for k, v in result.items() if k != "missed_edges"}  # names hidden inputs
+    return {**kept, "cases": cases, "stderr": ""}

@@ -82,7 +82,19 @@ def asked_text(state: InterviewState) -> str | None:
     """What the recruiter last asked about the code (the complexity or the edge cases), to say
     again; None when no such question is waiting."""
     found = coding_question(state)
-    return CODING_LINES[found[1].stage] if found is not None and found[1].stage else None
+    return _stage_line(found[1]) if found is not None and found[1].stage else None
+
+
+def _stage_line(record: QuestionRecord) -> str:
+    """The question about the code at ``record``'s stage; the one about edge cases names the
+    edges an earlier submit failed on (at most two), when one did."""
+    if record.stage != "edge-cases" or not record.edges_missed:
+        return CODING_LINES[record.stage]
+    named = " and ".join(record.edges_missed[:2])
+    return (
+        f"An earlier submit failed on {named}. What did you change for that, and which "
+        "other inputs at the edges does your code handle?"
+    )
 
 
 def writing_code(state: InterviewState) -> bool:
@@ -132,7 +144,7 @@ def on_coding_turn(state: InterviewState, event: CandidateAnswered, *, move_on: 
                                             "clarification")]  # fmt: skip
     if record.stage == "complexity":
         state = _with(state, replace(record, stage="edge-cases"))
-        return state, [Say(CODING_LINES["edge-cases"], "follow-up")]
+        return state, [Say(_stage_line(replace(record, stage="edge-cases")), "follow-up")]
     return finish_solved(state, [Say(CODING_LINES["done"], "acknowledgement")], move_on=move_on)
 
 
@@ -171,8 +183,10 @@ def on_code_event(state: InterviewState, event: CodeRan | CodingStalled) -> Resu
         return state, [Note("stale-code-run", {"question_id": event.question_id})]
     question, record = found
     passed_all = event.total > 0 and event.passed == event.total and event.stopped is None
+    missed = tuple(e for e in event.missed_edges if e not in record.edges_missed)
     record = replace(
         record,
+        edges_missed=record.edges_missed + missed,
         runs=record.runs + 1,
         failing_runs=0 if passed_all else record.failing_runs + 1,
         first_pass_s=(record.first_pass_s if record.first_pass_s is not None or not passed_all

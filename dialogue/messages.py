@@ -47,6 +47,8 @@ class CodeRan:
     growth: float | None = None
     expected_growth: float | None = None
     complexity: str = ""
+    # On a submit: the edges (as the problem names them) of the hidden tests it failed.
+    missed_edges: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

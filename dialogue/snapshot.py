@@ -48,8 +48,10 @@ def state_from_snapshot(plan: InterviewPlan, snapshot: dict[str, Any]) -> Interv
     try:
         data = dict(snapshot["state"])
         records = tuple(
-            QuestionRecord(**{**r, "probed": tuple(r["probed"])}) for r in data.pop("records")
-        )
+            QuestionRecord(**{**r, "probed": tuple(r["probed"]),  # older snapshots: no edges
+                              "edges_missed": tuple(r.get("edges_missed", ()))})
+            for r in data.pop("records")
+        )  # fmt: skip
         phase = Phase(data.pop("phase"))
         for name in _TUPLES:
             data[name] = tuple(data[name])

@@ -88,6 +88,7 @@ class QuestionRecord:
     runs: int = 0
     failing_runs: int = 0
     first_pass_s: float | None = None
+    edges_missed: tuple[str, ...] = ()  # edges earlier submits failed on, first failed first
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,13 @@ class _Strict(BaseModel):
 
 
 class Case(_Strict):
-    """One call of the function: its arguments and the result it must return."""
+    """One call of the function: its arguments and the result it must return; a hidden test
+    at an edge of the input names it as the recruiter would say it ("an empty list of
+    prices"), for the question about edge cases after a submit failed on it."""
 
     args: list[Any]
     expected: Any
+    edge: str | None = Field(default=None, min_length=3, max_length=80)
 
 
 class Growth(_Strict):

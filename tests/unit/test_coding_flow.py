@@ -23,6 +23,7 @@ from dialogue import (
     writing_code,
 )
 from dialogue.coding import CODING_LINES, FAILING_RUNS_FOR_HINT, spoken_complexity
+from dialogue.snapshot import state_from_snapshot, state_snapshot
 from rubrics import load_role, plan_for
 
 ROLE = load_role("coding-round")
@@ -172,3 +173,19 @@ def test_silence_after_a_pass_moves_on_with_the_problem_solved() -> None:
         state, actions = step(state, Silence(8.0))
     assert state.record(current).status == "answered"  # type: ignore[union-attr]
     assert any(isinstance(a, AskQuestion) for a in actions)
+
+
+def test_the_edge_case_question_names_the_edges_an_earlier_submit_failed_on() -> None:
+    state, current = _first()
+    missed = ("an empty list of prices", "a single price")
+    state, _ = step(state, CodeRan(current, True, 4, 6, 90.0, missed_edges=missed))
+    state, _ = step(state, CodeRan(current, True, 5, 6, 120.0, missed_edges=missed[:1]))
+    state, _ = step(state, CodeRan(current, True, 6, 6, 150.0))
+    state, actions = step(state, CandidateAnswered("It's linear: one pass with a dictionary."))
+    asked = _said(actions)
+    assert asked.startswith("An earlier submit failed on an empty list of prices and a single")
+    assert asked != CODING_LINES["edge-cases"]
+    state, actions = step(state, CandidateAnswered("Sorry, could you say that again?"))
+    assert asked in _said(actions)  # repeated as it was asked
+    snapshot = state_from_snapshot(state.plan, state_snapshot(state))
+    assert snapshot.record(current) == state.record(current)  # the edges survive a resume
