@@ -96,10 +96,10 @@ def show(role_id: str, version: str | None = typer.Option(None, "--version")) ->
                f"{role.duration_minutes} min, {role.mode}) from {origin}")  # fmt: skip
     _out.print(f"recruiter: {role.persona.name} ({role.persona.tone})")
     _out.print(f"opening: {escape(role.opening)}")
-    if role.exam_intro and role.mode != "exam":
-        exam = role.model_copy(update={"mode": "exam"}).opening
-        _out.print(f"opening in exam mode: {escape(exam)}")
-    _out.print(f"closing: {escape(role.closing)}")
+    _out.print(f"closing: {escape(role.closing_line)}")
+    if (role.exam_intro or role.exam_closing) and role.mode != "exam":
+        exam = role.model_copy(update={"mode": "exam"})
+        _out.print(f"in exam mode: {escape(exam.opening)} ... {escape(exam.closing_line)}")
     comps = Table(title="competencies")
     comps.add_column("id", no_wrap=True, min_width=max(len(c.id) for c in role.competencies))
     for column in ("name", "weight", "level 3 anchor"):

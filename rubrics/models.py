@@ -134,6 +134,7 @@ class RoleScript(_Strict):
     # differ from the script's): e.g. without the hints a practice round offers.
     exam_intro: str | None = Field(default=None, min_length=1)
     closing: str = Field(min_length=1)
+    exam_closing: str | None = Field(default=None, min_length=1)  # as exam_intro, for closing
     competencies: list[Competency] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
     flow: Flow = Field(default_factory=Flow)
@@ -144,6 +145,11 @@ class RoleScript(_Strict):
         where the script has one)."""
         intro = self.exam_intro if self.mode == "exam" and self.exam_intro else self.intro
         return f"{self.persona.introduction} {intro}"
+
+    @property
+    def closing_line(self) -> str:
+        """What the recruiter says last (``exam_closing`` in exam mode, where there is one)."""
+        return self.exam_closing if self.mode == "exam" and self.exam_closing else self.closing
 
     def competency(self, competency_id: str) -> Competency:
         """The competency with this id."""

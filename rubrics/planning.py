@@ -16,7 +16,7 @@ def plan_for(role: RoleScript) -> InterviewPlan:
     """The flow's view of a role script."""
     return InterviewPlan(
         opening=role.opening,
-        closing=role.closing,
+        closing=role.closing_line,
         persona=role.persona.name,
         mode=role.mode,
         order=role.flow.order,

@@ -150,9 +150,9 @@ def test_list_and_show(env: dict[str, str]) -> None:
     shown = runner.invoke(app, ["roles", "show", "demo"], env=env)
     assert shown.exit_code == 0
     assert "two-urgent-requests" in shown.output and "customer-empathy" in shown.output
-    assert "opening: " in shown.output and "opening in exam mode" not in shown.output
+    assert "opening: " in shown.output and "in exam mode" not in shown.output
     coding = runner.invoke(app, ["roles", "show", "coding-round"], env=env)
-    assert "opening in exam mode: " in coding.output and "won't give hints" in coding.output
+    assert "in exam mode: " in coding.output and "won't give hints" in coding.output
     missing = runner.invoke(app, ["roles", "export", "demo", "--version", "9"], env=env)
     assert missing.exit_code == 1 and "has no version '9'" in missing.output
 

@@ -48,12 +48,14 @@ def test_the_readme_example_role_validates() -> None:
     assert role.id == "support-lead" and len(role.questions) == 2
 
 
-def test_an_exam_hears_the_exam_intro_and_practice_the_intro() -> None:
+def test_an_exam_hears_the_exam_intro_and_closing_and_practice_the_others() -> None:
     source = load_role_source("coding-round")
     practice = source.in_mode("practice").role.opening
     exam = source.in_mode("exam").role.opening
     assert "hint" in practice.lower()
     assert "won't give hints" in exam and "ask for a hint" not in exam
     assert exam.startswith(source.role.persona.introduction)
+    assert "what to practise next" in source.in_mode("practice").role.closing_line
+    assert "practise" not in source.in_mode("exam").role.closing_line
     demo = load_role("demo")  # no exam intro: its one intro either way
     assert demo.model_copy(update={"mode": "exam"}).opening == demo.opening
