@@ -284,7 +284,9 @@ async def _judged(problem: Problem, language: str, code: str, submit: bool) -> d
     shown, missed = [], []
     for result, case in zip(verdict.results, cases, strict=True):
         item: dict[str, Any] = {"passed": result.passed, "error": result.error}
-        if submit and not result.passed and case.edge:
+        # An edge failed, not one left unrun after an earlier case stopped the program.
+        ran = not (result.error or "").startswith("not run")
+        if submit and not result.passed and ran and case.edge:
             missed.append(case.edge)
         if not submit:  # examples are shown with what came back; hidden tests are not
             item |= {"args": case.args, "expected": case.expected, "got": result.got}

@@ -136,7 +136,7 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
         if t.question_id and t.question_id not in asked:
             asked[t.question_id] = t.start_s
     # Code written after the last turn was stored: the resumed clock starts after it too.
-    coded = [e.at_s for e in CodeEventRepository(s).for_session(session_id)]
+    coded = [t for t in [CodeEventRepository(s).last_at_s(session_id)] if t is not None]
     return Resumption(
         session_id=session_id, state=state, pending_answer=pending or None,
         last_heard=said[-1].text if said else "",

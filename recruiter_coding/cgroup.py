@@ -9,14 +9,17 @@ kernel's OOM killer ends the run when the group is over its memory limit.
 The groups are made and removed by libcgroup's ``cgroup-tools`` (Debian package), which speaks
 both cgroup v1 (a hierarchy per controller, as in many containers) and v2 (the unified one).
 Creating a group needs root, or a v2 subtree delegated to this user; where that is refused (a
-container without write access to ``/sys/fs/cgroup``, no cgroup-tools), ``open_group`` returns
-None and the run keeps the per-process limits alone (``logger`` says so once).
+container without write access to ``/sys/fs/cgroup``, no cgroup-tools; on v2 also a container
+whose processes sit in its namespace's root group, where the kernel will not enable the memory
+controller for children), ``open_group`` returns None and the run keeps the per-process limits
+alone (``logger`` says so once).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,7 @@ PARENT = "recruiter-runs"
 _CONTROLLERS = "memory,pids"
 _V2_MARK = Path("/sys/fs/cgroup/cgroup.controllers")  # only the unified hierarchy has it
 _warned: set[str] = set()
+_ENV = {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C", "LC_ALL": "C"}
 
 
 @dataclass(frozen=True)
@@ -72,32 +76,47 @@ class RunGroup:
         Each controller's hierarchy is removed on its own: on cgroup v1, ``cgdelete`` given
         both removed the memory group only and still exited 0, leaving the pids group behind.
         """
-        for controller in _CONTROLLERS.split(","):
-            for _ in range(20):
+        # v2: one directory serves both controllers, removed once.
+        for controller in ["memory"] if self.v2 else _CONTROLLERS.split(","):
+            for attempt in range(30):
                 ok, out = await _call(_tool("cgdelete"), "-g", f"{controller}:{self.path}")
-                if ok or "No such file" in out:  # v2: one group serves both controllers
+                if ok or "No such file" in out:
                     break
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(min(0.05 * (attempt + 1), 0.5))  # reaping can take a while
             else:
                 logger.warning("could not remove the control group %s:%s", controller, self.path)
 
 
 async def open_group(name: str, memory_bytes: int, processes: int) -> RunGroup | None:
-    """A new control group ``name`` holding at most ``memory_bytes`` of memory (no swap) and
-    ``processes`` processes and threads together; None where groups cannot be made here."""
+    """A new control group ``name`` (made unique here) holding at most ``memory_bytes`` of
+    memory and no swap, and ``processes`` processes and threads together; None where groups
+    cannot be made here. A group left half made (refused limits, cancelled) is removed."""
     if shutil.which("cgcreate") is None:
         _once("cgroup-tools is not installed (`make setup`): memory is limited per process")
         return None
-    group = RunGroup(name, v2=_V2_MARK.exists())
+    # Unique: cgcreate takes a group that exists as made, and its counters (OOM kills) are
+    # those of whatever ran in it before.
+    group = RunGroup(f"{name}-{secrets.token_hex(6)}", v2=_V2_MARK.exists())
     ok, out = await _call(_tool("cgcreate"), "-g", f"{_CONTROLLERS}:{group.path}")
     if not ok:
         _once(f"no control group per run here ({out.strip()[:200]}): memory is per process")
         return None
-    memory = ["-r", f"memory.max={memory_bytes}", "-r", "memory.swap.max=0"] if group.v2 else [
-        "-r", f"memory.limit_in_bytes={memory_bytes}"]  # fmt: skip
-    ok, out = await _call(_tool("cgset"), *memory, "-r", f"pids.max={processes}", group.path)
+    try:
+        if group.v2:
+            limits = ["-r", f"memory.max={memory_bytes}", "-r", f"pids.max={processes}"]
+            # No swap where swap is accounted (a kernel without it has no such file).
+            swap = ["-r", "memory.swap.max=0"]
+        else:
+            limits = ["-r", f"memory.limit_in_bytes={memory_bytes}", "-r", f"pids.max={processes}"]
+            swap = ["-r", f"memory.memsw.limit_in_bytes={memory_bytes}"]  # set after the first
+        ok, out = await _call(_tool("cgset"), *limits, group.path)
+        if ok:
+            await _call(_tool("cgset"), *swap, group.path)  # refused: no swap accounting
+    except BaseException:
+        await asyncio.shield(group.remove())
+        raise
     if not ok:
-        await group.remove()
+        await asyncio.shield(group.remove())
         _once(f"the control group's limits were refused ({out.strip()[:200]})")
         return None
     return group
@@ -111,7 +130,8 @@ async def _call(*command: str) -> tuple[bool, str]:
     """Run a cgroup-tools command; (whether it exited 0, its output and errors)."""
     try:
         process = await asyncio.create_subprocess_exec(
-            *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+            *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            env=_ENV,  # messages in English, whatever the server's locale
         )
     except OSError as e:
         return False, str(e)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base, _now
@@ -60,6 +60,13 @@ class CodeEventRepository:
         self._db.add(event)
         self._db.flush()
         return event
+
+    def last_at_s(self, session_id: str) -> float | None:
+        """When the session's last event happened (s from its start); None without events."""
+        at_s: float | None = self._db.scalar(
+            select(func.max(CodeEvent.at_s)).where(CodeEvent.session_id == session_id)
+        )
+        return at_s
 
     def for_session(self, session_id: str) -> list[CodeEvent]:
         """The session's events in the order they happened."""

@@ -28,3 +28,10 @@ def test_a_submit_keeps_the_edges_it_failed_and_the_page_never_sees_them() -> No
     assert "missed_edges" not in page and "empty list" not in str(page)
     examples = run(_judged(problem, "python", NOT_AT_THE_EDGES, submit=False))
     assert examples["missed_edges"] == []  # examples are shown in full; no edges kept
+
+
+def test_edges_left_unrun_by_a_broken_program_are_not_counted_as_missed() -> None:
+    problem = shipped_problems()["pair-with-sum"]
+    broken = run(_judged(problem, "python", "def pair_with_sum(prices, budget:\n", submit=True))
+    assert broken["passed"] == 0
+    assert broken["missed_edges"] == []  # nothing ran: no edge was failed
