@@ -7,12 +7,13 @@ import asyncio
 import os
 import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from recruiter_coding import Limits, RunResult, cgroup, run_code
-from recruiter_coding.cgroup import PARENT, RunGroup, open_group
+from recruiter_coding.cgroup import PARENT, open_group
 from tests.conftest import run
 
 SHORT = Limits(cpu_s=1, wall_s=4.0, memory_mb=128, processes=16, output_bytes=4096)
@@ -215,20 +216,19 @@ def test_a_program_cannot_pass_for_a_sandbox_failure() -> None:
 
 
 def _group_root() -> Path | None:
-    """Where this machine keeps the runs' memory groups; None where none are expected (not
-    root, or no cgroup-tools). As root with cgroup-tools, groups must work: a refused group
-    fails here instead of skipping the tests that need it (``RECRUITER_TEST_NO_CGROUPS=1``
-    on a machine whose kernel refuses them)."""
+    """Where this machine keeps the runs' memory groups; None where it cannot make groups at
+    all (not root, no cgroup-tools, or the kernel refuses ``cgcreate``). Where a bare group
+    can be made, ``open_group`` must make one: a refused limit fails here, not a skip."""
     if os.geteuid() != 0 or shutil.which("cgcreate") is None:
         return None
-    if os.environ.get("RECRUITER_TEST_NO_CGROUPS") == "1":
+    probe = f"{PARENT}/probe-{os.getpid()}"
+    made = subprocess.run(["cgcreate", "-g", f"memory,pids:{probe}"], capture_output=True)
+    if made.returncode != 0:
         return None
-
-    async def probe() -> RunGroup | None:
-        return await open_group("run-probe", 64 * 1024 * 1024, 8)
-
-    group = run(probe())
-    assert group is not None, "root with cgroup-tools, yet no control group could be made"
+    for controller in ("memory", "pids"):
+        subprocess.run(["cgdelete", "-g", f"{controller}:{probe}"], capture_output=True)
+    group = run(open_group("run-probe", 64 * 1024 * 1024, 8))
+    assert group is not None, "a bare control group can be made here, but not a run's"
     run(group.remove())
     return Path("/sys/fs/cgroup") if group.v2 else Path("/sys/fs/cgroup/memory")
 
