@@ -16,17 +16,19 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from livekit import rtc
 from livekit.agents import APIConnectOptions, stt, utils, vad
 
 from agent.audio import frame_to_float
+from perception.words import TimedWord
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable
+    from contextlib import AbstractContextManager
 
-    from agent.stt_whisper import Transcript, WhisperSTT
+    import numpy as np
 
 __all__ = ["SETTLE_MIN_S", "SETTLE_PAUSE_S", "Settled", "SettlingStream"]
 
@@ -42,6 +44,26 @@ _RATE = 16000  # the STT's sample rate, Hz
 # A VAD window this likely to be speech is speech after a cut (silero's deactivation threshold,
 # livekit-agents' default: below it a segment's speech is taken to have stopped).
 _SPEECH_P = 0.35
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The text of one utterance with its words (times in seconds on its own clock)."""
+
+    text: str
+    words: tuple[TimedWord, ...]
+    duration_s: float
+
+
+class WhisperSTT(Protocol):
+    """What the stream needs of ``agent.stt_whisper.WhisperSTT`` (which imports this module)."""
+
+    async def settle(self, audio: np.ndarray) -> Transcript | None: ...
+    def joined(self, head: Transcript | None, tail: Transcript, offset: int) -> Transcript: ...
+    async def final_transcript(
+        self, audio: np.ndarray, settled: Settled | None = None
+    ) -> stt.SpeechEvent: ...
+    def busy(self) -> AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +84,8 @@ class SettlingStream(stt.RecognizeStream):
         # No retries here: the STT retries a decode itself (as livekit's own adapter leaves
         # retrying to ``STT.recognize``).
         super().__init__(
-            stt=whisper, conn_options=APIConnectOptions(max_retry=0, timeout=conn_options.timeout)
+            stt=cast("stt.STT[Any]", whisper),  # WhisperSTT is an STT; the protocol says less
+            conn_options=APIConnectOptions(max_retry=0, timeout=conn_options.timeout),
         )
         self._whisper = whisper
         self._vad = vad

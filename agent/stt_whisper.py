@@ -24,7 +24,7 @@ from livekit.agents.vad import VAD
 from livekit.agents.voice.events import ErrorEvent
 
 from agent.audio import frame_to_float
-from agent.stt_stream import Settled, SettlingStream
+from agent.stt_stream import Settled, SettlingStream, Transcript
 from agent.unheard_words import without_invented_sentence, without_unheard_tail
 from perception.words import TimedWord
 from recruiter_config.assets import require_asset
@@ -135,15 +135,6 @@ def whisper_options(settings: Settings) -> WhisperOptions:
         language=settings.stt.language,
         verbatim=settings.stt.verbatim,
     )
-
-
-@dataclass(frozen=True)
-class Transcript:
-    """The text of one utterance with its words."""
-
-    text: str
-    words: tuple[TimedWord, ...]
-    duration_s: float
 
 
 class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
