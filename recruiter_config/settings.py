@@ -108,8 +108,9 @@ class TurnSettings(BaseModel):
     # me think", a dangling "and", a story begun in a few words) get thinking_delay_s instead;
     # 5 s here held the floor after every long answer the detector misread. On this voice its
     # scores overlap (true ends 0.16-0.20, thinking pauses 0.21-0.64), so the words decide and
-    # this stays short: 2 s gave 0 cut-offs over every persona (bench/results/latency.md).
-    max_delay_s: float = 2.0
+    # this stays short: 2 s and 1.5 s both gave 0 cut-offs over every persona, and 2 s held
+    # three true ends past 1.8 s (bench/results/latency.md, 36 replies).
+    max_delay_s: float = 1.5
     # Delay used for one turn when the words so far end in a thinking phrase or a dangling word.
     thinking_delay_s: float = 3.5
     # After the recruiter asks, this long without speech gets a gentle prompt.
