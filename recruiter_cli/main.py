@@ -8,6 +8,7 @@ import typer
 
 from recruiter_cli import (
     analyze_cmd,
+    coach_cmd,
     coding_cmd,
     console_cmd,
     llm_cmd,
@@ -36,6 +37,7 @@ app.add_typer(recruiters_cmd.app, name="recruiters")
 app.add_typer(analyze_cmd.app, name="analyze")
 app.add_typer(phone_cmd.app, name="phone")
 app.add_typer(coding_cmd.app, name="coding")
+app.add_typer(coach_cmd.app, name="coach")
 app.add_typer(report_cmd.candidates_app, name="candidates")
 app.command("report")(report_cmd.report)
 app.command("review")(report_cmd.review)

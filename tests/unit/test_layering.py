@@ -15,7 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 # Bottom to top; a package may import from its own layer's packages only where listed in SIDEWAYS.
 LAYERS: list[set[str]] = [
     {"recruiter_config"},
-    {"dialogue", "perception", "storage", "recruiter_llm", "recruiter_coding"},
+    {
+        "dialogue",
+        "perception",
+        "storage",
+        "recruiter_llm",
+        "recruiter_coding",
+        "recruiter_coaching",
+    },
     {"rubrics", "recruiter_devstack", "recruiter_phone"},
     {"reports"},
     {"agent"},

@@ -1,0 +1,41 @@
+"""``recruiter coach``: coaching the interviewer (the kind of each question they ask)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from recruiter_coaching import classify_question
+
+app = typer.Typer(help="Coaching the interviewer: the kind of each question asked.")
+_out = Console(soft_wrap=True)
+
+
+@app.command("questions")
+def questions(
+    text: list[str] = typer.Argument(None, help="Questions as asked; none: one per line on stdin."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per question."),
+) -> None:
+    """Say of each question whether it is open or closed, leading, multi-part, or on a
+    protected topic (with what to ask instead). Exit 1 when one is on a protected topic."""
+    asked = [t for t in (text or sys.stdin.read().splitlines()) if t.strip()]
+    flagged = False
+    for question in asked:
+        kind = classify_question(question)
+        flagged |= kind.protected is not None
+        if as_json:
+            found = {"text": question, "form": kind.form, "leading": kind.leading,
+                     "multi_part": kind.multi_part, "protected": kind.protected,
+                     "instead": kind.instead}  # fmt: skip
+            typer.echo(json.dumps(found))
+            continue
+        marks = [kind.form, *(["leading"] if kind.leading else []),
+                 *(["multi-part"] if kind.multi_part else [])]  # fmt: skip
+        _out.print(f"{escape(question)}\n  {', '.join(marks)}")
+        if kind.protected:
+            _out.print(f"  [red]protected topic: {kind.protected}[/red]. {escape(kind.instead)}")
+    raise typer.Exit(1 if flagged else 0)

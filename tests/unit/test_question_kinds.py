@@ -1,0 +1,72 @@
+"""The kinds of interviewer questions (issue 19): open or closed, leading, multi-part, and the
+protected topics with what to ask instead; checked on the labelled sets the rules were built
+on, so that a change that loses one of them fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.coaching import SETS, classified, load, scores
+from recruiter_coaching import PROTECTED_TOPICS, classify_question
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "leading", "multi_part"),
+    [
+        ("Talk me through the busiest shift you've run.", "open", False, False),
+        ("Could you explain how you'd price a rush job?", "open", False, False),
+        ("Have you driven a forklift?", "closed", False, False),
+        ("Which shift pattern suits you, days or nights?", "closed", False, False),
+        ("Well, given the rota we run here, how would you plan your week?", "open", False, False),
+        ("You've done stock counts before, haven't you?", "closed", True, False),
+        ("Isn't the real problem always the handover?", "closed", True, False),
+        ("I take it you kept the client informed?", "closed", True, False),
+        ("What went wrong, and how did you put it right?", "open", False, True),
+        ("Who signed it off? And how long did it take?", "closed", False, True),
+        ("Did you lead that migration or did someone else?", "closed", False, False),
+    ],
+)
+def test_the_form_the_lead_and_the_parts_of_a_question(
+    text: str, form: str, leading: bool, multi_part: bool
+) -> None:
+    kind = classify_question(text)
+    assert (kind.form, kind.leading, kind.multi_part) == (form, leading, multi_part), kind
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("When are you thinking of hanging up your boots, retirement-wise?", "age"),
+        ("Does your wife work too?", "family"),
+        ("Would you need Fridays off for the mosque?", "religion"),
+        ("Your name's unusual, what's its origin?", "national-origin"),
+        ("Have you ever claimed workers' compensation?", "health"),
+        ("Are you straight, just so I know how to pitch the team social?", "sex-orientation"),
+        # Lawful and job-related: the right to work, a legal minimum age, the essential
+        # functions of the job, the work's own patients and children, the schedule.
+        ("Do you have the right to work in Ireland?", None),
+        ("This bar job needs you to be over 18; are you?", None),
+        ("Can you carry out the essential duties of the post, with or without adjustments?", None),
+        ("How would you check a patient's medication chart at handover?", None),
+        ("How do you settle a child who cries at drop-off?", None),
+        ("The store opens on Christmas Eve; can you work that day?", None),
+    ],
+)
+def test_protected_topics_are_flagged_with_what_to_ask_instead(
+    text: str, topic: str | None
+) -> None:
+    kind = classify_question(text)
+    assert kind.protected == topic, kind
+    assert kind.instead == (PROTECTED_TOPICS[topic] if topic else "")
+
+
+# The held-out set is left out: it measures how far the rules carry to questions nobody tuned
+# them on (bench/results/coaching.md), and a test over it would tune them to it.
+@pytest.mark.parametrize("name", [name for name in SETS if name != "held-out"])
+def test_on_the_sets_the_rules_were_built_on_no_protected_question_is_missed(name: str) -> None:
+    result = scores(classified(load(name)))
+    protected = result["protected (any topic)"]
+    assert protected["recall"] >= 0.95, result  # the costly error: missing one
+    assert protected["precision"] >= 0.9, result
+    for label in ("open", "closed", "leading", "multi-part"):
+        assert result[label]["recall"] >= 0.8 and result[label]["precision"] >= 0.8, (label, result)
