@@ -35,7 +35,7 @@ import shutil
 import signal
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -199,6 +199,7 @@ async def run_code(
     stdin: str = "",
     files: dict[str, str] | None = None,
     limits: Limits | None = None,
+    options: tuple[str, ...] = (),
 ) -> RunResult:
     """Run ``source`` as a program in ``language`` in a fresh sandbox.
 
@@ -208,6 +209,8 @@ async def run_code(
         stdin: what it reads on standard input.
         files: more files beside it, by name (a test harness, data), read-only.
         limits: what the run may use (``Limits()`` by default).
+        options: the interpreter's own options, put before the program (e.g. node's
+            ``--jitless``); never the candidate's.
 
     Returns:
         How it ended, with its output (UTF-8, undecodable bytes replaced).
@@ -219,6 +222,8 @@ async def run_code(
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; use one of {sorted(LANGUAGES)}")
     lang, limits = LANGUAGES[language], limits or Limits()
+    if options:
+        lang = replace(lang, command=(lang.command[0], *options, *lang.command[1:]))
     uid = _FIRST_UID + secrets.randbelow(_UIDS) if os.geteuid() == 0 else None
     with tempfile.TemporaryDirectory(prefix="recruiter-run-") as tmp:
         folder = Path(tmp)

@@ -81,6 +81,23 @@ def test_the_fitted_growth_tells_a_linear_solution_from_a_quadratic_one() -> Non
     assert quadratic.exponent > linear.exponent + 0.5
 
 
+def test_the_fitted_growth_tells_them_apart_in_javascript_too() -> None:
+    linear_js = JS.replace('    console.log("looking at", j);\n', "")
+    quadratic_js = (
+        "function pairWithSum(prices, budget) {\n"
+        "  for (let i = 0; i < prices.length; i++)\n"
+        "    for (let j = i + 1; j < prices.length; j++)\n"
+        "      if (prices[i] + prices[j] === budget) return [i, j];\n"
+        "  return [];\n"
+        "}\n"
+    )
+    linear = run(measure_growth(PROBLEM, "javascript", linear_js))
+    quadratic = run(measure_growth(PROBLEM, "javascript", quadratic_js))
+    assert linear.exponent is not None and quadratic.exponent is not None, (linear, quadratic)
+    assert linear.as_expected and not quadratic.as_expected, (linear, quadratic)
+    assert quadratic.exponent > linear.exponent + 0.5
+
+
 def test_every_shipped_problem_is_solved_by_its_own_hint_and_starts_failing() -> None:
     # (Their growth is not asserted here: an O(n log n) sort of nested lists fits 1.3-1.7 on
     # a loaded machine, and some growth inputs are not a brute force's worst case; see
