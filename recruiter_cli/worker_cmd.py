@@ -32,10 +32,15 @@ def run_worker(
     load_threshold: float = 0.95,
 ) -> None:
     """Run the worker in this process until it is stopped (blocking)."""
+    import asyncio
+
     from livekit.agents import cli
 
     from agent.worker import build_server
+    from recruiter_coding.cgroup import sweep_groups
 
+    # The run groups of code runs whose job process was killed (a crash, SIGKILL) are removed.
+    asyncio.run(sweep_groups())
     server = build_server(
         settings, agent_name, idle_processes=idle_processes, http_port=http_port,
         load_threshold=load_threshold,

@@ -21,10 +21,11 @@ import asyncio
 import logging
 import secrets
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PARENT", "RunGroup", "open_group"]
+__all__ = ["PARENT", "RunGroup", "open_group", "sweep_groups"]
 
 logger = logging.getLogger("recruiter.coding")
 
@@ -34,6 +35,9 @@ _CONTROLLERS = "memory,pids"
 _V2_MARK = Path("/sys/fs/cgroup/cgroup.controllers")  # only the unified hierarchy has it
 _warned: set[str] = set()
 _ENV = {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C", "LC_ALL": "C"}
+# A group older than this was left by a process killed during its run (a run's wall-clock
+# limit is at most a minute): ``sweep_groups`` removes it.
+STALE_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,8 @@ async def open_group(name: str, memory_bytes: int, processes: int) -> RunGroup |
         _once("cgroup-tools is not installed (`make setup`): memory is limited per process")
         return None
     # Unique: cgcreate takes a group that exists as made, and its counters (OOM kills) are
-    # those of whatever ran in it before.
-    group = RunGroup(f"{name}-{secrets.token_hex(6)}", v2=_V2_MARK.exists())
+    # those of whatever ran in it before. The time it was made is in its name, for the sweep.
+    group = RunGroup(f"{name}-{int(time.time())}-{secrets.token_hex(6)}", v2=_V2_MARK.exists())
     ok, out = await _call(_tool("cgcreate"), "-g", f"{_CONTROLLERS}:{group.path}")
     if not ok:
         _once(f"no control group per run here ({out.strip()[:200]}): memory is per process")
@@ -122,6 +126,60 @@ async def open_group(name: str, memory_bytes: int, processes: int) -> RunGroup |
     return group
 
 
+async def sweep_groups(older_than_s: float = STALE_S) -> int:
+    """Remove the empty run groups under ``PARENT`` made over ``older_than_s`` seconds ago, and
+    return how many were removed.
+
+    A process killed during a run (a crash, SIGKILL, a container stopped) leaves its run's
+    group behind, empty; workers call this as they start. Each group's directory is removed
+    with ``rmdir``, which the kernel refuses for a group that still holds a process (unlike
+    ``cgdelete``, which would move that process out of its limits first). A group too young
+    may be a run another process is starting, and is kept. A group whose name carries no time
+    (made before names did) counts as old.
+    """
+    return await asyncio.to_thread(_sweep, older_than_s)
+
+
+def _sweep(older_than_s: float) -> int:
+    now, removed = time.time(), set()
+    for mount in _mounts():
+        parent = mount / PARENT
+        try:
+            children = [c for c in parent.iterdir() if c.is_dir() and c.name.startswith("run-")]
+        except OSError:
+            continue
+        for child in children:
+            parts = child.name.split("-")
+            stamp = parts[-2] if len(parts) >= 4 else ""
+            if stamp.isdigit() and now - int(stamp) < older_than_s:
+                continue
+            try:
+                child.rmdir()  # refused (EBUSY) while a process is in the group
+            except OSError:
+                continue
+            removed.add(child.name)
+    if removed:
+        logger.info("removed %d control groups left by runs of stopped processes", len(removed))
+    return len(removed)
+
+
+def _mounts() -> list[Path]:
+    """Where this process sees the memory and pids hierarchies (one for cgroup v2)."""
+    found: list[Path] = []
+    try:
+        lines = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 4:
+            continue
+        options = set(fields[3].split(","))
+        if fields[2] == "cgroup2" or (fields[2] == "cgroup" and options & {"memory", "pids"}):
+            found.append(Path(fields[1]))
+    return found
+
+
 def _tool(name: str) -> str:
     return shutil.which(name) or name
 
@@ -130,7 +188,9 @@ async def _call(*command: str) -> tuple[bool, str]:
     """Run a cgroup-tools command; (whether it exited 0, its output and errors)."""
     try:
         process = await asyncio.create_subprocess_exec(
-            *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            *command,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
             env=_ENV,  # messages in English, whatever the server's locale
         )
     except OSError as e:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import shutil
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -297,3 +299,31 @@ def test_without_control_groups_a_run_keeps_its_per_process_limits(
         assert "memory is limited per process" in caplog.text
     hog = _run("python", "blocks = []\nwhile True:\n    blocks.append(bytearray(10**7))")
     assert hog.stopped == "memory", hog
+
+
+def test_groups_left_by_killed_runs_are_swept_and_groups_in_use_are_kept() -> None:
+    root = _group_root()
+    if root is None:
+        pytest.skip("no control group can be made here")
+    hour_ago, now = int(time.time()) - 3600, int(time.time())
+    left = f"run-0-{hour_ago}-{secrets.token_hex(6)}"  # a run whose process was killed
+    legacy = f"run-0-{secrets.token_hex(6)}"  # named before names carried the time
+    starting = f"run-0-{now}-{secrets.token_hex(6)}"  # another process's run, just made
+    busy = f"run-0-{hour_ago}-{secrets.token_hex(6)}"  # old, but a process is still in it
+    names = (left, legacy, starting, busy)
+    for name in names:
+        subprocess.run(["cgcreate", "-g", f"memory,pids:{PARENT}/{name}"], check=True)
+    sleeper = subprocess.Popen(["cgexec", "-g", f"memory,pids:{PARENT}/{busy}", "sleep", "60"])
+    try:
+        time.sleep(0.2)
+        removed = run(cgroup.sweep_groups())
+        kept = {g.name for g in _groups(root)}
+        assert left not in kept and legacy not in kept, kept
+        assert starting in kept and busy in kept, kept
+        assert removed >= 2
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        for name in names:
+            run(cgroup.RunGroup(name, v2=root.name == "cgroup").remove())
+    assert not {left, legacy, starting, busy} & {g.name for g in _groups(root)}
