@@ -108,6 +108,7 @@ class Interviewer(Agent):
         self.cut_offs = 0  # replies to the open answer the candidate went on over
         self._over: SpeechHandle | None = None  # the last reply known to be over
         self.segment_open = False  # speech has begun that the STT has not had in full
+        self.away = False  # the candidate's page is out of the room: no silence prompts
         # Follow-ups asked of the LLM before the turn ended, by (question id, gap).
         self._early: dict[tuple[str, str], asyncio.Task[LLMReply]] = {}
         # What speaking the reply changed, restored if the reply is dropped before it plays.
@@ -402,8 +403,8 @@ class Interviewer(Agent):
         """After the recruiter stops, a long silence is an event for the flow."""
         waited = silence_wait_s(self._state, self._policy.silence_prompt_s)
         await asyncio.sleep(waited)
-        if self.session.user_state == "speaking" or self._before_reply is not None:
-            return
+        if self.session.user_state == "speaking" or self._before_reply is not None or self.away:
+            return  # (away: the candidate's page left the room; ``agent.presence``)
         await self.take(Silence(waited))
 
     async def take(self, event: Event) -> SpeechHandle | None:

@@ -25,6 +25,7 @@ from agent.coding_round import coding_brief, start_coding_round
 from agent.errors import AgentError
 from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
 from agent.phone_desk import RECORDING_NOTICE, read_interview_code, say_to_caller
+from agent.presence import CandidatePresence
 from agent.recording import keep_recording, recording_options
 from agent.resume import INTERRUPTED, ResumeError, room_resumption
 from agent.room_video import LiveFrames, follow_camera
@@ -302,7 +303,10 @@ async def _hold(
     room, interviewer = ctx.room, live.interviewer
     identity = candidate.identity if candidate is not None else None
     tasks: set[asyncio.Task[None]] = set()
-    left = asyncio.Event()
+    shown = [-1]  # the question last shown to the candidate (shown again after a rejoin)
+    presence = CandidatePresence(live.session, interviewer, identity,
+                                 0.0 if phone else settings.web.rejoin_s,
+                                 on_back=lambda: shown.__setitem__(0, -1))  # fmt: skip
 
     def on_track(track: rtc.Track, _pub: object, participant: rtc.RemoteParticipant) -> None:
         if participant.identity == identity and track.kind == rtc.TrackKind.KIND_VIDEO:
@@ -319,14 +323,8 @@ async def _hold(
             if json.loads(packet.data).get("type") == "end":
                 interviewer.stop_early("the candidate ended the interview", _CLOSING)
 
-    def on_left(participant: rtc.RemoteParticipant) -> None:
-        if participant.identity == identity:
-            left.set()
-
     def on_coaching(reason: str, text: str) -> None:
         on_message({"type": "cue", "kind": reason, "text": text})
-
-    shown = [-1]  # the question last shown to the candidate
 
     def on_agent_state(event: AgentStateChangedEvent) -> None:
         # Question n of N and the time left, whenever a new question is being asked.
@@ -345,7 +343,6 @@ async def _hold(
 
     room.on("track_subscribed", on_track)
     room.on("data_received", on_data)
-    room.on("participant_disconnected", on_left)
     live.session.on("agent_state_changed", on_agent_state)
     interviewer.on_coaching = on_coaching
     rate = live.session.tts.sample_rate if live.session.tts else 24000  # livekit's default
@@ -355,8 +352,7 @@ async def _hold(
             if publication.track is not None:
                 on_track(publication.track, publication, candidate)
         options = room_options(rate, candidate.identity)
-    if identity is not None and identity not in room.remote_participants:
-        left.set()  # gone before the interview listened (a caller who hung up at once)
+    presence.attach(room)  # a caller who hung up at once is gone before the interview listened
     closed = asyncio.Event()
     live.session.on("close", lambda _event: closed.set())
     # A call is not recorded: livekit-agents records a job's first voice session only, and a
@@ -367,7 +363,8 @@ async def _hold(
                              record=False if phone else wanted)  # fmt: skip
     if not phone:  # the page's code editor, for a role with coding questions
         tasks |= start_coding_round(room, live, db, settings.coding, identity)
-    ended, gone = asyncio.create_task(interviewer.ended.wait()), asyncio.create_task(left.wait())
+    ended = asyncio.create_task(interviewer.ended.wait())
+    gone = asyncio.create_task(presence.gone.wait())
     await asyncio.wait({ended, gone}, return_when=asyncio.FIRST_COMPLETED)
     if interviewer.ended.is_set():
         status, reason = "completed", interviewer.end_reason
@@ -378,6 +375,7 @@ async def _hold(
         status, reason = "failed", "the candidate left before the end"
     for task in (ended, gone, *tasks):
         task.cancel()
+    presence.close()
     frames.close()
     # Nothing is left to say (the closing was heard, or no one is listening): close now, so
     # the job is free for the next call at once.
@@ -396,7 +394,7 @@ async def _hold(
     logger.info("interview %s %s", live.session_id, status)
     await asyncio.to_thread(_expire_audio, db, settings)
     if phone:
-        await _end_call(ctx, live, candidate, db, settings, chat, heard=not left.is_set(),
+        await _end_call(ctx, live, candidate, db, settings, chat, heard=not presence.gone.is_set(),
                         invited=invited)  # fmt: skip
         return
     await judge_if_trusted(db, live.session_id, chat)

@@ -180,6 +180,9 @@ class WebSettings(BaseModel):
     sign_in_window_s: float = Field(default=900.0, gt=0, le=86400)
     # The agent name the worker registers and the web app dispatches to.
     agent_name: str = "recruiter"
+    # A candidate whose page leaves the room mid-interview (a reload, a dropped connection) has
+    # this long (s) to come back before the interview ends as left; 0: it ends at once.
+    rejoin_s: float = Field(default=60.0, ge=0)
 
     @property
     def base_url(self) -> str:
