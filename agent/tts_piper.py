@@ -36,6 +36,7 @@ __all__ = [
     "speak_pieces",
     "split_sentences",
     "synthesize_pcm",
+    "trim_lead",
 ]
 
 logger = logging.getLogger("recruiter.tts")
@@ -142,7 +143,8 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
         pcm = self._cached(sentence)  # speech and preparation use the cache from two threads
         if pcm is not None:
             return pcm
-        pcm = b"".join(synthesize_pcm(self._voice, sentence, self._config))
+        pcm = trim_lead(b"".join(synthesize_pcm(self._voice, sentence, self._config)),
+                        self.sample_rate)  # fmt: skip
         with self._cache_lock:
             self._cache[sentence] = pcm
             while len(self._cache) > self._opts.cache_sentences:
@@ -298,6 +300,25 @@ class PiperChunkedStream(tts.ChunkedStream):
         except (RuntimeError, ValueError) as e:
             raise APIConnectionError("piper failed to synthesize", retryable=False) from e
         output_emitter.flush()
+
+
+# Piper starts a sentence with 50-130 ms of silence (measured on the recruiter's voice); all but
+# this much of it is cut, so that a reply is heard as soon as it plays (seconds).
+_LEAD_S = 0.02
+_AUDIBLE = 328  # -40 dBFS in int16 (32768 * 10 ** (-40 / 20))
+
+
+def trim_lead(pcm: bytes, sample_rate: int) -> bytes:
+    """``pcm`` (int16 mono) less its leading silence (below -40 dBFS), keeping 20 ms of it.
+
+    Audio that never gets louder than that is returned as it is.
+    """
+    audio = np.frombuffer(pcm, dtype=np.int16)
+    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > _AUDIBLE)
+    if loud.size == 0:
+        return pcm
+    start = max(0, int(loud[0]) - int(_LEAD_S * sample_rate))
+    return audio[start:].tobytes()
 
 
 def pcm_to_float(pcm: bytes) -> np.ndarray:

@@ -6,11 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from livekit.agents import APIConnectionError, tokenize, tts
 from piper import SynthesisConfig
 
-from agent.tts_piper import PiperOptions, PiperTTS, speak_pieces, synthesize_pcm
+from agent.tts_piper import PiperOptions, PiperTTS, speak_pieces, synthesize_pcm, trim_lead
 from tests.conftest import run
 
 pytestmark = pytest.mark.models
@@ -35,6 +36,28 @@ def test_synthesizes_speech_of_plausible_length(piper: PiperTTS) -> None:
     seconds = run(synth())
     words = len(text.split())
     assert 1.5 < words / seconds < 5.0  # 90-300 words per minute
+
+
+def test_a_reply_is_audible_within_25_ms_of_its_first_frame_and_keeps_its_words(
+    piper: PiperTTS,
+) -> None:
+    # Piper starts each sentence with 50-130 ms of silence; the recruiter's voice cuts it.
+    text = "Tell me about a time you helped a frustrated customer. Why do you want this job?"
+
+    async def frames() -> list[np.ndarray]:
+        return [np.frombuffer(f.data, dtype=np.int16) async for f in piper.speak(text)]
+
+    audio = np.concatenate(run(frames()))
+    first = int(np.flatnonzero(np.abs(audio.astype(np.int32)) > 328)[0])  # -40 dBFS
+    assert first / piper.sample_rate <= 0.025
+    # Only silence is cut, 20 ms of it kept; audio that is all silence stays as it is.
+    rate = piper.sample_rate
+    tone = (8000 * np.sin(np.arange(rate // 10) * 0.3)).astype(np.int16)
+    quiet = np.zeros(rate // 10, dtype=np.int16)
+    trimmed = np.frombuffer(trim_lead(np.concatenate([quiet, tone]).tobytes(), rate), np.int16)
+    lead = int(0.02 * rate) - 1  # the tone's first sample is silent too (sin 0)
+    assert np.array_equal(trimmed[lead + 1 :], tone[1:]) and not trimmed[:lead].any()
+    assert trim_lead(quiet.tobytes(), rate) == quiet.tobytes()
 
 
 def test_piper_yields_one_chunk_per_sentence(piper: PiperTTS) -> None:
