@@ -17,7 +17,7 @@ def test_questions_are_told_apart_and_a_protected_one_fails_the_command(tmp_path
     fine = runner.invoke(app, ["coach", "questions", "Walk me through your last audit."], env=env)
     assert fine.exit_code == 0, fine.output
     assert "open" in fine.output and "protected" not in fine.output
-    asked = "What did you change, and who signed it off?\nIs your husband happy with night shifts?\n"
+    asked = "What did you change, and who signed it off?\nIs your husband fine with nights?\n"
     flagged = runner.invoke(app, ["coach", "questions", "--json"], input=asked, env=env)
     assert flagged.exit_code == 1, flagged.output
     kinds = [json.loads(line) for line in flagged.output.splitlines() if line.startswith("{")]
