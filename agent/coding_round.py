@@ -122,6 +122,10 @@ class CodingRound:
                 asked = None
                 continue
             question = found[0]
+            if interviewer.away:  # the page left the room: neither a stall nor time spent
+                asked_at += 1.0
+                self._activity = now
+                continue
             if question.id != asked or session.agent_state == "speaking":
                 if question.id != asked:
                     asked, asked_at = question.id, now - self._asked_before(question.id)

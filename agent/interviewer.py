@@ -390,6 +390,11 @@ class Interviewer(Agent):
             task.cancel()
         self._early.clear()
 
+    def hold_silence(self) -> None:
+        """Stop the silence watch now (the candidate's page left the room; ``away`` keeps it
+        from being taken until they are back)."""
+        self._cancel_silence_watch()
+
     def _start_silence_watch(self) -> None:
         self._cancel_silence_watch()
         self._silence_task = asyncio.create_task(self._silence_watch(), name="silence-watch")

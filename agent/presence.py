@@ -54,28 +54,34 @@ class CandidatePresence:
         self._identity = identity
         self._rejoin_s = rejoin_s
         self._on_back = on_back
-        self._room: rtc.Room | None = None
+        self._sid: str | None = None  # the candidate's connection now linked
         self._left_at: float | None = None
         self._waiting: asyncio.Task[None] | None = None
         self._welcome: asyncio.Task[None] | None = None
+        self._closed = False
         self.gone = asyncio.Event()
-        self.rejoins = 0
 
     def attach(self, room: rtc.Room) -> None:
         """Follow the room's participants; a candidate not in it yet counts as having left."""
-        self._room = room
         room.on("participant_disconnected", self._on_left)
         room.on("participant_connected", self._on_joined)
         room.on("track_subscribed", self._on_track)
-        if self._identity is not None and self._identity not in room.remote_participants:
+        present = room.remote_participants.get(self._identity or "")
+        if present is not None:
+            self._sid = present.sid
+        elif self._identity is not None:
             self.left()
 
     def left(self) -> None:
         """The candidate is out of the room: wait ``rejoin_s`` for them, then they are gone."""
-        if self._left_at is not None or self.gone.is_set():
+        if self._left_at is not None or self.gone.is_set() or self._closed:
             return
         self._left_at = time.monotonic()
         self._interviewer.away = True
+        self._interviewer.hold_silence()
+        if self._welcome is not None:  # gone again before the welcome was said
+            self._welcome.cancel()
+            self._welcome = None
         if self._rejoin_s <= 0:
             self.gone.set()
             return
@@ -89,6 +95,7 @@ class CandidatePresence:
 
     def close(self) -> None:
         """Stop waiting (the interview is over)."""
+        self._closed = True
         for task in (self._waiting, self._welcome):
             if task is not None:
                 task.cancel()
@@ -96,15 +103,17 @@ class CandidatePresence:
     def _on_left(self, participant: rtc.RemoteParticipant) -> None:
         if participant.identity != self._identity:
             return
-        now = self._room.remote_participants.get(participant.identity) if self._room else None
-        if now is not None and now.sid != participant.sid:
-            return  # an old connection replaced by the new one (the same identity joined again)
+        if self._sid is not None and participant.sid != self._sid:
+            return  # an old connection, replaced by a new one of the same identity
         self.left()
 
     def _on_joined(self, participant: rtc.RemoteParticipant) -> None:
         # Back in the room; the wait ends once their microphone is (a page whose microphone
         # never comes is gone when the wait is over).
-        if participant.identity == self._identity and self._left_at is not None:
+        if participant.identity != self._identity:
+            return
+        self._sid = participant.sid
+        if self._left_at is not None:
             logger.info("the candidate came back after %.1f s", time.monotonic() - self._left_at)
 
     def _on_track(self, track: rtc.Track, _pub: object, participant: rtc.RemoteParticipant) -> None:
@@ -114,17 +123,25 @@ class CandidatePresence:
             or track.kind != rtc.TrackKind.KIND_AUDIO
             or self._left_at is None
             or self.gone.is_set()
+            or self._closed
         ):
             return
+        self._sid = participant.sid
         if self._waiting is not None:
             self._waiting.cancel()
             self._waiting = None
         away_s, self._left_at = time.monotonic() - self._left_at, None
-        self.rejoins += 1
         self._welcome = asyncio.create_task(self._welcome_back(away_s), name="welcome-back")
 
     async def _welcome_back(self, away_s: float) -> None:
         await asyncio.sleep(_SETTLE_S)
+        # A reply begun before they came back (to an answer given just before the reload) is
+        # let play out: its words are then the last said, and the journal stores it as itself.
+        playing = self._session.current_speech
+        if playing is not None:
+            await playing.wait_for_playout()
+        if self._left_at is not None or self._closed:
+            return  # gone again meanwhile
         self._interviewer.away = False
         if self._on_back is not None:
             self._on_back()
@@ -134,13 +151,15 @@ class CandidatePresence:
             events=[{"type": "rejoined", "away_s": round(away_s, 1)}],
         )
         with contextlib.suppress(RuntimeError):  # the session has closed meanwhile
-            self._session.interrupt()
             self._session.say(f"{WELCOME_BACK} {last}" if last else "Welcome back.")
 
 
 def _last_said(history: llm.ChatContext) -> str:
     """The recruiter's last words as played (a reply cut off is kept to the words heard)."""
     for message in reversed(history.messages()):
-        if message.role == "assistant" and (message.text_content or "").strip():
-            return (message.text_content or "").strip()
+        text = (message.text_content or "").strip()
+        if message.role == "assistant" and text:
+            while text.startswith(WELCOME_BACK):  # back a second time: the words before that
+                text = text.removeprefix(WELCOME_BACK).strip()
+            return text
     return ""

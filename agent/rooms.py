@@ -48,10 +48,12 @@ def candidate_token(
     agent_name: str,
     ttl_s: int,
     name: str = "Candidate",
+    departure_s: int = 90,
 ) -> str:
     """A JWT that joins ``room`` as ``identity`` (publish camera and mic, receive data).
 
     The first join creates the room and dispatches ``agent_name`` with ``job`` as metadata.
+    ``departure_s``: how long (s) the room stays open once the candidate has left.
     """
     grants = api.VideoGrants(
         room_join=True, room=room, can_publish=True, can_subscribe=True, can_publish_data=True,
@@ -60,6 +62,9 @@ def candidate_token(
     config = api.RoomConfiguration(
         name=room,
         empty_timeout=60,
+        # The room outlives a candidate who left for longer than the wait for them to come
+        # back (web.rejoin_s; LiveKit's default of 20 s would close it, and the job with it).
+        departure_timeout=departure_s,
         agents=[api.RoomAgentDispatch(agent_name=agent_name, metadata=job.model_dump_json())],
     )
     return (

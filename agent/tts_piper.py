@@ -143,8 +143,7 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
         pcm = self._cached(sentence)  # speech and preparation use the cache from two threads
         if pcm is not None:
             return pcm
-        pcm = trim_lead(b"".join(synthesize_pcm(self._voice, sentence, self._config)),
-                        self.sample_rate)  # fmt: skip
+        pcm = b"".join(synthesize_pcm(self._voice, sentence, self._config))
         with self._cache_lock:
             self._cache[sentence] = pcm
             while len(self._cache) > self._opts.cache_sentences:
@@ -191,7 +190,8 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
     async def speak(
         self, text: str, *, on_lost: Callable[[str], None] | None = None
     ) -> AsyncIterator[rtc.AudioFrame]:
-        """Frames of ``text`` in 50 ms pieces, sentence by sentence: cached ones at once.
+        """Frames of ``text`` in 50 ms pieces, sentence by sentence: cached ones at once,
+        the first with its leading silence cut to 20 ms (``trim_lead``).
 
         ``on_lost``: told of each sentence no attempt could synthesize, which is then left
         out; without it such a sentence raises.
@@ -200,6 +200,7 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
             APIConnectionError: piper failed to synthesize (and no ``on_lost`` was given).
         """
         samples_per_frame = int(self.sample_rate * _FRAME_S)
+        first = True
         for sentence in self.spoken(text):
             pcm = self._cached(sentence)
             if pcm is not None:
@@ -215,6 +216,8 @@ class PiperTTS(tts.TTS[Never]):  # Never: no events beyond the base class's
                     logger.warning("a sentence could not be synthesized; left out")
                     on_lost(sentence)
                     continue
+            if first:  # heard as soon as it plays; later sentences keep their pause before
+                pcm, first = trim_lead(pcm, self.sample_rate), False
             audio = np.frombuffer(pcm, dtype=np.int16)
             for start in range(0, audio.size, samples_per_frame):
                 chunk = audio[start : start + samples_per_frame]
@@ -302,8 +305,9 @@ class PiperChunkedStream(tts.ChunkedStream):
         output_emitter.flush()
 
 
-# Piper starts a sentence with 50-130 ms of silence (measured on the recruiter's voice); all but
-# this much of it is cut, so that a reply is heard as soon as it plays (seconds).
+# Piper starts a sentence with 25-130 ms of silence (measured on the recruiter's voice); all but
+# this much of it is cut from a reply's first sentence, so that the reply is heard as soon as it
+# plays (seconds).
 _LEAD_S = 0.02
 _AUDIBLE = 328  # -40 dBFS in int16 (32768 * 10 ** (-40 / 20))
 

@@ -15,7 +15,8 @@ speech (the VAD's minimum silence, when livekit-agents asks its end-of-turn mode
 
 Features: faster-whisper's log-mel extractor over 8 s with the waveform normalised to zero mean
 and unit variance, which is what the model was trained on (``WhisperFeatureExtractor(
-chunk_length=8, do_normalize=True)``; it matched pipecat's own extractor to 1e-6 on this audio).
+chunk_length=8, do_normalize=True)``; on a 6 s answer padded to 8 s it matched pipecat's own
+extractor to 1e-6).
 
 Results go to ``bench/results/turn_audio_model.json`` and ``.md``. Usage:
 ``.venv/bin/recruiter models install --only smart-turn-v3.2`` once, then

@@ -21,7 +21,13 @@ def questions(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per question."),
 ) -> None:
     """Say of each question whether it is open or closed, leading, multi-part, or on a
-    protected topic (with what to ask instead). Exit 1 when one is on a protected topic."""
+    protected topic (with what to ask instead). Exit 1 when one is on a protected topic.
+
+    The rules catch about 6 in 10 protected questions nobody tuned them on
+    (bench/results/coaching.md): no flag is not a clearance."""
+    if not text and sys.stdin.isatty():
+        _out.print("Give the questions as arguments, or one per line on standard input.")
+        raise typer.Exit(2)
     asked = [t for t in (text or sys.stdin.read().splitlines()) if t.strip()]
     flagged = False
     for question in asked:
@@ -38,4 +44,8 @@ def questions(
         _out.print(f"{escape(question)}\n  {', '.join(marks)}")
         if kind.protected:
             _out.print(f"  [red]protected topic: {kind.protected}[/red]. {escape(kind.instead)}")
+    if not as_json and not flagged:
+        _out.print("No protected topic found. The rules miss about 4 in 10 disguised ones "
+                   "(bench/results/coaching.md): read them again for age, family, faith, "
+                   "origin, health and sex.")  # fmt: skip
     raise typer.Exit(1 if flagged else 0)

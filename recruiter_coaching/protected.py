@@ -396,17 +396,12 @@ def protected_topic(text: str) -> str | None:
     """The protected topic the lower-cased question ``text`` asks about, or None."""
     for topic, pattern in _PROTECTED.items():
         for match in pattern.finditer(text):
+            # A lawful form covers the words inside it, not the rest of the question: "Are you
+            # over 18? And how old are you exactly?" is still asked.
             lawful = _LAWFUL.get(topic)
-            if lawful is not None and lawful.search(text):
-                # The lawful form covers the question unless another word of the topic
-                # stands outside it ("any health conditions that stop you lifting 25 kg").
-                spans = [m.span() for m in lawful.finditer(text)]
-                if any(a <= match.start() < b for a, b in spans):
-                    continue
-                if topic != "health" or not re.search(
-                    r"condition|illness|medicat|disab|diagnos|sick", match.group(0)
-                ):
-                    continue
+            spans = [m.span() for m in lawful.finditer(text)] if lawful is not None else []
+            if any(a <= match.start() < b for a, b in spans):
+                continue
             weak = _WEAK.get(topic)
             if (
                 weak is not None

@@ -105,7 +105,9 @@ cases.args.forEach((args, i) => {
 
 @dataclass(frozen=True)
 class CaseResult:
-    """One call: passed, what it returned (or the error raised), and the CPU seconds it took."""
+    """One call: passed, what it returned (or the error raised), and the CPU seconds it took
+    (Python: its thread's; JavaScript: the whole process's, the compiler's threads included
+    outside timing runs)."""
 
     index: int
     passed: bool

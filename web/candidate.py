@@ -238,6 +238,7 @@ def room_token(token: str, ctx: Ctx, body: JoinRequest | None = None) -> RoomAcc
     jwt = candidate_token(
         ctx.settings.livekit, room=invitation.room, identity=invitation.identity,
         job=_job(invitation), agent_name=ctx.settings.web.agent_name, ttl_s=ttl,
+        departure_s=int(ctx.settings.web.rejoin_s) + 30,
     )  # fmt: skip
     return RoomAccess(
         url=ctx.settings.livekit.browser_url, token=jwt, room=invitation.room,

@@ -1,10 +1,10 @@
 """A candidate whose page leaves the room mid-interview (a reload) comes back to it.
 
 The candidate answers the first question and leaves once the next one has been stored, as a
-reloaded page does; then joins again with a new token for the same invitation (the same
-identity). The interview was not ended meanwhile: the recruiter welcomes them back, says its
-last words again, the candidate answers and ends the interview, which completes. Nothing
-stored before the candidate left is lost or changed.
+reloaded page does; 25 s later (a reload and a second read of the consent) joins again with a
+new token for the same invitation (the same identity). The interview was not ended meanwhile:
+the recruiter welcomes them back and says its last words again; the candidate answers and ends
+the interview, which completes. Nothing stored before the candidate left is lost or changed.
 """
 
 from __future__ import annotations
@@ -86,7 +86,9 @@ def test_a_candidate_who_reloads_the_page_goes_on_with_the_interview(room_stack:
             finally:
                 await page.leave()  # the page is reloaded
             before = turns()
-            await asyncio.sleep(3.0)
+            # Longer than LiveKit's default departure timeout (20 s), which closed the room
+            # (and the job with it) before the candidate could come back.
+            await asyncio.sleep(25.0)
             running = session()
             assert running is not None and running.status == "running"
             page = RoomCandidate()

@@ -315,7 +315,11 @@ def test_groups_left_by_killed_runs_are_swept_and_groups_in_use_are_kept() -> No
         subprocess.run(["cgcreate", "-g", f"memory,pids:{PARENT}/{name}"], check=True)
     sleeper = subprocess.Popen(["cgexec", "-g", f"memory,pids:{PARENT}/{busy}", "sleep", "60"])
     try:
-        time.sleep(0.2)
+        procs = root / PARENT / busy / "cgroup.procs"
+        deadline = time.monotonic() + 10
+        while not procs.read_text().strip() and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the sleeper is in its group
+        assert procs.read_text().strip(), "the process never entered its group"
         removed = run(cgroup.sweep_groups())
         kept = {g.name for g in _groups(root)}
         assert left not in kept and legacy not in kept, kept

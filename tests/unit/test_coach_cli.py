@@ -16,7 +16,8 @@ def test_questions_are_told_apart_and_a_protected_one_fails_the_command(tmp_path
     env = {"RECRUITER_HOME": str(tmp_path), "COLUMNS": "200"}
     fine = runner.invoke(app, ["coach", "questions", "Walk me through your last audit."], env=env)
     assert fine.exit_code == 0, fine.output
-    assert "open" in fine.output and "protected" not in fine.output
+    assert "open" in fine.output and "protected topic:" not in fine.output
+    assert "No protected topic found" in fine.output and "miss" in fine.output  # not a clearance
     asked = "What did you change, and who signed it off?\nIs your husband fine with nights?\n"
     flagged = runner.invoke(app, ["coach", "questions", "--json"], input=asked, env=env)
     assert flagged.exit_code == 1, flagged.output

@@ -50,6 +50,10 @@ def test_the_form_the_lead_and_the_parts_of_a_question(
         ("How would you check a patient's medication chart at handover?", None),
         ("How do you settle a child who cries at drop-off?", None),
         ("The store opens on Christmas Eve; can you work that day?", None),
+        # A lawful question beside an unlawful one does not cover it.
+        ("Are you over 18? And how old are you exactly?", "age"),
+        ("Do you have the right to work here, and where were you born?", "national-origin"),
+        ("Is this a family business you'd join? Are you married?", "family"),
     ],
 )
 def test_protected_topics_are_flagged_with_what_to_ask_instead(
@@ -63,7 +67,7 @@ def test_protected_topics_are_flagged_with_what_to_ask_instead(
 # The held-out set is left out: it measures how far the rules carry to questions nobody tuned
 # them on (bench/results/coaching.md), and a test over it would tune them to it.
 @pytest.mark.parametrize("name", [name for name in SETS if name != "held-out"])
-def test_on_the_sets_the_rules_were_built_on_no_protected_question_is_missed(name: str) -> None:
+def test_on_the_sets_the_rules_were_built_on_they_still_catch_what_they_caught(name: str) -> None:
     result = scores(classified(load(name)))
     protected = result["protected (any topic)"]
     assert protected["recall"] >= 0.95, result  # the costly error: missing one
