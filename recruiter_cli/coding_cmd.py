@@ -99,9 +99,7 @@ def run(
             _out.print(f"  hidden test {stuck.index + 1} was {stuck.error}; the ones after it "
                        "were not run")  # fmt: skip
     if growth is not None:
-        if language != "python":
-            _out.print("running time: not measured for JavaScript yet")
-        elif growth.exponent is None and growth.stopped:
+        if growth.exponent is None and growth.stopped:
             _out.print("running time: slower than expected: stopped before the larger inputs "
                        f"({problem.complexity} expected)")  # fmt: skip
         elif growth.exponent is None:

@@ -34,6 +34,13 @@ def test_a_solution_is_judged_and_a_wrong_one_fails_with_what_it_returned(
     assert "example 2: failed: returned [0], expected []" in failed.output
     unknown = runner.invoke(app, ["coding", "run", "no-such", str(right)], env=env)
     assert unknown.exit_code == 2
+    # JavaScript's running time is measured and said as Python's is.
+    linear_js = tmp_path / "linear.js"
+    linear_js.write_text(JS.replace('    console.log("looking at", j);\n', ""), encoding="utf-8")
+    timed = runner.invoke(app, ["coding", "run", "pair-with-sum", str(linear_js), "--submit"],
+                          env=env)  # fmt: skip
+    assert timed.exit_code == 0, timed.output
+    assert "running time grows as n^" in timed.output and "as expected" in timed.output
 
 
 def test_a_problem_is_shown_and_a_hanging_case_is_named(tmp_path: Path) -> None:

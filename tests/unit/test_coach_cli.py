@@ -25,3 +25,5 @@ def test_questions_are_told_apart_and_a_protected_one_fails_the_command(tmp_path
     assert [k["multi_part"] for k in kinds] == [True, False]
     assert [k["protected"] for k in kinds] == [None, "family"]
     assert "schedule" in kinds[1]["instead"]
+    nothing = runner.invoke(app, ["coach", "questions"], input="\n  \n", env=env)
+    assert nothing.exit_code == 2 and "No questions given" in nothing.output

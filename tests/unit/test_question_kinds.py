@@ -50,6 +50,13 @@ def test_the_form_the_lead_and_the_parts_of_a_question(
         ("How would you check a patient's medication chart at handover?", None),
         ("How do you settle a child who cries at drop-off?", None),
         ("The store opens on Christmas Eve; can you work that day?", None),
+        # From a newcomer's trial: plain forms the rules missed, and a colleague's sickness.
+        ("Do you take any prescription medication regularly?", "health"),
+        ("Are you over 40?", "age"),
+        ("How do you feel about working for a younger manager?", "age"),
+        ("Do you have reliable childcare?", "family"),
+        ("How would you feel being the only woman on a crew of twelve guys?", "sex-orientation"),
+        ("How would you plan a shift when two forklift drivers call in sick?", None),
         # A lawful question beside an unlawful one does not cover it.
         ("Are you over 18? And how old are you exactly?", "age"),
         ("Do you have the right to work here, and where were you born?", "national-origin"),
