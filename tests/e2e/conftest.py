@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -10,6 +11,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import uvicorn
@@ -17,12 +19,20 @@ from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
-from recruiter_config.settings import LLMSettings, Settings
+from recruiter_config.settings import LLMSettings, Settings, WebSettings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.stack import DevStack, StackPorts
-from storage import CandidateRepository, create_database, session_factory
+from storage import (
+    CandidateRepository,
+    InterviewSession,
+    SessionRepository,
+    create_database,
+    session_factory,
+)
 from web.app import create_app
 from web.invites import Invitation
+
+T = TypeVar("T")
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".setup" / "screenshots"
 
@@ -213,3 +223,50 @@ def pytest_runtest_makereport(
             if isinstance(log, Path):
                 report.sections.append(("worker log", _worker_lines(log)))
     return report
+
+
+@dataclass
+class RoomInvitation:
+    """A practice invitation to the demo role, and the web app that serves its candidate."""
+
+    settings: Settings
+    app: FastAPI
+    invitation: Invitation
+    token: str
+
+    def session(self, db: sessionmaker[Session]) -> InterviewSession | None:
+        """The interview held in the invitation's room, once there is one."""
+        with db() as s:
+            return s.query(InterviewSession).filter_by(channel=self.invitation.room).one_or_none()
+
+    def turns(self, db: sessionmaker[Session]) -> list[tuple[int, str, str, str | None, list]]:  # type: ignore[type-arg]
+        """Its stored turns as (index, speaker, text, question id, events)."""
+        found = self.session(db)
+        if found is None:
+            return []
+        with db() as s:
+            return [(t.index, t.speaker, t.text, t.question_id, t.events or [])
+                    for t in SessionRepository(s).turns(found.id)]  # fmt: skip
+
+
+def invite_to_room(stack: RoomStack, name: str, secret: str) -> RoomInvitation:
+    """A new candidate ``name`` invited to the demo role (practice), and a web app signing with
+    ``secret`` on the stack's settings."""
+    web = WebSettings(secret=secret, agent_name=stack.settings.web.agent_name)
+    settings = stack.settings.model_copy(update={"web": web})
+    app = create_app(settings)
+    with stack.db() as s:
+        candidate_id = CandidateRepository(s).create(name).id
+        s.commit()
+    invitation = Invitation(candidate_id=candidate_id, role_id="demo", mode="practice")
+    return RoomInvitation(settings, app, invitation, app.state.ctx.invitations.issue(invitation))
+
+
+async def wait_until(check: Callable[[], T], timeout_s: float, what: Callable[[], object]) -> T:
+    """``check()``'s first true value, polled every 0.2 s; TimeoutError naming ``what()``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"not within {timeout_s:.0f} s: {what()}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from functools import partial
 
 import pytest
 from starlette.testclient import TestClient
@@ -18,13 +19,9 @@ from starlette.testclient import TestClient
 from agent.bootstrap import load_voice_models
 from agent.presence import WELCOME_BACK
 from agent.room_candidate import RoomCandidate
-from recruiter_config.settings import WebSettings
 from recruiter_rehearsal.candidates import CandidateVoice
-from storage import CandidateRepository, InterviewSession, SessionRepository
 from tests.conftest import run
-from tests.e2e.conftest import RoomStack
-from web.app import create_app
-from web.invites import Invitation
+from tests.e2e.conftest import RoomStack, invite_to_room, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.models, pytest.mark.llm]
 
@@ -33,39 +30,17 @@ SECOND = "Last spring I refunded a customer who was charged twice and called her
 
 
 def test_a_candidate_who_reloads_the_page_goes_on_with_the_interview(room_stack: RoomStack) -> None:
-    settings = room_stack.settings.model_copy(
-        update={"web": WebSettings(secret="rejoin-test-secret-0123456789abcdef",
-                                   agent_name=room_stack.settings.web.agent_name)}
-    )  # fmt: skip
     db = room_stack.db
-    app = create_app(settings)
-    with db() as s:
-        candidate_id = CandidateRepository(s).create("Rejoining Candidate").id
-        s.commit()
-    invitation = Invitation(candidate_id=candidate_id, role_id="demo", mode="practice")
-    token = app.state.ctx.invitations.issue(invitation)
+    invited = invite_to_room(
+        room_stack, "Rejoining Candidate", "rejoin-test-secret-0123456789abcdef"
+    )
+    settings, app, token = invited.settings, invited.app, invited.token
     voice = CandidateVoice(load_voice_models(settings).tts.voice)
     first, second = voice.render(FIRST).samples, voice.render(SECOND).samples
-
-    def session() -> InterviewSession | None:
-        with db() as s:
-            return s.query(InterviewSession).filter_by(channel=invitation.room).one_or_none()
-
-    def turns() -> list[tuple[int, str, str, str | None, list | None]]:  # type: ignore[type-arg]
-        found = session()
-        if found is None:
-            return []
-        with db() as s:
-            return [(t.index, t.speaker, t.text, t.question_id, t.events)
-                    for t in SessionRepository(s).turns(found.id)]  # fmt: skip
+    turns = partial(invited.turns, db)
 
     async def until(check, timeout_s: float):  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if found := check():
-                return found
-            await asyncio.sleep(0.2)
-        raise TimeoutError(f"not within {timeout_s:.0f} s: {turns()}")
+        return await wait_until(check, timeout_s, turns)
 
     with TestClient(app) as client:
 
@@ -89,7 +64,7 @@ def test_a_candidate_who_reloads_the_page_goes_on_with_the_interview(room_stack:
             # Longer than LiveKit's default departure timeout (20 s), which closed the room
             # (and the job with it) before the candidate could come back.
             await asyncio.sleep(25.0)
-            running = session()
+            running = invited.session(db)
             assert running is not None and running.status == "running"
             page = RoomCandidate()
             await page.join(settings.livekit.url, access())
@@ -112,9 +87,9 @@ def test_a_candidate_who_reloads_the_page_goes_on_with_the_interview(room_stack:
     welcome = after[len(before)]
     assert welcome[1] == "recruiter" and welcome[2].startswith(WELCOME_BACK), welcome
     assert before[-1][2] in welcome[2]  # the last words heard before leaving, said again
-    assert any(e.get("type") == "rejoined" for e in welcome[4] or []), welcome
+    assert any(e.get("type") == "rejoined" for e in welcome[4]), welcome
     # The answer after coming back is stored under the question the welcome said again.
     answered = [t[3] for t in after if t[1] == "candidate"]
     assert len(answered) == 2 and welcome[3] is not None and answered[1] == welcome[3], after
-    done = session()
+    done = invited.session(db)
     assert done is not None and done.status == "completed"

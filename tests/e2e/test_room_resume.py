@@ -8,7 +8,6 @@ it, and ends the interview. Nothing stored before the kill is lost or changed.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import time
@@ -22,13 +21,15 @@ from starlette.testclient import TestClient
 from agent.bootstrap import load_voice_models
 from agent.resume import CUT_OFF, REPEAT
 from agent.room_candidate import RoomCandidate
-from recruiter_config.settings import WebSettings
 from recruiter_rehearsal.candidates import CandidateVoice
-from storage import CandidateRepository, InterviewSession, SessionRepository
 from tests.conftest import run
-from tests.e2e.conftest import RoomStack, answer_phrases, assert_no_personal_data
-from web.app import create_app
-from web.invites import Invitation
+from tests.e2e.conftest import (
+    RoomStack,
+    answer_phrases,
+    assert_no_personal_data,
+    invite_to_room,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.models, pytest.mark.llm]
 
@@ -84,35 +85,17 @@ def _kill_the_job(stack: RoomStack) -> int:
 
 
 def test_a_killed_room_job_is_replaced_and_the_interview_goes_on(room_stack: RoomStack) -> None:
-    settings = room_stack.settings.model_copy(
-        update={"web": WebSettings(secret="resume-test-secret-0123456789abcdef",
-                                   agent_name=room_stack.settings.web.agent_name)}
-    )  # fmt: skip
     db = room_stack.db
-    app = create_app(settings)
-    with db() as s:
-        candidate_id = CandidateRepository(s).create("Resumed Candidate").id
-        s.commit()
-    invitation = Invitation(candidate_id=candidate_id, role_id="demo", mode="practice")
-    token = app.state.ctx.invitations.issue(invitation)
+    invited = invite_to_room(room_stack, "Resumed Candidate", "resume-test-secret-0123456789abcdef")
+    settings, app, token = invited.settings, invited.app, invited.token
     voice = CandidateVoice(load_voice_models(settings).tts.voice)
     first, second = voice.render(FIRST).samples, voice.render(SECOND).samples
 
     def turns() -> list[tuple[int, str, str, str | None]]:
-        with db() as s:
-            found = s.query(InterviewSession).filter_by(channel=invitation.room).one_or_none()
-            if found is None:
-                return []
-            return [(t.index, t.speaker, t.text, t.question_id)
-                    for t in SessionRepository(s).turns(found.id)]  # fmt: skip
+        return [t[:4] for t in invited.turns(db)]
 
     async def until(check, timeout_s: float):  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if found := check():
-                return found
-            await asyncio.sleep(0.2)
-        raise TimeoutError(f"not within {timeout_s:.0f} s: {turns()}")
+        return await wait_until(check, timeout_s, turns)
 
     with TestClient(app) as client:
         access = client.post(f"/api/join/{token}/token", json={"consent": True}).json()
@@ -155,10 +138,9 @@ def test_a_killed_room_job_is_replaced_and_the_interview_goes_on(room_stack: Roo
         assert resumed[3] == before[-1][3] and before[-1][2] in resumed[2]
     answered = [t[3] for t in after if t[1] == "candidate"]
     assert len(answered) == 2 and answered[1] == resumed[3]
-    with db() as s:
-        record = s.query(InterviewSession).filter_by(channel=invitation.room).one()
-        assert record.status == "completed"
-        assert (settings.sessions_dir / record.id / "report.html").is_file()
+    record = invited.session(db)
+    assert record is not None and record.status == "completed"
+    assert (settings.sessions_dir / record.id / "report.html").is_file()
     # The crash and the new job logged nothing personal: not the name, the words or the tokens.
     said = [t[2] for t in after if t[1] == "candidate"]
     secrets = ["Resumed Candidate", token, access["token"], *answer_phrases(said)]
