@@ -48,8 +48,8 @@ def questions(
         if kind.protected:
             _out.print(f"  [red]protected topic: {kind.protected}[/red]. {escape(kind.instead)}")
     if not as_json:
-        found = "Protected topics flagged above." if flagged else "No protected topic found."
-        _out.print(f"{found} The rules miss about 4 in 10 protected questions they were not "
+        verdict = "Protected topics flagged above." if flagged else "No protected topic found."
+        _out.print(f"{verdict} The rules miss about 4 in 10 protected questions they were not "
                    "tuned on (bench/results/coaching.md): read the rest again for age, family, "
                    "faith, origin, health and sex.")  # fmt: skip
     raise typer.Exit(1 if flagged else 0)
