@@ -4,6 +4,7 @@ clear errors."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import av
@@ -27,6 +28,9 @@ class Recording:
     samples: np.ndarray
     rate: int
     declared_s: float | None = None
+    # Each channel on its own, shape (channels, samples), when ``read_recording`` was asked to
+    # keep them (``keep_channels``); None otherwise.
+    channels: np.ndarray | None = None
 
     @property
     def duration_s(self) -> float:
@@ -79,7 +83,7 @@ def _wav_declared_s(path: Path) -> float | None:
     return None
 
 
-def _decode(path: Path, rate: int | None) -> Recording:
+def _decode(path: Path, rate: int | None, keep_channels: bool) -> Recording:
     with av.open(str(path), mode="r", metadata_errors="ignore") as container:
         if not container.streams.audio:
             raise PerceptionInputError(f"{path}: has no audio stream")
@@ -92,12 +96,14 @@ def _decode(path: Path, rate: int | None) -> Recording:
         # for a loud stereo file.
         resampler = av.AudioResampler(format="fltp", rate=out_rate)
         chunks: list[np.ndarray] = []
+        kept: list[np.ndarray] = []
         try:
-            for frame in container.decode(stream):
+            for frame in chain(container.decode(stream), [None]):
                 for converted in resampler.resample(frame):
-                    chunks.append(converted.to_ndarray().mean(axis=0))
-            for converted in resampler.resample(None):
-                chunks.append(converted.to_ndarray().mean(axis=0))
+                    planes = converted.to_ndarray()
+                    chunks.append(planes.mean(axis=0))
+                    if keep_channels:
+                        kept.append(planes)
         except av.error.FFmpegError as e:
             if not chunks:
                 raise
@@ -108,11 +114,15 @@ def _decode(path: Path, rate: int | None) -> Recording:
                 f"({type(e).__name__}); export or record it again"
             ) from e
     samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
-    return Recording(samples, int(out_rate), _wav_declared_s(path))
+    channels = np.concatenate(kept, axis=1).astype(np.float32) if kept else None
+    return Recording(samples, int(out_rate), _wav_declared_s(path), channels)
 
 
-def read_recording(path: Path, *, rate: int | None = None) -> Recording:
-    """Decode ``path``; ``rate`` resamples (None keeps the file's rate). A WAV cut short is
+def read_recording(
+    path: Path, *, rate: int | None = None, keep_channels: bool = False
+) -> Recording:
+    """Decode ``path``; ``rate`` resamples (None keeps the file's rate); ``keep_channels`` also
+    keeps each channel on its own (``Recording.channels``). A WAV cut short is
     read as far as it goes (``Recording.ends_early`` says so); a file whose decoder fails part
     way is refused, saying so.
 
@@ -124,7 +134,7 @@ def read_recording(path: Path, *, rate: int | None = None) -> Recording:
     if path.stat().st_size == 0:
         raise PerceptionInputError(f"{path}: the file is empty")
     try:
-        recording = _decode(path, rate)
+        recording = _decode(path, rate, keep_channels)
     except av.error.FFmpegError as e:
         raise PerceptionInputError(
             f"{path}: not a readable audio file ({type(e).__name__}); use {_FORMATS}"

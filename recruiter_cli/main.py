@@ -14,6 +14,7 @@ from recruiter_cli import (
     llm_cmd,
     models_cmd,
     phone_cmd,
+    practice_cmd,
     recruiters_cmd,
     rehearse_cmd,
     report_cmd,
@@ -50,6 +51,8 @@ app.command("worker")(worker_cmd.worker)
 app.command("web")(web_cmd.web)
 app.command("invite")(web_cmd.invite)
 app.command("up")(up_cmd.up)
+app.command("practice-interviewer")(practice_cmd.practice_interviewer)
+app.command("coach-interview")(practice_cmd.coach_interview)
 
 
 @app.callback()

@@ -1,0 +1,183 @@
+"""``recruiter practice-interviewer`` and ``recruiter coach-interview``: the recruiter practises
+interviewing a simulated candidate, or has a recorded interview read; both end in a coaching
+report on the interviewer."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from perception.readings import PerceptionInputError
+from recruiter_cli.context import current_settings
+from recruiter_coaching.practice import (
+    PracticeError,
+    calibration,
+    load_practice_persona,
+    practice_personas,
+    role_asks,
+)
+from recruiter_coaching.report import coach_interview as coach_utterances
+from recruiter_coaching.session import RoleTopics, save_coaching, typed_utterances
+from recruiter_config.assets import AssetError
+from recruiter_rehearsal.interview_recording import recording_utterances
+from rubrics import RoleError, load_role
+from rubrics.models import RoleScript
+
+_out = Console(soft_wrap=True)
+_err = Console(stderr=True, soft_wrap=True)
+_END = {"", "/end", "/done", "/quit"}
+
+
+def _parse_scores(text: str) -> dict[str, int]:
+    scores: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, value = part.partition("=")
+        if not sep or not value.strip().isdigit():
+            raise PracticeError(f"'{part}': give scores as competency=level, e.g. motivation=3")
+        scores[key.strip()] = int(value)
+    return scores
+
+
+def _ask_scores(role: RoleScript) -> dict[str, int]:
+    _out.print("\n[bold]Score the candidate on the role's rubric (1-5).[/bold]")
+    scores: dict[str, int] = {}
+    for c in role.competencies:
+        _out.print(f"\n[bold]{escape(c.name)}[/bold]")
+        for level, anchor in sorted(c.rubric.items()):
+            _out.print(f"  {level}: {escape(anchor)}")
+        while True:
+            value = typer.prompt(f"{c.id}", default="").strip()
+            if value.isdigit() and 1 <= int(value) <= 5:
+                scores[c.id] = int(value)
+                break
+            _out.print("  a whole number from 1 to 5, please")
+    return scores
+
+
+def _questions(path: Path | None) -> tuple[list[str], bool]:
+    """The questions to ask, and whether they are typed live."""
+    if path is not None:
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise PracticeError(f"{path}: cannot read the questions ({e})") from e
+        return [q.strip() for q in lines if q.strip() and not q.lstrip().startswith("#")], False
+    if not sys.stdin.isatty():
+        return [q.strip() for q in sys.stdin.read().splitlines() if q.strip()], False
+    return [], True
+
+
+def practice_interviewer(
+    role: str = typer.Option("demo", "--role", help="A shipped role id or a role script path."),
+    persona: str = typer.Option("average", "--persona", help="The simulated candidate."),
+    questions_file: Path | None = typer.Option(
+        None, "--questions", help="Questions to ask, one per line (else typed, or from stdin)."
+    ),
+    scores: str | None = typer.Option(
+        None, "--scores", help="Your scores, e.g. motivation=3,customer-empathy=2 (else asked)."
+    ),
+    out_dir: Path | None = typer.Option(None, "--out", help="Where the report folder goes."),
+) -> None:
+    """Interview a simulated candidate at a known level, score them on the role's rubric, and
+    get a coaching report on your questions and your calibration."""
+    settings = current_settings()
+    try:
+        script = load_role(role)
+        names = practice_personas(script.id)
+        if not names:
+            raise PracticeError(f"no practice personas are written for role '{script.id}'; "
+                                "they are for: demo")  # fmt: skip
+        candidate = load_practice_persona(
+            script.id, persona, {q.id: q.text for q in script.questions},
+            [c.id for c in script.competencies],
+        )  # fmt: skip
+        asked, live = _questions(questions_file)
+        given = _parse_scores(scores) if scores else None
+    except (RoleError, PracticeError) as e:
+        _err.print(f"[red]practice-interviewer: {escape(str(e))}")
+        raise typer.Exit(2) from e
+    _out.print(
+        f"[bold]{escape(script.title)}[/bold]: you are the interviewer; the candidate "
+        f"is '{persona}'. Ask one question per line; an empty line ends the interview."
+    )
+    exchanges: list[tuple[str, str]] = []
+    while True:
+        if live:
+            question = typer.prompt("You", default="", show_default=False).strip()
+            if question in _END:
+                break
+        elif len(exchanges) < len(asked):
+            question = asked[len(exchanges)]
+            _out.print(f"[cyan]You:[/cyan] {escape(question)}")
+        else:
+            break
+        reply = candidate.reply(question)
+        _out.print(f"[green]Candidate:[/green] {escape(reply.text)}")
+        exchanges.append((question, reply.text))
+    if not exchanges:
+        _err.print(
+            "[red]practice-interviewer: no questions were asked, so there is nothing to coach"
+        )
+        raise typer.Exit(2)
+    try:
+        if given is None and live:
+            given = _ask_scores(script)
+        calib = calibration(given, candidate.persona.scores) if given is not None else None
+    except PracticeError as e:
+        _err.print(f"[red]practice-interviewer: {escape(str(e))}")
+        raise typer.Exit(2) from e
+    topics = RoleTopics.of(script, role_asks(script.id))
+    report = topics.coach(typed_utterances(exchanges))
+    note = "A typed session: times are what the words take to say at 150 words per minute. " + (
+        "" if calib else "No scores were given, so calibration is not measured."
+    )
+    folder = save_coaching(
+        out_dir or settings.sessions_dir / "coaching", report,
+        title=f"Practice interview: {script.title}, candidate '{persona}'", kind="practice",
+        calibration=calib, competency_names=topics.competency_names, note=note,
+    )  # fmt: skip
+    _out.print(f"\n[bold]Summary[/bold]\n{escape(report.summary)}")
+    if calib is not None:
+        _out.print(f"Calibration: {calib.mean_abs:.2f} rubric points from the known level on "
+                   f"average (bias {calib.bias:+.2f}).")  # fmt: skip
+    _out.print(f"Report: {folder / 'report.md'}")
+
+
+def coach_interview(
+    file: Path = typer.Argument(..., help="A two-channel recording, one speaker per channel."),
+    role: str | None = typer.Option(None, "--role", help="The role, for topics and coverage."),
+    interviewer_channel: int = typer.Option(
+        0, "--interviewer-channel", help="0: the interviewer is on the left; 1: on the right."
+    ),
+    out_dir: Path | None = typer.Option(None, "--out", help="Where the report folder goes."),
+) -> None:
+    """Read a recorded interview and write a coaching report on the interviewer."""
+    settings = current_settings()
+    try:
+        script = load_role(role) if role else None
+        utterances = recording_utterances(settings, file, interviewer_channel=interviewer_channel)
+    except (RoleError, PerceptionInputError, AssetError) as e:
+        _err.print(f"[red]coach-interview: {escape(str(e))}")
+        raise typer.Exit(2) from e
+    if not any(u.speaker == "interviewer" for u in utterances):
+        _err.print("[red]coach-interview: no interviewer speech was heard on channel "
+                   f"{interviewer_channel}")  # fmt: skip
+        raise typer.Exit(2)
+    if script is not None:
+        topics = RoleTopics.of(script, role_asks(script.id))
+        report = topics.coach(utterances)
+        names: dict[str, str] | None = topics.competency_names
+    else:
+        report, names = coach_utterances(utterances), None
+    note = "" if script else "No role was given, so topics and rubric coverage are not read."
+    folder = save_coaching(
+        out_dir or settings.sessions_dir / "coaching", report,
+        title=f"Recorded interview: {file.name}", kind="recording",
+        competency_names=names, note=note,
+    )  # fmt: skip
+    _out.print(f"[bold]Summary[/bold]\n{escape(report.summary)}")
+    _out.print(f"Report: {folder / 'report.md'}")

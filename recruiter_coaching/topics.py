@@ -1,0 +1,154 @@
+"""Which topic of a role an interviewer's own words ask about, and which follow-up they make.
+
+An interviewer in practice asks in their own words, not the script's. A question is matched to
+the role's questions (and to common off-script topics) by TF-IDF over character n-grams of its
+content words (scikit-learn), which survives paraphrase and word forms ("frustrated",
+"frustration"); a question that matches no topic well and asks for more on the one being
+discussed is a follow-up, whose kind (result, own part, numbers, what they would do
+differently, why, more detail) comes from the words that interview-training guides use for each
+probe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+__all__ = ["PROBES", "TopicMatch", "TopicMatcher", "probe_kind", "probe_kinds"]
+
+# The follow-ups a persona answers, in the order they are tested: a numbers probe ("how much
+# did it improve?") is tested before a result probe, a result before own part.
+PROBES = ("numbers", "result", "differently", "own-part", "why", "detail")
+_PROBE_WORDS = {
+    "numbers": r"how (?:many|much|long|often|big|quickly|fast)|quantif|number|percent|figure"
+    r"|metric|measur|roughly|exactly",
+    "result": r"outcome|result|turn(?:ed)? out|end(?:ed)? up|in the end"
+    r"|happen(?:ed)? (?:next|then|after)|impact|effect|how did (?:it|that|things) (?:go|end)"
+    r"|resolved?|what came of|did it work|success",
+    "differently": r"differently|learn|again|hindsight|looking back|change anything|improve on"
+    r"|next time|mistake",
+    "own-part": r"you personally|your (?:own )?(?:role|part|contribution|responsibilit)"
+    r"|you yourself|what did you (?:do|say|try)|you specifically|\byou\b.{0,20}\bdo\b|who did",
+    "why": r"\bwhy\b|reason|what made you|how did you (?:decide|choose|know)|rationale|motivat",
+    "detail": r"more|example|go on|elaborate|expand|detail|specific|walk me|what else|such as",
+}
+_PROBE_RE = {kind: re.compile(words, re.IGNORECASE) for kind, words in _PROBE_WORDS.items()}
+# A question with this few words of its own that matches no topic is taken as a follow-up
+# ("And then?", "How so?", "Really, all of them?").
+_CONTENT_WORDS = 1
+# Score (``TopicMatcher``) a question needs with a topic to be about it. Set on the demo role's
+# practice file: questions in other words than its phrasings scored 0.38-0.71 with their topic,
+# unrelated ones ("What's your favourite film?") 0.14 or less
+# (tests/unit/test_practice_candidate.py).
+MIN_SIMILARITY = 0.25
+# A question naming a follow-up ("what was the outcome?") or pointing back at what was just said
+# ("that", "it", "the whole time") stays on the current topic unless it matches another topic at
+# least this closely.
+_NEW_TOPIC_SIMILARITY = 0.45
+# ... and one that points back ("How many customers was that?") unless this closely.
+_POINTED_NEW_TOPIC_SIMILARITY = 0.6
+_POINTS_BACK = re.compile(
+    r"\b(?:it|that|this|then|there|them|they|those|these|the whole time|the other|afterwards"
+    r"|so you|you said|you mentioned)\b",
+    re.IGNORECASE,
+)
+
+
+def probe_kinds(question: str) -> set[str]:
+    """Every follow-up ``question`` makes (keys of ``PROBES``; "What did you do, and how did it
+    end?" makes two); empty when its words name none."""
+    return {kind for kind in PROBES if _PROBE_RE[kind].search(question)}
+
+
+def probe_kind(question: str) -> str | None:
+    """The first follow-up ``question`` makes, in ``PROBES`` order, or None when it names none."""
+    return next((kind for kind in PROBES if _PROBE_RE[kind].search(question)), None)
+
+
+# Words a question cannot lose: "not good at" asks the opposite of "good at".
+_KEPT = frozenset({"not", "no", "never", "least", "worst", "best", "most"})
+# Words that frame any question ("tell me", "would you say", "do you like") and name no topic.
+_FRAMING = frozenset(
+    "like tell describe think say really just ever example walk talk kind sort bit little maybe"
+    " okay ok right actually um uh so".split()
+)
+_STOP_WORDS = (ENGLISH_STOP_WORDS | _FRAMING) - _KEPT
+
+
+def _content(text: str) -> str:
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return " ".join(w for w in words if w not in _STOP_WORDS)
+
+
+def _words(text: str) -> str:
+    """What is matched: the content words, or every word when there are none ("Tell me about
+    yourself.")."""
+    return _content(text) or text.lower()
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """The topic a question is about (None: no topic is close) and its cosine similarity, 0-1."""
+
+    topic: str | None
+    similarity: float
+
+
+class TopicMatcher:
+    """Match a question to one of ``phrasings``: topic id -> ways of asking about it.
+
+    A topic's score is the mean of two cosines over TF-IDF character n-grams (IDF taken across
+    topics, so words every topic shares weigh little): with the topic's phrasings taken as one
+    document, and with its closest single phrasing. The first alone let a word two topics
+    share decide; the second alone let a short phrasing win ("Why do you want this job?" over
+    "why do you want to leave your job?").
+
+    Raises:
+        ValueError: no phrasings.
+    """
+
+    def __init__(self, phrasings: dict[str, list[str]]) -> None:
+        self._names = [topic for topic, texts in phrasings.items() if texts]
+        if not self._names:
+            raise ValueError("no topic phrasings to match questions against")
+        documents = [" ".join(_words(t) for t in phrasings[n]) for n in self._names]
+        self._vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
+        )
+        self._documents = self._vectorizer.fit_transform(documents)
+        self._owner = np.array([i for i, n in enumerate(self._names) for _ in phrasings[n]])
+        self._phrasings = self._vectorizer.transform(
+            [_words(t) for n in self._names for t in phrasings[n]]
+        )
+
+    def similarities(self, question: str) -> dict[str, float]:
+        """Each topic's score for ``question``, 0-1."""
+        vector = self._vectorizer.transform([_words(question)]).T
+        # Rows are L2-normalised by TfidfVectorizer, so the dot product is the cosine.
+        whole = np.asarray((self._documents @ vector).todense()).ravel()
+        each = np.asarray((self._phrasings @ vector).todense()).ravel()
+        closest = np.zeros(len(self._names))
+        np.maximum.at(closest, self._owner, each)
+        return {n: float((whole[i] + closest[i]) / 2) for i, n in enumerate(self._names)}
+
+    def match(self, question: str) -> TopicMatch:
+        """The closest topic to ``question``, if it is at least ``MIN_SIMILARITY`` close."""
+        scores = self.similarities(question)
+        best = max(scores, key=scores.__getitem__)
+        score = scores[best]
+        return TopicMatch(best if score >= MIN_SIMILARITY else None, score)
+
+    def is_follow_up(self, question: str, match: TopicMatch, current: str | None) -> bool:
+        """Whether ``question`` asks more about ``current`` rather than a new topic."""
+        if current is None:
+            return False
+        if match.topic == current:
+            return True
+        if _POINTS_BACK.search(question) and match.similarity < _POINTED_NEW_TOPIC_SIMILARITY:
+            return True
+        if probe_kind(question) is not None and match.similarity < _NEW_TOPIC_SIMILARITY:
+            return True
+        return match.topic is None and len(_content(question).split()) <= _CONTENT_WORDS

@@ -1,0 +1,92 @@
+"""A recorded two-person interview as utterances for the coaching report.
+
+A stereo file with one speaker per channel (what most recorders and meeting tools can export)
+is transcribed channel by channel with the product's Whisper (cut at pauses, word times on the
+file's clock); each speaker's words are joined into utterances wherever they pause less than
+``_TURN_GAP_S``. Mono files are refused with how to export two channels: pyannote.audio, the
+usual diarization library, fetches its pipelines from the Hugging Face hub, which these machines
+cannot reach; Resemblyzer ships its speaker encoder inside its wheel but needs torch, and is not
+measured here yet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from agent.stt_whisper import SAMPLE_RATE, WhisperSTT, whisper_options
+from perception.audio_file import read_recording
+from perception.readings import PerceptionInputError
+from perception.words import TimedWord
+from recruiter_coaching.report import Speaker, Utterance
+from recruiter_config.settings import Settings
+
+__all__ = ["MONO_ADVICE", "recording_utterances", "words_to_utterances"]
+
+# A pause longer than this (seconds) between one speaker's words starts a new utterance.
+_TURN_GAP_S = 1.5
+# A channel quieter than this (peak, full scale 1.0) holds nobody: -40 dBFS.
+_SILENT_PEAK = 0.01
+
+MONO_ADVICE = (
+    "this recording has one channel, so the interviewer's voice cannot be told from the "
+    "candidate's. Export it with one speaker per channel (two-channel WAV): in Zoom turn on "
+    "'Record a separate audio file of each participant' and join the two files as left and "
+    "right (e.g. `ffmpeg -i interviewer.m4a -i candidate.m4a -filter_complex "
+    "amerge=inputs=2 interview.wav`); most recorders have a stereo or 'separate tracks' setting"
+)
+
+
+def words_to_utterances(words: list[TimedWord], speaker: Speaker) -> list[Utterance]:
+    """Join one speaker's timed words into utterances, split at pauses over ``_TURN_GAP_S``."""
+    out: list[Utterance] = []
+    group: list[TimedWord] = []
+    for w in [*words, None]:
+        if group and (w is None or w.start_s - group[-1].end_s > _TURN_GAP_S):
+            text = " ".join(g.word.strip() for g in group).strip()
+            out.append(Utterance(speaker, group[0].start_s, group[-1].end_s, text))
+            group = []
+        if w is not None:
+            group.append(w)
+    return out
+
+
+def recording_utterances(
+    settings: Settings, path: Path, *, interviewer_channel: int = 0
+) -> list[Utterance]:
+    """Both speakers' utterances in ``path``, in time order (seconds from the file's start).
+
+    Args:
+        settings: where the Whisper model is.
+        path: a two-channel recording (WAV, FLAC, MP3, M4A, OGG/Opus, WebM), one speaker each.
+        interviewer_channel: 0 (left) or 1 (right): the interviewer's channel.
+
+    Raises:
+        PerceptionInputError: the file cannot be read, has one channel (``MONO_ADVICE``), more
+            than two, or a silent channel.
+        AssetError: the Whisper model is not installed.
+    """
+    if interviewer_channel not in (0, 1):
+        raise PerceptionInputError("the interviewer's channel is 0 (left) or 1 (right)")
+    recording = read_recording(path, rate=SAMPLE_RATE, keep_channels=True)
+    channels = recording.channels
+    if channels is None or channels.shape[0] == 1:
+        raise PerceptionInputError(f"{path}: {MONO_ADVICE}")
+    if channels.shape[0] != 2:
+        raise PerceptionInputError(
+            f"{path}: has {channels.shape[0]} channels; give two, one speaker on each"
+        )
+    for i, name in enumerate(("left", "right")):
+        if float(np.abs(channels[i]).max()) < _SILENT_PEAK:
+            raise PerceptionInputError(
+                f"{path}: the {name} channel is silent, so it holds nobody's voice; "
+                "give a recording with one speaker on each channel"
+            )
+    stt = WhisperSTT(whisper_options(settings))
+    out: list[Utterance] = []
+    for i in (0, 1):
+        speaker: Speaker = "interviewer" if i == interviewer_channel else "candidate"
+        heard = stt.transcribe(channels[i])
+        out += words_to_utterances(list(heard.words), speaker)
+    return sorted(out, key=lambda u: u.start_s)

@@ -1,0 +1,142 @@
+"""The coaching report on an interviewer, from utterances with known moments."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruiter_coaching.practice import PracticeError, calibration
+from recruiter_coaching.render import report_markdown
+from recruiter_coaching.report import SUMMARY_WORDS, Utterance, coach_interview
+from recruiter_coaching.session import RoleTopics, typed_utterances
+from rubrics import load_role
+
+
+def _iv(start: float, end: float, text: str) -> Utterance:
+    return Utterance("interviewer", start, end, text)
+
+
+def _cand(start: float, end: float, text: str) -> Utterance:
+    return Utterance("candidate", start, end, text)
+
+
+# An interview on the demo role with one of each finding at a known time.
+INTERVIEW = [
+    _iv(0.0, 6.0, "Tell me about a time you helped a frustrated customer."),
+    _cand(
+        7.0,
+        30.0,
+        "A customer was upset about a parcel. We talked to the courier and they "
+        "sorted it out in the end.",
+    ),
+    _iv(31.0, 35.0, "You stayed calm the whole time, right?"),
+    _cand(36.0, 40.0, "Yes, I think so."),
+    _iv(41.0, 47.0, "Are you planning to have children soon?"),
+    _cand(48.0, 52.0, "I'd rather not say."),
+    _iv(
+        53.0, 60.0, "Which request would you handle first, a failed payment or an invoice question?"
+    ),
+    _cand(61.0, 80.0, "The failed payment first, because it blocks the customer from buying."),
+    _iv(75.0, 79.0, "Okay and why is that and what would you tell the other customer?"),
+    _cand(80.5, 95.0, "Because it blocks them. I'd tell the other one I'll reply within the hour."),
+]
+
+
+@pytest.fixture(scope="module")
+def topics() -> RoleTopics:
+    return RoleTopics.of(load_role("demo"))
+
+
+def test_each_finding_is_tied_to_its_moment(topics: RoleTopics) -> None:
+    report = topics.coach(INTERVIEW)
+    assert [m.at_s for m in report.leading] == [31.0]
+    assert [(m.at_s, m.quote) for m in report.protected] == [
+        (41.0, "Are you planning to have children soon?")
+    ]
+    assert "family" in report.protected[0].finding and report.protected[0].advice
+    assert [m.at_s for m in report.interruptions] == [75.0]
+    assert "5.0 s before" in report.interruptions[0].finding
+    assert [m.at_s for m in report.multi_part] == [75.0]
+    # "We ... they sorted it out in the end": no own action and no figure, and no follow-up
+    # on that topic asked what they did or how it turned out (the tag question is leading).
+    missed = {m.finding for m in report.missed_signals}
+    assert missed == {"said what others did, never what they did themselves",
+                      "claimed a result with no figure or detail"}  # fmt: skip
+    assert all(m.at_s == 7.0 for m in report.missed_signals)
+
+
+def test_topics_follow_ups_and_coverage(topics: RoleTopics) -> None:
+    report = topics.coach(INTERVIEW)
+    assert [q.topic for q in report.questions] == [
+        "frustrated-customer", "frustrated-customer", None, "payment-or-invoice",
+        "payment-or-invoice",
+    ]  # fmt: skip
+    assert report.follow_ups == {"frustrated-customer": 1, "payment-or-invoice": 1}
+    assert report.uncovered == ["Motivation for support work"]
+    # 6 + 4 + 6 + 7 + 4 s of the interviewer against 23 + 4 + 4 + 19 + 14.5 s.
+    assert report.talk_share == pytest.approx(27 / (27 + 64.5))
+
+
+def test_three_things_come_most_costly_first_and_the_summary_fits_90_seconds(
+    topics: RoleTopics,
+) -> None:
+    report = topics.coach(INTERVIEW)
+    assert len(report.things_to_change) == 3
+    assert report.things_to_change[0].startswith("Never ask about protected topics: at 0:41")
+    assert report.things_to_change[1].startswith("Ask without suggesting the answer: at 0:31")
+    assert "Motivation for support work" in report.things_to_change[2]
+    assert len(report.summary.split()) <= SUMMARY_WORDS
+    assert "Three things to do differently" in report.summary
+    text = report_markdown(report, title="t", competency_names=topics.competency_names)
+    assert '**0:41** "Are you planning to have children soon?"' in text
+
+
+def test_a_probe_that_asks_what_was_missing_clears_the_signal(topics: RoleTopics) -> None:
+    probed = [
+        *INTERVIEW[:2],
+        _iv(31.0, 34.0, "What did you do yourself, and how did it end?"),
+        _cand(35.0, 45.0, "I called the courier twice and got it delivered in two days."),
+    ]
+    assert topics.coach(probed).missed_signals == []
+
+
+def test_a_good_interview_has_nothing_costly_to_change(topics: RoleTopics) -> None:
+    good = typed_utterances(
+        [
+            (
+                "What draws you to customer support work?",
+                "I worked two years on a help desk and answered about forty calls a day. " * 4,
+            ),
+            (
+                "Tell me about a time you helped a frustrated customer.",
+                "A customer's order was lost twice. I called him the same day, sent a "
+                "replacement by express, and he got it the next morning and left a five star "
+                "review. " * 2,
+            ),
+            (
+                "Which would you handle first, a failed payment or a question about an invoice?",
+                "The failed payment, because it blocks the customer; I'd tell the other customer "
+                "I would answer within the hour. " * 2,
+            ),
+        ]
+    )
+    report = topics.coach(good)
+    assert report.protected == report.leading == report.multi_part == []
+    assert report.uncovered == [] and report.interruptions == []
+    assert report.talk_share is not None and report.talk_share < 0.3
+    assert not any(t.startswith(("Never", "Ask without")) for t in report.things_to_change)
+
+
+def test_no_role_means_no_topics_or_coverage() -> None:
+    report = coach_interview(INTERVIEW)
+    assert report.uncovered == [] and all(q.topic is None for q in report.questions)
+    assert len(report.protected) == 1 and len(report.leading) == 1
+
+
+def test_calibration_against_the_known_level() -> None:
+    result = calibration({"a": 4, "b": 2, "c": 3}, {"a": 2, "b": 2, "c": 4})
+    assert result.rows == [("a", 4, 2), ("b", 2, 2), ("c", 3, 4)]
+    assert result.mean_abs == pytest.approx(1.0) and result.bias == pytest.approx(1 / 3)
+    with pytest.raises(PracticeError, match="score every competency"):
+        calibration({"a": 4}, {"a": 2, "b": 2})
+    with pytest.raises(PracticeError, match="outside that: a"):
+        calibration({"a": 7, "b": 2}, {"a": 2, "b": 2})

@@ -1,0 +1,128 @@
+"""Simulated candidates for interviewer practice: topics in the interviewer's own words, and the
+same story however it is probed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from recruiter_coaching.practice import (
+    PROTECTED_REPLY,
+    PracticeCandidate,
+    PracticeError,
+    load_practice_persona,
+    practice_personas,
+    role_asks,
+)
+from recruiter_coaching.topics import TopicMatcher, probe_kind
+from rubrics import load_role
+
+ROLE = load_role("demo")
+TEXTS = {q.id: q.text for q in ROLE.questions}
+COMPETENCIES = [c.id for c in ROLE.competencies]
+LEVELS = ["average", "evasive", "nervous", "rambling", "strong", "weak"]
+
+# Questions in other words than the role and the practice file use (the matcher's check). The
+# matcher is lexical: a synonym no phrasing uses ("irate" for "angry") is matched by the words
+# around it, and a topic's phrasings must cover the words interviewers use for it.
+PARAPHRASES = {
+    "So what got you interested in support roles?": "motivation",
+    "Could you walk me through a situation with an irate client?": "frustrated-customer",
+    "If two urgent tickets land together, how do you choose?": "two-urgent-requests",
+    "Say a payment fails for one customer while another asks about their invoice. Which do "
+    "you pick up first?": "payment-or-invoice",
+    "Have you ever had a day when many customers complained together?": "many-unhappy-customers",
+    "What are you not so good at, would you say?": "weakness",
+    "What do you think you do best at work?": "strengths",
+    "So why do you want to leave your job?": "why-leaving",
+    "Tell me about yourself.": "motivation",
+    "What's your favourite film?": None,
+    "Do you like cooking?": None,
+}
+
+
+def _candidate(name: str) -> PracticeCandidate:
+    return load_practice_persona("demo", name, TEXTS, COMPETENCIES)
+
+
+def test_six_levels_ship_for_the_demo_role_and_fit_its_rubric() -> None:
+    assert practice_personas("demo") == LEVELS
+    levels = {name: _candidate(name).persona.scores for name in LEVELS}
+    assert all(set(s) == set(COMPETENCIES) for s in levels.values())
+    mean = {name: sum(s.values()) / len(s) for name, s in levels.items()}
+    assert mean["strong"] >= 4.5 and mean["weak"] <= 2 and mean["evasive"] <= 2.5
+    assert mean["weak"] < mean["average"] < mean["strong"]
+
+
+@pytest.mark.parametrize("name", LEVELS)
+def test_questions_in_the_interviewers_own_words_find_their_topic(name: str) -> None:
+    candidate = _candidate(name)
+    matcher = TopicMatcher(candidate.phrasings)
+    found = {q: matcher.match(q).topic for q in PARAPHRASES}
+    assert found == PARAPHRASES
+
+
+@pytest.mark.parametrize("name", LEVELS)
+def test_the_story_stays_the_same_under_two_probes(name: str) -> None:
+    candidate = _candidate(name)
+    first = candidate.reply("Tell me about a difficult customer you had to calm down.")
+    assert first.topic == "frustrated-customer" and first.probe is None
+    outcome = candidate.reply("And how did that turn out in the end?")
+    figures = candidate.reply("How many customers was that, roughly?")
+    assert (outcome.topic, outcome.probe) == ("frustrated-customer", "result")
+    assert (figures.topic, figures.probe) == ("frustrated-customer", "numbers")
+    story = candidate.persona.story.lower()
+    # Every figure given when probed is one the persona's story holds.
+    for said in (outcome.text, figures.text):
+        for number in re.findall(r"\d+", said):
+            assert number in story, f"{name}: {number} is not in the story"
+    again = candidate.reply("Sorry, what was the outcome again?")
+    assert again.repeated and again.text.startswith("As I said, ")
+    assert again.text.lower().endswith(outcome.text.lower()[-40:])
+
+
+def test_a_new_question_moves_on_and_an_unknown_one_gets_the_unknown_line() -> None:
+    candidate = _candidate("average")
+    candidate.reply("Why do you want this job?")
+    assert candidate.reply("What's your favourite film?").text == " ".join(
+        candidate.persona.unknown.split()
+    )
+    moved = candidate.reply("How would you prioritise two urgent requests at once?")
+    assert moved.topic == "two-urgent-requests" and moved.probe is None
+
+
+def test_a_protected_question_is_declined() -> None:
+    reply = _candidate("strong").reply("Do you have kids at home?")
+    assert (reply.text, reply.topic) == (PROTECTED_REPLY, None)
+
+
+def test_probe_kinds_by_their_words() -> None:
+    assert probe_kind("What did you do yourself?") == "own-part"
+    assert probe_kind("How many customers was that?") == "numbers"
+    assert probe_kind("Looking back, what would you change?") == "differently"
+    assert probe_kind("Why that order?") == "why"
+    assert probe_kind("Could you give me an example?") == "detail"
+    assert probe_kind("Okay.") is None
+
+
+def test_role_asks_come_from_the_practice_file() -> None:
+    asks = role_asks("demo")
+    assert set(TEXTS) <= set(asks) and all(asks.values())
+
+
+def test_a_broken_persona_file_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "demo.yaml").write_text(
+        "role: demo\npersonas:\n  x:\n    description: d\n    scores: {motivation: 3}\n"
+        "    story: s\n    unknown: u\n    answers:\n      motivation:\n        answer: a\n"
+        "        probes: {result: r}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        PracticeError, match=r"(?s)demo\.yaml: invalid practice persona file.*missing"
+    ):
+        load_practice_persona("demo", "x", TEXTS, COMPETENCIES, directory=tmp_path)
+    with pytest.raises(PracticeError, match="no practice persona 'nobody'"):
+        load_practice_persona("demo", "nobody", TEXTS, COMPETENCIES)
+    assert practice_personas("backend-engineer") == []
