@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from recruiter_cli.context import current_settings
 from recruiter_coaching import classify_question
+from recruiter_coaching.trends import points, trend_chart_png, trend_lines
+from storage import CoachingRepository, CoachingSession, create_database, session_factory
 
-app = typer.Typer(help="Coaching the interviewer: the kind of each question asked.")
+app = typer.Typer(
+    help="Coaching the interviewer: the kind of each question asked, and trends over sessions."
+)
 _out = Console(soft_wrap=True)
 
 
@@ -53,3 +63,72 @@ def questions(
                    "tuned on (bench/results/coaching.md): read the rest again for age, family, "
                    "faith, origin, health and sex.")  # fmt: skip
     raise typer.Exit(1 if flagged else 0)
+
+
+def _db() -> sessionmaker[Session]:
+    return session_factory(create_database(current_settings().resolved_database_url))
+
+
+@app.command("trends")
+def trends(
+    interviewer: str = typer.Option(getpass.getuser(), "--interviewer", help="Whose sessions."),
+    last: int = typer.Option(10, "--last", min=1, max=200, help="How many sessions."),
+    chart: Path | None = typer.Option(None, "--chart", help="Also draw the trends (PNG)."),
+) -> None:
+    """An interviewer's last sessions (practice and recorded) side by side: talk share, open
+    and leading questions, rubric coverage and calibration, and which of them drifts."""
+    with _db().begin() as s:
+        rows = CoachingRepository(s).recent(interviewer, last)
+    if not rows:
+        _out.print(f"No coaching sessions for {escape(interviewer)} yet: run "
+                   "`recruiter practice-interviewer` or `recruiter coach-interview`.")  # fmt: skip
+        raise typer.Exit(1)
+    table = Table("id", "when", "kind", "questions", "talk", "open", "leading", "covered",
+                  "calibration")  # fmt: skip
+    for row, p in zip(rows, points(rows), strict=True):
+        table.add_row(
+            row.id[:8], f"{row.taken_at:%Y-%m-%d %H:%M}", row.kind, str(row.questions),
+            _pct(p.talk_share), _pct(p.open_share), str(row.leading), _pct(p.coverage),
+            "-" if p.calibration is None else f"{p.calibration:.2f}",
+        )  # fmt: skip
+    _out.print(table)
+    for line in trend_lines(points(rows)):
+        _out.print(escape(line))
+    if chart is not None:
+        chart.write_bytes(trend_chart_png(points(rows)))
+        _out.print(f"Chart: {chart}")
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+@app.command("delete")
+def delete(
+    session_id: str | None = typer.Argument(None, help="One coaching session's id."),
+    interviewer: str | None = typer.Option(None, "--interviewer", help="All of theirs."),
+) -> None:
+    """Delete a coaching session (its report quotes the candidate of a recorded interview), or
+    every session of one interviewer."""
+    if (session_id is None) == (interviewer is None):
+        _out.print("Give one session id, or --interviewer to delete all of theirs.")
+        raise typer.Exit(2)
+    with _db().begin() as s:
+        repo = CoachingRepository(s)
+        if session_id is not None:
+            found = [r.id for r in _matching(s, session_id)]
+            if len(found) != 1:
+                _out.print(
+                    f"{len(found)} sessions match '{escape(session_id)}'; give more of the id."
+                )
+                raise typer.Exit(1)
+            repo.delete(found[0])
+            _out.print(f"Deleted coaching session {found[0]}.")
+        else:
+            assert interviewer is not None
+            _out.print(f"Deleted {repo.delete_for(interviewer)} coaching sessions of "
+                       f"{escape(interviewer)}.")  # fmt: skip
+
+
+def _matching(s: Session, prefix: str) -> list[CoachingSession]:
+    return list(s.scalars(select(CoachingSession).where(CoachingSession.id.startswith(prefix))))

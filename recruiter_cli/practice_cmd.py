@@ -4,12 +4,14 @@ report on the interviewer."""
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from perception.readings import PerceptionInputError
 from recruiter_cli.context import current_settings
@@ -18,18 +20,52 @@ from recruiter_coaching.practice import (
     calibration,
     load_practice_persona,
     practice_personas,
+    practice_roles,
     role_asks,
 )
+from recruiter_coaching.recording import recording_utterances
 from recruiter_coaching.report import coach_interview as coach_utterances
-from recruiter_coaching.session import RoleTopics, save_coaching, typed_utterances
+from recruiter_coaching.session import (
+    CoachedSession,
+    RoleTopics,
+    save_coaching,
+    typed_utterances,
+)
 from recruiter_config.assets import AssetError
-from recruiter_rehearsal.interview_recording import recording_utterances
 from rubrics import RoleError, load_role
 from rubrics.models import RoleScript
+from storage import CoachingRepository, create_database, session_factory
 
 _out = Console(soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)
 _END = {"", "/end", "/done", "/quit"}
+
+
+_INTERVIEWER_HELP = "Who interviewed: your dashboard sign-in, so the dashboard shows your trends."
+
+
+def _keep(session: CoachedSession, out_dir: Path | None) -> None:
+    """Write the report's files, then store the session for the trends; a database that
+    cannot be written leaves the files and says so."""
+    settings = current_settings()
+    folder = save_coaching(out_dir or settings.sessions_dir / "coaching", session)
+    _out.print(f"\n[bold]Summary[/bold]\n{escape(session.report.summary)}")
+    if session.calibration is not None:
+        c = session.calibration
+        _out.print(f"Calibration: {c.mean_abs:.2f} rubric points from the known level on "
+                   f"average (bias {c.bias:+.2f}).")  # fmt: skip
+    _out.print(f"Report: {folder / 'report.md'}")
+    try:
+        db = session_factory(create_database(settings.resolved_database_url))
+        with db.begin() as s:
+            row = CoachingRepository(s).add(session.row())
+        who = escape(session.interviewer)
+        _out.print(f"Kept as coaching session {row.id} for {who}'s trends "
+                   "(`recruiter coach trends`).")  # fmt: skip
+    except SQLAlchemyError as e:
+        why = f"{type(e).__name__}: {str(e).splitlines()[0]}"
+        _err.print(f"[yellow]the report is in {folder}, but it could not be kept for the "
+                   f"trends: {escape(why)}")  # fmt: skip
 
 
 def _parse_scores(text: str) -> dict[str, int]:
@@ -81,16 +117,16 @@ def practice_interviewer(
         None, "--scores", help="Your scores, e.g. motivation=3,customer-empathy=2 (else asked)."
     ),
     out_dir: Path | None = typer.Option(None, "--out", help="Where the report folder goes."),
+    interviewer: str = typer.Option(getpass.getuser(), "--interviewer", help=_INTERVIEWER_HELP),
 ) -> None:
     """Interview a simulated candidate at a known level, score them on the role's rubric, and
     get a coaching report on your questions and your calibration."""
-    settings = current_settings()
     try:
         script = load_role(role)
         names = practice_personas(script.id)
         if not names:
             raise PracticeError(f"no practice personas are written for role '{script.id}'; "
-                                "they are for: demo")  # fmt: skip
+                                f"they are for: {', '.join(practice_roles())}")  # fmt: skip
         candidate = load_practice_persona(
             script.id, persona, {q.id: q.text for q in script.questions},
             [c.id for c in script.competencies],
@@ -131,20 +167,14 @@ def practice_interviewer(
         _err.print(f"[red]practice-interviewer: {escape(str(e))}")
         raise typer.Exit(2) from e
     topics = RoleTopics.of(script, role_asks(script.id))
-    report = topics.coach(typed_utterances(exchanges))
-    note = "A typed session: times are what the words take to say at 150 words per minute. " + (
-        "" if calib else "No scores were given, so calibration is not measured."
-    )
-    folder = save_coaching(
-        out_dir or settings.sessions_dir / "coaching", report,
-        title=f"Practice interview: {script.title}, candidate '{persona}'", kind="practice",
+    note = "A typed session: times are what the words take to say at 150 words per minute."
+    if calib is None:
+        note += " No scores were given, so calibration is not measured."
+    _keep(CoachedSession(
+        interviewer, "practice", f"Practice interview: {script.title}, candidate '{persona}'",
+        topics.coach(typed_utterances(exchanges)), role_id=script.id, persona=persona,
         calibration=calib, competency_names=topics.competency_names, note=note,
-    )  # fmt: skip
-    _out.print(f"\n[bold]Summary[/bold]\n{escape(report.summary)}")
-    if calib is not None:
-        _out.print(f"Calibration: {calib.mean_abs:.2f} rubric points from the known level on "
-                   f"average (bias {calib.bias:+.2f}).")  # fmt: skip
-    _out.print(f"Report: {folder / 'report.md'}")
+    ), out_dir)  # fmt: skip
 
 
 def coach_interview(
@@ -154,6 +184,7 @@ def coach_interview(
         0, "--interviewer-channel", help="0: the interviewer is on the left; 1: on the right."
     ),
     out_dir: Path | None = typer.Option(None, "--out", help="Where the report folder goes."),
+    interviewer: str = typer.Option(getpass.getuser(), "--interviewer", help=_INTERVIEWER_HELP),
 ) -> None:
     """Read a recorded interview and write a coaching report on the interviewer."""
     settings = current_settings()
@@ -167,17 +198,11 @@ def coach_interview(
         _err.print("[red]coach-interview: no interviewer speech was heard on channel "
                    f"{interviewer_channel}")  # fmt: skip
         raise typer.Exit(2)
-    if script is not None:
-        topics = RoleTopics.of(script, role_asks(script.id))
-        report = topics.coach(utterances)
-        names: dict[str, str] | None = topics.competency_names
-    else:
-        report, names = coach_utterances(utterances), None
-    note = "" if script else "No role was given, so topics and rubric coverage are not read."
-    folder = save_coaching(
-        out_dir or settings.sessions_dir / "coaching", report,
-        title=f"Recorded interview: {file.name}", kind="recording",
-        competency_names=names, note=note,
-    )  # fmt: skip
-    _out.print(f"[bold]Summary[/bold]\n{escape(report.summary)}")
-    _out.print(f"Report: {folder / 'report.md'}")
+    topics = RoleTopics.of(script, role_asks(script.id)) if script else None
+    _keep(CoachedSession(
+        interviewer, "recording", f"Recorded interview: {file.name}",
+        topics.coach(utterances) if topics else coach_utterances(utterances),
+        role_id=script.id if script else None,
+        competency_names=topics.competency_names if topics else None,
+        note="" if script else "No role was given, so topics and rubric coverage are not read.",
+    ), out_dir)  # fmt: skip

@@ -32,6 +32,7 @@ __all__ = [
     "calibration",
     "load_practice_persona",
     "practice_personas",
+    "practice_roles",
     "role_asks",
 ]
 
@@ -84,9 +85,12 @@ class _PracticeFile(BaseModel):
     personas: dict[str, PracticePersona] = Field(min_length=1)
 
 
+def _folder(directory: Path | None) -> Path:
+    return directory or Path(str(resources.files("recruiter_coaching") / "practice_personas"))
+
+
 def _file(role_id: str, directory: Path | None) -> _PracticeFile | None:
-    folder = directory or Path(str(resources.files("recruiter_coaching") / "practice_personas"))
-    path = folder / f"{role_id}.yaml"
+    path = _folder(directory) / f"{role_id}.yaml"
     if not path.is_file():
         return None
     try:
@@ -107,6 +111,11 @@ def role_asks(role_id: str, *, directory: Path | None = None) -> dict[str, list[
     """
     data = _file(role_id, directory)
     return dict(data.asks) if data else {}
+
+
+def practice_roles() -> list[str]:
+    """The roles practice personas are written for."""
+    return sorted(p.stem for p in _folder(None).glob("*.yaml"))
 
 
 def practice_personas(role_id: str, *, directory: Path | None = None) -> list[str]:

@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from recruiter_coaching.practice import Calibration, PracticeCandidate
 from recruiter_coaching.render import report_json, report_markdown
 from recruiter_coaching.report import CoachingReport, Utterance, coach_interview
 from recruiter_coaching.topics import TopicMatcher
 from rubrics.models import RoleScript
+from storage.coaching import CoachingSession
 
 __all__ = ["TYPED_WPM", "RoleTopics", "save_coaching", "typed_utterances"]
 
@@ -71,16 +73,47 @@ def practice_exchanges(candidate: PracticeCandidate, questions: list[str]) -> li
     return [(q, candidate.reply(q).text) for q in questions]
 
 
-def save_coaching(
-    directory: Path,
-    report: CoachingReport,
-    *,
-    title: str,
-    kind: str,
-    calibration: Calibration | None = None,
-    competency_names: dict[str, str] | None = None,
-    note: str = "",
-) -> Path:
+@dataclass(frozen=True)
+class CoachedSession:
+    """A coached session ready to keep: who interviewed, what kind, on which role and persona,
+    the report, the calibration (practice only) and the role's competency names."""
+
+    interviewer: str
+    kind: str
+    title: str
+    report: CoachingReport
+    role_id: str | None = None
+    persona: str | None = None
+    calibration: Calibration | None = None
+    competency_names: dict[str, str] | None = None
+    note: str = ""
+
+    def markdown(self) -> str:
+        """The report as Markdown."""
+        return report_markdown(self.report, title=self.title, calibration=self.calibration,
+                               competency_names=self.competency_names, note=self.note)  # fmt: skip
+
+    def data(self) -> dict[str, Any]:
+        """The report as JSON-ready data, with what the session was."""
+        return {"title": self.title, "kind": self.kind, "interviewer": self.interviewer,
+                "role": self.role_id, "persona": self.persona, "note": self.note,
+                **report_json(self.report, self.calibration)}  # fmt: skip
+
+    def row(self) -> CoachingSession:
+        """The database row for this session (``storage.CoachingRepository.add``)."""
+        r, c = self.report, self.calibration
+        return CoachingSession(
+            interviewer=self.interviewer, kind=self.kind, role_id=self.role_id,
+            persona=self.persona, duration_s=r.duration_s, questions=len(r.questions),
+            talk_share=r.talk_share, open_share=r.open_share, leading=len(r.leading),
+            protected=len(r.protected), competencies=len(self.competency_names or {}),
+            uncovered=len(r.uncovered), calibration_mean_abs=c.mean_abs if c else None,
+            calibration_bias=c.bias if c else None, title=self.title, report=self.data(),
+            report_markdown=self.markdown(),
+        )  # fmt: skip
+
+
+def save_coaching(directory: Path, session: CoachedSession) -> Path:
     """Write ``report.md`` and ``report.json`` into a new folder under ``directory``
     (``<UTC time>-<kind>``) and return that folder.
 
@@ -88,12 +121,10 @@ def save_coaching(
         OSError: the folder cannot be written.
     """
     stamp = datetime.now(UTC)
-    folder = directory / f"{stamp:%Y%m%dT%H%M%S%fZ}-{re.sub(r'[^a-z0-9-]+', '-', kind.lower())}"
+    kind = re.sub(r"[^a-z0-9-]+", "-", session.kind.lower())
+    folder = directory / f"{stamp:%Y%m%dT%H%M%S%fZ}-{kind}"
     folder.mkdir(parents=True, exist_ok=False)
-    markdown = report_markdown(report, title=title, calibration=calibration,
-                               competency_names=competency_names, note=note)  # fmt: skip
-    (folder / "report.md").write_text(markdown, encoding="utf-8")
-    data = {"title": title, "kind": kind, "taken_at": stamp.isoformat(), "note": note,
-            **report_json(report, calibration)}  # fmt: skip
+    (folder / "report.md").write_text(session.markdown(), encoding="utf-8")
+    data = {"taken_at": stamp.isoformat(), **session.data()}
     (folder / "report.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
     return folder

@@ -4,6 +4,7 @@ from storage.assessment_repository import AssessmentRepository, NewEvidence, New
 from storage.assessments import Evidence, HumanNote, ReportFile, Score
 from storage.attempts import FailedAttempt, FailedAttempts
 from storage.candidates import CandidateRepository
+from storage.coaching import CoachingRepository, CoachingSession
 from storage.code_events import CodeEvent, CodeEventKind, CodeEventRepository
 from storage.database import create_database, session_factory
 from storage.errors import StorageError
@@ -22,6 +23,8 @@ __all__ = [
     "Base",
     "Candidate",
     "CandidateRepository",
+    "CoachingRepository",
+    "CoachingSession",
     "CodeEvent",
     "CodeEventKind",
     "CodeEventRepository",

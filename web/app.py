@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recruiter_config.settings import Settings
 from storage import create_database, session_factory
-from web import candidate, coding, dashboard
+from web import candidate, coaching, coding, dashboard
 from web.context import WebContext
 from web.invites import Invitations
 from web.security import SecurityMiddleware
@@ -50,6 +50,7 @@ def create_app(settings: Settings, db: sessionmaker[Session] | None = None) -> F
     app.include_router(candidate.router)
     app.include_router(coding.router)
     app.include_router(dashboard.router)
+    app.include_router(coaching.router)
     # Headers on every response; changes from another site: 403.
     app.add_middleware(SecurityMiddleware, public_url=settings.web.base_url)
     return app

@@ -23,9 +23,11 @@ LAYERS: list[set[str]] = [
         "recruiter_coding",
     },
     {"rubrics", "recruiter_devstack", "recruiter_phone"},
-    {"reports", "recruiter_coaching"},
+    {"reports"},
     {"agent"},
-    {"recruiter_rehearsal", "web"},
+    {"recruiter_rehearsal"},
+    {"recruiter_coaching"},
+    {"web"},
     {"recruiter_cli"},
 ]
 LAYER = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
