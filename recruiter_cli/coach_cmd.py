@@ -33,8 +33,9 @@ def questions(
     """Say of each question whether it is open or closed, leading, multi-part, or on a
     protected topic (with what to ask instead). Exit 1 when one is on a protected topic.
 
-    The rules catch about 6 in 10 protected questions nobody tuned them on
-    (bench/results/coaching.md): no flag is not a clearance."""
+    Rules and a learned reader together caught 96% of the protected questions in a set written
+    blind, and 28% of what they flag is lawful (bench/results/coaching.md): a flag is for
+    review, and no flag is not a clearance."""
     if not text and sys.stdin.isatty():
         _out.print("Give the questions as arguments, or one per line on standard input.")
         raise typer.Exit(2)
@@ -59,9 +60,11 @@ def questions(
             _out.print(f"  [red]protected topic: {kind.protected}[/red]. {escape(kind.instead)}")
     if not as_json:
         verdict = "Protected topics flagged above." if flagged else "No protected topic found."
-        _out.print(f"{verdict} The rules miss about 4 in 10 protected questions they were not "
-                   "tuned on (bench/results/coaching.md): read the rest again for age, family, "
-                   "faith, origin, health and sex.")  # fmt: skip
+        _out.print(
+            f"{verdict} About 1 in 25 protected questions is still missed "
+            "(bench/results/coaching.md): read the rest again for age, family, faith, "
+            "origin, health and sex. A flag is for review: about 1 in 4 is lawful."
+        )
     raise typer.Exit(1 if flagged else 0)
 
 

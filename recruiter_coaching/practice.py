@@ -197,7 +197,9 @@ class PracticeCandidate:
 
     def reply(self, question: str) -> PracticeReply:
         """Answer ``question`` from the story, as a first answer or a follow-up."""
-        if classify_question(question).protected:
+        # The rules alone: a lawful question the learned reader flags for review should still
+        # get an answer.
+        if classify_question(question, learned=False).protected:
             return PracticeReply(PROTECTED_REPLY, None, None)
         match = self._matcher.match(question)
         if self._matcher.is_follow_up(question, match, self.current):

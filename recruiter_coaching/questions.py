@@ -13,11 +13,10 @@ Rules over the words of one interviewer turn, as interview-training guides descr
   second interrogative clause after "and", "also", a dash: "What did you do, and why?"); a
   lead-in, options joined by "or", a tag ("..., would you say?") and a question begun again or
   put another way ("sorry, how long...", "like, how would that work?") are one question;
-- **protected topic**: see ``recruiter_coaching.protected``, with what to ask instead.
-
-The held-out figures (``bench/results/coaching.md``, ``python -m bench.coaching``) are well
-under the wanted protected-topic recall: rules over words catch the plain forms, not every
-euphemism ("Sorry, is it Miss or Mrs? Just for the paperwork.").
+- **protected topic**: see ``recruiter_coaching.protected`` (rules, with what to ask instead),
+  and where they find none, the learned reader ``recruiter_coaching.protected_model``, which
+  catches the euphemisms rules over words miss ("Sorry, is it Miss or Mrs? Just for the
+  paperwork."). Figures: ``bench/results/coaching.md`` (``python -m bench.coaching``).
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from recruiter_coaching.protected import PROTECTED_TOPICS, protected_topic
+from recruiter_coaching.protected_model import ProtectedModel, shipped_model
 
 __all__ = ["PROTECTED_TOPICS", "QuestionKind", "classify_question"]
 
@@ -215,8 +215,12 @@ def _form(clause: str) -> str:
     return "closed"  # a yes/no, choice or fact question, or a statement asked as one
 
 
-def classify_question(text: str) -> QuestionKind:
+def classify_question(text: str, *, learned: ProtectedModel | bool = True) -> QuestionKind:
     """The kind of the interviewer turn ``text`` (one or more sentences, as spoken).
+
+    ``learned``: the learned reader of protected topics consulted when the rules find none
+    (True: the shipped one, ``protected_model.shipped_model``; a model: that one; False: the
+    rules alone, which flag fewer lawful questions and miss more euphemisms).
 
     Raises nothing: a turn with no question in it is one closed, plain "question" (a statement
     the candidate answers), so that every turn gets a kind.
@@ -224,6 +228,8 @@ def classify_question(text: str) -> QuestionKind:
     lowered = " ".join(text.lower().replace("\u2019", "'").split())
     clauses = _clauses(lowered) or [_FILLERS.sub("", lowered.rstrip("?.! "))]
     protected = protected_topic(lowered)
+    if protected is None and learned is not False:
+        protected = (shipped_model() if learned is True else learned).topic(text)
     asked = [_FILLERS.sub("", x.rstrip("?! ")) for x in re.split(r"(?<=[?.!])\s+", lowered)
              if x.endswith("?")]  # fmt: skip
     leading = any(_LEADING.search(c) for c in [*clauses, *asked])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.coaching import SETS, classified, load, scores
+from bench.coaching import classified, load, model_for, scores
 from recruiter_coaching import PROTECTED_TOPICS, classify_question
 
 
@@ -71,13 +71,23 @@ def test_protected_topics_are_flagged_with_what_to_ask_instead(
     assert kind.instead == (PROTECTED_TOPICS[topic] if topic else "")
 
 
-# The held-out set is left out: it measures how far the rules carry to questions nobody tuned
-# them on (bench/results/coaching.md), and a test over it would tune them to it.
-@pytest.mark.parametrize("name", [name for name in SETS if name != "held-out"])
+# The held-out sets are left out: the rules were never mended on them (bench/results/coaching.md
+# says how far the rules carry to questions nobody tuned them on), and a test over them would.
+@pytest.mark.parametrize("name", ["development", "tuning", "tuning-2", "tuning-3"])
 def test_on_the_sets_the_rules_were_built_on_they_still_catch_what_they_caught(name: str) -> None:
-    result = scores(classified(load(name)))
+    result = scores(classified(load(name), learned=False))
     protected = result["protected (any topic)"]
     assert protected["recall"] >= 0.95, result  # the costly error: missing one
     assert protected["precision"] >= 0.9, result
     for label in ("open", "closed", "leading", "multi-part"):
         assert result[label]["recall"] >= 0.8 and result[label]["precision"] >= 0.8, (label, result)
+
+
+def test_the_learned_reader_catches_what_the_rules_miss_on_a_set_it_never_saw() -> None:
+    # Trained on the four other shipped sets; the second held-out set was written blind and the
+    # rules alone recall 0.59 of its protected questions.
+    rows = load("held-out-2")
+    alone = scores(classified(rows, learned=False))["protected (any topic)"]
+    both = scores(classified(rows, model_for("held-out-2")))["protected (any topic)"]
+    assert alone["recall"] < 0.7
+    assert both["recall"] >= 0.95 and both["precision"] >= 0.65, both
