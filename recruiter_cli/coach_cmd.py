@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recruiter_cli.context import current_settings
 from recruiter_coaching import classify_question
+from recruiter_coaching.session import remove_files
 from recruiter_coaching.trends import points, trend_chart_png, trend_lines
 from storage import CoachingRepository, CoachingSession, create_database, session_factory
 
@@ -121,16 +122,20 @@ def delete(
         if session_id is not None:
             found = [r.id for r in _matching(s, session_id)]
             if len(found) != 1:
-                _out.print(
-                    f"{len(found)} sessions match '{escape(session_id)}'; give more of the id."
-                )
+                _out.print(f"{len(found)} sessions match '{escape(session_id)}'; "
+                           "give more of the id.")  # fmt: skip
                 raise typer.Exit(1)
-            repo.delete(found[0])
-            _out.print(f"Deleted coaching session {found[0]}.")
+            deleted = [row for row in [repo.delete(found[0])] if row is not None]
         else:
             assert interviewer is not None
-            _out.print(f"Deleted {repo.delete_for(interviewer)} coaching sessions of "
-                       f"{escape(interviewer)}.")  # fmt: skip
+            deleted = repo.delete_for(interviewer)
+    for row in deleted:
+        remove_files(row)
+    if session_id is not None:
+        _out.print(f"Deleted coaching session {deleted[0].id} and its report files.")
+    else:
+        _out.print(f"Deleted {len(deleted)} coaching sessions of {escape(interviewer or '')} "
+                   "and their report files.")  # fmt: skip
 
 
 def _matching(s: Session, prefix: str) -> list[CoachingSession]:

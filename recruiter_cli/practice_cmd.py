@@ -58,7 +58,7 @@ def _keep(session: CoachedSession, out_dir: Path | None) -> None:
     try:
         db = session_factory(create_database(settings.resolved_database_url))
         with db.begin() as s:
-            row = CoachingRepository(s).add(session.row())
+            row = CoachingRepository(s).add(session.row(folder))
         who = escape(session.interviewer)
         _out.print(f"Kept as coaching session {row.id} for {who}'s trends "
                    "(`recruiter coach trends`).")  # fmt: skip

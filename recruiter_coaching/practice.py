@@ -13,6 +13,7 @@ other ways an interviewer might ask it (the role's own question text is always o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -90,6 +91,8 @@ def _folder(directory: Path | None) -> Path:
 
 
 def _file(role_id: str, directory: Path | None) -> _PracticeFile | None:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", role_id):
+        raise PracticeError(f"'{role_id}' is not a role id (lowercase letters, digits, '-')")
     path = _folder(directory) / f"{role_id}.yaml"
     if not path.is_file():
         return None

@@ -99,8 +99,9 @@ class CoachedSession:
                 "role": self.role_id, "persona": self.persona, "note": self.note,
                 **report_json(self.report, self.calibration)}  # fmt: skip
 
-    def row(self) -> CoachingSession:
-        """The database row for this session (``storage.CoachingRepository.add``)."""
+    def row(self, folder: Path | None = None) -> CoachingSession:
+        """The database row for this session (``storage.CoachingRepository.add``); ``folder``:
+        where ``save_coaching`` wrote its files, removed with the row (``remove_files``)."""
         r, c = self.report, self.calibration
         return CoachingSession(
             interviewer=self.interviewer, kind=self.kind, role_id=self.role_id,
@@ -109,7 +110,7 @@ class CoachedSession:
             protected=len(r.protected), competencies=len(self.competency_names or {}),
             uncovered=len(r.uncovered), calibration_mean_abs=c.mean_abs if c else None,
             calibration_bias=c.bias if c else None, title=self.title, report=self.data(),
-            report_markdown=self.markdown(),
+            report_markdown=self.markdown(), folder=str(folder) if folder else None,
         )  # fmt: skip
 
 
@@ -128,3 +129,19 @@ def save_coaching(directory: Path, session: CoachedSession) -> Path:
     data = {"taken_at": stamp.isoformat(), **session.data()}
     (folder / "report.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
     return folder
+
+
+def remove_files(row: CoachingSession) -> None:
+    """Remove the report files a deleted session's row names (``report.md``, ``report.json``
+    and their folder, when nothing else is in it); gone already is no error.
+
+    Raises:
+        OSError: a file is there but cannot be removed.
+    """
+    if not row.folder:
+        return
+    folder = Path(row.folder)
+    for name in ("report.md", "report.json"):
+        (folder / name).unlink(missing_ok=True)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, delete, select
+from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base, _new_id, _now
@@ -45,6 +45,8 @@ class CoachingSession(Base):
     title: Mapped[str] = mapped_column(Text)
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
     report_markdown: Mapped[str] = mapped_column(Text)
+    # Where the report's files were written too (None: only here); deleted with the row.
+    folder: Mapped[str | None] = mapped_column(Text)
 
 
 class CoachingRepository:
@@ -73,18 +75,22 @@ class CoachingRepository:
         )
         return list(reversed(list(rows)))
 
-    def delete(self, session_id: str) -> bool:
-        """Delete one session; False when there was none."""
+    def delete(self, session_id: str) -> CoachingSession | None:
+        """Delete one session; the row deleted (its ``folder`` is the caller's to remove), or
+        None when there was none."""
         row = self.get(session_id)
         if row is None:
-            return False
+            return None
         self._db.delete(row)
         self._db.flush()
-        return True
+        return row
 
-    def delete_for(self, interviewer: str) -> int:
-        """Delete every session of ``interviewer``; how many there were."""
-        result = self._db.execute(
-            delete(CoachingSession).where(CoachingSession.interviewer == interviewer)
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
+    def delete_for(self, interviewer: str) -> list[CoachingSession]:
+        """Delete every session of ``interviewer``; the rows deleted."""
+        rows = list(self._db.scalars(
+            select(CoachingSession).where(CoachingSession.interviewer == interviewer)
+        ))  # fmt: skip
+        for row in rows:
+            self._db.delete(row)
+        self._db.flush()
+        return rows

@@ -37,7 +37,7 @@ from recruiter_coaching.practice import (
 )
 from recruiter_coaching.recording import recording_utterances
 from recruiter_coaching.report import coach_interview as coach_utterances
-from recruiter_coaching.session import CoachedSession, RoleTopics
+from recruiter_coaching.session import CoachedSession, RoleTopics, remove_files
 from recruiter_coaching.spoken import SpokenPractice
 from recruiter_coaching.trends import points, trend_chart_png, trend_lines
 from recruiter_config.assets import AssetError
@@ -138,6 +138,9 @@ def start_practice(
 ) -> Response:  # fmt: skip
     """Start a practice interview with ``persona`` on ``role``."""
     try:
+        if role not in practice_roles():
+            raise PracticeError(f"no practice personas for role '{role}'; "
+                                f"they are for: {', '.join(practice_roles())}")  # fmt: skip
         script = load_role(role)
         candidate = load_practice_persona(role, persona, {q.id: q.text for q in script.questions},
                                           [c.id for c in script.competencies])  # fmt: skip
@@ -230,6 +233,8 @@ async def upload_recording(
     try:
         if len(data) > _UPLOAD_LIMIT:
             raise PerceptionInputError(f"{name}: over {_UPLOAD_LIMIT // 2**20} MB")
+        if role and role not in shipped_role_ids():
+            raise RoleError(f"no shipped role '{role}'")
         script = load_role(role) if role else None
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / name
@@ -274,4 +279,5 @@ def delete_report(ctx: Ctx, me: Me, session_id: str) -> Response:
         if row is None or row.interviewer != me:
             raise HTTPException(404, "no such coaching report")
         repo.delete(session_id)
+    remove_files(row)
     return RedirectResponse("/dashboard/coaching", status_code=303)

@@ -63,8 +63,8 @@ def test_sessions_are_kept_in_order_read_as_trends_and_deleted(db: sessionmaker[
     assert trend_chart_png(series)[:8] == b"\x89PNG\r\n\x1a\n"
     with db.begin() as s:
         repo = CoachingRepository(s)
-        assert repo.delete(first) and not repo.delete(first)
-        assert repo.delete_for("rita") == 1
+        assert repo.delete(first) is not None and repo.delete(first) is None
+        assert len(repo.delete_for("rita")) == 1
     with db() as s:
         assert CoachingRepository(s).recent("rita") == []
         assert len(CoachingRepository(s).recent("sam")) == 1
@@ -95,3 +95,4 @@ def test_trends_and_delete_from_the_command_line(home: Path, tmp_path: Path) -> 
     assert out.returncode == 2
     out = _coach(home, "coach", "delete", "--interviewer", "rita")
     assert out.returncode == 0 and "Deleted 2 coaching sessions of rita" in out.stdout
+    assert list((tmp_path / "r").iterdir()) == []  # the report files went with them

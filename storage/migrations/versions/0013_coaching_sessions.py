@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("report", sa.JSON(), nullable=False),
         sa.Column("report_markdown", sa.Text(), nullable=False),
+        sa.Column("folder", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_coaching_sessions_interviewer", "coaching_sessions", ["interviewer"])
