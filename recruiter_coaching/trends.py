@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from recruiter_coaching.report import TALK_SHARE_LIMIT
-from reports.charts import plt
+from reports.charts import figure_png, plt
 from storage.coaching import CoachingSession
 
 __all__ = ["SessionPoint", "points", "trend_chart_png", "trend_lines"]
@@ -85,8 +84,4 @@ def trend_chart_png(series: list[SessionPoint]) -> bytes:
         ax.set_xticks(x, [p.label for p in series], rotation=45, ha="right", fontsize=6)
         ax.tick_params(labelsize=7)
         ax.set_ylim(bottom=0)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return figure_png(fig)

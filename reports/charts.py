@@ -10,9 +10,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: render to memory only
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 # plt is shared so that every chart module gets pyplot with the Agg backend already chosen.
-__all__ = ["delivery_chart_png", "plt", "png_data_uri"]
+__all__ = ["delivery_chart_png", "figure_png", "plt", "png_data_uri"]
 
 _PANELS = (
     ("words_per_minute", "Pace (words per minute)", (120, 160)),
@@ -49,6 +50,11 @@ def delivery_chart_png(answers: list[dict[str, Any]]) -> bytes:
         ax.set_title(title, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.set_xlabel("answer (turn)", fontsize=7)
+    return figure_png(fig)
+
+
+def figure_png(fig: Figure) -> bytes:
+    """``fig`` laid out tightly and rendered as PNG bytes; the figure is closed."""
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import statistics
 from collections import defaultdict
 from datetime import datetime
@@ -12,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reports.build import session_delivery
-from reports.charts import plt
+from reports.charts import figure_png, plt
 from storage import AssessmentRepository, CandidateRepository, InterviewSession, Score
 from storage.models import AnswerMeasurement
 
@@ -74,11 +73,7 @@ def progress_chart_png(data: dict[str, Any]) -> bytes:
         ax.set_xlabel("session", fontsize=7)
         ax.set_xticks(x)
         ax.tick_params(labelsize=7)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return figure_png(fig)
 
 
 def calibration_pairs(

@@ -25,11 +25,13 @@ from recruiter_devstack.stack import DevStack, StackPorts
 from storage import (
     CandidateRepository,
     InterviewSession,
+    RecruiterRepository,
     SessionRepository,
     create_database,
     session_factory,
 )
 from web.app import create_app
+from web.context import WebContext
 from web.invites import Invitation
 
 T = TypeVar("T")
@@ -108,6 +110,19 @@ def serve() -> Iterator[Callable[[FastAPI], str]]:
     for server, thread in servers:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+RECRUITER_PASSWORD = "correct horse battery"
+
+
+def dashboard_app(home: Path) -> tuple[FastAPI, WebContext]:
+    """The web app on ``home``'s data, with one recruiter: ``rita`` (``RECRUITER_PASSWORD``)."""
+    app = create_app(Settings(home=home, web=WebSettings(secret="browser-test-secret-012345")))
+    ctx: WebContext = app.state.ctx
+    with ctx.db() as s:
+        RecruiterRepository(s).create("rita", "Rita", RECRUITER_PASSWORD)
+        s.commit()
+    return app, ctx
 
 
 def screenshot_path(name: str) -> Path:

@@ -14,27 +14,15 @@ from playwright.sync_api import Browser, Page, expect
 
 from agent.audio import write_wav
 from agent.tts_piper import load_voice
-from recruiter_config.settings import Settings, WebSettings
 from recruiter_rehearsal.candidates import CandidateVoice
-from storage import CoachingRepository, RecruiterRepository
+from storage import CoachingRepository
 from tests.coaching_audio import two_channel_interview
-from tests.e2e.conftest import screenshot_path
-from web.app import create_app
-from web.context import WebContext
+from tests.e2e.conftest import RECRUITER_PASSWORD, dashboard_app, screenshot_path
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse battery"
+PASSWORD = RECRUITER_PASSWORD
 QUESTION = "Tell me about a time you helped a frustrated customer."
-
-
-def _app(home: Path) -> tuple[FastAPI, WebContext]:
-    app = create_app(Settings(home=home, web=WebSettings(secret="coaching-test-secret-01234")))
-    ctx: WebContext = app.state.ctx
-    with ctx.db() as s:
-        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
-        s.commit()
-    return app, ctx
 
 
 def _sign_in(page: Page, base: str) -> None:
@@ -62,7 +50,7 @@ def test_a_recruiter_practises_by_microphone_and_reads_the_report(
     home: Path, spoken_question: Path, launch_browser: Callable[..., Browser],
     serve: Callable[[FastAPI], str],
 ) -> None:  # fmt: skip
-    app, ctx = _app(home)
+    app, ctx = dashboard_app(home)
     base = serve(app)
     browser = launch_browser("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                              f"--use-file-for-fake-audio-capture={spoken_question}",
@@ -116,7 +104,7 @@ def test_a_recorded_interview_is_uploaded_and_deleted(
     serve: Callable[[FastAPI], str],
 ) -> None:  # fmt: skip
     recording = two_channel_interview(installed_models, tmp_path / "recording")
-    app, ctx = _app(home)
+    app, ctx = dashboard_app(home)
     base = serve(app)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     _sign_in(page, base)

@@ -12,17 +12,15 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from recruiter_config.settings import Settings, WebSettings
-from storage import RecruiterRepository, SessionRepository
+from storage import SessionRepository
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import screenshot_path
+from tests.e2e.conftest import RECRUITER_PASSWORD, dashboard_app, screenshot_path
 from tests.stored_interview import store_interview
-from web.app import create_app
 from web.context import WebContext
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse battery"
+PASSWORD = RECRUITER_PASSWORD
 
 
 def _shot(page: object, name: str) -> Path:
@@ -47,11 +45,7 @@ def _tone_wav(path: Path, seconds: float, rate: int = 8000) -> None:
 def test_a_recruiter_signs_in_sees_role_errors_and_reads_a_report(
     home: Path, browser: Browser, serve: Callable[[FastAPI], str]
 ) -> None:
-    app = create_app(Settings(home=home, web=WebSettings(secret="browser-test-secret-012345")))
-    ctx: WebContext = app.state.ctx
-    with ctx.db() as s:
-        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
-        s.commit()
+    app, ctx = dashboard_app(home)
     session_id, _ = store_interview(ctx.db)
     audio = ctx.settings.sessions_dir / session_id / "conversation.wav"
     _tone_wav(audio, seconds=90.0)  # the stored interview's turns lie within 90 s
@@ -109,12 +103,7 @@ _WIDEST = """[...document.querySelectorAll('body *')]
 
 def _app(home: Path) -> tuple[FastAPI, WebContext]:
     """The web app with one recruiter, rita."""
-    app = create_app(Settings(home=home, web=WebSettings(secret="browser-test-secret-012345")))
-    ctx: WebContext = app.state.ctx
-    with ctx.db() as s:
-        RecruiterRepository(s).create("rita", "Rita", PASSWORD)
-        s.commit()
-    return app, ctx
+    return dashboard_app(home)
 
 
 def _signed_in(browser: Browser, base: str, then: str = "/dashboard") -> Page:
