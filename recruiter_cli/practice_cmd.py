@@ -33,6 +33,7 @@ from recruiter_coaching.session import (
 )
 from recruiter_config.assets import AssetError
 from rubrics import RoleError, load_role
+from rubrics.loading import decode_role_bytes
 from rubrics.models import RoleScript
 from storage import CoachingRepository, create_database, session_factory
 
@@ -45,16 +46,24 @@ _INTERVIEWER_HELP = "Who interviewed: your dashboard sign-in, so the dashboard s
 
 
 def _keep(session: CoachedSession, out_dir: Path | None) -> None:
-    """Write the report's files, then store the session for the trends; a database that
-    cannot be written leaves the files and says so."""
+    """Write the report's files, then store the session for the trends. Where neither can be
+    written the report is printed whole, so that the session is not lost.
+
+    Raises:
+        typer.Exit: (1) the report could be neither written nor stored.
+    """
     settings = current_settings()
-    folder = save_coaching(out_dir or settings.sessions_dir / "coaching", session)
     _out.print(f"\n[bold]Summary[/bold]\n{escape(session.report.summary)}")
     if session.calibration is not None:
         c = session.calibration
         _out.print(f"Calibration: {c.mean_abs:.2f} rubric points from the known level on "
                    f"average (bias {c.bias:+.2f}).")  # fmt: skip
-    _out.print(f"Report: {folder / 'report.md'}")
+    folder: Path | None = None
+    try:
+        folder = save_coaching(out_dir or settings.sessions_dir / "coaching", session)
+        _out.print(f"Report: {folder / 'report.md'}")
+    except OSError as e:
+        _err.print(f"[yellow]the report's files could not be written: {escape(str(e))}")
     try:
         db = session_factory(create_database(settings.resolved_database_url))
         with db.begin() as s:
@@ -64,8 +73,10 @@ def _keep(session: CoachedSession, out_dir: Path | None) -> None:
                    "(`recruiter coach trends`).")  # fmt: skip
     except SQLAlchemyError as e:
         why = f"{type(e).__name__}: {str(e).splitlines()[0]}"
-        _err.print(f"[yellow]the report is in {folder}, but it could not be kept for the "
-                   f"trends: {escape(why)}")  # fmt: skip
+        _err.print(f"[yellow]the report could not be kept for the trends: {escape(why)}")
+        if folder is None:
+            typer.echo(session.markdown())
+            raise typer.Exit(1) from e
 
 
 def _parse_scores(text: str) -> dict[str, int]:
@@ -98,9 +109,12 @@ def _questions(path: Path | None) -> tuple[list[str], bool]:
     """The questions to ask, and whether they are typed live."""
     if path is not None:
         try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as e:
+            text, _guessed = decode_role_bytes(path.read_bytes(), str(path))
+        except OSError as e:
             raise PracticeError(f"{path}: cannot read the questions ({e})") from e
+        except RoleError as e:
+            raise PracticeError(f"{e}; save the questions as UTF-8 text, one per line") from e
+        lines = text.splitlines()
         return [q.strip() for q in lines if q.strip() and not q.lstrip().startswith("#")], False
     if not sys.stdin.isatty():
         return [q.strip() for q in sys.stdin.read().splitlines() if q.strip()], False
@@ -172,7 +186,8 @@ def practice_interviewer(
         note += " No scores were given, so calibration is not measured."
     _keep(CoachedSession(
         interviewer, "practice", f"Practice interview: {script.title}, candidate '{persona}'",
-        topics.coach(typed_utterances(exchanges)), role_id=script.id, persona=persona,
+        topics.coach(typed_utterances(exchanges), every_turn_asks=True), role_id=script.id,
+        persona=persona,
         calibration=calib, competency_names=topics.competency_names, note=note,
     ), out_dir)  # fmt: skip
 

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from recruiter_coaching.questions import classify_question
-from recruiter_coaching.topics import PROBES, TopicMatcher, probe_kind
+from recruiter_coaching.topics import PROBES, TopicMatcher, points_back, probe_kind
 
 __all__ = [
     "Calibration",
@@ -194,12 +194,14 @@ class PracticeCandidate:
     phrasings: dict[str, list[str]]
     current: str | None = None
     said: set[tuple[str, str | None]] = field(default_factory=set)
+    asked: int = 0
 
     def __post_init__(self) -> None:
         self._matcher = TopicMatcher(self.phrasings)
 
     def reply(self, question: str) -> PracticeReply:
         """Answer ``question`` from the story, as a first answer or a follow-up."""
+        self.asked += 1
         # The rules alone: a lawful question the learned reader flags for review should still
         # get an answer.
         if classify_question(question, learned=False).protected:
@@ -209,8 +211,9 @@ class PracticeCandidate:
             assert self.current is not None  # is_follow_up says so
             return self._probe(self.current, probe_kind(question) or "detail")
         if match.topic is None:
-            if probe_kind(question) is not None and len(question.split()) <= 8:
+            if self.asked == 1 and points_back(question):
                 return PracticeReply(_NOTHING_YET, None, None)
+            self.current = None  # a follow-up now asks about what the story does not hold
             return PracticeReply(" ".join(self.persona.unknown.split()), None, None)
         self.current = match.topic
         return self._say(match.topic, None, self.persona.answers[match.topic].answer)

@@ -9,10 +9,11 @@ question is flagged when the probability that it is on some protected topic reac
 ``THRESHOLD``; the topic is the most probable one.
 
 Measured (``python -m bench.coaching``, ``bench/results/coaching.md``): on a third held-out set
-of 180 questions written blind and used by nothing else, rules and model together recalled 0.96
-of the protected questions (the rules alone 0.65), at precision 0.72 (0.74). Trained on four of
-the shipped sets, they recalled 0.98 of the fifth (the second held-out set; rules alone 0.59). A
-flag is for a human to review, so recall comes first.
+of 180 questions written blind and used by nothing else, rules and model together recalled 0.93
+of the protected questions (the rules alone 0.65), at precision 0.69 (0.74); of 160 ordinary
+interviewer turns written blind, 14 (8.8%) were flagged (the rules alone 1). Trained without it,
+they recalled 0.97 of the second held-out set (rules alone 0.59). A flag of the model alone is
+reported as one to check (``QuestionKind.protected_by``): recall comes first, and a human reads.
 
 The model is trained in this process on first use (under a second on 2 cores) and kept.
 """
@@ -30,13 +31,20 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-__all__ = ["THRESHOLD", "TRAINING_SETS", "ProtectedModel", "labelled", "shipped_model"]
+__all__ = [
+    "THRESHOLD",
+    "TRAINING_SETS",
+    "ProtectedModel",
+    "labelled",
+    "ordinary_turns",
+    "shipped_model",
+]
 
-# Probability of "some protected topic" at which a question is flagged. Chosen by leaving each
-# labelled set out of training in turn (bench.coaching): at 0.4 the model alone recalled
-# 0.94-0.98 of each left-out set's protected questions at precision 0.72-0.83; at 0.5 recall fell
-# to 0.85-0.95.
-THRESHOLD = 0.4
+# Probability of "some protected topic" at which a question is flagged. Chosen with the second
+# held-out set left out of training (and a fifth of the ordinary turns): rules and model
+# together recalled 0.985 of its protected questions at 0.35 and 0.955 at 0.4, while flagging
+# 2 and 1 of 44 left-out ordinary turns; at 0.3, 5 of 44.
+THRESHOLD = 0.35
 # Inverse regularisation strength: 16 beat 1 and 4 on the left-out sets (precision at equal
 # recall), as phrasings that mark a topic are rare words.
 _C = 16.0
@@ -52,11 +60,25 @@ TRAINING_SETS = {
 }
 
 
+# Ordinary interviewer turns, none protected (stock questions, probes, small talk, job content):
+# without them the model, trained on sets 42% protected, flagged one ordinary question in four.
+ORDINARY = "ordinary_turns.yaml"
+
+
+def _folder() -> Path:
+    return Path(str(resources.files("recruiter_coaching") / "labelled"))
+
+
+def ordinary_turns() -> list[dict[str, Any]]:
+    """The shipped ordinary turns as labelled rows (``protected`` None)."""
+    data = yaml.safe_load((_folder() / ORDINARY).read_text(encoding="utf-8"))
+    return [{"text": t, "protected": None} for t in data["turns"]]
+
+
 def labelled(name: str) -> list[dict[str, Any]]:
     """The labelled questions of the shipped set ``name`` (a key of ``TRAINING_SETS``): each
     with ``text``, ``form``, ``leading``, ``multi_part`` and ``protected`` (None or a topic)."""
-    folder = Path(str(resources.files("recruiter_coaching") / "labelled"))
-    data = yaml.safe_load((folder / TRAINING_SETS[name]).read_text(encoding="utf-8"))
+    data = yaml.safe_load((_folder() / TRAINING_SETS[name]).read_text(encoding="utf-8"))
     rows: list[dict[str, Any]] = data["questions"]
     return rows
 
@@ -99,11 +121,12 @@ class ProtectedModel:
     def topic(self, text: str) -> str | None:
         """The protected topic ``text`` asks about, when the model is sure enough; else None."""
         best, p = self.probability(text)
-        return best if p >= self.threshold else None
+        return str(best) if p >= self.threshold else None
 
 
 @lru_cache(maxsize=1)
 def shipped_model() -> ProtectedModel:
-    """The model trained on every shipped labelled set (once per process)."""
+    """The model trained on every shipped labelled set and the ordinary turns (once per
+    process)."""
     rows = [row for name in TRAINING_SETS for row in labelled(name)]
-    return ProtectedModel.train(rows)
+    return ProtectedModel.train(rows + ordinary_turns())

@@ -37,7 +37,8 @@ class QuestionKind:
     ``form``: "open" when any of its questions is open, else "closed"; ``leading`` and
     ``multi_part`` as the module says; ``protected``: a key of ``PROTECTED_TOPICS`` or None;
     ``instead``: what to ask in its place (empty when nothing is protected); ``questions``:
-    the question clauses found.
+    the question clauses found; ``protected_by``: "rules" (a plain form), "model" (the learned
+    reader alone: possible, for a human to check) or None.
     """
 
     form: str
@@ -46,6 +47,7 @@ class QuestionKind:
     protected: str | None
     instead: str
     questions: int
+    protected_by: str | None = None
 
 
 _OPEN_VERB = (
@@ -228,8 +230,10 @@ def classify_question(text: str, *, learned: ProtectedModel | bool = True) -> Qu
     lowered = " ".join(text.lower().replace("\u2019", "'").split())
     clauses = _clauses(lowered) or [_FILLERS.sub("", lowered.rstrip("?.! "))]
     protected = protected_topic(lowered)
+    by = "rules" if protected else None
     if protected is None and learned is not False:
         protected = (shipped_model() if learned is True else learned).topic(text)
+        by = "model" if protected else None
     asked = [_FILLERS.sub("", x.rstrip("?! ")) for x in re.split(r"(?<=[?.!])\s+", lowered)
              if x.endswith("?")]  # fmt: skip
     leading = any(_LEADING.search(c) for c in [*clauses, *asked])
@@ -240,4 +244,5 @@ def classify_question(text: str, *, learned: ProtectedModel | bool = True) -> Qu
         protected=protected,
         instead=PROTECTED_TOPICS[protected] if protected else "",
         questions=len(clauses),
+        protected_by=by,
     )

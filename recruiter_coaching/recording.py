@@ -11,31 +11,54 @@ measured here yet.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from agent.stt_whisper import SAMPLE_RATE, WhisperSTT, whisper_options
+from agent.stt_whisper import SAMPLE_RATE, WhisperOptions, WhisperSTT, whisper_options
 from perception.audio_file import read_recording
 from perception.readings import PerceptionInputError
 from perception.words import TimedWord
 from recruiter_coaching.report import Speaker, Utterance
 from recruiter_config.settings import Settings
 
-__all__ = ["MONO_ADVICE", "recording_utterances", "words_to_utterances"]
+__all__ = ["MONO_ADVICE", "recording_utterances", "whisper", "words_to_utterances"]
 
 # A pause longer than this (seconds) between one speaker's words starts a new utterance.
 _TURN_GAP_S = 1.5
 # A channel quieter than this (peak, full scale 1.0) holds nobody: -40 dBFS.
 _SILENT_PEAK = 0.01
 
-MONO_ADVICE = (
-    "this recording has one channel, so the interviewer's voice cannot be told from the "
-    "candidate's. Export it with one speaker per channel (two-channel WAV): in Zoom turn on "
+_EXPORT_ADVICE = (
+    "Export it with one speaker per channel (two-channel WAV): in Zoom turn on "
     "'Record a separate audio file of each participant' and join the two files as left and "
     "right (e.g. `ffmpeg -i interviewer.m4a -i candidate.m4a -filter_complex "
-    "amerge=inputs=2 interview.wav`); most recorders have a stereo or 'separate tracks' setting"
+    "amerge=inputs=2 interview.wav`); most recorders have a stereo or 'separate tracks' setting."
 )
+MONO_ADVICE = (
+    "this recording has one channel, so the interviewer's voice cannot be told from the "
+    f"candidate's. {_EXPORT_ADVICE}"
+)
+# Channels correlating this closely carry one mix twice: two speakers on their own channels
+# (even with some of each other's voice bleeding in) correlate far less.
+_SAME_MIX = 0.9
+
+
+@lru_cache(maxsize=2)
+def whisper(options: WhisperOptions) -> WhisperSTT:
+    """The Whisper model, loaded once per options and shared by every request (CTranslate2
+    serves several threads at once)."""
+    return WhisperSTT(options)
+
+
+def _same_on_both(channels: np.ndarray) -> bool:
+    """Whether a two-channel recording's channels carry the same signal (Pearson correlation
+    over every 4th sample at least ``_SAME_MIX``)."""
+    left, right = channels[0, ::4], channels[1, ::4]
+    if float(left.std()) == 0.0 or float(right.std()) == 0.0:
+        return False
+    return float(np.corrcoef(left, right)[0, 1]) >= _SAME_MIX
 
 
 def words_to_utterances(words: list[TimedWord], speaker: Speaker) -> list[Utterance]:
@@ -77,13 +100,18 @@ def recording_utterances(
         raise PerceptionInputError(
             f"{path}: has {channels.shape[0]} channels; give two, one speaker on each"
         )
+    if _same_on_both(channels):
+        raise PerceptionInputError(
+            f"{path}: both channels hold the same mix (a mono recording saved as stereo), so "
+            f"the interviewer's voice cannot be told from the candidate's. {_EXPORT_ADVICE}"
+        )
     for i, name in enumerate(("left", "right")):
         if float(np.abs(channels[i]).max()) < _SILENT_PEAK:
             raise PerceptionInputError(
                 f"{path}: the {name} channel is silent, so it holds nobody's voice; "
                 "give a recording with one speaker on each channel"
             )
-    stt = WhisperSTT(whisper_options(settings))
+    stt = whisper(whisper_options(settings))
     out: list[Utterance] = []
     for i in (0, 1):
         speaker: Speaker = "interviewer" if i == interviewer_channel else "candidate"

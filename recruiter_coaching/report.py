@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from recruiter_coaching.questions import QuestionKind, classify_question
-from recruiter_coaching.topics import TopicMatcher, probe_kind, probe_kinds
+from recruiter_coaching.topics import TopicMatcher, follows_up, probe_kinds
 
 __all__ = ["AskedQuestion", "CoachingReport", "Moment", "Utterance", "clock", "coach_interview"]
 
@@ -58,6 +58,8 @@ class Moment:
     quote: str
     finding: str
     advice: str
+    # False for a protected-topic flag of the learned reader alone: possible, for review.
+    certain: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,20 +107,27 @@ def clock(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+# How an interviewer's turn opens when it asks something: a lead-in ("so", "okay", "next",
+# "please"), then a question word, an auxiliary put to someone ("could you", "will you": "Will
+# do." asks nothing), or a request ("tell me", "walk me through", "I'd love to hear",
+# "imagine").
 _ASKS = re.compile(
-    r"^\s*(?:(?:so|and|but|okay|ok|right|great|thanks|thank you|now|alright|well)[,.!]?\s+)*"
-    r"(?:what|how|why|when|where|which|who|whom|whose|do|does|did|is|are|was|were|have|has|had"
-    r"|can|could|would|will|should|shall|may|might|tell|describe|walk|talk|explain|give|share)\b",
+    r"^\s*(?:(?:so|and|but|okay|ok|right|great|thanks|thank you|now|alright|well|next|first"
+    r"|then|finally|please|lastly)[,.!:]?\s+)*"
+    r"(?:what|how|why|when|where|which|who|whom|whose"
+    r"|(?:do|does|did|is|are|was|were|have|has|had|can|could|would|will|should|shall|may|might)"
+    r"(?:n't)? (?:you|i|we|they|it|that|this|there|he|she|your|anyone|someone)\b"
+    r"|tell (?:me|us)|describe|walk (?:me|us)|talk (?:me|us|about)|explain|give (?:me|us)"
+    r"|share|take (?:me|us)|let's (?:talk|move|turn|go)"
+    r"|i'd (?:like|love) (?:to hear|you to)|imagine|suppose|say you|picture|think of)\b",
     re.IGNORECASE,
 )
 
 
 def _is_question(text: str) -> bool:
-    return (
-        "?" in text
-        or bool(_ASKS.search(text))
-        or any(_ASKS.search(part) for part in re.split(r"(?<=[.!])\s+", text))
-    )
+    """Whether an interviewer's turn asks something (a question mark, or a sentence that opens
+    as a question or a request does)."""
+    return "?" in text or any(_ASKS.search(part) for part in re.split(r"(?<=[.!])\s+", text))
 
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
@@ -174,8 +183,12 @@ def coach_interview(
     matcher: TopicMatcher | None = None,
     topic_competencies: dict[str, list[str]] | None = None,
     competency_names: dict[str, str] | None = None,
+    every_turn_asks: bool = False,
 ) -> CoachingReport:
     """Read ``utterances`` (in time order) as the coaching report describes.
+
+    ``every_turn_asks``: each interviewer turn is a question (a practice session, where each
+    turn is put to the persona); otherwise a turn counts when it asks or names a role topic.
 
     ``matcher`` tells which role question each interviewer question is about (None: topics are
     not read, so neither follow-up depth by topic nor coverage is); ``topic_competencies``: the
@@ -195,34 +208,24 @@ def coach_interview(
             if report.questions:
                 answers.setdefault(len(report.questions) - 1, []).append(u)
             continue
-        if not _is_question(u.text):
-            continue
+        _interruption(report, u, ordered)
         match = matcher.match(u.text) if matcher else None
+        if not (every_turn_asks or _is_question(u.text) or (match and match.topic)):
+            continue
         if matcher is None or match is None:
-            # No role to match against: a question naming a follow-up follows up.
-            follow = bool(report.questions) and probe_kind(u.text) is not None
+            # No role to match against: a question about what was just said follows up.
+            follow = bool(report.questions) and follows_up(u.text)
         else:
             follow = matcher.is_follow_up(u.text, match, current)
         topic = current if follow else (match.topic if match else None)
-        if topic is not None and not follow:
-            current = topic
+        if not follow:
+            current = topic  # None after a question on no topic of the role's
         q = AskedQuestion(u.start_s, u.text, classify_question(u.text), topic, follow)
         report.questions.append(q)
         if follow and topic is not None:
             report.follow_ups[topic] = report.follow_ups.get(topic, 0) + 1
         elif topic is not None:
             report.follow_ups.setdefault(topic, 0)
-        for c in ordered:
-            if c.speaker == "candidate" and c.start_s < u.start_s < c.end_s - _INTERRUPT_OVERLAP_S:
-                report.interruptions.append(
-                    Moment(
-                        u.start_s,
-                        u.text,
-                        f"cut in {c.end_s - u.start_s:.1f} s before the candidate finished",
-                        "Let the answer finish; a pause of 2-3 s often brings more.",
-                    )
-                )
-                break
     _kinds(report)
     _missed(report, answers)
     if competency_names is not None and topic_competencies is not None:
@@ -233,12 +236,29 @@ def coach_interview(
     return report
 
 
+def _interruption(report: CoachingReport, u: Utterance, ordered: list[Utterance]) -> None:
+    """Note ``u`` (the interviewer's) when it starts while the candidate is still speaking."""
+    for c in ordered:
+        if c.speaker == "candidate" and c.start_s < u.start_s < c.end_s - _INTERRUPT_OVERLAP_S:
+            report.interruptions.append(Moment(
+                u.start_s, u.text,
+                f"cut in {c.end_s - u.start_s:.1f} s before the candidate finished",
+                "Let the answer finish; a pause of 2-3 s often brings more.",
+            ))  # fmt: skip
+            return
+
+
 def _kinds(report: CoachingReport) -> None:
     for q in report.questions:
         k = q.kind
         if k.protected:
-            report.protected.append(_moment(q, f"asks about {k.protected.replace('-', ' ')}",
-                                            k.instead))  # fmt: skip
+            topic = k.protected.replace("-", " ")
+            finding = f"asks about {topic}"
+            if k.protected_by != "rules":
+                finding = f"may touch on {topic} (the learned reader's flag: check the wording)"
+            report.protected.append(
+                Moment(q.at_s, q.text, finding, k.instead, certain=k.protected_by == "rules")
+            )
         if k.leading:
             report.leading.append(
                 _moment(
@@ -281,12 +301,15 @@ def _things_to_change(report: CoachingReport) -> list[str]:
     """The most costly findings first: legal exposure, then what biases the answer, then what
     loses evidence, then style."""
     found: list[str] = []
-    if m := report.protected:
+    if m := [p for p in report.protected if p.certain]:
         found.append(f"Never ask about protected topics: at {clock(m[0].at_s)} you asked "
                      f'"{m[0].quote}". {m[0].advice}')  # fmt: skip
     if m := report.leading:
         found.append(f'Ask without suggesting the answer: at {clock(m[0].at_s)}, "{m[0].quote}". '
                      f"{m[0].advice}")  # fmt: skip
+    if m := [p for p in report.protected if not p.certain]:
+        found.append(f"Check a question for a protected topic: at {clock(m[0].at_s)}, "
+                     f'"{m[0].quote}" {m[0].finding}. If it does: {m[0].advice}')  # fmt: skip
     if report.uncovered:
         found.append(
             f"Cover every competency: no question was about {', '.join(report.uncovered)}."

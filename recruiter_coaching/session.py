@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from recruiter_coaching.practice import Calibration, PracticeCandidate
+from recruiter_coaching.practice import Calibration
 from recruiter_coaching.render import report_json, report_markdown
 from recruiter_coaching.report import CoachingReport, Utterance, coach_interview
 from recruiter_coaching.topics import TopicMatcher
@@ -23,7 +23,7 @@ __all__ = ["TYPED_WPM", "RoleTopics", "save_coaching", "typed_utterances"]
 # 150 words per minute, a common conversational rate (for the talk-time share).
 TYPED_WPM = 150.0
 # The pause between turns of a typed session, in seconds.
-_GAP_S = 1.0
+TURN_GAP_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -40,37 +40,39 @@ class RoleTopics:
         """The role's questions (their text and ``asks``: other ways of asking them)."""
         extra = asks or {}
         phrasings = {q.id: [q.text, *extra.get(q.id, [])] for q in role.questions}
+        # Topics beside the role's questions (strengths, why leaving): matched as the persona
+        # matches them, so that the report and the persona agree; they cover no competency.
+        phrasings |= {topic: texts for topic, texts in extra.items() if topic not in phrasings}
         return cls(
             TopicMatcher(phrasings),
             {q.id: list(q.competencies) for q in role.questions},
             {c.id: c.name for c in role.competencies},
         )
 
-    def coach(self, utterances: list[Utterance]) -> CoachingReport:
-        """The coaching report on ``utterances`` against this role."""
+    def coach(
+        self, utterances: list[Utterance], *, every_turn_asks: bool = False
+    ) -> CoachingReport:
+        """The coaching report on ``utterances`` against this role (``every_turn_asks``: as
+        ``coach_interview`` says, for a practice session)."""
         return coach_interview(
             utterances,
             matcher=self.matcher,
             topic_competencies=self.topic_competencies,
             competency_names=self.competency_names,
+            every_turn_asks=every_turn_asks,
         )
 
 
 def typed_utterances(exchanges: list[tuple[str, str]]) -> list[Utterance]:
-    """(question, answer) pairs as utterances timed at ``TYPED_WPM`` with ``_GAP_S`` between."""
+    """(question, answer) pairs as utterances timed at ``TYPED_WPM`` with ``TURN_GAP_S`` between."""
     out: list[Utterance] = []
     t = 0.0
     for question, answer in exchanges:
         for speaker, text in (("interviewer", question), ("candidate", answer)):
             length = len(text.split()) * 60.0 / TYPED_WPM
             out.append(Utterance(speaker, t, t + length, text))  # type: ignore[arg-type]
-            t += length + _GAP_S
+            t += length + TURN_GAP_S
     return out
-
-
-def practice_exchanges(candidate: PracticeCandidate, questions: list[str]) -> list[tuple[str, str]]:
-    """Ask ``candidate`` each question in turn: (question, answer) pairs."""
-    return [(q, candidate.reply(q).text) for q in questions]
 
 
 @dataclass(frozen=True)

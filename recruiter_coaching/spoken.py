@@ -11,31 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from threading import Lock
 
 import numpy as np
 
-from agent.stt_whisper import SAMPLE_RATE, WhisperOptions, WhisperSTT, whisper_options
+from agent.stt_whisper import SAMPLE_RATE, whisper_options
 from agent.tts_piper import load_voice
 from perception.audio_file import read_recording
 from perception.readings import PerceptionInputError
 from recruiter_coaching.practice import Calibration, PracticeCandidate, PracticeReply
+from recruiter_coaching.recording import whisper
 from recruiter_coaching.report import Utterance
-from recruiter_coaching.session import CoachedSession, RoleTopics
+from recruiter_coaching.session import TURN_GAP_S, TYPED_WPM, CoachedSession, RoleTopics
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
 from recruiter_rehearsal.candidates import CandidateVoice
 from rubrics.models import RoleScript
 
 __all__ = ["SpokenPractice", "SpokenTurn", "candidate_voice", "whisper"]
-
-# The pause between one side's speech and the other's on the session clock, in seconds.
-_GAP_S = 1.0
-
-
-@lru_cache(maxsize=2)
-def whisper(options: WhisperOptions) -> WhisperSTT:
-    """The Whisper model, loaded once per options (CTranslate2 serves threads at once)."""
-    return WhisperSTT(options)
 
 
 @lru_cache(maxsize=2)
@@ -66,6 +59,9 @@ class SpokenPractice:
     topics: RoleTopics
     utterances: list[Utterance] = field(default_factory=list)
     clock_s: float = 0.0
+    # One question at a time: two tabs, or a typed question while a recording is sent, must
+    # not interleave the persona's state and the clock.
+    _lock: Lock = field(default_factory=Lock, repr=False)
 
     def ask_audio(self, settings: Settings, path: Path) -> SpokenTurn:
         """Transcribe the recorded question in ``path`` and answer it.
@@ -86,22 +82,30 @@ class SpokenPractice:
         question = " ".join(text.split())
         if not question:
             raise PerceptionInputError("the question is empty")
-        return self._answer(question, len(question.split()) * 0.4, settings)
+        return self._answer(question, len(question.split()) * 60.0 / TYPED_WPM, settings)
 
     def _answer(self, question: str, spoken_s: float, settings: Settings) -> SpokenTurn:
-        reply = self.candidate.reply(question)
         voice = candidate_voice(require_asset(settings.models_dir, settings.tts.voice))
+        with self._lock:
+            return self._answered(question, spoken_s, voice)
+
+    def _answered(self, question: str, spoken_s: float, voice: CandidateVoice) -> SpokenTurn:
+        reply = self.candidate.reply(question)
         answer = voice.render(reply.text)
         start = self.clock_s
         self.utterances.append(Utterance("interviewer", start, start + spoken_s, question))
-        reply_start = start + spoken_s + _GAP_S
+        reply_start = start + spoken_s + TURN_GAP_S
         reply_end = reply_start + answer.voiced_end / SAMPLE_RATE
         self.utterances.append(Utterance("candidate", reply_start, reply_end, reply.text))
-        self.clock_s = reply_end + _GAP_S
+        self.clock_s = reply_end + TURN_GAP_S
         return SpokenTurn(question, reply, answer.samples)
 
     def finish(self, calibration: Calibration | None) -> CoachedSession:
-        """The coached session, ready to keep."""
+        """The coached session, ready to keep (after any question being answered)."""
+        with self._lock:
+            return self._finished(calibration)
+
+    def _finished(self, calibration: Calibration | None) -> CoachedSession:
         note = ("A spoken practice session, one recording per question: interruptions are not "
                 "read.")  # fmt: skip
         if calibration is None:
@@ -109,6 +113,7 @@ class SpokenPractice:
         return CoachedSession(
             self.interviewer, "practice",
             f"Practice interview: {self.role.title}, candidate '{self.persona}'",
-            self.topics.coach(self.utterances), role_id=self.role.id, persona=self.persona,
-            calibration=calibration, competency_names=self.topics.competency_names, note=note,
+            self.topics.coach(self.utterances, every_turn_asks=True), role_id=self.role.id,
+            persona=self.persona, calibration=calibration,
+            competency_names=self.topics.competency_names, note=note,
         )  # fmt: skip

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matplotlib.figure import Figure
+
 from recruiter_coaching.report import TALK_SHARE_LIMIT
-from reports.charts import figure_png, plt
+from reports.charts import figure_png
 from storage.coaching import CoachingSession
 
 __all__ = ["SessionPoint", "points", "trend_chart_png", "trend_lines"]
@@ -70,7 +72,9 @@ def trend_lines(series: list[SessionPoint]) -> list[str]:
 def trend_chart_png(series: list[SessionPoint]) -> bytes:
     """Five small line charts, one point per session (oldest left), target band shaded; a
     session that did not measure a figure leaves a gap there."""
-    fig, axes = plt.subplots(1, len(_PANELS), figsize=(15, 2.8), dpi=100)
+    # A Figure of its own, not pyplot's global state: dashboard requests draw in several threads.
+    fig = Figure(figsize=(15, 2.8), dpi=100)
+    axes = fig.subplots(1, len(_PANELS))
     x = list(range(len(series)))
     for ax, (key, title, band) in zip(axes, _PANELS, strict=True):
         values = [getattr(p, key) for p in series]

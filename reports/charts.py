@@ -54,11 +54,11 @@ def delivery_chart_png(answers: list[dict[str, Any]]) -> bytes:
 
 
 def figure_png(fig: Figure) -> bytes:
-    """``fig`` laid out tightly and rendered as PNG bytes; the figure is closed."""
+    """``fig`` laid out tightly and rendered as PNG bytes; a pyplot figure is closed."""
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    plt.close(fig)
+    plt.close(fig)  # no-op for a Figure pyplot does not manage
     return buffer.getvalue()
 
 

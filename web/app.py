@@ -51,6 +51,7 @@ def create_app(settings: Settings, db: sessionmaker[Session] | None = None) -> F
     app.include_router(coding.router)
     app.include_router(dashboard.router)
     app.include_router(coaching.router)
+    app.state.practice_desk = coaching.PracticeDesk()
     # Headers on every response; changes from another site: 403.
     app.add_middleware(SecurityMiddleware, public_url=settings.web.base_url)
     return app

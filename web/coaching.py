@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
+import re
 import secrets
 import tempfile
+import time
 import wave
 from collections import OrderedDict
 from pathlib import Path
@@ -22,6 +25,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from agent.audio import to_int16
@@ -51,6 +55,7 @@ from web.pages import page as _page
 __all__ = ["PracticeDesk", "router"]
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("web.coaching")
 # Raw HTML in a report is shown as text: a recorded interview's words are not markup.
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 # A recording uploaded for coaching: up to this many bytes (an hour of 16-bit stereo 44.1 kHz
@@ -60,33 +65,47 @@ _QUESTION_LIMIT = 20 * 1024 * 1024  # one spoken question
 
 
 class PracticeDesk:
-    """Practice sessions in progress, by id; the oldest is dropped past ``limit``."""
+    """Practice sessions in progress, by id. Each recruiter holds at most ``per_recruiter``
+    (starting another ends their oldest), and a practice untouched for ``idle_s`` seconds ends,
+    so that nobody's practice is pushed out by someone else's and none lingers in memory."""
 
-    def __init__(self, limit: int = 50) -> None:
-        self._sessions: OrderedDict[str, SpokenPractice] = OrderedDict()
-        self._limit = limit
+    def __init__(self, per_recruiter: int = 3, idle_s: float = 2 * 3600) -> None:
+        self._sessions: OrderedDict[str, tuple[SpokenPractice, float]] = OrderedDict()
+        self._per_recruiter = per_recruiter
+        self._idle_s = idle_s
         self._lock = Lock()
+
+    def _expire(self, now: float) -> None:
+        for key in [k for k, (_, seen) in self._sessions.items() if now - seen > self._idle_s]:
+            del self._sessions[key]
 
     def add(self, practice: SpokenPractice) -> str:
         """Keep ``practice``; its id."""
         key = secrets.token_urlsafe(12)
+        now = time.monotonic()
         with self._lock:
-            self._sessions[key] = practice
-            while len(self._sessions) > self._limit:
-                self._sessions.popitem(last=False)
+            self._expire(now)
+            mine = [k for k, (p, _) in self._sessions.items()
+                    if p.interviewer == practice.interviewer]  # fmt: skip
+            for old in mine[: max(0, len(mine) - self._per_recruiter + 1)]:
+                del self._sessions[old]
+            self._sessions[key] = (practice, now)
         return key
 
     def get(self, key: str, me: str) -> SpokenPractice:
-        """``me``'s practice ``key``.
+        """``me``'s practice ``key`` (it counts as used now).
 
         Raises:
-            HTTPException: 404 when there is none (or it is someone else's).
+            HTTPException: 404 when there is none (ended, expired, or someone else's).
         """
+        now = time.monotonic()
         with self._lock:
-            practice = self._sessions.get(key)
-        if practice is None or practice.interviewer != me:
-            raise HTTPException(404, "no such practice interview (it may have ended)")
-        return practice
+            self._expire(now)
+            held = self._sessions.get(key)
+            if held is None or held[0].interviewer != me:
+                raise HTTPException(404, "no such practice interview (it may have ended)")
+            self._sessions[key] = (held[0], now)
+        return held[0]
 
     def end(self, key: str) -> None:
         """Forget ``key``."""
@@ -95,9 +114,7 @@ class PracticeDesk:
 
 
 def _desk(request: Request) -> PracticeDesk:
-    desk: PracticeDesk | None = getattr(request.app.state, "practice_desk", None)
-    if desk is None:
-        desk = request.app.state.practice_desk = PracticeDesk()
+    desk: PracticeDesk = request.app.state.practice_desk  # made by web.app.create_app
     return desk
 
 
@@ -111,7 +128,12 @@ def _coaching_page(
         rows = CoachingRepository(s).recent(me, 20)
     series = points(rows)
     chart = Markup(png_data_uri(trend_chart_png(series))) if rows else None
-    personas = {r: practice_personas(r) for r in practice_roles()}
+    personas: dict[str, list[str]] = {}
+    for r in practice_roles():
+        try:
+            personas[r] = practice_personas(r)
+        except PracticeError as e:  # one broken file does not take the page down
+            values.setdefault("warnings", []).append(str(e))
     return _page(request, "dashboard_coaching.html", status, recruiter=me, nav="coaching",
                  sessions=list(reversed(rows)), chart=chart, lines=trend_lines(series),
                  personas=personas, roles=shipped_role_ids(), **values)  # fmt: skip
@@ -144,9 +166,9 @@ def start_practice(
         script = load_role(role)
         candidate = load_practice_persona(role, persona, {q.id: q.text for q in script.questions},
                                           [c.id for c in script.competencies])  # fmt: skip
+        topics = RoleTopics.of(script, role_asks(script.id))
     except (RoleError, PracticeError) as e:
         return _coaching_page(request, ctx, me, 400, errors=[str(e)])
-    topics = RoleTopics.of(script, role_asks(script.id))
     key = desk.add(SpokenPractice(me, script, persona, candidate, topics))
     return RedirectResponse(f"/dashboard/coaching/practice/{key}", status_code=303)
 
@@ -204,22 +226,82 @@ async def practice_finish(request: Request, ctx: Ctx, me: Me, desk: Desk, key: s
         value = form.get(c.id)
         if isinstance(value, str) and value.isdigit():
             given[c.id] = int(value)
-    if not practice.utterances:
-        return _page(request, "dashboard_practice.html", 400, recruiter=me, nav="coaching",
-                     key=key, practice=practice, competencies=practice.role.competencies,
-                     errors=["Ask at least one question before ending."])  # fmt: skip
+    problem = "Ask at least one question before ending." if not practice.utterances else None
+    calib = None
     try:
         calib = calibration(given, practice.candidate.persona.scores) if given else None
     except PracticeError as e:
+        problem = str(e)
+    if problem:
         return _page(request, "dashboard_practice.html", 400, recruiter=me, nav="coaching",
                      key=key, practice=practice, competencies=practice.role.competencies,
-                     errors=[str(e)])  # fmt: skip
-    session_id = _keep(ctx, practice.finish(calib))
+                     errors=[problem])  # fmt: skip
+    session = await run_in_threadpool(practice.finish, calib)
     desk.end(key)
+    return await run_in_threadpool(_kept, request, ctx, me, session)
+
+
+def _kept(request: Request, ctx: WebContext, me: str, session: CoachedSession) -> Response:
+    """Store ``session`` and show its report; a database that cannot take it still shows the
+    report (to save from the page), saying it was not kept."""
+    try:
+        session_id = _keep(ctx, session)
+    except SQLAlchemyError as e:
+        log.warning("a coaching report could not be stored: %s", type(e).__name__)
+        html = Markup(_markdown.render(session.markdown()))  # markdown-it escapes raw HTML
+        return _page(request, "dashboard_coaching_report.html", 503, recruiter=me,
+                     nav="coaching", row=None, html=html,
+                     errors=["The report could not be stored (the database did not answer); "
+                             "it is shown here only: save or print this page."])  # fmt: skip
     return RedirectResponse(f"/dashboard/coaching/report/{session_id}", status_code=303)
 
 
 # -- recorded interviews ---------------------------------------------------------------------
+
+
+def _suffix(filename: str | None) -> str:
+    """The uploaded file's extension, if it is a plain one (".wav", ".m4a"); else none. The
+    client's name is never a path here."""
+    suffix = Path(filename or "").suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
+
+
+def _read_recording(
+    ctx: WebContext, me: str, upload: UploadFile, role: str, channel: int
+) -> CoachedSession:
+    """Copy the upload to a temporary file (refusing it past ``_UPLOAD_LIMIT``), transcribe it
+    and read it into a coached session; blocking, for a worker thread.
+
+    Raises:
+        PerceptionInputError, RoleError, PracticeError, AssetError: as the message says, with
+            the file named as the recruiter named it.
+    """
+    name = Path(upload.filename or "").name[:120]
+    name = name if name.strip(". ") else "recording"
+    if role and role not in shipped_role_ids():
+        raise RoleError(f"no shipped role '{role}'")
+    script = load_role(role) if role else None
+    topics = RoleTopics.of(script, role_asks(script.id)) if script else None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"recording{_suffix(upload.filename)}"
+        copied = 0
+        with path.open("wb") as out:
+            while chunk := upload.file.read(1 << 20):
+                copied += len(chunk)
+                if copied > _UPLOAD_LIMIT:
+                    raise PerceptionInputError(f"{name}: over {_UPLOAD_LIMIT // 2**20} MB")
+                out.write(chunk)
+        try:
+            utterances = recording_utterances(ctx.settings, path, interviewer_channel=channel)
+        except PerceptionInputError as e:
+            raise PerceptionInputError(str(e).replace(str(path), name)) from e
+    report = topics.coach(utterances) if topics else coach_utterances(utterances)
+    return CoachedSession(
+        me, "recording", f"Recorded interview: {name}", report,
+        role_id=script.id if script else None,
+        competency_names=topics.competency_names if topics else None,
+        note="" if script else "No role was given, so topics and rubric coverage are not read.",
+    )  # fmt: skip
 
 
 @router.post("/dashboard/coaching/upload")
@@ -228,31 +310,14 @@ async def upload_recording(
     role: Annotated[str, Form()] = "", channel: Annotated[int, Form()] = 0,
 ) -> Response:  # fmt: skip
     """Read an uploaded two-channel recording of an interview into a coaching report."""
-    data = await file.read(_UPLOAD_LIMIT + 1)
-    name = Path(file.filename or "recording").name
+    declared = request.headers.get("content-length", "")
     try:
-        if len(data) > _UPLOAD_LIMIT:
-            raise PerceptionInputError(f"{name}: over {_UPLOAD_LIMIT // 2**20} MB")
-        if role and role not in shipped_role_ids():
-            raise RoleError(f"no shipped role '{role}'")
-        script = load_role(role) if role else None
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / name
-            path.write_bytes(data)
-            utterances = await run_in_threadpool(
-                recording_utterances, ctx.settings, path, interviewer_channel=channel
-            )
-    except (PerceptionInputError, RoleError, AssetError) as e:
-        return _coaching_page(request, ctx, me, 400, errors=[str(e)])
-    topics = RoleTopics.of(script, role_asks(script.id)) if script else None
-    report = topics.coach(utterances) if topics else coach_utterances(utterances)
-    session = CoachedSession(
-        me, "recording", f"Recorded interview: {name}", report,
-        role_id=script.id if script else None,
-        competency_names=topics.competency_names if topics else None,
-        note="" if script else "No role was given, so topics and rubric coverage are not read.",
-    )  # fmt: skip
-    return RedirectResponse(f"/dashboard/coaching/report/{_keep(ctx, session)}", status_code=303)
+        if declared.isdigit() and int(declared) > _UPLOAD_LIMIT + 1024 * 1024:
+            raise PerceptionInputError(f"the upload is over {_UPLOAD_LIMIT // 2**20} MB")
+        session = await run_in_threadpool(_read_recording, ctx, me, file, role, channel)
+    except (PerceptionInputError, RoleError, PracticeError, AssetError) as e:
+        return await run_in_threadpool(_coaching_page, request, ctx, me, 400, errors=[str(e)])
+    return await run_in_threadpool(_kept, request, ctx, me, session)
 
 
 # -- reports ---------------------------------------------------------------------------------

@@ -140,3 +140,61 @@ def test_calibration_against_the_known_level() -> None:
         calibration({"a": 4}, {"a": 2, "b": 2})
     with pytest.raises(PracticeError, match="outside that: a"):
         calibration({"a": 7, "b": 2}, {"a": 2, "b": 2})
+
+
+def test_requests_are_questions_and_sign_offs_are_not(topics: RoleTopics) -> None:
+    turns = [
+        _iv(0.0, 4.0, "Please tell me about a time you helped a frustrated customer."),
+        _cand(5.0, 20.0, "I called the courier twice and got it delivered in two days."),
+        _iv(21.0, 25.0, "Next, walk me through what draws you to customer support."),
+        _cand(26.0, 40.0, "I have worked on a help desk for three years and like it."),
+        _iv(41.0, 42.0, "Will do."),
+        _iv(43.0, 44.0, "Talk soon."),
+    ]
+    report = topics.coach(turns)
+    assert [q.topic for q in report.questions] == ["frustrated-customer", "motivation"]
+    # In a practice session every turn was put to the candidate, so every turn counts.
+    assert len(topics.coach(turns, every_turn_asks=True).questions) == 4
+
+
+def test_a_new_topic_asked_with_pointing_words_moves_on(
+    topics: RoleTopics,
+) -> None:
+    turns = [
+        _iv(0.0, 4.0, "Tell me about a time you helped a frustrated customer."),
+        _cand(5.0, 20.0, "We talked to the courier and they sorted it out in the end."),
+        _iv(21.0, 26.0, "Now, when lots of customers complained at once, how did you handle that?"),
+        _cand(27.0, 40.0, "I answered the ones who had paid first and posted an update."),
+        _iv(41.0, 44.0, "So what draws you to this kind of work?"),
+        _cand(45.0, 50.0, "Helping people."),
+        _iv(51.0, 53.0, "How many was that?"),
+    ]
+    report = topics.coach(turns)
+    assert [(q.topic, q.follow_up) for q in report.questions] == [
+        ("frustrated-customer", False), ("many-unhappy-customers", False),
+        ("motivation", False), ("motivation", True),
+    ]  # fmt: skip
+    # The first answer's open claims were never probed: the new topics do not count as probes.
+    assert len(report.missed_signals) == 2
+    no_role = coach_interview(turns)
+    assert [q.follow_up for q in no_role.questions] == [False, False, False, True]
+
+
+def test_talking_over_the_candidate_is_an_interruption_even_without_a_question(
+    topics: RoleTopics,
+) -> None:
+    turns = [
+        _iv(0.0, 4.0, "Tell me about a time you helped a frustrated customer."),
+        _cand(5.0, 20.0, "Last spring a customer wrote in because his order was lost twice."),
+        _iv(15.0, 17.0, "Okay, okay, let's move on."),
+    ]
+    report = topics.coach(turns)
+    assert [m.at_s for m in report.interruptions] == [15.0]
+
+
+def test_a_flag_of_the_learned_reader_alone_is_put_as_one_to_check(topics: RoleTopics) -> None:
+    turns = [_iv(0.0, 4.0, "Sorry, is it Miss or Mrs? Just for the paperwork.")]
+    report = topics.coach(turns)
+    (flag,) = report.protected
+    assert not flag.certain and flag.finding.startswith("may touch on family")
+    assert report.things_to_change[0].startswith("Check a question for a protected topic")

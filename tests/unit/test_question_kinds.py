@@ -91,3 +91,20 @@ def test_the_learned_reader_catches_what_the_rules_miss_on_a_set_it_never_saw() 
     both = scores(classified(rows, model_for("held-out-2")))["protected (any topic)"]
     assert alone["recall"] < 0.7
     assert both["recall"] >= 0.95 and both["precision"] >= 0.65, both
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What are your strengths?",
+        "Where do you see yourself in five years?",
+        "Will do.",
+        "Is that everything from your side?",
+        "Tell me about yourself.",
+        "Why do you want this job?",
+        "What did you study?",
+        "Can you start on Monday?",
+    ],
+)
+def test_stock_questions_are_not_flagged_by_the_learned_reader(text: str) -> None:
+    assert classify_question(text).protected is None

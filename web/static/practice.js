@@ -47,30 +47,48 @@
     }
   }
 
+  // ``wanted``: the button (or space bar) is held. The microphone may take a moment (or a
+  // permission prompt) to open; if the button is released meanwhile, the stream is closed
+  // unused, and a second press while it opens does not open another.
+  let wanted = false;
+  let opening = false;
+
   async function start() {
-    if (busy || recorder) return;
+    wanted = true;
+    if (busy || recorder || opening) return;
+    opening = true;
+    let stream;
     try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-      recorder = new MediaRecorder(stream);
-      chunks = [];
-      recorder.ondataavailable = (event) => { if (event.data.size) chunks.push(event.data); };
-      recorder.onstop = () => {
-        stream.getTracks().forEach((track) => track.stop());
-        const body = new FormData();
-        body.append("audio", new Blob(chunks, { type: recorder.mimeType }), "question.webm");
-        recorder = null;
-        ask(body);
-      };
-      recorder.start();
-      talk.setAttribute("aria-pressed", "true");
-      status.textContent = "Listening... release to send.";
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     } catch (error) {
       status.textContent = "No microphone: type your question instead.";
+      return;
+    } finally {
+      opening = false;
     }
+    if (!wanted) {
+      stream.getTracks().forEach((track) => track.stop());
+      status.textContent = "Hold the button while you ask.";
+      return;
+    }
+    recorder = new MediaRecorder(stream);
+    chunks = [];
+    recorder.ondataavailable = (event) => { if (event.data.size) chunks.push(event.data); };
+    recorder.onstop = () => {
+      stream.getTracks().forEach((track) => track.stop());
+      const body = new FormData();
+      body.append("audio", new Blob(chunks, { type: recorder.mimeType }), "question.webm");
+      recorder = null;
+      ask(body);
+    };
+    recorder.start();
+    talk.setAttribute("aria-pressed", "true");
+    status.textContent = "Listening... release to send.";
   }
 
   function stop() {
-    if (!recorder) return;
+    wanted = false;
+    if (!recorder || recorder.state !== "recording") return;
     talk.setAttribute("aria-pressed", "false");
     recorder.stop();
   }
