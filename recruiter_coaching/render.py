@@ -10,6 +10,10 @@ from recruiter_coaching.report import TALK_SHARE_LIMIT, CoachingReport, Moment, 
 
 __all__ = ["report_json", "report_markdown"]
 
+# A mean signed difference within a quarter of a rubric point is called even: scores are whole
+# points, so it is one point off on fewer than one competency in four (our choice).
+_EVEN = 0.25
+
 
 def _moments(title: str, moments: list[Moment], none: str) -> list[str]:
     lines = [f"### {title} ({len(moments)})", ""]
@@ -72,9 +76,9 @@ def report_markdown(
             lines.append(f"| {names.get(c, c)} | {given} | {known} | {given - known:+d} |")
         lean = (
             "more lenient than the answers warrant"
-            if calibration.bias > 0.25
+            if calibration.bias > _EVEN
             else "harsher than the answers warrant"
-            if calibration.bias < -0.25
+            if calibration.bias < -_EVEN
             else "even"
         )
         lines += ["", f"Mean distance {calibration.mean_abs:.2f} rubric points; on average you "

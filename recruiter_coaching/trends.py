@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
-from recruiter_coaching.report import TALK_SHARE_LIMIT
+from recruiter_coaching.report import CLOSED_SHARE_LIMIT, TALK_SHARE_LIMIT
 from reports.charts import figure_png
 from storage.coaching import CoachingSession
 
@@ -44,9 +44,14 @@ def points(rows: list[CoachingSession]) -> list[SessionPoint]:
     return out
 
 
+# Each figure's target band: talk share as the report's limit (training guides put the candidate
+# at 70-80% of the talking); open questions at least half (``CLOSED_SHARE_LIMIT``); at most one
+# leading question in twenty, every competency asked about, and scores within half a rubric
+# point of the known level on average (our choices: a leading question or a missed competency
+# is a defect, and half a point is under one level).
 _PANELS = (
     ("talk_share", "Your share of the talking", (0.0, TALK_SHARE_LIMIT)),
-    ("open_share", "Open questions (share)", (0.5, 1.0)),
+    ("open_share", "Open questions (share)", (1 - CLOSED_SHARE_LIMIT, 1.0)),
     ("leading_per_10", "Leading questions per 10", (0.0, 0.5)),
     ("coverage", "Competencies covered (share)", (0.99, 1.0)),
     ("calibration", "Distance from the known level (points)", (0.0, 0.5)),

@@ -56,14 +56,24 @@ def _figures(text: str) -> list[str]:
     return [w for w in words if w[0].isdigit() or w in _NUMBER_WORDS]
 
 
-def _candidate(name: str) -> PracticeCandidate:
-    return load_practice_persona("demo", name, TEXTS, COMPETENCIES)
+def _candidate(name: str, role_id: str = "demo") -> PracticeCandidate:
+    role = load_role(role_id)
+    return load_practice_persona(role_id, name, {q.id: q.text for q in role.questions},
+                                 [c.id for c in role.competencies])  # fmt: skip
 
 
-def test_six_levels_ship_for_the_demo_role_and_fit_its_rubric() -> None:
-    assert practice_personas("demo") == LEVELS
-    levels = {name: _candidate(name).persona.scores for name in LEVELS}
-    assert all(set(s) == set(COMPETENCIES) for s in levels.values())
+# Per role with practice personas: a first question on a story, and its topic.
+STORIES = {
+    "demo": ("Tell me about a difficult customer you had to calm down.", "frustrated-customer"),
+    "backend-engineer": ("Tell me about a production incident you dealt with.",
+                         "production-incident"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role_id", sorted(STORIES))
+def test_six_levels_ship_for_each_role_and_fit_its_rubric(role_id: str) -> None:
+    assert practice_personas(role_id) == LEVELS
+    levels = {name: _candidate(name, role_id).persona.scores for name in LEVELS}
     mean = {name: sum(s.values()) / len(s) for name, s in levels.items()}
     assert mean["strong"] >= 4.5 and mean["weak"] <= 2 and mean["evasive"] <= 2.5
     assert mean["weak"] < mean["average"] < mean["strong"]
@@ -77,15 +87,17 @@ def test_questions_in_the_interviewers_own_words_find_their_topic(name: str) -> 
     assert found == PARAPHRASES
 
 
+@pytest.mark.parametrize("role_id", sorted(STORIES))
 @pytest.mark.parametrize("name", LEVELS)
-def test_the_story_stays_the_same_under_two_probes(name: str) -> None:
-    candidate = _candidate(name)
-    first = candidate.reply("Tell me about a difficult customer you had to calm down.")
-    assert first.topic == "frustrated-customer" and first.probe is None
+def test_the_story_stays_the_same_under_two_probes(name: str, role_id: str) -> None:
+    candidate = _candidate(name, role_id)
+    question, topic = STORIES[role_id]
+    first = candidate.reply(question)
+    assert first.topic == topic and first.probe is None
     outcome = candidate.reply("And how did that turn out in the end?")
-    figures = candidate.reply("How many customers was that, roughly?")
-    assert (outcome.topic, outcome.probe) == ("frustrated-customer", "result")
-    assert (figures.topic, figures.probe) == ("frustrated-customer", "numbers")
+    figures = candidate.reply("How many were affected, roughly?")
+    assert (outcome.topic, outcome.probe) == (topic, "result")
+    assert (figures.topic, figures.probe) == (topic, "numbers")
     story = set(_figures(candidate.persona.story))
     # Every figure given when probed (in digits or words) is one the persona's story holds.
     for said in (outcome.text, figures.text):
