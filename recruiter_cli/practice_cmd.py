@@ -90,18 +90,25 @@ def _parse_scores(text: str) -> dict[str, int]:
 
 
 def _ask_scores(role: RoleScript) -> dict[str, int]:
-    _out.print("\n[bold]Score the candidate on the role's rubric (1-5).[/bold]")
+    """The interviewer's scores, asked at the terminal; Enter skips a competency (not asked
+    about), and end of input skips the rest."""
+    _out.print("\n[bold]Score the candidate on the role's rubric (1-5; Enter skips one).[/bold]")
     scores: dict[str, int] = {}
     for c in role.competencies:
         _out.print(f"\n[bold]{escape(c.name)}[/bold]")
         for level, anchor in sorted(c.rubric.items()):
             _out.print(f"  {level}: {escape(anchor)}")
         while True:
-            value = typer.prompt(f"{c.id}", default="").strip()
+            try:
+                value = typer.prompt(f"{c.id}", default="", show_default=False).strip()
+            except (typer.Abort, EOFError):
+                return scores
+            if not value:
+                break
             if value.isdigit() and 1 <= int(value) <= 5:
                 scores[c.id] = int(value)
                 break
-            _out.print("  a whole number from 1 to 5, please")
+            _out.print("  a whole number from 1 to 5, or Enter to skip")
     return scores
 
 
@@ -147,13 +154,17 @@ def practice_interviewer(
         )  # fmt: skip
         asked, live = _questions(questions_file)
         given = _parse_scores(scores) if scores else None
+        if given is not None:  # checked now, not after the interview
+            calibration(given, candidate.persona.scores)
+        if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+            raise PracticeError(f"{out_dir}: not a folder; --out takes a folder for the report")
     except (RoleError, PracticeError) as e:
         _err.print(f"[red]practice-interviewer: {escape(str(e))}")
         raise typer.Exit(2) from e
-    _out.print(
-        f"[bold]{escape(script.title)}[/bold]: you are the interviewer; the candidate "
-        f"is '{persona}'. Ask one question per line; an empty line ends the interview."
-    )
+    how = ("Ask one question per line; an empty line ends the interview." if live
+           else f"Asking the {len(asked)} questions given.")  # fmt: skip
+    _out.print(f"[bold]{escape(script.title)}[/bold]: you are the interviewer; the candidate "
+               f"is '{persona}'. {how}")  # fmt: skip
     exchanges: list[tuple[str, str]] = []
     while True:
         if live:
@@ -173,13 +184,9 @@ def practice_interviewer(
             "[red]practice-interviewer: no questions were asked, so there is nothing to coach"
         )
         raise typer.Exit(2)
-    try:
-        if given is None and live:
-            given = _ask_scores(script)
-        calib = calibration(given, candidate.persona.scores) if given is not None else None
-    except PracticeError as e:
-        _err.print(f"[red]practice-interviewer: {escape(str(e))}")
-        raise typer.Exit(2) from e
+    if given is None and live:
+        given = _ask_scores(script)
+    calib = calibration(given, candidate.persona.scores) if given else None
     topics = RoleTopics.of(script, role_asks(script.id))
     note = "A typed session: times are what the words take to say at 150 words per minute."
     if calib is None:

@@ -202,14 +202,17 @@ class PracticeCandidate:
     def reply(self, question: str) -> PracticeReply:
         """Answer ``question`` from the story, as a first answer or a follow-up."""
         self.asked += 1
-        # The rules alone: a lawful question the learned reader flags for review should still
-        # get an answer.
-        if classify_question(question, learned=False).protected:
+        # The rules and the learned reader, as the report reads it: the persona declines what
+        # the report flags.
+        if classify_question(question).protected:
             return PracticeReply(PROTECTED_REPLY, None, None)
         match = self._matcher.match(question)
         if self._matcher.is_follow_up(question, match, self.current):
             assert self.current is not None  # is_follow_up says so
-            return self._probe(self.current, probe_kind(question) or "detail")
+            kind = probe_kind(question)
+            if kind is None and match.topic == self.current:  # the question asked again
+                return self._say(self.current, None, self.persona.answers[self.current].answer)
+            return self._probe(self.current, kind or "detail")
         if match.topic is None:
             if self.asked == 1 and points_back(question):
                 return PracticeReply(_NOTHING_YET, None, None)
@@ -247,17 +250,19 @@ class Calibration:
 
 
 def calibration(given: dict[str, int], known: dict[str, int]) -> Calibration:
-    """Compare ``given`` (competency id -> 1-5) with the persona's ``known`` scores.
+    """Compare ``given`` (competency id -> 1-5; a competency left unscored, e.g. never asked
+    about, is left out) with the persona's ``known`` scores.
 
     Raises:
-        PracticeError: ``given`` misses a competency, names an unknown one, or is outside 1-5.
+        PracticeError: ``given`` is empty, names a competency the role does not have, or holds
+            a score outside 1-5.
     """
-    if set(given) != set(known):
-        raise PracticeError(
-            f"score every competency once: {', '.join(known)} (got {', '.join(given) or 'none'})"
-        )
+    if unknown := [c for c in given if c not in known]:
+        raise PracticeError(f"no competency {', '.join(unknown)}; the role's: {', '.join(known)}")
+    if not given:
+        raise PracticeError(f"score at least one competency: {', '.join(known)}")
     if bad := [c for c, s in given.items() if not 1 <= s <= 5]:
         raise PracticeError(f"scores are 1 to 5; outside that: {', '.join(bad)}")
-    rows = [(c, given[c], known[c]) for c in known]
+    rows = [(c, given[c], known[c]) for c in known if c in given]
     diffs = [g - k for _, g, k in rows]
     return Calibration(rows, sum(abs(d) for d in diffs) / len(diffs), sum(diffs) / len(diffs))

@@ -88,7 +88,7 @@ def report_markdown(
         marks = [q.kind.form, *(["leading"] if q.kind.leading else []),
                  *(["multi-part"] if q.kind.multi_part else []),
                  *([f"protected: {q.kind.protected}"] if q.kind.protected else [])]  # fmt: skip
-        topic = (f"{q.topic} (follow-up)" if q.follow_up else q.topic) or "none of the role's"
+        topic = (q.topic or "none of the role's") + (" (follow-up)" if q.follow_up else "")
         text = q.text.replace("|", "/")
         lines.append(f"| {clock(q.at_s)} | {text} | {', '.join(marks)} | {topic} |")
     return "\n".join(lines) + "\n"

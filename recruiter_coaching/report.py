@@ -124,15 +124,33 @@ _ASKS = re.compile(
 )
 
 
+# A question word or request inside a sentence: speech recognisers often drop the question mark
+# and run a greeting into the question ("Thanks for joining me to start what draws you to
+# support").
+_ASKS_INSIDE = re.compile(
+    r"\b(?:what|how|why|which|tell me|walk me|talk me|describe|could you|would you|can you"
+    r"|do you|did you|have you|are you)\b",
+    re.IGNORECASE,
+)
+
+
 def _is_question(text: str) -> bool:
-    """Whether an interviewer's turn asks something (a question mark, or a sentence that opens
-    as a question or a request does)."""
-    return "?" in text or any(_ASKS.search(part) for part in re.split(r"(?<=[.!])\s+", text))
+    """Whether an interviewer's turn asks something (a question mark, a sentence that opens as
+    a question or a request does, or a question word inside one)."""
+    if "?" in text or _ASKS_INSIDE.search(text):
+        return True
+    return any(_ASKS.search(part) for part in re.split(r"(?<=[.!])\s+", text))
 
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+# Others doing the work in a story: "we", "the team", "my manager" as the subject of a past
+# action ("we talked to the courier", "my manager dealt with it"); not "the team's template" or
+# a hypothetical "they'd".
 _TEAM = re.compile(
-    r"\b(?:we|we'd|we've|the team|my (?:manager|lead|boss|colleagues?)|they)\b", re.I
+    r"\b(?:we|the team|my (?:manager|lead|boss|supervisor|colleagues?))\s+(?:\w+ly\s+)?"
+    r"(?:\w+ed|did|went|got|made|took|told|gave|sent|found|dealt|sorted|fixed|handled|called"
+    r"|spoke|talked|ran|set|put|had|came)\b",
+    re.I,
 )
 _OWN_ACTION = re.compile(r"\bI(?:'ve| have)? (?!think|guess|mean|don't|do not|am|'m)\w+", re.I)
 _RESULT = re.compile(
@@ -142,7 +160,7 @@ _RESULT = re.compile(
 )
 _FIGURE = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
-    r"|thirty|forty|fifty|sixty|hundred|half|percent|dozen|minutes?|hours?|days?|weeks?)\b",
+    r"|thirty|forty|fifty|sixty|hundred|half|percent|dozen)\b",
     re.I,
 )
 
@@ -270,7 +288,7 @@ def _kinds(report: CoachingReport) -> None:
         if k.multi_part:
             report.multi_part.append(_moment(q, f"{k.questions} questions in one turn",
                                              "Ask one question, then wait."))  # fmt: skip
-        if k.form == "closed" and not q.follow_up:
+        if k.form == "closed" and not q.follow_up and q.topic is not None and not k.protected:
             report.closed.append(_moment(q, "a closed question opening a topic",
                                          'Open it: "Tell me about a time when..."'))  # fmt: skip
 
@@ -338,7 +356,8 @@ def _things_to_change(report: CoachingReport) -> list[str]:
 
 def _summary(report: CoachingReport) -> str:
     """At most ``SUMMARY_WORDS`` words: the interview in figures, then the three changes."""
-    parts = [f"In {clock(report.duration_s)} you asked {len(report.questions)} questions"]
+    n = len(report.questions)
+    parts = [f"In {clock(report.duration_s)} you asked {n} question{'' if n == 1 else 's'}"]
     if report.open_share is not None:
         parts[0] += f", {report.open_share:.0%} of them open"
     if report.talk_share is not None:

@@ -129,14 +129,16 @@ def _coaching_page(
     series = points(rows)
     chart = Markup(png_data_uri(trend_chart_png(series))) if rows else None
     personas: dict[str, list[str]] = {}
-    for r in practice_roles():
+    # The short demo screen first: the default choice.
+    for r in sorted(practice_roles(), key=lambda r: (r != "demo", r)):
         try:
             personas[r] = practice_personas(r)
         except PracticeError as e:  # one broken file does not take the page down
             values.setdefault("warnings", []).append(str(e))
     return _page(request, "dashboard_coaching.html", status, recruiter=me, nav="coaching",
                  sessions=list(reversed(rows)), chart=chart, lines=trend_lines(series),
-                 personas=personas, roles=shipped_role_ids(), **values)  # fmt: skip
+                 personas=personas, names=sorted({n for ns in personas.values() for n in ns}),
+                 roles=shipped_role_ids(), **values)  # fmt: skip
 
 
 @router.get("/dashboard/coaching")
@@ -306,12 +308,14 @@ def _read_recording(
 
 @router.post("/dashboard/coaching/upload")
 async def upload_recording(
-    request: Request, ctx: Ctx, me: Me, file: UploadFile,
+    request: Request, ctx: Ctx, me: Me, file: UploadFile | None = None,
     role: Annotated[str, Form()] = "", channel: Annotated[int, Form()] = 0,
 ) -> Response:  # fmt: skip
     """Read an uploaded two-channel recording of an interview into a coaching report."""
     declared = request.headers.get("content-length", "")
     try:
+        if file is None or not file.filename:
+            raise PerceptionInputError("choose a recording to upload")
         if declared.isdigit() and int(declared) > _UPLOAD_LIMIT + 1024 * 1024:
             raise PerceptionInputError(f"the upload is over {_UPLOAD_LIMIT // 2**20} MB")
         session = await run_in_threadpool(_read_recording, ctx, me, file, role, channel)

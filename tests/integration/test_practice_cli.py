@@ -70,10 +70,15 @@ def test_bad_requests_say_what_to_do(home: Path, tmp_path: Path) -> None:
     proc = _practice(home, "--persona", "nobody", stdin="Hi?\n")
     assert proc.returncode == 2 and "no practice persona 'nobody'" in proc.stderr
     assert "average" in proc.stderr
-    proc = _practice(home, "--role", "backend-engineer", stdin="Hi?\n")
+    proc = _practice(home, "--role", "data-analyst", stdin="Hi?\n")
     assert proc.returncode == 2 and "no practice personas are written" in proc.stderr
     proc = _practice(home, "--scores", "motivation=9", stdin="Why support?\n")
-    assert proc.returncode == 2 and "score every competency" in proc.stderr
+    assert proc.returncode == 2 and "scores are 1 to 5" in proc.stderr
+    assert "Candidate:" not in proc.stdout  # refused before the interview, not after
+    proc = _practice(home, "--scores", "charm=3", stdin="Why support?\n")
+    assert proc.returncode == 2 and "no competency charm" in proc.stderr
+    proc = _practice(home, "--out", __file__, stdin="Why support?\n")
+    assert proc.returncode == 2 and "not a folder" in proc.stderr
     proc = _practice(home, "--scores", "motivation", stdin="Why support?\n")
     assert proc.returncode == 2 and "competency=level" in proc.stderr
     proc = _practice(home, stdin="")

@@ -136,8 +136,13 @@ def test_calibration_against_the_known_level() -> None:
     result = calibration({"a": 4, "b": 2, "c": 3}, {"a": 2, "b": 2, "c": 4})
     assert result.rows == [("a", 4, 2), ("b", 2, 2), ("c", 3, 4)]
     assert result.mean_abs == pytest.approx(1.0) and result.bias == pytest.approx(1 / 3)
-    with pytest.raises(PracticeError, match="score every competency"):
-        calibration({"a": 4}, {"a": 2, "b": 2})
+    # A competency left unscored (never asked about) is left out.
+    partial = calibration({"b": 4}, {"a": 2, "b": 2})
+    assert partial.rows == [("b", 4, 2)] and partial.bias == pytest.approx(2.0)
+    with pytest.raises(PracticeError, match="no competency x"):
+        calibration({"x": 4}, {"a": 2, "b": 2})
+    with pytest.raises(PracticeError, match="score at least one"):
+        calibration({}, {"a": 2})
     with pytest.raises(PracticeError, match="outside that: a"):
         calibration({"a": 7, "b": 2}, {"a": 2, "b": 2})
 
