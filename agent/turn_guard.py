@@ -18,7 +18,11 @@ import logging
 from collections.abc import Callable
 
 from livekit.agents import AgentSession, llm
-from livekit.agents.voice.events import ConversationItemAddedEvent, UserInputTranscribedEvent
+from livekit.agents.voice.events import (
+    ConversationItemAddedEvent,
+    UserInputTranscribedEvent,
+    UserStateChangedEvent,
+)
 
 from dialogue import sounds_unfinished
 from recruiter_config.settings import TurnSettings
@@ -57,6 +61,7 @@ class ThinkingPauseGuard:
     def attach(self) -> None:
         """Start following the session's transcripts."""
         self._session.on("user_input_transcribed", self._on_transcript)
+        self._session.on("user_state_changed", self._on_user_state)
         self._session.on("conversation_item_added", self._on_item)
 
     def _set(self, extended: bool) -> None:
@@ -80,10 +85,25 @@ class ThinkingPauseGuard:
             or (self._talked_over is not None and self._talked_over())
         )
 
+    def _held_over(self) -> bool:
+        return self._talked_over is not None and self._talked_over()
+
+    def _on_user_state(self, event: UserStateChangedEvent) -> None:
+        # The candidate speaks over a reply: once that makes TALKED_OVER cut-offs, this speech
+        # is held at once, not from its transcript (on a loaded machine that came after the
+        # short hold had already ended the turn, and a third reply was cut off). Checked after
+        # the other handlers of this event, the interviewer's count among them.
+        if event.new_state == "speaking" and self._talked_over is not None:
+            asyncio.get_running_loop().call_soon(self._hold_if_talked_over)
+
+    def _hold_if_talked_over(self) -> None:
+        if self._held_over():
+            self._set(True)
+
     def _on_item(self, event: ConversationItemAddedEvent) -> None:
         if isinstance(event.item, llm.ChatMessage) and event.item.role == "user":
             self._heard.clear()
-            self._set(False)
+            self._set(self._held_over())  # an answer gone on over replies stays held
 
 
 class OpenTurnGuard:

@@ -19,10 +19,15 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.testclient import TestClient
 
+from recruiter_coaching.practice import load_practice_persona, role_asks
+from recruiter_coaching.session import RoleTopics
+from recruiter_coaching.spoken import SpokenPractice
 from recruiter_config.settings import LiveKitSettings, Settings, WebSettings
+from rubrics import load_role
 from storage import CandidateRepository, InterviewSession, SessionRepository
 from tests.stored_interview import ANSWERS, store_interview
 from web.app import create_app
+from web.coaching import PracticeDesk
 from web.context import WebContext
 from web.invites import Invitation
 
@@ -64,7 +69,19 @@ def _people(app: FastAPI) -> dict[str, str]:
         s.commit()
     return {"token": ada_token, "session_id": session_id, "candidate_id": grace,
             "room": grace_invitation.room, "role_id": "demo",
-            "problem_id": "pair-with-sum"}  # fmt: skip
+            "problem_id": "pair-with-sum", "key": _practice_key(app)}  # fmt: skip
+
+
+def _practice_key(app: FastAPI) -> str:
+    """A recruiter's practice interview in progress (its routes are that recruiter's alone:
+    tests/integration/test_coaching_web.py; here, nobody signed in reaches it)."""
+    script = load_role("demo")
+    candidate = load_practice_persona("demo", "strong", {q.id: q.text for q in script.questions},
+                                      [c.id for c in script.competencies])  # fmt: skip
+    practice = SpokenPractice("rita", script, "strong", candidate,
+                              RoleTopics.of(script, role_asks("demo")))  # fmt: skip
+    desk: PracticeDesk = app.state.practice_desk
+    return desk.add(practice)
 
 
 def _api_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
