@@ -1,18 +1,19 @@
 """Interviewer-question classifier benchmark: precision and recall per label on labelled sets.
 
-Labelled interviewer turns, by hand. Five sets ship in ``recruiter_coaching/labelled`` and
+Labelled interviewer turns, by hand. Six sets ship in ``recruiter_coaching/labelled`` and
 train the learned reader of protected topics: a development set written with the rules; three
 tuning sets, each written by someone who had seen neither the rules nor the other sets, whose
-mistakes were then used to mend the rules; and the second held-out set, written blind and never
-used to tune the rules. The third held-out set (``bench/data``, two parts: written questions and
-spoken ones as transcribed) was written blind after all of that and is used by nothing but this
+mistakes were then used to mend the rules; the second held-out set, written blind and never
+used to tune the rules; and the third held-out set (tuning-4), measured blind and then used to
+mend the rules. The fourth held-out set (``bench/data``, two parts: written questions and spoken
+ones as transcribed) was written blind after all of that and is used by nothing but this
 benchmark: its figures are the ones to trust. Hard lawful look-alikes of protected questions are
 in every set.
 
 For each label (open, closed, leading, multi-part, protected topic): precision and recall of
 ``recruiter_coaching.classify_question``. On each shipped set, the learned reader is trained
-on the other four (so no set is scored by a model that saw it); on the third held-out set, the
-shipped model (trained on all five). The rules alone are scored beside. The protected-topic
+on the other five (so no set is scored by a model that saw it); on the fourth held-out set, the
+shipped model (trained on all six). The rules alone are scored beside. The protected-topic
 recall matters most (a missed one is the costly error); a hit counts in a topic's own row only
 when the topic matches.
 
@@ -42,12 +43,13 @@ from recruiter_coaching.protected_model import (
 
 DATA = Path(__file__).parent / "data"
 RESULTS = Path(__file__).parent / "results"
-# The third held-out set: written blind after the rules and the model were built; never shipped.
-HELD_OUT = ("interviewer_questions_heldout3a.yaml", "interviewer_questions_heldout3b.yaml")
+# The fourth held-out set: written blind after the rules and the model were built; never shipped.
+HELD_OUT = ("interviewer_questions_heldout4a.yaml", "interviewer_questions_heldout4b.yaml")
 # Ordinary interviewer turns written blind, none protected: how often a lawful turn is flagged
 # where protected questions are rare, as in a real interview.
-ORDINARY_HELD_OUT = "ordinary_turns_heldout.yaml"
-SETS = [*TRAINING_SETS, "held-out-3"]
+ORDINARY_HELD_OUT = "ordinary_turns_heldout2.yaml"
+HELD_OUT_NAME = "held-out-4"
+SETS = [*TRAINING_SETS, HELD_OUT_NAME]
 
 
 # bench.coaching on each tuning set before any rule was mended on its mistakes (precision /
@@ -73,6 +75,14 @@ FIRST_SCORES = {
         "open": "0.93 / 0.88",
         "closed": "0.93 / 0.96",
         "leading": "1.00 / 0.89",
+        "multi-part": "0.59 / 0.77",
+    },
+    # Measured blind as the third held-out set; with the learned reader, protected 0.69 / 0.93.
+    "tuning-4": {
+        "protected (any topic)": "0.74 / 0.65",
+        "open": "0.97 / 0.98",
+        "closed": "0.99 / 0.98",
+        "leading": "0.95 / 0.67",
         "multi-part": "0.59 / 0.77",
     },
 }
@@ -164,15 +174,15 @@ def _markdown(result: dict[str, Any]) -> str:
         "find no protected topic, the learned reader (`recruiter_coaching.protected_model`).",
         "",
     ]
-    held = result["sets"]["held-out-3"]
+    held = result["sets"][HELD_OUT_NAME]
     both, rules = held["scores"]["protected (any topic)"], held["rules"]["protected (any topic)"]
     lines += [
-        f"**Third held-out set ({held['size']} turns, written blind, used by nothing else): "
+        f"**Fourth held-out set ({held['size']} turns, written blind, used by nothing else): "
         f"protected-topic recall {_cell(both['recall'])}, precision {_cell(both['precision'])}** "
         f"(wanted: recall 0.95 or more). The rules alone: recall {_cell(rules['recall'])}, "
         f"precision {_cell(rules['precision'])}.",
         "",
-        "On each shipped set the learned reader was trained on the other four; the table's "
+        "On each shipped set the learned reader was trained on the other five; the table's "
         "figures are rules and reader together, the rules alone beside them.",
         "",
         "| set | turns | protected | recall | precision | rules alone: recall | precision |",

@@ -74,6 +74,10 @@ _P = {
         r"always gone by (?:that|this|your) name",
         r"name you were born with",
         r"birth name",
+        # Sex stereotypes said to the candidate: "Women tend to be better at the detail work".
+        r"\b(?:women|men|girls|guys|ladies|blokes|lads|females|males) (?:tend to|are (?:just )?"
+        r"(?:better|worse|more|less|naturally|usually|often|good|bad|great)|make (?:better|good"
+        r"|great))",
     ],
     "family": [
         r"settled? down",
@@ -315,6 +319,14 @@ _P = {
         r"\bsleep (?:problems|disorder)",
         r"burn(?:ed|t)? ?out",
         r"breakdown",
+        # What the interviewer sees: "that knee brace, what happened there?"
+        r"(?:knee|back|neck|wrist|ankle|leg|arm) (?:brace|support|splint)",
+        r"\blimp(?:ing|s)?\b",
+        r"crutch",
+        r"walking (?:stick|aid|frame)",
+        r"(?:in a|plaster) cast\b|\bin a sling|\bsling on",
+        r"what happened (?:to|with) (?:your|the) (?:\w+ )?(?:arm|leg|hand|eye|face|knee|back|foot"
+        r"|wrist|ankle|shoulder|neck|fingers?)",
         r"(?:any|no) (?:health|medical|back|heart|mental) (?:stuff|issues|problems|conditions"
         r"|concerns|things)",
     ],
@@ -376,13 +388,24 @@ _BETWEEN = frozenset(
     " attend go to for time off during over at with live living looking after mind expecting"
     " regular regularly usually any other erm um uh er like plan plans planning get getting"
     " trying going needing be claimed claim made filed received practise practice follow"
-    " important to put prescription prescribed regular daily".split()
+    " important to put prescription prescribed regular daily leave not gonna wanna want"
+    " be taking".split()
 )
 
 
 _ASKED_AFTER = re.compile(
     r"\w*\s+(?:(?:are|were|do|did|would|will|important to|matter to|mean to|reason)\s+)?"
     r"(?:you|you'd|you're|yourself)\b"
+)
+
+
+# A religious day weighed as a burden on the candidate: "is Eid gonna be a problem for you".
+# Not for Christmas, Easter or holidays, whose schedule questions are lawful ("would the
+# Christmas rush be a problem for you?").
+_FESTIVAL = re.compile(r"(?:ramadan|diwali|eid|lent|passover|yom kippur|hanukkah|vaisakhi|holi)\b")
+_BURDEN_AFTER = re.compile(
+    r"\w*(?:\s+\w+){0,4}?\s+(?:a |an )?(?:problem|issue|clash|conflict|difficult\w*|affect\w*"
+    r"|trouble|hard)\b(?:\s+\w+){0,2}?\s+(?:you|your)\b"
 )
 
 
@@ -398,7 +421,10 @@ def _attached(text: str, start: int) -> bool:
             return all(w in _BETWEEN for w in words[i + 1 :])
     # or asked of just after it: "What religion are you?", "a religious reason you'd be off
     # that?", "Is religion important to you?"
-    return bool(_ASKED_AFTER.match(text[start:]))
+    after = text[start:]
+    return bool(_ASKED_AFTER.match(after)) or bool(
+        _FESTIVAL.match(after) and _BURDEN_AFTER.match(after)
+    )
 
 
 def protected_topic(text: str) -> str | None:

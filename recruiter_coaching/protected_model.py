@@ -8,14 +8,15 @@ and character 2-5-grams, trained on the labelled interviewer questions shipped i
 question is flagged when the probability that it is on some protected topic reaches
 ``THRESHOLD``; the topic is the most probable one.
 
-Measured (``python -m bench.coaching``, ``bench/results/coaching.md``): on a third held-out set
-of 180 questions written blind and used by nothing else, rules and model together recalled 0.93
-of the protected questions (the rules alone 0.65), at precision 0.69 (0.74); of 160 ordinary
-interviewer turns written blind, 15 (9.4%) were flagged (the rules alone 1). Trained without it,
-they recalled 0.97 of the second held-out set (rules alone 0.59). A flag of the model alone is
-reported as one to check (``QuestionKind.protected_by``): recall comes first, and a human reads.
+Measured (``python -m bench.coaching``, ``bench/results/coaching.md``): on a fourth held-out set
+of 180 questions written blind and used by nothing else, rules and model together recalled 0.99
+of the protected questions (76 of 77; the rules alone 0.75), at precision 0.85 (0.92); of 160
+ordinary interviewer turns written blind, 13 (8.1%) were flagged (the rules alone 2). Blind sets
+differ: the third, measured before its mistakes were used, gave 0.93 (it is now tuning-4), and
+trained without it the second gives 0.98. A flag of the model alone is reported as one to check
+(``QuestionKind.protected_by``): recall comes first, and a human reads.
 
-The model is trained in this process on first use (under a second on 2 cores) and kept.
+The model is trained in this process on first use (about a second on 2 cores) and kept.
 """
 
 from __future__ import annotations
@@ -57,12 +58,13 @@ TRAINING_SETS = {
     "tuning-2": "interviewer_questions_tuning2.yaml",
     "tuning-3": "interviewer_questions_tuning3.yaml",
     "held-out-2": "interviewer_questions_heldout2.yaml",
+    "tuning-4": "interviewer_questions_tuning4.yaml",
 }
 
 
 # Ordinary interviewer turns, none protected (stock questions, probes, small talk, job content):
 # without them the model, trained on sets 42% protected, flagged one ordinary question in four.
-ORDINARY = "ordinary_turns.yaml"
+ORDINARY = ("ordinary_turns.yaml", "ordinary_turns_2.yaml")
 
 
 def _folder() -> Path:
@@ -71,8 +73,11 @@ def _folder() -> Path:
 
 def ordinary_turns() -> list[dict[str, Any]]:
     """The shipped ordinary turns as labelled rows (``protected`` None)."""
-    data = yaml.safe_load((_folder() / ORDINARY).read_text(encoding="utf-8"))
-    return [{"text": t, "protected": None} for t in data["turns"]]
+    rows = []
+    for name in ORDINARY:
+        data = yaml.safe_load((_folder() / name).read_text(encoding="utf-8"))
+        rows += [{"text": t, "protected": None} for t in data["turns"]]
+    return rows
 
 
 def labelled(name: str) -> list[dict[str, Any]]:

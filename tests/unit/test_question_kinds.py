@@ -61,6 +61,13 @@ def test_the_form_the_lead_and_the_parts_of_a_question(
         ("Are you over 18? And how old are you exactly?", "age"),
         ("Do you have the right to work here, and where were you born?", "national-origin"),
         ("Is this a family business you'd join? Are you married?", "family"),
+        # Missed on the third held-out set: a festival weighed as a burden, leave in between, a
+        # stereotype said to the candidate, what the interviewer sees.
+        ("um is eid gonna be a problem for you cause it falls on stocktake week", "religion"),
+        ("You'll be taking leave for Diwali, I suppose?", "religion"),
+        ("you're not gonna go on maternity leave on us are you", "family"),
+        ("Women tend to be better at detail work, so you'd suit compliance?", "sex-orientation"),
+        ("that knee brace mate, what happened there?", "health"),
     ],
 )
 def test_protected_topics_are_flagged_with_what_to_ask_instead(
@@ -69,6 +76,19 @@ def test_protected_topics_are_flagged_with_what_to_ask_instead(
     kind = classify_question(text)
     assert kind.protected == topic, kind
     assert kind.instead == (PROTECTED_TOPICS[topic] if topic else "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would the Christmas rush be a problem for you?",
+        "How would you cover a team member's leave for Eid on stocktake week?",
+        "Men's footwear is the busiest floor; how would you staff it?",
+    ],
+)
+def test_the_rules_leave_lawful_neighbours_of_those_forms(text: str) -> None:
+    # The learned reader may still mark one to check (a human reads it): recall comes first.
+    assert classify_question(text, learned=False).protected is None
 
 
 # The held-out sets are left out: the rules were never mended on them (bench/results/coaching.md
@@ -84,7 +104,7 @@ def test_on_the_sets_the_rules_were_built_on_they_still_catch_what_they_caught(n
 
 
 def test_the_learned_reader_catches_what_the_rules_miss_on_a_set_it_never_saw() -> None:
-    # Trained on the four other shipped sets; the second held-out set was written blind and the
+    # Trained on the five other shipped sets; the second held-out set was written blind and the
     # rules alone recall 0.59 of its protected questions.
     rows = load("held-out-2")
     alone = scores(classified(rows, learned=False))["protected (any topic)"]
