@@ -32,7 +32,7 @@ from recruiter_coaching.session import (
     typed_utterances,
 )
 from recruiter_config.assets import AssetError
-from rubrics import RoleError, load_role
+from rubrics import RoleError, load_role, resolve_role
 from rubrics.loading import decode_role_bytes
 from rubrics.models import RoleScript
 from storage import CoachingRepository, create_database, session_factory
@@ -199,9 +199,29 @@ def practice_interviewer(
     ), out_dir)  # fmt: skip
 
 
+def _coached_role(role: str) -> RoleScript:
+    """The role ``role`` names: a role script file by path, else the newest stored version of
+    that id (written in the dashboard's editor or with ``recruiter roles``), else the shipped
+    one (as ``rubrics.resolve_role``). With the database out of reach, a shipped role still is.
+
+    Raises:
+        RoleError: no such file, stored or shipped role, or an invalid one.
+    """
+    if Path(role).suffix.lower() in (".yaml", ".yml") or "/" in role:
+        return load_role(role)
+    try:
+        db = session_factory(create_database(current_settings().resolved_database_url))
+        with db() as s:
+            return resolve_role(s, role).role
+    except SQLAlchemyError:
+        return load_role(role)
+
+
 def coach_interview(
     file: Path = typer.Argument(..., help="A two-channel recording, one speaker per channel."),
-    role: str | None = typer.Option(None, "--role", help="The role, for topics and coverage."),
+    role: str | None = typer.Option(
+        None, "--role", help="For topics and coverage: a stored or shipped role id, or a path."
+    ),
     interviewer_channel: int = typer.Option(
         0, "--interviewer-channel", help="0: the interviewer is on the left; 1: on the right."
     ),
@@ -211,7 +231,7 @@ def coach_interview(
     """Read a recorded interview and write a coaching report on the interviewer."""
     settings = current_settings()
     try:
-        script = load_role(role) if role else None
+        script = _coached_role(role) if role else None
         utterances = recording_utterances(settings, file, interviewer_channel=interviewer_channel)
     except (RoleError, PerceptionInputError, AssetError) as e:
         _err.print(f"[red]coach-interview: {escape(str(e))}")

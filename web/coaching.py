@@ -46,8 +46,8 @@ from recruiter_coaching.spoken import SpokenPractice
 from recruiter_coaching.trends import points, trend_chart_png, trend_lines
 from recruiter_config.assets import AssetError
 from reports.charts import png_data_uri
-from rubrics import RoleError, load_role, shipped_role_ids
-from storage import CoachingRepository
+from rubrics import RoleError, load_role, resolve_role, shipped_role_ids
+from storage import CoachingRepository, RoleRepository
 from web.context import WebContext
 from web.pages import Ctx, Me
 from web.pages import page as _page
@@ -138,7 +138,14 @@ def _coaching_page(
     return _page(request, "dashboard_coaching.html", status, recruiter=me, nav="coaching",
                  sessions=list(reversed(rows)), chart=chart, lines=trend_lines(series),
                  personas=personas, names=sorted({n for ns in personas.values() for n in ns}),
-                 roles=shipped_role_ids(), **values)  # fmt: skip
+                 roles=_role_ids(ctx), **values)  # fmt: skip
+
+
+def _role_ids(ctx: WebContext) -> list[str]:
+    """Every role a recording may be read against: shipped, and stored by recruiters."""
+    with ctx.db() as s:
+        stored = [r.role_id for r in RoleRepository(s).all_latest()]
+    return sorted(set(shipped_role_ids()) | set(stored))
 
 
 @router.get("/dashboard/coaching")
@@ -280,9 +287,10 @@ def _read_recording(
     """
     name = Path(upload.filename or "").name[:120]
     name = name if name.strip(". ") else "recording"
-    if role and role not in shipped_role_ids():
-        raise RoleError(f"no shipped role '{role}'")
-    script = load_role(role) if role else None
+    script = None
+    if role:  # an id only (never a path): stored by a recruiter, else shipped
+        with ctx.db() as s:
+            script = resolve_role(s, role).role
     topics = RoleTopics.of(script, role_asks(script.id)) if script else None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"recording{_suffix(upload.filename)}"

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from recruiter_config.settings import Settings
+from rubrics import load_role_source
+from storage import RoleRepository, create_database, session_factory
 from tests.coaching_audio import two_channel_interview
 
 pytestmark = pytest.mark.models
@@ -59,6 +62,30 @@ def test_the_report_finds_each_moment_at_its_time(
     text = (folder / "report.md").read_text()
     assert "## Summary (90 seconds)" in text and "children soon" in text
     assert "Three things to do differently" in proc.stdout
+
+
+def test_a_recruiters_own_stored_role_gives_its_coverage(
+    home: Path, tmp_path: Path, interview: dict[str, object]
+) -> None:
+    # A role written in the dashboard's editor lives only in the database: read by its id.
+    text = load_role_source("demo").text.replace("id: demo", "id: my-support-screen", 1)
+    text = text.replace("name: Motivation for support work", "name: Why support, in own words")
+    engine = create_database(Settings(home=home).resolved_database_url)
+    with session_factory(engine)() as s:
+        RoleRepository(s).store(role_id="my-support-screen", version="1", title="Mine",
+                                content=text)  # fmt: skip
+        s.commit()
+    engine.dispose()
+    out = tmp_path / "coaching"
+    proc = _coach(home, str(interview["stereo"]), "--role", "my-support-screen", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (folder,) = out.iterdir()
+    report = json.loads((folder / "report.json").read_text())
+    assert report["uncovered"] == ["Why support, in own words"]
+    unknown = _coach(home, str(interview["stereo"]), "--role", "nobodys-role")
+    assert unknown.returncode == 2 and "no role 'nobodys-role' is stored or shipped" in (
+        unknown.stderr
+    )
 
 
 def test_a_mono_recording_says_how_to_export_two_channels(

@@ -13,7 +13,8 @@ from starlette.testclient import TestClient
 
 from agent.audio import write_wav
 from recruiter_config.settings import Settings, WebSettings
-from storage import RecruiterRepository
+from rubrics import load_role_source
+from storage import RecruiterRepository, RoleRepository
 from web.app import create_app
 
 PASSWORD = "correct horse battery"
@@ -115,6 +116,23 @@ def test_bad_uploads_are_refused_with_what_to_do(
             (np.random.default_rng(1).normal(0, 3000, (16000, 3))).astype("<i2").tobytes()
         )
     assert "has 3 channels" in _upload(rita, "three.wav", path.read_bytes())
-    # A name that is not a file name, and a role that is not shipped.
+    # A name that is not a file name, and a role that is neither stored nor shipped.
     assert "recording: " in _upload(rita, "..", b"RIFF....WAVEfmt ")
-    assert "no shipped role" in _upload(rita, "x.wav", b"RIFF", role="../../etc/passwd")
+    assert "is stored or shipped" in _upload(rita, "x.wav", b"RIFF", role="../../etc/passwd")
+
+
+def test_a_role_written_in_the_editor_is_offered_for_an_upload(
+    clients: tuple[TestClient, TestClient],
+) -> None:
+    rita, _ = clients
+    text = load_role_source("demo").text.replace("id: demo", "id: rita-support-screen", 1)
+    with rita.app.state.ctx.db() as s:  # type: ignore[attr-defined]
+        RoleRepository(s).store(role_id="rita-support-screen", version="1", title="Rita's",
+                                content=text)  # fmt: skip
+        s.commit()
+    page = rita.get("/dashboard/coaching").text
+    assert '<option value="rita-support-screen">' in page and '<option value="demo">' in page
+    # It is read (past the role) as far as the recording, which here is not audio.
+    assert "not a readable audio file" in _upload(
+        rita, "notes.txt", b"text\n" * 50, "rita-support-screen"
+    )

@@ -79,6 +79,28 @@ def test_six_levels_ship_for_each_role_and_fit_its_rubric(role_id: str) -> None:
     assert mean["weak"] < mean["average"] < mean["strong"]
 
 
+@pytest.mark.parametrize("role_id", sorted(STORIES))
+def test_every_figure_a_persona_says_is_in_its_story(role_id: str) -> None:
+    for name in LEVELS:
+        persona = _candidate(name, role_id).persona
+        story = set(_figures(persona.story))
+        for topic, written in persona.answers.items():
+            for kind, text in [("answer", written.answer), *written.probes.items()]:
+                assert set(_figures(text)) <= story, (name, topic, kind, text)
+
+
+@pytest.mark.parametrize("role_id", sorted(STORIES))
+def test_each_question_and_way_of_asking_it_finds_its_topic(role_id: str) -> None:
+    role = load_role(role_id)
+    for name in LEVELS:
+        candidate = _candidate(name, role_id)
+        matcher = TopicMatcher(candidate.phrasings)
+        asked = [(q.text, q.id) for q in role.questions]
+        asked += [(a, topic) for topic, asks in role_asks(role_id).items() for a in asks]
+        found = {text: matcher.match(text).topic for text, _ in asked}
+        assert found == dict(asked), name
+
+
 @pytest.mark.parametrize("name", LEVELS)
 def test_questions_in_the_interviewers_own_words_find_their_topic(name: str) -> None:
     candidate = _candidate(name)
