@@ -26,6 +26,7 @@ from recruiter_coaching.practice import (
 from recruiter_coaching.recording import recording_utterances
 from recruiter_coaching.report import coach_interview as coach_utterances
 from recruiter_coaching.session import (
+    NO_ROLE_NOTE,
     CoachedSession,
     RoleTopics,
     save_coaching,
@@ -246,5 +247,5 @@ def coach_interview(
         topics.coach(utterances) if topics else coach_utterances(utterances),
         role_id=script.id if script else None,
         competency_names=topics.competency_names if topics else None,
-        note="" if script else "No role was given, so topics and rubric coverage are not read.",
+        note=topics.note if topics else NO_ROLE_NOTE,
     ), out_dir)  # fmt: skip

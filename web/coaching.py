@@ -41,7 +41,7 @@ from recruiter_coaching.practice import (
 )
 from recruiter_coaching.recording import recording_utterances
 from recruiter_coaching.report import coach_interview as coach_utterances
-from recruiter_coaching.session import CoachedSession, RoleTopics, remove_files
+from recruiter_coaching.session import NO_ROLE_NOTE, CoachedSession, RoleTopics, remove_files
 from recruiter_coaching.spoken import SpokenPractice
 from recruiter_coaching.trends import points, trend_chart_png, trend_lines
 from recruiter_config.assets import AssetError
@@ -310,7 +310,7 @@ def _read_recording(
         me, "recording", f"Recorded interview: {name}", report,
         role_id=script.id if script else None,
         competency_names=topics.competency_names if topics else None,
-        note="" if script else "No role was given, so topics and rubric coverage are not read.",
+        note=topics.note if topics else NO_ROLE_NOTE,
     )  # fmt: skip
 
 

@@ -62,6 +62,7 @@ def test_the_report_finds_each_moment_at_its_time(
     text = (folder / "report.md").read_text()
     assert "## Summary (90 seconds)" in text and "children soon" in text
     assert "Three things to do differently" in proc.stdout
+    assert "lists no other ways of asking" not in text  # the demo role's practice file has them
 
 
 def test_a_recruiters_own_stored_role_gives_its_coverage(
@@ -82,6 +83,8 @@ def test_a_recruiters_own_stored_role_gives_its_coverage(
     (folder,) = out.iterdir()
     report = json.loads((folder / "report.json").read_text())
     assert report["uncovered"] == ["Why support, in own words"]
+    # Its questions have no other ways of asking them written down: the report says so.
+    assert "lists no other ways of asking" in (folder / "report.md").read_text()
     unknown = _coach(home, str(interview["stereo"]), "--role", "nobodys-role")
     assert unknown.returncode == 2 and "no role 'nobodys-role' is stored or shipped" in (
         unknown.stderr
