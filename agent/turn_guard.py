@@ -82,7 +82,7 @@ class ThinkingPauseGuard:
         self._set(
             sounds_unfinished(heard)
             or (self._too_short is not None and self._too_short(heard))
-            or (self._talked_over is not None and self._talked_over())
+            or self._held_over()
         )
 
     def _held_over(self) -> bool:
