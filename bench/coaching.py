@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from recruiter_coaching import PROTECTED_TOPICS, classify_question
+from recruiter_coaching.practice import practice_roles, role_asks
 from recruiter_coaching.protected_model import (
     TRAINING_SETS,
     ProtectedModel,
@@ -40,6 +41,8 @@ from recruiter_coaching.protected_model import (
     ordinary_turns,
     shipped_model,
 )
+from recruiter_coaching.topics import TopicMatcher
+from rubrics import load_role
 
 DATA = Path(__file__).parent / "data"
 RESULTS = Path(__file__).parent / "results"
@@ -205,6 +208,18 @@ def _markdown(result: dict[str, Any]) -> str:
         *[f"- {t}" for t in ordinary["turns"]],
         "",
     ]
+    topics = result["topics"]
+    lines += [
+        "## Topic matching: a question in the interviewer's own words",
+        "",
+        f"Each of {topics['asked']} other ways of asking a role's question (the practice "
+        "files' `asks`, on every role with one), matched by `TopicMatcher`: found its question "
+        f"{topics['with_other_phrasings']} times with the file's other phrasings (the one "
+        f"asked left out), {topics['script_wording_only']} times against the script's own "
+        "wording alone (a role with no practice file). Matching is by words (TF-IDF over "
+        "character n-grams), not meaning.",
+        "",
+    ]
     for name, first in FIRST_SCORES.items():
         figures = ", ".join(f"{label} {value}" for label, value in first.items())
         lines += [f"The {name} set, rules only, before its mistakes were used to mend them: "
@@ -244,6 +259,30 @@ def ordinary_flags() -> dict[str, Any]:
             "turns": [f'"{t}": {topic}' for t, topic in flagged]}  # fmt: skip
 
 
+def topic_matching() -> dict[str, Any]:
+    """How often a way of asking one of a role's questions finds that question
+    (``recruiter_coaching.topics.TopicMatcher``), on every role with a practice file: against
+    the script's own wording alone (a role with no practice file), and against it and the
+    file's other phrasings with the one asked left out."""
+    own = asks_found = total = 0
+    for role_id in practice_roles():
+        role = load_role(role_id)
+        asks = role_asks(role_id)
+        texts = {q.id: [q.text] for q in role.questions}
+        alone = TopicMatcher(texts)
+        for topic, phrasings in asks.items():
+            if topic not in texts:
+                continue  # strengths, weakness, why leaving: no script wording to match
+            for i, asked in enumerate(phrasings):
+                others = {t: texts[t] + [a for j, a in enumerate(asks.get(t, []))
+                                         if (t, j) != (topic, i)] for t in texts}  # fmt: skip
+                others |= {t: a for t, a in asks.items() if t not in texts}
+                total += 1
+                own += alone.match(asked).topic == topic
+                asks_found += TopicMatcher(others).match(asked).topic == topic
+    return {"asked": total, "script_wording_only": own, "with_other_phrasings": asks_found}
+
+
 def main() -> int:
     """Score every set and write the results."""
     result: dict[str, Any] = {"taken": datetime.now(UTC).isoformat(timespec="seconds"), "sets": {}}
@@ -254,6 +293,7 @@ def main() -> int:
                                 "rules": scores(classified(rows, learned=False)),
                                 "mistakes": _mistakes(found)}  # fmt: skip
     result["ordinary"] = ordinary_flags()
+    result["topics"] = topic_matching()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "coaching.json").write_text(json.dumps(result, indent=2) + "\n")
     (RESULTS / "coaching.md").write_text(_markdown(result))

@@ -202,12 +202,18 @@ class PracticeCandidate:
     def reply(self, question: str) -> PracticeReply:
         """Answer ``question`` from the story, as a first answer or a follow-up."""
         self.asked += 1
-        # The rules and the learned reader, as the report reads it: the persona declines what
-        # the report flags.
-        if classify_question(question).protected:
+        # The persona declines what the report flags for certain (the rules), and what only
+        # the learned reader flags when it is no question of the story: that reader is tuned
+        # for recall, and "How did you know you had learned it well enough?" (health to it) is
+        # a follow-up to answer. The report flags both.
+        kind = classify_question(question)
+        if kind.protected_by == "rules":
             return PracticeReply(PROTECTED_REPLY, None, None)
         match = self._matcher.match(question)
-        if self._matcher.is_follow_up(question, match, self.current):
+        follow_up = self._matcher.is_follow_up(question, match, self.current)
+        if kind.protected and not follow_up and match.topic is None:
+            return PracticeReply(PROTECTED_REPLY, None, None)
+        if follow_up:
             assert self.current is not None  # is_follow_up says so
             kind = probe_kind(question)
             if kind is None and match.topic == self.current:  # the question asked again

@@ -14,8 +14,10 @@ from recruiter_coaching.practice import (
     PracticeError,
     load_practice_persona,
     practice_personas,
+    practice_roles,
     role_asks,
 )
+from recruiter_coaching.questions import classify_question
 from recruiter_coaching.topics import TopicMatcher, probe_kind
 from rubrics import load_role
 
@@ -67,7 +69,20 @@ STORIES = {
     "demo": ("Tell me about a difficult customer you had to calm down.", "frustrated-customer"),
     "backend-engineer": ("Tell me about a production incident you dealt with.",
                          "production-incident"),
+    "customer-support": ("Tell me about a time you dealt with an angry customer.",
+                         "angry-customer"),
+    "data-analyst": ("Tell me about a time you had to work with messy data.", "messy-data"),
+    "new-graduate": ("Tell me about a team project you worked on.", "team-project"),
+    "product-manager": ("Tell me about a feature you took from idea to launch.",
+                        "feature-to-launch"),
+    "sales-development-rep": ("Can you give me an example of when you got someone to change "
+                              "their mind about something?", "persuaded-someone"),
+    "technical-reasoning": ("Tell me about a recent problem you solved.", "recent-problem"),
 }  # fmt: skip
+
+
+def test_every_role_with_practice_personas_has_a_story_question_here() -> None:
+    assert sorted(STORIES) == practice_roles()
 
 
 @pytest.mark.parametrize("role_id", sorted(STORIES))
@@ -142,6 +157,22 @@ def test_a_new_question_moves_on_and_an_unknown_one_gets_the_unknown_line() -> N
 def test_a_protected_question_is_declined() -> None:
     reply = _candidate("strong").reply("Do you have kids at home?")
     assert (reply.text, reply.topic) == (PROTECTED_REPLY, None)
+    # One only the learned reader flags: declined when it is no question of the story.
+    assert classify_question("Sorry, is it Miss or Mrs?").protected_by == "model"
+    assert _candidate("strong").reply("Sorry, is it Miss or Mrs?").text == PROTECTED_REPLY
+
+
+def test_a_lawful_follow_up_the_learned_reader_flags_is_answered() -> None:
+    # The new-graduate role's own follow-up reads as health to the learned reader ("well
+    # enough"); the report marks it to check, and the candidate answers it.
+    question = "How did you know you had learned it well enough?"
+    assert classify_question(question).protected_by == "model"
+    candidate = _candidate("average", "new-graduate")
+    assert candidate.reply("Tell me about something you had to learn fast.").topic == (
+        "learned-fast"
+    )
+    reply = candidate.reply(question)
+    assert reply.text != PROTECTED_REPLY and reply.topic == "learned-fast"
 
 
 def test_probe_kinds_by_their_words() -> None:
@@ -171,4 +202,4 @@ def test_a_broken_persona_file_is_a_located_error(tmp_path: Path) -> None:
         load_practice_persona("demo", "x", TEXTS, COMPETENCIES, directory=tmp_path)
     with pytest.raises(PracticeError, match="no practice persona 'nobody'"):
         load_practice_persona("demo", "nobody", TEXTS, COMPETENCIES)
-    assert practice_personas("data-analyst") == []
+    assert practice_personas("coding-round") == []
