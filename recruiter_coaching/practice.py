@@ -206,12 +206,12 @@ class PracticeCandidate:
         # the learned reader flags when it is no question of the story: that reader is tuned
         # for recall, and "How did you know you had learned it well enough?" (health to it) is
         # a follow-up to answer. The report flags both.
-        kind = classify_question(question)
-        if kind.protected_by == "rules":
+        read = classify_question(question)
+        if read.protected_by == "rules":
             return PracticeReply(PROTECTED_REPLY, None, None)
         match = self._matcher.match(question)
         follow_up = self._matcher.is_follow_up(question, match, self.current)
-        if kind.protected and not follow_up and match.topic is None:
+        if read.protected and not follow_up and match.topic is None:
             return PracticeReply(PROTECTED_REPLY, None, None)
         if follow_up:
             assert self.current is not None  # is_follow_up says so
