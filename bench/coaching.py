@@ -213,11 +213,15 @@ def _markdown(result: dict[str, Any]) -> str:
         "## Topic matching: a question in the interviewer's own words",
         "",
         f"Each of {topics['asked']} other ways of asking a role's question (the practice "
-        "files' `asks`, on every role with one), matched by `TopicMatcher`: found its question "
-        f"{topics['with_other_phrasings']} times with the file's other phrasings (the one "
-        f"asked left out), {topics['script_wording_only']} times against the script's own "
-        "wording alone (a role with no practice file). Matching is by words (TF-IDF over "
-        "character n-grams), not meaning.",
+        "files' `asks`, on every role with one), matched by `TopicMatcher`. Found its question:",
+        "",
+        "| matched | with the file's other phrasings (the one asked left out) "
+        "| against the script's wording alone (a role with no practice file) |",
+        "|---|---|---|",
+        f"| by meaning (all-MiniLM-L6-v2), words as a second opinion | "
+        f"{topics['meaning_with_phrasings']} | {topics['meaning_script_only']} |",
+        f"| by words alone (TF-IDF over character n-grams) | "
+        f"{topics['words_with_phrasings']} | {topics['words_script_only']} |",
         "",
     ]
     for name, first in FIRST_SCORES.items():
@@ -261,15 +265,16 @@ def ordinary_flags() -> dict[str, Any]:
 
 def topic_matching() -> dict[str, Any]:
     """How often a way of asking one of a role's questions finds that question
-    (``recruiter_coaching.topics.TopicMatcher``), on every role with a practice file: against
-    the script's own wording alone (a role with no practice file), and against it and the
-    file's other phrasings with the one asked left out."""
-    own = asks_found = total = 0
+    (``recruiter_coaching.topics.TopicMatcher``, by meaning and by words alone), on every role
+    with a practice file: against the script's own wording alone (a role with no practice
+    file), and against it and the file's other phrasings with the one asked left out."""
+    found = {"meaning": [0, 0], "words": [0, 0]}  # [script wording only, with phrasings]
+    total = 0
     for role_id in practice_roles():
         role = load_role(role_id)
         asks = role_asks(role_id)
         texts = {q.id: [q.text] for q in role.questions}
-        alone = TopicMatcher(texts)
+        alone = {way: TopicMatcher(texts, meaning=way == "meaning") for way in found}
         for topic, phrasings in asks.items():
             if topic not in texts:
                 continue  # strengths, weakness, why leaving: no script wording to match
@@ -278,9 +283,13 @@ def topic_matching() -> dict[str, Any]:
                                          if (t, j) != (topic, i)] for t in texts}  # fmt: skip
                 others |= {t: a for t, a in asks.items() if t not in texts}
                 total += 1
-                own += alone.match(asked).topic == topic
-                asks_found += TopicMatcher(others).match(asked).topic == topic
-    return {"asked": total, "script_wording_only": own, "with_other_phrasings": asks_found}
+                for way, counts in found.items():
+                    counts[0] += alone[way].match(asked).topic == topic
+                    counts[1] += (
+                        TopicMatcher(others, meaning=way == "meaning").match(asked).topic == topic
+                    )
+    return {"asked": total, **{f"{way}_script_only": c[0] for way, c in found.items()},
+            **{f"{way}_with_phrasings": c[1] for way, c in found.items()}}  # fmt: skip
 
 
 def main() -> int:

@@ -1,9 +1,10 @@
 """Which topic of a role an interviewer's own words ask about, and which follow-up they make.
 
 An interviewer in practice asks in their own words, not the script's. A question is matched to
-the role's questions (and to common off-script topics) by TF-IDF over character n-grams of its
-content words (scikit-learn), which survives paraphrase and word forms ("frustrated",
-"frustration"); a question that matches no topic well and asks for more on the one being
+the role's questions (and to common off-script topics) by meaning (sentence vectors,
+``recruiter_coaching.meaning``), with TF-IDF over character n-grams of its content words
+(scikit-learn) as a second opinion and as the fallback when the sentence model is not
+installed; a question that matches no topic well and asks for more on the one being
 discussed is a follow-up, whose kind (result, own part, numbers, what they would do
 differently, why, more detail) comes from the words that interview-training guides use for each
 probe.
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from recruiter_coaching.meaning import shipped_encoder
 
 __all__ = [
     "PROBES",
@@ -121,49 +124,101 @@ class TopicMatch:
     similarity: float
 
 
+@dataclass(frozen=True)
+class _Scale:
+    """The scores a decision needs, on one matcher's scale (``MIN_SIMILARITY`` and the
+    ``_POINTED_*`` figures above say what each is for)."""
+
+    least: float
+    pointed: float
+    few_words: float
+
+
+_WORDS_SCALE = _Scale(MIN_SIMILARITY, _POINTED_NEW_TOPIC_SIMILARITY, _POINTED_FEW_WORDS_SIMILARITY)
+# The same on the sentence model's scale, set on the practice files' phrasings, each left out in
+# turn (bench.coaching): the right topic scored 0.46 or more nine times in ten, small talk
+# ("How was your journey in?", "Can you hear me okay?") 0.44 or less against the demo role.
+_MEANING_SCALE = _Scale(0.45, 0.55, 0.75)
+# By meaning, the least a topic needs when the words pick it too (``TopicMatcher.match``).
+_MEANING_WITH_WORDS = 0.3
+
+
 class TopicMatcher:
     """Match a question to one of ``phrasings``: topic id -> ways of asking about it.
 
-    A topic's score is the mean of two cosines over TF-IDF character n-grams (IDF taken across
-    topics, so words every topic shares weigh little): with the topic's phrasings taken as one
-    document, and with its closest single phrasing. The first alone let a word two topics
-    share decide; the second alone let a short phrasing win ("Why do you want this job?" over
-    "why do you want to leave your job?").
+    With the sentence model (``meaning.shipped_encoder``, the default when it is installed), a
+    topic's score is the mean of two cosines of sentence vectors: with the mean of the topic's
+    phrasings and with its closest phrasing. Without it, the same two over TF-IDF character
+    n-grams of the content words (IDF taken across topics, so words every topic shares weigh
+    little). The first alone let what two topics share decide; the second alone let a short
+    phrasing win ("Why do you want this job?" over "why do you want to leave your job?").
+    On the practice files' other phrasings, each left out in turn, 300 of 375 found their
+    question by meaning and 241 by words alone; against the script's wording alone, 247 and 200
+    (``bench/results/coaching.md``).
+
+    ``meaning``: False matches by words alone.
 
     Raises:
         ValueError: no phrasings.
     """
 
-    def __init__(self, phrasings: dict[str, list[str]]) -> None:
+    def __init__(self, phrasings: dict[str, list[str]], *, meaning: bool = True) -> None:
         self._names = [topic for topic, texts in phrasings.items() if texts]
         if not self._names:
             raise ValueError("no topic phrasings to match questions against")
+        self._owner = np.array([i for i, n in enumerate(self._names) for _ in phrasings[n]])
+        texts = [t for n in self._names for t in phrasings[n]]
+        self._encoder = shipped_encoder() if meaning else None
+        self.scale = _MEANING_SCALE if self._encoder else _WORDS_SCALE
+        if self._encoder is not None:
+            self._vectors = self._encoder.encode_all(texts)
+            centres = np.stack([self._vectors[self._owner == i].mean(axis=0)
+                                for i in range(len(self._names))])  # fmt: skip
+            self._centres = centres / np.linalg.norm(centres, axis=1, keepdims=True)
         documents = [" ".join(_words(t) for t in phrasings[n]) for n in self._names]
         self._vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
         )
         self._documents = self._vectorizer.fit_transform(documents)
-        self._owner = np.array([i for i, n in enumerate(self._names) for _ in phrasings[n]])
-        self._phrasings = self._vectorizer.transform(
-            [_words(t) for n in self._names for t in phrasings[n]]
-        )
+        self._phrasings = self._vectorizer.transform([_words(t) for t in texts])
 
     def similarities(self, question: str) -> dict[str, float]:
-        """Each topic's score for ``question``, 0-1."""
+        """Each topic's score for ``question``, about 0-1 (a cosine): by meaning when the
+        sentence model is there, else by words."""
+        return self._meaning(question) if self._encoder is not None else self._by_words(question)
+
+    def _scores(self, whole: np.ndarray, each: np.ndarray) -> dict[str, float]:
+        closest = np.full(len(self._names), -1.0)
+        np.maximum.at(closest, self._owner, each)
+        return {n: float((whole[i] + closest[i]) / 2) for i, n in enumerate(self._names)}
+
+    def _meaning(self, question: str) -> dict[str, float]:
+        assert self._encoder is not None
+        asked = self._encoder.encode(question)
+        return self._scores(self._centres @ asked, self._vectors @ asked)
+
+    def _by_words(self, question: str) -> dict[str, float]:
         vector = self._vectorizer.transform([_words(question)]).T
         # Rows are L2-normalised by TfidfVectorizer, so the dot product is the cosine.
         whole = np.asarray((self._documents @ vector).todense()).ravel()
         each = np.asarray((self._phrasings @ vector).todense()).ravel()
-        closest = np.zeros(len(self._names))
-        np.maximum.at(closest, self._owner, each)
-        return {n: float((whole[i] + closest[i]) / 2) for i, n in enumerate(self._names)}
+        return self._scores(whole, each)
 
     def match(self, question: str) -> TopicMatch:
-        """The closest topic to ``question``, if it is at least ``MIN_SIMILARITY`` close."""
+        """The closest topic to ``question``, if it is close enough (``scale.least``; by
+        meaning, a topic the words also pick needs only ``_MEANING_WITH_WORDS``: "So what
+        draws you to this kind of work?" scored 0.38 against "... what draws you to customer
+        support?")."""
         scores = self.similarities(question)
         best = max(scores, key=scores.__getitem__)
         score = scores[best]
-        return TopicMatch(best if score >= MIN_SIMILARITY else None, score)
+        if score >= self.scale.least:
+            return TopicMatch(best, score)
+        if self._encoder is not None and score >= _MEANING_WITH_WORDS:
+            words = self._by_words(question)
+            if max(words, key=words.__getitem__) == best and words[best] >= MIN_SIMILARITY:
+                return TopicMatch(best, score)
+        return TopicMatch(None, score)
 
     def is_follow_up(self, question: str, match: TopicMatch, current: str | None) -> bool:
         """Whether ``question`` asks more about ``current`` rather than a new topic: it asks the
@@ -181,15 +236,15 @@ class TopicMatcher:
             clear = match.similarity - scores.get(current, 0.0) >= _NEW_TOPIC_MARGIN
             # A probe or a pointer back moves on only on a close match ("How many customers was
             # that?" stays; "When lots complained at once, how did you handle that?" moves on).
-            need = MIN_SIMILARITY
+            need = self.scale.least
             if pointed:
                 few = len(own) <= _OWN_WORDS
-                need = _POINTED_FEW_WORDS_SIMILARITY if few else _POINTED_NEW_TOPIC_SIMILARITY
+                need = self.scale.few_words if few else self.scale.pointed
             if clear and match.similarity >= need:
                 return False
         if len(own) <= _OWN_WORDS:
             return True
-        return pointed and match.similarity < _POINTED_NEW_TOPIC_SIMILARITY
+        return pointed and match.similarity < self.scale.pointed
 
 
 def own_words(question: str) -> list[str]:
