@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import typer
+from alembic.util.exc import CommandError
 from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,7 +34,7 @@ from recruiter_coaching.session import (
     typed_utterances,
 )
 from recruiter_config.assets import AssetError
-from rubrics import RoleError, load_role, resolve_role
+from rubrics import RoleError, load_role, resolve_local_role
 from rubrics.loading import decode_role_bytes
 from rubrics.models import RoleScript
 from storage import CoachingRepository, create_database, session_factory
@@ -185,7 +186,7 @@ def practice_interviewer(
             "[red]practice-interviewer: no questions were asked, so there is nothing to coach"
         )
         raise typer.Exit(2)
-    if given is None and live:
+    if given is None and sys.stdin.isatty():  # typed, or --questions at a terminal
         given = _ask_scores(script)
     calib = calibration(given, candidate.persona.scores) if given else None
     topics = RoleTopics.of(script, role_asks(script.id))
@@ -201,21 +202,29 @@ def practice_interviewer(
 
 
 def _coached_role(role: str) -> RoleScript:
-    """The role ``role`` names: a role script file by path, else the newest stored version of
-    that id (written in the dashboard's editor or with ``recruiter roles``), else the shipped
-    one (as ``rubrics.resolve_role``). With the database out of reach, a shipped role still is.
+    """The role ``role`` names, as ``rubrics.resolve_local_role`` finds it: a role script file
+    by path, else the newest stored version of that id (written in the dashboard's editor or
+    with ``recruiter roles``), else the shipped one. With the database out of reach, a shipped
+    role is used and a warning says so.
 
     Raises:
         RoleError: no such file, stored or shipped role, or an invalid one.
     """
-    if Path(role).suffix.lower() in (".yaml", ".yml") or "/" in role:
-        return load_role(role)
     try:
-        db = session_factory(create_database(current_settings().resolved_database_url))
-        with db() as s:
-            return resolve_role(s, role).role
-    except SQLAlchemyError:
-        return load_role(role)
+        engine = create_database(current_settings().resolved_database_url)
+    except (SQLAlchemyError, CommandError) as e:
+        why = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        _err.print(f"[yellow]coach-interview: stored roles could not be read ({escape(why)}); "
+                   "using the shipped role or the file")  # fmt: skip
+        try:
+            return load_role(role)
+        except RoleError as missing:
+            raise RoleError(f"{missing}; stored roles could not be read ({why})") from missing
+    try:
+        with session_factory(engine)() as s:
+            return resolve_local_role(s, role).role
+    finally:
+        engine.dispose()
 
 
 def coach_interview(

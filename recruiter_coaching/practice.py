@@ -203,15 +203,17 @@ class PracticeCandidate:
         """Answer ``question`` from the story, as a first answer or a follow-up."""
         self.asked += 1
         # The persona declines what the report flags for certain (the rules), and what only
-        # the learned reader flags when it is no question of the story: that reader is tuned
-        # for recall, and "How did you know you had learned it well enough?" (health to it) is
-        # a follow-up to answer. The report flags both.
+        # the learned reader flags unless it is plainly a follow-up on the story: a probe
+        # ("How did you know you had learned it well enough?", health to that reader, tuned for
+        # recall) or the same topic again; not "And was that before or after your little one
+        # arrived?". The report flags them all.
         read = classify_question(question)
         if read.protected_by == "rules":
             return PracticeReply(PROTECTED_REPLY, None, None)
         match = self._matcher.match(question)
         follow_up = self._matcher.is_follow_up(question, match, self.current)
-        if read.protected and not follow_up and match.topic is None:
+        plainly = follow_up and (probe_kind(question) is not None or match.topic == self.current)
+        if read.protected and not plainly:
             return PracticeReply(PROTECTED_REPLY, None, None)
         if follow_up:
             assert self.current is not None  # is_follow_up says so

@@ -74,10 +74,11 @@ _P = {
         r"always gone by (?:that|this|your) name",
         r"name you were born with",
         r"birth name",
-        # Sex stereotypes said to the candidate: "Women tend to be better at the detail work".
-        r"\b(?:women|men|girls|guys|ladies|blokes|lads|females|males) (?:tend to|are (?:just )?"
-        r"(?:better|worse|more|less|naturally|usually|often|good|bad|great)|make (?:better|good"
-        r"|great))",
+        # A sex stereotype put to the candidate in one sentence: "Women tend to be better at the
+        # detail work, so you'd be great on compliance"; not "In our data men churn faster."
+        r"\b(?:women|men|girls|guys|ladies|blokes|lads|females|males) (?:tend to be|are(?: just"
+        r"| naturally| generally)?|make) (?:better|worse|more|less|naturally|too)\b[^.?!]*"
+        r"\byou",
     ],
     "family": [
         r"settled? down",
@@ -201,6 +202,13 @@ _P = {
         r"\bholidays? (?:do )?you (?:observe|celebrate|keep)",
         r"(?:observe|celebrate) (?:any )?(?:holidays|festivals)",
         r"\bdiwali",
+        r"\bvaisakhi|\bholi\b",
+        # Leave for a festival, asked of the candidate ("You'll be taking leave for Diwali?");
+        # not "How would you cover a team member's leave for Eid?"
+        r"\byou(?:'ll|'d| will| would)?(?: be)? (?:need(?:ing)?|want(?:ing)?|tak(?:e|ing)"
+        r"|hav(?:e|ing)|get(?:ting)?|book(?:ing)?) (?:some |any )?(?:leave|time off|days? off)"
+        r" (?:for|during|over) (?:diwali|eid|ramadan|passover|yom kippur|hanukkah|vaisakhi"
+        r"|holi|lent)\b",
         r"\beid\b",
         r"hanukkah|yom kippur|passover|lent\b",
         r"headscarf|hijab|turban|yarmulke|kippah",
@@ -319,16 +327,21 @@ _P = {
         r"\bsleep (?:problems|disorder)",
         r"burn(?:ed|t)? ?out",
         r"breakdown",
-        # What the interviewer sees: "that knee brace, what happened there?"
-        r"(?:knee|back|neck|wrist|ankle|leg|arm) (?:brace|support|splint)",
-        r"\blimp(?:ing|s)?\b",
-        r"crutch",
-        r"walking (?:stick|aid|frame)",
-        r"(?:in a|plaster) cast\b|\bin a sling|\bsling on",
-        r"what happened (?:to|with) (?:your|the) (?:\w+ )?(?:arm|leg|hand|eye|face|knee|back|foot"
-        r"|wrist|ankle|shoulder|neck|fingers?)",
+        # What the interviewer sees: "that knee brace, what happened there?", "a bit of a limp";
+        # not "rollback support", "leads limp along", "the project was on crutches".
+        r"\b(?:knee|back|neck|wrist|ankle|leg|arm) (?:brace|splint)\b",
+        r"\b(?:a|that|your|the) (?:bit of a |slight |bad )?limp\b",
+        r"\byou(?:'re|'ve| are| were)?\b[^.?!]*\bon crutches\b",
+        r"\byour walking (?:stick|aid|frame)\b",
+        r"\byour (?:\w+ )?(?:arm|wrist|leg|foot|ankle|hand) (?:is )?in a (?:sling|cast)\b",
+        r"what happened (?:to|with) your (?:\w+ )?(?:arm|leg|hand|eye|face|knee|back|foot|wrist"
+        r"|ankle|shoulder|neck|fingers?)\b",
         r"(?:any|no) (?:health|medical|back|heart|mental) (?:stuff|issues|problems|conditions"
         r"|concerns|things)",
+        # "Is there any medical condition we should know about?"
+        r"\bany (?:[\w-]+ )?(?:medical|health) (?:conditions?|issues?|problems?|history)\b[^.?!]*"
+        r"\b(?:we|i)"
+        r" (?:should|need to|ought to|must) (?:know|be aware)",
     ],
 }
 # One pattern at a time: in one alternation a weak word ("child") would hide a strong one
@@ -388,8 +401,7 @@ _BETWEEN = frozenset(
     " attend go to for time off during over at with live living looking after mind expecting"
     " regular regularly usually any other erm um uh er like plan plans planning get getting"
     " trying going needing be claimed claim made filed received practise practice follow"
-    " important to put prescription prescribed regular daily leave not gonna wanna want"
-    " be taking".split()
+    " important to put prescription prescribed regular daily not gonna".split()
 )
 
 
@@ -400,9 +412,13 @@ _ASKED_AFTER = re.compile(
 
 
 # A religious day weighed as a burden on the candidate: "is Eid gonna be a problem for you".
-# Not for Christmas, Easter or holidays, whose schedule questions are lawful ("would the
-# Christmas rush be a problem for you?").
-_FESTIVAL = re.compile(r"(?:ramadan|diwali|eid|lent|passover|yom kippur|hanukkah|vaisakhi|holi)\b")
+# Not its trade ("would the Diwali rush be a problem for you?"), nor Christmas, Easter or
+# holidays, which name the calendar as often as a faith.
+_FESTIVAL = re.compile(
+    r"(?:ramadan|diwali|eid|lent|passover|yom kippur|hanukkah|vaisakhi|holi)\b"
+    # the trade around a festival is the job's schedule, whatever the faith ("the Diwali rush")
+    r"(?! (?:rush|period|season|week|weekend|trading|peak|sales?|shifts?|rota|orders)\b)"
+)
 _BURDEN_AFTER = re.compile(
     r"\w*(?:\s+\w+){0,4}?\s+(?:a |an )?(?:problem|issue|clash|conflict|difficult\w*|affect\w*"
     r"|trouble|hard)\b(?:\s+\w+){0,2}?\s+(?:you|your)\b"

@@ -24,8 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from recruiter_coaching.meaning import shipped_encoder
 from recruiter_coaching.protected import PROTECTED_TOPICS, protected_topic
 from recruiter_coaching.protected_model import ProtectedModel, shipped_model
+from recruiter_coaching.topics import probe_kinds
 
 __all__ = ["PROTECTED_TOPICS", "QuestionKind", "classify_question"]
 
@@ -54,7 +56,8 @@ _OPEN_VERB = (
     r"tell|describe|walk|talk|explain|share|give (?:me|us)|take (?:me|us)|run (?:me|us)"
     r"|outline|elaborate|expand|paint|think of|recall|remember a|go through|go over|say more"
     r"|help me understand|sell|pitch|convince|persuade|show me"
-    r"|where do you (?:\w+ )?(?:start|begin|draw|see yourself|stand|go from|look first)"
+    r"|where (?:do|would|did|will) you (?:\w+ )?(?:start|begin|draw|see yourself|stand|go from"
+    r"|look(?: first)?)"
 )
 _OPEN_START = re.compile(
     rf"^(?:what(?! (?:year|time|date|day|age|is your (?:notice|salary|current title)))"
@@ -240,9 +243,28 @@ def classify_question(text: str, *, learned: ProtectedModel | bool = True) -> Qu
     return QuestionKind(
         form="open" if any(_form(c) == "open" for c in clauses) else "closed",
         leading=leading,
-        multi_part=len(clauses) >= 2,
+        # A question put again in a sentence of its own says one thing ("why teaching, why now
+        # and why this school" joined in one sentence asks three).
+        multi_part=len(clauses) >= 2 and not (len(asked) == len(clauses) and _restated(clauses)),
         protected=protected,
         instead=PROTECTED_TOPICS[protected] if protected else "",
         questions=len(clauses),
         protected_by=by,
     )
+
+
+# Cosine of sentence vectors (``meaning``) from which two clauses naming the same kind of probe
+# say one thing: "and how did that end up" and "what was the outcome" 0.50; "what did you do"
+# and "how did it end" 0.40, "how many customers" and "how long did it take" 0.12.
+_RESTATED = 0.45
+
+
+def _restated(clauses: list[str]) -> bool:
+    """Whether the clauses are one follow-up put more than one way ("And how did that end up?
+    What was the outcome?"): the same kind of probe, and close in meaning."""
+    kinds = [probe_kinds(c) for c in clauses]
+    encoder = shipped_encoder()
+    if encoder is None or not all(k and k == kinds[0] for k in kinds):
+        return False
+    first, *rest = encoder.encode_all(clauses)
+    return all(float(first @ other) >= _RESTATED for other in rest)

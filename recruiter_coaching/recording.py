@@ -61,12 +61,27 @@ def _same_on_both(channels: np.ndarray) -> bool:
     return float(np.corrcoef(left, right)[0, 1]) >= _SAME_MIX
 
 
-def words_to_utterances(words: list[TimedWord], speaker: Speaker) -> list[Utterance]:
-    """Join one speaker's timed words into utterances, split at pauses over ``_TURN_GAP_S``."""
+def words_to_utterances(
+    words: list[TimedWord], speaker: Speaker, others: list[TimedWord] | None = None
+) -> list[Utterance]:
+    """Join one speaker's timed words into utterances, split at pauses over ``_TURN_GAP_S``
+    and at any pause in which the other speaker (``others``: their words) began or finished a
+    word: an answer cut off and the next answer after the interviewer's question are two
+    utterances however short the pause, while an interviewer who goes on talking over the
+    candidate still speaking keeps one."""
     out: list[Utterance] = []
     group: list[TimedWord] = []
+    spans = [(o.start_s, o.end_s) for o in others or []]
+
+    def other_spoke(start: float, end: float) -> bool:
+        return any(start < a < end or start < b < end for a, b in spans)
+
     for w in [*words, None]:
-        if group and (w is None or w.start_s - group[-1].end_s > _TURN_GAP_S):
+        if group and (
+            w is None
+            or w.start_s - group[-1].end_s > _TURN_GAP_S
+            or other_spoke(group[-1].end_s, w.start_s)
+        ):
             text = " ".join(g.word.strip() for g in group).strip()
             out.append(Utterance(speaker, group[0].start_s, group[-1].end_s, text))
             group = []
@@ -112,9 +127,9 @@ def recording_utterances(
                 "give a recording with one speaker on each channel"
             )
     stt = whisper(whisper_options(settings))
+    words = [list(stt.transcribe(channels[i]).words) for i in (0, 1)]
     out: list[Utterance] = []
     for i in (0, 1):
         speaker: Speaker = "interviewer" if i == interviewer_channel else "candidate"
-        heard = stt.transcribe(channels[i])
-        out += words_to_utterances(list(heard.words), speaker)
+        out += words_to_utterances(words[i], speaker, words[1 - i])
     return sorted(out, key=lambda u: u.start_s)

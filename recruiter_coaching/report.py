@@ -245,7 +245,7 @@ def coach_interview(
         elif topic is not None:
             report.follow_ups.setdefault(topic, 0)
     _kinds(report)
-    _missed(report, answers)
+    _missed(report, answers, topical=matcher is not None)
     if competency_names is not None and topic_competencies is not None:
         asked = {c for t in report.follow_ups for c in topic_competencies.get(t, [])}
         report.uncovered = [n for c, n in competency_names.items() if c not in asked]
@@ -293,8 +293,11 @@ def _kinds(report: CoachingReport) -> None:
                                          'Open it: "Tell me about a time when..."'))  # fmt: skip
 
 
-def _missed(report: CoachingReport, answers: dict[int, list[Utterance]]) -> None:
-    """Signals in each topic's answers that no later follow-up on that topic probed."""
+def _missed(report: CoachingReport, answers: dict[int, list[Utterance]], *, topical: bool) -> None:
+    """Signals in each topic's answers that no follow-up on that topic probed (before or after
+    the answer: a result already asked about is not missed). With the role's topics
+    (``topical``), answers to a question on none of them are left out: a practice persona's
+    "I haven't done that" line is no claim to probe."""
     by_topic: dict[int, list[int]] = {}
     opener = -1
     for i, q in enumerate(report.questions):
@@ -302,12 +305,12 @@ def _missed(report: CoachingReport, answers: dict[int, list[Utterance]]) -> None
             opener = i
         by_topic.setdefault(opener, []).append(i)
     for first, asked in by_topic.items():
-        if first < 0:
+        if first < 0 or (topical and report.questions[first].topic is None):
             continue
         for i in asked:
-            later = [report.questions[j] for j in asked if j > i]
+            others = [report.questions[j] for j in asked if j != i]
             # A follow-up that names no probe ("You stayed calm, right?") does not count.
-            kinds = set().union(*(probe_kinds(q.text) for q in later))
+            kinds = set().union(*(probe_kinds(q.text) for q in others))
             for u, sentence, finding, probes in _signals(answers.get(i, [])):
                 if kinds & probes:
                     continue
@@ -325,9 +328,6 @@ def _things_to_change(report: CoachingReport) -> list[str]:
     if m := report.leading:
         found.append(f'Ask without suggesting the answer: at {clock(m[0].at_s)}, "{m[0].quote}". '
                      f"{m[0].advice}")  # fmt: skip
-    if m := [p for p in report.protected if not p.certain]:
-        found.append(f"Check a question for a protected topic: at {clock(m[0].at_s)}, "
-                     f'"{m[0].quote}" {m[0].finding}. If it does: {m[0].advice}')  # fmt: skip
     if report.uncovered:
         found.append(
             f"Cover every competency: no question was about {', '.join(report.uncovered)}."
@@ -335,6 +335,11 @@ def _things_to_change(report: CoachingReport) -> list[str]:
     if m := report.missed_signals:
         found.append(f'Probe what the answer left open: at {clock(m[0].at_s)} the candidate '
                      f'{m[0].finding} ("{m[0].quote}"). {m[0].advice}')  # fmt: skip
+    # A flag of the learned reader alone is lawful about one time in six (bench.coaching): one
+    # to check, after what is certain.
+    if m := [p for p in report.protected if not p.certain]:
+        found.append(f"Check a question for a protected topic: at {clock(m[0].at_s)}, "
+                     f'"{m[0].quote}" {m[0].finding}. If it does: {m[0].advice}')  # fmt: skip
     if report.talk_share is not None and report.talk_share > TALK_SHARE_LIMIT:
         found.append(
             f"Talk less: you spoke {report.talk_share:.0%} of the time; aim for 30% or less."

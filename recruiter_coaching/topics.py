@@ -230,7 +230,11 @@ class TopicMatcher:
         if match.topic == current:
             return True
         own = own_words(question)
-        pointed = points_back(question) or probe_kind(question) is not None
+        # A probe's words point back only in a short question: "Have you ever built a machine
+        # learning model?" has "learn" in it and asks something new.
+        pointed = points_back(question) or (
+            probe_kind(question) is not None and len(own) <= _POINTED_OWN_WORDS
+        )
         if match.topic is not None:
             scores = self.similarities(question)
             clear = match.similarity - scores.get(current, 0.0) >= _NEW_TOPIC_MARGIN

@@ -58,6 +58,10 @@ _PANELS = (
 )
 
 
+# Figures that are shares, shown as percentages as in ``recruiter coach trends``' table.
+_SHARES = frozenset({"talk_share", "open_share", "coverage"})
+
+
 def trend_lines(series: list[SessionPoint]) -> list[str]:
     """One line per measure: first and last value of the sessions that measured it, and the
     direction, so the behaviour that drifts stands out."""
@@ -69,7 +73,9 @@ def trend_lines(series: list[SessionPoint]) -> list[str]:
             continue
         first, last = values[0], values[-1]
         inside = band[0] <= last <= band[1]
-        lines.append(f"{title}: {first:.2f} -> {last:.2f} over {len(values)} sessions"
+        shown = "{:.0%}" if key in _SHARES else "{:.2f}"
+        sessions = "1 session" if len(values) == 1 else f"{len(values)} sessions"
+        lines.append(f"{title}: {shown.format(first)} -> {shown.format(last)} over {sessions}"
                      f"{'' if inside else ' (outside the target)'}")  # fmt: skip
     return lines
 

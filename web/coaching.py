@@ -143,8 +143,12 @@ def _coaching_page(
 
 def _role_ids(ctx: WebContext) -> list[str]:
     """Every role a recording may be read against: shipped, and stored by recruiters."""
-    with ctx.db() as s:
-        stored = [r.role_id for r in RoleRepository(s).all_latest()]
+    try:
+        with ctx.db() as s:
+            stored = [r.role_id for r in RoleRepository(s).all_latest()]
+    except SQLAlchemyError as e:  # the page still offers the shipped roles
+        log.warning("stored roles could not be read for the coaching page: %s", type(e).__name__)
+        stored = []
     return sorted(set(shipped_role_ids()) | set(stored))
 
 
@@ -289,8 +293,12 @@ def _read_recording(
     name = name if name.strip(". ") else "recording"
     script = None
     if role:  # an id only (never a path): stored by a recruiter, else shipped
-        with ctx.db() as s:
-            script = resolve_role(s, role).role
+        try:
+            with ctx.db() as s:
+                script = resolve_role(s, role).role
+        except SQLAlchemyError as e:
+            raise RoleError(f"the roles could not be read from the database "
+                            f"({type(e).__name__}); try again in a moment") from e  # fmt: skip
     topics = RoleTopics.of(script, role_asks(script.id)) if script else None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"recording{_suffix(upload.filename)}"

@@ -26,14 +26,14 @@ def interview(
     return two_channel_interview(installed_models, tmp_path_factory.mktemp("coach"))
 
 
-def _coach(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _coach(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "recruiter_cli.main", "coach-interview", *args],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
-        env={**os.environ, "RECRUITER_HOME": str(home)},
+        env={**os.environ, "RECRUITER_HOME": str(home), **env},
     )
 
 
@@ -89,6 +89,16 @@ def test_a_recruiters_own_stored_role_gives_its_coverage(
     assert unknown.returncode == 2 and "no role 'nobodys-role' is stored or shipped" in (
         unknown.stderr
     )
+    # With the database out of reach, a shipped role is still read, and the warning says so.
+    down = {"RECRUITER_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    shipped = _coach(home, str(interview["stereo"]), "--role", "demo", "--out", str(out), **down)
+    assert shipped.returncode == 0, shipped.stderr[-3000:]
+    assert "stored roles could not be read" in shipped.stderr and "Traceback" not in (
+        shipped.stderr
+    )
+    stored_only = _coach(home, str(interview["stereo"]), "--role", "my-support-screen", **down)
+    assert stored_only.returncode == 2
+    assert "stored roles could not be read" in stored_only.stderr.split("coach-interview:")[-1]
 
 
 def test_a_mono_recording_says_how_to_export_two_channels(

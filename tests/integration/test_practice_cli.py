@@ -70,7 +70,7 @@ def test_bad_requests_say_what_to_do(home: Path, tmp_path: Path) -> None:
     proc = _practice(home, "--persona", "nobody", stdin="Hi?\n")
     assert proc.returncode == 2 and "no practice persona 'nobody'" in proc.stderr
     assert "average" in proc.stderr
-    proc = _practice(home, "--role", "data-analyst", stdin="Hi?\n")
+    proc = _practice(home, "--role", "coding-round", stdin="Hi?\n")
     assert proc.returncode == 2 and "no practice personas are written" in proc.stderr
     proc = _practice(home, "--scores", "motivation=9", stdin="Why support?\n")
     assert proc.returncode == 2 and "scores are 1 to 5" in proc.stderr

@@ -173,6 +173,10 @@ def test_a_lawful_follow_up_the_learned_reader_flags_is_answered() -> None:
     )
     reply = candidate.reply(question)
     assert reply.text != PROTECTED_REPLY and reply.topic == "learned-fast"
+    # A follow-up that is no probe of the story, which only that reader flags, is declined.
+    probing = "And was that before or after your little one arrived?"
+    assert classify_question(probing).protected_by == "model"
+    assert candidate.reply(probing).text == PROTECTED_REPLY
 
 
 def test_probe_kinds_by_their_words() -> None:

@@ -68,6 +68,11 @@ def test_the_form_the_lead_and_the_parts_of_a_question(
         ("you're not gonna go on maternity leave on us are you", "family"),
         ("Women tend to be better at detail work, so you'd suit compliance?", "sex-orientation"),
         ("that knee brace mate, what happened there?", "health"),
+        ("I noticed you've got a bit of a limp, what happened?", "health"),
+        ("Is Holi going to be a problem for you?", "religion"),
+        # From the newcomer trial.
+        ("Is there any medical condition we should know about?", "health"),
+        ("Do you have any long-term health issues I should be aware of?", "health"),
     ],
 )
 def test_protected_topics_are_flagged_with_what_to_ask_instead(
@@ -84,6 +89,17 @@ def test_protected_topics_are_flagged_with_what_to_ask_instead(
         "Would the Christmas rush be a problem for you?",
         "How would you cover a team member's leave for Eid on stocktake week?",
         "Men's footwear is the busiest floor; how would you staff it?",
+        # Found by review: job words that share letters or phrases with the new forms.
+        "What happened to the legacy system after you left?",
+        "What happened with the backlog, and what did you do?",
+        "How would you add rollback support to that design?",
+        "Do you lean on templates as a crutch?",
+        "Sales leads limp along in the fourth quarter; how would you fix that?",
+        "The guys are great, you'll get on well with them.",
+        "In our data men tend to churn faster than women. How would you check that?",
+        "What would you do if you had to leave a child alone for a minute?",
+        "How would you want the children to behave on a school trip?",
+        "Would the Diwali rush be a problem for you?",
     ],
 )
 def test_the_rules_leave_lawful_neighbours_of_those_forms(text: str) -> None:
