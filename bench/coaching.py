@@ -253,10 +253,16 @@ def _mistakes(rows: list[Labelled]) -> list[str]:
     return out
 
 
+def ordinary_held_out() -> list[str]:
+    """The ordinary interviewer turns written blind (none protected), as asked."""
+    turns: list[str] = yaml.safe_load((DATA / ORDINARY_HELD_OUT).read_text("utf-8"))["turns"]
+    return turns
+
+
 def ordinary_flags() -> dict[str, Any]:
     """How many of the blind ordinary turns (none protected) are flagged as protected, by the
     rules and reader together and by the rules alone, with the turns flagged."""
-    turns: list[str] = yaml.safe_load((DATA / ORDINARY_HELD_OUT).read_text("utf-8"))["turns"]
+    turns = ordinary_held_out()
     flagged = [(t, k.protected) for t in turns if (k := classify_question(t)).protected]
     rules = [t for t in turns if classify_question(t, learned=False).protected]
     return {"size": len(turns), "flagged": len(flagged), "rules_flagged": len(rules),

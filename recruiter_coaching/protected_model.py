@@ -9,9 +9,9 @@ question is flagged when the probability that it is on some protected topic reac
 ``THRESHOLD``; the topic is the most probable one.
 
 Measured (``python -m bench.coaching``, ``bench/results/coaching.md``): on a fourth held-out set
-of 180 questions written blind and used by nothing else, rules and model together recalled 0.99
-of the protected questions (76 of 77; the rules alone 0.75), at precision 0.85 (0.92); of 160
-ordinary interviewer turns written blind, 13 (8.1%) were flagged (the rules alone 2). Blind sets
+of 170 questions written blind and used by nothing else, rules and model together recalled 0.99
+of the protected questions (73 of 74; the rules alone 0.74), at precision 0.85 (0.92); of 154
+ordinary interviewer turns written blind, 13 (8.4%) were flagged (the rules alone 2). Blind sets
 differ: the third, measured before its mistakes were used, gave 0.93 (it is now tuning-4), and
 trained without it the second gives 0.98. A flag of the model alone is reported as one to check
 (``QuestionKind.protected_by``): recall comes first, and a human reads.
