@@ -27,6 +27,9 @@ __all__ = ["MONO_ADVICE", "recording_utterances", "whisper", "words_to_utterance
 
 # A pause longer than this (seconds) between one speaker's words starts a new utterance.
 _TURN_GAP_S = 1.5
+# A pause (seconds) in which the other speaker's turn ending splits an utterance: longer than
+# the gaps between a fluent speaker's words (under 0.3 s in the synthesized interviews here).
+_TAKEN_TURN_S = 0.3
 # A channel quieter than this (peak, full scale 1.0) holds nobody: -40 dBFS.
 _SILENT_PEAK = 0.01
 
@@ -65,16 +68,19 @@ def words_to_utterances(
     words: list[TimedWord], speaker: Speaker, others: list[TimedWord] | None = None
 ) -> list[Utterance]:
     """Join one speaker's timed words into utterances, split at pauses over ``_TURN_GAP_S``
-    and at any pause in which the other speaker (``others``: their words) began or finished a
-    word: an answer cut off and the next answer after the interviewer's question are two
-    utterances however short the pause, while an interviewer who goes on talking over the
-    candidate still speaking keeps one."""
+    and at a pause of ``_TAKEN_TURN_S`` or more in which the other speaker (``others``: their
+    words) finished speaking they had begun during this utterance: an answer cut off and the
+    next answer after the interviewer's question are two utterances however short the
+    question. Someone starting to talk in a pause is not enough: that is how an interruption
+    begins, and the utterance it cuts into goes on."""
     out: list[Utterance] = []
     group: list[TimedWord] = []
     spans = [(o.start_s, o.end_s) for o in others or []]
 
     def other_spoke(start: float, end: float) -> bool:
-        return any(start < a < end or start < b < end for a, b in spans)
+        if end - start < _TAKEN_TURN_S:
+            return False
+        return any(a > group[0].start_s and start < b < end for a, b in spans)
 
     for w in [*words, None]:
         if group and (

@@ -239,3 +239,15 @@ def test_a_result_already_probed_is_no_missed_signal(topics: RoleTopics) -> None
     # Without the probes before it, the same claim is one to probe.
     alone = topics.coach([turns[0], _cand(5.0, 9.0, "I found the fault and fixed it myself.")])
     assert [m.quote for m in alone.missed_signals] == ["I found the fault and fixed it myself."]
+
+
+def test_an_interviewer_cutting_in_at_a_pause_is_still_an_interruption() -> None:
+    # The interviewer begins in a 0.2 s pause of the candidate, who goes on: one answer, cut into.
+    said = [TimedWord("wait", 36.5, 37.26), TimedWord("I", 37.48, 37.64),
+            TimedWord("would", 37.64, 38.9), TimedWord("reply", 38.9, 40.1)]  # fmt: skip
+    asked = [TimedWord("and", 37.3, 37.97), TimedWord("why", 37.97, 38.7)]
+    answers = words_to_utterances(said, "candidate", asked)
+    assert [(u.start_s, u.end_s) for u in answers] == [(36.5, 40.1)]
+    report = coach_interview(sorted(answers + words_to_utterances(asked, "interviewer", said),
+                                    key=lambda u: u.start_s))  # fmt: skip
+    assert [m.at_s for m in report.interruptions] == [37.3]
