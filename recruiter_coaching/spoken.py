@@ -17,6 +17,7 @@ import numpy as np
 
 from agent.stt_whisper import SAMPLE_RATE, whisper_options
 from agent.tts_piper import load_voice
+from dialogue.spoken_form import spoken_form
 from perception.audio_file import read_recording
 from perception.readings import PerceptionInputError
 from recruiter_coaching.practice import Calibration, PracticeCandidate, PracticeReply
@@ -91,7 +92,7 @@ class SpokenPractice:
 
     def _answered(self, question: str, spoken_s: float, voice: CandidateVoice) -> SpokenTurn:
         reply = self.candidate.reply(question)
-        answer = voice.render(reply.text)
+        answer = voice.render(spoken_form(reply.text))  # "A/B test", "15%": said as words
         start = self.clock_s
         self.utterances.append(Utterance("interviewer", start, start + spoken_s, question))
         reply_start = start + spoken_s + TURN_GAP_S
