@@ -63,9 +63,9 @@ def up(
             "LIVEKIT_URL set, run its SIP service there and `recruiter phone setup`"
         )
         raise typer.Exit(1)
-    taken = {settings.llm.port: "the embedded LLM server (RECRUITER_LLM__PORT)"}
-    if port is not None and port in taken:
-        _err.print(f"[red]--port {port} is the port of {taken[port]}; give another")
+    if port is not None and port == settings.llm.port:
+        _err.print(f"[red]--port {port} is the embedded LLM server's (RECRUITER_LLM__PORT); "
+                   "give another")  # fmt: skip
         raise typer.Exit(2)
     # Without a configured secret, the one kept in the data folder (made on the first run).
     secret = web_secret(settings, create=True)

@@ -8,7 +8,7 @@ from perception.words import TimedWord
 from recruiter_coaching.practice import PracticeError, calibration
 from recruiter_coaching.recording import words_to_utterances
 from recruiter_coaching.render import report_markdown
-from recruiter_coaching.report import SUMMARY_WORDS, Utterance, coach_interview
+from recruiter_coaching.report import SUMMARY_WORDS, CoachingReport, Utterance, coach_interview
 from recruiter_coaching.session import RoleTopics, typed_utterances
 from rubrics import load_role
 
@@ -210,6 +210,14 @@ def test_a_flag_of_the_learned_reader_alone_is_put_as_one_to_check(topics: RoleT
     assert report.things_to_change[1].startswith("Check a question for a protected topic")
 
 
+def _coached(
+    answers: list[Utterance], asked: list[TimedWord], said: list[TimedWord]
+) -> CoachingReport:
+    """The report on the candidate's ``answers`` and the interviewer's words ``asked``."""
+    questions = words_to_utterances(asked, "interviewer", said)
+    return coach_interview(sorted(answers + questions, key=lambda u: u.start_s))
+
+
 def test_an_answer_cut_off_and_the_next_one_are_two_utterances() -> None:
     # The candidate stops at 48.2 s when the interviewer cuts in at 46.2 s and answers again at
     # 49.1 s, 0.9 s later: two answers (and the interruption 2.0 s before the first ended).
@@ -219,8 +227,7 @@ def test_an_answer_cut_off_and_the_next_one_are_two_utterances() -> None:
     assert len(words_to_utterances(said, "candidate")) == 1  # by its own pauses alone
     answers = words_to_utterances(said, "candidate", asked)
     assert [(u.start_s, u.end_s) for u in answers] == [(40.0, 48.2), (49.1, 49.5)]
-    report = coach_interview(sorted(answers + words_to_utterances(asked, "interviewer", said),
-                                    key=lambda u: u.start_s))  # fmt: skip
+    report = _coached(answers, asked, said)
     assert [m.at_s for m in report.interruptions] == [46.2]
     assert "2.0 s before" in report.interruptions[0].finding
 
@@ -248,6 +255,5 @@ def test_an_interviewer_cutting_in_at_a_pause_is_still_an_interruption() -> None
     asked = [TimedWord("and", 37.3, 37.97), TimedWord("why", 37.97, 38.7)]
     answers = words_to_utterances(said, "candidate", asked)
     assert [(u.start_s, u.end_s) for u in answers] == [(36.5, 40.1)]
-    report = coach_interview(sorted(answers + words_to_utterances(asked, "interviewer", said),
-                                    key=lambda u: u.start_s))  # fmt: skip
+    report = _coached(answers, asked, said)
     assert [m.at_s for m in report.interruptions] == [37.3]
