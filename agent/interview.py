@@ -6,6 +6,7 @@ only their audio I/O differs.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,15 +19,26 @@ from agent.errors import AgentError
 from agent.interviewer import Interviewer
 from agent.journal import SpeechEndProbe, TurnJournal
 from agent.not_heard import NotHeardGuard
-from agent.resume import ResumeError, Resumption, this_process
+from agent.resume import INTERRUPTED, ResumeError, Resumption, this_process
 from agent.turn_guard import TALKED_OVER, OpenTurnGuard, ThinkingPauseGuard
 from perception.frames import Frame
 from recruiter_config.settings import Settings
 from recruiter_llm.client import ChatClient
+from reports.files import timed_reports
+from reports.session_view import ReportError
 from rubrics import RoleError, RoleSource
 from storage import CandidateRepository, RoleRepository, SessionRepository
 
-__all__ = ["Interview", "UnknownCandidateError", "finish_interview", "open_interview"]
+__all__ = [
+    "Interview",
+    "UnknownCandidateError",
+    "build_reports",
+    "close_interrupted",
+    "finish_interview",
+    "open_interview",
+]
+
+logger = logging.getLogger("recruiter.agent")
 
 
 class UnknownCandidateError(AgentError):
@@ -42,6 +54,7 @@ class Interview:
     session: AgentSession[None]
     interviewer: Interviewer
     journal: TurnJournal
+    source: RoleSource  # the role version it runs, in its mode (a coding question's problem)
 
     async def aclose(self) -> None:
         """After the voice session has closed: finish the measurements, stop the camera."""
@@ -113,7 +126,7 @@ def open_interview(
                        lambda: interviewer.cut_offs >= TALKED_OVER).attach()  # fmt: skip
     NotHeardGuard(session, interviewer).attach()
     OpenTurnGuard(session, settings.turn, lambda: interviewer.segment_open).attach()
-    return Interview(session_id, t0, session, interviewer, journal)
+    return Interview(session_id, t0, session, interviewer, journal, source)
 
 
 def _new_session(
@@ -137,6 +150,32 @@ def _new_session(
             record.candidate_id = candidate_id
         s.commit()
         return record.id
+
+
+def close_interrupted(
+    db: sessionmaker[Session], session_id: str, settings: Settings, *, reason: str = INTERRUPTED
+) -> bool:
+    """Close a stopped interview that will not go on as ``failed`` (``reason``), then score
+    the answers it has and write its reports to ``settings.sessions_dir / session_id``.
+
+    Returns whether the reports were built; a failure (the role version is gone, a file cannot
+    be written) is logged by its kind, never with the candidate's words, and the session stays
+    closed with every stored turn."""
+    finish_interview(db, session_id, status="failed", reason=reason)
+    return build_reports(db, session_id, settings)
+
+
+def build_reports(db: sessionmaker[Session], session_id: str, settings: Settings) -> bool:
+    """Score the interview and write its report files to ``settings.sessions_dir /
+    session_id``; whether they were built (a failure is logged by its kind, not raised)."""
+    try:
+        with db() as s:
+            timed_reports(s, session_id, settings.sessions_dir / session_id)
+            s.commit()
+        return True
+    except (ReportError, OSError) as e:
+        logger.error("could not build the report: %s", type(e).__name__)
+        return False
 
 
 def finish_interview(

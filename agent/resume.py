@@ -30,6 +30,7 @@ from rubrics import RoleError, RoleSource, plan_for, resolve_role
 from storage import CodeEventRepository, InterviewSession, SessionRepository, Turn
 
 __all__ = [
+    "CannotContinueError",
     "ResumeError",
     "ResumingInterviewer",
     "Resumption",
@@ -77,6 +78,12 @@ class StillRunningError(ResumeError):
     """The process holding the interview is alive: it is not resumed, nor closed."""
 
 
+class CannotContinueError(ResumeError):
+    """The interview stopped and cannot go on from what was stored: its flow state does not fit
+    the role version it ran, or that version is gone. Close it as interrupted and score what
+    was answered (``agent.interview.close_interrupted``)."""
+
+
 @dataclass(frozen=True)
 class Resumption:
     """Where a stored interview stands.
@@ -107,14 +114,19 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
     """Where ``session_id`` stands, for ``plan`` (rebuilt from the role version it ran).
 
     Raises:
-        ResumeError: no such session, it is completed, or its stored state does not fit
-            ``plan`` (another role script; the message says which).
+        ResumeError: no such session, or it is completed or closed.
+        StillRunningError: its process is alive on this machine.
+        CannotContinueError: its stored state does not fit ``plan`` (another role script; the
+            message says which).
     """
     record = SessionRepository(s).get(session_id)
     if record is None:
         raise ResumeError(f"no interview session {session_id!r}")
     if record.status == "completed":
         raise ResumeError(f"session {session_id} is completed; there is nothing to resume")
+    if record.status != "running":  # closed as it stood (interrupted, or failed) and scored
+        why = f" ({record.end_reason})" if record.end_reason else ""
+        raise ResumeError(f"session {session_id} was closed{why}; it is not reopened")
     if (pid := _alive_here(record.holder)) is not None:
         raise StillRunningError(f"session {session_id} is still running in process {pid} on "
                                 "this machine; stop it first")  # fmt: skip
@@ -124,7 +136,7 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
         try:
             state = state_from_snapshot(plan, record.flow_state)
         except SnapshotError as e:
-            raise ResumeError(f"session {session_id} cannot be resumed: {e}") from e
+            raise CannotContinueError(f"session {session_id} cannot be resumed: {e}") from e
     said = [t for t in turns if t.speaker == "recruiter"]
     if state is not None and said and any(e.get("type") == "end" for e in said[-1].events or []):
         state = replace(state, phase=Phase.ENDED)  # closed early: the closing was heard
@@ -159,8 +171,8 @@ def resumption_for(
             a candidate's room or call).
 
     Raises:
-        ResumeError: as ``load_resumption``, the session is of another channel, or the role
-            version it ran is gone.
+        ResumeError: as ``load_resumption``, or the session is of another channel.
+        CannotContinueError: as ``load_resumption``, or the role version it ran is gone.
     """
     record = SessionRepository(s).get(session_id)
     if record is None:
@@ -171,7 +183,7 @@ def resumption_for(
     try:
         source = resolve_role(s, record.role_id, record.role_version)
     except RoleError as e:
-        raise ResumeError(f"session {session_id} cannot be resumed: {e}") from e
+        raise CannotContinueError(f"session {session_id} cannot be resumed: {e}") from e
     source = source.in_mode(record.mode)  # the invitation's mode, as the session ran
     return source, load_resumption(s, session_id, plan_for(source.role))
 

@@ -23,11 +23,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.bootstrap import VoiceModels, load_voice_models, room_options
 from agent.coding_round import coding_brief, start_coding_round
 from agent.errors import AgentError
-from agent.interview import Interview, UnknownCandidateError, finish_interview, open_interview
+from agent.interview import (
+    Interview,
+    UnknownCandidateError,
+    build_reports,
+    close_interrupted,
+    finish_interview,
+    open_interview,
+)
 from agent.phone_desk import RECORDING_NOTICE, read_interview_code, say_to_caller
 from agent.presence import CandidatePresence
 from agent.recording import keep_recording, recording_options
-from agent.resume import INTERRUPTED, ResumeError, room_resumption
+from agent.resume import ResumeError, room_resumption
 from agent.room_video import LiveFrames, follow_camera
 from agent.rooms import InterviewJob, read_job
 from recruiter_config.assets import AssetError
@@ -38,7 +45,6 @@ from recruiter_phone.lines import CallLine, read_call_line
 from reports.assessment import judge_if_trusted
 from reports.build import build_report
 from reports.data_rights import expire_audio
-from reports.files import timed_reports
 from reports.session_view import ReportError
 from reports.spoken import spoken_highlights
 from rubrics import RoleError, RoleSource, resolve_local_role, resolve_role
@@ -240,8 +246,7 @@ async def _run(
         invited = not phone and job.candidate_id is not None and not local
         resumed, stale = room_resumption(db, channel, job.candidate_id) if invited else (None, [])
         for old in stale:  # left too long ago: closed and scored as it stands
-            finish_interview(db, old, status="failed", reason=INTERRUPTED)
-            await asyncio.to_thread(_reports, db, old, settings)
+            await asyncio.to_thread(close_interrupted, db, old, settings)
         source, resumption = resumed or (role_for_job(db, job, local=local), None)
         exam = source.role.mode == "exam" and job.candidate_id and resumption is None
         if exam and _exam_taken(db, job, channel):
@@ -398,7 +403,7 @@ async def _hold(
                         invited=invited)  # fmt: skip
         return
     await judge_if_trusted(db, live.session_id, chat)
-    built = await asyncio.to_thread(_reports, db, live.session_id, settings)
+    built = await asyncio.to_thread(build_reports, db, live.session_id, settings)
     await _send(room, {"type": "ended", "session_id": live.session_id, "status": status,
                        "report": built})  # fmt: skip
 
@@ -416,7 +421,7 @@ async def _end_call(
 ) -> None:
     """After a phone interview: the report first (ending the call ends the job soon after),
     then the highlights for a caller still on the line, the call's end, and the judge."""
-    await asyncio.to_thread(_reports, db, live.session_id, settings)
+    await asyncio.to_thread(build_reports, db, live.session_id, settings)
     if heard and candidate is not None:
         models: VoiceModels = ctx.proc.userdata.get("models") or load_voice_models(settings)
         text = await asyncio.to_thread(_highlights, db, live.session_id, invited=invited)
@@ -425,7 +430,7 @@ async def _end_call(
         finally:
             await ctx.delete_room()  # the SIP service ends the call
     if await judge_if_trusted(db, live.session_id, chat):
-        await asyncio.to_thread(_reports, db, live.session_id, settings)  # with the judge
+        await asyncio.to_thread(build_reports, db, live.session_id, settings)  # with the judge
 
 
 def _highlights(db: sessionmaker[Session], session_id: str, *, invited: bool) -> str:
@@ -441,18 +446,6 @@ def _highlights(db: sessionmaker[Session], session_id: str, *, invited: bool) ->
     except ReportError as e:
         logger.error("could not read the call's report for its highlights: %s", type(e).__name__)
         return where
-
-
-def _reports(db: sessionmaker[Session], session_id: str, settings: Settings) -> bool:
-    """Score the interview and write its report files; a failure is logged, not raised."""
-    try:
-        with db() as s:
-            timed_reports(s, session_id, settings.sessions_dir / session_id)
-            s.commit()
-        return True
-    except (ReportError, OSError) as e:
-        logger.error("could not build the report: %s", type(e).__name__)
-        return False
 
 
 def build_server(

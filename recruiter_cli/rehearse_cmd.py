@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.orm import Session, sessionmaker
 
 from perception.readings import PerceptionInputError
 from recruiter_cli.context import current_settings
@@ -77,7 +79,7 @@ def rehearse(
 ) -> None:
     """Run a complete spoken mock interview with a simulated candidate; no mic, no server."""
     from agent.errors import AgentError
-    from agent.resume import resumption_for
+    from agent.resume import CannotContinueError, resumption_for
     from recruiter_rehearsal.candidates import check_persona
     from recruiter_rehearsal.run import RehearsalOptions, rehearsal_role
     from recruiter_rehearsal.summary import result_json
@@ -87,16 +89,23 @@ def rehearse(
     out = err if as_json else Console(soft_wrap=True)
     try:
         # Fail fast on a bad role, persona or session, before models load or servers start.
-        db = session_factory(create_database(settings.resolved_database_url))
-        if resume is not None:
-            with db() as s:
-                source, resumption = resumption_for(s, resume, channel="headless")
-            if resumption.persona is None and answers is None:
-                raise AgentError(f"session {resume} was answered from recordings: give them "
-                                 "again with --answers DIR")  # fmt: skip
-            checked, persona = source.role, resumption.persona or persona
-        else:
-            checked = rehearsal_role(db, role).role
+        engine = create_database(settings.resolved_database_url)
+        db = session_factory(engine)
+        try:
+            if resume is not None:
+                try:
+                    with db() as s:
+                        source, resumption = resumption_for(s, resume, channel="headless")
+                except CannotContinueError as e:
+                    _close_unresumable(db, resume, settings, e, err)
+                if resumption.persona is None and answers is None:
+                    raise AgentError(f"session {resume} was answered from recordings: give "
+                                     "them again with --answers DIR")  # fmt: skip
+                checked, persona = source.role, resumption.persona or persona
+            else:
+                checked = rehearsal_role(db, role).role
+        finally:  # the rehearsal opens its own; none is left for the garbage collector
+            engine.dispose()
         if answers is None:
             check_persona(checked.id, persona)
         options = RehearsalOptions(
@@ -126,3 +135,20 @@ def rehearse(
         out.print(f"[yellow]scored report not built: {result.report_error}")
     if median is not None:
         out.print(f"latency:  median {median:.2f} s end of speech -> first recruiter audio")
+
+
+def _close_unresumable(
+    db: sessionmaker[Session], session_id: str, settings: Settings, why: Exception,
+    err: Console,
+) -> NoReturn:  # fmt: skip
+    """``rehearse --resume`` of a session that cannot go on: it is closed as interrupted and
+    what was answered is scored, so nothing stays half open; then exit 1 saying so."""
+    from agent.interview import close_interrupted
+
+    reason = "interrupted: the interview's process stopped and it could not go on from its record"
+    built = close_interrupted(db, session_id, settings, reason=reason)
+    scored = (f"the answers given were scored: {settings.sessions_dir / session_id}" if built
+              else "its report could not be built (the role version it ran is needed)")  # fmt: skip
+    err.print(f"[red]rehearsal failed: {escape(str(why))}[/]\nsession {session_id} is closed as "
+              f"interrupted; {scored}")  # fmt: skip
+    raise typer.Exit(1) from why

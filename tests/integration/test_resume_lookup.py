@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from agent.resume import (
     RESUME_WITHIN_S,
@@ -19,12 +22,14 @@ from agent.resume import (
 )
 from dialogue import start
 from dialogue.snapshot import state_snapshot
-from rubrics import load_role, plan_for
+from recruiter_cli.main import app
+from rubrics import load_role, load_role_source, plan_for
 from storage import (
     CandidateRepository,
     CodeEventRepository,
     InterviewSession,
     NewTurn,
+    RoleRepository,
     SessionRepository,
     Turn,
 )
@@ -132,3 +137,38 @@ def test_a_resumed_clock_starts_after_the_code_written_and_knows_when_each_quest
         resumption = resumption_for(s, session_id)[1]
     assert resumption.clock_s == 47.5  # new events never sort before the ones stored
     assert resumption.asked_s == {"motivation": 0.0, "payment-or-invoice": 10.0}
+
+
+def test_a_rehearsal_that_cannot_go_on_is_closed_and_its_answers_scored(
+    db: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    """``rehearse --resume`` of a session whose stored state no longer fits its role: closed
+    as interrupted with its answer scored (nothing left half open), and said so."""
+    broken = _session(db, None, idle_s=5, channel="headless")
+    demo = load_role_source("demo")
+    with db() as s:  # the version a session runs is stored as it starts (its rubric)
+        RoleRepository(s).store(role_id="demo", version=demo.role.version,
+                                title=demo.role.title, content=demo.text)  # fmt: skip
+        SessionRepository(s).add_turn(broken, NewTurn(
+            "candidate", "I have helped customers on a help desk for three years and I enjoy "
+            "the moment a stressed customer leaves happy.", 1.5, 9.0, "motivation",
+        ))  # fmt: skip
+        record = s.get_one(InterviewSession, broken)
+        record.flow_state = {**(record.flow_state or {}), "questions": ["gone"]}
+        s.commit()
+    env = {"RECRUITER_HOME": str(tmp_path), "RECRUITER_DATABASE_URL": database_url,
+           "COLUMNS": "200"}  # fmt: skip
+    done = CliRunner().invoke(app, ["rehearse", "--resume", broken], env=env)
+    assert done.exit_code == 1, done.output
+    assert "another role script" in done.output and "closed as interrupted" in done.output
+    assert "the answers given were scored" in done.output
+    with db() as s:
+        record = s.get_one(InterviewSession, broken)
+        assert record.status == "failed" and "could not go on" in (record.end_reason or "")
+        assert len(SessionRepository(s).turns(broken)) == 2  # nothing stored was lost
+    report = json.loads((tmp_path / "sessions" / broken / "report.json").read_text("utf-8"))
+    assert report["status"] == "failed" and report["transcript"][1]["speaker"] == "candidate"
+    # Asked again, the closed session is not reopened.
+    again = CliRunner().invoke(app, ["rehearse", "--resume", broken], env=env)
+    assert again.exit_code == 1 and "closed as interrupted" not in again.output
+    assert "was closed (interrupted: " in again.output and "it is not reopened" in again.output
