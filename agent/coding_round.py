@@ -38,7 +38,7 @@ from agent.resume import ResumingInterviewer
 from dialogue import AnswerOverTime, CodeRan, CodingStalled, PlannedQuestion
 from recruiter_coding import SandboxError
 from recruiter_coding.judge import head_and_tail, judge, measure_growth
-from recruiter_coding.problems import Problem, shipped_problems
+from recruiter_coding.problems import Problem
 from recruiter_coding.quality import QualityError, lint
 from recruiter_config.settings import CodingSettings
 from storage import CodeEvent, CodeEventKind, CodeEventRepository
@@ -57,9 +57,10 @@ def current_problem(live: Interview) -> tuple[PlannedQuestion, Problem] | None:
     if state.current is None:
         return None
     question = state.plan.question(state.current)
-    if question.kind != "coding" or question.problem is None:
+    if question.kind != "coding":
         return None
-    problem = shipped_problems().get(question.problem)
+    written = next((q for q in live.source.role.questions if q.id == question.id), None)
+    problem = written.coding_problem() if written is not None else None
     return (question, problem) if problem is not None else None
 
 

@@ -13,6 +13,7 @@ from recruiter_coding.judge import head_and_tail, judge, measure_growth
 from recruiter_coding.problems import Problem, shipped_problems
 from recruiter_coding.quality import QualityError, lint
 from recruiter_coding.sandbox import SandboxError
+from rubrics import RoleError, load_role
 
 app = typer.Typer(help="The coding round: its problems, and your solution judged.")
 _out = Console(soft_wrap=True)
@@ -20,12 +21,26 @@ _err = Console(stderr=True, soft_wrap=True)
 _LANGUAGES = {".py": "python", ".js": "javascript"}
 
 
-def _problem(problem_id: str, language: str) -> Problem:
-    """The shipped problem ``problem_id`` in ``language``; exits 2 naming the ones there are."""
+_ROLE_HELP = (
+    "A role script file (or shipped role id) whose coding questions name or write the problem: "
+    "try a problem you wrote before candidates meet it."
+)
+
+
+def _problem(problem_id: str, language: str, role: str | None = None) -> Problem:
+    """Problem ``problem_id`` in ``language``: a shipped one, or with ``role`` one its coding
+    questions name or write. Exits 2 naming the ones there are (or the role script's errors)."""
     known = shipped_problems()
+    if role is not None:
+        try:
+            questions = [q for q in load_role(role).questions if q.kind == "coding"]
+        except RoleError as e:
+            _err.print(f"[red]{escape(str(e))}")
+            raise typer.Exit(2) from e
+        known = {p.id: p for q in questions if (p := q.coding_problem()) is not None}
     if problem_id not in known or language not in known[problem_id].starter:
         _err.print(f"[red]no problem {escape(problem_id)!r} in {escape(language)}; "
-                   f"one of: {', '.join(known)}")  # fmt: skip
+                   f"one of: {', '.join(known) or 'none'}")  # fmt: skip
         raise typer.Exit(2)
     return known[problem_id]
 
@@ -41,9 +56,10 @@ def problems() -> None:
 def show(
     problem_id: str = typer.Argument(..., help="A problem id (see `recruiter coding problems`)."),
     language: str = typer.Option("python", "--language", help="python or javascript."),
+    role: str | None = typer.Option(None, "--role", help=_ROLE_HELP),
 ) -> None:
     """Print a problem: its statement, the function to write, starter code and examples."""
-    problem = _problem(problem_id, language)
+    problem = _problem(problem_id, language, role)
     _out.print(f"[bold]{escape(problem.title)}[/] (difficulty {problem.difficulty})\n")
     _out.print(escape(problem.statement.strip()) + "\n")
     _out.print(f"write: {problem.function[language]}  (expected: {problem.complexity})")  # type: ignore[index]  # checked by _problem
@@ -59,13 +75,14 @@ def run(
     submit: bool = typer.Option(
         False, "--submit", help="Also the hidden tests, the running time's growth and a lint."
     ),
+    role: str | None = typer.Option(None, "--role", help=_ROLE_HELP),
 ) -> None:
     """Run a solution on the problem's examples in the sandbox (exit 1 when any fails)."""
     language = _LANGUAGES.get(file.suffix)
     if language is None:
         _err.print(f"[red]{escape(str(file))}: a .py or .js file, please")
         raise typer.Exit(2)
-    problem = _problem(problem_id, language)
+    problem = _problem(problem_id, language, role)
     try:
         code = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:

@@ -343,7 +343,7 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
     """
     view = load_session(db, session_id)
     assessments = AssessmentRepository(db)
-    coding = coding_section(db, view.record)
+    coding = coding_section(db, view.record, view.role)
     scores = _scores(view, assessments, {q["question_id"] for q in coding if q["submits"]})
     delivery = _delivery(view)
     summary = _summary(scores, delivery, view)

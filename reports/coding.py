@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from recruiter_coding.problems import shipped_problems
+from rubrics.models import RoleScript
 from rubrics.scoring import CodeOutcome
 from storage import CodeEvent, CodeEventRepository, InterviewSession
 
@@ -31,16 +31,21 @@ def _hints(record: InterviewSession, question_id: str) -> int | None:
     return None
 
 
-def coding_section(db: Session, record: InterviewSession) -> list[dict[str, Any]]:
-    """The coding questions of the session, in the order they were first worked on."""
+def coding_section(db: Session, record: InterviewSession, role: RoleScript) -> list[dict[str, Any]]:
+    """The coding questions of the session (``role``: the script it ran, whose problems are
+    shipped or written in it), in the order they were first worked on.
+
+    Raises:
+        recruiter_coding.problems.ProblemError: a shipped problem file is broken.
+    """
     events = CodeEventRepository(db).for_session(record.id)
     by_question: dict[str, list[CodeEvent]] = {}
     for e in events:
         by_question.setdefault(e.question_id, []).append(e)
-    problems = shipped_problems()
+    problems = {q.id: q.coding_problem() for q in role.questions if q.kind == "coding"}
     out = []
     for question_id, items in by_question.items():
-        out.append(_question(record, question_id, items, problems.get(items[0].problem_id)))
+        out.append(_question(record, question_id, items, problems.get(question_id)))
     return out
 
 

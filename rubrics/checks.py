@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from recruiter_coding.problems import Problem as CodingProblem
 from recruiter_coding.problems import ProblemError, shipped_problems
 from rubrics.models import Competency, Question, RoleScript
 from rubrics.substance import stem
@@ -114,6 +115,7 @@ def _check_competencies(role: RoleScript) -> list[Problem]:
 def _check_questions(role: RoleScript) -> list[Problem]:
     problems = []
     known = [c.id for c in role.competencies]
+    written: dict[str, CodingProblem] = {}  # written problems by id
     for qi, question in enumerate(role.questions):
         for ci, ref in enumerate(question.competencies):
             if ref not in known:
@@ -130,7 +132,7 @@ def _check_questions(role: RoleScript) -> list[Problem]:
                     f"hints are for technical and coding questions; this one is '{question.kind}'",
                 )
             )
-        problems += _check_coding(question, qi)
+        problems += _check_coding(question, qi, written)
         policy = question.follow_up
         for gap in policy.scripted:
             if gap not in policy.probe:
@@ -148,8 +150,10 @@ def _check_questions(role: RoleScript) -> list[Problem]:
     return problems
 
 
-def _check_coding(question: Question, qi: int) -> list[Problem]:
-    """A coding question names a shipped problem; no other kind names one or runs past 900 s."""
+def _check_coding(question: Question, qi: int, written: dict[str, CodingProblem]) -> list[Problem]:
+    """A coding question names a shipped problem or writes its own (with an id that is neither
+    a shipped one nor another written problem's, ``written`` collecting those seen so far); no
+    other kind names one or runs past 900 s."""
     if question.kind != "coding":
         problems = []
         if question.problem is not None:
@@ -168,7 +172,19 @@ def _check_coding(question: Question, qi: int) -> list[Problem]:
         return [Problem(where, f"the shipped coding problems cannot be read: {e}")]
     known = ", ".join(shipped)
     if question.problem is None:
-        return [Problem(where, f"a coding question names its problem; known: {known}")]
+        return [Problem(where, f"a coding question names its problem (or writes one); known: "
+                               f"{known}")]  # fmt: skip
+    if isinstance(question.problem, CodingProblem):
+        own = question.problem.id
+        if own in shipped:
+            return [Problem((*where, "id"), f"'{own}' is a shipped problem's id: give the problem "
+                            f"written here an id of its own, or write `problem: {own}` to ask "
+                            "the shipped one")]  # fmt: skip
+        if own in written and written[own] != question.problem:
+            return [Problem((*where, "id"), f"another question writes a different problem "
+                            f"'{own}'; give each problem an id of its own")]  # fmt: skip
+        written[own] = question.problem
+        return []
     if question.problem not in shipped:
         return [Problem(where, f"unknown problem '{question.problem}'; known: {known}")]
     return []

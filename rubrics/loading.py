@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from rubrics.checks import Problem, check_references, check_role, warn_role
-from rubrics.models import RoleScript
+from rubrics.models import SHIPPED, WRITTEN, RoleScript
 
 __all__ = [
     "MAX_ROLE_BYTES",
@@ -132,14 +132,17 @@ def _fields_at(path: tuple[Any, ...]) -> list[str] | None:
     """The field names allowed by the model found at ``path`` (for "unknown field" messages)."""
     current: Any = RoleScript
     for part in path:
+        if isinstance(part, int):  # an item of the list unwrapped below
+            continue
         if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(part, str) or part not in current.model_fields:
+            if part not in current.model_fields:
                 return None
             current = current.model_fields[part].annotation
         origin = typing.get_origin(current)
-        while origin in (list, dict, typing.Union, types.UnionType):
+        while origin in (list, dict, typing.Union, types.UnionType, typing.Annotated):
             args = [a for a in typing.get_args(current) if a is not type(None)]
-            current = args[-1]
+            # Annotated: the type itself; a union or container: its last (a model, where any).
+            current = args[0] if origin is typing.Annotated else args[-1]
             origin = typing.get_origin(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
@@ -148,7 +151,8 @@ def _fields_at(path: tuple[Any, ...]) -> list[str] | None:
 
 def _pydantic_message(err: Any) -> tuple[tuple[Any, ...], str, bool]:
     """(path, message, points-at-key) for one pydantic error."""
-    loc = tuple(err["loc"])
+    # A coding question's problem is a union tagged by form; the tag is not in the YAML.
+    loc = tuple(part for part in err["loc"] if part not in (SHIPPED, WRITTEN))
     kind = err["type"]
     if kind == "extra_forbidden":
         allowed = _fields_at(loc[:-1])

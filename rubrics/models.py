@@ -6,9 +6,12 @@ coverage, time). Unknown keys are rejected everywhere so a typo never passes sil
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from recruiter_coding.problems import Problem as CodingProblem
+from recruiter_coding.problems import shipped_problems
 
 __all__ = [
     "GAPS",
@@ -22,6 +25,19 @@ __all__ = [
 ]
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+
+# A coding question's problem: a shipped problem's id, or a problem written in the script.
+SHIPPED, WRITTEN = "shipped-problem", "written-problem"  # the union's tags (in error paths)
+
+
+def _problem_form(value: Any) -> str:
+    return WRITTEN if isinstance(value, dict | CodingProblem) else SHIPPED
+
+
+ProblemRef = Annotated[
+    Annotated[str, Tag(SHIPPED)] | Annotated[CodingProblem, Tag(WRITTEN)],
+    Discriminator(_problem_form),
+]
 
 Gap = Literal[
     "situation",
@@ -103,9 +119,28 @@ class Question(_Strict):
     hints: list[str] = Field(
         default_factory=list, description="Technical and coding questions only."
     )
-    problem: str | None = Field(
-        default=None, description="Coding questions: the coding problem's id (its file name)."
+    problem: ProblemRef | None = Field(
+        default=None,
+        description="Coding questions: a shipped problem's id (`recruiter coding problems`), or "
+        "the problem written here (statement, starter code per language, examples, hidden "
+        "tests, hints, expected complexity and growth; `recruiter roles schema` lists them).",
     )
+
+    @property
+    def problem_id(self) -> str | None:
+        """The id of the question's problem (written or shipped), or None."""
+        return self.problem.id if isinstance(self.problem, CodingProblem) else self.problem
+
+    def coding_problem(self) -> CodingProblem | None:
+        """The problem written in the script, or the shipped one its id names (None when it
+        names none, or an unknown id; ``rubrics.checks`` refuses both for coding questions).
+
+        Raises:
+            recruiter_coding.problems.ProblemError: a shipped problem file is broken.
+        """
+        if self.problem is None or isinstance(self.problem, CodingProblem):
+            return self.problem
+        return shipped_problems().get(self.problem)
 
 
 class Flow(_Strict):

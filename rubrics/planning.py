@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dialogue import InterviewPlan, PlannedQuestion
-from recruiter_coding.problems import shipped_problems
 from rubrics.models import Question, RoleScript
 
 __all__ = ["plan_for"]
@@ -36,7 +35,7 @@ def plan_for(role: RoleScript) -> InterviewPlan:
                 max_follow_ups=q.follow_up.max,
                 scripted={str(gap): line for gap, line in q.follow_up.scripted.items()},
                 hints=tuple(q.hints) + _problem_hints(q),
-                problem=q.problem,
+                problem=q.problem_id,
                 topic=" ".join(
                     f"{c.name} {c.description} {' '.join(c.rubric.values())}"
                     for c in role.competencies
@@ -57,7 +56,5 @@ def plan_for(role: RoleScript) -> InterviewPlan:
 
 def _problem_hints(question: Question) -> tuple[str, ...]:
     """A coding question's problem's hints, gentle to specific, after the question's own."""
-    if question.problem is None:
-        return ()
-    problem = shipped_problems().get(question.problem)
+    problem = question.coding_problem()
     return tuple(problem.hints) if problem is not None else ()

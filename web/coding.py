@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy import select
 
-from recruiter_coding.problems import shipped_problems
 from rubrics import RoleError, resolve_role
 from storage import InterviewSession
 from web.candidate import invitation_for, withdrawn
@@ -50,13 +49,15 @@ def problem(token: str, problem_id: str, ctx: Ctx) -> dict[str, Any]:
             role = resolve_role(s, invitation.role_id, invitation.role_version).role
     except RoleError as e:
         raise HTTPException(status_code=404, detail="the interview's role is not available") from e
-    asked = {q.problem for q in role.questions if q.kind == "coding"}
-    found = shipped_problems().get(problem_id)
-    if found is None or problem_id not in asked:
+    asked = next(
+        (q for q in role.questions if q.kind == "coding" and q.problem_id == problem_id), None
+    )
+    found = asked.coding_problem() if asked is not None else None
+    if asked is None or found is None:
         raise HTTPException(status_code=404, detail="no such problem in this interview")
     return {
         "id": found.id, "title": found.title, "statement": found.statement,
         "function": found.function, "starter": found.starter,
         "examples": [{"args": c.args, "expected": c.expected} for c in found.examples],
-        "time_limit_s": next(q.time_limit_s for q in role.questions if q.problem == problem_id),
+        "time_limit_s": asked.time_limit_s,
     }  # fmt: skip

@@ -7,6 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from recruiter_cli.main import app
+from tests.conftest import FIXTURES
 from tests.integration.test_judge import JS, LINEAR
 
 runner = CliRunner()
@@ -54,3 +55,28 @@ def test_a_problem_is_shown_and_a_hanging_case_is_named(tmp_path: Path) -> None:
     assert judged.exit_code == 1
     assert "example 1: failed: stopped while running (cpu-time)" in judged.output
     assert "example 2: failed: not run" in judged.output
+
+
+def test_a_problem_written_in_a_role_script_is_judged_from_that_script(tmp_path: Path) -> None:
+    env = {"RECRUITER_HOME": str(tmp_path), "COLUMNS": "200"}
+    role = str(FIXTURES / "coding_written_problem.yaml")
+    solution = tmp_path / "busiest.py"
+    solution.write_text(
+        "def busiest_hour(hours):\n"
+        "    counts = [0] * 24\n"
+        "    for hour in hours:\n"
+        "        counts[hour] += 1\n"
+        "    return counts.index(max(counts)) if hours else -1\n",
+        encoding="utf-8",
+    )
+    judged = runner.invoke(
+        app, ["coding", "run", "busiest-hour", str(solution), "--submit", "--role", role], env=env
+    )
+    assert judged.exit_code == 0, judged.output
+    assert "hidden tests: 4 of 4 passed" in judged.output and "as expected" in judged.output
+    # Without the script, the id names no shipped problem.
+    assert (
+        runner.invoke(app, ["coding", "run", "busiest-hour", str(solution)], env=env).exit_code == 2
+    )
+    shown = runner.invoke(app, ["coding", "show", "busiest-hour", "--role", role], env=env)
+    assert shown.exit_code == 0 and "no calls at all, return -1" in shown.output

@@ -12,7 +12,8 @@ from starlette.testclient import TestClient
 
 from recruiter_coding.problems import shipped_problems
 from recruiter_config.settings import Settings, WebSettings
-from storage import CandidateRepository, SessionRepository
+from storage import CandidateRepository, RoleRepository, SessionRepository
+from tests.conftest import FIXTURES
 from web.app import create_app
 from web.context import WebContext
 from web.invites import Invitation
@@ -80,3 +81,24 @@ def test_a_problem_is_served_without_its_hidden_tests_and_only_to_its_role(
     _running(app, demo)
     assert client.get(f"/api/join/{demo}/problems/pair-with-sum").status_code == 404
     assert client.get("/api/join/not-a-token/problems/pair-with-sum").status_code == 403
+
+
+def test_a_problem_written_in_a_stored_role_is_served_like_a_shipped_one(
+    app: FastAPI, client: TestClient
+) -> None:
+    script = (FIXTURES / "coding_written_problem.yaml").read_text(encoding="utf-8")
+    ctx: WebContext = app.state.ctx
+    with ctx.db() as s:  # as the dashboard's editor or `recruiter roles import` stores it
+        RoleRepository(s).store(
+            role_id="written-coding", version="1", title="Written problem", content=script
+        )
+        s.commit()
+    token = _invite(app, "written-coding")
+    _running(app, token)
+    body = client.get(f"/api/join/{token}/problems/busiest-hour").json()
+    assert body["title"] == "The support line's busiest hour"
+    assert body["function"] == {"python": "busiest_hour", "javascript": "busiestHour"}
+    assert body["examples"][0] == {"args": [[9, 10, 9, 14]], "expected": 9}
+    assert body["time_limit_s"] == 900 and "tests" not in body and "hints" not in body
+    # A shipped problem the role does not ask is not served to it.
+    assert client.get(f"/api/join/{token}/problems/pair-with-sum").status_code == 404

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from recruiter_coding.problems import shipped_problems
 from rubrics import RoleError, load_role, load_role_source, parse_role, shipped_role_ids
+from rubrics.planning import plan_for
 from tests.conftest import FIXTURES
 
 
@@ -59,3 +61,26 @@ def test_an_exam_hears_the_exam_intro_and_closing_and_practice_the_others() -> N
     assert "practise" not in source.in_mode("exam").role.closing_line
     demo = load_role("demo")  # no exam intro: its one intro either way
     assert demo.model_copy(update={"mode": "exam"}).opening == demo.opening
+
+
+def test_a_coding_question_may_write_its_own_problem_or_name_a_shipped_one() -> None:
+    written = load_role(str(FIXTURES / "coding_written_problem.yaml")).questions[0]
+    problem = written.coding_problem()
+    assert problem is not None and written.problem_id == problem.id == "busiest-hour"
+    assert problem.tests[0].edge == "no calls at all" and problem.complexity == "O(n)"
+    planned = plan_for(load_role(str(FIXTURES / "coding_written_problem.yaml"))).questions[0]
+    assert planned.problem == "busiest-hour" and planned.hints == tuple(problem.hints)
+    shipped = next(q for q in load_role("coding-round").questions if q.kind == "coding")
+    assert shipped.problem_id == shipped.problem  # an id, as written
+    assert shipped.coding_problem() == shipped_problems()[shipped.problem_id]
+    # Two questions writing different problems under one id are refused, at the second.
+    text = (FIXTURES / "coding_written_problem.yaml").read_text(encoding="utf-8")
+    block = text[text.index("  - id: busiest-hour") :]
+    changed = block.replace("id: busiest-hour\n    kind", "id: busiest-again\n    kind").replace(
+        "expected: 13}", "expected: 12}"
+    )
+    with pytest.raises(RoleError) as caught:
+        parse_role(text + changed, "two-written.yaml")
+    paths = [i.path for i in caught.value.issues]  # (and two 900 s questions overrun 20 min)
+    assert "questions[1].problem.id" in paths and "questions[0].problem.id" not in paths
+    assert "another question writes a different problem 'busiest-hour'" in str(caught.value)
