@@ -35,11 +35,41 @@ SOLUTION = """def pair_with_sum(prices, budget):
 """
 
 
+# Pasted after the solution: a large paste is a signal for a person to review (200 characters
+# or more at once, ``coding.paste_chars``).
+NOTES = "# a dictionary maps each price seen to its index\n" * 5
+
+
 def _type_solution(page: Page) -> None:
     page.locator("#code-editor .cm-content").click()
     page.keyboard.press("Control+a")
     # Text input as an input method gives it (no key presses, so no auto-indent to undo).
     page.keyboard.insert_text(SOLUTION)
+
+
+def _paste_notes_and_leave_the_tab(page: Page) -> None:
+    """Paste NOTES at the end of the code as a browser delivers a paste, then leave the tab
+    and come back (the page hears ``visibilitychange`` as when another tab is chosen)."""
+    page.keyboard.press("Control+End")
+    page.locator("#code-editor .cm-content").evaluate(
+        """(el, text) => {
+            const data = new DataTransfer();
+            data.setData("text/plain", text);
+            el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                          cancelable: true}));
+        }""",
+        NOTES,
+    )
+    # The agent keeps at most one signal in 0.2 s (a page cannot flood it): a person's pace.
+    for hidden in (True, False):
+        page.wait_for_timeout(500)
+        page.evaluate(
+            """(hidden) => {
+                Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+                document.dispatchEvent(new Event("visibilitychange"));
+            }""",
+            hidden,
+        )
 
 
 def test_a_candidate_codes_runs_submits_and_finds_the_code_in_the_report(
@@ -67,6 +97,12 @@ def test_a_candidate_codes_runs_submits_and_finds_the_code_in_the_report(
     submit = next(e for e in events if e.kind == "submit")
     assert submit.code is not None and "seen[price] = i" in submit.code
     assert (submit.detail or {})["passed"] == (submit.detail or {})["total"] == 6
+    # The paste and the tab left and shown are stored as signals, with their times.
+    signals = [(e.detail or {}) for e in events if e.kind == "signal"]
+    assert {"signal": "paste", "chars": len(NOTES)} in signals, signals
+    assert [d["signal"] for d in signals if d["signal"].startswith("tab")] == [
+        "tab-hidden", "tab-shown",
+    ], signals  # fmt: skip
     # The code is the candidate's: never in the stack's logs or the page's console.
     assert_no_personal_data(room_stack.worker_log.parent,
                             ["Coding Tester", "seen[budget - price]"], console)  # fmt: skip
@@ -84,6 +120,8 @@ def _round(page: Page) -> None:
     expect(page.locator("#code-editor .cm-content")).to_contain_text("def pair_with_sum")
     _type_solution(page)
     expect(page.locator("#code-editor .cm-content")).to_contain_text("seen[price] = i")
+    _paste_notes_and_leave_the_tab(page)
+    expect(page.locator("#code-editor .cm-content")).to_contain_text("each price seen")
     page.click("#code-run")
     expect(page.locator("#code-results .summary")).to_have_text(
         "2 of 2 examples passed", timeout=60_000
@@ -108,4 +146,12 @@ def _round(page: Page) -> None:
     expect(body).to_contain_text("snapshots of the code")
     # The solved problem is rated from its code (not "not asked" for want of words).
     expect(body).to_contain_text("The code: 6 of 6 hidden tests passed")
+    # The process: one run of the examples, one submit, no hint; the signals with their times.
+    for row, value in (("Runs of the examples", "1"), ("Submits", "1"), ("Hints given", "0")):
+        expect(page.locator("tr", has=page.locator("th", has_text=row)).locator("td")).to_have_text(
+            value
+        )
+    expect(body).to_contain_text("Signals for a person to review (not a verdict)")
+    expect(body).to_contain_text(f"pasted {len(NOTES)} characters at once")
+    expect(body).to_contain_text("left the interview's tab")
     _shot(page, "coding-report")
