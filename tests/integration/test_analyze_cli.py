@@ -123,3 +123,22 @@ def test_a_photo_and_a_broken_video(home: Path, tmp_path: Path) -> None:
     proc = _analyze(home, "video", str(broken), "--json")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert str(broken) in proc.stderr
+
+
+def test_a_ten_minute_monologue_is_transcribed_whole_and_measured(
+    home: Path, tmp_path: Path, speech: np.ndarray
+) -> None:
+    """Issue 17: a 10-minute answer (the same spoken answer over and over, 0.6 s apart) is
+    read in VAD segments, not as one stretch the recogniser skips through: nearly every word
+    is transcribed and the pace is the speaker's."""
+    gap = np.zeros(int(0.6 * 16000), np.float32)
+    reps = int(np.ceil(600 * 16000 / (len(speech) + len(gap))))
+    wav = tmp_path / "monologue.wav"
+    write_wav(wav, np.concatenate([np.concatenate([speech, gap])] * reps), 16000)
+    out = _json(_analyze(home, "audio", str(wav), "--json"))
+    said = len(ANSWER.replace("[pause 2.5] ", "").split()) * reps
+    s = out["speech"]
+    assert out["duration_s"] >= 600
+    assert 0.85 * said <= s["words"] <= 1.1 * said, (s["words"], said)
+    assert 100 < s["words_per_minute"] < 220
+    assert out["transcript"].count("queue") >= 0.85 * reps

@@ -894,3 +894,22 @@ def test_file_routes_refuse_path_traversal(rita: TestClient, path: str) -> None:
     answer = rita.get(path)
     assert answer.status_code in (404, 422), (path, answer.status_code)
     assert "RECRUITER" not in answer.text and "[project]" not in answer.text
+
+
+def test_a_signed_in_recruiters_cookie_does_not_carry_a_change_from_another_site(
+    rita: TestClient,
+) -> None:
+    """Issue 17: the forgery CSRF is about. A page on another site makes the signed-in
+    recruiter's browser post to the dashboard (the sign-in cookie goes with it, as SameSite=Lax
+    still allows for some navigations); the change is refused before its route runs. A client
+    that sends neither ``Origin`` nor ``Referer`` is not a browser on another site: it is judged
+    by its sign-in alone, and without one it reaches nothing."""
+    change = "/logout"  # a change every signed-in recruiter may make
+    forged = rita.post(change, headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    assert forged.status_code == 403
+    assert rita.get("/dashboard", follow_redirects=False).status_code == 200  # still signed in
+    blank = rita.post("/dashboard/roles", data={}, follow_redirects=False)  # no Origin/Referer
+    assert blank.status_code != 403  # its sign-in decides, then the form's own checks
+    with TestClient(rita.app) as stranger:  # no cookie, no headers: turned away by sign-in
+        refused = stranger.post("/dashboard/roles", data={}, follow_redirects=False)
+        assert refused.status_code in (303, 401), refused.status_code

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dialogue import spoken_form
 from rubrics import RoleError
 from rubrics.loading import decode_role_bytes, load_role_file_source
 
@@ -125,6 +126,17 @@ def test_bidi_and_zero_width_characters_in_names_are_kept_as_written(tmp_path: P
     path = tmp_path / "role.yaml"
     path.write_text(SCRIPT.replace("title: ", f"title: {title} ", 1), encoding="utf-8")
     assert load_role_file_source(path).role.title.startswith(title)
+
+
+def test_bidi_overrides_and_isolates_in_names_load_and_are_not_spoken(tmp_path: Path) -> None:
+    """A right-to-left override (U+202E, the "Trojan Source" character) or isolate in a name is
+    kept as written, and the voice says the letters only."""
+    name = "\u202eahsneM\u202c \u2066Ama\u2069"
+    path = tmp_path / "role.yaml"
+    path.write_text(SCRIPT.replace("name: Alex", f'name: "{name}"', 1), encoding="utf-8")
+    role = load_role_file_source(path).role
+    assert role.persona.name == name
+    assert spoken_form(f"I'm {role.persona.name}.") == "I'm ahsneM Ama."
 
 
 def test_the_encoding_warning_is_listed_beside_a_scripts_errors(tmp_path: Path) -> None:
