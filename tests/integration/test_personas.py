@@ -6,6 +6,7 @@ did, read from the events stored with each turn.
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,13 @@ def _rehearse(
             await chat.aclose()
 
     result = run(go())
+    if turn is None:  # (the forced loaded-machine settings are checked for cut-offs instead)
+        # Every answer is stored as one candidate turn: a recruiter turn comes between two.
+        speakers = [t.speaker for t in result.turns]
+        assert ("candidate", "candidate") not in set(itertools.pairwise(speakers)), persona
+        # ... and no answer-began-late flag: each persona answers at once or pauses to think.
+        flags = [f.kind for m in result.measurements.values() for f in m.flags]
+        assert "unusual-latency" not in flags, persona
     # Every persona's report is built, and never contradicts itself (issue 14's check).
     report = json.loads(Path(result.reports["json"]).read_text(encoding="utf-8"))
     assert report["contradictions"] == [], persona

@@ -112,6 +112,9 @@ def test_every_turn_is_stored_with_sane_timings(
         assert RoleRepository(s).get("two-questions", "1").content_sha256 == record.role_sha256  # type: ignore[union-attr]
         turns = repo.turns(result.session_id)
     assert [t.text for t in turns] == [t.text for t in result.turns]
+    # The transcript keeps the script's text as written; only the voice says "eight to ten
+    # minutes" (dialogue.spoken_form, checked through piper in test_spoken_form).
+    assert "This screen takes 8\u201310 min." in turns[0].text  # an en dash
     recruiter_end = 0.0
     for turn in turns:
         assert 0 <= turn.start_s < turn.end_s <= result.duration_s + 0.5
