@@ -53,7 +53,7 @@ from livekit import rtc
 
 from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
-from bench.room_latency import ROLE, _answers, _first_audio
+from bench.room_latency import PERSONA, ROLE, _answers, _first_audio
 from recruiter_config.settings import LiveKitSettings, Settings
 from recruiter_devstack.livekit_dev import DevLiveKitServer, server_binary
 from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env
@@ -223,7 +223,7 @@ async def one_machine(max_level: int, replies: int, logs: Path) -> list[dict[str
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="load-one-") as tmp:
         settings = _home(Path(tmp))
-        answers = _answers(settings)
+        answers = _answers(settings, PERSONA)
         stack = DevStack(settings, livekit_binary=server_binary(Settings()), log_dir=logs / "one")
         with stack:
             assert stack.livekit is not None
@@ -254,7 +254,7 @@ async def two_nodes(count: int, replies: int, logs: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="load-two-") as tmp, postgres_server() as pg:
         home = Path(tmp)
         settings = _home(home).model_copy(update={"database_url": pg.url})
-        answers = _answers(settings)
+        answers = _answers(settings, PERSONA)
         redis = DevRedis(6391, log_path=logs / "two" / "redis.log", workdir=home / "redis")
         servers: list[Any] = [redis]
         stacks: list[DevStack] = []

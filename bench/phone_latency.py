@@ -165,7 +165,7 @@ def _bench(turns: int) -> dict[str, Any]:
         home = Path(tmp)
         (home / "models").symlink_to(installed.models_dir, target_is_directory=True)
         settings = Settings(home=home)
-        answers = _answers(settings)
+        answers = _answers(settings, PERSONA)
         stack = DevStack(settings, livekit_binary=server_binary(installed),
                          sip_binary=sip_binary(installed), phone=True)  # fmt: skip
         with stack:
@@ -194,7 +194,9 @@ def _bench(turns: int) -> dict[str, Any]:
                                             workdir)  # fmt: skip
                 if len(room) < turns:
                     print(f"browser session {session} …", flush=True)
-                    room += asyncio.run(_room_session(settings, answers, turns - len(room)))
+                    room += asyncio.run(
+                        _room_session(settings, PERSONA, answers, turns - len(room))
+                    ).latencies
             parts = {"phone": _parts(settings, True), "browser": _parts(settings, False)}
         if not phone or not room:
             raise SystemExit("no replies were timed on one of the paths; see the logs above")

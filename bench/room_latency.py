@@ -1,16 +1,18 @@
 """Room latency: end of candidate speech to the first recruiter audio heard, through LiveKit.
 
 One run starts the real stack on loopback (``livekit-server``, the embedded LLM, the worker),
-holds interviews of the demo role as a simulated candidate in the room (the ``prepared``
-persona's answers, spoken in real time over WebRTC), and times each reply from the moment the
-answer's last sample left the candidate to the first audible recruiter audio received. In the
-same run, a headless rehearsal of the same role and persona gives the foundation benchmark's
-figure on the same machine and load, so the ratio shows what the room adds.
+holds one interview of the demo role per persona written for it, as a simulated candidate in
+the room (the persona's answers, spoken in real time over WebRTC), and times each reply from the
+moment the answer's last sample left the candidate to the first audible recruiter audio
+received. An answer the recruiter spoke over (a rambling answer closed politely, or a cut-off)
+has no reply after it to time: it is counted per persona instead. In the same run, a headless
+rehearsal of the demo role (``prepared`` persona) gives the foundation benchmark's figure on the
+same machine and load, so the ratio shows what the room adds.
 
 Results go to ``bench/results/room_latency.json`` and ``.md``.
 
-Usage: ``.venv/bin/python -m bench.room_latency [--turns 12] [--logs DIR]`` (``make bench``
-runs it too).
+Usage: ``.venv/bin/python -m bench.room_latency [--per-persona 5] [--personas a,b]
+[--logs DIR]`` (``make bench`` runs it too).
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import secrets
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +41,7 @@ from recruiter_config.settings import Settings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.stack import DevStack
 from recruiter_llm.client import OpenAIChatClient
-from recruiter_rehearsal.candidates import Answer, CandidateVoice, load_persona
+from recruiter_rehearsal.candidates import Answer, CandidateVoice, load_persona, shipped_personas
 from recruiter_rehearsal.run import RehearsalOptions, run_rehearsal
 from recruiter_rehearsal.summary import seconds_cell
 from rubrics import load_role
@@ -48,10 +52,11 @@ ROLE, PERSONA = "demo", "prepared"
 _REPLY_TIMEOUT_S = 60.0
 
 
-def _answers(settings: Settings) -> list[Answer]:
-    """The persona's utterances in the role's order (answers, then what it says to follow-ups)."""
+def _answers(settings: Settings, name: str) -> list[Answer]:
+    """Persona ``name``'s utterances in the role's order (answers, then what it says to
+    follow-ups)."""
     voice = CandidateVoice(load_voice_models(settings).tts.voice)
-    persona = load_persona(ROLE, PERSONA, voice)
+    persona = load_persona(ROLE, name, voice)
     role = load_role(ROLE)
     spoken: list[Answer] = []
     for ordinal, question in enumerate(role.questions, start=1):
@@ -59,8 +64,22 @@ def _answers(settings: Settings) -> list[Answer]:
     return spoken
 
 
-async def _room_session(settings: Settings, answers: list[Answer], want: int) -> list[float]:
-    """One interview in a room; the latency of each reply, until it ends or ``want`` are timed."""
+@dataclass
+class RoomRun:
+    """One persona's interview in a room: each reply's latency (s) and the answers spoken over."""
+
+    persona: str
+    latencies: list[float] = field(default_factory=list)
+    talked_over: int = 0
+
+
+async def _room_session(
+    settings: Settings, persona: str, answers: list[Answer], want: int
+) -> RoomRun:
+    """One interview in a room; the latency of each reply, until it ends or ``want`` are timed.
+
+    An answer during which the recruiter's audio was heard is counted in ``talked_over`` and
+    not timed: what follows it is not a reply to its end."""
     room = f"iv-bench-{secrets.token_hex(4)}"
     job = InterviewJob(role_id=ROLE, mode="exam")  # exam: no coaching tips between questions
     token = candidate_token(
@@ -69,7 +88,7 @@ async def _room_session(settings: Settings, answers: list[Answer], want: int) ->
     )  # fmt: skip
     candidate = RoomCandidate(queue_ms=20)  # speech leaves when captured: exact end times
     await candidate.join(settings.livekit.url, token)
-    latencies: list[float] = []
+    run = RoomRun(persona)
     try:
         spoke_at = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
         for answer in answers:
@@ -77,20 +96,26 @@ async def _room_session(settings: Settings, answers: list[Answer], want: int) ->
             if any(e.get("type") == "ended" for e in candidate.heard.events):
                 break
             await asyncio.sleep(0.8)  # a person's pause before answering
+            began = time.time()
             ended = await candidate.say(answer.samples[: answer.voiced_end])
+            if any(began < t < ended for t in candidate.heard.loud_at):
+                run.talked_over += 1
+                print(f"  answer spoken over ({run.talked_over})", flush=True)
+                spoke_at = ended
+                continue
             # No reply within this: the interview has closed (the closing line was the last).
             spoke_at = await candidate.wait_for_state("speaking", ended, timeout_s=20)
             first = await _first_audio(candidate, ended)
             if first is not None:
-                latencies.append(first - ended)
-                print(f"  reply {len(latencies)}: {first - ended:.2f} s", flush=True)
-            if len(latencies) >= want:
+                run.latencies.append(first - ended)
+                print(f"  reply {len(run.latencies)}: {first - ended:.2f} s", flush=True)
+            if len(run.latencies) >= want:
                 break
     except TimeoutError as e:
         print(f"  session stopped: {e}", flush=True)
     finally:
         await candidate.leave()
-    return latencies
+    return run
 
 
 async def _first_audio(candidate: RoomCandidate, after: float) -> float | None:
@@ -172,14 +197,32 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def _persona_rows(runs: list[RoomRun]) -> list[str]:
+    """Markdown rows: per persona, replies timed, their median and worst (s), answers spoken
+    over."""
+    rows = [
+        "| persona | replies | median s | worst s | answers spoken over |",
+        "|---|---|---|---|---|",
+    ]
+    for r in runs:
+        median = seconds_cell(statistics.median(r.latencies)) if r.latencies else "-"
+        worst = seconds_cell(max(r.latencies)) if r.latencies else "-"
+        rows.append(f"| {r.persona} | {len(r.latencies)} | {median} | {worst} | {r.talked_over} |")
+    return rows
+
+
 def _write(
-    room: list[float], headless: list[float], parts: dict[str, dict[str, Any]], settings: Settings
-) -> dict[str, object]:
+    runs: list[RoomRun], headless: list[float], parts: dict[str, dict[str, Any]],
+    settings: Settings,
+) -> dict[str, object]:  # fmt: skip
+    room = [v for r in runs for v in r.latencies]
     summary: dict[str, object] = {
         "taken": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
-        "llm": settings.llm.gguf, "stt": settings.stt.model, "role": ROLE, "persona": PERSONA,
+        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {_cores()} cores",
+        "llm": settings.llm.gguf, "stt": settings.stt.model, "role": ROLE,
+        "personas": [r.persona for r in runs], "headless_persona": PERSONA,
         **timings("room", room), **timings("headless", headless), "parts_median_s": parts,
+        "per_persona": [r.__dict__ for r in runs],
     }  # fmt: skip
     summary["median_ratio_room_to_headless"] = round(
         statistics.median(room) / statistics.median(headless), 3
@@ -190,8 +233,9 @@ def _write(
         "# Room latency: end of candidate speech to first recruiter audio, through LiveKit",
         "",
         f"Taken {summary['taken']} on {summary['machine']}; LLM `{settings.llm.gguf}`, STT "
-        f"`{settings.stt.model}`; role `{ROLE}`, persona `{PERSONA}`; livekit-server on "
-        "loopback, the simulated candidate publishing over WebRTC, first audible frame heard.",
+        f"`{settings.stt.model}`; role `{ROLE}`, every persona written for it in the room "
+        f"(headless: `{PERSONA}`); livekit-server on loopback, the simulated candidate "
+        "publishing over WebRTC, first audible frame heard.",
         "",
         "| path | replies | median s | p95 s |",
         "|---|---|---|---|",
@@ -208,6 +252,10 @@ def _write(
         "",
         *parts_table(parts),
         "",
+        "Per persona in the room (an answer the recruiter spoke over has no reply to time):",
+        "",
+        *_persona_rows(runs),
+        "",
         "Room replies (s): " + ", ".join(f"{v:.2f}" for v in room),
         "",
         "Headless replies (s): " + ", ".join(f"{v:.2f}" for v in headless),
@@ -217,37 +265,52 @@ def _write(
     return summary
 
 
-async def _bench(turns: int, logs: Path | None = None) -> dict[str, object]:
+def _cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
+async def _bench(
+    per_persona: int, personas: list[str], logs: Path | None = None
+) -> dict[str, object]:
     installed = Settings()
     with tempfile.TemporaryDirectory(prefix="room-bench-") as tmp:
         home = Path(tmp)
         (home / "models").symlink_to(installed.models_dir, target_is_directory=True)
         settings = Settings(home=home)
-        answers = _answers(settings)
         with DevStack(settings, livekit_binary=server_binary(installed), log_dir=logs) as stack:
             assert stack.livekit is not None
             settings = settings.model_copy(update={"livekit": stack.livekit})
             print("headless rehearsal …", flush=True)
             headless, headless_parts = await _headless(settings, stack)
-            room: list[float] = []
-            for session in range(1, 6):
-                if len(room) >= turns:
-                    break
-                print(f"room session {session} …", flush=True)
-                room += await _room_session(settings, answers, turns - len(room))
+            runs: list[RoomRun] = []
+            for persona in personas:
+                print(f"room session, persona {persona} …", flush=True)
+                answers = _answers(settings, persona)
+                runs.append(await _room_session(settings, persona, answers, per_persona))
             parts = {"room": _room_parts(settings), "headless": headless_parts}
-        if not room or not headless:
+        if not any(r.latencies for r in runs) or not headless:
             raise SystemExit("no replies were timed; see the logs above")
-        return _write(room, headless, parts, settings)
+        return _write(runs, headless, parts, settings)
 
 
 def main() -> None:
     """Run the benchmark and print the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--turns", type=int, default=12, help="room replies to time (>= 10)")
+    parser.add_argument(
+        "--per-persona", type=int, default=5, help="room replies to time per persona (>= 1)"
+    )
+    parser.add_argument(
+        "--personas", help="comma-separated personas (default: every one written for the role)"
+    )
     parser.add_argument("--logs", type=Path, help="keep the stack's logs (worker, server) here")
     args = parser.parse_args()
-    summary = asyncio.run(_bench(max(args.turns, 10), args.logs))
+    written = shipped_personas(ROLE)
+    personas = args.personas.split(",") if args.personas else written
+    unknown = sorted(set(personas) - set(written))
+    if unknown:
+        parser.error(f"no persona {', '.join(unknown)} for role {ROLE!r}; written: {written}")
+    summary = asyncio.run(_bench(max(args.per_persona, 1), personas, args.logs))
     json.dump(summary, sys.stdout, indent=2)
     print()
 
