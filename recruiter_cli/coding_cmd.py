@@ -38,9 +38,14 @@ def _problem(problem_id: str, language: str, role: str | None = None) -> Problem
             _err.print(f"[red]{escape(str(e))}")
             raise typer.Exit(2) from e
         known = {p.id: p for q in questions if (p := q.coding_problem()) is not None}
-    if problem_id not in known or language not in known[problem_id].starter:
-        _err.print(f"[red]no problem {escape(problem_id)!r} in {escape(language)}; "
-                   f"one of: {', '.join(known) or 'none'}")  # fmt: skip
+    if problem_id not in known:
+        hint = "" if role else " (a problem written in a role script: add --role FILE)"
+        _err.print(f"[red]no problem {escape(problem_id)!r}{hint}; one of: "
+                   f"{', '.join(known) or 'none'}")  # fmt: skip
+        raise typer.Exit(2)
+    if language not in known[problem_id].starter:
+        _err.print(f"[red]problem {escape(problem_id)!r} has no {escape(language)} version; it "
+                   f"has: {', '.join(known[problem_id].starter)}")  # fmt: skip
         raise typer.Exit(2)
     return known[problem_id]
 

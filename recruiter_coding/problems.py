@@ -10,17 +10,34 @@ seed, so every candidate's code is timed on the same data.
 
 from __future__ import annotations
 
+import ast
 import functools
+import re
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 __all__ = ["Case", "Growth", "Problem", "ProblemError", "load_problem", "shipped_problems"]
 
 Language = Literal["python", "javascript"]
+# A function name both languages accept (JavaScript's $ aside): what the harness calls.
+FunctionName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+# A JavaScript definition of NAME: a function declaration or a function assigned to it.
+_JS_DEFINES = (
+    r"(function\s+{name}\s*\(|(const|let|var)\s+{name}\s*=\s*(async\s+)?"
+    r"(function\b|\(|[A-Za-z_$][\w$]*\s*=>))"
+)
 
 
 class ProblemError(ValueError):
@@ -75,29 +92,68 @@ class Problem(_Strict):
     title: str = Field(min_length=3)
     difficulty: int = Field(ge=1, le=3)
     statement: str = Field(min_length=20)
-    function: dict[Language, str] = Field(description="The function's name per language.")
-    starter: dict[Language, str] = Field(description="Starter code per language.")
+    function: dict[Language, FunctionName] = Field(
+        description="The function's name per language (letters, digits and _)."
+    )
+    starter: dict[Language, str] = Field(
+        description="Starter code per language, the same languages as function; each defines "
+        "its function (Python: parsed; JavaScript: a function declaration or assignment)."
+    )
     examples: list[Case] = Field(min_length=1, description="Shown, and run by Run.")
-    tests: list[Case] = Field(min_length=3, description="Hidden, run by Submit.")
+    tests: list[Case] = Field(
+        min_length=3, description="Hidden, run by Submit; as many arguments as the examples."
+    )
     time_limit_s: int = Field(default=1200, gt=0, le=3600, description="For the whole problem.")
     hints: list[str] = Field(min_length=1, description="From gentle to specific.")
     complexity: str = Field(min_length=3, description='The expected time, as "O(n)".')
     exponent: float = Field(gt=0, le=3, description="The expected growth: time ~ n^exponent.")
     growth: Growth
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Problem:
-        if set(self.function) != set(self.starter):
-            raise ValueError("function and starter must name the same languages")
-        arity = {len(c.args) for c in [*self.examples, *self.tests]}
-        if len(arity) != 1:
-            raise ValueError("every example and test must give the same number of arguments")
-        if self.growth.arg >= arity.pop():
-            raise ValueError("growth.arg is not one of the function's arguments")
-        for language, name in self.function.items():
-            if name not in self.starter[language]:
+    # Each check is on the field it is about, so an error is located there (fields before it
+    # are in ``info.data`` when they were valid).
+    @field_validator("starter")
+    @classmethod
+    def _starter_defines_function(cls, starter: dict[str, str], info: ValidationInfo) -> Any:
+        function: dict[str, str] | None = info.data.get("function")
+        if function is None:
+            return starter
+        if set(function) != set(starter):
+            raise ValueError(f"starter gives {', '.join(sorted(starter)) or 'no language'} but "
+                             f"function names {', '.join(sorted(function))}: name the same "
+                             "languages in both")  # fmt: skip
+        for language, name in function.items():
+            if language == "python":
+                try:
+                    tree = ast.parse(starter[language])
+                except SyntaxError as e:
+                    raise ValueError(f"the python starter code does not parse: line {e.lineno}: "
+                                     f"{e.msg}") from e  # fmt: skip
+                defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+            else:
+                found = re.search(_JS_DEFINES.format(name=re.escape(name)), starter[language])
+                defined = {name} if found else set()
+            if name not in defined:
                 raise ValueError(f"the {language} starter code does not define {name}")
-        return self
+        return starter
+
+    @field_validator("tests")
+    @classmethod
+    def _same_arguments(cls, tests: list[Case], info: ValidationInfo) -> Any:
+        examples: list[Case] = info.data.get("examples") or []
+        counts = {len(c.args) for c in [*examples, *tests]}
+        if len(counts) > 1:
+            raise ValueError("every example and test must give the same number of arguments "
+                             f"(here: {', '.join(map(str, sorted(counts)))})")  # fmt: skip
+        return tests
+
+    @field_validator("growth")
+    @classmethod
+    def _growing_argument(cls, growth: Growth, info: ValidationInfo) -> Any:
+        examples: list[Case] = info.data.get("examples") or []
+        if examples and growth.arg >= len(examples[0].args):
+            raise ValueError(f"growth.arg {growth.arg} is not one of the function's "
+                             f"{len(examples[0].args)} arguments (counted from 0)")  # fmt: skip
+        return growth
 
 
 def load_problem(path: Path) -> Problem:

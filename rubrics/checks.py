@@ -115,7 +115,7 @@ def _check_competencies(role: RoleScript) -> list[Problem]:
 def _check_questions(role: RoleScript) -> list[Problem]:
     problems = []
     known = [c.id for c in role.competencies]
-    written: dict[str, CodingProblem] = {}  # written problems by id
+    written: dict[str, tuple[str, CodingProblem]] = {}  # id: (first question, problem)
     for qi, question in enumerate(role.questions):
         for ci, ref in enumerate(question.competencies):
             if ref not in known:
@@ -150,7 +150,9 @@ def _check_questions(role: RoleScript) -> list[Problem]:
     return problems
 
 
-def _check_coding(question: Question, qi: int, written: dict[str, CodingProblem]) -> list[Problem]:
+def _check_coding(
+    question: Question, qi: int, written: dict[str, tuple[str, CodingProblem]]
+) -> list[Problem]:
     """A coding question names a shipped problem or writes its own (with an id that is neither
     a shipped one nor another written problem's, ``written`` collecting those seen so far); no
     other kind names one or runs past 900 s."""
@@ -180,10 +182,12 @@ def _check_coding(question: Question, qi: int, written: dict[str, CodingProblem]
             return [Problem((*where, "id"), f"'{own}' is a shipped problem's id: give the problem "
                             f"written here an id of its own, or write `problem: {own}` to ask "
                             "the shipped one")]  # fmt: skip
-        if own in written and written[own] != question.problem:
-            return [Problem((*where, "id"), f"another question writes a different problem "
-                            f"'{own}'; give each problem an id of its own")]  # fmt: skip
-        written[own] = question.problem
+        first = written.get(own)
+        if first is not None and first[1] != question.problem:
+            return [Problem((*where, "id"), f"question '{first[0]}' writes a different problem "
+                            f"'{own}'; give each problem an id of its own (a problem asked "
+                            "twice is written the same both times)")]  # fmt: skip
+        written.setdefault(own, (question.id, question.problem))
         return []
     if question.problem not in shipped:
         return [Problem(where, f"unknown problem '{question.problem}'; known: {known}")]

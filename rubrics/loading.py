@@ -172,6 +172,17 @@ def _pydantic_message(err: Any) -> tuple[tuple[Any, ...], str, bool]:
         )
     if kind == "string_pattern_mismatch" and loc == ("language",):
         return loc, f"use a language code like 'en' or 'en-GB' (got {got!r})", False
+    if kind == "string_pattern_mismatch" and loc[-2:-1] == ("function",):
+        return (
+            loc,
+            f"a function name is letters, digits and _, like busiest_hour (got {got!r})",
+            False,
+        )
+    if kind == "string_type" and loc[-1:] == ("problem",):
+        return (loc, f"a shipped problem's id (`recruiter coding problems`), or a problem written "
+                     f"here as a mapping of its fields (got {got!r})", False)  # fmt: skip
+    if kind == "value_error":  # a check of ours: its message alone, without pydantic's prefix
+        return loc, str(err.get("ctx", {}).get("error", err["msg"])), False
     shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
     return loc, f"{err['msg']}{shown}", False
 

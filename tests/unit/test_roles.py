@@ -83,4 +83,4 @@ def test_a_coding_question_may_write_its_own_problem_or_name_a_shipped_one() -> 
         parse_role(text + changed, "two-written.yaml")
     paths = [i.path for i in caught.value.issues]  # (and two 900 s questions overrun 20 min)
     assert "questions[1].problem.id" in paths and "questions[0].problem.id" not in paths
-    assert "another question writes a different problem 'busiest-hour'" in str(caught.value)
+    assert "question 'busiest-hour' writes a different problem 'busiest-hour'" in str(caught.value)
