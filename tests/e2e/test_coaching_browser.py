@@ -68,14 +68,16 @@ def test_a_recruiter_practises_by_microphone_and_reads_the_report(
     page.wait_for_timeout(8500)
     talk.dispatch_event("pointerup")
     first = page.locator("#exchanges li").first
-    expect(first.locator(".you")).to_contain_text("frustrated customer")
+    # The server transcribes the question and the persona answers it (with its voice): seconds
+    # on a loaded 2-core machine, where playwright's default 5 s wait failed in a full run.
+    expect(first.locator(".you")).to_contain_text("frustrated customer", timeout=60_000)
     expect(first.locator(".candidate")).to_contain_text("Candidate: ")
     # The reply's audio is set and plays (or is ready to).
     assert page.evaluate("document.getElementById('reply-audio').src").startswith("data:audio/wav")
 
     page.get_by_label("Or type").fill("You handled it well, right?")
     page.get_by_role("button", name="Ask", exact=True).click()
-    expect(page.locator("#exchanges li")).to_have_count(2)
+    expect(page.locator("#exchanges li")).to_have_count(2, timeout=60_000)
     page.screenshot(path=str(screenshot_path("coaching-practice")), full_page=True)
 
     for competency, level in (("motivation", 3), ("customer-empathy", 4), ("prioritisation", 3)):
