@@ -6,7 +6,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from reports.coding import coding_section
+from rubrics import load_role
 from storage import CandidateRepository, CodeEvent, CodeEventRepository, SessionRepository
+from tests.conftest import FIXTURES
 
 
 def test_code_events_are_kept_in_order_exported_and_deleted_with_the_candidate(
@@ -42,3 +45,25 @@ def test_code_events_are_kept_in_order_exported_and_deleted_with_the_candidate(
         s.commit()
     with db() as s:
         assert s.scalar(select(func.count()).select_from(CodeEvent)) == 0
+
+
+def test_the_reports_coding_part_names_a_problem_written_in_the_role(
+    db: sessionmaker[Session],
+) -> None:
+    role = load_role(str(FIXTURES / "coding_written_problem.yaml"))
+    with db() as s:
+        record = SessionRepository(s).create(
+            role_id=role.id, role_version=role.version, persona=None, channel="iv-written",
+            llm_model=None, stt_model=None,
+        )  # fmt: skip
+        CodeEventRepository(s).add(
+            record.id, question_id="busiest-hour", problem_id="busiest-hour", at_s=30.0,
+            kind="submit", language="python", code="def busiest_hour(hours): ...",
+            detail={"passed": 4, "total": 4},
+        )  # fmt: skip
+        s.commit()
+        section = coding_section(s, record, role)
+    assert [(q["question_id"], q["title"]) for q in section] == [
+        ("busiest-hour", "The support line's busiest hour"),
+    ]  # fmt: skip
+    assert section[0]["hidden_passed"] == section[0]["hidden_total"] == 4
