@@ -30,6 +30,7 @@ from rubrics import RoleError, RoleSource, plan_for, resolve_role
 from storage import CodeEventRepository, InterviewSession, SessionRepository, Turn
 
 __all__ = [
+    "CLOSED_AS",
     "CannotContinueError",
     "ResumeError",
     "ResumingInterviewer",
@@ -47,7 +48,8 @@ REPEAT = "Where we were:"
 # A room's running session whose last turn is older than this (seconds) is not picked up by a
 # new job: the candidate has most likely gone; it is closed as interrupted and scored instead.
 RESUME_WITHIN_S = 1800.0
-INTERRUPTED = "interrupted: the interview's process stopped and it was not resumed"
+CLOSED_AS = "interrupted:"  # how the end reason of a session closed and scored begins
+INTERRUPTED = f"{CLOSED_AS} the interview's process stopped and it was not resumed"
 MAX_RESUMES = 3  # a room's session resumed this often is closed instead of resumed again
 
 
@@ -114,7 +116,7 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
     """Where ``session_id`` stands, for ``plan`` (rebuilt from the role version it ran).
 
     Raises:
-        ResumeError: no such session, or it is completed or closed.
+        ResumeError: no such session, or it is completed, or closed as interrupted.
         StillRunningError: its process is alive on this machine.
         CannotContinueError: its stored state does not fit ``plan`` (another role script; the
             message says which).
@@ -124,9 +126,11 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
         raise ResumeError(f"no interview session {session_id!r}")
     if record.status == "completed":
         raise ResumeError(f"session {session_id} is completed; there is nothing to resume")
-    if record.status != "running":  # closed as it stood (interrupted, or failed) and scored
-        why = f" ({record.end_reason})" if record.end_reason else ""
-        raise ResumeError(f"session {session_id} was closed{why}; it is not reopened")
+    if record.status != "running" and (record.end_reason or "").startswith(CLOSED_AS):
+        # Closed as it stood and scored (INTERRUPTED): not reopened. A rehearsal that failed
+        # otherwise (stopped with Ctrl-C, over its time) may still be resumed.
+        raise ResumeError(f"session {session_id} was closed ({record.end_reason}); it is not "
+                          "reopened")  # fmt: skip
     if (pid := _alive_here(record.holder)) is not None:
         raise StillRunningError(f"session {session_id} is still running in process {pid} on "
                                 "this machine; stop it first")  # fmt: skip

@@ -144,8 +144,9 @@ def _close_unresumable(
     """``rehearse --resume`` of a session that cannot go on: it is closed as interrupted and
     what was answered is scored, so nothing stays half open; then exit 1 saying so."""
     from agent.interview import close_interrupted
+    from agent.resume import CLOSED_AS
 
-    reason = "interrupted: the interview's process stopped and it could not go on from its record"
+    reason = f"{CLOSED_AS} the interview's process stopped and it could not go on from its record"
     built = close_interrupted(db, session_id, settings, reason=reason)
     scored = (f"the answers given were scored: {settings.sessions_dir / session_id}" if built
               else "its report could not be built (the role version it ran is needed)")  # fmt: skip

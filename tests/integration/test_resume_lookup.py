@@ -172,3 +172,16 @@ def test_a_rehearsal_that_cannot_go_on_is_closed_and_its_answers_scored(
     again = CliRunner().invoke(app, ["rehearse", "--resume", broken], env=env)
     assert again.exit_code == 1 and "closed as interrupted" not in again.output
     assert "was closed (interrupted: " in again.output and "it is not reopened" in again.output
+
+
+def test_a_rehearsal_that_failed_otherwise_may_still_be_resumed(
+    db: sessionmaker[Session],
+) -> None:
+    """Only a session closed as interrupted (and scored) is refused: one stopped with Ctrl-C
+    or over its time limit is marked failed too, and goes on with ``--resume``."""
+    stopped = _session(db, None, idle_s=5, channel="headless")
+    with db() as s:
+        SessionRepository(s).finish(stopped, status="failed", reason="the interview exceeded "
+                                    "15 minutes", audio_path=None, report_path=None)  # fmt: skip
+        s.commit()
+        assert resumption_for(s, stopped, channel="headless")[1].session_id == stopped
