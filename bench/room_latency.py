@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import platform
 import secrets
 import statistics
@@ -37,7 +36,7 @@ from sqlalchemy import select
 from agent.bootstrap import load_voice_models
 from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
-from recruiter_config.settings import Settings
+from recruiter_config.settings import Settings, usable_cpus
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.stack import DevStack
 from recruiter_llm.client import OpenAIChatClient
@@ -218,7 +217,7 @@ def _write(
     room = [v for r in runs for v in r.latencies]
     summary: dict[str, object] = {
         "taken": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {_cores()} cores",
+        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {usable_cpus()} cores",
         "llm": settings.llm.gguf, "stt": settings.stt.model, "role": ROLE,
         "personas": [r.persona for r in runs], "headless_persona": PERSONA,
         **timings("room", room), **timings("headless", headless), "parts_median_s": parts,
@@ -263,11 +262,6 @@ def _write(
     ]
     (RESULTS / "room_latency.md").write_text("\n".join(lines))
     return summary
-
-
-def _cores() -> int:
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
 async def _bench(

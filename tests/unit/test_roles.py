@@ -64,11 +64,12 @@ def test_an_exam_hears_the_exam_intro_and_closing_and_practice_the_others() -> N
 
 
 def test_a_coding_question_may_write_its_own_problem_or_name_a_shipped_one() -> None:
-    written = load_role(str(FIXTURES / "coding_written_problem.yaml")).questions[0]
+    role = load_role(str(FIXTURES / "coding_written_problem.yaml"))
+    written = role.questions[0]
     problem = written.coding_problem()
     assert problem is not None and written.problem_id == problem.id == "busiest-hour"
     assert problem.tests[0].edge == "no calls at all" and problem.complexity == "O(n)"
-    planned = plan_for(load_role(str(FIXTURES / "coding_written_problem.yaml"))).questions[0]
+    planned = plan_for(role).questions[0]
     assert planned.problem == "busiest-hour" and planned.hints == tuple(problem.hints)
     shipped = next(q for q in load_role("coding-round").questions if q.kind == "coding")
     assert shipped.problem_id == shipped.problem  # an id, as written
