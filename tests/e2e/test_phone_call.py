@@ -370,11 +370,13 @@ def test_a_caller_who_answers_to_the_end_hears_the_highlights_and_where_the_repo
     stt = WhisperSTT(WhisperOptions(model_dir=installed_models / "whisper-tiny.en"))
     closing = stt.transcribe(call.rtp.heard_between(last_answer, time.time())).text.lower()
     report = json.loads((settings.sessions_dir / record.id / "report.json").read_text())
-    # The highlights say what the report says: its overall score, or that it has none.
+    # The highlights say what the report says: its overall score, or that it has none. (Spaces
+    # are not compared: over a phone line the recogniser once heard "over all scores".)
+    squeezed = closing.replace(" ", "")
     if report["overall"] is not None:
-        assert "overall score" in closing, closing
+        assert "overallscore" in squeezed, closing
     else:
-        assert "no overall score" in closing, closing
+        assert "nooverallscore" in squeezed, closing
     assert "invitation page" in closing and "goodbye" in closing, closing
     # Personal data stays out of every log the call touched (worker, LiveKit, SIP, Redis, LLM):
     # not the candidate's name, not the code, not the caller's number, not their words.
