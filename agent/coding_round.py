@@ -40,6 +40,7 @@ from recruiter_coding import SandboxError
 from recruiter_coding.judge import head_and_tail, judge, measure_growth
 from recruiter_coding.problems import Problem
 from recruiter_coding.quality import QualityError, lint
+from recruiter_coding.shape import code_shape
 from recruiter_config.settings import CodingSettings
 from storage import CodeEvent, CodeEventKind, CodeEventRepository
 
@@ -241,11 +242,15 @@ class CodingRound:
         logger.info("code %s: %d of %d passed", "submit" if submit else "run",
                     result["passed"], result["total"])  # fmt: skip
         growth = result.get("growth") or {}
+        # What the code does, for the question about its complexity (a submit that may pass).
+        shape = await asyncio.to_thread(code_shape, str(language), code) if submit else None
         event = CodeRan(
             question.id, submit, result["passed"], result["total"], at_s,
             stopped=result["stopped"], growth=growth.get("exponent"),
             expected_growth=problem.exponent, complexity=problem.complexity,
             missed_edges=tuple(result.get("missed_edges") or ()),
+            loop_depth=shape.loop_depth if shape else None,
+            sorts=bool(shape and shape.sorts), hashes=bool(shape and shape.hashes),
         )  # fmt: skip
         # Said once the page has the results (the call returns first).
         task = asyncio.create_task(self._live.interviewer.take(event), name="code-result")

@@ -49,6 +49,7 @@ FAILING_RUNS_FOR_HINT = 3
 
 CODING_LINES = {
     "complexity": "What's the time complexity of your solution, and why?",
+    "complexity-of-code": "What's the time complexity of that, and why?",
     "edge-cases": "And which inputs at the edges did you make sure it handles?",
     "done": "Thanks for walking me through it.",
     "no-hints": "I can't give hints in this round, but talking me through what you're trying "
@@ -199,7 +200,7 @@ def on_code_event(state: InterviewState, event: CodeRan | CodingStalled) -> Resu
     said = _result_line(event)
     if event.submit and passed_all:
         state = _with(state, replace(record, stage="complexity"))
-        return state, [note, Say(f"{said} {_growth_line(event)}{CODING_LINES['complexity']}",
+        return state, [note, Say(f"{said} {_growth_line(event)}{_complexity_question(event)}",
                                  "follow-up")]  # fmt: skip
     if event.submit:
         said = f"{said} {CODING_LINES['keep-going']}"
@@ -220,6 +221,29 @@ def _result_line(event: CodeRan) -> str:
     if event.passed == event.total:
         return f"All {event.total} {what} pass." if event.total > 2 else f"The {what} pass."
     return f"{event.passed} of {event.total} {what} pass."
+
+
+_NESTED = {3: "three", 4: "four", 5: "five"}
+
+
+def _complexity_question(event: CodeRan) -> str:
+    """The question about complexity, naming what the submitted code does when it was read."""
+    depth = event.loop_depth
+    if depth is None:
+        return CODING_LINES["complexity"]
+    if depth >= 3:
+        seen = f"{_NESTED.get(depth, 'several')} loops nested one inside another"
+    elif depth == 2:
+        seen = "a loop inside a loop" + (" and a sort" if event.sorts else "")
+    elif depth == 1:
+        seen = "a sort and a single loop" if event.sorts else "a single loop"
+        if event.hashes:
+            seen += " with a set or a map to look things up"
+    elif event.sorts:
+        seen = "a sort"
+    else:
+        return CODING_LINES["complexity"]  # no loop: recursion or a library call, unnamed
+    return f"I see {seen} in your code. {CODING_LINES['complexity-of-code']}"
 
 
 def _growth_line(event: CodeRan) -> str:

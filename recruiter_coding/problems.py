@@ -28,7 +28,15 @@ from pydantic import (
     model_validator,
 )
 
-__all__ = ["Case", "Growth", "Problem", "ProblemError", "load_problem", "shipped_problems"]
+__all__ = [
+    "Case",
+    "Growth",
+    "Problem",
+    "ProblemError",
+    "complexity_degree",
+    "load_problem",
+    "shipped_problems",
+]
 
 Language = Literal["python", "javascript"]
 # A function name both languages accept (JavaScript's $ aside): what the harness calls.
@@ -38,6 +46,30 @@ _JS_DEFINES = (
     r"(function\s+{name}\s*\(|(const|let|var)\s+{name}\s*=\s*(async\s+)?"
     r"(function\b|\(|[A-Za-z_$][\w$]*\s*=>))"
 )
+
+
+# Big-O of the growing input's size n, as the report and the recruiter say it: O(1), O(log n),
+# O(n), O(n log n), O(n^2), O(n^1.5 log n). One variable: the timing runs grow one argument.
+_BIG_O = re.compile(
+    r"O\(\s*(?:1|log\s*n|n(?:\s*\^\s*(?P<power>\d+(?:\.\d+)?))?(?:\s*\*?\s*log\s*n)?)\s*\)"
+)
+
+
+def complexity_degree(complexity: str) -> float:
+    """The power of n in a Big-O of one variable: "O(n log n)" -> 1.0, "O(n^2)" -> 2.0,
+    "O(log n)" and "O(1)" -> 0.0.
+
+    Raises:
+        ValueError: ``complexity`` is not such a Big-O (the message gives examples).
+    """
+    found = _BIG_O.fullmatch(complexity.strip())
+    if found is None:
+        raise ValueError(f"{complexity!r} is not a Big-O of the input's size n: write it as "
+                         "O(1), O(log n), O(n), O(n log n) or O(n^2)")  # fmt: skip
+    inner = complexity.strip()[2:-1].strip()
+    if inner == "1" or inner.startswith("log"):
+        return 0.0
+    return float(found["power"]) if found["power"] else 1.0
 
 
 class ProblemError(ValueError):
@@ -105,7 +137,7 @@ class Problem(_Strict):
     )
     time_limit_s: int = Field(default=1200, gt=0, le=3600, description="For the whole problem.")
     hints: list[str] = Field(min_length=1, description="From gentle to specific.")
-    complexity: str = Field(min_length=3, description='The expected time, as "O(n)".')
+    complexity: str = Field(description='The expected time, a Big-O of n: "O(n log n)".')
     exponent: float = Field(gt=0, le=3, description="The expected growth: time ~ n^exponent.")
     growth: Growth
 
@@ -135,6 +167,24 @@ class Problem(_Strict):
             if name not in defined:
                 raise ValueError(f"the {language} starter code does not define {name}")
         return starter
+
+    @field_validator("complexity")
+    @classmethod
+    def _big_o(cls, complexity: str) -> str:
+        complexity_degree(complexity)
+        return complexity.strip()
+
+    @field_validator("exponent")
+    @classmethod
+    def _exponent_as_complexity(cls, exponent: float, info: ValidationInfo) -> float:
+        # The fitted growth is compared with this exponent; the report and the recruiter say
+        # the complexity: both must tell the same growth (a log factor adds less than 0.5).
+        complexity: str | None = info.data.get("complexity")
+        if complexity is not None and not 0 <= exponent - complexity_degree(complexity) <= 0.5:
+            raise ValueError(f"exponent {exponent:g} is not the growth of complexity "
+                             f"{complexity} (time ~ n^{complexity_degree(complexity):g}, up to "
+                             "0.5 more for a log factor)")  # fmt: skip
+        return exponent
 
     @field_validator("tests")
     @classmethod

@@ -188,3 +188,22 @@ def test_the_edge_case_question_names_the_edges_an_earlier_submit_failed_on() ->
     assert asked in _said(actions)  # repeated as it was asked
     snapshot = state_from_snapshot(state.plan, state_snapshot(state))
     assert snapshot.record(current) == state.record(current)  # the edges survive a resume
+
+
+def test_the_complexity_question_names_what_the_submitted_code_does() -> None:
+    state, current = _first()
+    solved = CodeRan(current, submit=True, passed=6, total=6, at_s=150.0)
+
+    def asked(**shape: object) -> str:
+        return _said(step(state, replace(solved, **shape))[1])  # type: ignore[arg-type]
+
+    nested = asked(loop_depth=2, sorts=False, hashes=False)
+    assert nested.endswith("I see a loop inside a loop in your code. "
+                           + CODING_LINES["complexity-of-code"])  # fmt: skip
+    assert "a sort and a single loop in your code" in asked(loop_depth=1, sorts=True)
+    one_pass = asked(loop_depth=1, hashes=True)
+    assert "a single loop with a set or a map to look things up" in one_pass
+    assert "three loops nested" in asked(loop_depth=3)
+    # No loop read (recursion, a library call) or the code not read: the question as it was.
+    assert asked(loop_depth=0).endswith(CODING_LINES["complexity"])
+    assert asked().endswith(CODING_LINES["complexity"])
