@@ -64,12 +64,13 @@ class ThinkingPauseGuard:
         self._session.on("user_state_changed", self._on_user_state)
         self._session.on("conversation_item_added", self._on_item)
 
-    def _set(self, extended: bool) -> None:
+    def _set(self, extended: bool, why: str) -> None:
         if extended == self._extended:
             return
         self._extended = extended
         self.extensions += extended
         delay = self._turn.thinking_delay_s if extended else self._turn.min_delay_s
+        logger.info("endpointing min delay %.1f s (%s)", delay, why)  # no words: personal data
         self._session.update_options(
             endpointing_opts={"min_delay": delay, "max_delay": max(delay, self._turn.max_delay_s)}
         )
@@ -79,11 +80,14 @@ class ThinkingPauseGuard:
             return
         self._heard.append(event.transcript)
         heard = " ".join(self._heard)
-        self._set(
-            sounds_unfinished(heard)
-            or (self._too_short is not None and self._too_short(heard))
-            or self._held_over()
-        )
+        if sounds_unfinished(heard):
+            self._set(True, "the words so far sound unfinished")
+        elif self._too_short is not None and self._too_short(heard):
+            self._set(True, "the words so far are too short an answer")
+        elif self._held_over():
+            self._set(True, "the candidate went on over replies")
+        else:
+            self._set(False, "the words so far could end the answer")
 
     def _held_over(self) -> bool:
         return self._talked_over is not None and self._talked_over()
@@ -98,12 +102,14 @@ class ThinkingPauseGuard:
 
     def _hold_if_talked_over(self) -> None:
         if self._held_over():
-            self._set(True)
+            self._set(True, "the candidate went on over replies")
 
     def _on_item(self, event: ConversationItemAddedEvent) -> None:
         if isinstance(event.item, llm.ChatMessage) and event.item.role == "user":
             self._heard.clear()
-            self._set(self._held_over())  # an answer gone on over replies stays held
+            # An answer gone on over replies stays held.
+            held = self._held_over()
+            self._set(held, "the candidate went on over replies" if held else "a turn ended")
 
 
 class OpenTurnGuard:

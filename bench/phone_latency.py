@@ -33,7 +33,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bench.room_latency import PARTS, _answers, _medians, _room_session, parts_table, timings
+from bench.room_latency import (
+    PARTS,
+    _answers,
+    _medians,
+    _Persona,
+    _room_session,
+    parts_table,
+    timings,
+)
 from recruiter_config.settings import Settings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.phone_dev import sip_binary
@@ -194,9 +202,9 @@ def _bench(turns: int) -> dict[str, Any]:
                                             workdir)  # fmt: skip
                 if len(room) < turns:
                     print(f"browser session {session} …", flush=True)
-                    room += asyncio.run(
-                        _room_session(settings, PERSONA, answers, turns - len(room))
-                    ).latencies
+                    persona = _Persona(settings, PERSONA)
+                    run = _room_session(settings, persona, PERSONA, turns - len(room))
+                    room += asyncio.run(run).latencies
             parts = {"phone": _parts(settings, True), "browser": _parts(settings, False)}
         if not phone or not room:
             raise SystemExit("no replies were timed on one of the paths; see the logs above")

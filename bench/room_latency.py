@@ -49,11 +49,12 @@ from storage import InterviewSession, Turn, create_database, session_factory
 RESULTS = Path(__file__).parent / "results"
 ROLE, PERSONA = "demo", "prepared"
 _REPLY_TIMEOUT_S = 60.0
+_MORE_ASKS = 6  # asks for one question past the persona's utterances: going round in circles
 
 
 def _answers(settings: Settings, name: str) -> list[Answer]:
     """Persona ``name``'s utterances in the role's order (answers, then what it says to
-    follow-ups)."""
+    follow-ups), for a candidate that answers without knowing what was asked."""
     voice = CandidateVoice(load_voice_models(settings).tts.voice)
     persona = load_persona(ROLE, name, voice)
     role = load_role(ROLE)
@@ -61,6 +62,72 @@ def _answers(settings: Settings, name: str) -> list[Answer]:
     for ordinal, question in enumerate(role.questions, start=1):
         spoken.extend(a for a in persona.utterances(question.id, ordinal) if a is not None)
     return spoken
+
+
+class _Persona:
+    """Persona ``name``'s utterances, each question's in turn, rendered before the interview."""
+
+    def __init__(self, settings: Settings, name: str) -> None:
+        voice = CandidateVoice(load_voice_models(settings).tts.voice)
+        persona = load_persona(ROLE, name, voice)
+        self.filler = persona.filler()
+        questions = load_role(ROLE).questions
+        self._by_question = {q.id: persona.utterances(q.id, ordinal)
+                             for ordinal, q in enumerate(questions, start=1)}  # fmt: skip
+        self._said: dict[str, int] = {}
+
+    def next_to(self, question_id: str) -> Answer | None:
+        """What the persona says the next time it is asked for ``question_id`` (None: it stays
+        silent this time); the filler once its utterances for it are used up.
+
+        Raises:
+            TimeoutError: asked for it ``_MORE_ASKS`` times past that (going round in circles).
+        """
+        index = self._said.get(question_id, 0)
+        self._said[question_id] = index + 1
+        utterances = self._by_question.get(question_id, [])
+        if index >= len(utterances) + _MORE_ASKS:
+            raise TimeoutError(f"asked about {question_id!r} {index + 1} times")
+        return utterances[index] if index < len(utterances) else self.filler
+
+
+class _Asked:
+    """The question the recruiter waits for an answer to, read from what the worker stored:
+    the last question or follow-up among the room's recruiter turns."""
+
+    def __init__(self, settings: Settings, room: str) -> None:
+        self._db = session_factory(create_database(settings.resolved_database_url))
+        self._room = room
+        self._seen = 0  # recruiter turns read so far
+        self.question_id: str | None = None
+        self.ended = False  # the recruiter has said its closing
+
+    async def after_next_turn(self, wait_s: float = 5.0) -> str | None:
+        """The question asked, once a recruiter turn past those read is stored (or ``wait_s``
+        seconds have passed: the last one known)."""
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if await asyncio.to_thread(self._read):
+                break
+            await asyncio.sleep(0.1)
+        return self.question_id
+
+    def _read(self) -> bool:
+        with self._db() as s:
+            turns = s.scalars(
+                select(Turn).join(InterviewSession, Turn.session_id == InterviewSession.id)
+                .where(InterviewSession.channel == self._room, Turn.speaker == "recruiter")
+                .order_by(Turn.start_s)
+            ).all()  # fmt: skip
+            if len(turns) <= self._seen:
+                return False
+            for turn in turns[self._seen :]:
+                for event in turn.events or []:
+                    if event.get("type") in ("question", "follow-up"):
+                        self.question_id = event.get("question_id")
+                    self.ended = self.ended or event.get("type") == "end"
+            self._seen = len(turns)
+            return True
 
 
 @dataclass
@@ -72,13 +139,14 @@ class RoomRun:
     talked_over: int = 0
 
 
-async def _room_session(
-    settings: Settings, persona: str, answers: list[Answer], want: int
-) -> RoomRun:
+async def _room_session(settings: Settings, persona: _Persona, name: str, want: int) -> RoomRun:
     """One interview in a room; the latency of each reply, until it ends or ``want`` are timed.
 
-    An answer during which the recruiter's audio was heard is counted in ``talked_over`` and
-    not timed: what follows it is not a reply to its end."""
+    After each recruiter turn the persona answers what was asked (``_Asked``), as the headless
+    rehearsal's candidate does: a follow-up gets the persona's next utterance for that question,
+    a silence in its script is kept silent. An answer during which the recruiter's audio was
+    heard is counted in ``talked_over`` and not timed: what follows it is not a reply to its
+    end."""
     room = f"iv-bench-{secrets.token_hex(4)}"
     job = InterviewJob(role_id=ROLE, mode="exam")  # exam: no coaching tips between questions
     token = candidate_token(
@@ -87,14 +155,22 @@ async def _room_session(
     )  # fmt: skip
     candidate = RoomCandidate(queue_ms=20)  # speech leaves when captured: exact end times
     await candidate.join(settings.livekit.url, token)
-    run = RoomRun(persona)
+    run = RoomRun(name)
+    asked = _Asked(settings, room)
     try:
         spoke_at = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
-        for answer in answers:
+        while True:
             await candidate.wait_for_state("listening", spoke_at, timeout_s=120)
             if any(e.get("type") == "ended" for e in candidate.heard.events):
                 break
             await asyncio.sleep(0.8)  # a person's pause before answering
+            question = await asked.after_next_turn()
+            if asked.ended or question is None:
+                break  # the closing was said (or the interview never got to its questions)
+            answer = persona.next_to(question)
+            if answer is None:  # silent this time: the recruiter prompts or asks again
+                spoke_at = await candidate.wait_for_state("speaking", time.time(), timeout_s=90)
+                continue
             began = time.time()
             ended = await candidate.say(answer.samples[: answer.voiced_end])
             if any(began < t < ended for t in candidate.heard.loud_at):
@@ -280,8 +356,8 @@ async def _bench(
             runs: list[RoomRun] = []
             for persona in personas:
                 print(f"room session, persona {persona} …", flush=True)
-                answers = _answers(settings, persona)
-                runs.append(await _room_session(settings, persona, answers, per_persona))
+                runs.append(await _room_session(settings, _Persona(settings, persona), persona,
+                                                per_persona))  # fmt: skip
             parts = {"room": _room_parts(settings), "headless": headless_parts}
         if not any(r.latencies for r in runs) or not headless:
             raise SystemExit("no replies were timed; see the logs above")
