@@ -131,9 +131,11 @@ def _round(page: Page) -> None:
         "6 of 6 hidden tests passed", timeout=120_000
     )
     expect(page.locator("#code-results")).to_contain_text("Running time grew as n^")
-    # The recruiter says the result and asks about the code's time complexity.
+    # The recruiter says the result and asks about the time complexity of the code written
+    # (one loop over the prices with a dictionary), naming what it does.
     asked = page.locator("#captions li[data-speaker=recruiter]", has_text="time complexity")
     expect(asked.first).to_be_visible(timeout=120_000)
+    expect(asked.first).to_contain_text("a single loop with a set or a map")
     _shot(page, "coding-round")
     page.click("#end")
     expect(page.locator("#report-link")).to_be_visible(timeout=180_000)
