@@ -250,7 +250,8 @@ class CodingRound:
             expected_growth=problem.exponent, complexity=problem.complexity,
             missed_edges=tuple(result.get("missed_edges") or ()),
             loop_depth=shape.loop_depth if shape else None,
-            sorts=bool(shape and shape.sorts), hashes=bool(shape and shape.hashes),
+            loops=shape.loops if shape else 0, sorts=bool(shape and shape.sorts),
+            sort_in_loop=bool(shape and shape.sort_in_loop), hashes=bool(shape and shape.hashes),
         )  # fmt: skip
         # Said once the page has the results (the call returns first).
         task = asyncio.create_task(self._live.interviewer.take(event), name="code-result")

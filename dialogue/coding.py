@@ -223,26 +223,37 @@ def _result_line(event: CodeRan) -> str:
     return f"{event.passed} of {event.total} {what} pass."
 
 
-_NESTED = {3: "three", 4: "four", 5: "five"}
+_COUNTS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
 def _complexity_question(event: CodeRan) -> str:
-    """The question about complexity, naming what the submitted code does when it was read."""
+    """The question about complexity, naming what the submitted code does when it was read:
+    how its loops nest, a sort (inside a loop or not), a set or a map. It names what is there,
+    not a verdict: a loop inside a loop may still run in linear time, and saying why is the
+    candidate's part."""
     depth = event.loop_depth
     if depth is None:
         return CODING_LINES["complexity"]
     if depth >= 3:
-        seen = f"{_NESTED.get(depth, 'several')} loops nested one inside another"
+        seen = f"{_COUNTS.get(depth, 'several')} loops nested one inside another"
     elif depth == 2:
-        seen = "a loop inside a loop" + (" and a sort" if event.sorts else "")
+        seen = "a loop inside a loop"
     elif depth == 1:
-        seen = "a sort and a single loop" if event.sorts else "a single loop"
-        if event.hashes:
-            seen += " with a set or a map to look things up"
+        seen = (
+            "a single loop"
+            if event.loops <= 1
+            else (f"{_COUNTS.get(event.loops, 'several')} loops, none inside another")
+        )
     elif event.sorts:
         seen = "a sort"
     else:
         return CODING_LINES["complexity"]  # no loop: recursion or a library call, unnamed
+    if depth >= 1 and event.sort_in_loop:
+        seen += ", with a sort inside a loop"
+    elif depth >= 1 and event.sorts:
+        seen = f"a sort and {seen}"
+    if depth >= 1 and event.hashes:
+        seen += ", using a set or a map to look things up"
     return f"I see {seen} in your code. {CODING_LINES['complexity-of-code']}"
 
 

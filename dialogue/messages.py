@@ -36,8 +36,9 @@ class CodeRan:
     False) or the hidden tests. ``stopped``: why the run was stopped ("cpu-time", "wall-time",
     "memory", ...), if it was. On a submit, ``growth`` is the fitted exponent of the running
     time (time ~ n^growth; None when not measured) and ``expected_growth`` and ``complexity``
-    ("O(n)") what the problem expects; ``loop_depth``, ``sorts`` and ``hashes`` what the code
-    submitted does (``recruiter_coding.shape``; ``loop_depth`` None when it was not read).
+    ("O(n)") what the problem expects; ``loop_depth``, ``loops``, ``sorts``, ``sort_in_loop``
+    and ``hashes`` what the code submitted does (``recruiter_coding.shape``; ``loop_depth``
+    None when it was not read).
     ``at_s``: seconds from the start of the interview."""
 
     question_id: str
@@ -52,7 +53,9 @@ class CodeRan:
     # On a submit: the edges (as the problem names them) of the hidden tests it failed.
     missed_edges: tuple[str, ...] = ()
     loop_depth: int | None = None
+    loops: int = 0
     sorts: bool = False
+    sort_in_loop: bool = False
     hashes: bool = False
 
 

@@ -1,15 +1,18 @@
 // What sets the running time of the candidate's JavaScript, read from its syntax tree (espree,
-// ESLint's parser; nothing is run): the deepest nesting of loops, whether it sorts, whether it
-// keeps a Set or a Map. Reads the code on stdin; prints {"loop_depth", "sorts", "hashes"} as
-// JSON, or {"error"} when the code does not parse. recruiter_coding/shape.py runs it.
+// ESLint's parser; nothing is run): how many loops and how deep they nest, whether it sorts
+// (and inside a loop), whether it keeps a Set or a Map. Reads the code on stdin; prints
+// {"loop_depth", "loops", "sorts", "sort_in_loop", "hashes"} as JSON, or {"error"} when the
+// code does not parse. recruiter_coding/shape.py runs it.
 import { readFileSync } from "node:fs";
 import * as espree from "espree";
 
 // Array methods that call their callback once per element: a loop in all but name.
 const ITERATING = new Set(["forEach", "map", "filter", "reduce", "reduceRight", "some", "every",
   "find", "findIndex", "findLast", "findLastIndex", "flatMap"]);
-const LOOPS = new Set(["ForStatement", "ForInStatement", "ForOfStatement", "WhileStatement",
-  "DoWhileStatement"]);
+// Per loop: the parts made once, before it runs (read outside it).
+const MADE_BEFORE = { ForStatement: ["init"], ForInStatement: ["right"],
+  ForOfStatement: ["right"], WhileStatement: [], DoWhileStatement: [] };
+const SKIPPED = new Set(["parent", "loc", "range", "start", "end"]);
 
 const code = readFileSync(0, "utf8");
 let tree;
@@ -20,42 +23,46 @@ try {
   process.exit(0);
 }
 
-let deepest = 0;
-let sorts = false;
-let hashes = false;
+const shape = { loop_depth: 0, loops: 0, sorts: false, sort_in_loop: false, hashes: false };
 
-function isIteratingCall(node) {
+function member(node, names) {
   return node.type === "CallExpression" && node.callee.type === "MemberExpression"
-    && !node.callee.computed && ITERATING.has(node.callee.property.name);
+    && !node.callee.computed && names.includes(node.callee.property.name);
+}
+
+function children(node, keys, depth) {
+  for (const key of keys) walk(node[key], depth);
 }
 
 function walk(node, depth) {
   if (node === null || typeof node !== "object") return;
   if (Array.isArray(node)) { for (const child of node) walk(child, depth); return; }
   if (typeof node.type !== "string") return;
-  if (node.type === "CallExpression" && node.callee.type === "MemberExpression"
-      && !node.callee.computed && ["sort", "toSorted"].includes(node.callee.property.name)) {
-    sorts = true;
+  shape.loop_depth = Math.max(shape.loop_depth, depth);
+  if (member(node, ["sort", "toSorted"])) {
+    shape.sorts = true;
+    shape.sort_in_loop ||= depth > 0;
   }
   if (node.type === "NewExpression" && node.callee.type === "Identifier"
       && ["Set", "Map"].includes(node.callee.name)) {
-    hashes = true;
+    shape.hashes = true;
   }
-  let inner = depth;
-  if (LOOPS.has(node.type)) {
-    inner = depth + 1;
-  } else if (isIteratingCall(node)) {
-    walk(node.callee, depth);  // the array it runs over is outside the loop
-    inner = depth + 1;
-    deepest = Math.max(deepest, inner);
-    walk(node.arguments, inner);
-    return;
-  }
-  deepest = Math.max(deepest, inner);
-  for (const key of Object.keys(node)) {
-    if (key !== "parent" && key !== "loc" && key !== "range") walk(node[key], inner);
+  const keys = Object.keys(node).filter((k) => !SKIPPED.has(k) && k !== "type");
+  if (node.type in MADE_BEFORE) {
+    shape.loops += 1;
+    const before = MADE_BEFORE[node.type];
+    children(node, before, depth);
+    shape.loop_depth = Math.max(shape.loop_depth, depth + 1);
+    children(node, keys.filter((k) => !before.includes(k)), depth + 1);
+  } else if (member(node, [...ITERATING])) {
+    shape.loops += 1;
+    walk(node.callee, depth);  // the array it runs over is made outside the loop
+    shape.loop_depth = Math.max(shape.loop_depth, depth + 1);
+    walk(node.arguments, depth + 1);
+  } else {
+    children(node, keys, depth);
   }
 }
 
 walk(tree.body, 0);
-process.stdout.write(JSON.stringify({ loop_depth: deepest, sorts, hashes }));
+process.stdout.write(JSON.stringify(shape));

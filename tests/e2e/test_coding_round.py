@@ -135,7 +135,7 @@ def _round(page: Page) -> None:
     # (one loop over the prices with a dictionary), naming what it does.
     asked = page.locator("#captions li[data-speaker=recruiter]", has_text="time complexity")
     expect(asked.first).to_be_visible(timeout=120_000)
-    expect(asked.first).to_contain_text("a single loop with a set or a map")
+    expect(asked.first).to_contain_text("a single loop, using a set or a map")
     _shot(page, "coding-round")
     page.click("#end")
     expect(page.locator("#report-link")).to_be_visible(timeout=180_000)

@@ -55,22 +55,42 @@ const pairWithSum = (prices, budget) => {
 """
 
 
+def _shape(depth: int, loops: int, *, sorts: bool = False, sort_in_loop: bool = False,
+           hashes: bool = False) -> CodeShape:  # fmt: skip
+    return CodeShape(depth, sorts=sorts, hashes=hashes, loops=loops, sort_in_loop=sort_in_loop)
+
+
 @pytest.mark.parametrize(
     ("language", "code", "shape"),
     [
-        ("python", PYTHON_NESTED, CodeShape(2, sorts=False, hashes=False)),
-        ("python", PYTHON_ONE_PASS, CodeShape(1, sorts=False, hashes=True)),
-        ("python", PYTHON_SORTED, CodeShape(1, sorts=True, hashes=False)),
-        ("python", "def f(a):\n    return [x for x in a for y in a if x < y]\n",
-         CodeShape(2, sorts=False, hashes=False)),
-        ("javascript", JS_NESTED, CodeShape(2, sorts=False, hashes=False)),
-        ("javascript", JS_ONE_PASS, CodeShape(1, sorts=False, hashes=True)),
-        ("javascript", "function f(a) { return a.toSorted()[0]; }",
-         CodeShape(0, sorts=True, hashes=False)),
+        ("python", PYTHON_NESTED, _shape(2, 2)),
+        ("python", PYTHON_ONE_PASS, _shape(1, 1, hashes=True)),
+        # sorted() makes what the loop runs over: once, outside it.
+        ("python", PYTHON_SORTED, _shape(1, 1, sorts=True)),
+        ("python", "def f(a):\n    return [x for x in a for y in a if x < y]\n", _shape(2, 2)),
+        ("python", "def f(words):\n    for w in [w for w in words if w]:\n        print(w)\n",
+         _shape(1, 2)),
+        ("python", "def f(a):\n    for x in a:\n        a.sort()\n",
+         _shape(1, 1, sorts=True, sort_in_loop=True)),
+        ("python", "def f(a):\n    n = sum(1 for x in a)\n    while n:\n        n -= 1\n",
+         _shape(1, 2)),
+        ("javascript", JS_NESTED, _shape(2, 2)),
+        ("javascript", JS_ONE_PASS, _shape(1, 1, hashes=True)),
+        ("javascript", "function f(a) { return a.toSorted()[0]; }", _shape(0, 0, sorts=True)),
+        ("javascript", "function f(s) { for (const w of s.split(' ').filter(Boolean)) {} }",
+         _shape(1, 2)),
+        ("javascript", "function f(a) { for (let i = 0; i < 3; i++) a.sort(); }",
+         _shape(1, 1, sorts=True, sort_in_loop=True)),
     ],
 )  # fmt: skip
 def test_loops_sorts_and_hash_maps_are_read(language: str, code: str, shape: CodeShape) -> None:
     assert code_shape(language, code) == shape
+
+
+def test_code_nested_past_reading_is_not_described_and_raises_nothing() -> None:
+    deep = "def f(a):\n    return " + " + ".join(["a"] * 5000) + "\n"
+    shape = code_shape("python", deep)
+    assert shape is None or shape.loop_depth == 0
 
 
 def test_code_that_does_not_parse_is_not_described() -> None:

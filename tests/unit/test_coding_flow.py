@@ -197,13 +197,17 @@ def test_the_complexity_question_names_what_the_submitted_code_does() -> None:
     def asked(**shape: object) -> str:
         return _said(step(state, replace(solved, **shape))[1])  # type: ignore[arg-type]
 
-    nested = asked(loop_depth=2, sorts=False, hashes=False)
+    nested = asked(loop_depth=2, loops=2)
     assert nested.endswith("I see a loop inside a loop in your code. "
                            + CODING_LINES["complexity-of-code"])  # fmt: skip
-    assert "a sort and a single loop in your code" in asked(loop_depth=1, sorts=True)
-    one_pass = asked(loop_depth=1, hashes=True)
-    assert "a single loop with a set or a map to look things up" in one_pass
-    assert "three loops nested" in asked(loop_depth=3)
+    assert "a sort and a single loop in your code" in asked(loop_depth=1, loops=1, sorts=True)
+    one_pass = asked(loop_depth=1, loops=1, hashes=True)
+    assert "a single loop, using a set or a map to look things up" in one_pass
+    # Two passes one after the other are not "a single loop"; a sort inside a loop is said so.
+    assert "two loops, none inside another" in asked(loop_depth=1, loops=2)
+    in_loop = asked(loop_depth=1, loops=1, sorts=True, sort_in_loop=True)
+    assert "a single loop, with a sort inside a loop" in in_loop
+    assert "three loops nested" in asked(loop_depth=3, loops=3)
     # No loop read (recursion, a library call) or the code not read: the question as it was.
     assert asked(loop_depth=0).endswith(CODING_LINES["complexity"])
     assert asked().endswith(CODING_LINES["complexity"])
