@@ -93,10 +93,12 @@ class _Persona:
 
 class _Asked:
     """The question the recruiter waits for an answer to, read from what the worker stored:
-    the last question or follow-up among the room's recruiter turns."""
+    the last question or follow-up among the room's recruiter turns heard to the end (a reply
+    cut off by the candidate going on is dropped and stepped again)."""
 
     def __init__(self, settings: Settings, room: str) -> None:
-        self._db = session_factory(create_database(settings.resolved_database_url))
+        self._engine = create_database(settings.resolved_database_url)
+        self._db = session_factory(self._engine)
         self._room = room
         self._seen = 0  # recruiter turns read so far
         self.question_id: str | None = None
@@ -119,15 +121,18 @@ class _Asked:
                 .where(InterviewSession.channel == self._room, Turn.speaker == "recruiter")
                 .order_by(Turn.start_s)
             ).all()  # fmt: skip
-            if len(turns) <= self._seen:
-                return False
-            for turn in turns[self._seen :]:
+            new, self._seen = turns[self._seen :], len(turns)
+            heard = [t for t in new if not t.interrupted]
+            for turn in heard:
                 for event in turn.events or []:
                     if event.get("type") in ("question", "follow-up"):
                         self.question_id = event.get("question_id")
                     self.ended = self.ended or event.get("type") == "end"
-            self._seen = len(turns)
-            return True
+            return bool(heard)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
 
 
 @dataclass
@@ -189,6 +194,7 @@ async def _room_session(settings: Settings, persona: _Persona, name: str, want: 
     except TimeoutError as e:
         print(f"  session stopped: {e}", flush=True)
     finally:
+        asked.close()
         await candidate.leave()
     return run
 

@@ -374,7 +374,7 @@ def test_a_caller_who_answers_to_the_end_hears_the_highlights_and_where_the_repo
     # are not compared: over a phone line the recogniser once heard "over all scores".)
     squeezed = closing.replace(" ", "")
     if report["overall"] is not None:
-        assert "overallscore" in squeezed, closing
+        assert "overallscore" in squeezed and "nooverallscore" not in squeezed, closing
     else:
         assert "nooverallscore" in squeezed, closing
     assert "invitation page" in closing and "goodbye" in closing, closing
