@@ -6,24 +6,10 @@ from __future__ import annotations
 import pytest
 
 from recruiter_coding.shape import CodeShape, code_shape
+from tests.integration.test_judge import LINEAR, QUADRATIC
 
-PYTHON_NESTED = """
-def pair_with_sum(prices, budget):
-    for i in range(len(prices)):
-        for j in range(i + 1, len(prices)):
-            if prices[i] + prices[j] == budget:
-                return [i, j]
-    return []
-"""
-PYTHON_ONE_PASS = """
-def pair_with_sum(prices, budget):
-    seen = {}
-    for i, price in enumerate(prices):
-        if budget - price in seen:
-            return [seen[budget - price], i]
-        seen[price] = i
-    return []
-"""
+# The pair-with-sum solutions the judge's tests time: nested loops, and one pass with a dict.
+PYTHON_NESTED, PYTHON_ONE_PASS = QUADRATIC, LINEAR
 PYTHON_SORTED = """
 def merge_bookings(bookings):
     merged = []
