@@ -41,7 +41,7 @@ from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.stack import DevStack
 from recruiter_llm.client import OpenAIChatClient
 from recruiter_rehearsal.candidates import Answer, CandidateVoice, load_persona, shipped_personas
-from recruiter_rehearsal.run import RehearsalOptions, run_rehearsal
+from recruiter_rehearsal.run import MORE_ASKS, RehearsalOptions, run_rehearsal
 from recruiter_rehearsal.summary import seconds_cell
 from rubrics import load_role
 from storage import InterviewSession, Turn, create_database, session_factory
@@ -49,7 +49,6 @@ from storage import InterviewSession, Turn, create_database, session_factory
 RESULTS = Path(__file__).parent / "results"
 ROLE, PERSONA = "demo", "prepared"
 _REPLY_TIMEOUT_S = 60.0
-_MORE_ASKS = 6  # asks for one question past the persona's utterances: going round in circles
 
 
 def _answers(settings: Settings, name: str) -> list[Answer]:
@@ -81,12 +80,12 @@ class _Persona:
         silent this time); the filler once its utterances for it are used up.
 
         Raises:
-            TimeoutError: asked for it ``_MORE_ASKS`` times past that (going round in circles).
+            TimeoutError: asked for it ``MORE_ASKS`` times past that (going round in circles).
         """
         index = self._said.get(question_id, 0)
         self._said[question_id] = index + 1
         utterances = self._by_question.get(question_id, [])
-        if index >= len(utterances) + _MORE_ASKS:
+        if index >= len(utterances) + MORE_ASKS:
             raise TimeoutError(f"asked about {question_id!r} {index + 1} times")
         return utterances[index] if index < len(utterances) else self.filler
 

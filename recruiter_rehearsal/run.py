@@ -53,6 +53,7 @@ from rubrics import RoleScript, RoleSource, resolve_local_role
 from storage import SessionRepository, Turn, create_database, session_factory
 
 __all__ = [
+    "MORE_ASKS",
     "LatencySample",
     "RehearsalError",
     "RehearsalOptions",
@@ -104,7 +105,7 @@ def _answer_source(
 # Times the recruiter may ask for an answer to one question after the candidate's prepared
 # utterances for it are used up (follow-ups, silence prompts, a lost answer asked again): past
 # that, the interview is going round in circles and the rehearsal stops with what it stored.
-_MORE_ASKS = 6
+MORE_ASKS = 6
 
 
 class _CandidateDriver:
@@ -175,7 +176,7 @@ class _CandidateDriver:
             index = spoken_to.get(question, 0)
             spoken_to[question] = index + 1
             utterances = self._answers.to(question)
-            if index >= len(utterances) + _MORE_ASKS:
+            if index >= len(utterances) + MORE_ASKS:
                 raise RehearsalError(f"the recruiter asked about question '{question}' "
                                      f"{index + 1} times: {self.progress()}")  # fmt: skip
             answer = utterances[index] if index < len(utterances) else self._filler
