@@ -59,9 +59,15 @@ async def _keep_last_words(
     uncommitted: Callable[[], bool],
     deadline: float,
 ) -> None:
+    stt = session.stt
+    if isinstance(stt, WhisperSTT):
+        # Words said just before End may still wait for the VAD (behind real time on a loaded
+        # machine): once it has judged them, a segment holding them has begun.
+        if not await stt.caught_up(deadline - time.monotonic()):
+            logger.warning("the closing starts before the last words reached the VAD")
+        await asyncio.sleep(_SETTLE_S)  # the segment's start reaches ``segment_open``
     while (session.user_state == "speaking" or segment_open()) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)  # the voice activity detector ends the segment
-    stt = session.stt
     if isinstance(stt, WhisperSTT) and not await stt.wait_idle(deadline - time.monotonic()):
         logger.warning("the closing starts before the last words were transcribed")
     await asyncio.sleep(_SETTLE_S)

@@ -116,7 +116,7 @@ class Interviewer(Agent):
         # Set once the closing line has been heard in full.
         self.ended = asyncio.Event()
         self.end_reason: str | None = None
-        self._stopped = False  # the candidate asked to stop: no reply after the closing
+        self.stopped = False  # the candidate asked to stop: only the closing is said
         # The question being spoken, and the one whose asking the candidate has heard in full.
         self._asking: str | None = None
         self.awaiting_answer_to: str | None = None
@@ -152,7 +152,7 @@ class Interviewer(Agent):
         """End the interview now (the candidate asked to stop): say ``closing``, then end."""
         if self.end_reason is not None:
             return
-        self.end_reason, self._stopped, self._asking = reason, True, None
+        self.end_reason, self.stopped, self._asking = reason, True, None
         self._cancel_silence_watch()
         self.utterance = RecruiterUtterance(events=[{"type": "end", "reason": reason}])
         with contextlib.suppress(RuntimeError):
@@ -226,7 +226,7 @@ class Interviewer(Agent):
         if message is None or message.id in self._handled:
             return
         self._heard = []  # taken as a turn
-        if self._stopped:
+        if self.stopped:
             return  # after the candidate asked to stop, nothing more is said
         self._handled.add(message.id)
         text = (message.text_content or "").strip()
@@ -254,7 +254,7 @@ class Interviewer(Agent):
         self._state, actions = step(self._before_reply, event)
         first = True
         async for piece in self._speak(actions, turn_ended):
-            if self._stopped:  # a reply prepared before the candidate asked to stop
+            if self.stopped:  # a reply prepared before the candidate asked to stop
                 return
             yield piece if first else f" {piece}"
             first = False
@@ -328,7 +328,7 @@ class Interviewer(Agent):
         self._went_on = None
         self._answer_final(reply)
         self.awaiting_answer_to = self._asking
-        if self._stopped:
+        if self.stopped:
             return  # the closing task ends the interview once its closing has been heard
         if self.end_reason is not None:
             self.ended.set()

@@ -4,10 +4,10 @@ Each turn is committed on its own, so a crash loses at most the turn in flight. 
 database cannot take for want of a connection (restarting, unreachable) is kept in memory and
 retried in order, backing off up to ``RETRY_MAX_S``, while the interview goes on (a crash then
 loses the writes still waiting too); any other refusal is logged and kept in ``errors``. An
-answer the
-pipeline heard in two parts (the candidate went on before the reply was heard, or as it began
-and cut it off) stays one stored turn: the second part extends the first, and the answer is
-measured again as a whole. The cut-off reply is stored too, as interrupted: it was heard.
+answer the pipeline heard in two parts (the candidate went on before the reply was heard, or as
+it began and cut it off, or pressed End before its last part was transcribed) stays one stored
+turn: the second part extends the first, and the answer is measured again as a whole. The
+cut-off reply is stored too, as interrupted: it was heard.
 """
 
 from __future__ import annotations
@@ -133,7 +133,9 @@ class TurnJournal:
             words = self._interviewer.take_turn_words()
             turn = self._candidate_turn(text, metrics, words)
             self._last_user = metrics
-            if self._interviewer.answer_open and self._open is not None:
+            # Words transcribed after End, before the closing is heard, end the answer too.
+            stopping = self._interviewer.stopped and not self._interviewer.ended.is_set()
+            if (self._interviewer.answer_open or stopping) and self._open is not None:
                 words, text = [*self._open_words, *words], f"{self._open_text} {text}"
                 self._open_words, self._open_text = words, text
                 first = self._open

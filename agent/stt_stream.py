@@ -44,6 +44,9 @@ _RATE = 16000  # the STT's sample rate, Hz
 # A VAD window this likely to be speech is speech after a cut (silero's deactivation threshold,
 # livekit-agents' default: below it a segment's speech is taken to have stopped).
 _SPEECH_P = 0.35
+# Audio the VAD may not have judged yet and still be caught up (``SettlingStream.caught_up``):
+# under one of silero's 32 ms windows (512 samples at 16 kHz) waits for the samples after it.
+_VAD_SLACK_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,33 @@ class SettlingStream(stt.RecognizeStream):
         self._whisper = whisper
         self._vad = vad
         self.settles = 0  # settled parts decoded (for tests and logs)
+        self._pushed_s = 0.0  # audio handed to the VAD, seconds
+        self._judged_s = 0.0  # audio the VAD has judged speech or silence, seconds
+        self._judged = asyncio.Event()  # set whenever _judged_s grows
+
+    def push_frame(self, frame: rtc.AudioFrame) -> None:
+        """Push audio to be recognized (counted for ``caught_up``)."""
+        super().push_frame(frame)
+        self._pushed_s += frame.duration
+
+    async def caught_up(self, timeout_s: float) -> bool:
+        """Wait until the VAD has judged every sample pushed before this call (to within
+        ``_VAD_SLACK_S``); False on ``timeout_s``.
+
+        On a loaded machine silero falls behind real time ("VAD inference is slower than
+        realtime"): a candidate who presses End with their last word has said words that no
+        segment holds yet. The VAD's judgement of a window is taken once this stream has read
+        its event, which waits while a segment's final transcript is decoded.
+        """
+        target = self._pushed_s - _VAD_SLACK_S
+        try:
+            async with asyncio.timeout(timeout_s):
+                while self._judged_s < target:
+                    self._judged.clear()
+                    await self._judged.wait()
+        except TimeoutError:
+            return False
+        return True
 
     async def _metrics_monitor_task(self, event_aiter: AsyncIterable[stt.SpeechEvent]) -> None:
         async for _ in event_aiter:
@@ -120,6 +150,9 @@ class SettlingStream(stt.RecognizeStream):
         segment: _Segment | None = None
         try:
             async for event in vad_stream:
+                if event.type == vad.VADEventType.INFERENCE_DONE:
+                    self._judged_s += sum(f.duration for f in event.frames)
+                    self._judged.set()
                 if event.type == vad.VADEventType.START_OF_SPEECH:
                     if segment is not None:
                         segment.cancel()

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import math
 import time
+import weakref
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -175,6 +176,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         # an Event waited on in one loop raises in the next).
         self._idle: asyncio.Event | None = None
         self._idle_loop: asyncio.AbstractEventLoop | None = None
+        self._streams: weakref.WeakSet[SettlingStream] = weakref.WeakSet()
 
     def with_prompt(self, prompt: str) -> WhisperSTT:
         """The same loaded model (shared, not loaded again) with ``prompt`` as Whisper's initial
@@ -195,7 +197,18 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         """
         if self._vad is None:
             return super().stream(language=language, conn_options=conn_options)
-        return SettlingStream(self, vad=self._vad, conn_options=conn_options)
+        stream = SettlingStream(self, vad=self._vad, conn_options=conn_options)
+        self._streams.add(stream)
+        return stream
+
+    async def caught_up(self, timeout_s: float) -> bool:
+        """Wait until each open stream's VAD has judged the audio it was given before this call
+        (``SettlingStream.caught_up``); False on ``timeout_s``. At once without a VAD."""
+        deadline = time.monotonic() + timeout_s
+        for stream in list(self._streams):
+            if not await stream.caught_up(max(0.0, deadline - time.monotonic())):
+                return False
+        return True
 
     @property
     def model(self) -> str:

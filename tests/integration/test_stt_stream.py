@@ -153,3 +153,39 @@ def test_a_failure_after_a_settled_part_keeps_that_part_and_decodes_the_rest(
     assert len(early) >= 2 and settles >= 1
     heard = " ".join(f.text for f in _finals(events))
     assert word_error_rate(ANSWER, heard) <= 0.10, heard
+
+
+def test_a_stream_behind_real_time_catches_up_with_the_words_already_pushed(
+    whisper: WhisperSTT, voice: CandidateVoice
+) -> None:
+    """Audio pushed all at once waits for the VAD; once ``caught_up`` returns, the segment
+    holding its words has begun (what the closing waits for after End)."""
+    said = voice.render("I write each problem down, so that nothing gets lost.").samples
+    pcm = to_int16(np.concatenate([np.zeros(MIC_RATE // 2, dtype=np.float32), said]))
+    step = MIC_RATE // 100
+
+    async def scenario() -> tuple[bool, list[stt.SpeechEventType], list[stt.SpeechEventType]]:
+        stream = whisper.stream()
+        kinds: list[stt.SpeechEventType] = []
+
+        async def read() -> None:
+            async for event in stream:
+                kinds.append(event.type)
+
+        reading = asyncio.create_task(read())
+        for i in range(0, pcm.size, step):  # far faster than real time: the VAD falls behind
+            part = pcm[i : i + step]
+            stream.push_frame(rtc.AudioFrame(part.tobytes(), MIC_RATE, 1, part.size))
+        before = list(kinds)
+        caught = await whisper.caught_up(30.0)
+        for _ in range(5):  # a few hops of the event loop: the start reaches the reader
+            await asyncio.sleep(0)
+        after = list(kinds)
+        stream.end_input()
+        await reading
+        return caught, before, after
+
+    caught, before, after = run(scenario())
+    assert caught
+    assert stt.SpeechEventType.START_OF_SPEECH not in before
+    assert stt.SpeechEventType.START_OF_SPEECH in after
