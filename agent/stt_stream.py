@@ -176,7 +176,10 @@ class SettlingStream(stt.RecognizeStream):
 
     async def _final(self, event: vad.VADEvent, segment: _Segment | None) -> stt.SpeechEvent | None:
         """Tell the end of speech; the segment's final transcript (None: no words)."""
-        speech_end = time.time() - event.silence_duration - event.inference_duration
+        # The VAD judged this window behind real time by the audio pushed since, not yet judged
+        # (pushes come as the audio is heard); the speech ended the silence run before it.
+        behind_s = max(0.0, self._pushed_s - self._judged_s)
+        speech_end = time.time() - behind_s - event.silence_duration
         self._event_ch.send_nowait(
             stt.SpeechEvent(stt.SpeechEventType.END_OF_SPEECH, speech_end_time=speech_end)
         )
