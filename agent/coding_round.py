@@ -16,9 +16,9 @@ The page calls two LiveKit RPC methods on the agent (payloads are JSON):
 
 While a coding question is asked, ``CodingRound.watch`` gives the flow ``CodingStalled`` after
 ``coding.stall_s`` with neither an edit nor a word (stored as an ``inactivity`` signal too), and
-``AnswerOverTime`` once the question's time limit has passed. Signals are for a person to
-review; nothing is decided from them. Code and signals are the candidate's data: they are never
-logged (counts and kinds only) and are deleted with the session.
+``AnswerOverTime`` once the question's time limit has passed (``agent.coding_clock``). Signals
+are for a person to review; nothing is decided from them. Code and signals are the candidate's
+data: they are never logged (counts and kinds only) and are deleted with the session.
 """
 
 from __future__ import annotations
@@ -27,15 +27,17 @@ import asyncio
 import json
 import logging
 import time
+from collections import deque
 from dataclasses import asdict
 from typing import Any
 
 from livekit import rtc
 from sqlalchemy.orm import Session, sessionmaker
 
+from agent.coding_clock import CodingClock
 from agent.interview import Interview
 from agent.resume import ResumingInterviewer
-from dialogue import AnswerOverTime, CodeRan, CodingStalled, PlannedQuestion
+from dialogue import CodeRan, CodingStalled, PlannedQuestion
 from recruiter_coding import SandboxError
 from recruiter_coding.judge import head_and_tail, judge, measure_growth
 from recruiter_coding.problems import Problem
@@ -49,6 +51,9 @@ __all__ = ["CodingRound", "coding_brief", "current_problem", "start_coding_round
 logger = logging.getLogger("recruiter.coding")
 
 _SIGNALS = ("paste", "tab-hidden", "tab-shown")
+# At most this many signals are kept in any _SIGNAL_WINDOW_S (a page cannot flood the store);
+# counted as they arrive, so two sent half a second apart and delivered together both count.
+_SIGNAL_BURST, _SIGNAL_WINDOW_S = 10, 10.0
 _MAX_BYTES = 14_000  # LiveKit's RPC payloads are at most 15 KiB, the JSON around the code too
 
 
@@ -98,8 +103,9 @@ class CodingRound:
         self._settings = settings
         self._candidate = candidate
         self._last_snapshot: str | None = None
-        self._snapshot_at = self._signal_at = 0.0  # monotonic times of the last stored ones
-        self._activity = time.monotonic()  # the last edit or word
+        self._snapshot_at = 0.0  # monotonic time of the last stored snapshot
+        self._signals: deque[float] = deque(maxlen=_SIGNAL_BURST)  # when the last were kept
+        self._clock = CodingClock(settings.stall_s, activity=time.monotonic())
         self._running = asyncio.Lock()  # one run at a time: the sandbox is CPU-bound
         self._saying: set[asyncio.Task[Any]] = set()
         self.runs = 0
@@ -111,39 +117,24 @@ class CodingRound:
         room.local_participant.register_rpc_method("code.current", self._on_current)
 
     async def watch(self) -> None:
-        """Until cancelled: stalls and time limits of the coding questions asked."""
-        asked: str | None = None
-        asked_at = time.monotonic()
+        """Until cancelled: stalls and time limits of the coding questions (``CodingClock``)."""
         interviewer, session = self._live.interviewer, self._live.session
         while True:
             await asyncio.sleep(1.0)
             found = current_problem(self._live)
             record = interviewer.state.record()
-            now = time.monotonic()
-            if found is None or record is None or record.stage:
-                asked = None
-                continue
-            question = found[0]
-            if interviewer.away:  # the page left the room: neither a stall nor time spent
-                asked_at += 1.0
-                self._activity = now
-                continue
-            if question.id != asked or session.agent_state == "speaking":
-                if question.id != asked:
-                    asked, asked_at = question.id, now - self._asked_before(question.id)
-                self._activity = now  # the recruiter speaking is not the candidate stalling
-                continue
-            if session.user_state == "speaking":
-                self._activity = now
-            if now - asked_at > question.time_limit_s:
-                asked = None
-                await interviewer.take(AnswerOverTime("", now - asked_at))
-            elif now - self._activity >= self._settings.stall_s:
-                quiet = now - self._activity
-                self._activity = now
-                signal = {"signal": "inactivity", "seconds": round(quiet)}
-                await self._store(question.id, found[1].id, "signal", detail=signal)
-                await interviewer.take(CodingStalled(quiet))
+            asked = None if found is None or record is None or record.stage else found[0]
+            heard = self._clock.tick(
+                time.monotonic(), asked, away=interviewer.away,
+                recruiter_speaking=session.agent_state == "speaking",
+                candidate_speaking=session.user_state == "speaking",
+                asked_before=self._asked_before,
+            )  # fmt: skip
+            if isinstance(heard, CodingStalled) and found is not None:
+                signal = {"signal": "inactivity", "seconds": round(heard.seconds)}
+                await self._store(found[0].id, found[1].id, "signal", detail=signal)
+            if heard is not None:
+                await interviewer.take(heard)
 
     def _asked_before(self, question_id: str) -> float:
         """How long ago (s) a resumed interview first asked ``question_id``, as its stored turns
@@ -204,16 +195,20 @@ class CodingRound:
                 raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR, "unknown language")
             # At most one a second (the page sends one every five while the code changes).
             if code != self._last_snapshot and now - self._snapshot_at >= 1.0:
-                self._last_snapshot, self._snapshot_at, self._activity = code, now, now
+                self._last_snapshot, self._snapshot_at = code, now
+                self._clock.active(now)
                 await self._store(question.id, problem.id, "snapshot", str(language), code)
-        elif kind in _SIGNALS and now - self._signal_at >= 0.2:
-            self._signal_at = now
+        elif kind in _SIGNALS:
+            flooding = len(self._signals) == _SIGNAL_BURST
+            if flooding and now - self._signals[0] < _SIGNAL_WINDOW_S:
+                return "{}"
             detail: dict[str, Any] = {"signal": kind}
             if kind == "paste":
                 chars = request.get("chars")
                 if not isinstance(chars, int) or chars < self._settings.paste_chars:
                     return "{}"
                 detail["chars"] = chars
+            self._signals.append(now)
             await self._store(question.id, problem.id, "signal", detail=detail)
         return "{}"
 
@@ -227,7 +222,7 @@ class CodingRound:
         if self._running.locked():  # one at a time: a second click waits for nothing
             raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR,
                                "a run is still going; wait for its results")  # fmt: skip
-        self._activity = time.monotonic()
+        self._clock.active(time.monotonic())
         at_s = time.time() - self._live.t0
         try:
             async with self._running:

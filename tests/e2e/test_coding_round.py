@@ -60,7 +60,7 @@ def _paste_notes_and_leave_the_tab(page: Page) -> None:
         }""",
         NOTES,
     )
-    # The agent keeps at most one signal in 0.2 s (a page cannot flood it): a person's pace.
+    # A person's pace (the agent keeps at most 10 signals in 10 s: a page cannot flood it).
     for hidden in (True, False):
         page.wait_for_timeout(500)
         page.evaluate(
