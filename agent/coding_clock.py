@@ -10,7 +10,7 @@ edit (``CodingClock.active``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dialogue import AnswerOverTime, CodingStalled, PlannedQuestion
 
@@ -29,7 +29,7 @@ class CodingClock:
     asked: str | None = None  # the question id being timed
     asked_at: float = 0.0
     activity: float = 0.0  # the last edit or word
-    _ticked: float | None = None
+    _ticked: float | None = field(default=None, init=False, repr=False)
 
     def active(self, now: float) -> None:
         """The candidate edited the code at ``now``."""

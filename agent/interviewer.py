@@ -116,7 +116,8 @@ class Interviewer(Agent):
         # Set once the closing line has been heard in full.
         self.ended = asyncio.Event()
         self.end_reason: str | None = None
-        self.stopped = False  # the candidate asked to stop: only the closing is said
+        # The candidate asked to stop (only the closing is said), with an answer open then.
+        self.stopped = self.open_at_stop = False
         # The question being spoken, and the one whose asking the candidate has heard in full.
         self._asking: str | None = None
         self.awaiting_answer_to: str | None = None
@@ -153,6 +154,7 @@ class Interviewer(Agent):
         if self.end_reason is not None:
             return
         self.end_reason, self.stopped, self._asking = reason, True, None
+        self.open_at_stop = self.answer_open
         self._cancel_silence_watch()
         self.utterance = RecruiterUtterance(events=[{"type": "end", "reason": reason}])
         with contextlib.suppress(RuntimeError):
@@ -391,8 +393,7 @@ class Interviewer(Agent):
         self._early.clear()
 
     def hold_silence(self) -> None:
-        """Stop the silence watch now (the candidate's page left the room; ``away`` keeps it
-        from being taken until they are back)."""
+        """Stop the silence watch: the page left the room (``away`` keeps it off until back)."""
         self._cancel_silence_watch()
 
     def _start_silence_watch(self) -> None:

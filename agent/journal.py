@@ -105,6 +105,7 @@ class TurnJournal:
         # The stored candidate turn no reply has answered yet: (index, words, text).
         # The answer no reply has answered yet: its first write, and all its words and text.
         self._open: _Write | None = None
+        self._open_after_stop = False  # the open answer began after the candidate pressed End
         self._open_words: list[TimedWord] = []
         self._open_text = ""
         self._unsaved: list[_Write] = []  # writes waiting for the database, in order
@@ -133,9 +134,7 @@ class TurnJournal:
             words = self._interviewer.take_turn_words()
             turn = self._candidate_turn(text, metrics, words)
             self._last_user = metrics
-            # Words transcribed after End, before the closing is heard, end the answer too.
-            stopping = self._interviewer.stopped and not self._interviewer.ended.is_set()
-            if (self._interviewer.answer_open or stopping) and self._open is not None:
+            if self._goes_on() and self._open is not None:
                 words, text = [*self._open_words, *words], f"{self._open_text} {text}"
                 self._open_words, self._open_text = words, text
                 first = self._open
@@ -150,6 +149,7 @@ class TurnJournal:
             else:
                 self._open = _Write(turn, words=words, text=text)
                 self._open_words, self._open_text = words, text
+                self._open_after_stop = self._interviewer.stopped
                 self._submit(self._open)
         else:
             if not self._interviewer.answer_open:  # else cut off as it began: the answer goes on
@@ -162,6 +162,17 @@ class TurnJournal:
             if started is not None:
                 ended = metrics.get("stopped_speaking_at") or time.time()
                 self._recruiter_spans.append((started, ended))
+
+    def _goes_on(self) -> bool:
+        """Whether a candidate turn now continues the open answer (``self._open``)."""
+        interviewer = self._interviewer
+        if interviewer.answer_open:
+            return True
+        if not interviewer.stopped or interviewer.ended.is_set():
+            return False
+        # After End, before the closing is heard: words transcribed late end the answer that
+        # was open at End, or the one begun after it; not an answer already replied to.
+        return interviewer.open_at_stop or self._open_after_stop
 
     def _question_end(self, words: list[TimedWord]) -> float | None:
         """When the recruiter turn this answer responds to ended: the last that began before it.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -93,14 +94,23 @@ class SettlingStream(stt.RecognizeStream):
         self._whisper = whisper
         self._vad = vad
         self.settles = 0  # settled parts decoded (for tests and logs)
-        self._pushed_s = 0.0  # audio handed to the VAD, seconds
+        self._pushed_s = 0.0  # audio pushed, seconds
+        # (audio pushed by then, s; time.time() then) for each push the VAD has not yet judged
+        self._pushes: deque[tuple[float, float]] = deque()
         self._judged_s = 0.0  # audio the VAD has judged speech or silence, seconds
-        self._judged = asyncio.Event()  # set whenever _judged_s grows
+        self._judged = asyncio.Event()  # set whenever _judged_s grows, and once closed
+        self._closed = False
+        self._loop = asyncio.get_running_loop()
 
     def push_frame(self, frame: rtc.AudioFrame) -> None:
         """Push audio to be recognized (counted for ``caught_up``)."""
         super().push_frame(frame)
         self._pushed_s += frame.duration
+        self._pushes.append((self._pushed_s, time.time()))
+
+    def serves(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Whether this stream is open and runs in ``loop`` (what ``caught_up`` can wait on)."""
+        return not self._closed and loop is self._loop
 
     async def caught_up(self, timeout_s: float) -> bool:
         """Wait until the VAD has judged every sample pushed before this call (to within
@@ -109,12 +119,13 @@ class SettlingStream(stt.RecognizeStream):
         On a loaded machine silero falls behind real time ("VAD inference is slower than
         realtime"): a candidate who presses End with their last word has said words that no
         segment holds yet. The VAD's judgement of a window is taken once this stream has read
-        its event, which waits while a segment's final transcript is decoded.
+        its event, which waits while a segment's final transcript is decoded. A closed stream
+        has nothing more to judge: True at once.
         """
         target = self._pushed_s - _VAD_SLACK_S
         try:
             async with asyncio.timeout(timeout_s):
-                while self._judged_s < target:
+                while self._judged_s < target and not self._closed:
                     self._judged.clear()
                     await self._judged.wait()
         except TimeoutError:
@@ -143,6 +154,8 @@ class SettlingStream(stt.RecognizeStream):
         try:
             await asyncio.gather(*tasks)
         finally:
+            self._closed = True
+            self._judged.set()
             await utils.aio.cancel_and_wait(*tasks)
             await vad_stream.aclose()
 
@@ -153,6 +166,8 @@ class SettlingStream(stt.RecognizeStream):
                 if event.type == vad.VADEventType.INFERENCE_DONE:
                     self._judged_s += sum(f.duration for f in event.frames)
                     self._judged.set()
+                    while len(self._pushes) > 1 and self._pushes[0][0] < self._judged_s:
+                        self._pushes.popleft()  # judged: only its time can still be asked
                 if event.type == vad.VADEventType.START_OF_SPEECH:
                     if segment is not None:
                         segment.cancel()
@@ -176,10 +191,10 @@ class SettlingStream(stt.RecognizeStream):
 
     async def _final(self, event: vad.VADEvent, segment: _Segment | None) -> stt.SpeechEvent | None:
         """Tell the end of speech; the segment's final transcript (None: no words)."""
-        # The VAD judged this window behind real time by the audio pushed since, not yet judged
-        # (pushes come as the audio is heard); the speech ended the silence run before it.
-        behind_s = max(0.0, self._pushed_s - self._judged_s)
-        speech_end = time.time() - behind_s - event.silence_duration
+        # The window that ended the speech was heard when it was pushed (the VAD may judge it
+        # later, behind real time); the speech ended the silence run before it.
+        heard_at = self._pushes[0][1] if self._pushes else time.time()
+        speech_end = heard_at - event.silence_duration
         self._event_ch.send_nowait(
             stt.SpeechEvent(stt.SpeechEventType.END_OF_SPEECH, speech_end_time=speech_end)
         )

@@ -202,10 +202,11 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         return stream
 
     async def caught_up(self, timeout_s: float) -> bool:
-        """Wait until each open stream's VAD has judged the audio it was given before this call
-        (``SettlingStream.caught_up``); False on ``timeout_s``. At once without a VAD."""
-        deadline = time.monotonic() + timeout_s
-        for stream in list(self._streams):
+        """Wait until the VAD of each open stream in this event loop has judged the audio pushed
+        before this call (``SettlingStream.caught_up``); False on ``timeout_s``. At once without
+        a VAD. (One job runs per process: the streams are that session's.)"""
+        deadline, loop = time.monotonic() + timeout_s, asyncio.get_running_loop()
+        for stream in [s for s in self._streams if s.serves(loop)]:
             if not await stream.caught_up(max(0.0, deadline - time.monotonic())):
                 return False
         return True

@@ -42,6 +42,13 @@ def test_the_time_limit_counts_from_the_asking_and_not_while_the_page_is_away() 
     assert heard == [(601, AnswerOverTime("", 301.0))]  # 100 s before + 201 s after, told once
 
 
+def test_the_time_limit_waits_while_the_recruiter_speaks() -> None:
+    clock = CodingClock(stall_s=1000.0)
+    assert _ticks(clock, 0, 290) == []
+    assert _ticks(clock, 290, 320, recruiter_speaking=True) == []  # not cut off mid-sentence
+    assert clock.tick(320.0, PAIRS) == AnswerOverTime("", 320.0)
+
+
 def test_a_resumed_question_keeps_the_time_already_spent_and_a_new_one_starts_at_zero() -> None:
     clock = CodingClock(stall_s=1000.0)
     assert clock.tick(0.0, PAIRS, asked_before=lambda _: 290.0) is None
