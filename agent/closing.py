@@ -36,21 +36,33 @@ async def close_after_last_words(
     segment_open: Callable[[], bool],
     uncommitted: Callable[[], bool],
     wait_s: float,
+    unstored: Callable[[float], bool] | None = None,
 ) -> None:
     """Keep the words the candidate has said, then say ``closing`` (not interruptible).
 
     ``segment_open()`` says a segment of speech has begun that the STT has not yet been given
     in full; ``uncommitted()`` that transcripts have arrived that no turn has taken yet.
-    ``wait_s`` (seconds) bounds the whole wait; past it the closing is said anyway and a later
-    transcript is lost (logged). Returns once the closing has been heard, or at once when the
-    session has closed and nothing more can be said.
+    ``wait_s`` (seconds) bounds the wait; past it the closing is said anyway. ``unstored(t)``
+    says words said before ``t`` (wall clock) are transcribed and not yet in a turn: those that
+    came while the closing played (the wait ran out first) are made a turn once it has been
+    heard; words said after it began are not the answer and are left out. Returns once the
+    closing has been heard and kept, or at once when the session has closed.
     """
     try:
         await _keep_last_words(session, segment_open, uncommitted, time.monotonic() + wait_s)
     except Exception:  # the closing is said whatever went wrong
         logger.exception("keeping the last words before the closing failed")
+    began = time.time()
     with contextlib.suppress(RuntimeError):  # the session has closed
         await session.say(closing, allow_interruptions=False)
+        if unstored is not None:
+            stt = session.stt
+            if isinstance(stt, WhisperSTT):
+                await stt.wait_idle(wait_s)
+            await asyncio.sleep(_SETTLE_S)
+            if unstored(began):
+                logger.info("keeping the last words, transcribed while the closing played")
+                await _commit(session, time.monotonic() + wait_s)
 
 
 async def _keep_last_words(
@@ -71,8 +83,12 @@ async def _keep_last_words(
     if isinstance(stt, WhisperSTT) and not await stt.wait_idle(deadline - time.monotonic()):
         logger.warning("the closing starts before the last words were transcribed")
     await asyncio.sleep(_SETTLE_S)
-    if not uncommitted():
-        return
+    if uncommitted():
+        await _commit(session, deadline)
+
+
+async def _commit(session: AgentSession[None], deadline: float) -> None:
+    """Commit the transcripts not yet taken as a turn, with no reply; await its stored message."""
     stored = asyncio.Event()
 
     def on_item(event: ConversationItemAddedEvent) -> None:
@@ -87,6 +103,6 @@ async def _keep_last_words(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stored.wait(), max(0.5, deadline - time.monotonic()))
         if not stored.is_set():
-            logger.warning("the last words were not stored before the closing")
+            logger.warning("the last words were not stored")
     finally:
         session.off("conversation_item_added", on_item)

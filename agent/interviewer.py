@@ -159,8 +159,7 @@ class Interviewer(Agent):
         self.utterance = RecruiterUtterance(events=[{"type": "end", "reason": reason}])
         with contextlib.suppress(RuntimeError):
             self.session.interrupt()
-        # Not to be cut off (a late part of the last answer would start a reply that is then
-        # dropped, leaving the closing unheard), once the words already said are a turn.
+        # Said uninterrupted once the words already said are a turn (``agent.closing``).
         self._closing_task = asyncio.create_task(self._close(closing), name="closing")
 
     async def _close(self, closing: str) -> None:
@@ -168,6 +167,7 @@ class Interviewer(Agent):
             await close_after_last_words(
                 self.session, closing, segment_open=lambda: self.segment_open,
                 uncommitted=lambda: bool(self._heard), wait_s=self._policy.closing_wait_s,
+                unstored=lambda before: any(w.start_s < before for w in self._turn_words),
             )  # fmt: skip
         finally:  # the closing has been heard (or can no longer be said): the interview ends
             self.ended.set()
