@@ -105,7 +105,7 @@ class CodingRound:
         self._last_snapshot: str | None = None
         self._snapshot_at = 0.0  # monotonic time of the last stored snapshot
         self._signals: deque[float] = deque(maxlen=_SIGNAL_BURST)  # when the last were kept
-        self._clock = CodingClock(settings.stall_s, activity=time.monotonic())
+        self._clock = CodingClock(settings.stall_s)
         self._running = asyncio.Lock()  # one run at a time: the sandbox is CPU-bound
         self._saying: set[asyncio.Task[Any]] = set()
         self.runs = 0

@@ -94,8 +94,8 @@ class SettlingStream(stt.RecognizeStream):
         self._whisper = whisper
         self._vad = vad
         self.settles = 0  # settled parts decoded (for tests and logs)
-        self._pushed_s = 0.0  # audio pushed, seconds
-        # (audio pushed by then, s; time.time() then) for each push the VAD has not yet judged
+        # (audio pushed by then, s; time.time() then) for each push the VAD has not yet judged,
+        # and the last push (how much audio has been pushed)
         self._pushes: deque[tuple[float, float]] = deque()
         self._judged_s = 0.0  # audio the VAD has judged speech or silence, seconds
         self._judged = asyncio.Event()  # set whenever _judged_s grows, and once closed
@@ -105,8 +105,12 @@ class SettlingStream(stt.RecognizeStream):
     def push_frame(self, frame: rtc.AudioFrame) -> None:
         """Push audio to be recognized (counted for ``caught_up``)."""
         super().push_frame(frame)
-        self._pushed_s += frame.duration
-        self._pushes.append((self._pushed_s, time.time()))
+        self._pushes.append((self._pushed_s + frame.duration, time.time()))
+
+    @property
+    def _pushed_s(self) -> float:
+        """Audio pushed so far, seconds."""
+        return self._pushes[-1][0] if self._pushes else 0.0
 
     def serves(self, loop: asyncio.AbstractEventLoop) -> bool:
         """Whether this stream is open and runs in ``loop`` (what ``caught_up`` can wait on)."""
