@@ -38,7 +38,8 @@ from agent.reply import (
     llm_text,
     warm_llm,
 )
-from agent.stt_whisper import WhisperSTT, wall_clock_words
+from agent.stt_stream import wall_clock_words
+from agent.stt_whisper import WhisperSTT
 from agent.tts_piper import PiperTTS, speak_pieces
 from dialogue import (
     Acknowledge,
@@ -243,9 +244,8 @@ class Interviewer(Agent):
         with contextlib.suppress(RuntimeError):  # tests may drive llm_node with no session
             stt_plugin = self.session.stt
         if isinstance(stt_plugin, WhisperSTT):
-            # A part of the answer still being transcribed arrives as a turn of its own, which
-            # drops this reply (nothing has been said) and joins this answer.
-            await stt_plugin.wait_idle(self._policy.transcript_wait_s)
+            # Words still being heard come as a turn that drops this unsaid reply and joins in.
+            await stt_plugin.heard_out(self._policy.transcript_wait_s)
         answer = " ".join(p for p in self._answer_parts if p)
         event = CandidateAnswered(
             text=answer,

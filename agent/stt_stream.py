@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-__all__ = ["SETTLE_MIN_S", "SETTLE_PAUSE_S", "Settled", "SettlingStream"]
+__all__ = ["SETTLE_MIN_S", "SETTLE_PAUSE_S", "Settled", "SettlingStream", "wall_clock_words"]
 
 # New speech needed before a settled part is decoded: each decode costs about 0.35 s besides
 # its words on 2 cores, so settling every few words would spend more than it saves; at the end
@@ -101,6 +101,7 @@ class SettlingStream(stt.RecognizeStream):
         self._judged = asyncio.Event()  # set whenever _judged_s grows, and once closed
         self._closed = False
         self._loop = asyncio.get_running_loop()
+        self.in_segment = False  # the VAD has begun a segment whose final transcript is not out
 
     def push_frame(self, frame: rtc.AudioFrame) -> None:
         """Push audio to be recognized (counted for ``caught_up``)."""
@@ -176,6 +177,7 @@ class SettlingStream(stt.RecognizeStream):
                     if segment is not None:
                         segment.cancel()
                     segment = _Segment(self._whisper, event.frames)
+                    self.in_segment = True
                     self._event_ch.send_nowait(stt.SpeechEvent(stt.SpeechEventType.START_OF_SPEECH))
                 elif event.type == vad.VADEventType.INFERENCE_DONE and segment is not None:
                     segment.add(event.frames, event.raw_accumulated_silence, event.probability)
@@ -186,10 +188,11 @@ class SettlingStream(stt.RecognizeStream):
                         final = await self._final(event, segment)
                     if segment is not None:
                         self.settles += segment.settles
-                    segment = None
+                    segment, self.in_segment = None, False
                     if final is not None:
                         self._event_ch.send_nowait(final)
         finally:
+            self.in_segment = False
             if segment is not None:
                 segment.cancel()
 
@@ -294,3 +297,19 @@ class _Segment:
         """Drop a decode still running (the segment was abandoned)."""
         if self._pending is not None:
             self._pending.cancel()
+
+
+def wall_clock_words(data: stt.SpeechData, speech_end_time: float | None) -> list[TimedWord]:
+    """A final transcript's words on the wall clock (seconds since the epoch).
+
+    Whisper times words from the start of the voice activity segment; the segment's last word
+    is anchored on the moment speech was seen to end (``speech_end_time``; now when unknown).
+    """
+    if not data.words:
+        return []
+    anchor = (speech_end_time or time.time()) - float(data.words[-1].end_time or 0.0)
+    return [
+        TimedWord(str(w), anchor + float(w.start_time or 0.0), anchor + float(w.end_time or 0.0),
+                  float(w.confidence or 0.0))
+        for w in data.words
+    ]  # fmt: skip

@@ -39,7 +39,6 @@ __all__ = [
     "WhisperSTT",
     "speech_lost",
     "speech_windows",
-    "wall_clock_words",
     "whisper_options",
 ]
 
@@ -78,6 +77,9 @@ _LONG_PAUSE_S = 1.5
 # Silence kept before a window's first word: Whisper starts the first word where the window
 # starts, so with 1 s there a 2.5 s pause read 1.9-2.0 s; invented words came only after.
 _LEAD_PAD_S = 0.2
+# How often ``heard_out`` looks whether the VAD's open segment has ended, s (one VAD window is
+# 32 ms).
+_POLL_S = 0.02
 _CUT_AT = VadOptions(
     min_silence_duration_ms=_MIN_PAUSE_MS, speech_pad_ms=0, max_speech_duration_s=MAX_WINDOW_S
 )
@@ -210,6 +212,26 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             if not await stream.caught_up(max(0.0, deadline - time.monotonic())):
                 return False
         return True
+
+    async def heard_out(self, timeout_s: float) -> bool:
+        """Wait until every word said before this call has its final transcript; False on
+        ``timeout_s`` (seconds).
+
+        The VAD first judges the audio pushed (``caught_up``: behind real time on a loaded
+        machine), a segment it has begun then ends, and every segment is decoded
+        (``wait_idle``). A turn ended by the session's own VAD before the STT's VAD ended the
+        segment would otherwise be replied to without its last words, which then arrive as a
+        turn of their own and cut the reply off once it has begun (seen on CI: two replies to
+        one pause 0.3 s apart).
+        """
+        deadline, loop = time.monotonic() + timeout_s, asyncio.get_running_loop()
+        if not await self.caught_up(timeout_s):
+            return False
+        while any(s.serves(loop) and s.in_segment for s in list(self._streams)):
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(_POLL_S)
+        return await self.wait_idle(max(0.0, deadline - time.monotonic()))
 
     @property
     def model(self) -> str:
@@ -472,19 +494,3 @@ def speech_windows(audio: np.ndarray) -> list[tuple[int, int]]:
         windows.append((max(before + (start - before) // 2, start - lead),
                         min(end + (after - end) // 2, end + pad)))  # fmt: skip
     return windows
-
-
-def wall_clock_words(data: stt.SpeechData, speech_end_time: float | None) -> list[TimedWord]:
-    """A final transcript's words on the wall clock (seconds since the epoch).
-
-    Whisper times words from the start of the voice activity segment; the segment's last word
-    is anchored on the moment speech was seen to end (``speech_end_time``; now when unknown).
-    """
-    if not data.words:
-        return []
-    anchor = (speech_end_time or time.time()) - float(data.words[-1].end_time or 0.0)
-    return [
-        TimedWord(str(w), anchor + float(w.start_time or 0.0), anchor + float(w.end_time or 0.0),
-                  float(w.confidence or 0.0))
-        for w in data.words
-    ]  # fmt: skip

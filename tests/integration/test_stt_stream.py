@@ -189,3 +189,43 @@ def test_a_stream_behind_real_time_catches_up_with_the_words_already_pushed(
     assert stt.SpeechEventType.START_OF_SPEECH in after
     # A closed stream is not waited for (it has nothing more to judge).
     assert run(whisper.caught_up(0.0))
+
+
+def test_heard_out_returns_once_the_words_pushed_have_their_final_transcript(
+    whisper: WhisperSTT, voice: CandidateVoice
+) -> None:
+    """A reply waits (``heard_out``) for words the VAD has not yet judged when the turn ends:
+    once it returns, their final transcript is out; with the segment still open (no pause yet)
+    it gives up at its timeout."""
+    said = voice.render("I write each problem down, so that nothing gets lost.").samples
+    silence = np.zeros(MIC_RATE // 2, dtype=np.float32)
+    step = MIC_RATE // 100
+
+    async def scenario(pcm: np.ndarray, timeout_s: float) -> tuple[bool, str]:
+        stream = whisper.stream()
+        heard: list[str] = []
+
+        async def read() -> None:
+            async for event in stream:
+                if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT:
+                    heard.append(event.alternatives[0].text)
+
+        reading = asyncio.create_task(read())
+        for i in range(0, pcm.size, step):  # far faster than real time: the VAD falls behind
+            part = pcm[i : i + step]
+            stream.push_frame(rtc.AudioFrame(part.tobytes(), MIC_RATE, 1, part.size))
+        out = await whisper.heard_out(timeout_s)
+        for _ in range(5):  # a few hops of the event loop: the transcript reaches the reader
+            await asyncio.sleep(0)
+        text = " ".join(heard)
+        stream.end_input()
+        await reading
+        return out, text
+
+    out, text = run(scenario(to_int16(np.concatenate([silence, said, silence])), 30.0))
+    assert out
+    assert "problem" in text.lower(), text
+    voiced = said[: np.flatnonzero(np.abs(said) > 0.02)[-1]]  # no pause after the last word
+    out, text = run(scenario(to_int16(np.concatenate([silence, voiced])), 1.0))
+    assert not out
+    assert "lost" not in text.lower(), text  # the segment holding the last words is still open
