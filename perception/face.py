@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
+from perception.face_search import face_crops, face_length_px, roll_upside_down, upside_down
 from perception.frames import Frame
 from perception.readings import PerceptionInputError, Reading, not_measured
 
@@ -63,8 +64,6 @@ DARK_LUMA = 40.0  # median mean-luma (0-255); below it webcam noise dominates th
 # newcomer trial of 1 Dec 2026; QVGA (240 px), the smallest webcam mode in use, passes.
 MIN_FRAME_PX = 180
 SMALL_FACE = 0.12  # median face height / frame height; below it landmarks are too coarse
-CROP_SMALL = 0.6  # side of the small search squares, of the frame's shorter side (face_crops)
-MIN_CROP_PX = 48  # smaller squares hold no face the landmarks could be read from
 FULL_SUPPORT_FRAMES = 25  # frames (5 s at 5 fps) for full confidence in a share
 
 
@@ -115,38 +114,6 @@ def _gaze(scores: dict[str, float]) -> tuple[float, float]:
     return (left_x + right_x) / 2.0, (left_y + right_y) / 2.0
 
 
-def face_crops(width: int, height: int) -> list[tuple[int, int, int]]:
-    """Squares ``(x0, y0, side)`` in pixels to search for a face the whole frame did not show.
-
-    The landmarker's detector (BlazeFace, short range) sees the whole frame letterboxed into
-    one square and finds a face about 14% of that square's side or more: 18% of a 4:3 frame's
-    height and 24% of a 16:9 one, while webcams show faces of 15-20% at 16:9 and the product
-    reads a face down to ``SMALL_FACE`` (12%). Searched in order: squares of the frame's
-    height across a wide frame (a face of 14% of the height), then overlapping squares of
-    ``CROP_SMALL`` of the shorter side over the whole frame (a face of 8%). Figures from the
-    face-size sweep in ``bench/perception.py``.
-    """
-    short = min(width, height)
-    crops: list[tuple[int, int, int]] = []
-    if short * CROP_SMALL < MIN_CROP_PX:
-        return crops
-    if width > 1.2 * height:  # wide: left, centre and right squares of the full height
-        crops += [(x, 0, height) for x in _steps(width, height, 3)]
-    side = int(short * CROP_SMALL)
-    # Neighbours overlap by a third of a square or more: a face of up to a third of the side
-    # lies wholly inside one of them.
-    across, down = (math.ceil((n - side) / (side * 2 / 3)) + 1 for n in (width, height))
-    for y in _steps(height, side, down):
-        crops += [(x, y, side) for x in _steps(width, side, across)]
-    return crops
-
-
-def _steps(length: int, side: int, count: int) -> list[int]:
-    """``count`` offsets spreading squares of ``side`` evenly over ``length`` (ends included)."""
-    room = max(0, length - side)
-    return sorted({round(room * i / (count - 1)) for i in range(count)}) if count > 1 else [0]
-
-
 class FaceAnalyzer:
     """Runs the MediaPipe face landmarker on frames; one instance per thread (not thread-safe)."""
 
@@ -157,7 +124,8 @@ class FaceAnalyzer:
             model_path: the ``face_landmarker.task`` file.
             max_faces: faces looked for per frame; counts saturate there (2 tells "more than one").
             search_crops: when the whole frame shows no face, search the squares of
-                :func:`face_crops` (False: the whole frame only, the landmarker's own reach).
+                :func:`face_crops` and the frame upside down (False: the whole frame only, the
+                landmarker's own reach).
 
         Raises:
             PerceptionInputError: the model file is missing or cannot be loaded.
@@ -190,29 +158,26 @@ class FaceAnalyzer:
         A frame where the landmarker finds no face is searched again in the squares of
         :func:`face_crops` (the square that last held a face first) until two distinct faces
         are found, so a face of 8% of the frame's height or more is found at any aspect ratio,
-        and a second one beside it; ``face_height_frac`` is always of the whole frame's height.
+        and a second one beside it; then the frame upside down, for a camera mounted the wrong
+        way up. ``face_height_frac`` is the face's length (``face_length_px``, which
+        ever way up) over the whole frame's height; ``roll_deg`` is as in the frame itself.
         """
-        import mediapipe as mp  # already loaded by __init__; this is a dictionary look-up
 
         rgb = np.ascontiguousarray(frame.rgb)
         brightness = float(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).mean())
-        result = self._landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb))
-        scale = 1.0  # a crop's height over the frame's: landmark y is relative to the crop
-        faces = len(result.face_landmarks)
-        if faces == 0 and self._search_crops:
-            faces, found = self._search(rgb, frame.width, frame.height)
-            if found is not None:
-                result, (_, _, side) = found
-                scale = side / frame.height
+        faces, result, size = self._find(rgb, frame.width, frame.height)
+        turned = False
+        if faces == 0 and self._search_crops:  # a camera mounted upside down
+            faces, result, size = self._find(upside_down(rgb), frame.width, frame.height)
+            turned = faces > 0
         if faces == 0:
             return FaceObservation(frame.t_s, 0, brightness, frame_height=frame.height)
-        heights = [
-            (max(p.y for p in lm) - min(p.y for p in lm)) * scale for lm in result.face_landmarks
-        ]
+        heights = [face_length_px(lm, *size) / frame.height for lm in result.face_landmarks]
         main = int(np.argmax(heights))
         yaw = pitch = roll = None
         if main < len(result.facial_transformation_matrixes):
             yaw, pitch, roll = _euler_deg(result.facial_transformation_matrixes[main])
+            roll = roll_upside_down(roll) if turned else roll
         scores: dict[str, float] = {}
         if main < len(result.face_blendshapes):
             scores = {c.category_name: c.score for c in result.face_blendshapes[main]}
@@ -242,6 +207,20 @@ class FaceAnalyzer:
             frame_height=frame.height,
         )
 
+    def _find(self, rgb: np.ndarray, width: int, height: int) -> tuple[int, Any, tuple[int, int]]:
+        """The faces in ``rgb`` (the whole image, then its squares), the landmarker's result
+        for the largest and the size (pixels) of the image its landmarks are fractions of."""
+        import mediapipe as mp  # already loaded by __init__; this is a dictionary look-up
+
+        result = self._landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb))
+        faces, size = len(result.face_landmarks), (width, height)
+        if faces == 0 and self._search_crops:
+            faces, found = self._search(rgb, width, height)
+            if found is not None:
+                result, (_, _, side) = found
+                size = (side, side)
+        return faces, result, size
+
     def _search(self, rgb: np.ndarray, width: int, height: int) -> tuple[int, Any]:
         """The distinct faces in the squares of ``face_crops`` (up to ``max_faces``), and the
         landmarker's result and square for the largest; (0, None) when there is none. A face
@@ -256,7 +235,7 @@ class FaceAnalyzer:
             result = self._landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=part))
             for lm in result.face_landmarks:
                 ys = [p.y for p in lm]
-                h = (max(ys) - min(ys)) * side
+                h = face_length_px(lm, side, side)
                 cx = x0 + float(np.mean([p.x for p in lm])) * side
                 cy = y0 + float(np.mean(ys)) * side
                 if all(math.hypot(cx - x, cy - y) > 0.5 * max(h, fh) for x, y, fh in seen):

@@ -187,6 +187,32 @@ def test_every_face_size_a_webcam_shows_is_found_and_measured(
         assert m.looking_at_screen_share.measured == (face >= SMALL_FACE), m.quality
 
 
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (640, 480)])
+def test_a_camera_turned_upside_down_or_on_its_side_still_shows_the_face(
+    analyzer: FaceAnalyzer, width: int, height: int
+) -> None:
+    """Issue 17 (a rotated camera): upside down, a face of 20% of a 16:9 frame was "no face in
+    view"; on its side, its size was read across the face (0.09 for 0.20), under the small-face
+    gate. Now the face is found whichever way up, measured along its own length, and so never
+    flagged missing nor too small."""
+    for face in (0.15, 0.20, 0.30, 0.45):
+        upright = face_frame(width, height, face)
+        # A quarter turn of a camera turns the scene, not the frame's shape: a portrait scene
+        # turned into a landscape frame.
+        side = face_frame(height, width, face * height / width)
+        for turn, frame in (
+            ("upside down", cv2.rotate(upright, cv2.ROTATE_180)),
+            ("clockwise", cv2.rotate(side, cv2.ROTATE_90_CLOCKWISE)),
+            ("counter-clockwise", cv2.rotate(side, cv2.ROTATE_90_COUNTERCLOCKWISE)),
+        ):
+            obs = analyzer.observe(Frame(0.0, np.ascontiguousarray(frame)))
+            assert obs.faces == 1, (face, turn)
+            assert obs.face_height_frac == pytest.approx(face, rel=0.2), (face, turn)
+            m = summarize_face(_repeat(obs, 10))
+            assert m.face_present_share.value == 1.0, (face, turn)
+            assert m.looking_at_screen_share.measured, (face, turn, m.quality)
+
+
 @pytest.mark.parametrize(("width", "height", "face"), [(1280, 720, 0.12), (1280, 720, 0.16),
                                                      (640, 480, 0.12)])  # fmt: skip
 def test_a_second_small_face_is_counted(
