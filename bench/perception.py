@@ -12,8 +12,9 @@ Measured in one run on this machine:
 - Filler recall with and without the verbatim prompt, false fillers on clean speech, and the
   pace measured on speech synthesized at known rates.
 - Face sizes: the share of frames where a frontal face of 6-30% of the frame's height is found,
-  at 4:3, 16:9 and portrait, by the landmarker alone and with the crop search
-  (``perception.face.face_crops``), and what a frame with no face costs each way.
+  at 4:3, 16:9 and portrait, by the landmarker alone and with the search (the squares of
+  ``perception.face.face_crops``, then the frame upside down), upright and upside down (a
+  camera mounted the wrong way up), and what a frame with no face costs each way.
 
 Results go to ``bench/results/perception.json`` and ``.md``.
 Usage: ``.venv/bin/python -m bench.perception`` from the repository root (or ``make bench``);
@@ -153,19 +154,22 @@ PLACES = [(cx, cy) for cx in (0.3, 0.5, 0.7) for cy in (0.35, 0.5)]
 
 
 def face_sizes(model: Path) -> dict[str, Any]:
-    """Share of frames with the face found, per frame size and face height, both ways."""
+    """Share of frames with the face found, per frame size and face height, each way."""
     out: dict[str, Any] = {"face_sizes": list(FACE_SIZES), "places": len(PLACES), "frames": {}}
-    for search in (False, True):
-        way = "with_crops" if search else "landmarker_alone"
+    ways = (("landmarker_alone", False, False), ("with_search", True, False),
+            ("upside_down_with_search", True, True))  # fmt: skip
+    for way, search, upside_down in ways:
         with FaceAnalyzer(model, search_crops=search) as face:
             for width, height in FRAME_SIZES:
                 row = out["frames"].setdefault(f"{width}x{height}", {})
                 found = []
                 for size in FACE_SIZES:
-                    hits = sum(
-                        face.observe(Frame(0.0, face_frame(width, height, size, cx, cy))).faces > 0
-                        for cx, cy in PLACES
-                    )
+                    hits = 0
+                    for cx, cy in PLACES:
+                        image = face_frame(width, height, size, cx, cy)
+                        if upside_down:  # a camera mounted the wrong way up
+                            image = np.ascontiguousarray(image[::-1, ::-1])
+                        hits += face.observe(Frame(0.0, image)).faces > 0
                     found.append(round(hits / len(PLACES), 2))
                 empty = Frame(0.0, np.full((height, width, 3), 90, np.uint8))
                 face.observe(empty)
