@@ -207,10 +207,8 @@ class Interviewer(Agent):
     async def stt_node(
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
     ) -> AsyncIterator[stt.SpeechEvent]:
-        """Pass transcripts through, keeping each segment's word timings for the turn record.
-
-        The candidate's audio passes through the perceiver on its way to the STT.
-        """
+        """Pass transcripts through, keeping each segment's word timings for the turn record;
+        the candidate's audio passes through the perceiver on its way to the STT."""
         heard = self.perceiver.tap(audio)
         kinds = stt.SpeechEventType
         async for event in Agent.default.stt_node(self, heard, model_settings):
@@ -246,6 +244,8 @@ class Interviewer(Agent):
         if isinstance(stt_plugin, WhisperSTT):
             # Words still being heard come as a turn that drops this unsaid reply and joins in.
             await stt_plugin.heard_out(self._policy.transcript_wait_s)
+            if self._heard:  # words heard late: their turn, to come, joins this answer unreplied
+                return
         answer = " ".join(p for p in self._answer_parts if p)
         event = CandidateAnswered(
             text=answer,
@@ -495,6 +495,5 @@ class Interviewer(Agent):
                     self.utterance, spoke = utterance, True
                 yield text.strip()
         if not spoke:
-            # Nothing said (e.g. the candidate is thinking aloud): keep the events for the next
-            # thing the recruiter says.
+            # Nothing said (the candidate thinks aloud): the events go with the next thing said.
             self._pending_events = utterance.events

@@ -13,7 +13,7 @@ Measured in one run on this machine:
   pace measured on speech synthesized at known rates.
 - Face sizes: the share of frames where a frontal face of 6-30% of the frame's height is found,
   at 4:3, 16:9 and portrait, by the landmarker alone and with the search (the squares of
-  ``perception.face.face_crops``, then the frame upside down), upright and upside down (a
+  ``perception.face_search.face_crops``, then the frame upside down), upright and upside down (a
   camera mounted the wrong way up), and what a frame with no face costs each way.
 
 Results go to ``bench/results/perception.json`` and ``.md``.

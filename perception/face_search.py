@@ -72,8 +72,9 @@ def face_length_px(landmarks: Sequence[Any], width: int, height: int) -> float:
 
     The larger of the landmarks' vertical and horizontal extents: for an upright face the
     vertical one (a face is longer than it is wide), for a face on its side (a camera turned a
-    quarter) the horizontal one, which the vertical extent alone read as its width (0.09 of
-    the frame's height for a face of 0.20 in the sweep above, under the small-face gate).
+    quarter) the horizontal one; the vertical extent alone read its width, about 0.8 of its
+    length in the sweep above (0.16 for a face of 0.20, 0.12-0.13 for 0.15: at the small-face
+    gate).
     """
     xs, ys = [p.x for p in landmarks], [p.y for p in landmarks]
     return float(max((max(ys) - min(ys)) * height, (max(xs) - min(xs)) * width))

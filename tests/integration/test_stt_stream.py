@@ -194,14 +194,17 @@ def test_a_stream_behind_real_time_catches_up_with_the_words_already_pushed(
 def test_heard_out_returns_once_the_words_pushed_have_their_final_transcript(
     whisper: WhisperSTT, voice: CandidateVoice
 ) -> None:
-    """A reply waits (``heard_out``) for words the VAD has not yet judged when the turn ends:
-    once it returns, their final transcript is out; with the segment still open (no pause yet)
-    it gives up at its timeout."""
+    """A reply waits (``heard_out``) for words the STT has not yet finished with when the turn
+    ends: the VAD behind real time, or the segment holding them still open (the candidate's
+    pause not yet long enough for the STT's VAD). Once it returns, their final transcript is
+    out; while the segment stays open it gives up at its timeout."""
     said = voice.render("I write each problem down, so that nothing gets lost.").samples
     silence = np.zeros(MIC_RATE // 2, dtype=np.float32)
+    voiced = said[: np.flatnonzero(np.abs(said) > 0.02)[-1]]  # no pause after the last word
     step = MIC_RATE // 100
 
-    async def scenario(pcm: np.ndarray, timeout_s: float) -> tuple[bool, str]:
+    async def scenario(pcm: np.ndarray, open_first: bool, pause_s: float,
+                       timeout_s: float) -> tuple[bool, str]:  # fmt: skip
         stream = whisper.stream()
         heard: list[str] = []
 
@@ -210,22 +213,35 @@ def test_heard_out_returns_once_the_words_pushed_have_their_final_transcript(
                 if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT:
                     heard.append(event.alternatives[0].text)
 
+        async def pause() -> None:  # silence in real time, as a microphone gives it
+            part = np.zeros(step, dtype=np.int16)
+            for _ in range(round(pause_s * 100)):
+                stream.push_frame(rtc.AudioFrame(part.tobytes(), MIC_RATE, 1, part.size))
+                await asyncio.sleep(0.01)
+
         reading = asyncio.create_task(read())
         for i in range(0, pcm.size, step):  # far faster than real time: the VAD falls behind
             part = pcm[i : i + step]
             stream.push_frame(rtc.AudioFrame(part.tobytes(), MIC_RATE, 1, part.size))
+        if open_first:  # the VAD has judged the words: their segment is open, not ended
+            assert await whisper.caught_up(30.0)
+        pausing = asyncio.create_task(pause())
         out = await whisper.heard_out(timeout_s)
         for _ in range(5):  # a few hops of the event loop: the transcript reaches the reader
             await asyncio.sleep(0)
         text = " ".join(heard)
+        await pausing
         stream.end_input()
         await reading
         return out, text
 
-    out, text = run(scenario(to_int16(np.concatenate([silence, said, silence])), 30.0))
-    assert out
-    assert "problem" in text.lower(), text
-    voiced = said[: np.flatnonzero(np.abs(said) > 0.02)[-1]]  # no pause after the last word
-    out, text = run(scenario(to_int16(np.concatenate([silence, voiced])), 1.0))
+    # The VAD behind: the words and the pause after them all pushed at once.
+    out, text = run(scenario(to_int16(np.concatenate([silence, said, silence])), False, 0, 30.0))
+    assert out and "lost" in text.lower(), text
+    # The segment open: the pause after the last word comes in real time.
+    out, text = run(scenario(to_int16(np.concatenate([silence, voiced])), True, 1.0, 30.0))
+    assert out and "lost" in text.lower(), text
+    # The segment stays open past the timeout: no final for the last words yet.
+    out, text = run(scenario(to_int16(np.concatenate([silence, voiced])), True, 0, 1.0))
     assert not out
-    assert "lost" not in text.lower(), text  # the segment holding the last words is still open
+    assert "lost" not in text.lower(), text
