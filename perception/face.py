@@ -162,13 +162,12 @@ class FaceAnalyzer:
         way up. ``face_height_frac`` is the face's length (``face_length_px``, which
         ever way up) over the whole frame's height; ``roll_deg`` is as in the frame itself.
         """
-
         rgb = np.ascontiguousarray(frame.rgb)
         brightness = float(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).mean())
-        faces, result, size = self._find(rgb, frame.width, frame.height)
+        faces, result, size = self._find(rgb)
         turned = False
         if faces == 0 and self._search_crops:  # a camera mounted upside down
-            faces, result, size = self._find(upside_down(rgb), frame.width, frame.height)
+            faces, result, size = self._find(upside_down(rgb))
             turned = faces > 0
         if faces == 0:
             return FaceObservation(frame.t_s, 0, brightness, frame_height=frame.height)
@@ -207,11 +206,12 @@ class FaceAnalyzer:
             frame_height=frame.height,
         )
 
-    def _find(self, rgb: np.ndarray, width: int, height: int) -> tuple[int, Any, tuple[int, int]]:
+    def _find(self, rgb: np.ndarray) -> tuple[int, Any, tuple[int, int]]:
         """The faces in ``rgb`` (the whole image, then its squares), the landmarker's result
         for the largest and the size (pixels) of the image its landmarks are fractions of."""
         import mediapipe as mp  # already loaded by __init__; this is a dictionary look-up
 
+        height, width = rgb.shape[:2]
         result = self._landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb))
         faces, size = len(result.face_landmarks), (width, height)
         if faces == 0 and self._search_crops:
