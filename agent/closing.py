@@ -37,6 +37,7 @@ async def close_after_last_words(
     uncommitted: Callable[[], bool],
     wait_s: float,
     unstored: Callable[[float], bool] | None = None,
+    ended: asyncio.Event | None = None,
 ) -> None:
     """Keep the words the candidate has said, then say ``closing`` (not interruptible).
 
@@ -46,8 +47,24 @@ async def close_after_last_words(
     says words said before ``t`` (wall clock) are transcribed and not yet in a turn: those that
     came while the closing played (the wait ran out first) are made a turn once it has been
     heard; words said after it began are not the answer and are left out. Returns once the
-    closing has been heard and kept, or at once when the session has closed.
+    closing has been heard and kept, or at once when the session has closed; ``ended`` is set
+    then (or on any failure): the interview is over.
     """
+    try:
+        await _close(session, closing, segment_open, uncommitted, wait_s, unstored)
+    finally:
+        if ended is not None:
+            ended.set()
+
+
+async def _close(
+    session: AgentSession[None],
+    closing: str,
+    segment_open: Callable[[], bool],
+    uncommitted: Callable[[], bool],
+    wait_s: float,
+    unstored: Callable[[float], bool] | None,
+) -> None:
     try:
         await _keep_last_words(session, segment_open, uncommitted, time.monotonic() + wait_s)
     except Exception:  # the closing is said whatever went wrong

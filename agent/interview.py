@@ -20,7 +20,7 @@ from agent.interviewer import Interviewer
 from agent.journal import SpeechEndProbe, TurnJournal
 from agent.not_heard import NotHeardGuard
 from agent.resume import INTERRUPTED, ResumeError, Resumption, this_process
-from agent.turn_guard import TALKED_OVER, OpenTurnGuard, ThinkingPauseGuard
+from agent.turn_guard import TALKED_OVER, DroppedReplyGuard, OpenTurnGuard, ThinkingPauseGuard
 from perception.frames import Frame
 from recruiter_config.settings import Settings
 from recruiter_llm.client import ChatClient
@@ -126,6 +126,7 @@ def open_interview(
                        lambda: interviewer.cut_offs >= TALKED_OVER).attach()  # fmt: skip
     NotHeardGuard(session, interviewer).attach()
     OpenTurnGuard(session, settings.turn, lambda: interviewer.segment_open).attach()
+    DroppedReplyGuard(session, interviewer).attach()
     return Interview(session_id, t0, session, interviewer, journal, source)
 
 

@@ -31,11 +31,10 @@ from livekit.agents.voice.events import (
 from agent.closing import close_after_last_words
 from agent.perceiver import Perceiver
 from agent.reply import (
-    LLMReply,
+    EarlyFollowUps,
     RecruiterUtterance,
     ReplyPolicy,
     follow_up_result,
-    llm_text,
     warm_llm,
 )
 from agent.stt_stream import wall_clock_words
@@ -58,7 +57,6 @@ from dialogue import (
     RequestFollowUp,
     Say,
     Silence,
-    follow_up_messages,
     lines_to_prepare,
     silence_wait_s,
     start,
@@ -107,11 +105,11 @@ class Interviewer(Agent):
         self._reply_started = 0.0  # time.monotonic() when it began to play
         self._went_on: SpeechHandle | None = None  # the reply the candidate went on over
         self.cut_offs = 0  # replies to the open answer the candidate went on over
+        self.dropped = 0  # replies dropped before they played for the candidate speaking
         self._over: SpeechHandle | None = None  # the last reply known to be over
         self.segment_open = False  # speech has begun that the STT has not had in full
         self.away = False  # the candidate's page is out of the room: no silence prompts
-        # Follow-ups asked of the LLM before the turn ended, by (question id, gap).
-        self._early: dict[tuple[str, str], asyncio.Task[LLMReply]] = {}
+        self._early = EarlyFollowUps(chat, policy, plan.persona)  # asked before the turn ended
         # What speaking the reply changed, restored if the reply is dropped before it plays.
         self._before_speaking: tuple[str | None, str | None] = (None, None)
         # Set once the closing line has been heard in full.
@@ -156,22 +154,23 @@ class Interviewer(Agent):
             return
         self.end_reason, self.stopped, self._asking = reason, True, None
         self.open_at_stop = self.answer_open
-        self._cancel_silence_watch()
+        self.hold_silence()
         self.utterance = RecruiterUtterance(events=[{"type": "end", "reason": reason}])
         with contextlib.suppress(RuntimeError):
             self.session.interrupt()
         # Said uninterrupted once the words already said are a turn (``agent.closing``).
-        self._closing_task = asyncio.create_task(self._close(closing), name="closing")
+        closed = close_after_last_words(
+            self.session, closing, segment_open=lambda: self.segment_open,
+            uncommitted=lambda: bool(self._heard), wait_s=self._policy.closing_wait_s,
+            unstored=lambda before: any(w.start_s < before for w in self._turn_words),
+            ended=self.ended,
+        )  # fmt: skip
+        self._closing_task = asyncio.create_task(closed, name="closing")
 
-    async def _close(self, closing: str) -> None:
-        try:
-            await close_after_last_words(
-                self.session, closing, segment_open=lambda: self.segment_open,
-                uncommitted=lambda: bool(self._heard), wait_s=self._policy.closing_wait_s,
-                unstored=lambda before: any(w.start_s < before for w in self._turn_words),
-            )  # fmt: skip
-        finally:  # the closing has been heard (or can no longer be said): the interview ends
-            self.ended.set()
+    @property
+    def turns_taken(self) -> int:
+        """Candidate turns replied to (or joined to an answer) so far."""
+        return len(self._handled)
 
     @property
     def heard_of_answer(self) -> bool:
@@ -198,11 +197,10 @@ class Interviewer(Agent):
 
     async def on_exit(self) -> None:
         """Stop the background tasks this agent owns."""
-        self._cancel_silence_watch()
-        self._drop_early()
-        for task in (self._warm_task, self._closing_task):
-            if task is not None:
-                task.cancel()
+        self.hold_silence()
+        self._early.drop()
+        for task in filter(None, (self._warm_task, self._closing_task)):
+            task.cancel()
 
     async def stt_node(
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
@@ -246,6 +244,21 @@ class Interviewer(Agent):
             await stt_plugin.heard_out(self._policy.transcript_wait_s)
             if self._heard:  # words heard late: their turn, to come, joins this answer unreplied
                 return
+        async for piece in self._reply_to_answer(turn_ended):
+            yield piece
+
+    def reply_again(self) -> SpeechHandle | None:
+        """Say the reply to the open answer again: the one prepared was dropped for speech that
+        brought no words (``agent.turn_guard.DroppedReplyGuard``). None: no answer is open."""
+        if self._before_reply is None or self.stopped or not self._answer_parts:
+            return None
+        self._asking, self.end_reason = self._before_speaking
+        with contextlib.suppress(RuntimeError):  # the session has closed
+            return self.session.say(self._reply_to_answer(time.monotonic()))
+        return None
+
+    async def _reply_to_answer(self, turn_ended: float) -> AsyncIterator[str]:
+        """Step the flow on the open answer (all its parts); yield the reply as it is known."""
         answer = " ".join(p for p in self._answer_parts if p)
         event = CandidateAnswered(
             text=answer,
@@ -253,7 +266,7 @@ class Interviewer(Agent):
             duration_s=self._answer_span(),
             cues=self._cues(answer),
         )
-        self._state, actions = step(self._before_reply, event)
+        self._state, actions = step(self._before_reply or self._state, event)
         first = True
         async for piece in self._speak(actions, turn_ended):
             if self.stopped:  # a reply prepared before the candidate asked to stop
@@ -262,7 +275,7 @@ class Interviewer(Agent):
             first = False
         if first and writing_code(self._state):  # thinking aloud, unanswered: final as it is
             self._answered()
-        self._drop_early()
+        self._early.drop()
 
     async def tts_node(
         self, text: AsyncIterable[str], model_settings: ModelSettings
@@ -308,7 +321,7 @@ class Interviewer(Agent):
             # for the barge-in window without the candidate going on (or resumes after a noise).
             speech = self.session.current_speech
             resumed, self._reply = speech is self._reply, speech
-            self._cancel_silence_watch()
+            self.hold_silence()
             if resumed:
                 self._went_on = None
             elif self._before_reply is not None:
@@ -356,12 +369,13 @@ class Interviewer(Agent):
     def _on_user_state(self, event: UserStateChangedEvent) -> None:
         if event.new_state != "speaking":
             return
-        self._cancel_silence_watch()
+        self.hold_silence()
         if self._before_reply is None:
             return
         if self.session.agent_state != "speaking":
             # The candidate goes on before the reply was heard: the answer was not finished.
             # Drop the reply; the next turn is stepped together with this one.
+            self.dropped += 1
             with contextlib.suppress(RuntimeError):
                 self.session.interrupt()
         elif time.monotonic() - self._reply_started < self._policy.barge_in_window_s:
@@ -379,28 +393,15 @@ class Interviewer(Agent):
         base = self._before_reply or self._state
         _, actions = step(base, CandidateAnswered(text=answer, at_s=time.time() - self._t0))
         request = next((a for a in actions if isinstance(a, RequestFollowUp)), None)
-        if request is None or (request.question_id, request.gap) in self._early:
-            return
-        self._drop_early()
-        messages = follow_up_messages(self._plan.persona, request.gap, request.question, answer)
-        self._early[(request.question_id, request.gap)] = asyncio.create_task(
-            llm_text(self._chat, self._policy, messages), name="early-follow-up"
-        )
-
-    def _drop_early(self) -> None:
-        for task in self._early.values():
-            task.cancel()
-        self._early.clear()
-
-    def hold_silence(self) -> None:
-        """Stop the silence watch: the page left the room (``away`` keeps it off until back)."""
-        self._cancel_silence_watch()
+        if request is not None:
+            self._early.ask(request, answer)
 
     def _start_silence_watch(self) -> None:
-        self._cancel_silence_watch()
+        self.hold_silence()
         self._silence_task = asyncio.create_task(self._silence_watch(), name="silence-watch")
 
-    def _cancel_silence_watch(self) -> None:
+    def hold_silence(self) -> None:
+        """Stop the silence watch (the page left the room: ``away`` keeps it off until back)."""
         if self._silence_task is not None and self._silence_task is not asyncio.current_task():
             self._silence_task.cancel()
         self._silence_task = None
@@ -449,8 +450,7 @@ class Interviewer(Agent):
                 utterance.events.append({"type": "acknowledgement", "question_id": question,
                                          "source": "script"})  # fmt: skip
             elif isinstance(action, RequestFollowUp):
-                early = self._early.pop((action.question_id, action.gap), None)
-                self._drop_early()
+                early = self._early.take(action)
                 result, ttft = await follow_up_result(self._chat, self._policy, self._plan.persona,
                                                       action, early, turn_ended)  # fmt: skip
                 utterance.llm_ttft_s = ttft

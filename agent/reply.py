@@ -20,6 +20,7 @@ from dialogue import (
 from recruiter_llm.client import ChatClient, LLMUnavailableError
 
 __all__ = [
+    "EarlyFollowUps",
     "LLMReply",
     "RecruiterUtterance",
     "ReplyPolicy",
@@ -115,6 +116,39 @@ def warm_llm(chat: ChatClient, policy: ReplyPolicy, plan: InterviewPlan) -> asyn
                     pass
 
     return asyncio.create_task(warm(), name="warm-llm")
+
+
+class EarlyFollowUps:
+    """Follow-ups asked of the LLM while the candidate is still answering, one per (question
+    id, gap): the newest gap's request replaces any other (``ReplyPolicy.ask_early``)."""
+
+    def __init__(self, chat: ChatClient, policy: ReplyPolicy, persona: str) -> None:
+        self._chat, self._policy, self._persona = chat, policy, persona
+        self._tasks: dict[tuple[str, str], asyncio.Task[LLMReply]] = {}
+
+    def ask(self, request: RequestFollowUp, answer: str) -> None:
+        """Ask now for the follow-up ``request`` would make of ``answer`` (the words so far),
+        unless it has been asked already."""
+        key = (request.question_id, request.gap)
+        if key in self._tasks:
+            return
+        self.drop()
+        messages = follow_up_messages(self._persona, request.gap, request.question, answer)
+        self._tasks[key] = asyncio.create_task(
+            llm_text(self._chat, self._policy, messages), name="early-follow-up"
+        )
+
+    def take(self, request: RequestFollowUp) -> asyncio.Task[LLMReply] | None:
+        """The request made early for ``request``'s question and gap, if any; the rest dropped."""
+        task = self._tasks.pop((request.question_id, request.gap), None)
+        self.drop()
+        return task
+
+    def drop(self) -> None:
+        """Cancel every request still open."""
+        for task in self._tasks.values():
+            task.cancel()
+        self._tasks.clear()
 
 
 async def follow_up_result(

@@ -7,7 +7,8 @@ minimum endpointing delay is raised for this turn only, and restored once the tu
 so it is for the rest of an answer over which the candidate has gone on past two replies.
 
 ``OpenTurnGuard`` commits an answer livekit-agents' end-of-turn detection never committed: words
-were transcribed, the candidate went quiet, and no turn followed.
+were transcribed, the candidate went quiet, and no turn followed. ``DroppedReplyGuard`` says a
+reply again that was dropped for a sound that brought no words (so no turn followed either).
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from livekit.agents.voice.events import (
     UserStateChangedEvent,
 )
 
+from agent.interviewer import Interviewer
+from agent.not_heard import until_quiet
+from agent.stt_whisper import WhisperSTT
 from dialogue import sounds_unfinished
 from recruiter_config.settings import TurnSettings
 
-__all__ = ["TALKED_OVER", "OpenTurnGuard", "ThinkingPauseGuard"]
+__all__ = ["TALKED_OVER", "DroppedReplyGuard", "OpenTurnGuard", "ThinkingPauseGuard"]
 
 # Replies to one answer cut off by the candidate going on, from which the turn is held longer.
 TALKED_OVER = 2
@@ -172,6 +176,69 @@ class OpenTurnGuard:
         with contextlib.suppress(RuntimeError):  # the session has closed
             committed = session.commit_user_turn()
             committed.add_done_callback(_retrieved)
+
+
+class DroppedReplyGuard:
+    """Says again a reply the interviewer dropped for speech that brought no words.
+
+    The reply being prepared is dropped when the candidate speaks before it plays: the answer
+    goes on, and its next turn joins it (``Interviewer.dropped`` counts these). A cough, a
+    chair or a door also makes the VAD hear speech, and then no words come, so no turn comes
+    and nothing replies: the silence watch and ``NotHeardGuard`` hold back while an answer is
+    open, and the candidate waited for ever. Once the candidate has been quiet ``settle_s``
+    seconds, the STT has given out what it heard (waiting at most ``wait_s`` seconds), no turn
+    has been taken since the drop and no words are waiting for one, the reply is said again
+    (``Interviewer.reply_again``); ``replies`` counts these.
+    """
+
+    def __init__(
+        self, session: AgentSession[None], interviewer: Interviewer, *,
+        settle_s: float = 0.3, wait_s: float = 2.0,
+    ) -> None:  # fmt: skip
+        self._session = session
+        self._interviewer = interviewer
+        self._settle_s = settle_s
+        self._wait_s = wait_s
+        self._seen = interviewer.dropped
+        self._waiting: asyncio.Task[None] | None = None
+        self.replies = 0
+
+    def attach(self) -> None:
+        """Start following the candidate's speech."""
+        self._session.on("user_state_changed", self._on_user_state)
+        self._session.on("close", lambda _event: self._cancel())
+
+    def _on_user_state(self, event: UserStateChangedEvent) -> None:
+        # Checked after the other handlers of this event, the interviewer's drop among them.
+        if event.new_state == "speaking":
+            asyncio.get_running_loop().call_soon(self._check)
+
+    def _check(self) -> None:
+        if self._interviewer.dropped == self._seen:
+            return
+        self._seen = self._interviewer.dropped
+        self._cancel()
+        taken = self._interviewer.turns_taken
+        self._waiting = asyncio.create_task(self._after_drop(taken), name="dropped-reply-guard")
+
+    def _cancel(self) -> None:
+        if self._waiting is not None and self._waiting is not asyncio.current_task():
+            self._waiting.cancel()
+        self._waiting = None
+
+    async def _after_drop(self, taken: int) -> None:
+        session, interviewer = self._session, self._interviewer
+        await until_quiet(session, self._settle_s)
+        if isinstance(session.stt, WhisperSTT):
+            await session.stt.heard_out(self._wait_s)
+        await asyncio.sleep(0.1)  # its last transcript reaches the session (queue hops)
+        if interviewer.turns_taken != taken or interviewer.heard_of_answer:
+            return  # words came: their turn joins the answer and is replied to
+        if not interviewer.answer_open or session.agent_state != "listening":
+            return  # replied to (or the reply is on its way) after all
+        logger.info("the reply dropped for speech with no words is said again")
+        self.replies += 1
+        interviewer.reply_again()
 
 
 def _retrieved(future: asyncio.Future[str]) -> None:
