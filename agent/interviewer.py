@@ -105,7 +105,7 @@ class Interviewer(Agent):
         self._reply_started = 0.0  # time.monotonic() when it began to play
         self._went_on: SpeechHandle | None = None  # the reply the candidate went on over
         self.cut_offs = 0  # replies to the open answer the candidate went on over
-        self.dropped = 0  # replies dropped before they played for the candidate speaking
+        self.dropped = 0  # times the candidate spoke before a reply to the open answer was heard
         self._over: SpeechHandle | None = None  # the last reply known to be over
         self.segment_open = False  # speech has begun that the STT has not had in full
         self.away = False  # the candidate's page is out of the room: no silence prompts
@@ -248,8 +248,9 @@ class Interviewer(Agent):
             yield piece
 
     def reply_again(self) -> SpeechHandle | None:
-        """Say the reply to the open answer again: the one prepared was dropped for speech that
-        brought no words (``agent.turn_guard.DroppedReplyGuard``). None: no answer is open."""
+        """Say the reply to the open answer again: the one prepared was dropped (or cut off) for
+        speech that brought no words (``agent.turn_guard.DroppedReplyGuard``). None: no answer
+        is open, or the session has closed."""
         if self._before_reply is None or self.stopped or not self._answer_parts:
             return None
         self._asking, self.end_reason = self._before_speaking
@@ -372,10 +373,10 @@ class Interviewer(Agent):
         self.hold_silence()
         if self._before_reply is None:
             return
+        self.dropped += 1  # the reply is dropped, or cut off or paused (``DroppedReplyGuard``)
         if self.session.agent_state != "speaking":
             # The candidate goes on before the reply was heard: the answer was not finished.
             # Drop the reply; the next turn is stepped together with this one.
-            self.dropped += 1
             with contextlib.suppress(RuntimeError):
                 self.session.interrupt()
         elif time.monotonic() - self._reply_started < self._policy.barge_in_window_s:

@@ -62,6 +62,10 @@ class StoredTurn:
 
 RETRY_FIRST_S, RETRY_MAX_S = 0.5, 5.0  # the first wait before a write is retried, the longest
 FLUSH_WAIT_S = 60.0  # how long closing waits for writes still being retried
+# How far the VAD's start of a turn may come before its first word (the word times are the
+# recogniser's, on the wall clock) and still be that word's start: earlier, it is the start of a
+# sound that brought no words (a cough, a door), which livekit-agents keeps for the next turn.
+WORDLESS_LEAD_S = 1.0
 
 
 @dataclass(eq=False)
@@ -237,7 +241,9 @@ class TurnJournal:
     def _candidate_turn(
         self, text: str, metrics: llm.MetricsReport, words: list[TimedWord]
     ) -> NewTurn:
-        start = metrics.get("started_speaking_at") or (words[0].start_s if words else None)
+        start = metrics.get("started_speaking_at")
+        if words and (start is None or start < words[0].start_s - WORDLESS_LEAD_S):
+            start = words[0].start_s
         end = metrics.get("stopped_speaking_at") or (words[-1].end_s if words else None)
         return NewTurn(
             speaker="candidate",
@@ -257,6 +263,10 @@ class TurnJournal:
         true_end = self._probe(started) if (self._probe and started) else None
         if true_end is not None and started is not None:
             latency = started - true_end
+        elif latency is None and started is not None and self._last_user:
+            # A reply said again (``DroppedReplyGuard``) has no end-to-end figure of its own.
+            ended = self._last_user.get("stopped_speaking_at")
+            latency = started - ended if ended is not None else None
         answering = self._last_user is not None and latency is not None
         turn = NewTurn(
             speaker="recruiter",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 
 from livekit.agents import AgentSession, llm
@@ -179,26 +180,30 @@ class OpenTurnGuard:
 
 
 class DroppedReplyGuard:
-    """Says again a reply the interviewer dropped for speech that brought no words.
+    """Says again a reply the interviewer dropped or cut off for speech that brought no words.
 
-    The reply being prepared is dropped when the candidate speaks before it plays: the answer
-    goes on, and its next turn joins it (``Interviewer.dropped`` counts these). A cough, a
-    chair or a door also makes the VAD hear speech, and then no words come, so no turn comes
-    and nothing replies: the silence watch and ``NotHeardGuard`` hold back while an answer is
-    open, and the candidate waited for ever. Once the candidate has been quiet ``settle_s``
-    seconds, the STT has given out what it heard (waiting at most ``wait_s`` seconds), no turn
-    has been taken since the drop and no words are waiting for one, the reply is said again
-    (``Interviewer.reply_again``); ``replies`` counts these.
+    When the candidate speaks before the reply to their answer has been heard, the reply being
+    prepared is dropped, or the one playing cut off (paused, where the audio output can pause:
+    livekit-agents then resumes it if no words come): the answer goes on, and its next turn
+    joins it (``Interviewer.dropped`` counts these). A cough, a chair or a door also makes the
+    VAD hear speech, and then no words come, so no turn comes and nothing replies: the silence
+    watch and ``NotHeardGuard`` hold back while an answer is open, and the candidate waited for
+    ever. Once the candidate has been quiet ``settle_s`` seconds, the STT has given out what it
+    heard (each wait at most ``wait_s``; past ``limit_s`` seconds of waits on a loaded machine
+    it is given up on, and a transcript still to come is a turn of its own), no turn has been
+    taken since and no words wait for one, and no speech is playing, queued or paused, the
+    reply is said again (``Interviewer.reply_again``); ``replies`` counts these.
     """
 
     def __init__(
         self, session: AgentSession[None], interviewer: Interviewer, *,
-        settle_s: float = 0.3, wait_s: float = 2.0,
+        settle_s: float = 0.3, wait_s: float = 2.0, limit_s: float = 10.0,
     ) -> None:  # fmt: skip
         self._session = session
         self._interviewer = interviewer
         self._settle_s = settle_s
         self._wait_s = wait_s
+        self._limit_s = limit_s
         self._seen = interviewer.dropped
         self._waiting: asyncio.Task[None] | None = None
         self.replies = 0
@@ -228,17 +233,22 @@ class DroppedReplyGuard:
 
     async def _after_drop(self, taken: int) -> None:
         session, interviewer = self._session, self._interviewer
-        await until_quiet(session, self._settle_s)
-        if isinstance(session.stt, WhisperSTT):
-            await session.stt.heard_out(self._wait_s)
-        await asyncio.sleep(0.1)  # its last transcript reaches the session (queue hops)
-        if interviewer.turns_taken != taken or interviewer.heard_of_answer:
-            return  # words came: their turn joins the answer and is replied to
-        if not interviewer.answer_open or session.agent_state != "listening":
-            return  # replied to (or the reply is on its way) after all
-        logger.info("the reply dropped for speech with no words is said again")
-        self.replies += 1
-        interviewer.reply_again()
+        give_up = time.monotonic() + self._limit_s
+        while True:
+            await until_quiet(session, self._settle_s)
+            stt = session.stt
+            out = not isinstance(stt, WhisperSTT) or await stt.heard_out(self._wait_s)
+            await asyncio.sleep(0.1)  # its last transcript reaches the session (queue hops)
+            if interviewer.turns_taken != taken or interviewer.heard_of_answer:
+                return  # words came: their turn joins the answer and is replied to
+            if (out and not interviewer.segment_open) or time.monotonic() > give_up:
+                break
+        busy = session.agent_state != "listening" or session.current_speech is not None
+        if busy or not interviewer.answer_open:
+            return  # replied to, or a reply on its way, queued or paused (to be resumed)
+        if interviewer.reply_again() is not None:
+            logger.info("the reply dropped for speech with no words is said again")
+            self.replies += 1
 
 
 def _retrieved(future: asyncio.Future[str]) -> None:
