@@ -51,35 +51,24 @@ async def close_after_last_words(
     then (or on any failure): the interview is over.
     """
     try:
-        await _close(session, closing, segment_open, uncommitted, wait_s, unstored)
+        try:
+            await _keep_last_words(session, segment_open, uncommitted, time.monotonic() + wait_s)
+        except Exception:  # the closing is said whatever went wrong
+            logger.exception("keeping the last words before the closing failed")
+        began = time.time()
+        with contextlib.suppress(RuntimeError):  # the session has closed
+            await session.say(closing, allow_interruptions=False)
+            if unstored is not None:
+                stt = session.stt
+                if isinstance(stt, WhisperSTT):
+                    await stt.wait_idle(wait_s)
+                await asyncio.sleep(_SETTLE_S)
+                if unstored(began):
+                    logger.info("keeping the last words, transcribed while the closing played")
+                    await _commit(session, time.monotonic() + wait_s)
     finally:
         if ended is not None:
             ended.set()
-
-
-async def _close(
-    session: AgentSession[None],
-    closing: str,
-    segment_open: Callable[[], bool],
-    uncommitted: Callable[[], bool],
-    wait_s: float,
-    unstored: Callable[[float], bool] | None,
-) -> None:
-    try:
-        await _keep_last_words(session, segment_open, uncommitted, time.monotonic() + wait_s)
-    except Exception:  # the closing is said whatever went wrong
-        logger.exception("keeping the last words before the closing failed")
-    began = time.time()
-    with contextlib.suppress(RuntimeError):  # the session has closed
-        await session.say(closing, allow_interruptions=False)
-        if unstored is not None:
-            stt = session.stt
-            if isinstance(stt, WhisperSTT):
-                await stt.wait_idle(wait_s)
-            await asyncio.sleep(_SETTLE_S)
-            if unstored(began):
-                logger.info("keeping the last words, transcribed while the closing played")
-                await _commit(session, time.monotonic() + wait_s)
 
 
 async def _keep_last_words(
