@@ -213,7 +213,9 @@ def _delivery(view: SessionView) -> dict[str, Any]:
                 "flags": m["flags"],
             }
         )
-    # Tips the recruiter spoke, each with the candidate turn it followed.
+    # Tips the recruiter spoke, each with the candidate turn it followed. A tip in a reply the
+    # candidate cut off by going on was judged on part of the answer, and may not have been
+    # heard (a headless reply stores all its text): marked, the stored figure is the whole's.
     spoken_tips = []
     last_answer: int | None = None
     for turn in view.turns:
@@ -224,7 +226,7 @@ def _delivery(view: SessionView) -> dict[str, Any]:
             if e.get("type") == "coaching-cue":
                 spoken_tips.append(
                     {"turn": turn.index, "after_turn": last_answer, "kind": e.get("reason"),
-                     "figure": e.get("figure")}
+                     "figure": e.get("figure"), "cut_off": turn.interrupted}
                 )  # fmt: skip
     looking = [a["looking_at_screen"] for a in per_answer if a["looking_at_screen"] is not None]
     # No video at all, or video in which the gates refused every answer (their stored reason).

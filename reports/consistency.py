@@ -103,6 +103,8 @@ def _delivery(report: dict[str, Any]) -> list[str]:
             if kind in crossed and not crossed[kind]:
                 problems.append(f"turn {a['turn']}: tip {kind} but the stored figure is in band")
     for tip in report["delivery"].get("spoken_tips", []):
+        if tip.get("cut_off"):
+            continue  # judged on the answer's first part; the stored figure is the whole's
         where = f"turn {tip['turn']}: spoken tip {tip['kind']}"
         answer = answers.get(tip["after_turn"])
         if answer is None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import rubrics
 from agent.bootstrap import VoiceModels, load_voice_models
 from agent.turn_guard import TALKED_OVER
 from recruiter_config.settings import Settings, TurnSettings
@@ -29,9 +30,22 @@ def models(installed_models: Path) -> VoiceModels:
     return load_voice_models(Settings())
 
 
+def _one_question(home: Path) -> str:
+    """The demo role asking its first question only (its personas answer it): what the silent
+    and rambling personas test happens within one answer, and the suite is kept under an hour."""
+    text = (Path(rubrics.__file__).parent / "roles" / "demo.yaml").read_text(encoding="utf-8")
+    short = text.replace('version: "3"', 'version: "3-one"').replace(
+        "max_questions: 3", "max_questions: 1"
+    )
+    assert short.count("-one") == 1 and "max_questions: 1" in short
+    path = home / "demo-one-question.yaml"
+    path.write_text(short, encoding="utf-8")
+    return str(path)
+
+
 def _rehearse(
     home: Path, models: VoiceModels, endpoint: LLMEndpoint, persona: str,
-    turn: TurnSettings | None = None,
+    turn: TurnSettings | None = None, role: str = "demo",
 ) -> RehearsalResult:  # fmt: skip
     settings = Settings(home=home, turn=turn or TurnSettings())
 
@@ -39,7 +53,7 @@ def _rehearse(
         chat = OpenAIChatClient(endpoint)
         try:
             # The longest persona takes about 6.5 minutes here: a stuck interview fails sooner.
-            options = RehearsalOptions(role="demo", persona=persona, max_minutes=15)
+            options = RehearsalOptions(role=role, persona=persona, max_minutes=15)
             return await run_rehearsal(settings, options, chat=chat, models=models)
         finally:
             await chat.aclose()
@@ -110,7 +124,8 @@ def test_weak_candidate_gets_a_follow_up_and_an_easier_question(
 def test_silent_candidate_is_prompted_gently(
     home: Path, models: VoiceModels, llm_endpoint: LLMEndpoint
 ) -> None:
-    result = _rehearse(home, models, llm_endpoint, "silent")
+    result = _rehearse(home, models, llm_endpoint, "silent", role=_one_question(home))
+    assert _asked(result) == [("motivation", 1)]
     purposes = [e.get("purpose") for e in _events(result) if e["type"] == "say"]
     assert "silence-prompt" in purposes and "repeat" in purposes
     _ends_properly(result)
@@ -165,7 +180,9 @@ def test_rambling_answer_is_closed_politely(
     # answer the turn is held longer for the rest of it.
     result = _rehearse(home, models, llm_endpoint, "rambling",
                        TurnSettings(eot_unlikely_threshold=0.0, min_delay_s=0.1,
-                                    vad_min_silence_s=0.2))  # fmt: skip
+                                    vad_min_silence_s=0.2),
+                       role=_one_question(home))  # fmt: skip
+    assert {q for q, _ in _asked(result)} == {"motivation"}
     cut_off = [t for t in result.turns if t.speaker == "recruiter" and t.interrupted]
     held = TurnSettings().thinking_delay_s
     for answer in (t for t in result.turns if t.speaker == "candidate"):

@@ -142,6 +142,9 @@ def test_the_check_finds_each_kind_of_contradiction(db: sessionmaker[Session]) -
         {"turn": first + 1, "after_turn": first, "kind": "fillers", "figure": 2.0},
         {"turn": first + 1, "after_turn": first, "kind": "looking-away", "figure": 0.3},
         {"turn": 1, "after_turn": None, "kind": "pace-slow", "figure": 100.0},
+        # A reply cut off by the answer going on: its tip was on the answer's first part.
+        {"turn": first + 1, "after_turn": first, "kind": "pace-fast", "figure": 190.0,
+         "cut_off": True},
     ]
     found = "\n".join(report_contradictions(report))
     assert "competency customer-empathy" in found and "not in that turn's words" in found
@@ -153,6 +156,7 @@ def test_the_check_finds_each_kind_of_contradiction(db: sessionmaker[Session]) -
     assert f"turn {first + 1}: spoken tip fillers but the stored figure is in band" in found
     assert "spoken tip looking-away but the stored measurement has no such cue" in found
     assert "turn 1: spoken tip pace-slow follows no measured answer" in found
+    assert "spoken tip pace-fast" not in found
 
 
 def test_the_progress_chart_shows_the_session_figures_of_the_report(
