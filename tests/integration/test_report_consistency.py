@@ -143,8 +143,13 @@ def test_the_check_finds_each_kind_of_contradiction(db: sessionmaker[Session]) -
         {"turn": first + 1, "after_turn": first, "kind": "looking-away", "figure": 0.3},
         {"turn": 1, "after_turn": None, "kind": "pace-slow", "figure": 100.0},
         # A reply cut off by the answer going on: its tip was on the answer's first part.
-        {"turn": first + 1, "after_turn": first, "kind": "pace-fast", "figure": 190.0,
-         "cut_off": True},
+        {
+            "turn": first + 1,
+            "after_turn": first,
+            "kind": "pace-fast",
+            "figure": 190.0,
+            "cut_off": True,
+        },
     ]
     found = "\n".join(report_contradictions(report))
     assert "competency customer-empathy" in found and "not in that turn's words" in found
