@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from dialogue.leaks import leaked_phrases, secret_phrases
+
 __all__ = [
     "GAP_DESCRIPTIONS",
     "choose_gap",
@@ -99,7 +101,7 @@ def validate_follow_up(
 
     Rejects: no question or more than one, too long, markup, evaluation or rubric words, a
     question about something other than the gap, text that repeats a question already asked,
-    and phrases copied from the rubric.
+    and five-word runs copied from the rubric or from the LLM's prompts (``dialogue.leaks``).
     """
     text = " ".join(reply.strip().strip("\"'").split())
     if not text or text.count("?") != 1 or not text.endswith("?"):
@@ -113,8 +115,6 @@ def validate_follow_up(
         return None
     if any(_similar(text, earlier) for earlier in asked):
         return None
-    rubric_words = _WORD.findall(rubric_text.lower())
-    rubric_grams = {tuple(rubric_words[i : i + 5]) for i in range(len(rubric_words) - 4)}
-    if any(tuple(words[i : i + 5]) in rubric_grams for i in range(len(words) - 4)):
+    if leaked_phrases(text, secret_phrases([rubric_text])):
         return None
     return text

@@ -17,6 +17,8 @@ RUBRIC = "Complete story with a measurable outcome such as time saved and preven
         ("measurable-outcome", "How many customers were affected, roughly?"),
         ("own-role", "What did you personally do there?"),
         ("trade-offs", "What alternative did you consider instead?"),
+        # Plain English a prompt also contains ("at the end of the message") is no leak.
+        ("result", "What happened at the end of the week?"),
     ],
 )
 def test_accepts_a_question_about_the_gap(gap: str, reply: str) -> None:
@@ -35,6 +37,7 @@ def test_accepts_a_question_about_the_gap(gap: str, reply: str) -> None:
         "**How** did it turn out?",  # markup
         "Tell me about a time you helped a frustrated customer and how it turned out?",  # repeat
         "Was it a complete story with a measurable outcome such as time saved?",  # rubric copy
+        "In your own words speaking to them, how did it end?",  # a prompt's line read out
         "How did it turn out " + "and then " * 15 + "?",  # too long
     ],
 )

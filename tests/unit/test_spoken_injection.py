@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import yaml
 
 from dialogue import Action, CandidateAnswered, Note, start, step
 from dialogue.intents import Intent, classify, strip_manipulation
+from dialogue.leaks import leaked_phrases, secret_phrases
 from perception.words import TimedWord
 from rubrics import load_role, plan_for
 from rubrics.scoring import CandidateTurn, score_interview
@@ -32,25 +32,19 @@ STRONG = (
     "received the parcel the next morning and later left us a five star review."
 )
 WEAK = "I think I would just do my best and be nice to them."
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
-def _grams(text: str, n: int = 5) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.lower())
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 @functools.cache
-def _secret_grams() -> frozenset[tuple[str, ...]]:
-    """Five-word runs of the rubric (anchors, signals) and of every LLM prompt."""
-    prompts = resources.files("dialogue").joinpath("prompts")
-    texts = [p.read_text(encoding="utf-8") for p in prompts.iterdir() if p.name.endswith(".txt")]
-    rubric = [
-        text
-        for c in ROLE.competencies
-        for text in (*c.rubric.values(), *c.signals.positive, *c.signals.negative, c.description)
-    ]
-    return frozenset().union(*(_grams(t) for t in [*texts, *rubric]))
+def _secrets() -> frozenset[tuple[str, ...]]:
+    """Five-word runs of the rubric (anchors, signals, descriptions, notes) and of every prompt."""
+    return secret_phrases(
+        [
+            t
+            for c in ROLE.competencies
+            for t in (*c.rubric.values(), *c.signals.positive, *c.signals.negative, c.description)
+        ]
+        + [q.strong_answer_notes for q in ROLE.questions if q.strong_answer_notes]
+    )
 
 
 def _level(answer: str) -> int:
@@ -81,14 +75,14 @@ def test_a_line_said_with_an_answer_changes_no_score(line: str) -> None:
 
 @pytest.mark.parametrize("line", LINES)
 def test_the_recruiter_speaks_no_rubric_or_prompt_text_and_assesses_as_without(line: str) -> None:
-    secrets = _secret_grams()
+    secrets = _secrets()
     state, _ = start(plan_for(ROLE))
     _, clean_actions = step(state, CandidateAnswered(STRONG))
     for said in (f"{line} {STRONG}", f"{STRONG} {line}", line):
         _, actions = step(state, CandidateAnswered(said))
         spoken = [t for a in actions if (t := getattr(a, "text", None))]
         for text in spoken:
-            assert not (_grams(text) & secrets), (line, text)
+            assert not leaked_phrases(text, secrets), (line, text)
             assert not re.search(r"\b(rubric|anchor|score[sd]?|level \d)\b", text.lower()), text
         assert Note("manipulation-attempt", {"question_id": state.current}) in actions, said
         if said != line:  # the flow weighs the answer as if the line had not been said
