@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+import rubrics
 from recruiter_config.assets import ASSETS, asset_state
 from recruiter_config.settings import Settings
 from storage import create_database, session_factory
@@ -26,6 +27,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def run(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to completion on a fresh event loop."""
     return asyncio.run(coro)
+
+
+def one_question_demo(role_id: str = "demo", version: str = "3-one") -> str:
+    """The demo role's script asking its first question only, as ``role_id`` ``version``:
+    for tests whose point lies within one answer (the suite is kept under an hour)."""
+    text = (Path(rubrics.__file__).parent / "roles" / "demo.yaml").read_text(encoding="utf-8")
+    one = text.replace("id: demo\n", f"id: {role_id}\n", 1).replace(
+        'version: "3"', f'version: "{version}"', 1
+    )
+    one = one.replace("max_questions: 3", "max_questions: 1")
+    assert f"id: {role_id}\n" in one and "max_questions: 1" in one
+    return one
 
 
 def _models_ready() -> list[str]:

@@ -13,14 +13,13 @@ from typing import Any
 
 import pytest
 
-import rubrics
 from agent.bootstrap import VoiceModels, load_voice_models
 from agent.turn_guard import TALKED_OVER
 from recruiter_config.settings import Settings, TurnSettings
 from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
 from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
 from rubrics import load_role
-from tests.conftest import run
+from tests.conftest import one_question_demo, run
 
 pytestmark = [pytest.mark.models, pytest.mark.llm]
 
@@ -32,14 +31,9 @@ def models(installed_models: Path) -> VoiceModels:
 
 def _one_question(home: Path) -> str:
     """The demo role asking its first question only (its personas answer it): what the silent
-    and rambling personas test happens within one answer, and the suite is kept under an hour."""
-    text = (Path(rubrics.__file__).parent / "roles" / "demo.yaml").read_text(encoding="utf-8")
-    short = text.replace('version: "3"', 'version: "3-one"').replace(
-        "max_questions: 3", "max_questions: 1"
-    )
-    assert short.count("-one") == 1 and "max_questions: 1" in short
+    and rambling personas test happens within one answer."""
     path = home / "demo-one-question.yaml"
-    path.write_text(short, encoding="utf-8")
+    path.write_text(one_question_demo(), encoding="utf-8")
     return str(path)
 
 
