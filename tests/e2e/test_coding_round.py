@@ -18,7 +18,9 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect
 
-from storage import CodeEventRepository, InterviewSession
+from dialogue.coding import FAILING_RUNS_FOR_HINT
+from storage import CodeEventRepository, InterviewSession, RoleRepository
+from tests.conftest import FIXTURES
 from tests.e2e.conftest import RoomStack, assert_no_personal_data, open_candidate_page
 from tests.e2e.test_browser_interview import _answer_wav, _shot
 
@@ -157,3 +159,73 @@ def _round(page: Page) -> None:
     expect(body).to_contain_text(f"pasted {len(NOTES)} characters at once")
     expect(body).to_contain_text("left the interview's tab")
     _shot(page, "coding-report")
+
+
+# The written problem's solution in JavaScript, typed as a candidate who picked that language.
+WRITTEN_SOLUTION = """function busiestHour(hours) {
+  const counts = new Array(24).fill(0);
+  for (const hour of hours) counts[hour] += 1;
+  if (hours.length === 0) return -1;
+  return counts.indexOf(Math.max(...counts));
+}
+"""
+
+
+def test_a_problem_a_recruiter_wrote_is_coded_in_javascript_in_a_room(
+    room_stack: RoomStack,
+    tmp_path: Path,
+    launch_browser: Callable[..., Browser],
+    serve: Callable[[FastAPI], str],
+) -> None:
+    """A role whose problem is written in the script itself (stored as the dashboard's editor
+    stores it, not shipped): the worker asks it, the page opens it, three failing runs get a
+    hint from the recruiter (practice), the sandbox runs the candidate's JavaScript on the
+    hidden tests and the report rates it."""
+    script = (FIXTURES / "coding_written_problem.yaml").read_text(encoding="utf-8")
+    with room_stack.db() as s:
+        RoleRepository(s).store(role_id="written-coding", version="1", title="Written problem",
+                                content=script)  # fmt: skip
+        s.commit()
+    silence = _answer_wav(tmp_path / "quiet.wav", np.zeros(16000))
+    opened = open_candidate_page(room_stack, serve, launch_browser, name="Written Tester",
+                                 role_id="written-coding", audio=silence, height=1400)  # fmt: skip
+    page, console = opened.page, opened.console
+    try:
+        page.get_by_label("I understand what is recorded and kept, and agree.").check()
+        page.click("#join")
+        expect(page.locator("#coding")).to_be_visible(timeout=120_000)
+        expect(page.locator("#problem-title")).to_have_text("The support line's busiest hour")
+        page.locator("#code-language").select_option("javascript")
+        editor = page.locator("#code-editor .cm-content")
+        expect(editor).to_contain_text("function busiestHour")
+        # The starter code, run three times, fails each time: practice mode offers a hint.
+        results = page.locator("#code-results .summary")
+        for _ in range(FAILING_RUNS_FOR_HINT):
+            page.click("#code-run")
+            expect(results).to_have_text("0 of 2 examples passed", timeout=60_000)
+            expect(page.locator("#code-run")).to_be_enabled()
+        hint = page.locator("#captions li[data-speaker=recruiter]", has_text="Here's a hint")
+        expect(hint.first).to_contain_text("what you need to remember", timeout=120_000)
+        editor.click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(WRITTEN_SOLUTION)
+        expect(editor).to_contain_text("counts.indexOf")
+        page.click("#code-submit")
+        expect(results).to_have_text("4 of 4 hidden tests passed", timeout=120_000)
+        asked = page.locator("#captions li[data-speaker=recruiter]", has_text="time complexity")
+        expect(asked.first).to_be_visible(timeout=120_000)
+        page.click("#end")
+        expect(page.locator("#report-link")).to_be_visible(timeout=180_000)
+        page.click("#report-link")
+        body = page.locator("body")
+        expect(body).to_contain_text("The support line's busiest hour")
+        expect(body).to_contain_text("The code: 4 of 4 hidden tests passed")
+        expect(body).to_contain_text("counts.indexOf")
+        for row, value in (("Runs of the examples", "3"), ("Submits", "1"), ("Hints given", "1")):
+            cells = page.locator("tr", has=page.locator("th", has_text=row)).locator("td")
+            expect(cells).to_have_text(value)
+    except AssertionError:
+        _shot(page, "written-coding-failure")
+        print("browser console:", *console[-30:], sep="\n")
+        raise
+    assert not [line for line in console if "page error" in line], console
