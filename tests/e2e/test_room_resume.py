@@ -3,7 +3,8 @@
 The candidate stays in the room; as their page does, the test asks the web app to bring the
 recruiter back (``POST /api/join/{token}/reconnect``); LiveKit dispatches a new job, which
 resumes the stored session: the candidate hears the question they were asked again, answers
-it, and ends the interview. Nothing stored before the kill is lost or changed.
+it, and ends the interview. Nothing stored before the kill is lost or changed. The second test
+does the same with the candidate page itself in Chromium, which asks for the new job on its own.
 """
 
 from __future__ import annotations
@@ -11,25 +12,32 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
 import pytest
+from fastapi import FastAPI
 from livekit import rtc
+from playwright.sync_api import Browser, expect
 from starlette.testclient import TestClient
 
 from agent.bootstrap import load_voice_models
 from agent.resume import CUT_OFF, REPEAT
 from agent.room_candidate import RoomCandidate
 from recruiter_rehearsal.candidates import CandidateVoice
+from storage import InterviewSession, SessionRepository
 from tests.conftest import run
 from tests.e2e.conftest import (
     RoomStack,
     answer_phrases,
     assert_no_personal_data,
     invite_to_room,
+    open_candidate_page,
     wait_until,
 )
+from tests.e2e.test_browser_interview import _answer_wav, _shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.models, pytest.mark.llm]
 
@@ -145,3 +153,55 @@ def test_a_killed_room_job_is_replaced_and_the_interview_goes_on(room_stack: Roo
     said = [t[2] for t in after if t[1] == "candidate"]
     secrets = ["Resumed Candidate", token, access["token"], *answer_phrases(said)]
     assert_no_personal_data(room_stack.worker_log.parent, secrets)
+
+
+def test_the_candidates_page_brings_a_killed_recruiter_back(
+    room_stack: RoomStack,
+    tmp_path: Path,
+    launch_browser: Callable[..., Browser],
+    serve: Callable[[FastAPI], str],
+) -> None:
+    """The same kill with the real candidate page in Chromium: the page sees the recruiter
+    leave, says so, asks the web app for a new one by itself, and shows the recruiter's words
+    when it is back; what was stored before the kill is kept."""
+    db = room_stack.db
+    silence = _answer_wav(tmp_path / "quiet.wav", np.zeros(16000))
+    opened = open_candidate_page(room_stack, serve, launch_browser, name="Page Resumed",
+                                 role_id="demo", audio=silence)  # fmt: skip
+    page, console = opened.page, opened.console
+
+    def stored() -> list[tuple[int, str, str]]:
+        with db() as s:
+            record = s.query(InterviewSession).filter_by(channel=opened.invitation.room).first()
+            if record is None:
+                return []
+            return [(t.index, t.speaker, t.text) for t in SessionRepository(s).turns(record.id)]
+
+    recalls: list[str] = []
+    page.on("request", lambda r: recalls.append(r.url) if r.url.endswith("/reconnect") else None)
+    recruiter = page.locator("#captions li[data-speaker=recruiter]")
+    try:
+        page.get_by_label("I understand what is recorded and kept, and agree.").check()
+        page.click("#join")
+        expect(recruiter.first).to_be_visible(timeout=180_000)
+        deadline = time.time() + 120
+        while not stored() and time.time() < deadline:  # the first question is stored
+            time.sleep(0.5)
+        before = stored()
+        assert before and before[0][1] == "recruiter", before
+        _kill_the_job(room_stack)
+        expect(page.locator("#agent-state")).to_have_text("reconnecting", timeout=90_000)
+        back = recruiter.filter(has_text=CUT_OFF)
+        expect(back.first).to_be_visible(timeout=180_000)
+        assert recalls, "the page did not ask for a new recruiter"  # (nothing else asks)
+        expect(page.locator("#agent-state")).not_to_have_text("reconnecting")
+        page.click("#end")
+        expect(page.locator("#report-link")).to_be_visible(timeout=180_000)
+    except AssertionError:
+        _shot(page, "page-resume-failure")
+        print("browser console:", *console[-30:], sep="\n")
+        raise
+    after = stored()
+    assert after[: len(before)] == before  # nothing stored before the kill lost or changed
+    assert after[len(before)][1] == "recruiter" and after[len(before)][2].startswith(CUT_OFF)
+    assert not [line for line in console if "page error" in line], console
