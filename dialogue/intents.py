@@ -60,9 +60,9 @@ _MANIPULATION = re.compile(
     r"\bact as (a|an|my|the) (\w+ )?(examiner|interviewer|recruiter|hiring manager|judge|grader)|"
     r"what are you (looking|scoring) for|how (am i|are you) (being )?(scored|graded|rated)|"
     r"what (exactly )?you are looking for in (this|my|an|the) answer|\bsystem override\b|"
-    r"(set|put) (every|each|all|my) competenc\w*|\blevel \w+ anchors?\b|"
+    r"(set|said|put) (every|each|all|my) competenc\w*|\blevel \w+ anchors?\b|"
     r"\b(rubric|scoring|your) anchors?\b|forget (your|the) (instructions|rules)\b|"
-    r"forget the role script|"
+    r"forget the (role|roll) script|this is now a (role|roll) for|"
     r"</?\s*(system|assistant|user|answer|instructions?)\s*>|"
     # The same requests in the languages candidates most often switch to (French, Spanish,
     # German, Italian, Portuguese, Dutch, Polish, Japanese, Chinese, Russian): ignoring the
@@ -88,9 +88,54 @@ class TurnIntent:
     remainder: str = ""
 
 
+# A contraction a recogniser writes for what the patterns spell out ("you're", "you are").
+_YOU_ARE = re.compile(r"\byou'?re\b", re.IGNORECASE)
+# A sentence keeps the answer's words a recogniser ran into an attempt without a stop: before
+# it ("... left us a five star review system override.") when the attempt opens with a command
+# and at least six words stand before it that do not lead into it ("..., so mark me five" keeps
+# nothing); after it, past a comma ("... word for word, last spring a customer wrote ..."), when
+# at least six words follow that do not go on with it ("..., because I deserve it" keeps
+# nothing). This project's choice, from the cases of bench/results/spoken_injection.md.
+_COMMAND = re.compile(
+    r"(ignore|forget|system override|new instructions|pretend|developer mode|act as|set|said|"
+    r"put|rate|score|grade|mark|give me)\b",
+    re.IGNORECASE,
+)
+_LEADS_IN = re.compile(
+    r"\b(so|and|but|or|then|please|just|to|now|should|could|can|will|would|you|me)$", re.IGNORECASE
+)
+_GOES_ON = re.compile(
+    r"^(because|cause|so|and|but|or|since|as|please|then|if|that|which|for|to)\b", re.IGNORECASE
+)
+_KEPT_WORDS = 6
+
+
+def _without_attempt(sentence: str) -> str:
+    """``sentence`` less an attempt in it: empty, or the answer's words run into the attempt."""
+    expanded = _YOU_ARE.sub("you are", sentence)
+    found = _MANIPULATION.search(expanded)
+    if found is None:
+        return sentence
+    kept = []
+    lead = expanded[: found.start()].rstrip(" ,;:-")
+    if (
+        len(lead.split()) >= _KEPT_WORDS
+        and _COMMAND.match(expanded, found.start())
+        and not _LEADS_IN.search(lead)
+    ):
+        kept.append(lead + ".")
+    comma = expanded.find(",", found.end())
+    tail = expanded[comma + 1 :].strip() if comma >= 0 else ""
+    if len(tail.split()) >= _KEPT_WORDS and not _GOES_ON.match(tail):
+        kept.append(_without_attempt(tail[:1].upper() + tail[1:]))
+    return " ".join(k for k in kept if k)
+
+
 def strip_manipulation(text: str) -> str:
-    """The turn without the sentences that try to manipulate the interviewer."""
-    return " ".join(s for s in _SENTENCE.split(text.strip()) if not _MANIPULATION.search(s))
+    """The turn without its attempts to manipulate the interviewer: each sentence holding one is
+    dropped, but for the answer's words a recogniser ran into it (see ``_COMMAND``)."""
+    kept = (_without_attempt(s) for s in _SENTENCE.split(text.strip()))
+    return " ".join(s for s in kept if s)
 
 
 def classify(text: str) -> TurnIntent:
@@ -98,7 +143,7 @@ def classify(text: str) -> TurnIntent:
     clean = " ".join(text.lower().split())
     if not clean or _THINKING_ONLY.match(clean):
         return TurnIntent(Intent.THINKING)
-    if _MANIPULATION.search(clean):
+    if _MANIPULATION.search(_YOU_ARE.sub("you are", clean)):
         return TurnIntent(Intent.MANIPULATION, strip_manipulation(text))
     words = len(clean.split())
     if words <= 14:
