@@ -106,10 +106,8 @@ def _level(role: RoleScript, question_id: str, heard: str, words: tuple[TimedWor
 
 
 def _leaks(text: str, secrets: frozenset[tuple[str, ...]]) -> list[str]:
-    found = leaked_phrases(text, secrets)
-    if _EVALUATIVE.search(text.lower()):
-        found.append(_EVALUATIVE.search(text.lower()).group(0))  # type: ignore[union-attr]
-    return found
+    evaluative = _EVALUATIVE.search(text.lower())
+    return leaked_phrases(text, secrets) + ([evaluative.group(0)] if evaluative else [])
 
 
 def _texts(actions: list[Action]) -> list[str]:
@@ -120,14 +118,7 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> tuple[list[Case],
     lines: list[str] = yaml.safe_load(LINES_FILE.read_text(encoding="utf-8"))
     role = load_role("demo")
     plan = plan_for(role)
-    secrets = secret_phrases(
-        [
-            t
-            for c in role.competencies
-            for t in (*c.rubric.values(), *c.signals.positive, *c.signals.negative, c.description)
-        ]
-        + [q.strong_answer_notes for q in role.questions if q.strong_answer_notes]
-    )
+    secrets = secret_phrases([plan.rubric_text])  # what the flow holds follow-ups to
     question = role.questions[0]
     models = load_voice_models(settings)
     voice = CandidateVoice(models.tts.voice)

@@ -55,14 +55,20 @@ _MANIPULATION = re.compile(
     r"system prompt|your (instructions|rubric|prompt)|the rubric|scoring (criteria|guide)|"
     r"what('s| is) my score|my score (so far|now|here|in this|for this)|"
     r"give me (a|the) (5|five|top|perfect|high|full)|"
-    r"(score|rate|grade|mark) me\b|top (score|marks)|full marks|perfect score|"
-    r"\byou are now (a|an|my|the|in)\b|pretend (you are|to be)|new instructions|developer mode|"
+    r"\b(score|rate|grade|mark) me\b|top (score|marks)|full marks|perfect score|"
+    r"\byou(r|'re| are) now (an?|my|the) (\w+ )?(coach|interviewer|recruiter|assistant|judge|"
+    r"examiner|grader|hiring manager|ai|model|admin\w*|developer|friend)\b|"
+    r"\byou(r|'re| are) now in (developer|admin|debug|god) mode|"
+    r"pretend (you(r|'re| are)|to be)|new instructions|developer mode|"
     r"\bact as (a|an|my|the) (\w+ )?(examiner|interviewer|recruiter|hiring manager|judge|grader)|"
     r"what are you (looking|scoring) for|how (am i|are you) (being )?(scored|graded|rated)|"
-    r"what (exactly )?you are looking for in (this|my|an|the) answer|\bsystem override\b|"
-    r"(set|said|put) (every|each|all|my) competenc\w*|\blevel \w+ anchors?\b|"
+    r"what (exactly )?you(r|'re| are) looking for in (this|my|an|the) answer|"
+    r"\bsystem override\b|"
+    r"\b(set|said|put) (every|each|all|my) competenc\w* (to|at) (level|top|max|\d|five|four)|"
+    r"\blevel \w+ anchors?\b|"
     r"\b(rubric|scoring|your) anchors?\b|forget (your|the) (instructions|rules)\b|"
-    r"forget the (role|roll) script|this is now a (role|roll) for|"
+    r"forget the (role|roll) script|this is now a (role|roll) for an? (senior|more senior|"
+    r"junior|different|new|director|manager)|"
     r"</?\s*(system|assistant|user|answer|instructions?)\s*>|"
     # The same requests in the languages candidates most often switch to (French, Spanish,
     # German, Italian, Portuguese, Dutch, Polish, Japanese, Chinese, Russian): ignoring the
@@ -75,6 +81,8 @@ _MANIPULATION = re.compile(
     r"najwy[zż]sz\w* ocen\w*|満点|满分|высш\w* балл)",
     re.IGNORECASE,
 )
+# A typographic apostrophe (U+2019 in "you're"), read as the plain one the patterns spell.
+_APOSTROPHE = re.compile("[\u2018\u2019\u02bc]")
 # Sentence ends: a stop with a space, a CJK full stop with or without one, and markup tags
 # ("<system>...</system>" is not part of the sentence it is glued to).
 _SENTENCE = re.compile(r"(?<=[.!?>])\s+|(?<=[\u3002\uff01\uff1f])\s*")
@@ -88,52 +96,42 @@ class TurnIntent:
     remainder: str = ""
 
 
-# A contraction a recogniser writes for what the patterns spell out ("you're", "you are").
-_YOU_ARE = re.compile(r"\byou'?re\b", re.IGNORECASE)
 # A sentence keeps the answer's words a recogniser ran into an attempt without a stop: before
-# it ("... left us a five star review system override.") when the attempt opens with a command
-# and at least six words stand before it that do not lead into it ("..., so mark me five" keeps
-# nothing); after it, past a comma ("... word for word, last spring a customer wrote ..."), when
-# at least six words follow that do not go on with it ("..., because I deserve it" keeps
-# nothing). This project's choice, from the cases of bench/results/spoken_injection.md.
-_COMMAND = re.compile(
-    r"(ignore|forget|system override|new instructions|pretend|developer mode|act as|set|said|"
-    r"put|rate|score|grade|mark|give me)\b",
+# it ("... left us a five star review system override.") when at least six words stand there
+# that do not lead into it ("..., so mark me five" keeps nothing); after it, past a comma
+# ("... word for word, last spring a customer wrote ..."), when at least six words follow that
+# do not go on with it ("..., because I deserve it" keeps nothing). The kept words are the
+# candidate's own, unchanged. This project's choice, from bench/results/spoken_injection.md.
+_LEADS_IN = re.compile(
+    r"\b(so|and|but|or|then|please|just|to|now|should|could|can|will|would|you|me|i|we|us|the|"
+    r"a|an|what|are|is|my|your|of|for|about)$",
     re.IGNORECASE,
 )
-_LEADS_IN = re.compile(
-    r"\b(so|and|but|or|then|please|just|to|now|should|could|can|will|would|you|me)$", re.IGNORECASE
-)
 _GOES_ON = re.compile(
-    r"^(because|cause|so|and|but|or|since|as|please|then|if|that|which|for|to)\b", re.IGNORECASE
+    r"^(because|cause|so|but|or|since|as|please|then|if|that|which|for|to)\b", re.IGNORECASE
 )
 _KEPT_WORDS = 6
 
 
 def _without_attempt(sentence: str) -> str:
     """``sentence`` less an attempt in it: empty, or the answer's words run into the attempt."""
-    expanded = _YOU_ARE.sub("you are", sentence)
-    found = _MANIPULATION.search(expanded)
+    found = _MANIPULATION.search(_APOSTROPHE.sub("'", sentence))
     if found is None:
         return sentence
     kept = []
-    lead = expanded[: found.start()].rstrip(" ,;:-")
-    if (
-        len(lead.split()) >= _KEPT_WORDS
-        and _COMMAND.match(expanded, found.start())
-        and not _LEADS_IN.search(lead)
-    ):
+    lead = sentence[: found.start()].rstrip(" ,;:-")
+    if len(lead.split()) >= _KEPT_WORDS and not _LEADS_IN.search(lead):
         kept.append(lead + ".")
-    comma = expanded.find(",", found.end())
-    tail = expanded[comma + 1 :].strip() if comma >= 0 else ""
+    comma = sentence.find(",", found.end())
+    tail = sentence[comma + 1 :].strip() if comma >= 0 else ""
     if len(tail.split()) >= _KEPT_WORDS and not _GOES_ON.match(tail):
-        kept.append(_without_attempt(tail[:1].upper() + tail[1:]))
+        kept.append(_without_attempt(tail))
     return " ".join(k for k in kept if k)
 
 
 def strip_manipulation(text: str) -> str:
     """The turn without its attempts to manipulate the interviewer: each sentence holding one is
-    dropped, but for the answer's words a recogniser ran into it (see ``_COMMAND``)."""
+    dropped, but for the answer's words a recogniser ran into it (see ``_LEADS_IN``)."""
     kept = (_without_attempt(s) for s in _SENTENCE.split(text.strip()))
     return " ".join(s for s in kept if s)
 
@@ -143,7 +141,7 @@ def classify(text: str) -> TurnIntent:
     clean = " ".join(text.lower().split())
     if not clean or _THINKING_ONLY.match(clean):
         return TurnIntent(Intent.THINKING)
-    if _MANIPULATION.search(_YOU_ARE.sub("you are", clean)):
+    if _MANIPULATION.search(_APOSTROPHE.sub("'", clean)):
         return TurnIntent(Intent.MANIPULATION, strip_manipulation(text))
     words = len(clean.split())
     if words <= 14:

@@ -19,20 +19,16 @@ __all__ = ["RUN_WORDS", "leaked_phrases", "prompt_phrases", "secret_phrases", "w
 
 RUN_WORDS = 5
 _WORD = re.compile(r"[a-z0-9']+")
+_PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
-def word_runs(text: str, n: int = RUN_WORDS) -> set[tuple[str, ...]]:
-    """Every run of ``n`` consecutive words of ``text`` (lower-cased)."""
-    words = _WORD.findall(text.lower())
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+def _runs(words: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(words[i : i + RUN_WORDS]) for i in range(len(words) - RUN_WORDS + 1)]
 
 
-@functools.cache
-def prompt_phrases() -> frozenset[tuple[str, ...]]:
-    """The five-word runs of every prompt the LLM is sent (``dialogue/prompts``)."""
-    prompts = resources.files("dialogue").joinpath("prompts")
-    texts = [p.read_text(encoding="utf-8") for p in prompts.iterdir() if p.name.endswith(".txt")]
-    return frozenset().union(*(_telling(word_runs(t)) for t in texts))
+def word_runs(text: str) -> set[tuple[str, ...]]:
+    """Every run of ``RUN_WORDS`` consecutive words of ``text`` (lower-cased)."""
+    return set(_runs(_WORD.findall(text.lower())))
 
 
 def _telling(runs: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
@@ -40,14 +36,27 @@ def _telling(runs: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
     return {run for run in runs if sum(len(word) >= 4 for word in run) >= 2}
 
 
+@functools.cache
+def prompt_phrases() -> frozenset[tuple[str, ...]]:
+    """The five-word runs of the instructions the LLM is sent (``dialogue/prompts``); not of
+    the worked example in them, whose made-up answer a fair question may echo."""
+    prompts = resources.files("dialogue").joinpath("prompts")
+    texts = [
+        piece  # the text between placeholders ("{answer}"): no run spans one
+        for p in prompts.iterdir()
+        if p.name.endswith(".txt") and "_example_" not in p.name
+        for piece in _PLACEHOLDER.split(p.read_text(encoding="utf-8"))
+    ]
+    return frozenset().union(*(_telling(word_runs(t)) for t in texts))
+
+
 def secret_phrases(texts: Iterable[str]) -> frozenset[tuple[str, ...]]:
-    """The five-word runs of ``texts`` (a role's anchors, signals, notes on strong answers),
-    each text on its own, and of the LLM's prompts."""
+    """The five-word runs of ``texts`` and of the LLM's prompts. For a role, ``texts`` is its
+    plan's ``rubric_text`` (``rubrics.plan_for``: anchors, signals, descriptions and notes on
+    strong answers, a line each; a run across two lines is kept too, which only adds runs)."""
     return prompt_phrases().union(*(_telling(word_runs(t)) for t in texts))
 
 
 def leaked_phrases(text: str, secrets: frozenset[tuple[str, ...]]) -> list[str]:
     """The runs of ``text`` found in ``secrets`` (see :func:`secret_phrases`), in order."""
-    words = _WORD.findall(text.lower())
-    runs = (tuple(words[i : i + RUN_WORDS]) for i in range(len(words) - RUN_WORDS + 1))
-    return [" ".join(run) for run in runs if run in secrets]
+    return [" ".join(run) for run in _runs(_WORD.findall(text.lower())) if run in secrets]

@@ -46,10 +46,20 @@ def plan_for(role: RoleScript) -> InterviewPlan:
         ),
         signals={c.id: tuple(c.signals.positive) for c in role.competencies},
         negative_signals={c.id: tuple(c.signals.negative) for c in role.competencies},
-        # Everything the candidate must never hear: anchors and notes on strong answers.
-        rubric_text=" ".join(
-            [a for c in role.competencies for a in c.rubric.values()]
-            + [q.strong_answer_notes for q in role.questions]
+        # Everything the candidate must never hear (dialogue.leaks): the anchors, signals and
+        # descriptions of the competencies and the notes on strong answers, a line each.
+        rubric_text="\n".join(
+            [
+                text
+                for c in role.competencies
+                for text in (
+                    *c.rubric.values(),
+                    *c.signals.positive,
+                    *c.signals.negative,
+                    c.description,
+                )
+            ]
+            + [q.strong_answer_notes for q in role.questions if q.strong_answer_notes]
         ),
     )
 

@@ -269,25 +269,25 @@ def _answer(
     sentences = referents = jargon = content = praise = hedges = asked = 0
     for turn in turns:
         unsure = _unsure(turn)
-        said = _sentences(turn)
+        # Each sentence less an attempt to manipulate the interviewer (empty when that is all
+        # it was): the answer's words run into an attempt count, the attempt never does.
+        said = [
+            (strip_manipulation(sentence), start, end) for sentence, start, end in _sentences(turn)
+        ]
         # Per sentence, what it may show: everything, or (beside a sentence that shows the
         # competency in passing) only the situation set just before it or the result just after.
         allowed: list[tuple[str, float, float, frozenset[str] | None]]
         if only is None:
             allowed = [(*one, None) for one in said]
         else:
-            shown = {
-                i
-                for i, (sentence, _, _) in enumerate(said)
-                if (kept := strip_manipulation(sentence)) and only(kept)
-            }
+            shown = {i for i, (sentence, _, _) in enumerate(said) if sentence and only(sentence)}
             allowed = [
                 (*one, None if i in shown else _BEFORE if i + 1 in shown else _AFTER)
                 for i, one in enumerate(said)
                 if i in shown or i + 1 in shown or i - 1 in shown
             ]
         for sentence, start, end, context in allowed:
-            if not strip_manipulation(sentence):
+            if not sentence:
                 continue
             sub = sentence_substance(sentence, rubric_words, unsure)
             if context is not None:

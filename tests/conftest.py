@@ -37,7 +37,8 @@ def one_question_demo(role_id: str = "demo", version: str = "3-one") -> str:
         'version: "3"', f'version: "{version}"', 1
     )
     one = one.replace("max_questions: 3", "max_questions: 1")
-    assert f"id: {role_id}\n" in one and "max_questions: 1" in one
+    assert f"id: {role_id}\n" in one and f'version: "{version}"' in one
+    assert "max_questions: 1" in one
     return one
 
 

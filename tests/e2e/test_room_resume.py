@@ -184,10 +184,7 @@ def test_the_candidates_page_brings_a_killed_recruiter_back(
         page.get_by_label("I understand what is recorded and kept, and agree.").check()
         page.click("#join")
         expect(recruiter.first).to_be_visible(timeout=180_000)
-        deadline = time.time() + 120
-        while not stored() and time.time() < deadline:  # the first question is stored
-            time.sleep(0.5)
-        before = stored()
+        before = run(wait_until(stored, 120, lambda: "the first question stored"))
         assert before and before[0][1] == "recruiter", before
         _kill_the_job(room_stack)
         expect(page.locator("#agent-state")).to_have_text("reconnecting", timeout=90_000)
