@@ -46,7 +46,7 @@ from dialogue.leaks import leaked_phrases, secret_phrases
 from dialogue.messages import Action, RequestFollowUp
 from perception.words import TimedWord
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import EmbeddedLLMServer, resolve_endpoint
+from recruiter_devstack.llm_server import llm_endpoint
 from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
 from recruiter_rehearsal.candidates import CandidateVoice
 from rubrics import load_role, plan_for
@@ -234,19 +234,11 @@ def _write(cases: list[Case], clean: dict[str, str], endpoint: LLMEndpoint) -> d
 
 
 def main() -> None:
-    """Run the benchmark and write its results."""
+    """Run the benchmark (on the configured LLM, else the embedded one) and write its results."""
     settings = Settings()
-    endpoint = resolve_endpoint(settings)
-    server = None
-    if endpoint is None:
-        server = EmbeddedLLMServer(settings)
-        endpoint = server.start()
     started = time.perf_counter()
-    try:
+    with llm_endpoint(settings) as endpoint:
         cases, clean = asyncio.run(_bench(settings, endpoint))
-    finally:
-        if server is not None:
-            server.stop()
     summary = _write(cases, clean, endpoint)
     summary.pop("clean_transcripts")
     print(json.dumps(summary, indent=2), f"\n{time.perf_counter() - started:.0f} s")

@@ -11,6 +11,11 @@ Against vLLM's OpenAI-compatible server, through the project's own client:
   second opinion (``bench.validity.llm_scorer``, as ``bench.validity --llm`` does). Reported:
   each scorer's pair agreement (better answer ranked higher; a tie counts against) and how often
   the LLM's level equals the rules' level, or is within one of it.
+- **Capacity**: ``--in-flight`` interviews' follow-up requests sent back to back for
+  ``--load-seconds`` each (every request a different answer, the shared instructions cacheable,
+  as in interviews): requests per second, end-to-end and first-token p50/p95, and the
+  interviews one replica serves at ``INTERVIEW_RATE`` while its end-to-end p95 stays within the
+  follow-up wait (``RECRUITER_LLM__FOLLOW_UP_WAIT_S``): the README's sizing rule per replica.
 - **Start time and memory** when the bench starts the server itself (no ``--base-url``): seconds
   from launch to the first 200 from ``/v1/models`` (a GGUF converted beforehand, not counted),
   and the proportional set size (PSS, from ``/proc/<pid>/smaps_rollup``) summed over the
@@ -18,7 +23,8 @@ Against vLLM's OpenAI-compatible server, through the project's own client:
 
 Results go to ``bench/results/vllm.md``.
 
-Usage: ``.venv/bin/python -m bench.vllm [--base-url URL --model NAME] [--pairs N]``; without
+Usage: ``.venv/bin/python -m bench.vllm [--base-url URL --model NAME] [--pairs N]
+[--in-flight 1,8,32,64] [--load-seconds S]``; without
 ``--base-url`` vLLM is started with the configured GGUF (``scripts/install_vllm.sh`` first).
 """
 
@@ -31,6 +37,7 @@ import platform
 import statistics
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +54,10 @@ ANSWER = (
     "Last spring a customer wrote in because his order had been lost twice. I called him the "
     "same day, apologised, and shipped a replacement with express delivery."
 )
+# Follow-up requests per second of one interview at its busiest: 0.8 LLM requests per reply
+# (bench/results/load.md) and at most one reply every 20 s (an 8 s question, a 12 s answer;
+# real answers run longer, so this errs on the side of more replicas).
+INTERVIEW_RATE = 0.8 / 20
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,62 @@ async def measure_ttft(chat: OpenAIChatClient, repeats: int) -> Timings:
         cached.append(t)
         rates.append(rate)
     return Timings(cold, cached, rates)
+
+
+@dataclass(frozen=True)
+class Load:
+    """Follow-up requests kept ``in_flight`` for ``seconds``: each one's time to its whole
+    reply (``e2e_s``) and to its first piece (``ttft_s``), in seconds."""
+
+    in_flight: int
+    seconds: float
+    e2e_s: list[float]
+    ttft_s: list[float]
+
+
+async def measure_load(chat: OpenAIChatClient, in_flight: int, seconds: float) -> Load:
+    """``in_flight`` interviews, each sending its next follow-up request as soon as the last
+    is answered, for ``seconds``."""
+    e2e: list[float] = []
+    ttft: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def interview() -> None:
+        while time.perf_counter() < deadline:
+            answer = f"{ANSWER} (Reference {uuid.uuid4().hex[:8]}.)"  # no two alike
+            started = time.perf_counter()
+            messages = follow_up_messages("Alex", "result", QUESTION, answer)
+            first, _ = await _first_token(chat, messages)
+            e2e.append(time.perf_counter() - started)
+            ttft.append(first)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(interview() for _ in range(in_flight)))
+    return Load(in_flight, time.perf_counter() - started, e2e, ttft)
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
+
+
+def capacity_rows(loads: list[Load], wait_s: float) -> list[str]:
+    """The capacity table (Markdown lines): per level of requests in flight, the rate served,
+    the latencies, and the interviews a replica serves there (none past the follow-up wait)."""
+    lines = [
+        f"| in flight | requests | requests/s | end to end p50 | p95 | first token p95 "
+        f"| interviews at {INTERVIEW_RATE:.2f} requests/s each, p95 within {wait_s:.1f} s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for load in loads:
+        rate = len(load.e2e_s) / load.seconds
+        p95 = _p95(load.e2e_s)
+        served = f"{rate / INTERVIEW_RATE:.0f}" if p95 <= wait_s else "none: p95 over the wait"
+        lines.append(
+            f"| {load.in_flight} | {len(load.e2e_s)} | {rate:.1f} "
+            f"| {statistics.median(load.e2e_s):.2f} s | {p95:.2f} s | {_p95(load.ttft_s):.2f} s "
+            f"| {served} |"
+        )
+    return lines
 
 
 async def measure_judge(chat: OpenAIChatClient, pairs: list[Pair]) -> Judging:
@@ -150,6 +217,8 @@ def report(
     judging: Judging,
     start_s: float | None,
     pss_mb: float | None,
+    loads: Sequence[Load] = (),
+    wait_s: float = 1.5,
 ) -> str:
     """The results as Markdown."""
     rows = judging.rows
@@ -184,6 +253,8 @@ def report(
         + ", ".join(f"`{p.id}` {rb}/{rw}, {lb}/{lw}" for p, rb, rw, lb, lw in rows),
         "",
     ]
+    if loads:
+        lines += ["Capacity (`--in-flight`):", "", *capacity_rows(list(loads), wait_s), ""]
     return "\n".join(lines)
 
 
@@ -198,15 +269,18 @@ def _write(section: str) -> None:
     path.write_text("\n\n## ".join(parts) + "\n")
 
 
-async def _run(endpoint: LLMEndpoint, pairs: int, repeats: int) -> tuple[Timings, Judging]:
+async def _run(
+    endpoint: LLMEndpoint, pairs: int, repeats: int, in_flight: list[int], load_s: float
+) -> tuple[Timings, Judging, list[Load]]:
     chat = OpenAIChatClient(endpoint, timeout_s=600)
     try:
         await chat.ping(10)
         timings = await measure_ttft(chat, repeats)
         judging = await measure_judge(chat, load_pairs("pairs.yaml")[:pairs])
+        loads = [await measure_load(chat, n, load_s) for n in in_flight]
     finally:
         await chat.aclose()
-    return timings, judging
+    return timings, judging, loads
 
 
 def main() -> None:
@@ -216,21 +290,31 @@ def main() -> None:
     parser.add_argument("--model", default="qwen2.5-coder-0.5b", help="its served model name")
     parser.add_argument("--pairs", type=int, default=50, help="validity pairs to judge")
     parser.add_argument("--repeats", type=int, default=5, help="requests per TTFT figure")
+    parser.add_argument("--in-flight", default="1,8,32,64",
+                        help="capacity levels, requests in flight (empty: none)")  # fmt: skip
+    parser.add_argument("--load-seconds", type=float, default=30.0, help="seconds per level")
     args = parser.parse_args()
+    levels = [int(n) for n in args.in_flight.split(",") if n.strip()]
+    settings = Settings()
+    wait_s = settings.llm.follow_up_wait_s
     if args.base_url:
         endpoint = LLMEndpoint(args.base_url, args.model)
-        timings, judging = asyncio.run(_run(endpoint, args.pairs, args.repeats))
+        timings, judging, loads = asyncio.run(
+            _run(endpoint, args.pairs, args.repeats, levels, args.load_seconds)
+        )
         port = int(args.base_url.rsplit(":", 1)[1].split("/")[0])
-        section = report(endpoint, timings, judging, None, _pss_mb(port))
+        section = report(endpoint, timings, judging, None, _pss_mb(port), loads, wait_s)
     else:
-        settings = Settings()
         server = VLLMServer(settings)
         server.prepare()  # a GGUF converted beforehand: the start time is vLLM's own
         started = time.perf_counter()
         with server as endpoint:
             start_s = time.perf_counter() - started
-            timings, judging = asyncio.run(_run(endpoint, args.pairs, args.repeats))
-            section = report(endpoint, timings, judging, start_s, _pss_mb(settings.llm.port))
+            timings, judging, loads = asyncio.run(
+                _run(endpoint, args.pairs, args.repeats, levels, args.load_seconds)
+            )
+            pss = _pss_mb(settings.llm.port)
+            section = report(endpoint, timings, judging, start_s, pss, loads, wait_s)
     _write(section)
     print(section)
 

@@ -37,7 +37,7 @@ from tests.e2e.conftest import (
     open_candidate_page,
     wait_until,
 )
-from tests.e2e.test_browser_interview import _answer_wav, _shot
+from tests.e2e.test_browser_interview import _answer_wav, _shot, _wait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.models, pytest.mark.llm]
 
@@ -84,9 +84,17 @@ def _connected_to(pid: int, port: int) -> bool:
 
 
 def _kill_the_job(stack: RoomStack) -> int:
-    """SIGKILL the worker's job process that is in a room (not the worker, not idle ones)."""
+    """SIGKILL the worker's job process that is in a room (not the worker, not idle ones).
+
+    A job of an earlier test may still be leaving its room: it is waited out (up to 30 s)."""
     port = urlparse(stack.settings.livekit.url).port or 7880
-    jobs = [p for p in _descendants(_worker_pid(stack.settings.home)) if _connected_to(p, port)]
+    deadline = time.monotonic() + 30
+    while True:
+        worker = _worker_pid(stack.settings.home)
+        jobs = [p for p in _descendants(worker) if _connected_to(p, port)]
+        if len(jobs) == 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert len(jobs) == 1, jobs
     os.kill(jobs[0], signal.SIGKILL)
     return jobs[0]
@@ -184,7 +192,7 @@ def test_the_candidates_page_brings_a_killed_recruiter_back(
         page.get_by_label("I understand what is recorded and kept, and agree.").check()
         page.click("#join")
         expect(recruiter.first).to_be_visible(timeout=180_000)
-        before = run(wait_until(stored, 120, lambda: "the first question stored"))
+        before = _wait(stored, 120, "the first question stored")
         assert before and before[0][1] == "recruiter", before
         _kill_the_job(room_stack)
         expect(page.locator("#agent-state")).to_have_text("reconnecting", timeout=90_000)
