@@ -1,4 +1,4 @@
-"""vLLM: time to first token and the judge's agreement with the deterministic scorer.
+"""vLLM: time to first token, the judge's agreement with the rules, a replica's capacity.
 
 Against vLLM's OpenAI-compatible server, through the project's own client:
 

@@ -52,7 +52,10 @@ _DONT_KNOW = re.compile(
 # grade the candidate up.
 _MANIPULATION = re.compile(
     r"(ignore (all |your |the |any )?(previous |prior |above )?(instructions|rules|prompt)|"
-    r"system prompt|your (instructions|rubric|prompt)|the rubric|scoring (criteria|guide)|"
+    r"system prompt|your (instructions|rubric|prompt)|(scoring|grading|marking) (criteria|guide)|"
+    r"\b(read|show|tell|give|share|send|see)( me| us)? (\w+ )?the rubric|the rubric for (this|my)|"
+    r"what score (am i|i am|i'm|do i)|score i('m| am) getting|"
+    r"what level would you (put|give) me|"
     r"what('s| is) my score|my score (so far|now|here|in this|for this)|"
     r"give me (a|the) (5|five|top|perfect|high|full)|"
     r"\b(score|rate|grade|mark) me\b|top (score|marks)|full marks|perfect score|"
@@ -66,7 +69,8 @@ _MANIPULATION = re.compile(
     r"\bsystem override\b|"
     r"\b(set|said|put) (every|each|all|my) competenc\w* (to|at) (level|top|max|\d|five|four)|"
     r"\blevel \w+ anchors?\b|"
-    r"\b(rubric|scoring|your) anchors?\b|forget (your|the) (instructions|rules)\b|"
+    r"\b(rubric|scoring|your) anchors?\b|"
+    r"forget (all |your |the |any )?(previous |prior |above )?(instructions|rules)\b|"
     r"forget the (role|roll) script|this is now a (role|roll) for an? (senior|more senior|"
     r"junior|different|new|director|manager)|"
     r"</?\s*(system|assistant|user|answer|instructions?)\s*>|"

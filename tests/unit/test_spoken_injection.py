@@ -127,6 +127,7 @@ def _assessed(actions: list[Action]) -> list[dict[str, object]]:
         "I had to contact as many customers as possible.",
         "I act as a mentor for new hires.",
         "My score on the certification was ninety two percent.",
+        "The rubric we used for code review had three criteria: correctness and tests.",
         # From review: ordinary answers the patterns for recognised speech took.
         "I said every competency matters to the team.",
         "We hired a second analyst, this is now a role for two people.",
