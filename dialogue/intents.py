@@ -105,7 +105,8 @@ class TurnIntent:
 # that do not lead into it ("..., so mark me five" keeps nothing); after it, past a comma
 # ("... word for word, last spring a customer wrote ..."), when at least six words follow that
 # do not go on with it ("..., because I deserve it" keeps nothing). The kept words are the
-# candidate's own, unchanged. This project's choice, from bench/results/spoken_injection.md.
+# candidate's own, verbatim, a full stop added. This project's choice, from the cases of
+# bench/results/spoken_injection.md.
 _LEADS_IN = re.compile(
     r"\b(so|and|but|or|then|please|just|to|now|should|could|can|will|would|you|me|i|we|us|the|"
     r"a|an|what|are|is|my|your|of|for|about)$",
