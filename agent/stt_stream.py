@@ -7,8 +7,10 @@ and the end of the turn waits on the final transcript. ``SettlingStream`` keeps 
 events (start of speech, end of speech, one final transcript per segment) but, each time the
 segment so far has grown by ``SETTLE_MIN_S`` and the speaker pauses for ``SETTLE_PAUSE_S``,
 decodes what has been said up to the pause in the background; at the end of speech only the
-rest is decoded. Speech is cut only in pauses, as ``stt_whisper.speech_windows`` cuts long
-audio, so no word is split.
+rest is decoded. A shorter rest is decoded at a pause too, as a guess that the pause is the end
+of the segment: kept when no speech follows, so the final transcript is ready when the VAD ends
+the segment, and dropped when speech goes on. Speech is cut only in pauses, as
+``stt_whisper.speech_windows`` cuts long audio, so no word is split.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ class SettlingStream(stt.RecognizeStream):
         self._whisper = whisper
         self._vad = vad
         self.settles = 0  # settled parts decoded (for tests and logs)
+        self.dropped = 0  # early decodes of a segment's rest dropped: speech went on after them
         # (audio pushed by then, s; time.time() then) for each push the VAD has not yet judged,
         # and the last push (how much audio has been pushed)
         self._pushes: deque[tuple[float, float]] = deque()
@@ -188,6 +191,7 @@ class SettlingStream(stt.RecognizeStream):
                         final = await self._final(event, segment)
                     if segment is not None:
                         self.settles += segment.settles
+                        self.dropped += segment.dropped
                     segment, self.in_segment = None, False
                     if final is not None:
                         self._event_ch.send_nowait(final)
@@ -232,7 +236,11 @@ class _Segment:
         self._cut = (0, 0)  # where the pending decode ends: samples at 16 kHz, at the input rate
         self._failed = False
         self._spoken_since_cut = True
+        # The pending decode is of a short rest (under SETTLE_MIN_S) begun at a pause in case
+        # it is the end: kept if no speech follows its cut, dropped if speech does.
+        self._speculative = False
         self.settles = 0  # settled parts decoded
+        self.dropped = 0  # early decodes of a rest dropped because speech went on after them
 
     def add(self, frames: list[rtc.AudioFrame], silence_s: float, probability: float) -> None:
         """Append one VAD window's audio (``silence_s``: the silence run before it, s;
@@ -251,11 +259,18 @@ class _Segment:
             self._absorb()
             if self._failed:
                 return
+        if not self._spoken_since_cut:
+            return  # only this pause since the last cut: nothing new to decode
         # The cut goes in the middle of the pause (this window is silent too), so neither the
         # last word before it nor the first after it is split.
         cut_input = self._input_samples - int((silence_s * self._rate + window) / 2)
-        if cut_input - self._settled_input < SETTLE_MIN_S * self._rate:
+        if cut_input <= self._settled_input:
             return
+        # A rest shorter than SETTLE_MIN_S is decoded too, as a guess that this pause is the
+        # end: the VAD ends the segment only at turn.vad_min_silence_s (0.3 s), so its final
+        # transcript is then ready that much sooner. Speech after the pause drops the guess,
+        # and the rest is decoded whole as before (a short part alone is decoded worse).
+        self._speculative = cut_input - self._settled_input < SETTLE_MIN_S * self._rate
         audio = frame_to_float(utils.merge_frames(self._frames), _RATE)
         cut = min(audio.size, round(cut_input * _RATE / self._rate))
         self._cut = (cut, cut_input)
@@ -268,6 +283,9 @@ class _Segment:
         assert self._pending is not None and self._pending.done()
         part = None if self._pending.cancelled() else self._pending.result()
         self._pending = None
+        if self._speculative and self._spoken_since_cut:
+            self.dropped += 1  # the pause was not the end: the rest is decoded whole later
+            return
         if part is None:  # the decode failed: the rest is decoded at the end of speech
             self._failed = True
             return
