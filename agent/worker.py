@@ -251,8 +251,11 @@ async def _run(
         exam = source.role.mode == "exam" and job.candidate_id and resumption is None
         if exam and _exam_taken(db, job, channel):
             raise ExamTakenError(channel)
+        # The candidate's audio comes over the network but in a console session (``local``).
+        turn = settings.turn if local else settings.turn.over_network()
         live = open_interview(
-            settings, source, db=db, chat=chat, models=models, channel=channel,
+            settings.model_copy(update={"turn": turn}), source, db=db, chat=chat,
+            models=models, channel=channel,
             webcam=frames if candidate is not None and not phone else None,
             candidate_id=job.candidate_id, resumption=resumption,
             editor=not phone and candidate is not None,
