@@ -22,7 +22,7 @@ class CodingClock:
     """The coding question being timed, when it was asked and when the candidate last acted.
 
     ``stall_s`` (seconds, ``coding.stall_s``): with neither an edit nor a word for this long,
-    the question has stalled.
+    the question has stalled; a question's own ``stall_s`` (the role script's) comes first.
     """
 
     stall_s: float
@@ -56,8 +56,8 @@ class CodingClock:
 
         Returns:
             ``AnswerOverTime`` once past the question's ``time_limit_s`` (then the question is
-            no longer timed), ``CodingStalled`` after ``stall_s`` with no activity (the stall
-            clock starts again), else None.
+            no longer timed), ``CodingStalled`` after the question's ``stall_s`` or else this
+            clock's with no activity (the stall clock starts again), else None.
         """
         since, self._ticked = (now - self._ticked if self._ticked is not None else 0.0), now
         if question is None:
@@ -78,7 +78,7 @@ class CodingClock:
         if now - self.asked_at > question.time_limit_s:
             self.asked = None
             return AnswerOverTime("", now - self.asked_at)
-        if now - self.activity >= self.stall_s:
+        if now - self.activity >= (question.stall_s or self.stall_s):
             quiet, self.activity = now - self.activity, now
             return CodingStalled(quiet)
         return None

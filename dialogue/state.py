@@ -38,6 +38,7 @@ class PlannedQuestion:
     difficulty: int = 2
     competencies: tuple[str, ...] = ()
     time_limit_s: int = 180
+    stall_s: float | None = None  # a coding question's own stall time (None: coding.stall_s)
     probe: tuple[str, ...] = ("result", "measurable-outcome", "own-role")
     max_follow_ups: int = 1
     scripted: dict[str, str] = field(default_factory=dict)

@@ -166,6 +166,10 @@ def _check_coding(
             problems.append(Problem(("questions", qi, "time_limit_s"),
                                     f"{question.time_limit_s} s is over 900 s, the limit for "
                                     "all but coding questions"))  # fmt: skip
+        if question.stall_s is not None:
+            problems.append(Problem(("questions", qi, "stall_s"),
+                                    f"stall_s is for coding questions; this one is "
+                                    f"'{question.kind}'"))  # fmt: skip
         return problems
     where = ("questions", qi, "problem")
     try:

@@ -119,6 +119,14 @@ class Question(_Strict):
     hints: list[str] = Field(
         default_factory=list, description="Technical and coding questions only."
     )
+    stall_s: int | None = Field(
+        default=None,
+        ge=10,
+        le=900,
+        description="Coding questions only: seconds with neither an edit nor a word before a "
+        "hint (practice) and an inactivity signal; unset: the deployment's coding.stall_s "
+        "(120 s). Under 10 s would interrupt someone reading the statement.",
+    )
     problem: ProblemRef | None = Field(
         default=None,
         description="Coding questions: a shipped problem's id (`recruiter coding problems`), or "

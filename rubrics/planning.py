@@ -31,6 +31,7 @@ def plan_for(role: RoleScript) -> InterviewPlan:
                 difficulty=q.difficulty,
                 competencies=tuple(q.competencies),
                 time_limit_s=q.time_limit_s,
+                stall_s=q.stall_s,
                 probe=tuple(q.follow_up.probe),
                 max_follow_ups=q.follow_up.max,
                 scripted={str(gap): line for gap, line in q.follow_up.scripted.items()},

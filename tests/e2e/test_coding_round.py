@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect
 
@@ -228,4 +229,51 @@ def test_a_problem_a_recruiter_wrote_is_coded_in_javascript_in_a_room(
         _shot(page, "written-coding-failure")
         print("browser console:", *console[-30:], sep="\n")
         raise
+    assert not [line for line in console if "page error" in line], console
+
+
+def test_a_candidate_who_stalls_is_offered_a_hint_in_a_room(
+    room_stack: RoomStack,
+    tmp_path: Path,
+    launch_browser: Callable[..., Browser],
+    serve: Callable[[FastAPI], str],
+) -> None:
+    """Neither an edit nor a word for the question's ``stall_s`` (the role script's, 15 s
+    here; the deployment's is two minutes): in practice the recruiter offers the problem's
+    first hint, and the report keeps the inactivity as a signal for a person to review."""
+    script = yaml.safe_load((FIXTURES / "coding_written_problem.yaml").read_text(encoding="utf-8"))
+    script |= {"id": "stalled-coding", "title": "Written problem, quick hints"}
+    script["questions"][0]["stall_s"] = 15
+    with room_stack.db() as s:
+        RoleRepository(s).store(role_id="stalled-coding", version="1", title=script["title"],
+                                content=yaml.safe_dump(script, sort_keys=False))  # fmt: skip
+        s.commit()
+    silence = _answer_wav(tmp_path / "quiet.wav", np.zeros(16000))
+    opened = open_candidate_page(room_stack, serve, launch_browser, name="Stalled Tester",
+                                 role_id="stalled-coding", audio=silence, height=1400)  # fmt: skip
+    page, console = opened.page, opened.console
+    try:
+        page.get_by_label("I understand what is recorded and kept, and agree.").check()
+        page.click("#join")
+        expect(page.locator("#coding")).to_be_visible(timeout=120_000)
+        # Nothing typed, nothing said: the first hint, gentlest first.
+        hint = page.locator("#captions li[data-speaker=recruiter]", has_text="Here's a hint")
+        expect(hint.first).to_contain_text("what you need to remember", timeout=90_000)
+        page.click("#end")
+        expect(page.locator("#report-link")).to_be_visible(timeout=180_000)
+        page.click("#report-link")
+        body = page.locator("body")
+        expect(body).to_contain_text("Signals for a person to review (not a verdict)")
+        expect(body).to_contain_text("no typing or speaking for")
+        cells = page.locator("tr", has=page.locator("th", has_text="Hints given")).locator("td")
+        expect(cells).to_have_text("1")
+    except AssertionError:
+        _shot(page, "stalled-coding-failure")
+        print("browser console:", *console[-30:], sep="\n")
+        raise
+    with room_stack.db() as s:
+        stored = s.query(InterviewSession).filter_by(channel=opened.invitation.room).one()
+        events = CodeEventRepository(s).for_session(stored.id)
+    stalls = [(e.detail or {}) for e in events if e.kind == "signal"]
+    assert stalls and all(d["signal"] == "inactivity" and d["seconds"] >= 15 for d in stalls)
     assert not [line for line in console if "page error" in line], console

@@ -65,3 +65,13 @@ def test_no_coding_question_or_a_follow_up_times_nothing() -> None:
     assert clock.tick(100.0, PAIRS) is None  # timed from here
     assert clock.tick(109.0, PAIRS) is None
     assert clock.tick(110.0, PAIRS) == CodingStalled(10.0)
+
+
+def test_a_question_with_its_own_stall_time_stalls_on_it() -> None:
+    """A role script's ``stall_s`` on a coding question comes before the deployment's."""
+    quick = PlannedQuestion(id="quick", text="Write it.", kind="coding", time_limit_s=300,
+                            stall_s=20.0)  # fmt: skip
+    clock = CodingClock(stall_s=60.0)
+    heard = [(t, e) for t in range(0, 61) if (e := clock.tick(float(t), quick)) is not None]
+    assert heard == [(t, CodingStalled(20.0)) for t in (20, 40, 60)]
+    assert _ticks(clock, 61, 122) == [(121, CodingStalled(60.0))]  # PAIRS: the deployment's
