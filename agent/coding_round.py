@@ -15,10 +15,11 @@ The page calls two LiveKit RPC methods on the agent (payloads are JSON):
   from ``coding.paste_chars`` on) and ``tab-hidden``/``tab-shown`` (the page left or came back).
 
 While a coding question is asked, ``CodingRound.watch`` gives the flow ``CodingStalled`` after
-``coding.stall_s`` with neither an edit nor a word (stored as an ``inactivity`` signal too), and
-``AnswerOverTime`` once the question's time limit has passed (``agent.coding_clock``). Signals
-are for a person to review; nothing is decided from them. Code and signals are the candidate's
-data: they are never logged (counts and kinds only) and are deleted with the session.
+the question's ``stall_s`` (else ``coding.stall_s``) with neither an edit nor a word (stored as
+an ``inactivity`` signal too), and ``AnswerOverTime`` once the question's time limit has passed
+(``agent.coding_clock``). Signals are for a person to review; nothing is decided from them.
+Code and signals are the candidate's data: they are never logged (counts and kinds only) and are
+deleted with the session.
 """
 
 from __future__ import annotations

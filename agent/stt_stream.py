@@ -35,9 +35,11 @@ if TYPE_CHECKING:
 
 __all__ = ["SETTLE_MIN_S", "SETTLE_PAUSE_S", "Settled", "SettlingStream", "wall_clock_words"]
 
-# New speech needed before a settled part is decoded: each decode costs about 0.35 s besides
-# its words on 2 cores, so settling every few words would spend more than it saves; at the end
-# the rest to decode is then a few seconds (0.4-0.5 s to decode) instead of the whole segment.
+# New speech needed before a settled part is kept while speech goes on: each decode costs about
+# 0.35 s besides its words on 2 cores, so settling every few words would spend more than it
+# saves; at the end the rest to decode is then a few seconds (0.4-0.5 s) instead of the whole
+# segment. A shorter rest is decoded at a pause only as a guess that the segment ends there (the
+# VAD ends it at 0.3 s): when speech goes on instead, that decode was spent for nothing.
 SETTLE_MIN_S = 3.0
 # A pause this long (as the VAD's silence run, s) is where a settled part may end: the VAD
 # segment itself ends at 0.3 s (``turn.vad_min_silence_s``), and speech_windows cuts at 0.1 s;
@@ -256,6 +258,8 @@ class _Segment:
         if self._pending is not None:
             if not self._pending.done():
                 return  # one decode at a time: the final one must never queue behind several
+            if self._speculative and not self._spoken_since_cut:
+                return  # a guess waits: speech after its cut drops it, the segment's end keeps it
             self._absorb()
             if self._failed:
                 return
@@ -283,11 +287,11 @@ class _Segment:
         assert self._pending is not None and self._pending.done()
         part = None if self._pending.cancelled() else self._pending.result()
         self._pending = None
-        if self._speculative and self._spoken_since_cut:
-            self.dropped += 1  # the pause was not the end: the rest is decoded whole later
-            return
         if part is None:  # the decode failed: the rest is decoded at the end of speech
             self._failed = True
+            return
+        if self._speculative and self._spoken_since_cut:
+            self.dropped += 1  # the pause was not the end: the rest is decoded whole later
             return
         head = self._settled
         cut, self._settled_input = self._cut

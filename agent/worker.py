@@ -251,8 +251,9 @@ async def _run(
         exam = source.role.mode == "exam" and job.candidate_id and resumption is None
         if exam and _exam_taken(db, job, channel):
             raise ExamTakenError(channel)
-        # The candidate's audio comes over the network but in a console session (``local``).
-        turn = settings.turn if local else settings.turn.over_network()
+        # A participant (a candidate in a room, a caller) is heard over the network; console
+        # mode has none: the terminal's microphone is on this machine.
+        turn = settings.turn.over_network() if candidate is not None else settings.turn
         live = open_interview(
             settings.model_copy(update={"turn": turn}), source, db=db, chat=chat,
             models=models, channel=channel,

@@ -5,8 +5,9 @@ aloud: it is kept as the answer and gets no reply, so the recruiter does not tal
 work. Each run is answered in a sentence (examples passed, or why it was stopped); a submit that
 passes every hidden test leads to two questions about the code written: its time complexity,
 with what the timing runs measured, then the inputs at the edges. In practice mode a hint comes
-after a stall (no edit and no speech for ``coding.stall_s``, measured by the voice layer) or
-after ``FAILING_RUNS_FOR_HINT`` failing runs in a row; an assessed interview gives none.
+after a stall (no edit and no speech for the question's ``stall_s`` or else ``coding.stall_s``,
+measured by the voice layer) or after ``FAILING_RUNS_FOR_HINT`` failing runs in a row; an
+assessed interview gives none.
 
 The function that moves through the script (``move_on``) is the flow's, passed in, so this
 module needs nothing of ``dialogue.flow``.

@@ -171,6 +171,10 @@ def _check_coding(
                                     f"stall_s is for coding questions; this one is "
                                     f"'{question.kind}'"))  # fmt: skip
         return problems
+    if question.stall_s is not None and question.stall_s >= question.time_limit_s:
+        return [Problem(("questions", qi, "stall_s"),
+                        f"stall_s ({question.stall_s} s) is not under the question's time_limit_s "
+                        f"({question.time_limit_s} s): no hint would ever come")]  # fmt: skip
     where = ("questions", qi, "problem")
     try:
         shipped = shipped_problems()

@@ -125,7 +125,8 @@ class Question(_Strict):
         le=900,
         description="Coding questions only: seconds with neither an edit nor a word before a "
         "hint (practice) and an inactivity signal; unset: the deployment's coding.stall_s "
-        "(120 s). Under 10 s would interrupt someone reading the statement.",
+        "(120 s by default). Under 10 s would interrupt someone reading the statement; at least "
+        "the question's time_limit_s is refused (no hint would come).",
     )
     problem: ProblemRef | None = Field(
         default=None,
