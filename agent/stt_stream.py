@@ -275,6 +275,10 @@ class _Segment:
         # transcript is then ready that much sooner. Speech after the pause drops the guess,
         # and the rest is decoded whole as before (a short part alone is decoded worse).
         self._speculative = cut_input - self._settled_input < SETTLE_MIN_S * self._rate
+        if self._speculative:
+            # A guess that the segment ends here takes all of the pause so far: no word follows
+            # to be split, and a cut mid-pause can clip a soft last sound (the "st" of "lost").
+            cut_input = self._input_samples
         audio = frame_to_float(utils.merge_frames(self._frames), _RATE)
         cut = min(audio.size, round(cut_input * _RATE / self._rate))
         self._cut = (cut, cut_input)
