@@ -38,13 +38,13 @@ class PlannedQuestion:
     difficulty: int = 2
     competencies: tuple[str, ...] = ()
     time_limit_s: int = 180
-    stall_s: float | None = None  # a coding question's own stall time (None: coding.stall_s)
     probe: tuple[str, ...] = ("result", "measurable-outcome", "own-role")
     max_follow_ups: int = 1
     scripted: dict[str, str] = field(default_factory=dict)
     hints: tuple[str, ...] = ()
     topic: str = ""  # competency names, descriptions and anchors: what the question is after
     problem: str | None = None  # a coding question's problem id
+    stall_s: float | None = None  # a coding question's own stall time (None: coding.stall_s)
 
 
 @dataclass(frozen=True)
