@@ -70,8 +70,14 @@ def test_a_code_lost_in_transcription_is_asked_for_again_without_using_a_try(
             raise RuntimeError("model runtime failed")
         return real(self, audio)
 
-    # The desk makes its own WhisperSTT (with a digits prompt) on the shared model.
+    async def no_early_decode(self: WhisperSTT, audio: np.ndarray) -> None:
+        return None  # an early decode of a part fails as well: the final decode takes it
+
+    # The desk makes its own WhisperSTT (with a digits prompt) on the shared model. Its stream
+    # decodes parts of an utterance at pauses (``settle``); those fail too, so that every
+    # attempt counted above is a final decode of the whole utterance.
     monkeypatch.setattr(WhisperSTT, "transcribe", first_utterance_lost)
+    monkeypatch.setattr(WhisperSTT, "settle", no_early_decode)
     looked_up: list[list[str]] = []
     asked_again: list[bool] = []
 

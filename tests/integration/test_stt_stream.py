@@ -168,7 +168,7 @@ def test_a_short_answers_rest_is_decoded_at_its_last_pause_and_kept(
     """Segments under SETTLE_MIN_S, each followed by a pause the VAD ends it at: each rest is
     decoded at the pause, before the VAD ends the segment, and that decode is its final
     transcript."""
-    said = "I write each problem down, so that nothing gets lost."
+    said = "I write each problem down."
     events, settles, dropped = run(_stream(whisper, _voiced(voice.render(said).samples), speed=1.0))
     finals = _finals(events)
     # Each segment under SETTLE_MIN_S: before the guess, none of them was decoded early.
