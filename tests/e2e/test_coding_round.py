@@ -22,7 +22,12 @@ from playwright.sync_api import Browser, Page, expect
 from dialogue.coding import FAILING_RUNS_FOR_HINT
 from storage import CodeEventRepository, InterviewSession, RoleRepository
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import RoomStack, assert_no_personal_data, open_candidate_page
+from tests.e2e.conftest import (
+    CandidatePage,
+    RoomStack,
+    assert_no_personal_data,
+    open_candidate_page,
+)
 from tests.e2e.test_browser_interview import _answer_wav, _shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.models, pytest.mark.llm]
@@ -172,6 +177,29 @@ WRITTEN_SOLUTION = """function busiestHour(hours) {
 """
 
 
+def _join_a_stored_role(
+    room_stack: RoomStack, serve: Callable[[FastAPI], str], launch_browser: Callable[..., Browser],
+    tmp_path: Path, script: str, *, role_id: str, name: str,
+) -> CandidatePage:  # fmt: skip
+    """``script`` stored as role ``role_id`` (as the dashboard's editor stores it), and
+    candidate ``name``'s page joined to it, once the recruiter has opened its coding problem."""
+    with room_stack.db() as s:
+        RoleRepository(s).store(role_id=role_id, version="1", title=role_id, content=script)
+        s.commit()
+    silence = _answer_wav(tmp_path / "quiet.wav", np.zeros(16000))
+    opened = open_candidate_page(room_stack, serve, launch_browser, name=name, role_id=role_id,
+                                 audio=silence, height=1400)  # fmt: skip
+    try:
+        opened.page.get_by_label("I understand what is recorded and kept, and agree.").check()
+        opened.page.click("#join")
+        expect(opened.page.locator("#coding")).to_be_visible(timeout=120_000)
+    except AssertionError:
+        _shot(opened.page, f"{role_id}-join-failure")
+        print("browser console:", *opened.console[-30:], sep="\n")
+        raise
+    return opened
+
+
 def test_a_problem_a_recruiter_wrote_is_coded_in_javascript_in_a_room(
     room_stack: RoomStack,
     tmp_path: Path,
@@ -183,18 +211,10 @@ def test_a_problem_a_recruiter_wrote_is_coded_in_javascript_in_a_room(
     hint from the recruiter (practice), the sandbox runs the candidate's JavaScript on the
     hidden tests and the report rates it."""
     script = (FIXTURES / "coding_written_problem.yaml").read_text(encoding="utf-8")
-    with room_stack.db() as s:
-        RoleRepository(s).store(role_id="written-coding", version="1", title="Written problem",
-                                content=script)  # fmt: skip
-        s.commit()
-    silence = _answer_wav(tmp_path / "quiet.wav", np.zeros(16000))
-    opened = open_candidate_page(room_stack, serve, launch_browser, name="Written Tester",
-                                 role_id="written-coding", audio=silence, height=1400)  # fmt: skip
+    opened = _join_a_stored_role(room_stack, serve, launch_browser, tmp_path, script,
+                                 role_id="written-coding", name="Written Tester")  # fmt: skip
     page, console = opened.page, opened.console
     try:
-        page.get_by_label("I understand what is recorded and kept, and agree.").check()
-        page.click("#join")
-        expect(page.locator("#coding")).to_be_visible(timeout=120_000)
         expect(page.locator("#problem-title")).to_have_text("The support line's busiest hour")
         page.locator("#code-language").select_option("javascript")
         editor = page.locator("#code-editor .cm-content")
@@ -244,18 +264,11 @@ def test_a_candidate_who_stalls_is_offered_a_hint_in_a_room(
     script = yaml.safe_load((FIXTURES / "coding_written_problem.yaml").read_text(encoding="utf-8"))
     script |= {"id": "stalled-coding", "title": "Written problem, quick hints"}
     script["questions"][0]["stall_s"] = 15
-    with room_stack.db() as s:
-        RoleRepository(s).store(role_id="stalled-coding", version="1", title=script["title"],
-                                content=yaml.safe_dump(script, sort_keys=False))  # fmt: skip
-        s.commit()
-    silence = _answer_wav(tmp_path / "quiet.wav", np.zeros(16000))
-    opened = open_candidate_page(room_stack, serve, launch_browser, name="Stalled Tester",
-                                 role_id="stalled-coding", audio=silence, height=1400)  # fmt: skip
+    opened = _join_a_stored_role(room_stack, serve, launch_browser, tmp_path,
+                                 yaml.safe_dump(script, sort_keys=False),
+                                 role_id="stalled-coding", name="Stalled Tester")  # fmt: skip
     page, console = opened.page, opened.console
     try:
-        page.get_by_label("I understand what is recorded and kept, and agree.").check()
-        page.click("#join")
-        expect(page.locator("#coding")).to_be_visible(timeout=120_000)
         # Nothing typed, nothing said: the first hint, gentlest first.
         hint = page.locator("#captions li[data-speaker=recruiter]", has_text="Here's a hint")
         expect(hint.first).to_contain_text("what you need to remember", timeout=90_000)
