@@ -132,6 +132,12 @@ def _check_questions(role: RoleScript) -> list[Problem]:
                     f"hints are for technical and coding questions; this one is '{question.kind}'",
                 )
             )
+        stall = question.stall_s if question.kind == "coding" else None
+        if stall is not None and stall >= question.time_limit_s:
+            problems.append(Problem(("questions", qi, "stall_s"),
+                                    f"stall_s ({stall} s) is not under the question's "
+                                    f"time_limit_s ({question.time_limit_s} s): no hint would "
+                                    "ever come"))  # fmt: skip
         problems += _check_coding(question, qi, written)
         policy = question.follow_up
         for gap in policy.scripted:
@@ -171,10 +177,6 @@ def _check_coding(
                                     f"stall_s is for coding questions; this one is "
                                     f"'{question.kind}'"))  # fmt: skip
         return problems
-    if question.stall_s is not None and question.stall_s >= question.time_limit_s:
-        return [Problem(("questions", qi, "stall_s"),
-                        f"stall_s ({question.stall_s} s) is not under the question's time_limit_s "
-                        f"({question.time_limit_s} s): no hint would ever come")]  # fmt: skip
     where = ("questions", qi, "problem")
     try:
         shipped = shipped_problems()
