@@ -326,6 +326,10 @@ class Interviewer(Agent):
             if resumed:
                 self._went_on = None
             elif self._before_reply is not None:
+                if speech is self._went_on:
+                    # Dropped for the candidate's speech, its first frames played all the same
+                    # (seen on CI: 0.06 s of "I see."): a reply the candidate went on over.
+                    self.cut_offs += 1
                 self._reply_started = time.monotonic()
                 window = self._policy.barge_in_window_s
                 asyncio.get_running_loop().call_later(window, self._answer_final, self._reply)
@@ -376,7 +380,10 @@ class Interviewer(Agent):
         self.dropped += 1  # the reply is dropped, or cut off or paused (``DroppedReplyGuard``)
         if self.session.agent_state != "speaking":
             # The candidate goes on before the reply was heard: the answer was not finished.
-            # Drop the reply; the next turn is stepped together with this one.
+            # Drop the reply; the next turn is stepped together with this one. Should some of
+            # it play all the same, it was not heard: the answer stays open (``_reply_over``).
+            if (dropped := self.session.current_speech) is not None:
+                self._went_on = dropped
             with contextlib.suppress(RuntimeError):
                 self.session.interrupt()
         elif time.monotonic() - self._reply_started < self._policy.barge_in_window_s:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from livekit.agents import AgentSession, llm
 from livekit.agents.voice.events import (
+    AgentStateChangedEvent,
     ConversationItemAddedEvent,
     UserInputTranscribedEvent,
     UserStateChangedEvent,
@@ -67,6 +68,7 @@ class ThinkingPauseGuard:
         """Start following the session's transcripts."""
         self._session.on("user_input_transcribed", self._on_transcript)
         self._session.on("user_state_changed", self._on_user_state)
+        self._session.on("agent_state_changed", self._on_agent_state)
         self._session.on("conversation_item_added", self._on_item)
 
     def _set(self, extended: bool, why: str) -> None:
@@ -102,6 +104,12 @@ class ThinkingPauseGuard:
         # is held at once, not from its transcript (on a loaded machine that came after the
         # short hold had already ended the turn, and a third reply was cut off). Checked after
         # the other handlers of this event, the interviewer's count among them.
+        if event.new_state == "speaking" and self._talked_over is not None:
+            asyncio.get_running_loop().call_soon(self._hold_if_talked_over)
+
+    def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
+        # A reply dropped for the candidate's speech may play its first frames into it all the
+        # same: the interviewer counts a cut-off then, not at the speech's start.
         if event.new_state == "speaking" and self._talked_over is not None:
             asyncio.get_running_loop().call_soon(self._hold_if_talked_over)
 
