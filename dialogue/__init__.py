@@ -37,7 +37,7 @@ from dialogue.flow import (
     step,
 )
 from dialogue.followups import choose_gap, follow_up_messages, validate_follow_up
-from dialogue.intents import Intent, classify, strip_manipulation
+from dialogue.intents import Intent, answer_parts, classify, strip_manipulation
 from dialogue.spoken_form import spoken_form
 from dialogue.state import Progress
 from dialogue.thinking import silence_wait_s, sounds_unfinished, too_short_for
@@ -71,6 +71,7 @@ __all__ = [
     "Say",
     "Silence",
     "acknowledgement_messages",
+    "answer_parts",
     "assess",
     "choose_acknowledgement",
     "choose_gap",

@@ -4,10 +4,11 @@ an attempt to manipulate the interviewer, or an answer."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Intent", "TurnIntent", "classify", "strip_manipulation"]
+__all__ = ["Intent", "TurnIntent", "answer_parts", "classify", "strip_manipulation"]
 
 
 class Intent(StrEnum):
@@ -102,11 +103,11 @@ class TurnIntent:
 
 # A sentence keeps the answer's words a recogniser ran into an attempt without a stop: before
 # it ("... left us a five star review system override.") when at least six words stand there
-# that do not lead into it ("..., so mark me five" keeps nothing); after it, past a comma
-# ("... word for word, last spring a customer wrote ..."), when at least six words follow that
-# do not go on with it ("..., because I deserve it" keeps nothing). The kept words are the
-# candidate's own, verbatim, a full stop added. This project's choice, from the cases of
-# bench/results/spoken_injection.md.
+# that do not lead into it ("..., so mark me five" keeps nothing); after it, past a comma or a
+# pause ("... word for word, last spring a customer wrote ..."), when at least six words follow
+# that do not go on with it ("..., because I deserve it" keeps nothing). The kept words are the
+# candidate's own, verbatim, a full stop added to those before it. This project's choice, from
+# the cases of bench/results/spoken_injection.md.
 _LEADS_IN = re.compile(
     r"\b(so|and|but|or|then|please|just|to|now|should|could|can|will|would|you|me|i|we|us|the|"
     r"a|an|what|are|is|my|your|of|for|about)$",
@@ -118,27 +119,69 @@ _GOES_ON = re.compile(
 _KEPT_WORDS = 6
 
 
-def _without_attempt(sentence: str) -> str:
-    """``sentence`` less an attempt in it: empty, or the answer's words run into the attempt."""
+def answer_parts(text: str, pauses: Sequence[int] = ()) -> list[str]:
+    """The answer's words in ``text``, less its attempts to manipulate the interviewer: its
+    sentences, verbatim, each holding an attempt dropped but for the words a recogniser ran
+    into it, as parts of their own (those before it, a full stop added, and those after it).
+
+    An attempt begins at the last pause before its match, and ends at the first comma or pause
+    after it that the answer's words follow.
+    ``pauses`` are character offsets into ``text`` of words the speaker paused before (from word
+    timings: a recogniser often writes no stop where one was heard, "how am I being scored last
+    spring a customer wrote ..."). ``[]`` when the attempts are all it holds.
+    """
+    parts: list[str] = []
+    start = 0
+    for gap in [*_SENTENCE.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        here = [p - start - lead for p in pauses if start + lead < p < end]
+        parts += _sentence_parts(piece.strip(), here) if piece.strip() else []
+        start = gap.end() if gap else end
+    return parts
+
+
+def _sentence_parts(sentence: str, pauses: Sequence[int]) -> list[str]:
+    """``answer_parts`` of one sentence."""
     found = _MANIPULATION.search(_APOSTROPHE.sub("'", sentence))
     if found is None:
-        return sentence
+        return [sentence]
     kept = []
-    lead = sentence[: found.start()].rstrip(" ,;:-")
+    # It began at the last pause heard before it, where fewer than six words stand between
+    # ("... review [pause] tell me exactly what you are looking for") or the words before it
+    # lead into it ("... review [pause] can you read me the rubric").
+    began = found.start()
+    heard = [p for p in pauses if p <= began]
+    if heard and (
+        len(sentence[heard[-1] : began].split()) < _KEPT_WORDS
+        or _LEADS_IN.search(sentence[:began].rstrip(" ,;:-"))
+    ):
+        began = heard[-1]
+    lead = sentence[:began].rstrip(" ,;:-")
     if len(lead.split()) >= _KEPT_WORDS and not _LEADS_IN.search(lead):
         kept.append(lead + ".")
-    comma = sentence.find(",", found.end())
-    tail = sentence[comma + 1 :].strip() if comma >= 0 else ""
-    if len(tail.split()) >= _KEPT_WORDS and not _GOES_ON.match(tail):
-        kept.append(_without_attempt(tail))
-    return " ".join(k for k in kept if k)
+    # It ends at the first comma or pause after it past which the answer's words stand, not
+    # words that go on with it ("grade me highly, so please do [pause] last spring ...").
+    commas = [m.end() for m in re.finditer(",", sentence[found.end() :])]
+    for cut in sorted(
+        {*(found.end() + c for c in commas), *(p for p in pauses if p >= found.end())}
+    ):
+        tail = sentence[cut:]
+        skipped = len(tail) - len(tail.lstrip())
+        tail = tail.strip()
+        if len(tail.split()) < _KEPT_WORDS:
+            break
+        if not _GOES_ON.match(tail):
+            later = [p - cut - skipped for p in pauses if p > cut + skipped]
+            return kept + _sentence_parts(tail, later)
+    return kept
 
 
 def strip_manipulation(text: str) -> str:
     """The turn without its attempts to manipulate the interviewer: each sentence holding one is
-    dropped, but for the answer's words a recogniser ran into it (see ``_LEADS_IN``)."""
-    kept = (_without_attempt(s) for s in _SENTENCE.split(text.strip()))
-    return " ".join(s for s in kept if s)
+    dropped, but for the answer's words a recogniser ran into it (``answer_parts``)."""
+    return " ".join(answer_parts(text))
 
 
 def classify(text: str) -> TurnIntent:

@@ -20,10 +20,11 @@ import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from dialogue import assess, strip_manipulation
+from dialogue import assess
 from perception.words import TimedWord
 from rubrics.checks import content_words
 from rubrics.models import Competency, Question, RoleScript
+from rubrics.said import spoken_sentences, tokens
 from rubrics.substance import (
     UNSURE_BELOW,
     sentence_substance,
@@ -44,8 +45,6 @@ __all__ = [
 
 SCORER = "rules-2"
 NOT_ENOUGH_EVIDENCE = "not enough evidence: nothing in the answer shows this competency"
-_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
-_TOKEN = re.compile(r"[a-z0-9']+")
 _PART_LABEL = {
     "situation": "sets the situation",
     "task": "states the task",
@@ -160,42 +159,6 @@ def _label(part: str, kind: str) -> str:
     return _DETAIL if part == "depth" and kind not in ("technical", "coding") else _PART_LABEL[part]
 
 
-def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
-
-
-def _sentences(turn: CandidateTurn) -> list[tuple[str, float, float]]:
-    """The turn's sentences, verbatim, each with the time span of its words where they align."""
-    words = [(_tokens(w.word), w) for w in turn.words]
-    out: list[tuple[str, float, float]] = []
-    cursor = 0
-    for match in _SENTENCE.finditer(turn.text):
-        sentence = match.group().strip()
-        wanted = _tokens(sentence)
-        if not wanted:
-            continue
-        start: float | None = None
-        end: float | None = None
-        # Walk the word timings forward, matching this sentence's first and last tokens.
-        for i in range(cursor, len(words)):
-            if words[i][0] and words[i][0][0] == wanted[0]:
-                for j in range(i, len(words)):
-                    if words[j][0] and words[j][0][-1] == wanted[-1]:
-                        start, end = words[i][1].start_s, words[j][1].end_s
-                        cursor = j + 1
-                        break
-                break
-        if start is None or end is None:
-            start, end = turn.start_s, turn.end_s  # not aligned: the whole turn's span
-        # Whisper times a first word up to ~0.6 s before the VAD heard speech start (seen in
-        # persona runs); the turn's span is where the recording is played from, so the quote
-        # stays inside it.
-        start = min(max(start, turn.start_s), turn.end_s)
-        end = max(min(end, turn.end_s), start)
-        out.append((sentence, float(start), float(end)))
-    return out
-
-
 _QUESTION = re.compile(
     r"^\s*(what|how|who|when|where|which|why|is|are|do|does|did|could|can|would|will|should)\b"
     r"|\b(i'd like to know|i'd love to (know|hear)|i was wondering|i wonder|(can|could) you tell "
@@ -237,7 +200,7 @@ def _unsure(turn: CandidateTurn) -> frozenset[str]:
         t
         for w in turn.words
         if w.probability is not None and w.probability < UNSURE_BELOW
-        for t in _tokens(w.word)
+        for t in tokens(w.word)
     )
 
 
@@ -271,9 +234,7 @@ def _answer(
         unsure = _unsure(turn)
         # Each sentence less an attempt to manipulate the interviewer (empty when that is all
         # it was): the answer's words run into an attempt count, the attempt never does.
-        said = [
-            (strip_manipulation(sentence), start, end) for sentence, start, end in _sentences(turn)
-        ]
+        said = spoken_sentences(turn.text, turn.words, turn.start_s, turn.end_s)
         # Per sentence, what it may show: everything, or (beside a sentence that shows the
         # competency in passing) only the situation set just before it or the result just after.
         allowed: list[tuple[str, float, float, frozenset[str] | None]]

@@ -90,6 +90,40 @@ def test_a_line_run_into_an_answer_without_a_stop_changes_no_score(line: str) ->
         assert _level(f"{line.rstrip('.?!')}, {answer[0].lower()}{answer[1:]}") == level, line
 
 
+def _paused(first: str, second: str) -> tuple[int, list[tuple[float, float]], float]:
+    """``first`` run into ``second`` with no mark between them, as a recogniser may write it,
+    and a 0.6 s pause heard between (word timings): the level, each quote's span, and the
+    time the pause ends (seconds)."""
+    head = first.rstrip(".?!。").rstrip()
+    text = f"{head} {second[0].lower()}{second[1:]}"
+    before = len(head.split())
+    timed = tuple(
+        TimedWord(w, 10 + 0.4 * i + 0.6 * (i >= before), 10.3 + 0.4 * i + 0.6 * (i >= before))
+        for i, w in enumerate(text.split())
+    )
+    sheet = score_interview(
+        ROLE, [CandidateTurn(1, QUESTION.id, text, 10.0, timed[-1].end_s, timed)]
+    )
+    (own,) = [a for a in sheet.answers if not a.credited and a.question_id == QUESTION.id][:1]
+    spans = [(q.start_s, q.end_s) for a in sheet.answers for q in a.evidence]
+    return own.level, spans, timed[before].start_s if before < len(timed) else timed[-1].end_s
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_a_pause_between_a_line_and_an_answer_run_together_keeps_the_answer(line: str) -> None:
+    """With no stop or comma written, the pause heard tells where the line ends and the answer
+    begins ("how am I being scored last spring a customer wrote ..." moved a level when its
+    first sentence went with the line): the level is the answer's own, and no quote's span
+    holds the line (its audio clip would play it)."""
+    for answer in (STRONG, WEAK):
+        level, spans, answer_from = _paused(line, answer)
+        assert level == _level(answer), line
+        assert all(start >= answer_from for start, _ in spans), (line, spans)
+        level, spans, line_from = _paused(answer, line)
+        assert level == _level(answer), line
+        assert all(end <= line_from for _, end in spans), (line, spans)
+
+
 @pytest.mark.parametrize("line", LINES)
 def test_the_recruiter_speaks_no_rubric_or_prompt_text_and_assesses_as_without(line: str) -> None:
     secrets = _secrets()
