@@ -28,6 +28,7 @@ from livekit.agents.voice.events import (
     UserStateChangedEvent,
 )
 
+from agent.answer_words import AnswerWords
 from agent.closing import close_after_last_words
 from agent.perceiver import Perceiver
 from agent.reply import (
@@ -64,7 +65,6 @@ from dialogue import (
     too_short_for,
     writing_code,
 )
-from perception.words import TimedWord
 from recruiter_llm.client import ChatClient
 
 __all__ = ["Interviewer", "RecruiterUtterance", "ReplyPolicy"]
@@ -89,10 +89,8 @@ class Interviewer(Agent):
         # candidate goes on speaking, the answer was not finished and both parts are one answer.
         self._before_reply: InterviewState | None = None
         self._answer_parts: list[str] = []
-        self._answer_words: list[TimedWord] = []
         self._handled: set[str] = set()
-        self._turn_words: list[TimedWord] = []
-        self._cue_figures: dict[str, float] = {}  # the figure behind each cue of the answer
+        self.words = AnswerWords(self.perceiver)  # the open answer's word timings
         self._heard: list[str] = []  # final transcripts of the turn in progress
         self._pending_events: list[dict[str, Any]] = []
         self._t0 = time.time()
@@ -162,7 +160,7 @@ class Interviewer(Agent):
         closed = close_after_last_words(
             self.session, closing, segment_open=lambda: self.segment_open,
             uncommitted=lambda: bool(self._heard), wait_s=self._policy.closing_wait_s,
-            unstored=lambda before: any(w.start_s < before for w in self._turn_words),
+            unstored=lambda before: any(w.start_s < before for w in self.words.turn),
             ended=self.ended,
         )  # fmt: skip
         self._closing_task = asyncio.create_task(closed, name="closing")
@@ -213,7 +211,7 @@ class Interviewer(Agent):
             if event.type in (kinds.START_OF_SPEECH, kinds.END_OF_SPEECH):
                 self.segment_open = event.type == kinds.START_OF_SPEECH
             elif event.type == kinds.FINAL_TRANSCRIPT and event.alternatives:
-                self._turn_words += wall_clock_words(event.alternatives[0], event.speech_end_time)
+                self.words.turn += wall_clock_words(event.alternatives[0], event.speech_end_time)
             yield event
 
     async def llm_node(
@@ -264,8 +262,8 @@ class Interviewer(Agent):
         event = CandidateAnswered(
             text=answer,
             at_s=time.time() - self._t0,
-            duration_s=self._answer_span(),
-            cues=self._cues(answer),
+            duration_s=self.words.span_s(),
+            cues=self.words.cues(answer),
         )
         self._state, actions = step(self._before_reply or self._state, event)
         first = True
@@ -296,26 +294,6 @@ class Interviewer(Agent):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def take_turn_words(self) -> list[TimedWord]:
-        """Word timings (wall clock) since the last call, for the journal; kept for the cue."""
-        words, self._turn_words = self._turn_words, []
-        self._answer_words += words
-        return words
-
-    def _answer_span(self) -> float | None:
-        words = [*self._answer_words, *self._turn_words]
-        return words[-1].end_s - words[0].start_s if words else None
-
-    def _cues(self, answer: str) -> tuple[str, ...]:
-        """Coaching cues for the whole answer from the cheap pass, on the words the journal
-        stores for it (and any not yet taken); each cue's figure is kept for its event."""
-        words = [*self._answer_words, *self._turn_words]
-        if not words:
-            return ()
-        cues = self.perceiver.quick(words, answer).cues
-        self._cue_figures = {c.kind: c.value for c in cues}
-        return tuple(c.kind for c in cues)
-
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
         if event.new_state == "speaking":
             # The reply is being heard: the answer it responds to is final once it has played
@@ -324,7 +302,8 @@ class Interviewer(Agent):
             resumed, self._reply = speech is self._reply, speech
             self.hold_silence()
             if resumed:
-                self._went_on = None
+                if speech is not None and not speech.interrupted:
+                    self._went_on = None  # (a reply dropped stays so, should it play again)
             elif self._before_reply is not None:
                 if speech is self._went_on:
                     # Dropped for the candidate's speech, its first frames played all the same
@@ -362,7 +341,8 @@ class Interviewer(Agent):
 
     def _answered(self) -> None:
         """The open answer is final; events that waited for it (``take``) are taken, in order."""
-        self._before_reply, self._answer_parts, self._answer_words = None, [], []
+        self._before_reply, self._answer_parts = None, []
+        self.words.answer_final()
         self.cut_offs, waiting, self._waiting = 0, self._waiting, []
         if waiting:
             self._took = asyncio.create_task(self._take_all(waiting), name="waited-events")
@@ -382,11 +362,16 @@ class Interviewer(Agent):
             # The candidate goes on before the reply was heard: the answer was not finished.
             # Drop the reply; the next turn is stepped together with this one. Should some of
             # it play all the same, it was not heard: the answer stays open (``_reply_over``).
-            if (dropped := self.session.current_speech) is not None:
-                self._went_on = dropped
+            dropped = self.session.current_speech
             with contextlib.suppress(RuntimeError):
                 self.session.interrupt()
+            # (Not a speech that cannot be interrupted, the closing, nor the last one heard,
+            # whose own end is still to be taken.)
+            if dropped is not None and dropped is not self._reply and dropped.interrupted:
+                self._went_on = dropped
         elif time.monotonic() - self._reply_started < self._policy.barge_in_window_s:
+            if self._went_on is self._reply and self._reply is not None and self._reply.interrupted:
+                return  # a dropped reply's first frames, already counted as they played
             self._went_on = self._reply  # livekit-agents pauses or cuts the reply off
             self.cut_offs += 1  # counted now: this speech's transcript holds the turn longer
 
@@ -483,7 +468,7 @@ class Interviewer(Agent):
                 utterance.events.append({"type": "hint", "question_id": action.question_id})
             elif isinstance(action, Coach):
                 text = action.text
-                figure = self._cue_figures.get(action.reason)
+                figure = self.words.cue_figures.get(action.reason)
                 utterance.events.append({"type": "coaching-cue", "reason": action.reason,
                                          "figure": figure})  # fmt: skip
                 if self.on_coaching is not None:

@@ -135,7 +135,7 @@ class TurnJournal:
             return
         metrics = item.metrics
         if item.role == "user":
-            words = self._interviewer.take_turn_words()
+            words = self._interviewer.words.take_turn()
             turn = self._candidate_turn(text, metrics, words)
             self._last_user = metrics
             if self._goes_on() and self._open is not None:
