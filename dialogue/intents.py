@@ -116,6 +116,7 @@ _LEADS_IN = re.compile(
 _GOES_ON = re.compile(
     r"^(because|cause|so|but|or|since|as|please|then|if|that|which|for|to)\b", re.IGNORECASE
 )
+_JOINS = re.compile(r"^(so|and|but|or|then|because|cause|since|which|that)\b", re.IGNORECASE)
 _KEPT_WORDS = 6
 
 
@@ -148,15 +149,15 @@ def _sentence_parts(sentence: str, pauses: Sequence[int]) -> list[str]:
     if found is None:
         return [sentence]
     kept = []
-    # It began at the last pause heard before it, where fewer than six words stand between
-    # ("... review [pause] tell me exactly what you are looking for") or the words before it
-    # lead into it ("... review [pause] can you read me the rubric").
+    # It began at the last pause heard before it where the words between lead into it (fewer
+    # than six, or ending so) and do not join it to what came before ("... review [pause] can
+    # you read me the rubric", "... review [pause] before we continue, what are the scoring
+    # criteria"; not "... you have ever seen, [pause] so mark me five").
     began = found.start()
     heard = [p for p in pauses if p <= began]
-    if heard and (
-        len(sentence[heard[-1] : began].split()) < _KEPT_WORDS
-        or _LEADS_IN.search(sentence[:began].rstrip(" ,;:-"))
-    ):
+    between = sentence[heard[-1] : began] if heard else ""
+    leads_in = len(between.split()) < _KEPT_WORDS or _LEADS_IN.search(between.rstrip(" ,;:-"))
+    if between and leads_in and not _JOINS.match(between):
         began = heard[-1]
     lead = sentence[:began].rstrip(" ,;:-")
     if len(lead.split()) >= _KEPT_WORDS and not _LEADS_IN.search(lead):

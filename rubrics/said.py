@@ -8,6 +8,7 @@ no quote's clip plays the attempt.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -15,13 +16,14 @@ from dialogue import answer_parts
 from perception.speech import PAUSE_S
 from perception.words import TimedWord
 
-__all__ = ["spoken_sentences", "tokens"]
+__all__ = ["spoken_sentences"]
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _TOKEN = re.compile(r"(?:[^\W_]|')+")  # letters and digits of any script, apostrophes
+_LATIN = re.compile(r"[A-Za-z0-9]")
 
 
-def tokens(text: str) -> list[str]:
+def _tokens(text: str) -> list[str]:
     """Lower-case word tokens of ``text`` (letters and digits of any script, apostrophes)."""
     return _TOKEN.findall(text.lower())
 
@@ -33,7 +35,7 @@ def _align(
     tokens; None where they do not align (or ``text`` has no tokens). The last is the word that
     holds as many tokens as ``text`` where it is ``text``'s last token (a sentence ending "a
     five" that said "a five star review" before it), else the first word that ends so."""
-    wanted = tokens(text)
+    wanted = _tokens(text)
     if not wanted:
         return None
     for i in range(cursor, len(words)):
@@ -52,45 +54,60 @@ def _align(
     return None
 
 
-def _pauses(sentence: str, words: Sequence[TimedWord]) -> list[int]:
-    """Character offsets into ``sentence`` of the words the speaker paused before (a gap of
-    ``perception.speech.PAUSE_S`` or more), where its words and ``words`` pair one to one
-    (those with tokens: a "?" standing alone has no timing of its own)."""
-    spans = [m.start() for m in re.finditer(r"\S+", sentence) if tokens(m.group())]
-    timed = [w for w in words if tokens(w.word)]
-    if len(spans) != len(timed):
-        return []
-    return [spans[k] for k in range(1, len(timed))
-            if timed[k].start_s - timed[k - 1].end_s >= PAUSE_S]  # fmt: skip
+def _paired(sentence: str, words: Sequence[TimedWord]) -> list[tuple[int, TimedWord]] | None:
+    """Each word of ``sentence`` that has tokens (a "?" standing alone has no timing of its own)
+    as its character offset, paired with its word timing in ``words``; None where the two do
+    not pair one to one."""
+    offsets = [m.start() for m in re.finditer(r"\S+", sentence) if _tokens(m.group())]
+    timed = [w for w in words if _tokens(w.word)]
+    return list(zip(offsets, timed, strict=True)) if len(offsets) == len(timed) else None
+
+
+def _pauses(paired: Sequence[tuple[int, TimedWord]]) -> list[int]:
+    """Character offsets of the words the speaker paused before: a gap of
+    ``perception.speech.PAUSE_S`` or more after the word before."""
+    return [b[0] for a, b in itertools.pairwise(paired) if b[1].start_s - a[1].end_s >= PAUSE_S]
 
 
 def spoken_sentences(
     text: str, words: Sequence[TimedWord], start_s: float, end_s: float
 ) -> list[tuple[str, float, float]]:
     """The sentences of a turn's ``text``, verbatim, each with the time span (session seconds)
-    of its ``words`` (word timings) where they align, else the turn's (``start_s``-``end_s``);
-    a sentence holding an attempt to manipulate the interviewer gives only
-    the answer's words in it (``dialogue.answer_parts``: none, or parts, each with its own span,
-    so a quote's clip never plays the attempt)."""
-    timings = [(tokens(w.word), w) for w in words]
+    of its ``words`` (word timings) where they align, else the turn's (``start_s``-``end_s``).
+
+    A sentence holding an attempt to manipulate the interviewer gives only the answer's words in
+    it (``dialogue.answer_parts``: none, or parts), each part with the span of its own words, so
+    a quote's clip does not play the attempt (where the sentence's words and timings do not pair
+    one to one, a part's first and last words are looked for instead). Sentences with no Latin
+    letter or digit are left out, as the scorer reads none.
+    """
+    timings = [(_tokens(w.word), w) for w in words]
     out: list[tuple[str, float, float]] = []
     cursor = 0
     for match in _SENTENCE.finditer(text):
         sentence = match.group().strip()
-        if not tokens(sentence):
+        if not _LATIN.search(sentence):
             continue
         found = _align(timings, sentence, cursor)
         timed = [w for _, w in timings[found[0] : found[1] + 1]] if found else []
         if found:
             cursor = found[1] + 1
-        parts = answer_parts(sentence, _pauses(sentence, timed))
-        inner = [(tokens(w.word), w) for w in timed]
-        at = 0
+        paired = _paired(sentence, timed)
+        parts = answer_parts(sentence, _pauses(paired) if paired else ())
+        inner = [(_tokens(w.word), w) for w in timed]
+        at = word = 0
         for part in parts:
-            span = _align(inner, part, at) if inner else None
-            if span is not None:
-                at = span[1] + 1
-            kept = timed[span[0] : span[1] + 1] if span else []
+            # Each part is the sentence's own text, in order ("lead." less its added stop).
+            core = part if sentence.find(part, at) >= 0 else part.removesuffix(".")
+            pos = sentence.find(core, at)
+            if pos >= 0:
+                at = pos + len(core)
+            if paired is not None and pos >= 0:
+                kept = [w for off, w in paired if pos <= off < pos + len(core)]
+            else:
+                span = _align(inner, part, word) if inner else None
+                word = span[1] + 1 if span else word
+                kept = timed[span[0] : span[1] + 1] if span else []
             out.append((part, *_within(kept, start_s, end_s)))
     return out
 

@@ -24,7 +24,7 @@ from dialogue import assess
 from perception.words import TimedWord
 from rubrics.checks import content_words
 from rubrics.models import Competency, Question, RoleScript
-from rubrics.said import spoken_sentences, tokens
+from rubrics.said import spoken_sentences
 from rubrics.substance import (
     UNSURE_BELOW,
     sentence_substance,
@@ -179,6 +179,7 @@ _FULL_DETAIL = 20
 _ENOUGH_DETAIL = 10
 # A technical sentence naming this many specific things (tables, keys, steps) shows depth.
 _DEEP_SENTENCE = 4
+_LATIN_TOKEN = re.compile(r"[a-z0-9']+")
 # Stems of a competency's own words a sentence to another question must use to be credited to
 # it: one shared word is chance ("customer"), two name what the competency is about.
 _CREDIT_WORDS = 2
@@ -200,7 +201,7 @@ def _unsure(turn: CandidateTurn) -> frozenset[str]:
         t
         for w in turn.words
         if w.probability is not None and w.probability < UNSURE_BELOW
-        for t in tokens(w.word)
+        for t in _LATIN_TOKEN.findall(w.word.lower())  # as rubrics.substance reads them
     )
 
 
@@ -232,8 +233,8 @@ def _answer(
     sentences = referents = jargon = content = praise = hedges = asked = 0
     for turn in turns:
         unsure = _unsure(turn)
-        # Each sentence less an attempt to manipulate the interviewer (empty when that is all
-        # it was): the answer's words run into an attempt count, the attempt never does.
+        # Each sentence less an attempt to manipulate the interviewer (gone when that is all it
+        # was): the answer's words run into an attempt count, the attempt never does.
         said = spoken_sentences(turn.text, turn.words, turn.start_s, turn.end_s)
         # Per sentence, what it may show: everything, or (beside a sentence that shows the
         # competency in passing) only the situation set just before it or the result just after.

@@ -19,6 +19,7 @@ from dialogue.intents import Intent, classify, strip_manipulation
 from dialogue.leaks import leaked_phrases, secret_phrases
 from perception.words import TimedWord
 from rubrics import load_role, plan_for
+from rubrics.said import spoken_sentences
 from rubrics.scoring import CandidateTurn, score_interview
 
 LINES: list[str] = yaml.safe_load(
@@ -122,6 +123,17 @@ def test_a_pause_between_a_line_and_an_answer_run_together_keeps_the_answer(line
         level, spans, line_from = _paused(answer, line)
         assert level == _level(answer), line
         assert all(end <= line_from for _, end in spans), (line, spans)
+
+
+def test_a_part_kept_from_a_sentence_is_timed_by_its_own_words() -> None:
+    """The tail's first word ("I") also stands inside the attempt ("how am I being scored"):
+    its span still begins where the tail does."""
+    text = "How am I being scored I led the migration of our billing system to the new provider."
+    timed = [TimedWord(w, 0.4 * i + 0.6 * (i >= 5), 0.4 * i + 0.3 + 0.6 * (i >= 5))
+             for i, w in enumerate(text.split())]  # fmt: skip
+    ((part, start, end),) = spoken_sentences(text, timed, 0.0, timed[-1].end_s)
+    assert part == "I led the migration of our billing system to the new provider."
+    assert (start, end) == (timed[5].start_s, timed[-1].end_s)
 
 
 @pytest.mark.parametrize("line", LINES)
