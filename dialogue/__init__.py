@@ -37,7 +37,7 @@ from dialogue.flow import (
     step,
 )
 from dialogue.followups import choose_gap, follow_up_messages, validate_follow_up
-from dialogue.intents import Intent, answer_parts, classify, strip_manipulation
+from dialogue.intents import Intent, answer_parts, classify, holds_attempt, strip_manipulation
 from dialogue.spoken_form import spoken_form
 from dialogue.state import Progress
 from dialogue.thinking import silence_wait_s, sounds_unfinished, too_short_for
@@ -77,6 +77,7 @@ __all__ = [
     "choose_gap",
     "classify",
     "follow_up_messages",
+    "holds_attempt",
     "lines_to_prepare",
     "silence_wait_s",
     "sounds_unfinished",

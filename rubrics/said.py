@@ -12,7 +12,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from dialogue import answer_parts
+from dialogue import answer_parts, holds_attempt
 from perception.speech import PAUSE_S
 from perception.words import TimedWord
 
@@ -20,7 +20,7 @@ __all__ = ["spoken_sentences"]
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _TOKEN = re.compile(r"(?:[^\W_]|')+")  # letters and digits of any script, apostrophes
-_LATIN = re.compile(r"[A-Za-z0-9]")
+_LATIN = re.compile(r"[a-z0-9']")  # read lower-cased, as the scorer reads words
 
 
 def _tokens(text: str) -> list[str]:
@@ -79,31 +79,35 @@ def spoken_sentences(
     it (``dialogue.answer_parts``: none, or parts), each part with the span of its own words, so
     a quote's clip does not play the attempt (where the sentence's words and timings do not pair
     one to one, a part's first and last words are looked for instead). Sentences with no Latin
-    letter or digit are left out, as the scorer reads none.
+    letter, digit or apostrophe are left out, as the scorer reads none.
     """
     timings = [(_tokens(w.word), w) for w in words]
     out: list[tuple[str, float, float]] = []
     cursor = 0
     for match in _SENTENCE.finditer(text):
         sentence = match.group().strip()
-        if not _LATIN.search(sentence):
-            continue
         found = _align(timings, sentence, cursor)
         timed = [w for _, w in timings[found[0] : found[1] + 1]] if found else []
         if found:
             cursor = found[1] + 1
+        if not _LATIN.search(sentence.lower()):
+            continue  # (its words are passed over all the same)
+        if not holds_attempt(sentence):
+            out.append((sentence, *_within(timed, start_s, end_s)))
+            continue
         paired = _paired(sentence, timed)
         parts = answer_parts(sentence, _pauses(paired) if paired else ())
         inner = [(_tokens(w.word), w) for w in timed]
         at = word = 0
         for part in parts:
             # Each part is the sentence's own text, in order ("lead." less its added stop).
-            core = part if sentence.find(part, at) >= 0 else part.removesuffix(".")
-            pos = sentence.find(core, at)
-            if pos >= 0:
-                at = pos + len(core)
+            found_at = [(p, c) for c in {part, part.removesuffix(".")}
+                        if (p := sentence.find(c, at)) >= 0]  # fmt: skip
+            pos, core = min(found_at, default=(-1, part))
+            at = pos + len(core) if pos >= 0 else at
             if paired is not None and pos >= 0:
                 kept = [w for off, w in paired if pos <= off < pos + len(core)]
+                word = timed.index(kept[-1]) + 1 if kept else word
             else:
                 span = _align(inner, part, word) if inner else None
                 word = span[1] + 1 if span else word

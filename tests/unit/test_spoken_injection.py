@@ -136,6 +136,15 @@ def test_a_part_kept_from_a_sentence_is_timed_by_its_own_words() -> None:
     assert (start, end) == (timed[5].start_s, timed[-1].end_s)
 
 
+def test_a_sentence_with_no_attempt_is_one_entry_with_its_words_span() -> None:
+    text = "I used <b> tags for it. Да. I fixed it"
+    timed = [TimedWord(w, float(i), i + 0.5) for i, w in enumerate(text.split())]
+    assert spoken_sentences(text, timed, 0.0, 9.0) == [
+        ("I used <b> tags for it.", 0.0, 5.5),
+        ("I fixed it", 7.0, 9.0),
+    ]
+
+
 @pytest.mark.parametrize("line", LINES)
 def test_the_recruiter_speaks_no_rubric_or_prompt_text_and_assesses_as_without(line: str) -> None:
     secrets = _secrets()
