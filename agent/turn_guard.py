@@ -67,8 +67,10 @@ class ThinkingPauseGuard:
     def attach(self) -> None:
         """Start following the session's transcripts."""
         self._session.on("user_input_transcribed", self._on_transcript)
-        self._session.on("user_state_changed", self._on_user_state)
-        self._session.on("agent_state_changed", self._on_agent_state)
+        self._session.on("user_state_changed", self._on_state)
+        # (A reply dropped for the candidate's speech may play its first frames into it all the
+        # same: the interviewer counts that cut-off as the agent starts speaking.)
+        self._session.on("agent_state_changed", self._on_state)
         self._session.on("conversation_item_added", self._on_item)
 
     def _set(self, extended: bool, why: str) -> None:
@@ -99,17 +101,11 @@ class ThinkingPauseGuard:
     def _held_over(self) -> bool:
         return self._talked_over is not None and self._talked_over()
 
-    def _on_user_state(self, event: UserStateChangedEvent) -> None:
+    def _on_state(self, event: UserStateChangedEvent | AgentStateChangedEvent) -> None:
         # The candidate speaks over a reply: once that makes TALKED_OVER cut-offs, this speech
         # is held at once, not from its transcript (on a loaded machine that came after the
         # short hold had already ended the turn, and a third reply was cut off). Checked after
         # the other handlers of this event, the interviewer's count among them.
-        if event.new_state == "speaking" and self._talked_over is not None:
-            asyncio.get_running_loop().call_soon(self._hold_if_talked_over)
-
-    def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
-        # A reply dropped for the candidate's speech may play its first frames into it all the
-        # same: the interviewer counts a cut-off then, not at the speech's start.
         if event.new_state == "speaking" and self._talked_over is not None:
             asyncio.get_running_loop().call_soon(self._hold_if_talked_over)
 

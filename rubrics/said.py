@@ -87,7 +87,8 @@ def spoken_sentences(
     for match in _SENTENCE.finditer(text):
         sentence = match.group().strip()
         found = _align(timings, sentence, cursor)
-        timed = [w for _, w in timings[found[0] : found[1] + 1]] if found else []
+        inner = timings[found[0] : found[1] + 1] if found else []
+        timed = [w for _, w in inner]
         if found:
             cursor = found[1] + 1
         if not _LATIN.search(sentence.lower()):
@@ -97,7 +98,6 @@ def spoken_sentences(
             continue
         paired = _paired(sentence, timed)
         parts = answer_parts(sentence, _pauses(paired) if paired else ())
-        inner = [(_tokens(w.word), w) for w in timed]
         at = word = 0
         for part in parts:
             # Each part is the sentence's own text, in order ("lead." less its added stop).
