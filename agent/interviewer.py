@@ -100,7 +100,7 @@ class Interviewer(Agent):
         self._took: asyncio.Task[None] | None = None
         self._closing_task: asyncio.Task[None] | None = None
         self._reply: SpeechHandle | None = None  # the speech playing or last played
-        self._reply_started = 0.0  # time.monotonic() when it began to play
+        self._window: asyncio.TimerHandle | None = None  # end of the reply's barge-in window
         self._went_on: SpeechHandle | None = None  # the reply the candidate went on over
         self.cut_offs = 0  # replies to the open answer the candidate went on over
         self.dropped = 0  # times the candidate spoke before a reply to the open answer was heard
@@ -296,26 +296,32 @@ class Interviewer(Agent):
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
         if event.new_state == "speaking":
-            # The reply is being heard: the answer it responds to is final once it has played
-            # for the barge-in window without the candidate going on (or resumes after a noise).
+            # Heard for the barge-in window (``_hear_reply``), the reply makes the answer final.
             speech = self.session.current_speech
             resumed, self._reply = speech is self._reply, speech
             self.hold_silence()
             if resumed:
                 if speech is not None and not speech.interrupted:
                     self._went_on = None  # (a reply dropped stays so, should it play again)
+                    if self._before_reply is not None:
+                        self._hear_reply()  # resumed after a pause: its window starts again
             elif self._before_reply is not None:
                 if speech is self._went_on:
                     # Dropped for the candidate's speech, its first frames played all the same
                     # (seen on CI: 0.06 s of "I see."): a reply the candidate went on over.
                     self.cut_offs += 1
-                self._reply_started = time.monotonic()
-                window = self._policy.barge_in_window_s
-                asyncio.get_running_loop().call_later(window, self._answer_final, self._reply)
+                self._hear_reply()
         elif event.old_state == "speaking" and event.new_state == "listening" and self._reply:
             # Played out, cut off, or only paused (livekit-agents pauses a reply the candidate
             # speaks over and resumes it if no words come): decided once the reply is over.
             self._reply.add_done_callback(self._reply_over)
+
+    def _hear_reply(self) -> None:
+        """The reply plays (begun or resumed): the answer is final after its barge-in window."""
+        if self._window is not None:
+            self._window.cancel()
+        loop, window = asyncio.get_running_loop(), self._policy.barge_in_window_s
+        self._window = loop.call_later(window, self._answer_final, self._reply)
 
     def _reply_over(self, reply: SpeechHandle) -> None:
         """The reply ``reply`` has ended, played out or cut off."""
@@ -342,6 +348,8 @@ class Interviewer(Agent):
     def _answered(self) -> None:
         """The open answer is final; events that waited for it (``take``) are taken, in order."""
         self._before_reply, self._answer_parts = None, []
+        if self._window is not None:  # (final now: a later end of the window is no news)
+            self._window.cancel()
         self.words.answer_final()
         self.cut_offs, waiting, self._waiting = 0, self._waiting, []
         if waiting:
@@ -369,7 +377,7 @@ class Interviewer(Agent):
             # whose own end is still to be taken.)
             if dropped is not None and dropped is not self._reply and dropped.interrupted:
                 self._went_on = dropped
-        elif time.monotonic() - self._reply_started < self._policy.barge_in_window_s:
+        elif self._window is not None and self._window.when() > asyncio.get_running_loop().time():
             if self._went_on is self._reply and self._reply is not None and self._reply.interrupted:
                 return  # a dropped reply's first frames, already counted as they played
             self._went_on = self._reply  # livekit-agents pauses or cuts the reply off

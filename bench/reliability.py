@@ -164,9 +164,10 @@ def _write(trials: list[dict[str, Any]]) -> dict[str, Any]:
         )
     lines.append("")
     path = RESULTS / "reliability.md"
-    # The room trials (bench.room_crash) keep their own section of the same file.
-    room = path.read_text().split(ROOM_SECTION, 1) if path.is_file() else []
-    kept = f"\n{ROOM_SECTION}{room[1]}" if len(room) == 2 else ""
+    # The other benches' sections of the same file (the room trials of bench.room_crash, the
+    # figures at a glance of bench.reliability_summary) are kept.
+    text = path.read_text() if path.is_file() else ""
+    kept = text[text.index("\n## ") :] if "\n## " in text else ""
     path.write_text("\n".join(lines) + kept)
     return summary
 

@@ -50,6 +50,7 @@ from agent.resume import CUT_OFF, REPEAT
 from agent.room_candidate import RoomCandidate
 from bench.reliability import ROOM_SECTION as SECTION
 from bench.room_latency import _first_audio
+from bench.sections import write_section
 from recruiter_config.settings import LLMSettings, Settings, WebSettings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.stack import DevStack, StackPorts
@@ -284,8 +285,6 @@ def write_results(rows: list[dict[str, Any]]) -> None:
         json.dumps({"taken": when, "machine": platform.machine(), "rows": rows}, indent=2) + "\n"
     )
     section = [
-        SECTION,
-        "",
         f"Taken {when} by `bench/room_crash.py` (see its docstring): the worker's job process "
         "killed with SIGKILL mid-interview in a LiveKit room, the candidate staying in the "
         "room and asking for the recruiter back as the page does.",
@@ -317,10 +316,7 @@ def write_results(rows: list[dict[str, Any]]) -> None:
             f"| {r['resumed_with']} | {r['right_question']} | {r['completed']} "
             f"| {r['kill_to_first_audio_s']} |"
         )
-    path = RESULTS / "reliability.md"
-    text = path.read_text() if path.is_file() else ""
-    head = text.split(SECTION, 1)[0].rstrip()
-    path.write_text(head + "\n\n" + "\n".join(section) + "\n")
+    write_section(RESULTS / "reliability.md", SECTION, "\n".join(section))
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import platform
 import secrets
@@ -136,11 +137,17 @@ class _Asked:
 
 @dataclass
 class RoomRun:
-    """One persona's interview in a room: each reply's latency (s) and the answers spoken over."""
+    """One persona's interview in a room: each reply's latency (s), the answers spoken over,
+    and from what the worker stored (``_count_turns``) its candidate turns, answers stored as
+    two candidate turns in a row, and answer-began-late flags (issue 12's turn integrity)."""
 
     persona: str
+    room: str = ""
     latencies: list[float] = field(default_factory=list)
     talked_over: int = 0
+    candidate_turns: int = 0
+    in_a_row: int = 0
+    latency_flags: int = 0
 
 
 async def _room_session(settings: Settings, persona: _Persona, name: str, want: int) -> RoomRun:
@@ -159,7 +166,7 @@ async def _room_session(settings: Settings, persona: _Persona, name: str, want: 
     )  # fmt: skip
     candidate = RoomCandidate(queue_ms=20)  # speech leaves when captured: exact end times
     await candidate.join(settings.livekit.url, token)
-    run = RoomRun(name)
+    run = RoomRun(name, room)
     asked = _Asked(settings, room)
     try:
         spoke_at = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
@@ -237,6 +244,25 @@ async def _headless(settings: Settings, stack: DevStack) -> tuple[list[float], d
     return [s.end_of_speech_to_first_audio_s for s in result.latency], _medians(rows)
 
 
+def _count_turns(settings: Settings, runs: list[RoomRun]) -> None:
+    """Fill each run's turn-integrity counts from the turns and measurements stored for its
+    room (read once every interview is over: a turn's measurement is written after it)."""
+    db = session_factory(create_database(settings.resolved_database_url))
+    with db() as s:
+        for run in runs:
+            turns = s.scalars(
+                select(Turn).join(InterviewSession, Turn.session_id == InterviewSession.id)
+                .where(InterviewSession.channel == run.room).order_by(Turn.start_s)
+            ).all()  # fmt: skip
+            speakers = [t.speaker for t in turns]
+            run.candidate_turns = speakers.count("candidate")
+            run.in_a_row = sum(a == b == "candidate" for a, b in itertools.pairwise(speakers))
+            run.latency_flags = sum(
+                f.get("kind") == "unusual-latency"
+                for t in turns if t.measurement is not None for f in t.measurement.flags
+            )  # fmt: skip
+
+
 def _room_parts(settings: Settings) -> dict[str, Any]:
     """What the worker stored for the room's replies: its own latency and the parts."""
     db = session_factory(create_database(settings.resolved_database_url))
@@ -281,13 +307,17 @@ def _persona_rows(runs: list[RoomRun]) -> list[str]:
     """Markdown rows: per persona, replies timed, their median and worst (s), answers spoken
     over."""
     rows = [
-        "| persona | replies | median s | worst s | answers spoken over |",
-        "|---|---|---|---|---|",
+        "| persona | replies | median s | worst s | answers spoken over | candidate turns"
+        " | two candidate turns in a row | answer-began-late flags |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         median = seconds_cell(statistics.median(r.latencies)) if r.latencies else "-"
         worst = seconds_cell(max(r.latencies)) if r.latencies else "-"
-        rows.append(f"| {r.persona} | {len(r.latencies)} | {median} | {worst} | {r.talked_over} |")
+        rows.append(
+            f"| {r.persona} | {len(r.latencies)} | {median} | {worst} | {r.talked_over}"
+            f" | {r.candidate_turns} | {r.in_a_row} | {r.latency_flags} |"
+        )
     return rows
 
 
@@ -332,7 +362,8 @@ def _write(
         "",
         *parts_table(parts),
         "",
-        "Per persona in the room (an answer the recruiter spoke over has no reply to time):",
+        "Per persona in the room (an answer the recruiter spoke over has no reply to time; the",
+        "turn counts are read from what the worker stored):",
         "",
         *_persona_rows(runs),
         "",
@@ -363,6 +394,8 @@ async def _bench(
                 print(f"room session, persona {persona} …", flush=True)
                 runs.append(await _room_session(settings, _Persona(settings, persona), persona,
                                                 per_persona))  # fmt: skip
+            await asyncio.sleep(3.0)  # the last answers' measurements are written after them
+            _count_turns(settings, runs)
             parts = {"room": _room_parts(settings), "headless": headless_parts}
         if not any(r.latencies for r in runs) or not headless:
             raise SystemExit("no replies were timed; see the logs above")

@@ -1,0 +1,151 @@
+"""Every reliability figure (issue 17) at a glance, in ``bench/results/reliability.md``.
+
+Each bench writes its own results: ``bench.reliability`` (headless crash and resume) and
+``bench.room_crash`` (the same in a room) their sections of ``reliability.md``;
+``bench.faults``, ``bench.load`` and ``bench.spoken_injection`` their own files. This script
+reads their JSON results and writes one table of the headline figures, each with the file and
+run it comes from, into the section ``## Every figure at a glance`` of ``reliability.md`` (the
+benches' own sections are kept). A bench whose results are missing reads "not run".
+
+Usage: ``.venv/bin/python -m bench.reliability_summary`` (seconds; nothing is measured here).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bench.sections import write_section
+
+RESULTS = Path(__file__).parent / "results"
+HEADING = "## Every figure at a glance"
+
+__all__ = ["HEADING", "glance", "main"]
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _crash(d: dict[str, Any] | None) -> str:
+    if d is None:
+        return "not run"
+    return (
+        f"{d['killed']} kills of {d['trials']}: {d['turns_lost']} completed turns lost; "
+        f"{d['right_question']} resumed at the right question; {d['completed']} completed"
+    )
+
+
+def _room_crash(d: dict[str, Any] | None) -> str:
+    if d is None:
+        return "not run"
+    rows = d["rows"]
+    done = [r for r in rows if "turns_lost" in r]
+    return (
+        f"{sum(r['killed'] for r in rows)} kills of {len(rows)}: "
+        f"{sum(r['turns_lost'] for r in done)} completed turns lost; "
+        f"{sum(r['right_question'] for r in done)} of {len(done)} went on at the right "
+        f"question; {sum(r['completed'] for r in done)} completed"
+    )
+
+
+def _faults(d: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if d is None:
+        return [("2. faults in parts", "not run")]
+    rows = []
+    for f in d["summary"]:
+        rows.append((
+            f"2. fault: {f['fault']}",
+            f"{f['replies']} replies, {f['unanswered']} unanswered; {f['within_bar']} within "
+            f"2 s of the answer's end less the turn-taking hold, {f['from_speech_within_bar']} "
+            f"within 2 s from the end of speech; answers spoken / stored "
+            f"{f['answers_spoken']} / {f['answers_stored']}",
+        ))  # fmt: skip
+    return rows
+
+
+def _load_rows(d: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if d is None:
+        return [("3. load", "not run")]
+    one = d["one_machine"]
+    base = one[0]["median_s"] if one else None
+    held = [r["interviews"] for r in one if base is not None and r["median_s"] < 2 * base]
+    two = d["two_nodes"]
+    return [
+        (
+            "3. one 2-core machine",
+            f"held {max(held) if held else 0} interviews at once before the median reply "
+            f"latency doubled (medians: "
+            + ", ".join(f"{r['interviews']} at once {r['median_s']} s" for r in one)
+            + ")",
+        ),
+        (
+            "3. two LiveKit nodes + Redis, two workers, PostgreSQL",
+            f"{two['interviews']} interviews: {two['answers_lost']} answers lost, "
+            f"{two['turns_duplicated']} turns duplicated, {two['own_session_only']} of "
+            f"{two['interviews']} heard only their own interview; median {two['median_s']} s",
+        ),
+    ]
+
+
+def _injection(d: dict[str, Any] | None) -> str:
+    if d is None:
+        return "not run"
+    s = d["summary"]
+    return (
+        f"{s['lines']} lines, {s['cases']} cases: {s['spoken_with_secret_text']} replies spoken "
+        f"with rubric or prompt text; {s['score_changes']} score changes "
+        f"({s['score_changes_with_the_answer_heard_alike']} with the answer heard alike)"
+    )
+
+
+def _when(d: dict[str, Any] | None, *keys: str) -> str:
+    if d is None:
+        return "-"
+    for key in keys:
+        value = d.get(key) or (d.get("summary") or {}).get(key)  # type: ignore[union-attr]
+        if isinstance(value, str):
+            return value
+    return "-"
+
+
+def glance() -> str:
+    """The section's body: one Markdown row per headline figure, with its source and date."""
+    crash, room, faults = _load("reliability"), _load("room_crash"), _load("faults")
+    load, injection = _load("load"), _load("spoken_injection")
+    rows: list[tuple[str, str, str, str]] = [
+        ("1. crash and resume, headless", _crash(crash), "reliability.json",
+         _when(crash, "taken")),
+        ("1. crash and resume, in a room", _room_crash(room), "room_crash.json",
+         _when(room, "taken")),
+        *((what, fig, "faults.json", _when(faults, "when")) for what, fig in _faults(faults)),
+        *((what, fig, "load.json", _when(load, "when")) for what, fig in _load_rows(load)),
+        ("4. spoken prompt injection", _injection(injection), "spoken_injection.json",
+         _when(injection, "taken_at")),
+    ]  # fmt: skip
+    lines = [
+        "Written by `python -m bench.reliability_summary` from each bench's own results (the "
+        "numbers are the issue's items). Hostile role scripts, audio and video, and the web "
+        "security checks, are tests, not benches: `tests/unit/test_role_encodings.py`, "
+        "`tests/unit/test_recorded_answers.py`, `tests/integration/test_face.py`, "
+        "`tests/integration/test_dashboard.py` (sign-in limits, CSRF, headers) and their "
+        "neighbours.",
+        "",
+        "| item | figure | from | taken |",
+        "|---|---|---|---|",
+        *(f"| {what} | {fig} | `{src}` | {when} |" for what, fig, src, when in rows),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Write the section into ``bench/results/reliability.md`` and print it."""
+    body = glance()
+    write_section(RESULTS / "reliability.md", HEADING, body)
+    print(f"{HEADING}\n\n{body}")
+
+
+if __name__ == "__main__":
+    main()
