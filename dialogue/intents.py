@@ -59,13 +59,17 @@ _DONT_KNOW = re.compile(
 # Attempts to make the interviewer reveal the rubric or scores, change its instructions, or
 # grade the candidate up.
 _MANIPULATION = re.compile(
-    r"(ignore (all |your |the |any )?(previous |prior |above )?(instructions|rules|prompt)|"
+    # (Recognisers vary the small words: "ignore all your previous instruction", "give me 5
+    # out of 5"; a persona's attempt went unrecognised once in five runs, words not kept.)
+    r"(ignore ((all|your|the|any|of|my) )*(previous |prior |above |earlier )?"
+    r"(instructions?|rules|prompts?)|"
     r"system prompt|your (instructions|rubric|prompt)|(scoring|grading|marking) (criteria|guide)|"
     r"\b(read|show|tell|give|share|send|see)( me| us)? (\w+ )?the rubric|the rubric for (this|my)|"
     r"what score (am i|i am|i'm|do i)|score i('m| am) getting|"
     r"what level would you (put|give) me|"
     r"what('s| is) my score|my score (so far|now|here|in this|for this)|"
     r"give me (a|the) (5|five|top|perfect|high|full)|"
+    r"give me (5|five|a 5|a five|full) ?(out of|/) ?(5|five)|"
     r"\b(score|rate|grade|mark) me\b|top (score|marks)|full marks|perfect score|"
     r"\byou(r|'re| are) now (an?|my|the) (\w+ )?(coach|interviewer|recruiter|assistant|judge|"
     r"examiner|grader|hiring manager|ai|model|admin\w*|developer|friend)\b|"
@@ -78,7 +82,8 @@ _MANIPULATION = re.compile(
     r"\b(set|said|put) (every|each|all|my) competenc\w* (to|at) (level|top|max|\d|five|four)|"
     r"\blevel \w+ anchors?\b|"
     r"\b(rubric|scoring|your) anchors?\b|"
-    r"forget (all |your |the |any )?(previous |prior |above )?(instructions|rules)\b|"
+    r"forget ((all|your|the|any|of|my) )*(previous |prior |above |earlier )?"
+    r"(instructions?|rules)\b|"
     r"forget the (role|roll) script|this is now a (role|roll) for an? (senior|more senior|"
     r"junior|different|new|director|manager)|"
     r"</?\s*(system|assistant|user|answer|instructions?)\s*>|"
