@@ -296,32 +296,35 @@ class Interviewer(Agent):
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
         if event.new_state == "speaking":
-            # Heard for the barge-in window (``_hear_reply``), the reply makes the answer final.
+            # Heard for the barge-in window (``_window_from``), the reply makes the answer final.
             speech = self.session.current_speech
             resumed, self._reply = speech is self._reply, speech
             self.hold_silence()
             if resumed:
-                if speech is not None and not speech.interrupted:
+                if speech is not None and not speech.interrupted:  # resumed after a pause
+                    if self._went_on is speech:  # a sound, no words: not gone on over after all
+                        self.cut_offs = max(0, self.cut_offs - 1)
                     self._went_on = None  # (a reply dropped stays so, should it play again)
                     if self._before_reply is not None:
-                        self._hear_reply()  # resumed after a pause: its window starts again
+                        self._window_from(speech)  # its window starts again
             elif self._before_reply is not None:
                 if speech is self._went_on:
-                    # Dropped for the candidate's speech, its first frames played all the same
-                    # (seen on CI: 0.06 s of "I see."): a reply the candidate went on over.
+                    # Dropped for their speech, its first frames played (CI: 0.06 s): gone on over.
                     self.cut_offs += 1
-                self._hear_reply()
+                self._window_from(speech)
         elif event.old_state == "speaking" and event.new_state == "listening" and self._reply:
             # Played out, cut off, or only paused (livekit-agents pauses a reply the candidate
             # speaks over and resumes it if no words come): decided once the reply is over.
             self._reply.add_done_callback(self._reply_over)
 
-    def _hear_reply(self) -> None:
-        """The reply plays (begun or resumed): the answer is final after its barge-in window."""
+    def _window_from(self, reply: SpeechHandle | None) -> None:
+        """``reply`` plays (begun or resumed): the answer is final after its barge-in window."""
         if self._window is not None:
             self._window.cancel()
-        loop, window = asyncio.get_running_loop(), self._policy.barge_in_window_s
-        self._window = loop.call_later(window, self._answer_final, self._reply)
+            self._window = None
+        if reply is not None:
+            loop, window = asyncio.get_running_loop(), self._policy.barge_in_window_s
+            self._window = loop.call_later(window, self._answer_final, reply)
 
     def _reply_over(self, reply: SpeechHandle) -> None:
         """The reply ``reply`` has ended, played out or cut off."""
@@ -348,8 +351,7 @@ class Interviewer(Agent):
     def _answered(self) -> None:
         """The open answer is final; events that waited for it (``take``) are taken, in order."""
         self._before_reply, self._answer_parts = None, []
-        if self._window is not None:  # (final now: a later end of the window is no news)
-            self._window.cancel()
+        self._window_from(None)  # (final now: a later end of the window is no news)
         self.words.answer_final()
         self.cut_offs, waiting, self._waiting = 0, self._waiting, []
         if waiting:
@@ -368,13 +370,11 @@ class Interviewer(Agent):
         self.dropped += 1  # the reply is dropped, or cut off or paused (``DroppedReplyGuard``)
         if self.session.agent_state != "speaking":
             # The candidate goes on before the reply was heard: the answer was not finished.
-            # Drop the reply; the next turn is stepped together with this one. Should some of
-            # it play all the same, it was not heard: the answer stays open (``_reply_over``).
+            # Drop the reply (not the closing, nor the last heard, its end still to come); should
+            # some of it play, it was not heard: the answer stays open (``_reply_over``).
             dropped = self.session.current_speech
             with contextlib.suppress(RuntimeError):
                 self.session.interrupt()
-            # (Not a speech that cannot be interrupted, the closing, nor the last one heard,
-            # whose own end is still to be taken.)
             if dropped is not None and dropped is not self._reply and dropped.interrupted:
                 self._went_on = dropped
         elif self._window is not None and self._window.when() > asyncio.get_running_loop().time():

@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import random
+import re
 import signal
 import statistics
 import tempfile
@@ -167,7 +168,8 @@ def _write(trials: list[dict[str, Any]]) -> dict[str, Any]:
     # The other benches' sections of the same file (the room trials of bench.room_crash, the
     # figures at a glance of bench.reliability_summary) are kept.
     text = path.read_text() if path.is_file() else ""
-    kept = text[text.index("\n## ") :] if "\n## " in text else ""
+    first = re.search(r"(?m)^## ", text)
+    kept = f"\n{text[first.start() :]}" if first else ""
     path.write_text("\n".join(lines) + kept)
     return summary
 

@@ -71,12 +71,13 @@ def _load_rows(d: dict[str, Any] | None) -> list[tuple[str, str]]:
         return [("3. load", "not run")]
     one = d["one_machine"]
     base = one[0]["median_s"] if one else None
-    held = [r["interviews"] for r in one if base is not None and r["median_s"] < 2 * base]
+    doubled = next((i for i, r in enumerate(one) if base and r["median_s"] >= 2 * base), None)
+    held = [r["interviews"] for r in one[:doubled]]
     two = d["two_nodes"]
     return [
         (
             "3. one 2-core machine",
-            f"held {max(held) if held else 0} interviews at once before the median reply "
+            f"held {held[-1] if held else 0} interviews at once before the median reply "
             f"latency doubled (medians: "
             + ", ".join(f"{r['interviews']} at once {r['median_s']} s" for r in one)
             + ")",

@@ -252,7 +252,7 @@ def _count_turns(settings: Settings, runs: list[RoomRun]) -> None:
         for run in runs:
             turns = s.scalars(
                 select(Turn).join(InterviewSession, Turn.session_id == InterviewSession.id)
-                .where(InterviewSession.channel == run.room).order_by(Turn.start_s)
+                .where(InterviewSession.channel == run.room).order_by(Turn.index)
             ).all()  # fmt: skip
             speakers = [t.speaker for t in turns]
             run.candidate_turns = speakers.count("candidate")

@@ -23,7 +23,7 @@ def replace_section(text: str, heading: str, body: str) -> str:
         raise ValueError(f"not a '## ' heading: {heading!r}")
     section = f"{heading}\n\n{body.strip()}\n"
     lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if line.rstrip("\n") == heading]
+    starts = [i for i, line in enumerate(lines) if line.rstrip("\r\n") == heading]
     if not starts:
         return f"{text.rstrip()}\n\n{section}" if text.strip() else section
     start = starts[0]

@@ -36,6 +36,7 @@ def one_question_demo(
     or the question ``first`` (then asked in script order), for tests whose point lies within
     one answer (the suite is kept under an hour)."""
     text = (Path(rubrics.__file__).parent / "roles" / "demo.yaml").read_text(encoding="utf-8")
+    version = version if first is None else f"{version}-{first}"  # another script, its own
     one = text.replace("id: demo\n", f"id: {role_id}\n", 1).replace(
         'version: "3"', f'version: "{version}"', 1
     )

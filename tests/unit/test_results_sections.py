@@ -32,3 +32,8 @@ def test_a_heading_is_matched_whole_and_must_be_a_second_level_one() -> None:
     assert replace_section(text, "## In a browser room", "x").startswith(text)
     with pytest.raises(ValueError, match="not a '## ' heading"):
         replace_section(TEXT, "# Reliability", "x")
+
+
+def test_a_heading_with_windows_line_ends_is_found() -> None:
+    text = "# R\r\n\r\n## Glance\r\n\r\nold\r\n"
+    assert replace_section(text, "## Glance", "new") == "# R\r\n\r\n## Glance\n\nnew\n"
