@@ -31,6 +31,7 @@ from agent.interview import (
     finish_interview,
     open_interview,
 )
+from agent.page_events import EVENTS_TOPIC, send_event, send_last_event
 from agent.phone_desk import RECORDING_NOTICE, read_interview_code, say_to_caller
 from agent.presence import CandidatePresence
 from agent.recording import keep_recording, recording_options
@@ -60,8 +61,8 @@ __all__ = ["CONTROL_TOPIC", "EVENTS_TOPIC", "build_server", "role_for_job"]
 
 logger = logging.getLogger("recruiter.worker")
 
-# Messages to the candidate's page (cues, the end and the report) and from it (end now).
-EVENTS_TOPIC = "recruiter.events"
+# Messages to the candidate's page (cues, the end and the report: EVENTS_TOPIC, from
+# agent.page_events) and from it (end now).
 CONTROL_TOPIC = "recruiter.control"
 _CLOSING = "Thank you, we will stop here. Your report will be ready in a moment."
 _TAKEN = "This assessed interview has already been taken; its report is on your invitation page."
@@ -95,14 +96,6 @@ def _prewarm(proc: JobProcess) -> None:
     settings = Settings()
     proc.userdata["settings"] = settings
     proc.userdata["models"] = load_voice_models(settings)
-
-
-async def _send(room: rtc.Room, message: dict[str, Any]) -> None:
-    """Publish one event to the candidate's page; a closed room is not an error."""
-    with contextlib.suppress(Exception):
-        await room.local_participant.publish_data(
-            json.dumps(message), reliable=True, topic=EVENTS_TOPIC
-        )
 
 
 async def _interview(ctx: JobContext) -> None:
@@ -271,7 +264,7 @@ async def _run(
         taken = isinstance(e, ExamTakenError)
         message = _TAKEN if taken else ("The interview could not start. "
                                         "Please tell the recruiter who invited you.")  # fmt: skip
-        await _send(ctx.room, {"type": "error", "message": message})
+        await send_event(ctx.room, {"type": "error", "message": message})
         if chat is not None:
             await chat.aclose()
         if phone and candidate is not None:
@@ -346,7 +339,7 @@ async def _hold(
                     "time_left_s": left, "coding": coding_brief(live)})  # fmt: skip
 
     def on_message(message: dict[str, object]) -> None:
-        task = asyncio.create_task(_send(room, message), name="page-message")
+        task = asyncio.create_task(send_event(room, message), name="page-message")
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
@@ -408,8 +401,8 @@ async def _hold(
         return
     await judge_if_trusted(db, live.session_id, chat)
     built = await asyncio.to_thread(build_reports, db, live.session_id, settings)
-    await _send(room, {"type": "ended", "session_id": live.session_id, "status": status,
-                       "report": built})  # fmt: skip
+    await send_last_event(room, {"type": "ended", "session_id": live.session_id, "status": status,
+                                  "report": built}, identity)  # fmt: skip
 
 
 async def _end_call(

@@ -94,7 +94,9 @@ def test_the_recruiter_asks_the_scripts_questions_in_order(
             answers[-1] += " " + turn.text.lower()
     answers = [a for a in answers if a]
     assert "help desk" in answers[0]
-    assert "think" in answers[1] and "refund" in answers[1]
+    # The words before the thinking pause and after it are one answer ("let me think" was
+    # once heard "let me take": piper's timing varies from render to render).
+    assert "let me" in answers[1] and "refund" in answers[1]
 
 
 def test_every_turn_is_stored_with_sane_timings(
