@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from agent.bootstrap import load_voice_models
 from agent.room_candidate import RoomCandidate
@@ -244,10 +245,9 @@ async def _headless(settings: Settings, stack: DevStack) -> tuple[list[float], d
     return [s.end_of_speech_to_first_audio_s for s in result.latency], _medians(rows)
 
 
-def _count_turns(settings: Settings, runs: list[RoomRun]) -> None:
+def _count_turns(db: sessionmaker[Session], runs: list[RoomRun]) -> None:
     """Fill each run's turn-integrity counts from the turns and measurements stored for its
     room (read once every interview is over: a turn's measurement is written after it)."""
-    db = session_factory(create_database(settings.resolved_database_url))
     with db() as s:
         for run in runs:
             turns = s.scalars(
@@ -263,9 +263,8 @@ def _count_turns(settings: Settings, runs: list[RoomRun]) -> None:
             )  # fmt: skip
 
 
-def _room_parts(settings: Settings) -> dict[str, Any]:
+def _room_parts(db: sessionmaker[Session]) -> dict[str, Any]:
     """What the worker stored for the room's replies: its own latency and the parts."""
-    db = session_factory(create_database(settings.resolved_database_url))
     with db() as s:
         turns = s.scalars(
             select(Turn).join(InterviewSession, Turn.session_id == InterviewSession.id)
@@ -395,8 +394,13 @@ async def _bench(
                 runs.append(await _room_session(settings, _Persona(settings, persona), persona,
                                                 per_persona))  # fmt: skip
             await asyncio.sleep(3.0)  # the last answers' measurements are written after them
-            _count_turns(settings, runs)
-            parts = {"room": _room_parts(settings), "headless": headless_parts}
+            engine = create_database(settings.resolved_database_url)
+            try:
+                db = session_factory(engine)
+                _count_turns(db, runs)
+                parts = {"room": _room_parts(db), "headless": headless_parts}
+            finally:
+                engine.dispose()
         if not any(r.latencies for r in runs) or not headless:
             raise SystemExit("no replies were timed; see the logs above")
         return _write(runs, headless, parts, settings)
