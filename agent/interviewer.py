@@ -110,8 +110,7 @@ class Interviewer(Agent):
         self._early = EarlyFollowUps(chat, policy, plan.persona)  # asked before the turn ended
         # What speaking the reply changed, restored if the reply is dropped before it plays.
         self._before_speaking: tuple[str | None, str | None] = (None, None)
-        # Set once the closing line has been heard in full.
-        self.ended = asyncio.Event()
+        self.ended = asyncio.Event()  # set once the closing line has been heard in full
         self.end_reason: str | None = None
         # The candidate asked to stop (only the closing is said), with an answer open then.
         self.stopped = self.open_at_stop = False
@@ -119,8 +118,7 @@ class Interviewer(Agent):
         self._asking: str | None = None
         self.awaiting_answer_to: str | None = None
         self.utterance = RecruiterUtterance()
-        # Told of each practice tip as it is spoken (the room worker shows it on the page).
-        self.on_coaching: Callable[[str, str], None] | None = None
+        self.on_coaching: Callable[[str, str], None] | None = None  # told of each tip spoken
 
     @property
     def state(self) -> InterviewState:
@@ -368,15 +366,17 @@ class Interviewer(Agent):
         if self._before_reply is None:
             return
         self.dropped += 1  # the reply is dropped, or cut off or paused (``DroppedReplyGuard``)
-        if self.session.agent_state != "speaking":
+        speech, speaking = self.session.current_speech, self.session.agent_state == "speaking"
+        if not speaking and speech is self._reply and speech and not speech.interrupted:
+            return  # paused for an earlier sound (counted below): resumed if no words come
+        if not speaking:
             # The candidate goes on before the reply was heard: the answer was not finished.
             # Drop the reply (not the closing, nor the last heard, its end still to come); should
             # some of it play, it was not heard: the answer stays open (``_reply_over``).
-            dropped = self.session.current_speech
             with contextlib.suppress(RuntimeError):
                 self.session.interrupt()
-            if dropped is not None and dropped is not self._reply and dropped.interrupted:
-                self._went_on = dropped
+            if speech is not None and speech is not self._reply and speech.interrupted:
+                self._went_on = speech
         elif self._window is not None and self._window.when() > asyncio.get_running_loop().time():
             if self._went_on is self._reply and self._reply is not None and self._reply.interrupted:
                 return  # a dropped reply's first frames, already counted as they played

@@ -195,8 +195,9 @@ class DroppedReplyGuard:
     ever. Once the candidate has been quiet ``settle_s`` seconds, the STT has given out what it
     heard (each wait at most ``wait_s``; past ``limit_s`` seconds of waits on a loaded machine
     it is given up on, and a transcript still to come is a turn of its own), no turn has been
-    taken since and no words wait for one, and no speech is playing, queued or paused, the
-    reply is said again (``Interviewer.reply_again``); ``replies`` counts these.
+    taken since and no words wait for one, and no speech is playing, queued or paused (a dropped
+    reply still winding down is waited for, at most ``wait_s``), the reply is said again
+    (``Interviewer.reply_again``); ``replies`` counts these.
     """
 
     def __init__(
@@ -247,6 +248,17 @@ class DroppedReplyGuard:
                 return  # words came: their turn joins the answer and is replied to
             if (out and not interviewer.segment_open) or time.monotonic() > give_up:
                 break
+        winding_down = session.current_speech
+        if winding_down is not None and winding_down.interrupted:
+            # The dropped reply is still closing its pipeline (its task ends after the cut): no
+            # reply on its way, so it is waited for (at most ``wait_s``), not taken for one.
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(
+                    asyncio.shield(winding_down.wait_for_playout()), self._wait_s
+                )
+            await asyncio.sleep(0.1)  # the session moves on to its next speech, if any
+            if interviewer.turns_taken != taken or interviewer.heard_of_answer:
+                return
         busy = session.agent_state != "listening" or session.current_speech is not None
         if busy or not interviewer.answer_open:
             return  # replied to, or a reply on its way, queued or paused (to be resumed)

@@ -121,3 +121,31 @@ def test_a_resumed_reply_heard_for_its_window_makes_the_answer_final(
     run(go())
     assert not agent.answer_open  # heard for its whole window: the reply took the answer
     assert agent.cut_offs == 0  # (reset with the answer made final)
+
+
+def test_more_sound_while_a_reply_is_paused_does_not_drop_it(
+    interviewer: tuple[Interviewer, _Session],
+) -> None:
+    """While livekit-agents holds a reply paused, the agent is "listening": a second sound then
+    is not speech before the reply was heard (which drops it), and the paused reply, resumed
+    when no words come, still takes the answer."""
+    agent, session = interviewer
+    reply = session.current_speech = _Reply()
+
+    async def go() -> None:
+        _agent(agent, session, "thinking", "speaking")
+        await asyncio.sleep(0.1 * WINDOW_S)
+        _candidate_speaks(agent)  # a cough: the reply is paused ...
+        _agent(agent, session, "speaking", "listening")
+        await asyncio.sleep(0.1 * WINDOW_S)
+        _candidate_speaks(agent)  # ... and a second one while it is
+        assert not reply.interrupted
+        assert agent.cut_offs == 1  # one pause, one count, taken back when it resumes
+        await asyncio.sleep(0.2 * WINDOW_S)
+        _agent(agent, session, "listening", "speaking")  # no words came: resumed
+        assert agent.cut_offs == 0
+        await asyncio.sleep(1.2 * WINDOW_S)
+
+    run(go())
+    assert not reply.interrupted
+    assert not agent.answer_open  # the resumed reply was heard for its window
