@@ -11,6 +11,7 @@ from livekit.agents import AgentSession, inference, room_io, vad
 from livekit.plugins import silero
 
 from agent.interviewer import Interviewer, ReplyPolicy
+from agent.language_id import language_identifier
 from agent.llm_plugin import SeamLLM
 from agent.perceiver import Perceiver
 from agent.resume import ResumingInterviewer, Resumption
@@ -106,11 +107,13 @@ def room_options(output_rate: int, identity: str | None = None) -> room_io.RoomO
 
 
 def build_perceiver(settings: Settings, role: RoleScript, *, webcam: bool = False) -> Perceiver:
-    """Perception for one interview; with ``webcam``, the face landmarker is loaded too."""
+    """Perception for one interview; with ``webcam``, the face landmarker is loaded too. Its
+    answers are checked for other languages when ``whisper-base`` is installed."""
     words = [role.title, *(c.name for c in role.competencies), *(q.text for q in role.questions)]
     return Perceiver(
         face_model=require_asset(settings.models_dir, "face-landmarker") if webcam else None,
         vocabulary={w.lower() for text in words for w in re.findall(r"[A-Za-z']+", text)},
+        identify=language_identifier(settings.models_dir),
     )
 
 

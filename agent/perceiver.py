@@ -27,6 +27,7 @@ from perception.answer import AnswerMeasures, measure_answer
 from perception.face import FaceAnalyzer, FaceMeasures, FaceObservation, summarize_face
 from perception.frames import Frame
 from perception.history import AudioHistory
+from perception.spoken_language import LanguageIdentifier
 from perception.words import TimedWord
 
 __all__ = ["Perceiver"]
@@ -41,8 +42,14 @@ _FACE_KEEP_S = 1800.0
 class Perceiver:
     """Candidate audio and webcam observations on the wall clock, and answers measured from them."""
 
-    def __init__(self, *, face_model: Path | None = None, vocabulary: Iterable[str] = ()) -> None:
+    def __init__(
+        self, *, face_model: Path | None = None, vocabulary: Iterable[str] = (),
+        identify: LanguageIdentifier | None = None,
+    ) -> None:  # fmt: skip
+        """``identify``: the spoken-language identifier the full pass checks unsure clauses
+        with (``agent.language_id``); None checks none."""
         self.audio = AudioHistory(RATE, seconds=300.0)
+        self._identify = identify
         self._face_model = face_model
         self._vocabulary = tuple(vocabulary)
         self._observations: deque[FaceObservation] = deque()
@@ -133,6 +140,7 @@ class Perceiver:
             vocabulary=self._vocabulary,
             prosody=full,
             language=full,
+            identify=self._identify if full else None,
         )
 
     def quick(self, words: Sequence[TimedWord], transcript: str) -> AnswerMeasures:
@@ -142,7 +150,7 @@ class Perceiver:
     async def measure(
         self, words: Sequence[TimedWord], transcript: str, question_end: float | None
     ) -> AnswerMeasures:
-        """The full pass (pitch, level steps, spelling), off the event loop."""
+        """The full pass (pitch, level steps, spelling, other languages), off the event loop."""
         loop = asyncio.get_running_loop()
         measure = functools.partial(self._measure, words, transcript, question_end, full=True)
         return await loop.run_in_executor(self._measure_thread, measure)

@@ -95,11 +95,18 @@ def _injection(d: dict[str, Any] | None) -> str:
     if d is None:
         return "not run"
     s = d["summary"]
-    return (
+    text = (
         f"{s['lines']} lines, {s['cases']} cases: {s['spoken_with_secret_text']} replies spoken "
         f"with rubric or prompt text; {s['score_changes']} score changes "
         f"({s['score_changes_with_the_answer_heard_alike']} with the answer heard alike)"
     )
+    nonsense = (s.get("by_kind") or {}).get("english-voice")
+    if nonsense:  # (results from before 5 Dec have no such cases)
+        text += (
+            f"; other languages read by the English voice (English-sounding nonsense): "
+            f"{nonsense['score_changes']} score changes of {nonsense['cases']} cases"
+        )
+    return text
 
 
 def _when(d: dict[str, Any] | None, *keys: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,7 @@ from perception.cues import Cue, Flag, coaching_cues, integrity_flags
 from perception.face import FaceMeasures
 from perception.language import LanguageNote, language_notes
 from perception.speech import SpeechMeasures, measure_speech
+from perception.spoken_language import LanguageIdentifier, OtherLanguage, other_language_spans
 from perception.voice import VoiceMeasures, level_dbfs, measure_voice, speech_span
 from perception.words import TimedWord
 
@@ -29,6 +30,8 @@ class AnswerMeasures:
     language: list[LanguageNote]
     cues: list[Cue]
     flags: list[Flag]
+    # Clauses heard in another language than English: not the answer's evidence.
+    other_language: list[OtherLanguage] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and storage."""
@@ -39,6 +42,7 @@ class AnswerMeasures:
             "language": [n.as_dict() for n in self.language],
             "cues": [c.as_dict() for c in self.cues],
             "flags": [f.as_dict() for f in self.flags],
+            "other_language": [o.as_dict() for o in self.other_language],
         }
 
 
@@ -55,6 +59,7 @@ def measure_answer(
     vocabulary: Iterable[str] = (),
     prosody: bool = True,
     language: bool = True,
+    identify: LanguageIdentifier | None = None,
 ) -> AnswerMeasures:
     """Measure one answer from its words and, when given, its audio and webcam summary.
 
@@ -71,6 +76,8 @@ def measure_answer(
         vocabulary: words the spelling check accepts (role terms).
         prosody: False skips pitch and the level track (the cheap live path).
         language: False skips the spelling and grammar notes (the cheap live path).
+        identify: a spoken-language identifier (16 kHz ``audio``): clauses the recogniser was
+            unsure of are checked for another language (``perception.spoken_language``).
     """
     span = speech_span(audio, rate) if audio is not None and audio.size else None
     start = end = None
@@ -92,6 +99,9 @@ def measure_answer(
             a, b = round(span[0] * rate), round(span[1] * rate)
             level = level_dbfs(audio[a:b])
     text = transcript if transcript is not None else " ".join(w.word for w in words)
+    other: list[OtherLanguage] = []
+    if identify is not None and audio is not None and audio.size and words:
+        other = other_language_spans(words, audio, rate, audio_start_s, identify)
     return AnswerMeasures(
         speech=speech,
         voice=voice,
@@ -103,6 +113,7 @@ def measure_answer(
             typical_latency_s=typical_latency_s,
             face=face,
         ),
+        other_language=other,
     )
 
 

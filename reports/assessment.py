@@ -102,7 +102,7 @@ async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list
         mine = [t for t in turns if t.question_id in asked]
         if not mine:
             continue
-        answers = "\n".join(strip_manipulation(t.text) for t in mine)
+        answers = "\n".join(strip_manipulation(t.read_text) for t in mine)
         raw = await chat.complete_json(
             second_opinion_messages(competency, answers), SECOND_OPINION_SCHEMA, max_tokens=300
         )

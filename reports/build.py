@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from reports.coding import coding_section
 from reports.consistency import report_contradictions
-from reports.session_view import SessionView, load_session, stored_words
+from reports.session_view import SessionView, load_session, other_language, stored_words
 from reports.transcript import unsure_words
 from storage.assessment_repository import AssessmentRepository
+from storage.models import Turn
 from storage.people import Candidate
 
 __all__ = [
@@ -327,6 +328,16 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
     return {"went_well": went_well[:3], "improvements": top}
 
 
+def _other_language(view: SessionView, turn: Turn) -> list[dict[str, str]]:
+    """The clauses of ``turn`` heard in another language: ``[{"language", "words"}]``."""
+    words = stored_words(turn.words)
+    return [
+        {"language": o.language,
+         "words": " ".join(w.word.strip() for w in words[o.first_word : o.last_word + 1])}
+        for o in other_language(view.measurements.get(turn.index))
+    ]  # fmt: skip
+
+
 def _utc(moment: datetime) -> str:
     # SQLite gives back naive datetimes for timezone-aware columns; every time stored is UTC.
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
@@ -377,6 +388,8 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
                 "text": t.text,
                 # Words the recogniser was unsure of (probability under 0.4), to be marked.
                 "unsure": unsure_words(stored_words(t.words)),
+                # Clauses heard in another language: not read as evidence.
+                "other_language": _other_language(view, t),
             }
             for t in view.turns
         ],

@@ -63,6 +63,15 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+def _not_read(turn: dict[str, Any]) -> str:
+    """A note under a turn for each clause of it heard in another language."""
+    return "".join(
+        f"<br><span class=note>Heard in another language ({escape(o['language'])}), not read as "
+        f"evidence: &ldquo;{escape(o['words'])}&rdquo;</span>"
+        for o in turn.get("other_language") or []
+    )
+
+
 def marked_html(text: str, unsure: list[dict[str, Any]]) -> str:
     """A turn's text as HTML (escaped), the words in ``unsure`` wrapped in ``<mark class=unsure>``.
 
@@ -298,7 +307,7 @@ def render_html(
         cls = " class=cand" if t["speaker"] == "candidate" else ""
         parts.append(
             f"<tr{cls}><td class=t>{clock(t['start_s'])}</td><td>{escape(t['speaker'])}"
-            f"</td><td>{marked_html(t['text'], t.get('unsure', []))}</td></tr>"
+            f"</td><td>{marked_html(t['text'], t.get('unsure', []))}{_not_read(t)}</td></tr>"
         )
     # A reference to quote to the recruiter or support; the ids inside stay out of the text.
     parts.append(f"</table><p class=note>Reference {escape(report['session_id'][:8])}</p>")

@@ -7,12 +7,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from perception.spoken_language import OtherLanguage
 from perception.words import TimedWord
 from rubrics import RoleScript, parse_role
 from rubrics.scoring import CandidateTurn
 from storage import InterviewSession, RoleRepository, SessionRepository, Turn
 
-__all__ = ["ReportError", "SessionView", "load_session", "stored_words"]
+__all__ = ["ReportError", "SessionView", "load_session", "other_language", "stored_words"]
 
 
 def stored_words(stored: list[dict[str, Any]] | None) -> tuple[TimedWord, ...]:
@@ -24,6 +25,18 @@ def stored_words(stored: list[dict[str, Any]] | None) -> tuple[TimedWord, ...]:
         except ValueError:
             continue
     return tuple(words)
+
+
+def other_language(measured: dict[str, Any] | None) -> tuple[OtherLanguage, ...]:
+    """The clauses a turn's stored measurements found in another language; a span kept in
+    another shape (damaged data) is left out."""
+    spans: list[OtherLanguage] = []
+    for item in (measured or {}).get("other_language") or []:
+        try:
+            spans.append(OtherLanguage.from_stored(item))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return tuple(spans)
 
 
 class ReportError(Exception):
@@ -57,7 +70,15 @@ class SessionView:
     def candidate_turns(self) -> list[CandidateTurn]:
         """The candidate's turns as the scorer takes them."""
         return [
-            CandidateTurn(t.index, t.question_id, t.text, t.start_s, t.end_s, stored_words(t.words))
+            CandidateTurn(
+                t.index,
+                t.question_id,
+                t.text,
+                t.start_s,
+                t.end_s,
+                stored_words(t.words),
+                other_language(self.measurements.get(t.index)),
+            )
             for t in self.turns
             if t.speaker == "candidate"
         ]

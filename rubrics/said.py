@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from dialogue import answer_parts, holds_attempt
 from perception.speech import PAUSE_S
@@ -69,11 +69,43 @@ def _pauses(paired: Sequence[tuple[int, TimedWord]]) -> list[int]:
     return [b[0] for a, b in itertools.pairwise(paired) if b[1].start_s - a[1].end_s >= PAUSE_S]
 
 
+def _read_parts(
+    sentence: str, inner: Sequence[tuple[int, tuple[list[str], TimedWord]]], not_read: Set[int]
+) -> list[tuple[str, list[tuple[list[str], TimedWord]]]]:
+    """``sentence`` less its words whose index is in ``not_read``: the runs of words between
+    them, each verbatim with its words. Where the sentence's words and timings do not pair one
+    to one, the whole sentence, or nothing when half its words or more are not read."""
+    if not any(i in not_read for i, _ in inner):
+        return [(sentence, [t for _, t in inner])]
+    matches = [m for m in re.finditer(r"\S+", sentence) if _tokens(m.group())]
+    timed = [(i, t) for i, t in inner if t[0]]
+    if len(matches) != len(timed):
+        kept = sum(i not in not_read for i, _ in timed)
+        return [(sentence, [t for _, t in inner])] if 2 * kept > len(timed) else []
+    runs: list[list[tuple[re.Match[str], tuple[list[str], TimedWord]]]] = [[]]
+    for match, (i, t) in zip(matches, timed, strict=True):
+        if i in not_read:
+            runs.append([])
+        else:
+            runs[-1].append((match, t))
+    return [
+        (sentence[run[0][0].start() : run[-1][0].end()], [t for _, t in run]) for run in runs if run
+    ]
+
+
 def spoken_sentences(
-    text: str, words: Sequence[TimedWord], start_s: float, end_s: float
+    text: str,
+    words: Sequence[TimedWord],
+    start_s: float,
+    end_s: float,
+    not_read: Set[int] = frozenset(),
 ) -> list[tuple[str, float, float]]:
     """The sentences of a turn's ``text``, verbatim, each with the time span (session seconds)
     of its ``words`` (word timings) where they align, else the turn's (``start_s``-``end_s``).
+
+    The words whose index is in ``not_read`` (heard in another language:
+    ``perception.spoken_language``) are left out: a sentence holding some gives the runs of
+    words around them, each a sentence of its own.
 
     A sentence holding an attempt to manipulate the interviewer gives only the answer's words in
     it (``dialogue.answer_parts``: none, or parts), each part with the span of its own words, so
@@ -85,35 +117,47 @@ def spoken_sentences(
     out: list[tuple[str, float, float]] = []
     cursor = 0
     for match in _SENTENCE.finditer(text):
-        sentence = match.group().strip()
-        found = _align(timings, sentence, cursor)
-        inner = timings[found[0] : found[1] + 1] if found else []
-        timed = [w for _, w in inner]
+        whole = match.group().strip()
+        found = _align(timings, whole, cursor)
+        indexed = list(enumerate(timings))[found[0] : found[1] + 1] if found else []
         if found:
             cursor = found[1] + 1
-        if not _LATIN.search(sentence.lower()):
-            continue  # (its words are passed over all the same)
-        if not holds_attempt(sentence):
-            out.append((sentence, *_within(timed, start_s, end_s)))
-            continue
-        paired = _paired(sentence, timed)
-        parts = answer_parts(sentence, _pauses(paired) if paired else ())
-        at = word = 0
-        for part in parts:
-            # Each part is the sentence's own text, in order ("lead." less its added stop).
-            found_at = [(p, c) for c in {part, part.removesuffix(".")}
-                        if (p := sentence.find(c, at)) >= 0]  # fmt: skip
-            pos, core = min(found_at, default=(-1, part))
-            at = pos + len(core) if pos >= 0 else at
-            if paired is not None and pos >= 0:
-                kept = [w for off, w in paired if pos <= off < pos + len(core)]
-                word = timed.index(kept[-1]) + 1 if kept else word
-            else:
-                span = _align(inner, part, word) if inner else None
-                word = span[1] + 1 if span else word
-                kept = timed[span[0] : span[1] + 1] if span else []
-            out.append((part, *_within(kept, start_s, end_s)))
+        for sentence, inner in _read_parts(whole, indexed, not_read):
+            _add(sentence, inner, start_s, end_s, out)
     return out
+
+
+def _add(
+    sentence: str,
+    inner: list[tuple[list[str], TimedWord]],
+    start_s: float,
+    end_s: float,
+    out: list[tuple[str, float, float]],
+) -> None:
+    """Add ``sentence`` (its word timings ``inner``) to ``out``, less any attempt in it."""
+    timed = [w for _, w in inner]
+    if not _LATIN.search(sentence.lower()):
+        return  # (its words are passed over all the same)
+    if not holds_attempt(sentence):
+        out.append((sentence, *_within(timed, start_s, end_s)))
+        return
+    paired = _paired(sentence, timed)
+    parts = answer_parts(sentence, _pauses(paired) if paired else ())
+    at = word = 0
+    for part in parts:
+        # Each part is the sentence's own text, in order ("lead." less its added stop).
+        found_at = [(p, c) for c in {part, part.removesuffix(".")}
+                    if (p := sentence.find(c, at)) >= 0]  # fmt: skip
+        pos, core = min(found_at, default=(-1, part))
+        at = pos + len(core) if pos >= 0 else at
+        if paired is not None and pos >= 0:
+            kept = [w for off, w in paired if pos <= off < pos + len(core)]
+            word = timed.index(kept[-1]) + 1 if kept else word
+        else:
+            span = _align(inner, part, word) if inner else None
+            word = span[1] + 1 if span else word
+            kept = timed[span[0] : span[1] + 1] if span else []
+        out.append((part, *_within(kept, start_s, end_s)))
 
 
 def _within(timed: Sequence[TimedWord], low: float, high: float) -> tuple[float, float]:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from dialogue import assess
+from perception.spoken_language import OtherLanguage
 from perception.words import TimedWord
 from rubrics.checks import content_words
 from rubrics.models import Competency, Question, RoleScript
@@ -66,7 +67,8 @@ _KIND_PARTS = {
 
 @dataclass(frozen=True)
 class CandidateTurn:
-    """One stored candidate turn: its index, text, times and word timings (session seconds)."""
+    """One stored candidate turn: its index, text, times and word timings (session seconds),
+    and the clauses of it heard in another language (not read as evidence)."""
 
     index: int
     question_id: str | None
@@ -74,6 +76,22 @@ class CandidateTurn:
     start_s: float
     end_s: float
     words: tuple[TimedWord, ...] = ()
+    other_language: tuple[OtherLanguage, ...] = ()
+
+    @property
+    def read_text(self) -> str:
+        """The text less the clauses heard in another language (the text when there are none)."""
+        if not self.other_language:
+            return self.text
+        said = spoken_sentences(self.text, self.words, self.start_s, self.end_s, self.not_read)
+        return " ".join(sentence for sentence, _, _ in said)
+
+    @property
+    def not_read(self) -> frozenset[int]:
+        """Indices of the words heard in another language."""
+        return frozenset(
+            i for span in self.other_language for i in range(span.first_word, span.last_word + 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -231,11 +249,13 @@ def _answer(
     detail: set[str] = set()
     richest: tuple[int, Quote] | None = None  # the sentence with most specific words
     sentences = referents = jargon = content = praise = hedges = asked = 0
+    other: set[str] = set()  # languages of clauses not read
     for turn in turns:
         unsure = _unsure(turn)
         # Each sentence less an attempt to manipulate the interviewer (gone when that is all it
         # was): the answer's words run into an attempt count, the attempt never does.
-        said = spoken_sentences(turn.text, turn.words, turn.start_s, turn.end_s)
+        said = spoken_sentences(turn.text, turn.words, turn.start_s, turn.end_s, turn.not_read)
+        other.update(span.language for span in turn.other_language)
         # Per sentence, what it may show: everything, or (beside a sentence that shows the
         # competency in passing) only the situation set just before it or the result just after.
         allowed: list[tuple[str, float, float, frozenset[str] | None]]
@@ -334,6 +354,8 @@ def _answer(
         rationale = f"Level {level}: {NOT_ENOUGH_EVIDENCE}."
     if missing:
         rationale += f" Missing: {', '.join(missing)}."
+    if other:
+        rationale += f" Not read: speech in another language ({', '.join(sorted(other))})."
     return AnswerScore(
         question.id, competency.id, level, rationale, tuple(quotes), credited=only is not None
     )

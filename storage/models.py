@@ -136,6 +136,8 @@ class AnswerMeasurement(Base):
     language: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     cues: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Clauses heard in another language (``OtherLanguage.as_dict()``); None before 0014.
+    other_language: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     turn: Mapped[Turn] = relationship(back_populates="measurement")
@@ -145,4 +147,5 @@ class AnswerMeasurement(Base):
         return {
             "speech": self.speech, "voice": self.voice, "face": self.face,
             "language": self.language, "cues": self.cues, "flags": self.flags,
+            "other_language": self.other_language or [],
         }  # fmt: skip

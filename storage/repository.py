@@ -141,6 +141,7 @@ class SessionRepository:
                 language=data.get("language", []),
                 cues=data.get("cues", []),
                 flags=data.get("flags", []),
+                other_language=data.get("other_language", []),
             )
         )
         self._db.flush()

@@ -34,6 +34,7 @@ def store_interview(
     unsure: frozenset[str] = frozenset(),
     camera: bool | str = True,
     role_id: str = "demo",
+    other_language: dict[str, list[dict[str, object]]] | None = None,
 ) -> tuple[str, str | None]:
     """Store an interview of ``role_id`` (the demo role); return (session id, candidate id).
 
@@ -41,7 +42,8 @@ def store_interview(
     default is three answers, one per competency. Words in ``unsure`` (as spoken, punctuation
     included) get a recogniser probability of 0.2 instead of 0.9. ``camera`` False (a phone
     call): the answers have no face measurements; a text: video was measured but refused with
-    that reason.
+    that reason. ``other_language`` maps question ids to the clauses of their answer stored as
+    heard in another language (``OtherLanguage.as_dict()`` shape).
     """
     answers = ANSWERS if answers is None else answers
     source = load_role_source(role_id)
@@ -107,6 +109,7 @@ def store_interview(
                     if fillers > 1.3
                     else [],
                     "flags": [],
+                    "other_language": (other_language or {}).get(question.id, []),
                 },
             )
             t = end + 1.0

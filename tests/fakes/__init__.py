@@ -1,1 +1,2 @@
-"""Fakes of the project's own ports, one per port (``ChatClient``: ``FakeChat``)."""
+"""Fakes of the project's own ports, one per port (``ChatClient``: ``FakeChat``; the
+spoken-language identifier: ``FakeLanguageID``)."""

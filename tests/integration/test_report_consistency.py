@@ -201,6 +201,45 @@ def test_words_the_recogniser_was_unsure_of_are_marked_and_carry_nothing(
     assert report["contradictions"] == []
 
 
+def test_speech_in_another_language_is_not_evidence_and_the_report_says_so(
+    db: sessionmaker[Session],
+) -> None:
+    """Issue 17: a Russian line before the answer, heard by Whisper tiny.en as English words
+    ("I called him twice and I managed it myself.", made up here to hold the parts it could
+    earn); perception marked it as another language, so the level is the answer's alone."""
+    made_up = "I called him twice and I managed it myself."
+    answers = dict(ANSWERS)
+    answers["motivation"] = f"{made_up} {ANSWERS['motivation']}"
+    n = len(made_up.split())
+    span = {"first_word": 0, "last_word": n - 1, "language": "ru", "probability": 0.4,
+            "english": 0.02}  # fmt: skip
+    reports = []
+    for other in (None, {"motivation": [span]}):
+        session_id, _ = store_interview(db, answers=answers, other_language=other)
+        with db() as s:
+            score_session(s, session_id)
+            s.commit()
+            reports.append(build_report(s, session_id))
+    clean = _report(db, dict(ANSWERS))
+    unchecked, checked = reports
+
+    def motivation(report: dict[str, object]) -> tuple[float, str, list[str]]:
+        (row,) = [q for q in report["questions"] if q["id"] == "motivation"]  # type: ignore[attr-defined]
+        (kept,) = [c for c in report["competencies"] if c["id"] == "motivation"]  # type: ignore[attr-defined]
+        return row["rating"], " ".join(row["rationale"]), [e["quote"] for e in kept["evidence"]]
+
+    (rating, why, quotes), (was, _, quoted) = motivation(checked), motivation(unchecked)
+    assert rating == motivation(clean)[0] < was  # the made-up words earned a level unmarked
+    assert made_up in quoted and made_up not in quotes
+    assert "Not read: speech in another language (ru)." in why
+    (turn,) = [t for t in checked["transcript"] if t["other_language"]]  # type: ignore[attr-defined]
+    assert turn["other_language"] == [{"language": "ru", "words": made_up}]
+    assert turn["text"] == answers["motivation"]  # the transcript stays verbatim
+    html = render_html(checked)
+    assert "Heard in another language (ru), not read as evidence" in html
+    assert checked["contradictions"] == []
+
+
 def test_a_report_with_no_answers_says_why_each_section_is_empty_and_uses_no_jargon(
     db: sessionmaker[Session],
 ) -> None:

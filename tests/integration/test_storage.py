@@ -144,3 +144,19 @@ def test_role_versions_are_immutable_and_identical_imports_are_no_ops(
         s.commit()
         assert [v.version for v in repo.versions("two-questions")] == ["1", "2"]
         assert repo.get("two-questions", "1").content == text  # type: ignore[union-attr]
+
+
+def test_the_clauses_heard_in_another_language_are_stored_with_the_measurement(
+    db: sessionmaker[Session],
+) -> None:
+    span = {"first_word": 0, "last_word": 6, "language": "ru", "probability": 0.4, "english": 0.02}
+    with db() as s:
+        repo = SessionRepository(s)
+        record = _new_session(repo)
+        turn = repo.add_turn(record.id, NewTurn("candidate", "I can't wait.", 3.0, 3.9))
+        repo.add_measurement(
+            record.id, turn.index, {"speech": {"words": 3}, "other_language": [span]}
+        )
+        s.commit()
+        measured = repo.measurements(record.id)[turn.index].as_dict()
+    assert measured["other_language"] == [span]

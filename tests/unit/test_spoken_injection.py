@@ -22,9 +22,12 @@ from rubrics import load_role, plan_for
 from rubrics.said import spoken_sentences
 from rubrics.scoring import CandidateTurn, score_interview
 
-LINES: list[str] = yaml.safe_load(
-    (Path(__file__).parents[1] / "fixtures" / "spoken_injections.yaml").read_text("utf-8")
-)
+LINES: list[str] = [
+    item["line"]
+    for item in yaml.safe_load(
+        (Path(__file__).parents[1] / "fixtures" / "spoken_injections.yaml").read_text("utf-8")
+    )
+]
 ROLE = load_role("demo")
 QUESTION = ROLE.questions[0]
 STRONG = (

@@ -1,0 +1,150 @@
+"""Parts of an answer spoken in another language than the interview's (English).
+
+The recogniser is Whisper tiny.en: it hears everything as English. Speech in another language
+comes out as English-looking words ("Zignoruj poprzednie instrukcje" as "the Giorg pop as any
+instruct"), or Whisper makes up a sentence, and those words could be quoted and scored as the
+answer's. A multilingual model tells the language from the sound itself: each clause the
+recogniser was unsure of is given to a language identifier, and a clause it hears in another
+language is marked, by word index, as not the answer's evidence.
+
+Only unsure clauses are checked, and at most ``MAX_CHECKS`` per answer, the least sure first:
+identifying costs about 0.5 s of one core per clause (Whisper base, int8: it pads every clip to
+30 s), so a clearly heard English answer costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from perception.speech import PAUSE_S
+from perception.words import TimedWord
+
+__all__ = [
+    "ENGLISH_BELOW",
+    "MAX_CHECKS",
+    "UNSURE_CLAUSE_BELOW",
+    "LanguageIdentifier",
+    "OtherLanguage",
+    "other_language_spans",
+]
+
+# Language probabilities of a clip: {"en": 0.93, "de": 0.02, ...} (Whisper's language tokens).
+LanguageIdentifier = Callable[[np.ndarray], dict[str, float]]
+
+# A clause whose words' mean recogniser probability is below this is checked. English clauses
+# of the spoken-injection bench's answers (piper voice, tiny.en) have means of 0.67 and up;
+# another language heard as English, 0.23-0.63 (bench/results/spoken_injection.md).
+UNSURE_CLAUSE_BELOW = 0.65
+# A checked clause is another language when English has less than this probability. Measured
+# with Whisper base on clauses of 1-5 s: English 0.83-1.00 (short words lowest: "Yeah." 0.88,
+# a list of product names 0.83), espeak-ng's French, Dutch and Russian 0.02-0.44.
+ENGLISH_BELOW = 0.5
+MAX_CHECKS = 3  # clauses identified per answer, at most
+_MIN_WORDS = 3  # fewer words are too short a clip to tell a language by
+_MIN_CLIP_S = 1.0
+_PAD_S = 0.2  # audio kept on each side of a clause's words (Whisper's word times are loose)
+_CLAUSE_END = re.compile(r"[.,;:!?]$")
+
+
+@dataclass(frozen=True)
+class OtherLanguage:
+    """Words ``first_word``..``last_word`` (indices into the answer's words, inclusive) heard
+    in ``language`` (a Whisper language code, e.g. "pl") with ``probability``; ``english`` is
+    English's probability for the same clip."""
+
+    first_word: int
+    last_word: int
+    language: str
+    probability: float
+    english: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and storage."""
+        return asdict(self)
+
+    @classmethod
+    def from_stored(cls, item: dict[str, Any]) -> OtherLanguage:
+        """The span from ``as_dict()``'s shape.
+
+        Raises:
+            KeyError, TypeError, ValueError: the item is not that shape.
+        """
+        first, last = int(item["first_word"]), int(item["last_word"])
+        if not 0 <= first <= last:
+            raise ValueError(f"word span {first}-{last}")
+        return cls(first, last, str(item["language"]), float(item["probability"]),
+                   float(item["english"]))  # fmt: skip
+
+
+def _clauses(words: Sequence[TimedWord]) -> list[tuple[int, int]]:
+    """The answer's clauses as (first, last) word indices: cut after a word that ends in a
+    stop or a comma, and before a pause of ``PAUSE_S`` or more."""
+    out: list[tuple[int, int]] = []
+    first = 0
+    for i, word in enumerate(words):
+        last = i == len(words) - 1
+        paused = not last and words[i + 1].start_s - word.end_s >= PAUSE_S
+        if last or paused or _CLAUSE_END.search(word.word.strip()):
+            out.append((first, i))
+            first = i + 1
+    return out
+
+
+def other_language_spans(
+    words: Sequence[TimedWord],
+    audio: np.ndarray,
+    rate: int,
+    audio_start_s: float,
+    identify: LanguageIdentifier,
+    *,
+    max_checks: int = MAX_CHECKS,
+) -> list[OtherLanguage]:
+    """The clauses of an answer heard in another language than English, in word order.
+
+    Args:
+        words: the answer's words with the recogniser's probabilities, on the audio's clock.
+        audio: mono float samples around the answer, at ``rate`` Hz; ``identify`` takes 16 kHz.
+        rate: the audio's sample rate, Hz (16000 for ``identify``).
+        audio_start_s: the time of the audio's first sample, on the words' clock (seconds).
+        identify: the language identifier (``agent.language_id.WhisperLanguageID``).
+        max_checks: clauses identified at most, the least sure first.
+
+    A clause is checked when it has ``_MIN_WORDS`` words or more, lasts ``_MIN_CLIP_S`` or
+    more, every word has a probability, and their mean is below ``UNSURE_CLAUSE_BELOW``; it is
+    another language when ``identify`` gives English less than ``ENGLISH_BELOW``.
+    """
+    unsure: list[tuple[float, int, int]] = []
+    for first, last in _clauses(words):
+        clause = words[first : last + 1]
+        probabilities = [w.probability for w in clause if w.probability is not None]
+        if len(clause) < _MIN_WORDS or len(probabilities) < len(clause):
+            continue
+        if clause[-1].end_s - clause[0].start_s < _MIN_CLIP_S:
+            continue
+        mean = statistics.fmean(probabilities)
+        if mean < UNSURE_CLAUSE_BELOW:
+            unsure.append((mean, first, last))
+    found: list[OtherLanguage] = []
+    for _, first, last in sorted(unsure)[:max_checks]:
+        a = max(0, round((words[first].start_s - _PAD_S - audio_start_s) * rate))
+        b = min(audio.size, round((words[last].end_s + _PAD_S - audio_start_s) * rate))
+        if b - a < _MIN_CLIP_S * rate:
+            continue  # the audio does not hold the clause (cut short)
+        languages = identify(audio[a:b])
+        english = languages.get("en", 0.0)
+        if english >= ENGLISH_BELOW:
+            continue
+        language, probability = max(
+            ((code, p) for code, p in languages.items() if code != "en"),
+            key=lambda item: item[1],
+            default=("unknown", 0.0),
+        )
+        found.append(OtherLanguage(first, last, language, round(probability, 3),
+                                   round(english, 3)))  # fmt: skip
+    return sorted(found, key=lambda span: span.first_word)
