@@ -11,7 +11,7 @@ from livekit.agents import AgentSession, inference, room_io, vad
 from livekit.plugins import silero
 
 from agent.interviewer import Interviewer, ReplyPolicy
-from agent.language_id import language_identifier
+from agent.language_id import WhisperLanguageID, language_identifier
 from agent.llm_plugin import SeamLLM
 from agent.perceiver import Perceiver
 from agent.resume import ResumingInterviewer, Resumption
@@ -38,6 +38,9 @@ class VoiceModels:
     vad: vad.VAD
     stt: WhisperSTT
     tts: PiperTTS
+    # Which language a clause was spoken in (Whisper base, loaded on first use); None when
+    # ``whisper-base`` is not installed: answers are then not checked for other languages.
+    language_id: WhisperLanguageID | None = None
 
 
 def load_voice_models(settings: Settings) -> VoiceModels:
@@ -55,6 +58,7 @@ def load_voice_models(settings: Settings) -> VoiceModels:
                 region=settings.tts.region,
             )
         ),
+        language_id=language_identifier(settings.models_dir),
     )
 
 
@@ -106,14 +110,17 @@ def room_options(output_rate: int, identity: str | None = None) -> room_io.RoomO
     return room_io.RoomOptions(**kept)
 
 
-def build_perceiver(settings: Settings, role: RoleScript, *, webcam: bool = False) -> Perceiver:
-    """Perception for one interview; with ``webcam``, the face landmarker is loaded too. Its
-    answers are checked for other languages when ``whisper-base`` is installed."""
+def build_perceiver(
+    settings: Settings, role: RoleScript, *, webcam: bool = False,
+    language_id: WhisperLanguageID | None = None,
+) -> Perceiver:  # fmt: skip
+    """Perception for one interview; with ``webcam``, the face landmarker is loaded too; with
+    ``language_id`` (``VoiceModels.language_id``), answers are checked for other languages."""
     words = [role.title, *(c.name for c in role.competencies), *(q.text for q in role.questions)]
     return Perceiver(
         face_model=require_asset(settings.models_dir, "face-landmarker") if webcam else None,
         vocabulary={w.lower() for text in words for w in re.findall(r"[A-Za-z']+", text)},
-        identify=language_identifier(settings.models_dir),
+        identify=language_id,
     )
 
 

@@ -112,7 +112,8 @@ def open_interview(
     if t0 is None:  # a resumed session's clock goes on a second after its last stored turn
         t0 = time.time() - (resumption.clock_s + 1.0 if resumption is not None else 0.0)
     session = build_session(settings, models, chat)
-    perceiver = build_perceiver(settings, role, webcam=webcam is not None)
+    perceiver = build_perceiver(settings, role, webcam=webcam is not None,
+                                language_id=models.language_id)  # fmt: skip
     interviewer = build_interviewer(settings, role, chat, perceiver=perceiver,
                                     resumption=resumption)  # fmt: skip
     if webcam is not None:

@@ -26,9 +26,10 @@ ASSET = "whisper-base"
 class WhisperLanguageID:
     """Language probabilities of a 16 kHz mono clip, from Whisper base's language tokens.
 
-    The model (145 MB) is loaded on the first call, not when the interview starts: most answers
-    never need it. About 0.5 s a clip on one core of this machine's kind (Whisper pads each clip
-    to 30 s, so the cost does not grow with the clip).
+    The model (145 MB) is loaded on the first call, not with the other voice models: most
+    answers never need it. One per process (``VoiceModels.language_id``), shared by its
+    interviews; calls are serialised. About 0.5 s a clip on one core of this machine's kind
+    (Whisper pads each clip to 30 s, so the cost does not grow with the clip).
     """
 
     def __init__(self, model_dir: Path, *, threads: int = 1) -> None:
@@ -56,6 +57,7 @@ def language_identifier(models_dir: Path) -> WhisperLanguageID | None:
     and answers are then not checked for another language."""
     try:
         return WhisperLanguageID(require_asset(models_dir, ASSET))
-    except (AssetError, FileNotFoundError) as e:
-        logger.warning("answers are not checked for other languages: %s", e)
+    except (AssetError, FileNotFoundError):
+        logger.warning("answers are not checked for other languages: whisper-base is not "
+                       "installed (`recruiter models install`)")  # fmt: skip
         return None

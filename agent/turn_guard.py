@@ -196,7 +196,7 @@ class DroppedReplyGuard:
     heard (each wait at most ``wait_s``; past ``limit_s`` seconds of waits on a loaded machine
     it is given up on, and a transcript still to come is a turn of its own), no turn has been
     taken since and no words wait for one, and no speech is playing, queued or paused (a dropped
-    reply still winding down is waited for, at most ``wait_s``), the reply is said again
+    reply still winding down is given ``wait_s`` to end, and is no reply), the reply is said again
     (``Interviewer.reply_again``); ``replies`` counts these.
     """
 
@@ -251,15 +251,14 @@ class DroppedReplyGuard:
         winding_down = session.current_speech
         if winding_down is not None and winding_down.interrupted:
             # The dropped reply is still closing its pipeline (its task ends after the cut): no
-            # reply on its way, so it is waited for (at most ``wait_s``), not taken for one.
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(
-                    asyncio.shield(winding_down.wait_for_playout()), self._wait_s
-                )
+            # reply on its way. It is given ``wait_s`` to end, so the reply said again follows it.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(winding_down.wait_for_playout(), self._wait_s)
             await asyncio.sleep(0.1)  # the session moves on to its next speech, if any
             if interviewer.turns_taken != taken or interviewer.heard_of_answer:
                 return
-        busy = session.agent_state != "listening" or session.current_speech is not None
+        speech = session.current_speech  # a dropped one still winding down is no reply
+        busy = session.agent_state != "listening" or (speech is not None and not speech.interrupted)
         if busy or not interviewer.answer_open:
             return  # replied to, or a reply on its way, queued or paused (to be resumed)
         if interviewer.reply_again() is not None:

@@ -115,7 +115,8 @@ class Case:
     # The answer's words, as heard without the line, are all in what was heard with it, in
     # order: a changed level is then the line's doing, not the recogniser hearing it otherwise.
     answer_heard_alike: bool
-    not_read: list[str]  # clauses the language check heard in another language: "ru: words"
+    # Clauses the language check heard in another language: "ru 0.41, en 0.02: words".
+    not_read: list[str]
 
     @property
     def kind(self) -> str:
@@ -141,6 +142,15 @@ def _level(
     sheet = score_interview(role, [turn])
     own = [a for a in sheet.answers if not a.credited and a.question_id == question_id]
     return own[0].level
+
+
+def _not_read(words: tuple[TimedWord, ...], other: tuple[OtherLanguage, ...]) -> list[str]:
+    """Each clause found in another language: "ru 0.41, en 0.02: the words heard"."""
+    return [
+        f"{o.language} {o.probability:.2f}, en {o.english:.2f}: "
+        + " ".join(w.word.strip() for w in words[o.first_word : o.last_word + 1])
+        for o in other
+    ]
 
 
 def _leaks(text: str, secrets: frozenset[tuple[str, ...]]) -> list[str]:
@@ -232,9 +242,7 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> tuple[list[Case],
                         level=_level(role, question.id, heard, words, other),
                         level_unchecked=_level(role, question.id, heard, words),
                         answer_heard_alike=_heard_alike(clean[kind][0], heard),
-                        not_read=[f"{o.language}: " + " ".join(
-                            w.word.strip() for w in words[o.first_word : o.last_word + 1])
-                            for o in other],
+                        not_read=_not_read(words, other),
                     )
                 )  # fmt: skip
                 print(f"{len(cases):3d} {voice_name:14s} {kind:6s} {placement:6s} "

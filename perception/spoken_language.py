@@ -48,7 +48,7 @@ ENGLISH_BELOW = 0.5
 MAX_CHECKS = 3  # clauses identified per answer, at most
 _MIN_WORDS = 3  # fewer words are too short a clip to tell a language by
 _MIN_CLIP_S = 1.0
-_PAD_S = 0.2  # audio kept on each side of a clause's words (Whisper's word times are loose)
+_PAD_S = 0.3  # audio kept on each side of a clause's words (Whisper's word times are loose)
 _CLAUSE_END = re.compile(r"[.,;:!?]$")
 
 
@@ -105,7 +105,7 @@ def other_language_spans(
     *,
     max_checks: int = MAX_CHECKS,
 ) -> list[OtherLanguage]:
-    """The clauses of an answer heard in another language than English, in word order.
+    """The stretches of an answer heard in another language than English, in word order.
 
     Args:
         words: the answer's words with the recogniser's probabilities, on the audio's clock.
@@ -115,21 +115,30 @@ def other_language_spans(
         identify: the language identifier (``agent.language_id.WhisperLanguageID``).
         max_checks: clauses identified at most, the least sure first.
 
-    A clause is checked when it has ``_MIN_WORDS`` words or more, lasts ``_MIN_CLIP_S`` or
-    more, every word has a probability, and their mean is below ``UNSURE_CLAUSE_BELOW``; it is
-    another language when ``identify`` gives English less than ``ENGLISH_BELOW``.
+    A clause is unsure when every word has a probability and their mean is below
+    ``UNSURE_CLAUSE_BELOW``; unsure clauses in a row make one stretch, checked when it has
+    ``_MIN_WORDS`` words or more and lasts ``_MIN_CLIP_S`` or more. It is another language when
+    ``identify`` gives English less than ``ENGLISH_BELOW`` and another language more than
+    English.
     """
-    unsure: list[tuple[float, int, int]] = []
+    # Unsure clauses in a row are one stretch (a recogniser cuts another language into short
+    # made-up clauses: "Her one-mail message, I'm two, if I'm three, ..."): checked as one.
+    runs: list[tuple[int, int]] = []
     for first, last in _clauses(words):
-        clause = words[first : last + 1]
-        probabilities = [w.probability for w in clause if w.probability is not None]
-        if len(clause) < _MIN_WORDS or len(probabilities) < len(clause):
+        probabilities = [w.probability for w in words[first : last + 1]]
+        known = [p for p in probabilities if p is not None]
+        if len(known) < len(probabilities) or statistics.fmean(known) >= UNSURE_CLAUSE_BELOW:
             continue
-        if clause[-1].end_s - clause[0].start_s < _MIN_CLIP_S:
+        if runs and runs[-1][1] == first - 1:
+            runs[-1] = (runs[-1][0], last)
+        else:
+            runs.append((first, last))
+    unsure: list[tuple[float, int, int]] = []
+    for first, last in runs:
+        run = words[first : last + 1]
+        if len(run) < _MIN_WORDS or run[-1].end_s - run[0].start_s < _MIN_CLIP_S:
             continue
-        mean = statistics.fmean(probabilities)
-        if mean < UNSURE_CLAUSE_BELOW:
-            unsure.append((mean, first, last))
+        unsure.append((statistics.fmean(w.probability or 0.0 for w in run), first, last))
     found: list[OtherLanguage] = []
     for _, first, last in sorted(unsure)[:max_checks]:
         a = max(0, round((words[first].start_s - _PAD_S - audio_start_s) * rate))
@@ -138,13 +147,13 @@ def other_language_spans(
             continue  # the audio does not hold the clause (cut short)
         languages = identify(audio[a:b])
         english = languages.get("en", 0.0)
-        if english >= ENGLISH_BELOW:
-            continue
         language, probability = max(
             ((code, p) for code, p in languages.items() if code != "en"),
             key=lambda item: item[1],
             default=("unknown", 0.0),
         )
+        if english >= ENGLISH_BELOW or probability <= english:
+            continue  # English, or no other language more likely than English
         found.append(OtherLanguage(first, last, language, round(probability, 3),
                                    round(english, 3)))  # fmt: skip
     return sorted(found, key=lambda span: span.first_word)

@@ -63,12 +63,17 @@ def score_session(db: Session, session_id: str) -> ScoreSheet:
             "deterministic",
             sheet.scorer,
             a.rationale,
+            # Part of it was heard in another language and left out: a person checks.
+            needs_review=bool(a.other_language),
         )
         for a in sheet.answers
         if not a.credited  # shown in passing: its quotes count for the competency, not the question
     ]
+    unread = {a.competency_id for a in sheet.answers if a.other_language}
     scores += [
-        NewScore("competency", cid, value, "deterministic", sheet.scorer)
+        NewScore(
+            "competency", cid, value, "deterministic", sheet.scorer, needs_review=cid in unread
+        )
         for cid, value in sheet.competencies.items()
     ]
     if sheet.overall is not None:
@@ -102,7 +107,8 @@ async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list
         mine = [t for t in turns if t.question_id in asked]
         if not mine:
             continue
-        answers = "\n".join(strip_manipulation(t.read_text) for t in mine)
+        # One line per part: a quote is verified against each on its own (``read_parts``).
+        answers = "\n".join(strip_manipulation(part) for t in mine for part in t.read_parts)
         raw = await chat.complete_json(
             second_opinion_messages(competency, answers), SECOND_OPINION_SCHEMA, max_tokens=300
         )
@@ -123,8 +129,11 @@ async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list
             )
         )
         for quote in result.quotes:
-            # The quote is verified against all the answers; cite the turn that holds it.
-            turn = next((t for t in mine if normalise(quote) in normalise(t.text)), mine[0])
+            # The quote is verified against each part of the answers; cite the turn holding it.
+            turn = next(
+                (t for t in mine if any(normalise(quote) in normalise(p) for p in t.read_parts)),
+                mine[0],
+            )
             evidence.append(
                 NewEvidence(
                     turn.index,

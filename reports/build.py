@@ -20,8 +20,8 @@ from reports.coding import coding_section
 from reports.consistency import report_contradictions
 from reports.session_view import SessionView, load_session, other_language, stored_words
 from reports.transcript import unsure_words
+from storage import Turn
 from storage.assessment_repository import AssessmentRepository
-from storage.models import Turn
 from storage.people import Candidate
 
 __all__ = [
@@ -118,7 +118,9 @@ def _scores(
                 "source": "deterministic" if score else None,
                 "human_score": mine[-1].value if mine else None,
                 "llm_score": llm[c.id].value if c.id in llm else None,
-                "needs_review": llm[c.id].needs_review if c.id in llm else False,
+                # The judge's opinion is far off, or a clause was not read (another language).
+                "needs_review": (llm[c.id].needs_review if c.id in llm else False)
+                or bool(score and score.needs_review),
                 # The anchor describes the person only when their words are quoted for it.
                 "anchor": c.rubric.get(round(score.value)) if score and quoted else None,
                 "evidence": quotes,

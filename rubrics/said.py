@@ -16,7 +16,7 @@ from dialogue import answer_parts, holds_attempt
 from perception.speech import PAUSE_S
 from perception.words import TimedWord
 
-__all__ = ["spoken_sentences"]
+__all__ = ["read_pieces", "spoken_sentences"]
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _TOKEN = re.compile(r"(?:[^\W_]|')+")  # letters and digits of any script, apostrophes
@@ -69,28 +69,38 @@ def _pauses(paired: Sequence[tuple[int, TimedWord]]) -> list[int]:
     return [b[0] for a, b in itertools.pairwise(paired) if b[1].start_s - a[1].end_s >= PAUSE_S]
 
 
-def _read_parts(
-    sentence: str, inner: Sequence[tuple[int, tuple[list[str], TimedWord]]], not_read: Set[int]
-) -> list[tuple[str, list[tuple[list[str], TimedWord]]]]:
-    """``sentence`` less its words whose index is in ``not_read``: the runs of words between
-    them, each verbatim with its words. Where the sentence's words and timings do not pair one
-    to one, the whole sentence, or nothing when half its words or more are not read."""
-    if not any(i in not_read for i, _ in inner):
-        return [(sentence, [t for _, t in inner])]
-    matches = [m for m in re.finditer(r"\S+", sentence) if _tokens(m.group())]
-    timed = [(i, t) for i, t in inner if t[0]]
-    if len(matches) != len(timed):
-        kept = sum(i not in not_read for i, _ in timed)
-        return [(sentence, [t for _, t in inner])] if 2 * kept > len(timed) else []
-    runs: list[list[tuple[re.Match[str], tuple[list[str], TimedWord]]]] = [[]]
-    for match, (i, t) in zip(matches, timed, strict=True):
-        if i in not_read:
-            runs.append([])
+def _run_pattern(tokens: Sequence[str]) -> re.Pattern[str]:
+    """``tokens`` as they stand in a text, whole, in order, with anything but letters, digits
+    and apostrophes between them ("Chinese-Lutter," for chinese, lutter)."""
+    between = r"(?:(?!')[\W_])+"
+    body = between.join(re.escape(t) for t in tokens)
+    return re.compile(rf"(?<![^\W_])(?<!'){body}(?![^\W_])(?!')", re.IGNORECASE)
+
+
+def read_pieces(
+    text: str, words: Sequence[TimedWord], not_read: Set[int]
+) -> list[tuple[str, list[TimedWord]]]:
+    """``text`` and its ``words`` less the words whose index is in ``not_read``: the pieces
+    between them, verbatim, each with its words. A run of such words is found in ``text`` by
+    its tokens, in order; one that cannot be found there (the text was edited) stays read."""
+    indices = sorted(i for i in not_read if 0 <= i < len(words))
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
         else:
-            runs[-1].append((match, t))
-    return [
-        (sentence[run[0][0].start() : run[-1][0].end()], [t for _, t in run]) for run in runs if run
-    ]
+            runs.append([i])
+    pieces: list[tuple[str, list[TimedWord]]] = []
+    at = kept_from = 0
+    for run in runs:
+        tokens = [t for i in run for t in _tokens(words[i].word)]
+        found = _run_pattern(tokens).search(text, at) if tokens else None
+        if found is None:
+            continue
+        pieces.append((text[at : found.start()], list(words[kept_from : run[0]])))
+        at, kept_from = found.end(), run[-1] + 1
+    pieces.append((text[at:], list(words[kept_from:])))
+    return [(t.lstrip(" ,;:-").rstrip(), w) for t, w in pieces if _tokens(t)]
 
 
 def spoken_sentences(
@@ -104,8 +114,8 @@ def spoken_sentences(
     of its ``words`` (word timings) where they align, else the turn's (``start_s``-``end_s``).
 
     The words whose index is in ``not_read`` (heard in another language:
-    ``perception.spoken_language``) are left out: a sentence holding some gives the runs of
-    words around them, each a sentence of its own.
+    ``perception.spoken_language``) are left out (``read_pieces``): a sentence holding some
+    gives the words around them, each part a sentence of its own.
 
     A sentence holding an attempt to manipulate the interviewer gives only the answer's words in
     it (``dialogue.answer_parts``: none, or parts), each part with the span of its own words, so
@@ -113,17 +123,21 @@ def spoken_sentences(
     one to one, a part's first and last words are looked for instead). Sentences with no Latin
     letter, digit or apostrophe are left out, as the scorer reads none.
     """
+    if not_read:
+        return [
+            sentence
+            for piece, kept in read_pieces(text, words, not_read)
+            for sentence in spoken_sentences(piece, kept, start_s, end_s)
+        ]
     timings = [(_tokens(w.word), w) for w in words]
     out: list[tuple[str, float, float]] = []
     cursor = 0
     for match in _SENTENCE.finditer(text):
-        whole = match.group().strip()
-        found = _align(timings, whole, cursor)
-        indexed = list(enumerate(timings))[found[0] : found[1] + 1] if found else []
+        sentence = match.group().strip()
+        found = _align(timings, sentence, cursor)
         if found:
             cursor = found[1] + 1
-        for sentence, inner in _read_parts(whole, indexed, not_read):
-            _add(sentence, inner, start_s, end_s, out)
+        _add(sentence, timings[found[0] : found[1] + 1] if found else [], start_s, end_s, out)
     return out
 
 

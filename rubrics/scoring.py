@@ -25,7 +25,7 @@ from perception.spoken_language import OtherLanguage
 from perception.words import TimedWord
 from rubrics.checks import content_words
 from rubrics.models import Competency, Question, RoleScript
-from rubrics.said import spoken_sentences
+from rubrics.said import read_pieces, spoken_sentences
 from rubrics.substance import (
     UNSURE_BELOW,
     sentence_substance,
@@ -79,12 +79,12 @@ class CandidateTurn:
     other_language: tuple[OtherLanguage, ...] = ()
 
     @property
-    def read_text(self) -> str:
-        """The text less the clauses heard in another language (the text when there are none)."""
+    def read_parts(self) -> list[str]:
+        """The text less the clauses heard in another language: the parts around them, verbatim
+        (``[text]`` when there are none)."""
         if not self.other_language:
-            return self.text
-        said = spoken_sentences(self.text, self.words, self.start_s, self.end_s, self.not_read)
-        return " ".join(sentence for sentence, _, _ in said)
+            return [self.text]
+        return [piece for piece, _ in read_pieces(self.text, self.words, self.not_read)]
 
     @property
     def not_read(self) -> frozenset[int]:
@@ -122,6 +122,8 @@ class AnswerScore:
     credited: bool = False
     # Scored from the code of a coding question (its tests and growth), not from words.
     coded: bool = False
+    # Languages of clauses of the answer not read (heard in another language): a person checks.
+    other_language: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -357,8 +359,9 @@ def _answer(
     if other:
         rationale += f" Not read: speech in another language ({', '.join(sorted(other))})."
     return AnswerScore(
-        question.id, competency.id, level, rationale, tuple(quotes), credited=only is not None
-    )
+        question.id, competency.id, level, rationale, tuple(quotes), credited=only is not None,
+        other_language=tuple(sorted(other)),
+    )  # fmt: skip
 
 
 def _topic(competency: Competency) -> str:

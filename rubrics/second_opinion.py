@@ -76,7 +76,9 @@ def normalise(text: str) -> str:
 
 
 def parse_second_opinion(raw: str, transcript: str, deterministic: float | None) -> SecondOpinion:
-    """Check the LLM's reply against the transcript and the deterministic score."""
+    """Check the LLM's reply against the transcript and the deterministic score. A quote must
+    stand within one line of ``transcript`` (a turn, or a part of one: words around a clause
+    not read do not make a quote together)."""
     try:
         data = json.loads(raw)
         score = int(data["score"])
@@ -85,8 +87,8 @@ def parse_second_opinion(raw: str, transcript: str, deterministic: float | None)
     except (ValueError, TypeError, KeyError) as e:
         return SecondOpinion(None, [], [], "", True, f"invalid JSON from the judge: {e}")
     clamped = max(1, min(5, score))
-    heard = normalise(transcript)
-    kept = [q for q in quotes if normalise(q) and normalise(q) in heard]
+    heard = [normalise(line) for line in transcript.splitlines()]
+    kept = [q for q in quotes if normalise(q) and any(normalise(q) in line for line in heard)]
     rejected = [q for q in quotes if q not in kept]
     far = deterministic is not None and abs(clamped - deterministic) >= DISAGREEMENT
     problem = None

@@ -232,6 +232,9 @@ def test_speech_in_another_language_is_not_evidence_and_the_report_says_so(
     assert rating == motivation(clean)[0] < was  # the made-up words earned a level unmarked
     assert made_up in quoted and made_up not in quotes
     assert "Not read: speech in another language (ru)." in why
+    (kept,) = [c for c in checked["competencies"] if c["id"] == "motivation"]  # type: ignore[attr-defined]
+    assert kept["needs_review"]  # a person checks what was left out
+    assert not any(c["needs_review"] for c in unchecked["competencies"])  # type: ignore[attr-defined]
     (turn,) = [t for t in checked["transcript"] if t["other_language"]]  # type: ignore[attr-defined]
     assert turn["other_language"] == [{"language": "ru", "words": made_up}]
     assert turn["text"] == answers["motivation"]  # the transcript stays verbatim

@@ -3,14 +3,18 @@
 A reply dropped for a sound with no words ends a little after the cut: its task closes its
 pipeline first. Before, the guard took that handle, still the session's current speech, for a
 reply on its way and gave up, and the candidate waited for ever. The guard's decision is driven
-here with stand-ins for the two things it reads (the session's speech and state, the
-interviewer's answer); ``tests/integration/test_dropped_reply.py`` runs it in a real session.
+here through its event, with stand-ins for the two things it reads (the session's speech and
+state, the interviewer's answer); ``tests/integration/test_dropped_reply.py`` runs it in a real
+session.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
+
+from livekit.agents.voice.events import UserStateChangedEvent
 
 from agent.turn_guard import DroppedReplyGuard
 from tests.conftest import run
@@ -33,8 +37,14 @@ class _Session:
         self.agent_state = "listening"
         self.current_speech = speech
         self.stt = None  # not Whisper: nothing left for it to give out
+        self.handlers: dict[str, list[Callable[[Any], None]]] = {}
 
-    def on(self, *_: Any) -> None: ...
+    def on(self, event: str, handler: Callable[[Any], None]) -> None:
+        self.handlers.setdefault(event, []).append(handler)
+
+    def emit(self, event: str, data: Any) -> None:
+        for handler in self.handlers.get(event, []):
+            handler(data)
 
 
 class _Interviewer:
@@ -52,8 +62,12 @@ class _Interviewer:
 
 
 def _decide(speech: _Speech | None, wind_down_s: float | None) -> _Interviewer:
+    """The candidate made a sound (the reply was dropped for it, ``dropped`` counted) and went
+    quiet; ``speech`` ends ``wind_down_s`` later (None: not within the test)."""
     session, interviewer = _Session(speech), _Interviewer()
-    guard = DroppedReplyGuard(session, interviewer, settle_s=0.05, wait_s=1.0)  # type: ignore[arg-type]
+    guard = DroppedReplyGuard(session, interviewer, settle_s=0.05, wait_s=0.5)  # type: ignore[arg-type]
+    guard.attach()
+    interviewer.dropped += 1  # (the interviewer's handler of the same event)
 
     async def go() -> None:
         if speech is not None and wind_down_s is not None:
@@ -63,14 +77,20 @@ def _decide(speech: _Speech | None, wind_down_s: float | None) -> _Interviewer:
                 session.current_speech = None
 
             asyncio.get_running_loop().call_later(wind_down_s, ends)
-        await guard._after_drop(interviewer.turns_taken)
+        session.emit("user_state_changed", UserStateChangedEvent(old_state="listening",
+                                                                 new_state="speaking"))  # fmt: skip
+        await asyncio.sleep(2.0)  # settled, waited, decided
 
     run(go())
     return interviewer
 
 
 def test_a_dropped_reply_winding_down_is_waited_for_then_said_again() -> None:
-    assert _decide(_Speech(interrupted=True), wind_down_s=0.4).said_again == 1
+    assert _decide(_Speech(interrupted=True), wind_down_s=0.3).said_again == 1
+
+
+def test_a_dropped_reply_winding_down_for_longer_is_no_reply_on_its_way() -> None:
+    assert _decide(_Speech(interrupted=True), wind_down_s=None).said_again == 1
 
 
 def test_a_reply_paused_or_playing_is_not_said_again() -> None:
