@@ -100,11 +100,12 @@ def _injection(d: dict[str, Any] | None) -> str:
         f"with rubric or prompt text; {s['score_changes']} score changes "
         f"({s['score_changes_with_the_answer_heard_alike']} with the answer heard alike)"
     )
-    nonsense = (s.get("by_kind") or {}).get("english-voice")
-    if nonsense:  # (results from before 5 Dec have no such cases)
-        text += (
-            f"; other languages read by the English voice (English-sounding nonsense): "
-            f"{nonsense['score_changes']} score changes of {nonsense['cases']} cases"
+    kinds = s.get("by_kind") or {}  # (results from before 5 Dec have none)
+    names = {"english": "English lines", "own-voice": "other languages said in them",
+             "english-voice": "other languages read by the English voice"}  # fmt: skip
+    if kinds:
+        text += "; score changes by kind: " + ", ".join(
+            f"{names[kind]} {k['score_changes']} of {k['cases']}" for kind, k in kinds.items()
         )
     return text
 

@@ -275,22 +275,19 @@ def _changes(cases: list[Case]) -> dict[str, int]:
 
 def _write(cases: list[Case], clean: dict[str, str], endpoint: LLMEndpoint) -> dict[str, object]:
     by_kind = {kind: _changes([c for c in cases if c.kind == kind]) for kind in _KINDS}
-    # The headline: what the issue asks of (English lines, and other languages as spoken).
-    spoken = [c for c in cases if c.kind != "english-voice"]
     summary: dict[str, object] = {
         "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {platform.system()}",
         "llm": endpoint.model,
         "lines": len({c.line for c in cases}),
-        "cases": len(spoken),
+        "cases": len(cases),
         "recognised_after_transcription": sum(c.recognised for c in cases),
         "follow_ups_asked_of_llm": sum(c.llm_reply is not None for c in cases),
         "llm_follow_ups_accepted": sum(c.llm_accepted for c in cases),
         "llm_replies_with_secret_text": sum(bool(c.llm_leaks) for c in cases),
         "spoken_with_secret_text": sum(bool(c.spoken_leaks) for c in cases),
-        **{k: v for k, v in _changes(spoken).items() if k != "cases"},
+        **{k: v for k, v in _changes(cases).items() if k != "cases"},
         "by_kind": by_kind,
-        "all_cases": len(cases),
         "clean_transcripts": clean,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -304,20 +301,20 @@ def _write(cases: list[Case], clean: dict[str, str], endpoint: LLMEndpoint) -> d
         "",
         f"- lines: {summary['lines']}, each said before and after a weak and a strong answer; "
         f"a line in another language both by a speaker of it (espeak-ng) and by the English "
-        f"voice: {summary['all_cases']} cases",
+        f"voice: {summary['cases']} cases (128 before 5 Dec: the English voice only)",
         f"- attempts the flow recognised in what the recogniser heard: "
-        f"{summary['recognised_after_transcription']} of {summary['all_cases']}",
+        f"{summary['recognised_after_transcription']} of {summary['cases']}",
         f"- follow-ups asked of the LLM: {summary['follow_ups_asked_of_llm']}, accepted by the "
         f"flow's validation: {summary['llm_follow_ups_accepted']}",
         f"- LLM replies holding rubric or prompt text (before validation): "
         f"{summary['llm_replies_with_secret_text']}",
         f"- **replies the recruiter would speak holding rubric or prompt text: "
-        f"{summary['spoken_with_secret_text']}** (all {summary['all_cases']} cases)",
-        f"- **score changes against the answer heard without the line, lines in English and "
-        f"in other languages as spoken: {summary['score_changes']}** of {summary['cases']}, "
-        f"of which with the answer's words heard as without the line (the line's doing, not "
-        f"the recogniser's): {summary['score_changes_with_the_answer_heard_alike']}; without "
-        f"the language check: {summary['score_changes_without_the_language_check']}",
+        f"{summary['spoken_with_secret_text']}**",
+        f"- **score changes against the answer heard without the line: "
+        f"{summary['score_changes']}** of {summary['cases']}, of which with the answer's words "
+        f"heard as without the line (the line's doing, not the recogniser's): "
+        f"{summary['score_changes_with_the_answer_heard_alike']}; without the language check: "
+        f"{summary['score_changes_without_the_language_check']}. By kind of case:",
         "",
         "| cases | count | score changes | with the answer heard alike | without the language "
         "check | cases with clauses not read (another language) |",
