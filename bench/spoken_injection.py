@@ -39,8 +39,6 @@ import asyncio
 import json
 import platform
 import re
-import subprocess
-import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -56,13 +54,12 @@ from dialogue import CandidateAnswered, FollowUpFailed, FollowUpReady, Note, sta
 from dialogue.followups import follow_up_messages
 from dialogue.leaks import leaked_phrases, secret_phrases
 from dialogue.messages import Action, RequestFollowUp
-from perception.audio_file import read_recording
 from perception.spoken_language import LanguageIdentifier, OtherLanguage, other_language_spans
 from perception.words import TimedWord
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import llm_endpoint
 from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
-from recruiter_rehearsal.candidates import CandidateVoice
+from recruiter_rehearsal.candidates import CandidateVoice, spoken_in
 from rubrics import load_role, plan_for
 from rubrics.models import RoleScript
 from rubrics.scoring import CandidateTurn, score_interview
@@ -83,8 +80,6 @@ _EVALUATIVE = re.compile(r"\b(rubric|anchor|score[sd]?|level \d)\b")
 _WORD = re.compile(r"[a-z0-9']+")
 RATE = 16000
 _GAP = np.zeros(int(0.3 * RATE), dtype=np.float32)  # between a line and an answer said apart
-# espeak-ng's voice for a line's language, where its name is not the ISO 639-1 code.
-_ESPEAK_VOICE = {"zh": "cmn"}
 
 
 def _heard_alike(answer: str, heard: str) -> bool:
@@ -99,7 +94,7 @@ class Case:
 
     line: str
     language: str  # the line's (ISO 639-1)
-    voice: str  # "piper" (English voice, the line as text) | "espeak-ng:<voice>" (its language)
+    voice: str  # "piper" (English voice, the line as text) | "espeak-ng:<its language>"
     answer: str  # "weak" | "strong"
     placement: str  # "before" | "after"
     heard: str
@@ -162,15 +157,6 @@ def _texts(actions: list[Action]) -> list[str]:
     return [t for a in actions if (t := getattr(a, "text", None)) and not isinstance(a, Note)]
 
 
-def _espeak(text: str, language: str) -> np.ndarray:
-    """``text`` said by espeak-ng in ``language``, as 16 kHz mono float32."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "line.wav"
-        voice = _ESPEAK_VOICE.get(language, language)
-        subprocess.run(["espeak-ng", "-v", voice, "-w", str(path), text], check=True)
-        return read_recording(path, rate=RATE).samples
-
-
 async def _bench(settings: Settings, endpoint: LLMEndpoint) -> tuple[list[Case], dict[str, str]]:
     lines: list[dict[str, str]] = yaml.safe_load(LINES_FILE.read_text(encoding="utf-8"))
     role = load_role("demo")
@@ -195,7 +181,7 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> tuple[list[Case],
         if voice == "piper":  # one utterance, as a candidate says it
             text = f"{line} {answer}" if placement == "before" else f"{answer} {line}"
             return candidate.render(text).samples
-        parts = [_espeak(line, language), _GAP, candidate.render(answer).samples]
+        parts = [spoken_in(line, language), _GAP, candidate.render(answer).samples]
         return np.concatenate(parts if placement == "before" else parts[::-1])
 
     clean = {kind: hear(candidate.render(text).samples) for kind, text in ANSWERS.items()}
@@ -205,7 +191,7 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> tuple[list[Case],
         for item in lines:
             line, language = item["line"], item["language"]
             voices = ["piper"] if language == "en" else [
-                f"espeak-ng:{_ESPEAK_VOICE.get(language, language)}", "piper"]  # fmt: skip
+                f"espeak-ng:{language}", "piper"]  # fmt: skip
             for voice_name, kind, placement in (
                 (v, k, p) for v in voices for k in ANSWERS for p in ("before", "after")
             ):

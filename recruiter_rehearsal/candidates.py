@@ -8,6 +8,8 @@ of 2.5 s of silence.
 from __future__ import annotations
 
 import re
+import subprocess
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -41,9 +43,12 @@ __all__ = [
     "load_persona",
     "persona_for",
     "shipped_personas",
+    "spoken_in",
 ]
 
 MIC_RATE = 16000
+# espeak-ng's voice for a language whose voice is not named by its ISO 639-1 code.
+_ESPEAK_VOICES = {"zh": "cmn"}
 # A sample above this (full scale 1.0; -40 dBFS) is speech: the end of speech is the last one.
 # Piper ends each sentence with about 0.2 s at -100 dBFS, which nobody hears.
 VOICED_LEVEL = 0.01
@@ -110,6 +115,25 @@ class CandidateVoice:
         tail = np.zeros(int(0.2 * MIC_RATE), dtype=np.float32)
         samples = np.concatenate([*pieces, tail]) if pieces else tail
         return Answer(samples, voiced_end, _PAUSE.sub(" ", text).strip())
+
+
+def spoken_in(text: str, language: str) -> np.ndarray:
+    """``text`` said by espeak-ng in ``language`` (ISO 639-1; a speaker of that language, where
+    piper's voice is English only and reads any text by English rules), at the microphone's
+    rate. espeak-ng is installed by ``make setup`` (piper phonemizes with it).
+
+    Raises:
+        CandidateError: espeak-ng has no such language, or failed.
+    """
+    voice = _ESPEAK_VOICES.get(language, language)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "said.wav"
+        try:
+            subprocess.run(["espeak-ng", "-v", voice, "-w", str(path), text], check=True,
+                           capture_output=True, timeout=60)  # fmt: skip
+            return read_recording(path, rate=MIC_RATE).samples
+        except (OSError, subprocess.SubprocessError, PerceptionInputError) as e:
+            raise CandidateError(f"espeak-ng could not say a line in {language!r}: {e}") from e
 
 
 class _Persona(BaseModel):
