@@ -76,8 +76,9 @@ def measure_answer(
         vocabulary: words the spelling check accepts (role terms).
         prosody: False skips pitch and the level track (the cheap live path).
         language: False skips the spelling and grammar notes (the cheap live path).
-        identify: a spoken-language identifier (16 kHz ``audio``): clauses the recogniser was
-            unsure of are checked for another language (``perception.spoken_language``).
+        identify: a spoken-language identifier: with ``audio`` at 16 kHz, stretches the
+            recogniser was unsure of are checked for another language
+            (``perception.spoken_language``); at another rate, none is.
     """
     span = speech_span(audio, rate) if audio is not None and audio.size else None
     start = end = None
@@ -100,7 +101,7 @@ def measure_answer(
             level = level_dbfs(audio[a:b])
     text = transcript if transcript is not None else " ".join(w.word for w in words)
     other: list[OtherLanguage] = []
-    if identify is not None and audio is not None and audio.size and words:
+    if identify is not None and audio is not None and audio.size and words and rate == 16000:
         other = other_language_spans(words, audio, rate, audio_start_s, identify)
     return AnswerMeasures(
         speech=speech,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from agent.language_id import language_identifier
 from agent.stt_whisper import SAMPLE_RATE, WhisperSTT, whisper_options
 from perception.answer import measure_answer
 from perception.audio_file import read_recording
@@ -12,6 +14,7 @@ from perception.cues import coaching_cues, integrity_flags
 from perception.face import FaceAnalyzer, summarize_face
 from perception.frames import frames_from_file
 from perception.readings import PerceptionInputError
+from perception.spoken_language import other_language_spans
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
 
@@ -21,7 +24,8 @@ __all__ = ["analyze_audio", "analyze_video"]
 def analyze_audio(
     settings: Settings, path: Path, *, transcript: str | None = None
 ) -> dict[str, Any]:
-    """Transcribe ``path`` with word times and measure it as one answer.
+    """Transcribe ``path`` with word times and measure it as one answer (with the stretches
+    heard in another language, when ``whisper-base`` is installed).
 
     Args:
         settings: where the Whisper model is.
@@ -39,6 +43,10 @@ def analyze_audio(
     measures = measure_answer(
         words, transcript=transcript or heard.text, audio=native.samples, rate=native.rate
     )
+    identify = language_identifier(settings.models_dir)
+    if identify is not None:  # (on the 16 kHz audio the identifier takes)
+        other = other_language_spans(words, for_stt.samples, SAMPLE_RATE, 0.0, identify)
+        measures = replace(measures, other_language=other)
     return {
         "file": str(path),
         "duration_s": round(native.duration_s, 2),

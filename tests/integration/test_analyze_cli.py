@@ -16,7 +16,8 @@ from scipy.signal import resample_poly
 
 from agent.audio import write_wav
 from agent.tts_piper import load_voice
-from recruiter_rehearsal.candidates import CandidateVoice
+from recruiter_rehearsal.candidates import CandidateVoice, spoken_in
+from tests.integration.test_spoken_language import RUSSIAN
 from tests.webcam_video import ASTRONAUT
 
 pytestmark = pytest.mark.models
@@ -57,6 +58,18 @@ def test_a_recording_is_measured(home: Path, tmp_path: Path, speech: np.ndarray)
     assert 80 < out["voice"]["pitch_median_hz"]["value"] < 200
     assert out["voice"]["quality"] == []
     assert out["face"] is None and isinstance(out["cues"], list)
+    assert out["other_language"] == []
+
+
+def test_a_recording_in_another_language_says_so(home: Path, tmp_path: Path) -> None:
+    """A recorder's 48 kHz file of a line in Russian: heard as English-looking words, and those
+    are told apart as another language (from the 16 kHz audio the identifier takes)."""
+    wav = tmp_path / "russian.wav"
+    write_wav(wav, resample_poly(spoken_in(RUSSIAN, "ru"), 3, 1), 48000)
+    out = _json(_analyze(home, "audio", str(wav), "--json"))
+    assert out["sample_rate"] == 48000 and out["transcript"].strip()
+    assert out["other_language"], out["transcript"]
+    assert all(o["english"] < 0.5 for o in out["other_language"])
 
 
 def test_the_true_transcript_is_counted_when_given(
