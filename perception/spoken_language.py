@@ -7,9 +7,9 @@ answer's. A multilingual model tells the language from the sound itself: each cl
 recogniser was unsure of is given to a language identifier, and a clause it hears in another
 language is marked, by word index, as not the answer's evidence.
 
-Only unsure clauses are checked, and at most ``MAX_CHECKS`` per answer, the least sure first:
-identifying costs about 0.5 s of one core per clause (Whisper base, int8: it pads every clip to
-30 s), so a clearly heard English answer costs nothing.
+Only unsure stretches are checked, and at most ``MAX_CHECKS`` per answer, the least sure first:
+identifying costs 0.82 s of one core per stretch (median; Whisper base, int8: it pads every clip
+to 30 s; ``bench/results/language_check.md``), so a clearly heard English answer costs nothing.
 """
 
 from __future__ import annotations

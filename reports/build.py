@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from reports.coding import coding_section
 from reports.consistency import report_contradictions
-from reports.session_view import SessionView, load_session, other_language, stored_words
+from reports.session_view import SessionView, load_session, stored_words
 from reports.transcript import unsure_words
 from storage import Turn
 from storage.assessment_repository import AssessmentRepository
@@ -331,12 +331,15 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
 
 
 def _other_language(view: SessionView, turn: Turn) -> list[dict[str, str]]:
-    """The clauses of ``turn`` heard in another language: ``[{"language", "words"}]``."""
-    words = stored_words(turn.words)
+    """The stretches of ``turn`` heard in another language and left out of what was read:
+    ``[{"language", "words"}]``."""
+    if turn.speaker != "candidate":
+        return []
+    scored = view.candidate_turn(turn)
     return [
         {"language": o.language,
-         "words": " ".join(w.word.strip() for w in words[o.first_word : o.last_word + 1])}
-        for o in other_language(view.measurements.get(turn.index))
+         "words": " ".join(w.word.strip() for w in scored.words[o.first_word : o.last_word + 1])}
+        for o in scored.left_out
     ]  # fmt: skip
 
 

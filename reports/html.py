@@ -11,7 +11,7 @@ from reports.charts import delivery_chart_png, png_data_uri
 from reports.paper import Paper
 from reports.transcript import marked_text
 
-__all__ = ["marked_html", "render_html", "report_sections_html"]
+__all__ = ["marked_html", "not_read_html", "render_html", "report_sections_html"]
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;color:#1d2433;max-width:980px;margin:24px auto;
@@ -63,8 +63,9 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def _not_read(turn: dict[str, Any]) -> str:
-    """A note under a turn for each clause of it heard in another language."""
+def not_read_html(turn: dict[str, Any]) -> str:
+    """A note under a report transcript entry for each stretch of it heard in another language
+    and left out of what was read (HTML, escaped)."""
     return "".join(
         f"<br><span class=note>Heard in another language ({escape(o['language'])}), not read as "
         f"evidence: &ldquo;{escape(o['words'])}&rdquo;</span>"
@@ -307,7 +308,7 @@ def render_html(
         cls = " class=cand" if t["speaker"] == "candidate" else ""
         parts.append(
             f"<tr{cls}><td class=t>{clock(t['start_s'])}</td><td>{escape(t['speaker'])}"
-            f"</td><td>{marked_html(t['text'], t.get('unsure', []))}{_not_read(t)}</td></tr>"
+            f"</td><td>{marked_html(t['text'], t.get('unsure', []))}{not_read_html(t)}</td></tr>"
         )
     # A reference to quote to the recruiter or support; the ids inside stay out of the text.
     parts.append(f"</table><p class=note>Reference {escape(report['session_id'][:8])}</p>")

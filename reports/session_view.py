@@ -69,19 +69,17 @@ class SessionView:
     @property
     def candidate_turns(self) -> list[CandidateTurn]:
         """The candidate's turns as the scorer takes them."""
-        return [
-            CandidateTurn(
-                t.index,
-                t.question_id,
-                t.text,
-                t.start_s,
-                t.end_s,
-                stored_words(t.words),
-                other_language(self.measurements.get(t.index)),
-            )
-            for t in self.turns
-            if t.speaker == "candidate"
-        ]
+        return [self.candidate_turn(t) for t in self.turns if t.speaker == "candidate"]
+
+    def candidate_turn(self, turn: Turn) -> CandidateTurn:
+        """One stored turn as the scorer takes it. Its stretches in another language are word
+        indices: where a stored word was damaged (left out), they would point at other words,
+        so none is kept."""
+        words = stored_words(turn.words)
+        intact = len(words) == len(turn.words or [])
+        other = other_language(self.measurements.get(turn.index)) if intact else ()
+        return CandidateTurn(turn.index, turn.question_id, turn.text, turn.start_s, turn.end_s,
+                             words, other)  # fmt: skip
 
 
 def load_session(db: Session, session_id: str) -> SessionView:

@@ -79,10 +79,14 @@ def _run_pattern(tokens: Sequence[str]) -> re.Pattern[str]:
 
 def read_pieces(
     text: str, words: Sequence[TimedWord], not_read: Set[int]
-) -> list[tuple[str, list[TimedWord]]]:
+) -> tuple[list[tuple[str, list[TimedWord]]], frozenset[int]]:
     """``text`` and its ``words`` less the words whose index is in ``not_read``: the pieces
-    between them, verbatim, each with its words. A run of such words is found in ``text`` by
-    its tokens, in order; one that cannot be found there (the text was edited) stays read."""
+    between them, verbatim, each with its words; and the indices actually left out.
+
+    A run of such words is found in ``text`` by its tokens, where the tokens of the words
+    before it end (the text is the words, as a recogniser writes them), else at its first
+    occurrence after the run before; one that cannot be found (the text was edited) stays read.
+    """
     indices = sorted(i for i in not_read if 0 <= i < len(words))
     runs: list[list[int]] = []
     for i in indices:
@@ -90,17 +94,28 @@ def read_pieces(
             runs[-1].append(i)
         else:
             runs.append([i])
+    starts = [m.start() for m in _TOKEN.finditer(text)]
     pieces: list[tuple[str, list[TimedWord]]] = []
+    cut: set[int] = set()
     at = kept_from = 0
     for run in runs:
         tokens = [t for i in run for t in _tokens(words[i].word)]
-        found = _run_pattern(tokens).search(text, at) if tokens else None
+        if not tokens:
+            continue
+        pattern = _run_pattern(tokens)
+        before = sum(len(_tokens(w.word)) for w in words[: run[0]])
+        found = None
+        if before < len(starts) and starts[before] >= at:
+            found = pattern.match(text, starts[before])  # the words' own place in the text
+        found = found or pattern.search(text, at)
         if found is None:
             continue
         pieces.append((text[at : found.start()], list(words[kept_from : run[0]])))
         at, kept_from = found.end(), run[-1] + 1
+        cut.update(run)
     pieces.append((text[at:], list(words[kept_from:])))
-    return [(t.lstrip(" ,;:-").rstrip(), w) for t, w in pieces if _tokens(t)]
+    kept = [(t.lstrip(" ,;:-.!?").rstrip(), w) for t, w in pieces if _tokens(t)]
+    return kept, frozenset(cut)
 
 
 def spoken_sentences(
@@ -126,7 +141,7 @@ def spoken_sentences(
     if not_read:
         return [
             sentence
-            for piece, kept in read_pieces(text, words, not_read)
+            for piece, kept in read_pieces(text, words, not_read)[0]
             for sentence in spoken_sentences(piece, kept, start_s, end_s)
         ]
     timings = [(_tokens(w.word), w) for w in words]

@@ -84,7 +84,16 @@ class CandidateTurn:
         (``[text]`` when there are none)."""
         if not self.other_language:
             return [self.text]
-        return [piece for piece, _ in read_pieces(self.text, self.words, self.not_read)]
+        return [piece for piece, _ in read_pieces(self.text, self.words, self.not_read)[0]]
+
+    @property
+    def left_out(self) -> list[OtherLanguage]:
+        """The stretches in another language left out of what is read (one that could not be
+        found in the text is read, and is not among them)."""
+        if not self.other_language:
+            return []
+        _, cut = read_pieces(self.text, self.words, self.not_read)
+        return [s for s in self.other_language if s.first_word in cut]
 
     @property
     def not_read(self) -> frozenset[int]:
@@ -257,7 +266,7 @@ def _answer(
         # Each sentence less an attempt to manipulate the interviewer (gone when that is all it
         # was): the answer's words run into an attempt count, the attempt never does.
         said = spoken_sentences(turn.text, turn.words, turn.start_s, turn.end_s, turn.not_read)
-        other.update(span.language for span in turn.other_language)
+        other.update(span.language for span in turn.left_out)
         # Per sentence, what it may show: everything, or (beside a sentence that shows the
         # competency in passing) only the situation set just before it or the result just after.
         allowed: list[tuple[str, float, float, frozenset[str] | None]]

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from reports.build import clock
-from reports.html import marked_html
+from reports.html import marked_html, not_read_html
 from web.actions import DashboardError
 from web.auth import page_recruiter
 from web.context import WebContext, context
@@ -39,8 +39,8 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
 def _marked(turn: dict[str, Any]) -> Markup:
-    # marked_html escapes the text itself.
-    return Markup(marked_html(turn["text"], turn.get("unsure", [])))
+    # marked_html and not_read_html escape the text themselves.
+    return Markup(marked_html(turn["text"], turn.get("unsure", [])) + not_read_html(turn))
 
 
 templates.env.filters.update(when=_when, score=_score, clock=clock, marked=_marked)

@@ -176,7 +176,28 @@ def test_the_words_not_read_are_cut_from_a_sentence_its_timings_do_not_align_wit
     text = "Listen, bla bla bla, and shipped a replacement."
     words = [TimedWord(w, float(i), i + 0.5) for i, w in enumerate(text.split())]
     words[5] = TimedWord("shept", 5.0, 5.5)
-    pieces = read_pieces(text, words, frozenset({1, 2, 3}))
+    pieces, cut = read_pieces(text, words, frozenset({1, 2, 3}))
     assert [p for p, _ in pieces] == ["Listen,", "and shipped a replacement."]
+    assert cut == {1, 2, 3}
     said = spoken_sentences(text, words, 0.0, 9.0, frozenset({1, 2, 3}))
     assert [s for s, _, _ in said] == ["Listen,", "and shipped a replacement."]
+
+
+def test_a_stretch_is_cut_at_its_own_place_when_its_words_came_earlier_too() -> None:
+    """Whisper often writes the same words again over another language."""
+    text = "I said it was a good one. It was a good one."
+    words = [TimedWord(w, float(i), i + 0.5) for i, w in enumerate(text.split())]
+    pieces, cut = read_pieces(text, words, frozenset({7, 8, 9, 10, 11}))
+    assert [p for p, _ in pieces] == ["I said it was a good one."]
+    assert cut == {7, 8, 9, 10, 11}
+
+
+def test_a_stretch_not_found_in_the_text_is_read_and_not_said_to_be_left_out() -> None:
+    text, words, audio, _ = _heard()
+    spans = tuple(other_language_spans(words, audio, RATE, 0.0, FakeLanguageID("pl")))
+    edited = text.replace("Norwich pop", "Norwich pup")  # the text no longer holds those words
+    turn = CandidateTurn(1, QUESTION.id, edited, 0.0, words[-1].end_s, words, spans)
+    assert turn.left_out == [] and turn.read_parts[0].startswith("As a Norwich pup")
+    sheet = score_interview(ROLE, [turn])
+    (own,) = [a for a in sheet.answers if not a.credited and a.question_id == QUESTION.id]
+    assert "Not read" not in own.rationale and own.other_language == ()
