@@ -45,7 +45,9 @@ UNSURE_CLAUSE_BELOW = 0.65
 # with Whisper base on clauses of 1-5 s: English 0.83-1.00 (short words lowest: "Yeah." 0.88,
 # a list of product names 0.83), espeak-ng's French, Dutch and Russian 0.02-0.44.
 ENGLISH_BELOW = 0.5
-MAX_CHECKS = 3  # clauses identified per answer, at most
+_NAMED_FROM = 0.5  # a language is named in a report from this probability
+MAX_CHECKS = 3  # unsure stretches identified per answer, at most
+_MAX_GROWTH = 6  # clauses beside those found identified per answer, at most
 _MIN_WORDS = 3  # fewer words are too short a clip to tell a language by
 _MIN_CLIP_S = 1.0
 _PAD_S = 0.3  # audio kept on each side of a clause's words (Whisper's word times are loose)
@@ -63,6 +65,12 @@ class OtherLanguage:
     language: str
     probability: float
     english: float
+
+    @property
+    def label(self) -> str:
+        """The language's code where the identifier gave it half the probability or more,
+        else "not identified" (on a short clip its second guess is often as likely)."""
+        return self.language if self.probability >= _NAMED_FROM else "not identified"
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and storage."""
@@ -113,13 +121,14 @@ def other_language_spans(
         rate: the audio's sample rate, Hz (16000 for ``identify``).
         audio_start_s: the time of the audio's first sample, on the words' clock (seconds).
         identify: the language identifier (``agent.language_id.WhisperLanguageID``).
-        max_checks: clauses identified at most, the least sure first.
+        max_checks: unsure stretches identified at most, the least sure first.
 
     A clause is unsure when every word has a probability and their mean is below
     ``UNSURE_CLAUSE_BELOW``; unsure clauses in a row make one stretch, checked when it has
     ``_MIN_WORDS`` words or more and lasts ``_MIN_CLIP_S`` or more. It is another language when
     ``identify`` gives English less than ``ENGLISH_BELOW`` and another language more than
-    English.
+    English. Beside a stretch found so, clauses are checked too, whatever their probability,
+    outwards until one is English (at most ``_MAX_GROWTH`` more identifications an answer).
     """
     # Unsure clauses in a row are one stretch (a recogniser cuts another language into short
     # made-up clauses: "Her one-mail message, I'm two, if I'm three, ..."): checked as one.
@@ -139,12 +148,13 @@ def other_language_spans(
         if len(run) < _MIN_WORDS or run[-1].end_s - run[0].start_s < _MIN_CLIP_S:
             continue
         unsure.append((statistics.fmean(w.probability or 0.0 for w in run), first, last))
-    found: list[OtherLanguage] = []
-    for _, first, last in sorted(unsure)[:max_checks]:
+
+    def check(first: int, last: int) -> OtherLanguage | None:
+        """Words ``first``..``last`` as another language, or None (English, or too short)."""
         a = max(0, round((words[first].start_s - _PAD_S - audio_start_s) * rate))
         b = min(audio.size, round((words[last].end_s + _PAD_S - audio_start_s) * rate))
         if b - a < _MIN_CLIP_S * rate:
-            continue  # the audio does not hold the clause (cut short)
+            return None  # the audio does not hold the clause (cut short)
         languages = identify(audio[a:b])
         english = languages.get("en", 0.0)
         language, probability = max(
@@ -153,7 +163,48 @@ def other_language_spans(
             default=("unknown", 0.0),
         )
         if english >= ENGLISH_BELOW or probability <= english:
-            continue  # English, or no other language more likely than English
-        found.append(OtherLanguage(first, last, language, round(probability, 3),
-                                   round(english, 3)))  # fmt: skip
-    return sorted(found, key=lambda span: span.first_word)
+            return None  # English, or no other language more likely than English
+        return OtherLanguage(first, last, language, round(probability, 3), round(english, 3))
+
+    found = [one for _, first, last in sorted(unsure)[:max_checks] if (one := check(first, last))]
+    # Beside a stretch in another language, the candidate may go on in it with words the
+    # recogniser wrote surely ("We're going to play in this school."): the clauses either side
+    # are checked too, whatever their probability, as long as each is found another language.
+    clauses = _clauses(words)
+    budget = [_MAX_GROWTH]
+    for span in list(found):
+        for step in (-1, 1):
+            found += _grow(span, step, clauses, words, check, budget)
+    return sorted(set(found), key=lambda span: span.first_word)
+
+
+def _grow(
+    span: OtherLanguage,
+    step: int,
+    clauses: Sequence[tuple[int, int]],
+    words: Sequence[TimedWord],
+    check: Callable[[int, int], OtherLanguage | None],
+    budget: list[int],
+) -> list[OtherLanguage]:
+    """The clauses beside ``span`` (before it: ``step`` -1; after: 1) found another language,
+    one after the other until one is not; a clause too short to tell takes the next one with
+    it. ``budget`` (a one-item list, shared) counts the identifications left."""
+    grown: list[OtherLanguage] = []
+    edge = span.first_word if step < 0 else span.last_word
+    at = next(i for i, (first, last) in enumerate(clauses) if first <= edge <= last) + step
+    while 0 <= at < len(clauses) and budget[0] > 0:
+        first, last = clauses[at]
+        while len(range(first, last + 1)) < _MIN_WORDS or (
+            words[last].end_s - words[first].start_s < _MIN_CLIP_S
+        ):
+            at += step
+            if not 0 <= at < len(clauses):
+                return grown
+            first, last = min(first, clauses[at][0]), max(last, clauses[at][1])
+        budget[0] -= 1
+        one = check(first, last)
+        if one is None:
+            break
+        grown.append(one)
+        at += step
+    return grown

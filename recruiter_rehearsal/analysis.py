@@ -56,6 +56,15 @@ def analyze_audio(
         "transcript": heard.text,
         "stt_model": stt.model,
         **measures.as_dict(),
+        # Each stretch with its words (first_word..last_word, counted from 0, both included).
+        "other_language": [
+            {
+                **o.as_dict(),
+                "label": o.label,
+                "words": " ".join(w.word.strip() for w in words[o.first_word : o.last_word + 1]),
+            }
+            for o in measures.other_language
+        ],
     }
 
 

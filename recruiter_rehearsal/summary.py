@@ -110,6 +110,10 @@ def _observed(m: AnswerMeasures | None) -> str:
         parts.append("cues: " + ", ".join(c.kind for c in m.cues))
     if m.flags:
         parts.append("for review: " + ", ".join(f.detail for f in m.flags))
+    if m.other_language:  # word numbers as a reader counts them, from 1
+        parts.append("heard in another language, not read as evidence: " + ", ".join(
+            f"words {o.first_word + 1}-{o.last_word + 1} ({o.label})" for o in m.other_language
+        ))  # fmt: skip
     return " · ".join(parts)
 
 

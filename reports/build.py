@@ -337,7 +337,7 @@ def _other_language(view: SessionView, turn: Turn) -> list[dict[str, str]]:
         return []
     scored = view.candidate_turn(turn)
     return [
-        {"language": o.language,
+        {"language": o.label,
          "words": " ".join(w.word.strip() for w in scored.words[o.first_word : o.last_word + 1])}
         for o in scored.left_out
     ]  # fmt: skip

@@ -101,6 +101,12 @@ def _quote(e: dict[str, Any]) -> str:
     )
 
 
+# Why a competency's score is marked for review: the judge's opinion far from the rules', or
+# part of an answer left out as another language (``reports.build``).
+_TO_CHECK = ("A person checks this score before it is used: part of the answers was heard in "
+             "another language and left out, or the second opinion differed.")  # fmt: skip
+
+
 def _competencies(report: dict[str, Any]) -> list[str]:
     out = ["<h2>Competencies</h2>"]
     for c in report["competencies"]:
@@ -114,6 +120,8 @@ def _competencies(report: dict[str, Any]) -> list[str]:
                        f"{escape(c['anchor'])}</div>")  # fmt: skip
         elif c["status"] != "assessed":
             out.append(f"<div class=note>{escape(_STATUS[c['status']])}</div>")
+        if c.get("needs_review"):
+            out.append(f"<div class=note>{_TO_CHECK}</div>")
         merged: list[dict[str, Any]] = []
         for e in c["evidence"]:  # one line per quoted sentence, with all it shows
             last = merged[-1] if merged else None

@@ -266,7 +266,7 @@ def _answer(
         # Each sentence less an attempt to manipulate the interviewer (gone when that is all it
         # was): the answer's words run into an attempt count, the attempt never does.
         said = spoken_sentences(turn.text, turn.words, turn.start_s, turn.end_s, turn.not_read)
-        other.update(span.language for span in turn.left_out)
+        other.update(span.label for span in turn.left_out)
         # Per sentence, what it may show: everything, or (beside a sentence that shows the
         # competency in passing) only the situation set just before it or the result just after.
         allowed: list[tuple[str, float, float, frozenset[str] | None]]

@@ -211,7 +211,7 @@ def test_speech_in_another_language_is_not_evidence_and_the_report_says_so(
     answers = dict(ANSWERS)
     answers["motivation"] = f"{made_up} {ANSWERS['motivation']}"
     n = len(made_up.split())
-    span = {"first_word": 0, "last_word": n - 1, "language": "ru", "probability": 0.4,
+    span = {"first_word": 0, "last_word": n - 1, "language": "ru", "probability": 0.6,
             "english": 0.02}  # fmt: skip
     reports = []
     for other in (None, {"motivation": [span]}):
@@ -240,6 +240,7 @@ def test_speech_in_another_language_is_not_evidence_and_the_report_says_so(
     assert turn["text"] == answers["motivation"]  # the transcript stays verbatim
     html = render_html(checked)
     assert "Heard in another language (ru), not read as evidence" in html
+    assert "A person checks this score" in html and "A person checks" not in render_html(clean)
     assert checked["contradictions"] == []
 
 

@@ -59,7 +59,25 @@ def test_the_clauses_heard_in_another_language_are_found_by_word() -> None:
     # Two unsure clauses in a row (cut at the comma): one stretch, heard as Polish.
     assert [(s.first_word, s.last_word, s.language) for s in spans] == [(0, foreign[-1], "pl")]
     assert all(s.english < 0.5 for s in spans)
-    assert len(identify.clips) == 1  # the answer's clauses were heard sure: never checked
+    # The answer's clauses were heard sure: only the one beside the stretch is checked.
+    assert len(identify.clips) == 2
+
+
+def test_the_clauses_beside_one_in_another_language_are_checked_however_sure() -> None:
+    """The candidate goes on in the other language with words the recogniser wrote surely."""
+    _, words, audio, foreign = _heard()
+    sure_from = NONSENSE.split().index("I")
+    words = tuple(
+        TimedWord(w.word, w.start_s, w.end_s, 0.95 if i >= sure_from else w.probability)
+        for i, w in enumerate(words)
+    )
+    identify = FakeLanguageID("pl")
+    spans = other_language_spans(words, audio, RATE, 0.0, identify)
+    assert [(s.first_word, s.last_word) for s in spans] == [
+        (0, sure_from - 1),
+        (sure_from, foreign[-1]),
+    ]
+    assert len(identify.clips) == 3  # the stretch, the clause after it, then English: stop
 
 
 def test_short_unsure_clauses_in_a_row_are_checked_as_one_stretch() -> None:
@@ -69,7 +87,7 @@ def test_short_unsure_clauses_in_a_row_are_checked_as_one_stretch() -> None:
     identify = FakeLanguageID("zh")
     spans = other_language_spans(words, audio, RATE, 0.0, identify)
     assert [(s.first_word, s.last_word) for s in spans] == [(0, foreign[-1])]
-    assert len(identify.clips) == 1
+    assert len(identify.clips) == 2  # the stretch, and the answer's first clause beside it
 
 
 def test_an_unsure_clause_in_english_stays_the_answers() -> None:
@@ -89,9 +107,13 @@ def test_at_most_a_few_stretches_are_checked_the_least_sure_first() -> None:
     words = tuple(
         TimedWord(w.word, w.start_s, w.end_s, unsure.get(i, 0.95)) for i, w in enumerate(words)
     )
+    audio[:] = 0.01  # another language in the unsure stretches only
+    for i in unsure:
+        audio[round(words[i].start_s * RATE) : round(words[i].end_s * RATE) + 1600] = 0.9
     identify = FakeLanguageID("pl")
     spans = other_language_spans(words, audio, RATE, 0.0, identify)
-    assert len(identify.clips) == MAX_CHECKS
+    # Three stretches, then the clauses either side of each found (English: no further).
+    assert len(identify.clips) == MAX_CHECKS + 6
     # The three least sure, though the first in word order is the one left out.
     assert [(s.first_word, s.last_word) for s in spans] == [(6, 8), (12, 14), (18, 20)]
 
@@ -201,3 +223,8 @@ def test_a_stretch_not_found_in_the_text_is_read_and_not_said_to_be_left_out() -
     sheet = score_interview(ROLE, [turn])
     (own,) = [a for a in sheet.answers if not a.credited and a.question_id == QUESTION.id]
     assert "Not read" not in own.rationale and own.other_language == ()
+
+
+def test_a_language_is_named_only_when_the_identifier_gave_it_half_or_more() -> None:
+    assert OtherLanguage.from_stored(dict(SPAN, probability=0.81)).label == "pl"
+    assert OtherLanguage.from_stored(dict(SPAN, probability=0.11)).label == "not identified"
