@@ -28,7 +28,7 @@ class WhisperLanguageID:
 
     The model (145 MB) is loaded on the first call, not with the other voice models: most
     answers never need it. One per process (``VoiceModels.language_id``), shared by its
-    interviews; calls are serialised. 0.82 s a clip (median) on one core of this machine's kind
+    interviews; calls are serialised. 0.77 s a clip (median) on one core of this machine's kind
     (Whisper pads each clip to 30 s, so the cost does not grow with the clip).
     """
 

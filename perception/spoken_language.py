@@ -8,7 +8,7 @@ recogniser was unsure of is given to a language identifier, and a clause it hear
 language is marked, by word index, as not the answer's evidence.
 
 Only unsure stretches are checked, and at most ``MAX_CHECKS`` per answer, the least sure first:
-identifying costs 0.82 s of one core per stretch (median; Whisper base, int8: it pads every clip
+identifying costs 0.77 s of one core per stretch (median; Whisper base, int8: it pads every clip
 to 30 s; ``bench/results/language_check.md``), so a clearly heard English answer costs nothing.
 """
 
