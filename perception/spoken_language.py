@@ -174,8 +174,9 @@ def other_language_spans(
     budget = [_MAX_GROWTH]
     for span in list(found):
         for step in (-1, 1):
-            found += _grow(span, step, clauses, words, check, budget)
-    return sorted(set(found), key=lambda span: span.first_word)
+            covered = {i for one in found for i in range(one.first_word, one.last_word + 1)}
+            found += _grow(span, step, clauses, words, check, budget, covered)
+    return sorted(found, key=lambda span: span.first_word)
 
 
 def _grow(
@@ -185,20 +186,24 @@ def _grow(
     words: Sequence[TimedWord],
     check: Callable[[int, int], OtherLanguage | None],
     budget: list[int],
+    covered: set[int],
 ) -> list[OtherLanguage]:
     """The clauses beside ``span`` (before it: ``step`` -1; after: 1) found another language,
-    one after the other until one is not; a clause too short to tell takes the next one with
-    it. ``budget`` (a one-item list, shared) counts the identifications left."""
+    one after the other until one is not, or is ``covered`` (found already); a clause too
+    short to tell takes the next one with it. ``budget`` (a one-item list, shared) counts the
+    identifications left."""
     grown: list[OtherLanguage] = []
     edge = span.first_word if step < 0 else span.last_word
     at = next(i for i, (first, last) in enumerate(clauses) if first <= edge <= last) + step
-    while 0 <= at < len(clauses) and budget[0] > 0:
+    while 0 <= at < len(clauses) and budget[0] > 0 and clauses[at][0] not in covered:
         first, last = clauses[at]
         while len(range(first, last + 1)) < _MIN_WORDS or (
             words[last].end_s - words[first].start_s < _MIN_CLIP_S
         ):
             at += step
             if not 0 <= at < len(clauses):
+                return grown
+            if clauses[at][0] in covered:
                 return grown
             first, last = min(first, clauses[at][0]), max(last, clauses[at][1])
         budget[0] -= 1

@@ -228,3 +228,19 @@ def test_a_stretch_not_found_in_the_text_is_read_and_not_said_to_be_left_out() -
 def test_a_language_is_named_only_when_the_identifier_gave_it_half_or_more() -> None:
     assert OtherLanguage.from_stored(dict(SPAN, probability=0.81)).label == "pl"
     assert OtherLanguage.from_stored(dict(SPAN, probability=0.11)).label == "not identified"
+
+
+def test_growing_stops_at_a_stretch_found_already() -> None:
+    """Two unsure stretches with a surely heard clause between, all another language: the
+    clause between is checked once, and no word is found twice."""
+    _, words, audio, foreign = _heard("Ab cd ef gh, ij kl mn op, qr st uv wx,")
+    words = tuple(
+        TimedWord(w.word, w.start_s, w.end_s, 0.95 if 4 <= i < 8 else w.probability)
+        for i, w in enumerate(words)
+    )
+    identify = FakeLanguageID("pl")
+    spans = other_language_spans(words, audio, RATE, 0.0, identify)
+    indices = [i for s in spans for i in range(s.first_word, s.last_word + 1)]
+    assert indices == list(range(foreign[-1] + 1))  # every word once, in order
+    # The two stretches, the clause between them, the answer's first clause: then English.
+    assert len(identify.clips) == 4
