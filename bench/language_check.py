@@ -33,9 +33,8 @@ import numpy as np
 import yaml
 
 from agent.bootstrap import load_voice_models
-from bench.spoken_injection import RATE
-from perception.spoken_language import OtherLanguage, other_language_spans
-from perception.words import TimedWord
+from bench.spoken_injection import RATE, described
+from perception.spoken_language import LanguageIdentifier, other_language_spans
 from recruiter_config.settings import Settings
 from recruiter_rehearsal.candidates import CandidateVoice, spoken_in
 
@@ -58,13 +57,13 @@ class Heard:
 class _Timed:
     """The identifier, timed call by call."""
 
-    def __init__(self, identify: object) -> None:
+    def __init__(self, identify: LanguageIdentifier) -> None:
         self._identify = identify
         self.seconds: list[float] = []
 
     def __call__(self, audio: np.ndarray) -> dict[str, float]:
         started = time.perf_counter()
-        result: dict[str, float] = self._identify(audio)  # type: ignore[operator]
+        result = self._identify(audio)
         self.seconds.append(time.perf_counter() - started)
         return result
 
@@ -79,14 +78,6 @@ def _persona_texts() -> list[tuple[str, str]]:
                     if text.strip() != "[silence]":
                         texts.append((f"persona:{path.stem}/{name}/{question}", text))
     return texts
-
-
-def _found(words: tuple[TimedWord, ...], spans: list[OtherLanguage]) -> list[str]:
-    return [
-        f"{o.language} {o.probability:.2f}, en {o.english:.2f}: "
-        + " ".join(w.word.strip() for w in words[o.first_word : o.last_word + 1])
-        for o in spans
-    ]
 
 
 def main() -> None:
@@ -109,7 +100,7 @@ def main() -> None:
         spans = other_language_spans(heard.words, audio, RATE, 0.0, identify)
         checked = len(identify.seconds) - checked_before
         checked_before = len(identify.seconds)
-        item = Heard(source, heard.text.strip(), checked, _found(heard.words, spans))
+        item = Heard(source, heard.text.strip(), checked, described(heard.words, spans))
         print(f"{source[:48]:48s} checked {checked} found {len(spans)}: {item.heard[:50]!r}")
         return item
 

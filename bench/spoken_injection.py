@@ -40,6 +40,7 @@ import json
 import platform
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,13 +140,10 @@ def _level(
     return own[0].level
 
 
-def _not_read(words: tuple[TimedWord, ...], other: tuple[OtherLanguage, ...]) -> list[str]:
-    """Each clause found in another language: "ru 0.41, en 0.02: the words heard"."""
-    return [
-        f"{o.language} {o.probability:.2f}, en {o.english:.2f}: "
-        + " ".join(w.word.strip() for w in words[o.first_word : o.last_word + 1])
-        for o in other
-    ]
+def described(words: Sequence[TimedWord], other: Sequence[OtherLanguage]) -> list[str]:
+    """Each stretch found in another language: "ru 0.41, en 0.02: the words heard"."""
+    return [f"{o.language} {o.probability:.2f}, en {o.english:.2f}: {o.words_in(words)}"
+            for o in other]  # fmt: skip
 
 
 def _leaks(text: str, secrets: frozenset[tuple[str, ...]]) -> list[str]:
@@ -228,7 +226,7 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> tuple[list[Case],
                         level=_level(role, question.id, heard, words, other),
                         level_unchecked=_level(role, question.id, heard, words),
                         answer_heard_alike=_heard_alike(clean[kind][0], heard),
-                        not_read=_not_read(words, other),
+                        not_read=described(words, other),
                     )
                 )  # fmt: skip
                 print(f"{len(cases):3d} {voice_name:14s} {kind:6s} {placement:6s} "

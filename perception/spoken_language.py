@@ -72,6 +72,10 @@ class OtherLanguage:
         else "not identified" (on a short clip its second guess is often as likely)."""
         return self.language if self.probability >= _NAMED_FROM else "not identified"
 
+    def words_in(self, words: Sequence[TimedWord]) -> str:
+        """The span's words of ``words`` (the answer's, as it was measured), joined."""
+        return " ".join(w.word.strip() for w in words[self.first_word : self.last_word + 1])
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and storage."""
         return asdict(self)
@@ -132,8 +136,9 @@ def other_language_spans(
     """
     # Unsure clauses in a row are one stretch (a recogniser cuts another language into short
     # made-up clauses: "Her one-mail message, I'm two, if I'm three, ..."): checked as one.
+    clauses = _clauses(words)
     runs: list[tuple[int, int]] = []
-    for first, last in _clauses(words):
+    for first, last in clauses:
         probabilities = [w.probability for w in words[first : last + 1]]
         known = [p for p in probabilities if p is not None]
         if len(known) < len(probabilities) or statistics.fmean(known) >= UNSURE_CLAUSE_BELOW:
@@ -170,7 +175,6 @@ def other_language_spans(
     # Beside a stretch in another language, the candidate may go on in it with words the
     # recogniser wrote surely ("We're going to play in this school."): the clauses either side
     # are checked too, whatever their probability, as long as each is found another language.
-    clauses = _clauses(words)
     budget = [_MAX_GROWTH]
     for span in list(found):
         for step in (-1, 1):

@@ -61,7 +61,7 @@ def analyze_audio(
             {
                 **o.as_dict(),
                 "label": o.label,
-                "words": " ".join(w.word.strip() for w in words[o.first_word : o.last_word + 1]),
+                "words": o.words_in(words),
             }
             for o in measures.other_language
         ],

@@ -336,11 +336,7 @@ def _other_language(view: SessionView, turn: Turn) -> list[dict[str, str]]:
     if turn.speaker != "candidate":
         return []
     scored = view.candidate_turn(turn)
-    return [
-        {"language": o.label,
-         "words": " ".join(w.word.strip() for w in scored.words[o.first_word : o.last_word + 1])}
-        for o in scored.left_out
-    ]  # fmt: skip
+    return [{"language": o.label, "words": o.words_in(scored.words)} for o in scored.left_out]
 
 
 def _utc(moment: datetime) -> str:
