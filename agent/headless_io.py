@@ -64,13 +64,22 @@ class _Utterance:
     samples: np.ndarray
     voiced_end: int
     done: asyncio.Future[SpokenUtterance]
+    queued_at: float  # wall clock of the ``speak`` call: no frame captured before holds it
     position: int = 0
     started_at: float | None = None
     speech_ended_at: float | None = None
 
 
 class CandidateMic(AudioInput):
-    """A microphone that hears silence, or the utterances given to ``speak``, in real time."""
+    """A microphone that hears silence, or the utterances given to ``speak``, in real time.
+
+    Like a sound card, it keeps time when its reader is late: frames the reader missed while
+    the event loop was busy come at once on the next reads, so the samples stay on the wall
+    clock (a reader that fell behind by more than ``MAX_BACKLOG_S`` loses the excess, as a
+    device buffer overflows). ``lost_s`` totals the time lost that way.
+    """
+
+    MAX_BACKLOG_S = 1.0
 
     def __init__(
         self, recorder: ConversationRecorder, *, sample_rate: int = 16000, frame_ms: int = 20
@@ -82,6 +91,7 @@ class CandidateMic(AudioInput):
         self._queue: list[_Utterance] = []
         self._next_at: float | None = None
         self._closed = False
+        self.lost_s = 0.0
 
     async def speak(self, samples: np.ndarray, *, voiced_end: int | None = None) -> SpokenUtterance:
         """Play ``samples`` (mono float at the mic's rate) into the mic; wait until heard.
@@ -90,10 +100,14 @@ class CandidateMic(AudioInput):
             samples: the utterance, including any pauses inside it.
             voiced_end: index just past the last voiced sample (default: the end), so that the
                 end of speech is known exactly even when the audio ends in silence.
+
+        Returns:
+            the wall-clock times the utterance was captured at: its first sample, the end of
+            its voiced part and its end.
         """
         future: asyncio.Future[SpokenUtterance] = asyncio.get_running_loop().create_future()
         end = samples.size if voiced_end is None else voiced_end
-        self._queue.append(_Utterance(samples.astype(np.float32), end, future))
+        self._queue.append(_Utterance(samples.astype(np.float32), end, future, time.time()))
         return await future
 
     def close(self) -> None:
@@ -106,16 +120,18 @@ class CandidateMic(AudioInput):
         loop = asyncio.get_running_loop()
         if self._next_at is None:
             self._next_at = loop.time()
-        delay = self._next_at - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        else:
-            # Fell behind (a busy loop): resume real-time pacing from now, do not burst.
-            self._next_at = loop.time()
+        behind = loop.time() - self._next_at
+        if behind < 0:
+            await asyncio.sleep(-behind)
+        elif behind > self.MAX_BACKLOG_S:
+            self.lost_s += behind - self.MAX_BACKLOG_S
+            self._next_at = loop.time() - self.MAX_BACKLOG_S
+        # The wall-clock moment this frame was captured at (earlier than now when catching up).
+        now = time.time() - max(0.0, loop.time() - self._next_at)
         self._next_at += self._frame / self.sample_rate
-        now = time.time()
         chunk = np.zeros(self._frame, dtype=np.float32)
-        if self._queue:
+        half_frame_s = self._frame / self.sample_rate / 2
+        if self._queue and now + half_frame_s >= self._queue[0].queued_at:
             utt = self._queue[0]
             if utt.started_at is None:
                 utt.started_at = now

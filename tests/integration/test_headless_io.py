@@ -52,6 +52,45 @@ def test_mic_streams_silence_then_the_utterance_and_times_its_end() -> None:
     assert abs(total - 0.16) < 0.03
 
 
+def test_mic_keeps_wall_clock_time_when_its_reader_stalls() -> None:
+    """A busy event loop (a blocking call in it) does not stretch the candidate's speech: the
+    missed frames come at once, as from a sound card's buffer, so an answer's samples stay on
+    the wall clock; and an utterance never starts in a frame captured before it was spoken."""
+    recorder = ConversationRecorder(time.time())
+    mic = CandidateMic(recorder, sample_rate=RATE)
+
+    async def scenario() -> tuple[int, float, float, float, float]:
+        frames = 0
+        first_read = 0.0
+        stalled = False
+
+        async def read() -> None:
+            nonlocal frames, first_read, stalled
+            async for _ in mic:
+                frames += 1
+                if frames == 1:
+                    first_read = time.time()
+                if frames == 10 and not stalled:
+                    stalled = True
+                    time.sleep(0.3)  # the loop is busy: no frame is read for 300 ms
+
+        reader = asyncio.create_task(read())
+        await asyncio.sleep(0.1)
+        asked = time.time()
+        # Asked at 0.1 s, while the reader is about to stall: the 300 ms missed come later.
+        spoken = await mic.speak(_tone(0.6))
+        mic.close()
+        await reader
+        return frames, first_read, asked, spoken.started_at, spoken.ended_at
+
+    frames, first_read, asked, started, ended = run(scenario())
+    assert started >= asked - 0.011  # not captured before the candidate began
+    assert abs((ended - started) - 0.6) < 0.005  # 600 ms of speech spans 600 ms of wall clock
+    # Every frame from the first read to the end was delivered: nothing was lost to the stall.
+    assert abs(frames * 0.02 - (ended - first_read)) <= 0.06
+    assert mic.lost_s == 0.0
+
+
 def test_speaker_reports_playback_and_takes_real_time() -> None:
     recorder = ConversationRecorder(time.time(), rate=22050)
     speaker = PacedSpeaker(recorder)
