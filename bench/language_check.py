@@ -8,6 +8,9 @@ languages found, and what it costs.
 - **Other languages:** each non-English line of ``tests/fixtures/spoken_injections.yaml``, said
   by espeak-ng in its own language with no answer around it: how many the recogniser wrote
   words for, and of those how many the check found.
+- **Sentences not made out** (``rubrics.substance.heard_unclearly``, mean word probability
+  under 0.5): how many English sentences the scorer would leave out (each a false positive), and
+  how many lines in other languages it leaves out whether or not the check found them.
 - **Cost:** seconds per identification (Whisper base, int8, one thread, as the perceiver runs
   it) and the model's load.
 
@@ -35,8 +38,11 @@ import yaml
 from agent.bootstrap import load_voice_models
 from bench.spoken_injection import RATE, described
 from perception.spoken_language import LanguageIdentifier, other_language_spans
+from perception.words import TimedWord
 from recruiter_config.settings import Settings
 from recruiter_rehearsal.candidates import CandidateVoice, spoken_in
+from rubrics.said import spoken_sentences
+from rubrics.substance import heard_unclearly
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -52,6 +58,16 @@ class Heard:
     heard: str
     checked: int  # stretches given to the identifier
     found: list[str]  # "ru 0.41, en 0.02: words" per stretch taken for another language
+    sentences: int  # sentences the scorer would read
+    unclear: list[str]  # of them, those the recogniser did not make out (not read)
+    mean_probability: float | None  # of the words heard
+
+
+def _unclear(text: str, words: tuple[TimedWord, ...]) -> tuple[int, list[str]]:
+    """How many sentences ``text`` gives the scorer, and those it leaves out as not made out."""
+    end = words[-1].end_s if words else 0.0
+    said = spoken_sentences(text, words, 0.0, end)
+    return len(said), [s for s, a, b in said if heard_unclearly(words, a, b)]
 
 
 class _Timed:
@@ -100,8 +116,15 @@ def main() -> None:
         spans = other_language_spans(heard.words, audio, RATE, 0.0, identify)
         checked = len(identify.seconds) - checked_before
         checked_before = len(identify.seconds)
-        item = Heard(source, heard.text.strip(), checked, described(heard.words, spans))
-        print(f"{source[:48]:48s} checked {checked} found {len(spans)}: {item.heard[:50]!r}")
+        sentences, unclear = _unclear(heard.text.strip(), heard.words)
+        probabilities = [w.probability for w in heard.words if w.probability is not None]
+        mean = round(statistics.mean(probabilities), 3) if probabilities else None
+        item = Heard(source, heard.text.strip(), checked, described(heard.words, spans),
+                     sentences, unclear, mean)  # fmt: skip
+        print(
+            f"{source[:48]:48s} checked {checked} found {len(spans)} unclear {len(unclear)}: "
+            f"{item.heard[:40]!r}"
+        )
         return item
 
     english = [hear(source, voice.render(text).samples) for source, text in _persona_texts()]
@@ -121,6 +144,16 @@ def main() -> None:
         "other_language_lines": len(other),
         "other_language_lines_with_words_heard": len(worded),
         "other_language_lines_found": sum(bool(h.found) for h in worded),
+        "english_sentences": sum(h.sentences for h in english),
+        "english_sentences_unclear": sum(len(h.unclear) for h in english),
+        "english_word_probability_median": round(
+            statistics.median(h.mean_probability for h in english if h.mean_probability), 3
+        ),
+        "english_word_probability_lowest": min(
+            h.mean_probability for h in english if h.mean_probability
+        ),
+        "other_language_lines_unclear": sum(bool(h.unclear) for h in worded),
+        "other_language_lines_left_out": sum(bool(h.found or h.unclear) for h in worded),
         "identify_median_s": round(statistics.median(identify.seconds), 3),
         "identify_max_s": round(max(identify.seconds), 3),
         "identifications": len(identify.seconds),
@@ -145,16 +178,25 @@ def main() -> None:
         f"{summary['other_language_lines']} lines, the recogniser wrote words for "
         f"{summary['other_language_lines_with_words_heard']}, of which the check found "
         f"**{summary['other_language_lines_found']}**",
+        f"- **Sentences not made out** (mean word probability under 0.5, not read by the "
+        f"scorer): English {summary['english_sentences_unclear']} of "
+        f"{summary['english_sentences']} sentences (an utterance's mean word probability: "
+        f"median {summary['english_word_probability_median']}, lowest "
+        f"{summary['english_word_probability_lowest']}); lines in other languages with one "
+        f"{summary['other_language_lines_unclear']} of "
+        f"{summary['other_language_lines_with_words_heard']}; left out by either rule "
+        f"**{summary['other_language_lines_left_out']}**",
         f"- **Cost:** {summary['identifications']} identifications, median "
         f"{summary['identify_median_s']} s, max {summary['identify_max_s']} s (one thread); "
         f"the model loads in {summary['model_load_s']} s",
         "",
-        "| source | heard | stretches checked | taken for another language |",
-        "|---|---|---|---|",
+        "| source | heard | stretches checked | taken for another language | not made out |",
+        "|---|---|---|---|---|",
     ]
-    for h in [*other, *(h for h in english if h.checked)]:
+    for h in [*other, *(h for h in english if h.checked or h.unclear)]:
         heard = h.heard.replace("|", "\\|")
-        md.append(f"| {h.source} | {heard} | {h.checked} | {' / '.join(h.found)} |")
+        md.append(f"| {h.source} | {heard} | {h.checked} | {' / '.join(h.found)} "
+                  f"| {' / '.join(h.unclear)} |")  # fmt: skip
     md.append("")
     (RESULTS / "language_check.md").write_text("\n".join(md), encoding="utf-8")
     print(json.dumps(summary, indent=2), f"\n{time.perf_counter() - started:.0f} s")

@@ -24,14 +24,24 @@ _TASK = re.compile(
     r"\b(my (job|task|goal|role|responsibility) was|i was (responsible|asked|tasked|in charge)|"
     r"i (needed|had) to|the (goal|task|challenge|problem) was|we needed to|i wanted to)\b"
 )
+# Verbs in the past tense: "-ed" forms and the irregular ones answers use.
+_PAST = "|".join([
+    r"\w+ed", *"""built made wrote took led ran set spoke gave sent did found began chose drove
+    brought went got kept told met put sat broke rang paid sold bought taught held drew stood
+    threw rebuilt rewrote sought spent split cut let shut flew rode hung lent""".split(),
+])  # fmt: skip
 _ACTION = re.compile(
-    r"\b(i|i've|i'd) (\w+ed|built|made|wrote|took|led|ran|set|spoke|gave|sent|did|found|began|"
-    r"chose|drove|brought|went|got|kept|told|met|put|sat|broke|fixed|called|asked|talked|"
+    rf"\b(i|i've|i'd) ({_PAST}|"
     r"would|will|start|check|prioriti[sz]e|tell|ask|handle|call|look|explain|make)\b"
     # A plan in the first person ("I'd reply and ask...", "I'll pull...") is an action too.
     r"|\b(i'd|i would|i'll|i will) (?!say|think|like|love|guess|hope|be\b|have\b|probably|"
     r"just|always|never|really|try)[a-z]+"
 )
+# Past-tense verbs that go on from a first-person one with no subject of their own: "I called
+# him the same day, listened, apologised, and shipped a replacement" is four things the candidate
+# did ("and she replaced it" or ", we shipped" start a clause of someone else's).
+_FIRST_ACTION = re.compile(rf"\bi ({_PAST})\b")
+_CHAINED = re.compile(rf"(?:,\s*(?:and\s+)?|\s(?:and|then)\s+)(?:then\s+)?({_PAST})\b")
 _RESULT = re.compile(
     r"\b(as a result|in the end|turned out|the outcome|resulted|which meant|that meant|so that|"
     r"reduced|increased|improved|saved|received|finally|led to|success\w*|solved|resolved|"
@@ -112,6 +122,11 @@ def assess(
     words = _WORD.findall(text)
     n = len(words)
     mine = len(_FIRST_PERSON.findall(text))
+    chained = sum(
+        len(_CHAINED.findall(sentence, first.end()))
+        for sentence in re.split(r"[.!?]+", text)
+        if (first := _FIRST_ACTION.search(sentence))
+    )
     ours = len(_COLLECTIVE.findall(text))
     numbers = len(re.findall(r"\b\d", text))
     names = len(re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", answer))
@@ -128,9 +143,9 @@ def assess(
         "action": bool(_ACTION.search(text)),
         "result": bool(_RESULT.search(text)) or bool(_MEASURE.search(text)),
         "measurable-outcome": bool(_MEASURE.search(text)),
-        # Two things the candidate says they did ("I led...", "I split...") show their own
-        # part even in a story full of "we" and "the team".
-        "own-role": (mine >= 2 and mine >= ours) or len(_ACTION.findall(text)) >= 2,
+        # Two things the candidate says they did ("I led...", "I split...", or "I called him,
+        # listened") show their own part even in a story full of "we" and "the team".
+        "own-role": (mine >= 2 and mine >= ours) or len(_ACTION.findall(text)) + chained >= 2,
         "trade-offs": bool(_TRADE_OFF.search(text)),
         "depth": bool(_DEPTH.search(text)) if kind in ("technical", "coding") else n >= 60,
         # Motivation answers are about the candidate; only other kinds can be off topic.

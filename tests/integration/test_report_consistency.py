@@ -240,8 +240,42 @@ def test_speech_in_another_language_is_not_evidence_and_the_report_says_so(
     assert turn["text"] == answers["motivation"]  # the transcript stays verbatim
     html = render_html(checked)
     assert "Heard in another language (ru), not read as evidence" in html
+    assert checked["summary"]["improvements"][0]["key"] == "not read"  # type: ignore[index]
     assert "A person checks this score" in html and "A person checks" not in render_html(clean)
     assert checked["contradictions"] == []
+
+
+def test_a_sentence_not_made_out_is_not_evidence_and_a_person_checks(
+    db: sessionmaker[Session],
+) -> None:
+    """Words the recogniser mostly could not make out (each at probability 0.2: what it writes
+    for a language it cannot hear) earn nothing, and the competency is marked for review."""
+    made_up = "I called him twice and I managed it myself."
+    answers = dict(ANSWERS)
+    answers["motivation"] = f"{made_up} {ANSWERS['motivation']}"
+    session_id, _ = store_interview(db, answers=answers, unsure=frozenset(made_up.split()))
+    with db() as s:
+        score_session(s, session_id)
+        s.commit()
+        report = build_report(s, session_id)
+    clean = _report(db, dict(ANSWERS))
+
+    def motivation(report: dict[str, object]) -> tuple[float, str, list[str], bool]:
+        (row,) = [q for q in report["questions"] if q["id"] == "motivation"]  # type: ignore[attr-defined]
+        (kept,) = [c for c in report["competencies"] if c["id"] == "motivation"]  # type: ignore[attr-defined]
+        quotes = [e["quote"] for e in kept["evidence"]]
+        return row["rating"], " ".join(row["rationale"]), quotes, kept["needs_review"]
+
+    rating, why, quotes, to_check = motivation(report)
+    assert rating == motivation(clean)[0]
+    assert made_up not in quotes
+    assert "Not read: 1 sentence(s) the recogniser could not make out." in why
+    assert to_check and not motivation(clean)[3]
+    assert "could not be made out" in render_html(report)
+    # The candidate's first thing to work on says why, and what to do.
+    (first, *_) = report["summary"]["improvements"]  # type: ignore[index]
+    assert first["key"] == "not read" and "Answer in English" in first["practice"]
+    assert all(i["key"] != "not read" for i in clean["summary"]["improvements"])  # type: ignore[index]
 
 
 def test_a_report_with_no_answers_says_why_each_section_is_empty_and_uses_no_jargon(

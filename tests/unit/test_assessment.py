@@ -89,3 +89,15 @@ def test_negative_signals_lower_strength() -> None:
     blamed = assess(base + " Honestly it was not my fault.", question=Q, kind="behavioural",
                     negative_signals=("not my fault",))  # fmt: skip
     assert blamed.negative_signals == 1 and blamed.strength < plain.strength
+
+
+def test_actions_that_go_on_from_the_candidates_own_show_their_role() -> None:
+    def own(text: str) -> bool:
+        return assess(text, question="Tell me about a customer.", kind="behavioural").own_role
+
+    assert own("I called him the same day, listened, apologised, and shipped a replacement.")
+    assert own("I rang the depot and then rebooked the parcel for the morning.")
+    # Someone else's clause, the team's actions, or a chain across sentences: not the candidate's.
+    assert not own("I called him, and she shipped a replacement.")
+    assert not own("We called him, listened, and shipped a replacement.")
+    assert not own("I called him. Then the depot found it, and shipped it.")
