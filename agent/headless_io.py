@@ -124,8 +124,11 @@ class CandidateMic(AudioInput):
         if behind < 0:
             await asyncio.sleep(-behind)
         elif behind > self.MAX_BACKLOG_S:
-            self.lost_s += behind - self.MAX_BACKLOG_S
+            lost = behind - self.MAX_BACKLOG_S
+            self.lost_s += lost
             self._next_at = loop.time() - self.MAX_BACKLOG_S
+            if self._queue and self._queue[0].started_at is not None:  # lost mid-utterance
+                self._queue[0].position += round(lost * self.sample_rate)
         # The wall-clock moment this frame was captured at (earlier than now when catching up).
         now = time.time() - max(0.0, loop.time() - self._next_at)
         self._next_at += self._frame / self.sample_rate

@@ -61,13 +61,20 @@ class Heard:
     sentences: int  # sentences the scorer would read
     unclear: list[str]  # of them, those the recogniser did not make out (not read)
     mean_probability: float | None  # of the words heard
+    least_sure_sentence: float | None  # the lowest mean word probability of one sentence
 
 
-def _unclear(text: str, words: tuple[TimedWord, ...]) -> tuple[int, list[str]]:
-    """How many sentences ``text`` gives the scorer, and those it leaves out as not made out."""
+def _unclear(text: str, words: tuple[TimedWord, ...]) -> tuple[int, list[str], float | None]:
+    """How many sentences ``text`` gives the scorer, those it leaves out as not made out, and
+    the lowest mean word probability of a sentence (None: no sentence had probabilities)."""
     end = words[-1].end_s if words else 0.0
     said = spoken_sentences(text, words, 0.0, end)
-    return len(said), [s for s, a, b in said if heard_unclearly(words, a, b)]
+    means = [
+        statistics.mean(p) for one in said
+        if (p := [w.probability for w in one.words if w.probability is not None])
+    ]  # fmt: skip
+    return (len(said), [one.text for one in said if heard_unclearly(one.words)],
+            round(min(means), 3) if means else None)  # fmt: skip
 
 
 class _Timed:
@@ -116,11 +123,11 @@ def main() -> None:
         spans = other_language_spans(heard.words, audio, RATE, 0.0, identify)
         checked = len(identify.seconds) - checked_before
         checked_before = len(identify.seconds)
-        sentences, unclear = _unclear(heard.text.strip(), heard.words)
+        sentences, unclear, least_sure = _unclear(heard.text.strip(), heard.words)
         probabilities = [w.probability for w in heard.words if w.probability is not None]
         mean = round(statistics.mean(probabilities), 3) if probabilities else None
         item = Heard(source, heard.text.strip(), checked, described(heard.words, spans),
-                     sentences, unclear, mean)  # fmt: skip
+                     sentences, unclear, mean, least_sure)  # fmt: skip
         print(
             f"{source[:48]:48s} checked {checked} found {len(spans)} unclear {len(unclear)}: "
             f"{item.heard[:40]!r}"
@@ -152,6 +159,9 @@ def main() -> None:
         "english_word_probability_lowest": min(
             h.mean_probability for h in english if h.mean_probability
         ),
+        "english_sentence_probability_lowest": min(
+            h.least_sure_sentence for h in english if h.least_sure_sentence is not None
+        ),
         "other_language_lines_unclear": sum(bool(h.unclear) for h in worded),
         "other_language_lines_left_out": sum(bool(h.found or h.unclear) for h in worded),
         "identify_median_s": round(statistics.median(identify.seconds), 3),
@@ -182,7 +192,8 @@ def main() -> None:
         f"scorer): English {summary['english_sentences_unclear']} of "
         f"{summary['english_sentences']} sentences (an utterance's mean word probability: "
         f"median {summary['english_word_probability_median']}, lowest "
-        f"{summary['english_word_probability_lowest']}); lines in other languages with one "
+        f"{summary['english_word_probability_lowest']}; a sentence's, lowest "
+        f"{summary['english_sentence_probability_lowest']}); lines in other languages with one "
         f"{summary['other_language_lines_unclear']} of "
         f"{summary['other_language_lines_with_words_heard']}; left out by either rule "
         f"**{summary['other_language_lines_left_out']}**",

@@ -40,8 +40,17 @@ _ACTION = re.compile(
 # Past-tense verbs that go on from a first-person one with no subject of their own: "I called
 # him the same day, listened, apologised, and shipped a replacement" is four things the candidate
 # did ("and she replaced it" or ", we shipped" start a clause of someone else's).
-_FIRST_ACTION = re.compile(rf"\bi ({_PAST})\b")
+_FIRST_ACTION = re.compile(rf"\bi (?:then |also |just )?({_PAST})\b")
 _CHAINED = re.compile(rf"(?:,\s*(?:and\s+)?|\s(?:and|then)\s+)(?:then\s+)?({_PAST})\b")
+# A new subject ends the chain: "I called the manager, who listened" is not the candidate's.
+_NEW_SUBJECT = re.compile(r"\b(he|she|they|we|you|it|who|which|that|there|someone|everyone)\b")
+# Words ending in "-ed" that are no action: "I focused on quality, and speed", "tired, stressed".
+_NOT_DONE = frozenset(
+    """need needed speed indeed red hundred feed seed bed shed breed greed tired stressed
+    excited interested frustrated worried pleased surprised bored scared annoyed relieved
+    confused overwhelmed motivated determined exhausted embarrassed disappointed satisfied
+    amazed concerned""".split()
+)
 _RESULT = re.compile(
     r"\b(as a result|in the end|turned out|the outcome|resulted|which meant|that meant|so that|"
     r"reduced|increased|improved|saved|received|finally|led to|success\w*|solved|resolved|"
@@ -104,6 +113,18 @@ def _stems(words: list[str]) -> set[str]:
     return {w[:4] for w in words if len(w) > 3 and w not in _STOP}
 
 
+def _chained_actions(sentence: str) -> int:
+    """The past-tense actions that go on from the sentence's first one in the first person, up
+    to a new subject: "I called him the same day, listened, apologised, and shipped" gives 3."""
+    first = next((m for m in _FIRST_ACTION.finditer(sentence) if m.group(1) not in _NOT_DONE), None)
+    if first is None:
+        return 0
+    rest = sentence[first.end() :]
+    stop = _NEW_SUBJECT.search(rest)
+    rest = rest[: stop.start()] if stop else rest
+    return sum(m.group(1) not in _NOT_DONE for m in _CHAINED.finditer(rest))
+
+
 def assess(
     answer: str,
     *,
@@ -122,11 +143,7 @@ def assess(
     words = _WORD.findall(text)
     n = len(words)
     mine = len(_FIRST_PERSON.findall(text))
-    chained = sum(
-        len(_CHAINED.findall(sentence, first.end()))
-        for sentence in re.split(r"[.!?]+", text)
-        if (first := _FIRST_ACTION.search(sentence))
-    )
+    chained = sum(_chained_actions(sentence) for sentence in re.split(r"[.!?]+(?!\d)", text))
     ours = len(_COLLECTIVE.findall(text))
     numbers = len(re.findall(r"\b\d", text))
     names = len(re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", answer))

@@ -348,6 +348,8 @@ async def run_rehearsal(
             await asyncio.wait_for(session.aclose(), timeout=15)
         await interview.aclose()
         mic.close()
+        if mic.lost_s:  # the machine was too busy to take the candidate's audio in time
+            logger.warning("the candidate's microphone lost %.1f s of audio", mic.lost_s)
         await speaker.aclose()
         duration = recorder.write(audio_path)
         finish_interview(db, session_id, status=status, reason=reason, audio_path=str(audio_path))

@@ -44,6 +44,13 @@ logger = logging.getLogger("recruiter.reports")
 _PRACTICE = Path(__file__).with_name("practice.yaml")
 # The evidence that best shows what went well, strongest first; rubric signals rank third.
 _STRENGTH = ("measurable result", "gives the result", "signal", "says what they did")
+# What the first improvement says when part of an answer was not read, and why.
+_NOT_READ = {
+    "another language": "part of the answer was in another language, so it was not scored; "
+    "answer in English.",
+    "not made out": "some of the answer could not be made out in the transcription, so it was "
+    "not scored; speak clearly, close to the microphone, somewhere quiet.",
+}
 _CUE_TEXT = {
     "pace-fast": "Slow down: the pace was above 160 words per minute",
     "pace-slow": "Speak a little more briskly: the pace was below 120 words per minute",
@@ -292,19 +299,19 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
                 )
     gaps = _practice()["gaps"]
     rated = [q for q in scores["questions"] if q["rating"] is not None]
-    # Words left out of the scoring (another language, or not made out) first: saying the answer
-    # in English, clearly, is what earns them a place in it.
-    for q in [q for q in rated if "Not read: " in " ".join(q["rationale"])][:1]:
-        said = [t for t in view.turns if t.question_id == q["id"] and t.speaker == "candidate"]
-        turn = said[0] if said else None
-        improvements.insert(0, {
-            "key": "not read",
-            "text": f'In "{q["text"]}": part of the answer was not read (another language, or '
-                    "words the transcription could not make out).",
-            "turn": turn.index if turn else None,
-            "at": clock(turn.start_s) if turn else None,
-            "practice": gaps["not read"],
-        })  # fmt: skip
+    # Words left out of the scoring (another language, or not made out) first: saying them so
+    # that they can be read is what earns them a place in it.
+    for key, said in (("another language", "in another language"),
+                      ("not made out", "could not make out")):  # fmt: skip
+        for q in [q for q in rated if said in " ".join(q["rationale"])][:1]:
+            turns = [t for t in view.turns if t.question_id == q["id"] and t.speaker == "candidate"]
+            improvements.insert(0, {
+                "key": f"not read: {key}",
+                "text": f'In "{q["text"]}": {_NOT_READ[key]}',
+                "turn": turns[0].index if turns else None,
+                "at": clock(turns[0].start_s) if turns else None,
+                "practice": gaps[f"not read: {key}"],
+            })  # fmt: skip
     for q in sorted(rated, key=lambda q: q["rating"]):
         turn = next(
             (t for t in view.turns if t.speaker == "candidate" and t.question_id == q["id"]), None
@@ -312,8 +319,11 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
         if turn is not None and any(i["turn"] == turn.index for i in improvements):
             continue  # one improvement per answer: the most important of its gaps
         for rationale in q["rationale"][:1]:
+            # "Missing: a, b." ends at its full stop ("Not read: ..." may follow).
             missing = (
-                rationale.split("Missing: ", 1)[1].rstrip(".") if "Missing: " in rationale else ""
+                rationale.split("Missing: ", 1)[1].split(".", 1)[0]
+                if "Missing: " in rationale
+                else ""
             )
             for gap in [g.strip() for g in missing.split(",") if g.strip()][:1]:
                 if gap in gaps and not any(i["key"] == gap for i in improvements):
@@ -405,6 +415,10 @@ def build_report(db: Session, session_id: str) -> dict[str, Any]:
                 "unsure": unsure_words(stored_words(t.words)),
                 # Clauses heard in another language: not read as evidence.
                 "other_language": _other_language(view, t),
+                # Sentences the recogniser did not make out: not read as evidence either.
+                "not_made_out": (
+                    view.candidate_turn(t).not_made_out if t.speaker == "candidate" else []
+                ),
             }
             for t in view.turns
         ],

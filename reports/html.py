@@ -64,12 +64,16 @@ def _fmt(value: float | None) -> str:
 
 
 def not_read_html(turn: dict[str, Any]) -> str:
-    """A note under a report transcript entry for each stretch of it heard in another language
-    and left out of what was read (HTML, escaped)."""
+    """A note under a report transcript entry for each stretch of it heard in another language,
+    and each sentence not made out, left out of what was read (HTML, escaped)."""
     return "".join(
         f"<br><span class=note>Heard in another language ({escape(o['language'])}), not read as "
         f"evidence: &ldquo;{escape(o['words'])}&rdquo;</span>"
         for o in turn.get("other_language") or []
+    ) + "".join(
+        "<br><span class=note>Not made out by the transcription, not read as evidence: "
+        f"&ldquo;{escape(sentence)}&rdquo;</span>"
+        for sentence in turn.get("not_made_out") or []
     )
 
 

@@ -11,16 +11,27 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence, Set
+from typing import NamedTuple
 
 from dialogue import answer_parts, holds_attempt
 from perception.speech import PAUSE_S
 from perception.words import TimedWord
 
-__all__ = ["read_pieces", "spoken_sentences"]
+__all__ = ["Said", "read_pieces", "spoken_sentences"]
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _TOKEN = re.compile(r"(?:[^\W_]|')+")  # letters and digits of any script, apostrophes
 _LATIN = re.compile(r"[a-z0-9']")  # read lower-cased, as the scorer reads words
+
+
+class Said(NamedTuple):
+    """One sentence of a turn (or a part of one) as the scorer reads it: its text, verbatim,
+    its span (session seconds) and the words it aligned with (``()`` where none did)."""
+
+    text: str
+    start_s: float
+    end_s: float
+    words: tuple[TimedWord, ...] = ()
 
 
 def _tokens(text: str) -> list[str]:
@@ -124,9 +135,10 @@ def spoken_sentences(
     start_s: float,
     end_s: float,
     not_read: Set[int] = frozenset(),
-) -> list[tuple[str, float, float]]:
+) -> list[Said]:
     """The sentences of a turn's ``text``, verbatim, each with the time span (session seconds)
-    of its ``words`` (word timings) where they align, else the turn's (``start_s``-``end_s``).
+    of its ``words`` (word timings) where they align, else the turn's (``start_s``-``end_s``),
+    and those words (``Said``).
 
     The words whose index is in ``not_read`` (heard in another language:
     ``perception.spoken_language``) are left out (``read_pieces``): a sentence holding some
@@ -145,7 +157,7 @@ def spoken_sentences(
             for sentence in spoken_sentences(piece, kept, start_s, end_s)
         ]
     timings = [(_tokens(w.word), w) for w in words]
-    out: list[tuple[str, float, float]] = []
+    out: list[Said] = []
     cursor = 0
     for match in _SENTENCE.finditer(text):
         sentence = match.group().strip()
@@ -161,14 +173,14 @@ def _add(
     inner: list[tuple[list[str], TimedWord]],
     start_s: float,
     end_s: float,
-    out: list[tuple[str, float, float]],
+    out: list[Said],
 ) -> None:
     """Add ``sentence`` (its word timings ``inner``) to ``out``, less any attempt in it."""
     timed = [w for _, w in inner]
     if not _LATIN.search(sentence.lower()):
         return  # (its words are passed over all the same)
     if not holds_attempt(sentence):
-        out.append((sentence, *_within(timed, start_s, end_s)))
+        out.append(Said(sentence, *_within(timed, start_s, end_s), tuple(timed)))
         return
     paired = _paired(sentence, timed)
     parts = answer_parts(sentence, _pauses(paired) if paired else ())
@@ -186,7 +198,7 @@ def _add(
             span = _align(inner, part, word) if inner else None
             word = span[1] + 1 if span else word
             kept = timed[span[0] : span[1] + 1] if span else []
-        out.append((part, *_within(kept, start_s, end_s)))
+        out.append(Said(part, *_within(kept, start_s, end_s), tuple(kept)))
 
 
 def _within(timed: Sequence[TimedWord], low: float, high: float) -> tuple[float, float]:

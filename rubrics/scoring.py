@@ -21,11 +21,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from dialogue import assess
-from perception.spoken_language import OtherLanguage
-from perception.words import TimedWord
 from rubrics.checks import content_words
 from rubrics.models import Competency, Question, RoleScript
-from rubrics.said import read_pieces, spoken_sentences
+from rubrics.said import spoken_sentences
 from rubrics.substance import (
     UNSURE_BELOW,
     heard_unclearly,
@@ -33,6 +31,7 @@ from rubrics.substance import (
     stem,
     vocabulary,
 )
+from rubrics.turn import CandidateTurn
 
 __all__ = [
     "NOT_ENOUGH_EVIDENCE",
@@ -64,44 +63,6 @@ _KIND_PARTS = {
     "technical": ("depth", "trade-offs", "action"),
     "coding": ("depth", "trade-offs", "action"),
 }
-
-
-@dataclass(frozen=True)
-class CandidateTurn:
-    """One stored candidate turn: its index, text, times and word timings (session seconds),
-    and the clauses of it heard in another language (not read as evidence)."""
-
-    index: int
-    question_id: str | None
-    text: str
-    start_s: float
-    end_s: float
-    words: tuple[TimedWord, ...] = ()
-    other_language: tuple[OtherLanguage, ...] = ()
-
-    @property
-    def read_parts(self) -> list[str]:
-        """The text less the clauses heard in another language: the parts around them, verbatim
-        (``[text]`` when there are none)."""
-        if not self.other_language:
-            return [self.text]
-        return [piece for piece, _ in read_pieces(self.text, self.words, self.not_read)[0]]
-
-    @property
-    def left_out(self) -> list[OtherLanguage]:
-        """The stretches in another language left out of what is read (one that could not be
-        found in the text is read, and is not among them)."""
-        if not self.other_language:
-            return []
-        _, cut = read_pieces(self.text, self.words, self.not_read)
-        return [s for s in self.other_language if s.first_word in cut]
-
-    @property
-    def not_read(self) -> frozenset[int]:
-        """Indices of the words heard in another language."""
-        return frozenset(
-            i for span in self.other_language for i in range(span.first_word, span.last_word + 1)
-        )
 
 
 @dataclass(frozen=True)
@@ -270,24 +231,24 @@ def _answer(
         # Each sentence less an attempt to manipulate the interviewer (gone when that is all it
         # was): the answer's words run into an attempt count, the attempt never does.
         said = spoken_sentences(turn.text, turn.words, turn.start_s, turn.end_s, turn.not_read)
+        # Sentences the recogniser did not make out are not read, nor let a neighbour be.
+        unclear += sum(heard_unclearly(one.words) for one in said) if only is None else 0
+        said = [one for one in said if not heard_unclearly(one.words)]
         other.update(span.label for span in turn.left_out)
         # Per sentence, what it may show: everything, or (beside a sentence that shows the
         # competency in passing) only the situation set just before it or the result just after.
         allowed: list[tuple[str, float, float, frozenset[str] | None]]
         if only is None:
-            allowed = [(*one, None) for one in said]
+            allowed = [(*one[:3], None) for one in said]
         else:
-            shown = {i for i, (sentence, _, _) in enumerate(said) if sentence and only(sentence)}
+            shown = {i for i, one in enumerate(said) if one.text and only(one.text)}
             allowed = [
-                (*one, None if i in shown else _BEFORE if i + 1 in shown else _AFTER)
+                (*one[:3], None if i in shown else _BEFORE if i + 1 in shown else _AFTER)
                 for i, one in enumerate(said)
                 if i in shown or i + 1 in shown or i - 1 in shown
             ]
         for sentence, start, end, context in allowed:
             if not sentence:
-                continue
-            if heard_unclearly(turn.words, start, end):
-                unclear += 1
                 continue
             sub = sentence_substance(sentence, rubric_words, unsure)
             if context is not None:

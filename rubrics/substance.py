@@ -38,6 +38,7 @@ from perception.words import TimedWord
 __all__ = [
     "ABSTRACT_BELOW",
     "UNCLEAR_BELOW",
+    "UNCLEAR_MIN_WORDS",
     "UNSURE_BELOW",
     "SentenceSubstance",
     "concreteness",
@@ -47,11 +48,12 @@ __all__ = [
     "vocabulary",
 ]
 
-# Whisper's word probability below which a word is "unsure": faster-whisper's own
-# hallucination filter treats words under 0.5 as doubtful; 0.4 keeps accented but clear speech.
+# Whisper's word probability below which a word is "unsure" (faster-whisper's hallucination
+# filter counts a word under 0.15 as an anomaly; this project's bar is stricter, set in rules-2).
 UNSURE_BELOW = 0.4
-# A sentence whose words have a mean probability under this was mostly not made out (the same
-# doubt level as faster-whisper's filter); at least UNCLEAR_MIN_WORDS of them are needed to say so.
+# A sentence whose words' mean probability is under this was mostly not made out: English said by
+# the shipped personas has utterance means of 0.78 and more, espeak-ng's Mandarin heard as English
+# 0.43 (bench/results/language_check.md, 5 Dec 2026). At least UNCLEAR_MIN_WORDS words are needed.
 UNCLEAR_BELOW = 0.5
 UNCLEAR_MIN_WORDS = 3
 # On the norms' 1-5 scale: "improvement" 2.60, "career" 2.54 and "booked" 2.55 sit just above,
@@ -121,8 +123,8 @@ _SELF_PRAISE = re.compile(
     r"super|a (natural|people person|team player|great|strong|quick))|i took (full )?ownership|"
     r"my (strong|excellent|great) \w+|thanks to my|i excel|i'm known for|i pride myself|"
     r"i('m| am) passionate|i love (people|helping|challenges)|"
-    r"i('m| am) (the|a|an) (best|strongest|ideal|perfect|top|greatest|most \w+|outstanding|"
-    r"exceptional|excellent)|best candidate)\b"
+    r"i('m| am) (the|a|an) (best|strongest|ideal|perfect|top|greatest|outstanding|exceptional|"
+    r"excellent|most (qualified|experienced|talented|capable|skilled|dedicated|reliable)))\b"
 )
 _HEDGE = re.compile(
     r"\b(i think|i guess|i suppose|i believe|i feel like|maybe|probably|sort of|kind of|"
@@ -180,21 +182,18 @@ def concreteness(word: str) -> float | None:
     return next((norms[c] for c in candidates if c in norms), None)
 
 
-def heard_unclearly(words: Sequence[TimedWord], start_s: float, end_s: float) -> bool:
-    """Whether the recogniser mostly did not make out what was said from ``start_s`` to
-    ``end_s`` (seconds, on the words' clock): ``UNCLEAR_MIN_WORDS`` or more of ``words`` in that
-    span carry a probability, and their mean is under ``UNCLEAR_BELOW``.
+def heard_unclearly(words: Sequence[TimedWord]) -> bool:
+    """Whether the recogniser mostly did not make out a sentence, from the ``words`` it aligned
+    with: ``UNCLEAR_MIN_WORDS`` or more carry a probability, and their mean is under
+    ``UNCLEAR_BELOW``. Words without a probability (typed answers), or a sentence that aligned
+    with none, are never unclear.
 
     Such a sentence is no evidence of what the candidate said: for espeak-ng's Mandarin, Whisper
     tiny.en wrote "Her one-mail message, I'm two, ... I'll reach you, Ling for K3 War" (mean
-    0.43), whose "I'm" and "I'll reach" had read as the candidate's own role. Words without a
-    probability (typed answers) are never unclear.
+    probability 0.43; ``tests/unit/test_scoring.py`` keeps the words), whose "I'm" and "I'll
+    reach" had read as the candidate's own role.
     """
-    heard = [
-        w.probability
-        for w in words
-        if w.probability is not None and w.start_s >= start_s - 0.01 and w.end_s <= end_s + 0.01
-    ]
+    heard = [w.probability for w in words if w.probability is not None]
     return len(heard) >= UNCLEAR_MIN_WORDS and sum(heard) / len(heard) < UNCLEAR_BELOW
 
 

@@ -240,7 +240,8 @@ def test_speech_in_another_language_is_not_evidence_and_the_report_says_so(
     assert turn["text"] == answers["motivation"]  # the transcript stays verbatim
     html = render_html(checked)
     assert "Heard in another language (ru), not read as evidence" in html
-    assert checked["summary"]["improvements"][0]["key"] == "not read"  # type: ignore[index]
+    (first, *_) = checked["summary"]["improvements"]  # type: ignore[index]
+    assert first["key"] == "not read: another language" and "English" in first["text"]
     assert "A person checks this score" in html and "A person checks" not in render_html(clean)
     assert checked["contradictions"] == []
 
@@ -271,11 +272,17 @@ def test_a_sentence_not_made_out_is_not_evidence_and_a_person_checks(
     assert made_up not in quotes
     assert "Not read: 1 sentence(s) the recogniser could not make out." in why
     assert to_check and not motivation(clean)[3]
-    assert "could not be made out" in render_html(report)
+    html = render_html(report)
+    assert "could not be made out" in html
+    # The transcript stays verbatim, with a note of what was not read.
+    (turn,) = [t for t in report["transcript"] if t["not_made_out"]]  # type: ignore[union-attr]
+    assert turn["not_made_out"] == [made_up] and turn["text"] == answers["motivation"]
+    assert f"Not made out by the transcription, not read as evidence: &ldquo;{made_up}" in html
     # The candidate's first thing to work on says why, and what to do.
     (first, *_) = report["summary"]["improvements"]  # type: ignore[index]
-    assert first["key"] == "not read" and "Answer in English" in first["practice"]
-    assert all(i["key"] != "not read" for i in clean["summary"]["improvements"])  # type: ignore[index]
+    assert first["key"] == "not read: not made out" and "could not be made out" in first["text"]
+    assert "microphone" in first["practice"]
+    assert not any(i["key"].startswith("not read") for i in clean["summary"]["improvements"])  # type: ignore[index]
 
 
 def test_a_report_with_no_answers_says_why_each_section_is_empty_and_uses_no_jargon(

@@ -101,3 +101,12 @@ def test_actions_that_go_on_from_the_candidates_own_show_their_role() -> None:
     assert not own("I called him, and she shipped a replacement.")
     assert not own("We called him, listened, and shipped a replacement.")
     assert not own("I called him. Then the depot found it, and shipped it.")
+    assert not own("I called the manager, who listened, and apologised.")
+    assert not own("I called him and he listened, then agreed.")
+    assert not own("I asked, they answered, and agreed.")
+    # Words ending in "-ed" that are no action.
+    assert not own("I need a break, and need sleep.")
+    assert not own("I focused on quality, and speed.")
+    assert not own("I worked late, tired, and stressed.")
+    # A decimal point does not end the sentence.
+    assert own("I cut costs by 3.5 percent, and shipped it in May.")

@@ -178,3 +178,32 @@ def test_clear_sentences_with_a_few_unsure_words_are_read() -> None:
     strong = [(w, 0.3 if i % 5 == 0 else 0.8) for i, w in enumerate(STRONG.split())]
     level, rationale, _ = _own(score_interview(ROLE, [_heard_turn(strong)]))
     assert level >= 4 and "Not read" not in rationale
+
+
+def test_the_llm_judge_does_not_read_a_sentence_not_made_out_either() -> None:
+    weak = [(w, 0.95) for w in WEAK.split()]
+    assert _heard_turn([*_NOT_MADE_OUT, *weak]).read_parts == [WEAK]
+    assert _heard_turn([*weak, *_NOT_MADE_OUT, *weak]).read_parts == [WEAK, WEAK]
+    assert _heard_turn(weak).read_parts == [WEAK]
+
+
+def test_a_sentence_its_words_do_not_align_with_is_read() -> None:
+    """Text edited after recognition pairs with no words: how well it was heard is unknown."""
+    words = _heard_turn(_NOT_MADE_OUT).words
+    text = "I called him the same day and shipped a replacement."
+    turn = CandidateTurn(1, "frustrated-customer", text, 10.0, words[-1].end_s, words)
+    (answer,) = [a for a in score_interview(ROLE, [turn]).answers if not a.credited]
+    assert answer.unclear == 0 and "Not read" not in answer.rationale
+    assert turn.read_parts == [text]
+
+
+def test_a_sentence_not_made_out_shows_no_other_competency_in_passing() -> None:
+    said = "The broken scanner blocks forty parcels an hour, so I let them know at the depot."
+    garbled = [(w, 0.2) for w in said.split()]
+    clear = [(w, 0.95) for w in STRONG.split()]
+    sheet = score_interview(ROLE, [_heard_turn([*clear, *garbled])])
+    assert not [a for a in sheet.answers if a.credited]  # prioritisation: nothing read
+    (own,) = sheet.answers
+    assert own.unclear == 1
+    readable = score_interview(ROLE, [_heard_turn([*clear, *((w, 0.95) for w, _ in garbled)])])
+    assert [a.competency_id for a in readable.answers if a.credited] == ["prioritisation"]

@@ -134,18 +134,21 @@ def test_a_part_kept_from_a_sentence_is_timed_by_its_own_words() -> None:
     text = "How am I being scored I led the migration of our billing system to the new provider."
     timed = [TimedWord(w, 0.4 * i + 0.6 * (i >= 5), 0.4 * i + 0.3 + 0.6 * (i >= 5))
              for i, w in enumerate(text.split())]  # fmt: skip
-    ((part, start, end),) = spoken_sentences(text, timed, 0.0, timed[-1].end_s)
+    ((part, start, end, words),) = spoken_sentences(text, timed, 0.0, timed[-1].end_s)
     assert part == "I led the migration of our billing system to the new provider."
     assert (start, end) == (timed[5].start_s, timed[-1].end_s)
+    assert words == tuple(timed[5:])  # the part's own words, for how well they were heard
 
 
 def test_a_sentence_with_no_attempt_is_one_entry_with_its_words_span() -> None:
     text = "I used <b> tags for it. Да. I fixed it"
     timed = [TimedWord(w, float(i), i + 0.5) for i, w in enumerate(text.split())]
-    assert spoken_sentences(text, timed, 0.0, 9.0) == [
+    said = spoken_sentences(text, timed, 0.0, 9.0)
+    assert [one[:3] for one in said] == [
         ("I used <b> tags for it.", 0.0, 5.5),
         ("I fixed it", 7.0, 9.0),
     ]
+    assert said[0].words == tuple(timed[:6]) and said[1].words == tuple(timed[7:])
 
 
 @pytest.mark.parametrize("line", LINES)
