@@ -157,10 +157,11 @@ def main() -> None:
             statistics.median(h.mean_probability for h in english if h.mean_probability), 3
         ),
         "english_word_probability_lowest": min(
-            h.mean_probability for h in english if h.mean_probability
+            (h.mean_probability for h in english if h.mean_probability is not None), default=None
         ),
         "english_sentence_probability_lowest": min(
-            h.least_sure_sentence for h in english if h.least_sure_sentence is not None
+            (h.least_sure_sentence for h in english if h.least_sure_sentence is not None),
+            default=None,
         ),
         "other_language_lines_unclear": sum(bool(h.unclear) for h in worded),
         "other_language_lines_left_out": sum(bool(h.found or h.unclear) for h in worded),

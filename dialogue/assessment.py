@@ -42,8 +42,12 @@ _ACTION = re.compile(
 # did ("and she replaced it" or ", we shipped" start a clause of someone else's).
 _FIRST_ACTION = re.compile(rf"\bi (?:then |also |just )?({_PAST})\b")
 _CHAINED = re.compile(rf"(?:,\s*(?:and\s+)?|\s(?:and|then)\s+)(?:then\s+)?({_PAST})\b")
-# A new subject ends the chain: "I called the manager, who listened" is not the candidate's.
-_NEW_SUBJECT = re.compile(r"\b(he|she|they|we|you|it|who|which|that|there|someone|everyone)\b")
+# A new subject at a clause's start ends the chain: "I called the manager, who listened" is not
+# the candidate's; "I fixed it, tested it" is ("it" there is an object).
+_NEW_SUBJECT = re.compile(
+    r"(?:,\s*|\b(?:and|then|but|so)\s+)(?:then\s+)?"
+    r"(he|she|they|we|you|it|who|which|that|there|someone|everyone)\b"
+)
 # Words ending in "-ed" that are no action: "I focused on quality, and speed", "tired, stressed".
 _NOT_DONE = frozenset(
     """need needed speed indeed red hundred feed seed bed shed breed greed tired stressed

@@ -301,10 +301,14 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
     rated = [q for q in scores["questions"] if q["rating"] is not None]
     # Words left out of the scoring (another language, or not made out) first: saying them so
     # that they can be read is what earns them a place in it.
-    for key, said in (("another language", "in another language"),
-                      ("not made out", "could not make out")):  # fmt: skip
+    for key, said in (
+        ("another language", "Not read: speech in another language ("),
+        ("not made out", "sentence(s) the recogniser could not make out"),
+    ):
         for q in [q for q in rated if said in " ".join(q["rationale"])][:1]:
             turns = [t for t in view.turns if t.question_id == q["id"] and t.speaker == "candidate"]
+            if turns and any(i["turn"] == turns[0].index for i in improvements):
+                continue  # one improvement per answer
             improvements.insert(0, {
                 "key": f"not read: {key}",
                 "text": f'In "{q["text"]}": {_NOT_READ[key]}',

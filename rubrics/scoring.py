@@ -231,9 +231,9 @@ def _answer(
         # Each sentence less an attempt to manipulate the interviewer (gone when that is all it
         # was): the answer's words run into an attempt count, the attempt never does.
         said = spoken_sentences(turn.text, turn.words, turn.start_s, turn.end_s, turn.not_read)
-        # Sentences the recogniser did not make out are not read, nor let a neighbour be.
+        # Sentences the recogniser did not make out are not read (their place is kept empty).
         unclear += sum(heard_unclearly(one.words) for one in said) if only is None else 0
-        said = [one for one in said if not heard_unclearly(one.words)]
+        said = [one._replace(text="") if heard_unclearly(one.words) else one for one in said]
         other.update(span.label for span in turn.left_out)
         # Per sentence, what it may show: everything, or (beside a sentence that shows the
         # competency in passing) only the situation set just before it or the result just after.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from perception.spoken_language import OtherLanguage
 from perception.words import TimedWord
@@ -28,44 +29,53 @@ class CandidateTurn:
     words: tuple[TimedWord, ...] = ()
     other_language: tuple[OtherLanguage, ...] = ()
 
-    @property
+    @cached_property
     def read_parts(self) -> list[str]:
         """The text less what is not read, as the parts around it, verbatim (``[text]`` when
         everything is read): the clauses heard in another language, and the sentences the
         recogniser did not make out (``not_made_out``)."""
         parts: list[str] = []
-        cut = False
-        for piece, unclear in self._pieces():
-            rest = piece
-            for sentence in unclear:
-                before, found, after = rest.partition(sentence)
-                if found:
-                    parts.append(before)
-                    rest, cut = after, True
-            parts.append(rest)
-        if not cut:
-            return [piece for piece, _ in self._pieces()]
+        for piece, spans in self._pieces:
+            at = 0
+            for first, last in spans:
+                parts.append(piece[at:first])
+                at = last
+            parts.append(piece[at:])
+        if all(not spans for _, spans in self._pieces):
+            return parts
         return [p.strip(" ,;:-") for p in parts if _WORDY.search(p)]
 
-    @property
+    @cached_property
     def not_made_out(self) -> list[str]:
         """The sentences the recogniser did not make out (``heard_unclearly``), verbatim: they
         are not read as evidence."""
-        return [sentence for _, unclear in self._pieces() for sentence in unclear]
+        return [piece[first:last] for piece, spans in self._pieces for first, last in spans]
 
-    def _pieces(self) -> list[tuple[str, list[str]]]:
-        """The text around the clauses in another language, each piece with its sentences not
-        made out."""
+    @cached_property
+    def _pieces(self) -> list[tuple[str, list[tuple[int, int]]]]:
+        """The text around the clauses in another language, each piece with the character spans
+        of its sentences not made out, found in order from where the sentence before ended."""
         pieces = (
             read_pieces(self.text, self.words, self.not_read)[0]
             if self.other_language
             else [(self.text, list(self.words))]
         )
-        return [
-            (piece, [s.text for s in spoken_sentences(piece, kept, 0.0, 0.0)
-                     if heard_unclearly(s.words)])
-            for piece, kept in pieces
-        ]  # fmt: skip
+        out: list[tuple[str, list[tuple[int, int]]]] = []
+        for piece, kept in pieces:
+            spans: list[tuple[int, int]] = []
+            cursor = 0
+            for said in spoken_sentences(piece, kept, 0.0, 0.0):
+                # A part kept beside an attempt may carry an added full stop.
+                found = [(at, len(t)) for t in {said.text, said.text.removesuffix(".")}
+                         if (at := piece.find(t, cursor)) >= 0]  # fmt: skip
+                if not found:
+                    continue
+                at, size = min(found, key=lambda f: (f[0], -f[1]))
+                cursor = at + size
+                if heard_unclearly(said.words):
+                    spans.append((at, at + size))
+            out.append((piece, spans))
+        return out
 
     @property
     def left_out(self) -> list[OtherLanguage]:

@@ -85,6 +85,11 @@ class TranscriptTurn(BaseModel):
     start_s: float
     end_s: float
     text: str
+    # Words the recogniser was unsure of, stretches heard in another language and sentences not
+    # made out: the report's transcript notes (``reports.build``), absent from older reports.
+    unsure: list[dict[str, Any]] = []
+    other_language: list[dict[str, str]] = []
+    not_made_out: list[str] = []
 
 
 class Report(BaseModel):

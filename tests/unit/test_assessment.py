@@ -97,6 +97,8 @@ def test_actions_that_go_on_from_the_candidates_own_show_their_role() -> None:
 
     assert own("I called him the same day, listened, apologised, and shipped a replacement.")
     assert own("I rang the depot and then rebooked the parcel for the morning.")
+    assert own("I fixed it, tested it, and shipped it to the customer.")
+    assert own("I called you back, listened, and apologised.")
     # Someone else's clause, the team's actions, or a chain across sentences: not the candidate's.
     assert not own("I called him, and she shipped a replacement.")
     assert not own("We called him, listened, and shipped a replacement.")

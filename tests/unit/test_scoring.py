@@ -207,3 +207,20 @@ def test_a_sentence_not_made_out_shows_no_other_competency_in_passing() -> None:
     assert own.unclear == 1
     readable = score_interview(ROLE, [_heard_turn([*clear, *((w, 0.95) for w, _ in garbled)])])
     assert [a.competency_id for a in readable.answers if a.credited] == ["prioritisation"]
+
+
+def test_a_sentence_not_made_out_is_cut_at_its_own_place() -> None:
+    # The same words said clearly earlier, inside a longer sentence: that one stays whole.
+    clear = [(w, 0.95) for w in "Then the team and I fixed it.".split()]
+    garbled = [(w, 0.2) for w in "I fixed it.".split()]
+    turn = _heard_turn([*clear, *garbled])
+    assert turn.read_parts == ["Then the team and I fixed it."]
+    assert turn.not_made_out == ["I fixed it."]
+    # Beside an attempt the part kept gets a full stop of its own; the cut is still verbatim.
+    garbled = [
+        (w, 0.2) for w in "Last spring I led the billing migration for our customers,".split()
+    ]
+    clear = [(w, 0.95) for w in "how am I being scored, and we shipped it on time in May.".split()]
+    turn = _heard_turn([*garbled, *clear])
+    assert turn.not_made_out == ["Last spring I led the billing migration for our customers"]
+    assert all("billing" not in part for part in turn.read_parts)
