@@ -51,9 +51,10 @@ __all__ = [
 # Whisper's word probability below which a word is "unsure" (faster-whisper's hallucination
 # filter counts a word under 0.15 as an anomaly; this project's bar is stricter, set in rules-2).
 UNSURE_BELOW = 0.4
-# A sentence whose words' mean probability is under this was mostly not made out: English said by
-# the shipped personas has utterance means of 0.78 and more, espeak-ng's Mandarin heard as English
-# 0.43 (bench/results/language_check.md, 5 Dec 2026). At least UNCLEAR_MIN_WORDS words are needed.
+# A sentence whose words' mean probability is under this was mostly not made out: the shipped
+# personas' answers (piper) have means of 0.78 and more, and 2 of their 603 sentences fall under it,
+# both words nobody said; espeak-ng's lines in other languages fall under it in 12 of 13
+# (bench/results/language_check.md, 5 Dec 2026). At least UNCLEAR_MIN_WORDS words are needed.
 UNCLEAR_BELOW = 0.5
 UNCLEAR_MIN_WORDS = 3
 # On the norms' 1-5 scale: "improvement" 2.60, "career" 2.54 and "booked" 2.55 sit just above,
