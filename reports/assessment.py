@@ -64,12 +64,12 @@ def score_session(db: Session, session_id: str) -> ScoreSheet:
             sheet.scorer,
             a.rationale,
             # Part of it was left out (another language, or not made out): a person checks.
-            needs_review=bool(a.other_language or a.unclear),
+            needs_review=a.needs_review,
         )
         for a in sheet.answers
         if not a.credited  # shown in passing: its quotes count for the competency, not the question
     ]
-    unread = {a.competency_id for a in sheet.answers if a.other_language or a.unclear}
+    unread = {a.competency_id for a in sheet.answers if a.needs_review}
     scores += [
         NewScore(
             "competency", cid, value, "deterministic", sheet.scorer, needs_review=cid in unread

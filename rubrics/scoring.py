@@ -98,6 +98,11 @@ class AnswerScore:
     # Sentences not read because the recogniser could not make them out: a person checks.
     unclear: int = 0
 
+    @property
+    def needs_review(self) -> bool:
+        """Part of the answer was left out (another language, or not made out)."""
+        return bool(self.other_language or self.unclear)
+
 
 @dataclass(frozen=True)
 class CodeOutcome:
@@ -232,8 +237,9 @@ def _answer(
         # was): the answer's words run into an attempt count, the attempt never does.
         said = spoken_sentences(turn.text, turn.words, turn.start_s, turn.end_s, turn.not_read)
         # Sentences the recogniser did not make out are not read (their place is kept empty).
-        unclear += sum(heard_unclearly(one.words) for one in said) if only is None else 0
-        said = [one._replace(text="") if heard_unclearly(one.words) else one for one in said]
+        dropped = [heard_unclearly(one.words) for one in said]
+        unclear += sum(dropped) if only is None else 0
+        said = [s._replace(text="") if out else s for s, out in zip(said, dropped, strict=True)]
         other.update(span.label for span in turn.left_out)
         # Per sentence, what it may show: everything, or (beside a sentence that shows the
         # competency in passing) only the situation set just before it or the result just after.
