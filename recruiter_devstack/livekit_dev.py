@@ -109,6 +109,16 @@ class DevLiveKitServer:
         """Stop the server."""
         self._child.stop()
 
+    @property
+    def name(self) -> str:
+        """What a message calls it."""
+        return self._child.name
+
+    @property
+    def running(self) -> bool:
+        """Whether it is still alive."""
+        return self._child.running
+
     def __enter__(self) -> LiveKitSettings:
         return self.start()
 

@@ -87,6 +87,16 @@ class LoopbackLLMServer:
         if self._child is not None:
             self._child.stop(grace_s=self._stop_grace_s)
 
+    @property
+    def name(self) -> str:
+        """What a message calls it."""
+        return self._name
+
+    @property
+    def running(self) -> bool:
+        """Whether the server this object started is still alive (False before ``start``)."""
+        return self._child is not None and self._child.running
+
     def wait(self) -> int:
         """Block until the server exits; return its exit code."""
         assert self._child is not None, "server not started"

@@ -9,6 +9,7 @@ at its SIP service's public address instead (README, "Phone line").
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import socket
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ __all__ = [
     "DevSIPService",
     "PhonePartMissingError",
     "SIPPorts",
+    "sip_answers",
     "sip_binary",
 ]
 
@@ -65,6 +67,32 @@ def _answers(port: int) -> bool:
         return False
 
 
+def sip_answers(address: str, timeout_s: float = 1.0) -> bool:
+    """Whether the SIP service at ``address`` (``host:port``, UDP) answers an OPTIONS now.
+
+    A SIP ping (RFC 3261, section 11): livekit-sip answers it with 200 OK as long as its
+    signalling listens, which its HTTP health check does not show.
+    """
+    host, port = address.rsplit(":", 1)
+    tag = secrets.token_hex(6)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((host, 0))
+        s.settimeout(timeout_s)
+        local = s.getsockname()[1]
+        ping = (
+            f"OPTIONS sip:ping@{address} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP {host}:{local};branch=z9hG4bK{tag}\r\n"
+            f"From: <sip:ping@{host}:{local}>;tag={tag}\r\n"
+            f"To: <sip:ping@{address}>\r\nCall-ID: ping-{tag}\r\nCSeq: 1 OPTIONS\r\n"
+            "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        )
+        try:
+            s.sendto(ping.encode(), (host, int(port)))
+            return s.recv(2048).startswith(b"SIP/2.0 200")
+        except OSError:  # a timeout, or ICMP port unreachable
+            return False
+
+
 class DevRedis:
     """A throwaway Redis on 127.0.0.1: nothing saved to disk, gone when stopped."""
 
@@ -82,6 +110,16 @@ class DevRedis:
         """Start it and wait for PONG; return its address (``host:port``)."""
         self._child.start(lambda: _answers(self.port), timeout_s)
         return self.address
+
+    @property
+    def name(self) -> str:
+        """What a message calls it."""
+        return self._child.name
+
+    @property
+    def running(self) -> bool:
+        """Whether it is still alive."""
+        return self._child.running
 
     def stop(self) -> None:
         """Stop it (its data goes with it)."""
@@ -136,9 +174,24 @@ class DevSIPService:
         )
 
     def start(self, timeout_s: float = 30.0) -> str:
-        """Start it and wait for its health check; return its SIP address (``host:port``)."""
-        self._child.start(lambda: http_ok(f"http://127.0.0.1:{self.ports.health}/"), timeout_s)
+        """Start it and wait until its health check and its SIP signalling answer; return its
+        SIP address (``host:port``)."""
+        self._child.start(self.answers, timeout_s)
         return self.address
+
+    def answers(self) -> bool:
+        """Whether its health check says OK and it answers a SIP OPTIONS now."""
+        return http_ok(f"http://127.0.0.1:{self.ports.health}/") and sip_answers(self.address)
+
+    @property
+    def name(self) -> str:
+        """What a message calls it."""
+        return self._child.name
+
+    @property
+    def running(self) -> bool:
+        """Whether it is still alive."""
+        return self._child.running
 
     def stop(self) -> None:
         """Stop it; calls in progress are dropped."""

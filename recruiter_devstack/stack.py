@@ -136,8 +136,9 @@ class DevStack:
         return self
 
     def dead(self) -> list[str]:
-        """The children that have stopped on their own."""
-        return [c.name for c in self._children if not c.running]
+        """The parts started here that have stopped on their own (servers and children)."""
+        parts = [*self._servers, *self._children]
+        return [part.name for part in parts if not part.running]
 
     def stop(self) -> None:
         """Stop everything, last started first."""

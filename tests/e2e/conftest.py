@@ -216,13 +216,17 @@ def answer_phrases(texts: list[str]) -> list[str]:
     return [" ".join(t.split()[2:6]) for t in texts if len(t.split()) >= 6]
 
 
-def _worker_lines(log: Path, limit: int = 60) -> str:
-    """The worker log's plain lines (the project's and livekit-agents' own, not the JSON
-    copies), the last ``limit`` of them."""
+def log_tail(log: Path, limit: int = 60) -> str:
+    """A part's log, its last ``limit`` plain lines (in the worker's, the project's and
+    livekit-agents' own, not their JSON copies)."""
     if not log.is_file():
-        return f"(no worker log at {log})"
+        return f"(no log at {log})"
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     return "\n".join([line for line in lines if not line.startswith("{")][-limit:])
+
+
+# The phone line's other parts: their last lines go with a failed phone test too.
+PHONE_LOGS = ("sip.log", "livekit.log", "redis.log")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -231,12 +235,19 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failed test on a live stack shows what the worker logged: CI keeps nothing else."""
     report = yield
-    if report.failed and call.when == "call":
+    if report.failed and call.when in ("setup", "call"):
         funcargs = getattr(item, "funcargs", {})
         for stack in (funcargs.get("room_stack"), funcargs.get("phone_stack")):
             log = getattr(stack, "worker_log", None)
             if isinstance(log, Path):
-                report.sections.append(("worker log", _worker_lines(log)))
+                report.sections.append(("worker log", log_tail(log)))
+        phone = funcargs.get("phone_stack")
+        if phone is not None:
+            for name in PHONE_LOGS:
+                report.sections.append((name, log_tail(phone.logs / name, limit=30)))
+            calls = funcargs.get("tmp_path")
+            for out in sorted(calls.glob("**/sipp.out")) if isinstance(calls, Path) else ():
+                report.sections.append(("SIPp", log_tail(out, limit=30)))
     return report
 
 

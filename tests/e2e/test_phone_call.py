@@ -27,7 +27,7 @@ from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import load_voice
 from recruiter_config.settings import LLMSettings, Settings, WebSettings
 from recruiter_devstack.livekit_dev import server_binary
-from recruiter_devstack.phone_dev import SIPPorts, sip_binary
+from recruiter_devstack.phone_dev import SIPPorts, sip_answers, sip_binary
 from recruiter_devstack.stack import DevStack, StackPorts
 from recruiter_phone.codes import read_out
 from recruiter_phone.lines import set_up_phone_line
@@ -46,7 +46,7 @@ from storage import (
     session_factory,
 )
 from tests.conftest import one_question_demo
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import PHONE_LOGS, free_port, log_tail
 from tests.integration.speech import word_error_rate
 from tests.phone_caller import RtpEndpoint, SIPpCall
 from web.app import create_app
@@ -69,11 +69,24 @@ class PhoneStack:
     db: sessionmaker[Session]
     sip_address: str
     logs: Path
+    stack: DevStack
 
     @property
     def worker_log(self) -> Path:
         """The worker's log (shown with a failed test)."""
         return self.logs / "worker.log"
+
+    def fault(self) -> str | None:
+        """What is wrong with the line before a call, or None: a part that stopped, or a SIP
+        service that does not answer a SIP OPTIONS within 5 s."""
+        dead = self.stack.dead()
+        if dead:
+            return f"stopped on their own: {', '.join(dead)}"
+        deadline = time.monotonic() + 5.0
+        while not sip_answers(self.sip_address):
+            if time.monotonic() > deadline:
+                return f"the SIP service at {self.sip_address} does not answer a SIP OPTIONS"
+        return None
 
 
 def _free_udp_port() -> int:
@@ -106,7 +119,20 @@ def phone_stack(
         asyncio.run(set_up_phone_line(stack.livekit, settings.phone,
                                       agent_name=settings.web.agent_name))  # fmt: skip
         db = session_factory(create_database(settings.resolved_database_url))
-        yield PhoneStack(settings, db, stack.sip_address, stack.logs)
+        yield PhoneStack(settings, db, stack.sip_address, stack.logs, stack)
+
+
+@pytest.fixture(autouse=True)
+def _line_is_up(request: pytest.FixtureRequest) -> None:
+    """Each call finds every part running and the SIP service answering, else the test fails
+    at once with the parts' logs (a dead line otherwise costs each test its full timeout)."""
+    if "phone_stack" not in request.fixturenames:
+        return
+    phone: PhoneStack = request.getfixturevalue("phone_stack")
+    fault = phone.fault()
+    if fault is not None:
+        logs = "\n".join(f"--- {name}\n{log_tail(phone.logs / name, 30)}" for name in PHONE_LOGS)
+        pytest.fail(f"the phone line is down: {fault}\n{logs}")
 
 
 def _poll(check, timeout_s: float, what: str):  # type: ignore[no-untyped-def]
@@ -129,12 +155,6 @@ def _quiet_after(rtp: RtpEndpoint, t: float, quiet_s: float, timeout_s: float) -
             return now - quiet_s
         time.sleep(0.2)
     raise TimeoutError("the recruiter did not stop speaking")
-
-
-def _turns(db: sessionmaker[Session], session_id: str) -> list[tuple[str, str]]:
-    """Each stored turn of the session as (speaker, text): what a failure shows."""
-    with db() as s:
-        return [(t.speaker, t.text) for t in SessionRepository(s).turns(session_id)]
 
 
 def _call_session(db: sessionmaker[Session], candidate_id: str) -> InterviewSession | None:
