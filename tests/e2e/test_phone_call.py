@@ -26,9 +26,11 @@ from starlette.testclient import TestClient
 from agent.stt_whisper import WhisperOptions, WhisperSTT
 from agent.tts_piper import load_voice
 from recruiter_config.settings import LLMSettings, Settings, WebSettings
+from recruiter_devstack.errors import DevStackError
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.phone_dev import SIPPorts, sip_answers, sip_binary
 from recruiter_devstack.stack import DevStack, StackPorts
+from recruiter_llm.client import LLMUnavailableError
 from recruiter_phone.codes import read_out
 from recruiter_phone.lines import set_up_phone_line
 from recruiter_rehearsal.candidates import CandidateVoice, load_persona
@@ -113,13 +115,19 @@ def phone_stack(
     installed = Settings()  # `make setup` builds both servers into the installed data directory
     stack = DevStack(settings, ports, livekit_binary=server_binary(installed),
                      sip_binary=sip_binary(installed), phone=True)  # fmt: skip
-    with stack:
+    try:
+        stack.start()  # (stops what it started when it fails)
+    except (DevStackError, LLMUnavailableError) as e:  # CI keeps nothing else: their logs go too
+        pytest.fail(f"the phone line did not start: {e}\n{_logs(stack.logs)}")
+    try:
         assert stack.livekit is not None and stack.sip_address is not None
         settings = settings.model_copy(update={"livekit": stack.livekit})
         asyncio.run(set_up_phone_line(stack.livekit, settings.phone,
                                       agent_name=settings.web.agent_name))  # fmt: skip
         db = session_factory(create_database(settings.resolved_database_url))
         yield PhoneStack(settings, db, stack.sip_address, stack.logs, stack)
+    finally:
+        stack.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -131,8 +139,12 @@ def _line_is_up(request: pytest.FixtureRequest) -> None:
     phone: PhoneStack = request.getfixturevalue("phone_stack")
     fault = phone.fault()
     if fault is not None:
-        logs = "\n".join(f"--- {name}\n{log_tail(phone.logs / name, 30)}" for name in PHONE_LOGS)
-        pytest.fail(f"the phone line is down: {fault}\n{logs}")
+        pytest.fail(f"the phone line is down: {fault}\n{_logs(phone.logs)}")
+
+
+def _logs(folder: Path) -> str:
+    """The last lines of the phone line's own logs in ``folder``."""
+    return "\n".join(f"--- {name}\n{log_tail(folder / name, 30)}" for name in PHONE_LOGS)
 
 
 def _poll(check, timeout_s: float, what: str):  # type: ignore[no-untyped-def]
