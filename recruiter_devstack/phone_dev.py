@@ -12,13 +12,15 @@ import json
 import secrets
 import shutil
 import socket
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from recruiter_config.settings import LiveKitSettings, Settings
 from recruiter_devstack.errors import DevStackError
 from recruiter_devstack.livekit_dev import built_binary
-from recruiter_devstack.processes import ChildProcess, http_ok
+from recruiter_devstack.processes import ChildProcess
 
 __all__ = [
     "LIVEKIT_SIP_VERSION",
@@ -70,27 +72,40 @@ def _answers(port: int) -> bool:
 def sip_answers(address: str, timeout_s: float = 1.0) -> bool:
     """Whether the SIP service at ``address`` (``host:port``, UDP) answers an OPTIONS now.
 
-    A SIP ping (RFC 3261, section 11): livekit-sip answers it with 200 OK as long as its
-    signalling listens, which its HTTP health check does not show.
+    A SIP ping (RFC 3261, section 11), which livekit-sip answers with 200 OK: proof that the
+    process listening there is a SIP service and alive, which its HTTP health check is not.
+    A port nobody holds fails at once (ICMP port unreachable, seen on a connected socket).
     """
     host, port = address.rsplit(":", 1)
     tag = secrets.token_hex(6)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind((host, 0))
         s.settimeout(timeout_s)
-        local = s.getsockname()[1]
-        ping = (
-            f"OPTIONS sip:ping@{address} SIP/2.0\r\n"
-            f"Via: SIP/2.0/UDP {host}:{local};branch=z9hG4bK{tag}\r\n"
-            f"From: <sip:ping@{host}:{local}>;tag={tag}\r\n"
-            f"To: <sip:ping@{address}>\r\nCall-ID: ping-{tag}\r\nCSeq: 1 OPTIONS\r\n"
-            "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
-        )
         try:
-            s.sendto(ping.encode(), (host, int(port)))
+            s.connect((host, int(port)))
+            local = s.getsockname()[1]
+            ping = (
+                f"OPTIONS sip:ping@{address} SIP/2.0\r\n"
+                f"Via: SIP/2.0/UDP {host}:{local};branch=z9hG4bK{tag}\r\n"
+                f"From: <sip:ping@{host}:{local}>;tag={tag}\r\n"
+                f"To: <sip:ping@{address}>\r\nCall-ID: ping-{tag}\r\nCSeq: 1 OPTIONS\r\n"
+                "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+            )
+            s.send(ping.encode())
             return s.recv(2048).startswith(b"SIP/2.0 200")
         except OSError:  # a timeout, or ICMP port unreachable
             return False
+
+
+def _health_up(port: int) -> bool:
+    """Whether livekit-sip's health check on ``port`` answers: 200, or 429 ("under load",
+    which it says when the machine's CPUs are busy; livekit-sip's ``stats.Monitor``)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1.0) as response:
+            return bool(response.status == 200)
+    except urllib.error.HTTPError as e:
+        return e.code == 429
+    except (urllib.error.URLError, OSError):
+        return False
 
 
 class DevRedis:
@@ -174,14 +189,17 @@ class DevSIPService:
         )
 
     def start(self, timeout_s: float = 30.0) -> str:
-        """Start it and wait until its health check and its SIP signalling answer; return its
-        SIP address (``host:port``)."""
+        """Start it, wait until it answers (``answers``) and return its SIP address.
+
+        The address is ``host:port``. Raises ``ChildProcessError_`` when it exits first or is
+        not answering within ``timeout_s``.
+        """
         self._child.start(self.answers, timeout_s)
         return self.address
 
     def answers(self) -> bool:
-        """Whether its health check says OK and it answers a SIP OPTIONS now."""
-        return http_ok(f"http://127.0.0.1:{self.ports.health}/") and sip_answers(self.address)
+        """Whether its health check and a SIP OPTIONS (``sip_answers``) are both answered now."""
+        return _health_up(self.ports.health) and sip_answers(self.address)
 
     @property
     def name(self) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 import uuid
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
@@ -22,6 +24,30 @@ T = TypeVar("T")
 
 INSTALLED = Settings().models_dir
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def free_ports(count: int, *, udp_too: int = 0) -> list[int]:
+    """``count`` distinct loopback ports nobody holds now; the first ``udp_too`` are free on
+    UDP as well as TCP (a SIP service binds both).
+
+    Every socket stays open until all are chosen: one closed before the next pick can be
+    handed out again (a SIP service whose health port was LiveKit's port exited while
+    LiveKit's own health answer passed for its own).
+    """
+    ports: list[int] = []
+    with contextlib.ExitStack() as held:
+        while len(ports) < count:
+            tcp = held.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            tcp.bind(("127.0.0.1", 0))
+            port: int = tcp.getsockname()[1]
+            if len(ports) < udp_too:
+                udp = held.enter_context(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+                try:
+                    udp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue  # taken on UDP: another pick (this one stays held meanwhile)
+            ports.append(port)
+    return ports
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

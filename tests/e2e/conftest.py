@@ -217,8 +217,7 @@ def answer_phrases(texts: list[str]) -> list[str]:
 
 
 def log_tail(log: Path, limit: int = 60) -> str:
-    """A part's log, its last ``limit`` plain lines (in the worker's, the project's and
-    livekit-agents' own, not their JSON copies)."""
+    """The last ``limit`` plain lines of a part's log (not the worker's JSON copies)."""
     if not log.is_file():
         return f"(no log at {log})"
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -235,7 +234,7 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failed test on a live stack shows what the worker logged: CI keeps nothing else."""
     report = yield
-    if report.failed and call.when in ("setup", "call"):
+    if report.failed and call.when == "call":  # (a phone line down at setup says it itself)
         funcargs = getattr(item, "funcargs", {})
         for stack in (funcargs.get("room_stack"), funcargs.get("phone_stack")):
             log = getattr(stack, "worker_log", None)
@@ -245,9 +244,11 @@ def pytest_runtest_makereport(
         if phone is not None:
             for name in PHONE_LOGS:
                 report.sections.append((name, log_tail(phone.logs / name, limit=30)))
-            calls = funcargs.get("tmp_path")
-            for out in sorted(calls.glob("**/sipp.out")) if isinstance(calls, Path) else ():
-                report.sections.append(("SIPp", log_tail(out, limit=30)))
+            calls = funcargs.get("tmp_path")  # SIPp's output, errors and messages of each call
+            for out in sorted(calls.glob("sipp*/*")) if isinstance(calls, Path) else ():
+                if out.suffix in {".out", ".log"}:
+                    name = f"SIPp {out.parent.name}/{out.name}"
+                    report.sections.append((name, log_tail(out, 30)))
     return report
 
 

@@ -47,8 +47,8 @@ from storage import (
     create_database,
     session_factory,
 )
-from tests.conftest import one_question_demo
-from tests.e2e.conftest import PHONE_LOGS, free_port, log_tail
+from tests.conftest import free_ports, one_question_demo
+from tests.e2e.conftest import PHONE_LOGS, log_tail
 from tests.integration.speech import word_error_rate
 from tests.phone_caller import RtpEndpoint, SIPpCall
 from web.app import create_app
@@ -84,20 +84,9 @@ class PhoneStack:
         dead = self.stack.dead()
         if dead:
             return f"stopped on their own: {', '.join(dead)}"
-        deadline = time.monotonic() + 5.0
-        while not sip_answers(self.sip_address):
-            if time.monotonic() > deadline:
-                return f"the SIP service at {self.sip_address} does not answer a SIP OPTIONS"
+        if not sip_answers(self.sip_address, timeout_s=5.0):
+            return f"the SIP service at {self.sip_address} does not answer a SIP OPTIONS"
         return None
-
-
-def _free_udp_port() -> int:
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")
@@ -106,11 +95,12 @@ def phone_stack(
 ) -> Iterator[PhoneStack]:
     home = tmp_path_factory.mktemp("phone-home")
     (home / "models").symlink_to(installed_models, target_is_directory=True)
-    settings = Settings(home=home, llm=LLMSettings(port=free_port()))
-    rtp = 30000 + (free_port() % 20000)
+    sip, llm, livekit, tcp, udp, worker, redis, health = free_ports(8, udp_too=1)
+    settings = Settings(home=home, llm=LLMSettings(port=llm))
+    rtp = 20000 + health % 10000  # below the ephemeral ports (32768 on) the others come from
     ports = StackPorts(
-        free_port(), free_port(), free_port(), free_port(), redis=free_port(),
-        sip=SIPPorts(sip=_free_udp_port(), rtp_first=rtp, rtp_last=rtp + 40, health=free_port()),
+        livekit, tcp, udp, worker, redis=redis,
+        sip=SIPPorts(sip=sip, rtp_first=rtp, rtp_last=rtp + 40, health=health),
     )  # fmt: skip
     installed = Settings()  # `make setup` builds both servers into the installed data directory
     stack = DevStack(settings, ports, livekit_binary=server_binary(installed),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import time
 from pathlib import Path
 
 import psutil
@@ -18,35 +17,29 @@ from recruiter_config.settings import Settings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.phone_dev import SIPPorts, sip_answers, sip_binary
 from recruiter_devstack.stack import DevStack, StackPorts
-
-
-def _free(kind: socket.SocketKind = socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.conftest import free_ports
 
 
 def test_a_port_nobody_answers_is_no_sip_service() -> None:
-    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # bound, never answers
-    silent.bind(("127.0.0.1", 0))
-    try:
-        started = time.monotonic()
-        assert not sip_answers(f"127.0.0.1:{silent.getsockname()[1]}", timeout_s=0.5)
-        assert time.monotonic() - started < 2.0
-    finally:
-        silent.close()
-    assert not sip_answers(f"127.0.0.1:{_free(socket.SOCK_DGRAM)}", timeout_s=0.5)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:  # bound, never answers
+        silent.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{silent.getsockname()[1]}"
+        assert not sip_answers(address, timeout_s=0.5)
+    assert not sip_answers(address, timeout_s=0.5)  # nobody there now
 
 
 def test_a_killed_sip_service_is_named_among_the_stopped_parts(tmp_path: Path) -> None:
     installed = Settings()  # `make setup` builds both servers into the installed data directory
-    rtp = 30000 + (_free() % 20000)
+    sip, livekit, tcp, udp, worker, redis, health = free_ports(7, udp_too=1)
+    rtp = 20000 + health % 10000
     ports = StackPorts(
-        _free(), _free(), _free(), _free(), redis=_free(),
-        sip=SIPPorts(sip=_free(socket.SOCK_DGRAM), rtp_first=rtp, rtp_last=rtp + 10,
-                     health=_free()),
-    )  # fmt: skip
+        livekit,
+        tcp,
+        udp,
+        worker,
+        redis=redis,
+        sip=SIPPorts(sip=sip, rtp_first=rtp, rtp_last=rtp + 10, health=health),
+    )
     stack = DevStack(Settings(home=tmp_path), ports, livekit_binary=server_binary(installed),
                      sip_binary=sip_binary(installed), phone=True)  # fmt: skip
     try:
@@ -55,11 +48,10 @@ def test_a_killed_sip_service_is_named_among_the_stopped_parts(tmp_path: Path) -
         assert sip_answers(stack.sip_address)  # ready means its signalling answers
         assert stack.dead() == []
 
-        sip = next(p for p in psutil.process_iter(["cmdline"])
-                   if str(ports.sip.health) in " ".join(p.info["cmdline"] or ())
-                   and "livekit-sip" in " ".join(p.info["cmdline"] or ()))  # fmt: skip
-        os.kill(sip.pid, signal.SIGKILL)
-        sip.wait(10)
+        mine = psutil.Process().children(recursive=True)
+        service = next(p for p in mine if "livekit-sip" in " ".join(p.cmdline()))
+        os.kill(service.pid, signal.SIGKILL)
+        service.wait(10)
 
         assert stack.dead() == ["livekit-sip"]
         assert not sip_answers(stack.sip_address, timeout_s=0.5)
