@@ -62,7 +62,8 @@ from storage import (
     create_database,
     session_factory,
 )
-from tests.e2e.conftest import RoomStack, free_port
+from tests.conftest import free_ports
+from tests.e2e.conftest import RoomStack
 from tests.e2e.test_room_resume import _connected_to, _descendants, _kill_the_job, _worker_pid
 from web.app import create_app
 from web.invites import Invitation
@@ -252,8 +253,9 @@ async def _bench(trials: int, seed: int) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="room-crash-") as tmp:
         home = Path(tmp)
         (home / "models").symlink_to(installed.models_dir, target_is_directory=True)
-        settings = Settings(home=home, llm=LLMSettings(port=free_port()))
-        ports = StackPorts(free_port(), free_port(), free_port(), free_port())
+        llm, livekit, tcp, udp, worker = free_ports(5)
+        settings = Settings(home=home, llm=LLMSettings(port=llm))
+        ports = StackPorts(livekit, tcp, udp, worker)
         voice = CandidateVoice(load_voice_models(settings).tts.voice)
         voices = [voice.render(text).samples for text in ANSWERS]
         with DevStack(settings, ports, livekit_binary=server_binary(installed)) as dev:

@@ -30,6 +30,7 @@ from storage import (
     create_database,
     session_factory,
 )
+from tests.conftest import free_ports
 from web.app import create_app
 from web.context import WebContext
 from web.invites import Invitation
@@ -147,8 +148,9 @@ def room_stack(
     """The real parts of a live interview: `livekit-server`, the embedded LLM and the worker."""
     home = tmp_path_factory.mktemp("room-home")
     (home / "models").symlink_to(installed_models, target_is_directory=True)
-    settings = Settings(home=home, llm=LLMSettings(port=free_port()))
-    ports = StackPorts(free_port(), free_port(), free_port(), free_port())
+    llm, livekit, tcp, udp, worker = free_ports(5)  # distinct: each held until all are chosen
+    settings = Settings(home=home, llm=LLMSettings(port=llm))
+    ports = StackPorts(livekit, tcp, udp, worker)
     # livekit-server is built by `make setup` into the installed data directory.
     with DevStack(settings, ports, livekit_binary=server_binary(Settings())) as stack:
         assert stack.livekit is not None
