@@ -12,7 +12,7 @@ from pathlib import Path
 
 from recruiter_config.settings import LiveKitSettings, Settings
 from recruiter_devstack.errors import DevStackError
-from recruiter_devstack.processes import ChildProcess, http_ok
+from recruiter_devstack.processes import ChildProcess, ChildServer, http_ok
 
 __all__ = [
     "LIVEKIT_SERVER_VERSION",
@@ -53,7 +53,7 @@ def server_binary(settings: Settings) -> Path:
     return found
 
 
-class DevLiveKitServer:
+class DevLiveKitServer(ChildServer):
     """A single-node LiveKit server on 127.0.0.1 with the settings' key pair.
 
     ``redis_address`` (``host:port``) joins it to Redis, where the SIP service finds it; the
@@ -108,16 +108,6 @@ class DevLiveKitServer:
     def stop(self) -> None:
         """Stop the server."""
         self._child.stop()
-
-    @property
-    def name(self) -> str:
-        """What a message calls it."""
-        return self._child.name
-
-    @property
-    def running(self) -> bool:
-        """Whether it is still alive."""
-        return self._child.running
 
     def __enter__(self) -> LiveKitSettings:
         return self.start()

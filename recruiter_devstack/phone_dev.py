@@ -20,7 +20,7 @@ from pathlib import Path
 from recruiter_config.settings import LiveKitSettings, Settings
 from recruiter_devstack.errors import DevStackError
 from recruiter_devstack.livekit_dev import built_binary
-from recruiter_devstack.processes import ChildProcess
+from recruiter_devstack.processes import ChildProcess, ChildServer
 
 __all__ = [
     "LIVEKIT_SIP_VERSION",
@@ -108,7 +108,7 @@ def _health_up(port: int) -> bool:
         return False
 
 
-class DevRedis:
+class DevRedis(ChildServer):
     """A throwaway Redis on 127.0.0.1: nothing saved to disk, gone when stopped."""
 
     def __init__(self, port: int, *, log_path: Path, workdir: Path) -> None:
@@ -126,16 +126,6 @@ class DevRedis:
         self._child.start(lambda: _answers(self.port), timeout_s)
         return self.address
 
-    @property
-    def name(self) -> str:
-        """What a message calls it."""
-        return self._child.name
-
-    @property
-    def running(self) -> bool:
-        """Whether it is still alive."""
-        return self._child.running
-
     def stop(self) -> None:
         """Stop it (its data goes with it)."""
         self._child.stop()
@@ -151,7 +141,7 @@ class SIPPorts:
     health: int = 8089
 
 
-class DevSIPService:
+class DevSIPService(ChildServer):
     """``livekit-sip`` on 127.0.0.1, joined to a LiveKit server through Redis."""
 
     def __init__(
@@ -200,16 +190,6 @@ class DevSIPService:
     def answers(self) -> bool:
         """Whether its health check and a SIP OPTIONS (``sip_answers``) are both answered now."""
         return _health_up(self.ports.health) and sip_answers(self.address)
-
-    @property
-    def name(self) -> str:
-        """What a message calls it."""
-        return self._child.name
-
-    @property
-    def running(self) -> bool:
-        """Whether it is still alive."""
-        return self._child.running
 
     def stop(self) -> None:
         """Stop it; calls in progress are dropped."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from recruiter_devstack.errors import DevStackError
 
-__all__ = ["ChildProcess", "ChildProcessError_", "http_ok"]
+__all__ = ["ChildProcess", "ChildProcessError_", "ChildServer", "http_ok"]
 
 logger = logging.getLogger("recruiter.processes")
 
@@ -99,3 +99,20 @@ class ChildProcess:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+class ChildServer:
+    """A server run as one child process (``_child``): what messages call it, and whether it
+    is still alive (``DevStack.dead``)."""
+
+    _child: ChildProcess
+
+    @property
+    def name(self) -> str:
+        """What a message calls it."""
+        return self._child.name
+
+    @property
+    def running(self) -> bool:
+        """Whether it is still alive."""
+        return self._child.running
