@@ -31,8 +31,8 @@ def free_ports(count: int, *, udp_too: int = 0) -> list[int]:
     UDP as well as TCP (a SIP service binds both).
 
     Every socket stays open until all are chosen: one closed before the next pick can be
-    handed out again (a SIP service whose health port was LiveKit's port exited while
-    LiveKit's own health answer passed for its own).
+    handed out again. (A SIP service given LiveKit's port for its health check exits, while
+    LiveKit's own answer on that port passes for its health.)
     """
     ports: list[int] = []
     with contextlib.ExitStack() as held:
