@@ -12,15 +12,13 @@ import json
 import secrets
 import shutil
 import socket
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from recruiter_config.settings import LiveKitSettings, Settings
 from recruiter_devstack.errors import DevStackError
 from recruiter_devstack.livekit_dev import built_binary
-from recruiter_devstack.processes import ChildProcess, ChildServer
+from recruiter_devstack.processes import ChildProcess, ChildServer, http_ok
 
 __all__ = [
     "LIVEKIT_SIP_VERSION",
@@ -94,18 +92,6 @@ def sip_answers(address: str, timeout_s: float = 1.0) -> bool:
             return s.recv(2048).startswith(b"SIP/2.0 200")
         except OSError:  # a timeout, or ICMP port unreachable
             return False
-
-
-def _health_up(port: int) -> bool:
-    """Whether livekit-sip's health check on ``port`` answers: 200, or 429 ("under load",
-    which it says when the machine's CPUs are busy; livekit-sip's ``stats.Monitor``)."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1.0) as response:
-            return bool(response.status == 200)
-    except urllib.error.HTTPError as e:
-        return e.code == 429
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 class DevRedis(ChildServer):
@@ -189,7 +175,9 @@ class DevSIPService(ChildServer):
 
     def answers(self) -> bool:
         """Whether its health check and a SIP OPTIONS (``sip_answers``) are both answered now."""
-        return _health_up(self.ports.health) and sip_answers(self.address)
+        # 429 is "under load", which livekit-sip's health says while the CPUs are busy.
+        health = f"http://127.0.0.1:{self.ports.health}/"
+        return http_ok(health, also=(429,)) and sip_answers(self.address)
 
     def stop(self) -> None:
         """Stop it; calls in progress are dropped."""

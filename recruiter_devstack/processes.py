@@ -23,11 +23,13 @@ class ChildProcessError_(DevStackError):
     """A child process exited early or never became ready."""
 
 
-def http_ok(url: str, timeout_s: float = 1.0) -> bool:
-    """Whether ``url`` answers 200 now."""
+def http_ok(url: str, timeout_s: float = 1.0, *, also: tuple[int, ...] = ()) -> bool:
+    """Whether ``url`` answers 200 now (or one of the statuses in ``also``)."""
     try:
         with urllib.request.urlopen(url, timeout=timeout_s) as response:
             return bool(response.status == 200)
+    except urllib.error.HTTPError as e:
+        return e.code in also
     except (urllib.error.URLError, OSError):
         return False
 
