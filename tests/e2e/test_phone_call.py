@@ -70,8 +70,12 @@ class PhoneStack:
     settings: Settings
     db: sessionmaker[Session]
     sip_address: str
-    logs: Path
     stack: DevStack
+
+    @property
+    def logs(self) -> Path:
+        """Where each part of the line writes its log."""
+        return self.stack.logs
 
     @property
     def worker_log(self) -> Path:
@@ -115,7 +119,7 @@ def phone_stack(
         asyncio.run(set_up_phone_line(stack.livekit, settings.phone,
                                       agent_name=settings.web.agent_name))  # fmt: skip
         db = session_factory(create_database(settings.resolved_database_url))
-        yield PhoneStack(settings, db, stack.sip_address, stack.logs, stack)
+        yield PhoneStack(settings, db, stack.sip_address, stack)
     finally:
         stack.stop()
 
