@@ -186,7 +186,8 @@ def _on_answer(
     notes = [*notes, Note("assessment", _assessment_detail(assessment))]
     state = replace(_with_record(state, record), told=_told(state, question, answer))
     over_time = event.duration_s is not None and event.duration_s > question.time_limit_s
-    if not assessment.present["relevance"] and not state.redirected:
+    # After a follow-up, the new words answer it, not the question: no redirect then.
+    if not assessment.present["relevance"] and not state.redirected and not record.follow_ups:
         state = replace(state, redirected=True)
         return state, [
             *notes,

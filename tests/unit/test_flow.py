@@ -202,6 +202,25 @@ def test_off_topic_answer_is_redirected_once() -> None:
     assert not any(isinstance(a, Note) and a.kind == "off-topic" for a in actions)
 
 
+def test_an_answer_to_a_follow_up_is_not_redirected_to_the_question() -> None:
+    # A short first answer on topic gets a follow-up; the answer to that follow-up shares no
+    # word with the main question, and the two together pass the length where relevance is
+    # judged. The follow-up was answered, so the question is done: no "back to the question".
+    calm = replace(QUESTIONS[0], text="How do you stay calm on a very busy day?")
+    state, _ = start(plan(questions=(calm, *QUESTIONS[1:]), signals={}))
+    short = "I write a short list, take one ticket at a time and breathe between calls."
+    state, actions = step(state, CandidateAnswered(short))
+    request = actions[-1]
+    assert isinstance(request, RequestFollowUp)
+    state, _ = step(state, FollowUpReady(request.request_id, "How did it turn out for him?"))
+    state, actions = step(
+        state, CandidateAnswered("It took about a week, and the team still uses it.")
+    )
+    assert not any(isinstance(a, Note) and a.kind == "off-topic" for a in actions)
+    assert state.record("easy").status == "answered"  # type: ignore[union-attr]
+    assert isinstance(actions[-1], AskQuestion) and actions[-1].question_id == "medium"
+
+
 def test_silence_prompts_then_repeats_then_moves_on() -> None:
     state, _ = start(plan())
     state, first = step(state, Silence(8))
