@@ -58,6 +58,14 @@ _FORBIDDEN = re.compile(
     r"candidate'?s?|recruiter)\b",
     re.IGNORECASE,
 )
+# The LLM answered the request instead of asking the candidate: an assent ("Sure!"), a label
+# before the question ("You:", "You could ask:"; a time such as 9:30 is no label) or the
+# prompt's own terms. Each seen in bench/results/spoken_injection.json, passing the rest.
+_META = re.compile(
+    r"^\W*(sure|certainly|of course|absolutely|here'?s|here is)\b|:(?!\d)"
+    r"|\bfollow[- ]?up questions?\b|\bmissing part\b|\btechnical depth\b",
+    re.IGNORECASE,
+)
 _MARKUP = re.compile(r"[*#`_\[\]{}<>|~]|^\s*(\d+\.|-)\s", re.MULTILINE)
 _WORD = re.compile(r"[a-z0-9']+")
 _MAX_WORDS = 30
@@ -100,8 +108,10 @@ def validate_follow_up(
     """The follow-up to ask, or None: one short question about ``gap``, new, nothing leaked.
 
     Rejects: no question or more than one, too long, markup, evaluation or rubric words, a
-    question about something other than the gap, text that repeats a question already asked,
-    and five-word runs copied from the rubric or from the LLM's prompts (``dialogue.leaks``).
+    reply to the request rather than a question to the candidate ("Sure! ...", "You could
+    ask: ...", the prompt's terms), a question about something other than the gap, text that
+    repeats a question already asked, and five-word runs copied from the rubric or from the
+    LLM's prompts (``dialogue.leaks``).
     """
     text = " ".join(reply.strip().strip("\"'").split())
     if not text or text.count("?") != 1 or not text.endswith("?"):
@@ -109,7 +119,7 @@ def validate_follow_up(
     words = _WORD.findall(text.lower())
     if not (4 <= len(words) <= _MAX_WORDS):
         return None
-    if _FORBIDDEN.search(text) or _MARKUP.search(text):
+    if _FORBIDDEN.search(text) or _MARKUP.search(text) or _META.search(text):
         return None
     if not re.search(_ABOUT[gap], text.lower()):
         return None
