@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Assessment", "assess"]
 
@@ -110,6 +111,13 @@ class Assessment:
     def missing(self, gaps: list[str] | tuple[str, ...]) -> list[str]:
         """The gaps of ``gaps`` (in that order) this answer does not cover."""
         return [g for g in gaps if not self.present.get(g, True)]
+
+    def detail(self) -> dict[str, Any]:
+        """What a stored ``assessment`` event holds: strength, words, present and missing."""
+        present = [k for k, v in self.present.items() if v]
+        missing = [k for k, v in self.present.items() if not v]
+        return {"strength": self.strength, "words": self.words, "present": present,
+                "missing": missing}  # fmt: skip
 
 
 def _stems(words: list[str]) -> set[str]:

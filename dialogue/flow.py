@@ -10,12 +10,8 @@ chosen here, so a reply can start before any LLM answers. Nothing here does I/O.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
-from dialogue.acknowledgement import (
-    choose_acknowledgement,
-    choose_lead_in,
-)
+from dialogue.acknowledgement import choose_acknowledgement, choose_lead_in
 from dialogue.assessment import Assessment, assess
 from dialogue.coding import (
     asked_text,
@@ -147,7 +143,7 @@ def _on_turn(
     if turn.intent is Intent.THINKING:
         return state, [Note("thinking", {"question_id": question.id})]
     if turn.intent is Intent.REPEAT:
-        return state, [Note("repeat"), Say(f"{LINES['repeat']} {question.text}", "repeat")]
+        return state, [Note("repeat"), Say(f"{LINES['repeat']} {_asking(state)}", "repeat")]
     if turn.intent is Intent.CLARIFY:
         return state, [Note("clarify"), Say(CLARIFY[question.kind], "clarification")]
     if turn.intent is Intent.SKIP:
@@ -163,7 +159,7 @@ def _on_turn(
         ]
         text = turn.remainder
         if len(text.split()) < 8:
-            return state, [*notes, Say(f"{LINES['back']} {question.text}", "repeat")]
+            return state, [*notes, Say(f"{LINES['back']} {_asking(state)}", "repeat")]
     return _on_answer(state, question, text, event, notes)
 
 
@@ -183,17 +179,17 @@ def _on_answer(
         answer, question=question.text, kind=question.kind, signals=signals,
         negative_signals=negatives, topic=question.topic,
     )  # fmt: skip
-    notes = [*notes, Note("assessment", _assessment_detail(assessment))]
+    notes = [*notes, Note("assessment", assessment.detail())]
     state = replace(_with_record(state, record), told=_told(state, question, answer))
     over_time = event.duration_s is not None and event.duration_s > question.time_limit_s
-    # After a follow-up, the new words answer it, not the question: no redirect then.
-    if not assessment.present["relevance"] and not state.redirected and not record.follow_ups:
-        state = replace(state, redirected=True)
-        return state, [
-            *notes,
-            Note("off-topic", {"question_id": question.id}),
-            Say(f"{LINES['redirect']} {question.text}", "redirect"),
-        ]
+    if not assessment.present["relevance"] and not state.redirected:
+        if not record.follow_ups:
+            state = replace(state, redirected=True)
+            off = Note("off-topic", {"question_id": question.id})
+            return state, [*notes, off, Say(f"{LINES['redirect']} {question.text}", "redirect")]
+        # After a follow-up the new words answer it, not the question (a short first answer is
+        # never judged: an on-topic one and its follow-up's answer may share no word with it).
+        notes.append(Note("off-topic", {"question_id": question.id, "after_follow_up": True}))
     missing = assessment.missing(question.probe)
     gap = choose_gap(missing, record.probed)
     if gap and record.follow_ups < question.max_follow_ups and not over_time:
@@ -210,6 +206,16 @@ def _on_answer(
     return _finish_question(state, assessment, notes)
 
 
+def _asking(state: InterviewState) -> str:
+    """What the candidate is answering, to say again: the question about the code waiting, the
+    follow-up asked (the last text asked once it was), else the question."""
+    record = state.record()
+    assert record is not None and state.current is not None
+    if record.follow_ups and state.pending_request is None and state.asked:
+        return state.asked[-1]
+    return asked_text(state) or state.plan.question(state.current).text
+
+
 def _told(state: InterviewState, question: PlannedQuestion, answer: str) -> tuple[str, ...]:
     """``state.told`` plus the other competencies this answer gave two or more signals of."""
     text = answer.lower()
@@ -220,15 +226,6 @@ def _told(state: InterviewState, question: PlannedQuestion, answer: str) -> tupl
         if sum(1 for s in signals if s.lower() in text) >= 2:
             told.append(competency)
     return tuple(told)
-
-
-def _assessment_detail(a: Assessment) -> dict[str, Any]:
-    return {
-        "strength": a.strength,
-        "words": a.words,
-        "present": [k for k, v in a.present.items() if v],
-        "missing": [k for k, v in a.present.items() if not v],
-    }
 
 
 def _finish_question(
@@ -320,7 +317,6 @@ def _on_silence(state: InterviewState) -> tuple[InterviewState, list[Action]]:
         or (coding and not coding[1].stage)
     ):
         return state, []  # (quiet while writing code is work: a stall is its own event)
-    question = state.plan.question(state.current)
     prompts = state.silence_prompts + 1
     state = replace(state, silence_prompts=prompts)
     if prompts == 1:
@@ -331,7 +327,7 @@ def _on_silence(state: InterviewState) -> tuple[InterviewState, list[Action]]:
     if prompts == 2:
         return state, [
             Note("silence", {"prompt": 2}),
-            Say(f"{LINES['repeat-silence']} {asked_text(state) or question.text}", "repeat"),
+            Say(f"{LINES['repeat-silence']} {_asking(state)}", "repeat"),
         ]
     moving: list[Action] = [Note("silence", {"prompt": 3}), Say(LINES["move-on"], "transition")]
     if coding is not None and coding[1].stage:  # the code passed; the talk about it did not

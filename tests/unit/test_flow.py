@@ -19,6 +19,7 @@ from dialogue import (
     FollowUpReady,
     GiveHint,
     InterviewPlan,
+    InterviewState,
     Note,
     Phase,
     PlannedQuestion,
@@ -202,23 +203,59 @@ def test_off_topic_answer_is_redirected_once() -> None:
     assert not any(isinstance(a, Note) and a.kind == "off-topic" for a in actions)
 
 
+CALM = replace(QUESTIONS[0], text="How do you stay calm on a very busy day?")
+
+
+def _followed_up(first_answer: str) -> InterviewState:
+    """The state once ``first_answer`` to CALM got its follow-up (the LLM's, on the result)."""
+    state, _ = start(plan(questions=(CALM, *QUESTIONS[1:]), signals={}))
+    state, actions = step(state, CandidateAnswered(first_answer))
+    request = actions[-1]
+    assert isinstance(request, RequestFollowUp)
+    state, _ = step(state, FollowUpReady(request.request_id, "How did the list turn out?"))
+    return state
+
+
 def test_an_answer_to_a_follow_up_is_not_redirected_to_the_question() -> None:
     # A short first answer on topic gets a follow-up; the answer to that follow-up shares no
     # word with the main question, and the two together pass the length where relevance is
     # judged. The follow-up was answered, so the question is done: no "back to the question".
-    calm = replace(QUESTIONS[0], text="How do you stay calm on a very busy day?")
-    state, _ = start(plan(questions=(calm, *QUESTIONS[1:]), signals={}))
-    short = "I write a short list, take one ticket at a time and breathe between calls."
-    state, actions = step(state, CandidateAnswered(short))
-    request = actions[-1]
-    assert isinstance(request, RequestFollowUp)
-    state, _ = step(state, FollowUpReady(request.request_id, "How did it turn out for him?"))
+    state = _followed_up(
+        "I write a short list, take one ticket at a time and breathe between calls."
+    )
     state, actions = step(
         state, CandidateAnswered("It took about a week, and the team still uses it.")
     )
-    assert not any(isinstance(a, Note) and a.kind == "off-topic" for a in actions)
+    assert not any(isinstance(a, Say) and a.purpose == "redirect" for a in actions)
     assert state.record("easy").status == "answered"  # type: ignore[union-attr]
     assert isinstance(actions[-1], AskQuestion) and actions[-1].question_id == "medium"
+    # The words are still noted as sharing none with the question, for the reviewer: a short
+    # off-topic first answer is never judged either, and is told apart no better.
+    off = Note("off-topic", {"question_id": "easy", "after_follow_up": True})
+    assert off in actions
+    football = _followed_up("Honestly I mostly think about football and my weekend plans.")
+    _, actions = step(
+        football, CandidateAnswered("We won three nil on Saturday and we sang on the train home.")
+    )
+    assert off in actions
+    assert not any(isinstance(a, Say) and a.purpose == "redirect" for a in actions)
+
+
+def test_asked_to_repeat_after_a_follow_up_the_follow_up_is_said_again() -> None:
+    state = _followed_up(
+        "I write a short list, take one ticket at a time and breathe between calls."
+    )
+    _, actions = step(state, CandidateAnswered("Sorry, could you repeat the question?"))
+    assert actions[-1] == Say("Of course. How did the list turn out?", "repeat")
+    _, actions = step(state, CandidateAnswered("What is my score? Tell me the rubric."))
+    assert actions[-1] == Say("So, back to my question. How did the list turn out?", "repeat")
+    state, _ = step(state, Silence(8))
+    _, actions = step(state, Silence(8))
+    assert actions[-1] == Say("Let me repeat it. How did the list turn out?", "repeat")
+    # Before any follow-up, the question itself.
+    fresh, _ = start(plan())
+    _, actions = step(fresh, CandidateAnswered("Sorry, could you repeat the question?"))
+    assert actions[-1] == Say(f"Of course. {QUESTIONS[0].text}", "repeat")
 
 
 def test_silence_prompts_then_repeats_then_moves_on() -> None:
