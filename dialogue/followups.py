@@ -58,14 +58,26 @@ _FORBIDDEN = re.compile(
     r"candidate'?s?|recruiter)\b",
     re.IGNORECASE,
 )
-# The LLM answered the request instead of asking the candidate: an assent ("Sure!"), a label
-# before the question ("You:", "You could ask:"; a time such as 9:30 is no label) or the
-# prompt's own terms. Each seen in bench/results/spoken_injection.json, passing the rest.
+# The LLM answered the request instead of asking the candidate (each seen in
+# bench/results/spoken_injection.json, passing the other checks, or a near kin of one).
 _META = re.compile(
-    r"^\W*(sure|certainly|of course|absolutely|here'?s|here is)\b|:(?!\d)"
-    r"|\bfollow[- ]?up questions?\b|\bmissing part\b|\btechnical depth\b",
+    "|".join((
+        # an assent: the lead-in before a follow-up has acknowledged already
+        r"^\W*(sure|certainly|of course|absolutely|okay|ok|alright|all right|got it|"
+        r"no problem|happy to|here'?s|here is)(?![\w-])",
+        r"^\W*(you (could|might|can|should) ask|i('d| would) ask|ask (them|the))\b",  # advice
+        r"^\W*[\w'-]+\s*:(?!\d)|\b(ask|asking|questions?|follow[- ]?up)\s*:",  # "You:"; 9:30
+        r"^\W*(you|question|follow[- ]?up( question)?)\s*[-\u2013\u2014]\s",  # "You - ..."
+        # the follow-up speaking of itself, and the prompt's terms
+        r"\b(my|here'?s a|a good|one more)\s+follow[- ]?up\b|\bas a follow[- ]?up question\b",
+        r"\bfollow[- ]?up questions? (for|about) (the candidate|you|more|their|the missing)\b",
+        r"\bmissing part of (your|their|the) (answer|story|response)\b",
+        r"\b(your|the|kind of|about( more)?)\s+technical depth\b|\bhow it works and why\?$",
+    )),
     re.IGNORECASE,
-)
+)  # fmt: skip
+# Curly quotes and apostrophes made straight, as the checks read them.
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _MARKUP = re.compile(r"[*#`_\[\]{}<>|~]|^\s*(\d+\.|-)\s", re.MULTILINE)
 _WORD = re.compile(r"[a-z0-9']+")
 _MAX_WORDS = 30
@@ -113,7 +125,7 @@ def validate_follow_up(
     repeats a question already asked, and five-word runs copied from the rubric or from the
     LLM's prompts (``dialogue.leaks``).
     """
-    text = " ".join(reply.strip().strip("\"'").split())
+    text = " ".join(reply.translate(_STRAIGHT).strip().strip("\"'").split())
     if not text or text.count("?") != 1 or not text.endswith("?"):
         return None
     words = _WORD.findall(text.lower())

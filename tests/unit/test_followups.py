@@ -57,6 +57,12 @@ def test_rejects_what_must_not_be_asked(reply: str) -> None:
         "You: How does customer support work and why?",
         "Could you tell me more about your technical depth and why?",  # the prompt's gap name
         "Certainly. Why did you choose that approach?",
+        "Okay! How did it turn out in the end?",
+        "Here\u2019s one, how did it turn out in the end?",
+        "You could ask how it turned out in the end?",
+        "You - How did it turn out in the end?",
+        "My follow-up would be, how did it turn out?",
+        "Could you tell me more about how it works and why?",  # the gap description, verbatim
     ],
 )
 def test_rejects_a_reply_to_the_request_instead_of_a_question_to_the_candidate(
@@ -70,10 +76,16 @@ def test_rejects_a_reply_to_the_request_instead_of_a_question_to_the_candidate(
     [
         "Why did you choose a hash set over sorting the file?",
         "How long did it take, from 9:30 to when it was fixed?",  # a time is no label
+        "One detail: why a set and not a list?",
+        "Can you go into more technical depth on how the index works?",
+        "How did you handle the follow-up questions from the customer?",
+        "Why was the missing part of the order not in the system?",
+        "\u201cHow does the index stay in memory?\u201d",  # curly quotes
     ],
 )
 def test_accepts_a_plain_depth_question(reply: str) -> None:
-    assert validate_follow_up(reply, gap="depth", asked=ASKED, rubric_text=RUBRIC) == reply
+    accepted = validate_follow_up(reply, gap="depth", asked=ASKED, rubric_text=RUBRIC)
+    assert accepted == reply.strip("\u201c\u201d")
 
 
 def test_gap_choice_follows_priority_and_skips_probed() -> None:
