@@ -40,15 +40,16 @@ _FALLBACKS = {
 # A follow-up must be about the gap it was asked for.
 _ABOUT = {
     "situation": r"situation|context|where|when|going on|background|happen|scene",
-    "task": r"responsib|goal|task|role|expected|asked|trying|aim",
-    "action": r"what did you do|steps?|how did you|approach|what you did|actions?|do next|handle",
+    "task": r"responsib|goal|task|role|expect|asked|trying|aim",
+    "action": r"what did you (actually |really )?do|steps?|how did you|approach|what you did|"
+    r"actions?|do next|handle",
     "result": r"turn out|turned out|result|outcome|end|happen|after|impact|effect|resolv|fix|"
     r"solv|work out|worked out|change",
     "measurable-outcome": r"number|measur|how many|how much|percent|time|metric|quantif|"
-    r"figure|data|how long|how fast|size",
+    r"figure|data|how long|how fast|size|ratio|rate\b",
     "own-role": r"you personally|your (own )?(role|part|contribution)|you yourself|did you|"
     r"were you|your responsib",
-    "trade-offs": r"trade|alternative|instead|option|downside|cost|give up|choose|chose|why not|"
+    "trade-offs": r"trade|alternative|instead|option|downside|cost|give up|choos|chose|why not|"
     r"risk|compare|pros|cons|versus|prefer",
     "depth": r"how|why|work|detail|explain|deeper|specific|exactly|complex|scale|memory|example",
 }

@@ -17,6 +17,10 @@ RUBRIC = "Complete story with a measurable outcome such as time saved and preven
         ("measurable-outcome", "How many customers were affected, roughly?"),
         ("own-role", "What did you personally do there?"),
         ("trade-offs", "What alternative did you consider instead?"),
+        ("task", "What did your manager expect from you there?"),
+        ("action", "What did you actually do to fix it?"),
+        ("measurable-outcome", "What was the ratio, roughly?"),
+        ("trade-offs", "What would you have lost by choosing the other approach?"),
         # Plain English a prompt also contains ("at the end of the message") is no leak.
         ("result", "What happened at the end of the week?"),
     ],
