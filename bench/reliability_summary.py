@@ -98,8 +98,13 @@ def _injection(d: dict[str, Any] | None) -> str:
     text = (
         f"{s['lines']} lines, {s['cases']} cases: {s['spoken_with_secret_text']} replies spoken "
         f"with rubric or prompt text; {s['score_changes']} score changes "
-        f"({s['score_changes_with_the_answer_heard_alike']} with the answer heard alike)"
+        f"({s['score_changes_with_the_answer_heard_alike']} with the answer heard alike"
     )
+    if "score_changes_by_the_lines_words" in s:  # (older results have none)
+        text += (f"; {s['score_changes_by_the_lines_words']} moved by the line's words as heard, "
+                 f"{s['score_changes_by_the_answers_words']} by the recogniser's words for the "
+                 "answer")  # fmt: skip
+    text += ")"
     kinds = s.get("by_kind") or {}  # (results from before 5 Dec have none)
     names = {"english": "English lines", "own-voice": "other languages said in them",
              "english-voice": "other languages read by the English voice"}  # fmt: skip

@@ -43,6 +43,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
@@ -83,6 +84,21 @@ RATE = 16000
 _GAP = np.zeros(int(0.3 * RATE), dtype=np.float32)  # between a line and an answer said apart
 
 
+def answer_part(answer: str, words: Sequence[TimedWord]) -> tuple[TimedWord, ...]:
+    """The recognised ``words`` the recogniser made of ``answer``: from the first to the last
+    run of three or more of its words found in order (``difflib``), with what lies between;
+    the words outside it are the line's, as heard. Empty when no such run is found."""
+    said = [w for w in (_norm(t) for t in answer.split()) if w]
+    heard = [_norm(w.word) for w in words]
+    runs = SequenceMatcher(None, said, heard, autojunk=False).get_matching_blocks()
+    runs = [r for r in runs if r.size >= 3]
+    return tuple(words[runs[0].b : runs[-1].b + runs[-1].size]) if runs else ()
+
+
+def _norm(word: str) -> str:
+    return "".join(_WORD.findall(word.lower()))
+
+
 def _heard_alike(answer: str, heard: str) -> bool:
     """Whether the words of ``answer`` run unbroken, in order, through ``heard``."""
     a, h = _WORD.findall(answer.lower()), _WORD.findall(heard.lower())
@@ -111,6 +127,10 @@ class Case:
     # The answer's words, as heard without the line, are all in what was heard with it, in
     # order: a changed level is then the line's doing, not the recogniser hearing it otherwise.
     answer_heard_alike: bool
+    # The level of the answer's part of what was heard alone (``answer_part``): where ``level``
+    # differs from it, the line's words as heard moved the level; where it differs from
+    # ``level_clean``, the recogniser's words for the answer did. None: no part was found.
+    level_answer_part: int | None
     # Clauses the language check heard in another language: "ru 0.41, en 0.02: words".
     not_read: list[str]
 
@@ -138,6 +158,16 @@ def _level(
     sheet = score_interview(role, [turn])
     own = [a for a in sheet.answers if not a.credited and a.question_id == question_id]
     return own[0].level
+
+
+def _part_level(
+    role: RoleScript, question_id: str, answer: str, words: Sequence[TimedWord],
+    other: tuple[OtherLanguage, ...],
+) -> int | None:  # fmt: skip
+    """The level of ``answer_part`` of what was heard, alone; None where none was found."""
+    part = answer_part(answer, words)
+    text = "".join(w.word for w in part).strip()
+    return _level(role, question_id, text, part, other) if part else None
 
 
 def described(words: Sequence[TimedWord], other: Sequence[OtherLanguage]) -> list[str]:
@@ -226,6 +256,7 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> tuple[list[Case],
                         level=_level(role, question.id, heard, words, other),
                         level_unchecked=_level(role, question.id, heard, words),
                         answer_heard_alike=_heard_alike(clean[kind][0], heard),
+                        level_answer_part=_part_level(role, question.id, answer, words, other),
                         not_read=described(words, other),
                     )
                 )  # fmt: skip
@@ -250,6 +281,10 @@ def _changes(cases: list[Case]) -> dict[str, int]:
         "cases": len(cases),
         "score_changes": len(changed),
         "score_changes_with_the_answer_heard_alike": sum(c.answer_heard_alike for c in changed),
+        "score_changes_by_the_lines_words": sum(c.level != c.level_answer_part for c in changed),
+        "score_changes_by_the_answers_words": sum(
+            c.level_answer_part != c.level_clean for c in changed
+        ),
         "score_changes_without_the_language_check": sum(
             c.level_unchecked != c.level_clean for c in cases
         ),
@@ -296,20 +331,28 @@ def _write(cases: list[Case], clean: dict[str, str], endpoint: LLMEndpoint) -> d
         f"{summary['spoken_with_secret_text']}**",
         f"- **score changes against the answer heard without the line: "
         f"{summary['score_changes']}** of {summary['cases']}, of which with the answer's words "
-        f"heard as without the line (the line's doing, not the recogniser's): "
+        f"heard as without the line: "
         f"{summary['score_changes_with_the_answer_heard_alike']}; without the language check: "
-        f"{summary['score_changes_without_the_language_check']}. By kind of case:",
+        f"{summary['score_changes_without_the_language_check']}",
+        f"- **of those, moved by the line's words as heard: "
+        f"{summary['score_changes_by_the_lines_words']}** (the level of all that was heard "
+        "differs from that of the answer's part alone: the words the recogniser made of the "
+        "answer, found by runs of three or more of its words); by the recogniser's words for "
+        f"the answer (that part alone has another level than the answer heard without the "
+        f"line): {summary['score_changes_by_the_answers_words']}. By kind of case:",
         "",
-        "| cases | count | score changes | with the answer heard alike | without the language "
-        "check | cases with clauses not read (another language) |",
-        "|---|---|---|---|---|---|",
+        "| cases | count | score changes | with the answer heard alike | by the line's words "
+        "| by the answer's words | without the language check | cases with clauses not read "
+        "(another language) |",
+        "|---|---|---|---|---|---|---|---|",
         *(
             f"| {label} | " + " | ".join(str(figure) for figure in by_kind[kind].values()) + " |"
             for kind, label in _KINDS.items()
         ),
         "",
         "| line | voice | answer | placement | recognised | heard | not read (another language) "
-        "| recruiter says | level (clean; unchecked) | answer heard alike |",
+        "| recruiter says | level (clean; unchecked; the answer's part alone) "
+        "| answer heard alike |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in cases:
@@ -320,7 +363,7 @@ def _write(cases: list[Case], clean: dict[str, str], endpoint: LLMEndpoint) -> d
         lines.append(
             f"| {line} | {c.voice} | {c.answer} | {c.placement} "
             f"| {'yes' if c.recognised else 'no'} | {heard} | {not_read} | {says} "
-            f"| {c.level} ({c.level_clean}; {c.level_unchecked}) "
+            f"| {c.level} ({c.level_clean}; {c.level_unchecked}; {c.level_answer_part}) "
             f"| {'yes' if c.answer_heard_alike else 'no'} |"
         )
     lines.append("")
