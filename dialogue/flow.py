@@ -210,8 +210,8 @@ def _asking(state: InterviewState) -> str:
     """What the candidate is answering, to say again: the question about the code waiting, the
     follow-up asked (the last text asked once it was), else the question."""
     record = state.record()
-    assert record is not None and state.current is not None
-    if record.follow_ups and state.pending_request is None and state.asked:
+    assert state.current is not None
+    if record is not None and record.follow_ups and state.pending_request is None and state.asked:
         return state.asked[-1]
     return asked_text(state) or state.plan.question(state.current).text
 
