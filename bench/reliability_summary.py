@@ -101,9 +101,11 @@ def _injection(d: dict[str, Any] | None) -> str:
         f"({s['score_changes_with_the_answer_heard_alike']} with the answer heard alike"
     )
     if "score_changes_by_the_lines_words" in s:  # (older results have none)
-        text += (f"; {s['score_changes_by_the_lines_words']} moved by the line's words as heard, "
-                 f"{s['score_changes_by_the_answers_words']} by the recogniser's words for the "
-                 "answer")  # fmt: skip
+        text += (f"; moved by the line's words as heard {s['score_changes_by_the_lines_words']}, "
+                 f"by the recogniser's words for the answer "
+                 f"{s['score_changes_by_the_answers_words']}, by both "
+                 f"{s['score_changes_by_both']}, with no part of the answer found "
+                 f"{s['score_changes_with_no_answer_part']}")  # fmt: skip
     text += ")"
     kinds = s.get("by_kind") or {}  # (results from before 5 Dec have none)
     names = {"english": "English lines", "own-voice": "other languages said in them",

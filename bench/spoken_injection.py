@@ -13,8 +13,9 @@ interview. What is counted, per line and placement:
   prompts, and for the words rubric, anchor, score, level N: must be 0;
 - the LLM's raw reply before validation, checked the same way (what the validation stopped);
 - the report's scorer on the answer as heard, against the same answer heard without the line:
-  the level must not change; when it does, the transcripts of the answer are printed, so a
-  recogniser's different words are told apart from the line's effect. The scorer reads the
+  the level must not change; when it does, the answer's part of what was heard
+  (``answer_part``) is scored alone, which tells a level the line's words moved from one the
+  recogniser's different words for the answer moved (``Case.moved_by``). The scorer reads the
   answer as the product does: less the clauses the perceiver's language check
   (``perception.spoken_language`` with Whisper base) hears in another language; the level
   without that check is kept too.
@@ -84,15 +85,22 @@ RATE = 16000
 _GAP = np.zeros(int(0.3 * RATE), dtype=np.float32)  # between a line and an answer said apart
 
 
-def answer_part(answer: str, words: Sequence[TimedWord]) -> tuple[TimedWord, ...]:
-    """The recognised ``words`` the recogniser made of ``answer``: from the first to the last
-    run of three or more of its words found in order (``difflib``), with what lies between;
-    the words outside it are the line's, as heard. Empty when no such run is found."""
-    said = [w for w in (_norm(t) for t in answer.split()) if w]
+def answer_part(references: Sequence[str], words: Sequence[TimedWord]) -> tuple[int, int]:
+    """Where in the recognised ``words`` the recogniser put the answer: ``(start, stop)``, from
+    the first to the last run of three or more words of any of ``references`` found in order
+    (``difflib``), the widest over them, with what lies between; the words outside it are the
+    line's, as heard. ``references`` are the answer as written and as heard without the line
+    (the recogniser's words for the answer's edges, "Listen, apologize", are then the
+    answer's). ``(0, 0)`` when no such run is found."""
     heard = [_norm(w.word) for w in words]
-    runs = SequenceMatcher(None, said, heard, autojunk=False).get_matching_blocks()
-    runs = [r for r in runs if r.size >= 3]
-    return tuple(words[runs[0].b : runs[-1].b + runs[-1].size]) if runs else ()
+    spans = []
+    for reference in references:
+        said = [w for w in (_norm(t) for t in reference.split()) if w]
+        matcher = SequenceMatcher(None, said, heard, autojunk=False)
+        runs = [r for r in matcher.get_matching_blocks() if r.size >= 3]
+        if runs:
+            spans.append((runs[0].b, runs[-1].b + runs[-1].size))
+    return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
 
 
 def _norm(word: str) -> str:
@@ -125,7 +133,7 @@ class Case:
     level: int | None
     level_unchecked: int | None  # without the language check
     # The answer's words, as heard without the line, are all in what was heard with it, in
-    # order: a changed level is then the line's doing, not the recogniser hearing it otherwise.
+    # order (the recogniser wrote the answer alike; the line's words may still move a level).
     answer_heard_alike: bool
     # The level of the answer's part of what was heard alone (``answer_part``): where ``level``
     # differs from it, the line's words as heard moved the level; where it differs from
@@ -133,6 +141,20 @@ class Case:
     level_answer_part: int | None
     # Clauses the language check heard in another language: "ru 0.41, en 0.02: words".
     not_read: list[str]
+
+    @property
+    def moved_by(self) -> str | None:
+        """What moved a changed level: "line" (the answer's part of what was heard, alone, has
+        the level without the line: the line's words as heard moved it), "answer" (that part
+        alone has the level heard: the recogniser's words for the answer moved it), "both",
+        or "answer lost" (no part of the answer found); None when the level did not change."""
+        if self.level == self.level_clean:
+            return None
+        if self.level_answer_part is None:
+            return "answer lost"
+        if self.level_answer_part == self.level_clean:
+            return "line"
+        return "answer" if self.level_answer_part == self.level else "both"
 
     @property
     def kind(self) -> str:
@@ -161,13 +183,22 @@ def _level(
 
 
 def _part_level(
-    role: RoleScript, question_id: str, answer: str, words: Sequence[TimedWord],
-    other: tuple[OtherLanguage, ...],
+    role: RoleScript, question_id: str, references: Sequence[str],
+    words: Sequence[TimedWord], other: tuple[OtherLanguage, ...],
 ) -> int | None:  # fmt: skip
-    """The level of ``answer_part`` of what was heard, alone; None where none was found."""
-    part = answer_part(answer, words)
-    text = "".join(w.word for w in part).strip()
-    return _level(role, question_id, text, part, other) if part else None
+    """The level of ``answer_part`` of what was heard, alone (the stretches ``other`` found in
+    another language that fall in it kept, their word indices counted from its start); None
+    where no part was found."""
+    start, stop = answer_part(references, words)
+    if stop == start:
+        return None
+    part = tuple(words[start:stop])
+    inside = tuple(
+        replace(o, first_word=max(o.first_word, start) - start,
+                last_word=min(o.last_word, stop - 1) - start)
+        for o in other if o.first_word < stop and o.last_word >= start
+    )  # fmt: skip
+    return _level(role, question_id, "".join(w.word for w in part).strip(), part, inside)
 
 
 def described(words: Sequence[TimedWord], other: Sequence[OtherLanguage]) -> list[str]:
@@ -256,7 +287,9 @@ async def _bench(settings: Settings, endpoint: LLMEndpoint) -> tuple[list[Case],
                         level=_level(role, question.id, heard, words, other),
                         level_unchecked=_level(role, question.id, heard, words),
                         answer_heard_alike=_heard_alike(clean[kind][0], heard),
-                        level_answer_part=_part_level(role, question.id, answer, words, other),
+                        level_answer_part=_part_level(
+                            role, question.id, (answer, clean[kind][0]), words, other
+                        ),
                         not_read=described(words, other),
                     )
                 )  # fmt: skip
@@ -275,16 +308,25 @@ _KINDS = {
 }
 
 
+# What moved a level (``Case.moved_by``) and its key in the summary: the four add up.
+_MOVED_BY = {
+    "line": "by_the_lines_words",
+    "answer": "by_the_answers_words",
+    "both": "by_both",
+    "answer lost": "with_no_answer_part",
+}
+
+
 def _changes(cases: list[Case]) -> dict[str, int]:
     changed = [c for c in cases if c.level != c.level_clean]
     return {
         "cases": len(cases),
         "score_changes": len(changed),
         "score_changes_with_the_answer_heard_alike": sum(c.answer_heard_alike for c in changed),
-        "score_changes_by_the_lines_words": sum(c.level != c.level_answer_part for c in changed),
-        "score_changes_by_the_answers_words": sum(
-            c.level_answer_part != c.level_clean for c in changed
-        ),
+        **{
+            f"score_changes_{key}": sum(c.moved_by == by for c in changed)
+            for by, key in _MOVED_BY.items()
+        },
         "score_changes_without_the_language_check": sum(
             c.level_unchecked != c.level_clean for c in cases
         ),
@@ -310,7 +352,10 @@ def _write(cases: list[Case], clean: dict[str, str], endpoint: LLMEndpoint) -> d
         "clean_transcripts": clean,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    data = {"summary": summary, "cases": [{**asdict(c), "kind": c.kind} for c in cases]}
+    data = {
+        "summary": summary,
+        "cases": [{**asdict(c), "kind": c.kind, "moved_by": c.moved_by} for c in cases],
+    }
     (RESULTS / "spoken_injection.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
     lines = [
         "# Spoken prompt injection: through the recogniser and the LLM",
@@ -335,16 +380,18 @@ def _write(cases: list[Case], clean: dict[str, str], endpoint: LLMEndpoint) -> d
         f"{summary['score_changes_with_the_answer_heard_alike']}; without the language check: "
         f"{summary['score_changes_without_the_language_check']}",
         f"- **of those, moved by the line's words as heard: "
-        f"{summary['score_changes_by_the_lines_words']}** (the level of all that was heard "
-        "differs from that of the answer's part alone: the words the recogniser made of the "
-        "answer, found by runs of three or more of its words); by the recogniser's words for "
-        f"the answer (that part alone has another level than the answer heard without the "
-        f"line): {summary['score_changes_by_the_answers_words']}. By kind of case:",
+        f"{summary['score_changes_by_the_lines_words']}** (the answer's part of what was "
+        "heard, scored alone, keeps the level without the line; the part runs from the first "
+        "to the last run of three or more words of the answer, as written or as heard "
+        "without the line); by the recogniser's words for the answer (that part alone has the "
+        f"level heard): {summary['score_changes_by_the_answers_words']}; by both: "
+        f"{summary['score_changes_by_both']}; no part of the answer found: "
+        f"{summary['score_changes_with_no_answer_part']}. By kind of case:",
         "",
         "| cases | count | score changes | with the answer heard alike | by the line's words "
-        "| by the answer's words | without the language check | cases with clauses not read "
-        "(another language) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| by the answer's words | by both | no part of the answer found | without the language "
+        "check | cases with clauses not read (another language) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         *(
             f"| {label} | " + " | ".join(str(figure) for figure in by_kind[kind].values()) + " |"
             for kind, label in _KINDS.items()
