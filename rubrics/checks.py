@@ -141,7 +141,7 @@ def _check_questions(role: RoleScript) -> list[Problem]:
         problems += _check_coding(question, qi, written)
         policy = question.follow_up
         for gap in policy.scripted:
-            if gap not in policy.probe:
+            if gap not in policy.probe_for(question.kind):
                 problems.append(
                     Problem(
                         ("questions", qi, "follow_up", "scripted", gap),

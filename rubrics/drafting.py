@@ -30,7 +30,7 @@ from recruiter_llm.client import ChatClient
 from rubrics.checks import NEAR_REPEAT_AT, anchor_problem, content_words, question_similarity
 from rubrics.job_description import JobDescription, read_job_description
 from rubrics.loading import RoleError, RoleIssue, parse_role_source
-from rubrics.models import RoleScript
+from rubrics.models import DEFAULT_PROBES, RoleScript
 
 __all__ = [
     "MAX_COMPETENCIES",
@@ -93,12 +93,6 @@ OUTLINE_SCHEMA: dict[str, Any] = {
     "required": ["title", "seniority", "description", "competencies", "questions"],
 }
 
-_PROBES = {
-    "behavioural": ["result", "own-role", "measurable-outcome"],
-    "situational": ["action", "trade-offs"],
-    "technical": ["depth", "trade-offs"],
-    "motivation": ["depth"],
-}
 _TIME_LIMITS = {"behavioural": 180, "situational": 150, "technical": 210, "motivation": 120}
 
 # Questions for a competency the model asked nothing about; each frame has words of its own, so
@@ -261,7 +255,7 @@ def _question(text: str, kind: str, competency: str, ids: set[str]) -> dict[str,
         "difficulty": 2,
         "time_limit_s": _TIME_LIMITS[kind],
         # One list for every question of a kind: the YAML dumper writes it out each time.
-        "follow_up": {"max": 1, "probe": _PROBES[kind]},
+        "follow_up": {"max": 1, "probe": list(DEFAULT_PROBES[kind])},
     }
 
 

@@ -14,6 +14,7 @@ from recruiter_coding.problems import Problem as CodingProblem
 from recruiter_coding.problems import shipped_problems
 
 __all__ = [
+    "DEFAULT_PROBES",
     "GAPS",
     "Competency",
     "Flow",
@@ -55,6 +56,19 @@ QuestionKind = Literal[
     "behavioural", "situational", "technical", "coding", "motivation", "candidate-questions"
 ]
 
+# The gaps a question's follow-ups probe when its script names none, most important first: a
+# story's outcome and the candidate's part in it; a plan's steps and what it gives up; how a
+# technical answer works; more of the candidate's own reasons. A coding question's follow-ups
+# are about its code, and the candidate's own questions get none.
+DEFAULT_PROBES: dict[str, tuple[Gap, ...]] = {
+    "behavioural": ("result", "measurable-outcome", "own-role"),
+    "situational": ("action", "trade-offs"),
+    "technical": ("depth", "trade-offs"),
+    "motivation": ("depth",),
+    "coding": (),
+    "candidate-questions": (),
+}
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -94,11 +108,21 @@ class FollowUpPolicy(_Strict):
     max: int = Field(default=1, ge=0, le=3, description="Follow-ups at most.")
     probe: list[Gap] = Field(
         default_factory=lambda: list[Gap](["result", "measurable-outcome", "own-role"]),
-        description="Gaps worth a follow-up, most important first.",
+        description="Gaps worth a follow-up, most important first. Unset: by the question's "
+        "kind (behavioural: result, measurable-outcome, own-role; situational: action, "
+        "trade-offs; technical: depth, trade-offs; motivation: depth), after any gap that "
+        "`scripted` has a line for.",
     )
     scripted: dict[Gap, str] = Field(
         default_factory=dict, description="Follow-up questions to use for a gap, word for word."
     )
+
+    def probe_for(self, kind: str) -> tuple[str, ...]:
+        """The gaps to probe on a question of ``kind``: ``probe`` where the script sets it,
+        else the scripted lines' gaps and then ``DEFAULT_PROBES[kind]``."""
+        if "probe" in self.model_fields_set:
+            return tuple(self.probe)
+        return tuple(dict.fromkeys([*self.scripted, *DEFAULT_PROBES[kind]]))
 
 
 class Question(_Strict):

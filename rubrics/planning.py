@@ -32,7 +32,7 @@ def plan_for(role: RoleScript) -> InterviewPlan:
                 competencies=tuple(q.competencies),
                 time_limit_s=q.time_limit_s,
                 stall_s=q.stall_s,
-                probe=tuple(q.follow_up.probe),
+                probe=q.follow_up.probe_for(q.kind),
                 max_follow_ups=q.follow_up.max,
                 scripted={str(gap): line for gap, line in q.follow_up.scripted.items()},
                 hints=tuple(q.hints) + _problem_hints(q),

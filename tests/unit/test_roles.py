@@ -50,6 +50,38 @@ def test_the_readme_example_role_validates() -> None:
     assert role.id == "support-lead" and len(role.questions) == 2
 
 
+def test_follow_ups_probe_what_the_questions_kind_asks_for_where_the_script_names_nothing() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("### Write your own role", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    lines = example.split("questions:\n", 1)
+    asked = """\
+  - id: why-support
+    kind: motivation
+    text: Why do you want to lead a support team?
+    competencies: [coaching]
+  - id: two-queues
+    kind: situational
+    text: Two queues overflow at once. What do you do?
+    competencies: [coaching]
+    follow_up: {scripted: {result: "How would you know it worked?"}}
+  - id: told-story
+    kind: behavioural
+    text: Tell me about a time you changed how the team works.
+    competencies: [coaching]
+"""
+    text = lines[0] + "questions:\n" + asked + lines[1]
+    text = text.replace("max_questions: 2", "max_questions: 5")
+    text = text.replace("duration_minutes: 15", "duration_minutes: 30")
+    planned = {q.id: q.probe for q in plan_for(parse_role(text, "README.md")).questions}
+    # A motivation answer has no outcome to ask after: "How did it turn out?" would not fit.
+    assert planned["why-support"] == ("depth",)
+    # A scripted line's gap comes first, then the kind's own.
+    assert planned["two-queues"] == ("result", "action", "trade-offs")
+    assert planned["told-story"] == ("result", "measurable-outcome", "own-role")
+    assert planned["coached-agent"] == ("result", "measurable-outcome", "own-role")  # as written
+
+
 def test_an_exam_hears_the_exam_intro_and_closing_and_practice_the_others() -> None:
     source = load_role_source("coding-round")
     practice = source.in_mode("practice").role.opening
