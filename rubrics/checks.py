@@ -146,10 +146,11 @@ def _check_questions(role: RoleScript) -> list[Problem]:
                     Problem(
                         ("questions", qi, "follow_up", "scripted", gap),
                         f"scripted follow-up for '{gap}', which is not in probe "
-                        f"({', '.join(policy.probe) or 'empty'}); add it to probe or remove it",
+                        f"({', '.join(policy.probe or []) or 'empty'}); add it to probe or "
+                        "remove it",
                     )
                 )
-        if len(set(policy.probe)) != len(policy.probe):
+        if policy.probe is not None and len(set(policy.probe)) != len(policy.probe):
             problems.append(
                 Problem(("questions", qi, "follow_up", "probe"), "a gap is listed twice")
             )
@@ -302,6 +303,8 @@ def check_references(data: Mapping[str, object]) -> list[Problem]:
         policy = question.get("follow_up")
         if isinstance(policy, Mapping):
             probe, scripted = policy.get("probe"), policy.get("scripted")
+            if probe is None:  # unset: the scripted lines' gaps are probed first
+                continue
             probe = probe if isinstance(probe, list) else []
             for gap in scripted if isinstance(scripted, Mapping) else {}:
                 if gap not in probe:

@@ -254,7 +254,6 @@ def _question(text: str, kind: str, competency: str, ids: set[str]) -> dict[str,
         "kind": kind,
         "difficulty": 2,
         "time_limit_s": _TIME_LIMITS[kind],
-        # One list for every question of a kind: the YAML dumper writes it out each time.
         "follow_up": {"max": 1, "probe": list(DEFAULT_PROBES[kind])},
     }
 

@@ -106,21 +106,22 @@ class FollowUpPolicy(_Strict):
     """How the interviewer may follow up on an answer to this question."""
 
     max: int = Field(default=1, ge=0, le=3, description="Follow-ups at most.")
-    probe: list[Gap] = Field(
-        default_factory=lambda: list[Gap](["result", "measurable-outcome", "own-role"]),
-        description="Gaps worth a follow-up, most important first. Unset: by the question's "
-        "kind (behavioural: result, measurable-outcome, own-role; situational: action, "
-        "trade-offs; technical: depth, trade-offs; motivation: depth), after any gap that "
-        "`scripted` has a line for.",
+    # None (unset): the question's kind decides (``probe_for``); read it through that.
+    probe: list[Gap] | None = Field(
+        default=None,
+        description="Gaps worth a follow-up, most important first. Unset: the gaps `scripted` "
+        "has lines for, then by the question's kind: behavioural result, measurable-outcome, "
+        "own-role; situational action, trade-offs; technical depth, trade-offs; motivation "
+        "depth; none for coding and candidate-questions.",
     )
     scripted: dict[Gap, str] = Field(
         default_factory=dict, description="Follow-up questions to use for a gap, word for word."
     )
 
-    def probe_for(self, kind: str) -> tuple[str, ...]:
+    def probe_for(self, kind: str) -> tuple[Gap, ...]:
         """The gaps to probe on a question of ``kind``: ``probe`` where the script sets it,
         else the scripted lines' gaps and then ``DEFAULT_PROBES[kind]``."""
-        if "probe" in self.model_fields_set:
+        if self.probe is not None:
             return tuple(self.probe)
         return tuple(dict.fromkeys([*self.scripted, *DEFAULT_PROBES[kind]]))
 

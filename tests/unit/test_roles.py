@@ -71,6 +71,7 @@ def test_follow_ups_probe_what_the_questions_kind_asks_for_where_the_script_name
     competencies: [coaching]
 """
     text = lines[0] + "questions:\n" + asked + lines[1]
+    assert all(f in text for f in ("max_questions: 2", "duration_minutes: 15", "difficulty: 2"))
     text = text.replace("max_questions: 2", "max_questions: 5")
     text = text.replace("duration_minutes: 15", "duration_minutes: 30")
     planned = {q.id: q.probe for q in plan_for(parse_role(text, "README.md")).questions}
@@ -80,6 +81,10 @@ def test_follow_ups_probe_what_the_questions_kind_asks_for_where_the_script_name
     assert planned["two-queues"] == ("result", "action", "trade-offs")
     assert planned["told-story"] == ("result", "measurable-outcome", "own-role")
     assert planned["coached-agent"] == ("result", "measurable-outcome", "own-role")  # as written
+    # A role with another error is not also told its scripted line is "not in probe".
+    with pytest.raises(RoleError) as caught:
+        parse_role(text.replace("difficulty: 2", "difficulty: 9"), "README.md")
+    assert "not in probe" not in str(caught.value) and "difficulty" in str(caught.value)
 
 
 def test_an_exam_hears_the_exam_intro_and_closing_and_practice_the_others() -> None:
