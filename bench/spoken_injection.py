@@ -198,7 +198,8 @@ def _part_level(
                 last_word=min(o.last_word, stop - 1) - start)
         for o in other if o.first_word < stop and o.last_word >= start
     )  # fmt: skip
-    return _level(role, question_id, "".join(w.word for w in part).strip(), part, inside)
+    # (The recogniser's words come stripped: agent/stt_whisper.py.)
+    return _level(role, question_id, " ".join(w.word for w in part), part, inside)
 
 
 def described(words: Sequence[TimedWord], other: Sequence[OtherLanguage]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bench.spoken_injection import ANSWERS, Case, _part_level, answer_part
+from bench.spoken_injection import ANSWERS, Case, _level, _part_level, answer_part
 from perception.spoken_language import OtherLanguage
 from perception.words import TimedWord
 from rubrics import load_role
@@ -20,11 +20,12 @@ HEARD_ALONE = (
 
 
 def _words(text: str) -> list[TimedWord]:
-    return [TimedWord(f" {w}", 0.3 * i, 0.3 * i + 0.25, 0.9) for i, w in enumerate(text.split())]
+    # Stripped, as agent/stt_whisper.py gives them.
+    return [TimedWord(w, 0.3 * i, 0.3 * i + 0.25, 0.9) for i, w in enumerate(text.split())]
 
 
 def _text(words: list[TimedWord], span: tuple[int, int]) -> str:
-    return "".join(w.word for w in words[span[0] : span[1]]).strip()
+    return " ".join(w.word for w in words[span[0] : span[1]])
 
 
 def test_the_answers_part_leaves_the_line_out_before_or_after() -> None:
@@ -55,6 +56,7 @@ def test_stretches_in_another_language_are_counted_from_the_parts_start() -> Non
     words = _words(f"{line} {STRONG}")
     spanish = (OtherLanguage(0, 13, "es", 0.8, 0.05),)
     alone = _part_level(role, question, (STRONG,), _words(STRONG), ())
+    assert alone == _level(role, question, STRONG, tuple(_words(STRONG)))  # the words as said
     assert _part_level(role, question, (STRONG,), words, spanish) == alone
     assert _part_level(role, question, (STRONG,), _words("nothing like it"), ()) is None
 
