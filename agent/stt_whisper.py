@@ -25,6 +25,7 @@ from livekit.agents.vad import VAD
 from livekit.agents.voice.events import ErrorEvent
 
 from agent.audio import frame_to_float
+from agent.skipped_speech import skipped_from
 from agent.stt_stream import Settled, SettlingStream, Transcript
 from agent.unheard_words import without_invented_sentence, without_unheard_tail
 from perception.words import TimedWord
@@ -77,8 +78,7 @@ _LONG_PAUSE_S = 1.5
 # Silence kept before a window's first word: Whisper starts the first word where the window
 # starts, so with 1 s there a 2.5 s pause read 1.9-2.0 s; invented words came only after.
 _LEAD_PAD_S = 0.2
-# How often ``heard_out`` looks whether the VAD's open segment has ended, s (one VAD window is
-# 32 ms).
+# How often ``heard_out`` looks whether the VAD's open segment has ended, s (a VAD window: 32 ms).
 _POLL_S = 0.02
 _CUT_AT = VadOptions(
     min_silence_duration_ms=_MIN_PAUSE_MS, speech_pad_ms=0, max_speech_duration_s=MAX_WINDOW_S
@@ -269,8 +269,8 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
 
         Audio longer than ``MAX_WINDOW_S`` is cut at pauses (``speech_windows``) and each
         window decoded on its own; word times are on ``audio``'s own clock (seconds from its
-        first sample). A silence phrase Whisper wrote at the end of a window without hearing it
-        ("Thank you.") is left out of both the text and the words (``without_unheard_tail``).
+        first sample). A silence phrase written at a window's end unheard ("Thank you.") is left
+        out (``without_unheard_tail``); speech its words skip is decoded again (``skipped_from``).
         """
         # Whisper's features are float32; float64 input (as numpy resampling gives) made it add
         # low-probability words after the last one said ("This is the first time I've ever seen
@@ -294,7 +294,11 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             # A repetition loop ("uh, uh, uh, ..."), which greedy decoding can fall into on
             # degraded audio: decode again with sampling, as Whisper's own fallback does.
             transcript = self._decode(audio, temperature=(0.2, 0.4, 0.6, 0.8, 1.0))
-        return transcript
+        if (cut := skipped_from(transcript.words, audio)) is None:  # speech it wrote nothing for
+            return transcript
+        kept = tuple(w for w in transcript.words if w.end_s <= cut / SAMPLE_RATE)
+        head = Transcript(" ".join(w.word for w in kept), kept, cut / SAMPLE_RATE)
+        return self.joined(head if kept else None, self._transcribe_window(audio[cut:]), cut)
 
     def _decode(self, audio: np.ndarray, *, temperature: float | tuple[float, ...]) -> Transcript:
         # Whisper pads every input to 30 s; padding a segment only to its own length (plus a

@@ -4,6 +4,7 @@ recordings whole."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,8 @@ from livekit.agents.stt import STTError
 
 from agent.audio import to_int16
 from agent.phone_desk import DIGITS_PROMPT
+from agent.skipped_speech import WORD_SPEECH_S, skipped_from
+from agent.stt_stream import Transcript
 from agent.stt_whisper import (
     MAX_WINDOW_S,
     SAMPLE_RATE,
@@ -107,6 +110,41 @@ def test_a_thank_you_the_candidate_says_is_kept(stt: WhisperSTT, voice: Candidat
     result = stt.transcribe(voice.render("That is all from me. Thank you.").samples)
     assert result.text.lower().rstrip(".!").endswith("thank you"), result.text
     assert [w.word.lower().strip(".") for w in result.words][-2:] == ["thank", "you"]
+
+
+def test_speech_a_decode_skipped_is_decoded_again(
+    stt: WhisperSTT, voice: CandidateVoice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What Whisper did after another language's nonsense (agent.skipped_speech): its first
+    # decode here is the real one with the first sentence's last word drawn over the second
+    # sentence, whose words are missing; the decode that follows is Whisper's own.
+    audio = voice.render(f"{SENTENCES[0]} [pause 0.5] {SENTENCES[1]}").samples
+    real = stt.transcribe(audio)
+    last = next(i for i, w in enumerate(real.words[:-1]) if w.word.endswith("."))  # "bookshop."
+    drawn = replace(real.words[last], end_s=real.duration_s - 0.2)
+    skipped = Transcript("", (*real.words[:last], drawn), real.duration_s)
+    decode, calls = stt._decode, []
+
+    def first_skips(window: np.ndarray, *, temperature: float | tuple[float, ...]) -> Transcript:
+        calls.append(window.size)
+        return skipped if len(calls) == 1 else decode(window, temperature=temperature)
+
+    monkeypatch.setattr(stt, "_decode", first_skips)
+    result = stt.transcribe(audio)
+    assert len(calls) == 2 and calls[1] < calls[0]  # the rest only, from the drawn word's start
+    assert word_error_rate(" ".join(SENTENCES[:2]), result.text) <= 0.10, result.text
+    starts = [w.start_s for w in result.words]
+    assert starts == sorted(starts) and result.words[-1].end_s <= result.duration_s + 0.1
+
+
+def test_a_word_drawn_over_a_pause_is_not_decoded_again(
+    stt: WhisperSTT, voice: CandidateVoice
+) -> None:
+    audio = voice.render(f"{SENTENCES[2]} [pause 3.0]").samples
+    words = stt.transcribe(audio).words
+    drawn = (*words[:-1], replace(words[-1], end_s=audio.size / SAMPLE_RATE))
+    assert drawn[-1].end_s - drawn[-1].start_s > WORD_SPEECH_S  # long, but over silence
+    assert skipped_from(drawn, audio) is None
 
 
 # A two-person conversation of our own: the interviewer in piper's plain joe voice, the
