@@ -288,17 +288,17 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             )
         return Transcript(" ".join(t for t in texts if t), tuple(words), audio.size / SAMPLE_RATE)
 
-    def _transcribe_window(self, audio: np.ndarray) -> Transcript:
+    def _transcribe_window(self, audio: np.ndarray, *, again: bool = True) -> Transcript:
         transcript = self._decode(audio, temperature=0.0)
         if _compression_ratio(transcript.text) > _LOOP_RATIO:
-            # A repetition loop ("uh, uh, uh, ..."), which greedy decoding can fall into on
-            # degraded audio: decode again with sampling, as Whisper's own fallback does.
+            # A repetition loop (greedy decoding, degraded audio): sampled, as Whisper's own is.
             transcript = self._decode(audio, temperature=(0.2, 0.4, 0.6, 0.8, 1.0))
-        if (cut := skipped_from(transcript.words, audio)) is None:  # speech it wrote nothing for
+        if not again or (i := skipped_from(transcript.words, audio)) is None:  # once at most
             return transcript
-        kept = tuple(w for w in transcript.words if w.end_s <= cut / SAMPLE_RATE)
-        head = Transcript(" ".join(w.word for w in kept), kept, cut / SAMPLE_RATE)
-        return self.joined(head if kept else None, self._transcribe_window(audio[cut:]), cut)
+        kept, cut = transcript.words[:i], round(transcript.words[i].start_s * SAMPLE_RATE)
+        head = Transcript(" ".join(w.word for w in kept), kept, cut / SAMPLE_RATE)  # words: bare
+        rest = self._transcribe_window(audio[cut:], again=False)
+        return self.joined(head if kept else None, rest, cut)
 
     def _decode(self, audio: np.ndarray, *, temperature: float | tuple[float, ...]) -> Transcript:
         # Whisper pads every input to 30 s; padding a segment only to its own length (plus a

@@ -14,7 +14,7 @@ from livekit.agents.stt import STTError
 
 from agent.audio import to_int16
 from agent.phone_desk import DIGITS_PROMPT
-from agent.skipped_speech import WORD_SPEECH_S, skipped_from
+from agent.skipped_speech import MIN_START_S, WORD_SPEECH_S
 from agent.stt_stream import Transcript
 from agent.stt_whisper import (
     MAX_WINDOW_S,
@@ -115,19 +115,23 @@ def test_a_thank_you_the_candidate_says_is_kept(stt: WhisperSTT, voice: Candidat
 def test_speech_a_decode_skipped_is_decoded_again(
     stt: WhisperSTT, voice: CandidateVoice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # What Whisper did after another language's nonsense (agent.skipped_speech): its first
-    # decode here is the real one with the first sentence's last word drawn over the second
+    # What Whisper did after another language's nonsense (agent.skipped_speech): here its first
+    # decode is the real one with the first sentence's last word drawn over the second
     # sentence, whose words are missing; the decode that follows is Whisper's own.
-    audio = voice.render(f"{SENTENCES[0]} [pause 0.5] {SENTENCES[1]}").samples
+    first, second = (voice.render(s).samples for s in SENTENCES[:2])
+    gap = np.zeros(MIC_RATE // 2, dtype=np.float32)
+    audio = np.concatenate([first, gap, second])
+    assert audio.size <= MAX_WINDOW_S * SAMPLE_RATE  # one window: the fake's times are its own
     real = stt.transcribe(audio)
-    last = next(i for i, w in enumerate(real.words[:-1]) if w.word.endswith("."))  # "bookshop."
+    last = max(i for i, w in enumerate(real.words) if w.start_s < first.size / SAMPLE_RATE)
     drawn = replace(real.words[last], end_s=real.duration_s - 0.2)
-    skipped = Transcript("", (*real.words[:last], drawn), real.duration_s)
     decode, calls = stt._decode, []
 
     def first_skips(window: np.ndarray, *, temperature: float | tuple[float, ...]) -> Transcript:
         calls.append(window.size)
-        return skipped if len(calls) == 1 else decode(window, temperature=temperature)
+        if len(calls) > 1:
+            return decode(window, temperature=temperature)
+        return Transcript("", (*real.words[:last], drawn), window.size / SAMPLE_RATE)
 
     monkeypatch.setattr(stt, "_decode", first_skips)
     result = stt.transcribe(audio)
@@ -138,13 +142,21 @@ def test_speech_a_decode_skipped_is_decoded_again(
 
 
 def test_a_word_drawn_over_a_pause_is_not_decoded_again(
-    stt: WhisperSTT, voice: CandidateVoice
+    stt: WhisperSTT, voice: CandidateVoice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     audio = voice.render(f"{SENTENCES[2]} [pause 3.0]").samples
     words = stt.transcribe(audio).words
-    drawn = (*words[:-1], replace(words[-1], end_s=audio.size / SAMPLE_RATE))
-    assert drawn[-1].end_s - drawn[-1].start_s > WORD_SPEECH_S  # long, but over silence
-    assert skipped_from(drawn, audio) is None
+    drawn = replace(words[-1], end_s=audio.size / SAMPLE_RATE)  # over the pause: Whisper does
+    assert drawn.end_s - drawn.start_s > WORD_SPEECH_S and drawn.start_s >= MIN_START_S
+    calls: list[int] = []
+
+    def drawing(window: np.ndarray, *, temperature: float | tuple[float, ...]) -> Transcript:
+        calls.append(window.size)
+        return Transcript("", (*words[:-1], drawn), window.size / SAMPLE_RATE)
+
+    monkeypatch.setattr(stt, "_decode", drawing)
+    assert stt.transcribe(audio).words[-1] == drawn
+    assert len(calls) == 1  # decoded once: a long word over silence skipped nothing
 
 
 # A two-person conversation of our own: the interviewer in piper's plain joe voice, the
