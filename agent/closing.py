@@ -48,9 +48,8 @@ async def close_after_last_words(
     ("" for none): those that came while the closing played (the wait ran out first) are made a
     turn once it has been heard; words said after it began are not the answer and are left
     out. livekit-agents drops a turn that ends while an uninterruptible speech plays ("skipping
-    reply to user input"), its words with it; where committing then stores no candidate turn,
-    their text is stored as one (no end-of-turn metrics; not in the session's chat history; its
-    measured words are all the turn's). Returns once the closing has been heard and kept,
+    reply to user input"), its words with it; where committing stores nothing, they are stored
+    as the turn that message would have been. Returns once the closing has been heard and kept,
     or at once when the session has closed; ``ended`` is set then (or on any failure): the
     interview is over.
     """
@@ -105,7 +104,7 @@ async def _keep_last_words(
 
 async def _commit(session: AgentSession[None], deadline: float) -> bool:
     """Commit the transcripts not yet taken as a turn, with no reply; await its stored message
-    (until ``deadline``, monotonic seconds). Returns whether a candidate turn was stored."""
+    (until ``deadline``, monotonic seconds). Returns whether it was stored."""
     stored = asyncio.Event()
 
     def on_item(event: ConversationItemAddedEvent) -> None:
