@@ -36,7 +36,7 @@ async def close_after_last_words(
     segment_open: Callable[[], bool],
     uncommitted: Callable[[], bool],
     wait_s: float,
-    unstored: Callable[[float], str] | None = None,
+    unstored: Callable[[float], bool] | None = None,
     ended: asyncio.Event | None = None,
 ) -> None:
     """Keep the words the candidate has said, then say ``closing`` (not interruptible).
@@ -44,14 +44,11 @@ async def close_after_last_words(
     ``segment_open()`` says a segment of speech has begun that the STT has not yet been given
     in full; ``uncommitted()`` that transcripts have arrived that no turn has taken yet.
     ``wait_s`` (seconds) bounds the wait; past it the closing is said anyway. ``unstored(t)``
-    gives the words said before ``t`` (wall clock) that are transcribed and not yet in a turn
-    ("" for none): those that came while the closing played (the wait ran out first) are made a
-    turn once it has been heard; words said after it began are not the answer and are left
-    out. livekit-agents drops a turn that ends while an uninterruptible speech plays ("skipping
-    reply to user input"), its words with it; where committing stores nothing, they are stored
-    as the turn that message would have been. Returns once the closing has been heard and kept,
-    or at once when the session has closed; ``ended`` is set then (or on any failure): the
-    interview is over.
+    says words said before ``t`` (wall clock) are transcribed and not yet in a turn: those that
+    came while the closing played (the wait ran out first) are made a turn once it has been
+    heard; words said after it began are not the answer and are left out. Returns once the
+    closing has been heard and kept, or at once when the session has closed; ``ended`` is set
+    then (or on any failure): the interview is over.
     """
     try:
         try:
@@ -68,13 +65,7 @@ async def close_after_last_words(
                 await asyncio.sleep(_SETTLE_S)
                 if unstored(began):
                     logger.info("keeping the last words, transcribed while the closing played")
-                    if not await _commit(session, time.monotonic() + wait_s) and (
-                        said := unstored(began)
-                    ):
-                        logger.warning("the last words' turn was dropped: storing them")
-                        message = llm.ChatMessage(role="user", content=[said])
-                        session.emit("conversation_item_added",
-                                     ConversationItemAddedEvent(item=message))  # fmt: skip
+                    await _commit(session, time.monotonic() + wait_s)
     finally:
         if ended is not None:
             ended.set()
@@ -102,9 +93,8 @@ async def _keep_last_words(
         await _commit(session, deadline)
 
 
-async def _commit(session: AgentSession[None], deadline: float) -> bool:
-    """Commit the transcripts not yet taken as a turn, with no reply; await its stored message
-    (until ``deadline``, monotonic seconds). Returns whether it was stored."""
+async def _commit(session: AgentSession[None], deadline: float) -> None:
+    """Commit the transcripts not yet taken as a turn, with no reply; await its stored message."""
     stored = asyncio.Event()
 
     def on_item(event: ConversationItemAddedEvent) -> None:
@@ -122,4 +112,3 @@ async def _commit(session: AgentSession[None], deadline: float) -> bool:
             logger.warning("the last words were not stored")
     finally:
         session.off("conversation_item_added", on_item)
-    return stored.is_set()

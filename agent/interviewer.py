@@ -158,7 +158,7 @@ class Interviewer(Agent):
         closed = close_after_last_words(
             self.session, closing, segment_open=lambda: self.segment_open,
             uncommitted=lambda: bool(self._heard), wait_s=self._policy.closing_wait_s,
-            unstored=lambda t: " ".join(w.word for w in self.words.turn if w.start_s < t),
+            unstored=lambda before: any(w.start_s < before for w in self.words.turn),
             ended=self.ended,
         )  # fmt: skip
         self._closing_task = asyncio.create_task(closed, name="closing")
