@@ -37,6 +37,7 @@ from recruiter_llm.client import ChatClient, LLMUnavailableError, OpenAIChatClie
 from rubrics import RoleScript, load_role
 from rubrics.scoring import SCORER, CandidateTurn, score_interview
 from rubrics.second_opinion import (
+    SECOND_OPINION_MAX_TOKENS,
     SECOND_OPINION_SCHEMA,
     JudgeValidity,
     parse_second_opinion,
@@ -93,7 +94,9 @@ def llm_scorer(chat: ChatClient) -> Callable[[Pair, str], Awaitable[int]]:
         competency = _role(pair.role).competency(pair.competency)
         try:
             raw = await chat.complete_json(
-                second_opinion_messages(competency, answer), SECOND_OPINION_SCHEMA, max_tokens=300
+                second_opinion_messages(competency, answer),
+                SECOND_OPINION_SCHEMA,
+                max_tokens=SECOND_OPINION_MAX_TOKENS,
             )
         except LLMUnavailableError:
             return 0  # no opinion: the pair cannot agree, which is what trust should see

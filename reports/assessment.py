@@ -14,6 +14,7 @@ from reports.coding import code_outcomes
 from reports.session_view import load_session
 from rubrics.scoring import ScoreSheet, score_interview
 from rubrics.second_opinion import (
+    SECOND_OPINION_MAX_TOKENS,
     SECOND_OPINION_SCHEMA,
     SecondOpinion,
     judge_validity,
@@ -110,7 +111,9 @@ async def second_opinion(db: Session, session_id: str, chat: ChatClient) -> list
         # One line per part: a quote is verified against each on its own (``read_parts``).
         answers = "\n".join(strip_manipulation(part) for t in mine for part in t.read_parts)
         raw = await chat.complete_json(
-            second_opinion_messages(competency, answers), SECOND_OPINION_SCHEMA, max_tokens=300
+            second_opinion_messages(competency, answers),
+            SECOND_OPINION_SCHEMA,
+            max_tokens=SECOND_OPINION_MAX_TOKENS,
         )
         result = parse_second_opinion(raw, answers, deterministic.get(competency.id))
         results.append(result)

@@ -22,6 +22,7 @@ from rubrics.models import Competency
 
 __all__ = [
     "JUDGE_MIN_AGREEMENT",
+    "SECOND_OPINION_MAX_TOKENS",
     "SECOND_OPINION_SCHEMA",
     "JudgeValidity",
     "SecondOpinion",
@@ -33,16 +34,31 @@ __all__ = [
 ]
 
 DISAGREEMENT = 2.0  # levels apart: a human should look
+# Bounds the server's constrained decoding enforces (vLLM's xgrammar and llama.cpp's grammar
+# both keep maxLength and maxItems), so a reply that loops inside a string ends as valid JSON
+# within SECOND_OPINION_MAX_TOKENS instead of being cut mid-string: the prompt asks for up to
+# three short passages and one sentence. A quote cut at its length is still verbatim.
+MAX_QUOTES = 3
+QUOTE_MAX_CHARS = 160
+RATIONALE_MAX_CHARS = 240
 SECOND_OPINION_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "score": {"type": "integer"},
-        "quotes": {"type": "array", "items": {"type": "string"}},
-        "rationale": {"type": "string"},
+        "score": {"type": "integer", "enum": [1, 2, 3, 4, 5]},
+        "quotes": {
+            "type": "array",
+            "items": {"type": "string", "maxLength": QUOTE_MAX_CHARS},
+            "maxItems": MAX_QUOTES,
+        },
+        "rationale": {"type": "string", "maxLength": RATIONALE_MAX_CHARS},
     },
     "required": ["score", "quotes", "rationale"],
     "additionalProperties": False,
 }
+# Tokens for the longest reply the schema allows: 3 x 160 + 240 characters of text and about 50
+# of JSON. Qwen2.5's tokenizer read such a reply (602 characters of interview English) as 141
+# tokens; 400 leaves room for text at under 2 characters a token.
+SECOND_OPINION_MAX_TOKENS = 400
 _PROMPT = Path(__file__).with_name("prompts") / "second_opinion.txt"
 
 

@@ -13,16 +13,24 @@ from PIL import Image
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
 from reports.assessment import judge_if_trusted, score_session, second_opinion
 from reports.browser import screenshot
 from reports.calibration import agreement
 from reports.data_rights import delete_candidate, expire_audio, export_candidate
 from reports.files import write_reports
 from reports.progress import calibration_pairs, progress
-from rubrics.second_opinion import JudgeValidity, judge_validity, record_judge_validity
+from rubrics.second_opinion import (
+    SECOND_OPINION_MAX_TOKENS,
+    SECOND_OPINION_SCHEMA,
+    JudgeValidity,
+    judge_validity,
+    record_judge_validity,
+)
 from storage import AssessmentRepository, InterviewSession, NewScore, SessionRepository
 from tests.conftest import run
 from tests.fakes.chat import FakeChat
+from tests.judge_replies import RUNS_ON, bounded_reply
 from tests.stored_interview import store_interview
 
 
@@ -254,6 +262,23 @@ def test_the_llm_judge_is_checked_before_it_is_believed(db: sessionmaker[Session
         s.commit()
         assert len(AssessmentRepository(s).scores(session_id, source="llm")) == 2
     assert rules["prioritisation"] < 5
+
+
+@pytest.mark.models
+@pytest.mark.llm
+def test_the_embedded_servers_judge_reply_stays_within_the_schemas_bounds(
+    llm_endpoint: LLMEndpoint,
+) -> None:
+    async def ask() -> str:
+        chat = OpenAIChatClient(llm_endpoint, timeout_s=300)
+        try:
+            return await chat.complete_json(
+                RUNS_ON, SECOND_OPINION_SCHEMA, max_tokens=SECOND_OPINION_MAX_TOKENS
+            )
+        finally:
+            await chat.aclose()
+
+    bounded_reply(run(ask()))
 
 
 def test_the_judge_runs_after_an_interview_only_for_a_model_the_validity_set_trusts(

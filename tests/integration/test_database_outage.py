@@ -26,8 +26,9 @@ from tests.postgres import postgres_server
 
 pytestmark = [pytest.mark.models, pytest.mark.llm]
 
-# The database stops as the candidate starts the first answer (about 2 s of speech, stored
-# after the end of turn, 3-4.5 s later) and stays down 5 s: the answer's write meets it.
+# The database stops once the candidate has said the first answer, before its end of turn
+# (0.8-3.5 s of endpointing, then the final transcript), and stays down 5 s, or on a loaded
+# machine until a write has met it: the answer's write is refused, kept and retried.
 ANSWERS = {
     "why-support": "I enjoy solving problems for people.",
     "hard-customer": "A customer was charged twice, so I refunded the fee the same day.",
@@ -48,21 +49,32 @@ def test_a_database_restart_mid_interview_loses_no_turn(
         db = session_factory(engine)
         down: list[float] = []
 
-        speaking = threading.Event()
+        said = threading.Event()
+        refused = threading.Event()
         speak = CandidateMic.speak
 
-        async def heard_speaking(self: CandidateMic, *args: Any, **kwargs: Any) -> Any:
-            speaking.set()
-            return await speak(self, *args, **kwargs)
+        async def said_and_heard(self: CandidateMic, *args: Any, **kwargs: Any) -> Any:
+            heard = await speak(self, *args, **kwargs)
+            said.set()
+            return heard
 
-        monkeypatch.setattr(CandidateMic, "speak", heard_speaking)
+        monkeypatch.setattr(CandidateMic, "speak", said_and_heard)
+
+        class Refusals(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                if "kept and retried" in record.getMessage():
+                    refused.set()
+
+        journal_log = logging.getLogger("recruiter.agent")
+        journal_log.addHandler(watch := Refusals())
 
         def outage() -> None:
-            assert speaking.wait(300), "the candidate never spoke"
+            assert said.wait(300), "the candidate never spoke"
             engine.dispose()  # this thread's connections: the server is about to go
             pg.stop()
             down.append(time.monotonic())
             time.sleep(5.0)
+            refused.wait(60)
             pg.start()
             down.append(time.monotonic())
 
@@ -78,8 +90,11 @@ def test_a_database_restart_mid_interview_loses_no_turn(
             finally:
                 await chat.aclose()
 
-        result = run(go())
-        restart.join(60)
+        try:
+            result = run(go())
+        finally:
+            journal_log.removeHandler(watch)
+        restart.join(90)
         assert len(down) == 2, "the database was not restarted during the interview"
         with db() as s:
             record = s.get_one(InterviewSession, result.session_id)

@@ -57,8 +57,8 @@ def vllm_endpoint(
 class RecordingChat(OpenAIChatClient):
     """The real client, keeping (max_tokens, text) of every streamed reply."""
 
-    def __init__(self, endpoint: LLMEndpoint) -> None:
-        super().__init__(endpoint)
+    def __init__(self, endpoint: LLMEndpoint, *, timeout_s: float) -> None:
+        super().__init__(endpoint, timeout_s=timeout_s)
         self.replies: list[tuple[int, str]] = []
 
     async def stream(
@@ -70,22 +70,26 @@ class RecordingChat(OpenAIChatClient):
         stop: Sequence[str] = (),
     ) -> AsyncIterator[str]:
         pieces: list[str] = []
+        mine = len(self.replies)  # the warm-up may still be streaming beside this one
         self.replies.append((max_tokens, ""))
         async for piece in super().stream(
             messages, max_tokens=max_tokens, temperature=temperature, stop=stop
         ):
             pieces.append(piece)
-            self.replies[-1] = (max_tokens, "".join(pieces))
+            self.replies[mine] = (max_tokens, "".join(pieces))
             yield piece
 
 
 def test_an_interview_turn_gets_its_follow_up_from_vllm(vllm_endpoint: LLMEndpoint) -> None:
     plan = plan_for(load_role("demo"))
-    # Generous waits: this is about the seam, not CPU speed (bench/vllm.py measures that).
-    policy = ReplyPolicy(follow_up_wait_s=60.0, llm_limit_s=60.0, temperature=0.0)
+    # Generous waits: this is about the seam, not CPU speed (bench/vllm.py measures that). Here
+    # vLLM's CPU build read prompts at about 30 tokens/s and took the follow-up only after the
+    # warm-up: the follow-up came over 60 s after the answer.
+    wait_s = 240.0
+    policy = ReplyPolicy(follow_up_wait_s=wait_s, llm_limit_s=wait_s, temperature=0.0)
 
     async def interview() -> tuple[list[str], Interviewer, list[tuple[int, str]]]:
-        chat = RecordingChat(vllm_endpoint)
+        chat = RecordingChat(vllm_endpoint, timeout_s=wait_s)
         try:
             said, agent = await text_interview(chat, ["I like people."], policy)
         finally:
