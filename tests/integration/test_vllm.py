@@ -113,7 +113,10 @@ def test_an_interview_turn_gets_its_follow_up_from_vllm(vllm_endpoint: LLMEndpoi
 def test_the_judge_gets_schema_valid_json_from_vllm(
     db: sessionmaker[Session], vllm_endpoint: LLMEndpoint
 ) -> None:
-    session_id, _ = store_interview(db)
+    # One answer, so one competency judged: vLLM's CPU build gives 3-4 tokens/s here, and the
+    # seam is the same for each (all three took 185 s of the suite).
+    story = {"frustrated-customer": ANSWERS["frustrated-customer"]}
+    session_id, _ = store_interview(db, answers=dict(story))
 
     async def judge(s: Session) -> list[SecondOpinion]:
         chat = OpenAIChatClient(vllm_endpoint, timeout_s=300)
@@ -129,11 +132,11 @@ def test_the_judge_gets_schema_valid_json_from_vllm(
         stored = AssessmentRepository(s).scores(session_id, source="llm")
         evidence = AssessmentRepository(s).evidence(session_id)
     quotes = [e.quote for e, _ in evidence if e.source == "llm"]
-    assert len(results) == 3  # one per competency of the demo role
-    # vLLM constrains the reply to the schema: every reply parses and carries a score.
+    assert len(results) == 1  # the one competency the answer was asked for
+    # vLLM constrains the reply to the schema: it parses and carries a score.
     for result in results:
         assert result.problem is None or "invalid JSON" not in result.problem, result.problem
         assert result.score is not None and 1 <= result.score <= 5
-    assert len(stored) == 3
-    said = normalise(" ".join(ANSWERS.values()))
+    assert len(stored) == 1
+    said = normalise(" ".join(story.values()))
     assert all(normalise(q) in said for q in quotes)  # only words the candidate said are kept
