@@ -5,6 +5,11 @@ not cut it off), and livekit-agents neither hears audio nor takes a turn while s
 plays. So before it starts, whatever the candidate has already said is made a turn and stored:
 a segment still open or being transcribed is waited for, and transcripts not yet taken as a
 turn are committed with no reply, their stored message awaited.
+
+From End on, only these commits take turns (livekit-agents' manual turn detection). Its own end
+of turn, on words transcribed late on a loaded machine, came while the closing played and
+dropped the turn with its words ("skipping reply to user input, current speech generation
+cannot be interrupted", ``voice/agent_activity.py``): the answer's last sentence was lost.
 """
 
 from __future__ import annotations
@@ -34,7 +39,6 @@ async def close_after_last_words(
     closing: str,
     *,
     segment_open: Callable[[], bool],
-    uncommitted: Callable[[], bool],
     wait_s: float,
     unstored: Callable[[float], bool] | None = None,
     ended: asyncio.Event | None = None,
@@ -42,17 +46,18 @@ async def close_after_last_words(
     """Keep the words the candidate has said, then say ``closing`` (not interruptible).
 
     ``segment_open()`` says a segment of speech has begun that the STT has not yet been given
-    in full; ``uncommitted()`` that transcripts have arrived that no turn has taken yet.
-    ``wait_s`` (seconds) bounds the wait; past it the closing is said anyway. ``unstored(t)``
-    says words said before ``t`` (wall clock) are transcribed and not yet in a turn: those that
-    came while the closing played (the wait ran out first) are made a turn once it has been
-    heard; words said after it began are not the answer and are left out. Returns once the
-    closing has been heard and kept, or at once when the session has closed; ``ended`` is set
-    then (or on any failure): the interview is over.
+    in full. ``wait_s`` (seconds) bounds the wait; past it the closing is said anyway.
+    ``unstored(t)`` says words said before ``t`` (wall clock) are transcribed and not yet in a
+    turn: those that came while the closing played (the wait ran out first) are made a turn
+    once it has been heard; words said after it began are not the answer and are left out.
+    Returns once the closing has been heard and kept, or at once when the session has closed;
+    ``ended`` is set then (or on any failure): the interview is over.
     """
     try:
         try:
-            await _keep_last_words(session, segment_open, uncommitted, time.monotonic() + wait_s)
+            # Transcripts still to come stay in the turn until committed below.
+            session.update_options(turn_detection="manual")
+            await _keep_last_words(session, segment_open, time.monotonic() + wait_s)
         except Exception:  # the closing is said whatever went wrong
             logger.exception("keeping the last words before the closing failed")
         began = time.time()
@@ -74,7 +79,6 @@ async def close_after_last_words(
 async def _keep_last_words(
     session: AgentSession[None],
     segment_open: Callable[[], bool],
-    uncommitted: Callable[[], bool],
     deadline: float,
 ) -> None:
     stt = session.stt
@@ -89,12 +93,12 @@ async def _keep_last_words(
     if isinstance(stt, WhisperSTT) and not await stt.wait_idle(deadline - time.monotonic()):
         logger.warning("the closing starts before the last words were transcribed")
     await asyncio.sleep(_SETTLE_S)
-    if uncommitted():
-        await _commit(session, deadline)
+    await _commit(session, deadline)
 
 
 async def _commit(session: AgentSession[None], deadline: float) -> None:
-    """Commit the transcripts not yet taken as a turn, with no reply; await its stored message."""
+    """Commit the transcripts not yet taken as a turn, with no reply; await its stored message
+    (until ``deadline``, monotonic seconds). Nothing transcribed: nothing is stored."""
     stored = asyncio.Event()
 
     def on_item(event: ConversationItemAddedEvent) -> None:
@@ -105,7 +109,12 @@ async def _commit(session: AgentSession[None], deadline: float) -> None:
     try:
         # No end-of-turn wait for these words: the candidate has asked to stop.
         session.update_options(endpointing_opts={"min_delay": 0.0, "max_delay": 0.0})
-        session.commit_user_turn(transcript_timeout=_SETTLE_S, skip_reply=True)
+        committed = session.commit_user_turn(transcript_timeout=_SETTLE_S, skip_reply=True)
+        await asyncio.wait({committed}, timeout=max(0.5, deadline - time.monotonic()))
+        # (cancelled by another commit, or failed: the stored message is still awaited)
+        failed = not committed.done() or committed.cancelled() or committed.exception()
+        if not failed and not committed.result().strip():
+            return  # no words: no turn
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stored.wait(), max(0.5, deadline - time.monotonic()))
         if not stored.is_set():

@@ -124,7 +124,8 @@ def open_interview(
     )  # fmt: skip
     journal.attach(session)
     ThinkingPauseGuard(session, settings.turn, interviewer.answer_too_short,
-                       lambda: interviewer.cut_offs >= TALKED_OVER).attach()  # fmt: skip
+                       lambda: interviewer.cut_offs >= TALKED_OVER,
+                       lambda: interviewer.stopped).attach()  # fmt: skip
     NotHeardGuard(session, interviewer).attach()
     OpenTurnGuard(session, settings.turn, lambda: interviewer.segment_open).attach()
     DroppedReplyGuard(session, interviewer).attach()

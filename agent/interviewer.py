@@ -128,10 +128,8 @@ class Interviewer(Agent):
     @property
     def answer_open(self) -> bool:
         """The candidate's answer was taken as finished but no reply has been heard yet (none
-        has played for ``ReplyPolicy.barge_in_window_s`` without the candidate going on).
-
-        A candidate turn that arrives now continues the same answer (one stored turn).
-        """
+        has played for ``ReplyPolicy.barge_in_window_s`` without the candidate going on): a
+        candidate turn that arrives now continues the same answer (one stored turn)."""
         return self._before_reply is not None
 
     def answer_too_short(self, heard: str) -> bool:
@@ -157,9 +155,8 @@ class Interviewer(Agent):
         # Said uninterrupted once the words already said are a turn (``agent.closing``).
         closed = close_after_last_words(
             self.session, closing, segment_open=lambda: self.segment_open,
-            uncommitted=lambda: bool(self._heard), wait_s=self._policy.closing_wait_s,
+            wait_s=self._policy.closing_wait_s, ended=self.ended,
             unstored=lambda before: any(w.start_s < before for w in self.words.turn),
-            ended=self.ended,
         )  # fmt: skip
         self._closing_task = asyncio.create_task(closed, name="closing")
 
@@ -325,10 +322,13 @@ class Interviewer(Agent):
             self._window = loop.call_later(window, self._answer_final, reply)
 
     def _reply_over(self, reply: SpeechHandle) -> None:
-        """The reply ``reply`` has ended, played out or cut off."""
+        """The reply ``reply`` has ended, played out or cut off (by speech, or by a turn of late
+        words when the VAD ran behind on a loaded machine: gone on over all the same)."""
         if reply is not self._reply or reply is self._over:
             return
         self._over = reply
+        if reply.interrupted and self._heard and self._before_reply is not None:
+            self._went_on = reply if not self.stopped else self._went_on
         if self._went_on is reply and reply.interrupted:
             return  # cut off by the rest of the answer (or End): one answer, stepped or closed
         self._went_on = None

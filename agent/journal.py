@@ -115,6 +115,10 @@ class TurnJournal:
         self._unsaved: list[_Write] = []  # writes waiting for the database, in order
         self._flusher: asyncio.Task[None] | None = None
         self._measure_runs: dict[int, int] = {}  # the latest measurement run of each turn
+        # The closing after End, stored once the interview has ended (``_after_end``).
+        self._closing: list[_Write] = []
+        self._closing_task: asyncio.Task[None] | None = None
+        self._closed = False  # aclose has begun: nothing waits for the interview's end
         self.turns: list[StoredTurn] = []
         self.measurements: dict[int, AnswerMeasures] = {}
         self.errors: list[str] = []
@@ -156,12 +160,21 @@ class TurnJournal:
                 self._open_after_stop = self._interviewer.stopped
                 self._submit(self._open)
         else:
-            if not self._interviewer.answer_open:  # else cut off as it began: the answer goes on
-                self._open = None
             # The flow's state goes with the reply that spoke it: what a resumed interview
             # (after this process dies) starts from.
-            self._submit(_Write(self._recruiter_turn(text, metrics, interrupted=item.interrupted),
-                                flow_state=state_snapshot(self._interviewer.state)))  # fmt: skip
+            write = _Write(self._recruiter_turn(text, metrics, interrupted=item.interrupted),
+                           flow_state=state_snapshot(self._interviewer.state))  # fmt: skip
+            closing = self._interviewer.stopped and not item.interrupted  # (not one cut by End)
+            if closing and not self._interviewer.ended.is_set() and not self._closed:
+                # The closing after End: words transcribed while it played still end the open
+                # answer, and are stored before it.
+                self._closing.append(write)
+                if self._closing_task is None:
+                    self._closing_task = asyncio.create_task(self._after_end(), name="closing")
+            else:
+                if not self._interviewer.answer_open:  # else cut off as it began: it goes on
+                    self._open = None
+                self._submit(write)
             started = metrics.get("started_speaking_at")
             if started is not None:
                 ended = metrics.get("stopped_speaking_at") or time.time()
@@ -225,9 +238,25 @@ class TurnJournal:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX_S)
 
+    async def _after_end(self) -> None:
+        """Store what the recruiter said after End once the interview has ended: the last
+        words, transcribed late on a loaded machine, are stored after the closing has played
+        (``agent.closing``) and were said before it, so they come first in the turns' order."""
+        await self._interviewer.ended.wait()
+        self._store_closing()
+
+    def _store_closing(self) -> None:
+        closing, self._closing = self._closing, []
+        for write in closing:
+            self._submit(write)
+
     async def aclose(self) -> None:
         """Wait for the measurements still being made and the writes still being retried
         (``FLUSH_WAIT_S`` at most; what is still unsaved then is logged as an error)."""
+        self._closed = True
+        if self._closing_task is not None:
+            self._closing_task.cancel()
+        self._store_closing()  # (the session closed before the interview ended)
         if self._flusher is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self._flusher), FLUSH_WAIT_S)

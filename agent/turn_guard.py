@@ -50,16 +50,19 @@ class ThinkingPauseGuard:
         turn: TurnSettings,
         too_short: Callable[[str], bool] | None = None,
         talked_over: Callable[[], bool] | None = None,
+        stopped: Callable[[], bool] | None = None,
     ) -> None:
         """``too_short(answer so far)`` says the words cannot yet answer the current question;
         ``talked_over()`` that the candidate has gone on over replies to this answer (cut off
         ``TALKED_OVER`` times: they pause briefly and go on, so a short hold keeps replying
         into their answer; seen with a rambling candidate on a loaded machine, a reply begun
-        and cut off every 2-3 s for 20 s)."""
+        and cut off every 2-3 s for 20 s). ``stopped()`` says the candidate has pressed End:
+        the delay is then left as ``agent.closing`` sets it (none, for its own commits)."""
         self._session = session
         self._turn = turn
         self._too_short = too_short
         self._talked_over = talked_over
+        self._stopped = stopped
         self._heard: list[str] = []
         self._extended = False
         self.extensions = 0
@@ -74,7 +77,7 @@ class ThinkingPauseGuard:
         self._session.on("conversation_item_added", self._on_item)
 
     def _set(self, extended: bool, why: str) -> None:
-        if extended == self._extended:
+        if extended == self._extended or (self._stopped is not None and self._stopped()):
             return
         self._extended = extended
         self.extensions += extended
