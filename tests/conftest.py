@@ -55,30 +55,33 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def one_question_demo(
-    role_id: str = "demo", version: str = "3-one", first: str | None = None
+def short_demo(
+    role_id: str = "demo", version: str = "3-one", first: str | None = None, questions: int = 1
 ) -> str:
-    """The demo role's script asking one question only, as ``role_id`` ``version``: its first,
-    or the question ``first`` (then asked in script order), for tests whose point lies within
-    one answer (the suite is kept under an hour)."""
+    """The demo role's script asking ``questions`` questions only (as ``role_id`` ``version``,
+    with the count in the version past one): the adaptive flow's picks, or the question
+    ``first`` and then script order, for tests whose point lies within fewer answers than
+    three (the suite is kept under an hour)."""
     text = (Path(rubrics.__file__).parent / "roles" / "demo.yaml").read_text(encoding="utf-8")
+    if questions != 1:
+        version = f"{version}-{questions}"
     version = version if first is None else f"{version}-{first}"  # another script, its own
-    one = text.replace("id: demo\n", f"id: {role_id}\n", 1).replace(
+    short = text.replace("id: demo\n", f"id: {role_id}\n", 1).replace(
         'version: "3"', f'version: "{version}"', 1
     )
-    one = one.replace("max_questions: 3", "max_questions: 1")
-    assert f"id: {role_id}\n" in one and f'version: "{version}"' in one
-    assert "max_questions: 1" in one
+    short = short.replace("max_questions: 3", f"max_questions: {questions}")
+    assert f"id: {role_id}\n" in short and f'version: "{version}"' in short
+    assert f"max_questions: {questions}" in short
     if first is not None:
-        head, rest = one.split("questions:\n", 1)
-        questions, flow = rest.split("flow:\n", 1)
-        blocks = ["  - id: " + b for b in questions.split("  - id: ")[1:]]
+        head, rest = short.split("questions:\n", 1)
+        listed, flow = rest.split("flow:\n", 1)
+        blocks = ["  - id: " + b for b in listed.split("  - id: ")[1:]]
         chosen = [b for b in blocks if b.startswith(f"  - id: {first}\n")]
         assert len(chosen) == 1, first
-        questions = "".join(chosen + [b for b in blocks if b not in chosen])
-        one = f"{head}questions:\n{questions}flow:\n" + flow.replace("adaptive", "fixed", 1)
-        assert "order: fixed" in one
-    return one
+        listed = "".join(chosen + [b for b in blocks if b not in chosen])
+        short = f"{head}questions:\n{listed}flow:\n" + flow.replace("adaptive", "fixed", 1)
+        assert "order: fixed" in short
+    return short
 
 
 def _models_ready() -> list[str]:

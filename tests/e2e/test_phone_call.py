@@ -47,7 +47,7 @@ from storage import (
     create_database,
     session_factory,
 )
-from tests.conftest import free_ports, one_question_demo
+from tests.conftest import free_ports, short_demo
 from tests.e2e.conftest import PHONE_LOGS, log_tail
 from tests.integration.speech import word_error_rate
 from tests.phone_caller import RtpEndpoint, SIPpCall
@@ -367,7 +367,7 @@ def test_a_caller_who_answers_to_the_end_hears_the_highlights_and_where_the_repo
     # call, closing and highlights included, in a third of the time of three questions.
     with db() as s:
         RoleRepository(s).store(role_id="demo-one-question", version="1", title="One question",
-                                content=one_question_demo("demo-one-question", "1"))  # fmt: skip
+                                content=short_demo("demo-one-question", "1"))  # fmt: skip
         candidate = CandidateRepository(s).create("Whole Call").id
         code = InterviewCodeRepository(s).issue(
             candidate_id=candidate, role_id="demo-one-question", role_version=None,
