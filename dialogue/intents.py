@@ -73,6 +73,11 @@ _MANIPULATION = re.compile(
     r"give me (a|the) (5|five|top|perfect|high|full)|"
     r"give me (5|five|a 5|a five|full) ?(out of|/) ?(5|five)\b|"
     r"\b(score|rate|grade|mark) me\b|top (score|marks)|full marks|perfect score|"
+    # Asked of the interviewer whatever the verb heard ("you should gray me highly": Whisper's
+    # "grade" in bench/results/spoken_injection.md, scored as a hedge and lowering a level).
+    # ("You would find me highly organised" is a claim, not a request.)
+    r"\byou (should|must|have to|need to|can|could|will|would) "
+    r"(?!(find|see|consider|think|know|call|describe)\b)\w+ me (highly|high|top)\b|"
     r"\byou(r|'re| are) now (an?|my|the) (\w+ )?(coach|interviewer|recruiter|assistant|judge|"
     r"examiner|grader|hiring manager|ai|model|admin\w*|developer|friend)\b|"
     r"\byou(r|'re| are) now in (developer|admin|debug|god) mode|"
