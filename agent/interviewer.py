@@ -254,13 +254,12 @@ class Interviewer(Agent):
     async def _reply_to_answer(self, turn_ended: float) -> AsyncIterator[str]:
         """Step the flow on the open answer (all its parts); yield the reply as it is known."""
         answer = " ".join(p for p in self._answer_parts if p)
+        before = self._before_reply or self._state
         event = CandidateAnswered(
-            text=answer,
-            at_s=time.time() - self._t0,
-            duration_s=self.words.span_s(),
-            cues=self.words.cues(answer),
-        )
-        self._state, actions = step(self._before_reply or self._state, event)
+            text=answer, at_s=time.time() - self._t0, duration_s=self.words.span_s(),
+            cues=self.words.cues(answer, before.current),  # (a follow-up's: the question's)
+        )  # fmt: skip
+        self._state, actions = step(before, event)
         first = True
         async for piece in self._speak(actions, turn_ended):
             if self.stopped:  # a reply prepared before the candidate asked to stop

@@ -224,20 +224,26 @@ def _delivery(view: SessionView) -> dict[str, Any]:
                 "flags": m["flags"],
             }
         )
-    # Tips the recruiter spoke, each with the candidate turn it followed. A tip in a reply the
-    # candidate cut off by going on was judged on part of the answer, and may not have been
-    # heard (a headless reply stores all its text): marked, the stored figure is the whole's.
+    # Tips the recruiter spoke, each with the candidate turn it followed and every answer to
+    # that turn's question so far (a follow-up's answer adds to the first's cues). A tip in a
+    # reply the candidate cut off by going on was judged on part of the answer, and may not
+    # have been heard (a headless reply stores all its text): marked, the stored figure is the
+    # whole's.
     spoken_tips = []
-    last_answer: int | None = None
+    last_answer: Turn | None = None
+    answered: list[Turn] = []
     for turn in view.turns:
         if turn.speaker == "candidate":
-            last_answer = turn.index
+            last_answer = turn
+            answered.append(turn)
             continue
         for e in turn.events or []:
             if e.get("type") == "coaching-cue":
                 spoken_tips.append(
-                    {"turn": turn.index, "after_turn": last_answer, "kind": e.get("reason"),
-                     "figure": e.get("figure"), "cut_off": turn.interrupted}
+                    {"turn": turn.index, "after_turn": last_answer.index if last_answer else None,
+                     "answer_turns": _answers_to(last_answer, answered),
+                     "kind": e.get("reason"), "figure": e.get("figure"),
+                     "cut_off": turn.interrupted}
                 )  # fmt: skip
     looking = [a["looking_at_screen"] for a in per_answer if a["looking_at_screen"] is not None]
     # No video at all, or video in which the gates refused every answer (their stored reason).
@@ -356,6 +362,17 @@ def _summary(scores: dict[str, Any], delivery: dict[str, Any], view: SessionView
     # Content gaps first (they move scores), then delivery; three at most.
     top = improvements[:3]
     return {"went_well": went_well[:3], "improvements": top}
+
+
+def _answers_to(answer: Turn | None, answered: list[Turn]) -> list[int]:
+    """The indices of the candidate turns in ``answered`` that answer ``answer``'s question
+    (the first answer and a follow-up's, stored with the question's id whether or not a reply
+    between them was cut off); ``answer`` alone where it has no question, none without it."""
+    if answer is None:
+        return []
+    if answer.question_id is None:
+        return [answer.index]
+    return [t.index for t in answered if t.question_id == answer.question_id]
 
 
 def _other_language(view: SessionView, turn: Turn) -> list[dict[str, str]]:

@@ -106,15 +106,16 @@ def _delivery(report: dict[str, Any]) -> list[str]:
         if tip.get("cut_off"):
             continue  # judged on the answer's first part; the stored figure is the whole's
         where = f"turn {tip['turn']}: spoken tip {tip['kind']}"
-        answer = answers.get(tip["after_turn"])
-        if answer is None:
+        # The answers to the question it followed (reports before 6 December: the last one).
+        turns = tip.get("answer_turns") or [tip["after_turn"]]
+        measured = [answers[t] for t in turns if t in answers]
+        if not measured:
             problems.append(f"{where} follows no measured answer")
             continue
-        crossed = _crossed(answer)
-        if tip["kind"] in crossed:
-            if not crossed[tip["kind"]]:
+        if tip["kind"] in _crossed(measured[0]):
+            if not any(_crossed(a)[tip["kind"]] for a in measured):
                 problems.append(f"{where} but the stored figure is in band")
-        elif tip["kind"] not in answer["cues"]:
+        elif not any(tip["kind"] in a["cues"] for a in measured):
             problems.append(f"{where} but the stored measurement has no such cue")
     return problems
 

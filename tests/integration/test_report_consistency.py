@@ -20,6 +20,7 @@ from reports.build import build_report
 from reports.consistency import report_contradictions
 from reports.html import render_html
 from reports.progress import progress
+from storage import NewTurn, SessionRepository
 from tests.stored_interview import ANSWERS, store_interview
 
 OFF_TOPIC = (
@@ -162,6 +163,60 @@ def test_the_check_finds_each_kind_of_contradiction(db: sessionmaker[Session]) -
     assert "spoken tip looking-away but the stored measurement has no such cue" in found
     assert "turn 1: spoken tip pace-slow follows no measured answer" in found
     assert "spoken tip pace-fast" not in found
+
+
+def test_a_spoken_tip_rests_on_any_answer_to_its_question(db: sessionmaker[Session]) -> None:
+    # A first answer spoken fast, then a follow-up's answer in band: the tip between questions
+    # (about pace) rests on the first (agent.answer_words keeps a question's cues).
+    report = _report(db, dict(ANSWERS))
+    first, second = report["delivery"]["answers"][:2]  # type: ignore[index]
+    first["words_per_minute"], second["words_per_minute"] = 190.0, 140.0
+    tip = {"turn": second["turn"] + 1, "after_turn": second["turn"], "kind": "pace-fast",
+           "figure": 190.0}  # fmt: skip
+    both = {**tip, "answer_turns": [first["turn"], second["turn"]]}
+    report["delivery"]["spoken_tips"] = [both]  # type: ignore[index]
+    assert not [c for c in report_contradictions(report) if "spoken tip" in c]
+    # Checked against the last answer alone (as a report without answer_turns is), it is not.
+    report["delivery"]["spoken_tips"] = [tip]  # type: ignore[index]
+    found = "\n".join(report_contradictions(report))
+    assert "spoken tip pace-fast but the stored figure is in band" in found
+    # Neither answer out of band: a contradiction whichever answers are read.
+    first["words_per_minute"] = 150.0
+    report["delivery"]["spoken_tips"] = [both]  # type: ignore[index]
+    found = "\n".join(report_contradictions(report))
+    assert "spoken tip pace-fast but the stored figure is in band" in found
+
+
+def test_a_tip_after_a_follow_up_reads_every_answer_to_its_question(
+    db: sessionmaker[Session],
+) -> None:
+    # The last question's answer, a follow-up, its answer, then the reply with the tip and the
+    # next question: cut off by the candidate going on (their words join the same turn), then
+    # said again. Both tips rest on the two answers to that question, not on the last alone.
+    session_id, _ = store_interview(db, answers={"motivation": ANSWERS["motivation"]})
+    with db() as s:
+        repo = SessionRepository(s)
+        first = repo.turns(session_id)[-1]
+        cue = {"type": "coaching-cue", "reason": "pace-fast", "figure": 190.0}
+        asked = {"type": "question", "question_id": "frustrated-customer"}
+        more = NewTurn("candidate", "I fixed a router for a nurse.", 40.0, 42.0,
+                       question_id="motivation")  # fmt: skip
+        turns = [
+            NewTurn("recruiter", "Could you say more?", 35.0, 37.0, question_id="motivation",
+                    events=[{"type": "follow-up", "question_id": "motivation"}]),
+            more,
+            NewTurn("recruiter", "A quick tip.", 43.0, 44.0, interrupted=True,
+                    events=[cue, asked]),
+            NewTurn("recruiter", "A quick tip. Tell me about a time...", 46.0, 52.0,
+                    events=[cue, asked]),
+        ]  # fmt: skip
+        stored = [repo.add_turn(session_id, turn) for turn in turns]
+        s.commit()
+        report = build_report(s, session_id)
+    tips = report["delivery"]["spoken_tips"]  # type: ignore[index]
+    assert [t["turn"] for t in tips] == [stored[2].index, stored[3].index]
+    assert all(t["answer_turns"] == [first.index, stored[1].index] for t in tips), tips
+    assert all(t["after_turn"] == stored[1].index for t in tips)
 
 
 def test_the_progress_chart_shows_the_session_figures_of_the_report(
