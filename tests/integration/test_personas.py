@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-import recruiter_rehearsal
 from agent.bootstrap import VoiceModels, load_voice_models
 from agent.turn_guard import TALKED_OVER
 from recruiter_config.settings import Settings, TurnSettings
 from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
+from recruiter_rehearsal.candidates import _persona_file
 from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
 from rubrics import load_role
 from tests.conftest import run, short_demo
@@ -80,9 +79,10 @@ def _rehearse(
 
 
 def _persona_answers(persona: str) -> dict[str, list[str]]:
-    """The demo persona's utterances per question, as written in its file."""
-    path = Path(recruiter_rehearsal.__file__).parent / "personas" / "demo.yaml"
-    answers = yaml.safe_load(path.read_text(encoding="utf-8"))["personas"][persona]["answers"]
+    """The demo persona's utterances per question, as its file is read for a rehearsal."""
+    data = _persona_file("demo")
+    assert data is not None
+    answers = data.personas[persona].answers
     return {q: [a] if isinstance(a, str) else list(a) for q, a in answers.items()}
 
 
