@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from agent.perceiver import Perceiver
 from perception.words import TimedWord
 
 __all__ = ["AnswerWords"]
+
+# Cues that cannot both hold: the pace the latest answer measured replaces the other.
+_EXCLUDES = {"pace-fast": "pace-slow", "pace-slow": "pace-fast"}
 
 
 class AnswerWords:
@@ -36,24 +41,50 @@ class AnswerWords:
     def answer_final(self) -> None:
         """The answer is final: the next words begin another (its cues stay the question's)."""
         self._taken = []
-        self._raised.update(self._open)
+        self._raised = _merged(self._raised, self._open)
         self._open = {}
+
+    def restore(
+        self, question_id: str | None, answers: Sequence[tuple[str, Sequence[TimedWord]]]
+    ) -> tuple[str, ...]:
+        """After a resume, the cues of ``question_id``'s stored answers (their text and word
+        timings on the wall clock, in order; the last one the answer no reply has answered),
+        as :meth:`cues` gives them had the process not died. Their audio and video went with
+        the process, so only the words are measured (pace and fillers)."""
+        found: tuple[str, ...] = ()
+        for i, (text, words) in enumerate(answers):
+            self._taken = list(words)
+            found = self.cues(text, question_id, media=False)
+            if i < len(answers) - 1:
+                self.answer_final()
+        self._taken = []  # (stored already: nothing for the journal to take)
+        return found
 
     def span_s(self) -> float | None:
         """Seconds from the answer's first word to its last; None before any word."""
         words = [*self._taken, *self.turn]
         return words[-1].end_s - words[0].start_s if words else None
 
-    def cues(self, answer: str, question_id: str | None = None) -> tuple[str, ...]:
+    def cues(
+        self, answer: str, question_id: str | None = None, *, media: bool = True
+    ) -> tuple[str, ...]:
         """Coaching cue kinds for the answers to ``question_id`` so far: the perceiver's quick
         pass on the open answer's words (text ``answer``), after the cues its earlier final
         answers raised. A follow-up's answer alone is often too short to measure (under 20
         words its confidence is under ``perception.cues.MIN_CONFIDENCE``), while the first
-        answer ran fast: the tip between questions is about both."""
+        answer ran fast: the tip between questions is about both. ``media=False``: the words
+        alone are measured (``Perceiver.quick``)."""
         if question_id != self._question:
             self._question, self._raised, self._open = question_id, {}, {}
         words = [*self._taken, *self.turn]
-        found = self._perceiver.quick(words, answer).cues if words else ()
+        found = self._perceiver.quick(words, answer, media=media).cues if words else ()
         self._open = {c.kind: c.value for c in found}
-        self.cue_figures = {**self._raised, **self._open}
+        self.cue_figures = _merged(self._raised, self._open)
         return tuple(self.cue_figures)
+
+
+def _merged(earlier: dict[str, float], later: dict[str, float]) -> dict[str, float]:
+    """``earlier`` cues with ``later`` ones over them; a later pace cue drops the opposite one
+    (an answer rushed, then one dragged: the tip is about the pace heard last)."""
+    dropped = {_EXCLUDES.get(kind) for kind in later}
+    return {**{k: v for k, v in earlier.items() if k not in dropped}, **later}

@@ -159,12 +159,20 @@ def close_interrupted(
     db: sessionmaker[Session], session_id: str, settings: Settings, *, reason: str = INTERRUPTED
 ) -> bool:
     """Close a stopped interview that will not go on as ``failed`` (``reason``), then score
-    the answers it has and write its reports to ``settings.sessions_dir / session_id``.
+    the answers it has and write its reports to ``settings.sessions_dir / session_id``. One the
+    candidate had ended (End pressed, its process gone before the interview closed:
+    ``SessionRepository.request_end``) is ``completed`` with that reason instead.
 
     Returns whether the reports were built; a failure (the role version is gone, a file cannot
     be written) is logged by its kind, never with the candidate's words, and the session stays
     closed with every stored turn."""
-    finish_interview(db, session_id, status="failed", reason=reason)
+    with db() as s:
+        record = SessionRepository(s).get(session_id)
+        asked = record.end_reason if record is not None and record.status == "running" else None
+    if asked is not None:
+        finish_interview(db, session_id, status="completed", reason=asked)
+    else:
+        finish_interview(db, session_id, status="failed", reason=reason)
     return build_reports(db, session_id, settings)
 
 

@@ -181,7 +181,8 @@ class Interviewer(Agent):
         if isinstance(self.session.tts, PiperTTS):
             self.session.tts.prepare(lines_to_prepare(self._plan))
         self._warm_task = warm_llm(self._chat, self._policy, self._plan)
-        self.session.say(await self.opening())
+        opening = await self.opening()  # (a closing said again on a resume: not cut off)
+        self.session.say(opening, allow_interruptions=self._state.phase is not Phase.ENDED)
 
     async def opening(self) -> str:
         """Start the flow: the introduction and the first question, as one text to speak."""

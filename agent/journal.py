@@ -238,6 +238,25 @@ class TurnJournal:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX_S)
 
+    def end_requested(self, reason: str) -> None:
+        """Store that the candidate pressed End (``reason``) now, retried like a turn: the
+        closing after it is stored only once the interview has ended (``_after_end``)."""
+        task = asyncio.get_running_loop().create_task(self._retried(self._request_end, reason))
+        self._measuring.add(task)  # (awaited by ``aclose`` like a measurement)
+        task.add_done_callback(self._measuring.discard)
+        task.add_done_callback(self._end_request_done)
+
+    def _request_end(self, reason: str) -> None:
+        with self._db() as db:
+            SessionRepository(db).request_end(self._session_id, reason)
+            db.commit()
+
+    def _end_request_done(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            error = task.exception()
+            logger.error("could not store the request to end: %s", type(error).__name__)
+            self.errors.append(f"end request not stored: {type(error).__name__}")
+
     async def _after_end(self) -> None:
         """Store what the recruiter said after End once the interview has ended: the last
         words, transcribed late on a loaded machine, are stored after the closing has played

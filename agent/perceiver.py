@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from livekit import rtc
 
 from agent.audio import frame_to_float
@@ -36,6 +37,7 @@ logger = logging.getLogger("recruiter.perception")
 
 RATE = 16000
 _MARGIN_S = 1.0  # audio kept on each side of an answer's words
+_NO_AUDIO = np.zeros(0, dtype=np.float32)  # (the words alone are measured)
 _FACE_KEEP_S = 1800.0
 
 
@@ -123,10 +125,11 @@ class Perceiver:
         question_end: float | None,
         *,
         full: bool,
+        media: bool = True,
     ) -> AnswerMeasures:
         start = words[0].start_s - _MARGIN_S if words else time.time()
         end = words[-1].end_s + _MARGIN_S if words else time.time()
-        audio, audio_start = self.audio.slice(start, end)
+        audio, audio_start = self.audio.slice(start, end) if media else (_NO_AUDIO, start)
         typical = statistics.median(self._latencies) if self._latencies else None
         return measure_answer(
             words,
@@ -135,7 +138,7 @@ class Perceiver:
             rate=RATE,
             audio_start_s=audio_start,
             question_end_s=question_end,
-            face=self.face_between(start, end),
+            face=self.face_between(start, end) if media else None,
             typical_latency_s=typical,
             vocabulary=self._vocabulary,
             prosody=full,
@@ -143,9 +146,13 @@ class Perceiver:
             identify=self._identify if full else None,
         )
 
-    def quick(self, words: Sequence[TimedWord], transcript: str) -> AnswerMeasures:
-        """The cheap pass at the end of an answer: pace, fillers, level and gaze for the cue."""
-        return self._measure(words, transcript, None, full=False)
+    def quick(
+        self, words: Sequence[TimedWord], transcript: str, *, media: bool = True
+    ) -> AnswerMeasures:
+        """The cheap pass at the end of an answer: pace, fillers, level and gaze for the cue.
+        ``media=False`` measures the words alone (pace, fillers): an answer heard by another
+        process, whose audio and camera frames are not the ones kept here."""
+        return self._measure(words, transcript, None, full=False, media=media)
 
     async def measure(
         self, words: Sequence[TimedWord], transcript: str, question_end: float | None

@@ -6,6 +6,10 @@ that they were cut off and then either the reply to an answer they gave that no 
 answered yet, or again the last thing they heard; the interview goes on in the same session,
 its turns numbered after the stored ones, its clock and time budget going on from where they
 stood.
+
+A candidate who pressed End is not taken back into the interview: the request is stored when
+it is made (``SessionRepository.request_end``), so a process that dies before its closing is
+stored leaves a session that a new one closes, saying the closing again.
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ from agent.interviewer import Interviewer
 from agent.reply import RecruiterUtterance
 from dialogue import CandidateAnswered, InterviewPlan, InterviewState, Phase, step
 from dialogue.snapshot import SnapshotError, state_from_snapshot
+from perception.words import TimedWord
 from rubrics import RoleError, RoleSource, plan_for, resolve_role
 from storage import CodeEventRepository, InterviewSession, SessionRepository, Turn
 
 __all__ = [
     "CLOSED_AS",
+    "END_CLOSING",
     "CannotContinueError",
     "ResumeError",
     "ResumingInterviewer",
@@ -45,6 +51,8 @@ __all__ = [
 
 CUT_OFF = "Sorry, we were cut off for a moment."
 REPEAT = "Where we were:"
+# What a candidate who pressed End hears before the interview ends (``agent.worker``).
+END_CLOSING = "Thank you, we will stop here. Your report will be ready in a moment."
 # A room's running session whose last turn is older than this (seconds) is not picked up by a
 # new job: the candidate has most likely gone; it is closed as interrupted and scored instead.
 RESUME_WITHIN_S = 1800.0
@@ -96,7 +104,11 @@ class Resumption:
     that recruiter turn's text; ``clock_s`` the end of the last stored turn or coding event on
     the session's clock (seconds); ``answered`` the candidate turns stored per question id;
     ``asked_s`` when each question asked was first spoken (session clock, seconds), from which
-    a coding question's time limit goes on.
+    a coding question's time limit goes on. ``current_answers`` are the stored answers to the
+    current question (text and word timings on the session's clock, in order; the pending
+    answer last), for the cues of a practice tip. ``end_requested``: the candidate pressed End
+    (the reason stored), the flow's state is then ENDED; ``closing_stored``: the closing after
+    it, or the flow's own, was stored (else it is said now).
     """
 
     session_id: str
@@ -110,6 +122,9 @@ class Resumption:
     holder: str | None = None  # the process that held it (``this_process``)
     answered_in_order: tuple[str, ...] = ()  # question ids answered, in the order answered
     asked_s: dict[str, float] = field(default_factory=dict)
+    current_answers: tuple[tuple[str, tuple[TimedWord, ...]], ...] = ()
+    end_requested: str | None = None
+    closing_stored: bool = False
 
 
 def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumption:
@@ -142,10 +157,19 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
         except SnapshotError as e:
             raise CannotContinueError(f"session {session_id} cannot be resumed: {e}") from e
     said = [t for t in turns if t.speaker == "recruiter"]
-    if state is not None and said and any(e.get("type") == "end" for e in said[-1].events or []):
-        state = replace(state, phase=Phase.ENDED)  # closed early: the closing was heard
+    closed = bool(said) and any(e.get("type") == "end" for e in said[-1].events or [])
+    # End was pressed: its reason is stored at once, the closing after it once said.
+    requested = record.end_reason if record.status == "running" else None
+    if state is not None and (closed or requested is not None):
+        state = replace(state, phase=Phase.ENDED)  # closed early: no more questions
     after = said[-1].index if said else -1
     pending = " ".join(t.text for t in turns if t.speaker == "candidate" and t.index > after)
+    current = [t for t in turns if t.speaker == "candidate" and state is not None
+               and t.question_id == state.current]  # fmt: skip
+    answers = [(t.text, _words(t)) for t in current if t.index <= after]
+    if pending and state is not None:  # (its turns may have been stored in parts)
+        answers.append((pending, tuple(w for t in turns if t.speaker == "candidate"
+                                       and t.index > after for w in _words(t))))  # fmt: skip
     answered = Counter(t.question_id for t in turns if t.speaker == "candidate" and t.question_id)
     asked: dict[str, float] = {}
     for t in said:
@@ -161,8 +185,17 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
         resumes=sum(e.get("type") == "resumed" for t in said for e in t.events or []),
         holder=record.holder, answered_in_order=tuple(dict.fromkeys(
             t.question_id for t in turns if t.speaker == "candidate" and t.question_id)),
-        asked_s=asked,
+        asked_s=asked, current_answers=tuple(answers), end_requested=requested,
+        closing_stored=closed,
     )  # fmt: skip
+
+
+def _words(turn: Turn) -> tuple[TimedWord, ...]:
+    """A stored turn's word timings (session clock, seconds); none where one is unreadable."""
+    try:
+        return tuple(TimedWord.from_stored(w) for w in turn.words or [])
+    except ValueError:
+        return ()
 
 
 def resumption_for(
@@ -261,6 +294,14 @@ class ResumingInterviewer(Interviewer):
         """What the candidate hears first: that they were cut off, then the reply to their
         pending answer, or the last thing they heard again."""
         r = self.resumption
+        if r.end_requested is not None and not r.closing_stored:  # the closing, then the end
+            self._t0 = time.time() - r.clock_s
+            self._state = replace(r.state or self._state, phase=Phase.ENDED)
+            self.end_reason, self._asking = r.end_requested, None
+            self.utterance = RecruiterUtterance(events=[
+                {"type": "resumed", "after": "end"}, {"type": "end", "reason": r.end_requested},
+            ])  # fmt: skip
+            return f"{CUT_OFF} {END_CLOSING}"
         if r.state is None:
             return await super().opening()
         # The flow's clock (and time budget) goes on from the last stored turn: the time the
@@ -271,9 +312,14 @@ class ResumingInterviewer(Interviewer):
         ended = r.state.phase is Phase.ENDED
         self._asking = None if ended else r.state.current
         if ended:  # the closing again, then the interview ends
-            self.end_reason = "closing heard before the process died"
+            self.end_reason = r.end_requested or "closing heard before the process died"
         elif r.pending_answer is not None:
-            event = CandidateAnswered(text=r.pending_answer, at_s=now_s)
+            # The tip's cues, from the words stored (on this process's wall clock).
+            cues = self.words.restore(r.state.current, [
+                (text, tuple(w.shifted(self._t0) for w in words))
+                for text, words in r.current_answers
+            ])  # fmt: skip
+            event = CandidateAnswered(text=r.pending_answer, at_s=now_s, cues=cues)
             self._state, actions = step(r.state, event)
             reply = [text async for text in self._speak(actions, time.monotonic())]
             if reply:

@@ -35,7 +35,7 @@ from agent.page_events import EVENTS_TOPIC, send_event, send_last_event
 from agent.phone_desk import RECORDING_NOTICE, read_interview_code, say_to_caller
 from agent.presence import CandidatePresence
 from agent.recording import keep_recording, recording_options
-from agent.resume import ResumeError, room_resumption
+from agent.resume import END_CLOSING, ResumeError, room_resumption
 from agent.room_video import LiveFrames, follow_camera
 from agent.rooms import InterviewJob, read_job
 from recruiter_config.assets import AssetError
@@ -64,7 +64,6 @@ logger = logging.getLogger("recruiter.worker")
 # Messages to the candidate's page (cues, the end and the report: EVENTS_TOPIC, from
 # agent.page_events) and from it (end now).
 CONTROL_TOPIC = "recruiter.control"
-_CLOSING = "Thank you, we will stop here. Your report will be ready in a moment."
 _TAKEN = "This assessed interview has already been taken; its report is on your invitation page."
 _NOT_STARTED = (
     "I am sorry, the interview could not start. Please tell the recruiter who invited you. Goodbye."
@@ -322,8 +321,11 @@ async def _hold(
         if packet.participant.identity != identity:
             return
         with contextlib.suppress(ValueError):
-            if json.loads(packet.data).get("type") == "end":
-                interviewer.stop_early("the candidate ended the interview", _CLOSING)
+            # (not an End pressed again, nor one at the interview's own end)
+            if json.loads(packet.data).get("type") == "end" and interviewer.end_reason is None:
+                reason = "the candidate ended the interview"
+                interviewer.stop_early(reason, END_CLOSING)
+                live.journal.end_requested(reason)  # kept if this process dies now
 
     def on_coaching(reason: str, text: str) -> None:
         on_message({"type": "cue", "kind": reason, "text": text})

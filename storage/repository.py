@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import AnswerMeasurement, InterviewSession, Turn
@@ -173,9 +173,28 @@ class SessionRepository:
             .where(InterviewSession.id == session_id,
                    InterviewSession.holder.is_(None) if was is None
                    else InterviewSession.holder == was)
-            .values(holder=holder, status="running", end_reason=None, ended_at=None)
+            .values(holder=holder, status="running", ended_at=None,
+                    # A running session's reason is an End not yet closed: it stays.
+                    end_reason=case((InterviewSession.status == "running",
+                                     InterviewSession.end_reason), else_=None))
             .execution_options(synchronize_session=False)
         )  # fmt: skip
+        return bool(getattr(result, "rowcount", 0))
+
+    def request_end(self, session_id: str, reason: str) -> bool:
+        """Record that the candidate asked to end the running session ``session_id``
+        (``reason``), before its closing is said: a process that dies first leaves a session
+        that is closed, not taken back into the interview (``agent.resume``).
+
+        Returns:
+            False when the session is not running (it has ended already).
+        """
+        result = self._db.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == session_id, InterviewSession.status == "running")
+            .values(end_reason=reason)
+            .execution_options(synchronize_session=False)
+        )
         return bool(getattr(result, "rowcount", 0))
 
     def finish(

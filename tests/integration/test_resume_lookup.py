@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -12,6 +13,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from agent.interview import close_interrupted
+from agent.interviewer import Interviewer, ReplyPolicy
+from agent.journal import TurnJournal
 from agent.resume import (
     RESUME_WITHIN_S,
     ResumeError,
@@ -23,6 +27,7 @@ from agent.resume import (
 from dialogue import start
 from dialogue.snapshot import state_snapshot
 from recruiter_cli.main import app
+from recruiter_config.settings import Settings
 from rubrics import load_role, load_role_source, plan_for
 from storage import (
     CandidateRepository,
@@ -33,6 +38,7 @@ from storage import (
     SessionRepository,
     Turn,
 )
+from tests.fakes.chat import FakeChat
 
 ROOM = "iv-resume-lookup"
 
@@ -185,3 +191,95 @@ def test_a_rehearsal_that_failed_otherwise_may_still_be_resumed(
                                     "15 minutes", audio_path=None, report_path=None)  # fmt: skip
         s.commit()
         assert resumption_for(s, stopped, channel="headless")[1].session_id == stopped
+
+
+def test_an_end_pressed_before_the_process_died_is_not_taken_back_into_the_interview(
+    db: sessionmaker[Session],
+) -> None:
+    """The candidate pressed End mid-answer and the process died before the closing was
+    stored: the new job ends the interview (the closing said again), it asks nothing more."""
+    session_id = _session(db, None, idle_s=5)
+    with db() as s:
+        repo = SessionRepository(s)
+        repo.add_turn(session_id, NewTurn("candidate", "I enjoy helping", 2.0, 4.0,
+                                          "motivation"))  # fmt: skip
+        s.commit()
+        assert resumption_for(s, session_id)[1].end_requested is None
+
+    async def press_end() -> None:  # as the room worker does when End is pressed
+        journal = TurnJournal(
+            db=db,
+            session_id=session_id,
+            t0=0.0,
+            interviewer=Interviewer(
+                plan=plan_for(load_role("demo")), chat=FakeChat(), policy=ReplyPolicy()
+            ),
+        )
+        journal.end_requested("the candidate ended the interview")
+        await journal.aclose()
+        assert journal.errors == []
+
+    asyncio.run(press_end())
+    with db() as s:
+        repo = SessionRepository(s)
+        resumption = resumption_for(s, session_id)[1]
+        assert resumption.end_requested == "the candidate ended the interview"
+        assert resumption.state is not None and resumption.state.phase.value == "ended"
+        assert resumption.pending_answer == "I enjoy helping"  # kept, and scored
+        assert not resumption.closing_stored  # (so it is said again)
+        # A new process taking the session keeps the request; a closed session has none.
+        assert repo.reopen(session_id, holder="me:1", was=None)
+        s.expire_all()
+        assert s.get_one(InterviewSession, session_id).end_reason is not None
+        repo.finish(session_id, status="completed", reason="the candidate ended the interview")
+        assert not repo.request_end(session_id, "again")
+        s.commit()
+
+
+def test_a_pending_answer_is_resumed_with_the_words_of_every_answer_to_its_question(
+    db: sessionmaker[Session],
+) -> None:
+    """A practice tip after a resume reads the stored word timings of the question's answers:
+    a follow-up's answer, stored in two parts, and the first answer before it."""
+    session_id = _session(db, None, idle_s=5)
+    said = [{"word": w, "start": 2.0 + i * 0.3, "end": 2.25 + i * 0.3}
+            for i, w in enumerate("I like people".split())]  # fmt: skip
+    with db() as s:
+        repo = SessionRepository(s)
+        repo.add_turn(session_id, NewTurn("candidate", "I like people", 2.0, 3.0,
+                                          "motivation", words=said))  # fmt: skip
+        state, _ = start(plan_for(load_role("demo")))
+        repo.add_turn(session_id, NewTurn("recruiter", "Say more?", 4.0, 5.0, "motivation"),
+                      flow_state=state_snapshot(state))  # fmt: skip
+        for i, part in enumerate(("Helping a nurse", "at night")):
+            words = [{"word": w, "start": 6.0 + i * 2 + j * 0.3, "end": 6.2 + i * 2 + j * 0.3}
+                     for j, w in enumerate(part.split())]  # fmt: skip
+            repo.add_turn(session_id, NewTurn("candidate", part, 6.0 + i * 2, 7.0 + i * 2,
+                                              "motivation", words=words))  # fmt: skip
+        s.commit()
+        resumption = resumption_for(s, session_id)[1]
+    assert resumption.pending_answer == "Helping a nurse at night"
+    (first, first_words), (pending, pending_words) = resumption.current_answers
+    assert first == "I like people" and [w.word for w in first_words] == ["I", "like", "people"]
+    assert pending == "Helping a nurse at night"
+    assert [w.word for w in pending_words] == "Helping a nurse at night".split()
+    assert pending_words[-1].start_s == 8.3
+
+
+def test_a_stale_session_the_candidate_had_ended_is_completed_not_failed(
+    db: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """The candidate pressed End and left; the process died before the interview closed. The
+    next job closes the session as the candidate asked (completed), not as interrupted."""
+    ended = _session(db, None, idle_s=RESUME_WITHIN_S + 60)
+    dropped = _session(db, None, idle_s=RESUME_WITHIN_S + 60)
+    with db() as s:
+        SessionRepository(s).request_end(ended, "the candidate ended the interview")
+        s.commit()
+    for session_id in (ended, dropped):
+        close_interrupted(db, session_id, Settings(home=tmp_path))
+    with db() as s:
+        record = s.get_one(InterviewSession, ended)
+        assert (record.status, record.end_reason) == (
+            "completed", "the candidate ended the interview")  # fmt: skip
+        assert s.get_one(InterviewSession, dropped).status == "failed"
