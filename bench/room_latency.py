@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,7 +141,10 @@ class _Asked:
 class RoomRun:
     """One persona's interview in a room: each reply's latency (s), the answers spoken over,
     and from what the worker stored (``_count_turns``) its candidate turns, answers stored as
-    two candidate turns in a row, and answer-began-late flags (issue 12's turn integrity)."""
+    two candidate turns in a row, and answer-began-late flags (issue 12's turn integrity);
+    ``stopped`` why the simulated candidate stopped early (a wait that ran out), and ``ending``
+    how the stored session ended: its status and reason, and whether the last answer stored got
+    a reply (a closing already said, or a recruiter that fell silent)."""
 
     persona: str
     room: str = ""
@@ -149,6 +153,9 @@ class RoomRun:
     candidate_turns: int = 0
     in_a_row: int = 0
     latency_flags: int = 0
+    stopped: str | None = None
+    spoken_over: list[str] = field(default_factory=list)  # when and what, for each
+    ending: str = ""
 
 
 async def _room_session(settings: Settings, persona: _Persona, name: str, want: int) -> RoomRun:
@@ -187,7 +194,9 @@ async def _room_session(settings: Settings, persona: _Persona, name: str, want: 
             ended = await candidate.say(answer.samples[: answer.voiced_end])
             if any(began < t < ended for t in candidate.heard.loud_at):
                 run.talked_over += 1
-                print(f"  answer spoken over ({run.talked_over})", flush=True)
+                run.spoken_over.append(_spoken_over(candidate, question, began, ended))
+                print(f"  answer spoken over ({run.talked_over}): {run.spoken_over[-1]}",
+                      flush=True)  # fmt: skip
                 spoke_at = ended
                 continue
             # No reply within this: the interview has closed (the closing line was the last).
@@ -199,11 +208,23 @@ async def _room_session(settings: Settings, persona: _Persona, name: str, want: 
             if len(run.latencies) >= want:
                 break
     except TimeoutError as e:
+        run.stopped = f"{e} (after {len(run.latencies)} replies timed)"
         print(f"  session stopped: {e}", flush=True)
     finally:
         asked.close()
         await candidate.leave()
     return run
+
+
+def _spoken_over(candidate: RoomCandidate, question: str, began: float, ended: float) -> str:
+    """Where the recruiter's audio fell in an answer to ``question`` (seconds from its start)
+    and the agent's states from a second before it: a reply begun over the answer, or the
+    last reply still playing when it began."""
+    loud = [t - began for t in candidate.heard.loud_at if began < t < ended]
+    states = [f"{t - began:+.1f} {state}" for t, state in candidate.heard.agent_states
+              if began - 1.0 <= t <= ended]  # fmt: skip
+    return (f"{question}: audible {loud[0]:.1f}-{loud[-1]:.1f} s into a {ended - began:.1f} s "
+            f"answer; agent states (s from its start): {', '.join(states) or 'none'}")  # fmt: skip
 
 
 async def _first_audio(candidate: RoomCandidate, after: float) -> float | None:
@@ -261,6 +282,23 @@ def _count_turns(db: sessionmaker[Session], runs: list[RoomRun]) -> None:
                 f.get("kind") == "unusual-latency"
                 for t in turns if t.measurement is not None for f in t.measurement.flags
             )  # fmt: skip
+            run.ending = _ending(s, run.room, turns)
+
+
+def _ending(s: Session, room: str, turns: Sequence[Turn]) -> str:
+    """How the room's stored session ended: status (reason); the last turn stored."""
+    record = s.scalars(select(InterviewSession).where(InterviewSession.channel == room)).first()
+    if record is None:
+        return "no session stored"
+    said = f"{record.status}" + (f" ({record.end_reason})" if record.end_reason else "")
+    last = turns[-1] if turns else None
+    if last is None:
+        return f"{said}; no turn stored"
+    if last.speaker == "candidate":
+        return f"{said}; the last answer stored has no reply"
+    kinds = [e.get("type") for e in last.events or []]
+    what = "the closing" if "end" in kinds else "/".join(str(k) for k in kinds) or "a line"
+    return f"{said}; last: the recruiter's {what}" + (" (cut off)" if last.interrupted else "")
 
 
 def _room_parts(db: sessionmaker[Session]) -> dict[str, Any]:
@@ -307,15 +345,16 @@ def _persona_rows(runs: list[RoomRun]) -> list[str]:
     over."""
     rows = [
         "| persona | replies | median s | worst s | answers spoken over | candidate turns"
-        " | two candidate turns in a row | answer-began-late flags |",
-        "|---|---|---|---|---|---|---|---|",
+        " | two candidate turns in a row | answer-began-late flags | stored session |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         median = seconds_cell(statistics.median(r.latencies)) if r.latencies else "-"
         worst = seconds_cell(max(r.latencies)) if r.latencies else "-"
         rows.append(
             f"| {r.persona} | {len(r.latencies)} | {median} | {worst} | {r.talked_over}"
-            f" | {r.candidate_turns} | {r.in_a_row} | {r.latency_flags} |"
+            f" | {r.candidate_turns} | {r.in_a_row} | {r.latency_flags}"
+            f" | {r.ending}{'; stopped early: ' + r.stopped if r.stopped else ''} |"
         )
     return rows
 
