@@ -52,6 +52,8 @@ from storage import InterviewSession, Turn, create_database, session_factory
 RESULTS = Path(__file__).parent / "results"
 ROLE, PERSONA = "demo", "prepared"
 _REPLY_TIMEOUT_S = 60.0
+_LOOK_BACK_S = 10.0  # the agent's states kept before an answer spoken over (s)
+_PAUSE_S = 0.8  # a person's pause before answering, from the recruiter's last sound (s)
 
 
 def _answers(settings: Settings, name: str) -> list[Answer]:
@@ -182,8 +184,10 @@ async def _room_session(settings: Settings, persona: _Persona, name: str, want: 
             await candidate.wait_for_state("listening", spoke_at, timeout_s=120)
             if any(e.get("type") == "ended" for e in candidate.heard.events):
                 break
-            await asyncio.sleep(0.8)  # a person's pause before answering
             question = await asked.after_next_turn()
+            # A person's pause before answering, once the recruiter has stopped: a reply said
+            # again (dropped for a sound with no words) plays after a moment of listening.
+            await _quiet_for(candidate, _PAUSE_S)
             if asked.ended or question is None:
                 break  # the closing was said (or the interview never got to its questions)
             answer = persona.next_to(question)
@@ -218,13 +222,25 @@ async def _room_session(settings: Settings, persona: _Persona, name: str, want: 
 
 def _spoken_over(candidate: RoomCandidate, question: str, began: float, ended: float) -> str:
     """Where the recruiter's audio fell in an answer to ``question`` (seconds from its start)
-    and the agent's states from a second before it: a reply begun over the answer, or the
-    last reply still playing when it began."""
+    and the agent's states from ``_LOOK_BACK_S`` before it: a reply begun over the answer, or
+    one still playing (or begun again) when it began."""
     loud = [t - began for t in candidate.heard.loud_at if began < t < ended]
     states = [f"{t - began:+.1f} {state}" for t, state in candidate.heard.agent_states
-              if began - 1.0 <= t <= ended]  # fmt: skip
+              if began - _LOOK_BACK_S <= t <= ended]  # fmt: skip
     return (f"{question}: audible {loud[0]:.1f}-{loud[-1]:.1f} s into a {ended - began:.1f} s "
             f"answer; agent states (s from its start): {', '.join(states) or 'none'}")  # fmt: skip
+
+
+async def _quiet_for(candidate: RoomCandidate, quiet_s: float, timeout_s: float = 60.0) -> None:
+    """Wait until the agent is listening and its audio has been silent for ``quiet_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        states, loud = candidate.heard.agent_states, candidate.heard.loud_at
+        listening = bool(states) and states[-1][1] == "listening"
+        last = max(loud[-1] if loud else 0.0, states[-1][0] if states else 0.0)
+        if listening and time.time() - last >= quiet_s:
+            return
+        await asyncio.sleep(0.05)
 
 
 async def _first_audio(candidate: RoomCandidate, after: float) -> float | None:
