@@ -310,11 +310,18 @@ def _ending(s: Session, room: str, turns: Sequence[Turn]) -> str:
     last = turns[-1] if turns else None
     if last is None:
         return f"{said}; no turn stored"
+    before = next((t for t in reversed(turns) if t.speaker == "recruiter"), None)
+    recruiter = _recruiter_turn(before) if before is not None else "nothing"
     if last.speaker == "candidate":
-        return f"{said}; the last answer stored has no reply"
-    kinds = [e.get("type") for e in last.events or []]
-    what = "the closing" if "end" in kinds else "/".join(str(k) for k in kinds) or "a line"
-    return f"{said}; last: the recruiter's {what}" + (" (cut off)" if last.interrupted else "")
+        return f"{said}; the last answer stored has no reply (the recruiter's last: {recruiter})"
+    return f"{said}; last: the recruiter's {recruiter}"
+
+
+def _recruiter_turn(turn: Turn) -> str:
+    """What a stored recruiter turn was (its events), and whether it was cut off."""
+    kinds = [e.get("type") for e in turn.events or []]
+    what = "closing" if "end" in kinds else "/".join(str(k) for k in kinds) or "line"
+    return what + (" (cut off)" if turn.interrupted else "")
 
 
 def _room_parts(db: sessionmaker[Session]) -> dict[str, Any]:
