@@ -175,7 +175,7 @@ def export(
     version: str | None = typer.Option(None, "--version", help="Default: the latest stored."),
     out: Path | None = typer.Option(None, "--out", help="Write here instead of standard output."),
 ) -> None:
-    """Write a stored version exactly as it was imported (byte for byte)."""
+    """Write a stored version's text as it was read when imported, in UTF-8."""
     text, _origin = _stored_or_shipped(role_id, version)
     if out is None:
         sys.stdout.write(text)

@@ -91,7 +91,8 @@ def load_session(db: Session, session_id: str) -> SessionView:
     repo = SessionRepository(db)
     record = repo.get(session_id)
     if record is None:
-        raise ReportError(f"no session {session_id!r}; `recruiter sessions` lists them")
+        raise ReportError(f"no session {session_id!r}; each interview prints its id as it ends, "
+                          "and the dashboard's session list shows them")  # fmt: skip
     stored = RoleRepository(db).get(record.role_id, record.role_version)
     if stored is None:
         raise ReportError(
