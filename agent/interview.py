@@ -168,7 +168,7 @@ def close_interrupted(
     closed with every stored turn."""
     with db() as s:
         record = SessionRepository(s).get(session_id)
-        asked = record.end_reason if record is not None and record.status == "running" else None
+        asked = record.end_requested if record is not None else None
     if asked is not None:
         finish_interview(db, session_id, status="completed", reason=asked)
     else:

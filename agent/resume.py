@@ -159,7 +159,7 @@ def load_resumption(s: Session, session_id: str, plan: InterviewPlan) -> Resumpt
     said = [t for t in turns if t.speaker == "recruiter"]
     closed = bool(said) and any(e.get("type") == "end" for e in said[-1].events or [])
     # End was pressed: its reason is stored at once, the closing after it once said.
-    requested = record.end_reason if record.status == "running" else None
+    requested = record.end_requested
     if state is not None and (closed or requested is not None):
         state = replace(state, phase=Phase.ENDED)  # closed early: no more questions
     after = said[-1].index if said else -1

@@ -71,6 +71,12 @@ class InterviewSession(Base):
     # The process running it ("host:pid"), so that one resuming it can tell a live one apart.
     holder: Mapped[str | None] = mapped_column(String(100))
 
+    @property
+    def end_requested(self) -> str | None:
+        """Why the candidate asked to end this still running session (End pressed:
+        ``SessionRepository.request_end``); None when they did not, or it has ended."""
+        return self.end_reason if self.status == "running" else None
+
     turns: Mapped[list[Turn]] = relationship(
         back_populates="session", order_by="Turn.index", cascade="all, delete-orphan"
     )
