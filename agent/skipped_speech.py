@@ -8,20 +8,26 @@ that I'm in the same place. Apologize and ship ...", and the answer's first two 
 No word lasts that long: over the 58 answers of the demo role's personas (Piper's voice,
 about 150 words per minute) the most speech inside one word's span was 1.02 s. Where a word's
 span holds more speech than ``WORD_SPEECH_S``, the window is decoded again from that word's
-start, once, and the words from there are the new decode's. Here the answer came back whole: "I
-can't believe that I'm in the Last spring, a customer wrote ...".
+start, once, and the words from there are the new decode's. Here the answer came back whole:
+"I can't believe that I'm in the Last spring, a customer wrote ...".
+
+A decode that begins on speech often drops its first word (Whisper's word starts run late):
+decoded from "bookshop"'s start as Whisper timed it, "... online bookshop. Last spring ..."
+came back "Last spring ...". The audio decoded again is therefore given ``PAD_S`` of silence
+before it (``decoded_again``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+from agent.stt_stream import Transcript
 from perception.words import TimedWord
 
-__all__ = ["MIN_START_S", "WORD_SPEECH_S", "skipped_from"]
+__all__ = ["LEAD_S", "MIN_START_S", "PAD_S", "WORD_SPEECH_S", "decoded_again", "skipped_from"]
 
 # More speech than this (s, silero VAD's) inside one word's span is speech it skipped: about
 # twice the most in one word over the personas' answers (1.02 s; see the module's note).
@@ -30,6 +36,15 @@ WORD_SPEECH_S = 2.0
 # a word or two, would be decoded (and each decode costs about 0.35 s on 2 cores).
 MIN_START_S = 0.5
 _RATE = 16000  # the recogniser's sample rate, Hz
+# Silence (s) put before the audio decoded again, and audio (s) taken before the drawn word's
+# start. Decoded again from 180 word starts (4 renders of two pairs of sentences, whisper
+# tiny.en), the words added 0.075 to the pair's WER on average from the start itself, and lost
+# or invented about a sentence (more than 0.25) at 10 cuts; after 0.3 s of silence, 0.033 and
+# none. A lead as well added a little less on average (0.028-0.030) but lost a sentence once:
+# the last sound of the word before, heard alone after the silence, set Whisper inventing
+# ("And, uh, we're gonna go back to the next one."). ``bench.decode_again``, 6 December.
+PAD_S = 0.3
+LEAD_S = 0.0
 # Speech spans, split at pauses of 0.1 s and more (as ``stt_whisper.speech_windows`` cuts).
 _SPANS = VadOptions(min_silence_duration_ms=100, speech_pad_ms=0)
 
@@ -57,3 +72,33 @@ def skipped_from(words: Sequence[TimedWord], audio: np.ndarray) -> int | None:
         if speech > WORD_SPEECH_S * _RATE:
             return i
     return None
+
+
+def decoded_again(
+    audio: np.ndarray,
+    start_s: float,
+    decode: Callable[[np.ndarray], Transcript],
+    *,
+    lead_s: float = LEAD_S,
+    pad_s: float = PAD_S,
+) -> tuple[TimedWord, ...]:
+    """The words of ``audio`` (16 kHz mono float32) from a word drawn from ``start_s``
+    (seconds into it) on, on ``audio``'s clock, by ``decode`` (a window of 16 kHz audio -> its
+    transcript, word times in seconds from the window's first sample). Raises what ``decode``
+    raises.
+
+    ``decode`` is given ``pad_s`` of silence, then the audio from ``lead_s`` before
+    ``start_s`` (``bench.decode_again`` compares other values). A time inside that silence is
+    moved to where the audio resumes; words that end by ``start_s`` lie in the lead, which the
+    words kept before the drawn one cover, and are left out.
+    """
+    cut = round(max(0.0, start_s - lead_s) * _RATE)
+    pad = np.zeros(round(pad_s * _RATE), dtype=np.float32)
+    resumed = cut / _RATE  # the window's first sample after the silence, on audio's clock
+    shift = resumed - pad_s
+    moved = (
+        TimedWord(w.word, max(resumed, w.start_s + shift), max(resumed, w.end_s + shift),
+                  w.probability)
+        for w in decode(np.concatenate([pad, np.asarray(audio[cut:], dtype=np.float32)])).words
+    )  # fmt: skip
+    return tuple(w for w in moved if w.end_s > start_s)

@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Never
 
@@ -25,7 +26,7 @@ from livekit.agents.vad import VAD
 from livekit.agents.voice.events import ErrorEvent
 
 from agent.audio import frame_to_float
-from agent.skipped_speech import skipped_from
+from agent.skipped_speech import decoded_again, skipped_from
 from agent.stt_stream import Settled, SettlingStream, Transcript
 from agent.unheard_words import without_invented_sentence, without_unheard_tail
 from perception.words import TimedWord
@@ -295,10 +296,9 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
             transcript = self._decode(audio, temperature=(0.2, 0.4, 0.6, 0.8, 1.0))
         if not again or (i := skipped_from(transcript.words, audio)) is None:  # once at most
             return transcript
-        kept, cut = transcript.words[:i], round(transcript.words[i].start_s * SAMPLE_RATE)
-        head = Transcript(" ".join(w.word for w in kept), kept, cut / SAMPLE_RATE)  # words: bare
-        rest = self._transcribe_window(audio[cut:], again=False)
-        return self.joined(head if kept else None, rest, cut)
+        once = partial(self._transcribe_window, again=False)
+        words = transcript.words[:i] + decoded_again(audio, transcript.words[i].start_s, once)
+        return Transcript(" ".join(w.word for w in words), words, audio.size / SAMPLE_RATE)
 
     def _decode(self, audio: np.ndarray, *, temperature: float | tuple[float, ...]) -> Transcript:
         # Whisper pads every input to 30 s; padding a segment only to its own length (plus a

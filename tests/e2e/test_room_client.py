@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import time
 from pathlib import Path
@@ -288,7 +289,9 @@ def test_ending_while_the_answer_goes_on_keeps_every_word_said(room_stack: RoomS
     assert len(stored) == 1, stored  # one answer, one turn
     said = PAUSED_ANSWER.replace("[pause 1.2] ", "")
     assert word_error_rate(said, stored[0]) < 0.25, stored[0]
-    assert "nothing gets lost" in stored[0].lower().replace(",", ""), (stored[0], last_word)
+    # The last word, said as End was pressed, is kept (however tiny.en hears it: "flossed" was
+    # heard on one CPU).
+    assert re.search(r"nothing gets \w+\W*$", stored[0].lower()), (stored[0], last_word)
     with db() as s:
         found = s.query(InterviewSession).filter_by(channel=room).one()
         last = SessionRepository(s).turns(found.id)[-1]

@@ -19,6 +19,7 @@ from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
 from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
 from storage import InterviewSession, SessionRepository, Turn, create_database, session_factory
 from tests.conftest import run
+from tests.integration.speech import word_error_rate
 from tests.integration.test_crash_resume import ROLE
 
 pytestmark = [pytest.mark.models, pytest.mark.llm]
@@ -82,5 +83,6 @@ def test_an_answer_lost_in_transcription_is_asked_for_again(
     assert [(e["question_id"], e["times"]) for e in lost] == [("why-support", 1)]
     said = [(t.question_id, t.text) for t in turns if t.speaker == "candidate"]
     assert [q for q, _ in said] == list(ANSWERS)  # the lost answer was given again, once
-    assert "help desk" in said[0][1]
+    # The answer stored is the one said again (tiny.en's words vary by CPU: "help best" was heard).
+    assert word_error_rate(AGAIN, said[0][1]) < 0.3 < word_error_rate(FIRST, said[0][1]), said[0]
     assert turns[-1].text.endswith("That's all, thank you. Goodbye!")

@@ -28,6 +28,7 @@ from storage import (
     session_factory,
 )
 from tests.conftest import FIXTURES, run
+from tests.integration.speech import word_error_rate
 from tests.webcam_video import steady_frames, write_video
 
 pytestmark = [pytest.mark.models, pytest.mark.llm]
@@ -93,7 +94,7 @@ def test_the_recruiter_asks_the_scripts_questions_in_order(
         elif answers:
             answers[-1] += " " + turn.text.lower()
     answers = [a for a in answers if a]
-    assert "help desk" in answers[0]
+    assert word_error_rate(ANSWERS["why-support"], answers[0]) < 0.3, answers[0]
     # The words before the thinking pause and after it are one answer ("let me think" was
     # once heard "let me take": piper's timing varies from render to render).
     assert "let me" in answers[1] and "refund" in answers[1]
