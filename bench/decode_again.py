@@ -9,7 +9,7 @@ way: the WER the joined words add over the answer's one-piece decode (mean; cuts
 than 0.1; cuts adding more than 0.25, about a sentence lost or invented).
 
 Results go to ``bench/results/decode_again.json`` and ``.md``.
-Usage: ``.venv/bin/python -m bench.decode_again`` (about 7 minutes on 2 cores).
+Usage: ``.venv/bin/python -m bench.decode_again`` (about 15 minutes on 2 cores).
 """
 
 from __future__ import annotations
