@@ -57,8 +57,8 @@ def skipped_from(words: Sequence[TimedWord], audio: np.ndarray) -> int | None:
     nothing of its own.
 
     A word drawn over a pause (Whisper stretches the word before one) holds little speech and
-    is left alone. One starting at the audio's start is too: decoded again, the same audio
-    gives the same words.
+    is left alone. One starting at the audio's start is too: decoded again, nearly the same
+    audio would give the same words.
     """
     drawn = [i for i, w in enumerate(words)
              if w.end_s - w.start_s > WORD_SPEECH_S and w.start_s >= MIN_START_S]  # fmt: skip
@@ -76,29 +76,36 @@ def skipped_from(words: Sequence[TimedWord], audio: np.ndarray) -> int | None:
 
 def decoded_again(
     audio: np.ndarray,
-    start_s: float,
+    words: Sequence[TimedWord],
+    drawn: int,
     decode: Callable[[np.ndarray], Transcript],
     *,
     lead_s: float = LEAD_S,
     pad_s: float = PAD_S,
 ) -> tuple[TimedWord, ...]:
-    """The words of ``audio`` (16 kHz mono float32) from a word drawn from ``start_s``
-    (seconds into it) on, on ``audio``'s clock, by ``decode`` (a window of 16 kHz audio -> its
-    transcript, word times in seconds from the window's first sample). Raises what ``decode``
-    raises.
+    """``words`` (Whisper's for ``audio``, 16 kHz mono float32; times in seconds from its
+    first sample) with those from ``words[drawn]`` on (the word ``skipped_from`` found) decoded
+    again by ``decode`` (a window of 16 kHz audio -> its transcript, word times in seconds from
+    the window's first sample), on ``audio``'s clock. Where the new decode has no words, the
+    old ones are kept. Raises what ``decode`` raises.
 
-    ``decode`` is given ``pad_s`` of silence, then the audio from ``lead_s`` before
-    ``start_s`` (``bench.decode_again`` compares other values). A time inside that silence is
-    moved to where the audio resumes; words that end by ``start_s`` lie in the lead, which the
-    words kept before the drawn one cover, and are left out.
+    ``decode`` is given ``pad_s`` of silence, then the audio from ``lead_s`` before the drawn
+    word's start (``bench.decode_again`` compares values). A word timed inside the silence
+    starts where the audio resumes. With a lead, a word that ends inside it is the kept words'
+    last one heard again, and is left out.
     """
+    kept, start_s = tuple(words[:drawn]), words[drawn].start_s
     cut = round(max(0.0, start_s - lead_s) * _RATE)
     pad = np.zeros(round(pad_s * _RATE), dtype=np.float32)
-    resumed = cut / _RATE  # the window's first sample after the silence, on audio's clock
-    shift = resumed - pad_s
-    moved = (
-        TimedWord(w.word, max(resumed, w.start_s + shift), max(resumed, w.end_s + shift),
+    window = decode(np.concatenate([pad, np.asarray(audio[cut:], dtype=np.float32)]))
+    # On the window's clock: the silence ends at ``silent``, the drawn word begins at ``begins``.
+    silent = pad.size / _RATE
+    begins = silent + start_s - cut / _RATE
+    shift = cut / _RATE - silent
+    rest = tuple(
+        TimedWord(w.word, max(silent, w.start_s) + shift, max(silent, w.end_s) + shift,
                   w.probability)
-        for w in decode(np.concatenate([pad, np.asarray(audio[cut:], dtype=np.float32)])).words
+        for w in window.words
+        if begins <= silent or w.end_s > begins
     )  # fmt: skip
-    return tuple(w for w in moved if w.end_s > start_s)
+    return kept + (rest or tuple(words[drawn:]))

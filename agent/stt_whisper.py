@@ -297,7 +297,7 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         if not again or (i := skipped_from(transcript.words, audio)) is None:  # once at most
             return transcript
         once = partial(self._transcribe_window, again=False)
-        words = transcript.words[:i] + decoded_again(audio, transcript.words[i].start_s, once)
+        words = decoded_again(audio, transcript.words, i, once)
         return Transcript(" ".join(w.word for w in words), words, audio.size / SAMPLE_RATE)
 
     def _decode(self, audio: np.ndarray, *, temperature: float | tuple[float, ...]) -> Transcript:

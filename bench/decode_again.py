@@ -58,8 +58,8 @@ def _bench(settings: Settings) -> dict[str, Any]:
             whole = word_error_rate(said, " ".join(w.word for w in words))
             for i in range(3, len(words) - 1):
                 for way, (lead, pad) in WAYS.items():
-                    rest = decoded_again(audio, words[i].start_s, once, lead_s=lead, pad_s=pad)
-                    joined = " ".join(w.word for w in (*words[:i], *rest))
+                    again = decoded_again(audio, words, i, once, lead_s=lead, pad_s=pad)
+                    joined = " ".join(w.word for w in again)
                     added[way].append(word_error_rate(said, joined) - whole)
     return {
         "rounds": ROUNDS,

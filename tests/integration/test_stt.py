@@ -14,7 +14,7 @@ from livekit.agents.stt import STTError
 
 from agent.audio import to_int16
 from agent.phone_desk import DIGITS_PROMPT
-from agent.skipped_speech import MIN_START_S, WORD_SPEECH_S
+from agent.skipped_speech import MIN_START_S, PAD_S, WORD_SPEECH_S
 from agent.stt_stream import Transcript
 from agent.stt_whisper import (
     MAX_WINDOW_S,
@@ -83,8 +83,8 @@ def test_word_timestamps_are_ordered_and_inside_the_audio(
     assert all(0 <= w.start_s <= w.end_s <= result.duration_s + 0.1 for w in result.words)
     # Words after the two-second pause are timed after it (Whisper stretches the word before a
     # pause, so the gap itself is not measured here).
-    called = next(w for w in result.words if w.word.lower().strip(",.") == "called")
-    assert called.start_s >= 2.4
+    # ("I called him the same day.": its last five words, however they are heard.)
+    assert all(w.start_s >= 2.4 for w in result.words[-5:]), result.words
 
 
 def test_silence_gives_no_words(stt: WhisperSTT) -> None:
@@ -135,13 +135,15 @@ def test_speech_a_decode_skipped_is_decoded_again(
 
     monkeypatch.setattr(stt, "_decode", first_skips)
     result = stt.transcribe(audio)
-    # The rest only, from that word (twice where the first decode was a loop).
-    assert len(calls) in (2, 3) and max(calls[1:]) < calls[0]
+    # The rest only, from that word, after the silence that keeps its first word (twice where
+    # the first decode was a loop).
+    again = calls[0] - round(drawn.start_s * SAMPLE_RATE) + round(PAD_S * SAMPLE_RATE)
+    assert len(calls) in (2, 3) and set(calls[1:]) == {again}
     assert result.words[:last] == real.words[:last]  # the words before the drawn one, as decoded
     # The rest is Whisper's again: the second sentence is back. (Tiny.en's words at the cut vary
     # with piper's render: "bookshop.", "In bulk shop." and "Workshop." were all heard.)
     rest = " ".join(w.word for w in result.words[last:])
-    assert word_error_rate(f"bookshop. {SENTENCES[1]}", rest) <= 0.25, rest
+    assert word_error_rate(f"bookshop. {SENTENCES[1]}", rest) < 0.4, rest
     starts = [w.start_s for w in result.words]
     assert starts == sorted(starts) and result.words[-1].end_s <= result.duration_s + 0.1
 

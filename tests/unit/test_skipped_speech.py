@@ -4,51 +4,59 @@ from __future__ import annotations
 
 import numpy as np
 
-from agent.skipped_speech import LEAD_S, PAD_S, decoded_again
+from agent.skipped_speech import PAD_S, decoded_again
 from agent.stt_stream import Transcript
 from perception.words import TimedWord
 
 RATE = 16000
+# Whisper's first decode: "same" drawn over speech it skipped, from 4.0 s.
+FIRST = (TimedWord("the", 3.5, 3.8, 0.9), TimedWord("same", 4.0, 9.0, 0.2))
 
 
-def test_the_new_decode_starts_before_the_drawn_word_after_silence() -> None:
-    audio = np.linspace(-0.5, 0.5, 10 * RATE, dtype=np.float32)
+def _decoding(*words: TimedWord) -> tuple[list[np.ndarray], object]:
     given: list[np.ndarray] = []
 
     def decode(window: np.ndarray) -> Transcript:
         given.append(window)
-        return Transcript("", (), window.size / RATE)
+        return Transcript(" ".join(w.word for w in words), words, window.size / RATE)
 
-    assert decoded_again(audio, 4.0, decode) == ()
+    return given, decode
+
+
+def test_the_audio_from_the_drawn_word_is_decoded_again_after_silence() -> None:
+    audio = np.linspace(-0.5, 0.5, 10 * RATE, dtype=np.float32)
+    given, decode = _decoding(TimedWord("Last", 0.4, 0.7, 0.9))
+    decoded_again(audio, FIRST, 1, decode)  # type: ignore[arg-type]
     (window,) = given
-    silence, rest = window[: round(PAD_S * RATE)], window[round(PAD_S * RATE) :]
-    assert not silence.any()
-    np.testing.assert_array_equal(rest, audio[round((4.0 - LEAD_S) * RATE) :])
+    assert window.size == round(PAD_S * RATE) + 6 * RATE
+    assert not window[: round(PAD_S * RATE)].any()
+    np.testing.assert_array_equal(window[round(PAD_S * RATE) :], audio[4 * RATE :])
 
 
-def test_its_words_are_moved_onto_the_audios_clock_and_the_leads_words_left_out() -> None:
+def test_the_new_words_replace_the_drawn_one_on_the_audios_clock() -> None:
     audio = np.zeros(10 * RATE, dtype=np.float32)
-    lead, pad = 0.15, 0.3
+    # The first word timed inside the silence (Whisper's starts run early after one) is kept,
+    # from where the audio resumes.
+    _, decode = _decoding(TimedWord("I", 0.2, 0.4, 0.9), TimedWord("can't", 0.4, 0.8, 0.9))
+    words = decoded_again(audio, FIRST, 1, decode, pad_s=0.3)  # type: ignore[arg-type]
+    assert [w.word for w in words] == ["the", "I", "can't"]
+    assert np.allclose([(w.start_s, w.end_s) for w in words[1:]], [(4.0, 4.1), (4.1, 4.5)])
 
-    def decode(window: np.ndarray) -> Transcript:
-        words = (
-            TimedWord("line", 0.1, 0.42, 0.3),  # the kept word's tail, in the lead: left out
-            TimedWord("bookshop.", 0.42, 1.2, 0.6),  # the drawn word, begun inside the lead
-            TimedWord("Last", 1.7, 2.0, 0.9),
-        )
-        return Transcript("line bookshop. Last", words, window.size / RATE)
 
-    words = decoded_again(audio, 4.0, decode, lead_s=lead, pad_s=pad)
+def test_with_a_lead_the_kept_words_heard_again_are_left_out() -> None:
+    audio = np.zeros(10 * RATE, dtype=np.float32)
+    _, decode = _decoding(
+        TimedWord("ee", 0.1, 0.42, 0.3),  # the end of "the", inside the lead: left out
+        TimedWord("bookshop.", 0.42, 1.2, 0.6),  # the drawn word, begun inside the lead
+        TimedWord("Last", 1.7, 2.0, 0.9),
+    )
+    words = decoded_again(audio, FIRST, 1, decode, lead_s=0.15, pad_s=0.3)  # type: ignore[arg-type]
     # The window's time t is 4.0 - lead - pad + t on the audio's clock.
-    assert [w.word for w in words] == ["bookshop.", "Last"]
-    assert np.allclose([(w.start_s, w.end_s) for w in words], [(3.97, 4.75), (5.25, 5.55)])
+    assert [w.word for w in words] == ["the", "bookshop.", "Last"]
+    assert np.allclose([(w.start_s, w.end_s) for w in words[1:]], [(3.97, 4.75), (5.25, 5.55)])
 
 
-def test_a_word_timed_inside_the_silence_starts_where_the_audio_resumes() -> None:
+def test_a_new_decode_with_no_words_keeps_the_old_ones() -> None:
     audio = np.zeros(10 * RATE, dtype=np.float32)
-
-    def decode(window: np.ndarray) -> Transcript:
-        return Transcript("So", (TimedWord("So", 0.0, 0.9, 0.8),), window.size / RATE)
-
-    (word,) = decoded_again(audio, 4.0, decode, lead_s=0.15, pad_s=0.3)
-    assert np.allclose((word.start_s, word.end_s), (3.85, 4.45))  # not before the audio resumes
+    _, decode = _decoding()
+    assert decoded_again(audio, FIRST, 1, decode) == FIRST  # type: ignore[arg-type]
