@@ -19,7 +19,7 @@ from agent.stt_whisper import Transcript, WhisperOptions, WhisperSTT
 from agent.tts_piper import load_voice
 from recruiter_rehearsal.candidates import MIC_RATE, CandidateVoice
 from tests.conftest import run
-from tests.integration.speech import word_error_rate
+from tests.integration.speech import ends_with, word_error_rate
 
 pytestmark = pytest.mark.models
 
@@ -200,7 +200,7 @@ def test_a_stream_behind_real_time_catches_up_with_the_words_already_pushed(
 ) -> None:
     """Audio pushed all at once waits for the VAD; once ``caught_up`` returns, the segment
     holding its words has begun (what the closing waits for after End)."""
-    said = voice.render("I write each problem down, so that nothing gets lost.").samples
+    said = voice.render(f"I write each problem down, {LAST_WORDS}.").samples
     pcm = to_int16(np.concatenate([np.zeros(MIC_RATE // 2, dtype=np.float32), said]))
     step = MIC_RATE // 100
 
@@ -231,6 +231,9 @@ def test_a_stream_behind_real_time_catches_up_with_the_words_already_pushed(
     assert run(whisper.caught_up(0.0))
 
 
+LAST_WORDS = "so that nothing gets lost"
+
+
 def test_heard_out_returns_once_the_words_pushed_have_their_final_transcript(
     whisper: WhisperSTT, voice: CandidateVoice
 ) -> None:
@@ -238,7 +241,7 @@ def test_heard_out_returns_once_the_words_pushed_have_their_final_transcript(
     ends: the VAD behind real time, or the segment holding them still open (the candidate's
     pause not yet long enough for the STT's VAD). Once it returns, their final transcript is
     out; while the segment stays open it gives up at its timeout."""
-    said = voice.render("I write each problem down, so that nothing gets lost.").samples
+    said = voice.render(f"I write each problem down, {LAST_WORDS}.").samples
     silence = np.zeros(MIC_RATE // 2, dtype=np.float32)
     voiced = said[: np.flatnonzero(np.abs(said) > 0.02)[-1]]  # no pause after the last word
     step = MIC_RATE // 100
@@ -277,11 +280,11 @@ def test_heard_out_returns_once_the_words_pushed_have_their_final_transcript(
 
     # The VAD behind: the words and the pause after them all pushed at once.
     out, text = run(scenario(to_int16(np.concatenate([silence, said, silence])), False, 0, 30.0))
-    assert out and "lost" in text.lower(), text
+    assert out and ends_with(text, LAST_WORDS), text
     # The segment open: the pause after the last word comes in real time.
     out, text = run(scenario(to_int16(np.concatenate([silence, voiced])), True, 1.0, 30.0))
-    assert out and "lost" in text.lower(), text
+    assert out and ends_with(text, LAST_WORDS), text
     # The segment stays open past the timeout: no final for the last words yet.
     out, text = run(scenario(to_int16(np.concatenate([silence, voiced])), True, 0, 1.0))
     assert not out
-    assert "lost" not in text.lower(), text
+    assert not ends_with(text, LAST_WORDS), text
