@@ -339,6 +339,9 @@ def test_an_expired_code_is_refused_and_a_said_code_opens_the_interview(
         reply = stt.transcribe(call.rtp.heard_between(spoke_until, quiet)).text.lower()
         if "could not find" in reply:
             assert "i heard" in reply, reply
+        if "found your interview" not in reply and _call_session(db, caller) is None:
+            # Asked again (or a reply tiny.en misheard: saying the code into the interview's
+            # greeting would do no harm here).
             call.rtp.say(said.samples, RATE)
         record = _poll(lambda: _call_session(db, caller), 150, "the said code opened it")
         call.hang_up()
