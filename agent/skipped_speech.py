@@ -102,10 +102,11 @@ def decoded_again(
     silent = pad.size / _RATE
     begins = silent + start_s - cut / _RATE
     shift = cut / _RATE - silent
+    led = start_s * _RATE - cut >= 1  # a lead of a sample or more (not a float's rounding)
     rest = tuple(
         TimedWord(w.word, max(silent, w.start_s) + shift, max(silent, w.end_s) + shift,
                   w.probability)
         for w in window.words
-        if begins <= silent or w.end_s > begins
+        if not led or w.end_s > begins
     )  # fmt: skip
     return kept + (rest or tuple(words[drawn:]))

@@ -60,3 +60,11 @@ def test_a_new_decode_with_no_words_keeps_the_old_ones() -> None:
     audio = np.zeros(10 * RATE, dtype=np.float32)
     _, decode = _decoding()
     assert decoded_again(audio, FIRST, 1, decode) == FIRST  # type: ignore[arg-type]
+
+
+def test_without_a_lead_no_word_is_left_out_whatever_the_drawn_words_time() -> None:
+    audio = np.zeros(10 * RATE, dtype=np.float32)
+    _, decode = _decoding(TimedWord("I", 0.1, 0.2, 0.9), TimedWord("can't", 0.4, 0.8, 0.9))
+    first = (FIRST[0], TimedWord("same", 3.97003, 9.0, 0.2))  # not on a whole sample
+    words = decoded_again(audio, first, 1, decode)  # type: ignore[arg-type]
+    assert [w.word for w in words] == ["the", "I", "can't"]
