@@ -19,7 +19,8 @@ before it (``decoded_again``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -27,14 +28,28 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps
 from agent.stt_stream import Transcript
 from perception.words import TimedWord
 
-__all__ = ["LEAD_S", "MIN_START_S", "PAD_S", "WORD_SPEECH_S", "decoded_again", "skipped_from"]
+__all__ = [
+    "LEAD_S",
+    "MIN_START_S",
+    "PAD_S",
+    "WORD_SPEECH_S",
+    "Skip",
+    "decoded_again",
+    "skip_in",
+    "skipped_from",
+]
 
 # More speech than this (s, silero VAD's) inside one word's span is speech it skipped: about
 # twice the most in one word over the personas' answers (1.02 s; see the module's note).
 WORD_SPEECH_S = 2.0
-# A drawn word this far (s) or less into the audio is not decoded again: the same audio, less
-# a word or two, would be decoded (and each decode costs about 0.35 s on 2 cores).
+# A drawn word beginning less than this (s) into the audio is not decoded again from its start:
+# the same audio, less a word or two, would be decoded (and each decode costs about 0.35 s on 2
+# cores); only from a pause inside it (``skipped_from``).
 MIN_START_S = 0.5
+# A pause this far (s) or more into the audio may be where it is decoded again from: the speech
+# before it (the tail of a stretch in another language) is left out. A window cut at 12.05 s
+# began with 0.49 s of the Chinese-letter line's tail, then the answer Whisper skipped.
+_PAUSE_CUT_S = 0.25
 _RATE = 16000  # the recogniser's sample rate, Hz
 # Silence (s) put before the audio decoded again, and audio (s) taken before the drawn word's
 # start. Decoded again from 180 word starts (4 renders of two pairs of sentences, whisper
@@ -49,29 +64,65 @@ LEAD_S = 0.0
 _SPANS = VadOptions(min_silence_duration_ms=100, speech_pad_ms=0)
 
 
-def skipped_from(words: Sequence[TimedWord], audio: np.ndarray) -> int | None:
-    """Which of ``words`` (Whisper's for ``audio``, 16 kHz mono float32; times in seconds from
-    its first sample) skipped speech: the index of the first whose span holds more than
-    ``WORD_SPEECH_S`` seconds of it (silero VAD's) and starts ``MIN_START_S`` or more into the
-    audio, from whose start the audio is to be decoded again; None when none did. Raises
-    nothing of its own.
+class Skip(NamedTuple):
+    """Where Whisper's words skipped speech: ``word``, the index of the word drawn over it or
+    that follows it, and ``from_s``, where (seconds from the audio's first sample) the audio is
+    decoded again (``skipped_from``)."""
 
-    A word drawn over a pause (Whisper stretches the word before one) holds little speech and
-    is left alone. One starting at the audio's start is too: decoded again, nearly the same
-    audio would give the same words.
+    word: int
+    from_s: float
+
+
+def skipped_from(words: Sequence[TimedWord], audio: np.ndarray) -> Skip | None:
+    """Where ``words`` (Whisper's for ``audio``, 16 kHz mono float32; times in seconds from
+    its first sample) skipped speech: the first word whose span, or the stretch before it that
+    no word covers, holds more than ``WORD_SPEECH_S`` seconds of speech (silero VAD's); None
+    when none did. Raises nothing of its own.
+
+    A word drawn over it is decoded again from its start, one beginning less than
+    ``MIN_START_S`` into the audio from the first pause inside it (a speech span of silero's
+    that begins there, 0.25 s or more in) after which it still holds that much speech:
+    decoded again from its own start, nearly the same audio would give the same words. A
+    stretch before a word is decoded again from its start, or from such a pause inside it. A
+    word drawn over a pause (Whisper stretches the word before one) holds little speech and is
+    left alone; so is a stretch with no such pause, or speech after the last word.
+
+    From ``bench.spoken_injection``: a line piper read from Chinese characters ("Chinese
+    letter", 12 s of it) came out as one word, "Chinese", 0.02-16.65 s, or as a window cut
+    at 12.05 s whose words began 4.5 s in; either way the English answer's first sentence,
+    after a pause at 12.6 s, was lost.
     """
-    drawn = [i for i, w in enumerate(words)
-             if w.end_s - w.start_s > WORD_SPEECH_S and w.start_s >= MIN_START_S]  # fmt: skip
-    if not drawn:  # (the VAD runs only then; none of the personas' 58 answers had such a word)
-        return None
+    if all(b - a <= WORD_SPEECH_S for _, a, b in _stretches(words)):
+        return None  # (the VAD runs only then; none of the personas' 58 answers had such a word)
     spans = get_speech_timestamps(np.asarray(audio, dtype=np.float32), _SPANS,
                                   sampling_rate=_RATE)  # fmt: skip
-    for i in drawn:
-        start, end = round(words[i].start_s * _RATE), round(words[i].end_s * _RATE)
-        speech = sum(max(0, min(s["end"], end) - max(s["start"], start)) for s in spans)
-        if speech > WORD_SPEECH_S * _RATE:
-            return i
+    return skip_in(words, [(s["start"] / _RATE, s["end"] / _RATE) for s in spans])
+
+
+def skip_in(words: Sequence[TimedWord], spans: Sequence[tuple[float, float]]) -> Skip | None:
+    """``skipped_from`` given the speech ``spans`` (start, end; seconds, in order) of the
+    audio ``words`` are for."""
+
+    def speech(start: float, end: float) -> float:
+        return sum(max(0.0, min(e, end) - max(s, start)) for s, e in spans)
+
+    for i, a, b in _stretches(words):
+        if b - a <= WORD_SPEECH_S:
+            continue
+        cuts = [a] if a >= MIN_START_S else []
+        cuts += [s for s, _ in spans if max(a, _PAUSE_CUT_S) < s < b]
+        for cut in cuts:
+            if speech(cut, b) > WORD_SPEECH_S:
+                return Skip(i, cut)
     return None
+
+
+def _stretches(words: Sequence[TimedWord]) -> Iterator[tuple[int, float, float]]:
+    """(word index, start s, end s): the stretch before each word no word covers, then the
+    word's own span."""
+    for i, w in enumerate(words):
+        yield i, words[i - 1].end_s if i else 0.0, w.start_s
+        yield i, w.start_s, w.end_s
 
 
 def decoded_again(
@@ -80,6 +131,7 @@ def decoded_again(
     drawn: int,
     decode: Callable[[np.ndarray], Transcript],
     *,
+    from_s: float | None = None,
     lead_s: float = LEAD_S,
     pad_s: float = PAD_S,
 ) -> tuple[TimedWord, ...]:
@@ -90,11 +142,18 @@ def decoded_again(
     old ones are kept. Raises what ``decode`` raises.
 
     ``decode`` is given ``pad_s`` of silence, then the audio from ``lead_s`` before the drawn
-    word's start (``bench.decode_again`` compares values). A word timed inside the silence
-    starts where the audio resumes. With a lead, a word that ends inside it is the kept words'
-    last one heard again, and is left out.
+    word's start, or from ``from_s`` where given (``Skip.from_s``: before the word, the stretch
+    no word covered; past its start, a pause inside it, and the drawn word is kept, ending
+    there). ``bench.decode_again`` compares the values. A word timed inside the silence starts
+    where the audio resumes. With a lead, a word that ends inside it is the kept words' last
+    one heard again, and is left out.
     """
     kept, start_s = tuple(words[:drawn]), words[drawn].start_s
+    if from_s is not None:
+        w = words[drawn]
+        if from_s > w.start_s:  # from a pause inside it: it ends there
+            kept += (TimedWord(w.word, w.start_s, from_s, w.probability),)
+        start_s = from_s
     cut = round(max(0.0, start_s - lead_s) * _RATE)
     pad = np.zeros(round(pad_s * _RATE), dtype=np.float32)
     window = decode(np.concatenate([pad, np.asarray(audio[cut:], dtype=np.float32)]))
@@ -109,4 +168,4 @@ def decoded_again(
         for w in window.words
         if not led or w.end_s > begins
     )  # fmt: skip
-    return kept + (rest or tuple(words[drawn:]))
+    return kept + rest if rest else tuple(words)

@@ -294,10 +294,10 @@ class WhisperSTT(stt.STT[Never]):  # Never: no events beyond the base class's
         if _compression_ratio(transcript.text) > _LOOP_RATIO:
             # A repetition loop (greedy decoding, degraded audio): sampled, as Whisper's own is.
             transcript = self._decode(audio, temperature=(0.2, 0.4, 0.6, 0.8, 1.0))
-        if not again or (i := skipped_from(transcript.words, audio)) is None:  # once at most
+        if not again or (skip := skipped_from(transcript.words, audio)) is None:  # once at most
             return transcript
         once = partial(self._transcribe_window, again=False)
-        words = decoded_again(audio, transcript.words, i, once)
+        words = decoded_again(audio, transcript.words, skip.word, once, from_s=skip.from_s)
         return Transcript(" ".join(w.word for w in words), words, audio.size / SAMPLE_RATE)
 
     def _decode(self, audio: np.ndarray, *, temperature: float | tuple[float, ...]) -> Transcript:

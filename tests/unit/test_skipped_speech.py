@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agent.skipped_speech import PAD_S, decoded_again
+from agent.skipped_speech import PAD_S, Skip, decoded_again, skip_in
 from agent.stt_stream import Transcript
 from perception.words import TimedWord
 
@@ -68,3 +68,55 @@ def test_without_a_lead_no_word_is_left_out_whatever_the_drawn_words_time() -> N
     first = (FIRST[0], TimedWord("same", 3.97003, 9.0, 0.2))  # not on a whole sample
     words = decoded_again(audio, first, 1, decode)  # type: ignore[arg-type]
     assert [w.word for w in words] == ["the", "I", "can't"]
+
+
+def _said(*spans: tuple[str, float, float]) -> tuple[TimedWord, ...]:
+    return tuple(TimedWord(w, a, b, 0.9) for w, a, b in spans)
+
+
+def test_a_word_drawn_over_speech_is_decoded_again_from_its_start() -> None:
+    # (The module's note: "same" 2.98-7.68 s over the answer's first sentences.)
+    words = _said(("the", 2.5, 2.98), ("same", 2.98, 7.68), ("place.", 7.68, 8.0))
+    assert skip_in(words, [(0.1, 8.0)]) == Skip(1, 2.98)
+    # Drawn over a pause, it holds little speech: left alone.
+    assert skip_in(words, [(0.1, 3.2), (7.4, 8.0)]) is None
+
+
+def test_a_word_drawn_from_the_audios_start_is_decoded_again_from_a_pause_inside_it() -> None:
+    # "Chinese" 0.02-16.65 s: 12 s of a line Whisper could not make out, a pause, then the
+    # answer's first sentence, skipped.
+    words = _said(("Chinese", 0.02, 16.65), ("I", 16.65, 17.41), ("called", 17.41, 18.17))
+    assert skip_in(words, [(0.03, 12.42), (12.7, 17.41), (17.66, 19.33)]) == Skip(0, 12.7)
+    # With no pause inside it, decoded again from its start: nearly the same audio.
+    assert skip_in(words, [(0.03, 19.33)]) is None
+
+
+def test_speech_no_word_covers_is_decoded_again_from_a_pause_inside_it() -> None:
+    # A window cut in the line's last sound: 4.3 s with no word, the answer skipped after a
+    # pause 0.49 s in.
+    words = _said(("I", 4.28, 5.08), ("called", 5.08, 5.88))
+    assert skip_in(words, [(0.0, 0.27), (0.49, 5.17), (5.39, 7.0)]) == Skip(0, 0.49)
+    # Between two words, from the first one's end.
+    words = _said(("Hello.", 0.2, 0.8), ("I", 4.28, 5.08))
+    assert skip_in(words, [(0.2, 5.08)]) == Skip(1, 0.8)
+    # A thinking pause between them holds no speech: nothing skipped.
+    assert skip_in(words, [(0.2, 0.8), (4.28, 5.08)]) is None
+
+
+def test_from_a_pause_inside_the_drawn_word_it_is_kept_ending_there() -> None:
+    audio = np.zeros(20 * RATE, dtype=np.float32)
+    given, decode = _decoding(TimedWord("Last", 0.3, 0.6, 0.9), TimedWord("spring", 0.6, 1.0))
+    drawn = _said(("Chinese", 0.02, 16.65), ("I", 16.65, 17.41))
+    words = decoded_again(audio, drawn, 0, decode, from_s=12.7)  # type: ignore[arg-type]
+    (window,) = given
+    assert window.size == round(PAD_S * RATE) + round(7.3 * RATE)
+    assert [w.word for w in words] == ["Chinese", "Last", "spring"]
+    assert np.allclose([(w.start_s, w.end_s) for w in words],
+                       [(0.02, 12.7), (12.7, 13.0), (13.0, 13.4)])  # fmt: skip
+
+
+def test_from_before_the_word_the_words_from_it_on_are_the_new_decodes() -> None:
+    audio = np.zeros(10 * RATE, dtype=np.float32)
+    _, decode = _decoding(TimedWord("Last", 0.3, 0.6, 0.9))
+    words = decoded_again(audio, _said(("I", 4.28, 5.08)), 0, decode, from_s=0.49)  # type: ignore[arg-type]
+    assert [(w.word, round(w.start_s, 2)) for w in words] == [("Last", 0.49)]
