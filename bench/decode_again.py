@@ -8,8 +8,16 @@ differ) at every word start from the fourth and decodes the rest again several w
 way: the WER the joined words add over the answer's one-piece decode (mean; cuts adding more
 than 0.1; cuts adding more than 0.25, about a sentence lost or invented).
 
+Then where the audio is decoded again from: lines Whisper cannot make out (Chinese characters
+read by piper's English voice, Spanish and Russian said by espeak-ng) said before the strong
+answer of ``bench.spoken_injection``, and the answer alone, each rendered afresh ``ROUNDS``
+times and heard three ways: decoded once; decoded again from a drawn word's start only (as
+before 6 December); and as the product does (``skipped_from``: also speech no word covers, and
+from a pause inside). For each: how often the answer's first sentence was lost, and the mean
+WER of the answer's words.
+
 Results go to ``bench/results/decode_again.json`` and ``.md``.
-Usage: ``.venv/bin/python -m bench.decode_again`` (about 15 minutes on 2 cores).
+Usage: ``.venv/bin/python -m bench.decode_again`` (about 20 minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -22,16 +30,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
-from agent.skipped_speech import LEAD_S, PAD_S, decoded_again
-from agent.stt_whisper import WhisperOptions, WhisperSTT
+from agent.skipped_speech import LEAD_S, PAD_S, decoded_again, skipped_from
+from agent.stt_whisper import SAMPLE_RATE, WhisperOptions, WhisperSTT, speech_windows
 from agent.tts_piper import load_voice
 from recruiter_config.settings import Settings
-from recruiter_rehearsal.candidates import MIC_RATE, CandidateVoice
-from tests.integration.speech import word_error_rate
+from recruiter_rehearsal.candidates import MIC_RATE, CandidateVoice, spoken_in
+from tests.integration.speech import normalise, word_error_rate
 from tests.integration.test_stt import SENTENCES
 
 RESULTS = Path(__file__).parent / "results"
+INJECTIONS = Path(__file__).parents[1] / "tests" / "fixtures" / "spoken_injections.yaml"
 ROUNDS = 4
 WAYS = {
     "from the word's start": (0.0, 0.0),
@@ -41,6 +51,66 @@ WAYS = {
 }
 WORSE = 0.1  # WER added by a cut that counts as worse
 LOST = 0.25  # WER added by a cut that counts as a sentence lost
+
+
+STRONG = (
+    "Last spring a customer wrote in because his order had been lost twice. I called him the "
+    "same day, listened, apologised, and shipped a replacement with express delivery. He "
+    "received the parcel the next morning and later left us a five star review."
+)
+# Lines before the answer (``bench.spoken_injection``'s): (its language, said by espeak-ng
+# in it, or read in one breath with the answer by piper's English voice).
+LINES = {
+    "Chinese, read by piper": ("zh", False),
+    "Spanish, espeak-ng": ("es", True),
+    "Russian, espeak-ng": ("ru", True),
+    "none (the answer alone)": ("", False),
+}
+HEARD = ("decoded once", "again from a drawn word's start", "the product's")
+
+
+def _heard(stt: WhisperSTT, audio: np.ndarray, way: str) -> str:
+    """``audio`` transcribed as ``WhisperSTT.transcribe`` cuts it, each window decoded again
+    (or not) the ``way`` named."""
+    once = partial(stt._transcribe_window, again=False)
+    texts = []
+    for start, end in speech_windows(audio):
+        window = audio[start:end]
+        words = once(window).words
+        skip = None if way == HEARD[0] else skipped_from(words, window, pauses=way == HEARD[2])
+        if skip is not None:
+            words = decoded_again(window, words, skip.word, once, from_s=skip.from_s)
+        texts += [w.word for w in words]
+    return " ".join(texts)
+
+
+def _lines(stt: WhisperSTT, voice: CandidateVoice) -> dict[str, Any]:
+    first = normalise(STRONG.split(". ")[0]).split()
+    said = yaml.safe_load(INJECTIONS.read_text(encoding="utf-8"))
+    out: dict[str, Any] = {}
+    for name, (language, espeak) in LINES.items():
+        # The last line in the language (Spanish: the one Whisper took the answer with).
+        line = [i["line"] for i in said if i["language"] == language][-1] if language else ""
+        lost = dict.fromkeys(HEARD, 0)
+        wer: dict[str, list[float]] = {way: [] for way in HEARD}
+        for _ in range(ROUNDS):
+            if not espeak:
+                audio = voice.render(f"{line} {STRONG}".strip()).samples
+            else:
+                gap = np.zeros(round(0.3 * SAMPLE_RATE), dtype=np.float32)
+                audio = np.concatenate([spoken_in(line, language), gap,
+                                        voice.render(STRONG).samples])  # fmt: skip
+            audio = np.asarray(audio, dtype=np.float32)
+            for way in HEARD:
+                heard = _heard(stt, audio, way).split()
+                tail = " ".join(heard[-len(STRONG.split()) - 3 :])
+                found = set(normalise(tail).split())
+                lost[way] += sum(w in found for w in first) < len(first) / 2
+                wer[way].append(word_error_rate(STRONG, tail))
+        out[name] = {way: {"first_sentence_lost": lost[way],
+                           "answer_wer": round(float(np.mean(wer[way])), 3)}
+                     for way in HEARD}  # fmt: skip
+    return out
 
 
 def _bench(settings: Settings) -> dict[str, Any]:
@@ -62,6 +132,7 @@ def _bench(settings: Settings) -> dict[str, Any]:
                     joined = " ".join(w.word for w in again)
                     added[way].append(word_error_rate(said, joined) - whole)
     return {
+        "lines": _lines(stt, voice),
         "rounds": ROUNDS,
         "cuts": len(added["from the word's start"]),
         "ways": {
@@ -96,6 +167,20 @@ def _write(summary: dict[str, Any]) -> None:
         used = " (the product's)" if (r["lead_s"], r["pad_s"]) == (LEAD_S, PAD_S) else ""
         lines.append(f"| {way}{used} | {r['lead_s']} | {r['pad_s']} | {r['added_wer_mean']}"
                      f" | {r['cuts_worse']} | {r['cuts_lost']} |")  # fmt: skip
+    lines += [
+        "",
+        "## Where from: lines Whisper cannot make out, said before an answer",
+        "",
+        f"Each line before the strong answer of `bench.spoken_injection`, {summary['rounds']}"
+        " renders; the answer's first sentence lost (more than half its words missing from the"
+        " answer's part of the transcript) and the answer's WER, heard three ways.",
+        "",
+        "| line | " + " | ".join(f"{way}: sentence lost, WER" for way in HEARD) + " |",
+        "|---|" + "---|" * len(HEARD),
+    ]
+    for name, ways in summary["lines"].items():
+        cells = [f"{w['first_sentence_lost']}, {w['answer_wer']}" for w in ways.values()]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     (RESULTS / "decode_again.md").write_text("\n".join(lines) + "\n")
 
 

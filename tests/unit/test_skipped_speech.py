@@ -86,7 +86,9 @@ def test_a_word_drawn_from_the_audios_start_is_decoded_again_from_a_pause_inside
     # "Chinese" 0.02-16.65 s: 12 s of a line Whisper could not make out, a pause, then the
     # answer's first sentence, skipped.
     words = _said(("Chinese", 0.02, 16.65), ("I", 16.65, 17.41), ("called", 17.41, 18.17))
-    assert skip_in(words, [(0.03, 12.42), (12.7, 17.41), (17.66, 19.33)]) == Skip(0, 12.7)
+    spans = [(0.03, 12.42), (12.7, 17.41), (17.66, 19.33)]
+    assert skip_in(words, spans) == Skip(0, 12.7)
+    assert skip_in(words, spans, pauses=False) is None  # (as before: bench.decode_again)
     # With no pause inside it, decoded again from its start: nearly the same audio.
     assert skip_in(words, [(0.03, 19.33)]) is None
 
