@@ -75,8 +75,8 @@ _SPANS = VadOptions(min_silence_duration_ms=100, speech_pad_ms=0)
 
 class Skip(NamedTuple):
     """Where Whisper's words skipped speech: ``word``, the index of the word drawn over it or
-    that follows it, and ``from_s``, where (seconds from the audio's first sample) the audio is
-    decoded again (``skipped_from``)."""
+    that follows it (the number of words: after the last), and ``from_s``, where (seconds from
+    the audio's first sample) the audio is decoded again (``skipped_from``)."""
 
     word: int
     from_s: float
@@ -94,34 +94,44 @@ def skipped_from(
     ``MIN_START_S`` into the audio from the first pause inside it (a speech span of silero's
     that begins there, 0.25 s or more in) after which it still holds that much speech:
     decoded again from its own start, nearly the same audio would give the same words. A
-    stretch before a word is decoded again from its start, or from such a pause inside it. A
-    word drawn over a pause (Whisper stretches the word before one) holds little speech and is
-    left alone; so is a stretch with no such pause, or speech after the last word.
+    stretch before a word, or after the last one (``Skip.word`` is then ``len(words)``), is
+    decoded again from its start, or from such a pause inside it. A word drawn over a pause
+    (Whisper stretches the word before one) holds little speech and is left alone; so is a
+    stretch with no such pause, and audio with no words at all.
 
     From ``bench.spoken_injection``: a line piper read from Chinese characters ("Chinese
     letter", 12 s of it) came out as one word, "Chinese", 0.02-16.65 s, or as a window cut
     at 12.05 s whose words began 4.5 s in; either way the English answer's first sentence,
-    after a pause at 12.6 s, was lost. With ``pauses`` False, only a word drawn over speech from
+    after a pause at 12.6 s, was lost; after a Spanish line said by espeak-ng, a window's words
+    ended with the line's ("Well, it's me, Puntwathion.", at 1.38 s) and the answer's first
+    sentences after it were lost. With ``pauses`` False, only a word drawn over speech from
     ``MIN_START_S`` on is found, and decoded again from its start (as before 6 December; for
     ``bench.decode_again``).
     """
-    if all(b - a <= WORD_SPEECH_S for _, a, b, _ in _stretches(words)):
+    end_s = audio.size / _RATE
+    if all(b - a <= WORD_SPEECH_S for _, a, b, _ in _stretches(words, end_s)):
         return None  # (the VAD runs only then; none of the personas' 58 answers had such a word)
     spans = get_speech_timestamps(np.asarray(audio, dtype=np.float32), _SPANS,
                                   sampling_rate=_RATE)  # fmt: skip
-    return skip_in(words, [(s["start"] / _RATE, s["end"] / _RATE) for s in spans], pauses=pauses)
+    found = [(s["start"] / _RATE, s["end"] / _RATE) for s in spans]
+    return skip_in(words, found, end_s=end_s, pauses=pauses)
 
 
 def skip_in(
-    words: Sequence[TimedWord], spans: Sequence[tuple[float, float]], *, pauses: bool = True
+    words: Sequence[TimedWord],
+    spans: Sequence[tuple[float, float]],
+    *,
+    end_s: float | None = None,
+    pauses: bool = True,
 ) -> Skip | None:
     """``skipped_from`` given the speech ``spans`` (start, end; seconds, in order) of the
-    audio ``words`` are for."""
+    audio ``words`` are for, ``end_s`` long (None: the speech after the last word is not
+    looked at)."""
 
     def speech(start: float, end: float) -> float:
         return sum(max(0.0, min(e, end) - max(s, start)) for s, e in spans)
 
-    for i, a, b, own in _stretches(words):
+    for i, a, b, own in _stretches(words, end_s):
         if b - a <= WORD_SPEECH_S or not (pauses or own):
             continue
         cuts = [a] if a >= MIN_START_S else []
@@ -132,12 +142,17 @@ def skip_in(
     return None
 
 
-def _stretches(words: Sequence[TimedWord]) -> Iterator[tuple[int, float, float, bool]]:
+def _stretches(
+    words: Sequence[TimedWord], end_s: float | None
+) -> Iterator[tuple[int, float, float, bool]]:
     """(word index, start s, end s, the word's own): the stretch before each word that no word
-    covers, then the word's own span."""
+    covers, then the word's own span; last, the stretch after the last word to ``end_s`` (its
+    index ``len(words)``), where there are words and ``end_s`` is given."""
     for i, w in enumerate(words):
         yield i, words[i - 1].end_s if i else 0.0, w.start_s, False
         yield i, w.start_s, w.end_s, True
+    if words and end_s is not None:
+        yield len(words), words[-1].end_s, end_s, False
 
 
 def decoded_again(
@@ -154,7 +169,9 @@ def decoded_again(
     first sample) with those from ``words[drawn]`` on (the word ``skipped_from`` found) decoded
     again by ``decode`` (a window of 16 kHz audio -> its transcript, word times in seconds from
     the window's first sample), on ``audio``'s clock. Where the new decode has no words, the
-    old ones are kept. Raises what ``decode`` raises.
+    old ones are kept. ``drawn`` may be ``len(words)`` (the speech after the last word) where
+    ``from_s`` is given. Raises what ``decode`` raises, and ValueError for ``drawn`` past the
+    last word with no ``from_s``.
 
     ``decode`` is given ``pad_s`` of silence, then the audio from ``lead_s`` before the drawn
     word's start, or from ``from_s`` where given (``Skip.from_s``: before the word, the stretch
@@ -163,8 +180,14 @@ def decoded_again(
     where the audio resumes. With a lead, a word that ends inside it is the kept words' last
     one heard again, and is left out.
     """
-    kept, start_s = tuple(words[:drawn]), words[drawn].start_s
-    if from_s is not None:
+    kept = tuple(words[:drawn])
+    if drawn == len(words):  # the speech after the last word
+        if from_s is None:
+            raise ValueError("decoded again after the last word needs from_s")
+        start_s = from_s
+    else:
+        start_s = words[drawn].start_s
+    if from_s is not None and drawn < len(words):
         w = words[drawn]
         if from_s > w.start_s:  # from a pause inside it: it ends there
             kept += (TimedWord(w.word, w.start_s, from_s, w.probability),)

@@ -122,3 +122,21 @@ def test_from_before_the_word_the_words_from_it_on_are_the_new_decodes() -> None
     _, decode = _decoding(TimedWord("Last", 0.3, 0.6, 0.9))
     words = decoded_again(audio, _said(("I", 4.28, 5.08)), 0, decode, from_s=0.49)  # type: ignore[arg-type]
     assert [(w.word, round(w.start_s, 2)) for w in words] == [("Last", 0.49)]
+
+
+def test_speech_after_the_last_word_is_decoded_again_from_its_end() -> None:
+    # A Spanish line said by espeak-ng: its words end at 1.38 s, and the window's answer after
+    # it (3.23-9.86 s) has none.
+    words = _said(("Well,", 0.0, 0.24), ("Puntwathion.", 0.82, 1.38))
+    spans = [(0.06, 1.31), (1.57, 2.59), (3.23, 7.9), (8.16, 9.86)]
+    assert skip_in(words, spans, end_s=10.93) == Skip(2, 1.38)
+    assert skip_in(words, spans) is None  # (no end given: not looked at)
+    assert skip_in(words, [(0.06, 1.31), (9.0, 9.9)], end_s=10.93) is None  # a word or two
+    audio = np.zeros(11 * RATE, dtype=np.float32)
+    _, decode = _decoding(TimedWord("Last", 2.0, 2.3, 0.9))
+    again = decoded_again(audio, words, 2, decode, from_s=1.38)  # type: ignore[arg-type]
+    assert [(w.word, round(w.start_s, 2)) for w in again] == [
+        ("Well,", 0.0),
+        ("Puntwathion.", 0.82),
+        ("Last", 3.08),
+    ]
