@@ -10,11 +10,11 @@ than 0.1; cuts adding more than 0.25, about a sentence lost or invented).
 
 Then where the audio is decoded again from: lines Whisper cannot make out (Chinese characters
 read by piper's English voice, Spanish and Russian said by espeak-ng) said before the strong
-answer of ``bench.spoken_injection``, and the answer alone, each rendered afresh ``ROUNDS``
-times and heard three ways: decoded once; decoded again from a drawn word's start only (as
-before 6 December); and as the product does (``skipped_from``: also speech no word covers, and
-from a pause inside). For each: how often the answer's first sentence was lost, and the mean
-WER of the answer's words.
+answer of ``bench.spoken_injection``, and the answer alone, each rendered afresh
+``LINE_ROUNDS`` times and heard three ways: decoded once; decoded again from a drawn word's
+start only (as before 6 December); and as the product does (``skipped_from``: also speech no
+word covers, and from a pause inside). For each: how often the answer's first sentence was
+lost, and the mean WER of the answer's words.
 
 Results go to ``bench/results/decode_again.json`` and ``.md``.
 Usage: ``.venv/bin/python -m bench.decode_again`` (about 20 minutes on 2 cores; ``... lines``
@@ -45,6 +45,7 @@ from tests.integration.test_stt import SENTENCES
 RESULTS = Path(__file__).parent / "results"
 INJECTIONS = Path(__file__).parents[1] / "tests" / "fixtures" / "spoken_injections.yaml"
 ROUNDS = 4
+LINE_ROUNDS = 8  # renders of each line before the answer
 WAYS = {
     "from the word's start": (0.0, 0.0),
     "0.3 s silence": (0.0, 0.3),
@@ -95,7 +96,7 @@ def _lines(stt: WhisperSTT, voice: CandidateVoice) -> dict[str, Any]:
         line = [i["line"] for i in said if i["language"] == language][-1] if language else ""
         lost = dict.fromkeys(HEARD, 0)
         wer: dict[str, list[float]] = {way: [] for way in HEARD}
-        for _ in range(ROUNDS):
+        for _ in range(LINE_ROUNDS):
             if not espeak:
                 audio = voice.render(f"{line} {STRONG}".strip()).samples
             else:
@@ -135,6 +136,7 @@ def _bench(settings: Settings) -> dict[str, Any]:
                     added[way].append(word_error_rate(said, joined) - whole)
     return {
         "lines": _lines(stt, voice),
+        "line_rounds": LINE_ROUNDS,
         "rounds": ROUNDS,
         "cuts": len(added["from the word's start"]),
         "ways": {
@@ -173,7 +175,7 @@ def _write(summary: dict[str, Any]) -> None:
         "",
         "## Where from: lines Whisper cannot make out, said before an answer",
         "",
-        f"Each line before the strong answer of `bench.spoken_injection`, {summary['rounds']}"
+        f"Each line before the strong answer of `bench.spoken_injection`, {summary['line_rounds']}"
         " renders; the answer's first sentence lost (more than half its words missing from the"
         " answer's part of the transcript) and the answer's WER, heard three ways.",
         "",
@@ -196,6 +198,7 @@ def main() -> None:
         last = json.loads((RESULTS / "decode_again.json").read_text())
         summary = {k: last[k] for k in ("rounds", "cuts", "ways")}
         summary["lines"] = _lines(stt, voice)
+        summary["line_rounds"] = LINE_ROUNDS
     else:
         summary = _bench(settings)
     _write(summary)
