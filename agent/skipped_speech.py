@@ -37,6 +37,7 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from agent.stt_stream import Transcript
 from perception.words import TimedWord
+from rubrics.substance import heard_unclearly
 
 __all__ = [
     "LEAD_S",
@@ -111,7 +112,7 @@ def skipped_from(
     """
     end_s = audio.size / _RATE
     if all(b - a <= WORD_SPEECH_S for _, a, b, _ in _stretches(words, end_s)):
-        return None  # (the VAD runs only then; none of the personas' 58 answers had such a word)
+        return None  # (the VAD runs only where a stretch is that long)
     spans = get_speech_timestamps(np.asarray(audio, dtype=np.float32), _SPANS,
                                   sampling_rate=_RATE)  # fmt: skip
     found = [(s["start"] / _RATE, s["end"] / _RATE) for s in spans]
@@ -136,7 +137,7 @@ def skip_in(
         if b - a <= WORD_SPEECH_S or not (pauses or own):
             continue
         cuts = [a] if a >= MIN_START_S else []
-        cuts += [s for s, _ in spans if max(a, _PAUSE_CUT_S) < s < b] if pauses else []
+        cuts += [s for s, _ in spans if s >= _PAUSE_CUT_S and a < s < b] if pauses else []
         for cut in cuts:
             if speech(cut, b) > WORD_SPEECH_S:
                 return Skip(i, cut)
@@ -169,10 +170,11 @@ def decoded_again(
     """``words`` (Whisper's for ``audio``, 16 kHz mono float32; times in seconds from its
     first sample) with those from ``words[drawn]`` on (the word ``skipped_from`` found) decoded
     again by ``decode`` (a window of 16 kHz audio -> its transcript, word times in seconds from
-    the window's first sample), on ``audio``'s clock. Where the new decode has no words, the
-    old ones are kept. ``drawn`` may be ``len(words)`` (the speech after the last word) where
-    ``from_s`` is given. Raises what ``decode`` raises, and ValueError for ``drawn`` past the
-    last word with no ``from_s``.
+    the window's first sample), on ``audio``'s clock. Where the new decode has no words, or
+    words it mostly did not make out (``rubrics.substance.heard_unclearly``), the old ones are
+    kept. ``drawn`` may be ``len(words)`` (the speech after the last word) where
+    ``from_s`` is given. Raises what ``decode`` raises, and ValueError for a ``drawn`` that is no
+    word (or ``len(words)`` with no ``from_s``), or a ``from_s`` past the drawn word's end.
 
     ``decode`` is given ``pad_s`` of silence, then the audio from ``lead_s`` before the drawn
     word's start, or from ``from_s`` where given (``Skip.from_s``: before the word, the stretch
@@ -181,18 +183,16 @@ def decoded_again(
     where the audio resumes. With a lead, a word that ends inside it is the kept words' last
     one heard again, and is left out.
     """
+    if not 0 <= drawn <= len(words) or (from_s is None and drawn == len(words)):
+        raise ValueError(f"no word {drawn} of {len(words)} to decode again from")
     kept = tuple(words[:drawn])
-    if drawn == len(words):  # the speech after the last word
-        if from_s is None:
-            raise ValueError("decoded again after the last word needs from_s")
-        start_s = from_s
-    else:
-        start_s = words[drawn].start_s
+    start_s = words[drawn].start_s if from_s is None else from_s
     if from_s is not None and drawn < len(words):
         w = words[drawn]
+        if from_s > w.end_s:
+            raise ValueError(f"from {from_s} s is past word {drawn}'s end ({w.end_s} s)")
         if from_s > w.start_s:  # from a pause inside it: it ends there
             kept += (TimedWord(w.word, w.start_s, from_s, w.probability),)
-        start_s = from_s
     cut = round(max(0.0, start_s - lead_s) * _RATE)
     pad = np.zeros(round(pad_s * _RATE), dtype=np.float32)
     window = decode(np.concatenate([pad, np.asarray(audio[cut:], dtype=np.float32)]))
@@ -207,4 +207,6 @@ def decoded_again(
         for w in window.words
         if not led or w.end_s > begins
     )  # fmt: skip
-    return kept + rest if rest else tuple(words)
+    # Words the new decode mostly did not make out (a background voice, a cough held long) are
+    # no better than none: the old words stay.
+    return kept + rest if rest and not heard_unclearly(rest) else tuple(words)

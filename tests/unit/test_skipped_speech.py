@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from agent.skipped_speech import PAD_S, Skip, decoded_again, skip_in
 from agent.stt_stream import Transcript
@@ -140,3 +141,23 @@ def test_speech_after_the_last_word_is_decoded_again_from_its_end() -> None:
         ("Puntwathion.", 0.82),
         ("Last", 3.08),
     ]
+
+
+def test_new_words_mostly_not_made_out_leave_the_old_ones() -> None:
+    # A background voice or a long cough after "Yes.", decoded again on its own.
+    audio = np.zeros(5 * RATE, dtype=np.float32)
+    old = _said(("Yes.", 0.4, 1.0))
+    _, decode = _decoding(
+        *(TimedWord(w, 0.4 + i, 0.9 + i, 0.2) for i, w in enumerate("so I s".split()))
+    )
+    assert decoded_again(audio, old, 1, decode, from_s=1.0) == old  # type: ignore[arg-type]
+
+
+def test_a_pause_cut_may_be_a_quarter_second_in_and_no_word_is_out_of_range() -> None:
+    words = _said(("I", 2.6, 2.9))
+    assert skip_in(words, [(0.0, 0.2), (0.25, 2.55)]) == Skip(0, 0.25)
+    audio = np.zeros(5 * RATE, dtype=np.float32)
+    _, decode = _decoding(TimedWord("Last", 0.4, 0.7, 0.9))
+    for drawn, from_s in ((2, 1.0), (1, None), (0, 3.5)):
+        with pytest.raises(ValueError):
+            decoded_again(audio, words, drawn, decode, from_s=from_s)  # type: ignore[arg-type]
