@@ -15,8 +15,8 @@ The same holds for speech no word covers (a window that begins in a line's last 
 first word 4.5 s in; a window whose words end with the line's), and for a word drawn from the
 audio's start: those are decoded again from where the words stop, or from a pause inside
 (``skipped_from``). ``bench.decode_again`` (8 renders of each line before the strong answer):
-the answer's first sentence was lost 3 times after the Chinese line read by piper and 3 after
-the Russian line said by espeak-ng when decoded once, 3 and 1 when decoded again from a drawn
+the answer's first sentence was lost 8 times after the Chinese line read by piper and 3 after
+the Russian line said by espeak-ng when decoded once, 7 and 1 when decoded again from a drawn
 word's start alone, 0 and 0 now; the answer alone, and the Spanish line, lost none either way.
 Of the 153 windows of the personas' 58 answers, checked twice (a comparison script, not kept),
 none and one were decoded again: "me" drawn over 2.5 s at the end of a window, as before.
