@@ -88,9 +88,9 @@ def skipped_from(
     words: Sequence[TimedWord], audio: np.ndarray, *, pauses: bool = True
 ) -> Skip | None:
     """Where ``words`` (Whisper's for ``audio``, 16 kHz mono float32; times in seconds from
-    its first sample) skipped speech: the first word whose span, or the stretch before it that
-    no word covers, holds more than ``WORD_SPEECH_S`` seconds of speech (silero VAD's); None
-    when none did. Raises nothing of its own.
+    its first sample) skipped speech: the first word whose span, or the stretch before it (or
+    after the last word) that no word covers, holds more than ``WORD_SPEECH_S`` seconds of
+    speech (silero VAD's); None when none did. Raises nothing of its own.
 
     A word drawn over it is decoded again from its start, one beginning less than
     ``MIN_START_S`` into the audio from the first pause inside it (a speech span of silero's
