@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
@@ -107,15 +107,33 @@ def show(role_id: str, version: str | None = typer.Option(None, "--version")) ->
     for c in role.competencies:
         comps.add_row(c.id, c.name, f"{c.weight:g}", c.rubric[3])
     _out.print(comps)
-    questions = Table(title=f"questions ({role.flow.order} order)")
-    questions.add_column("id", no_wrap=True, min_width=max(len(q.id) for q in role.questions))
+    _out.print(_questions(role, _out.width))
+
+
+# Narrower than this (columns), each question is printed as a block: a table's text column
+# would be a few words wide (the id, kind, competency and time columns take ~60 columns).
+_TABLE_MIN_WIDTH = 110
+
+
+def _questions(role: RoleScript, width: int) -> RenderableType:
+    """The role's questions: a table on a wide terminal, one block per question on a narrow
+    one (``width`` in columns), the question's text in full either way."""
+    title = f"questions ({role.flow.order} order)"
+    if width < _TABLE_MIN_WIDTH:
+        blocks = [f"[bold]{title}[/]"]
+        for q in role.questions:
+            blocks.append(f"[bold]{q.id}[/] ({q.kind}, difficulty {q.difficulty}, "
+                          f"{q.time_limit_s} s; {', '.join(q.competencies)})\n"
+                          f"    {escape(q.text)}")  # fmt: skip
+        return Group(*blocks)
+    table = Table(title=title)
+    table.add_column("id", no_wrap=True, min_width=max(len(q.id) for q in role.questions))
     for column in ("kind", "difficulty", "competencies", "time", "text"):
-        questions.add_column(column)
+        table.add_column(column)
     for q in role.questions:
-        questions.add_row(
-            q.id, q.kind, str(q.difficulty), ", ".join(q.competencies), f"{q.time_limit_s}s", q.text
-        )
-    _out.print(questions)
+        table.add_row(q.id, q.kind, str(q.difficulty), ", ".join(q.competencies),
+                      f"{q.time_limit_s}s", escape(q.text))  # fmt: skip
+    return table
 
 
 @app.command("validate")

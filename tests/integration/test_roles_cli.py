@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from recruiter_cli import roles_cmd
 from recruiter_cli.main import app
 from rubrics import load_role, roles_dir
 from storage import RoleRepository, create_database, session_factory
@@ -142,7 +144,7 @@ def test_schema_describes_the_format(env: dict[str, str], tmp_path: Path) -> Non
     assert "technical" in json.dumps(question["properties"]["kind"])
 
 
-def test_list_and_show(env: dict[str, str]) -> None:
+def test_list_and_show(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     listed = runner.invoke(app, ["roles", "list"], env=env)
     assert listed.exit_code == 0
     for role_id in ("demo", "backend-engineer", "technical-reasoning"):
@@ -151,6 +153,12 @@ def test_list_and_show(env: dict[str, str]) -> None:
     assert shown.exit_code == 0
     assert "two-urgent-requests" in shown.output and "customer-empathy" in shown.output
     assert "opening: " in shown.output and "in exam mode" not in shown.output
+    # In 80 columns each question's text is printed whole, not in a column a few words wide.
+    # (The command's console took its width from COLUMNS when first imported.)
+    monkeypatch.setattr(roles_cmd, "_out", Console(width=80, soft_wrap=True))
+    narrow = runner.invoke(app, ["roles", "show", "demo"], env=env)
+    asked = "Tell me about a time you helped a frustrated customer. What was the situation,"
+    assert asked in narrow.output and "frustrated-customer (behavioural" in narrow.output
     coding = runner.invoke(app, ["roles", "show", "coding-round"], env=env)
     assert "in exam mode: " in coding.output and "won't give hints" in coding.output
     missing = runner.invoke(app, ["roles", "export", "demo", "--version", "9"], env=env)
