@@ -5,6 +5,8 @@ recruiter back (``POST /api/join/{token}/reconnect``); LiveKit dispatches a new 
 resumes the stored session: the candidate hears the question they were asked again, answers
 it, and ends the interview. Nothing stored before the kill is lost or changed. The second test
 does the same with the candidate page itself in Chromium, which asks for the new job on its own.
+The third kills the job just after the candidate pressed End: the new job does not take the
+interview back up; it says the closing and ends it, and the answers are scored.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -24,7 +27,7 @@ from playwright.sync_api import Browser, expect
 from starlette.testclient import TestClient
 
 from agent.bootstrap import load_voice_models
-from agent.resume import CUT_OFF, REPEAT
+from agent.resume import CUT_OFF, END_CLOSING, REPEAT
 from agent.room_candidate import RoomCandidate
 from recruiter_rehearsal.candidates import CandidateVoice
 from storage import InterviewSession, SessionRepository
@@ -161,6 +164,65 @@ def test_a_killed_room_job_is_replaced_and_the_interview_goes_on(room_stack: Roo
     said = [t[2] for t in after if t[1] == "candidate"]
     secrets = ["Resumed Candidate", token, access["token"], *answer_phrases(said)]
     assert_no_personal_data(room_stack.worker_log.parent, secrets)
+
+
+def test_a_job_killed_after_end_was_pressed_is_replaced_by_one_that_ends(
+    room_stack: RoomStack,
+) -> None:
+    """End pressed, the request stored, and the job killed before its closing was said: the
+    new job says the closing (no question again) and ends the interview, which is completed
+    with the candidate's answer scored in the report; nothing stored before is lost."""
+    db = room_stack.db
+    invited = invite_to_room(room_stack, "Ending Candidate", "end-kill-secret-0123456789abcdef0")
+    settings, app, token = invited.settings, invited.app, invited.token
+    answer = CandidateVoice(load_voice_models(settings).tts.voice).render(FIRST).samples
+
+    def turns() -> list[tuple[int, str, str, str | None]]:
+        return [t[:4] for t in invited.turns(db)]
+
+    def asked_to_end() -> str | None:
+        record = invited.session(db)
+        return None if record is None else record.end_requested
+
+    with TestClient(app) as client:
+        access = client.post(f"/api/join/{token}/token", json={"consent": True}).json()
+
+        async def scenario() -> tuple[list, list, dict]:  # type: ignore[type-arg]
+            candidate = RoomCandidate()
+            await candidate.join(settings.livekit.url, access["token"])
+            agents = lambda: [p for p in candidate.room.remote_participants.values()  # noqa: E731
+                              if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT]  # fmt: skip
+            try:
+                asked = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
+                await candidate.wait_for_state("listening", asked, timeout_s=120)
+                await candidate.say(answer)
+                await wait_until(lambda: len(turns()) >= 3, 180, turns)  # the reply stored
+                await candidate.end_interview()
+                # Killed once the request is stored: the closing is seconds of speech away.
+                await wait_until(asked_to_end, 30, turns)
+                before = turns()
+                _kill_the_job(room_stack)
+                await wait_until(lambda: not agents(), 90, turns)
+                assert invited.session(db).status == "running"  # type: ignore[union-attr]
+                assert client.post(f"/api/join/{token}/reconnect").status_code == 202
+                ended = await candidate.wait_for_event("ended", timeout_s=240)
+                return before, turns(), ended
+            finally:
+                await candidate.leave()
+
+        before, after, ended = run(scenario())
+        assert client.post(f"/api/join/{token}/reconnect").status_code == 409
+
+    assert after[: len(before)] == before  # nothing stored before the kill lost or changed
+    closing = after[len(before) :]
+    assert [t[1] for t in closing] == ["recruiter"], after
+    assert closing[0][2] == f"{CUT_OFF} {END_CLOSING}"
+    record = invited.session(db)
+    assert record is not None and record.status == "completed" == ended["status"]
+    assert record.end_reason == "the candidate ended the interview"
+    report = (settings.sessions_dir / record.id / "report.html").read_text()
+    said = [t[2] for t in after if t[1] == "candidate"]
+    assert len(said) == 1 and escape(answer_phrases(said)[0]) in report  # the answer, scored
 
 
 def test_the_candidates_page_brings_a_killed_recruiter_back(
