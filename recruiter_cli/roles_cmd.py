@@ -92,9 +92,9 @@ def show(role_id: str, version: str | None = typer.Option(None, "--version")) ->
     """A role's persona, competencies (with weights) and questions."""
     text, origin = _stored_or_shipped(role_id, version)
     role = parse_role(text, origin)
-    _out.print(f"[bold]{role.title}[/] ({role.id} v{role.version}, {role.seniority}, "
-               f"{role.duration_minutes} min, {role.mode}) from {origin}")  # fmt: skip
-    _out.print(f"recruiter: {role.persona.name} ({role.persona.tone})")
+    _out.print(f"[bold]{escape(role.title)}[/] ({role.id} v{role.version}, {role.seniority}, "
+               f"{role.duration_minutes} min, {role.mode}) from {escape(origin)}")  # fmt: skip
+    _out.print(f"recruiter: {escape(role.persona.name)} ({escape(role.persona.tone)})")
     _out.print(f"opening: {escape(role.opening)}")
     _out.print(f"closing: {escape(role.closing_line)}")
     if (role.exam_intro or role.exam_closing) and role.mode != "exam":
@@ -105,21 +105,27 @@ def show(role_id: str, version: str | None = typer.Option(None, "--version")) ->
     for column in ("name", "weight", "level 3 anchor"):
         comps.add_column(column)
     for c in role.competencies:
-        comps.add_row(c.id, c.name, f"{c.weight:g}", c.rubric[3])
+        comps.add_row(c.id, escape(c.name), f"{c.weight:g}", escape(c.rubric[3]))
     _out.print(comps)
     _out.print(_questions(role, _out.width))
 
 
-# Narrower than this (columns), each question is printed as a block: a table's text column
-# would be a few words wide (the id, kind, competency and time columns take ~60 columns).
-_TABLE_MIN_WIDTH = 110
+# The question's text gets at least this many columns in the table; a terminal too narrow for
+# that gets one block per question instead (a text column a few words wide is unreadable).
+_TEXT_MIN_WIDTH = 40
 
 
 def _questions(role: RoleScript, width: int) -> RenderableType:
-    """The role's questions: a table on a wide terminal, one block per question on a narrow
-    one (``width`` in columns), the question's text in full either way."""
+    """The role's questions: a table where ``width`` (columns) leaves the text at least
+    ``_TEXT_MIN_WIDTH`` columns beside the other columns' widest cells, else one block per
+    question; the question's text in full either way."""
     title = f"questions ({role.flow.order} order)"
-    if width < _TABLE_MIN_WIDTH:
+    rows = [(q.id, q.kind, str(q.difficulty), ", ".join(q.competencies), f"{q.time_limit_s}s")
+            for q in role.questions]  # fmt: skip
+    headers = ("id", "kind", "difficulty", "competencies", "time")
+    widest = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    # Each of the six columns has a border on its left and a space either side; one more border.
+    if width < sum(widest) + _TEXT_MIN_WIDTH + 3 * 6 + 1:
         blocks = [f"[bold]{title}[/]"]
         for q in role.questions:
             blocks.append(f"[bold]{q.id}[/] ({q.kind}, difficulty {q.difficulty}, "
@@ -127,12 +133,11 @@ def _questions(role: RoleScript, width: int) -> RenderableType:
                           f"    {escape(q.text)}")  # fmt: skip
         return Group(*blocks)
     table = Table(title=title)
-    table.add_column("id", no_wrap=True, min_width=max(len(q.id) for q in role.questions))
-    for column in ("kind", "difficulty", "competencies", "time", "text"):
-        table.add_column(column)
-    for q in role.questions:
-        table.add_row(q.id, q.kind, str(q.difficulty), ", ".join(q.competencies),
-                      f"{q.time_limit_s}s", escape(q.text))  # fmt: skip
+    for column in headers:
+        table.add_column(column, no_wrap=True)
+    table.add_column("text", min_width=_TEXT_MIN_WIDTH)
+    for row, q in zip(rows, role.questions, strict=True):
+        table.add_row(*row, escape(q.text))
     return table
 
 

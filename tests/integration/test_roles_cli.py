@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -144,7 +145,7 @@ def test_schema_describes_the_format(env: dict[str, str], tmp_path: Path) -> Non
     assert "technical" in json.dumps(question["properties"]["kind"])
 
 
-def test_list_and_show(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_list_and_show(env: dict[str, str]) -> None:
     listed = runner.invoke(app, ["roles", "list"], env=env)
     assert listed.exit_code == 0
     for role_id in ("demo", "backend-engineer", "technical-reasoning"):
@@ -153,16 +154,38 @@ def test_list_and_show(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> 
     assert shown.exit_code == 0
     assert "two-urgent-requests" in shown.output and "customer-empathy" in shown.output
     assert "opening: " in shown.output and "in exam mode" not in shown.output
-    # In 80 columns each question's text is printed whole, not in a column a few words wide.
-    # (The command's console took its width from COLUMNS when first imported.)
-    monkeypatch.setattr(roles_cmd, "_out", Console(width=80, soft_wrap=True))
-    narrow = runner.invoke(app, ["roles", "show", "demo"], env=env)
-    asked = "Tell me about a time you helped a frustrated customer. What was the situation,"
-    assert asked in narrow.output and "frustrated-customer (behavioural" in narrow.output
     coding = runner.invoke(app, ["roles", "show", "coding-round"], env=env)
     assert "in exam mode: " in coding.output and "won't give hints" in coding.output
     missing = runner.invoke(app, ["roles", "export", "demo", "--version", "9"], env=env)
     assert missing.exit_code == 1 and "has no version '9'" in missing.output
+
+
+def test_show_fits_the_terminal_and_prints_the_role_as_written(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Questions are a table where the text gets 40 columns, one block each where it would
+    not (80 columns); text that looks like Rich markup is printed as written."""
+    role = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    role["id"], role["title"] = "markup-role", "Support [b]lead[/]"
+    role["competencies"][0]["name"] = "Motivation [red]x[/]"
+    role["questions"][1]["text"] = "Tell me about a [b]frustrated[/] customer. What did you do?"
+    path = tmp_path / "markup-role.yaml"
+    path.write_text(yaml.safe_dump(role, allow_unicode=True), encoding="utf-8")
+    assert runner.invoke(app, ["roles", "import", str(path)], env=env).exit_code == 0
+
+    def shown(width: int) -> str:
+        # (The command's console took its width from COLUMNS when it was first imported.)
+        monkeypatch.setattr(roles_cmd, "_out", Console(width=width, soft_wrap=True))
+        result = runner.invoke(app, ["roles", "show", "markup-role"], env=env)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    narrow, wide = shown(80), shown(200)
+    asked = "Tell me about a [b]frustrated[/] customer. What did you do?"
+    assert asked in narrow and "frustrated-customer (behavioural" in narrow
+    assert "┃ text" not in narrow and "┃ text" in wide and asked in wide  # the text on one line
+    for written in ("Support [b]lead[/]", "Motivation [red]x[/]"):
+        assert written in narrow and written in wide
 
 
 def test_a_refused_setting_is_named_as_the_variable_to_fix(env: dict[str, str]) -> None:
