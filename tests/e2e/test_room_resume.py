@@ -110,6 +110,19 @@ def _kill_the_job(stack: RoomStack) -> int:
     return job
 
 
+def _agents(candidate: RoomCandidate) -> list[rtc.RemoteParticipant]:
+    """The agents in the candidate's room: the recruiter, while one is there."""
+    return [p for p in candidate.room.remote_participants.values()
+            if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT]  # fmt: skip
+
+
+async def _answer_the_first_question(candidate: RoomCandidate, answer: np.ndarray) -> None:
+    """Once the first question has been said, say ``answer`` (16 kHz samples)."""
+    asked = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
+    await candidate.wait_for_state("listening", asked, timeout_s=120)
+    await candidate.say(answer)
+
+
 def test_a_killed_room_job_is_replaced_and_the_interview_goes_on(room_stack: RoomStack) -> None:
     db = room_stack.db
     invited = invite_to_room(room_stack, "Resumed Candidate", "resume-test-secret-0123456789abcdef")
@@ -129,18 +142,14 @@ def test_a_killed_room_job_is_replaced_and_the_interview_goes_on(room_stack: Roo
         async def scenario() -> tuple[list, list]:  # type: ignore[type-arg]
             candidate = RoomCandidate()
             await candidate.join(settings.livekit.url, access["token"])
-            agents = lambda: [p for p in candidate.room.remote_participants.values()  # noqa: E731
-                              if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT]  # fmt: skip
             try:
-                asked = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
-                await candidate.wait_for_state("listening", asked, timeout_s=120)
-                await candidate.say(first)
+                await _answer_the_first_question(candidate, first)
                 # Killed once the next question (or a follow-up) has been heard and stored.
                 await until(lambda: len(turns()) >= 3, timeout_s=180)
                 killed = time.time()
                 before = turns()
                 _kill_the_job(room_stack)
-                await until(lambda: not agents(), timeout_s=90)  # the page sees it leave
+                await until(lambda: not _agents(candidate), timeout_s=90)  # the page sees it leave
                 assert client.post(f"/api/join/{token}/reconnect").status_code == 202
                 back = await candidate.wait_for_state("speaking", killed, timeout_s=180)
                 await candidate.wait_for_state("listening", back, timeout_s=120)
@@ -197,12 +206,8 @@ def test_a_job_killed_after_end_was_pressed_is_replaced_by_one_that_ends(
         async def scenario() -> tuple[list, list, dict]:  # type: ignore[type-arg]
             candidate = RoomCandidate()
             await candidate.join(settings.livekit.url, access["token"])
-            agents = lambda: [p for p in candidate.room.remote_participants.values()  # noqa: E731
-                              if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT]  # fmt: skip
             try:
-                asked = await candidate.wait_for_state("speaking", 0.0, timeout_s=180)
-                await candidate.wait_for_state("listening", asked, timeout_s=120)
-                await candidate.say(answer)
+                await _answer_the_first_question(candidate, answer)
                 await wait_until(lambda: len(turns()) >= 3, 180, turns)  # the reply stored
                 job = _the_job(room_stack)  # (found first: an earlier test's may be leaving)
                 await candidate.end_interview()
@@ -210,7 +215,7 @@ def test_a_job_killed_after_end_was_pressed_is_replaced_by_one_that_ends(
                 await wait_until(asked_to_end, 30, turns)
                 os.kill(job, signal.SIGKILL)
                 before = turns()
-                await wait_until(lambda: not agents(), 90, turns)
+                await wait_until(lambda: not _agents(candidate), 90, turns)
                 assert invited.session(db).status == "running"  # type: ignore[union-attr]
                 assert client.post(f"/api/join/{token}/reconnect").status_code == 202
                 ended = await candidate.wait_for_event("ended", timeout_s=240)
