@@ -174,7 +174,7 @@ def test_show_fits_the_terminal_and_prints_the_role_as_written(
     assert runner.invoke(app, ["roles", "import", str(path)], env=env).exit_code == 0
 
     def shown(width: int) -> str:
-        # (The command's console took its width from COLUMNS when it was first imported.)
+        # (The command's console keeps the COLUMNS it was first imported under, if any.)
         monkeypatch.setattr(roles_cmd, "_out", Console(width=width, soft_wrap=True))
         result = runner.invoke(app, ["roles", "show", "markup-role"], env=env)
         assert result.exit_code == 0, result.output
