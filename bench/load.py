@@ -13,7 +13,8 @@ Two parts, one run:
 2. **Two nodes.** The engines of a larger deployment on loopback: Redis, two
    ``livekit-server`` nodes sharing it, two workers (one registered with each node),
    PostgreSQL. ``--cluster`` interviews at once, twice, their candidates joining the two
-   nodes in turn. The nodes' logs say which node hosted each room (Redis routes a candidate
+   nodes in turn. A new room goes to the node hosting the fewest (``DevLiveKitServer``'s
+   node selector). The nodes' logs say which node hosted each room (Redis routes a candidate
    who joined the other node), the workers' logs which worker took each job.
 
 Checked for every interview in both parts, from the database and what each candidate heard:
@@ -27,7 +28,8 @@ not another room's).
 
 Results go to ``bench/results/load.json`` and ``.md``.
 Usage: ``.venv/bin/python -m bench.load [--replies 5] [--max 4] [--cluster 2]`` (about 20
-minutes on 2 cores).
+minutes on 2 cores; ``--max 0`` runs part 2 alone, about 6 minutes, and keeps the last run's
+part 1).
 """
 
 from __future__ import annotations
@@ -285,7 +287,7 @@ async def two_nodes(count: int, replies: int, logs: Path) -> dict[str, Any]:
                 stacks.append(stack)
                 stack.start_worker()
             interviews: list[Interview] = []
-            for round_ in range(1, ROUNDS + 1):  # rooms land on nodes as Redis chooses
+            for round_ in range(1, ROUNDS + 1):  # the node hosting fewer rooms gets the next
                 print(f"two nodes: {count} at once, round {round_} …", flush=True)
                 interviews += await run_level(settings, nodes, answers, count, replies,
                                               f"two-{round_}")  # fmt: skip
@@ -358,13 +360,18 @@ def _count(log: Path, marker: str, key: str) -> int:
     return len(found)
 
 
-def write_results(one: list[dict[str, Any]], two: dict[str, Any] | None, replies: int) -> None:
-    """Write ``load.json`` and ``load.md``."""
+def write_results(
+    one: list[dict[str, Any]], two: dict[str, Any] | None, replies: int,
+    one_when: str | None = None,
+) -> None:  # fmt: skip
+    """Write ``load.json`` and ``load.md``; ``one_when`` dates part 1's rows when they come
+    from an earlier run (``--max 0``)."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "load.json").write_text(json.dumps(
         {"when": when, "machine": platform.platform(), "cpus": os.cpu_count(),
-         "replies_per_interview": replies, "one_machine": one, "two_nodes": two},
+         "replies_per_interview": replies, "one_machine": one,
+         "one_machine_when": one_when or when, "two_nodes": two},
         indent=2, default=str) + "\n")  # fmt: skip
     base = one[0]["median_s"] if one and one[0]["median_s"] else None
     lines = [
@@ -376,6 +383,7 @@ def write_results(one: list[dict[str, Any]], two: dict[str, Any] | None, replies
         "",
         "## One machine (one LiveKit server, one worker, embedded LLM, SQLite)",
         "",
+        *([f"From the run of {one_when} (this run was `--max 0`).", ""] if one_when else []),
         "| at once | replies | median | ratio to one | worst | answers lost | answers split "
         "| turns duplicated "
         "| own interview only | completed | LLM requests per reply | worker memory (PSS) "
@@ -412,8 +420,8 @@ def write_results(one: list[dict[str, Any]], two: dict[str, Any] | None, replies
             f"- both workers took interviews and both nodes hosted rooms: "
             f"{'yes' if min(two['jobs_per_worker'] + two['rooms_per_node']) > 0 else 'no'}",
             f"- jobs taken by worker 1 and worker 2: {two['jobs_per_worker']}; rooms hosted by "
-            f"node 1 and node 2: {two['rooms_per_node']} (a room lives on the node Redis "
-            "chose; a candidate who joined the other node is routed to it)",
+            f"node 1 and node 2: {two['rooms_per_node']} (a new room goes to the node hosting "
+            "the fewest; a candidate who joined the other node is routed to it)",
         ]
     errors = [e for r in [*one, *([two] if two else [])] for e in r["errors"]]
     if errors:
@@ -424,9 +432,15 @@ def write_results(one: list[dict[str, Any]], two: dict[str, Any] | None, replies
 async def main_async(args: argparse.Namespace) -> None:
     logs = Path(args.logs or tempfile.mkdtemp(prefix="load-logs-"))
     started = time.monotonic()
-    one = await one_machine(args.max, args.replies, logs) if args.max > 0 else []
+    one: list[dict[str, Any]] = []
+    one_when = None
+    if args.max > 0:
+        one = await one_machine(args.max, args.replies, logs)
+    elif (RESULTS / "load.json").is_file():  # part 2 alone keeps the last run's part 1
+        last = json.loads((RESULTS / "load.json").read_text())
+        one, one_when = last.get("one_machine") or [], last.get("one_machine_when", last["when"])
     two = await two_nodes(args.cluster, args.replies, logs) if args.cluster > 0 else None
-    write_results(one, two, args.replies)
+    write_results(one, two, args.replies, one_when)
     print(f"logs in {logs}; {time.monotonic() - started:.0f} s")
 
 

@@ -66,9 +66,11 @@ def _faults(d: dict[str, Any] | None) -> list[tuple[str, str]]:
     return rows
 
 
-def _load_rows(d: dict[str, Any] | None) -> list[tuple[str, str]]:
+def _load_rows(d: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """(item, figure, the results key dating it): ``bench.load --max 0`` keeps part 1's rows
+    from an earlier run, dated ``one_machine_when``."""
     if d is None:
-        return [("3. load", "not run")]
+        return [("3. load", "not run", "when")]
     one = d["one_machine"]
     base = one[0]["median_s"] if one else None
     doubled = next((i for i, r in enumerate(one) if base and r["median_s"] >= 2 * base), None)
@@ -81,12 +83,15 @@ def _load_rows(d: dict[str, Any] | None) -> list[tuple[str, str]]:
             f"latency doubled (medians: "
             + ", ".join(f"{r['interviews']} at once {r['median_s']} s" for r in one)
             + ")",
+            "one_machine_when",
         ),
         (
             "3. two LiveKit nodes + Redis, two workers, PostgreSQL",
             f"{two['interviews']} interviews: {two['answers_lost']} answers lost, "
             f"{two['turns_duplicated']} turns duplicated, {two['own_session_only']} of "
-            f"{two['interviews']} heard only their own interview; median {two['median_s']} s",
+            f"{two['interviews']} heard only their own interview; median {two['median_s']} s; "
+            f"rooms per node {two.get('rooms_per_node', '-')}",
+            "when",
         ),
     ]
 
@@ -137,7 +142,8 @@ def glance() -> str:
         ("1. crash and resume, in a room", _room_crash(room), "room_crash.json",
          _when(room, "taken")),
         *((what, fig, "faults.json", _when(faults, "when")) for what, fig in _faults(faults)),
-        *((what, fig, "load.json", _when(load, "when")) for what, fig in _load_rows(load)),
+        *((what, fig, "load.json", _when(load, key, "when"))
+          for what, fig, key in _load_rows(load)),
         ("4. spoken prompt injection", _injection(injection), "spoken_injection.json",
          _when(injection, "taken_at")),
     ]  # fmt: skip

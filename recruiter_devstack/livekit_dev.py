@@ -56,8 +56,9 @@ def server_binary(settings: Settings) -> Path:
 class DevLiveKitServer(ChildServer):
     """A single-node LiveKit server on 127.0.0.1 with the settings' key pair.
 
-    ``redis_address`` (``host:port``) joins it to Redis, where the SIP service finds it; the
-    phone line needs that, the browser path does not.
+    ``redis_address`` (``host:port``) joins it to Redis, where the SIP service finds it and
+    other nodes share its rooms (a new room goes to the node hosting the fewest); the phone
+    line and a multi-node deployment need that, the browser path alone does not.
     """
 
     def __init__(
@@ -94,6 +95,10 @@ class DevLiveKitServer(ChildServer):
         }
         if redis_address is not None:
             config["redis"] = {"address": redis_address}
+            # Nodes sharing Redis: a new room goes to the node hosting the fewest rooms (each
+            # node publishes its count every 2 s), not to a random one (livekit-server's
+            # default, node_selector.sort_by: random, which put 4 rooms of 4 on one node).
+            config["node_selector"] = {"kind": "any", "sort_by": "rooms", "algorithm": "lowest"}
         # YAML is a superset of JSON, so the config body can be written as JSON.
         cmd = [str(binary or server_binary(settings)), "--config-body", json.dumps(config)]
         self._child = ChildProcess(

@@ -1,23 +1,30 @@
 """`recruiter up` notices any of its parts stopping, servers included: a SIP service that died
-would otherwise leave the phone line silent while everything looked up.
+would otherwise leave the phone line silent while everything looked up. LiveKit nodes sharing
+Redis spread new rooms over themselves.
 
 Real parts: Redis, livekit-server and livekit-sip as `make setup` builds them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import shutil
 import signal
 import socket
+import subprocess
+from collections import Counter
 from pathlib import Path
 
 import psutil
+from livekit import api
 
-from recruiter_config.settings import Settings
-from recruiter_devstack.livekit_dev import server_binary
-from recruiter_devstack.phone_dev import SIPPorts, sip_answers, sip_binary
+from recruiter_config.settings import LiveKitSettings, Settings
+from recruiter_devstack.livekit_dev import DevLiveKitServer, server_binary
+from recruiter_devstack.phone_dev import DevRedis, SIPPorts, sip_answers, sip_binary
 from recruiter_devstack.stack import DevStack, StackPorts
-from tests.conftest import free_ports
+from tests.conftest import free_ports, run
 
 
 def test_a_port_nobody_answers_is_no_sip_service() -> None:
@@ -59,3 +66,47 @@ def test_a_killed_sip_service_is_named_among_the_stopped_parts(tmp_path: Path) -
         assert not sip_answers(stack.sip_address, timeout_s=0.5)
     finally:
         stack.stop()
+
+
+def test_nodes_sharing_redis_put_each_new_room_on_the_node_hosting_fewest(tmp_path: Path) -> None:
+    """Four rooms opened one after another on two nodes go two to each. LiveKit's default
+    choice is random: all four on one node one time in eight, two and two three times in
+    eight. A node publishes its room count every 2 s (livekit-server's stats interval)."""
+    settings = Settings(home=tmp_path)
+    udp_1, udp_2, redis_port, port_1, tcp_1, port_2, tcp_2 = free_ports(7, udp_too=2)
+    redis = DevRedis(redis_port, log_path=tmp_path / "redis.log", workdir=tmp_path / "redis")
+    nodes = [
+        DevLiveKitServer(settings, port=port, rtc_tcp_port=tcp, udp_port=udp,
+                         log_path=tmp_path / f"livekit-{port}.log",
+                         binary=server_binary(Settings()), redis_address=redis.address)
+        for port, tcp, udp in ((port_1, tcp_1, udp_1), (port_2, tcp_2, udp_2))
+    ]  # fmt: skip
+    with contextlib.ExitStack() as running:
+        running.callback(redis.stop)
+        redis.start()
+        for node in nodes:
+            running.callback(node.stop)
+            node.start()
+
+        async def open_rooms() -> None:
+            for i in range(4):
+                livekit: LiveKitSettings = nodes[i % 2].livekit
+                async with api.LiveKitAPI(livekit.url, livekit.api_key,
+                                          livekit.api_secret) as lk:  # fmt: skip
+                    await lk.room.create_room(api.CreateRoomRequest(name=f"room-{i}"))
+                await asyncio.sleep(2.5)  # the node's new count published
+
+        run(open_rooms())
+        placed = _rooms_per_node(redis_port)
+    assert set(placed) == {f"room-{i}" for i in range(4)}
+    assert sorted(Counter(placed.values()).values()) == [2, 2], placed
+
+
+def _rooms_per_node(port: int) -> dict[str, str]:
+    """Room name -> the node id hosting it, as the nodes recorded it in Redis (livekit-server's
+    ``room_node_map`` hash)."""
+    cli = shutil.which("redis-cli") or "/usr/bin/redis-cli"
+    asked = [cli, "-p", str(port), "--raw", "HGETALL", "room_node_map"]
+    out = subprocess.run(asked, capture_output=True, text=True, check=True, timeout=10).stdout
+    pairs = out.split()
+    return dict(zip(pairs[0::2], pairs[1::2], strict=True))
