@@ -436,9 +436,14 @@ async def main_async(args: argparse.Namespace) -> None:
     one_when = None
     if args.max > 0:
         one = await one_machine(args.max, args.replies, logs)
-    elif (RESULTS / "load.json").is_file():  # part 2 alone keeps the last run's part 1
+    elif (RESULTS / "load.json").is_file():  # part 2 alone keeps the last run's part 1 …
         last = json.loads((RESULTS / "load.json").read_text())
-        one, one_when = last.get("one_machine") or [], last.get("one_machine_when", last["when"])
+        alike = (last["machine"], last["cpus"], last["replies_per_interview"]) == (
+            platform.platform(), os.cpu_count(), args.replies)  # fmt: skip
+        if alike and last.get("one_machine"):  # … where it ran on this machine, as this one
+            one, one_when = last["one_machine"], last.get("one_machine_when", last["when"])
+        else:
+            print("part 1 of the last run is not kept: another machine or --replies")
     two = await two_nodes(args.cluster, args.replies, logs) if args.cluster > 0 else None
     write_results(one, two, args.replies, one_when)
     print(f"logs in {logs}; {time.monotonic() - started:.0f} s")

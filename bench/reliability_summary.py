@@ -69,31 +69,33 @@ def _faults(d: dict[str, Any] | None) -> list[tuple[str, str]]:
 def _load_rows(d: dict[str, Any] | None) -> list[tuple[str, str, str]]:
     """(item, figure, the results key dating it): ``bench.load --max 0`` keeps part 1's rows
     from an earlier run, dated ``one_machine_when``."""
+    one_item, two_item = (
+        "3. one 2-core machine",
+        "3. two LiveKit nodes + Redis, two workers, PostgreSQL",
+    )
     if d is None:
-        return [("3. load", "not run", "when")]
-    one = d["one_machine"]
-    base = one[0]["median_s"] if one else None
-    doubled = next((i for i, r in enumerate(one) if base and r["median_s"] >= 2 * base), None)
-    held = [r["interviews"] for r in one[:doubled]]
-    two = d["two_nodes"]
-    return [
-        (
-            "3. one 2-core machine",
-            f"held {held[-1] if held else 0} interviews at once before the median reply "
-            f"latency doubled (medians: "
+        return [(one_item, "not run", "when"), (two_item, "not run", "when")]
+    one, two = d["one_machine"], d["two_nodes"]
+    figure = "not run"
+    if one:
+        base = one[0]["median_s"]
+        doubled = next((i for i, r in enumerate(one) if base and r["median_s"] >= 2 * base), None)
+        held = [r["interviews"] for r in one[:doubled]]
+        figure = (
+            f"held {held[-1] if held else 0} interviews at once before the median reply latency "
+            "doubled (medians: "
             + ", ".join(f"{r['interviews']} at once {r['median_s']} s" for r in one)
-            + ")",
-            "one_machine_when",
-        ),
-        (
-            "3. two LiveKit nodes + Redis, two workers, PostgreSQL",
-            f"{two['interviews']} interviews: {two['answers_lost']} answers lost, "
-            f"{two['turns_duplicated']} turns duplicated, {two['own_session_only']} of "
-            f"{two['interviews']} heard only their own interview; median {two['median_s']} s; "
-            f"rooms per node {two.get('rooms_per_node', '-')}",
-            "when",
-        ),
-    ]
+            + ")"
+        )
+    rows = [(one_item, figure, "one_machine_when")]
+    if two is None:
+        return [*rows, (two_item, "not run", "when")]
+    return [*rows, (two_item, (
+        f"{two['interviews']} interviews: {two['answers_lost']} answers lost, "
+        f"{two['turns_duplicated']} turns duplicated, {two['own_session_only']} of "
+        f"{two['interviews']} heard only their own interview; median {two['median_s']} s; "
+        f"rooms per node {two.get('rooms_per_node', '-')}"
+    ), "when")]  # fmt: skip
 
 
 def _injection(d: dict[str, Any] | None) -> str:
