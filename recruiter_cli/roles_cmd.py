@@ -43,7 +43,7 @@ def _db() -> Iterator[Session]:
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    _err.print(f"[red]{message}", highlight=False)
+    _err.print(f"[red]{escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -71,18 +71,27 @@ def list_roles() -> None:
         stored = {
             r.role_id: [v.version for v in repo.versions(r.role_id)] for r in repo.all_latest()
         }
-    ids = sorted(set(shipped()) | set(stored))
+        ids = sorted(set(shipped()) | set(stored))
+        roles: dict[str, RoleScript | RoleError] = {}
+        for role_id in ids:
+            try:
+                roles[role_id] = resolve_role(db, role_id).role
+            except RoleError as e:  # stored under older checks: listed, with its first problem
+                roles[role_id] = e
     table = Table()
     # Ids are what a user types next: never cut, whatever the terminal's width.
     table.add_column("id", no_wrap=True, min_width=max(map(len, ids), default=2))
     for column in ("title", "seniority", "questions", "shipped", "stored versions"):
         table.add_column(column)
-    for role_id in ids:
-        text, origin = _stored_or_shipped(role_id, None)
-        role = parse_role(text, origin)
+    for role_id, role in roles.items():
+        if isinstance(role, RoleError):
+            first = role.issues[0].message if role.issues else str(role)
+            title, seniority, questions = f"[red]invalid: {escape(first)}[/]", "", 0
+        else:
+            title, seniority, questions = escape(role.title), role.seniority, len(role.questions)
         table.add_row(
-            role_id, role.title, role.seniority, str(len(role.questions)),
-            "yes" if role_id in shipped() else "", ", ".join(stored.get(role_id, [])),
+            role_id, title, seniority, str(questions), "yes" if role_id in shipped() else "",
+            escape(", ".join(stored.get(role_id, []))),
         )  # fmt: skip
     _out.print(table)
 
@@ -91,9 +100,14 @@ def list_roles() -> None:
 def show(role_id: str, version: str | None = typer.Option(None, "--version")) -> None:
     """A role's persona, competencies (with weights) and questions."""
     text, origin = _stored_or_shipped(role_id, version)
-    role = parse_role(text, origin)
-    _out.print(f"[bold]{escape(role.title)}[/] ({role.id} v{role.version}, {role.seniority}, "
-               f"{role.duration_minutes} min, {role.mode}) from {escape(origin)}")  # fmt: skip
+    try:
+        role = parse_role(text, origin)
+    except RoleError as e:  # stored under older checks
+        _err.print(str(e), highlight=False, markup=False)
+        raise _fail(f"{role_id} is stored, but no longer valid: import a fixed version") from e
+    _out.print(f"[bold]{escape(role.title)}[/] ({role.id} v{escape(role.version)}, "
+               f"{role.seniority}, {role.duration_minutes} min, {role.mode}) "
+               f"from {escape(origin)}")  # fmt: skip
     _out.print(f"recruiter: {escape(role.persona.name)} ({escape(role.persona.tone)})")
     _out.print(f"opening: {escape(role.opening)}")
     _out.print(f"closing: {escape(role.closing_line)}")
@@ -160,7 +174,8 @@ def validate(paths: list[Path]) -> None:
         _warn(source.warnings)
         role, warned = source.role, len(source.warnings)
         note = f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""
-        _out.print(f"ok {path} ({role.id} v{role.version}, {len(role.questions)} questions{note})")
+        _out.print(f"ok {path} ({role.id} v{role.version}, {len(role.questions)} questions{note})",
+                   highlight=False, markup=False)  # fmt: skip
     if failed:
         raise _fail(f"{failed} of {len(paths)} file(s) invalid")
 

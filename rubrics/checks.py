@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from recruiter_coding.problems import Problem as CodingProblem
 from recruiter_coding.problems import ProblemError, shipped_problems
+from rubrics.issues import foreign_letters
 from rubrics.models import Competency, Question, RoleScript
 from rubrics.substance import stem
 
@@ -43,6 +44,10 @@ class Problem:
 
     path: Path
     message: str
+
+
+def _unknown_competency(ref: object, known: Sequence[str] | set[str]) -> str:
+    return f"unknown competency '{ref}'; known: {', '.join(known)}{foreign_letters(str(ref))}"
 
 
 def _duplicates(ids: list[str]) -> set[str]:
@@ -122,7 +127,7 @@ def _check_questions(role: RoleScript) -> list[Problem]:
                 problems.append(
                     Problem(
                         ("questions", qi, "competencies", ci),
-                        f"unknown competency '{ref}'; known: {', '.join(known)}",
+                        _unknown_competency(ref, known),
                     )
                 )
         if question.hints and question.kind not in ("technical", "coding"):
@@ -298,7 +303,7 @@ def check_references(data: Mapping[str, object]) -> list[Problem]:
                 continue
             measured.add(ref)
             if ref not in known:
-                message = f"unknown competency '{ref}'; known: {', '.join(known)}"
+                message = _unknown_competency(ref, known)
                 problems.append(Problem(("questions", qi, "competencies", ci), message))
         policy = question.get("follow_up")
         if isinstance(policy, Mapping):

@@ -8,20 +8,24 @@ located the same way and travel with the loaded script in ``RoleSource.warnings`
 
 from __future__ import annotations
 
-import codecs
+import bisect
+import re
 import types
 import typing
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from rubrics.characters import refused_characters
 from rubrics.checks import Problem, check_references, check_role, warn_role
+from rubrics.decoding import MAX_ROLE_BYTES, decode_role_bytes, read_role_file, too_big
+from rubrics.issues import RoleError, RoleIssue, character_name, foreign_letters
 from rubrics.models import SHIPPED, WRITTEN, RoleScript
 
 __all__ = [
@@ -43,24 +47,6 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class RoleIssue:
-    """One located problem in a role script."""
-
-    file: str
-    line: int
-    column: int
-    path: str
-    message: str
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        if self.severity == "warning":
-            where += " warning:"
-        return f"{where} {self.path}: {self.message}" if self.path else f"{where} {self.message}"
-
-
-@dataclass(frozen=True)
 class RoleSource:
     """A checked role script with the exact text it was read from and its located warnings."""
 
@@ -74,14 +60,6 @@ class RoleSource:
         if mode is None or mode == self.role.mode:
             return self
         return replace(self, role=self.role.model_copy(update={"mode": mode}))
-
-
-class RoleError(Exception):
-    """A role script cannot be found or is invalid; ``issues`` says where and why."""
-
-    def __init__(self, message: str, issues: list[RoleIssue] | None = None) -> None:
-        super().__init__(message)
-        self.issues = issues or []
 
 
 def roles_dir() -> Path:
@@ -164,12 +142,13 @@ def _pydantic_message(err: Any) -> tuple[tuple[Any, ...], str, bool]:
         expected = err.get("ctx", {}).get("expected", "")
         return loc, f"got {err['input']!r}; expected {expected}", False
     got = err.get("input")
-    if kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
-        return (
-            loc,
-            f"ids use lowercase letters, digits and hyphens, like 'team-work' (got {got!r})",
-            False,
-        )
+    if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "version"):
+        kind_of = {
+            "id": "ids use lowercase letters, digits and hyphens, like 'team-work'",
+            "version": "a version uses letters, digits and . _ + -, like '2' or '2.1-uk'",
+        }
+        named = foreign_letters(str(got))
+        return loc, f"{kind_of[loc[-1]]} (got {got!r}{named})", False
     if kind == "string_pattern_mismatch" and loc == ("language",):
         return loc, f"use a language code like 'en' or 'en-GB' (got {got!r})", False
     if kind == "string_pattern_mismatch" and loc[-2:-1] == ("function",):
@@ -211,12 +190,30 @@ def _duplicate_keys(
     return found
 
 
-def _issue(file: str, node: Node, path: str, message: str) -> RoleIssue:
-    return RoleIssue(file, node.start_mark.line + 1, node.start_mark.column + 1, path, message)
+class _Positions:
+    """Line and column (from 1) of a character index of a script's text, as an editor counts
+    them: lines end at LF, CR LF or CR. PyYAML also ends them at NEL, U+2028 and U+2029, which
+    editors show within a line (text pasted from the web or Word holds them), so its own line
+    numbers would run ahead of the editor's after one."""
 
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
 
-def _located(file: str, root: Node, problem: Problem) -> RoleIssue:
-    return _issue(file, _node_at(root, problem.path), _render_path(problem.path), problem.message)
+    def of(self, index: int) -> tuple[int, int]:
+        """The line and column of the character at ``index``."""
+        line = bisect.bisect_right(self._starts, index)
+        return line, index - self._starts[line - 1] + 1
+
+    def start(self, line: int) -> int:
+        """The index of ``line``'s first character."""
+        return self._starts[line - 1]
+
+    def issue(self, file: str, node: Node, path: str, message: str) -> RoleIssue:
+        return RoleIssue(file, *self.of(node.start_mark.index), path, message)
+
+    def located(self, file: str, root: Node, problem: Problem) -> RoleIssue:
+        node = _node_at(root, problem.path)
+        return self.issue(file, node, _render_path(problem.path), problem.message)
 
 
 # What PyYAML's most common complaints mean for someone writing a role script.
@@ -229,21 +226,49 @@ _YAML_ADVICE = (
     ("expected <block end>, but found",
      ": a line indented differently from the lines at its level"),
 )  # fmt: skip
+# Characters YAML refuses that editors write: named, with where they come from.
+_CONTROL_NAMES = {
+    0x00: "a NUL byte (UTF-16 text read as UTF-8?)",
+    0x0B: "a vertical tab (Word's manual line break, Shift+Enter)",
+    0x0C: "a form feed (a page break)",
+    0x1B: "an escape character (a terminal colour code)",
+}
 
 
-# The longest shipped role script is about 12 KiB; a script forty times that is not a role.
-MAX_ROLE_BYTES = 512 * 1024
+def _unusual_spaces(lines: str) -> str:
+    """Advice naming the spaces YAML does not take for one (a non-breaking space, a line
+    separator) in ``lines``, the lines a YAML error points at."""
+    found = sorted({c for c in lines if c.isspace() and c not in " \t\r\n"})
+    if not found:
+        return ""
+    names = ", ".join(character_name(c) for c in found)
+    return f"; line holds {names}, which YAML does not read as a plain space: retype it as one"
 
 
-def _too_big(source: str, size: int) -> RoleError:
-    issue = RoleIssue(source, 1, 1, "", f"a role script is at most {MAX_ROLE_BYTES // 1024} KiB; "
-                      f"this one is {size / 1024:,.0f} KiB")  # fmt: skip
-    return RoleError(str(issue), [issue])
+def _line_of(text: str, at: _Positions, line: int) -> str:
+    """Line ``line`` of ``text`` as an editor shows it (U+2028 and the like within it)."""
+    return re.split(r"\r\n|\r|\n", text[at.start(line) :], maxsplit=1)[0]
 
 
-def _parse(text: str, source: str) -> tuple[RoleScript, Node]:
+def _number_for_text(err: Any, node: Node, message: str) -> str:
+    """A clearer message where YAML read a text as a number (``version: 1.10`` is 1.1)."""
+    numeric = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    generic = message.startswith(err["msg"])  # not one of ours (a problem's id, say)
+    if (
+        generic
+        and err["type"] == "string_type"
+        and isinstance(node, ScalarNode)
+        and node.tag in numeric
+    ):
+        return (f"a text is expected, and YAML reads {node.value} as a number "
+                f"({err['input']!r}): put it in quotes, \"{node.value}\"")  # fmt: skip
+    return message
+
+
+def _parse(text: str, source: str) -> tuple[RoleScript, Node, _Positions]:
     if len(text) > MAX_ROLE_BYTES:
-        raise _too_big(source, len(text.encode("utf-8", "replace")))
+        raise too_big(source, len(text.encode("utf-8", "replace")))
+    at = _Positions(text)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -251,48 +276,57 @@ def _parse(text: str, source: str) -> tuple[RoleScript, Node]:
         issue = RoleIssue(source, 1, 1, "", "nested too deeply to be a role script")
         raise RoleError(str(issue), [issue]) from e
     except ReaderError as e:  # a character YAML refuses, located by its position
-        before = text[: e.position]
-        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-        refused = f"a character YAML cannot hold (#x{e.character:04x})"
-        issue = RoleIssue(source, line, col, "", f"{refused}: delete it, or retype the text")
+        refused = _CONTROL_NAMES.get(
+            e.character, f"a character YAML cannot hold (#x{e.character:04x})"
+        )
+        issue = RoleIssue(
+            source, *at.of(e.position), "", f"{refused}: delete it, or retype the text"
+        )
         raise RoleError(str(issue), [issue]) from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = at.of(mark.index) if mark else (1, 1)
         context, start = getattr(e, "context", None), getattr(e, "context_mark", None)
-        hint = f" ({context} at line {start.line + 1}, column {start.column + 1})" if start else ""
+        hint = ""
+        if start:
+            hint = " ({} at line {}, column {})".format(context, *at.of(start.index))
         problem = str(getattr(e, "problem", e))
         advice = next((a for known, a in _YAML_ADVICE if known in problem), "")
+        lines = sorted({at.of(m.index)[0] for m in (start, mark) if m})  # began on, found on
+        advice += _unusual_spaces("".join(_line_of(text, at, n) for n in lines))
         issue = RoleIssue(source, line, col, "", f"invalid YAML: {problem}{hint}{advice}")
         raise RoleError(str(issue), [issue]) from e
     if root is None or not isinstance(data, dict):
-        line, col = (root.start_mark.line + 1, root.start_mark.column + 1) if root else (1, 1)
+        line, col = at.of(root.start_mark.index) if root else (1, 1)
         issue = RoleIssue(
             source, line, col, "", "a role script must be a mapping of fields (id, title, ...)"
         )
         raise RoleError(str(issue), [issue])
-    issues = [_issue(source, node, "", message) for node, message in _duplicate_keys(root)]
+    issues = [at.issue(source, node, "", message) for node, message in _duplicate_keys(root)]
+    issues += [at.issue(source, node, _render_path(path), message)
+               for node, path, message in refused_characters(root)]  # fmt: skip
     try:
         role = RoleScript.model_validate(data)
     except ValidationError as e:
         for err in e.errors():
             loc, message, at_key = _pydantic_message(err)
             node = _node_at(root, loc, key=at_key)
-            issues.append(_issue(source, node, _render_path(loc), message))
+            issues.append(at.issue(source, node, _render_path(loc),
+                                   _number_for_text(err, node, message)))  # fmt: skip
         # Every error in one pass: the references too, read from the raw data.
         blamed = {i.path for i in issues}
         issues += [
             issue
-            for issue in (_located(source, root, p) for p in check_references(data))
+            for issue in (at.located(source, root, p) for p in check_references(data))
             if issue.path not in blamed
         ]
         issues.sort(key=lambda i: (i.line, i.column))
         raise RoleError("\n".join(map(str, issues)), issues) from e
-    issues += [_located(source, root, problem) for problem in check_role(role)]
+    issues += [at.located(source, root, problem) for problem in check_role(role)]
     if issues:
         issues.sort(key=lambda i: (i.line, i.column))
         raise RoleError("\n".join(map(str, issues)), issues)
-    return role, root
+    return role, root, at
 
 
 def parse_role(text: str, source: str) -> RoleScript:
@@ -313,79 +347,13 @@ def parse_role_source(text: str, origin: str) -> RoleSource:
     Raises:
         RoleError: the text is not YAML, or the script has errors; ``issues`` locates each.
     """
-    role, root = _parse(text, origin)
+    role, root, at = _parse(text, origin)
     warnings = [
-        replace(_located(origin, root, problem), severity="warning") for problem in warn_role(role)
+        replace(at.located(origin, root, problem), severity="warning")
+        for problem in warn_role(role)
     ]
     warnings.sort(key=lambda i: (i.line, i.column))
     return RoleSource(role, text, origin, tuple(warnings))
-
-
-_BOMS = (  # UTF-32 before UTF-16: the UTF-32 LE mark begins with the UTF-16 LE one
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def decode_role_bytes(data: bytes, origin: str) -> tuple[str, RoleIssue | None]:
-    """The text of a role script saved by any common editor, and a located warning if it had
-    to be guessed.
-
-    UTF-8 (with or without a byte order mark) and UTF-16/32 with one are read as such. Other
-    bytes are read as Windows-1252, what Word and Excel on Windows save as "ANSI" text, with a
-    warning located at the first byte that is not UTF-8, unless UTF-8 letters come before that
-    byte (a UTF-8 file with one stray byte: an error, as reading it otherwise garbles them).
-
-    Raises:
-        RoleError: the bytes are neither (e.g. a binary file); the issue gives the line and
-            column of the first byte that is not text.
-    """
-    for mark, encoding in _BOMS:
-        if data.startswith(mark):
-            try:
-                return data.decode(encoding), None
-            except UnicodeDecodeError as e:
-                raise _not_text(data, e.start, origin, f"not valid {encoding.upper()}",
-                                encoding=encoding) from e  # fmt: skip
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as e:
-        first_bad = e.start
-    line, column = _line_column(data, first_bad)
-    if any(b >= 0x80 for b in data[:first_bad]):
-        # Letters before it were UTF-8: one stray byte in a UTF-8 file, which read as
-        # Windows-1252 would garble every letter before it.
-        raise _not_text(data, first_bad, origin, "a UTF-8 file with a byte that is not UTF-8")
-    if b"\x00" not in data:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            pass
-        else:
-            warning = RoleIssue(origin, line, column, "", "not UTF-8: read as Windows-1252 (what"
-                                " Word and Excel save as ANSI); save the file as UTF-8 to be sure "
-                                "every letter is kept", severity="warning")  # fmt: skip
-            return text, warning
-    raise _not_text(data, first_bad, origin, "not text in UTF-8, UTF-16 or Windows-1252")
-
-
-def _line_column(data: bytes, offset: int, encoding: str = "utf-8") -> tuple[int, int]:
-    """The line and column (in characters, from 1) of byte ``offset``: the text before it,
-    which decoded, is counted in ``encoding`` (UTF-16 counts two bytes a letter)."""
-    before = data[:offset].decode(encoding, errors="replace").lstrip("\ufeff")
-    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-
-
-def _not_text(
-    data: bytes, offset: int, origin: str, what: str, *, encoding: str = "utf-8"
-) -> RoleError:
-    line, column = _line_column(data, offset, encoding)
-    message = f"{what} (byte 0x{data[offset]:02X}); save the role script as UTF-8 text"
-    issue = RoleIssue(origin, line, column, "", message)
-    return RoleError(str(issue), [issue])
 
 
 def parse_role_bytes(data: bytes, origin: str) -> RoleSource:
@@ -411,16 +379,10 @@ def load_role_file_source(path: Path) -> RoleSource:
     (:func:`parse_role_bytes`).
 
     Raises:
-        RoleError: the file cannot be read, is too big or is not text, or the script is invalid.
+        RoleError: the file cannot be read, is not a regular file, is too big or is not text,
+            or the script is invalid.
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_ROLE_BYTES:
-            raise _too_big(str(path), size)
-        data = path.read_bytes()
-    except OSError as e:
-        raise RoleError(f"{path}: cannot read role script ({e.strerror})") from e
-    return parse_role_bytes(data, str(path))
+    return parse_role_bytes(read_role_file(path), str(path))
 
 
 def load_role_file(path: Path) -> RoleScript:

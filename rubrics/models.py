@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+)
 
 from recruiter_coding.problems import Problem as CodingProblem
 from recruiter_coding.problems import shipped_problems
@@ -26,6 +34,7 @@ __all__ = [
 ]
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+_VERSION = r"^[A-Za-z0-9][A-Za-z0-9._+-]*$"
 
 # A coding question's problem: a shipped problem's id, or a problem written in the script.
 SHIPPED, WRITTEN = "shipped-problem", "written-problem"  # the union's tags (in error paths)
@@ -71,7 +80,20 @@ DEFAULT_PROBES: dict[str, tuple[Gap, ...]] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # No NaN or infinity in a number (a weight of .nan, or "1e999", would be stored as such).
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """A number field refuses true and false, which pydantic would read as 1 and 0."""
+        kinds = {cls.model_fields[str(info.field_name)].annotation}
+        kinds |= set(get_args(next(iter(kinds))))
+        if isinstance(value, bool) and kinds & {int, float}:
+            raise ValueError(f"a number is expected, not {str(value).lower()}")
+        return value
 
 
 class Persona(_Strict):
@@ -190,7 +212,10 @@ class RoleScript(_Strict):
     """A role the interviewer can run: who speaks, what it measures and asks, in which order."""
 
     id: str = Field(pattern=_ID)
-    version: str = Field(min_length=1)
+    version: str = Field(
+        pattern=_VERSION, max_length=40,
+        description="Letters, digits and . _ + - (it is typed after --version and shown in lists)",
+    )  # fmt: skip
     title: str = Field(min_length=1)
     seniority: Literal["intern", "entry", "junior", "mid", "senior", "lead", "any"] = "any"
     language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")

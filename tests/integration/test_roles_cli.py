@@ -166,7 +166,7 @@ def test_show_fits_the_terminal_and_prints_the_role_as_written(
     """Questions are a table where the text gets 40 columns, one block each where it would
     not (80 columns); text that looks like Rich markup is printed as written."""
     role = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-    role["id"], role["title"] = "markup-role", "Support [b]lead[/]"
+    role["id"], role["title"] = "markup-role", "Support [b]lead[/] [/i]"  # [/i]: unbalanced
     role["competencies"][0]["name"] = "Motivation [red]x[/]"
     role["questions"][1]["text"] = "Tell me about a [b]frustrated[/] customer. What did you do?"
     path = tmp_path / "markup-role.yaml"
@@ -184,8 +184,33 @@ def test_show_fits_the_terminal_and_prints_the_role_as_written(
     asked = "Tell me about a [b]frustrated[/] customer. What did you do?"
     assert asked in narrow and "frustrated-customer (behavioural" in narrow
     assert "┃ text" not in narrow and "┃ text" in wide and asked in wide  # the text on one line
-    for written in ("Support [b]lead[/]", "Motivation [red]x[/]"):
+    for written in ("Support [b]lead[/] [/i]", "Motivation [red]x[/]"):
         assert written in narrow and written in wide
+    listed = runner.invoke(app, ["roles", "list"], env=env)  # (its console is 200 wide)
+    assert listed.exit_code == 0, listed.output
+    assert "Support [b]lead[/] [/i]" in listed.output
+
+
+def test_a_stored_role_that_no_longer_passes_the_checks_is_listed_not_fatal(
+    env: dict[str, str],
+) -> None:
+    """A version stored before a check was added (here: versions became letters, digits and
+    . _ + -) is listed with its problem, and `show` says so; neither prints a traceback."""
+    text = DEMO.read_text(encoding="utf-8").replace("id: demo", "id: old-role", 1)
+    text = text.replace(f'version: "{V}"', 'version: "v 1 (old)"', 1)
+    db = session_factory(
+        create_database(f"sqlite:///{Path(env['RECRUITER_HOME']) / 'recruiter.db'}")
+    )
+    with db() as s:
+        RoleRepository(s).store(role_id="old-role", version="v 1 (old)", title="Old", content=text)
+        s.commit()
+    listed = runner.invoke(app, ["roles", "list"], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert "old-role" in listed.output and "invalid: a version uses letters" in listed.output
+    assert "demo" in listed.output
+    shown = runner.invoke(app, ["roles", "show", "old-role"], env=env)
+    assert shown.exit_code == 1 and "version: a version uses letters" in shown.output
+    assert "Traceback" not in listed.output + shown.output
 
 
 def test_a_refused_setting_is_named_as_the_variable_to_fix(env: dict[str, str]) -> None:

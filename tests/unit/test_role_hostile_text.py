@@ -1,0 +1,140 @@
+"""Role scripts that try the reader: devices and pipes, terminal escape codes, numbers that are
+not numbers, invisible spaces, look-alike letters and files that are not text at all.
+
+Issue 17, found by a newcomer trial: `roles validate /dev/zero` filled 9.6 GB of memory, a named
+pipe hung it, a title's ESC codes cleared the recruiter's terminal, `weight: .nan` was stored,
+and a line separator pasted from the web moved every later error's line number.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rubrics import RoleError, parse_role_bytes
+from rubrics.loading import load_role_file_source
+
+SCRIPT = (Path(__file__).parents[1] / "fixtures" / "two_questions.yaml").read_text("utf-8")
+
+
+_DESCRIBED = "    description: Helps customers and follows through.\n"
+_KIND = "    kind: motivation\n"
+
+
+def _issues(text: str) -> list[str]:
+    with pytest.raises(RoleError) as raised:
+        parse_role_bytes(text.encode("utf-8"), "role.yaml")
+    assert str(raised.value) == "\n".join(map(str, raised.value.issues))
+    return [str(i) for i in raised.value.issues]
+
+
+def _line(needle: str, text: str) -> int:
+    return next(n for n, line in enumerate(text.split("\n"), 1) if needle in line)
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "fifo", "folder"])
+def test_only_a_regular_file_is_read(tmp_path: Path, path: str) -> None:
+    """A device would be read until memory ran out, a pipe with no writer would block."""
+    target = Path(path) if path.startswith("/") else tmp_path / path
+    if path == "fifo":
+        os.mkfifo(target)
+    elif path == "folder":
+        target.mkdir()
+    with pytest.raises(RoleError, match="cannot read role script") as raised:
+        load_role_file_source(target)
+    assert ("a folder" if path == "folder" else "not a regular file") in str(raised.value)
+
+
+def test_escape_codes_are_refused_and_never_printed() -> None:
+    """A double-quoted text can hold ESC through YAML's escapes; an unknown key too."""
+    text = SCRIPT.replace("title: ", 'title: "\\e[31mRed\\e[0m" # ', 1) + '"ev\\e[2Jil": 1\n'
+    issues = _issues(text)
+    assert any(
+        i.startswith(f"role.yaml:{_line('title: ', text)}:8 title: holds U+001B (and 1 more)")
+        for i in issues
+    ), issues
+    assert any("unknown field 'ev\\x1b[2Jil'" in i for i in issues), issues
+    assert not any("\x1b" in i for i in issues)
+
+
+def test_a_name_is_one_line_while_a_question_may_hold_a_line_separator() -> None:
+    """U+2028 in a quoted name is refused; in a question's text it is kept, and lines are
+    counted as an editor shows them (PyYAML alone counts it as a line break)."""
+    named = SCRIPT.replace("title: ", 'title: "Support\\u2028lead" # ', 1)
+    assert any("title: holds U+2028 LINE SEPARATOR" in i for i in _issues(named))
+    text = SCRIPT.replace(
+        "text: What draws you", 'text: "Tell me\u2028about\u2028what draws you', 1
+    )
+    text = text.replace("customer support?", 'customer support?"', 1)
+    text += "surplus: 1\n"
+    (issue,) = _issues(text)
+    assert issue.startswith(f"role.yaml:{_line('surplus', text)}:1 surplus: unknown field")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (_DESCRIBED, f"{_DESCRIBED}    weight: .nan\n", "weight: Input should be a finite number"),
+        (_DESCRIBED, f"{_DESCRIBED}    weight: 1e999\n", "weight: Input should be a finite number"),
+        (_KIND, f"{_KIND}    difficulty: true\n", "difficulty: a number is expected, not true"),
+        ('version: "1"', "version: 1.10", 'reads 1.10 as a number (1.1): put it in quotes, "1.10"'),
+        ('version: "1"', 'version: "[red]1[/red]"', "version: a version uses letters, digits"),
+    ],
+    ids=["nan", "infinite", "true", "version-number", "version-markup"],
+)  # fmt: skip
+def test_values_that_are_not_what_they_look_like_are_refused(
+    old: str, new: str, message: str
+) -> None:
+    assert old in SCRIPT
+    assert any(message in i for i in _issues(SCRIPT.replace(old, new, 1)))
+
+
+def test_a_look_alike_letter_in_an_id_is_named() -> None:
+    text = SCRIPT.replace("id: ", "id: r\u043ele-", 1)
+    assert any("'\u043e' is U+043E CYRILLIC SMALL LETTER O" in i for i in _issues(text))
+
+
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [("\u00a0", "U+00A0 NO-BREAK SPACE"), ("\u2028", "U+2028 LINE SEPARATOR")],
+)
+def test_an_invisible_space_that_breaks_the_yaml_is_named(char: str, named: str) -> None:
+    """A non-breaking space after a colon (pasted from Word) is no space to YAML."""
+    (issue,) = _issues(SCRIPT.replace("title: ", f"title:{char}", 1))
+    assert "invalid YAML" in issue and f"holds {named}" in issue
+
+
+def test_a_vertical_tab_is_named_as_words_line_break() -> None:
+    (issue,) = _issues(SCRIPT.replace("title: ", "title: a\x0bb ", 1))
+    assert f":{_line('title: ', SCRIPT)}:9 a vertical tab (Word's manual line break" in issue
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf_16_without_a_byte_order_mark_is_read_with_a_warning(encoding: str) -> None:
+    source = parse_role_bytes(SCRIPT.encode(encoding), "role.yaml")
+    (warning,) = source.warnings
+    assert f"read as {encoding.upper()}" in warning.message and warning.severity == "warning"
+
+
+def _docx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as doc:
+        doc.writestr("[Content_Types].xml", "<Types/>")
+        doc.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [(_docx(), "a .docx file"), (b"\x89PNG\r\n\x1a\n" + bytes(64), "a .png file")],
+    ids=["word-document", "image"],
+)
+def test_a_file_that_is_not_text_is_named_by_its_kind(data: bytes, kind: str) -> None:
+    with pytest.raises(RoleError) as raised:
+        parse_role_bytes(data, "role.yaml")
+    assert str(raised.value).startswith(f"role.yaml:1:1 {kind}")
+    assert "save the role script as plain text" in str(raised.value)
