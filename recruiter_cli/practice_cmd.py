@@ -35,7 +35,7 @@ from recruiter_coaching.session import (
 )
 from recruiter_config.assets import AssetError
 from rubrics import RoleError, load_role, resolve_local_role
-from rubrics.loading import decode_role_bytes
+from rubrics.decoding import decode_role_bytes, read_role_file
 from rubrics.models import RoleScript
 from storage import CoachingRepository, create_database, session_factory
 
@@ -118,9 +118,11 @@ def _questions(path: Path | None) -> tuple[list[str], bool]:
     """The questions to ask, and whether they are typed live."""
     if path is not None:
         try:
-            text, _guessed = decode_role_bytes(path.read_bytes(), str(path))
-        except OSError as e:
-            raise PracticeError(f"{path}: cannot read the questions ({e})") from e
+            data = read_role_file(path, "the questions")
+        except RoleError as e:
+            raise PracticeError(str(e)) from e
+        try:
+            text, _guessed = decode_role_bytes(data, str(path))
         except RoleError as e:
             raise PracticeError(f"{e}; save the questions as UTF-8 text, one per line") from e
         lines = text.splitlines()

@@ -54,8 +54,13 @@ def _warn(warnings: tuple[RoleIssue, ...]) -> None:
 
 
 def _stored_or_shipped(role_id: str, version: str | None) -> tuple[str, str]:
-    """The text ``rubrics.resolve_role`` finds for a role and version, and its origin."""
+    """The text ``rubrics.resolve_role`` finds for a role and version, and its origin; a
+    stored text as stored, even one that no longer passes the checks (to export and fix)."""
     with _db() as db:
+        repo = RoleRepository(db)
+        record = repo.get(role_id, version) if version else repo.latest(role_id)
+        if record is not None:
+            return record.content, f"stored {record.role_id} v{record.version}"
         try:
             source = resolve_role(db, role_id, version)
         except RoleError as e:
@@ -102,9 +107,10 @@ def show(role_id: str, version: str | None = typer.Option(None, "--version")) ->
     text, origin = _stored_or_shipped(role_id, version)
     try:
         role = parse_role(text, origin)
-    except RoleError as e:  # stored under older checks
+    except RoleError as e:  # stored before a check it fails was added
         _err.print(str(e), highlight=False, markup=False)
-        raise _fail(f"{role_id} is stored, but no longer valid: import a fixed version") from e
+        raise _fail(f"{origin} no longer passes the checks: `roles export {role_id}`, fix it "
+                    "and import it as a new version") from e  # fmt: skip
     _out.print(f"[bold]{escape(role.title)}[/] ({role.id} v{escape(role.version)}, "
                f"{role.seniority}, {role.duration_minutes} min, {role.mode}) "
                f"from {escape(origin)}")  # fmt: skip
@@ -226,8 +232,13 @@ def diff(role_id: str, v1: str, v2: str) -> None:
     """What changed between two stored versions: a summary, then the line diff."""
     old_text, old_origin = _stored_or_shipped(role_id, v1)
     new_text, new_origin = _stored_or_shipped(role_id, v2)
-    old, new = parse_role(old_text, old_origin), parse_role(new_text, new_origin)
-    summary = summarise_changes(old, new)
+    try:
+        old, new = parse_role(old_text, old_origin), parse_role(new_text, new_origin)
+    except RoleError as e:  # one stored before a check it fails was added: the lines only
+        _err.print(str(e), highlight=False, markup=False)
+        summary = ["(no summary: a version no longer passes the checks)"]
+    else:
+        summary = summarise_changes(old, new)
     _out.print("\n".join(summary) if summary else "no changes", highlight=False, markup=False)
     _out.print(text_diff(old_text, new_text, f"{role_id} v{v1}", f"{role_id} v{v2}"),
                highlight=False, markup=False)  # fmt: skip

@@ -22,6 +22,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictInt,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -83,7 +84,8 @@ class ProblemError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Numbers are numbers as written: no true for 1, no NaN or infinity (problems are YAML).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Case(_Strict):
@@ -108,13 +110,13 @@ class Growth(_Strict):
     fits its real growth: a rising run checked from every start is quadratic on one long run.
     """
 
-    arg: int = Field(ge=0)
+    arg: StrictInt = Field(ge=0)
     kind: Literal[
         "ints", "distinct-ints", "rising-ints", "text", "brackets", "nested-brackets", "intervals"
     ]
-    sizes: list[int] = Field(min_length=3)
-    low: int = -1_000_000
-    high: int = 1_000_000
+    sizes: list[StrictInt] = Field(min_length=3)
+    low: StrictInt = -1_000_000
+    high: StrictInt = 1_000_000
 
     @model_validator(mode="after")
     def _doubling(self) -> Growth:
@@ -128,7 +130,7 @@ class Problem(_Strict):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=3)
-    difficulty: int = Field(ge=1, le=3)
+    difficulty: StrictInt = Field(ge=1, le=3)
     statement: str = Field(min_length=20)
     function: dict[Language, FunctionName] = Field(
         description="The function's name per language (letters, digits and _)."
@@ -141,7 +143,9 @@ class Problem(_Strict):
     tests: list[Case] = Field(
         min_length=3, description="Hidden, run by Submit; as many arguments as the examples."
     )
-    time_limit_s: int = Field(default=1200, gt=0, le=3600, description="For the whole problem.")
+    time_limit_s: StrictInt = Field(
+        default=1200, gt=0, le=3600, description="For the whole problem."
+    )
     hints: list[str] = Field(min_length=1, description="From gentle to specific.")
     complexity: str = Field(description='The expected time, a Big-O of n: "O(n log n)".')
     exponent: float = Field(gt=0, le=3, description="The expected growth: time ~ n^exponent.")

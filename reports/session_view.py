@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from perception.spoken_language import OtherLanguage
 from perception.words import TimedWord
-from rubrics import RoleScript, parse_role
+from rubrics import RoleError, RoleScript, parse_role
 from rubrics.scoring import CandidateTurn
 from storage import InterviewSession, RoleRepository, SessionRepository, Turn
 
@@ -86,7 +86,8 @@ def load_session(db: Session, session_id: str) -> SessionView:
     """Read a session and the exact role version it ran.
 
     Raises:
-        ReportError: no such session, or its role version is not stored.
+        ReportError: no such session, or its role version is not stored or no longer passes
+            the role checks (stored before a check was added).
     """
     repo = SessionRepository(db)
     record = repo.get(session_id)
@@ -99,6 +100,12 @@ def load_session(db: Session, session_id: str) -> SessionView:
             f"session {session_id}: role {record.role_id!r} version {record.role_version} is not "
             "stored, so its rubric is unknown"
         )
-    role = parse_role(stored.content, f"{record.role_id}@{record.role_version}")
+    try:
+        role = parse_role(stored.content, f"{record.role_id}@{record.role_version}")
+    except RoleError as e:  # stored before a check it fails was added: say so, never crash
+        raise ReportError(
+            f"session {session_id}: role {record.role_id!r} version {record.role_version} no "
+            f"longer passes the role checks, so the report cannot be built: {e}"
+        ) from e
     measurements = {i: m.as_dict() for i, m in repo.measurements(session_id).items()}
     return SessionView(record, role, repo.turns(session_id), measurements)

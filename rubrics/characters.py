@@ -44,12 +44,14 @@ def refused_characters(
 ) -> list[tuple[Node, tuple[Any, ...], str]]:
     """Every key and text under ``root`` (a composed YAML node) that holds a refused
     character: ``(node, field path, message)``, one per key or text, naming the first such
-    character and how many there are. Each node is visited once (aliases share nodes)."""
+    character and how many there are. Each mapping and list is visited once (aliases share
+    them: a bomb of nested aliases is never expanded)."""
     visited = set() if visited is None else visited
-    if id(root) in visited:
-        return []
-    visited.add(id(root))
     found: list[tuple[Node, tuple[Any, ...], str]] = []
+    if id(root) in visited:
+        return found
+    if not isinstance(root, ScalarNode):  # (a text aliased into a name is checked as one)
+        visited.add(id(root))
     if isinstance(root, ScalarNode):
         refused = [(c, why) for c in str(root.value) if (why := _why(c, _is_name(path)))]
         if refused:

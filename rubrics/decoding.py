@@ -29,8 +29,9 @@ def too_big(source: str, size: int) -> RoleError:
     return RoleError(str(issue), [issue])
 
 
-def read_role_file(path: Path) -> bytes:
-    """The bytes of the role script file at ``path``, at most :data:`MAX_ROLE_BYTES`.
+def read_role_file(path: Path, what: str = "role script") -> bytes:
+    """The bytes of the role script file at ``path``, at most :data:`MAX_ROLE_BYTES`;
+    ``what`` names the file in errors.
 
     Only a regular file (or a link to one) is read, and never more than one byte over the
     limit: a device (``/dev/zero``), a named pipe or a file still growing cannot fill memory
@@ -45,14 +46,14 @@ def read_role_file(path: Path) -> bytes:
             mode = os.fstat(f.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-                raise RoleError(f"{path}: cannot read role script ({kind})")
+                raise RoleError(f"{path}: cannot read {what} ({kind})")
             data = f.read(MAX_ROLE_BYTES + 1)
             if len(data) > MAX_ROLE_BYTES:
                 raise too_big(str(path), max(len(data), os.fstat(f.fileno()).st_size))
     except IsADirectoryError as e:
-        raise RoleError(f"{path}: cannot read role script (a folder)") from e
+        raise RoleError(f"{path}: cannot read {what} (a folder)") from e
     except OSError as e:
-        raise RoleError(f"{path}: cannot read role script ({e.strerror})") from e
+        raise RoleError(f"{path}: cannot read {what} ({e.strerror})") from e
     return data
 
 
@@ -75,11 +76,11 @@ def decode_role_bytes(data: bytes, origin: str) -> tuple[str, RoleIssue | None]:
     to be guessed.
 
     UTF-8 (with or without a byte order mark) and UTF-16/32 with one are read as such; UTF-16
-    without one is read as such, with a warning, when every other byte is zero (ASCII text in
-    UTF-16). Other bytes are read as Windows-1252, what Word and Excel on Windows save as
-    "ANSI" text, with a warning located at the first byte that is not UTF-8, unless UTF-8
-    letters come before that byte (a UTF-8 file with one stray byte: an error, as reading it
-    otherwise garbles them).
+    without one is read as such, with a warning, where nine in ten of every other byte are zero
+    (Latin text in UTF-16) and the text holds no control character. Other bytes are read as
+    Windows-1252, what Word and Excel on Windows save as "ANSI" text, with a warning located at
+    the first byte that is not UTF-8, unless UTF-8 letters come before that byte (a UTF-8 file
+    with one stray byte: an error, as reading it otherwise garbles them).
 
     Raises:
         RoleError: the bytes are neither (e.g. a binary file); the issue gives the line and
@@ -93,6 +94,8 @@ def decode_role_bytes(data: bytes, origin: str) -> tuple[str, RoleIssue | None]:
             except UnicodeDecodeError as e:
                 raise _not_text(data, e.start, origin, f"not valid {encoding.upper()}",
                                 encoding=encoding) from e  # fmt: skip
+    if b"\x00" in data[:1024] and filetype.guess(data[:8192]) is not None:
+        raise _not_text(data, 0, origin, "not text")  # a known binary format (its name given)
     if b"\x00" in data and (utf16 := _utf16_without_mark(data, origin)) is not None:
         return utf16  # (read as UTF-8 it would pass, every other letter a NUL)
     try:
@@ -118,9 +121,10 @@ def decode_role_bytes(data: bytes, origin: str) -> tuple[str, RoleIssue | None]:
 
 
 def _utf16_without_mark(data: bytes, origin: str) -> tuple[str, RoleIssue] | None:
-    """``data`` read as UTF-16 with a warning, where it holds a NUL byte at every other
-    position (what text of ASCII letters in UTF-16 without a byte order mark looks like);
-    None otherwise."""
+    """``data`` read as UTF-16 with a warning, where nine in ten of its odd (or even) bytes
+    are NUL, what text of Latin letters in UTF-16 without a byte order mark looks like, and
+    it decodes to text with no control character; None otherwise (a known binary format, or
+    zeros that are not text)."""
     if len(data) < 4 or len(data) % 2:
         return None
     for zeros, encoding in ((data[1::2], "utf-16-le"), (data[0::2], "utf-16-be")):
@@ -129,6 +133,8 @@ def _utf16_without_mark(data: bytes, origin: str) -> tuple[str, RoleIssue] | Non
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 return None
+            if any(ord(c) < 0x20 and c not in "\t\n\r" for c in text):
+                return None  # zeros that are not text: a binary file
             warning = RoleIssue(origin, 1, 1, "", f"UTF-16 without a byte order mark: read as "
                                 f"{encoding.upper()}; save the file as UTF-8 to be sure",
                                 severity="warning")  # fmt: skip

@@ -142,13 +142,10 @@ def _pydantic_message(err: Any) -> tuple[tuple[Any, ...], str, bool]:
         expected = err.get("ctx", {}).get("expected", "")
         return loc, f"got {err['input']!r}; expected {expected}", False
     got = err.get("input")
-    if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "version"):
-        kind_of = {
-            "id": "ids use lowercase letters, digits and hyphens, like 'team-work'",
-            "version": "a version uses letters, digits and . _ + -, like '2' or '2.1-uk'",
-        }
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
         named = foreign_letters(str(got))
-        return loc, f"{kind_of[loc[-1]]} (got {got!r}{named})", False
+        return (loc, f"ids use lowercase letters, digits and hyphens, like 'team-work' "
+                     f"(got {got!r}{named})", False)  # fmt: skip
     if kind == "string_pattern_mismatch" and loc == ("language",):
         return loc, f"use a language code like 'en' or 'en-GB' (got {got!r})", False
     if kind == "string_pattern_mismatch" and loc[-2:-1] == ("function",):

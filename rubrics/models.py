@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    Strict,
     Tag,
     ValidationInfo,
     field_validator,
@@ -34,7 +35,6 @@ __all__ = [
 ]
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
-_VERSION = r"^[A-Za-z0-9][A-Za-z0-9._+-]*$"
 
 # A coding question's problem: a shipped problem's id, or a problem written in the script.
 SHIPPED, WRITTEN = "shipped-problem", "written-problem"  # the union's tags (in error paths)
@@ -118,7 +118,7 @@ class Competency(_Strict):
     name: str = Field(min_length=1)
     description: str = Field(min_length=1)
     weight: float = Field(default=1.0, description="Relative weight in the overall score (> 0).")
-    rubric: dict[int, str] = Field(
+    rubric: dict[Annotated[int, Strict()], str] = Field(
         description="Anchors for levels 1 to 5: what an answer at that level looks like."
     )
     signals: Signals = Field(default_factory=Signals)
@@ -212,10 +212,7 @@ class RoleScript(_Strict):
     """A role the interviewer can run: who speaks, what it measures and asks, in which order."""
 
     id: str = Field(pattern=_ID)
-    version: str = Field(
-        pattern=_VERSION, max_length=40,
-        description="Letters, digits and . _ + - (it is typed after --version and shown in lists)",
-    )  # fmt: skip
+    version: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1)
     seniority: Literal["intern", "entry", "junior", "mid", "senior", "lead", "any"] = "any"
     language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")

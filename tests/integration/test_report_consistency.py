@@ -20,7 +20,8 @@ from reports.build import build_report
 from reports.consistency import report_contradictions
 from reports.html import render_html
 from reports.progress import progress
-from storage import NewTurn, SessionRepository
+from reports.session_view import ReportError, load_session
+from storage import NewTurn, RoleRepository, SessionRepository
 from tests.stored_interview import ANSWERS, store_interview
 
 OFF_TOPIC = (
@@ -437,3 +438,20 @@ def test_every_shipped_personas_report_has_no_contradiction(
         report = build_report(s, session_id)
     assert report["contradictions"] == [], report["contradictions"]
     assert report["coverage"]["questions_answered"] == sum(1 for a in answers.values() if a)
+
+
+def test_a_role_stored_before_a_check_it_fails_gives_a_report_error_not_a_crash(
+    db: sessionmaker[Session],
+) -> None:
+    """A role version stored under older checks (here: a title holding a terminal escape code,
+    refused since) makes the report say so, as a ReportError the CLI and web app show."""
+    session_id, _ = store_interview(db, answers=ANSWERS)
+    with db() as s:
+        record = SessionRepository(s).get(session_id)
+        assert record is not None
+        stored = RoleRepository(s).get(record.role_id, record.role_version)
+        assert stored is not None
+        stored.content = re.sub(r"(?m)^title: .*$", lambda _: 'title: "Old \\e[2J"', stored.content)
+        s.commit()
+        with pytest.raises(ReportError, match="no longer passes the role checks"):
+            load_session(s, session_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -192,24 +193,26 @@ def test_show_fits_the_terminal_and_prints_the_role_as_written(
 
 
 def test_a_stored_role_that_no_longer_passes_the_checks_is_listed_not_fatal(
-    env: dict[str, str],
+    env: dict[str, str], tmp_path: Path
 ) -> None:
-    """A version stored before a check was added (here: versions became letters, digits and
-    . _ + -) is listed with its problem, and `show` says so; neither prints a traceback."""
+    """A version stored before a check was added (here: a title holding a terminal escape
+    code, refused since) is listed with its problem, `show` says how to fix it, and `export`
+    gives its text back to fix; none prints a traceback."""
     text = DEMO.read_text(encoding="utf-8").replace("id: demo", "id: old-role", 1)
-    text = text.replace(f'version: "{V}"', 'version: "v 1 (old)"', 1)
-    db = session_factory(
-        create_database(f"sqlite:///{Path(env['RECRUITER_HOME']) / 'recruiter.db'}")
-    )
-    with db() as s:
-        RoleRepository(s).store(role_id="old-role", version="v 1 (old)", title="Old", content=text)
+    text = re.sub(r"(?m)^title: .*$", lambda _: 'title: "Old \\e[2J role"', text, count=1)
+    home = Path(env["RECRUITER_HOME"])
+    with session_factory(create_database(f"sqlite:///{home / 'recruiter.db'}"))() as s:
+        RoleRepository(s).store(role_id="old-role", version=V, title="Old", content=text)
         s.commit()
     listed = runner.invoke(app, ["roles", "list"], env=env)
     assert listed.exit_code == 0, listed.output
-    assert "old-role" in listed.output and "invalid: a version uses letters" in listed.output
-    assert "demo" in listed.output
+    assert "old-role" in listed.output and "invalid: holds U+001B" in listed.output
+    assert "demo" in listed.output and "\x1b" not in listed.output
     shown = runner.invoke(app, ["roles", "show", "old-role"], env=env)
-    assert shown.exit_code == 1 and "version: a version uses letters" in shown.output
+    assert shown.exit_code == 1 and "no longer passes the checks" in shown.output
+    out = tmp_path / "old-role.yaml"
+    exported = runner.invoke(app, ["roles", "export", "old-role", "--out", str(out)], env=env)
+    assert exported.exit_code == 0 and out.read_text(encoding="utf-8") == text
     assert "Traceback" not in listed.output + shown.output
 
 

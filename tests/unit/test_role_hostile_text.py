@@ -14,7 +14,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from recruiter_coding.problems import Problem as CodingProblem
+from recruiter_coding.problems import shipped_problems
 from rubrics import RoleError, parse_role_bytes
 from rubrics.loading import load_role_file_source
 
@@ -82,15 +85,30 @@ def test_a_name_is_one_line_while_a_question_may_hold_a_line_separator() -> None
         (_DESCRIBED, f"{_DESCRIBED}    weight: 1e999\n", "weight: Input should be a finite number"),
         (_KIND, f"{_KIND}    difficulty: true\n", "difficulty: a number is expected, not true"),
         ('version: "1"', "version: 1.10", 'reads 1.10 as a number (1.1): put it in quotes, "1.10"'),
-        ('version: "1"', 'version: "[red]1[/red]"', "version: a version uses letters, digits"),
+        ("      1: No", "      true: No", "rubric[1].[key]: Input should be a valid integer"),
     ],
-    ids=["nan", "infinite", "true", "version-number", "version-markup"],
+    ids=["nan", "infinite", "true", "version-number", "true-as-a-level"],
 )  # fmt: skip
 def test_values_that_are_not_what_they_look_like_are_refused(
     old: str, new: str, message: str
 ) -> None:
     assert old in SCRIPT
     assert any(message in i for i in _issues(SCRIPT.replace(old, new, 1)))
+
+
+def test_a_text_aliased_into_a_name_is_checked_as_a_name() -> None:
+    text = SCRIPT.replace("intro: Two quick", 'intro: &d "Two quick\u2028', 1)
+    text = text.replace("10 min.\n", '10 min."\n', 1)
+    text = text.replace("name: Customer service", "name: *d", 1)
+    issues = _issues(text)
+    assert any("competencies[0].name: holds U+2028 LINE SEPARATOR" in i for i in issues), issues
+
+
+def test_a_coding_problem_takes_no_true_for_a_number() -> None:
+    problem = next(iter(shipped_problems().values())).model_dump()
+    problem["growth"]["sizes"][0] = True
+    with pytest.raises(ValidationError, match="Input should be a valid integer"):
+        CodingProblem.model_validate(problem)
 
 
 def test_a_look_alike_letter_in_an_id_is_named() -> None:
@@ -128,10 +146,17 @@ def _docx() -> bytes:
     return out.getvalue()
 
 
+_SILENCE = b"RIFF\x24\x10\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00" + bytes(4096)
+
+
 @pytest.mark.parametrize(
     ("data", "kind"),
-    [(_docx(), "a .docx file"), (b"\x89PNG\r\n\x1a\n" + bytes(64), "a .png file")],
-    ids=["word-document", "image"],
+    [
+        (_docx(), "a .docx file"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "a .png file"),
+        (_SILENCE, "a .wav file"),  # mostly zeros, as UTF-16 text is: not taken for it
+    ],
+    ids=["word-document", "image", "silent-recording"],
 )
 def test_a_file_that_is_not_text_is_named_by_its_kind(data: bytes, kind: str) -> None:
     with pytest.raises(RoleError) as raised:
