@@ -91,11 +91,12 @@ def list_roles() -> None:
     for role_id, role in roles.items():
         if isinstance(role, RoleError):
             first = role.issues[0].message if role.issues else str(role)
-            title, seniority, questions = f"[red]invalid: {escape(first)}[/]", "", 0
+            title, seniority, questions = f"[red]invalid: {escape(first)}[/]", "", ""
         else:
-            title, seniority, questions = escape(role.title), role.seniority, len(role.questions)
+            title, seniority = escape(role.title), role.seniority
+            questions = str(len(role.questions))
         table.add_row(
-            role_id, title, seniority, str(questions), "yes" if role_id in shipped() else "",
+            role_id, title, seniority, questions, "yes" if role_id in shipped() else "",
             escape(", ".join(stored.get(role_id, []))),
         )  # fmt: skip
     _out.print(table)

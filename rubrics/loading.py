@@ -247,17 +247,15 @@ def _line_of(text: str, at: _Positions, line: int) -> str:
     return re.split(r"\r\n|\r|\n", text[at.start(line) :], maxsplit=1)[0]
 
 
-def _number_for_text(err: Any, node: Node, message: str) -> str:
-    """A clearer message where YAML read a text as a number (``version: 1.10`` is 1.1)."""
-    numeric = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+def _text_as_written(err: Any, node: Node, message: str) -> str:
+    """A clearer message where YAML read a text as a number or a yes/no (``version: 1.10`` is
+    1.1, ``version: yes`` is true)."""
+    read_as = {"tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
+               "tag:yaml.org,2002:bool": str(err.get("input")).lower()}  # fmt: skip
     generic = message.startswith(err["msg"])  # not one of ours (a problem's id, say)
-    if (
-        generic
-        and err["type"] == "string_type"
-        and isinstance(node, ScalarNode)
-        and node.tag in numeric
-    ):
-        return (f"a text is expected, and YAML reads {node.value} as a number "
+    what = read_as.get(node.tag) if isinstance(node, ScalarNode) else None
+    if generic and err["type"] == "string_type" and what is not None:
+        return (f"a text is expected, and YAML reads {node.value} as {what} "
                 f"({err['input']!r}): put it in quotes, \"{node.value}\"")  # fmt: skip
     return message
 
@@ -309,7 +307,7 @@ def _parse(text: str, source: str) -> tuple[RoleScript, Node, _Positions]:
             loc, message, at_key = _pydantic_message(err)
             node = _node_at(root, loc, key=at_key)
             issues.append(at.issue(source, node, _render_path(loc),
-                                   _number_for_text(err, node, message)))  # fmt: skip
+                                   _text_as_written(err, node, message)))  # fmt: skip
         # Every error in one pass: the references too, read from the raw data.
         blamed = {i.path for i in issues}
         issues += [

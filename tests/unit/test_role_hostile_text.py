@@ -85,9 +85,10 @@ def test_a_name_is_one_line_while_a_question_may_hold_a_line_separator() -> None
         (_DESCRIBED, f"{_DESCRIBED}    weight: 1e999\n", "weight: Input should be a finite number"),
         (_KIND, f"{_KIND}    difficulty: true\n", "difficulty: a number is expected, not true"),
         ('version: "1"', "version: 1.10", 'reads 1.10 as a number (1.1): put it in quotes, "1.10"'),
+        ('version: "1"', "version: yes", 'reads yes as true (True): put it in quotes, "yes"'),
         ("      1: No", "      true: No", "rubric[1].[key]: Input should be a valid integer"),
     ],
-    ids=["nan", "infinite", "true", "version-number", "true-as-a-level"],
+    ids=["nan", "infinite", "true", "version-number", "version-yes", "true-as-a-level"],
 )  # fmt: skip
 def test_values_that_are_not_what_they_look_like_are_refused(
     old: str, new: str, message: str
