@@ -31,8 +31,9 @@ from rubrics.loading import load_role_file_source
 from storage import RoleRepository, RoleVersionConflictError, create_database, session_factory
 
 app = typer.Typer(help="Role scripts: the roles, questions and rubrics interviews follow.")
-_out = Console(soft_wrap=True)
-_err = Console(stderr=True, soft_wrap=True)
+# No emoji codes: a role's ":x:" is printed as written, not as an emoji.
+_out = Console(soft_wrap=True, emoji=False)
+_err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 @contextmanager
@@ -225,7 +226,15 @@ def export(
     if out is None:
         sys.stdout.write(text)
     else:
+        _write(out, text)
+
+
+def _write(out: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``out``, or fail with why (a folder, a full disk)."""
+    try:
         out.write_bytes(text.encode("utf-8"))
+    except OSError as e:
+        raise _fail(f"{out}: cannot write ({e.strerror or e})") from e
 
 
 @app.command("diff")
@@ -259,8 +268,8 @@ def schema(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text)
-        _out.print(f"wrote {out}")
+        _write(out, text)
+        _out.print(f"wrote {escape(str(out))}")
 
 
 @app.command("draft")

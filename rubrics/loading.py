@@ -22,11 +22,11 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
-from rubrics.characters import refused_characters
 from rubrics.checks import Problem, check_references, check_role, warn_role
 from rubrics.decoding import MAX_ROLE_BYTES, decode_role_bytes, read_role_file, too_big
 from rubrics.issues import RoleError, RoleIssue, character_name, foreign_letters
 from rubrics.models import SHIPPED, WRITTEN, RoleScript
+from rubrics.written import MAX_VALUES, expanded_size, refused_values
 
 __all__ = [
     "MAX_ROLE_BYTES",
@@ -248,16 +248,19 @@ def _line_of(text: str, at: _Positions, line: int) -> str:
 
 
 def _text_as_written(err: Any, node: Node, message: str) -> str:
-    """A clearer message where YAML read a text as a number or a yes/no (``version: 1.10`` is
-    1.1, ``version: yes`` is true)."""
-    read_as = {"tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
-               "tag:yaml.org,2002:bool": str(err.get("input")).lower()}  # fmt: skip
+    """A clearer message where YAML read a text as something else: a number (``version:
+    1.10`` is 1.1), a yes/no (``yes`` is true), a date (``2024-01-01``), or nothing (an empty
+    value)."""
+    read_as = {"int": "a number", "float": "a number", "bool": "true or false",
+               "timestamp": "a date", "null": "no value"}  # fmt: skip
     generic = message.startswith(err["msg"])  # not one of ours (a problem's id, say)
-    what = read_as.get(node.tag) if isinstance(node, ScalarNode) else None
-    if generic and err["type"] == "string_type" and what is not None:
-        return (f"a text is expected, and YAML reads {node.value} as {what} "
-                f"({err['input']!r}): put it in quotes, \"{node.value}\"")  # fmt: skip
-    return message
+    tag = node.tag.rsplit(":", 1)[-1] if isinstance(node, ScalarNode) else ""
+    if not (generic and err["type"] == "string_type" and tag in read_as):
+        return message
+    if tag == "null":
+        return "a text is expected, and this is empty: write the text"
+    return (f"a text is expected, and YAML reads {node.value} as {read_as[tag]}: put it in "
+            f"quotes, \"{node.value}\"")  # fmt: skip
 
 
 def _parse(text: str, source: str) -> tuple[RoleScript, Node, _Positions]:
@@ -297,9 +300,13 @@ def _parse(text: str, source: str) -> tuple[RoleScript, Node, _Positions]:
             source, line, col, "", "a role script must be a mapping of fields (id, title, ...)"
         )
         raise RoleError(str(issue), [issue])
+    if (size := expanded_size(root)) > MAX_VALUES:  # aliases of aliases: a "billion laughs"
+        said = f"holds {size:,} values once its aliases are expanded; at most {MAX_VALUES:,}"
+        issue = RoleIssue(source, 1, 1, "", f"this script {said}")
+        raise RoleError(str(issue), [issue])
     issues = [at.issue(source, node, "", message) for node, message in _duplicate_keys(root)]
     issues += [at.issue(source, node, _render_path(path), message)
-               for node, path, message in refused_characters(root)]  # fmt: skip
+               for node, path, message in refused_values(root)]  # fmt: skip
     try:
         role = RoleScript.model_validate(data)
     except ValidationError as e:

@@ -114,7 +114,7 @@ class Signals(_Strict):
 class Competency(_Strict):
     """A competency the interview measures."""
 
-    id: str = Field(pattern=_ID)
+    id: str = Field(pattern=_ID, max_length=64)
     name: str = Field(min_length=1)
     description: str = Field(min_length=1)
     weight: float = Field(default=1.0, description="Relative weight in the overall score (> 0).")
@@ -151,7 +151,7 @@ class FollowUpPolicy(_Strict):
 class Question(_Strict):
     """One question of the script."""
 
-    id: str = Field(pattern=_ID)
+    id: str = Field(pattern=_ID, max_length=64)
     text: str = Field(min_length=5)
     competencies: list[str] = Field(min_length=1)
     kind: QuestionKind
@@ -211,7 +211,7 @@ class Flow(_Strict):
 class RoleScript(_Strict):
     """A role the interviewer can run: who speaks, what it measures and asks, in which order."""
 
-    id: str = Field(pattern=_ID)
+    id: str = Field(pattern=_ID, max_length=64)
     version: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1)
     seniority: Literal["intern", "entry", "junior", "mid", "senior", "lead", "any"] = "any"
@@ -226,8 +226,11 @@ class RoleScript(_Strict):
     exam_intro: str | None = Field(default=None, min_length=1)
     closing: str = Field(min_length=1)
     exam_closing: str | None = Field(default=None, min_length=1)  # as exam_intro, for closing
-    competencies: list[Competency] = Field(min_length=1)
-    questions: list[Question] = Field(min_length=1)
+    # At most: ten times the most a shipped role has (5 competencies, 7 questions) and more;
+    # checks that compare every pair of questions stay quick (a 3,500-question upload took
+    # over a minute).
+    competencies: list[Competency] = Field(min_length=1, max_length=50)
+    questions: list[Question] = Field(min_length=1, max_length=200)
     flow: Flow = Field(default_factory=Flow)
 
     @property

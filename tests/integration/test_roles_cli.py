@@ -167,7 +167,7 @@ def test_show_fits_the_terminal_and_prints_the_role_as_written(
     """Questions are a table where the text gets 40 columns, one block each where it would
     not (80 columns); text that looks like Rich markup is printed as written."""
     role = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-    role["id"], role["title"] = "markup-role", "Support [b]lead[/] [/i]"  # [/i]: unbalanced
+    role["id"], role["title"] = "markup-role", "Support [b]lead[/] [/i] :x:"  # [/i]: unbalanced
     role["competencies"][0]["name"] = "Motivation [red]x[/]"
     role["questions"][1]["text"] = "Tell me about a [b]frustrated[/] customer. What did you do?"
     path = tmp_path / "markup-role.yaml"
@@ -176,7 +176,8 @@ def test_show_fits_the_terminal_and_prints_the_role_as_written(
 
     def shown(width: int) -> str:
         # (The command's console keeps the COLUMNS it was first imported under, if any.)
-        monkeypatch.setattr(roles_cmd, "_out", Console(width=width, soft_wrap=True))
+        console = Console(width=width, soft_wrap=True, emoji=roles_cmd._out._emoji)
+        monkeypatch.setattr(roles_cmd, "_out", console)
         result = runner.invoke(app, ["roles", "show", "markup-role"], env=env)
         assert result.exit_code == 0, result.output
         return result.output
@@ -185,11 +186,13 @@ def test_show_fits_the_terminal_and_prints_the_role_as_written(
     asked = "Tell me about a [b]frustrated[/] customer. What did you do?"
     assert asked in narrow and "frustrated-customer (behavioural" in narrow
     assert "┃ text" not in narrow and "┃ text" in wide and asked in wide  # the text on one line
-    for written in ("Support [b]lead[/] [/i]", "Motivation [red]x[/]"):
+    for written in ("Support [b]lead[/] [/i] :x:", "Motivation [red]x[/]"):
         assert written in narrow and written in wide
     listed = runner.invoke(app, ["roles", "list"], env=env)  # (its console is 200 wide)
     assert listed.exit_code == 0, listed.output
-    assert "Support [b]lead[/] [/i]" in listed.output
+    assert "Support [b]lead[/] [/i] :x:" in listed.output  # markup and emoji codes as written
+    failed = runner.invoke(app, ["roles", "export", "markup-role", "--out", str(tmp_path)], env=env)
+    assert failed.exit_code == 1 and "cannot write" in failed.output  # a folder: no traceback
 
 
 def test_a_stored_role_that_no_longer_passes_the_checks_is_listed_not_fatal(

@@ -84,8 +84,8 @@ def test_a_name_is_one_line_while_a_question_may_hold_a_line_separator() -> None
         (_DESCRIBED, f"{_DESCRIBED}    weight: .nan\n", "weight: Input should be a finite number"),
         (_DESCRIBED, f"{_DESCRIBED}    weight: 1e999\n", "weight: Input should be a finite number"),
         (_KIND, f"{_KIND}    difficulty: true\n", "difficulty: a number is expected, not true"),
-        ('version: "1"', "version: 1.10", 'reads 1.10 as a number (1.1): put it in quotes, "1.10"'),
-        ('version: "1"', "version: yes", 'reads yes as true (True): put it in quotes, "yes"'),
+        ('version: "1"', "version: 1.10", 'reads 1.10 as a number: put it in quotes, "1.10"'),
+        ('version: "1"', "version: yes", 'reads yes as true or false: put it in quotes, "yes"'),
         ("      1: No", "      true: No", "rubric[1].[key]: Input should be a valid integer"),
     ],
     ids=["nan", "infinite", "true", "version-number", "version-yes", "true-as-a-level"],
@@ -110,6 +110,36 @@ def test_a_coding_problem_takes_no_true_for_a_number() -> None:
     problem["growth"]["sizes"][0] = True
     with pytest.raises(ValidationError, match="Input should be a valid integer"):
         CodingProblem.model_validate(problem)
+
+
+def test_a_billion_laughs_beside_a_valid_role_is_refused_before_it_is_expanded() -> None:
+    """Nine levels of ten aliases in fields of their own (2 KB): 10**9 strings if expanded;
+    pydantic's errors for the unknown fields once held them all (2.4 GB, 51 s)."""
+    levels = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    (issue,) = _issues("\n".join(levels) + "\n" + SCRIPT)
+    assert "values once its aliases are expanded; at most 50,000" in issue
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("title: ", "title: !!binary VBtbMzFtUkVE #", "binary data (!!binary)"),
+        ("duration_minutes: 8", "duration_minutes: 010", "YAML reads 010 as 8 (octal"),
+        ("duration_minutes: 8", "duration_minutes: 8:00", "YAML reads 8:00 as 480 (base 60"),
+        ("name: Alex", 'name: "\u200b\u200b\u200b"', "holds no visible character"),
+        ('version: "1"', "version: 2024-01-01", "reads 2024-01-01 as a date: put it in quotes"),
+        ("title: Two-question test screen", "title:", "a text is expected, and this is empty"),
+    ],
+    ids=["binary", "octal", "base-60", "invisible", "date", "empty"],
+)
+def test_what_yaml_reads_otherwise_than_written_is_refused(
+    old: str, new: str, message: str
+) -> None:
+    assert old in SCRIPT
+    issues = _issues(SCRIPT.replace(old, new, 1))
+    assert any(message in i for i in issues), issues
+    assert not any("\x1b" in i for i in issues)
 
 
 def test_a_look_alike_letter_in_an_id_is_named() -> None:
