@@ -208,10 +208,11 @@ def import_role(path: Path) -> None:
         db.commit()
     digest = result.record.content_sha256[:12]
     if result.created:
-        _out.print(f"stored {role.id} version {role.version} (sha256 {digest}…)")
+        _out.print(f"stored {role.id} version {role.version} (sha256 {digest}…)", markup=False)
     else:
         _out.print(
-            f"{role.id} version {role.version} is already stored (sha256 {digest}…); no change"
+            f"{role.id} version {role.version} is already stored (sha256 {digest}…); no change",
+            markup=False,
         )
 
 
@@ -307,7 +308,7 @@ def draft(
     except LLMUnavailableError as e:
         raise _fail(f"draft failed: {e}") from e
     target = out or Path(f"{result.role.id}.yaml")
-    target.write_text(result.text, encoding="utf-8")
+    _write(target, result.text)
     for problem in result.problems:
         _err.print(f"repaired: {problem}", highlight=False, markup=False)
     for change in result.notes:  # also in the file's header, as comments
@@ -318,5 +319,6 @@ def draft(
     role = result.role
     _out.print(
         f"wrote {target}: {role.title}, {len(role.competencies)} competencies, "
-        f"{len(role.questions)} questions, {note[result.source]}"
+        f"{len(role.questions)} questions, {note[result.source]}",
+        markup=False,
     )

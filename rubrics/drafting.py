@@ -129,7 +129,8 @@ class Draft:
 
 def _slug(text: str, fallback: str) -> str:
     words = re.findall(r"[a-z0-9]+", text.lower())[:4]
-    return "-".join(words) or fallback
+    # Ids are at most 64 characters, with room for _unique's "-2".
+    return "-".join(words)[:60].rstrip("-") or fallback
 
 
 def _unique(base: str, taken: set[str]) -> str:

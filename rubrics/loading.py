@@ -251,14 +251,14 @@ def _text_as_written(err: Any, node: Node, message: str) -> str:
     """A clearer message where YAML read a text as something else: a number (``version:
     1.10`` is 1.1), a yes/no (``yes`` is true), a date (``2024-01-01``), or nothing (an empty
     value)."""
-    read_as = {"int": "a number", "float": "a number", "bool": "true or false",
+    read_as = {"int": "a number", "float": "a number", "bool": str(err.get("input")).lower(),
                "timestamp": "a date", "null": "no value"}  # fmt: skip
     generic = message.startswith(err["msg"])  # not one of ours (a problem's id, say)
     tag = node.tag.rsplit(":", 1)[-1] if isinstance(node, ScalarNode) else ""
     if not (generic and err["type"] == "string_type" and tag in read_as):
         return message
     if tag == "null":
-        return "a text is expected, and this is empty: write the text"
+        return "a text is expected, and this has no value (empty, ~ or null): write the text"
     return (f"a text is expected, and YAML reads {node.value} as {read_as[tag]}: put it in "
             f"quotes, \"{node.value}\"")  # fmt: skip
 
@@ -300,19 +300,26 @@ def _parse(text: str, source: str) -> tuple[RoleScript, Node, _Positions]:
             source, line, col, "", "a role script must be a mapping of fields (id, title, ...)"
         )
         raise RoleError(str(issue), [issue])
-    if (size := expanded_size(root)) > MAX_VALUES:  # aliases of aliases: a "billion laughs"
-        said = f"holds {size:,} values once its aliases are expanded; at most {MAX_VALUES:,}"
-        issue = RoleIssue(source, 1, 1, "", f"this script {said}")
+    written: dict[int, int] = {}
+    size = expanded_size(root, written)
+    if size - len(written) > MAX_VALUES:  # aliases of aliases: a "billion laughs"
+        said = (f"its aliases expand its {len(written):,} values to {size:,}; they may add at "
+                f"most {MAX_VALUES:,}")  # fmt: skip
+        issue = RoleIssue(source, 1, 1, "", f"this script is refused: {said}")
         raise RoleError(str(issue), [issue])
     issues = [at.issue(source, node, "", message) for node, message in _duplicate_keys(root)]
+    misread = refused_values(root)
     issues += [at.issue(source, node, _render_path(path), message)
-               for node, path, message in refused_values(root)]  # fmt: skip
+               for node, path, message in misread]  # fmt: skip
+    blamed_nodes = {id(node) for node, _, _ in misread}  # one issue a value
     try:
         role = RoleScript.model_validate(data)
     except ValidationError as e:
         for err in e.errors():
             loc, message, at_key = _pydantic_message(err)
             node = _node_at(root, loc, key=at_key)
+            if id(node) in blamed_nodes:
+                continue
             issues.append(at.issue(source, node, _render_path(loc),
                                    _text_as_written(err, node, message)))  # fmt: skip
         # Every error in one pass: the references too, read from the raw data.
