@@ -194,6 +194,7 @@ class _Positions:
     numbers would run ahead of the editor's after one."""
 
     def __init__(self, text: str) -> None:
+        self._text = text
         self._starts = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
 
     def of(self, index: int) -> tuple[int, int]:
@@ -201,9 +202,9 @@ class _Positions:
         line = bisect.bisect_right(self._starts, index)
         return line, index - self._starts[line - 1] + 1
 
-    def start(self, line: int) -> int:
-        """The index of ``line``'s first character."""
-        return self._starts[line - 1]
+    def line(self, line: int) -> str:
+        """Line ``line`` as an editor shows it (U+2028 and the like within it)."""
+        return re.split(r"\r\n|\r|\n", self._text[self._starts[line - 1] :], maxsplit=1)[0]
 
     def issue(self, file: str, node: Node, path: str, message: str) -> RoleIssue:
         return RoleIssue(file, *self.of(node.start_mark.index), path, message)
@@ -240,11 +241,6 @@ def _unusual_spaces(lines: str) -> str:
         return ""
     names = ", ".join(character_name(c) for c in found)
     return f"; line holds {names}, which YAML does not read as a plain space: retype it as one"
-
-
-def _line_of(text: str, at: _Positions, line: int) -> str:
-    """Line ``line`` of ``text`` as an editor shows it (U+2028 and the like within it)."""
-    return re.split(r"\r\n|\r|\n", text[at.start(line) :], maxsplit=1)[0]
 
 
 def _text_as_written(err: Any, node: Node, message: str) -> str:
@@ -291,7 +287,7 @@ def _parse(text: str, source: str) -> tuple[RoleScript, Node, _Positions]:
         problem = str(getattr(e, "problem", e))
         advice = next((a for known, a in _YAML_ADVICE if known in problem), "")
         lines = sorted({at.of(m.index)[0] for m in (start, mark) if m})  # began on, found on
-        advice += _unusual_spaces("".join(_line_of(text, at, n) for n in lines))
+        advice += _unusual_spaces("".join(at.line(n) for n in lines))
         issue = RoleIssue(source, line, col, "", f"invalid YAML: {problem}{hint}{advice}")
         raise RoleError(str(issue), [issue]) from e
     if root is None or not isinstance(data, dict):
