@@ -17,6 +17,7 @@ from agent.perceiver import Perceiver
 from agent.resume import ResumingInterviewer, Resumption
 from agent.stt_whisper import WhisperSTT, whisper_options
 from agent.tts_piper import PiperOptions, PiperTTS
+from dialogue import load_lexicon
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
 from recruiter_llm.client import ChatClient
@@ -44,7 +45,9 @@ class VoiceModels:
 
 
 def load_voice_models(settings: Settings) -> VoiceModels:
-    """Load VAD, STT and TTS from the verified model assets (blocking; a few seconds)."""
+    """Load VAD, STT and TTS from the verified model assets (blocking; a few seconds), and the
+    lexicon the flow's answer assessment reads (``dialogue.actions.load_lexicon``)."""
+    load_lexicon()
     voice_dir = require_asset(settings.models_dir, settings.tts.voice)
     vad_model = silero.VAD.load(min_silence_duration=settings.turn.vad_min_silence_s)
     return VoiceModels(

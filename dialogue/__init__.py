@@ -5,6 +5,7 @@ from dialogue.acknowledgement import (
     choose_acknowledgement,
     validate_acknowledgement,
 )
+from dialogue.actions import continues_actions, load_lexicon
 from dialogue.assessment import Assessment, assess
 from dialogue.coding import writing_code
 from dialogue.flow import (
@@ -76,9 +77,11 @@ __all__ = [
     "choose_acknowledgement",
     "choose_gap",
     "classify",
+    "continues_actions",
     "follow_up_messages",
     "holds_attempt",
     "lines_to_prepare",
+    "load_lexicon",
     "silence_wait_s",
     "sounds_unfinished",
     "spoken_form",

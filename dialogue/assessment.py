@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dialogue.actions import PAST, chained_actions
+
 __all__ = ["Assessment", "assess"]
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -25,36 +27,12 @@ _TASK = re.compile(
     r"\b(my (job|task|goal|role|responsibility) was|i was (responsible|asked|tasked|in charge)|"
     r"i (needed|had) to|the (goal|task|challenge|problem) was|we needed to|i wanted to)\b"
 )
-# Verbs in the past tense: "-ed" forms and the irregular ones answers use.
-_PAST = "|".join([
-    r"\w+ed", *"""built made wrote took led ran set spoke gave sent did found began chose drove
-    brought went got kept told met put sat broke rang paid sold bought taught held drew stood
-    threw rebuilt rewrote sought spent split cut let shut flew rode hung lent""".split(),
-])  # fmt: skip
 _ACTION = re.compile(
-    rf"\b(i|i've|i'd) ({_PAST}|"
+    rf"\b(i|i've|i'd) ({PAST}|"
     r"would|will|start|check|prioriti[sz]e|tell|ask|handle|call|look|explain|make)\b"
     # A plan in the first person ("I'd reply and ask...", "I'll pull...") is an action too.
     r"|\b(i'd|i would|i'll|i will) (?!say|think|like|love|guess|hope|be\b|have\b|probably|"
     r"just|always|never|really|try)[a-z]+"
-)
-# Past-tense verbs that go on from a first-person one with no subject of their own: "I called
-# him the same day, listened, apologised, and shipped a replacement" is four things the candidate
-# did ("and she replaced it" or ", we shipped" start a clause of someone else's).
-_FIRST_ACTION = re.compile(rf"\bi (?:then |also |just )?({_PAST})\b")
-_CHAINED = re.compile(rf"(?:,\s*(?:and\s+)?|\s(?:and|then)\s+)(?:then\s+)?({_PAST})\b")
-# A new subject at a clause's start ends the chain: "I called the manager, who listened" is not
-# the candidate's; "I fixed it, tested it" is ("it" there is an object).
-_NEW_SUBJECT = re.compile(
-    r"(?:,\s*|\b(?:and|then|but|so)\s+)(?:then\s+)?"
-    r"(he|she|they|we|you|it|who|which|that|there|someone|everyone)\b"
-)
-# Words ending in "-ed" that are no action: "I focused on quality, and speed", "tired, stressed".
-_NOT_DONE = frozenset(
-    """need needed speed indeed red hundred feed seed bed shed breed greed tired stressed
-    excited interested frustrated worried pleased surprised bored scared annoyed relieved
-    confused overwhelmed motivated determined exhausted embarrassed disappointed satisfied
-    amazed concerned""".split()
 )
 _RESULT = re.compile(
     r"\b(as a result|in the end|turned out|the outcome|resulted|which meant|that meant|so that|"
@@ -125,18 +103,6 @@ def _stems(words: list[str]) -> set[str]:
     return {w[:4] for w in words if len(w) > 3 and w not in _STOP}
 
 
-def _chained_actions(sentence: str) -> int:
-    """The past-tense actions that go on from the sentence's first one in the first person, up
-    to a new subject: "I called him the same day, listened, apologised, and shipped" gives 3."""
-    first = next((m for m in _FIRST_ACTION.finditer(sentence) if m.group(1) not in _NOT_DONE), None)
-    if first is None:
-        return 0
-    rest = sentence[first.end() :]
-    stop = _NEW_SUBJECT.search(rest)
-    rest = rest[: stop.start()] if stop else rest
-    return sum(m.group(1) not in _NOT_DONE for m in _CHAINED.finditer(rest))
-
-
 def assess(
     answer: str,
     *,
@@ -155,7 +121,7 @@ def assess(
     words = _WORD.findall(text)
     n = len(words)
     mine = len(_FIRST_PERSON.findall(text))
-    chained = sum(_chained_actions(sentence) for sentence in re.split(r"[.!?]+(?!\d)", text))
+    chained = chained_actions(text)
     ours = len(_COLLECTIVE.findall(text))
     numbers = len(re.findall(r"\b\d", text))
     names = len(re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", answer))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence, Set
 from typing import NamedTuple
 
-from dialogue import answer_parts, holds_attempt
+from dialogue import answer_parts, continues_actions, holds_attempt
 from perception.speech import PAUSE_S
 from perception.words import TimedWord
 
@@ -159,13 +159,28 @@ def spoken_sentences(
     timings = [(_tokens(w.word), w) for w in words]
     out: list[Said] = []
     cursor = 0
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group().strip()
+    for sentence in _sentences(text):
         found = _align(timings, sentence, cursor)
         if found:
             cursor = found[1] + 1
         _add(sentence, timings[found[0] : found[1] + 1] if found else [], start_s, end_s, out)
     return out
+
+
+def _sentences(text: str) -> list[str]:
+    """``text``'s sentences, verbatim, where a sentence that goes on from the one before as a
+    chain of the candidate's actions (``dialogue.continues_actions``: the recogniser's break in
+    "I called him the same day. Listen, apologize. And ship...") is one with it (never one
+    holding an attempt)."""
+    spans: list[tuple[int, int]] = []
+    for match in _SENTENCE.finditer(text):
+        if not match.group().strip():
+            continue
+        if spans and continues_actions(text[slice(*spans[-1])], match.group()):
+            spans[-1] = (spans[-1][0], match.end())
+        else:
+            spans.append(match.span())
+    return [text[a:b].strip() for a, b in spans]
 
 
 def _add(

@@ -60,6 +60,38 @@ def test_evidence_is_verbatim_with_the_times_of_its_words() -> None:
     assert ROLE.competency("customer-empathy").rubric[answer.level] not in answer.rationale
 
 
+def test_the_strong_answer_as_the_recogniser_writes_it_keeps_its_level() -> None:
+    """Whisper tiny.en's renderings of piper saying the strong answer (bench/results/
+    spoken_injection.md): the sentence breaks it adds and the "-ed" it loses cost the level
+    "their own role" gave (4 for 5 on the motivation question in 89 of 90 renders; the
+    behavioural question found neither the action nor the role), and the quote for it is the
+    candidate's words as heard, across the break, with their times."""
+    heard = [
+        "Last spring, a customer wrote and because his order had been lost twice. I called him "
+        "the same day. Listen, apologize. And ship to replacement with express delivery. He "
+        "received the parcel the next morning and later left us a five star review.",
+        "Last spring, a customer wrote and because his order had been lost twice. I called him "
+        "the same day. Listen. Apologize and shept a replacement with express delivery. He "
+        "received the parcel the next morning and later left us a five star review.",
+    ]
+    written = score_interview(ROLE, [_turn(1, "motivation", STRONG)])
+    (expected,) = [a for a in written.answers if not a.credited]
+    for question in ("motivation", "frustrated-customer"):
+        for text in heard:
+            turn = _turn(1, question, text)
+            (answer,) = [a for a in score_interview(ROLE, [turn]).answers if not a.credited]
+            assert question != "motivation" or answer.level == expected.level, text
+            # (The behavioural question missed both before: "Missing: says what they did,
+            # their own role.")
+            assert "Missing" not in answer.rationale, (question, answer.rationale)
+            (role,) = [q for q in answer.evidence if q.signal == "their own role"]
+            assert role.text.startswith("I called him the same day. Listen")
+            assert role.text in text and role.text.endswith("express delivery.")
+            called = next(i for i, w in enumerate(turn.words) if w.word == "called")
+            assert role.start_s == turn.words[called - 1].start_s
+            assert role.end_s == next(w.end_s for w in turn.words if w.word == "delivery.")
+
+
 def test_negative_signals_are_cited_as_contradicting() -> None:
     text = "It was not my fault, so I told the customer to wait for the courier."
     sheet = score_interview(ROLE, [_turn(1, "frustrated-customer", text)])

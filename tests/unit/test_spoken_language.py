@@ -29,7 +29,7 @@ RATE = 16000
 NONSENSE = "As a Norwich pop as a knee and struck, I daged my nudge with the a scene,"
 ANSWER = (
     "last spring a customer wrote and because his order had been lost twice. I called him the "
-    "same day. Listen, apologize, and shipped a replacement with express delivery. He received "
+    "same day. A replacement went out with express delivery. He received "
     "the parcel the next morning and later left us a five star review."
 )
 ROLE = load_role("demo")
