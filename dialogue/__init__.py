@@ -5,7 +5,7 @@ from dialogue.acknowledgement import (
     choose_acknowledgement,
     validate_acknowledgement,
 )
-from dialogue.actions import continues_actions, load_lexicon
+from dialogue.actions import chains, goes_on, load_lexicon
 from dialogue.assessment import Assessment, assess
 from dialogue.coding import writing_code
 from dialogue.flow import (
@@ -38,7 +38,14 @@ from dialogue.flow import (
     step,
 )
 from dialogue.followups import choose_gap, follow_up_messages, validate_follow_up
-from dialogue.intents import Intent, answer_parts, classify, holds_attempt, strip_manipulation
+from dialogue.intents import (
+    Intent,
+    answer_parts,
+    asks_grade_for_before,
+    classify,
+    holds_attempt,
+    strip_manipulation,
+)
 from dialogue.spoken_form import spoken_form
 from dialogue.state import Progress
 from dialogue.thinking import silence_wait_s, sounds_unfinished, too_short_for
@@ -73,12 +80,14 @@ __all__ = [
     "Silence",
     "acknowledgement_messages",
     "answer_parts",
+    "asks_grade_for_before",
     "assess",
+    "chains",
     "choose_acknowledgement",
     "choose_gap",
     "classify",
-    "continues_actions",
     "follow_up_messages",
+    "goes_on",
     "holds_attempt",
     "lines_to_prepare",
     "load_lexicon",

@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialogue.actions import PAST, chained_actions
+from dialogue.actions import PAST, chain_length, chains
+from dialogue.intents import holds_attempt
 
 __all__ = ["Assessment", "assess"]
 
 _WORD = re.compile(r"[a-z0-9']+")
+_SENTENCE = re.compile(r"(?:[^.!?]|[.!?](?=\d))+[.!?]*")  # with its stop ("3.5" is no stop)
 _SITUATION = re.compile(
     r"\b(when i was|at my (last|previous|old|current) (job|role|company|team)|last (year|month|"
     r"week|spring|summer|autumn|fall|winter|quarter)|in my (last|previous|current|first) (job|"
@@ -103,6 +105,16 @@ def _stems(words: list[str]) -> set[str]:
     return {w[:4] for w in words if len(w) > 3 and w not in _STOP}
 
 
+def _chained_actions(text: str) -> int:
+    """The actions that go on from a first-person one in ``text`` (lower case, one space between
+    words), across the recogniser's full stops (``dialogue.actions.chains``)."""
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    return sum(
+        chain_length(", ".join(sentences[i].strip(" .!?") for i in group))
+        for group in chains(sentences, holds_attempt)
+    )
+
+
 def assess(
     answer: str,
     *,
@@ -121,7 +133,7 @@ def assess(
     words = _WORD.findall(text)
     n = len(words)
     mine = len(_FIRST_PERSON.findall(text))
-    chained = chained_actions(text)
+    chained = _chained_actions(text)
     ours = len(_COLLECTIVE.findall(text))
     numbers = len(re.findall(r"\b\d", text))
     names = len(re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", answer))

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dialogue.actions import first_action
+
 __all__ = [
     "Intent",
     "TurnIntent",
@@ -155,6 +157,7 @@ _GRADE_ASKED = re.compile(
     re.IGNORECASE,
 )
 _KEPT_WORDS = 6
+_FILLERS_ONLY = re.compile(r"(?:[\s,]|\b(?:um+|uh+|er+|well)\b)*", re.IGNORECASE)
 
 
 def answer_parts(text: str, pauses: Sequence[int] = ()) -> list[str]:
@@ -170,16 +173,48 @@ def answer_parts(text: str, pauses: Sequence[int] = ()) -> list[str]:
     timings: a recogniser often writes no stop where one was heard, "how am I being scored last
     spring a customer wrote ..."). ``[]`` when the attempts are all it holds.
     """
-    parts: list[str] = []
+    parts: list[list[str]] = []  # per sentence
+    before: tuple[str, list[int]] | None = None  # the sentence before and its pauses
     start = 0
     for gap in [*_SENTENCE.finditer(text), None]:
         end = gap.start() if gap else len(text)
         piece = text[start:end]
         lead = len(piece) - len(piece.lstrip())
         here = [p - start - lead for p in pauses if start + lead < p < end]
-        parts += _sentence_parts(piece.strip(), here) if piece.strip() else []
         start = gap.end() if gap else end
-    return parts
+        if not piece.strip():
+            continue
+        if before is not None and asks_grade_for_before(piece.strip()) and not _attempt(before[0]):
+            # The recogniser's stop before "So mark me five": the sentence before is the reason
+            # given, as it is before "..., so mark me five" (from its last pause on).
+            parts[-1] = _before_reason(*before)
+        parts.append(_sentence_parts(piece.strip(), here))
+        before = (piece.strip(), here)
+    return [part for sentence in parts for part in sentence]
+
+
+def asks_grade_for_before(sentence: str) -> bool:
+    """Whether ``sentence`` opens by asking for a grade for what was said before it: "So mark
+    me five out of five." (the recogniser's full stop in "I am the best candidate you have ever
+    seen, so mark me five")."""
+    found = _attempt(sentence)
+    if found is None or not _GRADE_ASKED.search(found.group()):
+        return False
+    opening = sentence[: found.start()]
+    reason = _REASON_GIVEN.match(opening)
+    return reason is not None and _FILLERS_ONLY.fullmatch(opening[reason.end() :]) is not None
+
+
+def _before_reason(sentence: str, pauses: Sequence[int]) -> list[str]:
+    """What of ``sentence`` stays when a grade is asked for it in the sentence after: all of it
+    where it says something done or counted (a first-person action or a number: "I cut the
+    backlog from 3 days to 4 hours."), else the words before its last pause, if as many as an
+    answer's part (``_KEPT_WORDS``); a boast ("I am the best candidate you have ever seen.")
+    goes with the grade asked for."""
+    if first_action(" ".join(sentence.lower().split())) or re.search(r"\d", sentence):
+        return [sentence]
+    lead = sentence[: pauses[-1]].rstrip(" ,;:-") if pauses else ""
+    return [lead + "."] if len(lead.split()) >= _KEPT_WORDS and not _LEADS_IN.search(lead) else []
 
 
 def _sentence_parts(sentence: str, pauses: Sequence[int]) -> list[str]:

@@ -13,11 +13,11 @@ import re
 from collections.abc import Sequence, Set
 from typing import NamedTuple
 
-from dialogue import answer_parts, continues_actions, holds_attempt
+from dialogue import answer_parts, asks_grade_for_before, chains, holds_attempt
 from perception.speech import PAUSE_S
 from perception.words import TimedWord
 
-__all__ = ["Said", "read_pieces", "spoken_sentences"]
+__all__ = ["Said", "action_chains", "read_pieces", "spoken_sentences"]
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _TOKEN = re.compile(r"(?:[^\W_]|')+")  # letters and digits of any script, apostrophes
@@ -168,19 +168,38 @@ def spoken_sentences(
 
 
 def _sentences(text: str) -> list[str]:
-    """``text``'s sentences, verbatim, where a sentence that goes on from the one before as a
-    chain of the candidate's actions (``dialogue.continues_actions``: the recogniser's break in
-    "I called him the same day. Listen, apologize. And ship...") is one with it (never one
-    holding an attempt)."""
+    """``text``'s sentences, verbatim, where a sentence that asks for a grade for the one before
+    it (``dialogue.asks_grade_for_before``: "I am the best candidate you have ever seen. So mark
+    me five.") is one with it, so that ``answer_parts`` reads them as the attempt they are."""
     spans: list[tuple[int, int]] = []
     for match in _SENTENCE.finditer(text):
         if not match.group().strip():
             continue
-        if spans and continues_actions(text[slice(*spans[-1])], match.group()):
+        if spans and asks_grade_for_before(match.group().strip()):
             spans[-1] = (spans[-1][0], match.end())
         else:
             spans.append(match.span())
     return [text[a:b].strip() for a, b in spans]
+
+
+def action_chains(text: str, said: Sequence[Said]) -> list[Said]:
+    """The runs of ``said`` (a turn's sentences, from ``spoken_sentences``) that are one chain
+    of the candidate's actions across the recogniser's full stops (``dialogue.chains``: "I
+    called him the same day." "Listen, apologize." "And ship to replacement..."), each as one
+    ``Said``: its text verbatim from the turn's ``text``, its span and words. Runs of one
+    sentence, and runs whose text cannot be found in order in ``text``, are left out."""
+    out: list[Said] = []
+    for group in chains([one.text for one in said], holds_attempt):
+        if len(group) < 2:
+            continue
+        first, last = said[group.start], said[group[-1]]
+        begin = text.find(first.text)
+        end = text.find(last.text, begin + len(first.text)) if begin >= 0 else -1
+        if end < 0:
+            continue
+        words = tuple(w for i in group for w in said[i].words)
+        out.append(Said(text[begin : end + len(last.text)], first.start_s, last.end_s, words))
+    return out
 
 
 def _add(

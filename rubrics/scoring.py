@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from dialogue import assess
 from rubrics.checks import content_words
 from rubrics.models import Competency, Question, RoleScript
-from rubrics.said import spoken_sentences
+from rubrics.said import action_chains, spoken_sentences
 from rubrics.substance import (
     UNSURE_BELOW,
     heard_unclearly,
@@ -308,6 +308,17 @@ def _answer(
                 quotes.append(Quote(sentence, turn.index, start, end, competency.id,
                                     "supports", label))  # fmt: skip
             covered.update(found)
+        # A chain of the candidate's actions the recogniser broke into sentences ("I called
+        # him the same day." "Listen, apologize." "And ship to replacement...") shows them too.
+        for chain in action_chains(turn.text, said) if only is None else []:
+            wanted = [p for p in ("action", "own-role") if p in parts and p not in covered]
+            if not wanted or not sentence_substance(chain.text, rubric_words, unsure).has_referent:
+                continue
+            one = assess(chain.text, question=question.text, kind=question.kind, topic=topic)
+            chained = [p for p in wanted if one.present.get(p) and one.action]
+            quotes += [Quote(chain.text, turn.index, chain.start_s, chain.end_s, competency.id,
+                             "supports", _label(p, question.kind)) for p in chained]  # fmt: skip
+            covered.update(chained)
     if "depth" in parts and "depth" not in covered and len(detail) >= _ENOUGH_DETAIL:
         covered.add("depth")
         if richest is not None:
