@@ -92,6 +92,7 @@ class CandidateMic(AudioInput):
         self._next_at: float | None = None
         self._closed = False
         self.lost_s = 0.0
+        self._heard: list[_Utterance] = []  # the utterances begun, in order
 
     async def speak(self, samples: np.ndarray, *, voiced_end: int | None = None) -> SpokenUtterance:
         """Play ``samples`` (mono float at the mic's rate) into the mic; wait until heard.
@@ -109,6 +110,16 @@ class CandidateMic(AudioInput):
         end = samples.size if voiced_end is None else voiced_end
         self._queue.append(_Utterance(samples.astype(np.float32), end, future, time.time()))
         return await future
+
+    def speech_end_before(self, wall: float) -> float | None:
+        """When the voiced part of the last utterance begun before ``wall`` (wall clock) ended;
+        None when there is none, or it was still being said at ``wall``: a reply begun inside
+        an answer (in a pause of it) has no end of the answer to be timed from, and the answer
+        before's would time it from a minute earlier."""
+        begun = [u for u in self._heard if u.started_at is not None and u.started_at <= wall]
+        if not begun or begun[-1].speech_ended_at is None or begun[-1].speech_ended_at > wall:
+            return None
+        return begun[-1].speech_ended_at
 
     def close(self) -> None:
         """End the stream: the next read stops the pipeline's input."""
@@ -138,6 +149,7 @@ class CandidateMic(AudioInput):
             utt = self._queue[0]
             if utt.started_at is None:
                 utt.started_at = now
+                self._heard.append(utt)
                 self._recorder.add("candidate", now, utt.samples, self.sample_rate)
             take = utt.samples[utt.position : utt.position + self._frame]
             chunk[: take.size] = take

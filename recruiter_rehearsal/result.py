@@ -51,6 +51,8 @@ class RehearsalResult:
     # When each answer's speech began, in seconds from the start of the session (the truth the
     # stored response latencies are checked against).
     speech_starts: list[float] = field(default_factory=list)
+    # ... and when each ended (its last voiced sample), likewise.
+    speech_ends: list[float] = field(default_factory=list)
 
     @property
     def perception(self) -> dict[str, Any]:

@@ -145,9 +145,9 @@ class _CandidateDriver:
                 f"spoken, the recruiter {state}")  # fmt: skip
 
     def speech_end_before(self, wall: float) -> float | None:
-        """The end of the last answer heard before ``wall``."""
-        ends = [t for t in self.speech_ends if t <= wall]
-        return ends[-1] if ends else None
+        """The end of the last answer heard before ``wall`` (``CandidateMic.speech_end_before``:
+        None while an answer was still being said then)."""
+        return self._mic.speech_end_before(wall)
 
     async def _next_turn_over(self, interviewer: Interviewer, seen: int) -> int:
         """Wait for a recruiter turn after the ``seen``-th to end; return the new count."""
@@ -364,6 +364,7 @@ async def run_rehearsal(
         latency=_latency(stored), duration_s=duration,
         measurements=dict(interview.journal.measurements),
         speech_starts=[round(t - t0, 3) for t in driver.speech_starts],
+        speech_ends=[round(t - t0, 3) for t in driver.speech_ends],
     )  # fmt: skip
     write_summary(result)
     await judge_if_trusted(db, session_id, chat)  # only for a model the validity set trusts
