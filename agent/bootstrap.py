@@ -8,7 +8,6 @@ from functools import partial
 from typing import Any
 
 from livekit.agents import AgentSession, inference, room_io, vad
-from livekit.plugins import silero
 
 from agent.interviewer import Interviewer, ReplyPolicy
 from agent.language_id import WhisperLanguageID, language_identifier
@@ -17,6 +16,7 @@ from agent.perceiver import Perceiver
 from agent.resume import ResumingInterviewer, Resumption
 from agent.stt_whisper import WhisperSTT, whisper_options
 from agent.tts_piper import PiperOptions, PiperTTS
+from agent.vad import RecoveringVAD
 from dialogue import load_lexicon
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
@@ -49,7 +49,7 @@ def load_voice_models(settings: Settings) -> VoiceModels:
     lexicon the flow's answer assessment reads (``dialogue.actions.load_lexicon``)."""
     load_lexicon()
     voice_dir = require_asset(settings.models_dir, settings.tts.voice)
-    vad_model = silero.VAD.load(min_silence_duration=settings.turn.vad_min_silence_s)
+    vad_model = RecoveringVAD.load(min_silence_duration=settings.turn.vad_min_silence_s)
     return VoiceModels(
         vad=vad_model,
         stt=WhisperSTT(whisper_options(settings), vad=vad_model),

