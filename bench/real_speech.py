@@ -40,7 +40,7 @@ from recruiter_config.recordings import RecordingError, fetch_recordings
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import llm_endpoint
 from recruiter_llm.client import OpenAIChatClient
-from recruiter_rehearsal.candidates import MIC_RATE
+from recruiter_rehearsal.candidates import MIC_RATE, VOICED_LEVEL
 from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
 
 RESULTS = Path(__file__).parent / "results"
@@ -70,7 +70,8 @@ class Answer:
     pauses: list[Pause]
     candidate_turns: int  # the turns it was stored as
     cut_offs: int  # recruiter turns begun inside it
-    reply_s: float | None  # end of speech to the recruiter's first audio
+    reply_s: float | None  # its last word (the VAD's) to the recruiter's next turn
+    stored_reply_s: float | None  # the rehearsal's latency for that reply, as stored
     endpointing_s: float | None
 
 
@@ -88,20 +89,40 @@ def _pauses(samples: np.ndarray, words: list[tuple[str, float, float]]) -> list[
     return pauses
 
 
-def _answers(result: RehearsalResult, recordings: list[Path]) -> list[Answer]:
-    """Each recording's turns: stored for it, begun by the recruiter inside it, and the reply.
+def _speech_span(samples: np.ndarray) -> tuple[float, float, float]:
+    """Where speech is in a recording (seconds into it): the first sample over the rehearsal's
+    ``VOICED_LEVEL`` (where the rehearsal times the answer's start from), and the first and
+    last speech the VAD finds (a recording's noise floor may stay over that level after the
+    last word, so its end is the VAD's)."""
+    options = VadOptions(min_silence_duration_ms=round(PAUSE_S * 1000), speech_pad_ms=0)
+    spans = get_speech_timestamps(samples, options, sampling_rate=MIC_RATE)
+    voiced = np.flatnonzero(np.abs(samples) > VOICED_LEVEL)
+    onset = voiced[0] / MIC_RATE if voiced.size else 0.0
+    if not spans:
+        return onset, onset, onset
+    return onset, spans[0]["start"] / MIC_RATE, spans[-1]["end"] / MIC_RATE
+
+
+def _answers(
+    result: RehearsalResult, recordings: list[Path], audio: dict[Path, np.ndarray]
+) -> list[Answer]:
+    """Each recording's turns: stored for it, begun by the recruiter inside its speech, and the
+    reply after its last word (the VAD's, ``_speech_span``).
 
     The answers spoken longer than ``RECORDED_S`` are the recordings, in name order
     (``WavAnswers``); the others are the short line said when the recruiter asks again."""
     # The latency samples are the recruiter turns that answer a candidate turn, in order.
     timed = [t for t in result.turns if t.speaker == "recruiter" and t.latency_s is not None]
     samples = dict(zip((t.index for t in timed), result.latency, strict=True))
-    spans = [(a, b) for a, b in zip(result.speech_starts, result.speech_ends, strict=True)
-             if b - a > RECORDED_S]  # fmt: skip
+    starts = [a for a, b in zip(result.speech_starts, result.speech_ends, strict=True)
+              if b - a > RECORDED_S]  # fmt: skip
     out: list[Answer] = []
-    for path, (start, end) in zip(recordings, spans, strict=False):
+    for path, heard_at in zip(recordings, starts, strict=False):
+        onset, first, last = _speech_span(audio[path])
+        start, end = heard_at - onset + first, heard_at - onset + last  # session seconds
         inside = [t for t in result.turns if start - 0.5 <= t.start_s < end - 0.1]
-        reply = next((t for t in timed if t.start_s >= end - 0.1), None)
+        reply = next((t for t in result.turns if t.speaker == "recruiter"
+                      and t.start_s >= end - 0.1), None)  # fmt: skip
         sample = samples.get(reply.index) if reply is not None else None
         out.append(
             Answer(
@@ -111,8 +132,11 @@ def _answers(result: RehearsalResult, recordings: list[Path]) -> list[Answer]:
                 pauses=[],
                 candidate_turns=sum(t.speaker == "candidate" for t in inside),
                 cut_offs=sum(t.speaker == "recruiter" for t in inside),
-                reply_s=sample.end_of_speech_to_first_audio_s if sample is not None else None,
-                endpointing_s=sample.endpointing_s if sample is not None else None,
+                reply_s=round(reply.start_s - end, 2) if reply is not None else None,
+                stored_reply_s=sample.end_of_speech_to_first_audio_s if sample else None,
+                endpointing_s=round(sample.endpointing_s, 2)
+                if sample and sample.endpointing_s is not None
+                else None,
             )
         )
     return out
@@ -134,7 +158,7 @@ async def _bench(settings: Settings, recordings: list[Path]) -> tuple[list[Answe
                         (Path(folder) / path.name).symlink_to(path)
                     options = RehearsalOptions(role="demo", answers_dir=Path(folder))
                     result = await run_rehearsal(settings, options, chat=chat, models=models)
-                answers += _answers(result, pair)
+                answers += _answers(result, pair, audio)
                 print(f"{', '.join(p.stem for p in pair)}: {len(result.turns)} turns",
                       file=sys.stderr)  # fmt: skip
         finally:
@@ -185,19 +209,20 @@ def _write(answers: list[Answer], settings: Settings, model: str) -> dict[str, o
         f"{summary['pauses_of_1s_or_more']} (longest {summary['longest_pause_s']} s)",
         f"- **recruiter turns begun inside an answer (cut-offs): {summary['cut_offs']}**; "
         f"answers stored as more than one turn: {summary['answers_split']}",
-        f"- end of speech to the recruiter's first audio, median: **{summary['reply_median_s']} "
-        "s**",
+        f"- the answer's last word (the VAD's) to the recruiter's next turn, median: "
+        f"**{summary['reply_median_s']} s**",
         "",
         "| recording | question | speech | pauses (>= 1 s) | longest | turns stored | cut-offs "
-        "| reply | endpointing |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| reply (last word to next turn) | latency stored | endpointing |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for a in answers:
         longest = max((p.length_s for p in a.pauses), default=0.0)
         lines.append(
             f"| {a.name} | {a.question_id} | {a.speech_s} s | {len(a.pauses)} "
             f"({sum(p.length_s >= LONG_PAUSE_S for p in a.pauses)}) | {longest} s "
-            f"| {a.candidate_turns} | {a.cut_offs} | {a.reply_s} s | {a.endpointing_s} s |"
+            f"| {a.candidate_turns} | {a.cut_offs} | {a.reply_s} s | {a.stored_reply_s} s "
+            f"| {a.endpointing_s} s |"
         )
     lines += ["", "## Pauses of 0.6 s or more, and the words before them", "",
               "| recording | at | pause | words before |", "|---|---|---|---|"]  # fmt: skip

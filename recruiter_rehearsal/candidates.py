@@ -18,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 import yaml
+from faster_whisper.vad import VadOptions, get_speech_timestamps
 from piper import PiperVoice, SynthesisConfig
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -257,6 +258,21 @@ def generic_answers(role: RoleScript) -> dict[str, str | list[str]]:
     return answers
 
 
+def _speech_end(samples: np.ndarray) -> int:
+    """Index just past a recording's last speech (silero VAD, as faster-whisper runs it), else
+    past its last sample over ``VOICED_LEVEL``: a recording's noise floor can stay over that
+    level after the last word (1.5 s of room noise after "thanks" in one of
+    ``recruiter_config.recordings``), and the reply would be timed from its end."""
+    # A 0.3 s silence ends a stretch, as in the voice pipeline (TurnSettings.vad_min_silence_s);
+    # at the library's default 2 s, the last stretch runs to the end of a recording.
+    options = VadOptions(min_silence_duration_ms=300, speech_pad_ms=0)
+    spans = get_speech_timestamps(samples, options, sampling_rate=MIC_RATE)
+    if spans:
+        return int(spans[-1]["end"])
+    voiced = np.flatnonzero(np.abs(samples) > VOICED_LEVEL)
+    return int(voiced[-1]) + 1 if voiced.size else 0
+
+
 def _recorded(path: Path) -> np.ndarray:
     """``path`` decoded to mono float32 at the microphone rate.
 
@@ -355,8 +371,7 @@ class WavAnswers:
         if path is None:
             return [None]
         samples = self._audio[path]
-        voiced = np.flatnonzero(np.abs(samples) > VOICED_LEVEL)
-        end = int(voiced[-1]) + 1 if voiced.size else 0
+        end = _speech_end(samples)
         return [Answer(np.concatenate([samples, np.zeros(MIC_RATE // 5, np.float32)]), end, None)]
 
     def filler(self) -> Answer:

