@@ -4,13 +4,14 @@ Silero's model carries an LSTM state from one 32 ms window to the next for the w
 After a candidate has spoken at one level and then been quiet, that state leaves the model
 nearly deaf to speech at a lower level: measured on ``recruiter_config.recordings``, one
 man answering at -25 dBFS, then 15 s of near-silence (-70 dBFS noise), then the same man with
-a cold at about -35 dBFS, the model called 0% of that answer's windows speech (above 0.5),
-against 72% from a fresh state; after 2 s of silence, 47%. In a headless rehearsal the whole
-second answer went unheard: the recruiter said "Take your time" over it, then repeated the
-question. Silero's maintainers advise resetting the state between utterances
-(snakers4/silero-vad issues 725 and 538); here it is reset after each ``RESET_AFTER_S`` of
-silence, where no speech is under way and only the next onset depends on it (a fresh state found
-72% of the quiet answer's windows, and 69% after 15 s of noise alone).
+a cold at about -35 dBFS, the plain model called 0% of that answer's windows speech (above
+0.5), against 72% from a fresh state, and the stream found no speech in it
+(``tests/integration/test_recorded_speech.py``); after only 2 s of silence, 47% of windows.
+In a headless rehearsal the whole second answer went unheard: the recruiter said "Take your
+time" over it, then repeated the question. Silero's maintainers advise resetting the state
+between utterances (snakers4/silero-vad issues 725 and 538); here it is reset after each
+``RESET_AFTER_S`` of silence, where no speech is under way and only the next onset depends on it
+(a fresh state found 72% of the quiet answer's windows, and 69% after 15 s of noise alone).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from livekit.plugins.silero.vad import VADStream
 
 __all__ = ["QUIET_BELOW", "RESET_AFTER_S", "RecoveringVAD"]
 
-# Speech probabilities under this are silence (silero's own default end-of-speech threshold is
-# 0.35: activation 0.5 less 0.15).
+# The model's own speech probabilities under this are silence (the stream compares a smoothed
+# one with its thresholds; its default end-of-speech threshold is 0.35: activation 0.5 less 0.15).
 QUIET_BELOW = 0.15
 # Silence after which the state is cleared, and again after each as long. Measured on the four
 # recordings (speech found by the stream, seconds): at 2 s, exactly what the plain model finds in
@@ -50,8 +51,12 @@ class _ClearedInSilence(onnx_model.OnnxModel):
         self._quiet_s += self._window_s
         if self._quiet_s >= RESET_AFTER_S:
             self.reset()
-            self._quiet_s = 0.0
         return p
+
+    def reset(self) -> None:
+        """Clear the model's state (as the stream does on a flush) and the silence counted."""
+        super().reset()
+        self._quiet_s = 0.0
 
 
 class RecoveringVAD(silero.VAD):

@@ -66,7 +66,7 @@ class Answer:
 
     name: str
     question_id: str
-    speech_s: float  # first to last voiced sample
+    speech_s: float  # first to last speech (the VAD's)
     pauses: list[Pause]
     candidate_turns: int  # the turns it was stored as
     cut_offs: int  # recruiter turns begun inside it
@@ -114,12 +114,14 @@ def _answers(
     # The latency samples are the recruiter turns that answer a candidate turn, in order.
     timed = [t for t in result.turns if t.speaker == "recruiter" and t.latency_s is not None]
     samples = dict(zip((t.index for t in timed), result.latency, strict=True))
-    starts = [a for a, b in zip(result.speech_starts, result.speech_ends, strict=True)
-              if b - a > RECORDED_S]  # fmt: skip
+    spans = [(a, b) for a, b in zip(result.speech_starts, result.speech_ends, strict=True)
+             if b - a > RECORDED_S]  # fmt: skip
     out: list[Answer] = []
-    for path, heard_at in zip(recordings, starts, strict=False):
-        onset, first, last = _speech_span(audio[path])
-        start, end = heard_at - onset + first, heard_at - onset + last  # session seconds
+    for path, (heard_at, end) in zip(recordings, spans, strict=False):
+        # The rehearsal ends an answer at its last speech (the VAD's), as here, and starts it
+        # at its first sample over the voiced level, which room noise may put earlier.
+        onset, first, _ = _speech_span(audio[path])
+        start = heard_at - onset + first  # session seconds
         inside = [t for t in result.turns if start - 0.5 <= t.start_s < end - 0.1]
         reply = next((t for t in result.turns if t.speaker == "recruiter"
                       and t.start_s >= end - 0.1), None)  # fmt: skip

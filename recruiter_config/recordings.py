@@ -14,6 +14,8 @@ sha256 and never committed, and are kept under ``<home>/recordings`` once fetche
 from __future__ import annotations
 
 import hashlib
+import http.client
+import os
 import tarfile
 import tempfile
 import urllib.request
@@ -50,8 +52,9 @@ class RecordingError(RuntimeError):
 
 def fetch_recordings(into: Path, names: tuple[str, ...] = RECORDINGS) -> list[Path]:
     """The WAV files of ``names`` (of ``RECORDINGS``), in that order, fetched into ``into``
-    the first time (each archive is downloaded, checked, read and deleted: 27 MB for the
-    first three, 29 MB for the fourth).
+    the first time (each archive is downloaded to a temporary file, checked, read and
+    deleted: 27 MB for the first three, 29 MB for the fourth). Two processes may fetch at once:
+    each writes its own temporary files and moves each recording into place whole.
 
     Raises:
         RecordingError: an archive cannot be downloaded, its sha256 is not the pinned one, or
@@ -64,37 +67,35 @@ def fetch_recordings(into: Path, names: tuple[str, ...] = RECORDINGS) -> list[Pa
     for url, sha256, members in _SOURCES:
         wanted = {into / f"{name}.wav": m for m, name in members.items() if name in names}
         if wanted and not all(p.is_file() for p in wanted):
-            _extract(_download(url, sha256, into), wanted)
+            with tempfile.TemporaryDirectory(dir=into) as work:
+                archive = Path(work) / "archive.tar.gz"
+                _download(url, sha256, archive)
+                _extract(archive, wanted, Path(work))
     return [into / f"{name}.wav" for name in names]
 
 
-def _download(url: str, sha256: str, into: Path) -> Path:
-    archive = into / url.rsplit("/", 1)[1]
-    with tempfile.NamedTemporaryFile(dir=into, delete=False) as part:
-        try:
-            with urllib.request.urlopen(url, timeout=120) as response:
-                while chunk := response.read(1 << 20):
-                    part.write(chunk)
-        except OSError as e:
-            Path(part.name).unlink()
-            raise RecordingError(f"could not download {url}: {e}") from e
-    digest = hashlib.sha256(Path(part.name).read_bytes()).hexdigest()
-    if digest != sha256:
-        Path(part.name).unlink()
-        raise RecordingError(f"{url}: sha256 {digest}, expected {sha256}")
-    return Path(part.name).rename(archive)
+def _download(url: str, sha256: str, archive: Path) -> None:
+    digest = hashlib.sha256()
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response, archive.open("wb") as out:
+            while chunk := response.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+    except (OSError, http.client.HTTPException) as e:
+        raise RecordingError(f"could not download {url}: {e}") from e
+    if digest.hexdigest() != sha256:
+        raise RecordingError(f"{url}: sha256 {digest.hexdigest()}, expected {sha256}")
 
 
-def _extract(archive: Path, wanted: dict[Path, str]) -> None:
+def _extract(archive: Path, wanted: dict[Path, str], work: Path) -> None:
     try:
         with tarfile.open(archive) as tar:
             for path, member in wanted.items():
                 source = tar.extractfile(member)
                 if source is None:
                     raise RecordingError(f"{archive.name} holds no file {member}")
-                path.with_suffix(".part").write_bytes(source.read())
-                path.with_suffix(".part").rename(path)
-    except KeyError as e:
-        raise RecordingError(f"{archive.name} holds no file {e}") from e
-    finally:
-        archive.unlink()
+                part = work / path.name
+                part.write_bytes(source.read())
+                os.replace(part, path)
+    except (KeyError, tarfile.TarError) as e:
+        raise RecordingError(f"{archive.name}: {e}") from e

@@ -352,8 +352,10 @@ class WavAnswers:
         if not files:
             kinds = ", ".join(ANSWER_SUFFIXES)
             raise CandidateError(f"{folder}: no recordings to answer with ({kinds})")
-        # Each is decoded now, before anything is stored: a broken file stops the run here.
+        # Each is decoded now, before anything is stored: a broken file stops the run here; and
+        # its end of speech found now, off the interview's event loop.
         self._audio = {path: _recorded(path) for path in files}
+        self._ends = {path: _speech_end(samples) for path, samples in self._audio.items()}
         ids = set(question_ids)
         self._named = {f.stem: f for f in files if f.stem in ids}
         self._in_order = [f for f in files if f.stem not in ids]
@@ -371,8 +373,8 @@ class WavAnswers:
         if path is None:
             return [None]
         samples = self._audio[path]
-        end = _speech_end(samples)
-        return [Answer(np.concatenate([samples, np.zeros(MIC_RATE // 5, np.float32)]), end, None)]
+        silence = np.zeros(MIC_RATE // 5, np.float32)
+        return [Answer(np.concatenate([samples, silence]), self._ends[path], None)]
 
     def filler(self) -> Answer:
         """Recorded answers have nothing more: a short synthesized line."""

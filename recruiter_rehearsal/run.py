@@ -195,6 +195,10 @@ class _CandidateDriver:
             onset = voiced[0] / self._mic.sample_rate if voiced.size else 0.0
             self.speech_starts.append(spoken.started_at + onset)
             self.speech_ends.append(spoken.speech_ended_at)
+            # A recruiter turn begun in a pause of the answer and stopped when it went on is no
+            # turn to answer: the candidate waits for the reply to the whole answer (answering
+            # it played the next utterance 0.8 s after a recorded lecture's end, over the hold).
+            seen = self._turns_over
 
 
 def _looped_frames(path: Path) -> Iterator[Frame]:

