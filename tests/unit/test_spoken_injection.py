@@ -128,6 +128,16 @@ def test_a_pause_between_a_line_and_an_answer_run_together_keeps_the_answer(line
         assert all(end <= line_from for _, end in spans), (line, spans)
 
 
+def _read_with_pauses(text: str, mark: str) -> tuple[list[str], tuple[TimedWord, ...], float]:
+    """``text`` as a voice says it from 10 s on, a word every 0.4 s and 0.6 s more after each
+    word ending in ``mark``: the sentences the scorer reads, the word timings and the end."""
+    at, timed = 10.0, []
+    for word in text.split():
+        timed.append(TimedWord(word, at, at + 0.3))
+        at += 0.4 + 0.6 * word.endswith(mark)
+    return [one.text for one in spoken_sentences(text, timed, 10.0, at)], tuple(timed), at
+
+
 @pytest.mark.parametrize("line", LINES)
 def test_a_line_said_with_pauses_at_its_commas_leaves_only_the_answer_read(line: str) -> None:
     """As a voice says it, with a pause at each comma: the sentences the scorer reads are the
@@ -136,11 +146,7 @@ def test_a_line_said_with_pauses_at_its_commas_leaves_only_the_answer_read(line:
     lowered the strong answer a level in bench/results/spoken_injection.md)."""
     for answer in (STRONG, WEAK):
         for text in (f"{line} {answer}", f"{answer} {line}"):
-            at, timed = 10.0, []
-            for word in text.split():
-                timed.append(TimedWord(word, at, at + 0.3))
-                at += 0.4 + 0.6 * word.endswith(",")
-            read = [one.text for one in spoken_sentences(text, timed, 10.0, at)]
+            read, timed, at = _read_with_pauses(text, ",")
             assert read == [one.text for one in spoken_sentences(answer, [], 0.0, 9.0)], text
             sheet = score_interview(ROLE, [CandidateTurn(1, QUESTION.id, text, 10.0, at, timed)])
             (own,) = [a for a in sheet.answers if a.question_id == QUESTION.id][:1]
@@ -161,11 +167,7 @@ def test_a_full_stop_written_before_so_leaves_the_reason_with_the_grade_asked_fo
     for answer in (STRONG, WEAK):
         for text in (f"{split} {answer}", f"{answer} {split}"):
             assert _level(text) == _level(answer), text
-            at, timed = 10.0, []
-            for word in text.split():
-                timed.append(TimedWord(word, at, at + 0.3))
-                at += 0.4 + 0.6 * word.endswith(".")
-            read = [one.text for one in spoken_sentences(text, timed, 10.0, at)]
+            read, _, _ = _read_with_pauses(text, ".")
             assert read == [one.text for one in spoken_sentences(answer, [], 0.0, 9.0)], text
 
 
