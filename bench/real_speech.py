@@ -32,7 +32,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from agent.bootstrap import load_voice_models
 from perception.audio_file import read_recording
@@ -40,7 +39,7 @@ from recruiter_config.recordings import RecordingError, fetch_recordings
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import llm_endpoint
 from recruiter_llm.client import OpenAIChatClient
-from recruiter_rehearsal.candidates import MIC_RATE, VOICED_LEVEL
+from recruiter_rehearsal.candidates import MIC_RATE, VOICED_LEVEL, speech_stretches
 from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal
 
 RESULTS = Path(__file__).parent / "results"
@@ -75,39 +74,27 @@ class Answer:
     endpointing_s: float | None
 
 
-def _pauses(samples: np.ndarray, words: list[tuple[str, float, float]]) -> list[Pause]:
-    """Silences of ``PAUSE_S`` or more between stretches of speech, with the words before."""
-    options = VadOptions(min_silence_duration_ms=round(PAUSE_S * 1000), speech_pad_ms=0)
-    spans = get_speech_timestamps(samples, options, sampling_rate=MIC_RATE)
+def _pauses(stretches: list[tuple[int, int]], words: list[tuple[str, float, float]]) -> list[Pause]:
+    """The silences of ``PAUSE_S`` or more between a recording's stretches of speech
+    (``speech_stretches``), with the words Whisper heard before each."""
     pauses: list[Pause] = []
-    for a, b in itertools.pairwise(spans):
-        at, length = a["end"] / MIC_RATE, (b["start"] - a["end"]) / MIC_RATE
+    for (_, end), (start, _) in itertools.pairwise(stretches):
+        at, length = end / MIC_RATE, (start - end) / MIC_RATE
         if length < PAUSE_S:
             continue
-        said = [w for w, _, end in words if end <= at + 0.2]
+        said = [w for w, _, stop in words if stop <= at + 0.2]
         pauses.append(Pause(round(at, 2), round(length, 2), " ".join(said[-5:])))
     return pauses
 
 
-def _speech_span(samples: np.ndarray) -> tuple[float, float, float]:
-    """Where speech is in a recording (seconds into it): the first sample over the rehearsal's
-    ``VOICED_LEVEL`` (where the rehearsal times the answer's start from), and the first and
-    last speech the VAD finds (a recording's noise floor may stay over that level after the
-    last word, so its end is the VAD's)."""
-    options = VadOptions(min_silence_duration_ms=round(PAUSE_S * 1000), speech_pad_ms=0)
-    spans = get_speech_timestamps(samples, options, sampling_rate=MIC_RATE)
-    voiced = np.flatnonzero(np.abs(samples) > VOICED_LEVEL)
-    onset = voiced[0] / MIC_RATE if voiced.size else 0.0
-    if not spans:
-        return onset, onset, onset
-    return onset, spans[0]["start"] / MIC_RATE, spans[-1]["end"] / MIC_RATE
-
-
 def _answers(
-    result: RehearsalResult, recordings: list[Path], audio: dict[Path, np.ndarray]
+    result: RehearsalResult,
+    recordings: list[Path],
+    audio: dict[Path, np.ndarray],
+    stretches: dict[Path, list[tuple[int, int]]],
 ) -> list[Answer]:
     """Each recording's turns: stored for it, begun by the recruiter inside its speech, and the
-    reply after its last word (the VAD's, ``_speech_span``).
+    reply after its last word (the VAD's, ``speech_stretches``).
 
     The answers spoken longer than ``RECORDED_S`` are the recordings, in name order
     (``WavAnswers``); the others are the short line said when the recruiter asks again."""
@@ -118,10 +105,12 @@ def _answers(
              if b - a > RECORDED_S]  # fmt: skip
     out: list[Answer] = []
     for path, (heard_at, end) in zip(recordings, spans, strict=False):
-        # The rehearsal ends an answer at its last speech (the VAD's), as here, and starts it
-        # at its first sample over the voiced level, which room noise may put earlier.
-        onset, first, _ = _speech_span(audio[path])
-        start = heard_at - onset + first  # session seconds
+        # The rehearsal ends an answer at its last speech (the VAD's) and starts it at its first
+        # sample over the voiced level, which room noise may put before the first speech.
+        first = stretches[path][0][0] if stretches[path] else 0
+        voiced = np.flatnonzero(np.abs(audio[path]) > VOICED_LEVEL)
+        onset = voiced[0] if voiced.size else first
+        start = heard_at + (first - onset) / MIC_RATE  # session seconds
         inside = [t for t in result.turns if start - 0.5 <= t.start_s < end - 0.1]
         reply = next((t for t in result.turns if t.speaker == "recruiter"
                       and t.start_s >= end - 0.1), None)  # fmt: skip
@@ -147,6 +136,7 @@ def _answers(
 async def _bench(settings: Settings, recordings: list[Path]) -> tuple[list[Answer], str]:
     models = load_voice_models(settings)
     audio = {p: read_recording(p, rate=MIC_RATE).samples for p in recordings}
+    stretches = {p: speech_stretches(samples) for p, samples in audio.items()}
     answers: list[Answer] = []
     with llm_endpoint(settings) as endpoint:
         chat = OpenAIChatClient(endpoint)
@@ -160,17 +150,17 @@ async def _bench(settings: Settings, recordings: list[Path]) -> tuple[list[Answe
                         (Path(folder) / path.name).symlink_to(path)
                     options = RehearsalOptions(role="demo", answers_dir=Path(folder))
                     result = await run_rehearsal(settings, options, chat=chat, models=models)
-                answers += _answers(result, pair, audio)
+                answers += _answers(result, pair, audio, stretches)
                 print(f"{', '.join(p.stem for p in pair)}: {len(result.turns)} turns",
                       file=sys.stderr)  # fmt: skip
         finally:
             await chat.aclose()
     by_name = {p.stem: p for p in recordings}
     for answer in answers:
-        samples = audio[by_name[answer.name]]
+        path = by_name[answer.name]
         said = [(w.word.strip(), w.start_s, w.end_s)
-                for w in models.stt.transcribe(samples).words]  # fmt: skip
-        answer.pauses = _pauses(samples, said)
+                for w in models.stt.transcribe(audio[path]).words]  # fmt: skip
+        answer.pauses = _pauses(stretches[path], said)
     return answers, endpoint.model
 
 

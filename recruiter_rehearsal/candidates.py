@@ -258,17 +258,24 @@ def generic_answers(role: RoleScript) -> dict[str, str | list[str]]:
     return answers
 
 
-def _speech_end(samples: np.ndarray) -> int:
-    """Index just past a recording's last speech (silero VAD, as faster-whisper runs it), else
-    past its last sample over ``VOICED_LEVEL``: a recording's noise floor can stay over that
-    level after the last word (1.5 s of room noise after "thanks" in one of
-    ``recruiter_config.recordings``), and the reply would be timed from its end."""
-    # A 0.3 s silence ends a stretch, as in the voice pipeline (TurnSettings.vad_min_silence_s);
-    # at the library's default 2 s, the last stretch runs to the end of a recording.
+def speech_stretches(samples: np.ndarray) -> list[tuple[int, int]]:
+    """The stretches of speech in ``samples`` (mono float at ``MIC_RATE``), as sample indices
+    [start, end), by silero VAD as faster-whisper runs it; a 0.3 s silence ends a stretch, as
+    in the voice pipeline (``TurnSettings.vad_min_silence_s``; at the library's default 2 s, the
+    last stretch of a recording runs to its end)."""
     options = VadOptions(min_silence_duration_ms=300, speech_pad_ms=0)
     spans = get_speech_timestamps(samples, options, sampling_rate=MIC_RATE)
-    if spans:
-        return int(spans[-1]["end"])
+    return [(int(span["start"]), int(span["end"])) for span in spans]
+
+
+def _speech_end(samples: np.ndarray) -> int:
+    """Index just past a recording's last speech (``speech_stretches``), else past its last
+    sample over ``VOICED_LEVEL``: a recording's noise floor can stay over that level after the
+    last word (1.5 s of room noise after "thanks" in one of ``recruiter_config.recordings``),
+    and the reply would be timed from its end."""
+    stretches = speech_stretches(samples)
+    if stretches:
+        return stretches[-1][1]
     voiced = np.flatnonzero(np.abs(samples) > VOICED_LEVEL)
     return int(voiced[-1]) + 1 if voiced.size else 0
 
