@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialogue.actions import PAST, chain_length, chains
+from dialogue.actions import PAST, chain_length, chains, first_action
 from dialogue.intents import holds_attempt
 
 __all__ = ["Assessment", "assess"]
@@ -106,13 +106,18 @@ def _stems(words: list[str]) -> set[str]:
 
 
 def _chained_actions(text: str) -> int:
-    """The actions that go on from a first-person one in ``text`` (lower case, one space between
-    words), across the recogniser's full stops (``dialogue.actions.chains``)."""
+    """The first-person actions in ``text`` (lower case, one space between words) that
+    ``_ACTION`` does not find: those that go on from one, across the recogniser's full stops
+    (``dialogue.actions.chains``), and one told in the present tense that starts a chain
+    ("last year i fix the build, and ship ...")."""
     sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
-    return sum(
-        chain_length(", ".join(sentences[i].strip(" .!?") for i in group))
-        for group in chains(sentences, holds_attempt)
-    )
+    count = 0
+    for group in chains(sentences, holds_attempt):
+        joined = ", ".join(sentences[i].strip(" .!?") for i in group)
+        first = first_action(joined)
+        if first is not None:
+            count += chain_length(joined) + (_ACTION.match(joined, first.start()) is None)
+    return count
 
 
 def assess(
@@ -147,7 +152,7 @@ def assess(
     present = {
         "situation": bool(_SITUATION.search(text)) or kind not in ("behavioural",),
         "task": bool(_TASK.search(text)) or bool(_SITUATION.search(text)),
-        "action": bool(_ACTION.search(text)),
+        "action": bool(_ACTION.search(text)) or chained > 0,
         "result": bool(_RESULT.search(text)) or bool(_MEASURE.search(text)),
         "measurable-outcome": bool(_MEASURE.search(text)),
         # Two things the candidate says they did ("I led...", "I split...", or "I called him,

@@ -44,7 +44,7 @@ __all__ = [
     "score_interview",
 ]
 
-SCORER = "rules-4"
+SCORER = "rules-5"
 NOT_ENOUGH_EVIDENCE = "not enough evidence: nothing in the answer shows this competency"
 _PART_LABEL = {
     "situation": "sets the situation",

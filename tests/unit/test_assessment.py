@@ -143,7 +143,28 @@ def test_the_recognisers_sentence_breaks_and_lost_endings_do_not_hide_the_candid
     assert not own("I studied at Leeds. Support teams there were great.")
     assert not own("I worked at a bank. Process, budget, staff were a mess.")
     assert not own("I learned Python, Java, and Go.")
+    assert not own("I handled email, phone, and chat support.")
+    assert own("I handled the email, phoned him, and chat with his manager.")
     assert not own("I called him, staff listened and people complained.")
     assert not own("I finished the migration. Make sense?")
     assert not own("I wanted to leave. Go, said the manager.")
     assert not own("I called the bank. Hire him, they said.")
+
+
+def test_a_story_told_in_the_present_tense_shows_the_candidates_role() -> None:
+    """tiny.en heard piper's "I called him" as "I call him" (bench/results/spoken_injection.md):
+    in a sentence set in the past, a first-person action in the present tense is one done."""
+
+    def own(text: str) -> bool:
+        return assess(text, question="Tell me about a customer.", kind="behavioural").own_role
+
+    assert own(
+        "Last spring a customer wrote in because his order had been lost twice, I call him the "
+        "same day, listen. Apologize and ship to replacement with express delivery."
+    )
+    assert own("A customer wrote in, I call him, listen, and apologise.")
+    assert own("Two years ago I fix the build, and ship the release the same day.")
+    # A habit, or a wish, is not something done.
+    assert not own("When customers are angry I call them, listen, and apologise.")
+    assert not own("I call customers back, and check their orders.")
+    assert not own("Last year I like the job, and enjoy the team.")
