@@ -27,6 +27,7 @@ from rubrics import (
 )
 from rubrics import shipped_role_ids as shipped
 from rubrics.diffing import summarise_changes, text_diff
+from rubrics.issues import for_terminal
 from rubrics.loading import load_role_file_source
 from storage import RoleRepository, RoleVersionConflictError, create_database, session_factory
 
@@ -41,6 +42,12 @@ def _db() -> Iterator[Session]:
     settings = current_settings()
     with session_factory(create_database(settings.resolved_database_url))() as session:
         yield session
+
+
+def _text(text: str) -> str:
+    """A role's own text for Rich: its markup escaped, its reordering and invisible characters
+    shown as escapes (``rubrics.issues.for_terminal``)."""
+    return escape(for_terminal(text))
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -94,7 +101,7 @@ def list_roles() -> None:
             first = role.issues[0].message if role.issues else str(role)
             title, seniority, questions = f"[red]invalid: {escape(first)}[/]", "", ""
         else:
-            title, seniority = escape(role.title), role.seniority
+            title, seniority = _text(role.title), role.seniority
             questions = str(len(role.questions))
         table.add_row(
             role_id, title, seniority, questions, "yes" if role_id in shipped() else "",
@@ -113,21 +120,21 @@ def show(role_id: str, version: str | None = typer.Option(None, "--version")) ->
         _err.print(str(e), highlight=False, markup=False)
         raise _fail(f"{origin} no longer passes the checks: `roles export {role_id}`, fix it "
                     "and import it as a new version") from e  # fmt: skip
-    _out.print(f"[bold]{escape(role.title)}[/] ({role.id} v{escape(role.version)}, "
+    _out.print(f"[bold]{_text(role.title)}[/] ({role.id} v{_text(role.version)}, "
                f"{role.seniority}, {role.duration_minutes} min, {role.mode}) "
                f"from {escape(origin)}")  # fmt: skip
-    _out.print(f"recruiter: {escape(role.persona.name)} ({escape(role.persona.tone)})")
-    _out.print(f"opening: {escape(role.opening)}")
-    _out.print(f"closing: {escape(role.closing_line)}")
+    _out.print(f"recruiter: {_text(role.persona.name)} ({_text(role.persona.tone)})")
+    _out.print(f"opening: {_text(role.opening)}")
+    _out.print(f"closing: {_text(role.closing_line)}")
     if (role.exam_intro or role.exam_closing) and role.mode != "exam":
         exam = role.model_copy(update={"mode": "exam"})
-        _out.print(f"in exam mode: {escape(exam.opening)} ... {escape(exam.closing_line)}")
+        _out.print(f"in exam mode: {_text(exam.opening)} ... {_text(exam.closing_line)}")
     comps = Table(title="competencies")
     comps.add_column("id", no_wrap=True, min_width=max(len(c.id) for c in role.competencies))
     for column in ("name", "weight", "level 3 anchor"):
         comps.add_column(column)
     for c in role.competencies:
-        comps.add_row(c.id, escape(c.name), f"{c.weight:g}", escape(c.rubric[3]))
+        comps.add_row(c.id, _text(c.name), f"{c.weight:g}", _text(c.rubric[3]))
     _out.print(comps)
     _out.print(_questions(role, _out.width))
 
@@ -152,14 +159,14 @@ def _questions(role: RoleScript, width: int) -> RenderableType:
         for q in role.questions:
             blocks.append(f"[bold]{q.id}[/] ({q.kind}, difficulty {q.difficulty}, "
                           f"{q.time_limit_s} s; {', '.join(q.competencies)})\n"
-                          f"    {escape(q.text)}")  # fmt: skip
+                          f"    {_text(q.text)}")  # fmt: skip
         return Group(*blocks)
     table = Table(title=title)
     for column in headers:
         table.add_column(column, no_wrap=True)
     table.add_column("text", min_width=_TEXT_MIN_WIDTH)
     for row, q in zip(rows, role.questions, strict=True):
-        table.add_row(*row, escape(q.text))
+        table.add_row(*row, _text(q.text))
     return table
 
 
@@ -182,7 +189,8 @@ def validate(paths: list[Path]) -> None:
         _warn(source.warnings)
         role, warned = source.role, len(source.warnings)
         note = f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""
-        _out.print(f"ok {path} ({role.id} v{role.version}, {len(role.questions)} questions{note})",
+        version = for_terminal(role.version)
+        _out.print(f"ok {path} ({role.id} v{version}, {len(role.questions)} questions{note})",
                    highlight=False, markup=False)  # fmt: skip
     if failed:
         raise _fail(f"{failed} of {len(paths)} file(s) invalid")
@@ -318,7 +326,7 @@ def draft(
             "template": "from the plain template (the LLM's outlines were unusable)"}  # fmt: skip
     role = result.role
     _out.print(
-        f"wrote {target}: {role.title}, {len(role.competencies)} competencies, "
+        f"wrote {target}: {for_terminal(role.title)}, {len(role.competencies)} competencies, "
         f"{len(role.questions)} questions, {note[result.source]}",
         markup=False,
     )

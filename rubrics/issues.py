@@ -12,7 +12,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["RoleError", "RoleIssue", "character_name", "foreign_letters", "shown"]
+__all__ = ["RoleError", "RoleIssue", "character_name", "for_terminal", "foreign_letters", "shown"]
+
+# Format characters that right-to-left and Indic scripts need inside words, kept as written in
+# a listing: ZERO WIDTH NON-JOINER and JOINER (Persian, Hindi), LEFT-TO-RIGHT and RIGHT-TO-LEFT
+# MARK, ARABIC LETTER MARK. They order or join the letters beside them and nothing further.
+_SCRIPT_MARKS = frozenset("\u200c\u200d\u200e\u200f\u061c")
 
 
 def shown(text: str) -> str:
@@ -21,6 +26,17 @@ def shown(text: str) -> str:
     and zero-width spaces, line and paragraph separators), spaces and letters of any script
     kept as they are."""
     return "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in text)
+
+
+def for_terminal(text: str) -> str:
+    """``text`` as a listing prints it (``recruiter roles list`` and ``show``): as ``shown``, but
+    with line breaks, tabs and the marks scripts need (``_SCRIPT_MARKS``) kept. Embeddings,
+    overrides and isolates (U+202A-U+202E, U+2066-U+2069), which reorder the text after them
+    ("Trojan Source", CVE-2021-42574), and invisible spaces (U+200B, U+2060, U+FEFF), which make
+    two names look alike, are shown escaped: a title reads as the characters it holds."""
+    return "".join(
+        c if c.isprintable() or c in " \n\t" or c in _SCRIPT_MARKS else ascii(c)[1:-1] for c in text
+    )
 
 
 def character_name(char: str) -> str:

@@ -195,6 +195,32 @@ def test_show_fits_the_terminal_and_prints_the_role_as_written(
     assert failed.exit_code == 1 and "cannot write" in failed.output  # a folder: no traceback
 
 
+def test_list_and_show_print_what_reorders_or_hides_text_as_escapes(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """Issue 17: a right-to-left override in a title ("Trojan Source") would make the listing
+    read "Support Manager" for the characters "Support \u202eReganam"; it and a zero-width space
+    print as escapes, while an Arabic name's right-to-left mark and a Persian name's zero-width
+    non-joiner, which the names need, print as written."""
+    role = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    role["id"], role["title"] = "bidi-role", "Support \u202eReganam\u202c Le\u200bad"
+    role["persona"]["name"] = "\u0645\u062f\u064a\u0631\u200f \u0646\u06cc\u200c\u0645\u0627"
+    role["questions"][0]["text"] = "Why \u2066this\u2069 role?"
+    path = tmp_path / "bidi-role.yaml"
+    path.write_text(yaml.safe_dump(role, allow_unicode=True), encoding="utf-8")
+    imported = runner.invoke(app, ["roles", "import", str(path)], env=env)
+    assert imported.exit_code == 0, imported.output
+    listed = runner.invoke(app, ["roles", "list"], env=env)
+    shown = runner.invoke(app, ["roles", "show", "bidi-role"], env=env)
+    for result in (listed, shown):
+        assert result.exit_code == 0, result.output
+        assert "Support \\u202eReganam\\u202c Le\\u200bad" in result.output
+        for char in "\u202e\u202c\u200b\u2066\u2069":
+            assert char not in result.output
+    assert role["persona"]["name"] in shown.output
+    assert "Why \\u2066this\\u2069 role?" in shown.output
+
+
 def test_a_stored_role_that_no_longer_passes_the_checks_is_listed_not_fatal(
     env: dict[str, str], tmp_path: Path
 ) -> None:
