@@ -5,7 +5,8 @@ whose pauses are the ones a persona script writes. Here recordings of people ans
 one question of the demo role in a headless rehearsal through the whole pipeline (silero VAD,
 Whisper, the turn detector, the flow's holds, the LLM, piper), as ``recruiter rehearse
 --answers DIR`` runs it. The recordings (``recruiter_config.recordings``: one man speaking
-unscripted, at two levels, and a lecture) come out of source archives on PyPI.
+unscripted, at two levels, a lecture, and four people in meetings, each where they speak alone)
+come out of source archives on PyPI.
 
 Per recording: its pauses (silences of 0.3 s or more between stretches of speech, by silero VAD
 as faster-whisper wraps it, on the recording alone) and the words Whisper heard before each; the
@@ -14,8 +15,8 @@ turns it was stored as (more than one: the answer was split), and the time from 
 to the recruiter's first audio (the rehearsal's latency sample for the reply). Results go to
 ``bench/results/real_speech.json`` and ``.md``.
 
-Usage: ``.venv/bin/python -m bench.real_speech`` (about 10 minutes on 2 cores; the first run
-downloads 56 MB).
+Usage: ``.venv/bin/python -m bench.real_speech`` (about 20 minutes on 2 cores; the first run
+downloads 70 MB).
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
+from agent.audio import write_wav
 from agent.bootstrap import load_voice_models
 from perception.audio_file import read_recording
-from recruiter_config.recordings import RecordingError, fetch_recordings
+from recruiter_config.recordings import EXCERPTS, RecordingError, fetch_recordings
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import llm_endpoint
 from recruiter_llm.client import OpenAIChatClient
@@ -133,9 +135,17 @@ def _answers(
     return out
 
 
+def _answer_audio(path: Path) -> np.ndarray:
+    """A recording as the candidate's answer, mono at ``MIC_RATE``: its ``EXCERPTS`` stretch,
+    where one person speaks alone, or all of it."""
+    samples = read_recording(path, rate=MIC_RATE).samples
+    start, end = EXCERPTS.get(path.stem, (0.0, samples.size / MIC_RATE))
+    return samples[round(start * MIC_RATE) : round(end * MIC_RATE)]
+
+
 async def _bench(settings: Settings, recordings: list[Path]) -> tuple[list[Answer], str]:
     models = load_voice_models(settings)
-    audio = {p: read_recording(p, rate=MIC_RATE).samples for p in recordings}
+    audio = {p: _answer_audio(p) for p in recordings}
     stretches = {p: speech_stretches(samples) for p, samples in audio.items()}
     answers: list[Answer] = []
     with llm_endpoint(settings) as endpoint:
@@ -147,7 +157,7 @@ async def _bench(settings: Settings, recordings: list[Path]) -> tuple[list[Answe
                 pair = recordings[at : at + PER_REHEARSAL]
                 with tempfile.TemporaryDirectory() as folder:
                     for path in pair:
-                        (Path(folder) / path.name).symlink_to(path)
+                        write_wav(Path(folder) / path.name, audio[path], MIC_RATE)
                     options = RehearsalOptions(role="demo", answers_dir=Path(folder))
                     result = await run_rehearsal(settings, options, chat=chat, models=models)
                 answers += _answers(result, pair, audio, stretches)

@@ -8,7 +8,11 @@ sha256 and never committed, and are kept under ``<home>/recordings`` once fetche
   ("uh so this is the sick corpus uh i have a cold ..."), with fillers, a cough and pauses of
   up to 1.3 s; the first at about -25 dBFS, the cold ones at about -35 dBFS;
 - ``silero-vad`` 6.2.3 (MIT), ``tests/data/test.wav``: 60 s of an unscripted talk (a lecture
-  on political philosophy) with pauses of up to 2.5 s.
+  on political philosophy) with pauses of up to 2.5 s;
+- ``pyannote.audio`` 4.0.7 (MIT), ``tests/data/``: 30 s excerpts of AMI Meeting Corpus
+  recordings (CC BY 4.0) with who spoke when (``debug.*.rttm``). In four, one person speaks
+  alone for 11-29 s (``EXCERPTS``, from those labels): two men and two women in spontaneous
+  meeting speech at -35 to -42 dBFS, with fillers, restarts and pauses of up to 1.9 s.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-__all__ = ["RECORDINGS", "RecordingError", "fetch_recordings"]
+__all__ = ["EXCERPTS", "RECORDINGS", "RecordingError", "fetch_recordings"]
 
 # (archive URL on files.pythonhosted.org, its sha256, {member: the recording's name}).
 _SOURCES = (
@@ -42,8 +46,30 @@ _SOURCES = (
         "d7a23b09202be4953915cb9173089bb307eed0418a9bd4794d9ec5af07fa1996",
         {"silero_vad-6.2.3/tests/data/test.wav": "4-silero-talk"},
     ),
+    (
+        "https://files.pythonhosted.org/packages/6d/d7/"
+        "03b1d00d431c7be1d98635fefb99c2da64d9b84b4b8a06d5302666a96c88/"
+        "pyannote_audio-4.0.7.tar.gz",
+        "3a903dfb5ca711d134cc2522561c9158b186836f5d62e8a57c46c6648e8a8229",
+        {
+            "pyannote_audio-4.0.7/tests/data/dev00.wav": "5-ami-dev00",
+            "pyannote_audio-4.0.7/tests/data/trn03.wav": "6-ami-trn03",
+            "pyannote_audio-4.0.7/tests/data/trn05.wav": "7-ami-trn05",
+            "pyannote_audio-4.0.7/tests/data/trn06.wav": "8-ami-trn06",
+        },
+    ),
 )
 RECORDINGS = tuple(name for _, _, members in _SOURCES for name in members.values())
+# The stretch of a recording (seconds from its start) where one person speaks alone, where the
+# rest holds others: from the archive's speaker labels (``debug.*.rttm``; speakers MEE009,
+# MÉO069, FEE078 and FEE083), the stretch from the first word of the one to the last, another's
+# short overlap inside (0.4 s in 7 and 0.6 s in 8) kept.
+EXCERPTS: dict[str, tuple[float, float]] = {
+    "5-ami-dev00": (1.44, 13.16),
+    "6-ami-trn03": (1.19, 30.0),
+    "7-ami-trn05": (9.29, 30.0),
+    "8-ami-trn06": (13.53, 30.0),
+}
 
 
 class RecordingError(RuntimeError):
@@ -53,8 +79,9 @@ class RecordingError(RuntimeError):
 def fetch_recordings(into: Path, names: tuple[str, ...] = RECORDINGS) -> list[Path]:
     """The WAV files of ``names`` (of ``RECORDINGS``), in that order, fetched into ``into``
     the first time (each archive is downloaded to a temporary file, checked, read and
-    deleted: 27 MB for the first three, 29 MB for the fourth). Two processes may fetch at once:
-    each writes its own temporary files and moves each recording into place whole.
+    deleted: 27 MB for the first three, 29 MB for the fourth, 14 MB for the last four). Two
+    processes may fetch at once: each writes its own temporary files and moves each recording
+    into place whole. A recording of ``EXCERPTS`` is whole here: its excerpt is the answer.
 
     Raises:
         RecordingError: an archive cannot be downloaded, its sha256 is not the pinned one, or
