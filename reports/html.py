@@ -284,7 +284,7 @@ def render_html(
         f"<title>Interview report: {escape(role['title'])}</title>",
         f"<style>{_STYLE}{_PAGE[paper] if paper else ''}</style></head><body>",
         f"<h1>{escape(role['title'])}</h1>",
-        f"<div class=meta>{f'For {escape(name)} · ' if name else ''}"
+        f"<div class=meta>{f'For <bdi>{escape(name)}</bdi> · ' if name else ''}"
         f"{_KIND.get(str(report.get('mode')), 'Interview')} · "
         f"{escape(_day(report['started_at']))}</div>",
         f"<p><span class=score>{_fmt(report['overall'])}</span> / 5 overall"

@@ -251,7 +251,7 @@ def test_the_session_list_shows_a_stored_interview(rita: TestClient, app: FastAP
     page = rita.get("/dashboard").text
     row = _row(page, session_id)
     assert '<span class="status completed">completed</span>' in row
-    assert "Customer support specialist (short practice screen) <span" in row
+    assert "<bdi>Customer support specialist (short practice screen)</bdi> <span" in row
     assert f'/dashboard/candidates/{candidate_id}">Test Person</a>' in row
     assert f'<td class="num">{overall:.1f}</td>' in row
     # Filters: a name search (any case), a role and a status; none matching says so.
@@ -687,7 +687,7 @@ def test_the_report_pdf_is_on_the_readers_paper_and_names_the_candidate(
     session_id, candidate_id = _completed_interview(app)
     rita.get(f"/dashboard/sessions/{session_id}")  # scored
     page = rita.get(f"/dashboard/sessions/{session_id}/report.html").text
-    assert "<div class=meta>For Test Person · " in page  # the candidate's name on their report
+    assert "<div class=meta>For <bdi>Test Person</bdi> · " in page  # their name on it
     letter = rita.get(f"/dashboard/sessions/{session_id}/report.pdf",
                       headers={"Accept-Language": "en-US,en;q=0.9"})  # fmt: skip
     assert letter.status_code == 200 and letter.headers["content-type"] == "application/pdf"
