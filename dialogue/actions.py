@@ -9,7 +9,8 @@ language, often loses a past tense's "-ed". So a verb that goes on from a first-
 counts in its plain form too ("listen", "ship"), and a sentence that starts with such a verb
 (after "and" or "then") goes on from the sentence before (``chains``). For the same reason a
 first-person action in the present tense of a sentence set in the past ("last spring a customer
-wrote in, I call him the same day") is one done, as a narrator's present is.
+wrote in, I call him the same day") is one done, as a narrator's present is, where no habit,
+condition or someone else's words make it otherwise.
 
 Which words can be verbs, and in which form, comes from LemmInflect's lexicon (built from the
 NLM SPECIALIST lexicon): a word it knows as a verb and never as an adjective or adverb ("listen",
@@ -47,13 +48,34 @@ _PAST_WORD = re.compile(rf"(?:{PAST})")
 _FIRST_ACTION = re.compile(rf"\bi (?:then |also |just )?({PAST})\b")
 # A first-person verb in its plain form ("i call"): an action where the sentence is set in the past.
 _FIRST_PLAIN = re.compile(r"\bi (?:then |also |just )?([a-z']+)\b")
-# A time in the past a sentence is set in: "last spring", "the same day", "two years ago".
+# A time in the past a sentence is set in: "last spring", "two years ago", "that day" ("the
+# same day" and "the next day" may be a habit's: "I reply the same day").
 _PAST_TIME = re.compile(
     r"\b(last (week|month|year|spring|summer|autumn|fall|winter|quarter|time)|yesterday|ago|"
-    r"(that|the same|the next|the following) (day|week|morning|evening|night|month)|"
-    r"back then|in (19|20)\d\d)\b"
+    r"that (day|week|morning|evening|night|month)|back then)\b"
 )
 _WORD = re.compile(r"[a-z']+")
+# Words before an "-ed" form that make it no verb of a clause: "a dedicated team", "was asked",
+# "customers based in", "with limited time".
+_NOT_SUBJECT = frozenset(
+    """a an the this that these those my our your his her their its very so is are am was were
+    be been being have has had 've 'd get gets got getting with of for in on at by to from and
+    or but""".split()
+)
+# "-ed" forms that describe more often than they tell ("a company called Acme"), and past forms
+# that are the present's too ("I set", "they put").
+_DESCRIPTIVE = frozenset(
+    """called named based located used supposed experienced skilled qualified dedicated
+    distributed advanced automated detailed related limited united talented set put cut let
+    split shut""".split()
+)
+# What makes a present tense a habit, a condition or someone else's words, not a story told in
+# the present: "when orders are delayed i call", "if ..., i call", "he said i ignore".
+_HABIT = re.compile(
+    r"\b(if|whenever|every time|each time|usually|always|often|normally|typically)\b"
+)
+_WHEN = re.compile(r"\b(when|now)\b")  # in the present tense's own clause
+_REPORTED = re.compile(r"\b(that|me|said|says|if|whether)\s*$")
 # A word after a comma or "and"/"then" that may be the next verb of the chain.
 _CHAINED = re.compile(r"(?:,\s*(?:and\s+)?|\s(?:and|then)\s+)(?:then\s+)?([a-z']+)\b")
 # A new subject at a clause's start ends the chain: "I called the manager, who listened" is not
@@ -83,6 +105,10 @@ _NOT_AFTER_OPENING = frozenset(
     said""".split()
 )
 _NEXT_WORD = re.compile(r"\s+([a-z']+)")
+# Words after a verb that make it one: its object or particle ("call the vendor", "fix it").
+_TAKES = frozenset(
+    "him her them it the a an my our his their this that to with back up out".split()
+)
 # A sentence that describes ("Support teams there were great.") or reports what was said
 # ("Hire him, they said.") goes on from no action.
 _DESCRIBES = re.compile(r"\b(was|were|is|are|said|says)\b")
@@ -113,29 +139,50 @@ def load_lexicon() -> None:
     lemminflect.getAllLemmas("be")
 
 
-def first_action(sentence: str) -> re.Match[str] | None:
+def first_action(sentence: str, *, present: bool = True) -> re.Match[str] | None:
     """The first first-person action of ``sentence`` (lower case, one space between words), its
-    verb as group 1, or None: one in the past tense ("i called"), or in the present tense where
-    the sentence is set in the past (``set_in_the_past``: "last spring ..., i call him the same
-    day"; "i call customers back" is a habit, not something done)."""
+    verb as group 1, or None: one in the past tense ("i called"), or (with ``present``) in the
+    present tense after the sentence has set a time past (``set_in_the_past``: "last spring a
+    customer wrote in, i call him the same day"), in a clause that tells no habit or condition
+    ("when orders are delayed i call the customer") and not in someone else's words ("he said i
+    ignore customers"); "i call customers back" is a habit, not something done."""
     past = next((m for m in _FIRST_ACTION.finditer(sentence) if m.group(1) not in _NOT_DONE), None)
-    if not set_in_the_past(sentence):
+    since = _past_from(sentence) if present else None
+    if since is None:
         return past
-    plain = next(
-        (m for m in _FIRST_PLAIN.finditer(sentence, 0, past.start() if past else len(sentence))
-         if not _PAST_WORD.fullmatch(m.group(1)) and is_action_verb(m.group(1))),
-        None,
-    )  # fmt: skip
-    return plain or past
+    habit = _HABIT.search(sentence)
+    for m in _FIRST_PLAIN.finditer(sentence, since, past.start() if past else len(sentence)):
+        if habit is not None and habit.start() < m.start():
+            break
+        clause = sentence[max(sentence.rfind(",", 0, m.start()), m.start() - 200, 0) : m.start()]
+        if (
+            not _PAST_WORD.fullmatch(m.group(1))
+            and is_action_verb(m.group(1))
+            and _WHEN.search(clause) is None
+            and _REPORTED.search(clause) is None
+        ):
+            return m
+    return past
 
 
 def set_in_the_past(sentence: str) -> bool:
-    """Whether ``sentence`` (lower case) tells of a time past: it names one ("last spring",
-    "the same day", "two years ago", "in 2023") or holds a verb in the past tense ("a customer
-    wrote in")."""
-    return _PAST_TIME.search(sentence) is not None or any(
-        w not in _NOT_DONE and _PAST_WORD.fullmatch(w) for w in _WORD.findall(sentence)
-    )
+    """Whether ``sentence`` (lower case) tells of a time past: it names one ("last spring", "two
+    years ago", "that day") or holds a verb of a clause in the past tense ("a customer wrote
+    in", not "a dedicated team" nor "customers based in Europe")."""
+    return _past_from(sentence) is not None
+
+
+def _past_from(sentence: str) -> int | None:
+    """Where in ``sentence`` the first sign of a time past ends (``set_in_the_past``), or None."""
+    time = _PAST_TIME.search(sentence)
+    before = None
+    for word in _WORD.finditer(sentence, 0, time.start() if time else len(sentence)):
+        w = word.group()
+        told = w not in _NOT_DONE and w not in _DESCRIPTIVE and _PAST_WORD.fullmatch(w)
+        if told and before is not None and before not in _NOT_SUBJECT:
+            return word.end()
+        before = w
+    return time.end() if time else None
 
 
 def goes_on(sentence: str) -> bool:
@@ -181,8 +228,8 @@ def chain_length(sentence: str) -> int:
     apologised, and shipped" gives 3, "i called him the same day, listen, apologize, and ship"
     too. A plain-form verb counts only while every word after a comma or "and" so far was
     one (in "i learned python, java, and go" the list is of things, not actions), nor after
-    a first action's object of one word that could be a verb ("i handled email, phone, and
-    chat"), nor as
+    a first action's object of one word that could be a verb unless an object follows it ("i
+    handled email, phone, and chat"; "i emailed support, call the vendor"), nor as
     the subject of a verb after it ("i called him, staff listened" ends the chain)."""
     first = first_action(sentence)
     if first is None:
@@ -190,11 +237,12 @@ def chain_length(sentence: str) -> int:
     rest = sentence[first.end() :]
     stop = _NEW_SUBJECT.search(rest)
     rest = rest[: stop.start()] if stop else rest
-    # "i handled email, phone, and chat": a first action's object that is one word, a noun that
-    # could be a verb, makes such words after it more things handled, not actions.
+    # "i handled email, phone, and chat": after a first action's object that is one word, a
+    # noun that could be a verb, such a word is another thing handled unless an object or a
+    # particle follows it ("i emailed support, call the vendor, and fix it").
     object_words = _WORD.findall(rest[: m.start()] if (m := _CHAINED.search(rest)) else rest)
-    count = 0
-    listed = len(object_words) != 1 or not is_action_verb(object_words[0])
+    things = len(object_words) == 1 and is_action_verb(object_words[0])
+    count, listed = 0, True
     for match in _CHAINED.finditer(rest):
         word = match.group(1)
         past = word not in _NOT_DONE and _PAST_WORD.fullmatch(word) is not None
@@ -205,6 +253,10 @@ def chain_length(sentence: str) -> int:
             and (after.group(1) in _NOT_AFTER_OPENING or _PAST_WORD.fullmatch(after.group(1)))
         ):
             break  # a subject of its own: "i called him, staff listened"
-        listed = listed and is_action_verb(word)
+        listed = (
+            listed
+            and is_action_verb(word)
+            and (not things or (after is not None and after.group(1) in _TAKES))
+        )
         count += past or listed
     return count

@@ -145,6 +145,9 @@ def test_the_recognisers_sentence_breaks_and_lost_endings_do_not_hide_the_candid
     assert not own("I learned Python, Java, and Go.")
     assert not own("I handled email, phone, and chat support.")
     assert own("I handled the email, phoned him, and chat with his manager.")
+    # ... but a verb with its object after such a word is an action.
+    assert own("I emailed support, call the vendor, and fix it.")
+    assert own("I answered email, then call him, and apologise.")
     assert not own("I called him, staff listened and people complained.")
     assert not own("I finished the migration. Make sense?")
     assert not own("I wanted to leave. Go, said the manager.")
@@ -164,7 +167,22 @@ def test_a_story_told_in_the_present_tense_shows_the_candidates_role() -> None:
     )
     assert own("A customer wrote in, I call him, listen, and apologise.")
     assert own("Two years ago I fix the build, and ship the release the same day.")
-    # A habit, or a wish, is not something done.
+    assert own("Last spring, when a customer wrote in, I call him, listen, and apologise.")
+    # A habit, a condition, a wish or someone else's words is not something done; nor is a
+    # present tense where only words that describe ("a company called Acme", "customers based
+    # in Europe", "a distributed team") or a habit's times ("the same day") came before it.
     assert not own("When customers are angry I call them, listen, and apologise.")
+    assert not own("When orders are delayed I call the customer, listen, and apologise.")
+    assert not own("If a customer complained, I call him, listen, and apologise.")
+    assert not own("Every time a customer complained I call them, listen, and apologise.")
     assert not own("I call customers back, and check their orders.")
     assert not own("Last year I like the job, and enjoy the team.")
+    assert not own("I reply the same day, and follow up the next day.")
+    assert not own("I manage a distributed team, review code, and mentor juniors.")
+    assert not own("I process refunds, ship orders, and answer calls, as we agreed.")
+
+    def acted(text: str) -> bool:
+        return assess(text, question="Tell me about a customer.", kind="behavioural").action
+
+    assert not acted("Last year the customer told me I fix nothing and waste his time.")
+    assert not acted("In my job at a company called Acme I manage the desk, and train staff.")
