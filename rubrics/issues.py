@@ -18,6 +18,9 @@ __all__ = ["RoleError", "RoleIssue", "character_name", "for_terminal", "foreign_
 # a listing: ZERO WIDTH NON-JOINER and JOINER (Persian, Hindi), LEFT-TO-RIGHT and RIGHT-TO-LEFT
 # MARK, ARABIC LETTER MARK. They order or join the letters beside them and nothing further.
 _SCRIPT_MARKS = frozenset("\u200c\u200d\u200e\u200f\u061c")
+# Letters that print as nothing (Hangul fillers, the blank Braille pattern): Python counts them
+# printable, and a name of them looks empty or like another.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def shown(text: str) -> str:
@@ -32,10 +35,14 @@ def for_terminal(text: str) -> str:
     """``text`` as a listing prints it (``recruiter roles list`` and ``show``): as ``shown``, but
     with line breaks, tabs and the marks scripts need (``_SCRIPT_MARKS``) kept. Embeddings,
     overrides and isolates (U+202A-U+202E, U+2066-U+2069), which reorder the text after them
-    ("Trojan Source", CVE-2021-42574), and invisible spaces (U+200B, U+2060, U+FEFF), which make
-    two names look alike, are shown escaped: a title reads as the characters it holds."""
+    ("Trojan Source", CVE-2021-42574), and invisible spaces and letters (U+200B, U+2060, U+FEFF,
+    Hangul fillers), which make two names look alike, are shown escaped: a title reads as the
+    characters it holds."""
     return "".join(
-        c if c.isprintable() or c in " \n\t" or c in _SCRIPT_MARKS else ascii(c)[1:-1] for c in text
+        c
+        if (c.isprintable() and c not in _BLANK_LETTERS) or c in " \n\t" or c in _SCRIPT_MARKS
+        else ascii(c)[1:-1]
+        for c in text
     )
 
 

@@ -203,7 +203,7 @@ def test_list_and_show_print_what_reorders_or_hides_text_as_escapes(
     print as escapes, while an Arabic name's right-to-left mark and a Persian name's zero-width
     non-joiner, which the names need, print as written."""
     role = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-    role["id"], role["title"] = "bidi-role", "Support \u202eReganam\u202c Le\u200bad"
+    role["id"], role["title"] = "bidi-role", "Support \u202eReganam\u202c Le\u200bad\u3164"
     role["persona"]["name"] = "\u0645\u062f\u064a\u0631\u200f \u0646\u06cc\u200c\u0645\u0627"
     role["questions"][0]["text"] = "Why \u2066this\u2069 role?"
     path = tmp_path / "bidi-role.yaml"
@@ -214,8 +214,8 @@ def test_list_and_show_print_what_reorders_or_hides_text_as_escapes(
     shown = runner.invoke(app, ["roles", "show", "bidi-role"], env=env)
     for result in (listed, shown):
         assert result.exit_code == 0, result.output
-        assert "Support \\u202eReganam\\u202c Le\\u200bad" in result.output
-        for char in "\u202e\u202c\u200b\u2066\u2069":
+        assert "Support \\u202eReganam\\u202c Le\\u200bad\\u3164" in result.output
+        for char in "\u202e\u202c\u200b\u2066\u2069\u3164":
             assert char not in result.output
     assert role["persona"]["name"] in shown.output
     assert "Why \\u2066this\\u2069 role?" in shown.output
