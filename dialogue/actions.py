@@ -56,11 +56,11 @@ _PAST_TIME = re.compile(
 )
 _WORD = re.compile(r"[a-z']+")
 # Words before an "-ed" form that make it no verb of a clause: "a dedicated team", "was asked",
-# "customers based in", "with limited time".
+# "customers based in", "with limited time"; nor one of the present perfect ("I've worked").
 _NOT_SUBJECT = frozenset(
     """a an the this that these those my our your his her their its very so is are am was were
-    be been being have has had 've 'd get gets got getting with of for in on at by to from and
-    or but""".split()
+    be been being have has had i've we've you've they've he's she's it's that's there's get
+    gets got getting with of for in on at by to from and or but""".split()
 )
 # "-ed" forms that describe more often than they tell ("a company called Acme"), and past forms
 # that are the present's too ("I set", "they put").

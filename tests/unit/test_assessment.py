@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogue import assess
+from dialogue.actions import first_action
 
 Q = "Tell me about a time you helped a frustrated customer."
 
@@ -186,3 +187,5 @@ def test_a_story_told_in_the_present_tense_shows_the_candidates_role() -> None:
 
     assert not acted("Last year the customer told me I fix nothing and waste his time.")
     assert not acted("In my job at a company called Acme I manage the desk, and train staff.")
+    # A present perfect tells no time past either.
+    assert first_action("i've worked in retail for years, i manage a team, and train.") is None
