@@ -141,9 +141,11 @@ def test_speech_a_decode_skipped_is_decoded_again(
     assert len(calls) in (2, 3) and set(calls[1:]) == {again}
     assert result.words[:last] == real.words[:last]  # the words before the drawn one, as decoded
     # The rest is Whisper's again: the second sentence is back. (Tiny.en's words at the cut vary
-    # with piper's render: "bookshop.", "In bulk shop." and "Workshop." were all heard.)
-    rest = " ".join(w.word for w in result.words[last:])
-    assert word_error_rate(f"bookshop. {SENTENCES[1]}", rest) < 0.4, rest
+    # with piper's render: "bookshop.", "In bulk shop.", "Workshop." and "Well, that's a good
+    # job." were all heard, so the second sentence is checked alone, as the rest's last words.)
+    rest = [w.word for w in result.words[last:]]
+    second = " ".join(rest[-len(SENTENCES[1].split()) :])
+    assert word_error_rate(SENTENCES[1], second) < 0.3, " ".join(rest)
     starts = [w.start_s for w in result.words]
     assert starts == sorted(starts) and result.words[-1].end_s <= result.duration_s + 0.1
 
