@@ -27,6 +27,7 @@ from functools import lru_cache
 import lemminflect
 
 __all__ = [
+    "LAST_PERIOD",
     "PAST",
     "chain_length",
     "chains",
@@ -50,8 +51,10 @@ _FIRST_ACTION = re.compile(rf"\bi (?:then |also |just )?({PAST})\b")
 _FIRST_PLAIN = re.compile(r"\bi (?:then |also |just )?([a-z']+)\b")
 # A time in the past a sentence is set in: "last spring", "two years ago", "that day" ("the
 # same day" and "the next day" may be a habit's: "I reply the same day").
+# A named time just past ("last spring"): a story's usual start (``dialogue.intents``) too.
+LAST_PERIOD = r"last (?:week|month|year|spring|summer|autumn|fall|winter|quarter)"
 _PAST_TIME = re.compile(
-    r"\b(last (week|month|year|spring|summer|autumn|fall|winter|quarter|time)|yesterday|ago|"
+    rf"\b({LAST_PERIOD}|last time|yesterday|ago|"
     r"that (day|week|morning|evening|night|month)|back then)\b"
 )
 _WORD = re.compile(r"[a-z']+")

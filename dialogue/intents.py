@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dialogue.actions import first_action
+from dialogue.actions import LAST_PERIOD, first_action
 
 __all__ = [
     "Intent",
@@ -163,7 +163,7 @@ _GRADE_ASKED = re.compile(
 # run into the answer with no comma or pause between ends there too, where the story follows
 # it at once ("give me a five because last year ..." gives a reason: it goes on with it).
 _STORY_OPENS = re.compile(
-    r"\b(last (week|month|year|spring|summer|autumn|fall|winter|quarter)|yesterday|"
+    rf"\b({LAST_PERIOD}|yesterday|"
     r"(a|one|two|three|four|five|a few|several|some) (days?|weeks?|months?|years?) ago|"
     r"when i was|while i was|at my (last|previous|old|current|first) (job|role|company|team)|"
     r"in my (last|previous|current|first) (job|role|position|team)|in (19|20)\d\d)\b",
