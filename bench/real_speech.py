@@ -39,7 +39,7 @@ from agent.bootstrap import load_voice_models
 from perception.audio_file import read_recording
 from recruiter_config.recordings import EXCERPTS, RecordingError, fetch_recordings
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import llm_endpoint
+from recruiter_devstack.llm_sharing import llm_endpoint
 from recruiter_llm.client import OpenAIChatClient
 from recruiter_rehearsal.candidates import MIC_RATE, VOICED_LEVEL, speech_stretches
 from recruiter_rehearsal.run import RehearsalOptions, RehearsalResult, run_rehearsal

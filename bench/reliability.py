@@ -37,7 +37,7 @@ from agent.audio import write_wav
 from agent.tts_piper import load_voice
 from recruiter_config.assets import require_asset
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import llm_endpoint
+from recruiter_devstack.llm_sharing import llm_endpoint
 from recruiter_llm.client import LLMEndpoint
 from recruiter_rehearsal.candidates import MIC_RATE, CandidateVoice
 from storage import InterviewSession, SessionRepository, create_database, session_factory

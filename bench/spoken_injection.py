@@ -60,7 +60,7 @@ from dialogue.messages import Action, RequestFollowUp
 from perception.spoken_language import LanguageIdentifier, OtherLanguage, other_language_spans
 from perception.words import TimedWord
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import llm_endpoint
+from recruiter_devstack.llm_sharing import llm_endpoint
 from recruiter_llm.client import LLMEndpoint, OpenAIChatClient
 from recruiter_rehearsal.candidates import CandidateVoice, spoken_in
 from rubrics import load_role, plan_for

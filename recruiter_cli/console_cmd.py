@@ -11,7 +11,8 @@ from rich.console import Console
 from recruiter_cli.context import current_settings
 from recruiter_cli.worker_cmd import run_worker
 from recruiter_config.assets import AssetError
-from recruiter_devstack.llm_server import endpoint_env, llm_endpoint
+from recruiter_devstack.llm_server import endpoint_env
+from recruiter_devstack.llm_sharing import llm_endpoint
 from recruiter_llm.client import LLMUnavailableError
 from rubrics import RoleError, load_role
 

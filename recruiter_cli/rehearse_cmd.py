@@ -16,7 +16,7 @@ from perception.readings import PerceptionInputError
 from recruiter_cli.context import current_settings
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import llm_endpoint
+from recruiter_devstack.llm_sharing import llm_endpoint
 from recruiter_llm.client import LLMEndpoint, LLMUnavailableError
 from rubrics import RoleError
 from storage import StorageError, create_database, session_factory

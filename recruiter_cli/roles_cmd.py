@@ -288,7 +288,7 @@ def draft(
     role_id: str | None = typer.Option(None, "--id", help="The id to give the role."),
 ) -> None:
     """Draft a role script from a job description with the LLM; only a valid script is written."""
-    from recruiter_devstack.llm_server import llm_endpoint
+    from recruiter_devstack.llm_sharing import llm_endpoint
     from recruiter_llm.client import LLMEndpoint, LLMUnavailableError, OpenAIChatClient
     from rubrics.drafting import Draft, draft_role
 

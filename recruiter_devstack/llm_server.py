@@ -9,8 +9,6 @@ import socket
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -24,8 +22,10 @@ __all__ = [
     "EmbeddedLLMServer",
     "LoopbackLLMServer",
     "endpoint_env",
-    "llm_endpoint",
+    "free_port",
+    "port_taken",
     "resolve_endpoint",
+    "serving",
 ]
 
 logger = logging.getLogger("recruiter.llm")
@@ -97,6 +97,11 @@ class LoopbackLLMServer:
         """Whether the server this object started is still alive (False before ``start``)."""
         return self._child is not None and self._child.running
 
+    @property
+    def pid(self) -> int | None:
+        """The server's process id, also its process group's (None when not running)."""
+        return self._child.pid if self._child is not None else None
+
     def wait(self) -> int:
         """Block until the server exits; return its exit code."""
         assert self._child is not None, "server not started"
@@ -164,58 +169,33 @@ def resolve_endpoint(settings: Settings) -> LLMEndpoint | None:
     )
 
 
-def running_embedded_server(settings: Settings) -> LLMEndpoint | None:
-    """The embedded server another command already runs on ``settings.llm.port`` with the same
-    model (``/v1/models`` lists ``settings.llm.gguf``), or None.
-
-    Something else on the port (another model, another program) is not used: starting the
-    server then fails with a message naming the port.
-    """
-    if _port_free(settings.llm.port):
+def serving(port: int, model: str) -> LLMEndpoint | None:
+    """The OpenAI-compatible server on loopback ``port`` when its ``/v1/models`` lists
+    ``model`` (the embedded server another command runs), else None: nothing there, or
+    another model or program."""
+    if _port_free(port):
         return None
-    base_url = f"http://{LOOPBACK_HOST}:{settings.llm.port}/v1"
+    base_url = f"http://{LOOPBACK_HOST}:{port}/v1"
     try:
         with urllib.request.urlopen(f"{base_url}/models", timeout=2.0) as response:
             listed = json.load(response).get("data") or []
     except (urllib.error.URLError, OSError, ValueError, AttributeError):
         return None
-    if not any(isinstance(m, dict) and m.get("id") == settings.llm.gguf for m in listed):
+    if not any(isinstance(m, dict) and m.get("id") == model for m in listed):
         return None
-    return LLMEndpoint(base_url=base_url, model=settings.llm.gguf, json_mode="json_object")
+    return LLMEndpoint(base_url=base_url, model=model, json_mode="json_object")
 
 
-@contextmanager
-def llm_endpoint(
-    settings: Settings, *, on_start: Callable[[str], None] | None = None
-) -> Iterator[LLMEndpoint]:
-    """The LLM for one command: the configured endpoint, else the embedded server another
-    command already runs (``running_embedded_server``), else the embedded server, started for
-    the block and stopped after it (``on_start`` hears a line when it starts or shares one).
+def free_port() -> int:
+    """A TCP port free on loopback now (the system's choice)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK_HOST, 0))
+        return int(sock.getsockname()[1])
 
-    Raises:
-        LLMUnavailableError: the embedded server is not installed, its port is taken or it did
-            not become ready.
-    """
-    endpoint = resolve_endpoint(settings)
-    if endpoint is not None:
-        yield endpoint
-        return
-    running = running_embedded_server(settings)
-    if running is not None:
-        # Another command (``up``, a worker) runs the same model on this port: share it.
-        if on_start is not None:
-            on_start(f"using the embedded LLM server already running ({settings.llm.gguf})")
-        yield running
-        return
-    if on_start is not None:
-        on_start(f"starting the embedded LLM server ({settings.llm.gguf})")
-    server = EmbeddedLLMServer(settings)
-    try:
-        # Inside the try: Ctrl-C while the server loads its model still stops it (the child
-        # runs in its own session and does not get the terminal's SIGINT).
-        yield server.start()
-    finally:
-        server.stop()
+
+def port_taken(port: int) -> bool:
+    """Whether something listens on loopback ``port``."""
+    return not _port_free(port)
 
 
 def endpoint_env(endpoint: LLMEndpoint) -> dict[str, str]:

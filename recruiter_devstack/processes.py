@@ -90,6 +90,11 @@ class ChildProcess:
         """Whether the child is alive."""
         return self._proc is not None and self._proc.poll() is None
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id, also its process group's (None when not running)."""
+        return self._proc.pid if self.running and self._proc is not None else None
+
     def stop(self, grace_s: float = 10.0) -> None:
         """SIGTERM the child's process group, then SIGKILL after ``grace_s``."""
         proc, self._proc = self._proc, None

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from recruiter_config.settings import LiveKitSettings, Settings
 from recruiter_devstack.livekit_dev import DevLiveKitServer
-from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env, resolve_endpoint
+from recruiter_devstack.llm_server import endpoint_env, resolve_endpoint
+from recruiter_devstack.llm_sharing import SharedEmbeddedServer
 from recruiter_devstack.phone_dev import DevRedis, DevSIPService, SIPPorts
 from recruiter_devstack.processes import ChildProcess, http_ok
 from recruiter_llm.client import LLMEndpoint
@@ -51,7 +52,7 @@ class DevStack:
     livekit: LiveKitSettings | None = None
     endpoint: LLMEndpoint | None = None
     sip_address: str | None = None
-    _servers: list[DevLiveKitServer | EmbeddedLLMServer | DevRedis | DevSIPService] = field(
+    _servers: list[DevLiveKitServer | SharedEmbeddedServer | DevRedis | DevSIPService] = field(
         default_factory=list
     )
     _children: list[ChildProcess] = field(default_factory=list)
@@ -94,10 +95,11 @@ class DevStack:
         return self.livekit
 
     def start_llm(self) -> LLMEndpoint:
-        """The configured endpoint, else the embedded llama.cpp server."""
+        """The configured endpoint, else the embedded llama.cpp server (the one another
+        command runs, or one started here: ``SharedEmbeddedServer``)."""
         endpoint = resolve_endpoint(self.settings)
         if endpoint is None:
-            server = EmbeddedLLMServer(self.settings, log_path=self.logs / "llm-server.log")
+            server = SharedEmbeddedServer(self.settings, log_path=self.logs / "llm-server.log")
             self._servers.append(server)
             endpoint = server.start()
         self.endpoint = endpoint

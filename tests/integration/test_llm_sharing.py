@@ -1,19 +1,23 @@
-"""Two commands on one machine (issue 17): `rehearse` while `up` runs shares the embedded LLM
-server that is already there instead of failing on its port, and leaves it running; a port held
-by anything else is still refused with a message naming it."""
+"""Two commands on one machine (issue 17): each uses the embedded LLM server another one runs
+instead of failing on its port; it stops when the last of them ends, whichever started it, and
+only then; a port held by another program moves the server to a free port."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
+from pathlib import Path
 
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import llm_endpoint
-from recruiter_llm.client import LLMUnavailableError
+from recruiter_devstack.llm_server import port_taken, serving
+from recruiter_devstack.llm_sharing import llm_endpoint
+from tests.conftest import free_ports
 
 
 def _serving(models: list[str]) -> ThreadingHTTPServer:
@@ -62,18 +66,124 @@ def test_a_running_server_with_the_same_model_is_shared_and_left_running(
         server.server_close()
 
 
-def test_a_port_held_by_another_model_is_refused_by_name(settings: Settings) -> None:
+def test_a_port_held_by_another_program_moves_the_server_to_a_free_port(
+    settings: Settings,
+) -> None:
     server = _serving(["some-other-model"])
     port = server.server_address[1]
-    taken = settings.model_copy(
-        update={"llm": settings.llm.model_copy(update={"port": port, "base_url": None})}
-    )
+    lines: list[str] = []
     try:
-        with (
-            pytest.raises(LLMUnavailableError, match=f"port {port} is already in use"),
-            llm_endpoint(taken),
-        ):
-            pass
+        with llm_endpoint(_on_port(settings, port), on_start=lines.append) as endpoint:
+            assert endpoint.base_url != f"http://127.0.0.1:{port}/v1"
+            moved = int(endpoint.base_url.rsplit(":", 1)[1].split("/")[0])
+            assert serving(moved, settings.llm.gguf) is not None
+        assert lines == [
+            f"port {port} is held by another program; starting the embedded LLM server "
+            f"({settings.llm.gguf}) on port {moved}"
+        ]
+        assert not port_taken(moved)  # stopped with the only command that used it
+        assert port_taken(port)  # the other program's is left alone
     finally:
         server.shutdown()
         server.server_close()
+
+
+# One command using the embedded server until a line arrives on its stdin (as `rehearse` or
+# `worker` hold it for their run): what it hears, then its endpoint, one line each.
+_COMMAND = """
+import sys
+from pathlib import Path
+from recruiter_config.settings import LLMSettings, Settings
+from recruiter_devstack.llm_sharing import llm_endpoint
+settings = Settings(home=Path(sys.argv[1]), llm=LLMSettings(port=int(sys.argv[2])))
+with llm_endpoint(settings, on_start=lambda line: print(line, flush=True)) as endpoint:
+    print("endpoint", endpoint.base_url, flush=True)
+    sys.stdin.readline()
+"""
+
+
+class _Command:
+    """A command of ``_COMMAND``'s, on the data folder ``home`` and LLM port ``port``."""
+
+    def __init__(self, home: Path, port: int) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RECRUITER_")}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _COMMAND, str(home), str(port)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        self.heard: list[str] = []
+
+    def endpoint(self) -> str:
+        """The base URL it uses, once it has one (what it heard before, in ``heard``)."""
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("endpoint "):
+                return line.split()[1]
+            self.heard.append(line.strip())
+        raise AssertionError(f"exited with {self.proc.wait()} before its endpoint: {self.heard}")
+
+    def end(self) -> None:
+        """Let it end, as a command does after its run, and wait for it."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.close()
+        assert self.proc.wait(timeout=60) == 0
+        self.proc.stdout.close()
+
+    def kill(self) -> None:
+        """SIGKILL it, as a crash or the OOM killer would, and wait for it."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+
+
+def test_the_server_stops_with_the_last_command_using_it_not_the_one_that_started_it(
+    home: Path,
+) -> None:
+    (port,) = free_ports(1)
+    gguf = Settings(home=home).llm.gguf
+    first = _Command(home, port)
+    url = first.endpoint()
+    second = _Command(home, port)
+    assert second.endpoint() == url
+    assert first.heard == [f"starting the embedded LLM server ({gguf})"]
+    assert second.heard == [f"using the embedded LLM server already running ({gguf})"]
+    first.end()
+    assert serving(port, gguf) is not None  # the second still uses it
+    second.end()
+    assert not port_taken(port)
+
+
+def test_a_command_killed_with_sigkill_leaves_the_server_to_the_others_and_the_last_stops_it(
+    home: Path,
+) -> None:
+    (port,) = free_ports(1)
+    gguf = Settings(home=home).llm.gguf
+    first = _Command(home, port)
+    first.endpoint()
+    second = _Command(home, port)
+    second.endpoint()
+    first.kill()
+    assert serving(port, gguf) is not None
+    third = _Command(home, port)  # comes after the one that started it died
+    third.endpoint()
+    assert third.heard == [f"using the embedded LLM server already running ({gguf})"]
+    second.end()
+    assert serving(port, gguf) is not None  # the third still uses it
+    third.end()  # the last: stops the server the killed command started
+    assert not port_taken(port)
+
+
+def test_two_commands_started_at_once_start_one_server(home: Path) -> None:
+    (port,) = free_ports(1)
+    gguf = Settings(home=home).llm.gguf
+    commands = [_Command(home, port), _Command(home, port)]
+    urls = {command.endpoint() for command in commands}
+    assert urls == {f"http://127.0.0.1:{port}/v1"}
+    heard = [line for command in commands for line in command.heard]
+    assert heard.count(f"starting the embedded LLM server ({gguf})") == 1
+    assert heard.count(f"using the embedded LLM server already running ({gguf})") == 1
+    for command in commands:
+        command.end()
+    assert not port_taken(port)
