@@ -42,6 +42,7 @@ __all__ = [
     "ResumingInterviewer",
     "Resumption",
     "StillRunningError",
+    "abandoned_sessions",
     "load_resumption",
     "resumption_for",
     "room_resumption",
@@ -257,6 +258,33 @@ def sessions_to_resume(
         else:
             stale.append(session_id)
     return resume, stale
+
+
+def abandoned_sessions(s: Session, *, now: datetime | None = None) -> list[tuple[str, str | None]]:
+    """The running interviews no process will go on with, as (session id, holder): a room's or
+    a call's (a rehearsal goes on with ``rehearse --resume`` whenever its user asks) whose last
+    stored turn (else its start) is older than ``RESUME_WITHIN_S``, and whose process is not
+    alive on this machine. A candidate's room left that long is not resumed by a new job
+    either (``sessions_to_resume``); these are closed as interrupted and scored
+    (``agent.interview.close_abandoned``) even when the candidate never comes back.
+    """
+    now = now or datetime.now(UTC)
+    last_turn = (
+        select(func.max(Turn.created_at)).where(Turn.session_id == InterviewSession.id)
+    ).scalar_subquery()
+    rows = s.execute(
+        select(InterviewSession.id, InterviewSession.holder, InterviewSession.started_at,
+               last_turn)
+        .where(InterviewSession.status == "running", InterviewSession.channel != "headless")
+        .order_by(InterviewSession.started_at)
+    ).all()  # fmt: skip
+    found: list[tuple[str, str | None]] = []
+    for session_id, holder, started, last in rows:
+        seen = last or started
+        seen = seen if seen.tzinfo else seen.replace(tzinfo=UTC)  # SQLite keeps no zone
+        if (now - seen).total_seconds() > RESUME_WITHIN_S and _alive_here(holder) is None:
+            found.append((session_id, holder))
+    return found
 
 
 def room_resumption(

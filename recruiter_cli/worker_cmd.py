@@ -12,7 +12,8 @@ from rich.console import Console
 from recruiter_cli.context import current_settings
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import endpoint_env, llm_endpoint
+from recruiter_devstack.llm_server import endpoint_env
+from recruiter_devstack.llm_sharing import llm_endpoint
 from recruiter_llm.client import LLMUnavailableError
 
 
@@ -36,11 +37,14 @@ def run_worker(
 
     from livekit.agents import cli
 
+    from agent.abandoned import sweeping
     from agent.worker import build_server
     from recruiter_coding.cgroup import sweep_groups
 
-    # The run groups of code runs whose job process was killed (a crash, SIGKILL) are removed.
+    # The run groups of code runs whose job process was killed (a crash, SIGKILL) are removed,
+    # and interviews left by their candidates are closed and scored (now and every few minutes).
     asyncio.run(sweep_groups())
+    sweeping(settings)
     server = build_server(
         settings, agent_name, idle_processes=idle_processes, http_port=http_port,
         load_threshold=load_threshold,

@@ -13,10 +13,13 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from agent.abandoned import close_abandoned
 from agent.interview import close_interrupted
 from agent.interviewer import Interviewer, ReplyPolicy
 from agent.journal import TurnJournal
 from agent.resume import (
+    INTERRUPTED,
+    MAX_RESUMES,
     RESUME_WITHIN_S,
     ResumeError,
     StillRunningError,
@@ -283,3 +286,68 @@ def test_a_stale_session_the_candidate_had_ended_is_completed_not_failed(
         assert (record.status, record.end_reason) == (
             "completed", "the candidate ended the interview")  # fmt: skip
         assert s.get_one(InterviewSession, dropped).status == "failed"
+
+
+def test_a_session_resumed_max_resumes_times_is_closed_instead_of_resumed_again(
+    db: sessionmaker[Session],
+) -> None:
+    """An interview whose process keeps dying the same way is scored as it stands."""
+    session_id = _session(db, None, idle_s=5)
+    state, _ = start(plan_for(load_role("demo")))
+    with db() as s:
+        repo = SessionRepository(s)
+        for n in range(MAX_RESUMES):
+            repo.add_turn(session_id, NewTurn("recruiter", "Where we were: hi.", 1.0 + n,
+                                              1.5 + n, "motivation", events=[{"type": "resumed"}]),
+                          flow_state=state_snapshot(state))  # fmt: skip
+            if n == MAX_RESUMES - 2:
+                s.commit()
+                assert room_resumption(db, ROOM, None)[0] is not None  # one more is allowed
+        s.commit()
+    assert room_resumption(db, ROOM, None) == (None, [session_id])
+
+
+def test_rooms_and_calls_left_for_good_are_closed_and_scored_and_nothing_else_is(
+    db: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """A candidate who left a room and never came back, and a call whose process died: closed
+    as interrupted with their answers scored, by the worker's sweep, though no new job ever
+    starts there. A recent room (its candidate may come back), a rehearsal (``rehearse
+    --resume`` takes it up whenever asked), one whose process lives and a finished one are
+    left as they are."""
+    old = RESUME_WITHIN_S + 60
+    with db() as s:
+        ada = CandidateRepository(s).create("Ada").id
+        demo = load_role_source("demo")
+        RoleRepository(s).store(role_id="demo", version=demo.role.version,
+                                title=demo.role.title, content=demo.text)  # fmt: skip
+        s.commit()
+    left, call = _session(db, ada, idle_s=old), _session(db, None, idle_s=old, channel="call-1")
+    kept = {
+        "recent": _session(db, ada, idle_s=30),
+        "rehearsal": _session(db, None, idle_s=old, channel="headless"),
+        "alive": _session(db, None, idle_s=old),
+        "done": _session(db, None, idle_s=old, status="completed"),
+    }
+    with db() as s:
+        s.get_one(InterviewSession, kept["alive"]).holder = f"{socket.gethostname()}:{os.getppid()}"
+        s.get_one(InterviewSession, left).holder = f"{socket.gethostname()}:99999999"
+        SessionRepository(s).add_turn(left, NewTurn(
+            "candidate", "I have helped customers on a help desk for three years.", 1.5, 6.0,
+            "motivation"))  # fmt: skip
+        turn = s.query(Turn).filter_by(session_id=left, speaker="candidate").one()
+        turn.created_at = datetime.now(UTC) - timedelta(seconds=old)
+        s.commit()
+    assert sorted(close_abandoned(db, Settings(home=tmp_path))) == sorted([left, call])
+    with db() as s:
+        for session_id in (left, call):
+            record = s.get_one(InterviewSession, session_id)
+            assert (record.status, record.end_reason) == ("failed", INTERRUPTED)
+        assert len(SessionRepository(s).turns(left)) == 2  # nothing stored was lost
+        statuses = {k: s.get_one(InterviewSession, v).status for k, v in kept.items()}
+    assert statuses == {"recent": "running", "rehearsal": "running", "alive": "running",
+                        "done": "completed"}  # fmt: skip
+    report = json.loads((tmp_path / "sessions" / left / "report.json").read_text("utf-8"))
+    assert report["status"] == "failed"
+    assert report["transcript"][1]["text"].startswith("I have helped customers")
+    assert close_abandoned(db, Settings(home=tmp_path)) == []  # closed once
