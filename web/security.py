@@ -4,8 +4,11 @@ Headers (OWASP Secure Headers Project's recommendations that fit this app): no M
 no framing (clickjacking), no ``Referer`` to other sites (a candidate's link carries its token
 in the path; "same-origin", not "no-referrer", which makes browsers send ``Origin: null`` on the
 site's own form posts),
-camera and microphone for this site only, and a Content-Security-Policy limited to what cannot
-break the pages (framing, ``<base>``, plugins, form targets).
+camera and microphone for this site only, and a Content-Security-Policy: no framing, ``<base>``,
+plugins or other form targets, and scripts only from the site's own files (no inline script or
+event handler, no ``eval``), so a script injected into a page (cross-site scripting) does not
+run. Connections, media and images are left open: the LiveKit server's WebSocket is another
+origin, and reports play ``data:`` audio.
 
 Cross-site request forgery: beside the ``SameSite=Lax`` sign-in cookie (``web.auth``), a
 change (POST, PUT, PATCH, DELETE) whose ``Origin`` (or, lacking it, ``Referer``) names another
@@ -29,7 +32,8 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(self), microphone=(self), geolocation=(), payment=()",
     "cross-origin-opener-policy": "same-origin",
     "content-security-policy": (
-        "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'"
+        "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'; "
+        "script-src 'self'"
     ),
 }
 _CHANGES = {"POST", "PUT", "PATCH", "DELETE"}

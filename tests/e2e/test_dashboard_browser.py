@@ -63,6 +63,15 @@ def test_a_recruiter_signs_in_sees_role_errors_and_reads_a_report(
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{base}/dashboard/roles")
     expect(page.get_by_text("Signed in as")).to_contain_text("rita")
+    # A script injected into the page, as cross-site scripting would add one, does not run: the
+    # CSP lets only the site's own script files run (issue 17).
+    injected = page.evaluate("""() => {
+        const script = document.createElement("script");
+        script.textContent = "window.injected = true";
+        document.head.append(script);
+        return window.injected === true;
+    }""")
+    assert injected is False
 
     page.get_by_label("Script").set_input_files(
         str(FIXTURES / "invalid_roles" / "unknown-competency-ref.yaml")
@@ -141,7 +150,12 @@ def test_a_recruiter_invites_sees_the_invitation_and_withdraws_it_also_on_a_phon
     link = f"{base}/join/{link.rsplit('/', 1)[1]}"
     row = page.locator("table.invitations tbody tr", has_text="Priya Browser")
     expect(row.locator(".status")).to_have_text("sent")
-    expect(row.get_by_role("button", name="Copy the link for Priya Browser")).to_be_visible()
+    copy = row.get_by_role("button", name="Copy the link for Priya Browser")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    copy.click()  # (the dashboard's own script, no inline handler)
+    expect(copy).to_have_text("Copied")
+    copied: str = page.evaluate("navigator.clipboard.readText()")
+    assert copied.endswith("/join/" + link.rsplit("/", 1)[1])
     page.reload()  # the result is a page of its own: reloading invites no one again
     expect(page.locator("table.invitations tbody tr")).to_have_count(1)
     _shot(page, "dashboard-invitations")
