@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import socket
@@ -17,16 +18,19 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from recruiter_config.settings import LLMSettings, Settings, WebSettings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.stack import DevStack, StackPorts
 from storage import (
+    Candidate,
     CandidateRepository,
     InterviewSession,
     RecruiterRepository,
     SessionRepository,
+    Turn,
     create_database,
     session_factory,
 )
@@ -151,12 +155,47 @@ def room_stack(
     llm, livekit, tcp, udp, worker = free_ports(5)  # distinct: each held until all are chosen
     settings = Settings(home=home, llm=LLMSettings(port=llm))
     ports = StackPorts(livekit, tcp, udp, worker)
+    # Every line this process logs meanwhile (the web apps the tests serve, uvicorn, the tests'
+    # own clients), read with the stack's logs when the session ends.
+    logged, root = _Lines(), logging.getLogger()
+    level = root.level
+    root.addHandler(logged)
+    root.setLevel(min(level, logging.INFO))
     # livekit-server is built by `make setup` into the installed data directory.
-    with DevStack(settings, ports, livekit_binary=server_binary(Settings())) as stack:
-        assert stack.livekit is not None
-        settings = settings.model_copy(update={"livekit": stack.livekit})
-        db = session_factory(create_database(settings.resolved_database_url))
-        yield RoomStack(settings, db, stack.logs / "worker.log")
+    try:
+        with DevStack(settings, ports, livekit_binary=server_binary(Settings())) as stack:
+            assert stack.livekit is not None
+            settings = settings.model_copy(update={"livekit": stack.livekit})
+            db = session_factory(create_database(settings.resolved_database_url))
+            yield RoomStack(settings, db, stack.logs / "worker.log")
+    finally:
+        root.removeHandler(logged)
+        root.setLevel(level)
+    # Issue 17: after every test on the stack, with its logs complete: no line any part of it
+    # wrote (worker, LiveKit, LLM) nor any this process logged holds a candidate's name, an
+    # invitation link's token or the words of any answer stored in the session.
+    with db() as s:
+        names = [n for n in s.scalars(select(Candidate.display_name)) if n]
+        said = list(s.scalars(select(Turn.text).where(Turn.speaker == "candidate")))
+    secrets = [*names, *LINK_TOKENS, *answer_phrases([t for t in said if t])]
+    if secrets:
+        assert_no_personal_data(stack.logs, secrets, logged.lines)
+
+
+class _Lines(logging.Handler):
+    """Keeps every record logged at INFO or above, formatted as a log file would hold it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+# The token of each invitation link a test opened on the room stack (``open_candidate_page``).
+LINK_TOKENS: list[str] = []
 
 
 @dataclass
@@ -183,7 +222,9 @@ def open_candidate_page(
         candidate_id = CandidateRepository(s).create(name).id
         s.commit()
     invitation = Invitation(candidate_id=candidate_id, role_id=role_id, mode="practice")
-    link = f"{base}/join/{app.state.ctx.invitations.issue(invitation)}"
+    token = app.state.ctx.invitations.issue(invitation)
+    LINK_TOKENS.append(token)
+    link = f"{base}/join/{token}"
     flags = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
              f"--use-file-for-fake-audio-capture={audio}",
              "--autoplay-policy=no-user-gesture-required"]  # fmt: skip

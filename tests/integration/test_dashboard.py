@@ -16,6 +16,7 @@ from urllib.parse import quote
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from recruiter_config.settings import LiveKitSettings, PhoneSettings, Settings, WebSettings
 from reports.assessment import score_session
@@ -34,6 +35,7 @@ from storage import (
 )
 from tests.conftest import FIXTURES
 from tests.stored_interview import ANSWERS, store_interview
+from tests.unit.test_role_encodings import BOMB
 from tests.unit.test_role_warnings import ROLE as ROLE_WITH_WARNINGS
 from web.app import create_app
 from web.context import WebContext
@@ -173,6 +175,33 @@ def test_a_broken_role_script_shows_every_located_error_and_stores_nothing(
     assert api.json() == {"detail": "invalid role script", "errors": expected}
     with _ctx(app).db() as s:
         assert RoleRepository(s).versions("unknown-competency-ref") == []
+        assert RoleRepository(s).all_latest() == []
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        (BOMB.encode(), 422, "its aliases expand"),
+        (("x: " + "[" * 20000 + "]" * 20000).encode(), 422, "nested too deeply"),
+        (b"\0" * (50 * 1024 * 1024), 413, "a role script is at most 512 KiB"),
+    ],
+    ids=["alias-bomb", "deep-nesting", "fifty-megabytes"],
+)
+def test_hostile_role_uploads_are_refused_with_their_reason_and_store_nothing(
+    rita: TestClient, app: FastAPI, data: bytes, status: int, message: str
+) -> None:
+    """Issue 17: what `recruiter roles validate` refuses, sent through the dashboard's form and
+    the API: an alias bomb (never expanded), deep nesting (no RecursionError) and a 50 MB
+    file (read no further than the limit) get their reason, not a 500."""
+    for path in ("/dashboard/roles", "/api/roles"):
+        answer = _upload(rita, path, "hostile.yaml", data)
+        assert answer.status_code == status, (path, answer.status_code)
+        assert message in (
+            html.unescape(answer.text)
+            if path.startswith("/dashboard")
+            else " ".join(answer.json().get("errors") or [answer.json()["detail"]])
+        )
+    with _ctx(app).db() as s:
         assert RoleRepository(s).all_latest() == []
 
 
@@ -858,6 +887,57 @@ def test_sign_in_guessing_is_stopped_per_account_and_the_right_password_waits_to
         assert own.status_code == 200 and own.url.path == "/dashboard"
 
 
+def test_sign_in_guessing_is_stopped_per_address_and_per_account_from_everywhere(
+    client: TestClient, app: FastAPI
+) -> None:
+    """Issue 17: a guesser who cycles through recruiter ids is stopped at 30 refused sign-ins
+    from one address (for every id, from there only); one who cycles through addresses, at 100
+    refused for one recruiter id (that id, from everywhere)."""
+    web = _ctx(app).settings.web
+    for n in range(web.sign_in_failures_per_address):
+        guess = client.post("/login", data={"recruiter_id": f"nobody{n}", "password": "guess"})
+        assert guess.status_code == 401
+    right = {"recruiter_id": "rita", "password": PASSWORD}
+    assert client.post("/login", data=right).status_code == 429
+    with TestClient(app, client=("203.0.113.7", 50000)) as elsewhere:
+        assert elsewhere.post("/login", data=right).url.path == "/dashboard"
+    per_address = web.sign_in_failures_per_account
+    for a in range(web.sign_in_failures_per_account_anywhere // per_address):
+        with TestClient(app, client=(f"198.51.100.{a + 1}", 50000)) as guesser:
+            for _ in range(per_address):
+                guess = guesser.post("/login", data={"recruiter_id": "rita", "password": "x"})
+                assert guess.status_code == 401
+    with TestClient(app, client=("192.0.2.9", 50000)) as new_address:
+        locked = new_address.post("/login", data=right)
+        assert locked.status_code == 429 and "set-cookie" not in locked.headers
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_bounded_and_others_cannot_forge_one(
+    app: FastAPI,
+) -> None:
+    """Issue 17, with ``RECRUITER_WEB__TRUSTED_PROXIES`` (what ``recruiter web`` hands uvicorn):
+    behind the proxy, the address the proxy forwards is the one counted, so one guesser does
+    not lock out the others behind it; a client that is not the proxy cannot choose its
+    address with ``X-Forwarded-For`` to escape the bound."""
+    proxied = ProxyHeadersMiddleware(app, trusted_hosts="10.0.0.5")
+    limit = _ctx(app).settings.web.sign_in_failures_per_account
+    right = {"recruiter_id": "rita", "password": PASSWORD}
+    with TestClient(proxied, client=("10.0.0.5", 40000)) as proxy:
+        guesser, other = {"X-Forwarded-For": "198.51.100.1"}, {"X-Forwarded-For": "198.51.100.2"}
+        for _ in range(limit):
+            guess = proxy.post("/login", data={**right, "password": "x"}, headers=guesser)
+            assert guess.status_code == 401
+        assert proxy.post("/login", data=right, headers=guesser).status_code == 429
+        assert proxy.post("/login", data=right, headers=other).url.path == "/dashboard"
+    with TestClient(proxied, client=("192.0.2.50", 40000)) as direct:
+        for n in range(limit):
+            forged = {"X-Forwarded-For": f"198.51.100.{100 + n}"}
+            guess = direct.post("/login", data={**right, "password": "x"}, headers=forged)
+            assert guess.status_code == 401
+        forged = {"X-Forwarded-For": "198.51.100.250"}
+        assert direct.post("/login", data=right, headers=forged).status_code == 429
+
+
 def test_security_headers_and_cross_site_changes_refused(client: TestClient) -> None:
     """Issue 17: security headers on pages, the API and static files; a form posted from
     another site is refused before it runs, one from this site is not."""
@@ -866,6 +946,7 @@ def test_security_headers_and_cross_site_changes_refused(client: TestClient) -> 
         assert headers["x-content-type-options"] == "nosniff", path
         assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "same-origin"
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "script-src 'self'" in headers["content-security-policy"]
     data = {"recruiter_id": "rita", "password": PASSWORD}
     forged = client.post("/login", data=data, headers={"Origin": "https://evil.example"})
     assert forged.status_code == 403 and "set-cookie" not in forged.headers

@@ -1,4 +1,6 @@
-"""Every route that takes an id, tried with another person's ids (issue 17: no IDOR).
+"""Every route that takes an id, tried with another person's ids (issue 17: no IDOR) and with
+ids that climb out of their folder (no path traversal); every change, sent from another site
+(no CSRF).
 
 Recruiters share one organisation's data, so a recruiter route's only gate is the sign-in:
 without it, each answers 401 (API) or sends the browser to /login (pages), and shows nothing.
@@ -24,7 +26,7 @@ from recruiter_coaching.session import RoleTopics
 from recruiter_coaching.spoken import SpokenPractice
 from recruiter_config.settings import LiveKitSettings, Settings, WebSettings
 from rubrics import load_role
-from storage import CandidateRepository, InterviewSession, SessionRepository
+from storage import CandidateRepository, InterviewSession, RecruiterRepository, SessionRepository
 from tests.stored_interview import ANSWERS, store_interview
 from web.app import create_app
 from web.coaching import PracticeDesk
@@ -139,3 +141,71 @@ def test_no_route_that_takes_an_id_reaches_another_persons_data(
             if answer.status_code == 303:
                 assert answer.headers["location"].startswith("/login?"), where
     assert tried == len(_id_routes(app))
+
+
+def _signed_in(client: TestClient, app: FastAPI) -> WebContext:
+    """``client`` signed in as a recruiter, rita; the app's context."""
+    ctx: WebContext = app.state.ctx
+    password = "correct horse battery staple"
+    with ctx.db() as s:
+        RecruiterRepository(s).create("rita", "Rita", password)
+        s.commit()
+    assert client.post("/login", data={"recruiter_id": "rita", "password": password}).is_success
+    return ctx
+
+
+def _filled(template: str, ids: dict[str, str], **instead: str) -> str:
+    return re.sub(r"{(\w+)(?::\w+)?}", lambda m: instead.get(m.group(1), ids[m.group(1)]), template)
+
+
+def test_every_change_sent_from_another_site_is_refused_before_its_route_runs(
+    client: TestClient, app: FastAPI
+) -> None:
+    """CSRF: every POST, PUT, PATCH and DELETE of the app, forms, JSON and uploads alike, sent
+    by a signed-in recruiter's browser from another site's page, is refused (403)."""
+    ctx = _signed_in(client, app)
+    ids = _people(app)
+    changing = {"POST", "PUT", "PATCH", "DELETE"}
+    changes = [(method, path) for path, route in _api_routes(app.routes)
+               for method in sorted(route.methods & changing)]  # fmt: skip
+    assert len(changes) >= 20  # the table was read
+    for method, template in changes:
+        answer = client.request(method, _filled(template, ids), follow_redirects=False,
+                                headers={"Origin": "https://evil.example"},
+                                files={"file": ("a.wav", b"RIFF")})  # fmt: skip
+        assert answer.status_code == 403, f"{method} {template}: {answer.status_code}"
+        assert "cross-site request refused" in answer.text
+    with ctx.db() as s:  # none of them ran: Grace's interview is as it was
+        assert s.get_one(InterviewSession, ids["session_id"]).status == "completed"
+
+
+# Ids that climb out of a folder, each reaching a route as one path segment.
+_CLIMBING = ("%2E%2E", "..%5C..%5Cweb-secret", "%2E%2E%5C%2E%2E%5Crecruiter.db", "..%00")
+
+
+def test_no_route_that_takes_an_id_climbs_out_of_its_folder(
+    client: TestClient, app: FastAPI
+) -> None:
+    """Path traversal: every route with an id (reports, audio, PDFs, the API) and the report
+    routes' ``?session=``, given ids that climb out of their folder, finds nothing, signed in
+    as a recruiter and with a candidate's link alike."""
+    ctx = _signed_in(client, app)
+    ids = _people(app)
+    secret = ctx.settings.web.secret or ""
+    tried = 0
+    for method, template in _id_routes(app):
+        if method != "GET":
+            continue
+        for climb in _CLIMBING:
+            names = [n for n in re.findall(r"{(\w+)(?::\w+)?}", template) if n != "token"]
+            paths = [_filled(template, ids, **{n: climb}) for n in names]
+            if "/report" in template and "{token}" in template:
+                paths.append(f"{_filled(template, ids)}?session={climb}")
+            for path in paths:
+                answer = client.get(path, follow_redirects=False)
+                tried += 1
+                where = f"{path}: {answer.status_code}"
+                assert answer.status_code in (400, 403, 404, 422), where
+                assert secret not in answer.text and "SQLite format" not in answer.text, where
+                assert not _grace_in(answer.text), where
+    assert tried >= 40
