@@ -154,8 +154,10 @@ def glance() -> str:
         "numbers are the issue's items). Hostile role scripts, audio and video, and the web "
         "security checks, are tests, not benches: `tests/unit/test_role_encodings.py`, "
         "`tests/unit/test_recorded_answers.py`, `tests/integration/test_face.py`, "
-        "`tests/integration/test_dashboard.py` (sign-in limits, CSRF, headers) and their "
-        "neighbours.",
+        "`tests/integration/test_dashboard.py` (sign-in limits, behind a proxy too; headers), "
+        "`tests/integration/test_route_access.py` (every route with an id: IDOR and path "
+        "traversal; every change: CSRF), `tests/integration/test_llm_sharing.py` (commands "
+        "sharing the LLM server) and their neighbours.",
         "",
         "| item | figure | from | taken |",
         "|---|---|---|---|",
