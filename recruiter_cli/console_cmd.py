@@ -45,7 +45,7 @@ def console(
     try:
         load_role(role)
         _check_terminal_and_devices()
-        with llm_endpoint(settings) as endpoint:
+        with llm_endpoint(settings, on_start=err.print) as endpoint:
             os.environ.update(endpoint_env(endpoint))
             os.environ["RECRUITER_DEFAULT_ROLE"] = role
             run_worker(settings, "console", agent_name="", idle_processes=None, http_port=0)

@@ -9,7 +9,12 @@ import typer
 from rich.console import Console
 
 from recruiter_cli.context import current_settings
-from recruiter_devstack.llm_server import EmbeddedLLMServer, LoopbackLLMServer, endpoint_env
+from recruiter_devstack.llm_server import (
+    EmbeddedLLMServer,
+    LoopbackLLMServer,
+    endpoint_env,
+    serving,
+)
 from recruiter_devstack.vllm_server import VLLMServer
 from recruiter_llm.client import LLMUnavailableError
 
@@ -47,6 +52,15 @@ def serve(
         errors.print("[red]--model is for --engine vllm; llama.cpp serves RECRUITER_LLM__GGUF")
         raise typer.Exit(2)
     else:
+        if serving(settings.llm.port, settings.llm.gguf) is not None:
+            errors.print(
+                f"[red]the embedded LLM server ({settings.llm.gguf}) already runs on port "
+                f"{settings.llm.port}[/]: another recruiter command started it and the commands "
+                "use it as it is (it stops when the last of them ends). To run one of your own, "
+                "set RECRUITER_LLM__PORT to a free port.",
+                soft_wrap=True,
+            )
+            raise typer.Exit(1)
         server = EmbeddedLLMServer(settings)
     console = Console()
     try:

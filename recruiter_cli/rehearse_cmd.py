@@ -119,6 +119,11 @@ def rehearse(
     ) as e:  # fmt: skip
         err.print(f"[red]rehearsal failed: {e}")
         raise typer.Exit(1) from e
+    except KeyboardInterrupt as e:
+        err.print("[yellow]rehearsal stopped (Ctrl-C)[/]: every turn stored so far is kept; a "
+                  "session it had started (named above) goes on with `recruiter rehearse "
+                  "--resume SESSION`")  # fmt: skip
+        raise typer.Exit(130) from e
     if as_json:
         print(json.dumps(result_json(result)))
         return

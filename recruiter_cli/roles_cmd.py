@@ -311,7 +311,7 @@ def draft(
             await client.aclose()
 
     try:
-        with llm_endpoint(settings) as endpoint:
+        with llm_endpoint(settings, on_start=_err.print) as endpoint:
             result = asyncio.run(run(endpoint))
     except LLMUnavailableError as e:
         raise _fail(f"draft failed: {e}") from e

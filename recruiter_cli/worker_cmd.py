@@ -72,7 +72,7 @@ def worker(
     err = Console(stderr=True, soft_wrap=True)
     settings = current_settings()
     try:
-        with llm_endpoint(settings) as endpoint:
+        with llm_endpoint(settings, on_start=err.print) as endpoint:
             os.environ.update(endpoint_env(endpoint))
             name = agent_name or settings.web.agent_name
             run_worker(settings, mode.value, name, idle_processes, http_port, load_threshold)

@@ -1,15 +1,16 @@
 """One embedded LLM server for every recruiter command on a machine, stopped by the last one.
 
-``recruiter up``, ``rehearse``, ``worker`` and ``console`` each need the embedded llama.cpp
-server. The first command that needs it starts it; the others use it; it stops when the last
-of them ends, whichever one started it. Which commands use it is kept with file locks in the
-data folder (``run/llm/MODEL/``): each command holds a shared lock on ``users.lock`` while it
-uses the server, and every start and stop is decided under an exclusive lock on
-``decide.lock``. So two commands started at the same moment start one server, and no command
-stops it under another. A lock ends with its process: a command killed with SIGKILL leaves no
-user behind, and the server it leaves running (``server.json`` names it) is used by the next
-command and stopped by the last. A server this module did not start (``recruiter llm serve``)
-is used and never stopped.
+``recruiter up``, ``rehearse``, ``worker``, ``console`` and ``roles draft`` each need the
+embedded llama.cpp server. The first command that needs it starts it; the others use it; it
+stops when the last of them ends, whichever one started it, whatever data folder each uses.
+Which commands use it is kept with file locks in a folder of the machine's temporary directory,
+one per LLM port and model (``/tmp/virtual-recruiter-UID/llm/PORT-MODEL/``, the user's own):
+each command holds a shared lock on ``users.lock`` while it uses the server, and every start
+and stop is decided under an exclusive lock on ``decide.lock``. So two commands started at the
+same moment start one server, and no command stops it under another. A lock ends with its
+process: a command killed with SIGKILL leaves no user behind, and the server it leaves running
+(``server.json`` names it) is used by the next command and stopped by the last. A server this
+module did not start (``recruiter llm serve``) is used and never stopped.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import os
 import re
 import signal
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,9 +37,9 @@ from recruiter_devstack.llm_server import (
     resolve_endpoint,
     serving,
 )
-from recruiter_llm.client import LLMEndpoint
+from recruiter_llm.client import LLMEndpoint, LLMUnavailableError
 
-__all__ = ["SharedEmbeddedServer", "llm_endpoint"]
+__all__ = ["SharedEmbeddedServer", "llm_endpoint", "registry"]
 
 logger = logging.getLogger("recruiter.llm")
 
@@ -89,11 +91,10 @@ class SharedEmbeddedServer:
         log_path: Path | None = None,
         on_start: Callable[[str], None] | None = None,
     ) -> None:
-        model = settings.llm.gguf
         self._settings = settings
-        self._dir = settings.home / "run" / "llm" / re.sub(r"[^A-Za-z0-9._-]", "_", model)
+        self._dir = registry(settings.llm.port, settings.llm.gguf)
         self._log_path = log_path
-        self._say = on_start or (lambda _line: None)
+        self._say = on_start or (lambda line: logger.info("%s", line))
         self._users: IO[str] | None = None
         self._own: EmbeddedLLMServer | None = None
         self._started: _Started | None = None  # the registered server this command uses
@@ -117,9 +118,10 @@ class SharedEmbeddedServer:
         """The endpoint of the server this command uses from now until ``stop``.
 
         Raises:
-            LLMUnavailableError: the server is not installed, or it did not become ready.
+            LLMUnavailableError: the server is not installed, or it did not become ready, or
+                the folder that counts its users belongs to another user.
         """
-        self._dir.mkdir(parents=True, exist_ok=True)
+        _own_folder(self._dir)
         users = (self._dir / "users.lock").open("a")
         try:
             with self._deciding(waiting="waiting for the embedded LLM server another command "
@@ -228,6 +230,27 @@ class SharedEmbeddedServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def registry(port: int, model: str) -> Path:
+    """The folder that counts the commands using the embedded server of ``model`` configured
+    on ``port`` (the machine's temporary directory, this user's own): every data folder's
+    commands meet there."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{port}-{model}")
+    return Path(tempfile.gettempdir()) / f"virtual-recruiter-{os.getuid()}" / "llm" / name
+
+
+def _own_folder(folder: Path) -> None:
+    """Make ``folder`` (and the user's folder above it) readable by this user only.
+
+    Raises:
+        LLMUnavailableError: the user's folder belongs to another user.
+    """
+    top = folder.parents[1]
+    top.mkdir(mode=0o700, exist_ok=True)
+    if top.stat().st_uid != os.getuid():
+        raise LLMUnavailableError(f"{top} belongs to another user; remove it")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _stop_group(started: _Started) -> None:

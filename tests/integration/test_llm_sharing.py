@@ -14,6 +14,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from recruiter_cli.main import app
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import port_taken, serving
 from recruiter_devstack.llm_sharing import llm_endpoint
@@ -139,13 +143,16 @@ class _Command:
 
 
 def test_the_server_stops_with_the_last_command_using_it_not_the_one_that_started_it(
-    home: Path,
+    home: Path, installed_models: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    """Whatever data folder each command uses: the folder that counts them is the machine's."""
     (port,) = free_ports(1)
     gguf = Settings(home=home).llm.gguf
+    elsewhere = tmp_path_factory.mktemp("another-data-folder")
+    (elsewhere / "models").symlink_to(installed_models, target_is_directory=True)
     first = _Command(home, port)
     url = first.endpoint()
-    second = _Command(home, port)
+    second = _Command(elsewhere, port)
     assert second.endpoint() == url
     assert first.heard == [f"starting the embedded LLM server ({gguf})"]
     assert second.heard == [f"using the embedded LLM server already running ({gguf})"]
@@ -187,3 +194,20 @@ def test_two_commands_started_at_once_start_one_server(home: Path) -> None:
     for command in commands:
         command.end()
     assert not port_taken(port)
+
+
+def test_llm_serve_says_the_embedded_server_already_runs_instead_of_a_bare_port_clash(
+    settings: Settings,
+) -> None:
+    server = _serving([settings.llm.gguf])
+    port = server.server_address[1]
+    try:
+        env = {"RECRUITER_HOME": str(settings.home), "RECRUITER_LLM__PORT": str(port),
+               "COLUMNS": "200"}  # fmt: skip
+        done = CliRunner().invoke(app, ["llm", "serve"], env=env)
+        assert done.exit_code == 1
+        assert f"already runs on port {port}" in done.output
+        assert "RECRUITER_LLM__PORT" in done.output
+    finally:
+        server.shutdown()
+        server.server_close()
