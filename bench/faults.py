@@ -21,6 +21,10 @@ How each fault is made:
   host answers), ``hung`` accepts requests and never answers, ``http-500`` answers every
   request with an error, ``broken-stream`` answers 200 with an event stream that is not JSON,
   and ``nonsense`` streams well-formed chunks of nonsense text;
+- ``restarted``: the real LLM server's process is killed with SIGKILL as the first question is
+  asked (the product talks to it directly: its port refuses), and started again after
+  ``RESTART_AFTER`` more recruiter turns; the bench counts the LLM's text used after it is back
+  (the product asks it again on each reply; nothing keeps it marked down);
 - ``stt-raises`` and ``tts-raises``: the first attempt of every transcription (of every
   sentence synthesized) raises, as a model runtime does on a transient fault; later attempts
   work. Each interview starts with the TTS's sentence cache empty;
@@ -31,7 +35,8 @@ How each fault is made:
 
 Results go to ``bench/results/faults.json`` and ``.md``.
 Usage: ``.venv/bin/python -m bench.faults [--trials 20] [--only killed,hung]`` (about 3.5
-minutes an interview on 2 cores; about 35 minutes for all).
+minutes an interview on 2 cores; about 40 minutes for all). With ``--only``, the other faults'
+results already in ``faults.json`` are kept, each with the time it was taken.
 """
 
 from __future__ import annotations
@@ -43,12 +48,14 @@ import json
 import logging
 import os
 import platform
+import signal
 import statistics
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +75,8 @@ from tests.postgres import PostgresServer, postgres_server
 RESULTS = Path(__file__).parent / "results"
 BAR_S = 2.0  # the issue's bar: a reply within 2 s of the end of the answer
 MODEL_FAULTS = ("stt-raises", "tts-raises")
-FAULTS = ("none", *LLM_FAULTS, *MODEL_FAULTS, "postgres-restart")
+FAULTS = ("none", *LLM_FAULTS, "restarted", *MODEL_FAULTS, "postgres-restart")
+RESTART_AFTER = 4  # "restarted": recruiter turns said while the LLM server is down
 OUTAGE_S = 5.0  # how long PostgreSQL stays down each time (the issue's figure)
 MAX_INTERVIEWS = 4  # per fault: a fault that leaves no replies to count stops here
 
@@ -248,9 +256,16 @@ def gap_s(latency_s: float, endpointing_s: float | None, stt_s: float | None) ->
     return round(latency_s - hold, 3)
 
 
-def _replies(db: Any, session_id: str) -> dict[str, Any]:
+def _llm_written(turn: Any) -> int:
+    """How many of a recruiter turn's acknowledgements and follow-ups the LLM wrote."""
+    return sum(e.get("source") == "llm" for e in (turn.events or [])
+               if e.get("type") in ("acknowledgement", "follow-up"))  # fmt: skip
+
+
+def _replies(db: Any, session_id: str, back_at: datetime | None = None) -> dict[str, Any]:
     """The stored replies to answers, and whether every planned question was asked once and
-    answered, each answer on its question."""
+    answered, each answer on its question; with ``back_at`` (when a killed LLM server was
+    back), how many replies after it used the LLM's text."""
     with db() as s:
         record = SessionRepository(s).get(session_id)
         turns = SessionRepository(s).turns(session_id)
@@ -267,6 +282,9 @@ def _replies(db: Any, session_id: str) -> dict[str, Any]:
     planned = [qid for qid, _, _ in TOPICS]
     sources = [e.get("source") for t in recruiter for e in (t.events or [])
                if e.get("type") in ("acknowledgement", "follow-up")]  # fmt: skip
+    after = [t for t in recruiter if back_at is not None
+             and (t.created_at if t.created_at.tzinfo else t.created_at.replace(tzinfo=UTC))
+             > back_at]  # fmt: skip
     return {
         "status": record.status if record is not None else None,
         "gaps_s": [gap_s(t.latency_s, t.endpointing_s, t.stt_s) for t in replies],  # type: ignore[arg-type]
@@ -276,27 +294,52 @@ def _replies(db: Any, session_id: str) -> dict[str, Any]:
         "every_question_answered": sorted(asked) == sorted(planned)
         and set(answered) == set(planned),
         "llm_sources": sources,
+        "back": back_at is not None,
+        "llm_after_back": sum(_llm_written(t) for t in after),
         "recruiter_texts": [t.text for t in recruiter],
     }
 
 
+def _killed(server: EmbeddedLLMServer) -> None:
+    """SIGKILL the server's process group, as a crash or the OOM killer would."""
+    if server.pid is not None:
+        os.killpg(server.pid, signal.SIGKILL)
+    server.stop()  # (reaps it)
+
+
 async def one_interview(
     settings: Settings, models: VoiceModels, proxy: FaultyLLM, fault: str,
-    restarts: Restarts | None = None,
+    restarts: Restarts | None = None, server: EmbeddedLLMServer | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """One rehearsal of the bench's script with ``fault`` held from the first question on."""
+    """One rehearsal of the bench's script with ``fault`` held from the first question on
+    (``restarted``: ``server`` killed then, and started again ``RESTART_AFTER`` turns later)."""
     proxy.set_mode("pass")
     role_path = settings.home / "fault-bench.yaml"
     role_path.write_text(role_yaml(), encoding="utf-8")
-    switched = False
+    said = 0
+    back_at: list[datetime] = []  # when the restarted server answered again
+    helpers: list[threading.Thread] = []
+
+    def in_background(target: Callable[[], None]) -> None:
+        helpers.append(threading.Thread(target=target))
+        helpers[-1].start()
 
     def on_event(message: str) -> None:
-        nonlocal switched
-        if not switched and message.startswith("assistant") and fault in LLM_FAULTS:
-            switched = True
-            threading.Thread(target=proxy.set_mode, args=(fault,)).start()
+        nonlocal said
+        if not message.startswith("assistant"):
+            return
+        said += 1
+        if said == 1 and fault in LLM_FAULTS:
+            in_background(lambda: proxy.set_mode(fault))
+        elif fault == "restarted" and server is not None and said in (1, 1 + RESTART_AFTER):
+            in_background(partial(_killed, server) if said == 1 else partial(_back, server))
 
-    chat = OpenAIChatClient(proxy.endpoint)
+    def _back(server: EmbeddedLLMServer) -> None:
+        server.start()
+        back_at.append(datetime.now(UTC))
+
+    restarted = fault == "restarted" and server is not None
+    chat = OpenAIChatClient(server.endpoint if restarted and server else proxy.endpoint)
     # Every interview starts as a job process's first does, with no sentence synthesized yet
     # (else the questions would come from the last interview's cache, never meeting a fault).
     models.tts.clear_cache()
@@ -319,6 +362,10 @@ async def one_interview(
     finally:
         await chat.aclose()
         proxy.set_mode("pass")
+        for helper in helpers:
+            helper.join()
+        if restarted and server is not None and not server.running:
+            server.start()  # the interview ended before it was due back
     row["injected"] = dict(counts) | {
         "synthesized_while_speaking": models.tts.cache_misses - misses
     }
@@ -328,7 +375,7 @@ async def one_interview(
                            "outages_meeting_a_write": len(restarts.met) - before[2]}  # fmt: skip
     if session_id is not None:
         engine = create_database(settings.resolved_database_url)
-        row |= _replies(session_factory(engine), session_id)
+        row |= _replies(session_factory(engine), session_id, back_at[0] if back_at else None)
         engine.dispose()
     row["seconds"] = round(time.perf_counter() - started, 1)
     return row
@@ -360,6 +407,8 @@ def summarise(fault: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
         "errors": [r["error"] for r in rows if r["error"]],
         "injected": injected,
         "llm_replies_used": sum(s == "llm" for r in rows for s in r.get("llm_sources", [])),
+        "back": sum(bool(r.get("back")) for r in rows),
+        "llm_after_back": sum(r.get("llm_after_back", 0) for r in rows),
     }
 
 
@@ -407,7 +456,7 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
                     sum(len(r.get("gaps_s", [])) for r in fault_rows) < args.trials
                     and len(fault_rows) < MAX_INTERVIEWS
                 ):
-                    row = await one_interview(settings, models, proxy, fault)
+                    row = await one_interview(settings, models, proxy, fault, server=server)
                     _print(row)
                     fault_rows.append(row)
                 rows.extend(fault_rows)
@@ -417,8 +466,9 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     return rows
 
 
-def _injected(fault: str, made: dict[str, int]) -> str:
+def _injected(summary: dict[str, Any]) -> str:
     """What was done to the parts over a fault's interviews, in words."""
+    fault, made = summary["fault"], summary["injected"]
     if fault == "postgres-restart":
         return (f"{made.get('restarts', 0)} restarts of {OUTAGE_S:.0f} s, "
                 f"{made.get('outages_meeting_a_write', 0)} met a write, "
@@ -429,25 +479,38 @@ def _injected(fault: str, made: dict[str, int]) -> str:
         return (f"{made.get('raised', 0)} first attempts raised, "
                 f"{made.get('synthesized_while_speaking', 0)} sentences synthesized "
                 "while speaking (the rest ahead)")  # fmt: skip
+    if fault == "restarted":
+        return (f"SIGKILL at the first question, back after {RESTART_AFTER} recruiter turns in "
+                f"{summary.get('back', 0)} interviews; LLM text used after it was back: "
+                f"{summary.get('llm_after_back', 0)}")  # fmt: skip
     return "held from the first question on" if fault in LLM_FAULTS else "-"
 
 
 def write_results(rows: list[dict[str, Any]], trials: int) -> None:
-    """Write ``faults.json`` and ``faults.md``."""
-    faults = list(dict.fromkeys(r["fault"] for r in rows))
-    summary = [summarise(f, [r for r in rows if r["fault"] == f]) for f in faults]
-    RESULTS.mkdir(exist_ok=True)
+    """Write ``faults.json`` and ``faults.md``: the faults of ``rows``, and the other faults'
+    results already in ``faults.json``, each with when it was taken."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    faults = list(dict.fromkeys(r["fault"] for r in rows))
+    summary = [summarise(f, [r for r in rows if r["fault"] == f]) | {"taken": when}
+               for f in faults]  # fmt: skip
+    earlier = RESULTS / "faults.json"
+    if earlier.is_file():
+        old = json.loads(earlier.read_text(encoding="utf-8"))
+        summary += [s | {"taken": s.get("taken", old["when"])} for s in old["summary"]
+                    if s["fault"] not in faults]  # fmt: skip
+        rows = rows + [r for r in old["interviews"] if r["fault"] not in faults]
+        summary.sort(key=lambda s: FAULTS.index(s["fault"]) if s["fault"] in FAULTS else 99)
+        faults = [s["fault"] for s in summary]
+    RESULTS.mkdir(exist_ok=True)
     (RESULTS / "faults.json").write_text(json.dumps(
         {"when": when, "machine": platform.platform(), "cpus": os.cpu_count(), "trials": trials,
          "summary": summary, "interviews": rows}, indent=2) + "\n")  # fmt: skip
     lines = [
         "# Faults in parts: replies and records under each fault",
         "",
-        f"Run {when} on {platform.platform()} ({os.cpu_count()} CPUs) by "
-        "`python -m bench.faults`"
-        + (", every fault in one run" if set(faults) == set(FAULTS) else f" ({', '.join(faults)})")
-        + "; see its docstring for how each fault is made.",
+        f"Written {when} on {platform.platform()} ({os.cpu_count()} CPUs) by "
+        "`python -m bench.faults`; each fault's run is in its 'taken' column (`--only` runs "
+        "some and keeps the others' results); see its docstring for how each fault is made.",
         "",
         "Gap: end of the candidate's speech to the recruiter's first audio, less the "
         "turn-taking hold (the part of endpointing not spent waiting for the transcript); "
@@ -457,8 +520,8 @@ def write_results(rows: list[dict[str, Any]], trials: int) -> None:
         "| fault | interviews | replies | unanswered | gap within 2 s | median gap "
         "| worst gap | median from speech | from speech within 2 s "
         "| answers spoken / stored | completed / scored | every question answered "
-        "| LLM text used | faults made |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| LLM text used | faults made | taken |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in summary:
         lines.append(
@@ -468,7 +531,7 @@ def write_results(rows: list[dict[str, Any]], trials: int) -> None:
             f"| {s['answers_spoken']} / {s['answers_stored']} "
             f"| {s['completed']} / {s['scored']} of {s['interviews']} "
             f"| {s['every_question_answered']} of {s['interviews']} "
-            f"| {s['llm_replies_used']} | {_injected(s['fault'], s['injected'])} |"
+            f"| {s['llm_replies_used']} | {_injected(s)} | {s['taken']} |"
         )
     errors = [(s["fault"], e) for s in summary for e in s["errors"]]
     if errors:

@@ -51,17 +51,23 @@ def _room_crash(d: dict[str, Any] | None) -> str:
     )
 
 
-def _faults(d: dict[str, Any] | None) -> list[tuple[str, str]]:
+def _faults(d: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """(item, figure, when its fault was run): ``bench.faults --only`` keeps the others'."""
     if d is None:
-        return [("2. faults in parts", "not run")]
+        return [("2. faults in parts", "not run", "-")]
     rows = []
     for f in d["summary"]:
+        back = ""
+        if f["fault"] == "restarted":
+            back = (f"; the LLM server back in {f['back']} interviews, its text used "
+                    f"{f['llm_after_back']} times after")  # fmt: skip
         rows.append((
             f"2. fault: {f['fault']}",
             f"{f['replies']} replies, {f['unanswered']} unanswered; {f['within_bar']} within "
             f"2 s of the answer's end less the turn-taking hold, {f['from_speech_within_bar']} "
             f"within 2 s from the end of speech; answers spoken / stored "
-            f"{f['answers_spoken']} / {f['answers_stored']}",
+            f"{f['answers_spoken']} / {f['answers_stored']}{back}",
+            f.get("taken") or d["when"],
         ))  # fmt: skip
     return rows
 
@@ -143,7 +149,7 @@ def glance() -> str:
          _when(crash, "taken")),
         ("1. crash and resume, in a room", _room_crash(room), "room_crash.json",
          _when(room, "taken")),
-        *((what, fig, "faults.json", _when(faults, "when")) for what, fig in _faults(faults)),
+        *((what, fig, "faults.json", when) for what, fig, when in _faults(faults)),
         *((what, fig, "load.json", _when(load, key, "when"))
           for what, fig, key in _load_rows(load)),
         ("4. spoken prompt injection", _injection(injection), "spoken_injection.json",

@@ -154,7 +154,8 @@ class SharedEmbeddedServer:
             users.close()
 
     def _running(self) -> LLMEndpoint | None:
-        """The server a command of this data folder started, or one on the configured port."""
+        """The server a command on this machine started for this port and model (registered in
+        ``server.json``), else one on the configured port that lists the model."""
         model = self._settings.llm.gguf
         started = self._read()
         if started is not None and _alive(started):
