@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import threading
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.interview import close_interrupted
@@ -46,8 +45,8 @@ def close_abandoned(db: sessionmaker[Session], settings: Settings) -> list[str]:
 
 def sweeping(settings: Settings, *, every_s: float = SWEEP_EVERY_S) -> threading.Event:
     """Run ``close_abandoned`` now and every ``every_s`` seconds in a daemon thread, until the
-    returned event is set. A database that cannot be reached is logged (by the error's kind)
-    and tried again on the next round."""
+    returned event is set. A round that fails (the database cannot be reached) is logged by
+    the error's kind, never with a candidate's data, and the next round tries again."""
     stop = threading.Event()
 
     def sweep() -> None:
@@ -58,7 +57,7 @@ def sweeping(settings: Settings, *, every_s: float = SWEEP_EVERY_S) -> threading
                 closed = close_abandoned(db, settings)
                 if closed:
                     logger.info("closed %d abandoned interviews as interrupted", len(closed))
-            except (SQLAlchemyError, OSError) as e:
+            except Exception as e:  # the database down, a report not built: the next round
                 logger.warning("abandoned interviews not swept (%s)", type(e).__name__)
             if stop.wait(every_s):
                 return

@@ -32,7 +32,7 @@ from dialogue import CandidateAnswered, InterviewPlan, InterviewState, Phase, st
 from dialogue.snapshot import SnapshotError, state_from_snapshot
 from perception.words import TimedWord
 from rubrics import RoleError, RoleSource, plan_for, resolve_role
-from storage import CodeEventRepository, InterviewSession, SessionRepository, Turn
+from storage import CodeEvent, CodeEventRepository, InterviewSession, SessionRepository, Turn
 
 __all__ = [
     "CLOSED_AS",
@@ -263,25 +263,28 @@ def sessions_to_resume(
 def abandoned_sessions(s: Session, *, now: datetime | None = None) -> list[tuple[str, str | None]]:
     """The running interviews no process will go on with, as (session id, holder): a room's or
     a call's (a rehearsal goes on with ``rehearse --resume`` whenever its user asks) whose last
-    stored turn (else its start) is older than ``RESUME_WITHIN_S``, and whose process is not
-    alive on this machine. A candidate's room left that long is not resumed by a new job
-    either (``sessions_to_resume``); these are closed as interrupted and scored
-    (``agent.interview.close_abandoned``) even when the candidate never comes back.
+    stored turn or code written (else its start) is older than ``RESUME_WITHIN_S``, and whose
+    process is not alive on this machine. A candidate's room left that long is not resumed by
+    a new job either (``sessions_to_resume``); these are closed as interrupted and scored
+    (``agent.abandoned.close_abandoned``) even when the candidate never comes back.
     """
     now = now or datetime.now(UTC)
     last_turn = (
         select(func.max(Turn.created_at)).where(Turn.session_id == InterviewSession.id)
     ).scalar_subquery()
+    last_code = (  # a coding round's silent stretch is written code, not turns
+        select(func.max(CodeEvent.created_at)).where(CodeEvent.session_id == InterviewSession.id)
+    ).scalar_subquery()
     rows = s.execute(
         select(InterviewSession.id, InterviewSession.holder, InterviewSession.started_at,
-               last_turn)
+               last_turn, last_code)
         .where(InterviewSession.status == "running", InterviewSession.channel != "headless")
         .order_by(InterviewSession.started_at)
     ).all()  # fmt: skip
     found: list[tuple[str, str | None]] = []
-    for session_id, holder, started, last in rows:
-        seen = last or started
-        seen = seen if seen.tzinfo else seen.replace(tzinfo=UTC)  # SQLite keeps no zone
+    for session_id, holder, started, last, coded in rows:
+        # (SQLite keeps no zone)
+        seen = max(t if t.tzinfo else t.replace(tzinfo=UTC) for t in (started, last, coded) if t)
         if (now - seen).total_seconds() > RESUME_WITHIN_S and _alive_here(holder) is None:
             found.append((session_id, holder))
     return found

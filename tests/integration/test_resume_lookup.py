@@ -313,8 +313,8 @@ def test_rooms_and_calls_left_for_good_are_closed_and_scored_and_nothing_else_is
     """A candidate who left a room and never came back, and a call whose process died: closed
     as interrupted with their answers scored, by the worker's sweep, though no new job ever
     starts there. A recent room (its candidate may come back), a rehearsal (``rehearse
-    --resume`` takes it up whenever asked), one whose process lives and a finished one are
-    left as they are."""
+    --resume`` takes it up whenever asked), one whose process lives, one with no turn for long
+    but code written lately (a coding round) and a finished one are left as they are."""
     old = RESUME_WITHIN_S + 60
     with db() as s:
         ada = CandidateRepository(s).create("Ada").id
@@ -328,6 +328,7 @@ def test_rooms_and_calls_left_for_good_are_closed_and_scored_and_nothing_else_is
         "rehearsal": _session(db, None, idle_s=old, channel="headless"),
         "alive": _session(db, None, idle_s=old),
         "done": _session(db, None, idle_s=old, status="completed"),
+        "coding": _session(db, None, idle_s=old),  # no turn for long, but code being written
     }
     with db() as s:
         s.get_one(InterviewSession, kept["alive"]).holder = f"{socket.gethostname()}:{os.getppid()}"
@@ -337,6 +338,10 @@ def test_rooms_and_calls_left_for_good_are_closed_and_scored_and_nothing_else_is
             "motivation"))  # fmt: skip
         turn = s.query(Turn).filter_by(session_id=left, speaker="candidate").one()
         turn.created_at = datetime.now(UTC) - timedelta(seconds=old)
+        CodeEventRepository(s).add(
+            kept["coding"], question_id="motivation", problem_id="p", at_s=1900.0,
+            kind="snapshot", language="python", code="x = 1",
+        )  # fmt: skip
         s.commit()
     assert sorted(close_abandoned(db, Settings(home=tmp_path))) == sorted([left, call])
     with db() as s:
@@ -346,7 +351,7 @@ def test_rooms_and_calls_left_for_good_are_closed_and_scored_and_nothing_else_is
         assert len(SessionRepository(s).turns(left)) == 2  # nothing stored was lost
         statuses = {k: s.get_one(InterviewSession, v).status for k, v in kept.items()}
     assert statuses == {"recent": "running", "rehearsal": "running", "alive": "running",
-                        "done": "completed"}  # fmt: skip
+                        "done": "completed", "coding": "running"}  # fmt: skip
     report = json.loads((tmp_path / "sessions" / left / "report.json").read_text("utf-8"))
     assert report["status"] == "failed"
     assert report["transcript"][1]["text"].startswith("I have helped customers")
