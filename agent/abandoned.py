@@ -2,6 +2,11 @@
 never came back, a call whose process died. The worker sweeps for them as it starts and every
 few minutes after (``sweeping``), so each such session ends ``failed`` as interrupted, with
 its answers scored and its report written, instead of staying "running" for good.
+
+The same sweep writes the report of an interview that ended but whose process was killed
+before its report was written (``report_unreported``); a candidate whose room job died that
+way gets it from the job their page asks back (``report_after_crash``), and a rehearsal from
+``rehearse --resume``.
 """
 
 from __future__ import annotations
@@ -11,18 +16,30 @@ import threading
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.interview import close_interrupted
-from agent.resume import RESUME_WITHIN_S, abandoned_sessions, this_process
+from agent.interview import build_reports, close_interrupted
+from agent.resume import RESUME_WITHIN_S, abandoned_sessions, this_process, unreported_sessions
 from recruiter_config.settings import Settings
 from storage import SessionRepository, create_database, session_factory
 
-__all__ = ["SWEEP_EVERY_S", "close_abandoned", "sweeping"]
+__all__ = [
+    "REPORT_GRACE_S",
+    "SWEEP_EVERY_S",
+    "close_abandoned",
+    "report_after_crash",
+    "report_unreported",
+    "sweeping",
+    "write_missing_report",
+]
 
 logger = logging.getLogger("recruiter.agent")
 
 # How often the worker looks (seconds): a session is closed at most this long after it has
 # been left for ``RESUME_WITHIN_S``.
 SWEEP_EVERY_S = RESUME_WITHIN_S / 6
+# An ended interview whose report is not written this long after (seconds) is written by the
+# sweep: its own process writes it within a minute (scoring, the judge, the PDF), or died.
+REPORT_GRACE_S = 600.0
+REPORT_RETRY_FOR_S = 86400.0  # a report that cannot be built is tried again for a day
 
 
 def close_abandoned(db: sessionmaker[Session], settings: Settings) -> list[str]:
@@ -43,10 +60,56 @@ def close_abandoned(db: sessionmaker[Session], settings: Settings) -> list[str]:
     return closed
 
 
+def write_missing_report(
+    db: sessionmaker[Session], session_id: str, holder: str | None, settings: Settings
+) -> bool:
+    """Score an ended interview and write its reports (``build_reports``), having taken it
+    over from ``holder``, the dead process that ended it (what the caller read): of several
+    processes at once, one writes them. Whether this one wrote them."""
+    with db() as s:
+        taken = SessionRepository(s).take(session_id, holder=this_process(), was=holder)
+        s.commit()
+    if not taken or not build_reports(db, session_id, settings):
+        return False
+    with db() as s:  # where ``rehearse`` records it
+        record = SessionRepository(s).get(session_id)
+        if record is not None and record.report_path is None:
+            record.report_path = str(settings.sessions_dir / session_id / "report.html")
+            s.commit()
+    return True
+
+
+def report_unreported(db: sessionmaker[Session], settings: Settings) -> list[str]:
+    """Write the report of every interview that ended ``REPORT_GRACE_S`` or more ago (up to a
+    day) without one (``unreported_sessions``); the ids written."""
+    with db() as s:
+        found = unreported_sessions(s, ended_s=(REPORT_GRACE_S, REPORT_RETRY_FOR_S))
+    return [i for i, holder in found if write_missing_report(db, i, holder, settings)]
+
+
+def report_after_crash(
+    db: sessionmaker[Session], channel: str, candidate_id: str, settings: Settings
+) -> tuple[str, str] | None:
+    """For a job the candidate's page sent back (``InterviewJob.recalled``) with no interview
+    to go on with: the candidate's last interview in the room, ended but with its job dead
+    before the report was written, with the report now written, as (session id, status);
+    else None."""
+    with db() as s:
+        found = unreported_sessions(s, ended_s=(0.0, float("inf")), channel=channel,
+                                    candidate_id=candidate_id)  # fmt: skip
+    for session_id, holder in found[:1]:
+        if write_missing_report(db, session_id, holder, settings):
+            with db() as s:
+                record = SessionRepository(s).get(session_id)
+                return (session_id, record.status) if record is not None else None
+    return None
+
+
 def sweeping(settings: Settings, *, every_s: float = SWEEP_EVERY_S) -> threading.Event:
-    """Run ``close_abandoned`` now and every ``every_s`` seconds in a daemon thread, until the
-    returned event is set. A round that fails (the database cannot be reached) is logged by
-    the error's kind, never with a candidate's data, and the next round tries again."""
+    """Run ``close_abandoned`` and ``report_unreported`` now and every ``every_s`` seconds in a
+    daemon thread, until the returned event is set. A round that fails (the database cannot
+    be reached) is logged by the error's kind, never with a candidate's data, and the next
+    round tries again."""
     stop = threading.Event()
 
     def sweep() -> None:
@@ -57,6 +120,9 @@ def sweeping(settings: Settings, *, every_s: float = SWEEP_EVERY_S) -> threading
                 closed = close_abandoned(db, settings)
                 if closed:
                     logger.info("closed %d abandoned interviews as interrupted", len(closed))
+                written = report_unreported(db, settings)
+                if written:
+                    logger.info("wrote the reports of %d ended interviews", len(written))
             except Exception as e:  # the database down, a report not built: the next round
                 logger.warning("abandoned interviews not swept (%s)", type(e).__name__)
             if stop.wait(every_s):

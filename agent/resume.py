@@ -48,6 +48,7 @@ __all__ = [
     "room_resumption",
     "sessions_to_resume",
     "this_process",
+    "unreported_sessions",
 ]
 
 CUT_OFF = "Sorry, we were cut off for a moment."
@@ -226,6 +227,21 @@ def resumption_for(
     return source, load_resumption(s, session_id, plan_for(source.role))
 
 
+def _last_activity() -> tuple[Any, Any]:
+    """Per session (correlated with ``InterviewSession``): when its last turn was stored and
+    when code was last written (a coding round's silent stretch is written code, not turns)."""
+    last_turn = select(func.max(Turn.created_at)).where(Turn.session_id == InterviewSession.id)
+    last_code = select(func.max(CodeEvent.created_at)).where(
+        CodeEvent.session_id == InterviewSession.id
+    )
+    return last_turn.scalar_subquery(), last_code.scalar_subquery()
+
+
+def _seen(started: datetime, *activity: datetime | None) -> datetime:
+    """The latest of a session's start and its activity, in UTC (SQLite keeps no zone)."""
+    return max(t if t.tzinfo else t.replace(tzinfo=UTC) for t in (started, *activity) if t)
+
+
 def sessions_to_resume(
     s: Session, channel: str, candidate_id: str | None, *, now: datetime | None = None
 ) -> tuple[str | None, list[str]]:
@@ -234,15 +250,13 @@ def sessions_to_resume(
     checks).
 
     Returns:
-        The one to go on with (the newest whose last turn is within ``RESUME_WITHIN_S``), or
-        None; and the others, to be closed as interrupted and scored.
+        The one to go on with (the newest whose last activity, the last turn stored or code
+        written, is within ``RESUME_WITHIN_S``), or None; and the others, to be closed as
+        interrupted and scored.
     """
     now = now or datetime.now(UTC)
-    last_turn = (
-        select(func.max(Turn.created_at)).where(Turn.session_id == InterviewSession.id)
-    ).scalar_subquery()
     rows = s.execute(
-        select(InterviewSession.id, InterviewSession.started_at, last_turn)
+        select(InterviewSession.id, InterviewSession.started_at, *_last_activity())
         .where(InterviewSession.channel == channel, InterviewSession.status == "running",
                InterviewSession.candidate_id.is_(None) if candidate_id is None
                else InterviewSession.candidate_id == candidate_id)
@@ -250,10 +264,9 @@ def sessions_to_resume(
     ).all()  # fmt: skip
     resume: str | None = None
     stale: list[str] = []
-    for session_id, started, last in rows:
-        seen = last or started
-        seen = seen if seen.tzinfo else seen.replace(tzinfo=UTC)  # SQLite keeps no zone
-        if resume is None and (now - seen).total_seconds() <= RESUME_WITHIN_S:
+    for session_id, started, last, coded in rows:
+        idle_s = (now - _seen(started, last, coded)).total_seconds()
+        if resume is None and idle_s <= RESUME_WITHIN_S:
             resume = session_id
         else:
             stale.append(session_id)
@@ -269,24 +282,44 @@ def abandoned_sessions(s: Session, *, now: datetime | None = None) -> list[tuple
     (``agent.abandoned.close_abandoned``) even when the candidate never comes back.
     """
     now = now or datetime.now(UTC)
-    last_turn = (
-        select(func.max(Turn.created_at)).where(Turn.session_id == InterviewSession.id)
-    ).scalar_subquery()
-    last_code = (  # a coding round's silent stretch is written code, not turns
-        select(func.max(CodeEvent.created_at)).where(CodeEvent.session_id == InterviewSession.id)
-    ).scalar_subquery()
     rows = s.execute(
         select(InterviewSession.id, InterviewSession.holder, InterviewSession.started_at,
-               last_turn, last_code)
+               *_last_activity())
         .where(InterviewSession.status == "running", InterviewSession.channel != "headless")
         .order_by(InterviewSession.started_at)
     ).all()  # fmt: skip
     found: list[tuple[str, str | None]] = []
     for session_id, holder, started, last, coded in rows:
-        # (SQLite keeps no zone)
-        seen = max(t if t.tzinfo else t.replace(tzinfo=UTC) for t in (started, last, coded) if t)
-        if (now - seen).total_seconds() > RESUME_WITHIN_S and _alive_here(holder) is None:
+        idle_s = (now - _seen(started, last, coded)).total_seconds()
+        if idle_s > RESUME_WITHIN_S and _alive_here(holder) is None:
             found.append((session_id, holder))
+    return found
+
+
+def unreported_sessions(
+    s: Session, *, ended_s: tuple[float, float], channel: str | None = None,
+    candidate_id: str | None = None, now: datetime | None = None,
+) -> list[tuple[str, str | None]]:  # fmt: skip
+    """Ended interviews whose report was never written, as (session id, holder), the last
+    ended first: their process was killed between the end and the report (or the report
+    could not be built). Only those ended between ``ended_s[0]`` and ``ended_s[1]`` seconds
+    ago, of ``channel`` and ``candidate_id`` where given, whose process is not alive on this
+    machine. A rehearsal stopped otherwise (Ctrl-C, over its time) is left out: it writes its
+    report when ``rehearse --resume`` goes on with it.
+    """
+    now = now or datetime.now(UTC)
+    found: list[tuple[str, str | None]] = []
+    for record in SessionRepository(s).unreported(channel=channel, candidate_id=candidate_id):
+        assert record.ended_at is not None
+        ago_s = (now - _seen(record.ended_at)).total_seconds()
+        resumable = (
+            record.channel == "headless"
+            and record.status != "completed"
+            and not (record.end_reason or "").startswith(CLOSED_AS)
+        )
+        late = ended_s[0] <= ago_s <= ended_s[1]
+        if late and not resumable and _alive_here(record.holder) is None:
+            found.append((record.id, record.holder))
     return found
 
 
@@ -323,7 +356,8 @@ class ResumingInterviewer(Interviewer):
 
     async def opening(self) -> str:
         """What the candidate hears first: that they were cut off, then the reply to their
-        pending answer, or the last thing they heard again."""
+        pending answer, or the last thing they heard again (the opening, where the process died
+        before its first turn was stored: it may have been heard in part)."""
         r = self.resumption
         if r.end_requested is not None and not r.closing_stored:  # the closing, then the end
             self._t0 = time.time() - r.clock_s
@@ -333,8 +367,10 @@ class ResumingInterviewer(Interviewer):
                 {"type": "resumed", "after": "end"}, {"type": "end", "reason": r.end_requested},
             ])  # fmt: skip
             return f"{CUT_OFF} {END_CLOSING}"
-        if r.state is None:
-            return await super().opening()
+        if r.state is None:  # gone before its first turn was stored: the opening again
+            opening = await super().opening()
+            self.utterance.events.insert(0, {"type": "resumed", "after": "start"})
+            return f"{CUT_OFF} {opening}"
         # The flow's clock (and time budget) goes on from the last stored turn: the time the
         # process was down is not charged.
         now_s = max(r.state.elapsed_s, r.clock_s)

@@ -30,6 +30,9 @@ class InterviewJob(BaseModel):
     # The invitation's room when the interview runs elsewhere (a phone call's own room): the
     # session is stored under it, so the invitation's page finds it.
     invitation_room: str | None = Field(default=None, max_length=100)
+    # Sent back by the candidate's page after the room's job died (``recall_interviewer``):
+    # the job goes on with the stored interview, or writes the report its end left unwritten.
+    recalled: bool = False
 
 
 def read_job(metadata: str | None) -> InterviewJob | None:

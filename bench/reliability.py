@@ -1,14 +1,19 @@
 """Reliability: interviews killed with SIGKILL at random points, then resumed.
 
 Each trial runs ``recruiter rehearse`` (the three-question test script, recorded answers) in a
-process group of its own, kills the group with SIGKILL at a random point (after a random number
-of stored turns, plus a random delay of up to 3 s), then runs ``rehearse --resume SESSION``
-until the interview completes. A trial counts:
+process group of its own, kills the group with SIGKILL at a random point, then runs ``rehearse
+--resume SESSION`` until the interview completes. The trials take the parts of an interview in
+turn: one in five is killed during the opening (up to 3 s after the session is stored, before
+or while the first question is spoken), one in five during the report (up to 8 s after the
+closing is stored: the recording, scoring, the judge and the report files), the others in the
+interview (after a random number of stored turns, 1-6, plus up to 3 s). A trial counts:
 
 - turns lost: turns stored before the kill that are missing or changed afterwards;
 - the right question: the first recruiter turn after the resume is marked ``resumed`` and
-  either repeats the question last asked or replies to the answer stored after it, moving on
-  to the next question; no question is asked afresh twice and each has exactly one answer;
+  either repeats the last thing heard (the opening again where none was stored) or replies to
+  the answer stored after it, moving on to the next question; no question is asked afresh
+  twice and each has exactly one answer. A process killed after the session was recorded as
+  ended needs no new turn: the resumed run writes the report alone;
 - completed: the resumed run ends with the session completed and its report written;
 - seconds from starting the resumed process to its first stored recruiter turn.
 
@@ -56,20 +61,26 @@ def _turns(db: Any, session_id: str) -> list[dict[str, Any]]:
                 for t in SessionRepository(s).turns(session_id)]  # fmt: skip
 
 
-def _running(db: Any) -> tuple[str, int] | None:
+def _session(db: Any) -> tuple[str, int, str] | None:
+    """The trial's one session: its id, turns stored and status."""
     with db() as s:
-        record = s.query(InterviewSession).filter_by(status="running").one_or_none()
-        return None if record is None else (record.id, len(SessionRepository(s).turns(record.id)))
+        record = s.query(InterviewSession).one_or_none()
+        if record is None:
+            return None
+        return record.id, len(SessionRepository(s).turns(record.id)), record.status
 
 
-def _trial(home: Path, endpoint: LLMEndpoint, answers: Path, rng: random.Random) -> dict[str, Any]:
+def _trial(
+    home: Path, endpoint: LLMEndpoint, answers: Path, rng: random.Random, during: str
+) -> dict[str, Any]:
     db = session_factory(create_database(Settings(home=home).resolved_database_url))
-    after_turns, delay = rng.randint(1, TURNS - 1), round(rng.uniform(0.0, 3.0), 2)
+    after_turns = {"opening": 0, "report": TURNS}.get(during, rng.randint(1, TURNS - 1))
+    delay = round(rng.uniform(0.0, 8.0 if during == "report" else 3.0), 2)
     proc = rehearse_process(home, endpoint, "--role", ROLE, "--answers", str(answers))
     started, session_id = time.monotonic(), None
     while proc.poll() is None:
-        found = _running(db)
-        if found is not None and found[1] >= after_turns:
+        found = _session(db)
+        if found is not None and (found[1] >= after_turns or found[2] != "running"):
             session_id = found[0]
             time.sleep(delay)
             break
@@ -79,8 +90,10 @@ def _trial(home: Path, endpoint: LLMEndpoint, answers: Path, rng: random.Random)
     killed_at = round(time.monotonic() - started, 1)
     with db() as s:
         record = SessionRepository(s).get(session_id) if session_id else None
-        if record is None or record.status == "completed":
-            return {"after_turns": after_turns, "error": "the interview ended before the kill"}
+        if record is None or record.report_path is not None:
+            return {"during": during, "after_turns": after_turns,
+                    "error": "the interview and its report were done before the kill"}  # fmt: skip
+        ended = record.status != "running"  # killed after the end was stored: the report left
     assert session_id is not None
     before = _turns(db, session_id)
     resumed_at = time.monotonic()
@@ -99,19 +112,21 @@ def _trial(home: Path, endpoint: LLMEndpoint, answers: Path, rng: random.Random)
     asked = [e["question_id"] for t in after for e in t["events"] if e.get("type") == "question"]
     answered = [t["question_id"] for t in after if t["speaker"] == "candidate"]
     right = (
-        resumed is not None
-        and any(e.get("type") == "resumed" for e in resumed["events"])
+        (not new if ended else resumed is not None
+         and any(e.get("type") == "resumed" for e in resumed["events"]))
         and sorted(asked) == sorted(set(asked)) == sorted(QUESTIONS)
         and answered == list(QUESTIONS)
-    )
+    )  # fmt: skip
     with db() as s:
         record = SessionRepository(s).get(session_id)
         completed = bool(record and record.status == "completed" and record.report_path
                          and Path(record.report_path).is_file())  # fmt: skip
     return {
-        "after_turns": len(before), "killed_at_s": killed_at, "turns_lost": lost,
-        "right_question": right, "completed": completed and again.returncode == 0,
-        "resumed_with": None if resumed is None else resumed["events"][0].get("after"),
+        "during": during, "after_turns": len(before), "killed_at_s": killed_at,
+        "turns_lost": lost, "right_question": right,
+        "completed": completed and again.returncode == 0,
+        "resumed_with": "the report alone" if ended else None if resumed is None
+        else resumed["events"][0].get("after"),
         "first_reply_after_restart_s": first_reply_s,
         "error": None if again.returncode == 0 else err[-300:],
     }  # fmt: skip
@@ -138,8 +153,10 @@ def _write(trials: list[dict[str, Any]]) -> dict[str, Any]:
         "",
         f"Taken {summary['taken']} on {summary['machine']} by `bench/reliability.py`: "
         "`recruiter rehearse` (three questions, recorded answers) killed with SIGKILL (its "
-        "whole process group) after a random number of stored turns plus up to 3 s, then "
-        "`rehearse --resume SESSION`.",
+        "whole process group), then `rehearse --resume SESSION`. One trial in five is killed "
+        "during the opening (up to 3 s after the session is stored), one in five during the "
+        "report (up to 8 s after the closing is stored), the others after a random number of "
+        "stored turns plus up to 3 s.",
         "",
         "| what | value |",
         "|---|---|",
@@ -152,16 +169,18 @@ def _write(trials: list[dict[str, Any]]) -> dict[str, Any]:
         f"| restart to first recruiter turn stored, median s (model loading included) | "
         f"{summary['first_reply_after_restart_median_s']} |",
         "",
-        "| trial | killed after turns | at s | resumed with | lost | right question | completed |",
-        "|---|---|---|---|---|---|---|",
+        "| trial | during | killed after turns | at s | resumed with | lost | right question "
+        "| completed |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for n, t in enumerate(trials, 1):
         if "turns_lost" not in t:
-            lines.append(f"| {n} | {t['after_turns']} | | {t['error']} | | | |")
+            lines.append(f"| {n} | {t['during']} | {t['after_turns']} | | {t['error']} | | | |")
             continue
         lines.append(
-            f"| {n} | {t['after_turns']} | {t['killed_at_s']} | {t['resumed_with']} |"
-            f" {t['turns_lost']} | {t['right_question']} | {t['completed']} |"
+            f"| {n} | {t['during']} | {t['after_turns']} | {t['killed_at_s']} "
+            f"| {t['resumed_with']} | {t['turns_lost']} | {t['right_question']} "
+            f"| {t['completed']} |"
         )
     lines.append("")
     path = RESULTS / "reliability.md"
@@ -193,7 +212,8 @@ def main() -> None:
             home = Path(tmp) / f"home-{n}"
             home.mkdir()
             (home / "models").symlink_to(settings.models_dir, target_is_directory=True)
-            trials.append(_trial(home, endpoint, answers, rng))
+            during = {0: "opening", 4: "report"}.get(n % 5, "interview")
+            trials.append(_trial(home, endpoint, answers, rng, during))
             print(json.dumps(trials[-1]), flush=True)
             _write(trials)
     summary = _write(trials)

@@ -2,18 +2,29 @@
 
 One run starts the real stack on loopback (``livekit-server``, the embedded LLM server, the
 worker) and the web app. Each trial invites a new candidate to the demo role; a simulated
-candidate joins the room with the invitation's token and answers over WebRTC. After a random
-number of answers (1-3), at a random moment (up to 3 s after the answer ends, while the reply
-is being prepared or spoken; or, in one trial of three, while the next answer is being
-spoken), the job process holding the room is killed with SIGKILL. As the candidate's page does,
-the trial then asks the web app to bring the recruiter back (``POST
-/api/join/{token}/reconnect``), answers twice more and ends the interview. Each trial counts:
+candidate joins the room with the invitation's token and answers over WebRTC. The job process
+holding the room is killed with SIGKILL at a random moment, the trials taking the parts of an
+interview in turn:
+
+- one in five during the opening: up to 3 s after the recruiter starts speaking;
+- one in five during the end: after 1-3 answers the candidate presses End, and the kill lands
+  up to 8 s later, while the closing is said, the session stored as ended or the report
+  written;
+- the others in the interview: after a random number of answers (1-3), up to 3 s after the
+  answer ends, while the reply is being prepared or spoken; or, in one trial of three, while
+  the next answer is being spoken.
+
+As the candidate's page does, the trial then asks the web app to bring the recruiter back
+(``POST /api/join/{token}/reconnect``), answers twice more (unless the interview has ended)
+and ends the interview. Each trial counts:
 
 - turns lost: turns stored before the kill that are missing or changed afterwards;
 - the right question: the first recruiter turn after the kill says the cut-off line, carries a
-  ``resumed`` event and either repeats the last thing stored as heard or replies to the answer
-  stored after it; no question is asked afresh twice, and the room has one session;
-- completed: the session completed with its report;
+  ``resumed`` event and either repeats the last thing stored as heard (the opening again where
+  none was stored) or replies to the answer stored after it; no question is asked afresh
+  twice, and the room has one session. A job killed after the session was stored as ended
+  needs no new turn: the new one writes the report and tells the page;
+- completed: the session completed with its report, and the page was told it ended;
 - seconds from the kill to the first recruiter audio the candidate hears again (LiveKit
   noticing the job is gone, the reconnect request, the new job and its model loading).
 
@@ -127,19 +138,21 @@ async def _answer(candidate: RoomCandidate, samples: Any, after: float) -> float
 
 
 async def _trial(
-    stack: RoomStack, client: TestClient, app: Any, voices: list[Any], rng: random.Random
-) -> dict[str, Any]:
+    stack: RoomStack, client: TestClient, app: Any, voices: list[Any], rng: random.Random,
+    during: str,
+) -> dict[str, Any]:  # fmt: skip
     with stack.db() as s:
         candidate_id = CandidateRepository(s).create("Bench Candidate").id
         s.commit()
     invitation = Invitation(candidate_id=candidate_id, role_id="demo", mode="practice")
     token = app.state.ctx.invitations.issue(invitation)
     access = client.post(f"/api/join/{token}/token", json={"consent": True}).json()
-    after_answers = rng.randint(1, 3)
-    mid_answer = rng.random() < 1 / 3
-    delay = rng.uniform(0.0, 3.0)
-    row: dict[str, Any] = {"after_answers": after_answers, "mid_answer": mid_answer,
-                           "delay_s": round(delay, 1), "killed": False}  # fmt: skip
+    after_answers = 0 if during == "opening" else rng.randint(1, 3)
+    mid_answer = rng.random() < 1 / 3 and during == "interview"
+    delay = rng.uniform(0.0, 8.0 if during == "end" else 3.0)
+    row: dict[str, Any] = {"during": during, "after_answers": after_answers,
+                           "mid_answer": mid_answer, "delay_s": round(delay, 1),
+                           "killed": False}  # fmt: skip
     candidate = RoomCandidate()
     agents = lambda: [p for p in candidate.room.remote_participants.values()  # noqa: E731
                       if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT]  # fmt: skip
@@ -156,7 +169,14 @@ async def _trial(
             if n < after_answers - 1:
                 spoke = await candidate.wait_for_state("speaking", ended, timeout_s=60)
         speaking = None
-        if mid_answer and ended is not None:  # the kill lands while the next answer is spoken
+        if during == "end" and ended is not None:  # End pressed once the reply is heard
+            spoke = await candidate.wait_for_state("speaking", ended, timeout_s=60)
+            await candidate.wait_for_state("listening", spoke, timeout_s=120)
+            await candidate.end_interview()
+            await asyncio.sleep(delay)
+            if _ended(candidate):
+                raise _TooLate("the interview and its report were done before the kill")
+        elif mid_answer and ended is not None:  # the kill lands while the next answer is spoken
             spoke = await candidate.wait_for_state("speaking", ended, timeout_s=60)
             await candidate.wait_for_state("listening", spoke, timeout_s=120)
             speaking = asyncio.create_task(candidate.say(voices[said]))
@@ -167,15 +187,22 @@ async def _trial(
         _kill_the_job(stack)
         before, killed = _turns(stack, invitation.room), time.time()
         row["killed"] = True
+        with stack.db() as s:
+            record = _newest_session(s, invitation.room)
+            row["ended_at_kill"] = record is not None and record.status != "running"
         if speaking is not None:
             await speaking
         await _until(lambda: not agents(), timeout_s=90)
         gone = time.time()
         answer = client.post(f"/api/join/{token}/reconnect")
         assert answer.status_code == 202, (answer.status_code, answer.text)
-        heard = await _first_audio(candidate, gone)
-        back = await candidate.wait_for_state("speaking", gone, timeout_s=60)
-        for _ in range(2):
+        if row["ended_at_kill"]:  # nothing more is said: the report is written
+            await candidate.wait_for_event("ended", timeout_s=240)
+            heard = None
+        else:
+            heard = await _first_audio(candidate, gone)
+            back = await candidate.wait_for_state("speaking", gone, timeout_s=60)
+        for _ in range(0 if row["ended_at_kill"] else 2):
             ended = await _answer(candidate, voices[said % len(voices)], back)
             if ended is None:
                 break
@@ -185,35 +212,44 @@ async def _trial(
         if not _ended(candidate):
             await candidate.end_interview()
         await candidate.wait_for_event("ended", timeout_s=240)
+    except _TooLate as e:  # not a kill during the interview: no figure
+        row["error"] = str(e)
+        return row
     except Exception as e:  # a trial's failure is its row; the next trial goes on
         row["error"] = f"{type(e).__name__}: {e}"
         return row
     finally:
         await candidate.leave()
     after = _turns(stack, invitation.room)
-    row |= _judge(stack, invitation.room, before, after)
+    row |= _judge(stack, invitation.room, before, after, ended=row["ended_at_kill"])
+    row["completed"] = row["completed"] and _ended(candidate)
     row["kill_to_first_audio_s"] = round(heard - killed, 1) if heard is not None else None
     return row
 
 
+class _TooLate(Exception):
+    """The interview and its report were done before the kill landed."""
+
+
 def _judge(
-    stack: RoomStack, room: str, before: list[Stored], after: list[Stored]
+    stack: RoomStack, room: str, before: list[Stored], after: list[Stored], *, ended: bool
 ) -> dict[str, Any]:
-    """What the kill cost: turns lost, and whether the new job went on at the right question."""
+    """What the kill cost: turns lost, and whether the new job went on at the right question
+    (``ended``: the session was stored as ended before the kill: nothing more is said)."""
     lost = sum(1 for a, b in zip(before, after, strict=False) if a != b)
     lost += max(0, len(before) - len(after))
     new = after[len(before) :]
     resumed = next((t for t in new if t[1] == "recruiter"), None)
     asked = [e["question_id"] for t in after for e in t[4] if e.get("type") == "question"]
     said = [t for t in before if t[1] == "recruiter"]
-    right = (
+    right = (not new and len(asked) == len(set(asked))) if ended else (
         resumed is not None
         and resumed[2].startswith(CUT_OFF)
         and any(e.get("type") == "resumed" for e in resumed[4])
         and len(asked) == len(set(asked))  # no question asked afresh twice
         # Repeating: the last thing heard, said again.
         and (REPEAT not in resumed[2] or (bool(said) and said[-1][2] in resumed[2]))
-    )
+    )  # fmt: skip
     with stack.db() as s:
         record = _newest_session(s, room)
         sessions = s.query(InterviewSession).filter_by(channel=room).count()
@@ -225,10 +261,16 @@ def _judge(
         "turns_before": len(before),
         "turns_lost": lost,
         "right_question": right and sessions == 1,
-        "resumed_with": None if resumed is None
-        else ("question" if REPEAT in resumed[2] else "answer"),
+        "resumed_with": "the report alone" if ended else None if resumed is None
+        else _resumed_with(resumed),
         "completed": completed,
     }  # fmt: skip
+
+
+def _resumed_with(resumed: Stored) -> str:
+    """What the first recruiter turn after the kill went on with (its ``resumed`` event)."""
+    after = next((e.get("after") for e in resumed[4] if e.get("type") == "resumed"), None)
+    return {"start": "opening", "end": "closing"}.get(after or "", after or "?")
 
 
 async def _no_job_in_a_room(stack: RoomStack) -> None:
@@ -270,7 +312,8 @@ async def _bench(trials: int, seed: int) -> list[dict[str, Any]]:
             with TestClient(app) as client:
                 for n in range(1, trials + 1):
                     await _no_job_in_a_room(stack)
-                    row = await _trial(stack, client, app, voices, rng)
+                    during = {1: "opening", 0: "end"}.get(n % 5, "interview")
+                    row = await _trial(stack, client, app, voices, rng, during)
                     print(f"trial {n}: {json.dumps(row)}", flush=True)
                     rows.append(row)
                     write_results(rows)  # a run cut short keeps the trials done
@@ -288,8 +331,9 @@ def write_results(rows: list[dict[str, Any]]) -> None:
     )
     section = [
         f"Taken {when} by `bench/room_crash.py` (see its docstring): the worker's job process "
-        "killed with SIGKILL mid-interview in a LiveKit room, the candidate staying in the "
-        "room and asking for the recruiter back as the page does.",
+        "killed with SIGKILL in a LiveKit room (one trial in five during the opening, one in "
+        "five after End was pressed: the closing, the session stored as ended, the report), "
+        "the candidate staying in the room and asking for the recruiter back as the page does.",
         "",
         "| what | value |",
         "|---|---|",
@@ -299,7 +343,8 @@ def write_results(rows: list[dict[str, Any]]) -> None:
         f"| went on at the right question (cut-off line, a resumed event, the last thing heard "
         f"repeated or the pending answer replied to, no question asked twice, one session) "
         f"| {sum(r['right_question'] for r in done)} of {len(done)} |",
-        f"| completed with the report | {sum(r['completed'] for r in done)} of {len(done)} |",
+        f"| completed with the report, the page told it ended | "
+        f"{sum(r['completed'] for r in done)} of {len(done)} |",
         f"| kill to the recruiter heard again, median s | "
         f"{round(statistics.median(waits), 1) if waits else None} |",
         "",
@@ -308,7 +353,11 @@ def write_results(rows: list[dict[str, Any]]) -> None:
         "|---|---|---|---|---|---|---|---|",
     ]
     for n, r in enumerate(rows, 1):
-        during = "the next answer" if r["mid_answer"] else f"the reply (+{r['delay_s']} s)"
+        during = {
+            "opening": f"the opening (+{r['delay_s']} s)",
+            "end": f"the end (End +{r['delay_s']} s)",
+        }.get(r.get("during", ""), "the next answer" if r["mid_answer"]
+              else f"the reply (+{r['delay_s']} s)")  # fmt: skip
         if "turns_lost" not in r:
             section.append(f"| {n} | {r['after_answers']} | {during} | {r['error']} "
                            "| | | | |")  # fmt: skip

@@ -93,6 +93,8 @@ def rehearse(
         db = session_factory(engine)
         try:
             if resume is not None:
+                if _report_after_crash(db, resume, settings, out, as_json=as_json):
+                    return
                 try:
                     with db() as s:
                         source, resumption = resumption_for(s, resume, channel="headless")
@@ -140,6 +142,36 @@ def rehearse(
         out.print(f"[yellow]scored report not built: {result.report_error}")
     if median is not None:
         out.print(f"latency:  median {median:.2f} s end of speech -> first recruiter audio")
+
+
+def _report_after_crash(
+    db: sessionmaker[Session], session_id: str, settings: Settings, out: Console, *,
+    as_json: bool,
+) -> bool:  # fmt: skip
+    """``rehearse --resume`` of a rehearsal that had ended but whose process was stopped
+    before its report was written: the report is written now. Whether it was such a session.
+
+    Raises:
+        AgentError: the report could not be built (the role version it ran is needed).
+    """
+    from agent.abandoned import write_missing_report
+    from agent.errors import AgentError
+    from agent.resume import unreported_sessions
+
+    with db() as s:
+        found = dict(unreported_sessions(s, ended_s=(0.0, float("inf")), channel="headless"))
+    if session_id not in found:
+        return False
+    if not write_missing_report(db, session_id, found[session_id], settings):
+        raise AgentError(f"session {session_id} had ended, but its report could not be "
+                         "built (the role version it ran is needed)")  # fmt: skip
+    report = settings.sessions_dir / session_id / "report.html"
+    if as_json:
+        print(json.dumps({"session_id": session_id, "report_path": str(report)}))
+    else:
+        out.print(f"session {session_id} had ended; its process stopped before the report "
+                  f"was written, and it is written now\nreport:   {report}")  # fmt: skip
+    return True
 
 
 def _close_unresumable(

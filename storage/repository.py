@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from storage.assessments import ReportFile
 from storage.models import AnswerMeasurement, InterviewSession, Turn
 
 __all__ = ["NewTurn", "SessionRepository"]
@@ -180,6 +181,42 @@ class SessionRepository:
             .execution_options(synchronize_session=False)
         )  # fmt: skip
         return bool(getattr(result, "rowcount", 0))
+
+    def take(self, session_id: str, *, holder: str, was: str | None) -> bool:
+        """Make ``holder`` the process of an ended session, if it is still held by ``was``
+        (what the caller read), to write what its own process did not (its report): of two
+        processes taking it at once, one wins. Its status stays as it is.
+
+        Returns:
+            False when another process took it first.
+        """
+        result = self._db.execute(
+            update(InterviewSession)
+            .where(InterviewSession.id == session_id,
+                   InterviewSession.holder.is_(None) if was is None
+                   else InterviewSession.holder == was)
+            .values(holder=holder)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        return bool(getattr(result, "rowcount", 0))
+
+    def unreported(
+        self, *, channel: str | None = None, candidate_id: str | None = None
+    ) -> list[InterviewSession]:
+        """Ended sessions (``completed`` or ``failed``) with no report built, the last ended
+        first, of ``channel`` and ``candidate_id`` where given: their process stopped between
+        the interview's end and its report, or the report could not be built."""
+        reported = select(ReportFile.id).where(ReportFile.session_id == InterviewSession.id)
+        query = select(InterviewSession).where(
+            InterviewSession.status != "running",
+            InterviewSession.ended_at.is_not(None),
+            ~reported.exists(),
+        )
+        if channel is not None:
+            query = query.where(InterviewSession.channel == channel)
+        if candidate_id is not None:
+            query = query.where(InterviewSession.candidate_id == candidate_id)
+        return list(self._db.scalars(query.order_by(InterviewSession.ended_at.desc())))
 
     def request_end(self, session_id: str, reason: str) -> bool:
         """Record that the candidate asked to end the running session ``session_id``

@@ -262,11 +262,13 @@ def _job(invitation: Invitation) -> InterviewJob:
 @router.post("/api/join/{token}/reconnect", status_code=202, response_model=None)
 async def reconnect(token: str, ctx: Ctx) -> Response:
     """Bring the recruiter back into this invitation's room after its job stopped mid-interview:
-    a new job goes on with the stored interview where the candidate last heard it (202).
+    a new job goes on with the stored interview where the candidate last heard it (202); or,
+    where the job stopped after the interview ended but before its report was written, writes
+    the report and tells the page.
 
-    409 when no interview of this invitation is running (nothing to go on with) or a recruiter
-    is in the room already; 410 when the invitation is withdrawn; 503 when the LiveKit server
-    cannot be reached.
+    409 when no interview of this invitation is running or waiting for its report (nothing to
+    go on with) or a recruiter is in the room already; 410 when the invitation is withdrawn;
+    503 when the LiveKit server cannot be reached.
     """
     invitation = invitation_for(ctx, token)
     if withdrawn(ctx, invitation):
@@ -281,7 +283,10 @@ async def reconnect(token: str, ctx: Ctx) -> Response:
             )
             .limit(1)
         )
-    if running is None:
+        # Or it ended and its job died before writing the report: the new job writes it.
+        unreported = running is None and bool(SessionRepository(s).unreported(
+            channel=invitation.room, candidate_id=invitation.candidate_id))  # fmt: skip
+    if running is None and not unreported:
         raise HTTPException(status_code=409, detail="no interview of this invitation is running")
     # One new recruiter per room at a time: a second ask (another tab, a retry) while the first
     # is still loading its models would start a second job on the same interview.
@@ -291,7 +296,8 @@ async def reconnect(token: str, ctx: Ctx) -> Response:
     try:
         sent = await recall_interviewer(ctx.settings.livekit, room=invitation.room,
                                         agent_name=ctx.settings.web.agent_name,
-                                        job=_job(invitation))  # fmt: skip
+                                        job=_job(invitation).model_copy(
+                                            update={"recalled": True}))  # fmt: skip
     except (TwirpError, aiohttp.ClientError, OSError) as e:
         raise HTTPException(status_code=503, detail="the interview service cannot be reached; "
                             "try again in a moment") from e  # fmt: skip

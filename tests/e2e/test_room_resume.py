@@ -6,11 +6,13 @@ resumes the stored session: the candidate hears the question they were asked aga
 it, and ends the interview. Nothing stored before the kill is lost or changed. The second test
 does the same with the candidate page itself in Chromium, which asks for the new job on its own.
 The third kills the job just after the candidate pressed End: the new job does not take the
-interview back up; it says the closing and ends it, and the answers are scored.
+interview back up; it says the closing and ends it, and the answers are scored. The fourth
+kills it after the interview was stored as ended, before its report: the new job writes it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -241,6 +243,68 @@ def test_a_job_killed_after_end_was_pressed_is_replaced_by_one_that_ends(
     scored = [c for c in report["competencies"] if c["id"] in first.competencies]
     quoted = [e["turn"] for c in scored for e in c["evidence"]]
     assert [c["status"] for c in scored] == ["assessed"] and answered[0] in quoted, scored
+
+
+def test_a_job_killed_before_the_report_is_replaced_by_one_that_writes_it(
+    room_stack: RoomStack,
+) -> None:
+    """The job killed once the interview is stored as ended, before its report is written:
+    the page asks the recruiter back, and the new job writes the report and tells the page the
+    interview ended (no turn said again); nothing stored is lost. The sweep and ``rehearse
+    --resume`` write such a report too (``tests/integration/test_resume_lookup.py``)."""
+    db = room_stack.db
+    invited = invite_to_room(room_stack, "Report Candidate", "report-kill-secret-0123456789abcd")
+    settings, app, token = invited.settings, invited.app, invited.token
+    answer = CandidateVoice(load_voice_models(settings).tts.voice).render(FIRST).samples
+
+    def ended_unreported() -> bool:
+        record = invited.session(db)
+        with db() as s:
+            return (
+                record is not None
+                and record.status != "running"
+                and record.id
+                in {r.id for r in SessionRepository(s).unreported(channel=invited.invitation.room)}
+            )
+
+    with TestClient(app) as client:
+        access = client.post(f"/api/join/{token}/token", json={"consent": True}).json()
+
+        async def scenario() -> tuple[list, list, dict]:  # type: ignore[type-arg]
+            candidate = RoomCandidate()
+            await candidate.join(settings.livekit.url, access["token"])
+            try:
+                await _answer_the_first_question(candidate, answer)
+                await wait_until(lambda: len(invited.turns(db)) >= 3, 180, invited.turns)
+                job = _the_job(room_stack)
+                await candidate.end_interview()
+                deadline = time.monotonic() + 120  # killed the moment the end is stored
+                while not ended_unreported():
+                    assert time.monotonic() < deadline, "the interview did not end"
+                    await asyncio.sleep(0.02)
+                os.kill(job, signal.SIGKILL)
+                before = invited.turns(db)
+                await wait_until(lambda: not _agents(candidate), 90, invited.turns)
+                assert not candidate.heard.events or not any(
+                    e.get("type") == "ended" for e in candidate.heard.events)  # fmt: skip
+                assert ended_unreported(), "the report was written before the kill"
+                assert client.post(f"/api/join/{token}/reconnect").status_code == 202
+                ended = await candidate.wait_for_event("ended", timeout_s=240)
+                return before, invited.turns(db), ended
+            finally:
+                await candidate.leave()
+
+        before, after, ended = run(scenario())
+        assert client.post(f"/api/join/{token}/reconnect").status_code == 409
+
+    assert after == before  # nothing lost, nothing said again
+    record = invited.session(db)
+    assert record is not None and record.status == "completed" == ended["status"]
+    assert ended["report"] is True and ended["session_id"] == record.id
+    report = json.loads((settings.sessions_dir / record.id / "report.json").read_text())
+    assert [t["text"] for t in report["transcript"]] == [t[2] for t in after]
+    with TestClient(app) as client:  # the candidate's page serves it
+        assert client.get(f"/join/{token}/report").status_code == 200
 
 
 def test_the_candidates_page_brings_a_killed_recruiter_back(

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from agent.abandoned import close_abandoned
+from agent.abandoned import REPORT_GRACE_S, close_abandoned, report_unreported
 from agent.interview import close_interrupted
 from agent.interviewer import Interviewer, ReplyPolicy
 from agent.journal import TurnJournal
@@ -34,6 +34,7 @@ from recruiter_config.settings import Settings
 from rubrics import load_role, load_role_source, plan_for
 from storage import (
     CandidateRepository,
+    CodeEvent,
     CodeEventRepository,
     InterviewSession,
     NewTurn,
@@ -87,6 +88,29 @@ def test_the_newest_recent_running_session_is_resumed_and_older_ones_closed(
     assert source.role.id == "demo" and resumption.session_id == recent
     assert resumption.state is not None and resumption.state.current == "motivation"
     assert resumption.last_heard == "Hi." and resumption.pending_answer is None
+
+
+def test_code_written_lately_keeps_a_room_session_resumable(db: sessionmaker[Session]) -> None:
+    """A coding round is silent for long stretches: a candidate whose last turn is older than
+    ``RESUME_WITHIN_S`` but who wrote code a minute ago is taken up by a new job, not closed;
+    code written long ago counts no more than an old turn."""
+    old = RESUME_WITHIN_S + 60
+    with db() as s:
+        ada, grace = (CandidateRepository(s).create(n).id for n in ("Ada", "Grace"))
+        s.commit()
+    coding, stale = _session(db, ada, idle_s=old), _session(db, grace, idle_s=old)
+    with db() as s:
+        code = CodeEventRepository(s)
+        code.add(coding, question_id="motivation", problem_id="p", at_s=1900.0,
+                 kind="snapshot", language="python", code="x = 1")  # fmt: skip
+        code.add(stale, question_id="motivation", problem_id="p", at_s=10.0,
+                 kind="snapshot", language="python", code="x = 1")  # fmt: skip
+        s.flush()
+        for event in s.query(CodeEvent).filter_by(session_id=stale):
+            event.created_at = datetime.now(UTC) - timedelta(seconds=old)
+        s.commit()
+        assert sessions_to_resume(s, ROOM, ada) == (coding, [])
+        assert sessions_to_resume(s, ROOM, grace) == (None, [stale])
 
 
 def test_a_session_whose_state_no_longer_fits_is_closed_not_resumed(
@@ -356,3 +380,90 @@ def test_rooms_and_calls_left_for_good_are_closed_and_scored_and_nothing_else_is
     assert report["status"] == "failed"
     assert report["transcript"][1]["text"].startswith("I have helped customers")
     assert close_abandoned(db, Settings(home=tmp_path)) == []  # closed once
+
+
+def _ended_unreported(
+    db: sessionmaker[Session], *, ended_s: float, channel: str = ROOM, status: str = "completed",
+    reason: str | None = "the candidate ended the interview",
+) -> str:  # fmt: skip
+    """A session whose process was killed after it was stored as ended (``ended_s`` seconds
+    ago), before its report was written: one answer stored, no report."""
+    session_id = _session(db, None, idle_s=ended_s + 30, channel=channel)
+    with db() as s:
+        SessionRepository(s).add_turn(session_id, NewTurn(
+            "candidate", "I have helped customers on a help desk for three years.", 1.5, 6.0,
+            "motivation"))  # fmt: skip
+        record = SessionRepository(s).finish(session_id, status=status, reason=reason)
+        record.ended_at = datetime.now(UTC) - timedelta(seconds=ended_s)
+        record.holder = f"{socket.gethostname()}:99999999"  # the killed process
+        s.commit()
+    return session_id
+
+
+def _store_demo(db: sessionmaker[Session]) -> None:
+    demo = load_role_source("demo")
+    with db() as s:  # the version a session runs is stored as it starts (its rubric)
+        RoleRepository(s).store(role_id="demo", version=demo.role.version,
+                                title=demo.role.title, content=demo.text)  # fmt: skip
+        s.commit()
+
+
+def test_an_interview_ended_without_its_report_gets_it_from_the_sweep_once(
+    db: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """A process killed between the interview's end and its report: the worker's sweep writes
+    the report once it is ``REPORT_GRACE_S`` late (a room's, a call's, a completed rehearsal's,
+    one closed as interrupted); one ended a moment ago (its process may be writing it), a
+    rehearsal stopped with Ctrl-C (``rehearse --resume`` goes on with it) and one with its
+    report are left alone; a second sweep writes nothing."""
+    _store_demo(db)
+    late = REPORT_GRACE_S + 60
+    written = [
+        _ended_unreported(db, ended_s=late),
+        _ended_unreported(db, ended_s=late, channel="call-1", status="failed", reason="hung up"),
+        _ended_unreported(db, ended_s=late, channel="headless"),
+        _ended_unreported(
+            db, ended_s=late, channel="headless", status="failed", reason=INTERRUPTED
+        ),
+    ]
+    left = {
+        "recent": _ended_unreported(db, ended_s=30),
+        "stopped": _ended_unreported(
+            db, ended_s=late, channel="headless", status="failed", reason="stopped (Ctrl-C)"
+        ),
+    }
+    settings = Settings(home=tmp_path)
+    assert sorted(report_unreported(db, settings)) == sorted(written)
+    for session_id in written:
+        report = json.loads((tmp_path / "sessions" / session_id / "report.json").read_text())
+        assert report["transcript"][1]["text"].startswith("I have helped customers")
+        with db() as s:
+            record = s.get_one(InterviewSession, session_id)
+            assert record.report_path == str(tmp_path / "sessions" / session_id / "report.html")
+            assert len(SessionRepository(s).turns(session_id)) == 2  # nothing lost
+    with db() as s:
+        assert {r.id for r in SessionRepository(s).unreported()} == set(left.values())
+        assert s.get_one(InterviewSession, written[0]).status == "completed"  # as it ended
+    assert report_unreported(db, settings) == []  # written once
+
+
+def test_rehearse_resume_writes_the_report_a_killed_rehearsal_left_unwritten(
+    db: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    """``rehearse --resume`` of a rehearsal killed after it was stored as completed: nothing
+    is asked again; the report is written and where it is said."""
+    _store_demo(db)
+    session_id = _ended_unreported(db, ended_s=5, channel="headless")
+    env = {"RECRUITER_HOME": str(tmp_path), "RECRUITER_DATABASE_URL": database_url,
+           "COLUMNS": "200"}  # fmt: skip
+    done = CliRunner().invoke(app, ["rehearse", "--resume", session_id], env=env)
+    assert done.exit_code == 0, done.output
+    assert "before the report was written" in done.output
+    assert str(tmp_path / "sessions" / session_id / "report.html") in done.output
+    with db() as s:
+        record = s.get_one(InterviewSession, session_id)
+        assert record.status == "completed" and record.report_path is not None
+        assert Path(record.report_path).is_file()
+        assert len(SessionRepository(s).turns(session_id)) == 2
+    again = CliRunner().invoke(app, ["rehearse", "--resume", session_id], env=env)
+    assert again.exit_code == 1 and "nothing to resume" in again.output

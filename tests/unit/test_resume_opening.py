@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
-from agent.interviewer import ReplyPolicy
+from agent.interviewer import Interviewer, ReplyPolicy
 from agent.resume import CUT_OFF, END_CLOSING, ResumingInterviewer, Resumption
 from dialogue import CandidateAnswered, InterviewState, Phase, start, step
 from dialogue.lines import TIPS
@@ -65,3 +65,15 @@ def test_an_end_pressed_before_any_state_was_stored_still_ends_the_interview() -
     ))  # fmt: skip
     assert said == f"{CUT_OFF} {END_CLOSING}"
     assert agent.state.phase is Phase.ENDED and agent.end_reason is not None
+
+
+def test_a_process_gone_before_its_first_turn_was_stored_opens_again_as_cut_off() -> None:
+    """Killed while the introduction played (it is stored once heard): the candidate may have
+    heard part of it, so it comes again after the cut-off line, marked as resumed."""
+    said, agent = _opening(Resumption(
+        session_id="s", state=None, pending_answer=None, last_heard="", clock_s=0.0,
+    ))  # fmt: skip
+    fresh = asyncio.run(Interviewer(plan=PLAN, chat=FakeChat(), policy=ReplyPolicy()).opening())
+    assert said == f"{CUT_OFF} {fresh}"
+    assert agent.utterance.events[0] == {"type": "resumed", "after": "start"}
+    assert agent.state.current == PLAN.questions[0].id
