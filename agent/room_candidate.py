@@ -30,16 +30,26 @@ class HeardRecruiter:
     loud_at: list[float] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     agent_states: list[tuple[float, str]] = field(default_factory=list)
+    audio: list[np.ndarray] = field(default_factory=list)  # 16 kHz int16, where kept
+
+    def samples(self) -> np.ndarray:
+        """All audio heard (where kept: ``RoomCandidate(keep_audio=True)``), mono float32 at
+        16 kHz."""
+        if not self.audio:
+            return np.zeros(0, dtype=np.float32)
+        return (np.concatenate(self.audio) / 32768.0).astype(np.float32)
 
 
 class RoomCandidate:
     """Joins a room with a token, publishes a microphone track fed from samples."""
 
-    def __init__(self, queue_ms: int = _QUEUE_MS) -> None:
+    def __init__(self, queue_ms: int = _QUEUE_MS, *, keep_audio: bool = False) -> None:
         """``queue_ms``: the microphone's buffer. The default, deep queue means a busy test loop
         (rendering speech, another candidate) cannot open a gap that voice activity detection
         would hear as a pause; when speech leaves is then estimated from what is still queued.
-        A timing benchmark passes 20 ms, so that speech leaves when it is captured."""
+        A timing benchmark passes 20 ms, so that speech leaves when it is captured.
+        ``keep_audio``: keep every frame heard (``HeardRecruiter.samples``; 32 kB a second)."""
+        self.keep_audio = keep_audio
         self.room = rtc.Room()
         self.source = rtc.AudioSource(RATE, 1, queue_size_ms=queue_ms)
         self.heard = HeardRecruiter()
@@ -139,6 +149,8 @@ class RoomCandidate:
         stream = rtc.AudioStream(track, sample_rate=RATE, num_channels=1)
         async for event in stream:
             pcm = np.frombuffer(bytes(event.frame.data), dtype=np.int16)
+            if self.keep_audio:
+                self.heard.audio.append(pcm)
             if pcm.size and float(np.sqrt(np.mean((pcm / 32768.0) ** 2))) > 0.01:
                 self.heard.loud_at.append(time.time())
 

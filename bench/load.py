@@ -22,9 +22,15 @@ no answer lost and none extra (one stored candidate turn per answer given), none
 (turn indices 0…n-1, no turn stored twice), and each candidate heard only their own
 interview: the one other participant in its room when the recruiter first spoke was an
 agent, the session it was told at the end is no other candidate's, and every answer that
-session stores is one this candidate gave (word error rate at most 0.35 against the closest;
-every candidate says the persona's same answers, so this finds answers lost or cut apart,
-not another room's).
+session stores is one this candidate gave (word error rate at most 0.35 against the closest,
+and closer to its own answers than to those of any candidate held at the same time). Part 1's
+candidates all say the ``prepared`` persona's answers (its latency levels stay comparable),
+so there this finds answers lost or cut apart, not another room's. Part 2's candidates each
+say another persona's answers (``prepared``, ``weak``, ``strong`` in turn), and everything
+each candidate hears is kept, transcribed with the product's Whisper model and compared with
+what the recruiter turns of its own session say and with those of the other sessions held at
+the same time: its own must be the closest, at a word error rate of at most 0.25. Audio of
+another room (a question asked twice, a reply to another candidate) would show there.
 
 Results go to ``bench/results/load.json`` and ``.md``.
 Usage: ``.venv/bin/python -m bench.load [--replies 5] [--max 4] [--cluster 2]`` (about 20
@@ -50,11 +56,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psutil
 from livekit import rtc
 
+from agent.bootstrap import load_voice_models
 from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
+from agent.stt_whisper import WhisperSTT
 from bench.room_latency import PERSONA, ROLE, _answers, _first_audio
 from recruiter_config.settings import LiveKitSettings, Settings
 from recruiter_devstack.livekit_dev import DevLiveKitServer, server_binary
@@ -68,6 +77,9 @@ from tests.postgres import postgres_server
 
 RESULTS = Path(__file__).parent / "results"
 ROUNDS = 2  # part 2 holds its interviews at once this many times
+PERSONAS = ("prepared", "weak", "strong")  # part 2's candidates, in turn: distinct answers
+OWN_ANSWER_WER = 0.35  # a stored answer is one the candidate gave (the closest given)
+HEARD_WER = 0.25  # all heard, transcribed, against the session's recruiter turns
 
 
 @dataclass
@@ -76,6 +88,8 @@ class Interview:
 
     name: str
     livekit_url: str
+    batch: str = ""  # the interviews held at the same time share it
+    persona: str = PERSONA
     latencies: list[float] = field(default_factory=list)
     answers_given: int = 0
     said: list[str] = field(default_factory=list)  # the words of each answer given
@@ -83,20 +97,24 @@ class Interview:
     others_in_room: list[str] = field(default_factory=list)
     error: str | None = None
     checks: dict[str, Any] = field(default_factory=dict)
+    heard: np.ndarray | None = field(default=None, repr=False)  # where kept (not in results)
 
 
 async def hold_interview(
-    settings: Settings, livekit: LiveKitSettings, answers: list[Answer], replies: int, name: str
-) -> Interview:
-    """Join a fresh room as ``name``, give ``replies`` answers, end the interview, and return
-    what was measured (never raises: a failure is kept in ``Interview.error``)."""
-    record = Interview(name=name, livekit_url=livekit.url)
+    settings: Settings, livekit: LiveKitSettings, answers: list[Answer], replies: int,
+    record: Interview, *, keep_audio: bool = False,
+) -> Interview:  # fmt: skip
+    """Join a fresh room as ``record.name``, give ``replies`` answers, end the interview, and
+    return what was measured, with all it heard where ``keep_audio`` (never raises: a failure
+    is kept in ``Interview.error``)."""
+    name = record.name
     room = f"iv-load-{secrets.token_hex(4)}"
     token = candidate_token(
         livekit, room=room, identity=name, job=InterviewJob(role_id=ROLE, mode="exam"),
         agent_name=settings.web.agent_name, ttl_s=1200, name=name,
     )  # fmt: skip
-    candidate = RoomCandidate()  # the deep queue: several candidates share this event loop
+    # The deep queue: several candidates share this event loop.
+    candidate = RoomCandidate(keep_audio=keep_audio)
     try:
         await candidate.join(livekit.url, token)
         spoke_at = await candidate.wait_for_state("speaking", 0.0, timeout_s=300)
@@ -124,6 +142,8 @@ async def hold_interview(
         record.error = f"{type(e).__name__}: {e}"
     finally:
         await candidate.leave()
+    if keep_audio:
+        record.heard = candidate.heard.samples()
     return record
 
 
@@ -142,11 +162,15 @@ def check_stored(database_url: str, interviews: list[Interview]) -> None:
                 stored = SessionRepository(s).get(record.session_id)
             said = [t.text for t in turns if t.speaker == "candidate"]
             distinct = {(t.speaker, t.text, t.start_s) for t in turns}
-            # Each stored answer is one this candidate gave (its words, heard by Whisper).
+            # Each stored answer is one this candidate gave (its words, heard by Whisper), and
+            # closer to those than to any given by a candidate held at the same time.
+            others = [r for r in interviews if r.batch == record.batch and r is not record]
             own = bool(said) and all(
-                min(word_error_rate(given, heard) for given in record.said) <= 0.35
+                _closest(heard, record.said) <= OWN_ANSWER_WER
+                and all(_closest(heard, record.said) < _closest(heard, r.said) for r in others
+                        if r.persona != record.persona)
                 for heard in said
-            )
+            )  # fmt: skip
             record.checks = {
                 "stored": True,
                 "stored_answers": said,  # the simulated candidate's scripted words, not a person's
@@ -166,16 +190,61 @@ def check_stored(database_url: str, interviews: list[Interview]) -> None:
         engine.dispose()
 
 
+def _closest(heard: str, given: list[str]) -> float:
+    """The word error rate of ``heard`` against the closest of ``given`` (1.0 for none)."""
+    return min((word_error_rate(g, heard) for g in given), default=1.0)
+
+
+def check_heard(database_url: str, interviews: list[Interview], stt: WhisperSTT) -> None:
+    """Add to each interview's ``checks`` whether all its candidate heard (transcribed) is its
+    own session's recruiter turns: the closest of the sessions held at the same time, at a
+    word error rate of at most ``HEARD_WER``."""
+    engine = create_database(database_url)
+    db = session_factory(engine)
+    said: dict[str, str] = {}  # each session's recruiter turns, as one text
+    try:
+        for record in interviews:
+            if record.session_id is not None:
+                with db() as s:
+                    turns = SessionRepository(s).turns(record.session_id)
+                said[record.session_id] = " ".join(t.text for t in turns
+                                                   if t.speaker == "recruiter")  # fmt: skip
+    finally:
+        engine.dispose()
+    for record in interviews:
+        if record.session_id is None or record.heard is None:
+            record.checks["heard_own_only"] = False
+            continue
+        heard = stt.transcribe(record.heard).text
+        own = word_error_rate(said[record.session_id], heard)
+        held = [r.session_id for r in interviews if r.batch == record.batch and r is not record]
+        others = [word_error_rate(said[i], heard) for i in held if i in said]
+        record.checks |= {
+            "heard_s": round(record.heard.size / 16000, 1),
+            "heard_wer_own": round(own, 3),
+            "heard_wer_others": [round(x, 3) for x in others],
+            "heard_own_only": own <= HEARD_WER and all(own < x for x in others),
+        }
+        record.checks["own_session_only"] = (
+            record.checks.get("own_session_only") and record.checks["heard_own_only"]
+        )
+
+
 async def run_level(
-    settings: Settings, nodes: list[LiveKitSettings], answers: list[Answer], count: int,
-    replies: int, label: str,
+    settings: Settings, nodes: list[LiveKitSettings], answer_sets: list[tuple[str, list[Answer]]],
+    count: int, replies: int, label: str, *, keep_audio: bool = False, first: int = 0,
 ) -> list[Interview]:  # fmt: skip
-    """``count`` interviews at once, candidates joining ``nodes`` in turn, 2 s apart."""
+    """``count`` interviews at once, candidates joining ``nodes`` in turn, 2 s apart; each
+    says the answers of ``answer_sets`` (persona, answers) in turn, from the ``first``."""
 
     async def one(i: int) -> Interview:
         await asyncio.sleep(2.0 * i)
         node = nodes[i % len(nodes)]
-        return await hold_interview(settings, node, answers, replies, f"{label}-{i + 1}")
+        persona, answers = answer_sets[(first + i) % len(answer_sets)]
+        record = Interview(name=f"{label}-{i + 1}", livekit_url=node.url, batch=label,
+                           persona=persona)  # fmt: skip
+        return await hold_interview(settings, node, answers, replies, record,
+                                    keep_audio=keep_audio)  # fmt: skip
 
     return list(await asyncio.gather(*(one(i) for i in range(count))))
 
@@ -193,9 +262,10 @@ def level_row(count: int, interviews: list[Interview]) -> dict[str, Any]:
         "extra_turns": sum(r.checks.get("extra_turns", 0) for r in interviews),
         "indices_in_order": sum(bool(r.checks.get("indices_in_order")) for r in interviews),
         "own_session_only": sum(bool(r.checks.get("own_session_only")) for r in interviews),
+        "heard_own_only": sum(bool(r.checks.get("heard_own_only")) for r in interviews),
         "completed": sum(r.checks.get("status") == "completed" for r in interviews),
         "errors": [f"{r.name}: {r.error}" for r in interviews if r.error],
-        "detail": [r.__dict__ for r in interviews],
+        "detail": [{k: v for k, v in r.__dict__.items() if k != "heard"} for r in interviews],
     }
 
 
@@ -225,7 +295,7 @@ async def one_machine(max_level: int, replies: int, logs: Path) -> list[dict[str
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="load-one-") as tmp:
         settings = _home(Path(tmp))
-        answers = _answers(settings, PERSONA)
+        answers = [(PERSONA, _answers(settings, PERSONA))]
         stack = DevStack(settings, livekit_binary=server_binary(Settings()), log_dir=logs / "one")
         with stack:
             assert stack.livekit is not None
@@ -256,7 +326,7 @@ async def two_nodes(count: int, replies: int, logs: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="load-two-") as tmp, postgres_server() as pg:
         home = Path(tmp)
         settings = _home(home).model_copy(update={"database_url": pg.url})
-        answers = _answers(settings, PERSONA)
+        answers = [(name, _answers(settings, name)) for name in PERSONAS]
         redis = DevRedis(6391, log_path=logs / "two" / "redis.log", workdir=home / "redis")
         servers: list[Any] = [redis]
         stacks: list[DevStack] = []
@@ -290,8 +360,10 @@ async def two_nodes(count: int, replies: int, logs: Path) -> dict[str, Any]:
             for round_ in range(1, ROUNDS + 1):  # the node hosting fewer rooms gets the next
                 print(f"two nodes: {count} at once, round {round_} …", flush=True)
                 interviews += await run_level(settings, nodes, answers, count, replies,
-                                              f"two-{round_}")  # fmt: skip
+                                              f"two-{round_}", keep_audio=True,
+                                              first=(round_ - 1) * count)  # fmt: skip
             check_stored(pg.url, interviews)
+            check_heard(pg.url, interviews, load_voice_models(settings).stt)
             row = level_row(len(interviews), interviews) | {"at_once": count, "rounds": ROUNDS}
             row["jobs_per_worker"] = [
                 _count(logs / "two" / f"w{i + 1}" / "worker.log", "received job request", "job_id")
@@ -416,7 +488,10 @@ def write_results(
             f"{two['turns_duplicated']}; answers split: {two['extra_turns']}; completed: "
             f"{two['completed']} of {two['interviews']}",
             f"- each candidate heard only their own interview: {two['own_session_only']} of "
-            f"{two['interviews']}",
+            f"{two['interviews']} (candidates saying the personas {', '.join(PERSONAS)} in "
+            "turn; all each heard, transcribed, closest to its own session's recruiter turns: "
+            f"{two.get('heard_own_only', 0)} of {two['interviews']}; word error rate against "
+            f"its own / the other session held at once: {_heard_rates(two)})",
             f"- both workers took interviews and both nodes hosted rooms: "
             f"{'yes' if min(two['jobs_per_worker'] + two['rooms_per_node']) > 0 else 'no'}",
             f"- jobs taken by worker 1 and worker 2: {two['jobs_per_worker']}; rooms hosted by "
@@ -427,6 +502,15 @@ def write_results(
     if errors:
         lines += ["", "Errors:", *(f"- {e}" for e in errors)]
     (RESULTS / "load.md").write_text("\n".join(lines) + "\n")
+
+
+def _heard_rates(two: dict[str, Any]) -> str:
+    """Each candidate's heard-audio word error rates, own / others, for the results."""
+    rates = []
+    for r in two["detail"]:
+        own, others = r["checks"].get("heard_wer_own"), r["checks"].get("heard_wer_others", [])
+        rates.append(f"{own} / {', '.join(str(x) for x in others) or '-'}")
+    return "; ".join(rates)
 
 
 async def main_async(args: argparse.Namespace) -> None:
