@@ -4,9 +4,10 @@ Each trial runs ``recruiter rehearse`` (the three-question test script, recorded
 process group of its own, kills the group with SIGKILL at a random point, then runs ``rehearse
 --resume SESSION`` until the interview completes. The trials take the parts of an interview in
 turn: one in five is killed during the opening (up to 3 s after the session is stored, before
-or while the first question is spoken), one in five during the report (up to 8 s after the
-closing is stored: the recording, scoring, the judge and the report files), the others in the
-interview (after a random number of stored turns, 1-6, plus up to 3 s). A trial counts:
+or while the first question is spoken), one in five during the report (up to 0.5 s after the
+closing is stored, or, in half of them, after the session is stored as ended: scoring, the
+judge and the report files still to come), the others in the interview (after a random number
+of stored turns, 1-6, plus up to 3 s). A trial counts:
 
 - turns lost: turns stored before the kill that are missing or changed afterwards;
 - the right question: the first recruiter turn after the resume is marked ``resumed`` and
@@ -75,12 +76,15 @@ def _trial(
 ) -> dict[str, Any]:
     db = session_factory(create_database(Settings(home=home).resolved_database_url))
     after_turns = {"opening": 0, "report": TURNS}.get(during, rng.randint(1, TURNS - 1))
-    delay = round(rng.uniform(0.0, 8.0 if during == "report" else 3.0), 2)
+    delay = round(rng.uniform(0.0, 0.5 if during == "report" else 3.0), 2)
+    # The report's part: the closing stored (the recording and the session's end still to
+    # store), or the session stored as ended (scoring, the judge and the report files to come).
+    at_end = during == "report" and rng.random() < 0.5
     proc = rehearse_process(home, endpoint, "--role", ROLE, "--answers", str(answers))
     started, session_id = time.monotonic(), None
     while proc.poll() is None:
         found = _session(db)
-        if found is not None and (found[1] >= after_turns or found[2] != "running"):
+        if found is not None and (found[2] != "running" if at_end else found[1] >= after_turns):
             session_id = found[0]
             time.sleep(delay)
             break
@@ -155,8 +159,8 @@ def _write(trials: list[dict[str, Any]]) -> dict[str, Any]:
         "`recruiter rehearse` (three questions, recorded answers) killed with SIGKILL (its "
         "whole process group), then `rehearse --resume SESSION`. One trial in five is killed "
         "during the opening (up to 3 s after the session is stored), one in five during the "
-        "report (up to 8 s after the closing is stored), the others after a random number of "
-        "stored turns plus up to 3 s.",
+        "report (up to 0.5 s after the closing is stored, or after the session is stored as "
+        "ended), the others after a random number of stored turns plus up to 3 s.",
         "",
         "| what | value |",
         "|---|---|",
