@@ -8,8 +8,8 @@ interview in turn:
 
 - one in five during the opening: up to 3 s after the recruiter starts speaking;
 - one in five during the end: after 1-3 answers the candidate presses End, and the kill lands
-  up to 8 s later, while the closing is said, the session stored as ended or the report
-  written;
+  up to 3 s later, while the closing is said; or, in half of them, the moment the session is
+  stored as ended (scoring, the judge and the report files still to come);
 - the others in the interview: after a random number of answers (1-3), up to 3 s after the
   answer ends, while the reply is being prepared or spoken; or, in one trial of three, while
   the next answer is being spoken.
@@ -42,8 +42,10 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import platform
 import random
+import signal
 import statistics
 import tempfile
 import time
@@ -75,7 +77,13 @@ from storage import (
 )
 from tests.conftest import free_ports
 from tests.e2e.conftest import RoomStack
-from tests.e2e.test_room_resume import _connected_to, _descendants, _kill_the_job, _worker_pid
+from tests.e2e.test_room_resume import (
+    _connected_to,
+    _descendants,
+    _kill_the_job,
+    _the_job,
+    _worker_pid,
+)
 from web.app import create_app
 from web.invites import Invitation
 
@@ -108,13 +116,19 @@ def _turns(stack: RoomStack, room: str) -> list[Stored]:
                 for t in SessionRepository(s).turns(found.id)]  # fmt: skip
 
 
-async def _until(check: Any, timeout_s: float) -> Any:
+async def _until(check: Any, timeout_s: float, every_s: float = 0.2) -> Any:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if found := check():
             return found
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(every_s)
     raise TimeoutError(f"not within {timeout_s:.0f} s")
+
+
+def _stored_as_ended(stack: RoomStack, room: str) -> bool:
+    with stack.db() as s:
+        record = _newest_session(s, room)
+        return record is not None and record.status != "running"
 
 
 def _ended(candidate: RoomCandidate) -> bool:
@@ -149,10 +163,11 @@ async def _trial(
     access = client.post(f"/api/join/{token}/token", json={"consent": True}).json()
     after_answers = 0 if during == "opening" else rng.randint(1, 3)
     mid_answer = rng.random() < 1 / 3 and during == "interview"
-    delay = rng.uniform(0.0, 8.0 if during == "end" else 3.0)
+    delay = rng.uniform(0.0, 3.0)
+    at_end = during == "end" and rng.random() < 0.5  # killed as the end is stored
     row: dict[str, Any] = {"during": during, "after_answers": after_answers,
                            "mid_answer": mid_answer, "delay_s": round(delay, 1),
-                           "killed": False}  # fmt: skip
+                           "at_end": at_end, "killed": False}  # fmt: skip
     candidate = RoomCandidate()
     agents = lambda: [p for p in candidate.room.remote_participants.values()  # noqa: E731
                       if p.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT]  # fmt: skip
@@ -168,12 +183,16 @@ async def _trial(
             said += 1
             if n < after_answers - 1:
                 spoke = await candidate.wait_for_state("speaking", ended, timeout_s=60)
-        speaking = None
+        speaking, job = None, None
         if during == "end" and ended is not None:  # End pressed once the reply is heard
             spoke = await candidate.wait_for_state("speaking", ended, timeout_s=60)
             await candidate.wait_for_state("listening", spoke, timeout_s=120)
+            job = _the_job(stack)  # (found first: the kill lands the moment it is due)
             await candidate.end_interview()
-            await asyncio.sleep(delay)
+            if at_end:  # scoring, the judge and the report files still to come
+                await _until(lambda: _stored_as_ended(stack, invitation.room), 120, every_s=0.02)
+            else:  # while the closing is said
+                await asyncio.sleep(delay)
             if _ended(candidate):
                 raise _TooLate("the interview and its report were done before the kill")
         elif mid_answer and ended is not None:  # the kill lands while the next answer is spoken
@@ -184,7 +203,10 @@ async def _trial(
             await asyncio.sleep(0.5 + min(delay, 1.5))
         else:  # while the reply to the last answer is prepared or spoken
             await asyncio.sleep(delay)
-        _kill_the_job(stack)
+        if job is not None:
+            os.kill(job, signal.SIGKILL)
+        else:
+            _kill_the_job(stack)
         before, killed = _turns(stack, invitation.room), time.time()
         row["killed"] = True
         with stack.db() as s:
@@ -355,7 +377,8 @@ def write_results(rows: list[dict[str, Any]]) -> None:
     for n, r in enumerate(rows, 1):
         during = {
             "opening": f"the opening (+{r['delay_s']} s)",
-            "end": f"the end (End +{r['delay_s']} s)",
+            "end": "the end (stored as ended)" if r.get("at_end")
+            else f"the end (End +{r['delay_s']} s)",
         }.get(r.get("during", ""), "the next answer" if r["mid_answer"]
               else f"the reply (+{r['delay_s']} s)")  # fmt: skip
         if "turns_lost" not in r:
