@@ -5,7 +5,7 @@ its answers scored and its report written, instead of staying "running" for good
 
 The same sweep writes the report of an interview that ended but whose process was killed
 before its report was written (``report_unreported``); a candidate whose room job died that
-way gets it from the job their page asks back (``report_after_crash``), and a rehearsal from
+way gets it from the job their page asks back (``ended_in_room``), and a rehearsal from
 ``rehearse --resume``.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,7 +26,7 @@ __all__ = [
     "REPORT_GRACE_S",
     "SWEEP_EVERY_S",
     "close_abandoned",
-    "report_after_crash",
+    "ended_in_room",
     "report_unreported",
     "sweeping",
     "write_missing_report",
@@ -39,7 +40,8 @@ SWEEP_EVERY_S = RESUME_WITHIN_S / 6
 # An ended interview whose report is not written this long after (seconds) is written by the
 # sweep: its own process writes it within a minute (scoring, the judge, the PDF), or died.
 REPORT_GRACE_S = 600.0
-REPORT_RETRY_FOR_S = 86400.0  # a report that cannot be built is tried again for a day
+# A report that cannot be built is tried again for a day, at most once a ``REPORT_GRACE_S``.
+REPORT_RETRY_FOR_S = 86400.0
 
 
 def close_abandoned(db: sessionmaker[Session], settings: Settings) -> list[str]:
@@ -65,9 +67,13 @@ def write_missing_report(
 ) -> bool:
     """Score an ended interview and write its reports (``build_reports``), having taken it
     over from ``holder``, the dead process that ended it (what the caller read): of several
-    processes at once, one writes them. Whether this one wrote them."""
+    processes at once, on any machines, one writes them, and no other takes it for
+    ``REPORT_GRACE_S`` after (``SessionRepository.take``). Whether this one wrote them. The
+    LLM judge's second opinion, which the interview's own process asks for a trusted model
+    before its report, is not asked here: the report is the automatic scores alone."""
     with db() as s:
-        taken = SessionRepository(s).take(session_id, holder=this_process(), was=holder)
+        taken = SessionRepository(s).take(session_id, holder=this_process(), was=holder,
+                                          lease_s=REPORT_GRACE_S)  # fmt: skip
         s.commit()
     if not taken or not build_reports(db, session_id, settings):
         return False
@@ -80,29 +86,42 @@ def write_missing_report(
 
 
 def report_unreported(db: sessionmaker[Session], settings: Settings) -> list[str]:
-    """Write the report of every interview that ended ``REPORT_GRACE_S`` or more ago (up to a
-    day) without one (``unreported_sessions``); the ids written."""
+    """Write the report of every room's and call's interview that ended ``REPORT_GRACE_S`` or
+    more ago (up to ``REPORT_RETRY_FOR_S``) without one (``unreported_sessions``); the ids
+    written. A rehearsal's is written by ``rehearse --resume``, into its own folder. One that
+    fails in any way is logged by the error's kind and tried again when its lease is over."""
     with db() as s:
-        found = unreported_sessions(s, ended_s=(REPORT_GRACE_S, REPORT_RETRY_FOR_S))
-    return [i for i, holder in found if write_missing_report(db, i, holder, settings)]
+        found = unreported_sessions(s, ended_s=(REPORT_GRACE_S, REPORT_RETRY_FOR_S),
+                                    rehearsals=False)  # fmt: skip
+    written: list[str] = []
+    for session_id, holder in found:
+        try:
+            if write_missing_report(db, session_id, holder, settings):
+                written.append(session_id)
+        except Exception as e:  # the next session goes on; this one is tried again later
+            logger.warning("a missing report was not written (%s)", type(e).__name__)
+    return written
 
 
-def report_after_crash(
+def ended_in_room(
     db: sessionmaker[Session], channel: str, candidate_id: str, settings: Settings
-) -> tuple[str, str] | None:
+) -> dict[str, Any] | None:
     """For a job the candidate's page sent back (``InterviewJob.recalled``) with no interview
-    to go on with: the candidate's last interview in the room, ended but with its job dead
-    before the report was written, with the report now written, as (session id, status);
-    else None."""
+    to go on with: the page's "ended" event for the candidate's last interview in the room,
+    its report written now where its job died before writing it (``report``: whether the
+    report is there); None when the candidate has no ended interview there (nothing was
+    stored before the job died: a new one starts)."""
     with db() as s:
-        found = unreported_sessions(s, ended_s=(0.0, float("inf")), channel=channel,
-                                    candidate_id=candidate_id)  # fmt: skip
-    for session_id, holder in found[:1]:
-        if write_missing_report(db, session_id, holder, settings):
-            with db() as s:
-                record = SessionRepository(s).get(session_id)
-                return (session_id, record.status) if record is not None else None
-    return None
+        repo = SessionRepository(s)
+        last = repo.latest(channel=channel, candidate_id=candidate_id)
+        if last is None or last.status == "running":
+            return None
+        session_id, status, reported = last.id, last.status, repo.reported(last.id)
+        missing = dict(unreported_sessions(s, ended_s=(0.0, float("inf")), channel=channel,
+                                           candidate_id=candidate_id))  # fmt: skip
+    if not reported and session_id in missing:
+        reported = write_missing_report(db, session_id, missing[session_id], settings)
+    return {"type": "ended", "session_id": session_id, "status": status, "report": reported}
 
 
 def sweeping(settings: Settings, *, every_s: float = SWEEP_EVERY_S) -> threading.Event:

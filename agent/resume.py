@@ -19,7 +19,7 @@ import socket
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -298,27 +298,31 @@ def abandoned_sessions(s: Session, *, now: datetime | None = None) -> list[tuple
 
 def unreported_sessions(
     s: Session, *, ended_s: tuple[float, float], channel: str | None = None,
-    candidate_id: str | None = None, now: datetime | None = None,
+    candidate_id: str | None = None, rehearsals: bool = True, now: datetime | None = None,
 ) -> list[tuple[str, str | None]]:  # fmt: skip
     """Ended interviews whose report was never written, as (session id, holder), the last
     ended first: their process was killed between the end and the report (or the report
     could not be built). Only those ended between ``ended_s[0]`` and ``ended_s[1]`` seconds
-    ago, of ``channel`` and ``candidate_id`` where given, whose process is not alive on this
-    machine. A rehearsal stopped otherwise (Ctrl-C, over its time) is left out: it writes its
-    report when ``rehearse --resume`` goes on with it.
+    ago, of ``channel`` and ``candidate_id`` where given (and no rehearsal unless
+    ``rehearsals``), whose process is not alive on this machine. A rehearsal stopped otherwise
+    (Ctrl-C, over its time) is left out: it writes its report when ``rehearse --resume`` goes
+    on with it.
     """
     now = now or datetime.now(UTC)
+    after = now - timedelta(seconds=ended_s[1]) if ended_s[1] != float("inf") else None
     found: list[tuple[str, str | None]] = []
-    for record in SessionRepository(s).unreported(channel=channel, candidate_id=candidate_id):
+    for record in SessionRepository(s).unreported(channel=channel, candidate_id=candidate_id,
+                                                  ended_after=after):  # fmt: skip
         assert record.ended_at is not None
         ago_s = (now - _seen(record.ended_at)).total_seconds()
+        rehearsal = record.channel == "headless"
         resumable = (
-            record.channel == "headless"
+            rehearsal
             and record.status != "completed"
             and not (record.end_reason or "").startswith(CLOSED_AS)
         )
-        late = ended_s[0] <= ago_s <= ended_s[1]
-        if late and not resumable and _alive_here(record.holder) is None:
+        due = ended_s[0] <= ago_s <= ended_s[1] and (rehearsals or not rehearsal)
+        if due and not resumable and _alive_here(record.holder) is None:
             found.append((record.id, record.holder))
     return found
 

@@ -20,7 +20,7 @@ from livekit.agents import AgentServer, AgentStateChangedEvent, JobContext, JobP
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.abandoned import report_after_crash
+from agent.abandoned import ended_in_room
 from agent.bootstrap import VoiceModels, load_voice_models, room_options
 from agent.coding_round import coding_brief, start_coding_round
 from agent.errors import AgentError
@@ -240,12 +240,12 @@ async def _run(
         resumed, stale = room_resumption(db, channel, job.candidate_id) if invited else (None, [])
         for old in stale:  # left too long ago: closed and scored as it stands
             await asyncio.to_thread(close_interrupted, db, old, settings)
-        # The interview had ended and its job died before the report: written now.
+        # Sent back to an interview that has ended (its job died before telling the page, or
+        # before writing the report, written now): the page is told; no new one starts.
         recalled = job.candidate_id if invited and job.recalled and resumed is None else None
-        if recalled and (done := await asyncio.to_thread(
-            report_after_crash, db, channel, recalled, settings)):  # fmt: skip
-            event = {"type": "ended", "session_id": done[0], "status": done[1], "report": True}
-            await send_last_event(ctx.room, event, candidate.identity if candidate else None)
+        if recalled and (ended := await asyncio.to_thread(
+            ended_in_room, db, channel, recalled, settings)):  # fmt: skip
+            await send_last_event(ctx.room, ended, candidate.identity if candidate else None)
             return await chat.aclose()
         source, resumption = resumed or (role_for_job(db, job, local=local), None)
         exam = source.role.mode == "exam" and job.candidate_id and resumption is None

@@ -6,7 +6,8 @@ process group of its own, kills the group with SIGKILL at a random point, then r
 turn: one in five is killed during the opening (up to 3 s after the session is stored, before
 or while the first question is spoken), one in five during the report (up to 0.5 s after the
 closing is stored, or, in half of them, after the session is stored as ended: scoring, the
-judge and the report files still to come), the others in the interview (after a random number
+judge and the report files still to come; the closing is the recruiter turn with an ``end``
+event, however many turns came before), the others in the interview (after a random number
 of stored turns, 1-6, plus up to 3 s). A trial counts:
 
 - turns lost: turns stored before the kill that are missing or changed afterwards;
@@ -52,7 +53,7 @@ from tests.integration.test_crash_resume import ANSWERS, ROLE, rehearse_process
 RESULTS = Path(__file__).parent / "results"
 ROOM_SECTION = "## In a browser room"  # bench.room_crash's section of reliability.md
 QUESTIONS = ("why-support", "hard-customer", "busy-day")
-TURNS = 7  # three questions asked and answered, then the closing
+TURNS = 7  # three questions asked and answered, then the closing (more with a follow-up)
 
 
 def _turns(db: Any, session_id: str) -> list[dict[str, Any]]:
@@ -62,13 +63,16 @@ def _turns(db: Any, session_id: str) -> list[dict[str, Any]]:
                 for t in SessionRepository(s).turns(session_id)]  # fmt: skip
 
 
-def _session(db: Any) -> tuple[str, int, str] | None:
-    """The trial's one session: its id, turns stored and status."""
+def _session(db: Any) -> tuple[str, int, str, bool] | None:
+    """The trial's one session: its id, turns stored, status, and whether the closing (a
+    recruiter turn that ends the interview) is stored."""
     with db() as s:
         record = s.query(InterviewSession).one_or_none()
         if record is None:
             return None
-        return record.id, len(SessionRepository(s).turns(record.id)), record.status
+        turns = SessionRepository(s).turns(record.id)
+        closed = bool(turns) and any(e.get("type") == "end" for e in turns[-1].events or [])
+        return record.id, len(turns), record.status, closed
 
 
 def _trial(
@@ -84,7 +88,11 @@ def _trial(
     started, session_id = time.monotonic(), None
     while proc.poll() is None:
         found = _session(db)
-        if found is not None and (found[2] != "running" if at_end else found[1] >= after_turns):
+        due = found is not None and (
+            found[2] != "running" if at_end else found[3] if during == "report"
+            else found[1] >= after_turns
+        )  # fmt: skip
+        if found is not None and due:
             session_id = found[0]
             time.sleep(delay)
             break

@@ -397,10 +397,14 @@ def _stored(turn: Turn) -> StoredTurn:
 
 
 def _scored_reports(db: sessionmaker[Session], result: RehearsalResult, files: Path) -> None:
-    """Score the interview and write its report in every format; a failure is kept, not raised."""
+    """Score the interview and write its report in every format, recording where it is with
+    the report (a process killed after finds it recorded); a failure is kept, not raised."""
     try:
         with db() as s:
             result.reports, result.report_build_s = timed_reports(s, result.session_id, files)
+            record = SessionRepository(s).get(result.session_id)
+            if record is not None:
+                record.report_path = str(result.reports.get("html", result.report_path))
             s.commit()
     except (ReportError, OSError) as e:
         logger.error("could not build the report: %s", type(e).__name__)

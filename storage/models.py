@@ -70,6 +70,9 @@ class InterviewSession(Base):
     flow_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The process running it ("host:pid"), so that one resuming it can tell a live one apart.
     holder: Mapped[str | None] = mapped_column(String(100))
+    # When a process took it over to write the report its own process did not (a lease:
+    # ``SessionRepository.take``); None otherwise.
+    report_taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def end_requested(self) -> str | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.assessments import ReportFile
@@ -169,49 +169,69 @@ class SessionRepository:
         Returns:
             False when another process took it first.
         """
-        result = self._db.execute(
-            update(InterviewSession)
-            .where(InterviewSession.id == session_id,
-                   InterviewSession.holder.is_(None) if was is None
-                   else InterviewSession.holder == was)
-            .values(holder=holder, status="running", ended_at=None,
-                    # A running session's reason is an End not yet closed: it stays.
-                    end_reason=case((InterviewSession.status == "running",
-                                     InterviewSession.end_reason), else_=None))
-            .execution_options(synchronize_session=False)
-        )  # fmt: skip
-        return bool(getattr(result, "rowcount", 0))
+        # A running session's reason is an End not yet closed: it stays.
+        reason = case((InterviewSession.status == "running", InterviewSession.end_reason))
+        return self._held_by(
+            session_id, was, holder=holder, status="running", ended_at=None, end_reason=reason
+        )
 
-    def take(self, session_id: str, *, holder: str, was: str | None) -> bool:
-        """Make ``holder`` the process of an ended session, if it is still held by ``was``
-        (what the caller read), to write what its own process did not (its report): of two
-        processes taking it at once, one wins. Its status stays as it is.
+    def take(self, session_id: str, *, holder: str, was: str | None, lease_s: float) -> bool:
+        """Make ``holder`` the process of an ended session, to write what its own process did
+        not (its report), if it is still held by ``was`` (what the caller read) and no process
+        took it so within the last ``lease_s`` seconds: of processes taking it at once, on
+        any machines, one wins. Its status stays as it is.
 
         Returns:
-            False when another process took it first.
+            False when another process took it first, or holds it still.
         """
+        now = datetime.now(UTC)
+        free = or_(InterviewSession.report_taken_at.is_(None),
+                   InterviewSession.report_taken_at < now - timedelta(seconds=lease_s))  # fmt: skip
+        return self._held_by(session_id, was, free, holder=holder, report_taken_at=now)
+
+    def _held_by(self, session_id: str, was: str | None, *also: Any, **values: Any) -> bool:
+        """Set ``values`` on the session if it is still held by ``was`` and meets ``also``
+        (compare-and-set); whether it was."""
         result = self._db.execute(
             update(InterviewSession)
             .where(InterviewSession.id == session_id,
                    InterviewSession.holder.is_(None) if was is None
-                   else InterviewSession.holder == was)
-            .values(holder=holder)
+                   else InterviewSession.holder == was, *also)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )  # fmt: skip
         return bool(getattr(result, "rowcount", 0))
 
+    def latest(self, *, channel: str, candidate_id: str | None) -> InterviewSession | None:
+        """The session of ``candidate_id`` in ``channel`` started last, or None."""
+        query = select(InterviewSession).where(
+            InterviewSession.channel == channel,
+            InterviewSession.candidate_id.is_(None) if candidate_id is None
+            else InterviewSession.candidate_id == candidate_id,
+        )  # fmt: skip
+        return self._db.scalars(query.order_by(InterviewSession.started_at.desc()).limit(1)).first()
+
+    def reported(self, session_id: str) -> bool:
+        """Whether a report of the session was built (``AssessmentRepository.add_report``)."""
+        query = select(ReportFile.id).where(ReportFile.session_id == session_id).limit(1)
+        return self._db.scalar(query) is not None
+
     def unreported(
-        self, *, channel: str | None = None, candidate_id: str | None = None
-    ) -> list[InterviewSession]:
+        self, *, channel: str | None = None, candidate_id: str | None = None,
+        ended_after: datetime | None = None,
+    ) -> list[InterviewSession]:  # fmt: skip
         """Ended sessions (``completed`` or ``failed``) with no report built, the last ended
-        first, of ``channel`` and ``candidate_id`` where given: their process stopped between
-        the interview's end and its report, or the report could not be built."""
+        first, of ``channel`` and ``candidate_id``, and ended after ``ended_after`` (UTC),
+        where given: their process stopped between the interview's end and its report, or the
+        report could not be built."""
         reported = select(ReportFile.id).where(ReportFile.session_id == InterviewSession.id)
         query = select(InterviewSession).where(
             InterviewSession.status != "running",
             InterviewSession.ended_at.is_not(None),
             ~reported.exists(),
         )
+        if ended_after is not None:
+            query = query.where(InterviewSession.ended_at > ended_after)
         if channel is not None:
             query = query.where(InterviewSession.channel == channel)
         if candidate_id is not None:

@@ -283,9 +283,12 @@ async def reconnect(token: str, ctx: Ctx) -> Response:
             )
             .limit(1)
         )
-        # Or it ended and its job died before writing the report: the new job writes it.
-        unreported = running is None and bool(SessionRepository(s).unreported(
-            channel=invitation.room, candidate_id=invitation.candidate_id))  # fmt: skip
+        # Or the last one ended and its job died before writing the report: the new job
+        # writes it and tells the page.
+        latest = SessionRepository(s).latest(channel=invitation.room,
+                                             candidate_id=invitation.candidate_id)  # fmt: skip
+        unreported = running is None and latest is not None and latest.status != "running" and (
+            not SessionRepository(s).reported(latest.id))  # fmt: skip
     if running is None and not unreported:
         raise HTTPException(status_code=409, detail="no interview of this invitation is running")
     # One new recruiter per room at a time: a second ask (another tab, a retry) while the first

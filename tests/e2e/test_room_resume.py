@@ -295,7 +295,8 @@ def test_a_job_killed_before_the_report_is_replaced_by_one_that_writes_it(
                 await candidate.leave()
 
         before, after, ended = run(scenario())
-        assert client.post(f"/api/join/{token}/reconnect").status_code == 409
+        again = client.post(f"/api/join/{token}/reconnect")
+        assert again.status_code == 409 and "no interview" in again.json()["detail"]
 
     assert after == before  # nothing lost, nothing said again
     record = invited.session(db)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from agent.abandoned import REPORT_GRACE_S, close_abandoned, report_unreported
+from agent.abandoned import REPORT_GRACE_S, close_abandoned, ended_in_room, report_unreported
 from agent.interview import close_interrupted
 from agent.interviewer import Interviewer, ReplyPolicy
 from agent.journal import TurnJournal
@@ -33,6 +33,7 @@ from recruiter_cli.main import app
 from recruiter_config.settings import Settings
 from rubrics import load_role, load_role_source, plan_for
 from storage import (
+    AssessmentRepository,
     CandidateRepository,
     CodeEvent,
     CodeEventRepository,
@@ -412,26 +413,32 @@ def test_an_interview_ended_without_its_report_gets_it_from_the_sweep_once(
     db: sessionmaker[Session], tmp_path: Path
 ) -> None:
     """A process killed between the interview's end and its report: the worker's sweep writes
-    the report once it is ``REPORT_GRACE_S`` late (a room's, a call's, a completed rehearsal's,
-    one closed as interrupted); one ended a moment ago (its process may be writing it), a
-    rehearsal stopped with Ctrl-C (``rehearse --resume`` goes on with it) and one with its
-    report are left alone; a second sweep writes nothing."""
+    the report once it is ``REPORT_GRACE_S`` late (a room's, a call's, one closed as
+    interrupted). Left alone: one ended a moment ago (its process may be writing it), one whose
+    process lives, one with its report, and rehearsals (``rehearse --resume`` writes theirs,
+    into their own folder; one stopped with Ctrl-C goes on instead). A second sweep writes
+    nothing."""
     _store_demo(db)
     late = REPORT_GRACE_S + 60
     written = [
         _ended_unreported(db, ended_s=late),
         _ended_unreported(db, ended_s=late, channel="call-1", status="failed", reason="hung up"),
-        _ended_unreported(db, ended_s=late, channel="headless"),
-        _ended_unreported(
-            db, ended_s=late, channel="headless", status="failed", reason=INTERRUPTED
-        ),
+        _ended_unreported(db, ended_s=late, status="failed", reason=INTERRUPTED),
     ]
     left = {
         "recent": _ended_unreported(db, ended_s=30),
+        "alive": _ended_unreported(db, ended_s=late),
+        "reported": _ended_unreported(db, ended_s=late),
+        "rehearsal": _ended_unreported(db, ended_s=late, channel="headless"),
         "stopped": _ended_unreported(
-            db, ended_s=late, channel="headless", status="failed", reason="stopped (Ctrl-C)"
+            db, ended_s=late, channel="headless", status="failed", reason=None
         ),
     }
+    with db() as s:
+        live = f"{socket.gethostname()}:{os.getppid()}"
+        s.get_one(InterviewSession, left["alive"]).holder = live
+        AssessmentRepository(s).add_report(left["reported"], "json", "report.json", "0" * 64)
+        s.commit()
     settings = Settings(home=tmp_path)
     assert sorted(report_unreported(db, settings)) == sorted(written)
     for session_id in written:
@@ -442,16 +449,44 @@ def test_an_interview_ended_without_its_report_gets_it_from_the_sweep_once(
             assert record.report_path == str(tmp_path / "sessions" / session_id / "report.html")
             assert len(SessionRepository(s).turns(session_id)) == 2  # nothing lost
     with db() as s:
-        assert {r.id for r in SessionRepository(s).unreported()} == set(left.values())
-        assert s.get_one(InterviewSession, written[0]).status == "completed"  # as it ended
+        statuses = {s.get_one(InterviewSession, i).status for i in written}
+        assert statuses == {"completed", "failed"}  # as they ended
+        assert {r.id for r in SessionRepository(s).unreported()} == set(left.values()) - {
+            left["reported"]
+        }
     assert report_unreported(db, settings) == []  # written once
+
+
+def test_of_processes_taking_an_ended_interview_over_one_wins_on_any_machine(
+    db: sessionmaker[Session],
+) -> None:
+    """Two sweeps (or a sweep and a job the page sent back) on other machines: each reads the
+    holder, then takes the session over to write its report. Once one has, the other fails,
+    even having read the new holder (its liveness cannot be checked from another machine),
+    until the lease is over."""
+    session_id = _ended_unreported(db, ended_s=REPORT_GRACE_S + 60)
+    with db() as s:
+        dead = s.get_one(InterviewSession, session_id).holder
+        repo = SessionRepository(s)
+        assert repo.take(session_id, holder="host-a:1", was=dead, lease_s=600)
+        assert not repo.take(session_id, holder="host-b:2", was=dead, lease_s=600)
+        assert not repo.take(session_id, holder="host-b:2", was="host-a:1", lease_s=600)
+        s.commit()
+        s.get_one(InterviewSession, session_id).report_taken_at = datetime.now(UTC) - timedelta(
+            seconds=601
+        )
+        s.commit()
+        assert repo.take(session_id, holder="host-b:2", was="host-a:1", lease_s=600)
+        s.commit()
+        assert s.get_one(InterviewSession, session_id).holder == "host-b:2"
 
 
 def test_rehearse_resume_writes_the_report_a_killed_rehearsal_left_unwritten(
     db: sessionmaker[Session], database_url: str, tmp_path: Path
 ) -> None:
-    """``rehearse --resume`` of a rehearsal killed after it was stored as completed: nothing
-    is asked again; the report is written and where it is said."""
+    """``rehearse --resume`` of a rehearsal killed after it was stored as completed (the
+    worker's sweep leaves rehearsals to it): nothing is asked again; the report is written
+    and where it is said."""
     _store_demo(db)
     session_id = _ended_unreported(db, ended_s=5, channel="headless")
     env = {"RECRUITER_HOME": str(tmp_path), "RECRUITER_DATABASE_URL": database_url,
@@ -467,3 +502,32 @@ def test_rehearse_resume_writes_the_report_a_killed_rehearsal_left_unwritten(
         assert len(SessionRepository(s).turns(session_id)) == 2
     again = CliRunner().invoke(app, ["rehearse", "--resume", session_id], env=env)
     assert again.exit_code == 1 and "nothing to resume" in again.output
+
+
+def test_a_job_sent_back_to_an_ended_interview_tells_the_page_and_writes_a_missing_report(
+    db: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """What a job the candidate's page sent back does when there is nothing to go on with
+    (``ended_in_room``): with no interview stored, a new one starts (None); with the last one
+    ended, the page is told so (its report written now where its job died first), and no new
+    interview starts over it."""
+    _store_demo(db)
+    settings = Settings(home=tmp_path)
+    with db() as s:
+        ada = CandidateRepository(s).create("Ada").id
+        s.commit()
+    assert ended_in_room(db, ROOM, ada, settings) is None  # nothing stored: a new interview
+    unreported = _ended_unreported(db, ended_s=5)
+    with db() as s:
+        s.get_one(InterviewSession, unreported).candidate_id = ada
+        s.commit()
+    event = ended_in_room(db, ROOM, ada, settings)
+    assert event == {"type": "ended", "session_id": unreported, "status": "completed",
+                     "report": True}  # fmt: skip
+    assert (tmp_path / "sessions" / unreported / "report.html").is_file()
+    with db() as s:
+        assert SessionRepository(s).reported(unreported)
+    # Told again (another recall): the report is there, nothing is written twice.
+    assert ended_in_room(db, ROOM, ada, settings) == event
+    _session(db, ada, idle_s=5)  # a newer interview, running: resumed, not this
+    assert ended_in_room(db, ROOM, ada, settings) is None
