@@ -22,12 +22,14 @@ no answer lost and none extra (one stored candidate turn per answer given), none
 (turn indices 0…n-1, no turn stored twice), and each candidate heard only their own
 interview: the one other participant in its room when the recruiter first spoke was an
 agent, the session it was told at the end is no other candidate's, and every answer that
-session stores is one this candidate gave (word error rate at most 0.35 against the closest,
-and closer to its own answers than to those of any candidate held at the same time who says
-other answers). Part 1's
+session stores is one this candidate gave (at most 35% of its words changed or added against
+the closest, so that an answer stored in two parts is its candidate's in each, and closer to
+its own answers than to those of any candidate held at the same time who says other
+answers). Part 1's
 candidates all say the ``prepared`` persona's answers (its latency levels stay comparable),
 so there this finds answers lost or cut apart, not another room's. Part 2's candidates each
-say another persona's answers (``prepared``, ``weak``, ``strong`` in turn), and everything
+say another persona's answers (``prepared``, ``weak``, ``strong`` in turn), each answering
+what the recruiter asked (read from what the worker stored) until the closing, and everything
 each candidate hears is kept, transcribed with the product's Whisper model and aligned with
 what the recruiter turns of its own session say: its own must be closer than those of the
 other sessions held at the same time, at a word error rate of at most 0.25, and no run of 8
@@ -68,7 +70,7 @@ from agent.bootstrap import load_voice_models
 from agent.room_candidate import RoomCandidate
 from agent.rooms import InterviewJob, candidate_token
 from agent.stt_whisper import WhisperSTT
-from bench.room_latency import PERSONA, ROLE, _answers, _first_audio
+from bench.room_latency import PERSONA, ROLE, _answers, _Asked, _first_audio, _Persona
 from recruiter_config.settings import LiveKitSettings, Settings
 from recruiter_devstack.livekit_dev import DevLiveKitServer, server_binary
 from recruiter_devstack.llm_server import EmbeddedLLMServer, endpoint_env
@@ -82,7 +84,8 @@ from tests.postgres import postgres_server
 RESULTS = Path(__file__).parent / "results"
 ROUNDS = 2  # part 2 holds its interviews at once this many times
 PERSONAS = ("prepared", "weak", "strong")  # part 2's candidates, in turn: distinct answers
-OWN_ANSWER_WER = 0.35  # a stored answer is one the candidate gave (the closest given)
+MAX_UTTERANCES = 20  # a persona answering what is asked stops here at the latest
+OWN_ANSWER_WER = 0.35  # of a stored answer's words, the most changed or added (``_closest``)
 HEARD_WER = 0.25  # all heard, transcribed, against the session's recruiter turns
 # Heard words in a row that its own session's recruiter turns do not say: another room's
 # audio. Whisper mishearing synthetic speech changes a word or three (a name, a number).
@@ -108,12 +111,14 @@ class Interview:
 
 
 async def hold_interview(
-    settings: Settings, livekit: LiveKitSettings, answers: list[Answer], replies: int,
-    record: Interview, *, keep_audio: bool = False,
+    settings: Settings, livekit: LiveKitSettings, answers: list[Answer] | _Persona,
+    replies: int, record: Interview, *, keep_audio: bool = False,
 ) -> Interview:  # fmt: skip
     """Join a fresh room as ``record.name``, give ``replies`` answers, end the interview, and
     return what was measured, with all it heard where ``keep_audio`` (never raises: a failure
-    is kept in ``Interview.error``)."""
+    is kept in ``Interview.error``). ``answers``: said in order whatever is asked; or a
+    persona, which answers what was asked (``bench.room_latency._Asked``: a follow-up gets
+    its next line for that question) and stops once the closing is said."""
     name = record.name
     room = f"iv-load-{secrets.token_hex(4)}"
     token = candidate_token(
@@ -122,6 +127,7 @@ async def hold_interview(
     )  # fmt: skip
     # The deep queue: several candidates share this event loop.
     candidate = RoomCandidate(keep_audio=keep_audio)
+    asked = None if isinstance(answers, list) else _Asked(settings, room)
     try:
         await candidate.join(livekit.url, token)
         spoke_at = await candidate.wait_for_state("speaking", 0.0, timeout_s=300)
@@ -130,9 +136,20 @@ async def hold_interview(
             f"{p.identity} ({rtc.ParticipantKind.Name(p.kind)})"
             for p in candidate.room.remote_participants.values()
         ]
-        for answer in answers:
+        for n in range(len(answers) if isinstance(answers, list) else MAX_UTTERANCES):
             await candidate.wait_for_state("listening", spoke_at, timeout_s=180)
             await asyncio.sleep(0.8)  # a person's pause before answering
+            if asked is not None and isinstance(answers, _Persona):
+                question = await asked.after_next_turn()
+                if asked.ended or question is None:
+                    break  # the closing was said: the interview ends by itself
+                line = answers.next_to(question)
+                if line is None:  # silent this time: the recruiter prompts or asks again
+                    spoke_at = await candidate.wait_for_state("speaking", time.time(), 90)
+                    continue
+                answer = line
+            else:
+                answer = answers[n]
             ended = await candidate.say(answer.samples[: answer.voiced_end])
             record.answers_given += 1
             record.said.append(answer.text or "")
@@ -142,12 +159,15 @@ async def hold_interview(
                 record.latencies.append(round(first - ended, 3))
             if len(record.latencies) >= replies:
                 break
-        await candidate.end_interview()
+        if asked is None or not asked.ended:
+            await candidate.end_interview()
         ended_event = await candidate.wait_for_event("ended", timeout_s=180)
         record.session_id = ended_event.get("session_id")
     except Exception as e:  # a level goes on with its other candidates; the failure is kept
         record.error = f"{type(e).__name__}: {e}"
     finally:
+        if asked is not None:
+            asked.close()
         await candidate.leave()
     if keep_audio:
         record.heard = candidate.heard.samples()
@@ -171,6 +191,7 @@ def check_stored(database_url: str, interviews: list[Interview]) -> None:
             distinct = {(t.speaker, t.text, t.start_s) for t in turns}
             # Each stored answer is one this candidate gave (its words, heard by Whisper), and
             # closer to those than to any given by a candidate held at the same time.
+            # (An answer stored in two parts, which "answers split" counts, is own in each.)
             others = [r for r in interviews if r.batch == record.batch and r is not record]
             own = bool(said) and all(
                 _closest(heard, record.said) <= OWN_ANSWER_WER
@@ -198,8 +219,18 @@ def check_stored(database_url: str, interviews: list[Interview]) -> None:
 
 
 def _closest(heard: str, given: list[str]) -> float:
-    """The word error rate of ``heard`` against the closest of ``given`` (1.0 for none)."""
-    return min((word_error_rate(g, heard) for g in given), default=1.0)
+    """The share of ``heard``'s words (normalised) that the closest of ``given`` does not say
+    where they align, words changed or added (1.0 for none): a stored answer is one given
+    when few of its words are not, even where it holds only part of it (an answer stored in
+    two parts)."""
+    words = normalise(heard).split()
+    shares = []
+    for text in given:
+        if not normalise(text) or not words:
+            continue
+        out = jiwer.process_words(normalise(text), " ".join(words))
+        shares.append((out.substitutions + out.insertions) / len(words))
+    return min(shares, default=1.0)
 
 
 def check_heard(database_url: str, interviews: list[Interview], stt: WhisperSTT) -> None:
@@ -258,11 +289,13 @@ def _longest_unsaid(said: str, heard: str) -> int:
 
 
 async def run_level(
-    settings: Settings, nodes: list[LiveKitSettings], answer_sets: list[tuple[str, list[Answer]]],
-    count: int, replies: int, label: str, *, keep_audio: bool = False, first: int = 0,
+    settings: Settings, nodes: list[LiveKitSettings],
+    answer_sets: list[tuple[str, list[Answer] | _Persona]], count: int, replies: int, label: str,
+    *, keep_audio: bool = False, first: int = 0,
 ) -> list[Interview]:  # fmt: skip
     """``count`` interviews at once, candidates joining ``nodes`` in turn, 2 s apart; each
-    says the answers of ``answer_sets`` (persona, answers) in turn, from the ``first``."""
+    says the answers of ``answer_sets`` (persona, answers) in turn, from the ``first`` (a
+    ``_Persona`` answers what is asked: one per interview)."""
 
     async def one(i: int) -> Interview:
         await asyncio.sleep(2.0 * i)
@@ -322,7 +355,9 @@ async def one_machine(max_level: int, replies: int, logs: Path) -> list[dict[str
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="load-one-") as tmp:
         settings = _home(Path(tmp))
-        answers = [(PERSONA, _answers(settings, PERSONA))]
+        answers: list[tuple[str, list[Answer] | _Persona]] = [
+            (PERSONA, _answers(settings, PERSONA))
+        ]
         stack = DevStack(settings, livekit_binary=server_binary(Settings()), log_dir=logs / "one")
         with stack:
             assert stack.livekit is not None
@@ -353,7 +388,11 @@ async def two_nodes(count: int, replies: int, logs: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="load-two-") as tmp, postgres_server() as pg:
         home = Path(tmp)
         settings = _home(home).model_copy(update={"database_url": pg.url})
-        answers = [(name, _answers(settings, name)) for name in PERSONAS]
+        # One persona answering what is asked per interview (each keeps what it has said).
+        answers: list[tuple[str, list[Answer] | _Persona]] = [
+            (PERSONAS[i % len(PERSONAS)], _Persona(settings, PERSONAS[i % len(PERSONAS)]))
+            for i in range(count * ROUNDS)
+        ]
         redis = DevRedis(6391, log_path=logs / "two" / "redis.log", workdir=home / "redis")
         servers: list[Any] = [redis]
         stacks: list[DevStack] = []
