@@ -399,7 +399,8 @@ class ResumingInterviewer(Interviewer):
             self._state = r.state  # nothing to say to it (thinking aloud): ask again
         # The last thing heard is said again: prompts and losses before the crash start over.
         self._state = replace(self._state, silence_prompts=0, not_heard=0)
+        again = "closing" if ended else "question"  # (the closing said again, then the end)
         self.utterance = RecruiterUtterance(
-            question_id=self._asking, events=[{"type": "resumed", "after": "question"}]
+            question_id=self._asking, events=[{"type": "resumed", "after": again}]
         )
         return f"{CUT_OFF} {REPEAT} {r.last_heard}"

@@ -8,7 +8,7 @@ import asyncio
 import dataclasses
 
 from agent.interviewer import Interviewer, ReplyPolicy
-from agent.resume import CUT_OFF, END_CLOSING, ResumingInterviewer, Resumption
+from agent.resume import CUT_OFF, END_CLOSING, REPEAT, ResumingInterviewer, Resumption
 from dialogue import CandidateAnswered, InterviewState, Phase, start, step
 from dialogue.lines import TIPS
 from rubrics import load_role, plan_for
@@ -77,3 +77,17 @@ def test_a_process_gone_before_its_first_turn_was_stored_opens_again_as_cut_off(
     assert said == f"{CUT_OFF} {fresh}"
     assert agent.utterance.events[0] == {"type": "resumed", "after": "start"}
     assert agent.state.current == PLAN.questions[0].id
+
+
+def test_a_closing_stored_before_the_process_died_is_said_again_and_marked_so() -> None:
+    """Killed after its closing was stored but before the session was stored as ended: the
+    closing again after the cut-off line, marked as such, and the interview ends."""
+    state = dataclasses.replace(_after_first_answer(), phase=Phase.ENDED)
+    closing = "Thank you, that was my last question. Goodbye!"
+    said, agent = _opening(Resumption(
+        session_id="s", state=state, pending_answer=None, last_heard=closing, clock_s=60.0,
+        closing_stored=True,
+    ))  # fmt: skip
+    assert said == f"{CUT_OFF} {REPEAT} {closing}"
+    assert agent.utterance.events == [{"type": "resumed", "after": "closing"}]
+    assert agent.end_reason is not None and agent.state.phase is Phase.ENDED
