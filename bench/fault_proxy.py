@@ -23,7 +23,9 @@ LLM_FAULTS = ("killed", "hung", "http-500", "broken-stream", "nonsense")
 class FaultyLLM:
     """An OpenAI-compatible proxy in front of ``upstream`` that fails on demand (its own thread).
 
-    ``mode`` is ``"pass"`` or one of ``LLM_FAULTS``; ``requests`` counts what reached it.
+    ``mode`` is ``"pass"`` or one of ``LLM_FAULTS``; ``requests`` counts what reached it, and
+    ``answered`` the requests passed on that the server answered (its status and headers came
+    back, whether or not the product read the whole reply).
     """
 
     def __init__(self, upstream: LLMEndpoint, port: int) -> None:
@@ -31,6 +33,7 @@ class FaultyLLM:
         self.port = port
         self.mode = "pass"
         self.requests = 0
+        self.answered = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._runner: web.AppRunner | None = None
@@ -119,6 +122,7 @@ class FaultyLLM:
                 request.method, url, data=body, headers={"Content-Type": "application/json"}
             ) as upstream,
         ):
+            self.answered += upstream.status == 200
             response = web.StreamResponse(
                 status=upstream.status,
                 headers={"Content-Type": upstream.headers.get("Content-Type", "application/json")},

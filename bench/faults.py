@@ -296,6 +296,14 @@ def _replies(db: Any, session_id: str, back_at: datetime | None = None) -> dict[
         "llm_sources": sources,
         "back": back_at is not None,
         "llm_after_back": sum(_llm_written(t) for t in after),
+        # Why each follow-up after it was the script's: "not ready in time" (the server was
+        # reached, but slow) or the server's fault ("llm-unavailable", "timeout", "failed").
+        "fallbacks_after_back": [
+            str(e.get("fallback_reason"))
+            for t in after
+            for e in (t.events or [])
+            if e.get("type") == "follow-up" and e.get("source") == "fallback"
+        ],
         "recruiter_texts": [t.text for t in recruiter],
     }
 

@@ -2,10 +2,11 @@
 
 Each bench writes its own results: ``bench.reliability`` (headless crash and resume) and
 ``bench.room_crash`` (the same in a room) their sections of ``reliability.md``;
-``bench.faults``, ``bench.load`` and ``bench.spoken_injection`` their own files. This script
-reads their JSON results and writes one table of the headline figures, each with the file and
-run it comes from, into the section ``## Every figure at a glance`` of ``reliability.md`` (the
-benches' own sections are kept). A bench whose results are missing reads "not run".
+``bench.faults``, ``bench.room_faults``, ``bench.load`` and ``bench.spoken_injection`` their
+own files. This script reads their JSON results and writes one table of the headline figures,
+each with the file and run it comes from, into the section ``## Every figure at a glance`` of
+``reliability.md`` (the benches' own sections are kept). A bench whose results are missing
+reads "not run".
 
 Usage: ``.venv/bin/python -m bench.reliability_summary`` (seconds; nothing is measured here).
 """
@@ -70,6 +71,26 @@ def _faults(d: dict[str, Any] | None) -> list[tuple[str, str, str]]:
             f.get("taken") or d["when"],
         ))  # fmt: skip
     return rows
+
+
+def _room_faults(d: dict[str, Any] | None) -> str:
+    """The room's faults in one figure: replies within the bar, answers kept, recovery."""
+    if d is None:
+        return "not run"
+    s = d["summary"]
+    lifted = [f for f in s if f["llm_used_after_lift"] is not None and f["fault"] != "none"]
+    llm = [f for f in lifted if f["fault"] != "postgres-restart"]
+    return (
+        f"{len(s)} faults ({', '.join(f['fault'] for f in s)}), one interview each, each held "
+        f"{d['held']} replies: {sum(f['heard_within_bar'] for f in s)} of "
+        f"{sum(f['replies'] for f in s)} replies heard within 2 s of the answer's end, "
+        f"{sum(f['gaps_within_bar'] for f in s)} of {sum(f['gaps'] for f in s)} within 2 s "
+        f"less the turn-taking hold; answers spoken / stored "
+        f"{sum(f['answers_spoken'] for f in s)} / {sum(f['answers_stored'] for f in s)}; "
+        f"{sum(bool(f['completed']) for f in s)} completed with the report; the LLM's text "
+        f"used again after lifting in {sum(bool(f['llm_used_after_lift']) for f in llm)} of "
+        f"{len(llm)} LLM faults"
+    )
 
 
 def _load_rows(d: dict[str, Any] | None) -> list[tuple[str, str, str]]:
@@ -143,6 +164,7 @@ def _when(d: dict[str, Any] | None, *keys: str) -> str:
 def glance() -> str:
     """The section's body: one Markdown row per headline figure, with its source and date."""
     crash, room, faults = _load("reliability"), _load("room_crash"), _load("faults")
+    room_faults = _load("room_faults")
     load, injection = _load("load"), _load("spoken_injection")
     rows: list[tuple[str, str, str, str]] = [
         ("1. crash and resume, headless", _crash(crash), "reliability.json",
@@ -150,6 +172,8 @@ def glance() -> str:
         ("1. crash and resume, in a room", _room_crash(room), "room_crash.json",
          _when(room, "taken")),
         *((what, fig, "faults.json", when) for what, fig, when in _faults(faults)),
+        ("2. faults in a room, and recovery", _room_faults(room_faults), "room_faults.json",
+         _when(room_faults, "when")),
         *((what, fig, "load.json", _when(load, key, "when"))
           for what, fig, key in _load_rows(load)),
         ("4. spoken prompt injection", _injection(injection), "spoken_injection.json",
