@@ -20,7 +20,7 @@ from livekit.agents import AgentServer, AgentStateChangedEvent, JobContext, JobP
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.abandoned import ended_in_room
+from agent.abandoned import ended_in_room, judge_with
 from agent.bootstrap import VoiceModels, load_voice_models, room_options
 from agent.coding_round import coding_brief, start_coding_round
 from agent.errors import AgentError
@@ -244,7 +244,7 @@ async def _run(
         # before writing the report, written now): the page is told; no new one starts.
         recalled = job.candidate_id if invited and job.recalled and resumed is None else None
         if recalled and (ended := await asyncio.to_thread(
-            ended_in_room, db, channel, recalled, settings)):  # fmt: skip
+            ended_in_room, db, channel, recalled, settings, judge_with(endpoint))):  # fmt: skip
             await send_last_event(ctx.room, ended, candidate.identity if candidate else None)
             return await chat.aclose()
         source, resumption = resumed or (role_for_job(db, job, local=local), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -149,20 +150,31 @@ def _report_after_crash(
     as_json: bool,
 ) -> bool:  # fmt: skip
     """``rehearse --resume`` of a rehearsal that had ended but whose process was stopped
-    before its report was written: the report is written now. Whether it was such a session.
+    before its report was written: the report is written now, with the LLM judge's second
+    opinion where the rehearsal would have asked it (a trusted model; the embedded server is
+    started only for that). Whether it was such a session.
 
     Raises:
         AgentError: the report could not be built (the role version it ran is needed).
+        LLMUnavailableError: the embedded server, needed for a trusted judge, did not start.
     """
-    from agent.abandoned import write_missing_report
+    from agent.abandoned import judge_with, write_missing_report
     from agent.errors import AgentError
     from agent.resume import unreported_sessions
+    from recruiter_devstack.llm_server import resolve_endpoint
+    from rubrics.second_opinion import judge_validity
 
     with db() as s:
         found = dict(unreported_sessions(s, ended_s=(0.0, float("inf")), channel="headless"))
     if session_id not in found:
         return False
-    if not write_missing_report(db, session_id, found[session_id], settings):
+    with contextlib.ExitStack() as stack:
+        endpoint = resolve_endpoint(settings)
+        if endpoint is None and judge_validity(settings.llm.gguf).trusted:
+            endpoint = stack.enter_context(llm_endpoint(settings, on_start=out.log))
+        written = write_missing_report(db, session_id, found[session_id], settings,
+                                       judge_with(endpoint))  # fmt: skip
+    if not written:
         raise AgentError(f"session {session_id} had ended, but its report could not be "
                          "built (the role version it ran is needed)")  # fmt: skip
     report = settings.sessions_dir / session_id / "report.html"

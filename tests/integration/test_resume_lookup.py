@@ -7,6 +7,7 @@ import json
 import os
 import socket
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,9 @@ from dialogue import start
 from dialogue.snapshot import state_snapshot
 from recruiter_cli.main import app
 from recruiter_config.settings import Settings
+from reports.assessment import judge_if_trusted
 from rubrics import load_role, load_role_source, plan_for
+from rubrics.second_opinion import JudgeValidity, record_judge_validity
 from storage import (
     AssessmentRepository,
     CandidateRepository,
@@ -455,6 +458,46 @@ def test_an_interview_ended_without_its_report_gets_it_from_the_sweep_once(
             left["reported"]
         }
     assert report_unreported(db, settings) == []  # written once
+
+
+def test_a_report_written_after_its_process_died_has_a_trusted_judges_second_opinion(
+    db: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """The sweep (and a recalled job, and ``rehearse --resume``) asks the LLM judge before the
+    report, as the interview's own process would have: a trusted model's scores are in it. An
+    untrusted one is not asked, and the report is the automatic scores alone."""
+    _store_demo(db)
+    asked: list[object] = []
+
+    def reply(messages: object) -> str:
+        asked.append(messages)
+        return json.dumps({"score": 4, "rationale": "a concrete example", "quotes": []})
+
+    chat = FakeChat(json_replies=reply)  # model "scripted"
+    table = tmp_path / "judge_validity.yaml"
+    judge = partial(_judged_by, chat=chat, table=table)
+    settings = Settings(home=tmp_path)
+    late = REPORT_GRACE_S + 60
+
+    untrusted = _ended_unreported(db, ended_s=late)
+    assert report_unreported(db, settings, judge) == [untrusted]
+    assert asked == []
+    record_judge_validity(JudgeValidity("scripted", 0.92, 0.9, "2026-12-01"), table)
+    trusted = _ended_unreported(db, ended_s=late)
+    assert report_unreported(db, settings, judge) == [trusted]
+    assert asked  # asked once per competency the answers give evidence of
+    for session_id, llm in ((untrusted, False), (trusted, True)):
+        report = json.loads((tmp_path / "sessions" / session_id / "report.json").read_text())
+        scores = [c["llm_score"] for c in report["competencies"]]
+        assert any(v is not None for v in scores) is llm, scores
+        with db() as s:
+            assert bool(AssessmentRepository(s).scores(session_id, source="llm")) is llm
+
+
+async def _judged_by(
+    db: sessionmaker[Session], session_id: str, *, chat: FakeChat, table: Path
+) -> object:
+    return await judge_if_trusted(db, session_id, chat, table=table)
 
 
 def test_of_processes_taking_an_ended_interview_over_one_wins_on_any_machine(
