@@ -44,6 +44,10 @@ class LLMSettings(BaseModel):
     port: int = 8765
     threads: int = 2
     context: int = 4096
+    # The embedded server no command uses any more (the last one was killed with SIGKILL) stops
+    # this long after (seconds); a command started meanwhile uses it (our choice: time to run
+    # `rehearse --resume` without waiting for the model to load again).
+    idle_stop_s: float = 300.0
     # An LLM follow-up not ready this long after the end of the answer gives way to the
     # script's (a short lead-in plays meanwhile; the first words never wait on the LLM).
     follow_up_wait_s: float = 1.5

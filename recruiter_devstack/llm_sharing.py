@@ -9,8 +9,11 @@ each command holds a shared lock on ``users.lock`` while it uses the server, and
 and stop is decided under an exclusive lock on ``decide.lock``. So two commands started at the
 same moment start one server, and no command stops it under another. A lock ends with its
 process: a command killed with SIGKILL leaves no user behind, and the server it leaves running
-(``server.json`` names it) is used by the next command and stopped by the last. A server this
-module did not start (``recruiter llm serve``) is used and never stopped.
+(``server.json`` names it) is used by the next command and stopped by the last. Where none
+comes, a small process started with the server (``python -m recruiter_devstack.llm_sharing``,
+``reap_when_unused``) stops it once no command has used it for ``LLMSettings.idle_stop_s``
+(5 minutes). A server this module did not start (``recruiter llm serve``) is used and never
+stopped.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ import logging
 import os
 import re
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
@@ -39,7 +44,7 @@ from recruiter_devstack.llm_server import (
 )
 from recruiter_llm.client import LLMEndpoint, LLMUnavailableError
 
-__all__ = ["SharedEmbeddedServer", "llm_endpoint", "registry"]
+__all__ = ["SharedEmbeddedServer", "llm_endpoint", "reap_when_unused", "registry"]
 
 logger = logging.getLogger("recruiter.llm")
 
@@ -48,6 +53,9 @@ _STOP_GRACE_S = 5.0
 # Servers this process started and left running for other commands: kept, as a child process
 # object dropped while its process runs warns (ResourceWarning) and is never waited for.
 _HANDED_OVER: list[EmbeddedLLMServer] = []
+# The processes watching the servers this process started (``reap_when_unused``), kept for the
+# same reason and reaped once they have ended.
+_WATCHERS: list[subprocess.Popen[bytes]] = []
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,7 @@ class SharedEmbeddedServer:
     def stop(self) -> None:
         """Stop using the server; stop it too when no other command uses it."""
         users, self._users = self._users, None
+        _WATCHERS[:] = [w for w in _WATCHERS if w.poll() is None]
         if users is None:
             return
         try:
@@ -198,13 +207,16 @@ class SharedEmbeddedServer:
             part = path.with_suffix(".part")
             part.write_text(json.dumps(asdict(self._started)))
             os.replace(part, path)
+            _WATCHERS.append(subprocess.Popen(
+                [sys.executable, "-m", "recruiter_devstack.llm_sharing", str(self._dir),
+                 str(settings.llm.idle_stop_s)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True,  # outlives this command, as the server does
+            ))  # fmt: skip
         return endpoint
 
     def _read(self) -> _Started | None:
-        try:
-            return _Started(**json.loads((self._dir / "server.json").read_text()))
-        except (OSError, ValueError, TypeError):
-            return None
+        return _registered(self._dir)
 
     def _stop_server(self) -> None:
         """Stop the server this command uses: the last command to use it is stopping."""
@@ -215,22 +227,61 @@ class SharedEmbeddedServer:
         if self._started is not None and self._read() == self._started:
             (self._dir / "server.json").unlink(missing_ok=True)
 
-    @contextmanager
-    def _deciding(self, *, waiting: str | None = None) -> Iterator[None]:
-        with (self._dir / "decide.lock").open("a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if waiting is not None:
-                    self._say(waiting)
-                fcntl.flock(lock, fcntl.LOCK_EX)
-            yield  # the lock ends with the file's closing
+    def _deciding(self, *, waiting: str | None = None) -> AbstractContextManager[None]:
+        return _deciding(self._dir, lambda: self._say(waiting) if waiting is not None else None)
 
     def __enter__(self) -> LLMEndpoint:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _registered(folder: Path) -> _Started | None:
+    """The server ``folder``'s ``server.json`` names; None when there is none (or unreadable)."""
+    try:
+        return _Started(**json.loads((folder / "server.json").read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+@contextmanager
+def _deciding(folder: Path, waiting: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Hold ``folder``'s exclusive ``decide.lock``; ``waiting`` is called first when another
+    process holds it."""
+    with (folder / "decide.lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield  # the lock ends with the file's closing
+
+
+def reap_when_unused(folder: Path, idle_s: float) -> bool:
+    """Watch the server ``folder`` registers until it stops: stop it once no command has held
+    ``users.lock`` for ``idle_s`` seconds (the last one was killed with SIGKILL); a command
+    that starts meanwhile uses it. Whether this stopped it (False: a command did, or it ended
+    on its own). Checks every ``idle_s`` / 2 seconds (0.2-5 s), under ``decide.lock``."""
+    started = _registered(folder)
+    unused_since: float | None = None
+    while started is not None and _alive(started):
+        with _deciding(folder), (folder / "users.lock").open("a") as users:
+            try:
+                fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)  # (ends with the file's closing)
+            except BlockingIOError:  # a command uses it
+                unused_since = None
+            else:
+                now = time.monotonic()
+                unused_since = now if unused_since is None else unused_since
+                if now - unused_since >= idle_s:
+                    logger.info("stopping the LLM server no command has used for %.0f s", idle_s)
+                    _stop_group(started)
+                    if _registered(folder) == started:
+                        (folder / "server.json").unlink(missing_ok=True)
+                    return True
+        time.sleep(min(5.0, max(idle_s / 2, 0.2)))
+    return False
 
 
 def registry(port: int, model: str) -> Path:
@@ -287,3 +338,7 @@ def llm_endpoint(
         return
     with SharedEmbeddedServer(settings, on_start=on_start) as shared:
         yield shared
+
+
+if __name__ == "__main__":  # the watcher ``SharedEmbeddedServer`` starts with each server
+    reap_when_unused(Path(sys.argv[1]), float(sys.argv[2]))

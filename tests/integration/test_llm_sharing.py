@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from typer.testing import CliRunner
 from recruiter_cli.main import app
 from recruiter_config.settings import Settings
 from recruiter_devstack.llm_server import port_taken, serving
-from recruiter_devstack.llm_sharing import llm_endpoint
+from recruiter_devstack.llm_sharing import llm_endpoint, registry
 from tests.conftest import free_ports
 
 
@@ -98,8 +99,9 @@ _COMMAND = """
 import sys
 from pathlib import Path
 from recruiter_config.settings import LLMSettings, Settings
-from recruiter_devstack.llm_sharing import llm_endpoint
-settings = Settings(home=Path(sys.argv[1]), llm=LLMSettings(port=int(sys.argv[2])))
+from recruiter_devstack.llm_sharing import llm_endpoint, registry
+llm = LLMSettings(port=int(sys.argv[2]), idle_stop_s=float(sys.argv[3]))
+settings = Settings(home=Path(sys.argv[1]), llm=llm)
 with llm_endpoint(settings, on_start=lambda line: print(line, flush=True)) as endpoint:
     print("endpoint", endpoint.base_url, flush=True)
     sys.stdin.readline()
@@ -107,12 +109,13 @@ with llm_endpoint(settings, on_start=lambda line: print(line, flush=True)) as en
 
 
 class _Command:
-    """A command of ``_COMMAND``'s, on the data folder ``home`` and LLM port ``port``."""
+    """A command of ``_COMMAND``'s, on the data folder ``home`` and LLM port ``port``; a server
+    it starts stops ``idle_stop_s`` after no command uses it."""
 
-    def __init__(self, home: Path, port: int) -> None:
+    def __init__(self, home: Path, port: int, idle_stop_s: float = 300.0) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("RECRUITER_")}
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _COMMAND, str(home), str(port)],
+            [sys.executable, "-c", _COMMAND, str(home), str(port), str(idle_stop_s)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
         )  # fmt: skip
         self.heard: list[str] = []
@@ -180,6 +183,30 @@ def test_a_command_killed_with_sigkill_leaves_the_server_to_the_others_and_the_l
     assert serving(port, gguf) is not None  # the third still uses it
     third.end()  # the last: stops the server the killed command started
     assert not port_taken(port)
+
+
+def test_a_server_whose_last_command_was_killed_stops_once_no_command_has_used_it_a_while(
+    home: Path,
+) -> None:
+    """The watcher started with the server (``reap_when_unused``): while any command uses it,
+    it stays, however long; once the last one is killed with SIGKILL, it stops
+    ``idle_stop_s`` later and is no longer registered."""
+    (port,) = free_ports(1)
+    gguf = Settings(home=home).llm.gguf
+    first = _Command(home, port, idle_stop_s=2.0)
+    first.endpoint()
+    second = _Command(home, port)
+    second.endpoint()
+    first.kill()
+    time.sleep(5.0)  # past the idle time: the second still uses it
+    assert serving(port, gguf) is not None
+    second.kill()
+    registered = registry(port, gguf) / "server.json"
+    deadline = time.monotonic() + 30
+    while (port_taken(port) or registered.exists()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not port_taken(port)
+    assert not registered.exists()
 
 
 def test_two_commands_started_at_once_start_one_server(home: Path) -> None:
