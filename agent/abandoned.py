@@ -104,7 +104,9 @@ def write_missing_report(
     ``judge`` (``judge_with``), when given, is asked first, as the interview's own process asks
     it before its report: a trusted model's second opinion is in the report as it would have
     been (asked again where the dead process had asked it: its scores are replaced, not added).
-    Called from a thread with no event loop running (the judge runs in one of its own)."""
+    A judge that fails in any way is logged by the error's kind and the report is written
+    without it. Called from a thread with no event loop running (the judge runs in one of its
+    own)."""
     with db() as s:
         taken = SessionRepository(s).take(session_id, holder=this_process(), was=holder,
                                           lease_s=REPORT_GRACE_S)  # fmt: skip
@@ -112,7 +114,10 @@ def write_missing_report(
     if not taken:
         return False
     if judge is not None:
-        asyncio.run(judge(db, session_id))
+        try:
+            asyncio.run(judge(db, session_id))
+        except Exception as e:  # the judge is a second opinion: the report is written without
+            logger.error("the LLM judge was not asked (%s)", type(e).__name__)
     if not build_reports(db, session_id, settings):
         return False
     with db() as s:  # where ``rehearse`` records it

@@ -11,7 +11,7 @@ from rich.console import Console
 from recruiter_cli.context import current_settings
 from recruiter_cli.worker_cmd import run_worker
 from recruiter_config.assets import AssetError
-from recruiter_devstack.llm_server import endpoint_env
+from recruiter_devstack.llm_server import endpoint_env, pointed_at
 from recruiter_devstack.llm_sharing import llm_endpoint
 from recruiter_llm.client import LLMUnavailableError
 from rubrics import RoleError, load_role
@@ -48,7 +48,13 @@ def console(
         with llm_endpoint(settings, on_start=err.print) as endpoint:
             os.environ.update(endpoint_env(endpoint))
             os.environ["RECRUITER_DEFAULT_ROLE"] = role
-            run_worker(settings, "console", agent_name="", idle_processes=None, http_port=0)
+            run_worker(
+                pointed_at(settings, endpoint),
+                "console",
+                agent_name="",
+                idle_processes=None,
+                http_port=0,
+            )
     except (RoleError, AssetError, LLMUnavailableError, ConsoleUnavailableError) as e:
         err.print(f"[red]console failed: {e}")
         raise typer.Exit(1) from e

@@ -145,6 +145,26 @@ def rehearse(
         out.print(f"latency:  median {median:.2f} s end of speech -> first recruiter audio")
 
 
+def _judging(settings: Settings, stack: contextlib.ExitStack, out: Console) -> LLMEndpoint | None:
+    """Where to ask the LLM judge for a report written after a crash: the configured endpoint;
+    the embedded server, started on ``stack`` for that alone, only when its model is trusted
+    as a judge. None otherwise, or when the validity table cannot be read or the server does
+    not start: that is said in one line on ``out``, and the report is written without it."""
+    from recruiter_devstack.llm_server import resolve_endpoint
+    from rubrics.second_opinion import judge_validity
+
+    endpoint = resolve_endpoint(settings)
+    if endpoint is not None:
+        return endpoint
+    try:
+        if not judge_validity(settings.llm.gguf).trusted:
+            return None
+        return stack.enter_context(llm_endpoint(settings, on_start=out.log))
+    except (OSError, ValueError, AssetError, LLMUnavailableError) as e:
+        out.print(f"[yellow]the LLM judge is not asked: {escape(str(e))}")
+        return None
+
+
 def _report_after_crash(
     db: sessionmaker[Session], session_id: str, settings: Settings, out: Console, *,
     as_json: bool,
@@ -156,24 +176,18 @@ def _report_after_crash(
 
     Raises:
         AgentError: the report could not be built (the role version it ran is needed).
-        LLMUnavailableError: the embedded server, needed for a trusted judge, did not start.
     """
     from agent.abandoned import judge_with, write_missing_report
     from agent.errors import AgentError
     from agent.resume import unreported_sessions
-    from recruiter_devstack.llm_server import resolve_endpoint
-    from rubrics.second_opinion import judge_validity
 
     with db() as s:
         found = dict(unreported_sessions(s, ended_s=(0.0, float("inf")), channel="headless"))
     if session_id not in found:
         return False
     with contextlib.ExitStack() as stack:
-        endpoint = resolve_endpoint(settings)
-        if endpoint is None and judge_validity(settings.llm.gguf).trusted:
-            endpoint = stack.enter_context(llm_endpoint(settings, on_start=out.log))
-        written = write_missing_report(db, session_id, found[session_id], settings,
-                                       judge_with(endpoint))  # fmt: skip
+        judge = judge_with(_judging(settings, stack, out))
+        written = write_missing_report(db, session_id, found[session_id], settings, judge)
     if not written:
         raise AgentError(f"session {session_id} had ended, but its report could not be "
                          "built (the role version it ran is needed)")  # fmt: skip

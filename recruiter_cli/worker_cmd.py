@@ -12,7 +12,7 @@ from rich.console import Console
 from recruiter_cli.context import current_settings
 from recruiter_config.assets import AssetError
 from recruiter_config.settings import Settings
-from recruiter_devstack.llm_server import endpoint_env
+from recruiter_devstack.llm_server import endpoint_env, pointed_at
 from recruiter_devstack.llm_sharing import llm_endpoint
 from recruiter_llm.client import LLMUnavailableError
 
@@ -75,7 +75,14 @@ def worker(
         with llm_endpoint(settings, on_start=err.print) as endpoint:
             os.environ.update(endpoint_env(endpoint))
             name = agent_name or settings.web.agent_name
-            run_worker(settings, mode.value, name, idle_processes, http_port, load_threshold)
+            run_worker(
+                pointed_at(settings, endpoint),
+                mode.value,
+                name,
+                idle_processes,
+                http_port,
+                load_threshold,
+            )
     except (AssetError, LLMUnavailableError) as e:
         err.print(f"[red]worker failed: {e}")
         raise typer.Exit(1) from e

@@ -47,7 +47,7 @@ class LLMSettings(BaseModel):
     # The embedded server no command uses any more (the last one was killed with SIGKILL) stops
     # this long after (seconds); a command started meanwhile uses it (our choice: time to run
     # `rehearse --resume` without waiting for the model to load again).
-    idle_stop_s: float = 300.0
+    idle_stop_s: float = Field(default=300.0, ge=0.0)
     # An LLM follow-up not ready this long after the end of the answer gives way to the
     # script's (a short lead-in plays meanwhile; the first words never wait on the LLM).
     follow_up_wait_s: float = 1.5

@@ -23,6 +23,7 @@ __all__ = [
     "LoopbackLLMServer",
     "endpoint_env",
     "free_port",
+    "pointed_at",
     "port_taken",
     "resolve_endpoint",
     "serving",
@@ -206,3 +207,14 @@ def endpoint_env(endpoint: LLMEndpoint) -> dict[str, str]:
         "RECRUITER_LLM__API_KEY": endpoint.api_key,
         "RECRUITER_LLM__JSON_MODE": endpoint.json_mode,
     }
+
+
+def pointed_at(settings: Settings, endpoint: LLMEndpoint) -> Settings:
+    """``settings`` reaching ``endpoint``, as a process started with ``endpoint_env`` reads
+    them: a command that starts the embedded server gives its own code the same endpoint as its
+    job processes (``resolve_endpoint`` then returns it)."""
+    llm = settings.llm.model_copy(update={
+        "base_url": endpoint.base_url, "model": endpoint.model, "api_key": endpoint.api_key,
+        "json_mode": endpoint.json_mode,
+    })  # fmt: skip
+    return settings.model_copy(update={"llm": llm})

@@ -54,7 +54,7 @@ _STOP_GRACE_S = 5.0
 # object dropped while its process runs warns (ResourceWarning) and is never waited for.
 _HANDED_OVER: list[EmbeddedLLMServer] = []
 # The processes watching the servers this process started (``reap_when_unused``), kept for the
-# same reason and reaped once they have ended.
+# same reason; those that have ended are dropped (and waited for) as a command stops.
 _WATCHERS: list[subprocess.Popen[bytes]] = []
 
 
@@ -145,7 +145,6 @@ class SharedEmbeddedServer:
     def stop(self) -> None:
         """Stop using the server; stop it too when no other command uses it."""
         users, self._users = self._users, None
-        _WATCHERS[:] = [w for w in _WATCHERS if w.poll() is None]
         if users is None:
             return
         try:
@@ -161,6 +160,7 @@ class SharedEmbeddedServer:
                 self._stop_server()
         finally:
             users.close()
+            _WATCHERS[:] = [w for w in _WATCHERS if w.poll() is None]
 
     def _running(self) -> LLMEndpoint | None:
         """The server a command on this machine started for this port and model (registered in
@@ -207,12 +207,7 @@ class SharedEmbeddedServer:
             part = path.with_suffix(".part")
             part.write_text(json.dumps(asdict(self._started)))
             os.replace(part, path)
-            _WATCHERS.append(subprocess.Popen(
-                [sys.executable, "-m", "recruiter_devstack.llm_sharing", str(self._dir),
-                 str(settings.llm.idle_stop_s)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True,  # outlives this command, as the server does
-            ))  # fmt: skip
+            _watch(self._dir, self._started, settings.llm.idle_stop_s)
         return endpoint
 
     def _read(self) -> _Started | None:
@@ -258,21 +253,39 @@ def _deciding(folder: Path, waiting: Callable[[], None] = lambda: None) -> Itera
         yield  # the lock ends with the file's closing
 
 
-def reap_when_unused(folder: Path, idle_s: float) -> bool:
-    """Watch the server ``folder`` registers until it stops: stop it once no command has held
-    ``users.lock`` for ``idle_s`` seconds (the last one was killed with SIGKILL); a command
-    that starts meanwhile uses it. Whether this stopped it (False: a command did, or it ended
-    on its own). Checks every ``idle_s`` / 2 seconds (0.2-5 s), under ``decide.lock``."""
-    started = _registered(folder)
+def _watch(folder: Path, started: _Started, idle_s: float) -> None:
+    """Start ``reap_when_unused`` for ``started`` in a process of its own that outlives this
+    command, as the server does; a watcher that cannot be started is logged (the server is
+    then stopped by the last command that uses it, as before)."""
+    cmd = [sys.executable, "-m", "recruiter_devstack.llm_sharing", str(folder),
+           json.dumps(asdict(started)), str(idle_s)]  # fmt: skip
+    try:
+        _WATCHERS.append(subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        ))  # fmt: skip
+    except OSError as e:
+        logger.warning("the LLM server's watcher did not start (%s)", type(e).__name__)
+
+
+def reap_when_unused(
+    folder: Path, started: _Started, idle_s: float, *,
+    clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+) -> bool:  # fmt: skip
+    """Watch the server ``started`` (registered in ``folder``) until it stops: stop it once no
+    command has held ``folder``'s ``users.lock`` for ``idle_s`` seconds (the last one was
+    killed with SIGKILL), and unregister it; a command that starts meanwhile uses it. Whether
+    this stopped it (False: a command did, or it ended on its own). Checks every ``idle_s`` / 2
+    seconds (0.2-5 s), under ``decide.lock``, so no command starts or stops meanwhile."""
     unused_since: float | None = None
-    while started is not None and _alive(started):
+    while _alive(started):
         with _deciding(folder), (folder / "users.lock").open("a") as users:
             try:
                 fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)  # (ends with the file's closing)
             except BlockingIOError:  # a command uses it
                 unused_since = None
             else:
-                now = time.monotonic()
+                now = clock()
                 unused_since = now if unused_since is None else unused_since
                 if now - unused_since >= idle_s:
                     logger.info("stopping the LLM server no command has used for %.0f s", idle_s)
@@ -280,7 +293,7 @@ def reap_when_unused(folder: Path, idle_s: float) -> bool:
                     if _registered(folder) == started:
                         (folder / "server.json").unlink(missing_ok=True)
                     return True
-        time.sleep(min(5.0, max(idle_s / 2, 0.2)))
+        sleep(min(5.0, max(idle_s / 2, 0.2)))
     return False
 
 
@@ -341,4 +354,4 @@ def llm_endpoint(
 
 
 if __name__ == "__main__":  # the watcher ``SharedEmbeddedServer`` starts with each server
-    reap_when_unused(Path(sys.argv[1]), float(sys.argv[2]))
+    reap_when_unused(Path(sys.argv[1]), _Started(**json.loads(sys.argv[2])), float(sys.argv[3]))

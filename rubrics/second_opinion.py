@@ -157,12 +157,15 @@ def judge_validity(model: str, path: Path = _VALIDITY) -> JudgeValidity:
     """The recorded validity of ``model`` as a judge; unmeasured when it has no entry.
 
     Raises:
-        ValueError: the table at ``path`` is not the YAML mapping ``record_judge_validity``
-            writes.
+        ValueError: the table at ``path`` is not YAML, or not the mapping
+            ``record_judge_validity`` writes (the message names the file).
     """
     if not path.is_file():
         return JudgeValidity(model)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ValueError(f"{path}: not YAML ({e})") from e
     models = data.get("models") if isinstance(data, dict) else None
     if not isinstance(models, dict):
         raise ValueError(f"{path}: expected a 'models' mapping")

@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -463,9 +464,10 @@ def test_an_interview_ended_without_its_report_gets_it_from_the_sweep_once(
 def test_a_report_written_after_its_process_died_has_a_trusted_judges_second_opinion(
     db: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    """The sweep (and a recalled job, and ``rehearse --resume``) asks the LLM judge before the
-    report, as the interview's own process would have: a trusted model's scores are in it. An
-    untrusted one is not asked, and the report is the automatic scores alone."""
+    """The sweep asks the LLM judge before the report, as the interview's own process would
+    have (so do a recalled job and ``rehearse --resume``: the same ``write_missing_report``): a
+    trusted model's scores are in it. An untrusted one is not asked, and the report is the
+    automatic scores alone; so is it when the judge fails."""
     _store_demo(db)
     asked: list[object] = []
 
@@ -486,7 +488,13 @@ def test_a_report_written_after_its_process_died_has_a_trusted_judges_second_opi
     trusted = _ended_unreported(db, ended_s=late)
     assert report_unreported(db, settings, judge) == [trusted]
     assert asked  # asked once per competency the answers give evidence of
-    for session_id, llm in ((untrusted, False), (trusted, True)):
+
+    async def broken(db: sessionmaker[Session], session_id: str) -> object:
+        raise yaml.YAMLError("a validity table that is not YAML")
+
+    failed = _ended_unreported(db, ended_s=late)
+    assert report_unreported(db, settings, broken) == [failed]
+    for session_id, llm in ((untrusted, False), (trusted, True), (failed, False)):
         report = json.loads((tmp_path / "sessions" / session_id / "report.json").read_text())
         scores = [c["llm_score"] for c in report["competencies"]]
         assert any(v is not None for v in scores) is llm, scores
