@@ -81,15 +81,18 @@ def _room_faults(d: dict[str, Any] | None) -> str:
     lifted = [f for f in s if f["llm_used_after_lift"] is not None and f["fault"] != "none"]
     llm = [f for f in lifted if f["fault"] != "postgres-restart"]
     return (
-        f"{len(s)} faults ({', '.join(f['fault'] for f in s)}), one interview each, each held "
+        f"{len(s)} runs ({', '.join(f['fault'] for f in s)}), one interview each, each fault held "
         f"{d['held']} replies: {sum(f['heard_within_bar'] for f in s)} of "
         f"{sum(f['replies'] for f in s)} replies heard within 2 s of the answer's end, "
         f"{sum(f['gaps_within_bar'] for f in s)} of {sum(f['gaps'] for f in s)} within 2 s "
         f"less the turn-taking hold; answers spoken / stored "
         f"{sum(f['answers_spoken'] for f in s)} / {sum(f['answers_stored'] for f in s)}; "
-        f"{sum(bool(f['completed']) for f in s)} completed with the report; the LLM's text "
-        f"used again after lifting in {sum(bool(f['llm_used_after_lift']) for f in llm)} of "
-        f"{len(llm)} LLM faults"
+        f"{sum(bool(f['completed']) for f in s)} completed with the report; after lifting, "
+        f"the LLM server answered again in {sum(bool(f['llm_answered_after_lift']) for f in llm)}"
+        f" of {len(llm)} LLM faults (its text used in "
+        f"{sum(bool(f['llm_used_after_lift']) for f in llm)}; with no fault, "
+        f"{sum(f['llm_used'] for f in s if f['fault'] == 'none')} of the baseline's replies used "
+        "it: on 2 cores most follow-ups are not ready within the 1.5 s wait)"
     )
 
 

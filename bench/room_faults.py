@@ -77,6 +77,10 @@ class _Lines:
         }
         self._said: dict[str, int] = {}
 
+    def start(self) -> None:
+        """A new interview: every question's answer is said first again."""
+        self._said.clear()
+
     def next_to(self, question_id: str) -> Answer:
         """The next thing said to ``question_id`` (the follow-up answer again past the end).
 
@@ -143,6 +147,7 @@ async def one_interview(
         agent_name=settings.web.agent_name, ttl_s=1200,
     )  # fmt: skip
     proxy.set_mode("pass")
+    lines.start()
     kept_before = _kept(log)
     row: dict[str, Any] = {"fault": fault, "room": room, "error": None, "spoken": 0,
                            "heard_s": [], "heard_after_lift_s": [], "lifted": False}  # fmt: skip
