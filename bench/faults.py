@@ -494,6 +494,18 @@ def _injected(summary: dict[str, Any]) -> str:
     return "held from the first question on" if fault in LLM_FAULTS else "-"
 
 
+def write_json(
+    name: str, when: str, summary: list[dict[str, Any]], rows: list[dict[str, Any]],
+    **run: Any,
+) -> None:  # fmt: skip
+    """Write ``bench/results/NAME``: when and where it ran, ``run``'s settings, each fault's
+    summary and each interview's row."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / name).write_text(json.dumps(
+        {"when": when, "machine": platform.platform(), "cpus": os.cpu_count(), **run,
+         "summary": summary, "interviews": rows}, indent=2) + "\n")  # fmt: skip
+
+
 def write_results(rows: list[dict[str, Any]], trials: int) -> None:
     """Write ``faults.json`` and ``faults.md``: the faults of ``rows``, and the other faults'
     results already in ``faults.json``, each with when it was taken."""
@@ -509,10 +521,7 @@ def write_results(rows: list[dict[str, Any]], trials: int) -> None:
         rows = rows + [r for r in old["interviews"] if r["fault"] not in faults]
         summary.sort(key=lambda s: FAULTS.index(s["fault"]) if s["fault"] in FAULTS else 99)
         faults = [s["fault"] for s in summary]
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "faults.json").write_text(json.dumps(
-        {"when": when, "machine": platform.platform(), "cpus": os.cpu_count(), "trials": trials,
-         "summary": summary, "interviews": rows}, indent=2) + "\n")  # fmt: skip
+    write_json("faults.json", when, summary, rows, trials=trials)
     lines = [
         "# Faults in parts: replies and records under each fault",
         "",

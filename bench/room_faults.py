@@ -34,7 +34,6 @@ import asyncio
 import json
 import os
 import platform
-import secrets
 import statistics
 import tempfile
 import time
@@ -48,11 +47,10 @@ from sqlalchemy.exc import DBAPIError
 
 from agent.bootstrap import load_voice_models
 from agent.room_candidate import RoomCandidate
-from agent.rooms import InterviewJob, candidate_token
 from bench.fault_proxy import LLM_FAULTS, FaultyLLM
-from bench.faults import ANSWERS, BAR_S, OUTAGE_S, Restarts, _replies, role_yaml
+from bench.faults import ANSWERS, BAR_S, OUTAGE_S, Restarts, _replies, role_yaml, write_json
 from bench.room_latency import _Asked as _StoredAsked
-from bench.room_latency import _first_audio, _quiet_for
+from bench.room_latency import _first_audio, _quiet_for, exam_room
 from recruiter_config.settings import LLMSettings, Settings
 from recruiter_devstack.livekit_dev import server_binary
 from recruiter_devstack.llm_server import EmbeddedLLMServer
@@ -140,12 +138,7 @@ async def one_interview(
 ) -> dict[str, Any]:  # fmt: skip
     """One interview in a room with ``fault`` held for ``held`` replies, then lifted;
     ``log`` is the worker's (where the turns its jobs kept are counted)."""
-    room = f"iv-faults-{secrets.token_hex(4)}"
-    job = InterviewJob(role_id=ROLE_ID, mode="exam")  # exam: no coaching tips between questions
-    token = candidate_token(
-        settings.livekit, room=room, identity="candidate-faults", job=job,
-        agent_name=settings.web.agent_name, ttl_s=1200,
-    )  # fmt: skip
+    room, token = exam_room(settings, ROLE_ID, "iv-faults", ttl_s=1200)
     proxy.set_mode("pass")
     lines.start()
     kept_before = _kept(log)
@@ -304,10 +297,7 @@ def write_results(rows: list[dict[str, Any]], held: int) -> None:
     """Write ``room_faults.json`` and ``room_faults.md``."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     summary = [summarise(r) for r in rows]
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "room_faults.json").write_text(json.dumps(
-        {"when": when, "machine": platform.platform(), "cpus": os.cpu_count(), "held": held,
-         "summary": summary, "interviews": rows}, indent=2) + "\n")  # fmt: skip
+    write_json("room_faults.json", when, summary, rows, held=held)
     lines = [
         "# Faults in parts in a browser room, and recovery once lifted",
         "",

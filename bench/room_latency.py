@@ -168,12 +168,7 @@ async def _room_session(settings: Settings, persona: _Persona, name: str, want: 
     a silence in its script is kept silent. An answer during which the recruiter's audio was
     heard is counted in ``talked_over`` and not timed: what follows it is not a reply to its
     end."""
-    room = f"iv-bench-{secrets.token_hex(4)}"
-    job = InterviewJob(role_id=ROLE, mode="exam")  # exam: no coaching tips between questions
-    token = candidate_token(
-        settings.livekit, room=room, identity="candidate-bench", job=job,
-        agent_name=settings.web.agent_name, ttl_s=600,
-    )  # fmt: skip
+    room, token = exam_room(settings, ROLE, "iv-bench", ttl_s=600)
     candidate = RoomCandidate(queue_ms=20)  # speech leaves when captured: exact end times
     await candidate.join(settings.livekit.url, token)
     run = RoomRun(name, room)
@@ -218,6 +213,19 @@ async def _room_session(settings: Settings, persona: _Persona, name: str, want: 
         asked.close()
         await candidate.leave()
     return run
+
+
+def exam_room(settings: Settings, role_id: str, prefix: str, ttl_s: int) -> tuple[str, str]:
+    """A new room for one interview of ``role_id`` in exam mode (no coaching tips between
+    questions), named ``prefix``-random, and the simulated candidate's token for it, valid
+    ``ttl_s`` seconds, which dispatches the interview's job to the worker."""
+    room = f"{prefix}-{secrets.token_hex(4)}"
+    job = InterviewJob(role_id=role_id, mode="exam")
+    token = candidate_token(
+        settings.livekit, room=room, identity="candidate-bench", job=job,
+        agent_name=settings.web.agent_name, ttl_s=ttl_s,
+    )  # fmt: skip
+    return room, token
 
 
 def _spoken_over(candidate: RoomCandidate, question: str, began: float, ended: float) -> str:
