@@ -74,7 +74,8 @@ def rehearse(
         metavar="SESSION",
         help="Go on with a stored rehearsal whose process died: its role version and persona "
         "(--role, --persona and --candidate are not used); a session answered from recordings "
-        "needs --answers DIR again.",
+        "needs --answers DIR again. One that had ended before its report was written gets the "
+        "report, and nothing is asked again.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
@@ -191,12 +192,16 @@ def _report_after_crash(
     if not written:
         raise AgentError(f"session {session_id} had ended, but its report could not be "
                          "built (the role version it ran is needed)")  # fmt: skip
-    report = settings.sessions_dir / session_id / "report.html"
+    folder = settings.sessions_dir / session_id
+    report = folder / "report.html"
     if as_json:
         print(json.dumps({"session_id": session_id, "report_path": str(report)}))
-    else:
-        out.print(f"session {session_id} had ended; its process stopped before the report "
-                  f"was written, and it is written now\nreport:   {report}")  # fmt: skip
+        return True
+    out.print(f"session {session_id} had ended; its process stopped before the report "
+              f"was written, and it is written now\nreport:   {report}")  # fmt: skip
+    for fmt in ("json", "pdf"):
+        if (folder / f"report.{fmt}").is_file():
+            out.print(f"{fmt + ':':<9} {folder / f'report.{fmt}'}")
     return True
 
 

@@ -545,7 +545,8 @@ def test_rehearse_resume_writes_the_report_a_killed_rehearsal_left_unwritten(
     done = CliRunner().invoke(app, ["rehearse", "--resume", session_id], env=env)
     assert done.exit_code == 0, done.output
     assert "before the report was written" in done.output
-    assert str(tmp_path / "sessions" / session_id / "report.html") in done.output
+    for name in ("report.html", "report.json", "report.pdf"):  # each written, and where
+        assert str(tmp_path / "sessions" / session_id / name) in done.output
     with db() as s:
         record = s.get_one(InterviewSession, session_id)
         assert record.status == "completed" and record.report_path is not None
