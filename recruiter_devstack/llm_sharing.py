@@ -166,7 +166,7 @@ class SharedEmbeddedServer:
         """The server a command on this machine started for this port and model (registered in
         ``server.json``), else one on the configured port that lists the model."""
         model = self._settings.llm.gguf
-        started = self._read()
+        started = _registered(self._dir)
         if started is not None and _alive(started):
             endpoint = serving(started.port, model)
             if endpoint is not None:
@@ -210,17 +210,14 @@ class SharedEmbeddedServer:
             _watch(self._dir, self._started, settings.llm.idle_stop_s)
         return endpoint
 
-    def _read(self) -> _Started | None:
-        return _registered(self._dir)
-
     def _stop_server(self) -> None:
         """Stop the server this command uses: the last command to use it is stopping."""
         if self._own is not None:
             self._own.stop()
         elif self._started is not None and _alive(self._started):
             _stop_group(self._started)
-        if self._started is not None and self._read() == self._started:
-            (self._dir / "server.json").unlink(missing_ok=True)
+        if self._started is not None:
+            _unregister(self._dir, self._started)
 
     def _deciding(self, *, waiting: str | None = None) -> AbstractContextManager[None]:
         return _deciding(self._dir, lambda: self._say(waiting) if waiting is not None else None)
@@ -238,6 +235,12 @@ def _registered(folder: Path) -> _Started | None:
         return _Started(**json.loads((folder / "server.json").read_text()))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def _unregister(folder: Path, started: _Started) -> None:
+    """Remove ``folder``'s ``server.json`` if it still names ``started`` (stopped now)."""
+    if _registered(folder) == started:
+        (folder / "server.json").unlink(missing_ok=True)
 
 
 @contextmanager
@@ -290,8 +293,7 @@ def reap_when_unused(
                 if now - unused_since >= idle_s:
                     logger.info("stopping the LLM server no command has used for %.0f s", idle_s)
                     _stop_group(started)
-                    if _registered(folder) == started:
-                        (folder / "server.json").unlink(missing_ok=True)
+                    _unregister(folder, started)
                     return True
         sleep(min(5.0, max(idle_s / 2, 0.2)))
     return False

@@ -7,6 +7,7 @@ from __future__ import annotations
 import fcntl
 import json
 import subprocess
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -24,9 +25,9 @@ class _Clock:
 
     def __init__(self) -> None:
         self.now = 0.0
-        self._steps: list[tuple[float, object]] = []
+        self._steps: list[tuple[float, Callable[[], object]]] = []
 
-    def at(self, when: float, step: object) -> None:
+    def at(self, when: float, step: Callable[[], object]) -> None:
         self._steps.append((when, step))
 
     def sleep(self, seconds: float) -> None:
@@ -34,7 +35,7 @@ class _Clock:
         for when, step in list(self._steps):
             if self.now >= when:
                 self._steps.remove((when, step))
-                step()  # type: ignore[operator]
+                step()
 
     def __call__(self) -> float:
         return self.now
